@@ -1,0 +1,395 @@
+"""Map a curated record to RDF under the rikg ontology (design.md §2).
+
+Every fact given with a source also becomes a `rikg:Claim` (an `rdf:Statement` with
+`dcterms:source`), so a page can show each fact's source; where sources give different values,
+all are asserted and each claim is marked `rikg:disputed true`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from rdflib import OWL, RDF, SKOS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, PROV
+
+from ingest.records import Record
+from kg.errors import RecordError
+from kg.geo import country_iri, is_nuts_code, nuts_iri
+from kg.namespaces import RIKG, SCHEMA, SCHEMES, concept_iri, graph_iri, record_iri
+
+DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+TYPES = {
+    "initiative": [SCHEMA.Project, RIKG.Initiative],
+    "organisation": [SCHEMA.Organization, RIKG.Organisation],
+    "policy": [SCHEMA.CreativeWork, RIKG.Policy],
+    "event": [SCHEMA.Event, RIKG.Event],
+    "source": [SCHEMA.CreativeWork, RIKG.SourceDocument],
+    "place": [SCHEMA.Place],
+}
+INITIATIVE_TYPES = {
+    "research-project": RIKG.ResearchProject,
+    "funded-project": RIKG.FundedProject,
+    "programme": RIKG.Programme,
+    "local-practice": RIKG.LocalPractice,
+    "network": RIKG.Network,
+    "pilot": RIKG.Pilot,
+}
+#: record field → (predicate, kind of the linked record)
+LINKS = {
+    "coordinator": (RIKG.coordinator, "organisation"),
+    "partners": (RIKG.partner, "organisation"),
+    "funders": (SCHEMA.funder, "organisation"),
+    "organisers": (RIKG.organiser, "organisation"),
+    "publisher": (SCHEMA.publisher, "organisation"),
+    "parent": (SCHEMA.parentOrganization, "organisation"),
+    "contributes_to": (RIKG.contributesTo, "policy"),
+    "related": (DCTERMS.relation, "initiative"),
+    "about": (SCHEMA.about, "initiative"),
+}
+CONCEPT_PREDICATES = {
+    "themes": DCTERMS.subject,
+    "target_groups": RIKG.targetGroup,
+    "funding": RIKG.fundingProgramme,
+    "challenges": RIKG.addressesChallenge,
+    "opportunities": RIKG.buildsOnOpportunity,
+}
+DATES = {"start": SCHEMA.startDate, "end": SCHEMA.endDate, "date": SCHEMA.datePublished}
+TEXTS = {
+    "grant": SCHEMA.identifier,
+    "identifier": SCHEMA.identifier,
+    "org_type": RIKG.orgType,
+    "policy_type": RIKG.policyType,
+    "part_of": SCHEMA.superEvent,
+}
+KNOWN = (
+    {"kind", "slug", "name", "name_lang", "acronym", "alternate_names", "descriptions", "url"}
+    | {"same_as", "described_in", "country", "countries", "nuts", "places", "notes", "facts"}
+    | {"sources", "initiative_type", "budget", "participants", "online", "file"}
+    | set(LINKS)
+    | set(CONCEPT_PREDICATES)
+    | set(DATES)
+    | set(TEXTS)
+)
+
+
+@dataclass(frozen=True)
+class Claim:
+    value: Any
+    sources: tuple[str, ...]
+
+
+class RecordMapper:
+    """Turns one Record into an rdflib Graph; raises RecordError for the first bad field."""
+
+    def __init__(self, record: Record, *, base: str) -> None:
+        self.r, self.base = record, base
+        self.subject = URIRef(record_iri(base, record.kind, record.slug))
+        self.graph = Graph()
+        self.source_iris: dict[str, URIRef] = {}
+        self.claims: list[tuple[URIRef, Any, Claim, bool]] = []
+
+    def fail(self, field: str, reason: str) -> RecordError:
+        return RecordError(self.r.file, field, reason)
+
+    def map(self) -> Graph:
+        d, g, s = self.r.data, self.graph, self.subject
+        unknown = sorted(set(d) - KNOWN)
+        if unknown:
+            raise self.fail(unknown[0], f"unknown field (known fields: see {README})")
+        self._sources(d.get("sources"))
+        for cls in TYPES[self.r.kind]:
+            g.add((s, RDF.type, cls))
+        g.add((s, RIKG.kind, Literal(self.r.kind)))
+        self._name(d)
+        if self.r.body:
+            g.add((s, SCHEMA.description, Literal(_plain(self.r.body), lang="en")))
+        for lang, text in _mapping(self, "descriptions", d.get("descriptions")).items():
+            g.add((s, SCHEMA.description, Literal(str(text).strip(), lang=str(lang))))
+        if "initiative_type" in d:
+            subtype = INITIATIVE_TYPES.get(str(d["initiative_type"]))
+            if subtype is None:
+                raise self.fail("initiative_type", f"one of {', '.join(INITIATIVE_TYPES)}")
+            g.add((s, RDF.type, subtype))
+        for key, pred in DATES.items():
+            self._values(key, pred, self._date)
+        for key, pred in TEXTS.items():
+            self._values(key, pred, lambda _k, v: Literal(str(v)))
+        for key, link in (
+            ("url", SCHEMA.url),
+            ("same_as", OWL.sameAs),
+            ("described_in", SCHEMA.subjectOf),
+        ):
+            self._values(key, link, self._iri)
+        for key, concept_pred in CONCEPT_PREDICATES.items():
+            scheme = SCHEMES[key]
+            self._values(key, concept_pred, lambda k, v, sc=scheme: self._concept(k, sc, v))
+        for key, (link_pred, kind) in LINKS.items():
+            self._values(key, link_pred, lambda _k, v, kd=kind: self._link(kd, v))
+        for key in ("country", "countries"):
+            self._values(key, DCTERMS.spatial, self._country)
+        self._values("nuts", DCTERMS.spatial, self._nuts)
+        self._places(d.get("places"))
+        self._budget(d.get("budget"))
+        self._facts(d.get("facts"), d.get("notes"))
+        if "participants" in d:
+            self._values("participants", RIKG.participantCount, self._int)
+        if "online" in d:
+            mode = "OnlineEventAttendanceMode" if d["online"] else "OfflineEventAttendanceMode"
+            g.add((s, SCHEMA.eventAttendanceMode, SCHEMA[mode]))
+        if "file" in d:
+            g.add((s, SCHEMA.encodingFormat, Literal("text/plain")))
+        self._emit_claims()
+        return g
+
+    # --- field helpers -----------------------------------------------------------------
+
+    def _sources(self, sources: Any) -> None:
+        if not isinstance(sources, dict) or not sources:
+            raise self.fail("sources", "at least one source is required (key: {url, title})")
+        for key, spec in sources.items():
+            if not isinstance(spec, dict) or not ({"url", "record"} & set(spec)):
+                raise self.fail(f"sources.{key}", "needs a 'url' or a 'record'")
+            if "url" in spec:
+                iri = self._iri(f"sources.{key}", spec["url"])
+            else:
+                kind, _, slug = str(spec["record"]).partition("/")
+                iri = self._link_kind(f"sources.{key}", kind, slug)
+            self.source_iris[str(key)] = iri
+            self.graph.add((self.subject, DCTERMS.source, iri))
+            if spec.get("title"):
+                self.graph.add((iri, DCTERMS.title, Literal(str(spec["title"]))))
+
+    def _name(self, d: dict[str, Any]) -> None:
+        name = d.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise self.fail("name", "a non-empty name is required")
+        lang = str(d.get("name_lang", "en"))
+        self.graph.add((self.subject, SCHEMA.name, Literal(name.strip(), lang=lang)))
+        if "acronym" in d:
+            self._values("acronym", SCHEMA.alternateName, lambda _k, v: Literal(str(v)))
+        for alt in _list(d.get("alternate_names")):
+            if not isinstance(alt, dict) or "value" not in alt:
+                raise self.fail("alternate_names", "each entry needs a 'value' (and 'lang')")
+            lit = Literal(str(alt["value"]), lang=alt.get("lang"))
+            self.graph.add((self.subject, SCHEMA.alternateName, lit))
+            if "source" in alt:
+                self._claim(SCHEMA.alternateName, lit, self._source_keys("alternate_names", alt))
+
+    def _values(self, key: str, pred: URIRef, convert: Any) -> None:
+        raw = self.r.data.get(key)
+        if raw is None:
+            return
+        claims = self._claims_of(key, raw)
+        values = {c.value for c in claims}
+        disputed = len(values) > 1 and key in DATES
+        for c in claims:
+            obj = convert(key, c.value)
+            self.graph.add((self.subject, pred, obj))
+            if c.sources:
+                self.claims.append((pred, obj, c, disputed))
+
+    def _claims_of(self, key: str, raw: Any) -> list[Claim]:
+        out = []
+        for item in _list(raw):
+            if isinstance(item, dict):
+                if "value" not in item:
+                    raise self.fail(key, "a claim needs 'value' and 'source'")
+                out.append(Claim(item["value"], self._source_keys(key, item)))
+            else:
+                out.append(Claim(item, ()))
+        return out
+
+    def _source_keys(self, key: str, item: dict[str, Any]) -> tuple[str, ...]:
+        keys = tuple(str(k) for k in _list(item.get("source")))
+        for k in keys:
+            if k not in self.source_iris:
+                raise self.fail(key, f"source {k!r} is not defined under 'sources'")
+        return keys
+
+    def _date(self, key: str, value: Any) -> Literal:
+        text = str(value)
+        if not DATE.match(text):
+            raise self.fail(key, f"{text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        dtype = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}[len(text)]
+        return Literal(text, datatype=dtype)
+
+    def _iri(self, key: str, value: Any) -> URIRef:
+        text = str(value).strip()
+        if not re.match(r"^https?://\S+$", text):
+            raise self.fail(key, f"{text!r} is not an http(s) URL")
+        return URIRef(text.replace(" ", "%20"))
+
+    def _concept(self, key: str, scheme: str, value: Any) -> URIRef:
+        if not isinstance(value, str) or not re.match(r"^[a-z0-9-]+$", value):
+            raise self.fail(key, f"{value!r} is not a concept id")
+        return URIRef(concept_iri(scheme, value))
+
+    def _link(self, kind: str, value: Any) -> URIRef:
+        return self._link_kind(kind, kind, value)
+
+    def _link_kind(self, key: str, kind: str, slug: Any) -> URIRef:
+        if not isinstance(slug, str) or not re.match(r"^[a-z0-9]+(-[a-z0-9]+)*$", slug):
+            raise self.fail(key, f"{slug!r} is not a record slug")
+        return URIRef(record_iri(self.base, kind, slug))
+
+    def _country(self, key: str, value: Any) -> URIRef:
+        if value is False:  # YAML 1.1 reads an unquoted NO (Norway) as false
+            value = "NO"
+        try:
+            return URIRef(country_iri(str(value)))
+        except KeyError:
+            raise self.fail(key, f"{value!r} is not an ISO 3166 alpha-2 country code") from None
+
+    def _nuts(self, key: str, value: Any) -> URIRef:
+        if not is_nuts_code(str(value)):
+            raise self.fail(key, f"{value!r} is not a NUTS code")
+        return URIRef(nuts_iri(str(value)))
+
+    def _int(self, key: str, value: Any) -> Literal:
+        if not isinstance(value, int):
+            raise self.fail(key, f"{value!r} is not a whole number")
+        return Literal(value)
+
+    def _places(self, places: Any) -> None:
+        for i, place in enumerate(_list(places)):
+            if not isinstance(place, dict) or "name" not in place:
+                raise self.fail("places", f"entry {i + 1} needs a 'name'")
+            node = URIRef(f"{self.subject}#place-{_slugify(str(place['name']))}")
+            self.graph.add((self.subject, SCHEMA.location, node))
+            self.graph.add((node, RDF.type, SCHEMA.Place))
+            self.graph.add((node, SCHEMA.name, Literal(str(place["name"]))))
+            if "country" in place:
+                self.graph.add(
+                    (node, SCHEMA.containedInPlace, self._country("places", place["country"]))
+                )
+            if "nuts" in place:
+                nuts = self._nuts("places", place["nuts"])
+                self.graph.add((node, DCTERMS.spatial, nuts))
+                self.graph.add((self.subject, DCTERMS.spatial, nuts))
+            for k in self._source_keys("places", place):
+                self.graph.add((node, DCTERMS.source, self.source_iris[k]))
+
+    def _budget(self, budget: Any) -> None:
+        items = _list(budget)
+        for i, item in enumerate(items):
+            if not isinstance(item, dict) or not isinstance(item.get("amount"), int | float):
+                raise self.fail("budget", f"entry {i + 1} needs a numeric 'amount'")
+            node = URIRef(f"{self.subject}#amount-{i + 1}")
+            self.graph.add((self.subject, RIKG.budget, node))
+            self.graph.add((node, RDF.type, SCHEMA.MonetaryAmount))
+            amount = Literal(f"{float(item['amount']):.2f}", datatype=XSD.decimal)
+            self.graph.add((node, SCHEMA.value, amount))
+            self.graph.add((node, SCHEMA.currency, Literal(str(item.get("currency", "EUR")))))
+            if "label" in item:
+                self.graph.add((node, RIKG.amountKind, Literal(str(item["label"]))))
+            for k in self._source_keys("budget", item):
+                self.graph.add((node, DCTERMS.source, self.source_iris[k]))
+        labels = [str(i.get("label", "")) for i in items if isinstance(i, dict)]
+        if len(labels) != len(set(labels)):
+            for amount_node in list(self.graph.objects(self.subject, RIKG.budget)):
+                self.graph.add((amount_node, RIKG.disputed, Literal(True)))
+
+    def _facts(self, facts: Any, notes: Any) -> None:
+        by_aspect: dict[str, set[str]] = {}
+        entries = []
+        for i, fact in enumerate(_list(facts)):
+            if not isinstance(fact, dict) or not fact.get("text") or not fact.get("aspect"):
+                raise self.fail("facts", f"entry {i + 1} needs 'aspect', 'text' and 'source'")
+            keys = self._source_keys("facts", fact)
+            by_aspect.setdefault(str(fact["aspect"]), set()).update(keys)
+            entries.append((str(fact["aspect"]), str(fact["text"]), keys))
+        for aspect, text, keys in entries:
+            node = URIRef(f"{self.subject}#claim-{_short(aspect + text)}")
+            g = self.graph
+            g.add((self.subject, RIKG.claim, node))
+            g.add((node, RDF.type, RIKG.Claim))
+            g.add((node, RDF.subject, self.subject))
+            g.add((node, RIKG.aspect, Literal(aspect)))
+            g.add((node, RDF.value, Literal(text, lang="en")))
+            for k in keys:
+                g.add((node, DCTERMS.source, self.source_iris[k]))
+            same = [e for e in entries if e[0] == aspect]
+            if aspect in DISPUTABLE and len(same) > 1 and len(by_aspect[aspect]) > 1:
+                g.add((node, RIKG.disputed, Literal(True)))
+        for i, note in enumerate(_list(notes)):
+            note_text: Any = note.get("text") if isinstance(note, dict) else note
+            if not note_text:
+                raise self.fail("notes", f"entry {i + 1} needs 'text'")
+            self.graph.add((self.subject, SKOS.note, Literal(str(note_text), lang="en")))
+
+    def _claim(self, pred: URIRef, obj: Any, keys: Iterable[str], disputed: bool = False) -> None:
+        self.claims.append((pred, obj, Claim(str(obj), tuple(keys)), disputed))
+
+    def _emit_claims(self) -> None:
+        g = self.graph
+        for pred, obj, claim, disputed in self.claims:
+            node = URIRef(f"{self.subject}#claim-{_short(str(pred) + str(obj))}")
+            g.add((self.subject, RIKG.claim, node))
+            g.add((node, RDF.type, RIKG.Claim))
+            g.add((node, RDF.subject, self.subject))
+            g.add((node, RDF.predicate, pred))
+            g.add((node, RDF.object, obj))
+            for k in claim.sources:
+                g.add((node, DCTERMS.source, self.source_iris[k]))
+            if disputed:
+                g.add((node, RIKG.disputed, Literal(True)))
+
+
+README = "ingest/records/README.md"
+DISPUTABLE = {"scale", "budget-note", "origin", "status", "participants", "result"}
+
+
+def record_graph(record: Record, *, base: str, ingested_at: str) -> tuple[str, Graph]:
+    """The record's named graph IRI and its statements, provenance included."""
+    graph = RecordMapper(record, base=base).map()
+    g_iri = URIRef(graph_iri(base, record.kind, record.slug))
+    subject = URIRef(record_iri(base, record.kind, record.slug))
+    graph.add((g_iri, RDF.type, PROV.Entity))
+    graph.add((g_iri, SCHEMA.about, subject))
+    graph.add((g_iri, RIKG.sourceFile, Literal(_relative(record))))
+    graph.add((g_iri, RIKG.contentHash, Literal(record.digest)))
+    graph.add((g_iri, RIKG.adapter, Literal("records")))
+    graph.add((g_iri, PROV.generatedAtTime, Literal(ingested_at, datatype=XSD.dateTime)))
+    for src in set(graph.objects(subject, DCTERMS.source)):
+        graph.add((g_iri, PROV.wasDerivedFrom, src))
+    return str(g_iri), graph
+
+
+def _relative(record: Record) -> str:
+    parts = record.path.parts
+    return "/".join(parts[parts.index("records") - 1 :]) if "records" in parts else record.file
+
+
+def _list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _mapping(mapper: RecordMapper, key: str, value: Any) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise mapper.fail(key, "must map a language code to a text")
+    return value
+
+
+def _plain(markdown: str) -> str:
+    text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", markdown)
+    text = re.sub(r"[*_`#>]+", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or _short(text)
+
+
+def _short(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:10]  # noqa: S324 - an id, not security
+
+
+__all__ = ["Namespace", "RecordMapper", "record_graph"]

@@ -1,0 +1,74 @@
+"""Curated record files (`ingest/records/{kind}/{slug}.md`): parse front matter and body.
+
+The format is described in `ingest/records/README.md`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kg.errors import RecordError
+from kg.namespaces import KINDS
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?(.*)\Z", re.S)
+
+
+@dataclass(frozen=True)
+class Record:
+    kind: str
+    slug: str
+    data: dict[str, Any]
+    body: str
+    path: Path
+    digest: str = field(compare=False)
+
+    @property
+    def file(self) -> str:
+        return str(self.path)
+
+
+def content_digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()[:32]
+
+
+def parse_record(path: Path) -> Record:
+    """Read one record file; a malformed one raises RecordError naming file and field."""
+    kind, slug = path.parent.name, path.stem
+    if kind not in KINDS:
+        raise RecordError(str(path), "kind", f"folder {kind!r} is not one of {', '.join(KINDS)}")
+    if not SLUG.match(slug):
+        raise RecordError(str(path), "slug", "file name must be lowercase words joined by '-'")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RecordError(str(path), "file", f"not UTF-8 ({exc.reason})") from exc
+    match = FRONT.match(text)
+    if not match:
+        raise RecordError(str(path), "front matter", "file must start with a '---' YAML block")
+    try:
+        data = yaml.safe_load(match.group(1))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise RecordError(str(path), "front matter", f"YAML: {problem}", line=line) from exc
+    if not isinstance(data, dict):
+        raise RecordError(str(path), "front matter", "must be a mapping of field: value")
+    for key in ("kind", "slug"):
+        if key in data and data[key] != {"kind": kind, "slug": slug}[key]:
+            raise RecordError(str(path), key, f"{data[key]!r} disagrees with the file's place")
+    return Record(kind, slug, data, match.group(2).strip(), path, content_digest(raw))
+
+
+def record_files(root: Path) -> Iterator[Path]:
+    for kind in KINDS:
+        yield from sorted((root / kind).glob("*.md"))

@@ -1,0 +1,85 @@
+"""SHACL validation of record graphs (pySHACL), with results named by file and field."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pyshacl import validate
+from rdflib import Graph, URIRef
+from rdflib.namespace import SH
+
+from ingest.mapping import CONCEPT_PREDICATES, DATES, LINKS, TEXTS
+from kg.errors import RecordError
+from kg.settings import PROJECT_ROOT
+
+ONTOLOGY = PROJECT_ROOT / "ontology"
+FIELD_OF = {str(p): k for k, p in CONCEPT_PREDICATES.items()}
+FIELD_OF |= {str(p): k for k, (p, _) in LINKS.items()}
+FIELD_OF |= {str(p): k for k, p in DATES.items()} | {str(p): k for k, p in TEXTS.items()}
+FIELD_OF |= {
+    "http://schema.org/name": "name",
+    "http://schema.org/description": "description (body)",
+    "http://purl.org/dc/terms/source": "sources",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#value": "facts",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One SHACL result, mapped back to the record file."""
+
+    file: str
+    field: str
+    reason: str
+    severity: str
+
+    def as_error(self) -> RecordError:
+        return RecordError(self.file, self.field, self.reason)
+
+
+@lru_cache(maxsize=1)
+def shapes_graph() -> Graph:
+    return Graph().parse(ONTOLOGY / "shapes.ttl")
+
+
+@lru_cache(maxsize=1)
+def schemes_graph() -> Graph:
+    g = Graph()
+    g.parse(ONTOLOGY / "rikg.ttl")
+    for path in sorted((ONTOLOGY / "schemes").glob("*.ttl")):
+        g.parse(path)
+    return g
+
+
+def validate_graph(data: Graph, files: Mapping[str, str]) -> list[Problem]:
+    """Validate `data` (records together); `files` maps record IRI → file for the messages."""
+    conforms, results, _ = validate(
+        data + schemes_graph(),
+        shacl_graph=shapes_graph(),
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+    )
+    if conforms:
+        return []
+    assert isinstance(results, Graph)
+    problems = []
+    for result in results.objects(None, SH.result):
+        focus = str(results.value(result, SH.focusNode))
+        path = results.value(result, SH.resultPath)
+        message = str(results.value(result, SH.resultMessage) or "does not conform")
+        value = results.value(result, SH.value)
+        if isinstance(value, URIRef) and str(value) != focus:
+            message = f"{message}: <{value}>"
+        severity = str(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
+        record = focus.split("#", 1)[0]
+        field = FIELD_OF.get(str(path), str(path)) if path is not None else "record"
+        problems.append(Problem(files.get(record, record), field, message, severity))
+    return sorted(problems, key=lambda p: (p.file, p.field, p.reason))
+
+
+def example_files() -> list[Path]:
+    return sorted((ONTOLOGY / "examples").glob("*.ttl"))

@@ -1,0 +1,75 @@
+"""One error family. The web handler maps each class to a status; the CLI to a one-line message."""
+
+from __future__ import annotations
+
+
+class KGError(Exception):
+    """Base of every error this tool raises on purpose."""
+
+    status = 500
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class RecordError(KGError):
+    """A source record is malformed: names its file, field and the reason."""
+
+    status = 422
+
+    def __init__(self, file: str, field: str, reason: str, *, line: int | None = None) -> None:
+        where = f"{file}:{line}" if line is not None else file
+        super().__init__(f"{where}: {field}: {reason}")
+        self.file, self.field, self.reason, self.line = file, field, reason, line
+
+
+class ValidationFailed(KGError):
+    """One or more records were refused; `errors` lists each."""
+
+    status = 422
+
+    def __init__(self, errors: list[RecordError]) -> None:
+        lines = "\n".join(e.message for e in errors)
+        super().__init__(f"{len(errors)} record error(s):\n{lines}")
+        self.errors = errors
+
+
+class QuerySyntaxError(KGError):
+    """A SPARQL query or update did not parse; carries the parser's message."""
+
+    status = 400
+
+
+class QueryTooLarge(KGError):
+    status = 413
+
+
+class QueryTimeout(KGError):
+    status = 503
+
+
+class RateLimited(KGError):
+    status = 429
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Forbidden(KGError):
+    status = 403
+
+
+class NotFound(KGError):
+    status = 404
+
+
+class BadRequest(KGError):
+    status = 400
+
+
+class StoreError(KGError):
+    """The store cannot be opened or written (read-only folder, full disk, locked)."""
+
+    status = 503

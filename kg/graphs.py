@@ -1,0 +1,46 @@
+"""Reading helpers over the store that other packages call instead of writing SPARQL."""
+
+from __future__ import annotations
+
+from typing import cast
+
+import pyoxigraph as ox
+
+from kg import queries
+
+
+def select(
+    store: ox.Store, query: str, **bindings: ox.NamedNode | ox.Literal
+) -> list[dict[str, str]]:
+    """Run one of `kg.queries` with bound values; rows map variable → lexical value."""
+    solutions = cast(
+        ox.QuerySolutions,
+        store.query(
+            query,
+            prefixes=queries.PREFIXES,
+            substitutions={ox.Variable(k): v for k, v in bindings.items()},
+        ),
+    )
+    names = [v.value for v in solutions.variables]
+    rows = []
+    for sol in solutions:
+        row = {}
+        for name in names:
+            term = sol[name]
+            if term is not None:
+                row[name] = term.value
+        rows.append(row)
+    return rows
+
+
+def content_hashes(store: ox.Store, *, adapter: str) -> dict[str, str]:
+    rows = select(store, queries.GRAPH_HASHES, adapter=ox.Literal(adapter))
+    return {r["g"]: r["hash"] for r in rows}
+
+
+def kind_counts(store: ox.Store) -> dict[str, int]:
+    return {r["kind"]: int(r["n"]) for r in select(store, queries.COUNTS)}
+
+
+def triple_count(store: ox.Store) -> int:
+    return int(select(store, queries.TRIPLE_COUNT)[0]["n"])

@@ -1,0 +1,83 @@
+"""Typed settings read from `KG_` environment variables (design.md §3).
+
+Build them with `Settings()` (reads the process environment; the CLI does this) or
+`Settings.from_env(mapping)` (tests pass a mapping and never touch `os.environ`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+BUNDLED_MODEL = "all-MiniLM-L6-v2"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Every setting of the tool; each is documented in the README (a test checks that)."""
+
+    model_config = SettingsConfigDict(env_prefix="KG_", extra="ignore", frozen=True)
+
+    store: str = Field(
+        "var/store",
+        description="Directory of the on-disk pyoxigraph store, or `memory` for a throw-away one.",
+    )
+    base_uri: str = Field(
+        "http://127.0.0.1:8000/",
+        description="Public base of record URIs (`{base}id/{kind}/{slug}`); ends with `/`.",
+    )
+    records_dir: Path = Field(
+        PROJECT_ROOT / "ingest" / "records",
+        description="Folder of curated record files that `kg ingest` reads by default.",
+    )
+    cache_dir: Path = Field(
+        Path("var/cache"), description="Embedding cache and search index folder."
+    )
+    data_dir: Path = Field(
+        Path("var/data"), description="Folder of the dataset dumps served at `/data/`."
+    )
+    embed_model: str = Field(
+        BUNDLED_MODEL,
+        description="sentence-transformers model name or local path; the default is bundled.",
+    )
+    sparql_timeout: float = Field(
+        10.0, description="Seconds a public SPARQL query may run before it is stopped."
+    )
+    sparql_row_cap: int = Field(
+        10_000, description="Most result rows the SPARQL endpoint returns; more are truncated."
+    )
+    sparql_max_query_bytes: int = Field(
+        20_000, description="Largest SPARQL query accepted, in bytes (larger: HTTP 413)."
+    )
+    sparql_workers: int = Field(2, description="Worker processes that run public SPARQL queries.")
+    rate_limit_per_minute: int = Field(
+        300, description="Requests per minute one client may send to `/sparql` and `/api/`."
+    )
+    admin_token: SecretStr | None = Field(
+        None, description="Bearer token that enables writes (SPARQL Update, Graph Store)."
+    )
+    host: str = Field("127.0.0.1", description="Address `kg serve` listens on.")
+    port: int = Field(8000, description="Port `kg serve` listens on.")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Settings from a `KG_*` mapping (not the process environment) plus keyword overrides."""
+        values: dict[str, Any] = {
+            key.removeprefix("KG_").lower(): value
+            for key, value in (env or {}).items()
+            if key.startswith("KG_")
+        }
+        values.update(overrides)
+        return cls.model_validate(values)
+
+    @property
+    def in_memory(self) -> bool:
+        return self.store == "memory"
+
+    @property
+    def base(self) -> str:
+        return self.base_uri if self.base_uri.endswith("/") else self.base_uri + "/"

@@ -1,0 +1,42 @@
+"""Shared fixtures: small record folders, in-memory and on-disk stores, settings from mappings."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kg.settings import PROJECT_ROOT, Settings
+from kg.store import GraphStore
+
+DATA = Path(__file__).parent / "data"
+BUNDLED = PROJECT_ROOT / "ingest" / "records"
+BASE = "http://kg.test/"
+
+
+@pytest.fixture
+def records_dir(tmp_path: Path) -> Path:
+    """A copy of the small test record set, safe to edit."""
+    target = tmp_path / "records"
+    shutil.copytree(DATA / "records", target)
+    return target
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings.from_env(
+        {"KG_STORE": str(tmp_path / "store"), "KG_BASE_URI": BASE},
+        cache_dir=tmp_path / "cache",
+        data_dir=tmp_path / "data",
+    )
+
+
+@pytest.fixture
+def disk_store(settings: Settings) -> GraphStore:
+    return GraphStore.open(settings)
+
+
+@pytest.fixture
+def memory_store() -> GraphStore:
+    return GraphStore(None)

@@ -1,0 +1,53 @@
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, XSD
+
+from ingest.mapping import record_graph
+from ingest.records import parse_record
+from kg.errors import RecordError
+from kg.namespaces import RIKG, SCHEMA
+from tests.conftest import BASE
+
+NOW = "2026-01-01T00:00:00+00:00"
+
+
+def test_record_maps_to_design_terms(records_dir: Path) -> None:
+    rec = parse_record(records_dir / "initiative" / "village-welcome.md")
+    g_iri, g = record_graph(rec, base=BASE, ingested_at=NOW)
+    s = URIRef(f"{BASE}id/initiative/village-welcome")
+    assert g_iri == f"{BASE}graph/initiative/village-welcome"
+    assert (s, SCHEMA.name, Literal("Village Welcome", lang="en")) in g
+    assert (s, SCHEMA.startDate, Literal("2019-03", datatype=XSD.gYearMonth)) in g
+    country = URIRef("http://publications.europa.eu/resource/authority/country/ESP")
+    assert (s, DCTERMS.spatial, country) in g
+    assert (s, DCTERMS.spatial, URIRef("http://data.europa.eu/nuts/code/ES242")) in g
+    # provenance on the named graph
+    assert (URIRef(g_iri), RIKG.sourceFile, None) in g
+
+
+def test_disagreeing_sources_are_both_kept(records_dir: Path) -> None:
+    rec = parse_record(records_dir / "initiative" / "village-welcome.md")
+    _, g = record_graph(rec, base=BASE, ingested_at=NOW)
+    s = URIRef(f"{BASE}id/initiative/village-welcome")
+    ends = set(g.objects(s, SCHEMA.endDate))
+    assert {str(e) for e in ends} == {"2021-12", "2022-06"}
+    disputed = set(g.subjects(RIKG.disputed, Literal(True)))
+    assert len(disputed) == 4  # two end-date claims and two scale claims
+    for claim in disputed:
+        assert g.value(claim, DCTERMS.source) is not None
+
+
+def test_unknown_source_key_is_refused(records_dir: Path) -> None:
+    path = records_dir / "initiative" / "village-welcome.md"
+    path.write_text(path.read_text().replace("source: b}", "source: zz}", 1))
+    with pytest.raises(RecordError, match=r"end: source 'zz' is not defined"):
+        record_graph(parse_record(path), base=BASE, ingested_at=NOW)
+
+
+def test_bad_date_is_refused(records_dir: Path) -> None:
+    path = records_dir / "initiative" / "village-welcome.md"
+    path.write_text(path.read_text().replace('start: "2019-03"', 'start: "March 2019"'))
+    with pytest.raises(RecordError, match="start"):
+        record_graph(parse_record(path), base=BASE, ingested_at=NOW)

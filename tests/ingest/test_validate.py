@@ -1,0 +1,76 @@
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from ingest.pipeline import validate_sources
+from ingest.validate import example_files, validate_graph
+from tests.conftest import BASE, BUNDLED
+
+
+def errors_for(records_dir: Path) -> list[str]:
+    return [e.message for e in validate_sources([records_dir], base=BASE)]
+
+
+def test_test_records_are_valid(records_dir: Path) -> None:
+    assert errors_for(records_dir) == []
+
+
+def test_every_bundled_record_is_valid() -> None:
+    assert [e.message for e in validate_sources([BUNDLED], base=BASE)] == []
+
+
+@pytest.mark.parametrize("path", example_files(), ids=lambda p: p.name)
+def test_ontology_examples_conform(path: Path) -> None:
+    assert validate_graph(Graph().parse(path), {}) == []
+
+
+def test_examples_exist() -> None:
+    assert len(example_files()) >= 1
+
+
+def edit(records_dir: Path, old: str, new: str) -> None:
+    path = records_dir / "initiative" / "village-welcome.md"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+def test_missing_name_is_refused(records_dir: Path) -> None:
+    edit(records_dir, "name: Village Welcome\n", "")
+    [message] = errors_for(records_dir)
+    assert "village-welcome.md: name:" in message
+
+
+def test_end_before_start_is_refused(records_dir: Path) -> None:
+    edit(records_dir, 'start: "2019-03"', 'start: "2023-01"')
+    messages = errors_for(records_dir)
+    assert any("village-welcome.md: end:" in m and "before start" in m for m in messages)
+
+
+def test_unknown_theme_is_refused(records_dir: Path) -> None:
+    edit(records_dir, "themes: [housing,", "themes: [time-travel,")
+    [message] = errors_for(records_dir)
+    assert "village-welcome.md: themes: unknown theme" in message
+    assert "time-travel" in message
+
+
+def test_dangling_partner_is_refused(records_dir: Path) -> None:
+    edit(records_dir, "coordinator: test-ngo", "coordinator: nobody-known")
+    [message] = errors_for(records_dir)
+    assert "coordinator" in message
+    assert "nobody-known" in message
+
+
+def test_shapes_refuse_turtle_without_name() -> None:
+    data = Graph().parse(
+        data="""
+        @prefix schema: <http://schema.org/> . @prefix rikg: <https://w3id.org/rikg/ns#> .
+        @prefix dcterms: <http://purl.org/dc/terms/> .
+        <http://x/i> a rikg:Initiative ; schema:description "d"@en ;
+            dcterms:source <http://x/src> .
+        """,
+        format="turtle",
+    )
+    problems = validate_graph(data, {"http://x/i": "i.ttl"})
+    assert [(p.file, p.field) for p in problems] == [("i.ttl", "name")]

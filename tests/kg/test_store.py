@@ -1,0 +1,83 @@
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.graphs import triple_count
+from kg.store import GraphChange, GraphStore
+
+NT = '<http://x/s> <http://x/p> "{}" .\n'
+
+
+@pytest.fixture(params=["memory", "disk"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> GraphStore:
+    return GraphStore(None if request.param == "memory" else tmp_path / "store")
+
+
+def test_apply_replaces_exactly_one_graph(store: GraphStore) -> None:
+    store.apply(
+        [GraphChange("http://x/g1", NT.format(1)), GraphChange("http://x/g2", NT.format(2))]
+    )
+    store.apply([GraphChange("http://x/g1", NT.format(3))])
+    values = {(q.graph_name.value, q.object.value) for q in store.current()}
+    assert values == {("http://x/g1", "3"), ("http://x/g2", "2")}
+    store.apply([GraphChange("http://x/g2", None)])
+    assert triple_count(store.current()) == 1
+
+
+def test_failed_write_publishes_nothing(store: GraphStore) -> None:
+    store.apply([GraphChange("http://x/g1", NT.format(1))])
+    with pytest.raises(RuntimeError), store.write() as staging:
+        staging.add(
+            ox.Quad(ox.NamedNode("http://x/a"), ox.NamedNode("http://x/b"), ox.Literal("c"))
+        )
+        raise RuntimeError("boom")
+    assert triple_count(store.current()) == 1
+
+
+def test_version_changes_on_write(store: GraphStore) -> None:
+    before = store.version().name
+    store.apply([GraphChange("http://x/g1", NT.format(1))])
+    assert store.version().name != before
+
+
+def test_killed_writer_leaves_previous_graph(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    GraphStore(root).apply([GraphChange("http://x/g1", NT.format("before"))])
+    script = textwrap.dedent(f"""
+        import time
+        from kg.store import GraphStore, GraphChange
+        store = GraphStore({str(root)!r})
+        with store.write() as staging:
+            staging.remove_graph(__import__("pyoxigraph").NamedNode("http://x/g1"))
+            print("writing", flush=True)
+            time.sleep(60)
+    """)
+    with subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True
+    ) as proc:
+        assert proc.stdout is not None
+        line = proc.stdout.readline().strip()
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert line == "writing"
+    reader = GraphStore(root)
+    assert [q.object.value for q in reader.current()] == ["before"]
+    reader.apply([GraphChange("http://x/g2", NT.format("next"))])  # the next write works
+    assert triple_count(GraphStore(root).current()) == 2
+
+
+def test_readers_see_new_snapshot(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    writer, reader = GraphStore(root), GraphStore(root)
+    writer.apply([GraphChange("http://x/g1", NT.format(1))])
+    assert triple_count(reader.current()) == 1
+    time.sleep(0.01)
+    writer.apply([GraphChange("http://x/g2", NT.format(2))])
+    assert triple_count(reader.current()) == 2
