@@ -58,6 +58,7 @@ CONCEPT_PREDICATES = {
     "opportunities": RIKG.buildsOnOpportunity,
 }
 DATES = {"start": SCHEMA.startDate, "end": SCHEMA.endDate, "date": SCHEMA.datePublished}
+SINGLE_VALUED = {*DATES, "grant", "identifier", "participants", "org_type", "policy_type"}
 TEXTS = {
     "grant": SCHEMA.identifier,
     "identifier": SCHEMA.identifier,
@@ -185,7 +186,7 @@ class RecordMapper:
             return
         claims = self._claims_of(key, raw)
         values = {c.value for c in claims}
-        disputed = len(values) > 1 and key in DATES
+        disputed = len(values) > 1 and key in SINGLE_VALUED
         for c in claims:
             obj = convert(key, c.value)
             self.graph.add((self.subject, pred, obj))
@@ -294,15 +295,15 @@ class RecordMapper:
                 self.graph.add((amount_node, RIKG.disputed, Literal(True)))
 
     def _facts(self, facts: Any, notes: Any) -> None:
-        by_aspect: dict[str, set[str]] = {}
         entries = []
         for i, fact in enumerate(_list(facts)):
             if not isinstance(fact, dict) or not fact.get("text") or not fact.get("aspect"):
                 raise self.fail("facts", f"entry {i + 1} needs 'aspect', 'text' and 'source'")
-            keys = self._source_keys("facts", fact)
-            by_aspect.setdefault(str(fact["aspect"]), set()).update(keys)
-            entries.append((str(fact["aspect"]), str(fact["text"]), keys))
-        for aspect, text, keys in entries:
+            # a fact without its own source is backed by the record's sources, like plain values
+            keys = self._source_keys("facts", fact) or tuple(self.source_iris)
+            entries.append((str(fact["aspect"]), str(fact["text"]), keys, fact.get("conflict")))
+        conflicts = [e[3] for e in entries if e[3]]
+        for aspect, text, keys, conflict in entries:
             node = URIRef(f"{self.subject}#claim-{_short(aspect + text)}")
             g = self.graph
             g.add((self.subject, RIKG.claim, node))
@@ -312,8 +313,9 @@ class RecordMapper:
             g.add((node, RDF.value, Literal(text, lang="en")))
             for k in keys:
                 g.add((node, DCTERMS.source, self.source_iris[k]))
-            same = [e for e in entries if e[0] == aspect]
-            if aspect in DISPUTABLE and len(same) > 1 and len(by_aspect[aspect]) > 1:
+            if conflict:
+                if conflicts.count(conflict) < 2:
+                    raise self.fail("facts", f"conflict {conflict!r} names only one fact")
                 g.add((node, RIKG.disputed, Literal(True)))
         for i, note in enumerate(_list(notes)):
             note_text: Any = note.get("text") if isinstance(note, dict) else note
@@ -340,7 +342,6 @@ class RecordMapper:
 
 
 README = "ingest/records/README.md"
-DISPUTABLE = {"scale", "budget-note", "origin", "status", "participants", "result"}
 
 
 def record_graph(record: Record, *, base: str, ingested_at: str) -> tuple[str, Graph]:

@@ -31,3 +31,46 @@ SELECT ?kind (COUNT(DISTINCT ?r) AS ?n) WHERE {
 } GROUP BY ?kind"""
 
 TRIPLE_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+# --- records (linked data, record pages) -------------------------------------------------
+
+#: the record's own statements (its named graph) plus labels of everything it links to
+RECORD_DOCUMENT = """
+CONSTRUCT {
+  ?s ?p ?o .
+  ?o ?lp ?label .
+} WHERE {
+  { GRAPH ?g { ?s ?p ?o } }
+  UNION
+  { GRAPH ?g { ?s ?p0 ?o } FILTER(isIRI(?o))
+    GRAPH ?lg { ?o ?lp ?label }
+    VALUES ?lp { schema:name skos:prefLabel rdfs:label skos:notation }
+    FILTER(?lg != ?g) }
+}"""
+
+#: records that link to this one, from other graphs (partners of an organisation, …)
+RECORD_INCOMING = """
+SELECT ?s ?p ?kind ?name ?record WHERE {
+  GRAPH ?g { ?s ?p ?record }
+  GRAPH ?g2 { ?s rikg:kind ?kind ; schema:name ?name }
+  FILTER(?p NOT IN (rdf:subject, rdf:object))
+} ORDER BY ?kind ?name"""
+
+#: every record IRI with its kind and time of ingest (sitemap)
+ALL_RECORDS = """
+SELECT ?record ?kind ?modified WHERE {
+  GRAPH ?g { ?record rikg:kind ?kind . ?g prov:generatedAtTime ?modified }
+} ORDER BY ?kind ?record"""
+
+#: records of one kind with names, for browse lists
+RECORDS_OF_KIND = """
+SELECT ?record ?name ?kind WHERE {
+  GRAPH ?g { ?record rikg:kind ?kind ; schema:name ?name }
+} ORDER BY LCASE(STR(?name))"""
+
+#: labels of concepts (schemes, countries, NUTS) in every language
+CONCEPT_LABELS = """
+SELECT ?c ?label ?lang ?scheme WHERE {
+  GRAPH ?g { ?c skos:prefLabel ?label . OPTIONAL { ?c skos:inScheme ?scheme } }
+  BIND(LANG(?label) AS ?lang)
+}"""

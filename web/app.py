@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from kg.settings import Settings
 from kg.store import GraphStore
 from web.errors import install_error_handlers
-from web.routes import health
+from web.routes import health, records
+from web.templating import TEMPLATES, make_templates
 
 
 def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAPI:
@@ -21,6 +23,10 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
     )
     app.state.settings = settings
     app.state.store = store or GraphStore.open(settings)
+    app.state.templates = make_templates()
     install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=str(TEMPLATES.parent / "static")), name="static")
     app.include_router(health.router)
+    # records last: its /{kind}/{slug} pattern must not shadow the other routes
+    app.include_router(records.router)
     return app

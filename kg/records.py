@@ -1,0 +1,270 @@
+"""Records as linked data: the data document of one record and a view of it for pages.
+
+The document (design.md §3, issue 6) holds the record's named graph — its statements, claims and
+provenance — plus the labels of everything it links to, so a harvester needs no second request.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from kg import queries
+from kg.errors import NotFound
+from kg.graphs import select
+from kg.namespaces import KINDS, RIKG_NS, graph_iri, record_iri
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+SCHEMA = "http://schema.org/"
+DCT = "http://purl.org/dc/terms/"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+PROV = "http://www.w3.org/ns/prov#"
+LABEL_PREDICATES = {
+    f"{SCHEMA}name",
+    f"{SKOS}prefLabel",
+    "http://www.w3.org/2000/01/rdf-schema#label",
+}
+
+
+def document(store: ox.Store, *, base: str, kind: str, slug: str) -> list[ox.Triple]:
+    """The record's data document; NotFound when no such record was ingested."""
+    if kind not in KINDS:
+        raise NotFound(f"no record kind {kind!r}; kinds are {', '.join(KINDS)}")
+    g = ox.NamedNode(graph_iri(base, kind, slug))
+    result = store.query(
+        queries.RECORD_DOCUMENT,
+        prefixes=queries.PREFIXES,
+        substitutions={ox.Variable("g"): g},
+    )
+    assert isinstance(result, ox.QueryTriples)
+    triples = list(result)
+    del result  # pyoxigraph results must not outlive their thread (e.g. in a traceback)
+    if not triples:
+        raise NotFound(f"no {kind} record {slug!r}")
+    return triples
+
+
+@dataclass
+class Value:
+    """One value of a record field, as a page shows it."""
+
+    value: str
+    label: str
+    href: str | None = None
+    lang: str | None = None
+    sources: list[str] = field(default_factory=list)
+    disputed: bool = False
+
+
+@dataclass
+class ClaimText:
+    aspect: str
+    text: str
+    sources: list[str]
+    disputed: bool
+
+
+@dataclass
+class RecordView:
+    iri: str
+    kind: str
+    slug: str
+    names: dict[str, str]
+    descriptions: dict[str, str]
+    types: list[str]
+    fields: dict[str, list[Value]]
+    claims: list[ClaimText]
+    sources: list[Value]
+    notes: list[str]
+    places: list[Value]
+    budgets: list[dict[str, str | bool | list[str]]]
+    modified: str | None
+    source_file: str | None
+    labels: dict[str, dict[str, str]]
+    incoming: dict[str, list[Value]] = field(default_factory=dict)
+
+    def name(self, lang: str = "en") -> str:
+        return pick(self.names, lang) or self.slug
+
+    def description(self, lang: str = "en") -> str:
+        return pick(self.descriptions, lang)
+
+    def label(self, iri: str, lang: str = "en") -> str:
+        return pick(self.labels.get(iri, {}), lang) or iri.rsplit("/", 1)[-1]
+
+    def values(self, predicate: str) -> list[Value]:
+        return self.fields.get(predicate, [])
+
+    @property
+    def disputes(self) -> list[str]:
+        """Predicates or aspects on which the sources disagree."""
+        out = [p for p, vals in self.fields.items() if any(v.disputed for v in vals)]
+        out += sorted({c.aspect for c in self.claims if c.disputed})
+        return out
+
+
+def pick(by_lang: dict[str, str], lang: str) -> str:
+    for key in (lang, "en", ""):
+        if key in by_lang:
+            return by_lang[key]
+    return next(iter(by_lang.values()), "")
+
+
+def view(store: ox.Store, *, base: str, kind: str, slug: str) -> RecordView:
+    """Everything a record page shows, built from the data document."""
+    triples = document(store, base=base, kind=kind, slug=slug)
+    iri = record_iri(base, kind, slug)
+    by_subject: dict[str, list[tuple[str, Term]]] = defaultdict(list)
+    labels: dict[str, dict[str, str]] = defaultdict(dict)
+    for t in triples:
+        s, p, o = _text(t.subject), t.predicate.value, t.object
+        by_subject[s].append((p, o))
+        if p in LABEL_PREDICATES and isinstance(o, ox.Literal):
+            labels[s].setdefault(o.language or "", o.value)
+    # claims: who said which value
+    claim_sources: dict[tuple[str, str], list[str]] = {}
+    disputed: set[tuple[str, str]] = set()
+    claims: list[ClaimText] = []
+    for props in by_subject.values():
+        pd = _props(props)
+        if f"{RIKG_NS}Claim" not in pd.get(f"{RDF}type", []):
+            continue
+        srcs = pd.get(f"{DCT}source", [])
+        is_disputed = pd.get(f"{RIKG_NS}disputed", [""])[0] == "true"
+        if f"{RDF}predicate" in pd:
+            key = (pd[f"{RDF}predicate"][0], pd[f"{RDF}object"][0])
+            claim_sources[key] = srcs
+            if is_disputed:
+                disputed.add(key)
+        elif f"{RDF}value" in pd:
+            aspect = pd.get(f"{RIKG_NS}aspect", [""])[0]
+            claims.append(ClaimText(aspect, pd[f"{RDF}value"][0], srcs, is_disputed))
+    fields: dict[str, list[Value]] = defaultdict(list)
+    names: dict[str, str] = {}
+    descriptions: dict[str, str] = {}
+    notes: list[str] = []
+    places: list[Value] = []
+    budgets: list[dict[str, str | bool | list[str]]] = []
+    for p, o in by_subject.get(iri, []):
+        if p == f"{SCHEMA}name" and isinstance(o, ox.Literal):
+            names[o.language or ""] = o.value
+        elif p == f"{SCHEMA}description" and isinstance(o, ox.Literal):
+            descriptions[o.language or ""] = o.value
+        elif p == f"{SKOS}note" and isinstance(o, ox.Literal):
+            notes.append(o.value)
+        elif p == f"{SCHEMA}location" and isinstance(o, ox.NamedNode):
+            pd = _props(by_subject.get(o.value, []))
+            place = Value(o.value, pd.get(f"{SCHEMA}name", [o.value])[0])
+            place.sources = pd.get(f"{DCT}source", [])
+            places.append(place)
+        elif p == f"{RIKG_NS}budget" and isinstance(o, ox.NamedNode):
+            pd = _props(by_subject.get(o.value, []))
+            budgets.append(
+                {
+                    "amount": pd.get(f"{SCHEMA}value", [""])[0],
+                    "currency": pd.get(f"{SCHEMA}currency", [""])[0],
+                    "kind": pd.get(f"{RIKG_NS}amountKind", [""])[0],
+                    "sources": pd.get(f"{DCT}source", []),
+                    "disputed": pd.get(f"{RIKG_NS}disputed", [""])[0] == "true",
+                }
+            )
+        elif p in (f"{RIKG_NS}claim", f"{RIKG_NS}kind"):
+            continue
+        else:
+            key = (p, _text(o))
+            href = local_href(o.value, base) if isinstance(o, ox.NamedNode) else None
+            lang = o.language if isinstance(o, ox.Literal) else None
+            fields[p].append(
+                Value(
+                    _text(o),
+                    pick(labels.get(_text(o), {}), "en") or _text(o),
+                    href,
+                    lang,
+                    claim_sources.get(key, []),
+                    key in disputed,
+                )
+            )
+    sources = [
+        Value(v.value, pick(_titles(by_subject, v.value), "en") or v.value, v.href)
+        for v in fields.pop(f"{DCT}source", [])
+    ]
+    types = [v.value for v in fields.pop(f"{RDF}type", [])]
+    meta = _props(by_subject.get(graph_iri(base, kind, slug), []))
+    result = RecordView(
+        iri=iri,
+        kind=kind,
+        slug=slug,
+        names=names,
+        descriptions=descriptions,
+        types=types,
+        fields=dict(fields),
+        claims=claims,
+        sources=sources,
+        notes=notes,
+        places=places,
+        budgets=budgets,
+        modified=meta.get(f"{PROV}generatedAtTime", [None])[0],
+        source_file=meta.get(f"{RIKG_NS}sourceFile", [None])[0],
+        labels=dict(labels),
+    )
+    result.incoming = incoming(store, base=base, iri=iri)
+    return result
+
+
+def incoming(store: ox.Store, *, base: str, iri: str) -> dict[str, list[Value]]:
+    """Records linking here, by predicate (e.g. initiatives an organisation coordinates)."""
+    rows = select(store, queries.RECORD_INCOMING, record=ox.NamedNode(iri))
+    out: dict[str, list[Value]] = defaultdict(list)
+    seen = set()
+    for row in rows:
+        key = (row["p"], row["s"])
+        if key in seen or row["s"] == iri:
+            continue
+        seen.add(key)
+        out[row["p"]].append(Value(row["s"], row["name"], local_href(row["s"], base)))
+    return dict(out)
+
+
+def local_href(iri: str, base: str) -> str | None:
+    """Page path for our own record IRIs (`{base}id/kind/slug` → `/kind/slug`)."""
+    prefix = f"{base}id/"
+    if iri.startswith(prefix):
+        return "/" + iri[len(prefix) :]
+    return None
+
+
+def all_records(store: ox.Store) -> list[dict[str, str]]:
+    return select(store, queries.ALL_RECORDS)
+
+
+def records_of_kind(store: ox.Store, kind: str) -> list[dict[str, str]]:
+    return select(store, queries.RECORDS_OF_KIND, kind=ox.Literal(kind))
+
+
+def concept_labels(store: ox.Store) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = defaultdict(dict)
+    for row in select(store, queries.CONCEPT_LABELS):
+        out[row["c"]][row.get("lang", "")] = row["label"]
+    return dict(out)
+
+
+def _text(term: Term) -> str:
+    return str(term) if isinstance(term, ox.Triple) else term.value
+
+
+def _props(pairs: list[tuple[str, Term]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for p, o in pairs:
+        out[p].append(_text(o))
+    return out
+
+
+def _titles(by_subject: dict[str, list[tuple[str, Term]]], iri: str) -> dict[str, str]:
+    for p, o in by_subject.get(iri, []):
+        if p == f"{DCT}title" and isinstance(o, ox.Literal):
+            return {"en": o.value}
+    return {}

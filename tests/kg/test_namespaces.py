@@ -1,0 +1,16 @@
+from rdflib import OWL, RDF, Graph, URIRef
+
+from kg.namespaces import RIKG, RIKG_NS
+from kg.settings import PROJECT_ROOT
+
+
+def test_rikg_namespace_matches_the_ontology() -> None:
+    g = Graph().parse(PROJECT_ROOT / "ontology" / "rikg.ttl")
+    defined = {
+        str(s).removeprefix(RIKG_NS)
+        for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+        for s in g.subjects(RDF.type, kind)
+        if isinstance(s, URIRef) and str(s).startswith(RIKG_NS)
+    }
+    in_code = set(RIKG.__annotations__)
+    assert defined == in_code

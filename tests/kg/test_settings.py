@@ -1,0 +1,26 @@
+import re
+
+import pytest
+from pydantic import ValidationError
+
+from kg.settings import PROJECT_ROOT, Settings
+
+
+def test_from_env_reads_only_the_mapping() -> None:
+    s = Settings.from_env({"KG_STORE": "memory", "KG_SPARQL_TIMEOUT": "2.5", "OTHER": "x"})
+    assert s.in_memory
+    assert s.sparql_timeout == 2.5
+
+
+def test_bad_value_is_refused() -> None:
+    with pytest.raises(ValidationError):
+        Settings.from_env({"KG_PORT": "not-a-port"})
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    documented = set(re.findall(r"`(KG_[A-Z_]+)`", readme))
+    expected = {f"KG_{name.upper()}" for name in Settings.model_fields}
+    assert expected - documented == set()
+    for name, field in Settings.model_fields.items():
+        assert field.description, f"{name} has no help text"

@@ -1,0 +1,89 @@
+import json
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from rdflib import Graph, Literal, URIRef
+
+from kg.namespaces import SCHEMA
+
+REC = URIRef("http://testserver/id/initiative/village-welcome")
+
+
+@pytest.mark.parametrize(
+    ("accept", "location"),
+    [
+        ("text/html", "/initiative/village-welcome"),
+        ("text/turtle", "/initiative/village-welcome.ttl"),
+        ("application/n-triples", "/initiative/village-welcome.nt"),
+        ("application/ld+json", "/initiative/village-welcome.jsonld"),
+        ("application/rdf+xml", "/initiative/village-welcome.rdf"),
+        ("text/html;q=0.5, text/turtle;q=0.9", "/initiative/village-welcome.ttl"),
+        ("application/rdf+xml;q=0.2, */*;q=0.1", "/initiative/village-welcome.rdf"),
+    ],
+)
+def test_uri_303_by_accept(client: TestClient, accept: str, location: str) -> None:
+    r = client.get("/id/initiative/village-welcome", headers={"Accept": accept})
+    assert r.status_code == 303
+    assert r.headers["location"] == location
+    assert "Accept" in r.headers["vary"]
+
+
+@pytest.mark.parametrize(
+    ("ext", "fmt"), [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"), ("rdf", "xml")]
+)
+def test_documents_parse_with_labels_and_provenance(client: TestClient, ext: str, fmt: str) -> None:
+    r = client.get(f"/initiative/village-welcome.{ext}")
+    assert r.status_code == 200
+    g = Graph().parse(data=r.text, format=fmt)
+    assert (REC, SCHEMA.name, Literal("Village Welcome", lang="en")) in g
+    org = URIRef("http://testserver/id/organisation/test-ngo")
+    assert (org, SCHEMA.name, Literal("Test NGO", lang="en")) in g  # label of a linked record
+    graph = URIRef("http://testserver/graph/initiative/village-welcome")
+    assert (graph, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"), None) in g
+    assert r.headers["etag"]
+    assert r.headers["last-modified"]
+
+
+def test_etag_gives_304(client: TestClient) -> None:
+    etag = client.get("/initiative/village-welcome.ttl").headers["etag"]
+    r = client.get("/initiative/village-welcome.ttl", headers={"If-None-Match": etag})
+    assert r.status_code == 304
+
+
+def test_unknown_slug_404_html_and_json(client: TestClient) -> None:
+    html = client.get("/id/initiative/no-such", headers={"Accept": "text/html"})
+    assert html.status_code == 404
+    assert "Not found" in html.text
+    assert 'href="/search?q=no%20such"' in html.text
+    data = client.get("/initiative/no-such.ttl", headers={"Accept": "application/json"})
+    assert data.status_code == 404
+    assert data.json()["error"] == "NotFound"
+
+
+def test_traversal_in_slug_is_refused(client: TestClient) -> None:
+    assert client.get("/initiative/..%2F..%2Fetc%2Fpasswd").status_code == 404
+
+
+def test_page_shows_facts_sources_and_disagreement(client: TestClient) -> None:
+    r = client.get("/initiative/village-welcome")
+    assert r.status_code == 200
+    text = r.text
+    assert "<h1>Village Welcome</h1>" in text
+    assert "Sources disagree" in text
+    assert "11 villages" in text
+    assert "8 villages" in text
+    assert 'href="/organisation/test-ngo"' in text
+    assert 'href="https://example.org/a"' in text
+    assert 'rel="alternate" type="application/json+oembed"' in text
+
+
+def test_page_embeds_schema_org_project(client: TestClient) -> None:
+    text = client.get("/initiative/village-welcome").text
+    raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', text, re.S)
+    assert raw is not None
+    doc = json.loads(raw.group(1))
+    assert doc["@type"] == "Project"
+    assert doc["name"] == "Village Welcome"
+    assert doc["description"].startswith("A test initiative")
+    assert {p["name"] for p in doc["location"]} >= {"Spain"}

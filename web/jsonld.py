@@ -1,0 +1,90 @@
+"""schema.org JSON-LD for record pages (issue 6), built from a RecordView."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from kg.records import RecordView
+
+S, D, R = "http://schema.org/", "http://purl.org/dc/terms/", "https://w3id.org/rikg/ns#"
+OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+SCHEMA_TYPE = {
+    "initiative": "Project",
+    "organisation": "Organization",
+    "policy": "CreativeWork",
+    "event": "Event",
+    "source": "CreativeWork",
+    "place": "Place",
+}
+
+
+def schema_org(view: RecordView, *, page_url: str) -> dict[str, Any]:
+    """A schema.org description search engines and extruct understand."""
+    doc: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": SCHEMA_TYPE[view.kind],
+        "@id": view.iri,
+        "url": page_url,
+        "name": view.name(),
+    }
+    if view.description():
+        doc["description"] = view.description()
+    alt = [v.label for v in view.values(f"{S}alternateName")]
+    if alt:
+        doc["alternateName"] = alt
+    for key, pred in (("startDate", f"{S}startDate"), ("endDate", f"{S}endDate")):
+        values = view.values(pred)
+        if values:
+            doc[key] = sorted(v.value for v in values)[0 if key == "startDate" else -1]
+    places = [
+        {"@type": "Place", "name": v.label, "sameAs": v.value} for v in view.values(f"{D}spatial")
+    ] + [{"@type": "Place", "name": p.label} for p in view.places]
+    if places:
+        doc["location" if view.kind != "organisation" else "areaServed"] = places
+    orgs = [
+        {"@type": "Organization", "@id": v.value, "name": v.label}
+        for pred in (f"{R}coordinator", f"{R}partner")
+        for v in view.values(pred)
+    ]
+    if orgs:
+        doc["member" if view.kind == "initiative" else "contributor"] = orgs
+    funders = [
+        {"@type": "Organization", "@id": v.value, "name": v.label}
+        for v in view.values(f"{S}funder")
+    ]
+    funders += [
+        {"@type": "Organization", "name": v.label} for v in view.values(f"{R}fundingProgramme")
+    ]
+    if funders:
+        doc["funder"] = funders
+    urls = [v.value for v in view.values(f"{S}url")]
+    if urls and view.kind != "initiative":
+        doc["url"] = urls[0]
+    same = [v.value for v in view.values(OWL_SAME_AS)] + urls
+    if same:
+        doc["sameAs"] = same
+    keywords = [v.label for p in (f"{D}subject", f"{R}targetGroup") for v in view.values(p)]
+    if keywords:
+        doc["keywords"] = ", ".join(keywords)
+    grants = [v.value for v in view.values(f"{S}identifier")]
+    if grants:
+        doc["identifier"] = grants
+    if view.modified:
+        doc["dateModified"] = view.modified
+    doc["isBasedOn"] = [s.value for s in view.sources]
+    return doc
+
+
+def dumps(doc: dict[str, Any]) -> str:
+    """JSON safe to embed in a <script> element."""
+    text = json.dumps(doc, ensure_ascii=False, indent=1)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def citation(view: RecordView, *, page_url: str) -> str:
+    year = (view.modified or "")[:4]
+    return (
+        f"“{view.name()}”. Rural Integration Knowledge Graph, {view.kind} record"
+        f"{', ' + year if year else ''}. {view.iri} (accessed via {page_url})."
+    )
