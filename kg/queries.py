@@ -74,3 +74,83 @@ SELECT ?c ?label ?lang ?scheme WHERE {
   GRAPH ?g { ?c skos:prefLabel ?label . OPTIONAL { ?c skos:inScheme ?scheme } }
   BIND(LANG(?label) AS ?lang)
 }"""
+
+# --- search (issue 4 and 9; kg/search/) --------------------------------------------------
+
+#: the searchable literals of every record: names, descriptions, notes, claims and place names
+SEARCH_TEXTS = """
+SELECT ?record ?kind ?field ?text WHERE {
+  GRAPH ?g {
+    ?g schema:about ?record . ?record rikg:kind ?kind .
+    { ?record schema:name ?text BIND("name" AS ?field) }
+    UNION { ?record schema:alternateName ?text BIND("alternateName" AS ?field) }
+    UNION { ?record schema:description ?text BIND("description" AS ?field) }
+    UNION { ?record skos:note ?text BIND("note" AS ?field) }
+    UNION { ?record rikg:claim ?claim . ?claim rdf:value ?text BIND("claim" AS ?field) }
+    UNION { ?record schema:location ?place . ?place schema:name ?text BIND("place" AS ?field) }
+    UNION { ?record rikg:orgType ?text BIND("type" AS ?field) }
+    UNION { ?record rikg:policyType ?text BIND("type" AS ?field) }
+  }
+}"""
+
+#: what every record links to: concepts (facets), places and other records (by field name)
+SEARCH_LINKS = """
+SELECT ?record ?field ?target WHERE {
+  GRAPH ?g {
+    ?g schema:about ?record .
+    ?record ?p ?target .
+    VALUES (?p ?field) {
+      (dcterms:subject "theme") (rikg:targetGroup "target_group")
+      (rikg:fundingProgramme "funding") (rikg:addressesChallenge "challenge")
+      (rikg:buildsOnOpportunity "opportunity") (dcterms:spatial "spatial")
+      (rikg:coordinator "organisation") (rikg:partner "organisation")
+      (schema:funder "organisation") (rikg:organiser "organisation")
+      (schema:publisher "organisation") (schema:parentOrganization "organisation")
+      (rikg:contributesTo "policy") (schema:about "initiative") (dcterms:relation "initiative")
+    }
+    FILTER(isIRI(?target))
+  }
+}"""
+
+#: start and end of every dated record (several values where sources disagree)
+SEARCH_DATES = """
+SELECT ?record ?start ?end WHERE {
+  GRAPH ?g {
+    ?g schema:about ?record .
+    { ?record schema:startDate ?start } UNION { ?record schema:endDate ?end }
+  }
+}"""
+
+#: every SKOS concept (themes, target groups, funding, challenges, countries, NUTS) with its
+#: scheme, notation and broader concept
+SEARCH_CONCEPTS = """
+SELECT ?concept ?scheme ?notation ?broader WHERE {
+  GRAPH ?g {
+    ?concept a skos:Concept .
+    OPTIONAL { ?concept skos:inScheme ?scheme }
+    OPTIONAL { ?concept skos:notation ?notation }
+    OPTIONAL { ?concept skos:broader ?broader }
+  }
+}"""
+
+#: preferred and alternative labels of every concept, in every language of the schemes
+SEARCH_CONCEPT_LABELS = """
+SELECT ?concept ?label ?preferred WHERE {
+  GRAPH ?g {
+    ?concept a skos:Concept .
+    { ?concept skos:prefLabel ?label BIND(true AS ?preferred) }
+    UNION { ?concept skos:altLabel ?label BIND(false AS ?preferred) }
+  }
+}"""
+
+# --- dataset description (VoID / DCAT) -----------------------------------------------------
+
+DISTINCT_TRIPLES = (
+    "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
+)
+
+CLASS_PARTITIONS = """
+SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?class } }
+GROUP BY ?class ORDER BY DESC(?n)"""
+
+DISTINCT_SUBJECTS = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"

@@ -1,0 +1,83 @@
+"""Whole-dataset dumps for harvesters (issue 6), regenerated when the store changes.
+
+Dumps live in `KG_DATA_DIR/{snapshot}/` with a `manifest.json` giving each file's size and
+triple (or quad) count, so the VoID description can state them without re-reading the files.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import os
+import shutil
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.export import export_graph
+from kg.store import GraphStore
+
+log = logging.getLogger(__name__)
+
+#: file name → (export format, media type, what a line/statement is)
+DUMPS = {
+    "rikg.nq.gz": ("nq", "application/n-quads", "quads"),
+    "rikg.ttl.gz": ("turtle", "text/turtle", "triples"),
+    "rikg.jsonld.gz": ("jsonld", "application/ld+json", "triples"),
+}
+
+
+@dataclass(frozen=True)
+class Dump:
+    name: str
+    media_type: str
+    bytes: int
+    statements: int
+    unit: str
+
+
+def ensure_dumps(store: GraphStore, data_dir: Path) -> list[Dump]:
+    """Dumps for the current snapshot, written once per snapshot (atomically, by rename)."""
+    version = store.version().name
+    folder = data_dir / version
+    manifest = folder / "manifest.json"
+    if manifest.exists():
+        return [Dump(**d) for d in json.loads(manifest.read_text())]
+    data_dir.mkdir(parents=True, exist_ok=True)
+    tmp = data_dir / f".{version}.{os.getpid()}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    current = store.current()
+    dumps = []
+    for name, (fmt, media, unit) in DUMPS.items():
+        data = export_graph(current, fmt)
+        count = _count(data, fmt)
+        with gzip.open(tmp / name, "wb", compresslevel=6) as fh:
+            fh.write(data)
+        dumps.append(Dump(name, media, (tmp / name).stat().st_size, count, unit))
+    (tmp / "manifest.json").write_text(json.dumps([asdict(d) for d in dumps], indent=1))
+    try:
+        tmp.rename(folder)
+    except OSError:  # another process won the race: theirs is as good as ours
+        shutil.rmtree(tmp, ignore_errors=True)
+    for old in data_dir.iterdir():
+        if old.is_dir() and old.name != version and not old.name.startswith("."):
+            shutil.rmtree(old, ignore_errors=True)
+    return dumps
+
+
+def dump_path(data_dir: Path, version: str, name: str) -> Path | None:
+    """Path of a dump by name; None for anything not in DUMPS (no path traversal)."""
+    if name not in DUMPS:
+        return None
+    path = data_dir / version / name
+    return path if path.exists() else None
+
+
+def _count(data: bytes, fmt: str) -> int:
+    if fmt == "nq":
+        return sum(1 for line in data.splitlines() if line.strip())
+    rdf = {"turtle": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD}[fmt]
+    return sum(1 for _ in ox.parse(data, rdf))

@@ -1,0 +1,95 @@
+import gzip
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from fastapi.testclient import TestClient
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from ingest.pipeline import ingest_records
+from kg.graphs import triple_count
+from kg.settings import Settings
+from kg.store import GraphStore
+from web.app import create_app
+
+VOID = "http://rdfs.org/ns/void#"
+
+
+@pytest.fixture
+def app_client(records_dir: Path, tmp_path: Path) -> tuple[TestClient, GraphStore]:
+    store = GraphStore(None)
+    ingest_records(store, [records_dir], base="http://testserver/")
+    settings = Settings.from_env({"KG_BASE_URI": "http://testserver/"}, data_dir=tmp_path / "d")
+    return TestClient(create_app(settings, store=store)), store
+
+
+def test_dumps_parse_and_counts_match_store(app_client: tuple[TestClient, GraphStore]) -> None:
+    client, store = app_client
+    listing = client.get("/data/", headers={"Accept": "application/json"}).json()
+    quads = triple_count(store.current())
+    by_name = {d["name"]: d for d in listing}
+    nq = gzip.decompress(client.get("/data/rikg.nq.gz").content)
+    parsed = list(ox.parse(nq, ox.RdfFormat.N_QUADS))
+    assert len(parsed) == quads == by_name["rikg.nq.gz"]["statements"]
+    assert all(q.graph_name != ox.DefaultGraph() for q in parsed)  # provenance graphs kept
+    ttl = gzip.decompress(client.get("/data/rikg.ttl.gz").content)
+    distinct = {(q.subject, q.predicate, q.object) for q in parsed}
+    assert len(Graph().parse(data=ttl, format="turtle")) == len(distinct)
+    jsonld = gzip.decompress(client.get("/data/rikg.jsonld.gz").content)
+    assert len(Graph().parse(data=jsonld, format="json-ld")) == len(distinct)
+
+
+def test_void_parses_and_states_counts(app_client: tuple[TestClient, GraphStore]) -> None:
+    client, store = app_client
+    r = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
+    g = Graph().parse(data=r.text, format="turtle")
+    ds = URIRef("http://testserver/.well-known/void#dataset")
+    assert (ds, RDF.type, URIRef(VOID + "Dataset")) in g
+    assert int(g.value(ds, URIRef(VOID + "triples"))) == triple_count(store.current())
+    assert (ds, URIRef(VOID + "sparqlEndpoint"), URIRef("http://testserver/sparql")) in g
+    dumps = set(g.objects(ds, URIRef(VOID + "dataDump")))
+    assert URIRef("http://testserver/data/rikg.nq.gz") in dumps
+    assert g.value(ds, URIRef("http://purl.org/dc/terms/license")) is not None
+
+
+def test_dump_names_cannot_traverse(app_client: tuple[TestClient, GraphStore]) -> None:
+    client, _ = app_client
+    assert client.get("/data/..%2F..%2Fetc%2Fpasswd").status_code == 404
+    assert client.get("/data/manifest.json").status_code == 404
+
+
+def test_sitemap_lists_every_record_page(app_client: tuple[TestClient, GraphStore]) -> None:
+    client, _ = app_client
+    text = client.get("/sitemap.xml").text
+    assert "<loc>http://testserver/initiative/village-welcome</loc>" in text
+    assert "<loc>http://testserver/organisation/test-ngo</loc>" in text
+
+
+def test_oembed_rich_iframe(app_client: tuple[TestClient, GraphStore]) -> None:
+    client, _ = app_client
+    for url in (
+        "http://testserver/initiative/village-welcome",
+        "http://testserver/id/initiative/village-welcome",
+    ):
+        body = client.get("/oembed", params={"url": url, "format": "json"}).json()
+        assert body["type"] == "rich"
+        assert body["version"] == "1.0"
+        assert 'src="http://testserver/embed/initiative/village-welcome"' in body["html"]
+        assert (body["width"], body["height"]) == (400, 300)
+    assert client.get("/oembed", params={"url": "https://elsewhere.org/x/y"}).status_code == 404
+    assert (
+        client.get(
+            "/oembed",
+            params={"url": "http://testserver/initiative/village-welcome", "format": "xml"},
+        ).status_code
+        == 501
+    )
+
+
+def test_embed_card_is_self_contained(app_client: tuple[TestClient, GraphStore]) -> None:
+    client, _ = app_client
+    text = client.get("/embed/initiative/village-welcome").text
+    assert "Village Welcome" in text
+    assert "<script" not in text
+    assert "<link" not in text  # no external stylesheet

@@ -1,0 +1,184 @@
+"""Harvesting and embedding (issue 6): dumps, VoID/DCAT, sitemap, embeddable cards, oEmbed."""
+
+from __future__ import annotations
+
+import io
+from typing import Annotated, Any
+from urllib.parse import urlparse
+from xml.sax.saxutils import escape
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse, JSONResponse, Response
+
+from kg.dumps import dump_path, ensure_dumps
+from kg.errors import BadRequest, KGError, NotFound
+from kg.namespaces import KINDS
+from kg.queries import PREFIXES
+from kg.records import all_records, local_href, view
+from kg.void import describe
+from web.negotiation import HTML, RDF_FORMATS, choose
+from web.routes.records import check
+
+router = APIRouter()
+EMBED_WIDTH, EMBED_HEIGHT = 400, 300
+
+
+class NotImplementedFormat(KGError):
+    status = 501
+
+
+def _dumps(request: Request) -> list[Any]:
+    settings = request.app.state.settings
+    return ensure_dumps(request.app.state.store, settings.data_dir)
+
+
+@router.get("/data/", include_in_schema=False)
+def data_index(request: Request) -> Response:
+    dumps = _dumps(request)
+    if choose(request.headers.get("accept"), ["application/json", HTML]) == HTML:
+        response: Response = request.app.state.templates.TemplateResponse(
+            request, "data.html", {"dumps": dumps, "version": request.app.state.store.version()}
+        )
+        return response
+    return JSONResponse([d.__dict__ for d in dumps])
+
+
+@router.get("/data/{name}", include_in_schema=False)
+def data_file(request: Request, name: str) -> Response:
+    _dumps(request)
+    settings = request.app.state.settings
+    path = dump_path(settings.data_dir, request.app.state.store.version().name, name)
+    if path is None:
+        raise NotFound(f"no dump {name!r}; see /data/")
+    return FileResponse(
+        path,
+        media_type="application/gzip",
+        filename=name,
+        headers={"Access-Control-Allow-Origin": "*"},
+    )
+
+
+@router.get("/.well-known/void", include_in_schema=False)
+def void(request: Request) -> Response:
+    settings = request.app.state.settings
+    store = request.app.state.store
+    version = store.version()
+    triples = describe(
+        store.current(), base=settings.base, dumps=_dumps(request), modified=version.created
+    )
+    offered = [media for media, _ in RDF_FORMATS.values()]
+    media = choose(request.headers.get("accept"), offered) or "text/turtle"
+    fmt = next(f for m, f in RDF_FORMATS.values() if m == media)
+    buf = io.BytesIO()
+    ox.serialize(
+        triples, buf, fmt, prefixes=_void_prefixes() if media != "application/ld+json" else None
+    )
+    return Response(
+        buf.getvalue(),
+        media_type=media,
+        headers={"Vary": "Accept", "Access-Control-Allow-Origin": "*"},
+    )
+
+
+def _void_prefixes() -> dict[str, str]:
+    return {
+        **PREFIXES,
+        "void": "http://rdfs.org/ns/void#",
+        "dcat": "http://www.w3.org/ns/dcat#",
+        "foaf": "http://xmlns.com/foaf/0.1/",
+    }
+
+
+@router.get("/sitemap.xml", include_in_schema=False)
+def sitemap(request: Request) -> Response:
+    settings = request.app.state.settings
+    urls = [f"<url><loc>{escape(settings.base)}</loc></url>"]
+    for row in all_records(request.app.state.store.current()):
+        href = local_href(row["record"], settings.base)
+        if href:
+            loc = escape(settings.base + href.lstrip("/"))
+            urls.append(f"<url><loc>{loc}</loc><lastmod>{row['modified'][:10]}</lastmod></url>")
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        + "\n".join(urls)
+        + "\n</urlset>\n"
+    )
+    return Response(body, media_type="application/xml")
+
+
+@router.get("/robots.txt", include_in_schema=False)
+def robots(request: Request) -> Response:
+    base = request.app.state.settings.base
+    return Response(
+        f"User-agent: *\nDisallow: /sparql?\nSitemap: {base}sitemap.xml\n", media_type="text/plain"
+    )
+
+
+@router.get("/embed/{kind}/{slug}", include_in_schema=False)
+def embed(request: Request, kind: str, slug: str) -> Response:
+    """A compact, self-contained card (no script, inline style) for an iframe."""
+    check(kind, slug)
+    settings = request.app.state.settings
+    v = view(request.app.state.store.current(), base=settings.base, kind=kind, slug=slug)
+    response: Response = request.app.state.templates.TemplateResponse(
+        request,
+        "embed.html",
+        {"v": v, "page_url": f"{settings.base}{kind}/{slug}"},
+        headers={
+            "Content-Security-Policy": "frame-ancestors *",
+            "Cache-Control": "public, max-age=300",
+        },
+    )
+    return response
+
+
+@router.get("/oembed", tags=["linked data"], summary="oEmbed provider (type rich)")
+def oembed(
+    request: Request,
+    url: Annotated[str, Query(description="A record page or record URI of this site.")],
+    format: Annotated[str, Query(description="Only json is offered.")] = "json",
+    maxwidth: Annotated[int | None, Query(ge=100, le=4000)] = None,
+    maxheight: Annotated[int | None, Query(ge=100, le=4000)] = None,
+) -> JSONResponse:
+    """oEmbed 1.0 (https://oembed.com): an iframe of `/embed/{kind}/{slug}`."""
+    if format != "json":
+        raise NotImplementedFormat("only format=json is offered")
+    settings = request.app.state.settings
+    base = urlparse(settings.base)
+    parsed = urlparse(url)
+    if (parsed.scheme, parsed.netloc) != (base.scheme, base.netloc):
+        raise NotFound("url is not a record of this site")
+    parts = parsed.path[len(base.path) :].strip("/").split("/")
+    if parts and parts[0] == "id":
+        parts = parts[1:]
+    if len(parts) != 2 or parts[0] not in KINDS:
+        raise NotFound("url is not a record page")
+    kind, slug = parts[0], parts[1].split(".")[0]
+    check(kind, slug)
+    v = view(request.app.state.store.current(), base=settings.base, kind=kind, slug=slug)
+    width = min(EMBED_WIDTH, maxwidth or EMBED_WIDTH)
+    height = min(EMBED_HEIGHT, maxheight or EMBED_HEIGHT)
+    src = f"{settings.base}embed/{kind}/{slug}"
+    html = (
+        f'<iframe src="{escape(src)}" width="{width}" height="{height}" '
+        f'style="border:0" title="{escape(v.name(), {chr(34): "&quot;"})}" loading="lazy"></iframe>'
+    )
+    return JSONResponse(
+        {
+            "version": "1.0",
+            "type": "rich",
+            "provider_name": "Rural Integration Knowledge Graph",
+            "provider_url": settings.base,
+            "title": v.name(),
+            "html": html,
+            "width": width,
+            "height": height,
+            "cache_age": 3600,
+        },
+        headers={"Access-Control-Allow-Origin": "*"},
+    )
+
+
+__all__ = ["BadRequest", "router"]
