@@ -154,3 +154,24 @@ SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?class } }
 GROUP BY ?class ORDER BY DESC(?n)"""
 
 DISTINCT_SUBJECTS = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+# --- browse (home page entry points, concept pages) --------------------------------------
+
+#: how many initiatives link to each concept, country or region, by the linking property
+CONCEPT_USAGE = """
+SELECT ?concept ?p (COUNT(DISTINCT ?record) AS ?n) WHERE {
+  GRAPH ?g { ?record rikg:kind "initiative" ; ?p ?concept }
+  VALUES ?p { dcterms:subject rikg:targetGroup rikg:fundingProgramme rikg:addressesChallenge
+              rikg:buildsOnOpportunity dcterms:spatial }
+} GROUP BY ?concept ?p"""
+
+#: records that link to a concept (or any IRI), with the linking property
+CONCEPT_RECORDS = """
+SELECT ?record ?kind ?name ?p ?concept WHERE {
+  GRAPH ?g { ?record ?p ?concept ; rikg:kind ?kind ; schema:name ?name }
+  FILTER(?p != rdf:object)
+} ORDER BY LCASE(STR(?name))"""
+
+#: what the graph says about a concept (labels, definition, scheme, notation, broader)
+CONCEPT_INFO = """
+SELECT ?p ?o (LANG(?o) AS ?lang) ?concept WHERE { GRAPH ?g { ?concept ?p ?o } }"""

@@ -8,7 +8,7 @@ from fastapi.staticfiles import StaticFiles
 from kg.settings import Settings
 from kg.store import GraphStore
 from web.errors import install_error_handlers
-from web.routes import health, linkeddata, records
+from web.routes import browse, health, linkeddata, records
 from web.templating import TEMPLATES, make_templates
 
 
@@ -28,6 +28,7 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
     app.mount("/static", StaticFiles(directory=str(TEMPLATES.parent / "static")), name="static")
     app.include_router(health.router)
     app.include_router(linkeddata.router)
+    app.include_router(browse.router)
     # records last: its /{kind}/{slug} pattern must not shadow the other routes
     app.include_router(records.router)
     return app

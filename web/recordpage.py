@@ -56,6 +56,12 @@ INCOMING_LABELS = {
     f"{S}about": "Discussed at",
     f"{S}parentOrganization": "Sub-organisations",
     f"{D}source": "Cited by",
+    f"{D}subject": "Initiatives on this theme",
+    f"{R}targetGroup": "Initiatives for this group",
+    f"{R}fundingProgramme": "Funded by this programme",
+    f"{R}addressesChallenge": "Initiatives addressing this challenge",
+    f"{R}buildsOnOpportunity": "Initiatives building on this opportunity",
+    f"{D}spatial": "Records located here",
     f"{S}publisher": "Published",
 }
 

@@ -7,7 +7,7 @@ import re
 from datetime import datetime
 from email.utils import format_datetime
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlparse
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
@@ -101,9 +101,14 @@ def page(request: Request, kind: str, slug: str) -> Response:
         for p in v.disputes
         if p in v.fields
     ]
-    links_out = [("Website", x.value) for x in v.values("http://schema.org/url")]
+    links_out = [
+        (f"Website: {urlparse(x.value).netloc}", x.value) for x in v.values("http://schema.org/url")
+    ]
     links_out += [
-        (("CORDIS" if "cordis.europa.eu" in x.value else "Same as") + f": {x.value}", x.value)
+        (
+            "CORDIS project page" if "cordis.europa.eu" in x.value else urlparse(x.value).netloc,
+            x.value,
+        )
         for x in v.values("http://www.w3.org/2002/07/owl#sameAs")
     ]
     links_out += [

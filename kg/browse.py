@@ -1,0 +1,75 @@
+"""Entry points into the graph: concept usage counts and what links to a concept."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from kg import queries
+from kg.graphs import select
+from kg.records import concept_labels, pick
+
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+
+
+@dataclass
+class Concept:
+    iri: str
+    labels: dict[str, str]
+    count: int = 0
+
+    def label(self, lang: str = "en") -> str:
+        return pick(self.labels, lang) or self.iri.rsplit("/", 1)[-1]
+
+
+@dataclass
+class ConceptPage:
+    iri: str
+    labels: dict[str, str]
+    alt_labels: dict[str, list[str]]
+    definition: str
+    notation: str
+    records: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+
+
+def usage(store: ox.Store) -> dict[str, list[Concept]]:
+    """Concepts by linking property, most used first, each with its labels."""
+    labels = concept_labels(store)
+    out: dict[str, list[Concept]] = defaultdict(list)
+    for row in select(store, queries.CONCEPT_USAGE):
+        c = row["concept"]
+        out[row["p"]].append(Concept(c, labels.get(c, {}), int(row["n"])))
+    for concepts in out.values():
+        concepts.sort(key=lambda c: (-c.count, c.label()))
+    return dict(out)
+
+
+def concept_page(store: ox.Store, iri: str) -> ConceptPage | None:
+    """Labels, definition and linked records of a concept; None when the graph has neither."""
+    node = ox.NamedNode(iri)
+    info = select(store, queries.CONCEPT_INFO, concept=node)
+    records = select(store, queries.CONCEPT_RECORDS, concept=node)
+    if not info and not records:
+        return None
+    labels: dict[str, str] = {}
+    alts: dict[str, list[str]] = defaultdict(list)
+    definition = notation = ""
+    for row in info:
+        p, o = row["p"], row["o"]
+        if p == f"{SKOS}prefLabel":
+            labels.setdefault(row.get("lang", ""), o)
+        elif p == f"{SKOS}altLabel":
+            alts[row.get("lang", "")].append(o)
+        elif p == f"{SKOS}definition":
+            definition = definition or o
+        elif p == f"{SKOS}notation":
+            notation = o
+    by_p: dict[str, list[dict[str, str]]] = defaultdict(list)
+    seen = set()
+    for row in records:
+        if (row["p"], row["record"]) not in seen:
+            seen.add((row["p"], row["record"]))
+            by_p[row["p"]].append(row)
+    return ConceptPage(iri, labels, dict(alts), definition, notation, dict(by_p))

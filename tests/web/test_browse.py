@@ -1,0 +1,28 @@
+from fastapi.testclient import TestClient
+
+
+def test_home_shows_counts_search_box_and_entry_points(client: TestClient) -> None:
+    text = client.get("/").text
+    assert "A knowledge graph of 1 initiative, 1 organisation" in text
+    assert '<form action="/search"' in text
+    assert 'href="/browse/theme/housing"' in text
+    assert 'href="/browse/challenge/' not in text  # the test record names no challenge
+    assert 'href="/browse/country/ESP"' in text
+
+
+def test_concept_page_lists_linked_records_and_labels(client: TestClient) -> None:
+    text = client.get("/browse/theme/housing").text
+    assert "<h1>Housing</h1>" in text
+    assert 'lang="es">Vivienda' in text
+    assert 'href="/initiative/village-welcome"' in text
+
+
+def test_country_page(client: TestClient) -> None:
+    text = client.get("/browse/country/ESP").text
+    assert 'href="/initiative/village-welcome"' in text
+    assert 'href="/organisation/test-ngo"' in text
+
+
+def test_unknown_concept_is_404(client: TestClient) -> None:
+    assert client.get("/browse/theme/no-such-theme").status_code == 404
+    assert client.get("/browse/planets/mars").status_code == 404

@@ -1,0 +1,97 @@
+"""Home page and browse pages: entry points by theme, target group, country, challenge, …"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from kg.browse import concept_page, usage
+from kg.errors import NotFound
+from kg.graphs import kind_counts
+from kg.namespaces import EU_COUNTRY, KINDS, NUTS, SCHEME_NS
+from kg.records import local_href, records_of_kind
+from web.recordpage import INCOMING_LABELS, concept_href
+
+router = APIRouter()
+S, D, R = "http://schema.org/", "http://purl.org/dc/terms/", "https://w3id.org/rikg/ns#"
+ENTRY_POINTS = [
+    (f"{D}subject", "Themes"),
+    (f"{R}targetGroup", "Target groups"),
+    (f"{R}addressesChallenge", "Rural challenges"),
+    (f"{R}buildsOnOpportunity", "Rural opportunities"),
+    (f"{R}fundingProgramme", "Funding"),
+    (f"{D}spatial", "Countries and regions"),
+]
+SCHEMES = {"theme", "target-group", "funding", "challenge", "opportunity"}
+
+
+def _render(request: Request, template: str, context: dict[str, object]) -> Response:
+    response: Response = request.app.state.templates.TemplateResponse(request, template, context)
+    return response
+
+
+@router.get("/", include_in_schema=False)
+def home(request: Request) -> Response:
+    store = request.app.state.store
+    current = store.current()
+    used = usage(current)
+    entry_points = []
+    for pred, title in ENTRY_POINTS:
+        concepts = used.get(pred, [])
+        if pred == f"{D}spatial":
+            concepts = [c for c in concepts if c.iri.startswith(str(EU_COUNTRY))]
+        entry_points.append((title, [(c, concept_href(c.iri)) for c in concepts]))
+    return _render(
+        request,
+        "home.html",
+        {
+            "counts": kind_counts(current),
+            "version": store.version(),
+            "entry_points": entry_points,
+        },
+    )
+
+
+@router.get("/browse", include_in_schema=False)
+def browse_index(request: Request) -> Response:
+    current = request.app.state.store.current()
+    lists = {kind: records_of_kind(current, kind) for kind in KINDS}
+    used = usage(current)
+    entry_points = [
+        (title, [(c, concept_href(c.iri)) for c in used.get(pred, [])])
+        for pred, title in ENTRY_POINTS
+    ]
+    return _render(
+        request,
+        "browse.html",
+        {
+            "lists": lists,
+            "entry_points": entry_points,
+            "href": local_href,
+            "base": request.app.state.settings.base,
+        },
+    )
+
+
+@router.get("/browse/{scheme}/{concept_id}", include_in_schema=False)
+def browse_concept(request: Request, scheme: str, concept_id: str) -> Response:
+    if scheme in SCHEMES:
+        iri = f"{SCHEME_NS}{scheme}/{concept_id}"
+    elif scheme == "country":
+        iri = f"{EU_COUNTRY}{concept_id.upper()}"
+    elif scheme == "nuts":
+        iri = f"{NUTS}{concept_id.upper()}"
+    else:
+        raise NotFound(f"nothing to browse under {scheme!r}")
+    page = concept_page(request.app.state.store.current(), iri)
+    if page is None:
+        raise NotFound(f"no {scheme} {concept_id!r} in the graph")
+    base = request.app.state.settings.base
+    groups = [
+        (
+            INCOMING_LABELS.get(p, "Linked from"),
+            [{**row, "href": local_href(row["record"], base)} for row in rows],
+        )
+        for p, rows in page.records.items()
+    ]
+    return _render(request, "concept.html", {"page": page, "scheme": scheme, "groups": groups})
