@@ -44,6 +44,9 @@ def ingest(
     )
     for err in report.errors:
         typer.echo(f"refused: {err.message}", err=True)
+    from kg.dumps import ensure_dumps
+
+    ensure_dumps(store, settings.data_dir)  # once per snapshot: a no-op when nothing changed
     secs = time.perf_counter() - started
     typer.echo(f"ingest: {report.summary()} ({report.changes} changes, {secs:.2f}s)")
     if report.errors:

@@ -23,7 +23,8 @@ from web.recordpage import INCOMING_LABELS, grouped
 
 router = APIRouter()
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-OFFERED = [HTML] + [media for media, _ in RDF_FORMATS.values()]
+# text/plain is N-Triples' registered type of old; rdflib and some crawlers still ask for it
+OFFERED = [HTML] + [media for media, _ in RDF_FORMATS.values()] + ["text/plain"]
 
 
 def check(kind: str, slug: str) -> None:
@@ -38,7 +39,7 @@ def resource(request: Request, kind: str, slug: str) -> Response:
     settings = request.app.state.settings
     document(request.app.state.store.current(), base=settings.base, kind=kind, slug=slug)
     media = choose(request.headers.get("accept"), OFFERED) or HTML
-    ext = extension_for(media)
+    ext = "nt" if media == "text/plain" else extension_for(media)
     target = f"/{kind}/{slug}" + (f".{ext}" if ext else "")
     return RedirectResponse(target, status_code=303, headers={"Vary": "Accept"})
 

@@ -1,0 +1,75 @@
+"""Issue 6: a page on a second local origin embeds a record through /oembed (real Chromium)."""
+
+import http.server
+import threading
+from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from kg.settings import PROJECT_ROOT
+from tests.e2e.browser import chromium, local_page
+from tests.e2e.live import LiveServer, free_port, live_server
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+CONSUMER = """<!doctype html><html><head><meta charset="utf-8"><title>Partner site</title></head>
+<body style="font-family:sans-serif;margin:16px"><h1>A partner website</h1>
+<p>A practice from the Rural Integration Knowledge Graph:</p><div id="slot"></div>
+<script>
+fetch("{provider}oembed?format=json&url=" + encodeURIComponent("{page}"))
+  .then(r => r.json()).then(o => {{ document.getElementById("slot").innerHTML = o.html; }});
+</script></body></html>"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with live_server(tmp_path_factory.mktemp("oembed")) as s:
+        yield s
+
+
+@pytest.fixture
+def consumer(server: LiveServer, tmp_path: Path) -> Iterator[str]:
+    page = f"{server.url}initiative/nuevos-senderos"
+    (tmp_path / "index.html").write_text(CONSUMER.format(provider=server.url, page=page))
+    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://localhost:{httpd.server_address[1]}/index.html"  # another origin
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_embedded_card_renders_without_overflow(consumer: str) -> None:
+    with (
+        chromium() as browser,
+        local_page(browser, viewport={"width": 520, "height": 480}) as (
+            page,
+            outside,
+        ),
+    ):
+        page.goto(consumer)
+        frame_el = page.wait_for_selector("#slot iframe", timeout=15_000)
+        assert frame_el is not None
+        box = frame_el.bounding_box()
+        assert box is not None
+        assert (round(box["width"]), round(box["height"])) == (400, 300)
+        frame = frame_el.content_frame()
+        assert frame is not None
+        frame.wait_for_selector("h1")
+        assert frame.inner_text("h1") == "Nuevos Senderos"
+        sizes = frame.evaluate(
+            "() => { const c = document.querySelector('.card');"
+            " return [document.documentElement.scrollWidth, document.documentElement.scrollHeight,"
+            " c.scrollWidth, c.clientWidth, c.scrollHeight, c.clientHeight]; }"
+        )
+        doc_w, doc_h, card_sw, card_cw, card_sh, card_ch = sizes
+        assert doc_w <= 400
+        assert doc_h <= 300
+        assert card_sw <= card_cw
+        assert card_sh <= card_ch
+        frame_el.screenshot(path=str(PROJECT_ROOT / "docs" / "screenshots" / "oembed-card.png"))
+        assert outside == []
