@@ -56,7 +56,7 @@ def live_server(tmp: Path, *, ingest: bool = True, **extra: str) -> Iterator[Liv
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(url + "healthz", timeout=2) as r:  # noqa: S310
+                with urllib.request.urlopen(url + "healthz", timeout=2) as r:
                     if r.status == 200:
                         break
             except OSError:
