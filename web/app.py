@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import swagger_ui_bundle
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from kg.settings import Settings
 from kg.store import GraphStore
 from web.errors import install_error_handlers
+from web.security import SecurityHeaders
 from web.routes import browse, health, linkeddata, records
 from web.templating import TEMPLATES, make_templates
 
@@ -18,14 +22,32 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
         description=(
             "Projects and good practices for integrating migrants and refugees in rural Europe."
         ),
-        docs_url="/api/docs",
+        docs_url=None,
         openapi_url="/openapi.json",
     )
     app.state.settings = settings
     app.state.store = store or GraphStore.open(settings)
     app.state.templates = make_templates()
     install_error_handlers(app)
+    app.add_middleware(SecurityHeaders)
+    app.mount(
+        "/static/swagger",
+        StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
+        name="swagger",
+    )
     app.mount("/static", StaticFiles(directory=str(TEMPLATES.parent / "static")), name="static")
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        """Swagger UI served from this server (no CDN)."""
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="Rural Integration Knowledge Graph — API",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/swagger/favicon-32x32.png",
+        )
+
     app.include_router(health.router)
     app.include_router(linkeddata.router)
     app.include_router(browse.router)
