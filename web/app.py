@@ -11,8 +11,8 @@ from fastapi.staticfiles import StaticFiles
 from kg.settings import Settings
 from kg.store import GraphStore
 from web.errors import install_error_handlers
-from web.security import SecurityHeaders
 from web.routes import browse, health, linkeddata, records
+from web.security import SecurityHeaders
 from web.templating import TEMPLATES, make_templates
 
 
