@@ -39,8 +39,13 @@ def ingest(
     settings = _settings()
     store = GraphStore.open(settings)
     started = time.perf_counter()
+    # records missing from the folder are removed only when the whole default folder is read
     report = ingest_records(
-        store, sources or [settings.records_dir], base=settings.base, keep_going=keep_going
+        store,
+        sources or [settings.records_dir],
+        base=settings.base,
+        keep_going=keep_going,
+        prune=not sources,
     )
     for err in report.errors:
         typer.echo(f"refused: {err.message}", err=True)

@@ -12,17 +12,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rdflib import Graph
-from tqdm import tqdm
-
-from ingest.mapping import record_graph
-from ingest.records import Record, parse_record, record_files
-from ingest.validate import ONTOLOGY, schemes_graph, validate_graph
+from ingest.records import Record, content_digest, parse_record, record_files
 from kg.errors import RecordError, ValidationFailed
 from kg.graphs import content_hashes
 from kg.namespaces import graph_iri, record_iri
+from kg.settings import PROJECT_ROOT
 from kg.store import GraphChange, GraphStore
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+# rdflib, pySHACL and the mapper are imported only when something changed: a re-ingest of
+# unchanged sources then costs little more than hashing the files (issue 2).
+ONTOLOGY = PROJECT_ROOT / "ontology"
 
 log = logging.getLogger(__name__)
 MAPPER_VERSION = "1"
@@ -68,10 +72,17 @@ def source_paths(sources: Iterable[Path]) -> list[Path]:
 
 def check(records: list[Record], *, base: str) -> tuple[dict[str, Graph], list[RecordError]]:
     """Map and SHACL-validate records together; returns graphs of the valid ones and errors."""
+    from rdflib import Graph
+    from tqdm import tqdm
+
+    from ingest.mapping import record_graph
+    from ingest.validate import validate_graph
+
     graphs: dict[str, Graph] = {}
     errors: list[RecordError] = []
     union = Graph()
     files: dict[str, str] = {}
+    graph_files: dict[str, str] = {}
     now = datetime.now(UTC).isoformat(timespec="seconds")
     for rec in tqdm(records, desc="mapping", unit="rec", disable=len(records) < 200):
         try:
@@ -82,20 +93,13 @@ def check(records: list[Record], *, base: str) -> tuple[dict[str, Graph], list[R
         graphs[g_iri] = graph
         union += graph
         files[record_iri(base, rec.kind, rec.slug)] = rec.file
+        graph_files[g_iri] = rec.file
     for problem in validate_graph(union, files):
         if problem.severity == "Violation":
             errors.append(problem.as_error())
     bad = {e.file for e in errors}
-    valid = {g: graph for g, graph in graphs.items() if _file_of(graph) not in bad}
+    valid = {g: graph for g, graph in graphs.items() if graph_files[g] not in bad}
     return valid, errors
-
-
-def _file_of(graph: Graph) -> str:
-    from kg.namespaces import RIKG  # local: only here
-
-    for value in graph.objects(None, RIKG.sourceFile):
-        return str(value)
-    return ""
 
 
 def ingest_records(
@@ -110,6 +114,9 @@ def ingest_records(
     paths = source_paths(sources)
     report = IngestReport(files=len(paths))
     existing = content_hashes(store.current(), adapter="records")
+    if prune and _unchanged(paths, existing, base):  # fast path: nothing to parse or write
+        report.unchanged = len(paths)
+        return report
     records, parse_errors = load_records(paths)
     report.errors.extend(parse_errors)
     records = [_salted(r, base) for r in records]
@@ -148,6 +155,8 @@ def ontology_changes(store: GraphStore, *, base: str) -> list[GraphChange]:
         g_iri = f"{base}graph/ontology/{path.stem}"
         if existing.get(g_iri) == digest:
             continue
+        from rdflib import Graph
+
         graph = Graph().parse(path)
         nt = graph.serialize(format="nt")
         nt += (
@@ -161,12 +170,30 @@ def ontology_changes(store: GraphStore, *, base: str) -> list[GraphChange]:
 
 def validate_sources(sources: Iterable[Path], *, base: str) -> list[RecordError]:
     records, errors = load_records(source_paths(sources))
-    schemes_graph()
     _, problems = check(records, base=base)
     return errors + problems
 
 
-def _salted(record: Record, base: str) -> Record:
+def _salt(digest: str, base: str) -> str:
     """The digest also covers the base URI and mapper version: either change re-maps."""
-    salt = hashlib.sha256(f"{record.digest}|{base}|{MAPPER_VERSION}".encode()).hexdigest()[:32]
-    return Record(record.kind, record.slug, record.data, record.body, record.path, salt)
+    return hashlib.sha256(f"{digest}|{base}|{MAPPER_VERSION}".encode()).hexdigest()[:32]
+
+
+def _salted(record: Record, base: str) -> Record:
+    digest = _salt(record.digest, base)
+    return Record(record.kind, record.slug, record.data, record.body, record.path, digest)
+
+
+def _unchanged(paths: list[Path], existing: dict[str, str], base: str) -> bool:
+    """Every file's graph is in the store with the same content hash, and nothing else is."""
+    if len(paths) != len(existing):
+        return False
+    for path in paths:
+        g = graph_iri(base, path.parent.name, path.stem)
+        try:
+            digest = _salt(content_digest(path.read_bytes()), base)
+        except OSError:
+            return False
+        if existing.get(g) != digest:
+            return False
+    return True

@@ -173,12 +173,30 @@ class GraphStore:
 
 
 def _apply(store: ox.Store, changes: Sequence[GraphChange]) -> None:
+    """Drop replaced graphs, then load all new content in one bulk load of N-Quads.
+
+    The staging snapshot is private until published, so the non-transactional bulk loader is
+    safe here; atomicity comes from the pointer swap.
+    """
+    parts: list[str] = []
     for change in changes:
         graph = ox.NamedNode(change.graph)
         if store.contains_named_graph(graph):
             store.remove_graph(graph)
-        if change.ntriples is not None:
-            store.bulk_load(change.ntriples.encode(), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        if change.ntriples:
+            parts.append(_as_nquads(change.ntriples, change.graph))
+    if parts:
+        store.bulk_load("".join(parts).encode(), format=ox.RdfFormat.N_QUADS)
+
+
+def _as_nquads(ntriples: str, graph: str) -> str:
+    """N-Triples lines → N-Quads lines in `graph` (each line ends with ' .')."""
+    suffix = f" <{graph}> .\n"
+    return "".join(
+        line[: line.rindex(".")].rstrip() + suffix
+        for line in ntriples.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    )
 
 
 def _now() -> str:
