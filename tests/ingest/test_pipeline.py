@@ -46,7 +46,7 @@ def test_invalid_record_refuses_the_whole_ingest(records_dir: Path) -> None:
     bad.write_text(
         "---\nname: Broken\nthemes: [nonsense]\nsources: {a: {url: 'https://x.org'}}\n---\nB\n"
     )
-    with pytest.raises(ValidationFailed, match="broken.md: themes"):
+    with pytest.raises(ValidationFailed, match=r"broken\.md: themes"):
         ingest_records(store, [records_dir], base=BASE)
     assert triple_count(store.current()) == count
 
