@@ -219,7 +219,7 @@ def _initiative(rng: random.Random, i: int, base: str, n_orgs: int) -> Synthetic
         f"<{rec}> <{S}startDate> {_typed(str(start), 'gYear')} .",
         f"<{rec}> <{D}spatial> <{country_iri(country)}> .",
         f"<{rec}> <{R}fundingProgramme> <{SCHEME_NS}funding/{rng.choice(FUNDING)}> .",
-        f"<{rec}> <{R}coordinator> <{record_iri(base, 'organisation', f'synthetic-org-{rng.randrange(n_orgs)}')}> .",
+        f"<{rec}> <{R}coordinator> <{_org(base, rng.randrange(n_orgs))}> .",
         f"<{rec}> <{D}source> <https://example.org/synthetic/{i}> .",
     ]
     if rng.random() < 0.7:
@@ -235,7 +235,11 @@ def _initiative(rng: random.Random, i: int, base: str, n_orgs: int) -> Synthetic
             f"<{rec}> <{D}spatial> <http://data.europa.eu/nuts/code/{rng.choice(COUNTRIES[country])}> ."
         )
     for _ in range(rng.randint(1, 4)):
-        partner = record_iri(base, "organisation", f"synthetic-org-{rng.randrange(n_orgs)}")
+        partner = _org(base, rng.randrange(n_orgs))
         lines.append(f"<{rec}> <{R}partner> <{partner}> .")
     text = f"{name}. {description} Themes: {', '.join(themes)}. Groups: {', '.join(groups)}."
     return SyntheticGraph(graph_iri(base, "initiative", slug), rec, "\n".join(lines) + "\n", text)
+
+
+def _org(base: str, i: int) -> str:
+    return record_iri(base, "organisation", f"synthetic-org-{i}")
