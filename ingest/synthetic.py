@@ -231,9 +231,8 @@ def _initiative(rng: random.Random, i: int, base: str, n_orgs: int) -> Synthetic
             f"<{rec}> <{R}addressesChallenge> <{SCHEME_NS}challenge/{rng.choice(CHALLENGES)}> ."
         )
     if COUNTRIES[country]:
-        lines.append(
-            f"<{rec}> <{D}spatial> <http://data.europa.eu/nuts/code/{rng.choice(COUNTRIES[country])}> ."
-        )
+        nuts = rng.choice(COUNTRIES[country])
+        lines.append(f"<{rec}> <{D}spatial> <http://data.europa.eu/nuts/code/{nuts}> .")
     for _ in range(rng.randint(1, 4)):
         partner = _org(base, rng.randrange(n_orgs))
         lines.append(f"<{rec}> <{R}partner> <{partner}> .")
