@@ -3,16 +3,20 @@
 
 from __future__ import annotations
 
+import html
 import logging
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kg.errors import KGError, ValidationFailed
 from kg.settings import Settings
+
+if TYPE_CHECKING:
+    from kg.store import GraphStore
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False
@@ -31,8 +35,11 @@ def ingest(
     keep_going: Annotated[
         bool, typer.Option("--keep-going", help="Load valid records, report the rest.")
     ] = False,
+    no_index: Annotated[
+        bool, typer.Option("--no-index", help="Do not update the search index.")
+    ] = False,
 ) -> None:
-    """Validate the records and write them to the store, atomically."""
+    """Validate the records and write them to the store, atomically, then index them."""
     from ingest.pipeline import ingest_records
     from kg.store import GraphStore
 
@@ -54,8 +61,21 @@ def ingest(
     ensure_dumps(store, settings.data_dir)  # once per snapshot: a no-op when nothing changed
     secs = time.perf_counter() - started
     typer.echo(f"ingest: {report.summary()} ({report.changes} changes, {secs:.2f}s)")
+    if not no_index:
+        _refresh_search_index(store, settings)
     if report.errors:
         raise typer.Exit(1)
+
+
+def _refresh_search_index(store: GraphStore, settings: Settings) -> None:
+    """Index the store as it now is (issue 4): embeds only texts not in the vector cache."""
+    from kg.search import SearchService
+
+    started = time.perf_counter()
+    encoded = SearchService(store, settings).refresh()
+    if encoded is not None:
+        secs = time.perf_counter() - started
+        typer.echo(f"search index: rebuilt, {encoded} texts embedded ({secs:.2f}s)")
 
 
 @app.command()
@@ -115,14 +135,104 @@ def serve(
     import uvicorn
 
     from web.app import create_app
+    from web.routes.search_api import search_service
 
     settings = _settings()
+    web_app = create_app(settings)
+    # load (or build) the search index and the model while the server starts (issue 4)
+    search_service(web_app).warm(background=True)
     uvicorn.run(
-        create_app(settings),
+        web_app,
         host=host or settings.host,
         port=port or settings.port,
         log_level="info",
     )
+
+
+Values = Annotated[list[str] | None, typer.Option(help="Repeat to require several.")]
+
+
+@app.command()
+def search(
+    text: Annotated[str, typer.Argument(help="What to look for, in any language.")],
+    limit: Annotated[int, typer.Option("--limit", "-n", help="Hits to show.")] = 10,
+    mode: Annotated[str, typer.Option(help="hybrid, keyword or vector.")] = "hybrid",
+    theme: Values = None,
+    target_group: Values = None,
+    country: Annotated[list[str] | None, typer.Option(help="ISO code, e.g. ES.")] = None,
+    nuts: Annotated[list[str] | None, typer.Option(help="NUTS code, e.g. ES24.")] = None,
+    funding: Values = None,
+    challenge: Values = None,
+    kind: Annotated[list[str] | None, typer.Option(help="initiative, organisation, …")] = None,
+    year: Annotated[str | None, typer.Option(help="Active in YYYY or YYYY-YYYY.")] = None,
+) -> None:
+    """Search the graph by meaning and keywords; each hit says why it matched."""
+    import re
+
+    from kg.search import SearchQuery, SearchService, parse_years
+    from kg.store import GraphStore
+
+    settings = _settings()
+    filters = {
+        "theme": theme,
+        "target_group": target_group,
+        "country": country,
+        "nuts": nuts,
+        "funding": funding,
+        "challenge": challenge,
+        "kind": kind,
+    }
+    query = SearchQuery(
+        text,
+        mode=mode,
+        filters={k: v for k, v in filters.items() if v},
+        years=parse_years(year) if year else None,
+        limit=limit,
+    )
+    results = SearchService(GraphStore.open(settings), settings).search(query)
+    typer.echo(f"{results.total} results")
+    for n, hit in enumerate(results.hits, start=1):
+        snippet = re.sub(r"<mark>(.*?)</mark>", lambda m: typer.style(m[1], bold=True), hit.snippet)
+        typer.echo(f"{n:>3}. {hit.doc.name}  [{hit.doc.kind}/{hit.doc.slug}]  {hit.score:.3f}")
+        typer.echo(f"     {html.unescape(snippet)}")
+        typer.echo(f"     why: {hit.why.summary}")
+
+
+@app.command(name="eval")
+def evaluate(
+    queries: Annotated[
+        Path,
+        typer.Argument(
+            help='JSON lines {"q": text, "relevant": {slug: grade}}', exists=True, dir_okay=False
+        ),
+    ],
+    kind: Annotated[
+        list[str] | None,
+        typer.Option(help="Kinds ranked (default: initiative, as judged); 'all' for every kind."),
+    ] = None,
+    fusion: Annotated[str, typer.Option(help="weighted (the default) or rrf.")] = "weighted",
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Each query's top 5.")] = False,
+) -> None:
+    """Print nDCG@10, recall@10 and MRR of keyword, vector and hybrid ranking."""
+    from kg.search import SearchService
+    from kg.search.evaluate import load_queries, run, summarise
+    from kg.store import GraphStore
+
+    settings = _settings()
+    kinds = [] if kind == ["all"] else (kind or ["initiative"])
+    judged = load_queries(queries)
+    index = SearchService(GraphStore.open(settings), settings).index(progress=True)
+    results = run(index, judged, kinds=kinds, fusion=fusion)
+    typer.echo(
+        f"{queries.name}: {len(judged)} queries, model {index.model}, "
+        f"kinds {', '.join(kinds) or 'all'}, fusion {fusion}"
+    )
+    typer.echo(f"{'mode':<9}{'nDCG@10':>9}{'recall@10':>11}{'MRR':>7}")
+    for mode, s in summarise(results).items():
+        typer.echo(f"{mode:<9}{s.ndcg:>9.3f}{s.recall:>11.3f}{s.mrr:>7.3f}")
+    if verbose:
+        for r in results:
+            typer.echo(f"[{r.mode}] {r.ndcg:.3f} {r.query.text!r}: {', '.join(r.ranked[:5])}")
 
 
 def main() -> None:

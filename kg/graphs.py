@@ -38,6 +38,17 @@ def content_hashes(store: ox.Store, *, adapter: str) -> dict[str, str]:
     return {r["g"]: r["hash"] for r in rows}
 
 
+def same_as_records(store: ox.Store, *, prefix: str, adapter: str) -> dict[str, str]:
+    """`owl:sameAs` IRI (starting with `prefix`) → the record of `adapter` that states it."""
+    rows = select(
+        store,
+        queries.SAME_AS_RECORDS,
+        prefix=ox.Literal(prefix),
+        adapter=ox.Literal(adapter),
+    )
+    return {r["same"]: r["record"] for r in rows}
+
+
 def kind_counts(store: ox.Store) -> dict[str, int]:
     return {r["kind"]: int(r["n"]) for r in select(store, queries.COUNTS)}
 

@@ -11,6 +11,8 @@ SCHEMA = Namespace("http://schema.org/")
 EU_COUNTRY = Namespace("http://publications.europa.eu/resource/authority/country/")
 NUTS = Namespace("http://data.europa.eu/nuts/code/")
 CORDIS_PROJECT = "https://cordis.europa.eu/project/id/"
+#: EURIO, the Publications Office's research-information ontology behind the CORDIS graph
+EURIO = Namespace("http://data.europa.eu/s66#")
 
 #: record kinds of design.md §2, each with its RDF classes
 KINDS = ("initiative", "organisation", "policy", "event", "place", "source")
@@ -54,6 +56,8 @@ class RIKG(DefinedNamespace):
     contributesTo: URIRef
     budget: URIRef
     amountKind: URIRef
+    fundingTopic: URIRef
+    fundingCall: URIRef
     claim: URIRef
     aspect: URIRef
     disputed: URIRef

@@ -24,6 +24,14 @@ SELECT ?g ?hash ?adapter WHERE {
   GRAPH ?g { ?g rikg:contentHash ?hash ; rikg:adapter ?adapter }
 }"""
 
+#: records of one adapter that say they are the same as an IRI starting with ?prefix (issue 7:
+#: a CORDIS project that is also a curated record is merged into it, found by its CORDIS URL)
+SAME_AS_RECORDS = """
+SELECT ?record ?same WHERE {
+  GRAPH ?g { ?record owl:sameAs ?same . ?g schema:about ?record ; rikg:adapter ?adapter }
+  FILTER(STRSTARTS(STR(?same), ?prefix))
+}"""
+
 #: counts for /healthz and the home page
 COUNTS = """
 SELECT ?kind (COUNT(DISTINCT ?r) AS ?n) WHERE {
@@ -175,3 +183,19 @@ SELECT ?record ?kind ?name ?p ?concept WHERE {
 #: what the graph says about a concept (labels, definition, scheme, notation, broader)
 CONCEPT_INFO = """
 SELECT ?p ?o (LANG(?o) AS ?lang) ?concept WHERE { GRAPH ?g { ?concept ?p ?o } }"""
+
+# --- "show as SPARQL" on the search page -------------------------------------------------
+
+#: the filter part of a search as a query a researcher can run and extend; {patterns} are
+#: built by kg.filter_query from validated concept ids (one VALUES block per filter)
+FILTER_QUERY = """# Initiatives matching the filters of a search on the Rural Integration KG
+PREFIX schema: <http://schema.org/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX rikg: <https://w3id.org/rikg/ns#>
+
+SELECT DISTINCT ?record ?name WHERE {{
+  ?record rikg:kind "initiative" ;
+          schema:name ?name .
+{patterns}  FILTER(LANG(?name) = "" || LANGMATCHES(LANG(?name), "en"))
+}}
+ORDER BY ?name"""

@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from kg.settings import Settings
 from kg.store import GraphStore
 from web.errors import install_error_handlers
-from web.routes import browse, health, linkeddata, records
+from web.routes import browse, health, linkeddata, records, search_api, search_page
 from web.security import SecurityHeaders
 from web.templating import TEMPLATES, make_templates
 
@@ -51,6 +51,8 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
     app.include_router(health.router)
     app.include_router(linkeddata.router)
     app.include_router(browse.router)
+    app.include_router(search_api.router)
+    app.include_router(search_page.router)
     # records last: its /{kind}/{slug} pattern must not shadow the other routes
     app.include_router(records.router)
     return app

@@ -1,0 +1,41 @@
+"""The filter part of a search, as SPARQL a researcher can run in the editor (issue 5)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from kg.errors import BadRequest
+from kg.geo import country_iri
+from kg.namespaces import SCHEME_NS
+from kg.queries import FILTER_QUERY
+
+SAFE = re.compile(r"^[A-Za-z0-9-]+$")
+#: filter name → (property path, how a value becomes an IRI)
+PATHS = {
+    "theme": ("dcterms:subject", f"{SCHEME_NS}theme/"),
+    "target_group": ("rikg:targetGroup", f"{SCHEME_NS}target-group/"),
+    "funding": ("rikg:fundingProgramme", f"{SCHEME_NS}funding/"),
+    "challenge": ("rikg:addressesChallenge", f"{SCHEME_NS}challenge/"),
+    "opportunity": ("rikg:buildsOnOpportunity", f"{SCHEME_NS}opportunity/"),
+    "country": ("dcterms:spatial", "country"),
+    "nuts": ("dcterms:spatial", "http://data.europa.eu/nuts/code/"),
+}
+
+
+def filter_query(filters: Mapping[str, Sequence[str]]) -> str:
+    """A SELECT over initiatives with every filter as a VALUES block (values are checked ids)."""
+    lines = []
+    for i, (name, values) in enumerate(sorted(filters.items())):
+        if name not in PATHS or not values:
+            continue
+        path, prefix = PATHS[name]
+        iris = []
+        for value in values:
+            if not SAFE.match(value):
+                raise BadRequest(f"{name} value {value!r} is not an id")
+            iris.append(country_iri(value) if prefix == "country" else prefix + value)
+        var = f"?{name.replace('_', '')}{i}"
+        lines.append(f"  VALUES {var} {{ {' '.join(f'<{iri}>' for iri in iris)} }}\n")
+        lines.append(f"  ?record {path} {var} .\n")
+    return FILTER_QUERY.format(patterns="".join(lines))

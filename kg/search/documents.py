@@ -1,0 +1,217 @@
+"""What the search index knows of each record, gathered from the graph with `kg.queries`.
+
+A `SearchDoc` holds the text a practitioner would search (names, acronyms, translations,
+descriptions in every language, notes, claims, places, the names of linked organisations and
+policies) and the facet values of the record (concept ids, ISO country codes, NUTS codes, years).
+The labels of linked concepts, in every language of the schemes, join the keyword text in
+`kg.search.index` (issue 9, item 2).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import pyoxigraph as ox
+
+from kg import queries
+from kg.namespaces import SCHEME_NS
+
+#: concept scheme IRI → facet field (record field names of ingest/records/README.md, singular)
+SCHEME_FIELDS = {
+    f"{SCHEME_NS}theme": "theme",
+    f"{SCHEME_NS}target-group": "target_group",
+    f"{SCHEME_NS}funding": "funding",
+    f"{SCHEME_NS}challenge": "challenge",
+    f"{SCHEME_NS}opportunity": "opportunity",
+    "http://publications.europa.eu/resource/authority/country": "country",
+    "http://data.europa.eu/nuts": "nuts",
+}
+#: facets of the search API, in display order
+FACETS = (
+    "kind",
+    "theme",
+    "target_group",
+    "country",
+    "nuts",
+    "funding",
+    "challenge",
+    "opportunity",
+    "year",
+)
+CONCEPT_FACETS = ("theme", "target_group", "funding", "challenge", "opportunity", "country", "nuts")
+YEAR = re.compile(r"^(\d{4})")
+
+
+@dataclass
+class Concept:
+    """A SKOS concept: the facet it belongs to, its filter code and labels by language."""
+
+    iri: str
+    facet: str
+    code: str
+    labels: dict[str, str] = field(default_factory=dict)
+    alt_labels: list[tuple[str, str]] = field(default_factory=list)  # (lang, label)
+    broader: str | None = None
+
+    def label(self, lang: str = "en") -> str:
+        return (
+            self.labels.get(lang)
+            or self.labels.get("en")
+            or next(iter(self.labels.values()), self.code)
+        )
+
+    def all_labels(self) -> list[tuple[str, str]]:
+        return [*self.labels.items(), *self.alt_labels]
+
+
+@dataclass
+class SearchDoc:
+    iri: str
+    kind: str
+    slug: str
+    names: dict[str, str] = field(default_factory=dict)
+    alt_names: list[str] = field(default_factory=list)
+    descriptions: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    claims: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+    linked_names: list[str] = field(default_factory=list)
+    facets: dict[str, list[str]] = field(default_factory=dict)
+    start: int | None = None
+    end: int | None = None
+
+    @property
+    def name(self) -> str:
+        return self.names.get("en") or next(iter(self.names.values()), self.slug)
+
+    def description(self, lang: str = "en") -> str:
+        return (
+            self.descriptions.get(lang)
+            or self.descriptions.get("en")
+            or next(iter(self.descriptions.values()), "")
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v not in (None, [], {})}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SearchDoc:
+        return cls(**data)
+
+
+def gather(store: ox.Store) -> tuple[list[SearchDoc], dict[str, Concept]]:
+    """Every record of the store as a SearchDoc (ordered by IRI) and every concept by IRI."""
+    concepts = gather_concepts(store)
+    docs: dict[str, SearchDoc] = {}
+    for row in _rows(store, queries.SEARCH_TEXTS):
+        iri, kind = row["record"].value, row["kind"].value
+        doc = docs.get(iri)
+        if doc is None:
+            doc = docs[iri] = SearchDoc(iri, kind, iri.rstrip("/").rsplit("/", 1)[-1])
+        _add_text(doc, row["field"].value, cast(ox.Literal, row["text"]))
+    links: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for row in _rows(store, queries.SEARCH_LINKS):
+        links[row["record"].value].add((row["field"].value, row["target"].value))
+    for iri, doc in docs.items():
+        _add_links(doc, links.get(iri, set()), docs, concepts)
+    for row in _rows(store, queries.SEARCH_DATES):
+        doc = docs.get(row["record"].value)
+        if doc is not None:
+            _add_dates(doc, row.get("start"), row.get("end"))
+    for doc in docs.values():  # the same graph gives the same texts, whatever the query order
+        for values in (doc.alt_names, doc.notes, doc.claims, doc.places, doc.types):
+            values.sort()
+        doc.linked_names = sorted(set(doc.linked_names))
+    return [docs[k] for k in sorted(docs)], concepts
+
+
+def gather_concepts(store: ox.Store) -> dict[str, Concept]:
+    concepts: dict[str, Concept] = {}
+    for row in _rows(store, queries.SEARCH_CONCEPTS):
+        iri = row["concept"].value
+        scheme = row["scheme"].value if "scheme" in row else ""
+        facet = SCHEME_FIELDS.get(scheme)
+        if facet is None:
+            continue
+        # filter values: ISO / NUTS codes for places, the record field's concept id otherwise
+        notation = row["notation"].value if "notation" in row else None
+        code = notation if facet in ("country", "nuts") and notation else iri.rsplit("/", 1)[-1]
+        concept = concepts.setdefault(iri, Concept(iri, facet, code))
+        if "broader" in row and concept.broader is None:
+            concept.broader = row["broader"].value
+    for row in _rows(store, queries.SEARCH_CONCEPT_LABELS):
+        labelled = concepts.get(row["concept"].value)
+        if labelled is None:
+            continue
+        label = cast(ox.Literal, row["label"])
+        lang = label.language or "en"
+        if row["preferred"].value == "true":
+            labelled.labels.setdefault(lang, label.value)
+        else:
+            labelled.alt_labels.append((lang, label.value))
+    for concept in concepts.values():
+        concept.alt_labels.sort()
+    return concepts
+
+
+def _rows(store: ox.Store, query: str) -> Iterator[dict[str, Any]]:
+    solutions = cast(ox.QuerySolutions, store.query(query, prefixes=queries.PREFIXES))
+    names = [v.value for v in solutions.variables]
+    for sol in solutions:
+        yield {n: sol[n] for n in names if sol[n] is not None}
+
+
+def _add_text(doc: SearchDoc, field_name: str, text: ox.Literal) -> None:
+    value, lang = text.value.strip(), text.language or ""
+    if field_name == "name":
+        doc.names.setdefault(lang or "en", value)
+    elif field_name == "alternateName":
+        doc.alt_names.append(value)
+    elif field_name == "description":
+        doc.descriptions.setdefault(lang or "en", value)
+    else:
+        {"note": doc.notes, "claim": doc.claims, "place": doc.places, "type": doc.types}[
+            field_name
+        ].append(value)
+
+
+def _add_links(
+    doc: SearchDoc,
+    links: set[tuple[str, str]],
+    docs: dict[str, SearchDoc],
+    concepts: dict[str, Concept],
+) -> None:
+    facets: dict[str, set[str]] = defaultdict(set)
+    facets["kind"].add(doc.kind)
+    for field_name, target in sorted(links):
+        if target in concepts:
+            # a NUTS region also counts for its larger regions and its country (prefix codes)
+            current: Concept | None = concepts[target]
+            while current is not None:
+                facets[current.facet].add(current.code)
+                current = concepts.get(current.broader) if current.broader else None
+        elif field_name in ("organisation", "policy") and target in docs:
+            doc.linked_names.append(docs[target].name)
+    for code in list(facets.get("nuts", ())):
+        facets["nuts"].update(
+            c.code for c in concepts.values() if c.facet == "nuts" and code.startswith(c.code)
+        )
+    doc.facets = {k: sorted(v) for k, v in facets.items()}
+
+
+def _add_dates(doc: SearchDoc, start: ox.Literal | None, end: ox.Literal | None) -> None:
+    """Keep the widest span where sources disagree."""
+    for term, is_start in ((start, True), (end, False)):
+        m = YEAR.match(term.value) if term is not None else None
+        if m is None:
+            continue
+        year = int(m.group(1))
+        if is_start:
+            doc.start = year if doc.start is None else min(doc.start, year)
+        else:
+            doc.end = year if doc.end is None else max(doc.end, year)

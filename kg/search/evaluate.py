@@ -1,0 +1,124 @@
+"""Search quality, measured (design.md §4): nDCG@10, recall@10 and MRR per ranking mode.
+
+A queries file has one JSON object per line: `{"q": "...", "relevant": {"slug": grade}}` with
+grade 2 (highly relevant) or 1 (relevant). nDCG uses the gain 2^grade − 1 and the discount
+log2(rank + 1); recall@10 counts relevant records of any grade among the first ten; MRR is
+1 / rank of the first relevant record in the result set (0 when none is found). Judgements name
+initiatives only, so `kg eval` ranks initiatives (`kinds`) unless told otherwise: an unjudged
+organisation in the list would count as a miss although nobody judged it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.errors import BadRequest
+from kg.search.index import SearchIndex
+from kg.search.rank import MODES, SearchQuery, rank
+
+K = 10
+
+
+@dataclass(frozen=True)
+class Judged:
+    text: str
+    relevant: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Scores:
+    ndcg: float
+    recall: float
+    mrr: float
+    queries: int
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    query: Judged
+    mode: str
+    ranked: list[str]
+    ndcg: float
+    recall: float
+    rr: float
+
+
+def load_queries(path: Path) -> list[Judged]:
+    out = []
+    for n, line in enumerate(path.read_text().splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            judged = Judged(str(data["q"]), {str(k): int(v) for k, v in data["relevant"].items()})
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise BadRequest(
+                f"{path}:{n}: expected {{'q': ..., 'relevant': {{slug: grade}}}}: {exc}"
+            ) from None
+        out.append(judged)
+    return out
+
+
+def ndcg(ranked: Sequence[str], relevant: dict[str, int], k: int = K) -> float:
+    dcg = sum((2 ** relevant.get(s, 0) - 1) / math.log2(i + 2) for i, s in enumerate(ranked[:k]))
+    ideal = sorted(relevant.values(), reverse=True)[:k]
+    best = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
+    return dcg / best if best > 0 else 0.0
+
+
+def recall(ranked: Sequence[str], relevant: dict[str, int], k: int = K) -> float:
+    wanted = {s for s, g in relevant.items() if g > 0}
+    return len(wanted & set(ranked[:k])) / len(wanted) if wanted else 0.0
+
+
+def reciprocal_rank(ranked: Sequence[str], relevant: dict[str, int]) -> float:
+    for i, slug in enumerate(ranked):
+        if relevant.get(slug, 0) > 0:
+            return 1 / (i + 1)
+    return 0.0
+
+
+def run(
+    index: SearchIndex,
+    queries: Sequence[Judged],
+    *,
+    modes: Sequence[str] = MODES,
+    kinds: Sequence[str] = ("initiative",),
+    fusion: str = "weighted",
+) -> list[QueryResult]:
+    out = []
+    filters = {"kind": list(kinds)} if kinds else {}
+    for mode in modes:
+        for q in queries:
+            ranking = rank(index, SearchQuery(q.text, mode=mode, filters=filters, fusion=fusion))
+            ranked = [index.docs[int(r)].slug for r in ranking.rows]
+            out.append(
+                QueryResult(
+                    q,
+                    mode,
+                    ranked,
+                    ndcg(ranked, q.relevant),
+                    recall(ranked, q.relevant),
+                    reciprocal_rank(ranked, q.relevant),
+                )
+            )
+    return out
+
+
+def summarise(results: Sequence[QueryResult]) -> dict[str, Scores]:
+    by_mode: dict[str, list[QueryResult]] = {}
+    for r in results:
+        by_mode.setdefault(r.mode, []).append(r)
+    return {
+        mode: Scores(
+            ndcg=sum(r.ndcg for r in rs) / len(rs),
+            recall=sum(r.recall for r in rs) / len(rs),
+            mrr=sum(r.rr for r in rs) / len(rs),
+            queries=len(rs),
+        )
+        for mode, rs in by_mode.items()
+    }

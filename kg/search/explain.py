@@ -1,0 +1,111 @@
+"""Why a record came up (issue 4 item 4): the query words it contains, the concepts it shares
+with the query (found through labels in any language, issue 9 item 3), the filters it passed,
+how close it is in meaning, and a snippet with the matches marked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kg.search.documents import SearchDoc
+from kg.search.index import SearchIndex
+from kg.search.text import highlight, term, tokenize, words
+from kg.search.understand import Understanding
+
+FACET_NAMES = {
+    "kind": "kind",
+    "theme": "theme",
+    "target_group": "target group",
+    "country": "country",
+    "nuts": "region",
+    "funding": "funding",
+    "challenge": "rural challenge",
+    "opportunity": "rural opportunity",
+}
+
+
+@dataclass(frozen=True)
+class SharedValue:
+    """A facet value the record shares with the query: a concept it names, or a filter."""
+
+    facet: str
+    value: str
+    label: str
+    matched: str | None = None  # the concept label the query matched, in its own language
+
+
+@dataclass(frozen=True)
+class Why:
+    matched_terms: list[str] = field(default_factory=list)
+    concepts: list[SharedValue] = field(default_factory=list)
+    filters: list[SharedValue] = field(default_factory=list)
+    keyword_score: float | None = None
+    similarity: float | None = None
+    query_language: str | None = None
+
+    @property
+    def summary(self) -> str:
+        """One line a practitioner can read."""
+        parts = []
+        if self.matched_terms:
+            parts.append("mentions " + ", ".join(f"“{t}”" for t in self.matched_terms))
+        for c in self.concepts:
+            via = f" (from “{c.matched}”)" if c.matched else ""
+            parts.append(f"{FACET_NAMES.get(c.facet, c.facet)}: {c.label}{via}")
+        if self.similarity is not None and self.similarity > 0:
+            parts.append(f"close in meaning ({self.similarity:.2f})")
+        parts += [f"{FACET_NAMES.get(f.facet, f.facet)}: {f.label}" for f in self.filters]
+        return "; ".join(parts)
+
+
+def explain(
+    index: SearchIndex,
+    doc: SearchDoc,
+    u: Understanding | None,
+    *,
+    filters: dict[str, list[str]],
+    keyword: float | None,
+    similarity: float | None,
+    lang: str = "en",
+) -> tuple[Why, str]:
+    """The explanation of one hit and its HTML snippet (text escaped, matches in `<mark>`)."""
+    label_lang = u.lang if u is not None and u.lang != "und" else lang
+    shared = [
+        SharedValue(f, v, index.label(f, v, lang))
+        for f, values in filters.items()
+        for v in values
+        if v in doc.facets.get(f, ())
+    ]
+    if u is None:
+        return Why(filters=shared), highlight(_snippet_source(doc, set(), label_lang), ())
+    doc_terms = set(tokenize(index.keyword_text(doc)))
+    matched = list(dict.fromkeys(u.text[s:e] for s, e, w in words(u.text) if term(w) in doc_terms))
+    concepts = [
+        SharedValue(m.concept.facet, m.concept.code, m.concept.label(lang), m.label)
+        for m in u.concepts
+        if m.concept.code in doc.facets.get(m.concept.facet, ())
+    ]
+    wanted = {t for t in u.terms if t in doc_terms}
+    why = Why(
+        matched_terms=matched,
+        concepts=concepts,
+        filters=shared,
+        keyword_score=None if keyword is None else round(keyword, 4),
+        similarity=None if similarity is None else round(similarity, 4),
+        query_language=u.lang,
+    )
+    return why, highlight(_snippet_source(doc, wanted, label_lang), wanted)
+
+
+def _snippet_source(doc: SearchDoc, wanted: set[str], lang: str) -> str:
+    """The text with the most distinct query terms; a description in the query's language
+    (then English) when several tie or none matches."""
+    preferred = [doc.descriptions.get(lang), doc.descriptions.get("en")]
+    candidates = [t for t in preferred if t] + list(doc.descriptions.values())
+    candidates += doc.claims + doc.notes + doc.alt_names
+    if not candidates:
+        return doc.name
+
+    def hits(text: str) -> int:
+        return len(wanted & set(tokenize(text))) if wanted else 0
+
+    return max(candidates, key=hits)  # max keeps the first of equals: the preferred order

@@ -1,0 +1,125 @@
+"""The search index of a store, kept current: loaded from disk when saved for this store version
+and model, built (embedding only new texts) when not, and swapped when the store changes."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from kg.errors import KGError
+from kg.search.cache import VectorCache
+from kg.search.documents import gather
+from kg.search.embed import Embedder, make_embedder
+from kg.search.engine import SearchResults, search
+from kg.search.index import SearchIndex, build_index, index_dir, load_index, save_index
+from kg.search.rank import SearchQuery
+from kg.search.similar import Similar, similar
+from kg.search.understand import detect_language
+from kg.settings import Settings
+from kg.store import GraphStore
+
+log = logging.getLogger(__name__)
+CACHE_FILE = "embeddings.sqlite"
+
+
+class SearchService:
+    """One per process (the web app, a CLI command); safe to share between threads."""
+
+    def __init__(
+        self,
+        store: GraphStore,
+        settings: Settings,
+        *,
+        embedder: Embedder | None = None,
+        cache: VectorCache | None = None,
+    ) -> None:
+        self.store, self.settings = store, settings
+        self.embedder = embedder or make_embedder(settings.embed_model)
+        self._cache = cache
+        self._index: SearchIndex | None = None
+        self._lock = threading.Lock()
+        self.last_encoded = 0  # texts embedded by the last build (tests, CLI report)
+
+    @property
+    def cache(self) -> VectorCache:
+        if self._cache is None:
+            self._cache = VectorCache(self.settings.cache_dir / CACHE_FILE)
+        return self._cache
+
+    def is_current(self) -> bool:
+        """Whether an index of the current store version and model is saved (nothing loaded)."""
+        version = self.store.version().name
+        if self._index is not None and self._index.version == version:
+            return True
+        folder = index_dir(self.settings.cache_dir, self.embedder.name, version)
+        return (folder / "index.json").exists()
+
+    def index(self, *, progress: bool = False) -> SearchIndex:
+        """The index of the store as it is now; loads or builds it when the store changed."""
+        version = self.store.version().name
+        current = self._index
+        if current is not None and current.version == version:
+            return current
+        with self._lock:
+            if self._index is None or self._index.version != version:
+                self._index = self._load_or_build(version, progress=progress)
+            return self._index
+
+    def refresh(self, *, progress: bool = True) -> int | None:
+        """Make sure the current store version has a saved index (end of `kg ingest`, server
+        start); returns how many texts were embedded, or None when it was already there."""
+        if self.is_current():
+            return None
+        self.index(progress=progress)
+        return self.last_encoded
+
+    def warm(self, *, background: bool = False) -> None:
+        """Load (or build) the index, the model and the language profiles now, so the first
+        search does not wait for them; in a thread when `background` (server start: pages are
+        served meanwhile, and a search waits for the index)."""
+
+        def load() -> None:
+            try:
+                index = self.index(progress=not background)
+                index.encode_query("warm up")
+                detect_language("warm up the language profiles")
+            except KGError as exc:  # a search request will raise it again, with its status
+                log.error("search warm-up failed: %s", exc.message)
+
+        if background:
+            threading.Thread(target=load, name="search-warm-up", daemon=True).start()
+        else:
+            load()
+
+    def _load_or_build(self, version: str, *, progress: bool) -> SearchIndex:
+        loaded = load_index(self.settings.cache_dir, self.embedder.name, version)
+        if loaded is not None:
+            loaded.embedder = self.embedder
+            self.last_encoded = 0
+            return loaded
+        started = time.perf_counter()
+        docs, concepts = gather(self.store.current())
+        index, encoded = build_index(
+            docs,
+            concepts,
+            embedder=self.embedder,
+            cache=self.cache,
+            version=version,
+            progress=progress,
+        )
+        save_index(index, self.settings.cache_dir)
+        self.last_encoded = encoded
+        log.info(
+            "search index of %d records built in %.1fs (%d texts embedded)",
+            len(docs),
+            time.perf_counter() - started,
+            encoded,
+        )
+        return index
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        return search(self.index(), query)
+
+    def similar(self, iri: str, *, limit: int = 5, kinds: tuple[str, ...] = ()) -> list[Similar]:
+        return similar(self.index(), iri, limit=limit, kinds=kinds)

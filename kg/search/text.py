@@ -1,0 +1,120 @@
+"""Words for the keyword index: lowercasing, accent folding, light stopwords, light stemming.
+
+The same function tokenises records and queries, so "Integración", "integracion" and
+"INTEGRACIÓN" meet, and "families"/"family", "refugees"/"refugee", "migrantes"/"migranti"/
+"migrants" share a stem. The stemmer is deliberately light and language-blind (records and
+short queries mix languages, and short queries defeat language detection): it removes a plural
+`s`, one final vowel and the English `-ing`/`-ed`. A real Snowball stemmer per language would
+need the text's language on both sides; this one needs none and was measured (see
+`kg/search/rank.py`) against no stemming.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+COMBINING = re.compile(r"[\u0300-\u036f]")
+
+#: characters NFKD does not decompose
+EXTRA_FOLDS = str.maketrans({"ß": "ss", "ø": "o", "ł": "l", "đ": "d", "æ": "ae", "œ": "oe"})
+
+#: function words of the five interface languages (issue 9), folded; content words stay
+_FUNCTION_WORDS = """
+a an and are as at be been but by for from has have in into is it its of on or that the their
+them these they this those to was were which who with within will can also how what where when
+other such more most than about over under all any each both some our your we
+el la los las un una unos unas y o de del al en con por para que se su sus es son lo le les
+como mas pero sin sobre entre desde hasta muy
+il lo gli i uno e ed di da dei degli delle della dello dal dalla nel nella nei nelle per tra fra
+che si non sono ai alle alla allo sul sulla come anche piu
+der die das den dem des ein eine einer eines einem einen und oder von vom zu zur zum im mit fur
+auf aus bei nach uber unter ist sind wird werden sich nicht auch wie als an am
+le les des du au aux et ou en dans par pour sur avec sans que qui est sont ce cette ces son sa
+ses leur leurs une plus ne pas
+"""
+STOPWORDS = frozenset(_FUNCTION_WORDS.split())
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents: 'Geflüchtete Ñandú' → 'gefluchtete nandu'."""
+    return COMBINING.sub("", unicodedata.normalize("NFKD", text.lower().translate(EXTRA_FOLDS)))
+
+
+def stem(word: str) -> str:
+    """A light, language-blind suffix stripper (see the module docstring)."""
+    if word.isdigit() or len(word) < 4:
+        return word
+    if len(word) >= 6 and word.endswith("ing"):
+        return word[:-3]
+    if len(word) >= 5 and word.endswith("ed"):
+        return word[:-2]
+    if len(word) >= 4 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    if len(word) >= 5 and word[-1] == "y":  # family/families, country/countries
+        return word[:-1] + "i"
+    if len(word) >= 5 and word[-1] in "aeio":
+        word = word[:-1]
+    return word
+
+
+def words(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, folded word) for each word of `text`, offsets into the original text."""
+    for m in WORD.finditer(text):
+        yield m.start(), m.end(), fold(m.group())
+
+
+@functools.lru_cache(maxsize=200_000)
+def term(word: str) -> str | None:
+    """The index term of one folded word, or None for a stopword."""
+    if word in STOPWORDS:
+        return None
+    return stem(word)
+
+
+def tokenize(text: str) -> list[str]:
+    """Index terms of a text, in order, stopwords removed."""
+    return [t for w in WORD.findall(fold(text)) if (t := term(w)) is not None]
+
+
+def highlight(text: str, terms: Iterable[str], *, width: int = 240) -> str:
+    """An HTML snippet of `text` around the densest run of `terms`, each match in `<mark>`.
+
+    Everything else is HTML-escaped, so record text can never inject markup.
+    """
+    wanted = set(terms)
+    spans = [(s, e) for s, e, w in words(text) if (t := term(w)) is not None and t in wanted]
+    start = _window(text, spans, width)
+    end = min(len(text), start + width)
+    if end < len(text):  # end on a word boundary
+        cut = text.rfind(" ", start, end)
+        end = cut if cut > start + width // 2 else end
+    out = ["…" if start > 0 else ""]
+    pos = start
+    for s, e in spans:
+        if s < start or e > end:
+            continue
+        out.append(html.escape(text[pos:s]))
+        out.append(f"<mark>{html.escape(text[s:e])}</mark>")
+        pos = e
+    out.append(html.escape(text[pos:end]))
+    if end < len(text):
+        out.append("…")
+    return "".join(out).strip()
+
+
+def _window(text: str, spans: list[tuple[int, int]], width: int) -> int:
+    """Start offset of the `width`-character window holding the most matches."""
+    if not spans or len(text) <= width:
+        return 0
+    lead = width // 5
+    candidates = [max(0, s - lead) for s, _ in spans]
+    best = max(candidates, key=lambda c: sum(1 for s, e in spans if s >= c and e <= c + width))
+    if best > 0:  # start on a word boundary
+        space = text.rfind(" ", 0, best)
+        best = space + 1 if space >= 0 else 0
+    return best

@@ -1,0 +1,112 @@
+"""Search with the real bundled model (all-MiniLM-L6-v2) over the bundled records: the seed
+example, the quality targets of issues 4 and 9, the `kg` commands and a live `/api/search`."""
+
+import json
+import os
+import subprocess
+import sys
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from kg.search import SearchQuery, SearchService
+from kg.search.evaluate import load_queries, run, summarise
+from kg.settings import PROJECT_ROOT, Settings
+from kg.store import GraphStore
+from tests.e2e.live import live_server
+
+pytestmark = pytest.mark.e2e
+EVAL_DIRS = [PROJECT_ROOT / "eval", PROJECT_ROOT.parent / "shared" / "eval"]
+
+
+def eval_file(name: str) -> Path:
+    for folder in EVAL_DIRS:
+        if (folder / name).exists():
+            return folder / name
+    pytest.skip(f"{name} not found in {', '.join(map(str, EVAL_DIRS))}")
+
+
+def kg(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cli.main", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """`kg ingest` twice into a fresh on-disk store; the first builds the index."""
+    tmp = tmp_path_factory.mktemp("search-e2e")
+    env = {
+        **os.environ,
+        "KG_STORE": str(tmp / "store"),
+        "KG_CACHE_DIR": str(tmp / "cache"),
+        "KG_DATA_DIR": str(tmp / "data"),
+    }
+    first = kg(env, "ingest", "--keep-going")
+    assert "search index: rebuilt" in first.stdout, first.stderr
+    second = kg(env, "ingest", "--keep-going")
+    assert "(0 changes" in second.stdout, second.stderr
+    assert "search index" not in second.stdout  # unchanged store: nothing re-embedded
+    return env
+
+
+@pytest.fixture(scope="module")
+def service(env: dict[str, str]) -> SearchService:
+    settings = Settings.from_env(env)
+    return SearchService(GraphStore.open(settings), settings)
+
+
+def top(service: SearchService, text: str) -> list[str]:
+    return [h.doc.slug for h in service.search(SearchQuery(text)).hits]
+
+
+def test_families_who_moved_to_a_village_for_a_job(service: SearchService) -> None:
+    assert "nuevos-senderos" in top(service, "families who moved to a village for a job")[:3]
+
+
+def test_a_spanish_query_finds_the_spanish_programme(service: SearchService) -> None:
+    assert "nuevos-senderos" in top(service, "acogida de familias en pueblos despoblados")[:3]
+
+
+def test_dev_queries_hybrid_beats_keyword_and_vector(service: SearchService) -> None:
+    scores = summarise(run(service.index(), load_queries(eval_file("dev-queries.jsonl"))))
+    hybrid = scores["hybrid"].ndcg
+    assert hybrid >= 0.80
+    assert hybrid > scores["keyword"].ndcg
+    assert hybrid > scores["vector"].ndcg
+
+
+def test_crosslingual_queries_with_the_bundled_model(service: SearchService) -> None:
+    scores = summarise(run(service.index(), load_queries(eval_file("dev-crosslingual.jsonl"))))
+    assert scores["hybrid"].ndcg >= 0.60
+
+
+def test_kg_search_and_kg_eval(env: dict[str, str]) -> None:
+    out = kg(env, "search", "families who moved to a village for a job", "-n", "3")
+    assert out.returncode == 0, out.stderr
+    assert "Nuevos Senderos" in out.stdout
+    assert "why:" in out.stdout
+    filtered = kg(env, "search", "refugees", "--country", "IT", "--kind", "initiative")
+    assert "Riace" in filtered.stdout
+    assert "Nuevos Senderos" not in filtered.stdout
+    evaluated = kg(env, "eval", str(eval_file("dev-queries.jsonl")))
+    assert evaluated.returncode == 0, evaluated.stderr
+    lines = evaluated.stdout.splitlines()
+    assert [line.split()[0] for line in lines[-3:]] == ["hybrid", "keyword", "vector"]
+
+
+def test_live_api_search(env: dict[str, str], tmp_path: Path) -> None:
+    with live_server(tmp_path, KG_CACHE_DIR=env["KG_CACHE_DIR"]) as server:
+        query = urllib.parse.urlencode({"q": "families who moved to a village for a job"})
+        with urllib.request.urlopen(f"{server.url}api/search?{query}", timeout=120) as r:
+            body = json.load(r)
+    slugs = [h["slug"] for h in body["results"]]
+    assert "nuevos-senderos" in slugs[:3]
+    assert body["facets"]["kind"]
+    assert body["results"][0]["why"]["summary"]

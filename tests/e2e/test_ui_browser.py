@@ -1,0 +1,108 @@
+"""Issue 5 in Debian's Chromium: what a practitioner does and sees, with axe-core checks.
+
+Every request must stay on the server (an outside request fails the test). Screenshots of the
+pages are written to docs/screenshots/ for the README.
+"""
+
+from collections.abc import Iterator
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from kg.settings import PROJECT_ROOT
+from tests.e2e.browser import chromium, local_page
+from tests.e2e.live import LiveServer, live_server
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+SHOTS = PROJECT_ROOT / "docs" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with live_server(tmp_path_factory.mktemp("ui")) as s:
+        yield s
+
+
+@pytest.fixture
+def page(server: LiveServer) -> Iterator[Page]:
+    with (
+        chromium() as browser,
+        local_page(browser, viewport={"width": 1280, "height": 900}) as (
+            p,
+            outside,
+        ),
+    ):
+        yield p
+        assert outside == [], f"requests left the server: {outside}"
+
+
+def serious_violations(page: Page) -> list[str]:
+    results = Axe().run(page)
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_search_open_result_toggle_facet(server: LiveServer, page: Page) -> None:
+    page.goto(server.url)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("rural Europe")
+    page.screenshot(path=str(SHOTS / "home.png"), full_page=False)
+    assert serious_violations(page) == []
+    page.get_by_label("Search practices in your own words").fill(
+        "families who moved to a village for a job"
+    )
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**/search?q=*")
+    titles = page.locator("li.hit h2 a").all_inner_texts()
+    assert "Nuevos Senderos" in titles[:3]
+    expect(page.locator("li.hit .why").first).to_contain_text("Why")
+    page.screenshot(path=str(SHOTS / "search.png"), full_page=False)
+    assert serious_violations(page) == []
+    # toggle a facet: the URL keeps it, the count line changes, and it can be removed
+    total_before = page.locator("[role=status]").inner_text()
+    page.locator("section.facet", has_text="Country").get_by_role("link", name="Spain").click()
+    page.wait_for_url("**country=ES*")
+    expect(page.locator("p.filters")).to_contain_text("Country: Spain")
+    assert page.locator("[role=status]").inner_text() != total_before
+    for country_chips in page.locator("li.hit").all():
+        expect(country_chips).to_contain_text("Spain")
+    page.locator("p.filters a.chip").first.click()
+    expect(page.locator("p.filters")).to_have_count(0)
+    # open a result
+    page.locator("li.hit h2 a", has_text="Nuevos Senderos").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nuevos Senderos")
+    expect(page.locator(".dispute")).to_contain_text("Sources disagree")
+    page.screenshot(path=str(SHOTS / "record.png"), full_page=False)
+    assert serious_violations(page) == []
+
+
+def test_follow_a_theme(server: LiveServer, page: Page) -> None:
+    page.goto(server.url)
+    page.get_by_role("link", name="Community sponsorship").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Community sponsorship")
+    expect(page.locator("main")).to_contain_text("SOMOS")
+    expect(page.locator("dd[lang=es]")).to_contain_text("Patrocinio comunitario")
+
+
+def test_keyboard_reaches_search_with_visible_focus(server: LiveServer, page: Page) -> None:
+    page.goto(server.url)
+    page.keyboard.press("Tab")  # skip link first
+    expect(page.locator("a.skip")).to_be_focused()
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "q":
+            break
+    assert page.evaluate("document.activeElement.id") == "q"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+
+
+def test_empty_state_helps(server: LiveServer, page: Page) -> None:
+    page.goto(server.url + "search?q=xqzvw&mode=keyword")
+    expect(page.get_by_role("heading", name="No records found")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="families who moved to a village for a job")
+    ).to_be_visible()

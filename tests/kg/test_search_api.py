@@ -1,0 +1,107 @@
+"""`/api/search` and `/api/similar` in-process: small test records, the fake embedder."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ingest.pipeline import ingest_records
+from kg.search import SearchService
+from kg.search.cache import VectorCache
+from kg.search.embed import HashEmbedder
+from kg.settings import Settings
+from kg.store import GraphStore
+from web.app import create_app
+
+BASE = "http://testserver/"
+MARKUP = """---
+name: "Open <Doors> & Homes"
+initiative_type: local-practice
+themes: [housing]
+target_groups: [refugees]
+countries: [IT]
+start: "2021"
+sources:
+  a: {url: "https://example.org/doors"}
+---
+Volunteers open their homes to refugee families <script & friends.
+"""
+
+
+@pytest.fixture
+def client(records_dir: Path, tmp_path: Path) -> Iterator[TestClient]:
+    (records_dir / "initiative" / "open-doors.md").write_text(MARKUP)
+    store = GraphStore(None)
+    ingest_records(store, [records_dir], base=BASE)
+    settings = Settings.from_env({"KG_BASE_URI": BASE, "KG_STORE": "memory"}, cache_dir=tmp_path)
+    app = create_app(settings, store=store)
+    app.state.search = SearchService(
+        store, settings, embedder=HashEmbedder(), cache=VectorCache(None)
+    )
+    with TestClient(app) as c:
+        yield c
+
+
+def test_search_returns_ranked_explained_hits_and_facets(client: TestClient) -> None:
+    r = client.get("/api/search", params={"q": "refugee families in villages", "limit": 5})
+    assert r.status_code == 200
+    body = r.json()
+    assert set(body) >= {"total", "results", "facets"}
+    first = body["results"][0]
+    assert set(first) >= {"id", "slug", "kind", "name", "snippet", "score", "why", "themes"}
+    assert {"countries"} <= set(first)
+    assert first["slug"] in {"village-welcome", "open-doors"}
+    assert first["why"]["matched_terms"]
+    assert {t["value"] for t in first["themes"]} >= {"housing"}
+    kinds = {f["value"]: f["count"] for f in body["facets"]["kind"]}
+    assert sum(kinds.values()) == body["total"]
+    assert kinds["initiative"] == 2
+
+
+def test_snippets_escape_record_text(client: TestClient) -> None:
+    body = client.get("/api/search", params={"q": "volunteers open homes"}).json()
+    hit = next(h for h in body["results"] if h["slug"] == "open-doors")
+    assert "<script" not in hit["snippet"]
+    assert "<mark>open</mark>" in hit["snippet"]
+    assert "families &lt;script &amp; friends" in hit["snippet"]
+    assert hit["name"] == "Open <Doors> & Homes"  # JSON carries plain text; HTML escapes it
+
+
+def test_filters_and_pagination(client: TestClient) -> None:
+    base: dict[str, str | int] = {"q": "refugees", "limit": 1}
+    spain = client.get("/api/search", params={**base, "country": "es"}).json()
+    assert [h["slug"] for h in spain["results"]] == ["village-welcome"]
+    assert spain["results"][0]["why"]["filters"][0]["value"] == "ES"
+    whole = client.get("/api/search", params={**base, "limit": 10}).json()
+    pages = [client.get("/api/search", params={**base, "offset": o}).json() for o in range(3)]
+    assert [p["total"] for p in pages] == [whole["total"]] * 3
+    assert [p["results"][0]["slug"] for p in pages] == [h["slug"] for h in whole["results"]]
+    both = client.get("/api/search", params={"theme": ["housing", "depopulation-revitalisation"]})
+    assert [h["slug"] for h in both.json()["results"]] == ["village-welcome"]
+    active = client.get("/api/search", params={"year": "2022-2023", "kind": "initiative"}).json()
+    assert {h["slug"] for h in active["results"]} == {"village-welcome", "open-doors"}
+    assert client.get("/api/search", params={"year": "2024"}).json()["total"] == 1
+
+
+def test_bad_parameters_are_client_errors(client: TestClient) -> None:
+    assert client.get("/api/search", params={"q": "x", "mode": "fuzzy"}).status_code == 422
+    assert client.get("/api/search", params={"q": "x", "limit": 1000}).status_code == 422
+    bad_year = client.get("/api/search", params={"q": "x", "year": "soon"})
+    assert bad_year.status_code == 400
+    assert "year" in bad_year.json()["message"]
+
+
+def test_similar_records(client: TestClient) -> None:
+    r = client.get("/api/similar/initiative/village-welcome")
+    assert r.status_code == 200
+    results = r.json()["results"]
+    assert [s["slug"] for s in results] == ["open-doors"]
+    assert {v["value"] for v in results[0]["shared"]} == {"housing", "refugees"}
+    assert client.get("/api/similar/initiative/nowhere").status_code == 404
+
+
+def test_search_is_in_the_openapi_document(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert "/api/search" in paths
+    assert "/api/similar/{kind}/{slug}" in paths

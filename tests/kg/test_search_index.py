@@ -1,0 +1,104 @@
+"""The index and its embedding cache, with the deterministic fake embedder."""
+
+from pathlib import Path
+
+from ingest.pipeline import ingest_records
+from kg.search import SearchQuery, SearchService, search
+from kg.search.cache import VectorCache
+from kg.search.embed import HashEmbedder
+from kg.search.index import index_dir, load_index, passages
+from kg.settings import Settings
+from kg.store import GraphStore
+from tests.conftest import BASE
+
+NEW_RECORD = """---
+name: Mountain Welcome
+initiative_type: pilot
+themes: [housing]
+countries: [AT]
+sources:
+  a: {url: "https://example.org/mw"}
+---
+Newcomers settle in an alpine valley.
+"""
+
+
+def service(store: GraphStore, settings: Settings, embedder: HashEmbedder) -> SearchService:
+    return SearchService(store, settings, embedder=embedder)
+
+
+def test_reingest_of_unchanged_sources_embeds_nothing(
+    disk_store: GraphStore, settings: Settings, records_dir: Path
+) -> None:
+    ingest_records(disk_store, [records_dir], base=BASE)
+    first = HashEmbedder()
+    assert service(disk_store, settings, first).refresh(progress=False) == first.texts > 0
+
+    report = ingest_records(disk_store, [records_dir], base=BASE)
+    assert report.changes == 0
+    again = HashEmbedder()
+    assert service(disk_store, settings, again).refresh(progress=False) is None
+    assert again.calls == 0
+
+
+def test_only_new_or_changed_texts_are_embedded(
+    disk_store: GraphStore, settings: Settings, records_dir: Path
+) -> None:
+    ingest_records(disk_store, [records_dir], base=BASE)
+    service(disk_store, settings, HashEmbedder()).refresh(progress=False)
+
+    (records_dir / "initiative" / "mountain-welcome.md").write_text(NEW_RECORD)
+    ingest_records(disk_store, [records_dir], base=BASE)
+    embedder = HashEmbedder()
+    index = service(disk_store, settings, embedder).index()
+    doc = index.docs[index.positions[f"{BASE}id/initiative/mountain-welcome"]]
+    assert embedder.texts == len(passages(doc, index.by_code))  # the new record's only
+    assert embedder.calls == 1
+
+
+def test_another_model_has_its_own_cache_and_index(
+    disk_store: GraphStore, settings: Settings, records_dir: Path
+) -> None:
+    ingest_records(disk_store, [records_dir], base=BASE)
+    default = HashEmbedder()
+    built = service(disk_store, settings, default).refresh(progress=False)
+    other = HashEmbedder(32, name="hash-32")
+    assert service(disk_store, settings, other).refresh(progress=False) == built
+    assert other.texts == default.texts
+    version = disk_store.version().name
+    for model in ("hash-64", "hash-32"):
+        assert (index_dir(settings.cache_dir, model, version) / "index.json").exists()
+
+    # the first model's vectors are still cached: rebuilding its index embeds nothing
+    index = index_dir(settings.cache_dir, "hash-64", version)
+    for f in index.iterdir():
+        f.unlink()
+    back = HashEmbedder()
+    assert service(disk_store, settings, back).refresh(progress=False) == 0
+    assert back.calls == 0
+
+
+def test_saved_index_answers_like_the_built_one(
+    disk_store: GraphStore, settings: Settings, records_dir: Path
+) -> None:
+    ingest_records(disk_store, [records_dir], base=BASE)
+    built = service(disk_store, settings, HashEmbedder()).index()
+    loaded = load_index(settings.cache_dir, "hash-64", disk_store.version().name)
+    assert loaded is not None
+    loaded.embedder = HashEmbedder()
+    query = SearchQuery("refugee families in villages", filters={"country": ["ES"]})
+    a, b = search(built, query), search(loaded, query)
+    assert [(h.doc.iri, h.score, h.snippet) for h in a.hits] == [
+        (h.doc.iri, h.score, h.snippet) for h in b.hits
+    ]
+    assert a.facets == b.facets
+    assert (loaded.vectors == built.vectors).all()
+
+
+def test_index_follows_the_store(memory_store: GraphStore, records_dir: Path) -> None:
+    settings = Settings.from_env({"KG_STORE": "memory"}, cache_dir=records_dir / "cache")
+    svc = SearchService(memory_store, settings, embedder=HashEmbedder(), cache=VectorCache(None))
+    assert len(svc.index()) == 0
+    assert svc.search(SearchQuery("anything")).total == 0
+    ingest_records(memory_store, [records_dir], base=BASE)
+    assert {d.slug for d in svc.index().docs} == {"village-welcome", "test-ngo"}

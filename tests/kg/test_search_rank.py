@@ -1,0 +1,267 @@
+"""Ranking, filters, facets, explanations, similar records and SPARQL search over the bundled
+records, with the fake embedder; facet counts are checked against SPARQL COUNT queries."""
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import cast
+
+import pyoxigraph as ox
+import pytest
+
+from ingest.pipeline import ingest_records
+from kg.errors import BadRequest, NotFound
+from kg.queries import PREFIXES
+from kg.search import SearchQuery, SearchService, run_query_with_search, search, similar
+from kg.search import sparql as search_sparql
+from kg.search.cache import VectorCache
+from kg.search.embed import HashEmbedder
+from kg.search.index import SearchIndex
+from kg.search.rank import FacetValue, parse_years, rank
+from kg.settings import Settings
+from kg.store import GraphStore
+from tests.conftest import BASE, BUNDLED
+
+PREDICATES = {
+    "theme": "dcterms:subject",
+    "target_group": "rikg:targetGroup",
+    "funding": "rikg:fundingProgramme",
+    "challenge": "rikg:addressesChallenge",
+    "opportunity": "rikg:buildsOnOpportunity",
+}
+
+
+@pytest.fixture(scope="module")
+def store() -> GraphStore:
+    store = GraphStore(None)
+    ingest_records(store, [BUNDLED], base=BASE, keep_going=True)
+    return store
+
+
+@pytest.fixture(scope="module")
+def index(store: GraphStore, tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
+    settings = Settings.from_env(
+        {"KG_STORE": "memory"}, cache_dir=tmp_path_factory.mktemp("search-cache")
+    )
+    service = SearchService(store, settings, embedder=HashEmbedder(), cache=VectorCache(None))
+    return service.index()
+
+
+def sparql_counts(store: GraphStore, pattern: str, values: str = "") -> dict[str, int]:
+    """Records per value of ?c, by SPARQL (the oracle); `values` may restrict ?r."""
+    query = f"""
+    SELECT ?c (COUNT(DISTINCT ?r) AS ?n) WHERE {{
+      {values}
+      GRAPH ?g {{ ?g schema:about ?r . {pattern} }}
+    }} GROUP BY ?c"""
+    return {r["c"].rsplit("/", 1)[-1]: int(r["n"]) for r in sparql_rows(store, query)}
+
+
+def facet(facets: dict[str, list[FacetValue]], name: str) -> dict[str, int]:
+    return {v.value: v.count for v in facets[name]}
+
+
+def sparql_rows(store: GraphStore, query: str) -> list[dict[str, str]]:
+    rows = cast(
+        ox.QuerySolutions,
+        store.current().query(query, prefixes=PREFIXES, use_default_graph_as_union=True),
+    )
+    names = [v.value for v in rows.variables]
+    return [{n: t.value for n in names if (t := row[n]) is not None} for row in rows]
+
+
+def sparql_count(store: GraphStore, query: str) -> int:
+    return int(sparql_rows(store, query)[0]["n"])
+
+
+def values_clause(index: SearchIndex, rows: Iterable[int]) -> str:
+    iris = " ".join(f"<{index.docs[int(r)].iri}>" for r in rows)
+    return f"VALUES ?r {{ {iris} }}"
+
+
+@pytest.mark.parametrize("name", list(PREDICATES))
+def test_facet_counts_of_everything_agree_with_sparql(
+    store: GraphStore, index: SearchIndex, name: str
+) -> None:
+    results = search(index, SearchQuery(limit=0))
+    assert results.total == len(index)
+    assert facet(results.facets, name) == sparql_counts(store, f"?r {PREDICATES[name]} ?c")
+
+
+def test_kind_and_country_counts_agree_with_sparql(store: GraphStore, index: SearchIndex) -> None:
+    facets = search(index, SearchQuery(limit=0)).facets
+    assert facet(facets, "kind") == sparql_counts(store, "?r rikg:kind ?c")
+    # a record is in a country directly, or through a NUTS region of that country
+    query = """
+    SELECT ?code (COUNT(DISTINCT ?r) AS ?n) WHERE {
+      { GRAPH ?g { ?g schema:about ?r . ?r dcterms:spatial ?c } }
+      UNION { GRAPH ?g { ?g schema:about ?r . ?r dcterms:spatial ?x } ?x skos:broader ?c }
+      ?c skos:inScheme <http://publications.europa.eu/resource/authority/country> ;
+         skos:notation ?code .
+    } GROUP BY ?code"""
+    expected = {r["code"]: int(r["n"]) for r in sparql_rows(store, query)}
+    assert facet(facets, "country") == expected
+
+
+def test_facet_counts_describe_the_query_result_set(store: GraphStore, index: SearchIndex) -> None:
+    query = SearchQuery("refugee families settling in villages", filters={"kind": ["initiative"]})
+    results = search(index, query)
+    rows = rank(index, query).rows
+    assert results.total == len(rows) > 0
+    values = values_clause(index, rows)
+    for name, predicate in PREDICATES.items():
+        assert facet(results.facets, name) == sparql_counts(store, f"?r {predicate} ?c", values)
+
+
+def test_theme_filters_combine_with_and(store: GraphStore, index: SearchIndex) -> None:
+    both = search(index, SearchQuery(filters={"theme": ["housing", "employment"]}, limit=100))
+    query = """
+    SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { GRAPH ?g { ?g schema:about ?r .
+      ?r dcterms:subject <https://w3id.org/rikg/scheme/theme/housing>,
+                         <https://w3id.org/rikg/scheme/theme/employment> } }"""
+    assert both.total == sparql_count(store, query) > 0
+    for hit in both.hits:
+        assert {"housing", "employment"} <= set(hit.doc.facets["theme"])
+        assert [f.value for f in hit.why.filters] == ["housing", "employment"]
+
+
+def test_kind_filter_values_combine_with_or(index: SearchIndex) -> None:
+    counts = facet(search(index, SearchQuery(limit=0)).facets, "kind")
+    either = search(index, SearchQuery(filters={"kind": ["initiative", "policy"]}, limit=0))
+    assert either.total == counts["initiative"] + counts["policy"]
+
+
+def test_a_nuts_region_filter_includes_its_subregions(index: SearchIndex) -> None:
+    aragon = search(index, SearchQuery(filters={"nuts": ["es24"]}, limit=50))
+    teruel = search(index, SearchQuery(filters={"nuts": ["ES242"]}, limit=50))
+    assert {h.doc.slug for h in teruel.hits} <= {h.doc.slug for h in aragon.hits}
+    assert "share-sira" in {h.doc.slug for h in teruel.hits}
+
+
+def test_year_filter_keeps_records_active_that_year(store: GraphStore, index: SearchIndex) -> None:
+    results = search(index, SearchQuery(years=parse_years("2020"), limit=200))
+    for hit in results.hits:
+        assert hit.doc.start is not None
+        assert hit.doc.start <= 2020
+        assert hit.doc.end is None or hit.doc.end >= 2020
+    query = """
+    SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE {
+      GRAPH ?g { ?g schema:about ?r . ?r schema:startDate ?s OPTIONAL { ?r schema:endDate ?e } }
+      FILTER(xsd:integer(SUBSTR(STR(?s), 1, 4)) <= 2020
+             && (!BOUND(?e) || xsd:integer(SUBSTR(STR(?e), 1, 4)) >= 2020))
+    }"""
+    assert results.total == sparql_count(store, query) > 0
+    years = facet(search(index, SearchQuery(limit=0)).facets, "year")
+    assert years["2020"] == results.total
+
+
+@pytest.mark.parametrize("bad", ["20x0", "2021-2019", ""])
+def test_bad_year_is_refused(bad: str) -> None:
+    with pytest.raises(BadRequest):
+        parse_years(bad)
+
+
+def test_unknown_filter_or_mode_is_refused() -> None:
+    with pytest.raises(BadRequest, match="unknown filter"):
+        SearchQuery("x", filters={"colour": ["red"]})
+    with pytest.raises(BadRequest, match="mode"):
+        SearchQuery("x", mode="fuzzy")
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "keyword", "vector"])
+def test_pages_join_up_to_the_whole_ranking(index: SearchIndex, mode: str) -> None:
+    text = "integration of migrants in rural areas"
+    whole = search(index, SearchQuery(text, mode=mode, limit=1000))
+    pages = [
+        search(index, SearchQuery(text, mode=mode, limit=7, offset=o)) for o in range(0, 70, 7)
+    ]
+    assert {p.total for p in pages} == {whole.total}
+    joined = [h.doc.iri for p in pages for h in p.hits]
+    assert joined == [h.doc.iri for h in whole.hits][:70]
+    assert search(index, SearchQuery(text, mode=mode, offset=whole.total)).hits == []
+
+
+def test_keyword_mode_returns_only_records_with_a_query_word(index: SearchIndex) -> None:
+    results = search(index, SearchQuery("Riace", mode="keyword", limit=100))
+    assert results.total > 0
+    for hit in results.hits:
+        assert hit.why.matched_terms == ["Riace"]
+        assert "<mark>Riace</mark>" in hit.snippet or hit.doc.slug == "riace"
+
+
+def test_hybrid_explains_words_concepts_and_meaning(index: SearchIndex) -> None:
+    results = search(
+        index, SearchQuery("patrocinio comunitario de familias refugiadas en Navarra", limit=5)
+    )
+    hit = next(h for h in results.hits if h.doc.slug == "somos-tudela")
+    assert hit.why.query_language == "es"
+    concepts = {(c.facet, c.value): c for c in hit.why.concepts}
+    sponsorship = concepts[("theme", "community-sponsorship")]
+    assert sponsorship.label == "Community sponsorship"  # in the interface language
+    assert (sponsorship.matched or "").lower().startswith("patrocinio comunitario")
+    assert ("target_group", "migrant-families") in concepts
+    assert hit.why.similarity is not None
+    assert hit.why.keyword_score is not None
+    assert "Community sponsorship (from “patrocinio comunitario" in hit.why.summary
+
+
+def test_empty_query_lists_filtered_records_by_kind_then_name(index: SearchIndex) -> None:
+    results = search(index, SearchQuery(filters={"country": ["IT"]}, limit=100))
+    names = [(h.doc.kind != "initiative", h.doc.name.casefold()) for h in results.hits]
+    assert names[0][0] is False
+    assert names == sorted(names, key=lambda n: n[0])
+    assert all("IT" in h.doc.facets["country"] for h in results.hits)
+
+
+def test_similar_records_share_profile_and_exclude_themselves(index: SearchIndex) -> None:
+    iri = f"{BASE}id/initiative/nuevos-senderos"
+    found = similar(index, iri, limit=5)
+    assert 0 < len(found) <= 5
+    me = index.docs[index.positions[iri]]
+    for s in found:
+        assert s.doc.iri != iri
+        assert s.doc.kind == "initiative"
+        expected = {
+            (f, c)
+            for f in ("theme", "target_group", "challenge", "opportunity")
+            for c in set(me.facets.get(f, ())) & set(s.doc.facets.get(f, ()))
+        }
+        assert {(v.facet, v.value) for v in s.shared} == expected
+    assert [s.score for s in found] == sorted((s.score for s in found), reverse=True)
+    with pytest.raises(NotFound):
+        similar(index, f"{BASE}id/initiative/nowhere")
+
+
+def test_sparql_similarity_function(store: GraphStore, index: SearchIndex) -> None:
+    example = (search_sparql.__doc__ or "").split("::", 1)[1].split("The score")[0]
+    rows = list(cast(ox.QuerySolutions, run_query_with_search(store.current(), example, index)))
+    assert rows, "the documented example finds Spanish initiatives for migrant families"
+    scores = [float(cast(ox.Literal, r["score"]).value) for r in rows]
+    assert scores == sorted(scores, reverse=True)
+    assert all(-1.0 <= s <= 1.0 for s in scores)
+    none = run_query_with_search(
+        store.current(),
+        'SELECT ?s WHERE { BIND(rikg:similarity(<http://example.org/x>, "text") AS ?s) }',
+        index,
+    )
+    assert [r["s"] for r in cast(ox.QuerySolutions, none)] == [None]
+
+
+def test_sparql_syntax_errors_are_query_errors(store: GraphStore, index: SearchIndex) -> None:
+    from kg.errors import QuerySyntaxError
+
+    with pytest.raises(QuerySyntaxError):
+        run_query_with_search(store.current(), "SELEC nothing", index)
+
+
+def test_cache_is_keyed_by_text_hash(tmp_path: Path) -> None:
+    from kg.search.cache import embed_passages
+
+    cache, embedder = VectorCache(tmp_path / "v.sqlite"), HashEmbedder()
+    first, n = embed_passages(embedder, ["a b", "c d", "a b"], cache, progress=False)
+    assert n == 2
+    assert embedder.texts == 2
+    again, m = embed_passages(embedder, ["c d", "a b"], cache, progress=False)
+    assert m == 0
+    assert embedder.texts == 2
+    assert (again[0] == first[1]).all()
+    assert (again[1] == first[0]).all()

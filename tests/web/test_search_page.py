@@ -1,0 +1,66 @@
+"""The HTML search page in-process, with the deterministic fake embedder."""
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ingest.pipeline import ingest_records
+from kg.search import SearchService
+from kg.search.embed import HashEmbedder
+from kg.settings import Settings
+from kg.store import GraphStore
+from web.app import create_app
+
+
+@pytest.fixture
+def client(records_dir: Path, tmp_path: Path) -> Iterator[TestClient]:
+    second = records_dir / "initiative" / "alpine-welcome.md"
+    second.write_text(
+        "---\nname: Alpine Welcome\ncountries: [AT]\nthemes: [employment]\n"
+        "sources: {a: {url: 'https://example.org/x'}}\n---\n"
+        "Mountain municipalities offer jobs and language courses to refugees.\n"
+    )
+    store = GraphStore(None)
+    ingest_records(store, [records_dir], base="http://testserver/")
+    settings = Settings.from_env({"KG_BASE_URI": "http://testserver/"}, cache_dir=tmp_path / "c")
+    app = create_app(settings, store=store)
+    app.state.search = SearchService(store, settings, embedder=HashEmbedder())
+    with TestClient(app) as c:
+        yield c
+
+
+def titles(html: str) -> list[str]:
+    return re.findall(r'<h2><a href="/initiative/([^"]+)"', html)
+
+
+def test_query_finds_and_explains(client: TestClient) -> None:
+    html = client.get("/search", params={"q": "empty houses villages"}).text
+    assert titles(html)[0] == "village-welcome"
+    assert "<mark>" in html
+    assert "Why:" in html
+
+
+def test_facet_toggles_and_stays_in_url(client: TestClient) -> None:
+    html = client.get("/search", params={"q": "refugees"}).text
+    link = re.search(r'<a href="(/search\?[^"]*country=AT[^"]*)"', html)
+    assert link is not None
+    filtered = client.get(link.group(1).replace("&amp;", "&")).text
+    assert titles(filtered) == ["alpine-welcome"]
+    assert "Country: Austria" in filtered
+    assert "Show the filters as SPARQL" in filtered
+    assert "http://publications.europa.eu/resource/authority/country/AUT" in filtered
+
+
+def test_empty_state_offers_examples(client: TestClient) -> None:
+    html = client.get("/search", params={"q": "qqqzzzxx", "mode": "keyword"}).text
+    assert "No records found" in html
+    assert 'href="/search?q=families' in html
+
+
+def test_query_text_is_escaped(client: TestClient) -> None:
+    html = client.get("/search", params={"q": "<script>alert(1)</script>"}).text
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
