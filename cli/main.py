@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kg.errors import KGError, ValidationFailed
+from kg.errors import BadRequest, KGError, ValidationFailed
 from kg.settings import Settings
 
 if TYPE_CHECKING:
+    from ingest.pipeline import IngestReport
     from kg.store import GraphStore
 
 app = typer.Typer(
@@ -29,42 +30,89 @@ def _settings() -> Settings:
     return Settings()
 
 
+IngestArgs = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="Record files or folders; or `cordis PATH` for a CORDIS export (zip or folder).",
+        show_default=False,
+    ),
+]
+
+
 @app.command()
 def ingest(
-    sources: Sources = None,
+    sources: IngestArgs = None,
     keep_going: Annotated[
         bool, typer.Option("--keep-going", help="Load valid records, report the rest.")
     ] = False,
     no_index: Annotated[
         bool, typer.Option("--no-index", help="Do not update the search index.")
     ] = False,
+    topic: Annotated[
+        list[str] | None, typer.Option(help="CORDIS: keep projects whose topic starts so.")
+    ] = None,
+    call: Annotated[
+        list[str] | None, typer.Option(help="CORDIS: keep projects whose call starts so.")
+    ] = None,
+    keyword: Annotated[
+        list[str] | None,
+        typer.Option(help="CORDIS: keep projects with this word in keywords or title."),
+    ] = None,
 ) -> None:
-    """Validate the records and write them to the store, atomically, then index them."""
-    from ingest.pipeline import ingest_records
+    """Validate the records and write them to the store, atomically, then index them.
+
+    `kg ingest cordis PATH` reads a CORDIS project export instead (issue 7).
+    """
     from kg.store import GraphStore
 
+    args = sources or []
     settings = _settings()
-    store = GraphStore.open(settings)
     started = time.perf_counter()
-    # records missing from the folder are removed only when the whole default folder is read
-    report = ingest_records(
-        store,
-        sources or [settings.records_dir],
-        base=settings.base,
-        keep_going=keep_going,
-        prune=not sources,
-    )
-    for err in report.errors:
-        typer.echo(f"refused: {err.message}", err=True)
+    report: IngestReport
+    if args[:1] == ["cordis"]:  # a records folder named so is given as ./cordis
+        if len(args) != 2:
+            raise BadRequest("give one CORDIS export: kg ingest cordis PATH")
+        from ingest.cordis import Selection, ingest_cordis
+
+        store = GraphStore.open(settings)
+        selection = Selection(tuple(topic or ()), tuple(call or ()), tuple(keyword or ()))
+        report = ingest_cordis(
+            store, Path(args[1]), base=settings.base, selection=selection, keep_going=keep_going
+        )
+    else:
+        if topic or call or keyword:
+            raise BadRequest("--topic, --call and --keyword go with: kg ingest cordis PATH")
+        from ingest.pipeline import ingest_records
+
+        store = GraphStore.open(settings)
+        # records missing from the folder are removed only when the whole default folder is read
+        report = ingest_records(
+            store,
+            [Path(a) for a in args] or [settings.records_dir],
+            base=settings.base,
+            keep_going=keep_going,
+            prune=not args,
+        )
+    _finish_ingest(store, settings, report, started=started, index=not no_index)
+
+
+def _finish_ingest(
+    store: GraphStore, settings: Settings, report: IngestReport, *, started: float, index: bool
+) -> None:
+    """Report, refresh the dumps and the search index; exit 1 when records were refused."""
     from kg.dumps import ensure_dumps
 
+    for err in report.errors:
+        typer.echo(f"refused: {err.message}", err=True)
     ensure_dumps(store, settings.data_dir)  # once per snapshot: a no-op when nothing changed
     secs = time.perf_counter() - started
     typer.echo(f"ingest: {report.summary()} ({report.changes} changes, {secs:.2f}s)")
-    if not no_index:
+    if index:
         _refresh_search_index(store, settings)
     if report.errors:
-        raise typer.Exit(1)
+        # not typer.Exit: main() runs the app with standalone_mode=False, which turns an Exit
+        # into a return value, so --keep-going with refused records exited 0
+        sys.exit(1)
 
 
 def _refresh_search_index(store: GraphStore, settings: Settings) -> None:

@@ -27,7 +27,7 @@ SELECT ?g ?hash ?adapter WHERE {
 #: records of one adapter that say they are the same as an IRI starting with ?prefix (issue 7:
 #: a CORDIS project that is also a curated record is merged into it, found by its CORDIS URL)
 SAME_AS_RECORDS = """
-SELECT ?record ?same WHERE {
+SELECT ?record ?same ?prefix ?adapter WHERE {
   GRAPH ?g { ?record owl:sameAs ?same . ?g schema:about ?record ; rikg:adapter ?adapter }
   FILTER(STRSTARTS(STR(?same), ?prefix))
 }"""

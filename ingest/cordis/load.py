@@ -82,6 +82,7 @@ def load_export(path: Path, selection: Selection) -> tuple[list[Project], list[R
             errors.append(exc)
             continue
         kept[participation.project_id].participations.append(participation)
+    errors.sort(key=lambda e: (e.file, e.line or 0))
     return list(kept.values()), errors
 
 

@@ -60,7 +60,6 @@ def project_graph(project: Project, *, base: str) -> Graph:
     # the CORDIS graph names the same project `?p a eurio:Project ; eurio:identifier "id"`
     g.add((s, EURIO.identifier, Literal(project.id)))
     g.add((s, OWL.sameAs, page))
-    g.add((s, SCHEMA.url, page))
     g.add((s, DCTERMS.source, page))
     g.add((page, DCTERMS.title, Literal(f"CORDIS: {project.acronym or project.title}")))
     if project.start:

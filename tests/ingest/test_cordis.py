@@ -1,0 +1,206 @@
+"""The CORDIS adapter (issue 7) on small exports that follow facts.md Part 2.1.
+
+The fixtures under tests/data/cordis are invented projects (ids 9900001xx) plus MATILDE with only
+the facts that facts.md gives; the tests zip them, as CORDIS ships them.
+"""
+
+import shutil
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from ingest.cordis import Selection, ingest_cordis, load_export
+from ingest.pipeline import ingest_records
+from kg.errors import RecordError, ValidationFailed
+from kg.graphs import triple_count
+from kg.queries import PREFIXES
+from kg.store import GraphStore
+from tests.conftest import BASE, BUNDLED, DATA
+
+CORDIS = DATA / "cordis"
+ROOTSHARE = f"{BASE}id/initiative/cordis-990000101"
+MATILDE = f"{BASE}id/initiative/matilde"
+
+
+def zipped(folder: Path, target: Path) -> Path:
+    with zipfile.ZipFile(target, "w") as zf:
+        for path in sorted(folder.iterdir()):
+            zf.write(path, path.name)
+    return target
+
+
+@pytest.fixture
+def csv_zip(tmp_path: Path) -> Path:
+    return zipped(CORDIS / "csv", tmp_path / "cordis-h2020projects-csv.zip")
+
+
+@pytest.fixture
+def json_zip(tmp_path: Path) -> Path:
+    return zipped(CORDIS / "json", tmp_path / "cordis-h2020projects-json.zip")
+
+
+@pytest.fixture
+def csv_dir(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(CORDIS / "csv", tmp_path / "export"))
+
+
+def values(store: GraphStore, query: str) -> set[str]:
+    """Values of ?v over the union of all named graphs."""
+    result = store.current().query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+    assert isinstance(result, ox.QuerySolutions)
+    return {row["v"].value for row in result if row["v"] is not None}
+
+
+def test_csv_zip_with_bom_shuffled_columns_and_both_decimal_marks(csv_zip: Path) -> None:
+    assert (CORDIS / "csv" / "project.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    projects, errors = load_export(csv_zip, Selection())
+    assert errors == []
+    by_id = {p.id: p for p in projects}
+    assert set(by_id) == {"990000101", "990000102", "870831"}
+    assert by_id["990000101"].total_cost == Decimal("2999875.50")  # "2999875,50"
+    assert by_id["990000102"].eu_contribution == Decimal("1250000.5")  # "1250000.5"
+    assert by_id["990000101"].objective.endswith("welcome newcomers.\nIt has a second line.")
+    assert by_id["990000101"].subjects == ["sociology"]
+    assert by_id["990000101"].topic_titles == {
+        "MIGRATION-99-2019": "Fictional topic: newcomers in rural villages"
+    }
+    roles = {(p.org_key, p.role) for p in by_id["990000101"].participations}
+    assert roles == {
+        ("990000001", "coordinator"),
+        ("990000002", "partner"),
+        ("990000003", "partner"),
+    }
+
+
+def test_json_zip_and_folder_read_like_the_csv_zip(
+    csv_zip: Path, json_zip: Path, csv_dir: Path
+) -> None:
+    def facts(path: Path) -> dict[str, tuple[object, ...]]:
+        projects, errors = load_export(path, Selection())
+        assert errors == []
+        return {
+            p.id: (p.title, p.start, p.total_cost, p.eu_contribution, len(p.participations))
+            for p in projects
+        }
+
+    from_csv = facts(csv_zip)
+    assert facts(csv_dir) == from_csv
+    from_json = facts(json_zip)
+    assert from_json == {k: v for k, v in from_csv.items() if k != "870831"}
+
+
+def test_malformed_rows_are_reported_with_file_and_line(csv_dir: Path) -> None:
+    project_csv = csv_dir / "project.csv"
+    header = project_csv.read_text(encoding="utf-8-sig").splitlines()[0].split(";")
+    bad = ['"990000109"' if h == '"id"' else '"2021-13-40"' if h == '"startDate"' else '"x"'
+           for h in header]  # fmt: skip
+    with project_csv.open("a", encoding="utf-8") as fh:
+        fh.write(";".join(bad) + "\n" + '"only";"three";"fields"\n')
+    projects, errors = load_export(csv_dir, Selection())
+    # the first project's objective spans two lines, so the appended rows start on lines 6, 7
+    assert [e.message for e in errors] == [
+        f"{project_csv}:6: startDate: '2021-13-40' is not an ISO date (YYYY-MM-DD)",
+        f"{project_csv}:7: row: expected 20 fields, found 3",
+    ]
+    assert len(projects) == 3
+    assert all(isinstance(e, RecordError) and e.line for e in errors)
+
+
+def test_a_malformed_row_refuses_the_ingest_unless_keep_going(csv_dir: Path) -> None:
+    org_csv = csv_dir / "organization.csv"
+    text = org_csv.read_text(encoding="utf-8-sig")
+    org_csv.write_text(text.replace('"coordinator";"990000102"', '"boss";"990000102"'))
+    store = GraphStore(None)
+    with pytest.raises(ValidationFailed, match=r"organization\.csv:5: role: unknown role 'boss'"):
+        ingest_cordis(store, csv_dir, base=BASE)
+    assert triple_count(store.current()) == 0
+    report = ingest_cordis(store, csv_dir, base=BASE, keep_going=True)
+    assert len(report.errors) == 1
+    assert f"{BASE}graph/initiative/cordis-990000102" in report.added
+
+
+def test_selection_by_topic_call_and_keyword(csv_zip: Path) -> None:
+    def ids(selection: Selection) -> set[str]:
+        return {p.id for p in load_export(csv_zip, selection)[0]}
+
+    assert ids(Selection(topics=("MIGRATION-",))) == {"990000101"}
+    assert ids(Selection(calls=("H2020-SC6-MIGRATION",))) == {"990000101", "870831"}
+    assert ids(Selection(keywords=("Agriculture",))) == {"990000102"}
+    assert ids(Selection(topics=("MIGRATION-", "HORIZON-CL2"), keywords=("farm",))) == {"990000102"}
+
+
+def test_projects_map_to_initiatives_with_organisations_roles_and_places(csv_zip: Path) -> None:
+    store = GraphStore(None)
+    report = ingest_cordis(store, csv_zip, base=BASE, selection=Selection(topics=("MIGRATION-",)))
+    assert report.projects == 1
+    assert report.organisations == 3
+    q = f"SELECT ?v WHERE {{ <{ROOTSHARE}> rikg:coordinator/schema:name ?v }}"
+    assert values(store, q) == {"FICTIONAL UNIVERSITY OF THE NORTHERN HILLS"}
+    q = f"SELECT ?v WHERE {{ <{ROOTSHARE}> dcterms:spatial ?v }}"
+    assert {v.rsplit("/", 1)[-1] for v in values(store, q)} == {
+        "ESP", "ITA", "GRC", "ES242", "ITC11", "EL41"
+    }  # fmt: skip
+    q = f"SELECT ?v WHERE {{ <{ROOTSHARE}> rikg:budget [ rikg:amountKind ?k ; schema:value ?v ] }}"
+    assert values(store, q) == {"2999875.5"}
+    q = f"SELECT ?v WHERE {{ <{ROOTSHARE}> owl:sameAs|rikg:fundingTopic|rikg:fundingCall ?v }}"
+    assert values(store, q) == {
+        "https://cordis.europa.eu/project/id/990000101",
+        "MIGRATION-99-2019",
+        "H2020-SC6-MIGRATION-2019",
+    }
+    q = f"SELECT ?v WHERE {{ GRAPH ?v {{ ?v schema:about <{ROOTSHARE}> ; rikg:adapter ?a }} }}"
+    assert values(store, q) == {f"{BASE}graph/initiative/cordis-990000101"}
+
+
+def test_reingest_of_an_unchanged_export_changes_nothing(csv_zip: Path) -> None:
+    store = GraphStore(None)
+    first = ingest_cordis(store, csv_zip, base=BASE)
+    assert first.changes == 9  # 3 projects, 6 organisations
+    version = store.version().name
+    again = ingest_cordis(store, csv_zip, base=BASE)
+    assert again.changes == 0
+    assert again.unchanged == 9
+    assert store.version().name == version
+
+
+def test_a_curated_project_is_merged_not_duplicated(csv_zip: Path) -> None:
+    store = GraphStore(None)
+    ingest_records(store, [BUNDLED], base=BASE)
+    curated = f"{BASE}graph/initiative/matilde"
+    before = set(store.current().quads_for_pattern(None, None, None, ox.NamedNode(curated)))
+    report = ingest_cordis(store, csv_zip, base=BASE)
+    assert report.merged == [MATILDE]
+    after = set(store.current().quads_for_pattern(None, None, None, ox.NamedNode(curated)))
+    assert after == before  # the curated record's own statements are untouched
+    q = 'SELECT ?v WHERE { ?v schema:identifier "870831" ; rikg:kind ?k }'
+    assert values(store, q) == {MATILDE}
+    q = "SELECT ?v WHERE { GRAPH ?g { ?v ?p ?o } FILTER(CONTAINS(STR(?v), 'cordis-870831')) }"
+    assert values(store, q) == set()
+    q = f"""SELECT ?v WHERE {{ GRAPH <{BASE}graph/cordis/870831> {{
+        <{MATILDE}> rikg:coordinator ?o .
+        <{BASE}graph/cordis/870831> rikg:adapter "cordis" }}
+        ?o schema:name ?v }}"""
+    assert values(store, q) == {"University of Eastern Finland"}
+    q = f"SELECT ?v WHERE {{ GRAPH <{BASE}graph/cordis/870831> {{ <{MATILDE}> schema:name ?v }} }}"
+    assert values(store, q) == set()  # CORDIS's title is an alternate name there
+    # a later curated ingest (which prunes its own graphs) keeps the CORDIS graphs
+    ingest_records(store, [BUNDLED], base=BASE)
+    assert ingest_cordis(store, csv_zip, base=BASE).changes == 0
+
+
+def test_cordis_records_pass_the_shacl_shapes(csv_zip: Path) -> None:
+    from rdflib import Graph
+
+    from ingest.validate import validate_graph
+
+    store = GraphStore(None)
+    ingest_cordis(store, csv_zip, base=BASE)
+    union = Graph()
+    union.parse(data=store.current().dump(format=ox.RdfFormat.N_QUADS).decode(), format="nquads")
+    flat = Graph()
+    for triple in union.triples((None, None, None)):
+        flat.add(triple)
+    assert [p for p in validate_graph(flat, {}) if p.severity == "Violation"] == []
