@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+
 import swagger_ui_bundle
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -11,9 +14,25 @@ from fastapi.staticfiles import StaticFiles
 from kg.settings import Settings
 from kg.store import GraphStore
 from web.errors import install_error_handlers
-from web.routes import browse, health, linkeddata, records, search_api, search_page
+from web.routes import (
+    browse,
+    graphstore,
+    health,
+    linkeddata,
+    records,
+    search_api,
+    search_page,
+    sparql,
+)
 from web.security import SecurityHeaders
 from web.templating import TEMPLATES, make_templates
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    sparql.engine(app)  # start the query workers now, not on the first query
+    yield
+    sparql.close_engine(app)  # stop the query worker processes
 
 
 def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAPI:
@@ -24,6 +43,7 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
         ),
         docs_url=None,
         openapi_url="/openapi.json",
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.store = store or GraphStore.open(settings)
@@ -53,6 +73,8 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
     app.include_router(browse.router)
     app.include_router(search_api.router)
     app.include_router(search_page.router)
+    app.include_router(sparql.router)
+    app.include_router(graphstore.router)
     # records last: its /{kind}/{slug} pattern must not shadow the other routes
     app.include_router(records.router)
     return app

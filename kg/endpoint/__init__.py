@@ -1,0 +1,20 @@
+"""The public SPARQL endpoint's engine (issue 3): checks before a query runs, worker processes
+that run it where it can be stopped, capped result serialisation and a result cache.
+
+The HTTP protocol lives in `web.routes.sparql`; this package knows nothing of HTTP.
+"""
+
+from kg.endpoint.cache import ResultCache
+from kg.endpoint.guard import QueryInfo, inspect_query, inspect_update
+from kg.endpoint.runner import Answer, QueryRequest, Runner, make_runner
+
+__all__ = [
+    "Answer",
+    "QueryInfo",
+    "QueryRequest",
+    "ResultCache",
+    "Runner",
+    "inspect_query",
+    "inspect_update",
+    "make_runner",
+]

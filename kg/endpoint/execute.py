@@ -1,0 +1,78 @@
+"""Running one public query against a store and serialising at most `row_cap` rows.
+
+Runs inside a worker process (`kg.endpoint.worker`) or, for an in-memory store, in a thread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from kg.endpoint import serialize
+from kg.sparql import run_query
+from kg.store import GraphStore
+
+#: custom SPARQL functions, built lazily (the search index loads a model)
+Functions = dict[ox.NamedNode, Callable[..., object]]
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    query: str
+    media: str  # the media type to answer in, already negotiated
+    row_cap: int
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    uses_search: bool = False  # the query calls rikg:similarity
+
+    def key(self, version: str) -> str:
+        """A digest of everything the answer depends on (cache key and ETag)."""
+        parts = [
+            version,
+            self.query,
+            self.media,
+            str(self.row_cap),
+            "|".join(self.default_graphs),
+            "|".join(self.named_graphs),
+        ]
+        return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Answer:
+    body: bytes
+    media: str
+    version: str  # the store version the answer was computed on
+    rows: int = 0
+    truncated: bool = False
+    elapsed: float = 0.0
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def execute(
+    store: GraphStore, request: QueryRequest, functions: Callable[[], Functions] | None = None
+) -> Answer:
+    graph = store.current()
+    version = store.version().name
+    result = run_query(
+        graph,
+        request.query,
+        default_graphs=list(request.default_graphs) or None,
+        named_graphs=list(request.named_graphs) or None,
+        custom_functions=functions() if functions and request.uses_search else None,
+    )
+    media, cap = request.media, request.row_cap
+    if isinstance(result, ox.QueryBoolean):
+        return Answer(serialize.boolean(bool(result), media), media, version, rows=1)
+    if isinstance(result, ox.QuerySolutions):
+        variables = [v.value for v in result.variables]
+        head, more = serialize.take(result, cap)
+        rows: list[serialize.Row] = [[sol[v] for v in variables] for sol in head]  # type: ignore[index]
+        body = serialize.solutions(variables, rows, media, truncated=more)
+        return Answer(body, media, version, rows=len(rows), truncated=more)
+    triples, more = serialize.take(result, cap)
+    body = serialize.triples(triples, media)  # type: ignore[arg-type]
+    return Answer(body, media, version, rows=len(triples), truncated=more)

@@ -1,0 +1,184 @@
+"""Where public queries run: a pool of worker processes that can be killed at the time limit.
+
+pyoxigraph cannot cancel a query, and a signal does not interrupt it (design.md §7), so every
+public query runs in a separate process; one that outlives `KG_SPARQL_TIMEOUT` is killed and
+replaced while the server and the other workers carry on. An in-memory store (tests, embedded
+use) cannot be shared with other processes: it runs queries in threads, and a query past the
+limit is answered with 503 while its thread finishes in the background.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing as mp
+import queue
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Protocol
+
+from kg import errors
+from kg.endpoint.execute import Answer, QueryRequest
+from kg.endpoint.worker import Reply, answer
+from kg.settings import Settings
+from kg.store import GraphStore
+
+log = logging.getLogger(__name__)
+STARTUP = 5.0  # seconds a new worker process may take to import before its first query
+__all__ = ["Answer", "QueryRequest", "Runner", "make_runner"]
+
+
+class Runner(Protocol):
+    def run(self, request: QueryRequest) -> Answer: ...
+
+    def close(self) -> None: ...
+
+
+def make_runner(store: GraphStore, settings: Settings) -> Runner:
+    if store.root is None:
+        return ThreadRunner(store, settings)
+    return ProcessRunner(settings)
+
+
+def _unwrap(reply: Reply) -> Answer:
+    if isinstance(reply, Answer):
+        return reply
+    name, message = reply
+    cls = getattr(errors, name, errors.BadRequest)
+    raise cls(message)
+
+
+def _timeout(limit: float) -> errors.QueryTimeout:
+    return errors.QueryTimeout(
+        f"query stopped after {limit:g} s (KG_SPARQL_TIMEOUT); narrow it down or add a LIMIT"
+    )
+
+
+class _Worker:
+    def __init__(self, ctx: mp.context.SpawnContext, settings: Settings) -> None:
+        self.conn, child = ctx.Pipe()
+        self.process: BaseProcess = ctx.Process(
+            target=_worker_main, args=(child, settings), daemon=True, name="kg-sparql-worker"
+        )
+        self.process.start()
+        self.started = time.monotonic()
+        child.close()
+
+    def start_up_grace(self) -> float:
+        """Seconds a just-started worker may still spend importing (not the query's time)."""
+        return max(0.0, STARTUP - (time.monotonic() - self.started))
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+def _worker_main(conn: Connection, settings: Settings) -> None:
+    from kg.endpoint.worker import main
+
+    main(conn, settings)
+
+
+class ProcessRunner:
+    """`settings.sparql_workers` processes; a request waits at most the time limit for one."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.timeout = settings.sparql_timeout
+        self._ctx = mp.get_context("spawn")
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        self._all: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        for _ in range(max(1, settings.sparql_workers)):
+            self._add()
+
+    def _add(self) -> None:
+        worker = _Worker(self._ctx, self.settings)
+        with self._lock:
+            self._all.add(worker)
+        self._idle.put(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.kill()
+        with self._lock:
+            self._all.discard(worker)
+        if not self._closed:
+            self._add()
+
+    def run(self, request: QueryRequest) -> Answer:
+        started = time.monotonic()
+        try:
+            worker = self._idle.get(timeout=self.timeout)
+        except queue.Empty:
+            raise errors.QueryTimeout(
+                "every query worker is busy; try again in a few seconds"
+            ) from None
+        budget = self.timeout - (time.monotonic() - started) + worker.start_up_grace()
+        try:
+            worker.conn.send(request)
+            if not worker.conn.poll(max(budget, 0.1)):
+                log.warning(
+                    "query over the %.1f s limit: worker %s killed",
+                    self.timeout,
+                    worker.process.pid,
+                )
+                self._replace(worker)
+                raise _timeout(self.timeout)
+            reply: Reply = worker.conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            log.error("a query worker died (exit code %s); replaced", worker.process.exitcode)
+            self._replace(worker)
+            raise errors.BadRequest(
+                "the query stopped the query engine; it was not answered"
+            ) from None
+        except errors.QueryTimeout:
+            raise
+        self._idle.put(worker)
+        return _unwrap(reply)
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            workers = list(self._all)
+            self._all.clear()
+        for worker in workers:
+            with contextlib.suppress(OSError):
+                worker.conn.send(None)
+            worker.process.join(1)
+            if worker.process.is_alive():
+                worker.kill()
+
+
+class ThreadRunner:
+    """Queries on an in-memory store, in threads; the time limit bounds the wait, not the work."""
+
+    def __init__(self, store: GraphStore, settings: Settings) -> None:
+        self.store, self.settings = store, settings
+        self.timeout = settings.sparql_timeout
+        self._pool = ThreadPoolExecutor(max(1, settings.sparql_workers), "kg-sparql")
+        self._functions: dict[object, object] | None = None
+
+    def _search_functions(self) -> dict[object, object]:
+        if self._functions is None:
+            from kg.search import SearchService
+            from kg.search.sparql import search_functions
+
+            self._functions = search_functions(SearchService(self.store, self.settings).index())  # type: ignore[assignment]
+        assert self._functions is not None
+        return self._functions
+
+    def run(self, request: QueryRequest) -> Answer:
+        future = self._pool.submit(answer, self.store, request, self._search_functions)
+        try:
+            return _unwrap(future.result(timeout=self.timeout))
+        except FutureTimeout:
+            raise _timeout(self.timeout) from None
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,163 @@
+"""SPARQL results serialised from the first `cap` rows, so a capped answer is still a valid
+document in every standard format (JSON, XML, CSV, TSV; RDF formats for graph results).
+
+pyoxigraph serialises a whole result or nothing, so SELECT formats are written here, following
+the W3C "SPARQL 1.1 Query Results JSON/CSV and TSV Formats" and "SPARQL Query Results XML
+Format" recommendations.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+from collections.abc import Iterable, Sequence
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+from kg.queries import PREFIXES
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+#: media type → serialiser name, for SELECT/ASK and for CONSTRUCT/DESCRIBE
+SOLUTION_MEDIA = {
+    "application/sparql-results+json": "json",
+    "application/sparql-results+xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+}
+GRAPH_MEDIA = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+
+Row = Sequence[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None]
+
+
+def take(items: Iterable[object], cap: int) -> tuple[list[object], bool]:
+    """The first `cap` items and whether there were more."""
+    head = list(itertools.islice(iter(items), cap + 1))
+    return head[:cap], len(head) > cap
+
+
+def solutions(
+    variables: list[str], rows: list[Row], media: str, *, truncated: bool = False
+) -> bytes:
+    fmt = SOLUTION_MEDIA[media]
+    if fmt == "json":
+        doc: dict[str, object] = {
+            "head": {"vars": variables},
+            "results": {"bindings": [_json_row(variables, r) for r in rows]},
+        }
+        if truncated:
+            doc["truncated"] = True  # a Datasette-style flag; the header says the same
+        return json.dumps(doc, ensure_ascii=False).encode()
+    if fmt == "xml":
+        return _xml(variables, rows).encode()
+    buf = io.StringIO()
+    if fmt == "csv":
+        writer = csv.writer(buf, lineterminator="\r\n")
+        writer.writerow(variables)
+        writer.writerows([_csv(t) for t in r] for r in rows)
+    else:
+        buf.write("\t".join(f"?{v}" for v in variables) + "\n")
+        for r in rows:
+            buf.write("\t".join("" if t is None else str(t) for t in r) + "\n")
+    return buf.getvalue().encode()
+
+
+def boolean(value: bool, media: str) -> bytes:
+    fmt = SOLUTION_MEDIA[media]
+    text = "true" if value else "false"
+    if fmt == "json":
+        return json.dumps({"head": {}, "boolean": value}).encode()
+    if fmt == "xml":
+        return (
+            '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            f"<head/><boolean>{text}</boolean></sparql>\n"
+        ).encode()
+    return (
+        f"_askResult\r\n{text}\r\n".encode() if fmt == "csv" else f"?_askResult\n{text}\n".encode()
+    )
+
+
+def triples(items: list[ox.Triple], media: str) -> bytes:
+    buf = io.BytesIO()
+    ox.serialize(items, buf, GRAPH_MEDIA[media], prefixes=PREFIXES)
+    return buf.getvalue()
+
+
+def _json_term(term: object) -> dict[str, object]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, object] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {
+            "type": "triple",
+            "value": {
+                "subject": _json_term(term.subject),
+                "predicate": _json_term(term.predicate),
+                "object": _json_term(term.object),
+            },
+        }
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def _json_row(variables: list[str], row: Row) -> dict[str, object]:
+    return {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
+
+
+def _xml_term(term: object) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        if term.datatype.value != XSD_STRING:
+            return (
+                f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+            )
+        return f"<literal>{escape(term.value)}</literal>"
+    return f"<literal>{escape(str(term))}</literal>"
+
+
+def _xml(variables: list[str], rows: list[Row]) -> str:
+    out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
+    out.append(
+        "<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in variables) + "</head>"
+    )
+    out.append("<results>")
+    for row in rows:
+        cells = "".join(
+            f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+            for v, t in zip(variables, row, strict=True)
+            if t is not None
+        )
+        out.append(f"<result>{cells}</result>")
+    out.append("</results></sparql>\n")
+    return "\n".join(out)
+
+
+def _csv(term: object) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.NamedNode | ox.Literal):
+        return term.value
+    return str(term)

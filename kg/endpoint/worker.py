@@ -1,0 +1,50 @@
+"""A worker process: opens the published snapshot read-only and answers queries sent over a
+pipe. The parent kills it when a query outlives the time limit, and a crash costs only this
+process (design.md §7)."""
+
+from __future__ import annotations
+
+import signal
+from multiprocessing.connection import Connection
+
+from kg.endpoint.execute import Answer, Functions, QueryRequest, execute
+from kg.errors import BadRequest, KGError
+from kg.settings import Settings
+from kg.store import GraphStore
+
+#: what a worker sends back: an answer, or the error class name and its message
+Reply = Answer | tuple[str, str]
+
+
+def main(conn: Connection, settings: Settings) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
+    store = GraphStore.open(settings)
+    functions: Functions | None = None
+
+    def search_functions() -> Functions:
+        nonlocal functions
+        if functions is None:
+            from kg.search import SearchService
+            from kg.search.sparql import search_functions as make
+
+            functions = make(SearchService(store, settings).index())  # type: ignore[assignment]
+        assert functions is not None
+        return functions
+
+    while True:
+        try:
+            request = conn.recv()
+        except EOFError:
+            return
+        if request is None:
+            return
+        conn.send(answer(store, request, search_functions))
+
+
+def answer(store: GraphStore, request: QueryRequest, functions: object) -> Reply:
+    try:
+        return execute(store, request, functions)  # type: ignore[arg-type]
+    except KGError as exc:
+        return type(exc).__name__, exc.message
+    except Exception as exc:  # evaluation errors of the engine: the client's query is at fault
+        return BadRequest.__name__, f"query could not be evaluated: {exc}"

@@ -1,0 +1,287 @@
+"""The SPARQL 1.1 Protocol at /sparql (issue 3), in process over the small test records."""
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import rdflib
+from fastapi.testclient import TestClient
+
+from ingest.pipeline import ingest_records
+from kg.settings import Settings
+from kg.store import GraphStore
+from web.app import create_app
+
+BASE = "http://testserver/"
+NAMES = "SELECT ?name WHERE { ?r a schema:Project ; schema:name ?name } ORDER BY ?name"
+RESULT_TYPES = {
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+}
+
+
+def make_client(records_dir: Path, **env: str) -> TestClient:
+    store = GraphStore(None)
+    ingest_records(store, [records_dir], base=BASE)
+    settings = Settings.from_env({"KG_BASE_URI": BASE, "KG_STORE": "memory", **env})
+    return TestClient(create_app(settings, store=store), follow_redirects=False)
+
+
+@pytest.fixture
+def client(records_dir: Path) -> Iterator[TestClient]:
+    with make_client(records_dir) as c:
+        yield c
+
+
+def project_names(records_dir: Path) -> list[str]:
+    """Names of the initiative records, read from the files (not from the graph)."""
+    import yaml
+
+    names = []
+    for path in (records_dir / "initiative").glob("*.md"):
+        front = path.read_text().split("---")[1]
+        names.append(yaml.safe_load(front)["name"])
+    return sorted(names)
+
+
+def test_get_post_form_and_post_body_give_the_same_json(
+    client: TestClient, records_dir: Path
+) -> None:
+    expected = project_names(records_dir)
+    answers = [
+        client.get(f"/sparql?query={quote(NAMES)}"),
+        client.post("/sparql", data={"query": NAMES}),
+        client.post("/sparql", content=NAMES, headers={"Content-Type": "application/sparql-query"}),
+    ]
+    for r in answers:
+        assert r.status_code == 200
+        assert r.headers["content-type"].startswith("application/sparql-results+json")
+        doc = r.json()
+        assert doc["head"]["vars"] == ["name"]
+        assert [b["name"]["value"] for b in doc["results"]["bindings"]] == expected
+
+
+@pytest.mark.parametrize("media", sorted(RESULT_TYPES))
+def test_select_in_every_result_format(client: TestClient, records_dir: Path, media: str) -> None:
+    r = client.get("/sparql", params={"query": NAMES}, headers={"Accept": media})
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith(media)
+    expected = project_names(records_dir)
+    if media.endswith("json"):
+        names = [b["name"]["value"] for b in r.json()["results"]["bindings"]]
+    elif media.endswith("xml"):
+        names = [
+            str(row[0]) for row in rdflib.query.Result.parse(io.BytesIO(r.content), format="xml")
+        ]
+    elif media == "text/csv":
+        rows = list(csv.reader(io.StringIO(r.text)))
+        assert rows[0] == ["name"]
+        names = [row[0] for row in rows[1:]]
+    else:
+        lines = r.text.splitlines()
+        assert lines[0] == "?name"
+        names = [json.loads(line.rpartition("@")[0]) for line in lines[1:]]
+    assert names == expected
+
+
+def test_format_parameter_for_browsers_overrides_accept(client: TestClient) -> None:
+    r = client.get(
+        "/sparql", params={"query": NAMES, "format": "csv"}, headers={"Accept": "text/html"}
+    )
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/csv")
+
+
+@pytest.mark.parametrize(
+    ("media", "rdflib_format"),
+    [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+    ],
+)
+def test_construct_in_every_graph_format(
+    client: TestClient, records_dir: Path, media: str, rdflib_format: str
+) -> None:
+    query = "CONSTRUCT { ?r schema:name ?n } WHERE { ?r a schema:Project ; schema:name ?n }"
+    r = client.get("/sparql", params={"query": query}, headers={"Accept": media})
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith(media)
+    graph = rdflib.Graph().parse(data=r.content, format=rdflib_format)
+    names = sorted(str(o) for o in graph.objects(None, rdflib.URIRef("http://schema.org/name")))
+    assert names == project_names(records_dir)
+
+
+def test_ask_and_quality_values(client: TestClient) -> None:
+    r = client.get(
+        "/sparql",
+        params={"query": "ASK { ?r a schema:Project }"},
+        headers={"Accept": "text/csv;q=0.5, application/sparql-results+xml;q=0.9"},
+    )
+    assert r.headers["content-type"].startswith("application/sparql-results+xml")
+    assert "<boolean>true</boolean>" in r.text
+
+
+def test_default_and_named_graph_uri(client: TestClient) -> None:
+    graphs = client.get(
+        "/sparql", params={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"}
+    ).json()["results"]["bindings"]
+    one = next(b["g"]["value"] for b in graphs if "/initiative/" in b["g"]["value"])
+    count = "SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r a schema:Project }"
+    r = client.get("/sparql", params={"query": count, "default-graph-uri": one})
+    assert r.json()["results"]["bindings"][0]["n"]["value"] == "1"
+    named = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    r = client.get("/sparql", params={"query": named, "named-graph-uri": one})
+    assert [b["g"]["value"] for b in r.json()["results"]["bindings"]] == [one]
+
+
+def test_syntax_error_is_400_with_the_parser_position(client: TestClient) -> None:
+    r = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p }"})
+    assert r.status_code == 400
+    assert r.json()["error"] == "QuerySyntaxError"
+    assert "1:" in r.json()["message"]
+
+
+def test_oversized_query_is_413(client: TestClient) -> None:
+    big = "SELECT * WHERE { ?s ?p ?o } #" + "x" * 70_000
+    r = client.post("/sparql", content=big, headers={"Content-Type": "application/sparql-query"})
+    assert r.status_code == 413
+    assert "limit" in r.json()["message"]
+
+
+def test_deep_nesting_and_federation_are_refused_before_running(client: TestClient) -> None:
+    deep = "SELECT * WHERE " + "{" * 3000 + "?s ?p ?o" + "}" * 3000
+    r = client.post("/sparql", content=deep, headers={"Content-Type": "application/sparql-query"})
+    assert r.status_code == 400
+    assert "nests" in r.json()["message"]
+    remote = "SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }"
+    r = client.get("/sparql", params={"query": remote})
+    assert r.status_code == 403
+    # the word in a literal is harmless
+    ok = 'SELECT ?x WHERE { BIND("SERVICE and LOAD" AS ?x) }'
+    assert client.get("/sparql", params={"query": ok}).status_code == 200
+
+
+def test_row_cap_truncates_visibly(records_dir: Path) -> None:
+    with make_client(records_dir, KG_SPARQL_ROW_CAP="3") as c:
+        r = c.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+        assert r.status_code == 200
+        assert r.headers["x-sparql-truncated"] == "true"
+        assert len(r.json()["results"]["bindings"]) == 3
+        assert r.json()["truncated"] is True
+        small = c.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 2"})
+        assert "x-sparql-truncated" not in small.headers
+
+
+def test_updates_refused_without_token(client: TestClient) -> None:
+    update = "INSERT DATA { <http://x/a> <http://x/b> 'c' }"
+    r = client.post("/sparql", data={"update": update})
+    assert r.status_code == 403
+    assert "read-only" in r.json()["message"]
+    r = client.post(
+        "/sparql", content=update, headers={"Content-Type": "application/sparql-update"}
+    )
+    assert r.status_code == 403
+    r = client.put("/rdf-graphs?graph=http://x/g", content="<http://x/a> <http://x/b> 'c' .")
+    assert r.status_code == 403
+    assert (
+        client.get("/sparql", params={"query": "ASK { <http://x/a> ?p ?o }"}).json()["boolean"]
+        is False
+    )
+
+
+def test_update_and_graph_store_with_the_admin_token(records_dir: Path) -> None:
+    with make_client(records_dir, KG_ADMIN_TOKEN="s3cret-token") as c:
+        ask = {"query": "ASK { <http://x/a> <http://x/b> 'c' }"}
+        assert c.get("/sparql", params=ask).json()["boolean"] is False  # now cached
+        update = "INSERT DATA { GRAPH <http://x/g> { <http://x/a> <http://x/b> 'c' } }"
+        wrong = {"Authorization": "Bearer not-it"}
+        assert c.post("/sparql", data={"update": update}, headers=wrong).status_code == 403
+        good = {"Authorization": "Bearer s3cret-token"}
+        assert c.post("/sparql", data={"update": update}, headers=good).status_code == 204
+        assert c.get("/sparql", params=ask).json()["boolean"] is True  # the cache followed
+        # Graph Store Protocol: read, replace, add, delete
+        r = c.get("/rdf-graphs?graph=http://x/g", headers={"Accept": "application/n-triples"})
+        assert r.text.strip() == '<http://x/a> <http://x/b> "c" .'
+        body = "<http://x/a> <http://x/b> 'd' ."
+        ttl = {"Content-Type": "text/turtle", **good}
+        assert c.put("/rdf-graphs?graph=http://x/g", content=body, headers=ttl).status_code == 204
+        assert c.post("/rdf-graphs?graph=http://x/h", content=body, headers=ttl).status_code == 201
+        r = c.get("/rdf-graphs?graph=http://x/g", headers={"Accept": "text/turtle"})
+        graph = rdflib.Graph().parse(data=r.text, format="turtle")
+        assert {str(o) for o in graph.objects()} == {"d"}
+        assert c.delete("/rdf-graphs?graph=http://x/g", headers=good).status_code == 204
+        assert c.get("/rdf-graphs?graph=http://x/g").status_code == 404
+        assert c.delete("/rdf-graphs?graph=http://x/g").status_code == 403
+
+
+def test_cache_etag_and_revalidation(client: TestClient) -> None:
+    first = client.get("/sparql", params={"query": NAMES})
+    again = client.get("/sparql", params={"query": NAMES})
+    assert first.headers["x-sparql-cache"] == "miss"
+    assert again.headers["x-sparql-cache"] == "hit"
+    assert again.content == first.content
+    assert "max-age" in first.headers["cache-control"]
+    etag = first.headers["etag"]
+    r = client.get("/sparql", params={"query": NAMES}, headers={"If-None-Match": etag})
+    assert r.status_code == 304
+
+
+def test_ingest_invalidates_the_cache(client: TestClient, records_dir: Path) -> None:
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?r a schema:Project }"
+    before = client.get("/sparql", params={"query": count})
+    victim = next((records_dir / "initiative").glob("*.md"))
+    victim.unlink()
+    store = client.app.state.store  # type: ignore[attr-defined]
+    ingest_records(store, [records_dir], base=BASE, prune=True)
+    after = client.get("/sparql", params={"query": count})
+    assert after.headers["etag"] != before.headers["etag"]
+    n_before = int(before.json()["results"]["bindings"][0]["n"]["value"])
+    assert int(after.json()["results"]["bindings"][0]["n"]["value"]) == n_before - 1
+
+
+def test_rate_limit_answers_429_with_retry_after(records_dir: Path) -> None:
+    with make_client(records_dir, KG_RATE_LIMIT_PER_MINUTE="5") as c:
+        statuses = [c.get("/sparql", params={"query": "ASK {}"}).status_code for _ in range(7)]
+        assert statuses[:5] == [200] * 5
+        assert statuses[5:] == [429, 429]
+        r = c.get("/sparql", params={"query": "ASK {}"})
+        assert 1 <= int(r.headers["retry-after"]) <= 60
+        assert "retry" in r.json()["message"]
+        assert c.get("/healthz").status_code == 200  # only the API is limited
+
+
+def test_cors_and_service_description(client: TestClient) -> None:
+    r = client.get("/sparql", params={"query": "ASK {}"}, headers={"Origin": "https://x.eu"})
+    assert r.headers["access-control-allow-origin"] == "*"
+    pre = client.options(
+        "/sparql",
+        headers={"Origin": "https://x.eu", "Access-Control-Request-Method": "POST"},
+    )
+    assert "POST" in pre.headers["access-control-allow-methods"]
+    sd = client.get("/sparql", headers={"Accept": "text/turtle"})
+    graph = rdflib.Graph().parse(data=sd.text, format="turtle")
+    sdns = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    assert {str(o) for o in graph.objects(None, sdns.endpoint)} == {f"{BASE}sparql"}
+    assert (None, sdns.supportedLanguage, sdns.SPARQL11Query) in graph
+    assert (None, sdns.supportedLanguage, sdns.SPARQL11Update) not in graph
+
+
+def test_predeclared_prefixes(client: TestClient) -> None:
+    for prefix in ("schema", "dcterms", "skos", "rikg", "owl", "prov", "rdfs", "xsd"):
+        r = client.get("/sparql", params={"query": f"SELECT * WHERE {{ ?s {prefix}:x ?o }}"})
+        assert r.status_code == 200, prefix
+
+
+def test_unsupported_body_and_unacceptable_type(client: TestClient) -> None:
+    r = client.post("/sparql", content="x", headers={"Content-Type": "text/plain"})
+    assert r.status_code == 415
+    r = client.get("/sparql", params={"query": NAMES}, headers={"Accept": "image/png"})
+    assert r.status_code == 406

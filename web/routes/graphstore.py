@@ -1,0 +1,89 @@
+"""The SPARQL 1.1 Graph Store HTTP Protocol at `/rdf-graphs` (`?graph=IRI` or `?default`):
+reading is public, PUT, POST and DELETE need the admin token."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from kg.endpoint.update import GraphName, delete_graph, graph_name, read_graph, write_graph
+from kg.errors import BadRequest
+from web.auth import require_admin
+from web.negotiation import choose
+from web.ratelimit import limit
+from web.routes.sparql import engine
+
+router = APIRouter(tags=["sparql"])
+READ_MEDIA = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+
+
+def _target(request: Request) -> GraphName:
+    params = request.query_params
+    if ("graph" in params) == ("default" in params):
+        raise BadRequest("name exactly one graph: `?graph=IRI` or `?default`")
+    iri = params.get("graph")
+    if iri is not None and not iri.partition(":")[0].isalpha():
+        raise BadRequest(f"graph {iri!r} is not an absolute IRI")
+    return graph_name(iri)
+
+
+@router.get("/rdf-graphs", dependencies=[Depends(limit)])
+def get_graph(request: Request) -> Response:
+    """One graph of the store, in Turtle, N-Triples, JSON-LD or RDF/XML (by `Accept`)."""
+    media = choose(request.headers.get("accept"), list(READ_MEDIA))
+    if media is None:
+        return Response(status_code=406, content=f"available: {', '.join(READ_MEDIA)}")
+    body = read_graph(request.app.state.store, _target(request), READ_MEDIA[media])
+    return Response(body, media_type=media, headers={"Vary": "Accept"})
+
+
+async def _write(request: Request, *, replace: bool) -> Response:
+    content_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    try:
+        fmt = ox.RdfFormat.from_media_type(content_type)
+    except ValueError:
+        fmt = None
+    if fmt is None or fmt not in READ_MEDIA.values():
+        raise BadRequest(f"unsupported Content-Type {content_type!r}; send {', '.join(READ_MEDIA)}")
+    graph, body = _target(request), await request.body()
+
+    def write() -> bool:
+        created = write_graph(request.app.state.store, graph, body, fmt, replace=replace)
+        _invalidate(request)
+        return created
+
+    return Response(status_code=201 if await run_in_threadpool(write) else 204)
+
+
+@router.put("/rdf-graphs", dependencies=[Depends(require_admin)])
+async def put_graph(request: Request) -> Response:
+    """Replace a graph with the request body (admin token)."""
+    return await _write(request, replace=True)
+
+
+@router.post("/rdf-graphs", dependencies=[Depends(require_admin)])
+async def post_graph(request: Request) -> Response:
+    """Add the request body's triples to a graph (admin token)."""
+    return await _write(request, replace=False)
+
+
+@router.delete("/rdf-graphs", dependencies=[Depends(require_admin)])
+def remove_graph(request: Request) -> Response:
+    """Drop a graph (admin token)."""
+    delete_graph(request.app.state.store, _target(request))
+    _invalidate(request)
+    return Response(status_code=204)
+
+
+def _invalidate(request: Request) -> None:
+    from kg.dumps import ensure_dumps
+
+    engine(request.app).cache.clear()
+    ensure_dumps(request.app.state.store, request.app.state.settings.data_dir)
