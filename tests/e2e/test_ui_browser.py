@@ -4,12 +4,14 @@ Every request must stay on the server (an outside request fails the test). Scree
 pages are written to docs/screenshots/ for the README.
 """
 
+import re
 from collections.abc import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from ingest.records import parse_record, record_files
 from kg.settings import PROJECT_ROOT
 from tests.e2e.browser import chromium, local_page
 from tests.e2e.live import LiveServer, live_server
@@ -106,3 +108,70 @@ def test_empty_state_helps(server: LiveServer, page: Page) -> None:
     expect(
         page.get_by_role("link", name="families who moved to a village for a job")
     ).to_be_visible()
+
+
+def spanish_initiatives() -> int:
+    """How many bundled initiative records name Spain, read from the files themselves."""
+    count = 0
+    for path in record_files(PROJECT_ROOT / "ingest" / "records"):
+        record = parse_record(path)
+        raw = [record.data.get("country"), record.data.get("countries")]
+        codes = [
+            item["value"] if isinstance(item, dict) else item
+            for value in raw
+            for item in (value if isinstance(value, list) else [value])
+        ]
+        count += record.kind == "initiative" and "ES" in codes
+    return count
+
+
+def test_sparql_editor_runs_an_example(server: LiveServer, page: Page) -> None:
+    spain = spanish_initiatives()
+    assert spain > 0
+    page.goto(server.url + "sparql")
+    expect(page.get_by_role("heading", level=1)).to_have_text("SPARQL query editor")
+    page.get_by_role("link", name="Initiatives per country").click()
+    expect(page.get_by_label("SPARQL query")).to_have_value(re.compile(r"# title: Initiatives per"))
+    page.get_by_role("button", name="Run query").click()
+    spain_row = page.locator("table.sparql-table tbody tr", has_text="Spain")
+    expect(spain_row).to_contain_text(f"{spain}")
+    expect(page.get_by_role("columnheader", name="countryName")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text(re.compile(r"\d+ rows in"))
+    expect(page.get_by_role("link", name="CSV")).to_have_attribute("href", re.compile("format=csv"))
+    # editor, catalogue and the first result rows in one picture
+    page.screenshot(
+        path=str(SHOTS / "sparql.png"),
+        full_page=True,
+        clip={"x": 0, "y": 0, "width": 1280, "height": 1250},
+    )
+    assert serious_violations(page) == []
+
+    # the URL is shareable: opening it again shows the same query and runs it
+    assert "/sparql?query=" in page.url
+    query = page.get_by_label("SPARQL query").input_value()
+    page.reload()
+    expect(page.get_by_label("SPARQL query")).to_have_value(query)
+    expect(page.locator("table.sparql-table tbody tr", has_text="Spain")).to_contain_text(
+        f"{spain}"
+    )
+
+    # keyboard: Tab indents inside the editor, Escape then Tab leaves it
+    editor = page.get_by_label("SPARQL query")
+    editor.focus()
+    page.keyboard.press("Tab")
+    expect(editor).to_be_focused()
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Run query")).to_be_focused()
+
+    # a syntax error is shown readably, with the parser's position
+    editor.fill("SELECT * WHERE { ?s ?p }")
+    editor.press("Control+Enter")
+    expect(page.get_by_role("alert")).to_contain_text("HTTP 400")
+    expect(page.get_by_role("alert")).to_contain_text("1:")
+
+    # results link to record pages
+    page.get_by_role("link", name="The 2022 EU session").click()
+    page.get_by_role("button", name="Run query").click()
+    page.locator("table.sparql-table a.record", has_text="initiative/nuevos-senderos").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nuevos Senderos")

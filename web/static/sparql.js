@@ -1,0 +1,413 @@
+/* The SPARQL editor at /sparql (issue 3 item 4): a highlighted editor, the example catalogue,
+ * running a query through the SPARQL 1.1 Protocol, result tables that link to record pages,
+ * downloads and a shareable URL. No inline script (CSP script-src 'self'), nothing from elsewhere.
+ */
+(function () {
+  "use strict";
+
+  const form = document.getElementById("sparql-form");
+  if (!form) return;
+  const input = document.getElementById("query");
+  const pre = document.getElementById("highlight");
+  const code = pre.querySelector("code");
+  const runButton = document.getElementById("run");
+  const copyButton = document.getElementById("copy-link");
+  const statusBox = document.getElementById("status");
+  const errorBox = document.getElementById("error");
+  const truncatedBox = document.getElementById("truncated");
+  const downloads = document.getElementById("downloads");
+  const results = document.getElementById("results");
+  const endpoint = form.dataset.endpoint || "/sparql";
+
+  const PREFIXES = {
+    schema: "http://schema.org/",
+    dcterms: "http://purl.org/dc/terms/",
+    skos: "http://www.w3.org/2004/02/skos/core#",
+    rikg: "https://w3id.org/rikg/ns#",
+    owl: "http://www.w3.org/2002/07/owl#",
+    prov: "http://www.w3.org/ns/prov#",
+    rdfs: "http://www.w3.org/2000/01/rdf-schema#",
+    rdf: "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    xsd: "http://www.w3.org/2001/XMLSchema#",
+  };
+  const XSD_STRING = PREFIXES.xsd + "string";
+  const RDF_LANGSTRING = PREFIXES.rdf + "langString";
+  // plain to read without a datatype: numbers and booleans (the datatype stays in the tooltip)
+  const SELF_EVIDENT = new Set(["integer", "decimal", "double", "boolean"].map((t) => PREFIXES.xsd + t));
+  const SELECT_FORMATS = [["csv", "CSV"], ["tsv", "TSV"], ["json", "JSON"], ["xml", "XML"]];
+  const GRAPH_FORMATS = [["ttl", "Turtle"], ["nt", "N-Triples"], ["jsonld", "JSON-LD"], ["rdfxml", "RDF/XML"]];
+
+  // --- highlighting: one regular expression, tried left to right --------------------------
+  const TOKEN = new RegExp(
+    [
+      /(#[^\n]*)/.source, // comment
+      /(<[^<>"{}|^`\\\s]*>)/.source, // IRI
+      /("""[\s\S]*?(?:"""|$)|'''[\s\S]*?(?:'''|$)|"(?:[^"\\\n]|\\.)*"?|'(?:[^'\\\n]|\\.)*'?)/.source,
+      /([?$][\w\u00B7-\uFFFF]+)/.source, // variable
+      /((?:[A-Za-z\u00C0-\uFFFF][\w.\-\u00B7-\uFFFF]*)?:(?:[\w\-%\u00B7-\uFFFF]|\.(?=[\w\-%]))*)/.source,
+      /(@[A-Za-z]+(?:-[A-Za-z0-9]+)*)/.source, // language tag
+      /([+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?))/.source, // number
+      /([A-Za-z_]\w*)/.source, // word: a keyword or nothing special
+    ].join("|"),
+    "g"
+  );
+  const CLASSES = ["comment", "iri", "string", "var", "pname", "lang", "number"];
+  const KEYWORDS = new Set(
+    ("select construct describe ask where from named prefix base distinct reduced optional filter " +
+      "union minus graph service silent bind as values group by order asc desc having limit offset " +
+      "not exists in a true false undef count sum min max avg sample group_concat separator str " +
+      "lang langmatches datatype bound iri uri bnode rand abs ceil floor round concat strlen ucase " +
+      "lcase encode_for_uri contains strstarts strends strbefore strafter year month day hours " +
+      "minutes seconds timezone tz now uuid struuid md5 sha1 sha256 sha384 sha512 coalesce if " +
+      "strlang strdt sameterm isiri isuri isblank isliteral isnumeric regex substr replace insert " +
+      "delete data load clear drop create add move copy with using default all to into").split(" ")
+  );
+
+  function escapeHtml(text) {
+    return text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+  }
+
+  function highlight(text) {
+    let html = "";
+    let last = 0;
+    TOKEN.lastIndex = 0;
+    for (let m = TOKEN.exec(text); m; m = TOKEN.exec(text)) {
+      html += escapeHtml(text.slice(last, m.index));
+      last = TOKEN.lastIndex;
+      const kind = CLASSES[m.slice(1, 8).findIndex((g) => g !== undefined)];
+      const word = m[8];
+      if (kind) html += `<span class="tok-${kind}">${escapeHtml(m[0])}</span>`;
+      else if (word && KEYWORDS.has(word.toLowerCase())) html += `<span class="tok-keyword">${escapeHtml(word)}</span>`;
+      else html += escapeHtml(m[0]);
+    }
+    return html + escapeHtml(text.slice(last));
+  }
+
+  function refresh() {
+    // a trailing newline would collapse in the <pre>: keep one extra line so both stay in step
+    code.innerHTML = highlight(input.value) + "\n ";
+    syncScroll();
+  }
+
+  function syncScroll() {
+    pre.scrollTop = input.scrollTop;
+    pre.scrollLeft = input.scrollLeft;
+  }
+
+  // --- the query's form (SELECT, ASK, CONSTRUCT, DESCRIBE) --------------------------------
+  function queryForm(text) {
+    TOKEN.lastIndex = 0;
+    const body = text.replace(TOKEN, (token, comment) => (comment ? " " : token));
+    const rest = body.replace(/^(\s*(BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>))*\s*/i, "");
+    const match = /^(SELECT|CONSTRUCT|DESCRIBE|ASK)\b/i.exec(rest);
+    return match ? match[1].toUpperCase() : "SELECT";
+  }
+
+  function declaredPrefixes(text) {
+    const found = { ...PREFIXES };
+    const re = /PREFIX\s+([^\s:]*):\s*<([^>]*)>/gi;
+    for (let m = re.exec(text); m; m = re.exec(text)) found[m[1]] = m[2];
+    return found;
+  }
+
+  function compact(iri, prefixes) {
+    let best = null;
+    for (const [name, ns] of Object.entries(prefixes)) {
+      if (ns && iri.startsWith(ns) && /^[\w-]*$/.test(iri.slice(ns.length)) && (!best || ns.length > best[1].length)) {
+        best = [name, ns];
+      }
+    }
+    return best ? `${best[0]}:${iri.slice(best[1].length)}` : null;
+  }
+
+  // --- rendering ------------------------------------------------------------------------
+  function element(tag, attrs, ...children) {
+    const el = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) el.setAttribute(key, value);
+    for (const child of children) if (child !== null) el.append(child);
+    return el;
+  }
+
+  function renderIri(iri, prefixes) {
+    const origin = window.location.origin + "/";
+    if (iri.startsWith(origin)) {
+      const path = iri.slice(origin.length - 1);
+      const short = path.startsWith("/id/") ? path.slice(4) : path;
+      return path.startsWith("/id/")
+        ? element("a", { href: path, class: "record", title: iri }, short)
+        : element("span", { class: "iri", title: iri }, short);
+    }
+    const label = compact(iri, prefixes) || iri;
+    if (/^https?:\/\//.test(iri)) {
+      return element("a", { href: iri, class: "external", rel: "noopener noreferrer", title: iri }, label);
+    }
+    return element("span", { class: "iri", title: iri }, label);
+  }
+
+  function renderTerm(term, prefixes) {
+    if (!term) return "";
+    if (term.type === "uri") return renderIri(term.value, prefixes);
+    if (term.type === "bnode") return element("span", { class: "bnode" }, "_:" + term.value);
+    const cell = document.createDocumentFragment();
+    cell.append(element("span", { class: "literal" }, term.value));
+    const lang = term["xml:lang"];
+    if (lang) {
+      cell.append(element("span", { class: "lang", title: "language: " + lang }, "@" + lang));
+    } else if (SELF_EVIDENT.has(term.datatype)) {
+      cell.firstChild.setAttribute("title", compact(term.datatype, prefixes));
+    } else if (term.datatype && term.datatype !== XSD_STRING && term.datatype !== RDF_LANGSTRING) {
+      const name = compact(term.datatype, prefixes) || term.datatype;
+      cell.append(element("span", { class: "datatype", title: term.datatype }, "^^" + name));
+    }
+    return cell;
+  }
+
+  function renderTable(json, prefixes) {
+    const vars = json.head.vars;
+    const table = element("table", { class: "sparql-table" });
+    table.append(element("caption", { class: "visually-hidden" }, "Query results"));
+    const head = element("tr");
+    for (const v of vars) head.append(element("th", { scope: "col" }, v));
+    table.append(element("thead", {}, head));
+    const body = element("tbody");
+    for (const binding of json.results.bindings) {
+      const row = element("tr");
+      for (const v of vars) row.append(element("td", {}, renderTerm(binding[v], prefixes)));
+      body.append(row);
+    }
+    table.append(body);
+    return table;
+  }
+
+  function plural(n, word) {
+    return `${n.toLocaleString("en")} ${word}${n === 1 ? "" : "s"}`;
+  }
+
+  function seconds(ms) {
+    return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+  }
+
+  function showDownloads(text, form) {
+    const formats = form === "CONSTRUCT" || form === "DESCRIBE" ? GRAPH_FORMATS : SELECT_FORMATS;
+    downloads.replaceChildren("Download the results: ");
+    formats.forEach(([format, label], i) => {
+      const href = `${endpoint}?query=${encodeURIComponent(text)}&format=${format}`;
+      if (i) downloads.append(" · ");
+      downloads.append(element("a", { href, download: `query-results.${format === "rdfxml" ? "rdf" : format}` }, label));
+    });
+    downloads.hidden = false;
+  }
+
+  function showError(status, body) {
+    let title = `The query failed (HTTP ${status})`;
+    let message = body;
+    try {
+      const json = JSON.parse(body);
+      title = `${json.error || "Error"} (HTTP ${status})`;
+      message = json.message || body;
+    } catch (e) {
+      message = body.slice(0, 2000);
+    }
+    const box = [element("p", { class: "error-title" }, title), element("pre", {}, message)];
+    const where = /(?:line\s*(\d+)\D+column\s*(\d+))|(?:\bat\s+(\d+):(\d+))/i.exec(message);
+    if (where) {
+      const line = Number(where[1] || where[3]);
+      const column = Number(where[2] || where[4]);
+      const go = element("button", { type: "button", class: "secondary" }, `Go to line ${line}, column ${column}`);
+      go.addEventListener("click", () => moveCaret(line, column));
+      box.push(go);
+    }
+    errorBox.replaceChildren(...box);
+  }
+
+  function moveCaret(line, column) {
+    const lines = input.value.split("\n");
+    let offset = 0;
+    for (let i = 0; i < Math.min(line - 1, lines.length); i++) offset += lines[i].length + 1;
+    offset += Math.max(0, column - 1);
+    input.focus();
+    input.setSelectionRange(offset, offset);
+  }
+
+  // --- running --------------------------------------------------------------------------
+  let running = null;
+
+  async function run() {
+    const text = input.value;
+    if (!text.trim()) {
+      statusBox.textContent = "Write a query first.";
+      return;
+    }
+    if (running) running.abort();
+    const controller = new AbortController();
+    running = controller;
+    const form = queryForm(text);
+    const graph = form === "CONSTRUCT" || form === "DESCRIBE";
+    errorBox.replaceChildren();
+    truncatedBox.hidden = true;
+    runButton.disabled = true;
+    results.setAttribute("aria-busy", "true");
+    statusBox.textContent = "Running the query…";
+    const started = performance.now();
+    let response;
+    let body;
+    try {
+      response = await fetch(endpoint, {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/x-www-form-urlencoded",
+          Accept: graph ? "text/turtle" : "application/sparql-results+json",
+        },
+        body: new URLSearchParams({ query: text }),
+        signal: controller.signal,
+      });
+      body = await response.text();
+    } catch (e) {
+      if (e.name !== "AbortError") {
+        statusBox.textContent = "The query could not be sent.";
+        showError("–", "The server could not be reached: " + e.message);
+      }
+      return;
+    } finally {
+      if (running === controller) {
+        running = null;
+        runButton.disabled = false;
+        results.removeAttribute("aria-busy");
+      }
+    }
+    const elapsed = performance.now() - started;
+    share(text);
+    if (!response.ok) {
+      results.replaceChildren();
+      downloads.hidden = true;
+      const retry = response.headers.get("Retry-After");
+      if (retry) body += `\nTry again in ${retry} s.`;
+      showError(response.status, body);
+      statusBox.textContent = `The query failed after ${seconds(elapsed)}.`;
+      return;
+    }
+    showDownloads(text, form);
+    let truncated = response.headers.get("X-SPARQL-Truncated") === "true";
+    const prefixes = declaredPrefixes(text);
+    if (graph) {
+      const rows = response.headers.get("X-SPARQL-Rows");
+      const out = element("pre", { class: "graph-result" });
+      out.innerHTML = highlight(body);
+      results.replaceChildren(out);
+      const size = rows !== null ? plural(Number(rows), "triple") : "A graph";
+      statusBox.textContent = `${size} in ${seconds(elapsed)}.`;
+    } else {
+      let json;
+      try {
+        json = JSON.parse(body);
+      } catch (e) {
+        showError(response.status, "The answer was not SPARQL JSON results:\n" + body.slice(0, 500));
+        return;
+      }
+      truncated = truncated || json.truncated === true;
+      if ("boolean" in json) {
+        results.replaceChildren(element("p", { class: "boolean" }, json.boolean ? "Yes — true" : "No — false"));
+        statusBox.textContent = `ASK answered ${json.boolean} in ${seconds(elapsed)}.`;
+      } else {
+        const count = json.results.bindings.length;
+        results.replaceChildren(count ? renderTable(json, prefixes) : element("p", {}, "No results."));
+        statusBox.textContent = `${plural(count, "row")} in ${seconds(elapsed)}.`;
+      }
+    }
+    if (truncated) {
+      const cap = form === "SELECT" ? "rows" : "results";
+      truncatedBox.textContent = `The results were cut at the row cap: the query has more ${cap} than shown. Add LIMIT and OFFSET, or narrow it down.`;
+      truncatedBox.hidden = false;
+    }
+  }
+
+  // --- shareable URL and examples ---------------------------------------------------------
+  function shareUrl(text) {
+    return `${endpoint}?query=${encodeURIComponent(text)}`;
+  }
+
+  function share(text) {
+    history.replaceState({ query: text }, "", shareUrl(text));
+    copyButton.hidden = false;
+  }
+
+  function queryFromUrl(url) {
+    return new URL(url, window.location.href).searchParams.get("query");
+  }
+
+  function load(text) {
+    input.value = text;
+    input.scrollTop = 0;
+    refresh();
+  }
+
+  copyButton.addEventListener("click", async () => {
+    const url = window.location.href;
+    try {
+      await navigator.clipboard.writeText(url);
+      statusBox.textContent = "Link to this query copied.";
+    } catch (e) {
+      statusBox.textContent = "Copy this link: " + url;
+    }
+  });
+
+  for (const link of document.querySelectorAll("a[data-example]")) {
+    link.addEventListener("click", (event) => {
+      if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+      event.preventDefault();
+      const text = queryFromUrl(link.href) || "";
+      load(text);
+      history.pushState({ query: text }, "", shareUrl(text));
+      for (const other of document.querySelectorAll("a[data-example][aria-current]")) other.removeAttribute("aria-current");
+      link.setAttribute("aria-current", "true");
+      copyButton.hidden = false;
+      statusBox.textContent = `Loaded “${link.textContent}”. Run it with the Run button or Ctrl+Enter.`;
+      input.focus();
+      input.setSelectionRange(0, 0);
+    });
+  }
+
+  window.addEventListener("popstate", () => {
+    const text = queryFromUrl(window.location.href);
+    if (text !== null) {
+      load(text);
+      run();
+    }
+  });
+
+  // --- keyboard -----------------------------------------------------------------------------
+  let leaving = false; // Escape arms Tab to move focus out instead of indenting
+
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      run();
+      return;
+    }
+    if (event.key === "Escape") {
+      leaving = true;
+      return;
+    }
+    if (event.key === "Tab" && !event.shiftKey && !leaving && !event.ctrlKey && !event.altKey) {
+      event.preventDefault();
+      const { selectionStart: start, selectionEnd: end } = input;
+      input.setRangeText("  ", start, end, "end");
+      refresh();
+      return;
+    }
+    leaving = false;
+  });
+  input.addEventListener("blur", () => {
+    leaving = false;
+  });
+  input.addEventListener("input", refresh);
+  input.addEventListener("scroll", syncScroll);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run();
+  });
+
+  document.documentElement.classList.add("js");
+  refresh();
+  if (queryFromUrl(window.location.href) !== null) run();
+})();
