@@ -14,7 +14,6 @@ import logging
 import multiprocessing as mp
 import queue
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from multiprocessing.connection import Connection
@@ -23,12 +22,12 @@ from typing import Protocol
 
 from kg import errors
 from kg.endpoint.execute import Answer, QueryRequest
-from kg.endpoint.worker import Reply, answer
+from kg.endpoint.worker import READY, Reply, answer
 from kg.settings import Settings
 from kg.store import GraphStore
 
 log = logging.getLogger(__name__)
-STARTUP = 5.0  # seconds a new worker process may take to import before its first query
+STARTUP = 60.0  # seconds a new worker process may take to say it is ready
 __all__ = ["Answer", "QueryRequest", "Runner", "make_runner"]
 
 
@@ -65,12 +64,7 @@ class _Worker:
             target=_worker_main, args=(child, settings), daemon=True, name="kg-sparql-worker"
         )
         self.process.start()
-        self.started = time.monotonic()
         child.close()
-
-    def start_up_grace(self) -> float:
-        """Seconds a just-started worker may still spend importing (not the query's time)."""
-        return max(0.0, STARTUP - (time.monotonic() - self.started))
 
     def kill(self) -> None:
         self.process.kill()
@@ -99,10 +93,25 @@ class ProcessRunner:
             self._add()
 
     def _add(self) -> None:
+        """Start a worker; it joins the idle pool once it has imported and opened the store."""
         worker = _Worker(self._ctx, self.settings)
         with self._lock:
             self._all.add(worker)
-        self._idle.put(worker)
+
+        def wait_ready() -> None:
+            try:
+                ready = worker.conn.poll(STARTUP) and worker.conn.recv() == READY
+            except (EOFError, OSError):
+                ready = False
+            if ready and not self._closed:
+                self._idle.put(worker)
+            elif not self._closed:
+                log.error("a query worker did not start (exit code %s)", worker.process.exitcode)
+                worker.kill()
+                with self._lock:
+                    self._all.discard(worker)
+
+        threading.Thread(target=wait_ready, daemon=True, name="kg-sparql-start").start()
 
     def _replace(self, worker: _Worker) -> None:
         worker.kill()
@@ -112,17 +121,15 @@ class ProcessRunner:
             self._add()
 
     def run(self, request: QueryRequest) -> Answer:
-        started = time.monotonic()
         try:
             worker = self._idle.get(timeout=self.timeout)
         except queue.Empty:
             raise errors.QueryTimeout(
                 "every query worker is busy; try again in a few seconds"
             ) from None
-        budget = self.timeout - (time.monotonic() - started) + worker.start_up_grace()
         try:
             worker.conn.send(request)
-            if not worker.conn.poll(max(budget, 0.1)):
+            if not worker.conn.poll(self.timeout):
                 log.warning(
                     "query over the %.1f s limit: worker %s killed",
                     self.timeout,

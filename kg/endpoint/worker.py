@@ -14,11 +14,14 @@ from kg.store import GraphStore
 
 #: what a worker sends back: an answer, or the error class name and its message
 Reply = Answer | tuple[str, str]
+READY = "ready"
 
 
 def main(conn: Connection, settings: Settings) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
     store = GraphStore.open(settings)
+    store.current()
+    conn.send(READY)
     functions: Functions | None = None
 
     def search_functions() -> Functions:

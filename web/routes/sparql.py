@@ -103,7 +103,7 @@ class Protocol:
     update: str | None
     default_graphs: tuple[str, ...]
     named_graphs: tuple[str, ...]
-    format: str | None
+    formats: tuple[str, ...]  # `format` values; SPARQLWrapper sends several, some comma lists
 
 
 def _params(pairs: dict[str, list[str]], body_query: str | None = None) -> Protocol:
@@ -118,7 +118,9 @@ def _params(pairs: dict[str, list[str]], body_query: str | None = None) -> Proto
         update=one("update"),
         default_graphs=tuple(pairs.get("default-graph-uri", [])),
         named_graphs=tuple(pairs.get("named-graph-uri", [])),
-        format=one("format"),
+        formats=tuple(
+            f.strip() for v in pairs.get("format", []) for f in v.split(",") if f.strip()
+        ),
     )
 
 
@@ -148,10 +150,10 @@ def sparql_get(request: Request) -> Response:
     protocol = _params(_url_params(request))
     if protocol.update is not None:
         raise BadRequest("SPARQL Update must be sent by POST")
-    if _browser(request, protocol.format):
+    if _browser(request, protocol.formats):
         return _editor(request, protocol.query)
     if protocol.query is None:
-        return _description(request, protocol.format)
+        return _description(request, protocol.formats)
     return _answer(request, protocol, cacheable=True)
 
 
@@ -167,7 +169,7 @@ async def sparql_post(request: Request) -> Response:
     elif content_type == QUERY_BODY:
         protocol = _params(url, body_query=body)
     elif content_type == UPDATE_BODY:
-        protocol = Protocol(None, body, (), (), None)
+        protocol = Protocol(None, body, (), (), ())
     else:
         return _error(415, "UnsupportedMediaType", f"send {FORM}, {QUERY_BODY} or {UPDATE_BODY}")
     if protocol.update is not None:
@@ -184,7 +186,7 @@ def _answer(request: Request, protocol: Protocol, *, cacheable: bool) -> Respons
     settings: Settings = request.app.state.settings
     assert protocol.query is not None
     info = inspect_query(protocol.query, max_bytes=settings.sparql_max_query_bytes)
-    media = _result_media(request, protocol.format, graph=info.is_graph)
+    media = _result_media(request, protocol.formats, graph=info.is_graph)
     if media is None:
         offered = GRAPH_MEDIA if info.is_graph else SOLUTION_MEDIA
         return _error(406, "NotAcceptable", f"this query can answer in: {', '.join(offered)}")
@@ -194,7 +196,7 @@ def _answer(request: Request, protocol: Protocol, *, cacheable: bool) -> Respons
         row_cap=settings.sparql_row_cap,
         default_graphs=protocol.default_graphs,
         named_graphs=protocol.named_graphs,
-        uses_search="SIMILARITY" in info.keywords,
+        uses_search="similarity" in protocol.query.lower(),  # rikg:similarity needs the index
     )
     eng = engine(request.app)
     version = request.app.state.store.version().name
@@ -235,28 +237,31 @@ def _answer(request: Request, protocol: Protocol, *, cacheable: bool) -> Respons
     return Response(answer.body, media_type=content_type, headers=headers)
 
 
-def _browser(request: Request, fmt: str | None) -> bool:
+def _browser(request: Request, formats: tuple[str, ...]) -> bool:
     """A person's browser (which names text/html), not a SPARQL client, and no `format`."""
     accept = request.headers.get("accept") or ""
     offered = [HTML, *SOLUTION_MEDIA, *GRAPH_MEDIA]
-    return fmt is None and HTML in accept and choose(accept, offered) == HTML
+    return not formats and HTML in accept and choose(accept, offered) == HTML
 
 
-def _result_media(request: Request, fmt: str | None, *, graph: bool) -> str | None:
+def _result_media(request: Request, formats: tuple[str, ...], *, graph: bool) -> str | None:
     offered = list(GRAPH_MEDIA if graph else SOLUTION_MEDIA)
-    if fmt is not None:
+    if formats:
         aliases = GRAPH_ALIASES if graph else SOLUTION_ALIASES
-        media = aliases.get(fmt.lower(), fmt.lower())
-        media = ACCEPT_SYNONYMS.get(media, media)
-        if media not in offered:
-            names = ", ".join(sorted({k for k, v in aliases.items() if v in offered}))
-            raise BadRequest(f"format {fmt!r} is not available for this query; use one of {names}")
-        return media
+        for fmt in formats:
+            media = aliases.get(fmt.lower(), fmt.lower())
+            media = ACCEPT_SYNONYMS.get(media, media)
+            if media in offered:
+                return media
+        names = ", ".join(sorted({k for k, v in aliases.items() if v in offered}))
+        raise BadRequest(f"format {formats[0]!r} is not available for this query; use {names}")
     accept = request.headers.get("accept")
     if not accept:
         return offered[0]
     synonyms = [m for m, ours in ACCEPT_SYNONYMS.items() if ours in offered]
     chosen = choose(accept, offered + synonyms)
+    if chosen is None and graph and choose(accept, ["application/sparql-results+xml"]):
+        return "application/rdf+xml"  # SPARQL 1.0 clients (roqet) ask for XML for every form
     if chosen is None and choose(accept, [HTML]) == HTML:
         return offered[0]  # a browser following a download link without `format`
     return ACCEPT_SYNONYMS.get(chosen, chosen) if chosen else None
@@ -277,15 +282,11 @@ def _after_write(request: Request) -> None:
     ensure_dumps(request.app.state.store, request.app.state.settings.data_dir)
 
 
-def _description(request: Request, fmt: str | None) -> Response:
+def _description(request: Request, formats: tuple[str, ...]) -> Response:
     settings: Settings = request.app.state.settings
-    offered = list(GRAPH_MEDIA)
-    media = (
-        GRAPH_ALIASES.get((fmt or "").lower())
-        if fmt
-        else choose(request.headers.get("accept"), offered)
-    )
-    media = media or "text/turtle"
+    chosen = [GRAPH_ALIASES.get(f.lower(), f.lower()) for f in formats]
+    media = next((m for m in chosen if m in GRAPH_MEDIA), None)
+    media = media or choose(request.headers.get("accept"), list(GRAPH_MEDIA)) or "text/turtle"
     body = render_description(
         f"{settings.base}sparql",
         f"{settings.base}.well-known/void",

@@ -1,0 +1,188 @@
+"""Issue 3 against a real `kg serve`: standard clients (SPARQLWrapper, Debian's roqet, rdflib)
+and the time limit that really stops a runaway query while other clients are served."""
+
+import csv
+import io
+import json
+import subprocess
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from urllib.error import HTTPError
+from urllib.parse import urlencode
+
+import pytest
+import rdflib
+from SPARQLWrapper import CSV, JSON, JSONLD, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
+
+from tests.e2e.live import LiveServer, live_server
+
+pytestmark = pytest.mark.e2e
+MATILDE_ID = "870831"
+NAME_OF = (
+    'SELECT ?name WHERE { ?p <http://schema.org/identifier> "870831" ; '
+    "<http://schema.org/name> ?name }"
+)
+GRAPH_OF = (
+    "CONSTRUCT { ?p <http://schema.org/name> ?name } WHERE { ?p "
+    '<http://schema.org/identifier> "870831" ; <http://schema.org/name> ?name }'
+)
+#: a cross product of every triple with itself three times: hours in process
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+LIMIT = 3.0
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with live_server(
+        tmp_path_factory.mktemp("sparql"),
+        KG_SPARQL_TIMEOUT=str(LIMIT),
+        KG_SPARQL_WORKERS="2",
+        KG_RATE_LIMIT_PER_MINUTE="100000",
+    ) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def matilde_name() -> str:
+    """MATILDE's name as its record file gives it (not from the server)."""
+    import yaml
+
+    from kg.settings import PROJECT_ROOT
+
+    text = (PROJECT_ROOT / "ingest/records/initiative/matilde.md").read_text()
+    return str(yaml.safe_load(text.split("---")[1])["name"])
+
+
+def wrapper(server: LiveServer, query: str, fmt: str) -> SPARQLWrapper:
+    client = SPARQLWrapper(server.url + "sparql")
+    client.setQuery(query)
+    client.setReturnFormat(fmt)
+    return client
+
+
+@pytest.mark.parametrize("fmt", [JSON, XML, CSV, TSV])
+def test_sparqlwrapper_select_in_every_format(
+    server: LiveServer, matilde_name: str, fmt: str
+) -> None:
+    result = wrapper(server, NAME_OF, fmt).query()
+    assert (
+        result.response.headers["Content-Type"].split(";")[0]
+        in {
+            JSON: "application/sparql-results+json",
+            XML: "application/sparql-results+xml",
+            CSV: "text/csv",
+            TSV: "text/tab-separated-values",
+        }[fmt]
+    )
+    data = result.convert()
+    if fmt == JSON:
+        names = [b["name"]["value"] for b in data["results"]["bindings"]]
+    elif fmt == XML:
+        names = [n.firstChild.data for n in data.getElementsByTagName("literal")]
+    elif fmt == CSV:
+        names = [row[0] for row in list(csv.reader(io.StringIO(data.decode())))[1:]]
+    else:
+        names = [json.loads(line.rpartition("@")[0]) for line in data.decode().splitlines()[1:]]
+    assert names == [matilde_name]
+
+
+def test_sparqlwrapper_ask(server: LiveServer) -> None:
+    yes = wrapper(server, f'ASK {{ ?p <http://schema.org/identifier> "{MATILDE_ID}" }}', JSON)
+    no = wrapper(server, 'ASK { ?p <http://schema.org/identifier> "no-such-id" }', JSON)
+    assert yes.query().convert()["boolean"] is True
+    assert no.query().convert()["boolean"] is False
+
+
+@pytest.mark.parametrize("fmt", [TURTLE, JSONLD, RDFXML])
+def test_sparqlwrapper_construct_parses_in_rdflib(
+    server: LiveServer, matilde_name: str, fmt: str
+) -> None:
+    result = wrapper(server, GRAPH_OF, fmt).query()
+    # parsed here: SPARQLWrapper's own convert() uses rdflib's deprecated ConjunctiveGraph
+    rdflib_format = {TURTLE: "turtle", JSONLD: "json-ld", RDFXML: "xml"}[fmt]
+    graph = rdflib.Graph().parse(data=result.response.read(), format=rdflib_format)
+    assert [str(o) for o in graph.objects()] == [matilde_name]
+
+
+@pytest.mark.parametrize(
+    ("media", "rdflib_format"),
+    [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+    ],
+)
+def test_rdflib_parses_every_graph_format(
+    server: LiveServer, matilde_name: str, media: str, rdflib_format: str
+) -> None:
+    url = server.url + "sparql?" + urlencode({"query": GRAPH_OF})
+    req = urllib.request.Request(url, headers={"Accept": media})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        assert r.headers["Content-Type"].startswith(media)
+        graph = rdflib.Graph().parse(data=r.read(), format=rdflib_format)
+    assert [str(o) for o in graph.objects()] == [matilde_name]
+
+
+@pytest.mark.parametrize("output", ["csv", "tsv", "xml"])
+def test_roqet_reads_the_xml_results(server: LiveServer, matilde_name: str, output: str) -> None:
+    """roqet (rasqal) asks for application/sparql-results+xml and re-writes it as `output`."""
+    proc = subprocess.run(
+        ["roqet", "-q", "-p", server.url + "sparql", "-r", output, "-e", NAME_OF],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert matilde_name in proc.stdout
+    if output == "csv":
+        assert list(csv.reader(io.StringIO(proc.stdout))) == [["name"], [matilde_name]]
+
+
+def _timed_get(url: str, out: list[tuple[str, float]], label: str) -> None:
+    started = time.monotonic()
+    with urllib.request.urlopen(url, timeout=60) as r:
+        r.read()
+    out.append((label, time.monotonic() - started))
+
+
+def test_runaway_query_is_stopped_while_others_are_served(server: LiveServer) -> None:
+    # normal times first, on a warm server
+    normal: list[tuple[str, float]] = []
+    ask = server.url + "sparql?" + urlencode({"query": "ASK { ?s ?p ?o }"})
+    for _ in range(3):
+        _timed_get(server.url + "healthz", normal, "healthz")
+        _timed_get(ask + "&n=" + str(time.monotonic()), normal, "ask")
+    slowest_normal = max(t for _, t in normal)
+
+    outcome: dict[str, object] = {}
+
+    def runaway() -> None:
+        started = time.monotonic()
+        body = urlencode({"query": RUNAWAY}).encode()
+        try:
+            urllib.request.urlopen(server.url + "sparql", data=body, timeout=120)
+            outcome["status"] = 200
+        except HTTPError as err:
+            outcome["status"] = err.code
+            outcome["body"] = json.loads(err.read())
+        outcome["secs"] = time.monotonic() - started
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    time.sleep(1.0)  # the runaway query is now running in a worker
+    during: list[tuple[str, float]] = []
+    _timed_get(server.url + "healthz", during, "healthz")
+    _timed_get(ask + "&during=1", during, "ask")
+    thread.join(60)
+    assert outcome["status"] == 503
+    assert "stopped after" in outcome["body"]["message"]  # type: ignore[index]
+    assert LIMIT <= outcome["secs"] < LIMIT + 3  # type: ignore[operator]
+    for label, secs in during:
+        assert secs < max(0.5, 3 * slowest_normal), (label, secs)
+    # the killed worker was replaced: the endpoint answers as before
+    again: list[tuple[str, float]] = []
+    _timed_get(ask + "&after=1", again, "ask")
+    assert again[0][1] < 10
