@@ -55,7 +55,8 @@ class Settings(BaseSettings):
     )
     sparql_workers: int = Field(2, description="Worker processes that run public SPARQL queries.")
     rate_limit_per_minute: int = Field(
-        300, description="Requests per minute one client may send to `/sparql` and `/api/`."
+        300,
+        description="Requests per minute a client may send to `/sparql`, `/api/` (0: no limit).",
     )
     admin_token: SecretStr | None = Field(
         None, description="Bearer token that enables writes (SPARQL Update, Graph Store)."

@@ -12,8 +12,9 @@ from kg.search import SearchQuery, SearchResults, SearchService, Similar, parse_
 from kg.search.engine import Hit, Label
 from kg.search.explain import SharedValue, Why
 from kg.search.rank import FacetValue
+from web.ratelimit import limit
 
-router = APIRouter(prefix="/api", tags=["search"])
+router = APIRouter(prefix="/api", tags=["search"], dependencies=[Depends(limit)])
 _lock = threading.Lock()
 
 

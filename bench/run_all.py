@@ -1,0 +1,18 @@
+"""`make bench`: every benchmark in turn; each writes bench/results/*.json."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+BENCHES = ["bench.ingest_bench", "bench.sparql_bench", "bench.search_bench"]
+
+
+def main() -> None:
+    for name in BENCHES:
+        print(f"== {name}", flush=True)
+        subprocess.run([sys.executable, "-m", name], check=True)
+
+
+if __name__ == "__main__":
+    main()

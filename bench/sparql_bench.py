@@ -1,0 +1,175 @@
+"""SPARQL endpoint latency and throughput (issue 3) against the same queries run in process.
+
+One run, on one store (the bundled records):
+
+1. in process: each example query of the editor's catalogue (`kg/examples/*.rq`, the semantic
+   one excluded: it loads the model) run on the store opened read-only and serialised to
+   SPARQL JSON, `--repeat` times — the baseline;
+2. over HTTP: the same queries POSTed to a live `kg serve` (worker processes, guards,
+   serialisation, HTTP), each made unique with a comment so the result cache is not used;
+   then the cached path (the same query again);
+3. throughput: 8 concurrent clients cycling through the queries for `--seconds`, uncached,
+   against the endpoint, beside 8 threads running them in process.
+
+    python -m bench.sparql_bench [--repeat 30] [--seconds 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+
+from bench.machine import describe, markdown
+from kg.examples import load_examples
+from kg.queries import PREFIXES
+
+RESULTS = Path(__file__).parent / "results"
+JSON = "application/sparql-results+json"
+TURTLE = "text/turtle"
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    ms = sorted(v * 1000 for v in values)
+    return {
+        "p50_ms": round(statistics.median(ms), 2),
+        "p95_ms": round(ms[min(len(ms) - 1, int(0.95 * len(ms)))], 2),
+    }
+
+
+def in_process(store: ox.Store, query: str) -> int:
+    result = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+    if isinstance(result, ox.QuerySolutions):
+        return len(result.serialize(format=ox.QueryResultsFormat.JSON) or b"")
+    if isinstance(result, ox.QueryBoolean):
+        return 1
+    out = ox.serialize(result, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    return len(out or b"")
+
+
+def over_http(url: str, query: str, *, graph: bool) -> int:
+    body = urlencode({"query": query}).encode()
+    req = urllib.request.Request(url, data=body, headers={"Accept": TURTLE if graph else JSON})
+    with urllib.request.urlopen(req, timeout=60) as r:
+        return len(r.read())
+
+
+def start_server(tmp: Path) -> tuple[subprocess.Popen[bytes], str, Path]:
+    from tests.e2e.live import free_port, kg_env
+
+    port = free_port()
+    env = kg_env(tmp, port, KG_RATE_LIMIT_PER_MINUTE="0", KG_SPARQL_WORKERS="2")
+    kg = [sys.executable, "-m", "cli.main"]
+    subprocess.run([*kg, "ingest", "--no-index"], env=env, check=True, capture_output=True)
+    log = open(tmp / "server.log", "wb")  # noqa: SIM115 - lives as long as the server
+    proc = subprocess.Popen([*kg, "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(url + "healthz", timeout=2).read()
+            break
+        except OSError:
+            time.sleep(0.2)
+    return proc, url + "sparql", Path(env["KG_STORE"])
+
+
+def throughput(run_one: Any, queries: list[tuple[str, bool]], seconds: float) -> float:
+    done = [0] * 8
+    stop = time.monotonic() + seconds
+
+    def client(i: int) -> None:
+        n = i
+        while time.monotonic() < stop:
+            query, graph = queries[n % len(queries)]
+            run_one(f"{query}\n# client {i} run {n}", graph)
+            done[i] += 1
+            n += 1
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(8)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(done) / (time.monotonic() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--output", type=Path, default=RESULTS / "sparql.json")
+    args = parser.parse_args()
+    examples = [e for e in load_examples() if "similarity" not in e.query]
+    tmp = Path(tempfile.mkdtemp(prefix="kg-sparql-bench-"))
+    proc, url, store_root = start_server(tmp)
+    try:
+        snapshot = store_root / "versions" / (store_root / "CURRENT").read_text().strip()
+        store = ox.Store.read_only(str(snapshot))
+        rows: list[dict[str, Any]] = []
+        for ex in examples:
+            graph = ex.query.lstrip().upper().find("CONSTRUCT") >= 0 or "DESCRIBE" in ex.query
+            local, remote, cached = [], [], []
+            over_http(url, ex.query, graph=graph)  # warm both workers' caches of the store
+            for i in range(args.repeat):
+                t = time.perf_counter()
+                in_process(store, ex.query)
+                local.append(time.perf_counter() - t)
+                t = time.perf_counter()
+                over_http(url, f"{ex.query}\n# run {i}", graph=graph)
+                remote.append(time.perf_counter() - t)
+                t = time.perf_counter()
+                over_http(url, ex.query, graph=graph)
+                cached.append(time.perf_counter() - t)
+            row = {
+                "query": ex.slug,
+                "in_process": percentiles(local),
+                "endpoint": percentiles(remote),
+                "endpoint_cached": percentiles(cached),
+            }
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+        queries = [(e.query, "CONSTRUCT" in e.query) for e in examples]
+        tp_local = throughput(lambda q, g: in_process(store, q), queries, args.seconds)
+        tp_http = throughput(lambda q, g: over_http(url, q, graph=g), queries, args.seconds)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    all_local = [r["in_process"]["p50_ms"] for r in rows]
+    all_http = [r["endpoint"]["p50_ms"] for r in rows]
+    report = {
+        "machine": describe(),
+        "store_triples": len(store),
+        "queries": rows,
+        "median_of_p50_ms": {
+            "in_process": round(statistics.median(all_local), 2),
+            "endpoint": round(statistics.median(all_http), 2),
+            "endpoint_cached": round(
+                statistics.median([r["endpoint_cached"]["p50_ms"] for r in rows]), 2
+            ),
+        },
+        "throughput_8_clients_qps": {
+            "in_process": round(tp_local, 1),
+            "endpoint": round(tp_http, 1),
+            "ratio": round(tp_http / tp_local, 3),
+        },
+    }
+    print(json.dumps(report["median_of_p50_ms"]), json.dumps(report["throughput_8_clients_qps"]))
+    args.output.parent.mkdir(exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=1))
+    print(markdown(report["machine"]))
+
+
+if __name__ == "__main__":
+    main()
