@@ -12,6 +12,7 @@ from kg.endpoint.update import GraphName, delete_graph, graph_name, read_graph, 
 from kg.errors import BadRequest
 from web.auth import require_admin
 from web.negotiation import choose
+from web.openapi import errors, media, query_parameters
 from web.ratelimit import limit
 from web.routes.sparql import engine
 
@@ -34,7 +35,21 @@ def _target(request: Request) -> GraphName:
     return graph_name(iri)
 
 
-@router.get("/rdf-graphs", dependencies=[Depends(limit)])
+GRAPH = query_parameters("graph", "default")
+WRITE = {
+    201: {"description": "graph created"},
+    204: {"description": "graph replaced, extended or dropped"},
+    **errors(400, 403, 404, 413),
+}
+
+
+@router.get(
+    "/rdf-graphs",
+    dependencies=[Depends(limit)],
+    response_class=Response,
+    responses={**media("the graph", *READ_MEDIA), **errors(400, 404, 406, 429)},
+    openapi_extra=GRAPH,
+)
 def get_graph(request: Request) -> Response:
     """One graph of the store, in Turtle, N-Triples, JSON-LD or RDF/XML (by `Accept`)."""
     media = choose(request.headers.get("accept"), list(READ_MEDIA))
@@ -62,19 +77,37 @@ async def _write(request: Request, *, replace: bool) -> Response:
     return Response(status_code=201 if await run_in_threadpool(write) else 204)
 
 
-@router.put("/rdf-graphs", dependencies=[Depends(require_admin)])
+@router.put(
+    "/rdf-graphs",
+    dependencies=[Depends(require_admin)],
+    response_class=Response,
+    responses=WRITE,
+    openapi_extra=GRAPH,
+)
 async def put_graph(request: Request) -> Response:
     """Replace a graph with the request body (admin token)."""
     return await _write(request, replace=True)
 
 
-@router.post("/rdf-graphs", dependencies=[Depends(require_admin)])
+@router.post(
+    "/rdf-graphs",
+    dependencies=[Depends(require_admin)],
+    response_class=Response,
+    responses=WRITE,
+    openapi_extra=GRAPH,
+)
 async def post_graph(request: Request) -> Response:
     """Add the request body's triples to a graph (admin token)."""
     return await _write(request, replace=False)
 
 
-@router.delete("/rdf-graphs", dependencies=[Depends(require_admin)])
+@router.delete(
+    "/rdf-graphs",
+    dependencies=[Depends(require_admin)],
+    response_class=Response,
+    responses=WRITE,
+    openapi_extra=GRAPH,
+)
 def remove_graph(request: Request) -> Response:
     """Drop a graph (admin token)."""
     delete_graph(request.app.state.store, _target(request))

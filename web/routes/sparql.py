@@ -24,6 +24,7 @@ from kg.errors import BadRequest, KGError
 from kg.settings import Settings
 from web.auth import require_admin
 from web.negotiation import HTML, choose
+from web.openapi import errors, media, query_parameters
 from web.ratelimit import limit
 
 router = APIRouter(tags=["sparql"])
@@ -141,7 +142,21 @@ def preflight() -> Response:
     )
 
 
-@router.get("/sparql", dependencies=[Depends(limit)])
+ALL_MEDIA = [*SOLUTION_MEDIA, *GRAPH_MEDIA, HTML]
+RESPONSES = {
+    **media("query results, service description or the editor page", *ALL_MEDIA),
+    304: {"description": "not modified (the ETag matched)"},
+    **errors(400, 403, 406, 413, 415, 429, 503),
+}
+
+
+@router.get(
+    "/sparql",
+    dependencies=[Depends(limit)],
+    response_class=Response,
+    responses=RESPONSES,
+    openapi_extra=query_parameters("query", "default-graph-uri", "named-graph-uri", "format"),
+)
 def sparql_get(request: Request) -> Response:
     """SPARQL 1.1 query by GET (`query`, `default-graph-uri`, `named-graph-uri`, `format`).
 
@@ -157,7 +172,13 @@ def sparql_get(request: Request) -> Response:
     return _answer(request, protocol, cacheable=True)
 
 
-@router.post("/sparql", dependencies=[Depends(limit)])
+@router.post(
+    "/sparql",
+    dependencies=[Depends(limit)],
+    response_class=Response,
+    responses={**RESPONSES, 204: {"description": "update applied"}},
+    openapi_extra=query_parameters("default-graph-uri", "named-graph-uri", "format"),
+)
 async def sparql_post(request: Request) -> Response:
     """SPARQL 1.1 query or update by POST: form-encoded, `application/sparql-query` or
     `application/sparql-update` (updates need the admin token)."""
