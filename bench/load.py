@@ -1,0 +1,197 @@
+"""A bounded load test (issue 8): concurrent clients on loopback mixing search, record pages,
+SPARQL and the home page against a live `kg serve`, for a fixed time.
+
+Reports requests and failures per route (a failure is a 5xx, a timeout or a connection error),
+p50/p95 latency per route, and the server's memory (RSS of the server and its query workers)
+sampled through the run, so a leak shows as growth after the warm-up.
+
+    python -m bench.load [--clients 50] [--seconds 120]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.machine import describe
+
+RESULTS = Path(__file__).parent / "results"
+QUERIES = [
+    "families who moved to a village for a job",
+    "housing for refugees in small towns",
+    "language classes volunteers",
+    "community sponsorship",
+    "migrant farm workers exploitation",
+    "acogida de familias en pueblos despoblados",
+    "integrazione dei rifugiati nei borghi",
+    "LEADER cooperation good practice",
+]
+FILTERS = ["", "&country=ES", "&theme=housing", "&kind=initiative&country=IT", "&funding=amif"]
+SPARQL = [
+    "SELECT ?c (COUNT(?i) AS ?n) WHERE { ?i a rikg:Initiative ; dcterms:spatial ?c } GROUP BY ?c",
+    'SELECT ?name WHERE { ?p schema:identifier "870831" ; schema:name ?name }',
+    "SELECT ?o (COUNT(?i) AS ?n) WHERE { ?i rikg:partner|rikg:coordinator ?o } GROUP BY ?o "
+    "HAVING (COUNT(?i) > 1)",
+    "ASK { ?s a schema:Project }",
+]
+
+
+@dataclass
+class Tally:
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    statuses: dict[str, dict[int, int]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(int))
+    )
+    failures: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+
+def rss_mib(pid: int) -> float:
+    """Resident memory of a process and its children, in MiB."""
+    total = 0
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids += [int(c) for c in children]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return round(total / 1024, 1)
+
+
+def pick(rng: random.Random, slugs: list[str]) -> tuple[str, str, dict[str, str] | None]:
+    """(route name, path, form body or None) for one request of the mix."""
+    roll = rng.random()
+    q = rng.choice(QUERIES).replace(" ", "+")
+    if roll < 0.30:
+        return "api_search", f"/api/search?q={q}{rng.choice(FILTERS)}", None
+    if roll < 0.45:
+        return "search_page", f"/search?q={q}{rng.choice(FILTERS)}", None
+    if roll < 0.75:
+        return "record_page", f"/initiative/{rng.choice(slugs)}", None
+    if roll < 0.95:
+        return "sparql", "/sparql", {"query": rng.choice(SPARQL)}
+    return "home", "/", None
+
+
+async def client(base: str, slugs: list[str], stop: float, seed: int, tally: Tally) -> None:
+    rng = random.Random(seed)
+    async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+        while time.monotonic() < stop:
+            name, path, form = pick(rng, slugs)
+            started = time.monotonic()
+            try:
+                if form is None:
+                    r = await http.get(path)
+                else:
+                    r = await http.post(
+                        path, data=form, headers={"Accept": "application/sparql-results+json"}
+                    )
+                status = r.status_code
+            except httpx.HTTPError as exc:
+                tally.failures[name].append(f"{type(exc).__name__}: {exc}")
+                continue
+            tally.latencies[name].append(time.monotonic() - started)
+            tally.statuses[name][status] += 1
+            if status >= 500:
+                tally.failures[name].append(f"{status} {path}")
+
+
+async def sample_memory(pid: int, stop: float, out: list[tuple[float, float]]) -> None:
+    start = time.monotonic()
+    while time.monotonic() < stop:
+        out.append((round(time.monotonic() - start, 1), rss_mib(pid)))
+        await asyncio.sleep(2)
+
+
+async def drive(base: str, pid: int, slugs: list[str], clients: int, seconds: float) -> Tally:
+    tally = Tally()
+    memory: list[tuple[float, float]] = []
+    stop = time.monotonic() + seconds
+    await asyncio.gather(
+        sample_memory(pid, stop, memory),
+        *(client(base, slugs, stop, i, tally) for i in range(clients)),
+    )
+    tally.memory = memory  # type: ignore[attr-defined]
+    return tally
+
+
+def run(
+    server_url: str, pid: int, slugs: list[str], *, clients: int, seconds: float
+) -> dict[str, Any]:
+    # warm-up: model, search index, workers, templates
+    with httpx.Client(base_url=server_url, timeout=120) as http:
+        http.get("/api/search?q=warm+up")
+        http.get(f"/initiative/{slugs[0]}")
+    started = time.monotonic()
+    tally = asyncio.run(drive(server_url, pid, slugs, clients, seconds))
+    wall = time.monotonic() - started
+    routes = {}
+    for name, values in sorted(tally.latencies.items()):
+        ms = sorted(v * 1000 for v in values)
+        routes[name] = {
+            "requests": len(ms),
+            "failed": len(tally.failures[name]),
+            "statuses": dict(tally.statuses[name]),
+            "p50_ms": round(statistics.median(ms), 1),
+            "p95_ms": round(ms[int(0.95 * (len(ms) - 1))], 1),
+        }
+    memory: list[tuple[float, float]] = tally.memory  # type: ignore[attr-defined]
+    settled = [m for t, m in memory if t >= min(20.0, seconds / 4)] or [m for _, m in memory]
+    total = sum(r["requests"] for r in routes.values())
+    return {
+        "clients": clients,
+        "seconds": round(wall, 1),
+        "requests": total,
+        "requests_per_s": round(total / wall, 1),
+        "failed": sum(len(v) for v in tally.failures.values()),
+        "failures_sample": [f for v in tally.failures.values() for f in v][:10],
+        "routes": routes,
+        "memory_mib": {
+            "first": memory[0][1] if memory else None,
+            "after_warmup": settled[0] if settled else None,
+            "max": max(m for _, m in memory) if memory else None,
+            "last": memory[-1][1] if memory else None,
+        },
+        "memory_samples": memory,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--output", type=Path, default=RESULTS / "load.json")
+    args = parser.parse_args()
+    from kg.settings import PROJECT_ROOT
+    from tests.e2e.live import live_server
+
+    slugs = sorted(p.stem for p in (PROJECT_ROOT / "ingest/records/initiative").glob("*.md"))
+    with live_server(Path(tempfile.mkdtemp(prefix="kg-load-")), KG_RATE_LIMIT_PER_MINUTE="0") as s:
+        report = run(
+            s.url.rstrip("/"), s.process.pid, slugs, clients=args.clients, seconds=args.seconds
+        )
+    report["machine"] = describe()
+    print(json.dumps({k: v for k, v in report.items() if k != "memory_samples"}, indent=1))
+    args.output.parent.mkdir(exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=1))
+
+
+if __name__ == "__main__":
+    main()
