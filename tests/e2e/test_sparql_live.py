@@ -186,3 +186,28 @@ def test_runaway_query_is_stopped_while_others_are_served(server: LiveServer) ->
     again: list[tuple[str, float]] = []
     _timed_get(ask + "&after=1", again, "ask")
     assert again[0][1] < 10
+
+
+def test_writes_need_the_token_which_never_reaches_the_log(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    token = "tok-" + "7f3a9c" * 6
+    tmp = tmp_path_factory.mktemp("token")
+    with live_server(tmp, KG_ADMIN_TOKEN=token, KG_RATE_LIMIT_PER_MINUTE="0") as s:
+        update = "INSERT DATA { GRAPH <http://x/g> { <http://x/a> <http://x/b> 'c' } }"
+        body = urlencode({"update": update}).encode()
+        for sent, expected in [(None, 403), ("wrong", 403), (token, 204)]:
+            headers = {"Authorization": f"Bearer {sent}"} if sent else {}
+            req = urllib.request.Request(s.url + "sparql", data=body, headers=headers)
+            try:
+                with urllib.request.urlopen(req, timeout=30) as r:
+                    status = r.status
+            except HTTPError as err:
+                status = err.code
+            assert status == expected, sent
+        ask = s.url + "sparql?" + urlencode({"query": "ASK { <http://x/a> ?p ?o }"})
+        with urllib.request.urlopen(ask, timeout=30) as r:
+            assert json.loads(r.read())["boolean"] is True
+    logs = "".join(p.read_text(errors="replace") for p in tmp.glob("server-*.log"))
+    assert "POST /sparql" in logs  # the log is the server's, and it saw the requests
+    assert token not in logs
