@@ -58,6 +58,11 @@ class Value:
     lang: str | None = None
     sources: list[str] = field(default_factory=list)
     disputed: bool = False
+    labels: dict[str, str] = field(default_factory=dict)  # of a linked concept, by language
+
+    def label_in(self, lang: str) -> str:
+        """The label in `lang` where the linked thing has one (concepts: five languages)."""
+        return pick(self.labels, lang) or self.label
 
 
 @dataclass
@@ -186,6 +191,7 @@ def view(store: ox.Store, *, base: str, kind: str, slug: str) -> RecordView:
                     lang,
                     claim_sources.get(key, []),
                     key in disputed,
+                    labels.get(_text(o), {}),
                 )
             )
     sources = [

@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from kg.settings import Settings
 from kg.store import GraphStore
 from web.errors import install_error_handlers
+from web.i18n import ContentLanguage
 from web.routes import (
     browse,
     graphstore,
@@ -50,6 +51,7 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
     app.state.templates = make_templates()
     install_error_handlers(app)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(ContentLanguage)
     app.mount(
         "/static/swagger",
         StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),

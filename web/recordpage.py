@@ -1,69 +1,74 @@
-"""How a record page groups facts for a practitioner: what, where, who, when, funding, …"""
+"""How a record page groups facts for a practitioner: what, where, who, when, funding, …
+
+Titles and labels are msgids, translated by the templates (web/i18n.py)."""
 
 from __future__ import annotations
 
 from kg.namespaces import EU_COUNTRY, NUTS, SCHEME_NS
 from kg.records import RecordView, Value
+from web.i18n import N_
 
 S, D, R = "http://schema.org/", "http://purl.org/dc/terms/", "https://w3id.org/rikg/ns#"
 
 GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
-    ("What", [
-        (f"{S}alternateName", "Also known as"),
-        (f"{R}orgType", "Type of organisation"),
-        (f"{R}policyType", "Type of policy"),
-        (f"{D}subject", "Themes"),
-        (f"{R}targetGroup", "Target groups"),
+    (N_("What"), [
+        (f"{S}alternateName", N_("Also known as")),
+        (f"{R}orgType", N_("Type of organisation")),
+        (f"{R}policyType", N_("Type of policy")),
+        (f"{D}subject", N_("Themes")),
+        (f"{R}targetGroup", N_("Target groups")),
     ]),
-    ("Where", [(f"{D}spatial", "Countries and regions")]),
-    ("Who", [
-        (f"{R}coordinator", "Coordinator"),
-        (f"{R}partner", "Partners"),
-        (f"{S}funder", "Funders"),
-        (f"{R}organiser", "Organisers"),
-        (f"{S}parentOrganization", "Part of"),
-        (f"{S}publisher", "Publisher"),
+    (N_("Where"), [(f"{D}spatial", N_("Countries and regions"))]),
+    (N_("Who"), [
+        (f"{R}coordinator", N_("Coordinator")),
+        (f"{R}partner", N_("Partners")),
+        (f"{S}funder", N_("Funders")),
+        (f"{R}organiser", N_("Organisers")),
+        (f"{S}parentOrganization", N_("Part of")),
+        (f"{S}publisher", N_("Publisher")),
     ]),
-    ("When", [
-        (f"{S}startDate", "Start"),
-        (f"{S}endDate", "End"),
-        (f"{S}datePublished", "Date"),
-        (f"{S}superEvent", "Part of event"),
-        (f"{R}participantCount", "Participants"),
+    (N_("When"), [
+        (f"{S}startDate", N_("Start")),
+        (f"{S}endDate", N_("End")),
+        (f"{S}datePublished", N_("Date")),
+        (f"{S}superEvent", N_("Part of event")),
+        (f"{R}participantCount", N_("Participants")),
     ]),
-    ("Funding", [
-        (f"{R}fundingProgramme", "Funding programme"),
-        (f"{S}identifier", "Grant or identifier"),
+    (N_("Funding"), [
+        (f"{R}fundingProgramme", N_("Funding programme")),
+        (f"{S}identifier", N_("Grant or identifier")),
     ]),
-    ("Rural context", [
-        (f"{R}addressesChallenge", "Challenges addressed"),
-        (f"{R}buildsOnOpportunity", "Opportunities built on"),
+    (N_("Rural context"), [
+        (f"{R}addressesChallenge", N_("Challenges addressed")),
+        (f"{R}buildsOnOpportunity", N_("Opportunities built on")),
     ]),
-    ("Policies and related records", [
-        (f"{R}contributesTo", "Contributes to"),
-        (f"{D}relation", "Related initiatives"),
-        (f"{S}about", "Initiatives discussed"),
+    (N_("Policies and related records"), [
+        (f"{R}contributesTo", N_("Contributes to")),
+        (f"{D}relation", N_("Related initiatives")),
+        (f"{S}about", N_("Initiatives discussed")),
     ]),
 ]  # fmt: skip
 
 INCOMING_LABELS = {
-    f"{R}coordinator": "Coordinates",
-    f"{R}partner": "Partner in",
-    f"{S}funder": "Funds",
-    f"{R}organiser": "Organised",
-    f"{R}contributesTo": "Initiatives contributing to it",
-    f"{D}relation": "Related initiatives",
-    f"{S}about": "Discussed at",
-    f"{S}parentOrganization": "Sub-organisations",
-    f"{D}source": "Cited by",
-    f"{D}subject": "Initiatives on this theme",
-    f"{R}targetGroup": "Initiatives for this group",
-    f"{R}fundingProgramme": "Funded by this programme",
-    f"{R}addressesChallenge": "Initiatives addressing this challenge",
-    f"{R}buildsOnOpportunity": "Initiatives building on this opportunity",
-    f"{D}spatial": "Records located here",
-    f"{S}publisher": "Published",
+    f"{R}coordinator": N_("Coordinates"),
+    f"{R}partner": N_("Partner in"),
+    f"{S}funder": N_("Funds"),
+    f"{R}organiser": N_("Organised"),
+    f"{R}contributesTo": N_("Initiatives contributing to it"),
+    f"{D}relation": N_("Related initiatives"),
+    f"{S}about": N_("Discussed at"),
+    f"{S}parentOrganization": N_("Sub-organisations"),
+    f"{D}source": N_("Cited by"),
+    f"{D}subject": N_("Initiatives on this theme"),
+    f"{R}targetGroup": N_("Initiatives for this group"),
+    f"{R}fundingProgramme": N_("Funded by this programme"),
+    f"{R}addressesChallenge": N_("Initiatives addressing this challenge"),
+    f"{R}buildsOnOpportunity": N_("Initiatives building on this opportunity"),
+    f"{D}spatial": N_("Records located here"),
+    f"{S}publisher": N_("Published"),
 }
+
+LINKED_FROM = N_("Linked from")
 
 SCHEME_PARAMS = {"theme", "target-group", "funding", "challenge", "opportunity"}
 

@@ -1,4 +1,4 @@
-"""Jinja2 environment shared by the page routes."""
+"""Jinja2 environment shared by the page routes, with the i18n extension (web/i18n.py)."""
 
 from __future__ import annotations
 
@@ -6,17 +6,83 @@ from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 
+from web import i18n
+from web.i18n import N_
+
 TEMPLATES = Path(__file__).parent / "templates"
+
+#: record kinds as a page names them, one and many (translated in the templates with `_()`)
+KIND_LABELS = {
+    "initiative": N_("Initiative"),
+    "organisation": N_("Organisation"),
+    "policy": N_("Policy"),
+    "event": N_("Event"),
+    "source": N_("Source document"),
+    "place": N_("Place"),
+}
+KIND_PLURALS = {
+    "initiative": N_("Initiatives"),
+    "organisation": N_("Organisations"),
+    "policy": N_("Policies"),
+    "event": N_("Events"),
+    "source": N_("Source documents"),
+    "place": N_("Places"),
+}
+
+#: what web/static/sparql.js says, handed to it translated in `data-msg-*` attributes of the
+#: editor's form (no inline script: CSP script-src 'self'); `{name}` marks a value it fills in
+SPARQL_MESSAGES = {
+    "results": N_("Query results"),
+    "download": N_("Download the results:"),
+    "failed-http": N_("The query failed (HTTP {status})"),
+    "error": N_("Error"),
+    "error-http": N_("{error} (HTTP {status})"),
+    "goto": N_("Go to line {line}, column {column}"),
+    "empty": N_("Write a query first."),
+    "running": N_("Running the query…"),
+    "not-sent": N_("The query could not be sent."),
+    "unreachable": N_("The server could not be reached: {reason}"),
+    "retry": N_("Try again in {seconds} s."),
+    "failed-after": N_("The query failed after {time}."),
+    "triples-one": N_("{n} triple"),
+    "triples-other": N_("{n} triples"),
+    "rows-one": N_("{n} row"),
+    "rows-other": N_("{n} rows"),
+    "a-graph": N_("A graph"),
+    "took": N_("{size} in {time}."),
+    "not-json": N_("The answer was not SPARQL JSON results:"),
+    "yes": N_("Yes — true"),
+    "no": N_("No — false"),
+    "ask": N_("ASK answered {answer} in {time}."),
+    "no-results": N_("No results."),
+    "truncated-rows": N_(
+        "The results were cut at the row cap: the query has more rows than shown. "
+        "Add LIMIT and OFFSET, or narrow it down."
+    ),
+    "truncated-results": N_(
+        "The results were cut at the row cap: the query has more results than shown. "
+        "Add LIMIT and OFFSET, or narrow it down."
+    ),
+    "copied": N_("Link to this query copied."),
+    "copy-this": N_("Copy this link: {url}"),
+    "loaded": N_("Loaded “{title}”. Run it with the Run button or Ctrl+Enter."),
+    "language": N_("language: {lang}"),
+}
 
 
 def make_templates() -> Jinja2Templates:
-    templates = Jinja2Templates(directory=str(TEMPLATES))
-    templates.env.globals["kind_labels"] = {
-        "initiative": "Initiative",
-        "organisation": "Organisation",
-        "policy": "Policy",
-        "event": "Event",
-        "source": "Source document",
-        "place": "Place",
-    }
+    templates = Jinja2Templates(
+        directory=str(TEMPLATES), context_processors=[i18n.template_context]
+    )
+    templates.env.add_extension("jinja2.ext.i18n")
+    templates.env.add_extension("jinja2.ext.do")
+    templates.env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext, i18n.ngettext, newstyle=True
+    )
+    templates.env.filters["number"] = i18n.number
+    templates.env.filters["currency"] = i18n.currency
+    templates.env.globals["language_names"] = i18n.LANGUAGES
+    templates.env.globals["js_messages"] = SPARQL_MESSAGES
+    templates.env.globals["kind_labels"] = KIND_LABELS
+    templates.env.globals["kind_plurals"] = KIND_PLURALS
     return templates

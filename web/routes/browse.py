@@ -10,18 +10,29 @@ from kg.errors import NotFound
 from kg.graphs import kind_counts
 from kg.namespaces import EU_COUNTRY, KINDS, NUTS, SCHEME_NS
 from kg.records import local_href, records_of_kind
-from web.recordpage import INCOMING_LABELS, concept_href
+from web.i18n import N_
+from web.recordpage import INCOMING_LABELS, LINKED_FROM, concept_href
 
 router = APIRouter()
 S, D, R = "http://schema.org/", "http://purl.org/dc/terms/", "https://w3id.org/rikg/ns#"
+#: titles are translated by the templates (web/i18n.py)
 ENTRY_POINTS = [
-    (f"{D}subject", "Themes"),
-    (f"{R}targetGroup", "Target groups"),
-    (f"{R}addressesChallenge", "Rural challenges"),
-    (f"{R}buildsOnOpportunity", "Rural opportunities"),
-    (f"{R}fundingProgramme", "Funding"),
-    (f"{D}spatial", "Countries and regions"),
+    (f"{D}subject", N_("Themes")),
+    (f"{R}targetGroup", N_("Target groups")),
+    (f"{R}addressesChallenge", N_("Rural challenges")),
+    (f"{R}buildsOnOpportunity", N_("Rural opportunities")),
+    (f"{R}fundingProgramme", N_("Funding")),
+    (f"{D}spatial", N_("Countries and regions")),
 ]
+SCHEME_TITLES = {
+    "theme": N_("Theme"),
+    "target-group": N_("Target group"),
+    "funding": N_("Funding programme"),
+    "challenge": N_("Rural challenge"),
+    "opportunity": N_("Rural opportunity"),
+    "country": N_("Country"),
+    "nuts": N_("Region (NUTS)"),
+}
 SCHEMES = {"theme", "target-group", "funding", "challenge", "opportunity"}
 
 
@@ -89,9 +100,13 @@ def browse_concept(request: Request, scheme: str, concept_id: str) -> Response:
     base = request.app.state.settings.base
     groups = [
         (
-            INCOMING_LABELS.get(p, "Linked from"),
+            INCOMING_LABELS.get(p, LINKED_FROM),
             [{**row, "href": local_href(row["record"], base)} for row in rows],
         )
         for p, rows in page.records.items()
     ]
-    return _render(request, "concept.html", {"page": page, "scheme": scheme, "groups": groups})
+    return _render(
+        request,
+        "concept.html",
+        {"page": page, "scheme": scheme, "scheme_title": SCHEME_TITLES[scheme], "groups": groups},
+    )

@@ -17,6 +17,7 @@ from kg.errors import NotFound
 from kg.namespaces import KINDS
 from kg.queries import PREFIXES
 from kg.records import document, view
+from web.i18n import N_, language
 from web.jsonld import citation, dumps, schema_org
 from web.negotiation import HTML, RDF_FORMATS, choose, extension_for
 from web.recordpage import INCOMING_LABELS, grouped
@@ -25,6 +26,32 @@ router = APIRouter()
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # text/plain is N-Triples' registered type of old; rdflib and some crawlers still ask for it
 OFFERED = [HTML] + [media for media, _ in RDF_FORMATS.values()] + ["text/plain"]
+#: what free-text claims are about (`aspect` in ingest/records/README.md) and kinds of amount,
+#: as msgids the record page translates
+ASPECTS = {
+    "activity": N_("activity"),
+    "budget-note": N_("budget note"),
+    "conclusion": N_("conclusion"),
+    "method": N_("method"),
+    "origin": N_("origin"),
+    "outcome": N_("outcome"),
+    "output": N_("output"),
+    "participants": N_("participants"),
+    "result": N_("result"),
+    "scale": N_("scale"),
+    "status": N_("status"),
+}
+BUDGET_KINDS = {
+    "total": N_("total"),
+    "eu-contribution": N_("EU contribution"),
+    "eafrd": N_("EAFRD"),
+    "national": N_("national"),
+    "national-regional": N_("national and regional"),
+    "regional": N_("regional"),
+    "project-funding": N_("project funding"),
+    "topic": N_("call topic"),
+    "unspecified": N_("unspecified"),
+}
 
 
 def check(kind: str, slug: str) -> None:
@@ -91,7 +118,11 @@ def data_document(request: Request, kind: str, slug: str, ext: str) -> Response:
 def page(request: Request, kind: str, slug: str) -> Response:
     settings = request.app.state.settings
     v = view(request.app.state.store.current(), base=settings.base, kind=kind, slug=slug)
+    lang = language(request)
     headers = _validators(request, kind, slug, v.modified)
+    # one page per interface language (web/i18n.py): its own validator, and caches told why
+    headers["ETag"] = headers["ETag"][:-1] + f'-{lang}"'
+    headers["Vary"] = "Accept-Language"
     if request.headers.get("if-none-match") == headers["ETag"]:
         return Response(status_code=304, headers=headers)
     page_url = f"{settings.base}{kind}/{slug}"
@@ -102,18 +133,20 @@ def page(request: Request, kind: str, slug: str) -> Response:
         for p in v.disputes
         if p in v.fields
     ]
-    links_out = [
-        (f"Website: {urlparse(x.value).netloc}", x.value) for x in v.values("http://schema.org/url")
+    # (msgid or None, site, URL): the template translates the message around the site
+    links_out: list[tuple[str | None, str, str]] = [
+        (N_("Website: %(site)s"), urlparse(x.value).netloc, x.value)
+        for x in v.values("http://schema.org/url")
     ]
     links_out += [
-        (
-            "CORDIS project page" if "cordis.europa.eu" in x.value else urlparse(x.value).netloc,
-            x.value,
-        )
+        (N_("CORDIS project page"), "", x.value)
+        if "cordis.europa.eu" in x.value
+        else (None, urlparse(x.value).netloc, x.value)
         for x in v.values("http://www.w3.org/2002/07/owl#sameAs")
     ]
     links_out += [
-        (f"Also described in: {x.value}", x.value) for x in v.values("http://schema.org/subjectOf")
+        (N_("Also described in: %(site)s"), x.value, x.value)
+        for x in v.values("http://schema.org/subjectOf")
     ]
     embed_url = f"{settings.base}embed/{kind}/{slug}"
     context: dict[str, Any] = {
@@ -122,6 +155,8 @@ def page(request: Request, kind: str, slug: str) -> Response:
         "disputed_fields": disputed,
         "source_index": {s.value: i + 1 for i, s in enumerate(v.sources)},
         "incoming_labels": INCOMING_LABELS,
+        "aspects": ASPECTS,
+        "budget_kinds": BUDGET_KINDS,
         "links_out": links_out,
         "formats": [(ext, media) for ext, (media, _) in RDF_FORMATS.items()],
         "page_path": f"/{kind}/{slug}",

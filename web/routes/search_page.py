@@ -12,26 +12,28 @@ from kg.filter_query import filter_query
 from kg.search.documents import FACETS
 from kg.search.engine import search
 from kg.search.rank import FILTERS, MODES, SearchQuery
+from web.i18n import N_, language
 from web.routes.search_api import search_service
 
 router = APIRouter()
 PAGE_SIZE = 10
+#: titles and example searches, translated by the template (web/i18n.py)
 FACET_TITLES = {
-    "kind": "Record type",
-    "theme": "Theme",
-    "target_group": "Target group",
-    "country": "Country",
-    "nuts": "Region (NUTS)",
-    "funding": "Funding",
-    "challenge": "Rural challenge",
-    "opportunity": "Rural opportunity",
-    "year": "Active in",
+    "kind": N_("Record type"),
+    "theme": N_("Theme"),
+    "target_group": N_("Target group"),
+    "country": N_("Country"),
+    "nuts": N_("Region (NUTS)"),
+    "funding": N_("Funding"),
+    "challenge": N_("Rural challenge"),
+    "opportunity": N_("Rural opportunity"),
+    "year": N_("Active in"),
 }
 EXAMPLES = [
-    "families who moved to a village for a job",
-    "community sponsorship of refugee families",
-    "migrant farm workers and exploitation",
-    "LEADER groups exchanging good practice",
+    N_("families who moved to a village for a job"),
+    N_("community sponsorship of refugee families"),
+    N_("migrant farm workers and exploitation"),
+    N_("LEADER groups exchanging good practice"),
 ]
 
 
@@ -56,6 +58,7 @@ def search_page(request: Request) -> Response:
         years=year_range,
         limit=PAGE_SIZE,
         offset=(page - 1) * PAGE_SIZE,
+        lang=language(request),  # labels of concepts in the interface language
     )
     results = search(search_service(request.app).index(), query)
     state = [(k, v) for k, v in params.multi_items() if k != "page"]

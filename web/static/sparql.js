@@ -18,6 +18,17 @@
   const downloads = document.getElementById("downloads");
   const results = document.getElementById("results");
   const endpoint = form.dataset.endpoint || "/sparql";
+  const lang = form.dataset.lang || document.documentElement.lang || "en";
+  // an explicitly chosen interface language stays in the shareable URL (web/i18n.py)
+  const chosenLang = new URL(window.location.href).searchParams.get("lang");
+  const pluralRules = new Intl.PluralRules(lang);
+
+  // messages come translated in the form's data-msg-* attributes; {name} is filled in
+  function t(key, values) {
+    const name = "msg" + key.replace(/(^|-)([a-z])/g, (m, dash, c) => c.toUpperCase());
+    const text = form.dataset[name] || key;
+    return text.replace(/\{(\w+)\}/g, (m, k) => (values && k in values ? String(values[k]) : m));
+  }
 
   const PREFIXES = {
     schema: "http://schema.org/",
@@ -152,7 +163,7 @@
     cell.append(element("span", { class: "literal" }, term.value));
     const lang = term["xml:lang"];
     if (lang) {
-      cell.append(element("span", { class: "lang", title: "language: " + lang }, "@" + lang));
+      cell.append(element("span", { class: "lang", title: t("language", { lang }) }, "@" + lang));
     } else if (SELF_EVIDENT.has(term.datatype)) {
       cell.firstChild.setAttribute("title", compact(term.datatype, prefixes));
     } else if (term.datatype && term.datatype !== XSD_STRING && term.datatype !== RDF_LANGSTRING) {
@@ -165,7 +176,7 @@
   function renderTable(json, prefixes) {
     const vars = json.head.vars;
     const table = element("table", { class: "sparql-table" });
-    table.append(element("caption", { class: "visually-hidden" }, "Query results"));
+    table.append(element("caption", { class: "visually-hidden" }, t("results")));
     const head = element("tr");
     for (const v of vars) head.append(element("th", { scope: "col" }, v));
     table.append(element("thead", {}, head));
@@ -180,16 +191,19 @@
   }
 
   function plural(n, word) {
-    return `${n.toLocaleString("en")} ${word}${n === 1 ? "" : "s"}`;
+    const form = pluralRules.select(n) === "one" ? "one" : "other";
+    return t(`${word}-${form}`, { n: n.toLocaleString(lang) });
   }
 
   function seconds(ms) {
-    return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+    if (ms < 1000) return `${Math.round(ms).toLocaleString(lang)} ms`;
+    const s = (ms / 1000).toLocaleString(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    return `${s} s`;
   }
 
   function showDownloads(text, form) {
     const formats = form === "CONSTRUCT" || form === "DESCRIBE" ? GRAPH_FORMATS : SELECT_FORMATS;
-    downloads.replaceChildren("Download the results: ");
+    downloads.replaceChildren(t("download") + " ");
     formats.forEach(([format, label], i) => {
       const href = `${endpoint}?query=${encodeURIComponent(text)}&format=${format}`;
       if (i) downloads.append(" · ");
@@ -199,11 +213,11 @@
   }
 
   function showError(status, body) {
-    let title = `The query failed (HTTP ${status})`;
+    let title = t("failed-http", { status });
     let message = body;
     try {
       const json = JSON.parse(body);
-      title = `${json.error || "Error"} (HTTP ${status})`;
+      title = t("error-http", { error: json.error || t("error"), status });
       message = json.message || body;
     } catch (e) {
       message = body.slice(0, 2000);
@@ -213,7 +227,7 @@
     if (where) {
       const line = Number(where[1] || where[3]);
       const column = Number(where[2] || where[4]);
-      const go = element("button", { type: "button", class: "secondary" }, `Go to line ${line}, column ${column}`);
+      const go = element("button", { type: "button", class: "secondary" }, t("goto", { line, column }));
       go.addEventListener("click", () => moveCaret(line, column));
       box.push(go);
     }
@@ -235,7 +249,7 @@
   async function run() {
     const text = input.value;
     if (!text.trim()) {
-      statusBox.textContent = "Write a query first.";
+      statusBox.textContent = t("empty");
       return;
     }
     if (running) running.abort();
@@ -247,7 +261,7 @@
     truncatedBox.hidden = true;
     runButton.disabled = true;
     results.setAttribute("aria-busy", "true");
-    statusBox.textContent = "Running the query…";
+    statusBox.textContent = t("running");
     const started = performance.now();
     let response;
     let body;
@@ -264,8 +278,8 @@
       body = await response.text();
     } catch (e) {
       if (e.name !== "AbortError") {
-        statusBox.textContent = "The query could not be sent.";
-        showError("–", "The server could not be reached: " + e.message);
+        statusBox.textContent = t("not-sent");
+        showError("–", t("unreachable", { reason: e.message }));
       }
       return;
     } finally {
@@ -281,9 +295,9 @@
       results.replaceChildren();
       downloads.hidden = true;
       const retry = response.headers.get("Retry-After");
-      if (retry) body += `\nTry again in ${retry} s.`;
+      if (retry) body += "\n" + t("retry", { seconds: retry });
       showError(response.status, body);
-      statusBox.textContent = `The query failed after ${seconds(elapsed)}.`;
+      statusBox.textContent = t("failed-after", { time: seconds(elapsed) });
       return;
     }
     showDownloads(text, form);
@@ -294,36 +308,36 @@
       const out = element("pre", { class: "graph-result" });
       out.innerHTML = highlight(body);
       results.replaceChildren(out);
-      const size = rows !== null ? plural(Number(rows), "triple") : "A graph";
-      statusBox.textContent = `${size} in ${seconds(elapsed)}.`;
+      const size = rows !== null ? plural(Number(rows), "triples") : t("a-graph");
+      statusBox.textContent = t("took", { size, time: seconds(elapsed) });
     } else {
       let json;
       try {
         json = JSON.parse(body);
       } catch (e) {
-        showError(response.status, "The answer was not SPARQL JSON results:\n" + body.slice(0, 500));
+        showError(response.status, t("not-json") + "\n" + body.slice(0, 500));
         return;
       }
       truncated = truncated || json.truncated === true;
       if ("boolean" in json) {
-        results.replaceChildren(element("p", { class: "boolean" }, json.boolean ? "Yes — true" : "No — false"));
-        statusBox.textContent = `ASK answered ${json.boolean} in ${seconds(elapsed)}.`;
+        results.replaceChildren(element("p", { class: "boolean" }, json.boolean ? t("yes") : t("no")));
+        statusBox.textContent = t("ask", { answer: json.boolean, time: seconds(elapsed) });
       } else {
         const count = json.results.bindings.length;
-        results.replaceChildren(count ? renderTable(json, prefixes) : element("p", {}, "No results."));
-        statusBox.textContent = `${plural(count, "row")} in ${seconds(elapsed)}.`;
+        results.replaceChildren(count ? renderTable(json, prefixes) : element("p", {}, t("no-results")));
+        statusBox.textContent = t("took", { size: plural(count, "rows"), time: seconds(elapsed) });
       }
     }
     if (truncated) {
-      const cap = form === "SELECT" ? "rows" : "results";
-      truncatedBox.textContent = `The results were cut at the row cap: the query has more ${cap} than shown. Add LIMIT and OFFSET, or narrow it down.`;
+      truncatedBox.textContent = t(form === "SELECT" ? "truncated-rows" : "truncated-results");
       truncatedBox.hidden = false;
     }
   }
 
   // --- shareable URL and examples ---------------------------------------------------------
   function shareUrl(text) {
-    return `${endpoint}?query=${encodeURIComponent(text)}`;
+    const kept = chosenLang ? `&lang=${encodeURIComponent(chosenLang)}` : "";
+    return `${endpoint}?query=${encodeURIComponent(text)}${kept}`;
   }
 
   function share(text) {
@@ -345,9 +359,9 @@
     const url = window.location.href;
     try {
       await navigator.clipboard.writeText(url);
-      statusBox.textContent = "Link to this query copied.";
+      statusBox.textContent = t("copied");
     } catch (e) {
-      statusBox.textContent = "Copy this link: " + url;
+      statusBox.textContent = t("copy-this", { url });
     }
   });
 
@@ -361,7 +375,7 @@
       for (const other of document.querySelectorAll("a[data-example][aria-current]")) other.removeAttribute("aria-current");
       link.setAttribute("aria-current", "true");
       copyButton.hidden = false;
-      statusBox.textContent = `Loaded “${link.textContent}”. Run it with the Run button or Ctrl+Enter.`;
+      statusBox.textContent = t("loaded", { title: link.textContent });
       input.focus();
       input.setSelectionRange(0, 0);
     });

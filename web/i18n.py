@@ -1,0 +1,198 @@
+"""The interface language (issue 9 item 5): chosen, translated, announced.
+
+The language comes from the `lang` URL parameter (the header's switcher sets it, and links within
+the site keep it), else from `Accept-Language` (RFC 9110 §12.5.4: quality values, and a base
+language match, `es-ES` → `es`), else English. Templates translate with Jinja2's i18n extension
+(`{% trans %}`, `_()`) over gettext catalogues in `web/locales/<lang>/LC_MESSAGES/messages.po`,
+compiled in memory when the app starts, so no `.mo` file can go stale. After changing a message:
+
+    pybabel extract -F web/locales/babel.cfg -k N_ -o /tmp/messages.pot .
+    pybabel update -i /tmp/messages.pot -d web/locales --no-fuzzy-matching
+
+then translate the new entries; tests/web/test_i18n.py fails while one is missing.
+"""
+
+from __future__ import annotations
+
+import gettext as gnu
+import io
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal
+from fastapi import Request
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+LOCALES = Path(__file__).parent / "locales"
+DEFAULT = "en"
+#: the interface languages, each named in itself (the switcher shows these)
+LANGUAGES = {
+    "en": "English",
+    "es": "Español",
+    "it": "Italiano",
+    "de": "Deutsch",
+    "fr": "Français",
+}
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention Babel extracts
+    """Mark a string for translation where it is defined; templates translate it with `_()`."""
+    return message
+
+
+def negotiate(accept_language: str | None) -> str:
+    """The interface language a browser's `Accept-Language` header asks for most, or English.
+
+    >>> negotiate("de-AT;q=0.8, fr-CH, en;q=0.5")
+    'fr'
+    >>> negotiate("pt-BR, es-ES;q=0.3")
+    'es'
+    >>> negotiate("ja, *;q=0.1")
+    'en'
+    """
+    ranked = []
+    for position, item in enumerate((accept_language or "").split(",")):
+        tag, *params = (part.strip() for part in item.split(";"))
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if tag and quality > 0:
+            ranked.append((-quality, position, tag.lower()))
+    for _, _, tag in sorted(ranked):
+        if tag == "*":
+            return DEFAULT
+        base = tag.split("-", 1)[0]
+        if base in LANGUAGES:
+            return base
+    return DEFAULT
+
+
+def requested(request: Request) -> str | None:
+    """The language the URL names (`?lang=es`), when it is one of ours."""
+    value = request.query_params.get("lang", "").strip().lower()
+    return value if value in LANGUAGES else None
+
+
+def language(request: Request) -> str:
+    """The page's language: the URL's `lang`, else `Accept-Language`, else English."""
+    return requested(request) or negotiate(request.headers.get("accept-language"))
+
+
+@cache
+def translations(lang: str) -> gnu.NullTranslations:
+    """The compiled catalogue of one language (English is the msgids themselves)."""
+    path = LOCALES / lang / "LC_MESSAGES" / "messages.po"
+    if lang == DEFAULT or not path.exists():
+        return gnu.NullTranslations()
+    with path.open("rb") as po:
+        catalog = read_po(po, locale=lang)
+    buf = io.BytesIO()
+    write_mo(buf, catalog, use_fuzzy=False)
+    buf.seek(0)
+    return gnu.GNUTranslations(buf)
+
+
+@pass_context
+def gettext(context: Context, message: str) -> str:
+    return translations(context.get("lang", DEFAULT)).gettext(message)
+
+
+@pass_context
+def ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+    return translations(context.get("lang", DEFAULT)).ngettext(singular, plural, n)
+
+
+@pass_context
+def number(context: Context, value: float) -> str:
+    """A number as the page's language writes it (1,234 · 1.234 · 1 234)."""
+    return format_decimal(value, locale=context.get("lang", DEFAULT))
+
+
+@pass_context
+def currency(context: Context, value: float, code: str) -> str:
+    """An amount of money as the page's language writes it (€1,000.00 · 1.000,00 €)."""
+    lang = context.get("lang", DEFAULT)
+    if not code:
+        return format_decimal(value, format="#,##0.00", locale=lang)
+    return format_currency(value, code, locale=lang)
+
+
+def with_lang(url: str, lang: str | None) -> str:
+    """A link within the site that keeps the chosen language (`lang` given in the URL)."""
+    parts = urlsplit(url)
+    if not lang or parts.netloc or "lang" in parse_qs(parts.query):
+        return url
+    extra = urlencode({"lang": lang})
+    return urlunsplit(parts._replace(query=f"{parts.query}&{extra}" if parts.query else extra))
+
+
+def switcher(request: Request, current: str) -> list[tuple[str, str, str, bool]]:
+    """(code, name, URL of this page in that language, is it the current one) per language."""
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return [
+        (code, name, request.url.path + "?" + urlencode([*kept, ("lang", code)]), code == current)
+        for code, name in LANGUAGES.items()
+    ]
+
+
+def template_context(request: Request) -> dict[str, Any]:
+    """What every page template gets: its language, the switcher, and the link helper."""
+    lang = language(request)
+    explicit = requested(request)
+    request.state.page_lang = lang  # read by ContentLanguage for the response headers
+
+    def link(url: str | None) -> str:
+        return with_lang(url, explicit) if url else ""
+
+    return {
+        "lang": lang,
+        "explicit_lang": explicit,
+        "languages": switcher(request, lang),
+        "link": link,
+    }
+
+
+class ContentLanguage:
+    """Pages rendered in a language say so (`Content-Language`) and that the language followed
+    `Accept-Language` (`Vary`), so a shared cache keeps one copy per language."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_language(message: Message) -> None:
+            lang = scope.get("state", {}).get("page_lang")
+            if message["type"] == "http.response.start" and lang:
+                headers = [
+                    (k, v)
+                    for k, v in message.get("headers", [])
+                    if k.lower() not in (b"content-language", b"vary")
+                ]
+                vary = [
+                    v.decode("latin-1")
+                    for k, v in message.get("headers", [])
+                    if k.lower() == b"vary"
+                ]
+                if not any("accept-language" in v.lower() for v in vary):
+                    vary.append("Accept-Language")
+                headers.append((b"vary", ", ".join(vary).encode("latin-1")))
+                headers.append((b"content-language", lang.encode("latin-1")))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_language)
