@@ -25,7 +25,12 @@ def run_update(store: GraphStore, text: str) -> None:
 
 
 def graph_name(iri: str | None) -> GraphName:
-    return ox.DefaultGraph() if iri is None else ox.NamedNode(iri)
+    if iri is None:
+        return ox.DefaultGraph()
+    try:
+        return ox.NamedNode(iri)
+    except ValueError as exc:
+        raise BadRequest(f"graph {iri!r} is not an absolute IRI: {exc}") from exc
 
 
 def read_graph(store: GraphStore, graph: GraphName, fmt: ox.RdfFormat) -> bytes:

@@ -28,7 +28,12 @@ def _app() -> FastAPI:
     store = GraphStore(None)
     ingest_records(store, [DATA / "records"], base=BASE)
     config = Settings.from_env(
-        {"KG_BASE_URI": BASE, "KG_STORE": "memory", "KG_RATE_LIMIT_PER_MINUTE": "0"},
+        {
+            "KG_BASE_URI": BASE,
+            "KG_STORE": "memory",
+            "KG_RATE_LIMIT_PER_MINUTE": "0",
+            "KG_SPARQL_TIMEOUT": "2",
+        },
         cache_dir=Path(tempfile.mkdtemp(prefix="kg-fuzz-")),
     )
     app = create_app(config, store=store)
@@ -43,6 +48,7 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 @schema.parametrize()
 @settings(
     max_examples=25,
+    derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
@@ -109,11 +115,18 @@ SPARQL_WORDS = st.sampled_from(
         st.lists(SPARQL_WORDS, max_size=40).map(" ".join),
     )
 )
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 def test_random_and_malformed_sparql_never_breaks_the_server(query: str) -> None:
     with TestClient(APP) as client:
         r = client.post("/sparql", data={"query": query})
-        assert r.status_code < 500, (query, r.text)
+        # a random cross product may run past the limit: stopped, answered 503, not a crash
+        stopped = r.status_code == 503 and r.json()["error"] == "QueryTimeout"
+        assert r.status_code < 500 or stopped, (query, r.text)
         if r.status_code >= 400:
             assert r.json()["message"]
         assert client.get("/healthz").status_code == 200

@@ -285,3 +285,10 @@ def test_unsupported_body_and_unacceptable_type(client: TestClient) -> None:
     assert r.status_code == 415
     r = client.get("/sparql", params={"query": NAMES}, headers={"Accept": "image/png"})
     assert r.status_code == 406
+
+
+def test_graph_store_refuses_a_relative_graph_name(client: TestClient) -> None:
+    r = client.get("/rdf-graphs?graph=funding")
+    assert r.status_code == 400
+    assert "absolute IRI" in r.json()["message"]
+    assert client.get("/rdf-graphs?graph=http://x/none").status_code == 404
