@@ -154,8 +154,10 @@ class GraphStore:
                 tmp.rename(final)
                 (versions / f"{name}.json").write_text(json.dumps({"created": _now()}))
                 _publish(self.pointer, name)
-            except BaseException:
+            except BaseException as exc:
                 shutil.rmtree(tmp, ignore_errors=True)
+                if isinstance(exc, OSError):  # a full disk while loading or flushing (issue 8)
+                    raise StoreError(f"cannot write the store at {self.root}: {exc}") from exc
                 raise
             _prune(versions, keep=name)
 

@@ -4,7 +4,10 @@ process (design.md §7)."""
 
 from __future__ import annotations
 
+import os
 import signal
+import threading
+import time
 from multiprocessing.connection import Connection
 
 from kg.endpoint.execute import Answer, Functions, QueryRequest, execute
@@ -19,6 +22,7 @@ READY = "ready"
 
 def main(conn: Connection, settings: Settings) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
+    _exit_with_parent()
     store = GraphStore.open(settings)
     store.current()
     conn.send(READY)
@@ -42,6 +46,21 @@ def main(conn: Connection, settings: Settings) -> None:
         if request is None:
             return
         conn.send(answer(store, request, search_functions))
+
+
+def _exit_with_parent(interval: float = 0.5) -> None:
+    """Exit when the server process dies. A server killed with SIGKILL cannot stop its workers;
+    an idle one sees the pipe close, but one busy with a long query would run on, orphaned, until
+    the query ends (issue 8). Not PR_SET_PDEATHSIG: that fires when the *thread* that started
+    the worker exits, and replacements are started from request threads."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="kg-parent-watch").start()
 
 
 def answer(store: GraphStore, request: QueryRequest, functions: object) -> Reply:

@@ -100,3 +100,16 @@ def test_broken_record_names_file_and_field(tmp_path: Path) -> None:
     assert out.returncode == 1
     assert f"{rec}: start:" in out.stderr
     assert len([line for line in out.stderr.splitlines() if "bad.md" in line]) == 1
+
+
+def test_os_error_is_one_line(tmp_path: Path) -> None:
+    out = kg(tmp_path, "query", f"@{tmp_path / 'missing.rq'}")
+    assert out.returncode == 1
+    assert out.stderr == f"error: No such file or directory: {tmp_path / 'missing.rq'}\n"
+
+
+def test_usage_error_is_not_a_traceback(tmp_path: Path) -> None:
+    out = kg(tmp_path, "no-such-command")
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr
+    assert "No such command" in out.stderr

@@ -9,6 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from kg.errors import StoreError
 from kg.graphs import triple_count
 from kg.store import GraphChange, GraphStore
 
@@ -81,3 +82,16 @@ def test_readers_see_new_snapshot(tmp_path: Path) -> None:
     time.sleep(0.01)
     writer.apply([GraphChange("http://x/g2", NT.format(2))])
     assert triple_count(reader.current()) == 2
+
+
+def test_failed_disk_write_is_a_store_error(tmp_path: Path) -> None:
+    """pyoxigraph reports a full disk as OSError while loading or flushing (issue 8)."""
+    store = GraphStore(tmp_path / "store")
+    store.apply([GraphChange("http://x/g1", NT.format(1))])
+    with (
+        pytest.raises(StoreError, match=r"cannot write the store at .*No space left"),
+        store.write(),
+    ):
+        raise OSError("IO error: No space left on device")
+    assert not list((tmp_path / "store" / "versions").glob("*.tmp"))
+    assert triple_count(store.current()) == 1
