@@ -5,7 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHES = ["bench.ingest_bench", "bench.sparql_bench", "bench.search_bench"]
+BENCHES = [
+    "bench.ingest_bench",
+    "bench.sparql_bench",
+    "bench.search_bench",
+    "bench.load",
+    "bench.faults",
+]
 
 
 def main() -> None:
