@@ -1,6 +1,8 @@
 """Every SPARQL string of the application, in one place (style.md habit 2).
 
 User values never enter these strings: they are bound with `substitutions=`.
+Sort keys are cast to `xsd:string` (a no-op in SPARQL): without it Virtuoso sorts strings up to
+20 characters after longer ones, and IRIs by internal id (issue 7, external store).
 """
 
 from __future__ import annotations
@@ -40,6 +42,29 @@ SELECT ?kind (COUNT(DISTINCT ?r) AS ?n) WHERE {
 
 TRIPLE_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
+# --- an external SPARQL store (kg/remote.py) ---------------------------------------------
+
+#: the state an external store's version is derived from: it changes whenever an ingest adds,
+#: replaces or removes a graph (new ingest time, other count or hashes)
+STORE_STATE = """
+SELECT (COUNT(?g) AS ?graphs) (MAX(STR(?t)) AS ?latest) (MIN(?h) AS ?low) (MAX(?h) AS ?high)
+WHERE { GRAPH ?g { ?g rikg:contentHash ?h OPTIONAL { ?g prov:generatedAtTime ?t } } }"""
+
+#: the application's graphs in an external store (IRIs starting with ?scope; Virtuoso keeps
+#: graphs of its own beside them)
+STORE_GRAPHS = """
+SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ?scope)) }"""
+
+STORE_SIZE = """
+SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ?scope)) }"""
+
+#: the statements of the graphs bound to ?g (a page of a dump)
+GRAPH_STATEMENTS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+GRAPH_DOCUMENT = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+GRAPH_EXISTS = "ASK WHERE { GRAPH ?g { ?s ?p ?o } }"
+
 # --- records (linked data, record pages) -------------------------------------------------
 
 #: the record's own statements (its named graph) plus labels of everything it links to
@@ -62,19 +87,19 @@ SELECT ?s ?p ?kind ?name ?record WHERE {
   GRAPH ?g { ?s ?p ?record }
   GRAPH ?g2 { ?s rikg:kind ?kind ; schema:name ?name }
   FILTER(?p NOT IN (rdf:subject, rdf:object))
-} ORDER BY ?kind ?name"""
+} ORDER BY ?kind xsd:string(STR(?name))"""
 
 #: every record IRI with its kind and time of ingest (sitemap)
 ALL_RECORDS = """
 SELECT ?record ?kind ?modified WHERE {
   GRAPH ?g { ?record rikg:kind ?kind . ?g prov:generatedAtTime ?modified }
-} ORDER BY ?kind ?record"""
+} ORDER BY ?kind xsd:string(STR(?record))"""
 
 #: records of one kind with names, for browse lists
 RECORDS_OF_KIND = """
 SELECT ?record ?name ?kind WHERE {
   GRAPH ?g { ?record rikg:kind ?kind ; schema:name ?name }
-} ORDER BY LCASE(STR(?name))"""
+} ORDER BY xsd:string(LCASE(STR(?name)))"""
 
 #: labels of concepts (schemes, countries, NUTS) in every language
 CONCEPT_LABELS = """
@@ -178,7 +203,7 @@ CONCEPT_RECORDS = """
 SELECT ?record ?kind ?name ?p ?concept WHERE {
   GRAPH ?g { ?record ?p ?concept ; rikg:kind ?kind ; schema:name ?name }
   FILTER(?p != rdf:object)
-} ORDER BY LCASE(STR(?name))"""
+} ORDER BY xsd:string(LCASE(STR(?name)))"""
 
 #: what the graph says about a concept (labels, definition, scheme, notation, broader)
 CONCEPT_INFO = """

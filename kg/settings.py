@@ -61,6 +61,26 @@ class Settings(BaseSettings):
     admin_token: SecretStr | None = Field(
         None, description="Bearer token that enables writes (SPARQL Update, Graph Store)."
     )
+    sparql_endpoint: str | None = Field(
+        None,
+        description="URL of an external SPARQL 1.1 store's query endpoint (for example "
+        "Virtuoso's `/sparql`): when set, the graph is read from and ingested into it instead of "
+        "the embedded store, and `KG_STORE` is not used.",
+    )
+    sparql_update_endpoint: str | None = Field(
+        None,
+        description="SPARQL 1.1 Update endpoint of the external store; default: "
+        "`KG_SPARQL_ENDPOINT` (Virtuoso takes updates there).",
+    )
+    graph_store_endpoint: str | None = Field(
+        None,
+        description="Graph Store Protocol URL of the external store (for example Virtuoso's "
+        "`/sparql-graph-crud`); when set, ingest replaces graphs with PUT instead of updates.",
+    )
+    sparql_user: str | None = Field(
+        None, description="User for the external store's endpoints (HTTP Basic or Digest)."
+    )
+    sparql_password: SecretStr | None = Field(None, description="Password of `KG_SPARQL_USER`.")
     host: str = Field("127.0.0.1", description="Address `kg serve` listens on.")
     port: int = Field(8000, description="Port `kg serve` listens on.")
 

@@ -38,7 +38,11 @@ class Runner(Protocol):
 
 
 def make_runner(store: GraphStore, settings: Settings) -> Runner:
-    if store.root is None:
+    if store.root is None:  # in memory, or an external SPARQL store that enforces its limits
+        from kg.remote import RemoteStore
+
+        if isinstance(store, RemoteStore):  # each request to it waits at most the time limit
+            store = store.limited(settings.sparql_timeout)
         return ThreadRunner(store, settings)
     return ProcessRunner(settings)
 

@@ -1,0 +1,194 @@
+"""Issue 7 item 4: the application over an external SPARQL store — Virtuoso from Debian's
+package, started here — ingests, serves pages, search and `/sparql` as it does over the embedded
+store; every answer is compared with the embedded store's for the same records."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ingest.pipeline import ingest_records
+from kg.graphs import kind_counts
+from kg.settings import Settings
+from kg.sparql import run_query
+from kg.store import GraphStore
+from tests.e2e.live import LiveServer, live_server
+from tests.e2e.virtuoso import require_virtuoso, running_virtuoso, virtuoso_installed
+
+pytestmark = pytest.mark.e2e
+
+#: initiatives working in Spain, with their names: IRIs, language-tagged literals, a filter
+SPANISH = """
+PREFIX schema: <http://schema.org/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX rikg: <https://w3id.org/rikg/ns#>
+SELECT ?record ?name ?start WHERE {
+  ?record rikg:kind "initiative" ; schema:name ?name ;
+          dcterms:spatial <http://publications.europa.eu/resource/authority/country/ESP> .
+  OPTIONAL { ?record schema:startDate ?start }
+  FILTER(LANG(?name) = "" || LANGMATCHES(LANG(?name), "en"))
+}"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    if not virtuoso_installed():
+        if require_virtuoso():
+            pytest.fail("virtuoso-t is not installed; .ci/run installs virtuoso-opensource")
+        pytest.skip("virtuoso-t is not installed (apt-get install virtuoso-opensource)")
+    folder = tmp_path_factory.mktemp("virtuoso")
+    with (
+        running_virtuoso(folder) as endpoint,
+        live_server(
+            tmp_path_factory.mktemp("kg"),
+            KG_SPARQL_ENDPOINT=endpoint,
+            KG_STORE=str(folder / "unused-store"),
+            KG_RATE_LIMIT_PER_MINUTE="100000",
+        ) as live,
+    ):
+        yield live
+
+
+@pytest.fixture(scope="module")
+def embedded(server: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> GraphStore:
+    """The same records in the embedded store, under the same base URI."""
+    settings = Settings.from_env(
+        {"KG_STORE": str(tmp_path_factory.mktemp("embedded") / "store")},
+        base_uri=server.env["KG_BASE_URI"],
+    )
+    store = GraphStore.open(settings)
+    ingest_records(store, [settings.records_dir], base=settings.base)
+    return store
+
+
+def get(server: LiveServer, path: str, **headers: str) -> tuple[int, bytes]:
+    request = urllib.request.Request(server.url + path, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=120) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def sparql_rows(server: LiveServer, query: str) -> list[dict[str, Any]]:
+    status, body = get(
+        server,
+        "sparql?" + urllib.parse.urlencode({"query": query}),
+        Accept="application/sparql-results+json",
+    )
+    assert status == 200, body[:500]
+    return list(json.loads(body)["results"]["bindings"])
+
+
+def test_nothing_is_written_to_the_embedded_store_folder(server: LiveServer) -> None:
+    assert not Path(server.env["KG_STORE"]).exists()
+
+
+def test_health_counts_match_the_embedded_store(server: LiveServer, embedded: GraphStore) -> None:
+    status, body = get(server, "healthz")
+    assert status == 200
+    health = json.loads(body)
+    assert health["version"].startswith("remote-")
+    assert health["records"] == kind_counts(embedded.current())
+    assert health["records"]["initiative"] >= 20
+
+
+def test_record_page_renders_with_name_and_sources(server: LiveServer) -> None:
+    status, body = get(server, "initiative/matilde", Accept="text/html")
+    assert status == 200
+    text = body.decode()
+    assert "MATILDE" in text
+    assert "https://cordis.europa.eu/project/id/870831" in text
+    assert "bab.gv.at" in text  # a second source of the record's facts
+
+
+def test_search_ranks_by_meaning(server: LiveServer) -> None:
+    query = urllib.parse.urlencode({"q": "families who moved to a village for a job"})
+    status, body = get(server, f"api/search?{query}")
+    assert status == 200
+    slugs = [hit["slug"] for hit in json.loads(body)["results"]]
+    assert "nuevos-senderos" in slugs[:3]
+
+
+def test_sparql_answers_as_the_embedded_store(server: LiveServer, embedded: GraphStore) -> None:
+    remote = sparql_rows(server, SPANISH)
+    local = run_query(embedded.current(), SPANISH)
+
+    def key(row: dict[str, Any]) -> tuple[str, ...]:
+        return tuple(json.dumps(row.get(v), sort_keys=True) for v in ("record", "name", "start"))
+
+    expected = []
+    for sol in local:  # type: ignore[union-attr]
+        row = {}
+        for var in ("record", "name", "start"):
+            term = sol[var]
+            if term is None:
+                continue
+            if hasattr(term, "language") and term.language:
+                row[var] = {"type": "literal", "value": term.value, "xml:lang": term.language}
+            elif hasattr(term, "datatype"):
+                row[var] = {"type": "literal", "value": term.value}
+                if term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+                    row[var]["datatype"] = term.datatype.value
+            else:
+                row[var] = {"type": "uri", "value": term.value}
+        expected.append(row)
+    assert len(remote) >= 3
+    assert sorted(map(key, remote)) == sorted(map(key, expected))
+
+
+def test_sparql_ask_and_construct(server: LiveServer) -> None:
+    ask = 'ASK { ?p <http://schema.org/identifier> "870831" }'
+    status, body = get(
+        server,
+        "sparql?" + urllib.parse.urlencode({"query": ask}),
+        Accept="application/sparql-results+json",
+    )
+    assert status == 200
+    assert json.loads(body)["boolean"] is True
+    construct = (
+        "CONSTRUCT { ?p <http://schema.org/name> ?n } WHERE { ?p <http://schema.org/identifier> "
+        '"870831" ; <http://schema.org/name> ?n }'
+    )
+    status, body = get(
+        server,
+        "sparql?" + urllib.parse.urlencode({"query": construct}),
+        Accept="application/n-triples",
+    )
+    assert status == 200
+    assert b"Migration Impact Assessment" in body
+
+
+def test_similarity_function_is_refused_with_a_reason(server: LiveServer) -> None:
+    query = (
+        "PREFIX rikg: <https://w3id.org/rikg/ns#> SELECT ?r ?s WHERE { ?r a rikg:Initiative "
+        'BIND(rikg:similarity(?r, "farm work") AS ?s) }'
+    )
+    status, body = get(
+        server,
+        "sparql?" + urllib.parse.urlencode({"query": query}),
+        Accept="application/sparql-results+json",
+    )
+    assert status == 400
+    assert b"embedded store" in body
+
+
+def test_reingest_changes_nothing(server: LiveServer) -> None:
+    again = subprocess.run(
+        [sys.executable, "-m", "cli.main", "ingest"],
+        env=server.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert again.returncode == 0, again.stderr
+    assert "(0 changes" in again.stdout
