@@ -70,6 +70,10 @@ class GraphStore:
 
     @classmethod
     def open(cls, settings: Settings) -> GraphStore:
+        if settings.sparql_endpoint:  # an external SPARQL 1.1 store (issue 7 item 4)
+            from kg.remote import RemoteStore
+
+            return RemoteStore(settings)
         return cls(None if settings.in_memory else Path(settings.store))
 
     # --- reading -------------------------------------------------------------------------
