@@ -41,9 +41,11 @@ def search(index: SearchIndex, query: SearchQuery) -> SearchResults:
     ranking = rank(index, query)
     page = range(query.offset, min(query.offset + query.limit, len(ranking.rows)))
     filters = {f: list(v) for f, v in query.filters.items() if v}
+    rows = [int(ranking.rows[i]) for i in page]
+    u = ranking.understanding
+    contained = index.terms_in(rows, u.terms if u is not None else ())
     hits = []
-    for i in page:
-        row = int(ranking.rows[i])
+    for i, row, terms in zip(page, rows, contained, strict=True):
         doc = index.docs[row]
         why, snippet = explain(
             index,
@@ -52,6 +54,7 @@ def search(index: SearchIndex, query: SearchQuery) -> SearchResults:
             filters=filters,
             keyword=None if ranking.keyword is None else float(ranking.keyword[row]),
             similarity=None if ranking.similarity is None else float(ranking.similarity[row]),
+            terms=terms,
             lang=query.lang,
         )
         hits.append(

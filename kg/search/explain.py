@@ -65,9 +65,11 @@ def explain(
     filters: dict[str, list[str]],
     keyword: float | None,
     similarity: float | None,
+    terms: set[str] | frozenset[str] = frozenset(),
     lang: str = "en",
 ) -> tuple[Why, str]:
-    """The explanation of one hit and its HTML snippet (text escaped, matches in `<mark>`)."""
+    """The explanation of one hit and its HTML snippet (text escaped, matches in `<mark>`);
+    `terms` are the query's terms the record contains (`SearchIndex.terms_in`)."""
     label_lang = u.lang if u is not None and u.lang != "und" else lang
     shared = [
         SharedValue(f, v, index.label(f, v, lang))
@@ -77,14 +79,13 @@ def explain(
     ]
     if u is None:
         return Why(filters=shared), highlight(_snippet_source(doc, set(), label_lang), ())
-    doc_terms = set(tokenize(index.keyword_text(doc)))
-    matched = list(dict.fromkeys(u.text[s:e] for s, e, w in words(u.text) if term(w) in doc_terms))
+    matched = list(dict.fromkeys(u.text[s:e] for s, e, w in words(u.text) if term(w) in terms))
     concepts = [
         SharedValue(m.concept.facet, m.concept.code, m.concept.label(lang), m.label)
         for m in u.concepts
         if m.concept.code in doc.facets.get(m.concept.facet, ())
     ]
-    wanted = {t for t in u.terms if t in doc_terms}
+    wanted = {t for t in u.terms if t in terms}
     why = Why(
         matched_terms=matched,
         concepts=concepts,

@@ -42,6 +42,8 @@ STOPWORDS = frozenset(_FUNCTION_WORDS.split())
 
 def fold(text: str) -> str:
     """Lowercase and strip accents: 'Geflüchtete Ñandú' → 'gefluchtete nandu'."""
+    if text.isascii():  # nothing to decompose or strip: most words, and 3 times faster
+        return text.lower()
     return COMBINING.sub("", unicodedata.normalize("NFKD", text.lower().translate(EXTRA_FOLDS)))
 
 
