@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import cast
 
+import numpy as np
 import pyoxigraph as ox
 import pytest
 
@@ -16,7 +17,9 @@ from kg.search import sparql as search_sparql
 from kg.search.cache import VectorCache
 from kg.search.embed import HashEmbedder
 from kg.search.index import SearchIndex
-from kg.search.rank import FacetValue, parse_years, rank
+from kg.search.rank import FacetValue, _by_score, _similarity, filter_mask, parse_years, rank
+from kg.search.text import tokenize
+from kg.search.understand import understand
 from kg.settings import Settings
 from kg.store import GraphStore
 from tests.conftest import BASE, BUNDLED
@@ -265,3 +268,42 @@ def test_cache_is_keyed_by_text_hash(tmp_path: Path) -> None:
     assert embedder.texts == 2
     assert (again[0] == first[1]).all()
     assert (again[1] == first[0]).all()
+
+
+# --- the fast paths agree with the plain computations they replace -------------------------
+
+
+def test_terms_in_reads_the_keyword_text(index: SearchIndex) -> None:
+    terms = tokenize("refugee families, housing and jobs in Riace and Navarra villages")
+    rows = list(range(0, len(index), 7))
+    for row, found in zip(rows, index.terms_in(rows, terms), strict=True):
+        assert found == set(tokenize(index.keyword_text(index.docs[row]))) & set(terms)
+
+
+@pytest.mark.parametrize("step", [1, 2, 5])  # the complement path, then the direct one
+def test_value_counts_agree_with_the_postings(index: SearchIndex, step: int) -> None:
+    rows = np.arange(0, len(index), step)
+    counts = index.value_counts(rows)
+    for facet, values in index.postings.items():
+        for code, docs in values.items():
+            assert counts[index.facet_values[facet][code]] == np.isin(docs, rows).sum()
+
+
+def test_score_order_is_lexsort_order() -> None:
+    rng = np.random.default_rng(0)
+    scores = rng.random(5000).astype(np.float32)
+    scores[rng.random(5000) < 0.3] = 0.5  # ties, broken by the second key
+    scores[:3], scores[3:6] = 0.0, -0.25
+    ties = rng.permutation(20000)[:5000].astype(np.int32)
+    assert (_by_score(scores, ties) == np.lexsort((ties, -scores))).all()
+
+
+@pytest.mark.parametrize("filters", [{}, {"kind": ["initiative"]}, {"country": ["ES"]}])
+def test_filtered_similarity_is_the_full_product(
+    index: SearchIndex, filters: dict[str, list[str]]
+) -> None:
+    query = SearchQuery("families who moved to a village for a job", filters=filters)
+    mask = filter_mask(index, query)
+    u = understand(query.text, index.matcher)
+    expected = np.where(mask, index.vectors @ index.encode_query(u.expanded()), -1.0)
+    assert _similarity(index, u, mask) == pytest.approx(expected, abs=1e-6)

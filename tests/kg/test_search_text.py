@@ -105,3 +105,31 @@ def test_metrics_use_graded_gain() -> None:
     assert recall(["x", "b"], relevant) == 0.5
     assert reciprocal_rank(["x", "y", "b"], relevant) == pytest.approx(1 / 3)
     assert reciprocal_rank(["x"], relevant) == 0.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "acogida de familias en pueblos despoblados",
+        "Geflüchtete aus der Ukraine privat aufnehmen",
+        "families who moved to a village for a job",
+        "Projet d'accueil de familles réfugiées dans les villages",
+        "Ωραία χωριά για πρόσφυγες",
+        "LEADER Aragón",
+    ],
+)
+def test_language_probabilities_are_langdetects(text: str) -> None:
+    """The vectorised detector draws what langdetect draws and stops where it stops."""
+    from langdetect import DetectorFactory, detect_langs
+
+    from kg.search.understand import _factory, _probabilities
+
+    DetectorFactory.seed = 0  # langdetect's own global, which detect_language leaves alone
+    expected = {c.lang: c.prob for c in detect_langs(text)}
+    detector = _factory().create()
+    detector.append(text)
+    detector.cleaning_text()
+    probabilities = _probabilities(detector)
+    got = {lang: p for lang, p in zip(detector.langlist, probabilities, strict=True) if p > 0.1}
+    assert got.keys() == expected.keys()
+    assert [got[k] for k in expected] == pytest.approx(list(expected.values()), abs=1e-9)
