@@ -7,6 +7,7 @@ import sys
 
 BENCHES = [
     "bench.ingest_bench",
+    "bench.embed_bench",
     "bench.sparql_bench",
     "bench.search_bench",
     "bench.load",

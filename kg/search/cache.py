@@ -80,7 +80,9 @@ def embed_passages(
     vectors and how many texts were encoded."""
     keys = [text_key(t) for t in texts]
     found = cache.get(embedder.name, sorted(set(keys)))
-    missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in found}.items())
+    # longest first, as `model.encode` orders one call: batches of similar length pad least
+    pending = {k: t for k, t in zip(keys, texts, strict=True) if k not in found}
+    missing = sorted(pending.items(), key=lambda kt: (-len(kt[1]), kt[0]))
     if missing:
         log.info("embedding %d new texts with %s", len(missing), embedder.name)
         bar = tqdm(
