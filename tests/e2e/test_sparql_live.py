@@ -17,6 +17,7 @@ import rdflib
 from SPARQLWrapper import CSV, JSON, JSONLD, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 from tests.e2e.live import LiveServer, live_server
+from tests.e2e.virtuoso import require_virtuoso, running_virtuoso, virtuoso_installed
 
 pytestmark = pytest.mark.e2e
 MATILDE_ID = "870831"
@@ -34,7 +35,7 @@ LIMIT = 3.0
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def embedded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     with live_server(
         tmp_path_factory.mktemp("sparql"),
         KG_SPARQL_TIMEOUT=str(LIMIT),
@@ -42,6 +43,33 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         KG_RATE_LIMIT_PER_MINUTE="100000",
     ) as s:
         yield s
+
+
+@pytest.fixture(scope="module")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The same application over Debian's Virtuoso (issue 7: the same tests, another store)."""
+    if not virtuoso_installed():
+        if require_virtuoso():
+            pytest.fail("virtuoso-t is not installed; .ci/run installs virtuoso-opensource")
+        pytest.skip("virtuoso-t is not installed (apt-get install virtuoso-opensource)")
+    folder = tmp_path_factory.mktemp("virtuoso-sparql")
+    with (
+        running_virtuoso(folder) as endpoint,
+        live_server(
+            tmp_path_factory.mktemp("kg-virtuoso"),
+            KG_SPARQL_ENDPOINT=endpoint,
+            KG_STORE=str(folder / "unused-store"),
+            KG_RATE_LIMIT_PER_MINUTE="100000",
+        ) as live,
+    ):
+        yield live
+
+
+@pytest.fixture(params=["embedded", "virtuoso"])
+def server(request: pytest.FixtureRequest) -> LiveServer:
+    """Standard clients get the same answers whichever store the application runs on."""
+    live: LiveServer = request.getfixturevalue(f"{request.param}_server")
+    return live
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +176,8 @@ def _timed_get(url: str, out: list[tuple[str, float]], label: str) -> None:
     out.append((label, time.monotonic() - started))
 
 
-def test_runaway_query_is_stopped_while_others_are_served(server: LiveServer) -> None:
+def test_runaway_query_is_stopped_while_others_are_served(embedded_server: LiveServer) -> None:
+    server = embedded_server
     # normal times first, on a warm server
     normal: list[tuple[str, float]] = []
     ask = server.url + "sparql?" + urlencode({"query": "ASK { ?s ?p ?o }"})
