@@ -25,7 +25,7 @@ def eval_file(name: str) -> Path:
     for folder in EVAL_DIRS:
         if (folder / name).exists():
             return folder / name
-    pytest.skip(f"{name} not found in {', '.join(map(str, EVAL_DIRS))}")
+    pytest.fail(f"{name} not found in {', '.join(map(str, EVAL_DIRS))}")
 
 
 def kg(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
