@@ -1,0 +1,74 @@
+"""Issue 5: the site works on a phone — at 390×844 (a common phone viewport) no page scrolls
+sideways, the navigation and search stay usable, and a result opens."""
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.browser import chromium, local_page
+from tests.e2e.live import LiveServer, live_server
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+PAGES = [
+    "",
+    "search?q=community+sponsorship",
+    "initiative/nuevos-senderos",
+    "browse",
+    "sparql",
+    "data/",
+    "organisation/fundacion-cepaim",
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with live_server(tmp_path_factory.mktemp("phone")) as s:
+        yield s
+
+
+@pytest.fixture
+def phone(server: LiveServer) -> Iterator[Page]:
+    with (
+        chromium() as browser,
+        local_page(
+            browser,
+            viewport={"width": 390, "height": 844},
+            device_scale_factor=2,
+            is_mobile=True,
+            has_touch=True,
+        ) as (page, outside),
+    ):
+        yield page
+        assert outside == [], f"requests left the server: {outside}"
+
+
+def overflow(page: Page) -> int:
+    """How many CSS pixels the page is wider than the screen (0 when nothing scrolls sideways)."""
+    return int(
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    )
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_page_scrolls_sideways_on_a_phone(server: LiveServer, phone: Page, path: str) -> None:
+    response = phone.goto(server.url + path)
+    assert response is not None
+    assert response.status == 200
+    expect(phone.get_by_role("heading", level=1)).to_be_visible()
+    assert overflow(phone) == 0
+
+
+def test_search_and_open_a_result_on_a_phone(server: LiveServer, phone: Page) -> None:
+    phone.goto(server.url)
+    box = phone.get_by_label("Search practices in your own words")
+    box.tap()
+    box.fill("families who moved to a village for a job")
+    phone.get_by_role("button", name="Search").tap()
+    phone.wait_for_url("**/search?q=*")
+    first = phone.locator("li.hit h2 a").first
+    expect(first).to_be_visible()
+    name = first.inner_text()
+    first.tap()
+    expect(phone.get_by_role("heading", level=1)).to_have_text(name)
+    assert overflow(phone) == 0
