@@ -93,3 +93,21 @@ def test_embed_card_is_self_contained(app_client: tuple[TestClient, GraphStore])
     assert "Village Welcome" in text
     assert "<script" not in text
     assert "<link" not in text  # no external stylesheet
+
+
+def test_embed_card_shows_every_start_year_the_sources_claim(tmp_path: Path) -> None:
+    """Nuevos Senderos' sources disagree on its start; the card must not pick one silently."""
+    import yaml
+
+    from kg.settings import PROJECT_ROOT
+
+    path = PROJECT_ROOT / "ingest/records/initiative/nuevos-senderos.md"
+    front = yaml.safe_load(path.read_text().split("---")[1])
+    years = sorted({str(claim["value"])[:4] for claim in front["start"]})
+    assert len(years) > 1  # the premise: a disputed start
+    store = GraphStore(None)
+    ingest_records(store, [PROJECT_ROOT / "ingest/records"], base="http://testserver/")
+    settings = Settings.from_env({"KG_BASE_URI": "http://testserver/", "KG_STORE": "memory"})
+    with TestClient(create_app(settings, store=store)) as c:
+        card = c.get("/embed/initiative/nuevos-senderos").text
+    assert f"· {'/'.join(years)}" in card
