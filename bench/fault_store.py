@@ -195,15 +195,20 @@ class KillTrial:
     next_ingest_secs: float
 
 
-def kill_trial(ws: Workspace, folder: Path, *, delay: float) -> KillTrial:
-    copy_base(ws, folder)
-    env = ingest_env(folder, ws.after, cache=ws.cache)
-    proc = subprocess.Popen(INGEST, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(delay)
-    proc.kill()
-    finished_first = proc.wait() != -9
+@dataclass(frozen=True)
+class Aftermath:
+    """What a killed ingest left: the graph served, the lock, and the next ingest's outcome."""
+
+    seen: str  # "before", "after" or "mixed"
+    lock_free: bool
+    next_ingest_ok: bool
+    records_lost: int
+    next_ingest_secs: float
+
+
+def aftermath(ws: Workspace, folder: Path, env: dict[str, str]) -> Aftermath:
+    """Judge the store a killed ingest left in `folder`, then run the next ingest on it."""
     store = folder / "store"
-    staging_left = any((store / "versions").glob("*.tmp"))
     seen = read_state(store)
     if seen.graphs == ws.expected_before.graphs:
         verdict, lost = "before", 0
@@ -219,10 +224,22 @@ def kill_trial(ws: Workspace, folder: Path, *, delay: float) -> KillTrial:
     final = read_state(store)
     lost += final.lost_from(ws.expected_after)
     next_ok = done.returncode == 0 and final.graphs == ws.expected_after.graphs
+    return Aftermath(verdict, lock_free, next_ok, lost, round(secs, 2))
+
+
+def kill_trial(ws: Workspace, folder: Path, *, delay: float) -> KillTrial:
+    copy_base(ws, folder)
+    env = ingest_env(folder, ws.after, cache=ws.cache)
+    proc = subprocess.Popen(INGEST, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    proc.kill()
+    finished_first = proc.wait() != -9
+    staging_left = any((folder / "store" / "versions").glob("*.tmp"))
+    after = aftermath(ws, folder, env)
     shutil.rmtree(folder, ignore_errors=True)
     return KillTrial(
-        round(delay, 3), finished_first, staging_left, verdict, lock_free, next_ok, lost,
-        round(secs, 2),
+        round(delay, 3), finished_first, staging_left, after.seen, after.lock_free,
+        after.next_ingest_ok, after.records_lost, after.next_ingest_secs,
     )  # fmt: skip
 
 

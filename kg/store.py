@@ -256,9 +256,12 @@ def _writer_lock(root: Path) -> Iterator[None]:
 
 
 def _remove_stale(versions: Path) -> None:
-    """Snapshots a killed writer left half-written (we hold the writer lock, so none is live)."""
+    """Snapshots and pointer files a killed writer left half-written (we hold the writer lock,
+    so none is live): a kill inside `_publish` leaves `CURRENT.{pid}.tmp` beside `CURRENT`."""
     for tmp in versions.glob("*.tmp"):
         shutil.rmtree(tmp, ignore_errors=True)
+    for tmp in versions.parent.glob("CURRENT.*.tmp"):
+        tmp.unlink(missing_ok=True)
 
 
 def _prune(versions: Path, *, keep: str) -> None:

@@ -74,6 +74,21 @@ def test_killed_writer_leaves_previous_graph(tmp_path: Path) -> None:
     assert triple_count(GraphStore(root).current()) == 2
 
 
+def test_next_write_removes_what_a_killed_writer_left(tmp_path: Path) -> None:
+    """A half-made snapshot (also RocksDB's own `.tmp.tmp` checkpoint folder) and the pointer
+    file of a kill inside `_publish` (bench/fault_aimed.py lands kills there)."""
+    root = tmp_path / "store"
+    GraphStore(root).apply([GraphChange("http://x/g1", NT.format(1))])
+    left = [root / "versions" / "1.tmp", root / "versions" / "2.tmp.tmp"]
+    for folder in left:
+        folder.mkdir()
+        (folder / "000001.sst").write_text("half")
+    (root / "CURRENT.4242.tmp").write_text("1\n")
+    GraphStore(root).apply([GraphChange("http://x/g2", NT.format(2))])
+    assert not [*(root / "versions").glob("*.tmp"), *root.glob("*.tmp")]
+    assert triple_count(GraphStore(root).current()) == 2
+
+
 def test_readers_see_new_snapshot(tmp_path: Path) -> None:
     root = tmp_path / "store"
     writer, reader = GraphStore(root), GraphStore(root)
