@@ -7,6 +7,7 @@ import subprocess
 import sys
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from kg.search.evaluate import load_queries, run, summarise
 from kg.settings import PROJECT_ROOT, Settings
 from kg.store import GraphStore
 from tests.e2e.live import live_server
+from tests.e2e.virtuoso import require_virtuoso, running_virtuoso, virtuoso_installed
 
 pytestmark = pytest.mark.e2e
 EVAL_DIRS = [PROJECT_ROOT / "eval", PROJECT_ROOT.parent / "shared" / "eval"]
@@ -38,15 +40,33 @@ def kg(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.fixture(scope="module", params=["embedded", "virtuoso"])
+def backend(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, str]]:
+    """The store the application runs on: the embedded one, or Virtuoso (issue 7: the same
+    search tests pass over an external SPARQL store)."""
+    if request.param == "embedded":
+        yield {}
+        return
+    if not virtuoso_installed():
+        if require_virtuoso():
+            pytest.fail("virtuoso-t is not installed; .ci/run installs virtuoso-opensource")
+        pytest.skip("virtuoso-t is not installed (apt-get install virtuoso-opensource)")
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso-search")) as endpoint:
+        yield {"KG_SPARQL_ENDPOINT": endpoint}
+
+
 @pytest.fixture(scope="module")
-def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """`kg ingest` twice into a fresh on-disk store; the first builds the index."""
+def env(backend: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """`kg ingest` twice into a fresh store; the first builds the index."""
     tmp = tmp_path_factory.mktemp("search-e2e")
     env = {
         **os.environ,
         "KG_STORE": str(tmp / "store"),
         "KG_CACHE_DIR": str(tmp / "cache"),
         "KG_DATA_DIR": str(tmp / "data"),
+        **backend,
     }
     first = kg(env, "ingest", "--keep-going")
     assert "search index: rebuilt" in first.stdout, first.stderr
@@ -102,7 +122,8 @@ def test_kg_search_and_kg_eval(env: dict[str, str]) -> None:
 
 
 def test_live_api_search(env: dict[str, str], tmp_path: Path) -> None:
-    with live_server(tmp_path, KG_CACHE_DIR=env["KG_CACHE_DIR"]) as server:
+    backend = {k: env[k] for k in ("KG_SPARQL_ENDPOINT",) if k in env}
+    with live_server(tmp_path, KG_CACHE_DIR=env["KG_CACHE_DIR"], **backend) as server:
         query = urllib.parse.urlencode({"q": "families who moved to a village for a job"})
         with urllib.request.urlopen(f"{server.url}api/search?{query}", timeout=120) as r:
             body = json.load(r)
