@@ -8,12 +8,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from kg.endpoint import serialize
+from kg.settings import Settings
 from kg.sparql import run_query
 from kg.store import GraphStore
+
+if TYPE_CHECKING:
+    from kg.search import SearchService
 
 #: custom SPARQL functions, built lazily (the search index loads a model)
 Functions = dict[ox.NamedNode, Callable[..., object]]
@@ -50,6 +55,28 @@ class Answer:
     truncated: bool = False
     elapsed: float = 0.0
     headers: dict[str, str] = field(default_factory=dict)
+
+
+class SearchFunctions:
+    """`rikg:similarity` over the search index of the store as it is now: the index (and its
+    model) loads on the first query that calls it, and follows later ingests."""
+
+    def __init__(self, store: GraphStore, settings: Settings) -> None:
+        self._store, self._settings = store, settings
+        self._service: SearchService | None = None
+        self._made: tuple[object, Functions] | None = None
+
+    def __call__(self) -> Functions:
+        from kg.search import SearchService
+        from kg.search.sparql import search_functions
+
+        if self._service is None:
+            self._service = SearchService(self._store, self._settings)
+        index = self._service.index()
+        if self._made is None or self._made[0] is not index:
+            functions: Functions = search_functions(index)  # type: ignore[assignment]
+            self._made = (index, functions)
+        return self._made[1]
 
 
 def execute(

@@ -16,13 +16,12 @@ import queue
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Protocol
 
 from kg import errors
-from kg.endpoint.execute import Answer, QueryRequest
-from kg.endpoint.worker import READY, Reply, answer
+from kg.endpoint.execute import Answer, QueryRequest, SearchFunctions
+from kg.endpoint.worker import READY, Reply, answer, main
 from kg.settings import Settings
 from kg.store import GraphStore
 
@@ -65,7 +64,7 @@ class _Worker:
     def __init__(self, ctx: mp.context.SpawnContext, settings: Settings) -> None:
         self.conn, child = ctx.Pipe()
         self.process: BaseProcess = ctx.Process(
-            target=_worker_main, args=(child, settings), daemon=True, name="kg-sparql-worker"
+            target=main, args=(child, settings), daemon=True, name="kg-sparql-worker"
         )
         self.process.start()
         child.close()
@@ -74,12 +73,6 @@ class _Worker:
         self.process.kill()
         self.process.join(5)
         self.conn.close()
-
-
-def _worker_main(conn: Connection, settings: Settings) -> None:
-    from kg.endpoint.worker import main
-
-    main(conn, settings)
 
 
 class ProcessRunner:
@@ -173,19 +166,10 @@ class ThreadRunner:
         self.store, self.settings = store, settings
         self.timeout = settings.sparql_timeout
         self._pool = ThreadPoolExecutor(max(1, settings.sparql_workers), "kg-sparql")
-        self._functions: dict[object, object] | None = None
-
-    def _search_functions(self) -> dict[object, object]:
-        if self._functions is None:
-            from kg.search import SearchService
-            from kg.search.sparql import search_functions
-
-            self._functions = search_functions(SearchService(self.store, self.settings).index())  # type: ignore[assignment]
-        assert self._functions is not None
-        return self._functions
+        self._functions = SearchFunctions(store, settings)
 
     def run(self, request: QueryRequest) -> Answer:
-        future = self._pool.submit(answer, self.store, request, self._search_functions)
+        future = self._pool.submit(answer, self.store, request, self._functions)
         try:
             return _unwrap(future.result(timeout=self.timeout))
         except FutureTimeout:

@@ -10,7 +10,7 @@ import threading
 import time
 from multiprocessing.connection import Connection
 
-from kg.endpoint.execute import Answer, Functions, QueryRequest, execute
+from kg.endpoint.execute import Answer, QueryRequest, SearchFunctions, execute
 from kg.errors import BadRequest, KGError
 from kg.settings import Settings
 from kg.store import GraphStore
@@ -26,18 +26,7 @@ def main(conn: Connection, settings: Settings) -> None:
     store = GraphStore.open(settings)
     store.current()
     conn.send(READY)
-    functions: Functions | None = None
-
-    def search_functions() -> Functions:
-        nonlocal functions
-        if functions is None:
-            from kg.search import SearchService
-            from kg.search.sparql import search_functions as make
-
-            functions = make(SearchService(store, settings).index())  # type: ignore[assignment]
-        assert functions is not None
-        return functions
-
+    functions = SearchFunctions(store, settings)
     while True:
         try:
             request = conn.recv()
@@ -45,7 +34,7 @@ def main(conn: Connection, settings: Settings) -> None:
             return
         if request is None:
             return
-        conn.send(answer(store, request, search_functions))
+        conn.send(answer(store, request, functions))
 
 
 def _exit_with_parent(interval: float = 0.5) -> None:

@@ -65,10 +65,15 @@ def live_server(tmp: Path, *, ingest: bool = True, **extra: str) -> Iterator[Liv
                 time.sleep(0.2)
         yield LiveServer(url, env, proc)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, timeout=10)
         log.close()
+
+
+def stop(proc: subprocess.Popen[bytes], *, timeout: float) -> None:
+    """Terminate a server process, killing it if it does not exit within `timeout` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

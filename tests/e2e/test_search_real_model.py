@@ -17,7 +17,7 @@ from kg.search.evaluate import load_queries, run, summarise
 from kg.settings import PROJECT_ROOT, Settings
 from kg.store import GraphStore
 from tests.e2e.live import live_server
-from tests.e2e.virtuoso import require_virtuoso, running_virtuoso, virtuoso_installed
+from tests.e2e.virtuoso import virtuoso_or_skip
 
 pytestmark = pytest.mark.e2e
 EVAL_DIRS = [PROJECT_ROOT / "eval", PROJECT_ROOT.parent / "shared" / "eval"]
@@ -49,11 +49,7 @@ def backend(
     if request.param == "embedded":
         yield {}
         return
-    if not virtuoso_installed():
-        if require_virtuoso():
-            pytest.fail("virtuoso-t is not installed; .ci/run installs virtuoso-opensource")
-        pytest.skip("virtuoso-t is not installed (apt-get install virtuoso-opensource)")
-    with running_virtuoso(tmp_path_factory.mktemp("virtuoso-search")) as endpoint:
+    with virtuoso_or_skip(tmp_path_factory.mktemp("virtuoso-search")) as endpoint:
         yield {"KG_SPARQL_ENDPOINT": endpoint}
 
 

@@ -17,7 +17,7 @@ import rdflib
 from SPARQLWrapper import CSV, JSON, JSONLD, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 from tests.e2e.live import LiveServer, live_server
-from tests.e2e.virtuoso import require_virtuoso, running_virtuoso, virtuoso_installed
+from tests.e2e.virtuoso import live_over_virtuoso
 
 pytestmark = pytest.mark.e2e
 MATILDE_ID = "870831"
@@ -48,20 +48,7 @@ def embedded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSe
 @pytest.fixture(scope="module")
 def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The same application over Debian's Virtuoso (issue 7: the same tests, another store)."""
-    if not virtuoso_installed():
-        if require_virtuoso():
-            pytest.fail("virtuoso-t is not installed; .ci/run installs virtuoso-opensource")
-        pytest.skip("virtuoso-t is not installed (apt-get install virtuoso-opensource)")
-    folder = tmp_path_factory.mktemp("virtuoso-sparql")
-    with (
-        running_virtuoso(folder) as endpoint,
-        live_server(
-            tmp_path_factory.mktemp("kg-virtuoso"),
-            KG_SPARQL_ENDPOINT=endpoint,
-            KG_STORE=str(folder / "unused-store"),
-            KG_RATE_LIMIT_PER_MINUTE="100000",
-        ) as live,
-    ):
+    with live_over_virtuoso(tmp_path_factory) as live:
         yield live
 
 

@@ -21,8 +21,8 @@ from kg.graphs import kind_counts
 from kg.settings import Settings
 from kg.sparql import run_query
 from kg.store import GraphStore
-from tests.e2e.live import LiveServer, live_server
-from tests.e2e.virtuoso import require_virtuoso, running_virtuoso, virtuoso_installed
+from tests.e2e.live import LiveServer
+from tests.e2e.virtuoso import live_over_virtuoso
 
 pytestmark = pytest.mark.e2e
 
@@ -41,20 +41,7 @@ SELECT ?record ?name ?start WHERE {
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    if not virtuoso_installed():
-        if require_virtuoso():
-            pytest.fail("virtuoso-t is not installed; .ci/run installs virtuoso-opensource")
-        pytest.skip("virtuoso-t is not installed (apt-get install virtuoso-opensource)")
-    folder = tmp_path_factory.mktemp("virtuoso")
-    with (
-        running_virtuoso(folder) as endpoint,
-        live_server(
-            tmp_path_factory.mktemp("kg"),
-            KG_SPARQL_ENDPOINT=endpoint,
-            KG_STORE=str(folder / "unused-store"),
-            KG_RATE_LIMIT_PER_MINUTE="100000",
-        ) as live,
-    ):
+    with live_over_virtuoso(tmp_path_factory) as live:
         yield live
 
 

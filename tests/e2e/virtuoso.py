@@ -12,7 +12,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.e2e.live import free_port
+import pytest
+
+from tests.e2e.live import LiveServer, free_port, live_server, stop
 
 INI = """\
 [Database]
@@ -64,12 +66,7 @@ def running_virtuoso(folder: Path) -> Iterator[str]:
         )
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, timeout=30)
         log.close()
 
 
@@ -92,3 +89,30 @@ def _wait_ready(url: str, proc: subprocess.Popen[bytes], folder: Path) -> None:
 def require_virtuoso() -> bool:
     """In CI (`.ci/run` installs Virtuoso) a missing server fails the tests instead of skipping."""
     return bool(os.environ.get("CI"))
+
+
+@contextmanager
+def virtuoso_or_skip(folder: Path) -> Iterator[str]:
+    """A running Virtuoso's `/sparql` URL; skips where the package is missing, fails in CI."""
+    if not virtuoso_installed():
+        if require_virtuoso():
+            pytest.fail("virtuoso-t is not installed; .ci/run installs virtuoso-opensource")
+        pytest.skip("virtuoso-t is not installed (apt-get install virtuoso-opensource)")
+    with running_virtuoso(folder) as endpoint:
+        yield endpoint
+
+
+@contextmanager
+def live_over_virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """`kg ingest` into a fresh Virtuoso, then `kg serve` over it (the embedded store unused)."""
+    folder = tmp_path_factory.mktemp("virtuoso")
+    with (
+        virtuoso_or_skip(folder) as endpoint,
+        live_server(
+            tmp_path_factory.mktemp("kg"),
+            KG_SPARQL_ENDPOINT=endpoint,
+            KG_STORE=str(folder / "unused-store"),
+            KG_RATE_LIMIT_PER_MINUTE="100000",
+        ) as live,
+    ):
+        yield live

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -17,10 +17,10 @@ from starlette.concurrency import run_in_threadpool
 
 from kg.endpoint import ResultCache, Runner, inspect_query, inspect_update, make_runner
 from kg.endpoint.description import render as render_description
-from kg.endpoint.execute import Answer, QueryRequest
+from kg.endpoint.execute import QueryRequest
 from kg.endpoint.serialize import GRAPH_MEDIA, SOLUTION_MEDIA
 from kg.endpoint.update import run_update
-from kg.errors import BadRequest, KGError
+from kg.errors import BadRequest
 from kg.settings import Settings
 from web.auth import require_admin
 from web.negotiation import HTML, choose
@@ -220,26 +220,18 @@ def _answer(request: Request, protocol: Protocol, *, cacheable: bool) -> Respons
         uses_search="similarity" in protocol.query.lower(),  # rikg:similarity needs the index
     )
     eng = engine(request.app)
-    version = request.app.state.store.version().name
-    etag = f'"{job.key(version)}"'
-    if cacheable and etag in request.headers.get("if-none-match", ""):
-        return Response(status_code=304, headers={"ETag": etag, **CORS, "Vary": "Accept"})
-    answer = eng.cache.get(job.key(version))
+    key = job.key(request.app.state.store.version().name)
+    if cacheable and f'"{key}"' in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers={"ETag": f'"{key}"', **CORS, "Vary": "Accept"})
+    answer = eng.cache.get(key)
     cache_state = "hit"
     if answer is None:
         cache_state = "miss"
         started = time.perf_counter()
-        answer = eng.runner.run(job)
-        answer = Answer(
-            answer.body,
-            answer.media,
-            answer.version,
-            answer.rows,
-            answer.truncated,
-            time.perf_counter() - started,
-        )
-        eng.cache.put(job.key(answer.version), answer)
-        etag = f'"{job.key(answer.version)}"'
+        answer = replace(eng.runner.run(job), elapsed=time.perf_counter() - started)
+        key = job.key(answer.version)  # an ingest may have published while the query ran
+        eng.cache.put(key, answer)
+    etag = f'"{key}"'
     headers = {
         **CORS,
         "Vary": "Accept",
@@ -343,4 +335,4 @@ def _error(status: int, name: str, message: str) -> Response:
     return JSONResponse({"error": name, "message": message}, status_code=status)
 
 
-__all__ = ["KGError", "close_engine", "engine", "router"]
+__all__ = ["close_engine", "engine", "router"]
