@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint typecheck unit ingest serve bench clean
+.PHONY: run test system-packages lint typecheck unit ingest serve bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,7 +33,11 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -q -m "not e2e and not browser"
 
-test: lint typecheck
+# The end-to-end tests drive Chromium, roqet, rapper and Virtuoso: installed (or named) first.
+system-packages:
+	bash tests/system-packages.sh
+
+test: system-packages lint typecheck
 	$(BIN)/pytest -q
 
 bench: $(STAMP)

@@ -44,7 +44,7 @@ def test_rdflib_follows_303_and_parses(server: LiveServer, accept: str) -> None:
 @pytest.mark.parametrize("accept", [a for a, (r, _) in FORMATS.items() if r])
 def test_rapper_follows_303_and_parses(server: LiveServer, accept: str) -> None:
     rapper = shutil.which("rapper")
-    assert rapper, "rapper (raptor2-utils) is installed by .ci/run"
+    assert rapper, "rapper (raptor2-utils) is installed by make test"
     syntax = FORMATS[accept][0]
     out = subprocess.run(
         [rapper, "-q", "-i", syntax, "-o", "ntriples", str(matilde(server))],

@@ -17,7 +17,7 @@ from kg.search.evaluate import load_queries, run, summarise
 from kg.settings import PROJECT_ROOT, Settings
 from kg.store import GraphStore
 from tests.e2e.live import live_server
-from tests.e2e.virtuoso import virtuoso_or_skip
+from tests.e2e.virtuoso import virtuoso_server
 
 pytestmark = pytest.mark.e2e
 EVAL_DIRS = [PROJECT_ROOT / "eval", PROJECT_ROOT.parent / "shared" / "eval"]
@@ -49,7 +49,7 @@ def backend(
     if request.param == "embedded":
         yield {}
         return
-    with virtuoso_or_skip(tmp_path_factory.mktemp("virtuoso-search")) as endpoint:
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso-search")) as endpoint:
         yield {"KG_SPARQL_ENDPOINT": endpoint}
 
 

@@ -3,7 +3,6 @@ a temp folder, with SPARQL Update granted to its anonymous `/sparql` user (desig
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import time
@@ -86,18 +85,11 @@ def _wait_ready(url: str, proc: subprocess.Popen[bytes], folder: Path) -> None:
             time.sleep(0.3)
 
 
-def require_virtuoso() -> bool:
-    """In CI (`.ci/run` installs Virtuoso) a missing server fails the tests instead of skipping."""
-    return bool(os.environ.get("CI"))
-
-
 @contextmanager
-def virtuoso_or_skip(folder: Path) -> Iterator[str]:
-    """A running Virtuoso's `/sparql` URL; skips where the package is missing, fails in CI."""
+def virtuoso_server(folder: Path) -> Iterator[str]:
+    """A running Virtuoso's `/sparql` URL; fails (never skips) where the package is missing."""
     if not virtuoso_installed():
-        if require_virtuoso():
-            pytest.fail("virtuoso-t is not installed; .ci/run installs virtuoso-opensource")
-        pytest.skip("virtuoso-t is not installed (apt-get install virtuoso-opensource)")
+        pytest.fail("virtuoso-t is not installed; `make test` installs virtuoso-opensource")
     with running_virtuoso(folder) as endpoint:
         yield endpoint
 
@@ -107,7 +99,7 @@ def live_over_virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Liv
     """`kg ingest` into a fresh Virtuoso, then `kg serve` over it (the embedded store unused)."""
     folder = tmp_path_factory.mktemp("virtuoso")
     with (
-        virtuoso_or_skip(folder) as endpoint,
+        virtuoso_server(folder) as endpoint,
         live_server(
             tmp_path_factory.mktemp("kg"),
             KG_SPARQL_ENDPOINT=endpoint,
