@@ -24,7 +24,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.settings import PROJECT_ROOT
-from kg.store import GraphStore
+from kg.store import LocalStore
 from tests.e2e.live import kg_env
 
 #: one base URI for every store and server of a run, so stores can be copied between them
@@ -63,7 +63,7 @@ class Workspace:
 
 
 def read_state(store: Path) -> State:
-    graph_store = GraphStore(store)
+    graph_store = LocalStore(store)
     lines: dict[str, list[str]] = {}
     quads = 0
     for q in graph_store.current():

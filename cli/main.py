@@ -63,7 +63,7 @@ def ingest(
 
     `kg ingest cordis PATH` reads a CORDIS project export instead (issue 7).
     """
-    from kg.store import GraphStore
+    from kg.store import open_store
 
     args = sources or []
     settings = _settings()
@@ -74,7 +74,7 @@ def ingest(
             raise BadRequest("give one CORDIS export: kg ingest cordis PATH")
         from ingest.cordis import Selection, ingest_cordis
 
-        store = GraphStore.open(settings)
+        store = open_store(settings)
         selection = Selection(tuple(topic or ()), tuple(call or ()), tuple(keyword or ()))
         report = ingest_cordis(
             store, Path(args[1]), base=settings.base, selection=selection, keep_going=keep_going
@@ -84,7 +84,7 @@ def ingest(
             raise BadRequest("--topic, --call and --keyword go with: kg ingest cordis PATH")
         from ingest.pipeline import ingest_records
 
-        store = GraphStore.open(settings)
+        store = open_store(settings)
         # records missing from the folder are removed only when the whole default folder is read
         report = ingest_records(
             store,
@@ -150,11 +150,11 @@ def query(
     """Run a SPARQL query against the store and print the result."""
     from kg.results import render
     from kg.sparql import run_query
-    from kg.store import GraphStore
+    from kg.store import open_store
 
     if text.startswith("@"):
         text = Path(text[1:]).read_text()
-    store = GraphStore.open(_settings())
+    store = open_store(_settings())
     typer.echo(render(run_query(store.current(), text), fmt))
 
 
@@ -165,9 +165,9 @@ def export(
 ) -> None:
     """Write the whole graph (with its named graphs for nq/trig) to a file or stdout."""
     from kg.export import export_graph
-    from kg.store import GraphStore
+    from kg.store import open_store
 
-    data = export_graph(GraphStore.open(_settings()).current(), fmt)
+    data = export_graph(open_store(_settings()).current(), fmt)
     if output:
         output.write_bytes(data)
     else:
@@ -218,7 +218,7 @@ def search(
     import re
 
     from kg.search import SearchQuery, SearchService, parse_years
-    from kg.store import GraphStore
+    from kg.store import open_store
 
     settings = _settings()
     filters = {
@@ -237,7 +237,7 @@ def search(
         years=parse_years(year) if year else None,
         limit=limit,
     )
-    results = SearchService(GraphStore.open(settings), settings).search(query)
+    results = SearchService(open_store(settings), settings).search(query)
     typer.echo(f"{results.total} results")
     for n, hit in enumerate(results.hits, start=1):
         snippet = re.sub(r"<mark>(.*?)</mark>", lambda m: typer.style(m[1], bold=True), hit.snippet)
@@ -264,12 +264,12 @@ def evaluate(
     """Print nDCG@10, recall@10 and MRR of keyword, vector and hybrid ranking."""
     from kg.search import SearchService
     from kg.search.evaluate import load_queries, run, summarise
-    from kg.store import GraphStore
+    from kg.store import open_store
 
     settings = _settings()
     kinds = [] if kind == ["all"] else (kind or ["initiative"])
     judged = load_queries(queries)
-    index = SearchService(GraphStore.open(settings), settings).index(progress=True)
+    index = SearchService(open_store(settings), settings).index(progress=True)
     results = run(index, judged, kinds=kinds, fusion=fusion)
     typer.echo(
         f"{queries.name}: {len(judged)} queries, model {index.model}, "

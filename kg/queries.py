@@ -42,7 +42,7 @@ SELECT ?kind (COUNT(DISTINCT ?r) AS ?n) WHERE {
 
 TRIPLE_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
-# --- an external SPARQL store (kg/remote.py) ---------------------------------------------
+# --- an external SPARQL store (kg/store/remote.py) ---------------------------------------------
 
 #: the state an external store's version is derived from: it changes whenever an ingest adds,
 #: replaces or removes a graph (new ingest time, other count or hashes)

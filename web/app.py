@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from kg.settings import Settings
-from kg.store import GraphStore
+from kg.store import GraphStore, open_store
 from web.errors import install_error_handlers
 from web.i18n import ContentLanguage
 from web.routes import (
@@ -47,7 +47,7 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
         lifespan=_lifespan,
     )
     app.state.settings = settings
-    app.state.store = store or GraphStore.open(settings)
+    app.state.store = store or open_store(settings)
     app.state.templates = make_templates()
     install_error_handlers(app)
     app.add_middleware(SecurityHeaders)

@@ -15,7 +15,7 @@ import pytest
 from kg.search import SearchQuery, SearchService
 from kg.search.evaluate import load_queries, run, summarise
 from kg.settings import PROJECT_ROOT, Settings
-from kg.store import GraphStore
+from kg.store import open_store
 from tests.e2e.live import live_server
 from tests.e2e.virtuoso import virtuoso_server
 
@@ -75,7 +75,7 @@ def env(backend: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> di
 @pytest.fixture(scope="module")
 def service(env: dict[str, str]) -> SearchService:
     settings = Settings.from_env(env)
-    return SearchService(GraphStore.open(settings), settings)
+    return SearchService(open_store(settings), settings)
 
 
 def top(service: SearchService, text: str) -> list[str]:

@@ -19,7 +19,7 @@ from kg.search.embed import HashEmbedder
 from kg.search.sparql import run_query_with_search
 from kg.settings import Settings
 from kg.sparql import run_query
-from kg.store import GraphStore
+from kg.store import GraphStore, LocalStore
 from tests.conftest import BASE, BUNDLED
 
 EXAMPLES = load_examples()
@@ -28,7 +28,7 @@ NEEDS_SEARCH = {"semantic-search"}
 
 @pytest.fixture(scope="module")
 def store() -> GraphStore:
-    store = GraphStore(None)
+    store = LocalStore(None)
     ingest_records(store, [BUNDLED], base=BASE)
     return store
 

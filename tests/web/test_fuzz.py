@@ -17,7 +17,7 @@ from ingest.pipeline import ingest_records
 from kg.search import SearchService
 from kg.search.embed import HashEmbedder
 from kg.settings import Settings
-from kg.store import GraphStore
+from kg.store import LocalStore
 from tests.conftest import DATA
 from web.app import create_app
 
@@ -25,7 +25,7 @@ BASE = "http://testserver/"
 
 
 def _app() -> FastAPI:
-    store = GraphStore(None)
+    store = LocalStore(None)
     ingest_records(store, [DATA / "records"], base=BASE)
     config = Settings.from_env(
         {

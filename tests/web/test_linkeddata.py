@@ -10,7 +10,7 @@ from rdflib.namespace import RDF
 from ingest.pipeline import ingest_records
 from kg.graphs import triple_count
 from kg.settings import Settings
-from kg.store import GraphStore
+from kg.store import GraphStore, LocalStore
 from web.app import create_app
 
 VOID = "http://rdfs.org/ns/void#"
@@ -18,7 +18,7 @@ VOID = "http://rdfs.org/ns/void#"
 
 @pytest.fixture
 def app_client(records_dir: Path, tmp_path: Path) -> tuple[TestClient, GraphStore]:
-    store = GraphStore(None)
+    store = LocalStore(None)
     ingest_records(store, [records_dir], base="http://testserver/")
     settings = Settings.from_env({"KG_BASE_URI": "http://testserver/"}, data_dir=tmp_path / "d")
     return TestClient(create_app(settings, store=store)), store
@@ -105,7 +105,7 @@ def test_embed_card_shows_every_start_year_the_sources_claim(tmp_path: Path) -> 
     front = yaml.safe_load(path.read_text().split("---")[1])
     years = sorted({str(claim["value"])[:4] for claim in front["start"]})
     assert len(years) > 1  # the premise: a disputed start
-    store = GraphStore(None)
+    store = LocalStore(None)
     ingest_records(store, [PROJECT_ROOT / "ingest/records"], base="http://testserver/")
     settings = Settings.from_env({"KG_BASE_URI": "http://testserver/", "KG_STORE": "memory"})
     with TestClient(create_app(settings, store=store)) as c:

@@ -4,7 +4,7 @@ from fastapi.testclient import TestClient
 
 from ingest.pipeline import ingest_records
 from kg.settings import Settings
-from kg.store import GraphStore
+from kg.store import LocalStore
 from web.app import create_app
 
 
@@ -49,7 +49,7 @@ def test_script_in_record_fields_is_escaped_everywhere(records_dir: Path) -> Non
         "sources: {a: {url: 'https://example.org/a', title: '<b>x</b>'}}\n---\n"
         "Body with <script>alert(3)</script> inside.\n"
     )
-    store = GraphStore(None)
+    store = LocalStore(None)
     ingest_records(store, [records_dir], base="http://testserver/")
     settings = Settings.from_env({"KG_BASE_URI": "http://testserver/", "KG_STORE": "memory"})
     client = TestClient(create_app(settings, store=store))
