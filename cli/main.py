@@ -183,12 +183,10 @@ def serve(
     import uvicorn
 
     from web.app import create_app
-    from web.routes.search_api import search_service
 
     settings = _settings()
-    web_app = create_app(settings)
     # load (or build) the search index and the model while the server starts (issue 4)
-    search_service(web_app).warm(background=True)
+    web_app = create_app(settings, warm_search=True)
     uvicorn.run(
         web_app,
         host=host or settings.host,

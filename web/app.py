@@ -11,8 +11,10 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from kg.search import SearchService
 from kg.settings import Settings
 from kg.store import GraphStore, open_store
+from web import services
 from web.errors import install_error_handlers
 from web.i18n import ContentLanguage
 from web.routes import (
@@ -29,14 +31,27 @@ from web.security import SecurityHeaders
 from web.templating import TEMPLATES, make_templates
 
 
-@contextlib.asynccontextmanager
-async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    sparql.engine(app)  # start the query workers now, not on the first query
-    yield
-    sparql.close_engine(app)  # stop the query worker processes
+def create_app(
+    settings: Settings,
+    *,
+    store: GraphStore | None = None,
+    search: SearchService | None = None,
+    warm_search: bool = False,
+) -> FastAPI:
+    """The application. Its services (`web.services`: search, SPARQL engine, rate limiter) are
+    built when it starts; `search` replaces the search service (tests), and `warm_search` loads
+    the search index and model in the background at start (`kg serve`)."""
+    graph = store or open_store(settings)
 
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        started = getattr(app.state, "services", None) is None  # else started by its owner
+        if started:
+            services.start(app, graph, settings, search=search, warm_search=warm_search)
+        yield
+        if started:
+            services.stop(app)  # stop the query worker processes
 
-def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAPI:
     app = FastAPI(
         title="Rural Integration Knowledge Graph",
         description=(
@@ -44,10 +59,10 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
         ),
         docs_url=None,
         openapi_url="/openapi.json",
-        lifespan=_lifespan,
+        lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.store = store or open_store(settings)
+    app.state.store = graph
     app.state.templates = make_templates()
     install_error_handlers(app)
     app.add_middleware(SecurityHeaders)

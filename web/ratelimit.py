@@ -8,8 +8,6 @@ import threading
 import time
 from collections import deque
 
-from fastapi import Request
-
 from kg.errors import RateLimited
 
 WINDOW = 60.0
@@ -42,13 +40,3 @@ class RateLimiter:
             if len(self._seen) > 10_000:  # forget idle clients
                 for key in [k for k, v in self._seen.items() if not v or now - v[-1] > WINDOW]:
                     del self._seen[key]
-
-
-def limit(request: Request) -> None:
-    """FastAPI dependency: one request of this client against the app's limiter."""
-    limiter: RateLimiter | None = getattr(request.app.state, "limiter", None)
-    if limiter is None:
-        limiter = request.app.state.limiter = RateLimiter(
-            request.app.state.settings.rate_limit_per_minute
-        )
-    limiter.check(request.client.host if request.client else "unknown")

@@ -4,7 +4,10 @@ Titles and labels are msgids, translated by the templates (web/i18n.py)."""
 
 from __future__ import annotations
 
-from kg.namespaces import EU_COUNTRY, NUTS, SCHEME_NS
+import re
+
+from kg.errors import NotFound
+from kg.namespaces import EU_COUNTRY, KINDS, NUTS, SCHEME_NS
 from kg.records import RecordView, Value
 from web.i18n import N_
 
@@ -101,3 +104,13 @@ def grouped(view: RecordView) -> list[tuple[str, list[tuple[str, list[Value]]]]]
         if rows:
             out.append((title, rows))
     return out
+
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def check(kind: str, slug: str) -> None:
+    """Refuse (`NotFound`) an address that cannot name a record: an unknown kind, or a slug
+    other than lowercase words joined by single hyphens (no dots, slashes or `..`)."""
+    if kind not in KINDS or not SLUG.match(slug):
+        raise NotFound(f"no record at /{kind}/{slug}")

@@ -38,7 +38,7 @@ class StoreVersion:
         return self.name
 
 
-class LocalStore(Protocol):
+class GraphStore(Protocol):
     """The graph as the application sees it: read the current version, write a new one."""
 
     root: Path | None  # folder of the on-disk snapshots; None in memory or in a remote store

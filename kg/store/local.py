@@ -26,7 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import StoreError
-from kg.store.base import GraphChange, GraphStore, StoreVersion
+from kg.store.base import GraphChange, StoreVersion
 from kg.store.base import now as _now
 
 log = logging.getLogger(__name__)
@@ -152,7 +152,7 @@ class LocalStore:
         with self.write() as store:
             store.bulk_extend(quads)
 
-    def public_queries(self, timeout: float) -> GraphStore | None:
+    def public_queries(self, timeout: float) -> LocalStore | None:
         """On disk: None, queries run in worker processes that can be killed at the limit. In
         memory the store cannot be shared with another process, so queries run in threads."""
         return self if self.root is None else None

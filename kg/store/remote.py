@@ -26,7 +26,7 @@ import pyoxigraph as ox
 from kg import queries, queries_update
 from kg.errors import BadRequest
 from kg.settings import Settings
-from kg.store.base import GraphChange, GraphStore, StoreVersion, now
+from kg.store.base import GraphChange, StoreVersion, now
 from kg.store.remote_http import SparqlHttp
 
 log = logging.getLogger(__name__)
@@ -191,7 +191,7 @@ class RemoteStore:
         self._cached: tuple[float, StoreVersion] | None = None
         self._seen: dict[str, StoreVersion] = {}
 
-    def public_queries(self, timeout: float) -> GraphStore:
+    def public_queries(self, timeout: float) -> RemoteStore:
         """The store enforces its own limits: public queries run from threads on this same store
         with each HTTP request waiting at most `timeout` seconds."""
         return RemoteStore(self.settings, timeout=timeout)

@@ -35,10 +35,8 @@ def client(records_dir: Path, tmp_path: Path) -> Iterator[TestClient]:
     store = LocalStore(None)
     ingest_records(store, [records_dir], base=BASE)
     settings = Settings.from_env({"KG_BASE_URI": BASE, "KG_STORE": "memory"}, cache_dir=tmp_path)
-    app = create_app(settings, store=store)
-    app.state.search = SearchService(
-        store, settings, embedder=HashEmbedder(), cache=VectorCache(None)
-    )
+    search = SearchService(store, settings, embedder=HashEmbedder(), cache=VectorCache(None))
+    app = create_app(settings, store=store, search=search)
     with TestClient(app) as c:
         yield c
 

@@ -34,8 +34,8 @@ def client(records_dir: Path, tmp_path: Path) -> Iterator[TestClient]:
         cache_dir=tmp_path / "cache",
         data_dir=tmp_path / "data",
     )
-    app = create_app(settings, store=store)
-    app.state.search = SearchService(store, settings, embedder=HashEmbedder())
+    search = SearchService(store, settings, embedder=HashEmbedder())
+    app = create_app(settings, store=store, search=search)
     with TestClient(app) as c:
         yield c
 

@@ -1,4 +1,5 @@
 import gzip
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,11 +18,12 @@ VOID = "http://rdfs.org/ns/void#"
 
 
 @pytest.fixture
-def app_client(records_dir: Path, tmp_path: Path) -> tuple[TestClient, GraphStore]:
+def app_client(records_dir: Path, tmp_path: Path) -> Iterator[tuple[TestClient, GraphStore]]:
     store = LocalStore(None)
     ingest_records(store, [records_dir], base="http://testserver/")
     settings = Settings.from_env({"KG_BASE_URI": "http://testserver/"}, data_dir=tmp_path / "d")
-    return TestClient(create_app(settings, store=store)), store
+    with TestClient(create_app(settings, store=store)) as client:
+        yield client, store
 
 
 def test_dumps_parse_and_counts_match_store(app_client: tuple[TestClient, GraphStore]) -> None:

@@ -26,8 +26,8 @@ def client(records_dir: Path, tmp_path: Path) -> Iterator[TestClient]:
     store = LocalStore(None)
     ingest_records(store, [records_dir], base="http://testserver/")
     settings = Settings.from_env({"KG_BASE_URI": "http://testserver/"}, cache_dir=tmp_path / "c")
-    app = create_app(settings, store=store)
-    app.state.search = SearchService(store, settings, embedder=HashEmbedder())
+    search = SearchService(store, settings, embedder=HashEmbedder())
+    app = create_app(settings, store=store, search=search)
     with TestClient(app) as c:
         yield c
 

@@ -18,7 +18,7 @@ from kg.queries import PREFIXES
 from kg.records import all_records, local_href, view
 from kg.void import describe
 from web.negotiation import HTML, RDF_FORMATS, choose
-from web.routes.records import check
+from web.recordpage import check
 
 router = APIRouter()
 EMBED_WIDTH, EMBED_HEIGHT = 400, 300
