@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from bench.live import kg_env
 from kg.settings import PROJECT_ROOT
 from kg.store import LocalStore
-from tests.e2e.live import kg_env
 
 #: one base URI for every store and server of a run, so stores can be copied between them
 BASE = "http://127.0.0.1:8000/"

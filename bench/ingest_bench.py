@@ -19,7 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from bench.machine import describe, markdown
-from ingest.synthetic import generate
+from bench.synthetic import generate
 from kg.store import GraphChange, LocalStore
 from kg.store.local import _as_nquads
 

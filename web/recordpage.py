@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 
 from kg.errors import NotFound
-from kg.namespaces import EU_COUNTRY, KINDS, NUTS, SCHEME_NS
-from kg.records import RecordView, Value
+from kg.record_document import RecordView, Value
+from kg.vocab import DCT_NS as D
+from kg.vocab import EU_COUNTRY, KINDS, NUTS, SCHEME_NS
+from kg.vocab import RIKG_NS as R
+from kg.vocab import SCHEMA_NS as S
 from web.i18n import N_
-
-S, D, R = "http://schema.org/", "http://purl.org/dc/terms/", "https://w3id.org/rikg/ns#"
 
 GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
     (N_("What"), [

@@ -1,6 +1,6 @@
 """Where public queries run: a pool of worker processes that can be killed at the time limit.
 
-pyoxigraph cannot cancel a query, and a signal does not interrupt it (design.md §7), so every
+pyoxigraph cannot cancel a query, and a signal does not interrupt it, so every
 public query runs in a separate process; one that outlives `KG_SPARQL_TIMEOUT` is killed and
 replaced while the server and the other workers carry on. An in-memory store (tests, embedded
 use) cannot be shared with other processes: it runs queries in threads, and a query past the

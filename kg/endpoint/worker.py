@@ -1,6 +1,6 @@
 """A worker process: opens the published snapshot read-only and answers queries sent over a
 pipe. The parent kills it when a query outlives the time limit, and a crash costs only this
-process (design.md §7)."""
+process."""
 
 from __future__ import annotations
 

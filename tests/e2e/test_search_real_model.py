@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from bench.live import live_server
 from kg.search import SearchQuery, SearchService
 from kg.search.evaluate import load_queries, run, summarise
 from kg.settings import PROJECT_ROOT, Settings
 from kg.store import open_store
-from tests.e2e.live import live_server
 from tests.e2e.virtuoso import virtuoso_server
 
 pytestmark = pytest.mark.e2e

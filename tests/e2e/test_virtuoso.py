@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
+from bench.live import LiveServer
 from ingest.pipeline import ingest_records
 from kg.graphs import kind_counts
 from kg.settings import Settings
 from kg.sparql import run_query
 from kg.store import GraphStore, open_store
-from tests.e2e.live import LiveServer
 from tests.e2e.virtuoso import live_over_virtuoso
 
 pytestmark = pytest.mark.e2e

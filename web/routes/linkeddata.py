@@ -13,9 +13,9 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 
 from kg.dumps import dump_path, ensure_dumps
 from kg.errors import BadRequest, KGError, NotFound
-from kg.namespaces import KINDS
 from kg.queries import PREFIXES
-from kg.records import all_records, local_href, view
+from kg.record_document import all_records, local_href, view
+from kg.vocab import KINDS
 from kg.void import describe
 from web.negotiation import HTML, RDF_FORMATS, choose
 from web.recordpage import check

@@ -14,7 +14,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kg.errors import NotFound
 from kg.queries import PREFIXES
-from kg.records import document, view
+from kg.record_document import document, view
+from kg.vocab import SCHEMA_NS
 from web.i18n import N_, language
 from web.jsonld import citation, dumps, schema_org
 from web.negotiation import HTML, RDF_FORMATS, choose, extension_for
@@ -132,7 +133,7 @@ def page(request: Request, kind: str, slug: str, finder: SimilarFinder | None) -
     # (msgid or None, site, URL): the template translates the message around the site
     links_out: list[tuple[str | None, str, str]] = [
         (N_("Website: %(site)s"), urlparse(x.value).netloc, x.value)
-        for x in v.values("http://schema.org/url")
+        for x in v.values(f"{SCHEMA_NS}url")
     ]
     links_out += [
         (N_("CORDIS project page"), "", x.value)
@@ -142,7 +143,7 @@ def page(request: Request, kind: str, slug: str, finder: SimilarFinder | None) -
     ]
     links_out += [
         (N_("Also described in: %(site)s"), x.value, x.value)
-        for x in v.values("http://schema.org/subjectOf")
+        for x in v.values(f"{SCHEMA_NS}subjectOf")
     ]
     embed_url = f"{settings.base}embed/{kind}/{slug}"
     context: dict[str, Any] = {

@@ -21,7 +21,7 @@ from kg.endpoint.execute import QueryRequest
 from kg.endpoint.serialize import GRAPH_MEDIA, SOLUTION_MEDIA
 from kg.endpoint.update import run_update
 from kg.errors import BadRequest
-from kg.examples import load_examples
+from kg.example_queries import load_examples
 from kg.settings import Settings
 from web.auth import require_admin
 from web.negotiation import HTML, choose

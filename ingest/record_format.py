@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from kg.errors import RecordError
-from kg.namespaces import KINDS
+from kg.vocab import KINDS
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?(.*)\Z", re.S)

@@ -11,9 +11,9 @@ import pyoxigraph as ox
 import pytest
 
 from ingest.pipeline import ingest_records
-from ingest.records import Record, parse_record, record_files
+from ingest.record_format import Record, parse_record, record_files
 from kg.errors import NotFound
-from kg.examples import Example, get_example, load_examples, parse_example
+from kg.example_queries import Example, get_example, load_examples, parse_example
 from kg.search import SearchService
 from kg.search.embed import HashEmbedder
 from kg.search.sparql import run_query_with_search
