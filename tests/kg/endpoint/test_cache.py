@@ -31,7 +31,8 @@ def test_the_least_recently_used_answer_goes_first() -> None:
     cache.get("a")
     cache.put("c", answer())
     assert cache.get("b") is None
-    assert cache.get("a") is not None and cache.get("c") is not None
+    assert cache.get("a") is not None
+    assert cache.get("c") is not None
 
 
 def test_an_answer_too_big_for_the_cache_is_not_kept_and_bytes_are_bounded() -> None:

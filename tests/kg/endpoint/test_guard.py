@@ -44,5 +44,7 @@ def test_load_is_refused_even_for_the_admin() -> None:
 
 def test_strip_literals_blanks_strings_iris_comments_and_variables() -> None:
     stripped = strip_literals('SELECT ?where { ?s <http://x/where> "a { b" } # {\n')
-    assert "where" not in stripped and "http" not in stripped
-    assert stripped.count("{") == 1 and stripped.count("}") == 1
+    assert "where" not in stripped
+    assert "http" not in stripped
+    assert stripped.count("{") == 1
+    assert stripped.count("}") == 1
