@@ -23,7 +23,7 @@ SPARQL_HOMES = re.compile(r"^kg/queries[^/]*\.py$")
 #: `*`, a group, an IRI, DISTINCT, DATA, WHERE, …) and later a group `{` (SQL has no groups)
 SPARQL_TEXT = re.compile(
     r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE|INSERT|DELETE)\s+"
-    r"(?:[?$*{<(]|DISTINCT\b|REDUCED\b|DATA\b|WHERE\b|FROM\b)[\s\S]*?\{"
+    r"(?:\{|(?:[?$*<(]|DISTINCT\b|REDUCED\b|DATA\b|WHERE\b|FROM\b)[\s\S]*?\{)"
 )
 STORE_TYPES = {"LocalStore", "RemoteStore"}
 
