@@ -7,7 +7,6 @@ import pytest
 
 from kg.endpoint.execute import QueryRequest
 from kg.endpoint.runner import ProcessRunner, ThreadRunner, make_runner
-from kg.endpoint.worker import answer
 from kg.errors import QuerySyntaxError
 from kg.settings import Settings
 from kg.store import LocalStore
@@ -41,10 +40,3 @@ def test_a_store_on_disk_runs_queries_in_a_worker_process(tmp_path: Path) -> Non
         assert got.version == store.version().name
     finally:
         runner.close()
-
-
-def test_a_worker_reports_errors_by_class_name_and_message() -> None:
-    store = LocalStore(None)
-    name, message = answer(store, QueryRequest("SELECT nonsense", "text/csv", 10), None)  # type: ignore[misc]
-    assert name == "QuerySyntaxError"
-    assert "SPARQL syntax error" in message
