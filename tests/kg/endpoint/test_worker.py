@@ -10,4 +10,3 @@ def test_a_worker_reports_errors_by_class_name_and_message() -> None:
     name, message = answer(store, QueryRequest("SELECT nonsense", "text/csv", 10), None)  # type: ignore[misc]
     assert name == "QuerySyntaxError"
     assert "SPARQL syntax error" in message
-
