@@ -8,15 +8,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from kg.endpoint import serialize
-from kg.search import SearchService
-from kg.search.sparql import search_functions
 from kg.settings import Settings
 from kg.sparql import run_query
 from kg.store import GraphStore
+
+if TYPE_CHECKING:
+    from kg.search import SearchService
 
 #: custom SPARQL functions, built lazily (the search index loads a model)
 Functions = dict[ox.NamedNode, Callable[..., object]]
@@ -65,6 +67,11 @@ class SearchFunctions:
         self._made: tuple[object, Functions] | None = None
 
     def __call__(self) -> Functions:
+        # imported on the first rikg:similarity query, not at module level: query worker
+        # processes import this module, and the search stack would add ~0.5 s to their start
+        from kg.search import SearchService
+        from kg.search.sparql import search_functions
+
         if self._service is None:
             self._service = SearchService(self._store, self._settings)
         index = self._service.index()
