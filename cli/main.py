@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 import re
 import sys
 import time
@@ -14,10 +15,12 @@ from typing import Annotated
 import click
 import typer
 import uvicorn
+from fastapi import FastAPI
 
 from ingest.cordis import Selection, ingest_cordis
 from ingest.pipeline import IngestReport, ingest_records, validate_sources
 from kg.dumps import ensure_dumps
+from kg.endpoint.worker import exit_with_parent
 from kg.errors import BadRequest, KGError, ValidationFailed
 from kg.export import export_graph
 from kg.results import render
@@ -32,6 +35,7 @@ app = typer.Typer(
     add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False
 )
 log = logging.getLogger("kg")
+HEALTHCHECK_TIMEOUT = 30  # seconds (uvicorn's default: 5)
 Sources = Annotated[list[Path] | None, typer.Argument(help="Record files or folders.")]
 
 
@@ -168,18 +172,42 @@ def export(
 def serve(
     host: Annotated[str | None, typer.Option(help="Listen address.")] = None,
     port: Annotated[int | None, typer.Option(help="Port.")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Server processes on the port (KG_WORKERS; default: cores)."),
+    ] = None,
 ) -> None:
     """Serve the web UI, the SPARQL endpoint and the linked-data pages."""
 
     settings = _settings()
-    # load (or build) the search index and the model while the server starts (issue 4)
-    web_app = create_app(settings, warm_search=True)
+    processes = workers or settings.server_processes
+    # the server processes read their settings from the environment: tell them how many they are
+    os.environ["KG_WORKERS"] = str(processes)
     uvicorn.run(
-        web_app,
+        "cli.main:server_app",
+        factory=True,
+        workers=processes,
+        # uvicorn kills a server process that does not answer its health check in time; one
+        # loading the model on a busy machine can hold the interpreter for seconds
+        timeout_worker_healthcheck=HEALTHCHECK_TIMEOUT,
         host=host or settings.host,
         port=port or settings.port,
         log_level="info",
     )
+
+
+def server_app() -> FastAPI:
+    """The app of one server process of `kg serve` (uvicorn calls this in each process).
+
+    Each process opens the same snapshot store and follows its new snapshots on its own, maps
+    the saved search index read-only (shared pages, `kg.search.index`), loads the search index
+    and model in the background while it starts (issue 4), and runs its share of the SPARQL
+    query workers (`Settings.query_workers`). Under uvicorn's process manager it exits when the
+    manager dies, so a SIGKILLed server leaves no process behind (issue 8)."""
+    settings = _settings()
+    if settings.server_processes > 1:
+        exit_with_parent()
+    return create_app(settings, warm_search=True)
 
 
 Values = Annotated[list[str] | None, typer.Option(help="Repeat to require several.")]

@@ -6,9 +6,10 @@ Build them with `Settings()` (reads the process environment; the CLI does this) 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -44,6 +45,12 @@ class Settings(BaseSettings):
         BUNDLED_MODEL,
         description="sentence-transformers model name or local path; the default is bundled.",
     )
+    embed_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
+        "torch",
+        description="How the embedding model runs: `torch` (sentence-transformers), `onnx` "
+        "(ONNX Runtime, float32) or `onnx-int8` (ONNX Runtime, int8 dynamic quantisation); the "
+        "ONNX model is exported from the local weights into `KG_CACHE_DIR` on first use.",
+    )
     sparql_timeout: float = Field(
         10.0, description="Seconds a public SPARQL query may run before it is stopped."
     )
@@ -53,7 +60,11 @@ class Settings(BaseSettings):
     sparql_max_query_bytes: int = Field(
         20_000, description="Largest SPARQL query accepted, in bytes (larger: HTTP 413)."
     )
-    sparql_workers: int = Field(2, description="Worker processes that run public SPARQL queries.")
+    sparql_workers: int | None = Field(
+        None,
+        description="Worker processes that run public SPARQL queries, in total over all server "
+        "processes (each runs its share, at least one); default: two per server process.",
+    )
     rate_limit_per_minute: int = Field(
         300,
         description="Requests per minute a client may send to `/sparql`, `/api/` (0: no limit).",
@@ -83,6 +94,11 @@ class Settings(BaseSettings):
     sparql_password: SecretStr | None = Field(None, description="Password of `KG_SPARQL_USER`.")
     host: str = Field("127.0.0.1", description="Address `kg serve` listens on.")
     port: int = Field(8000, description="Port `kg serve` listens on.")
+    workers: int | None = Field(
+        None,
+        ge=1,
+        description="Server processes `kg serve` runs on one port; default: the number of cores.",
+    )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -98,6 +114,18 @@ class Settings(BaseSettings):
     @property
     def in_memory(self) -> bool:
         return self.store == "memory"
+
+    @property
+    def server_processes(self) -> int:
+        """How many server processes `kg serve` runs (`KG_WORKERS`, else the number of cores)."""
+        return self.workers or os.cpu_count() or 1
+
+    @property
+    def query_workers(self) -> int:
+        """SPARQL query worker processes of one server process: its share of
+        `KG_SPARQL_WORKERS` (a total over `server_processes`), at least one."""
+        total = self.sparql_workers or 2 * self.server_processes
+        return max(1, total // self.server_processes)
 
     @property
     def base(self) -> str:

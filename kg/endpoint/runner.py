@@ -75,7 +75,8 @@ class _Worker:
 
 
 class ProcessRunner:
-    """`settings.sparql_workers` processes; a request waits at most the time limit for one."""
+    """`settings.query_workers` processes (this server process's share of
+    `KG_SPARQL_WORKERS`); a request waits at most the time limit for one."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -85,7 +86,7 @@ class ProcessRunner:
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
-        for _ in range(max(1, settings.sparql_workers)):
+        for _ in range(settings.query_workers):
             self._add()
 
     def _add(self) -> None:
@@ -164,7 +165,7 @@ class ThreadRunner:
     def __init__(self, store: GraphStore, settings: Settings) -> None:
         self.store, self.settings = store, settings
         self.timeout = settings.sparql_timeout
-        self._pool = ThreadPoolExecutor(max(1, settings.sparql_workers), "kg-sparql")
+        self._pool = ThreadPoolExecutor(settings.query_workers, "kg-sparql")
         self._functions = SearchFunctions(store, settings)
 
     def run(self, request: QueryRequest) -> Answer:

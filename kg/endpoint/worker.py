@@ -22,7 +22,7 @@ READY = "ready"
 
 def main(conn: Connection, settings: Settings) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
-    _exit_with_parent()
+    exit_with_parent()
     store = open_store(settings)
     store.current()
     conn.send(READY)
@@ -37,11 +37,13 @@ def main(conn: Connection, settings: Settings) -> None:
         conn.send(answer(store, request, functions))
 
 
-def _exit_with_parent(interval: float = 0.5) -> None:
-    """Exit when the server process dies. A server killed with SIGKILL cannot stop its workers;
-    an idle one sees the pipe close, but one busy with a long query would run on, orphaned, until
-    the query ends (issue 8). Not PR_SET_PDEATHSIG: that fires when the *thread* that started
-    the worker exits, and replacements are started from request threads."""
+def exit_with_parent(interval: float = 0.5) -> None:
+    """Exit when the parent process dies (checked every `interval` seconds); used by query
+    workers and by the server processes under `kg serve --workers`. A server killed with
+    SIGKILL cannot stop its workers; an idle one sees the pipe close, but one busy with a long
+    query would run on, orphaned, until the query ends (issue 8). Not PR_SET_PDEATHSIG: that
+    fires when the *thread* that started the worker exits, and replacements are started from
+    request threads."""
     parent = os.getppid()
 
     def watch() -> None:

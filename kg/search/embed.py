@@ -98,6 +98,18 @@ class SentenceTransformerEmbedder:
         return np.asarray(vectors, dtype=np.float32)
 
 
+def model_folder(model: str) -> Path:
+    """The folder of the bundled model (by its name) or of a local model path; raises
+    ModelUnavailable when there is no such folder (a hub name is not resolved here)."""
+    path = bundled_model_path() if model == BUNDLED_MODEL else Path(model).expanduser()
+    if not path.is_dir():
+        raise ModelUnavailable(
+            f"embedding model {model!r} is not a local folder; set KG_EMBED_MODEL to a local "
+            "sentence-transformers folder or leave it at the bundled default"
+        )
+    return path
+
+
 def _load_model(model: str) -> Any:
     """The bundled model by its name, any other as a local path or from the local HF cache."""
     path = bundled_model_path() if model == BUNDLED_MODEL else Path(model).expanduser()
@@ -169,5 +181,16 @@ class HashEmbedder:
         return v / norm if norm else v
 
 
-def make_embedder(model: str) -> Embedder:
-    return SentenceTransformerEmbedder(model)
+#: `KG_EMBED_BACKEND` values: sentence-transformers on torch, or ONNX Runtime (`kg.search.onnx`)
+BACKENDS = ("torch", "onnx", "onnx-int8")
+
+
+def make_embedder(model: str, *, backend: str = "torch", cache_dir: Path | None = None) -> Embedder:
+    """The embedder of `model` on `backend`; the ONNX ones keep their export in `cache_dir`."""
+    if backend == "torch":
+        return SentenceTransformerEmbedder(model)
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown embedding backend {backend!r}; one of {', '.join(BACKENDS)}")
+    from kg.search.onnx import OnnxEmbedder  # no import cycle: onnx imports this module
+
+    return OnnxEmbedder(model, cache_dir or Path("var/cache"), backend=backend)

@@ -12,9 +12,10 @@ What goes in (issue 4 item 1, issue 9 item 2):
   passages beats a single passage (0.953 vs 0.881 nDCG@10, vector mode) and matches the maximum
   over passages (0.946) at a third of the memory.
 
-The index is saved as `index.npz` (vectors, BM25 matrix) and `index.json` (documents, concepts,
-vocabulary) in `{cache_dir}/index/{model}/{store version}/`, so a server starts without
-re-reading the graph, and a changed graph or model never serves a stale index.
+The index is saved as one `.npy` file per array (vectors, BM25 matrix) and `index.json`
+(documents, concepts, vocabulary) in `{cache_dir}/index/{model}/{store version}/`, so a server
+starts without re-reading the graph, and a changed graph or model never serves a stale index.
+The arrays are memory-mapped when loaded, so several server processes share one copy.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
 import re
 import shutil
 from collections.abc import Sequence
@@ -41,7 +43,7 @@ from kg.search.understand import ConceptMatcher
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.INFO)  # bm25s sets DEBUG on import: one line per build
-FORMAT = 1  # bump when the saved layout or what goes into it changes
+FORMAT = 2  # bump when the saved layout or what goes into it changes
 KEEP_INDEXES = 2
 IntArray = npt.NDArray[np.int32]
 #: order of kinds when there is no query to rank by (browsing with filters only)
@@ -253,20 +255,29 @@ def index_dir(cache_dir: Path, model: str, version: str) -> Path:
     return cache_dir / "index" / _safe(model) / _safe(version)
 
 
+ARRAYS = ("vectors", "bm25_data", "bm25_indices", "bm25_indptr")
+
+
 def save_index(index: SearchIndex, cache_dir: Path) -> Path:
-    """Write the index atomically (a folder renamed into place) and prune older ones."""
+    """Write the index atomically (a folder renamed into place) and prune older ones.
+
+    Arrays go to one `.npy` file each, so `load_index` can map them read-only: the server
+    processes of `kg serve --workers N` then share one copy of the vectors and the BM25 matrix
+    in the page cache instead of holding N (issue 15). When another process saved the same
+    index meanwhile, its folder is kept and ours dropped (same store version, same content)."""
     target = index_dir(cache_dir, index.model, index.version)
-    tmp = target.with_name(target.name + ".tmp")
+    tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     scores = index.bm25.scores if index.docs else {}
-    np.savez(
-        tmp / "index.npz",
-        vectors=index.vectors,
-        bm25_data=scores.get("data", np.zeros(0, np.float32)),
-        bm25_indices=scores.get("indices", np.zeros(0, np.int32)),
-        bm25_indptr=scores.get("indptr", np.zeros(1, np.int32)),
-    )
+    arrays = {
+        "vectors": np.asarray(index.vectors, dtype=np.float32),
+        "bm25_data": scores.get("data", np.zeros(0, np.float32)),
+        "bm25_indices": scores.get("indices", np.zeros(0, np.int32)),
+        "bm25_indptr": scores.get("indptr", np.zeros(1, np.int32)),
+    }
+    for name, array in arrays.items():
+        np.save(tmp / f"{name}.npy", np.ascontiguousarray(array))
     meta = {
         "format": FORMAT,
         "version": index.version,
@@ -276,22 +287,33 @@ def save_index(index: SearchIndex, cache_dir: Path) -> Path:
         "docs": [d.to_json() for d in index.docs],
         "concepts": [c.__dict__ for c in index.concepts.values()],
     }
+    # index.json last: its presence marks a complete folder (`SearchService.is_current`)
     (tmp / "index.json").write_text(json.dumps(meta, ensure_ascii=False))
+    if (target / "index.json").exists():
+        shutil.rmtree(tmp, ignore_errors=True)
+        return target
     shutil.rmtree(target, ignore_errors=True)
-    tmp.rename(target)
+    try:
+        tmp.rename(target)
+    except OSError:  # another process renamed its copy into place first
+        shutil.rmtree(tmp, ignore_errors=True)
+        return target
     _prune(target.parent, keep=target.name)
     return target
 
 
 def load_index(cache_dir: Path, model: str, version: str) -> SearchIndex | None:
-    """The saved index of this model and store version, or None when there is none."""
+    """The saved index of this model and store version, or None when there is none.
+
+    Its arrays are memory-mapped read-only (`np.load(mmap_mode="r")`): pages are read on use
+    and shared by every process that maps the same files; writing to them raises ValueError."""
     folder = index_dir(cache_dir, model, version)
     try:
         meta = json.loads((folder / "index.json").read_text())
-        arrays = np.load(folder / "index.npz")
+        if meta.get("format") != FORMAT:
+            return None
+        arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in ARRAYS}
     except (OSError, ValueError):
-        return None
-    if meta.get("format") != FORMAT:
         return None
     docs = [SearchDoc.from_json(d) for d in meta["docs"]]
     concepts = {c["iri"]: Concept(**_concept_args(c)) for c in meta["concepts"]}
@@ -305,7 +327,7 @@ def load_index(cache_dir: Path, model: str, version: str) -> SearchIndex | None:
         "indptr": arrays["bm25_indptr"],
         "num_docs": len(docs),
     }
-    vectors = np.asarray(arrays["vectors"], dtype=np.float32)
+    vectors = arrays["vectors"]
     return SearchIndex(meta["version"], meta["model"], docs, concepts, vectors, bm25)
 
 
@@ -320,10 +342,24 @@ def _safe(name: str) -> str:
 
 
 def _prune(folder: Path, *, keep: str) -> None:
-    """Keep the newest few indexes: a server may still be loading the previous one."""
+    """Keep the newest few indexes: a server may still be loading the previous one. Folders
+    another process is still writing (`*.tmp-{pid}`) are left alone while that process runs."""
     olds = sorted(
-        (p for p in folder.iterdir() if p.is_dir() and p.name != keep),
+        (p for p in folder.iterdir() if p.is_dir() and p.name != keep and not _being_written(p)),
         key=lambda p: p.stat().st_mtime,
     )
     for old in olds[: max(0, len(olds) - (KEEP_INDEXES - 1))]:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _being_written(folder: Path) -> bool:
+    _, tmp, pid = folder.name.rpartition(".tmp-")
+    if not tmp or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -3,11 +3,15 @@ and model, built (embedding only new texts) when not, and swapped when the store
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 import threading
 import time
+from collections.abc import Iterator
+from pathlib import Path
 
-from kg.errors import KGError
+from kg.errors import KGError, StoreError
 from kg.search.cache import VectorCache
 from kg.search.documents import gather
 from kg.search.embed import Embedder, make_embedder
@@ -21,6 +25,24 @@ from kg.store import GraphStore
 
 log = logging.getLogger(__name__)
 CACHE_FILE = "embeddings.sqlite"
+LOCK_FILE = "index.lock"
+
+
+@contextlib.contextmanager
+def _build_lock(cache_dir: Path) -> Iterator[None]:
+    """An exclusive `flock` on `{cache_dir}/index.lock`, released when the block ends (or the
+    process dies)."""
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        handle = (cache_dir / LOCK_FILE).open("a")
+    except OSError as exc:
+        raise StoreError(f"cannot create the search index lock in {cache_dir}: {exc}") from exc
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 class SearchService:
@@ -35,7 +57,9 @@ class SearchService:
         cache: VectorCache | None = None,
     ) -> None:
         self.store, self.settings = store, settings
-        self.embedder = embedder or make_embedder(settings.embed_model)
+        self.embedder = embedder or make_embedder(
+            settings.embed_model, backend=settings.embed_backend, cache_dir=settings.cache_dir
+        )
         self._cache = cache
         self._index: SearchIndex | None = None
         self._lock = threading.Lock()
@@ -93,22 +117,26 @@ class SearchService:
             load()
 
     def _load_or_build(self, version: str, *, progress: bool) -> SearchIndex:
-        loaded = load_index(self.settings.cache_dir, self.embedder.name, version)
+        loaded = self._load(version)
         if loaded is not None:
-            loaded.embedder = self.embedder
-            self.last_encoded = 0
             return loaded
-        started = time.perf_counter()
-        docs, concepts = gather(self.store.current())
-        index, encoded = build_index(
-            docs,
-            concepts,
-            embedder=self.embedder,
-            cache=self.cache,
-            version=version,
-            progress=progress,
-        )
-        save_index(index, self.settings.cache_dir)
+        # one builder at a time across processes (the server processes of `kg serve
+        # --workers N` start together): the others wait, then map what it saved
+        with _build_lock(self.settings.cache_dir):
+            loaded = self._load(version)
+            if loaded is not None:
+                return loaded
+            started = time.perf_counter()
+            docs, concepts = gather(self.store.current())
+            index, encoded = build_index(
+                docs,
+                concepts,
+                embedder=self.embedder,
+                cache=self.cache,
+                version=version,
+                progress=progress,
+            )
+            save_index(index, self.settings.cache_dir)
         self.last_encoded = encoded
         log.info(
             "search index of %d records built in %.1fs (%d texts embedded)",
@@ -116,7 +144,19 @@ class SearchService:
             time.perf_counter() - started,
             encoded,
         )
-        return index
+        # serve the saved copy, memory-mapped, so every process shares its pages
+        mapped = load_index(self.settings.cache_dir, self.embedder.name, version)
+        if mapped is None:
+            return index
+        mapped.embedder = self.embedder
+        return mapped
+
+    def _load(self, version: str) -> SearchIndex | None:
+        loaded = load_index(self.settings.cache_dir, self.embedder.name, version)
+        if loaded is not None:
+            loaded.embedder = self.embedder
+            self.last_encoded = 0
+        return loaded
 
     def search(self, query: SearchQuery) -> SearchResults:
         return search(self.index(), query)
