@@ -39,7 +39,10 @@ def embedded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSe
     with live_server(
         tmp_path_factory.mktemp("sparql"),
         KG_SPARQL_TIMEOUT=str(LIMIT),
-        KG_SPARQL_WORKERS="2",
+        # a total over the server processes: two query workers in each of two, so the runaway
+        # query leaves one free in whichever process the next query reaches
+        KG_WORKERS="2",
+        KG_SPARQL_WORKERS="4",
         KG_RATE_LIMIT_PER_MINUTE="100000",
     ) as s:
         yield s
