@@ -47,8 +47,8 @@ def main() -> None:
     embedder = SentenceTransformerEmbedder()
     model = embedder._load()
     model.encode(texts[:64], batch_size=embedder.batch_size)  # warm up
-    # the ONNX exports live where `kg` keeps them (KG_CACHE_DIR); made here if missing
-    onnx = {b: OnnxEmbedder(BUNDLED_MODEL, Settings().cache_dir, backend=b) for b in ONNX}
+    # the ONNX exports live where `kg` keeps them (KG_ONNX_DIR); made here if missing
+    onnx = {b: OnnxEmbedder(BUNDLED_MODEL, Settings().onnx_dir, backend=b) for b in ONNX}
     for other in onnx.values():
         other.encode_passages(texts[:64])  # export on first use, then warm up
     reference = model.encode(texts, batch_size=embedder.batch_size, normalize_embeddings=True)

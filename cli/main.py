@@ -181,6 +181,9 @@ def serve(
 
     settings = _settings()
     processes = workers or settings.server_processes
+    # open the store here first, so a store that cannot be opened is one `error:` line and exit
+    # status 1, not server processes failing (and being restarted) one after another
+    open_store(settings).version()
     # the server processes read their settings from the environment: tell them how many they are
     os.environ["KG_WORKERS"] = str(processes)
     uvicorn.run(

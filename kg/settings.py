@@ -46,10 +46,15 @@ class Settings(BaseSettings):
         description="sentence-transformers model name or local path; the default is bundled.",
     )
     embed_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
-        "torch",
-        description="How the embedding model runs: `torch` (sentence-transformers), `onnx` "
-        "(ONNX Runtime, float32) or `onnx-int8` (ONNX Runtime, int8 dynamic quantisation); the "
-        "ONNX model is exported from the local weights into `KG_CACHE_DIR` on first use.",
+        "onnx-int8",
+        description="How the embedding model runs: `onnx-int8` (ONNX Runtime, int8 dynamic "
+        "quantisation), `onnx` (ONNX Runtime, float32) or `torch` (sentence-transformers); the "
+        "ONNX model is exported from the local weights into `KG_ONNX_DIR` on first use.",
+    )
+    onnx_dir: Path = Field(
+        Path.home() / ".cache" / "rikg" / "onnx",
+        description="Folder of the ONNX exports of the embedding model (made on first use, "
+        "shared by every store and cache folder of this user).",
     )
     sparql_timeout: float = Field(
         10.0, description="Seconds a public SPARQL query may run before it is stopped."

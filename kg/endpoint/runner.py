@@ -86,6 +86,7 @@ class ProcessRunner:
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
+        self._started = threading.Event()  # set once the first worker is ready
         for _ in range(settings.query_workers):
             self._add()
 
@@ -102,6 +103,7 @@ class ProcessRunner:
                 ready = False
             if ready and not self._closed:
                 self._idle.put(worker)
+                self._started.set()
             elif not self._closed:
                 log.error("a query worker did not start (exit code %s)", worker.process.exitcode)
                 worker.kill()
@@ -118,6 +120,9 @@ class ProcessRunner:
             self._add()
 
     def run(self, request: QueryRequest) -> Answer:
+        # a server process that is still starting its workers is not busy: the first queries
+        # wait for a worker to start (a busy machine, several server processes starting at once)
+        self._started.wait(STARTUP)
         try:
             worker = self._idle.get(timeout=self.timeout)
         except queue.Empty:

@@ -185,12 +185,12 @@ class HashEmbedder:
 BACKENDS = ("torch", "onnx", "onnx-int8")
 
 
-def make_embedder(model: str, *, backend: str = "torch", cache_dir: Path | None = None) -> Embedder:
-    """The embedder of `model` on `backend`; the ONNX ones keep their export in `cache_dir`."""
+def make_embedder(model: str, *, backend: str = "torch", onnx_dir: Path | None = None) -> Embedder:
+    """The embedder of `model` on `backend`; the ONNX ones keep their export in `onnx_dir`."""
     if backend == "torch":
         return SentenceTransformerEmbedder(model)
     if backend not in BACKENDS:
         raise ValueError(f"unknown embedding backend {backend!r}; one of {', '.join(BACKENDS)}")
     from kg.search.onnx import OnnxEmbedder  # no import cycle: onnx imports this module
 
-    return OnnxEmbedder(model, cache_dir or Path("var/cache"), backend=backend)
+    return OnnxEmbedder(model, onnx_dir or Path("var/cache/onnx"), backend=backend)

@@ -2,13 +2,13 @@
 
 The bundled all-MiniLM-L6-v2 (or any local BERT-like sentence-transformers folder with mean
 pooling) is exported once from its local weights with `torch.onnx.export` into
-`{cache_dir}/onnx/{model}/model.onnx`, and optionally quantised to int8 with ONNX Runtime's
-dynamic quantisation (`onnxruntime.quantization.quantize_dynamic`: int8 weights, activations
-quantised per batch) into `model-int8.onnx`. Nothing is downloaded: the export reads the same
-files the torch embedder loads. A server then needs neither torch nor sentence-transformers
-to encode: the tokenizer is the model's own `tokenizer.json` (Hugging Face `tokenizers`), and
-pooling (mean over the attention mask, as the model's `1_Pooling/config.json` says) and L2
-normalisation are done here in numpy, as sentence-transformers does them.
+`{KG_ONNX_DIR}/{model}-{size of the weights}/model.onnx`, and optionally quantised to int8 with
+ONNX Runtime's dynamic quantisation (`onnxruntime.quantization.quantize_dynamic`: int8 weights
+per channel, activations quantised per batch) into `model-int8.onnx`. Nothing is downloaded: the
+export reads the same files the torch embedder loads. A server then needs neither torch nor
+sentence-transformers to encode: the tokenizer is the model's own `tokenizer.json` (Hugging Face
+`tokenizers`), and pooling (mean over the attention mask, as the model's `1_Pooling/config.json`
+says) and L2 normalisation are done here in numpy, as sentence-transformers does them.
 """
 
 from __future__ import annotations
@@ -44,10 +44,10 @@ class OnnxEmbedder:
     with one intra-op thread (`kg.search.embed` explains why one)."""
 
     def __init__(
-        self, model: str, cache_dir: Path, *, backend: str = "onnx-int8", batch_size: int = 64
+        self, model: str, onnx_dir: Path, *, backend: str = "onnx-int8", batch_size: int = 64
     ) -> None:
         self.model_name, self.backend, self.batch_size = model, backend, batch_size
-        self.cache_dir = cache_dir
+        self.onnx_dir = onnx_dir
         self.e5 = "e5" in model.lower()
         self._lock = threading.Lock()
         self._session: Any = None
@@ -79,7 +79,7 @@ class OnnxEmbedder:
                 from tokenizers import Tokenizer
 
                 source = model_folder(self.model_name)
-                path = exported(source, self.cache_dir / "onnx", self.model_name, self.backend)
+                path = exported(source, self.onnx_dir, self.model_name, self.backend)
                 options = ort.SessionOptions()
                 options.intra_op_num_threads = 1
                 options.inter_op_num_threads = 1
@@ -128,7 +128,11 @@ def exported(source: Path, folder: Path, model: str, backend: str) -> Path:
     """The ONNX file of `backend` for the model in `source`, exported (and quantised) into
     `folder/{model}/` on first use under a file lock, then reused. Raises ModelUnavailable when
     the model folder cannot be exported, StoreError when `folder` cannot be written."""
-    target = folder / _safe(model)
+    # keyed by the weights' size too, so other weights under the same name export anew
+    weights = sum(p.stat().st_size for p in source.glob("*.safetensors")) or sum(
+        p.stat().st_size for p in source.glob("*.bin")
+    )
+    target = folder / f"{_safe(model)}-{weights}"
     path = target / FILES[backend]
     if path.exists():
         return path

@@ -58,7 +58,7 @@ class SearchService:
     ) -> None:
         self.store, self.settings = store, settings
         self.embedder = embedder or make_embedder(
-            settings.embed_model, backend=settings.embed_backend, cache_dir=settings.cache_dir
+            settings.embed_model, backend=settings.embed_backend, onnx_dir=settings.onnx_dir
         )
         self._cache = cache
         self._index: SearchIndex | None = None

@@ -2,6 +2,9 @@
 
 from pathlib import Path
 
+import numpy as np
+import pytest
+
 from ingest.pipeline import ingest_records
 from kg.search import SearchQuery, SearchService, search
 from kg.search.cache import VectorCache
@@ -102,3 +105,29 @@ def test_index_follows_the_store(memory_store: GraphStore, records_dir: Path) ->
     assert svc.search(SearchQuery("anything")).total == 0
     ingest_records(memory_store, [records_dir], base=BASE)
     assert {d.slug for d in svc.index().docs} == {"village-welcome", "test-ngo"}
+
+
+def test_saved_index_is_mapped_read_only_and_built_once_per_version(
+    disk_store: GraphStore, settings: Settings, records_dir: Path
+) -> None:
+    """Several server processes share one copy of the arrays (issue 15): the service serves the
+    saved, memory-mapped index, and a second service of the same version embeds nothing."""
+    ingest_records(disk_store, [records_dir], base=BASE)
+    first = service(disk_store, settings, HashEmbedder())
+    index = first.index()
+    assert isinstance(index.vectors, np.memmap)
+    assert isinstance(index.bm25.scores["data"], np.memmap)
+    with pytest.raises(ValueError, match="read-only"):
+        index.vectors[0, 0] = 1.0
+    embedder = HashEmbedder()
+    second = service(disk_store, settings, embedder)
+    assert len(second.index()) == len(index)
+    assert embedder.calls == 0
+    folder = index_dir(settings.cache_dir, "hash-64", disk_store.version().name)
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "bm25_data.npy",
+        "bm25_indices.npy",
+        "bm25_indptr.npy",
+        "index.json",
+        "vectors.npy",
+    ]
