@@ -179,18 +179,3 @@ class HashEmbedder:
             v += np.random.default_rng(seed).choice([-1.0, 1.0], self._dim).astype(np.float32)
         norm = float(np.linalg.norm(v))
         return v / norm if norm else v
-
-
-#: `KG_EMBED_BACKEND` values: sentence-transformers on torch, or ONNX Runtime (`kg.search.onnx`)
-BACKENDS = ("torch", "onnx", "onnx-int8")
-
-
-def make_embedder(model: str, *, backend: str = "torch", onnx_dir: Path | None = None) -> Embedder:
-    """The embedder of `model` on `backend`; the ONNX ones keep their export in `onnx_dir`."""
-    if backend == "torch":
-        return SentenceTransformerEmbedder(model)
-    if backend not in BACKENDS:
-        raise ValueError(f"unknown embedding backend {backend!r}; one of {', '.join(BACKENDS)}")
-    from kg.search.onnx import OnnxEmbedder  # no import cycle: onnx imports this module
-
-    return OnnxEmbedder(model, onnx_dir or Path("var/cache/onnx"), backend=backend)

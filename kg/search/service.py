@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kg.errors import KGError, StoreError
+from kg.search.backends import make_embedder
 from kg.search.cache import VectorCache
 from kg.search.documents import gather
-from kg.search.embed import Embedder, make_embedder
+from kg.search.embed import Embedder
 from kg.search.engine import SearchResults, search
 from kg.search.index import SearchIndex, build_index, index_dir, load_index, save_index
 from kg.search.rank import SearchQuery

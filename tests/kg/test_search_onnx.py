@@ -6,7 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kg.search.embed import SentenceTransformerEmbedder, make_embedder
+from kg.search.backends import make_embedder
+from kg.search.embed import SentenceTransformerEmbedder
 from kg.search.onnx import OnnxEmbedder
 from kg.settings import BUNDLED_MODEL
 
