@@ -48,15 +48,34 @@ def memory(pid: int) -> dict[str, float]:
 
 
 def tree(root: int, workers: int) -> dict[str, list[dict[str, float]]]:
-    """Memory by role: manager (N > 1), server processes, SPARQL query workers."""
-    servers = children(root) if workers > 1 else [root]
-    roles: dict[str, list[dict[str, float]]] = {"server": [], "sparql worker": []}
+    """Memory by role: manager (N > 1), server processes, SPARQL query workers, and
+    multiprocessing's resource tracker."""
+    roles: dict[str, list[dict[str, float]]] = {
+        "server": [],
+        "sparql worker": [],
+        "resource tracker": [],
+    }
+    servers = [root]
     if workers > 1:
         roles["manager"] = [memory(root)]
+        servers = []
+        for pid in children(root):
+            (
+                servers.append(pid)
+                if _spawned(pid)
+                else roles["resource tracker"].append(memory(pid))
+            )
     for pid in servers:
         roles["server"].append(memory(pid))
-        roles["sparql worker"] += [memory(k) for k in children(pid)]
+        for kid in children(pid):
+            role = "sparql worker" if _spawned(kid) else "resource tracker"
+            roles[role].append(memory(kid))
     return roles
+
+
+def _spawned(pid: int) -> bool:
+    """Started by multiprocessing to run our code (not its resource tracker)."""
+    return b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
 
 
 def get(url: str) -> bytes:
