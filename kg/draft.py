@@ -108,10 +108,49 @@ AMOUNT = re.compile(
 )
 #: small words inside a name ("Network *for* Integration *in* Rural Areas")
 CONNECTORS = frozenset(
-    "of for and in the to on with at a an de del della di da per für und zur zum der die das "
-    "pour et des du la le y e en por para los las".split()
+    [
+        "of",
+        "for",
+        "and",
+        "in",
+        "the",
+        "to",
+        "on",
+        "with",
+        "at",
+        "a",
+        "an",
+        "de",
+        "del",
+        "della",
+        "di",
+        "da",
+        "per",
+        "für",
+        "und",
+        "zur",
+        "zum",
+        "der",
+        "die",
+        "das",
+        "pour",
+        "et",
+        "des",
+        "du",
+        "la",
+        "le",
+        "y",
+        "e",
+        "en",
+        "por",
+        "para",
+        "los",
+        "las",
+    ]
 )
-ARTICLES = frozenset("the la el il lo die der das le les los las".split())
+ARTICLES = frozenset(
+    ["the", "la", "el", "il", "lo", "die", "der", "das", "le", "les", "los", "las"]
+)
 SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
 
 

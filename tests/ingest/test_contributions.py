@@ -1,4 +1,4 @@
-"""`ingest.contributions.publish`: an accepted contribution becomes a record, whole or not at all."""
+"""`ingest.contributions.publish`: an accepted contribution is published whole or not at all."""
 
 from pathlib import Path
 
@@ -44,7 +44,8 @@ def test_publish_files_and_ingests_with_provenance(
     )
     assert (published.kind, published.slug) == ("initiative", "raices-nuevas")
     text = (contrib / "initiative" / "raices-nuevas.md").read_text()
-    assert "contributed_on: '2026-11-20'" in text and "reviewed_on: '2026-11-29'" in text
+    assert "contributed_on: '2026-11-20'" in text
+    assert "reviewed_on: '2026-11-29'" in text
     ask = store.current().query(
         "ASK { GRAPH ?g { ?g <http://purl.org/dc/terms/dateSubmitted> ?s ;"
         " <http://purl.org/dc/terms/dateAccepted> ?r ;"

@@ -77,7 +77,8 @@ def test_a_text_that_names_nothing_known_gets_no_suggestions() -> None:
         "A group of neighbours meets every Tuesday evening to cook together and share stories."
     )
     assert d.suggestions == []
-    assert d.name is None and d.acronym is None
+    assert d.name is None
+    assert d.acronym is None
 
 
 def test_one_general_word_is_weak_evidence() -> None:
@@ -109,13 +110,15 @@ def test_record_text_is_the_record_format_with_every_suggestion_marked() -> None
     front = text.split("---\n")[1]
     data = yaml.safe_load(front)
     assert data["name"] == "Raíces Nuevas"
-    assert data["nuts"] == ["ES242"] and data["partners"] == ["fundacion-cepaim"]
+    assert data["nuts"] == ["ES242"]
+    assert data["partners"] == ["fundacion-cepaim"]
     assert data["descriptions"]["es"].startswith("Raíces Nuevas (RN)")
     assert data["sources"] == {
         "source-1": {"url": "https://example.org/rn", "title": "https://example.org/rn"}
     }
     suggested = [line for line in front.splitlines() if line.lstrip().startswith("- ")]
-    assert suggested and all("# suggestion" in line for line in suggested)
+    assert suggested
+    assert all("# suggestion" in line for line in suggested)
 
 
 def test_evaluate_scores_drafts_against_curated_fields() -> None:
@@ -125,10 +128,12 @@ def test_evaluate_scores_drafts_against_curated_fields() -> None:
     initiative.linked_names = ["Fundación Cepaim"]
     scores = {s.field: s for s in evaluate(drafter(), [initiative, *docs()])}
     assert (scores["countries"].correct, scores["countries"].expected) == (1, 2)
-    assert scores["countries"].precision == 1.0 and scores["countries"].recall == 0.5
+    assert scores["countries"].precision == 1.0
+    assert scores["countries"].recall == 0.5
     assert scores["partners"].correct == 1
     # language-learning is pre-selected but not curated: a wrong suggestion lowers precision
-    assert scores["themes"].suggested == 2 and scores["themes"].precision == 0.5
+    assert scores["themes"].suggested == 2
+    assert scores["themes"].precision == 0.5
 
 
 def test_fold_ignores_case_accents_and_spacing() -> None:
