@@ -138,3 +138,8 @@ def test_evaluate_scores_drafts_against_curated_fields() -> None:
 
 def test_fold_ignores_case_accents_and_spacing() -> None:
     assert fold("  Aragón   ÉTÉ ") == "aragon ete"
+
+
+def test_a_sentence_start_is_not_part_of_a_new_organisation() -> None:
+    d = drafter().draft("Con la Asociación Vecinal de Ejulve y la University of Teruel.")
+    assert d.new_organisations == ["Asociación Vecinal de Ejulve", "University of Teruel"]
