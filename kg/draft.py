@@ -414,14 +414,17 @@ class Drafter:
         for match in CAPITALISED.finditer(text):
             phrase = match.group(0).strip(" .,'’-")
             words = phrase.split()
-            while words and (
-                not words[0][:1].isupper()
-                or words[0].lower() in ARTICLES
-                # "Con la Asociación …": a sentence's first word, then a small word
-                or (
-                    len(words) > 1
-                    and not words[1][:1].isupper()
-                    and not re.fullmatch(rf"(?:{ORG_WORDS})", words[0], re.I)
+            while (
+                words
+                and (
+                    not words[0][:1].isupper()
+                    or words[0].lower() in ARTICLES
+                    # "Con la Asociación …": a sentence's first word, then a small word
+                    or (
+                        len(words) > 1
+                        and not words[1][:1].isupper()
+                        and not re.fullmatch(rf"(?:{ORG_WORDS})", words[0], re.I)
+                    )
                 )
             ):
                 words.pop(0)
