@@ -114,12 +114,13 @@ def parse_project(row: Row) -> Project:
         keywords=split_list(row.get("keywords")),
         row=row,
         url=_url(row.get("projectUrl")),
-        countries=[
-            c.upper()
-            for c in split_list(f"{row.get('coordinatorCountry')};{row.get('participantCountries')}")
-            if re.match(r"^[A-Za-z]{2}$", c)
-        ],
+        countries=_countries(row),
     )
+
+
+def _countries(row: Row) -> list[str]:
+    named = split_list(f"{row.get('coordinatorCountry')};{row.get('participantCountries')}")
+    return [c.upper() for c in named if re.match(r"^[A-Za-z]{2}$", c)]
 
 
 def framework(row: Row) -> str:
