@@ -84,7 +84,8 @@ def records(text: str, delimiter: str) -> Iterator[Record]:
     quoted, plain = _patterns(delimiter)
     pos, line, n = 0, 1, len(text)
     while pos < n:
-        start, fields, suspect = pos, [], None
+        start, suspect = pos, None
+        fields: list[str] = []
         while True:
             m = quoted.match(text, pos) if text.startswith('"', pos) else None
             if m is not None:

@@ -1,0 +1,88 @@
+"""Issue 16: every real CORDIS file in the shared samples folder ingests, and three projects per
+file carry the values of their rows. The folder is required: without it this test fails."""
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from ingest.cordis import Selection, ingest_cordis, load_export
+from kg.store import GraphStore
+from tests.conftest import BASE, SHARED
+from tests.ingest.cordis_facts import initiative_count, project_facts
+
+SAMPLES = SHARED / "cordis-samples"
+FP7 = "fp7_test_projects.csv"
+HORIZON = "horizon-europe-rows.csv"
+
+
+def sample_files() -> list[Path]:
+    assert SAMPLES.is_dir(), f"{SAMPLES} is missing (set KG_SHARED_DIR to the shared folder)"
+    return sorted(p for p in SAMPLES.iterdir() if p.suffix != ".md")
+
+
+def test_every_sample_file_is_one_we_check() -> None:
+    assert [p.name for p in sample_files()] == [FP7, HORIZON]
+
+
+@pytest.mark.parametrize(("name", "count"), [(FP7, 59), (HORIZON, 4)])
+def test_each_sample_file_reads_whole(name: str, count: int) -> None:
+    projects, errors = load_export(SAMPLES / name, Selection())
+    assert errors == []
+    assert len(projects) == count
+
+
+def test_the_samples_folder_ingests_with_every_row() -> None:
+    store = GraphStore(None)
+    report = ingest_cordis(store, SAMPLES, base=BASE)
+    assert report.errors == []
+    assert report.projects == 63
+    assert initiative_count(store) == 63
+
+
+def test_fp7_projects_match_their_rows() -> None:
+    """The FP7 file is strict RFC 4180, so Python's csv module gives the rows to compare with."""
+    file = sample_files()[0]
+    with file.open(encoding="utf-8-sig", newline="") as fh:
+        rows = {r["id"]: r for r in csv.DictReader(fh, delimiter=";")}
+    store = GraphStore(None)
+    ingest_cordis(store, file, base=BASE)
+    for pid in ("330057", "287711", "250043"):
+        row, facts = rows[pid], project_facts(store, pid)
+        assert facts["name"] == {row["title"]}
+        assert facts["acronym"] == {row["acronym"]}
+        assert facts["description"] == {row["objective"]}
+        assert facts["start"] == {row["startDate"]} and facts["end"] == {row["endDate"]}
+        assert {k: float(v) for k, v in facts["amounts"].items()} == {
+            "total": float(row["totalCost"]),
+            "eu-contribution": float(row["ecMaxContribution"]),
+        }
+        assert facts["funding"] == {"fp7"}
+        assert facts["calls"] == {row["subCall"]}
+    assert project_facts(store, "330057")["acronym"] == {"Local Turn"}
+
+
+def test_horizon_europe_rows_with_inner_quotes_match_their_rows() -> None:
+    """Python's csv module cannot split these rows; the values are read off the file."""
+    store = GraphStore(None)
+    ingest_cordis(store, sample_files()[1], base=BASE)
+    toy, supa, wiseshift = (project_facts(store, p) for p in ("101165535", "101177315", "101178477"))
+    assert toy["acronym"] == {"TOY"}
+    assert toy["name"] == {"Machine learning in science and society: A dangerous toy?"}
+    assert toy["start"] == {"2025-01-01"} and toy["end"] == {"2029-12-31"}
+    assert toy["amounts"] == {"total": "1500000", "eu-contribution": "1500000"}
+    assert toy["calls"] == {"ERC-2024-STG"}
+    (text,) = toy["description"]
+    assert 'toy models that are used to "play around" with different features' in text
+    assert text.endswith("appropriate use and trustworthiness of DL in society.")
+    assert supa["acronym"] == {"SUPA"}
+    assert supa["amounts"] == {"total": "2494217.5", "eu-contribution": "2494117.5"}
+    assert supa["start"] == {"2025-03-01"} and supa["end"] == {"2028-02-29"}
+    (text,) = supa["description"]
+    assert 'so-called "rule-offsetting" schemes; (2) investigates how legislators' in text
+    assert text.endswith("both policy-makers and administrators in the field.")
+    assert wiseshift["acronym"] == {"WISESHIFT"}
+    assert wiseshift["amounts"] == {"total": "2999692.5", "eu-contribution": "2999692.5"}
+    assert wiseshift["calls"] == {"HORIZON-CL2-2024-TRANSFORMATIONS-01"}
+    for facts in (toy, supa, wiseshift):
+        assert facts["funding"] == {"horizon-europe"}
