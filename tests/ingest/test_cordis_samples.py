@@ -52,7 +52,8 @@ def test_fp7_projects_match_their_rows() -> None:
         assert facts["name"] == {row["title"]}
         assert facts["acronym"] == {row["acronym"]}
         assert facts["description"] == {row["objective"]}
-        assert facts["start"] == {row["startDate"]} and facts["end"] == {row["endDate"]}
+        assert facts["start"] == {row["startDate"]}
+        assert facts["end"] == {row["endDate"]}
         assert {k: float(v) for k, v in facts["amounts"].items()} == {
             "total": float(row["totalCost"]),
             "eu-contribution": float(row["ecMaxContribution"]),
@@ -66,10 +67,12 @@ def test_horizon_europe_rows_with_inner_quotes_match_their_rows() -> None:
     """Python's csv module cannot split these rows; the values are read off the file."""
     store = GraphStore(None)
     ingest_cordis(store, sample_files()[1], base=BASE)
-    toy, supa, wiseshift = (project_facts(store, p) for p in ("101165535", "101177315", "101178477"))
+    ids = ("101165535", "101177315", "101178477")
+    toy, supa, wiseshift = (project_facts(store, p) for p in ids)
     assert toy["acronym"] == {"TOY"}
     assert toy["name"] == {"Machine learning in science and society: A dangerous toy?"}
-    assert toy["start"] == {"2025-01-01"} and toy["end"] == {"2029-12-31"}
+    assert toy["start"] == {"2025-01-01"}
+    assert toy["end"] == {"2029-12-31"}
     assert toy["amounts"] == {"total": "1500000", "eu-contribution": "1500000"}
     assert toy["calls"] == {"ERC-2024-STG"}
     (text,) = toy["description"]
@@ -77,7 +80,8 @@ def test_horizon_europe_rows_with_inner_quotes_match_their_rows() -> None:
     assert text.endswith("appropriate use and trustworthiness of DL in society.")
     assert supa["acronym"] == {"SUPA"}
     assert supa["amounts"] == {"total": "2494217.5", "eu-contribution": "2494117.5"}
-    assert supa["start"] == {"2025-03-01"} and supa["end"] == {"2028-02-29"}
+    assert supa["start"] == {"2025-03-01"}
+    assert supa["end"] == {"2028-02-29"}
     (text,) = supa["description"]
     assert 'so-called "rule-offsetting" schemes; (2) investigates how legislators' in text
     assert text.endswith("both policy-makers and administrators in the field.")

@@ -40,7 +40,8 @@ def test_2019_2021_generation_reads_by_header_into_the_same_fields() -> None:
     assert facts["description"] == {
         'A fictional objective; it mentions "quoted words" and a semicolon.'
     }
-    assert facts["start"] == {"2020-02-01"} and facts["end"] == {"2023-01-31"}
+    assert facts["start"] == {"2020-02-01"}
+    assert facts["end"] == {"2023-01-31"}
     assert facts["amounts"] == {"total": "1999000.5", "eu-contribution": "1999000.5"}
     assert facts["funding"] == {"horizon-2020"}
     assert facts["calls"] == {"H2020-SC6-MIGRATION-2019"}
