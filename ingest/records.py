@@ -17,6 +17,17 @@ import yaml
 from kg.errors import RecordError
 from kg.namespaces import KINDS
 
+
+class _RecordLoader(yaml.SafeLoader):
+    """YAML's safe loader without its timestamp rule: `start: 2021-13-01` stays the text the
+    curator wrote (YAML 1.1 would turn it into a date, and raise on an impossible one), so the
+    shapes can say what is wrong with it."""
+
+
+_RecordLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?(.*)\Z", re.S)
 
@@ -55,7 +66,7 @@ def parse_record(path: Path) -> Record:
     if not match:
         raise RecordError(str(path), "front matter", "file must start with a '---' YAML block")
     try:
-        data = yaml.safe_load(match.group(1))
+        data = yaml.load(match.group(1), Loader=_RecordLoader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None
