@@ -129,7 +129,8 @@ def datatype_reason(value: Node | None, expected: list[Node | None]) -> str:
     """Why `value` is not of the `expected` datatypes: an invalid date says which part."""
     text = show(value)
     dtype = value.datatype if isinstance(value, Literal) else None
-    if isinstance(value, Literal) and dtype is not None and dtype in expected and value.ill_typed:
+    invalid = isinstance(value, Literal) and (value.ill_typed or bool(_why_invalid(text, dtype)))
+    if dtype is not None and dtype in expected and invalid:
         noun = NOUNS.get(dtype, "value").split(" (", 1)[0]
         why = _why_invalid(text, dtype)
         return f"{text} is not a valid {noun}" + (f" ({why})" if why else "")
@@ -137,7 +138,7 @@ def datatype_reason(value: Node | None, expected: list[Node | None]) -> str:
     return f"{text} is not a {' or a '.join(nouns)}"
 
 
-def _why_invalid(text: str, datatype: Node) -> str:
+def _why_invalid(text: str, datatype: Node | None) -> str:
     match = re.match(r"^(-?\d{4,})-(\d{2})(?:-(\d{2}))?$", text)
     if not match or datatype not in (XSD.date, XSD.gYearMonth):
         return ""
