@@ -108,16 +108,20 @@ def ingest(
 
     Exits 1 when any record is refused (nothing is written unless --keep-going).
 
-    `kg ingest cordis PATH` reads CORDIS project exports instead. PATH is a .zip, a folder
-    (its .zip files included) or one table file. Every .csv, .tsv, .json and .xlsx table is
-    recognised by its header, whatever its name: project tables (id, title, acronym or
-    startDate), organisation tables (projectID, role, name), topics and euroSciVoc tables.
-    Read: the current export columns and the 2019–2021 generation
-    (rcn;id;acronym;status;programme;topics;… and projectRcn;projectID;…;contact…); `;`, tab
-    or `,` delimiters (sniffed); UTF-8 with or without a BOM; quotes doubled, backslash-escaped
-    or left bare inside a quoted field; decimal comma or dot. Framework programmes FP4–FP7,
-    H2020 and Horizon Europe become funding concepts. Contact-person columns are never read.
-    A row that still cannot be split is refused with its file, line and the start of the field.
+    `kg ingest cordis PATH` reads CORDIS project exports instead.
+    PATH: a .zip, a folder (its .zip files too) or one table file.
+    Tables (.csv, .tsv, .json, .xlsx) are recognised by header, not name:
+    - project: id, title and acronym or startDate
+    - organisation: projectID, role, name
+    - topics (projectID, topic) and euroSciVoc (projectID, euroSciVocTitle)
+    Both column generations: the current export and 2019-2021
+    (rcn;id;acronym;status;programme;topics;... and
+    projectRcn;projectID;projectAcronym;role;id;name;...).
+    Delimiter `;`, tab or `,` (sniffed); UTF-8, BOM or not; quotes inside
+    quoted fields doubled, backslash-escaped or bare; decimal comma or dot.
+    Programmes FP4-FP7, H2020, Horizon Europe: funding concepts.
+    Contact-person columns (contact...) are never read.
+    A row that cannot be split: refused with file, line, start of field.
     """
     from kg.store import GraphStore
 
