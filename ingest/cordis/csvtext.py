@@ -54,29 +54,20 @@ def _patterns(delimiter: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     end = rf"(?={d}|\r\n|\n|\r|\Z)"
     # atomic group: each alternative is taken greedily, so a failed match cannot backtrack
     # exponentially over a long objective
-    quoted = re.compile(rf'"((?>""|\\.|[^"\\]|"(?!{d}|\r\n|\n|\r|\Z))*)"{end}', re.S)
+    quoted = re.compile(rf'"((?>[^"\\]+|""|\\.|"(?!{d}|\r\n|\n|\r|\Z))*)"{end}', re.S)
     plain = re.compile(rf"[^{d}\r\n]*")
     return quoted, plain
 
 
+_ESCAPED = re.compile(r'""|\\["\\]')
+
+
 def _unescape(text: str) -> tuple[str, bool]:
     """The field's value and whether it held a bare (unescaped) quote."""
-    out: list[str] = []
-    bare = False
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == '"' and i + 1 < n and text[i + 1] == '"':
-            out.append('"')
-            i += 2
-        elif c == "\\" and i + 1 < n and text[i + 1] in '"\\':
-            out.append(text[i + 1])
-            i += 2
-        else:
-            bare = bare or c == '"'
-            out.append(c)
-            i += 1
-    return "".join(out), bare
+    if '"' not in text and "\\" not in text:
+        return text, False
+    bare = '"' in _ESCAPED.sub("", text)
+    return _ESCAPED.sub(lambda m: m.group(0)[-1], text), bare
 
 
 def records(text: str, delimiter: str) -> Iterator[Record]:

@@ -13,8 +13,10 @@ dropped as the file is read: they are personal data and are never stored, hashed
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
+import logging
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,6 +34,7 @@ TABLE_COLUMNS: dict[str, list[set[str]]] = {
     "euroSciVoc": [{"projectid", "euroscivoctitle"}],
     "project": [{"id", "title", "startdate"}, {"id", "title", "acronym"}],
 }
+log = logging.getLogger(__name__)
 #: how much of an unreadable field a message quotes
 QUOTE_CHARS = 40
 
@@ -58,9 +61,6 @@ class Row:
                 return value
         return ""
 
-    def has(self, name: str) -> bool:
-        return name.lower() in self.values
-
     def error(self, field: str, reason: str) -> RecordError:
         if self.line is None:
             return RecordError(self.file, field, f"entry {self.entry}: {reason}")
@@ -85,6 +85,8 @@ class Export:
             raise RecordError(str(path), "path", "no such file or folder")
         self.path = path
         self.tables = [_table(name, raw) for name, raw in _members(path)]
+        for name in self.unrecognised():
+            log.info("%s: not a project, organisation, topics or euroSciVoc table; not read", name)
 
     def table(self, kind: str) -> tuple[list[Row], list[RecordError]]:
         """Rows of every table of `kind` (in file-name order); none when the export lacks it."""
@@ -101,15 +103,20 @@ class Export:
 
 
 def _members(path: Path) -> Iterable[tuple[str, bytes]]:
-    """(name for messages, bytes) of every table file under `path`."""
+    """(name for messages, bytes) of every table file under `path`; a file whose bytes were
+    already read (a zip beside its extracted copy) is read once, the shallowest first."""
+    seen: set[str] = set()
+    for name, raw in _all_members(path):
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest not in seen:
+            seen.add(digest)
+            yield name, raw
+
+
+def _all_members(path: Path) -> Iterable[tuple[str, bytes]]:
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file())
-        seen: set[str] = set()
-        # the shallowest file of a name wins (an extracted zip may add one folder level)
+        files = [p for p in path.rglob("*") if p.is_file()]
         for p in sorted(files, key=lambda p: (len(p.parts), str(p))):
-            if p.name.lower() in seen:
-                continue
-            seen.add(p.name.lower())
             if p.suffix.lower() == ".zip":
                 yield from _zip_members(p)
             elif p.suffix.lower() in TABLE_SUFFIXES:
@@ -125,14 +132,10 @@ def _members(path: Path) -> Iterable[tuple[str, bytes]]:
 def _zip_members(path: Path) -> Iterable[tuple[str, bytes]]:
     try:
         with zipfile.ZipFile(path) as zf:
-            names = sorted(n for n in zf.namelist() if not n.endswith("/"))
-            seen: set[str] = set()
+            names = [n for n in zf.namelist() if not n.endswith("/")]
             for name in sorted(names, key=lambda n: (n.count("/"), n)):
-                base = PurePosixPath(name).name.lower()
-                if base in seen or PurePosixPath(base).suffix not in TABLE_SUFFIXES:
-                    continue
-                seen.add(base)
-                yield f"{path}/{name}", zf.read(name)
+                if PurePosixPath(name).suffix.lower() in TABLE_SUFFIXES:
+                    yield f"{path}/{name}", zf.read(name)
     except zipfile.BadZipFile as exc:
         raise RecordError(str(path), "file", f"not a zip file ({exc})") from exc
 
