@@ -163,3 +163,17 @@ def test_a_row_that_cannot_be_split_is_named_never_dropped(tmp_path: Path) -> No
         f"{folder / 'project.csv'}:5: objective: expected 20 fields, found 21; "
         'field 17 starts "They call it "home" (a quote inside it cannot be read)'
     ]
+
+
+def test_same_named_tables_in_two_folders_are_both_read_and_copies_once(tmp_path: Path) -> None:
+    export = tmp_path / "exports"
+    for folder in ("fp7-tab", "gen2019"):
+        target = export / folder
+        target.mkdir(parents=True)
+        for path in (SHAPES / folder).glob("*projects.csv"):
+            (target / "projects.csv").write_bytes(path.read_bytes())
+    with zipfile.ZipFile(export / "gen2019.zip", "w") as zf:  # a zip beside its extraction
+        zf.write(GEN2019 / "cordis-h2020projects.csv", "projects.csv")
+    projects, errors = load_export(export, Selection())
+    assert errors == []
+    assert sorted(p.id for p in projects) == ["990000201", "990000202", "990000203", "990000301"]
