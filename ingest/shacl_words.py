@@ -97,8 +97,8 @@ def reason(result: Node, report: Graph, shapes: Graph, data: Graph) -> str:
     if kind == "In":
         allowed = ", ".join(sorted(show(v) for v in _list(shapes, param("in"))))
         return f"{shown} is not one of {allowed}"
-    if kind == "NodeKind":
-        return said or f"{shown} must be a link (an http or https IRI)"
+    if kind == "NodeKind":  # the shape's sh:message may be about its other constraints
+        return f"{shown} must be a link (an http or https IRI)"
     if kind in ("MinInclusive", "MinExclusive", "MaxInclusive", "MaxExclusive"):
         bound = param(kind[0].lower() + kind[1:])
         words = {"Min": "at least", "Max": "at most"}[kind[:3]]

@@ -8,6 +8,7 @@ import pytest
 
 from ingest.cordis import Selection, ingest_cordis, load_export
 from kg.store import GraphStore
+from tests.cli.test_main import kg
 from tests.conftest import BASE, SHARED
 from tests.ingest.cordis_facts import initiative_count, project_facts
 
@@ -90,3 +91,10 @@ def test_horizon_europe_rows_with_inner_quotes_match_their_rows() -> None:
     assert wiseshift["calls"] == {"HORIZON-CL2-2024-TRANSFORMATIONS-01"}
     for facts in (toy, supa, wiseshift):
         assert facts["funding"] == {"horizon-europe"}
+
+
+def test_kg_ingest_cordis_reads_the_samples_folder(tmp_path: Path) -> None:
+    out = kg(tmp_path, "ingest", "cordis", str(SAMPLES), "--no-index")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("ingest: 63 CORDIS projects")
+    assert "0 refused" in out.stdout
