@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 import sys
 import time
 import warnings
@@ -54,15 +55,29 @@ class _OwnLines(logging.Filter):
         return True
 
 
+#: without --verbose: the model libraries' own progress bars and advice stay quiet too
+QUIET_ENV = {"HF_HUB_DISABLE_PROGRESS_BARS": "1", "TRANSFORMERS_VERBOSITY": "error"}
+_quieted: set[str] = set()
+
+
 def set_verbose(verbose: bool) -> None:
-    """--verbose: library warnings (logging and `warnings`) and tracebacks reach the terminal."""
+    """--verbose: library warnings (logging and `warnings`) and tracebacks reach the terminal.
+
+    Called before any command imports a library, so the environment it sets is seen."""
     global _verbose
     _verbose = _verbose or verbose
     if _verbose:
         warnings.resetwarnings()
         logging.captureWarnings(True)
-    else:
-        warnings.simplefilter("ignore")
+        for name in _quieted:
+            os.environ.pop(name, None)
+        _quieted.clear()
+        return
+    warnings.simplefilter("ignore")
+    for name, value in QUIET_ENV.items():
+        if name not in os.environ:  # an operator's own setting wins
+            os.environ[name] = value
+            _quieted.add(name)
 
 
 @app.callback()

@@ -102,3 +102,18 @@ def test_serve_exits_1_when_the_store_cannot_be_opened(tmp_path: Path) -> None:
     )  # fmt: skip
     assert out.returncode == 1
     assert f"error: cannot create store folder {blocker}/store: Not a directory" in out.stderr
+
+
+def test_model_library_progress_bars_and_logs_only_with_verbose(tmp_path: Path) -> None:
+    """The real model: sentence-transformers' log lines and its loading bar are library noise."""
+    assert kg(tmp_path, "ingest", str(DATA / "records"), "--no-index").returncode == 0
+    quiet = kg(tmp_path, "search", "refugee families in villages", "-n", "1")
+    assert quiet.returncode == 0
+    assert "Village Welcome" in quiet.stdout
+    assert "embedding model all-MiniLM-L6-v2 loaded" in quiet.stderr  # the tool's own line
+    assert "Loading weights" not in quiet.stderr
+    assert "sentence_transformers" not in quiet.stderr
+    loud = kg(tmp_path, "--verbose", "search", "refugee families in villages", "-n", "1")
+    assert loud.returncode == 0
+    assert "Loading weights" in loud.stderr
+    assert "sentence_transformers" in loud.stderr
