@@ -232,7 +232,14 @@ class RecordMapper:
 
     def _concept(self, key: str, scheme: str, value: Any) -> URIRef:
         if not isinstance(value, str) or not re.match(r"^[a-z0-9-]+$", value):
-            raise self.fail(key, f"{value!r} is not a concept id")
+            if isinstance(value, str) and "," in value:
+                items = ", ".join(v.strip() for v in value.split(","))
+                raise self.fail(key, f"{value!r} is one text; write a list: [{items}]")
+            raise self.fail(
+                key,
+                f"{value!r} is not a concept id (lowercase words joined by '-', "
+                f"as in ontology/schemes/{scheme}.ttl)",
+            )
         return URIRef(concept_iri(scheme, value))
 
     def _link(self, kind: str, value: Any) -> URIRef:
