@@ -177,3 +177,52 @@ def test_same_named_tables_in_two_folders_are_both_read_and_copies_once(tmp_path
     projects, errors = load_export(export, Selection())
     assert errors == []
     assert sorted(p.id for p in projects) == ["990000201", "990000202", "990000203", "990000301"]
+
+
+def _statements(store: GraphStore) -> set[str]:
+    """Every quad but the provenance that names the file, the time and the rows' hash."""
+    skip = ("#sourceFile>", "#generatedAtTime>", "#contentHash>")
+    lines = export_graph(store.current(), "nq").decode().splitlines()
+    return {line for line in lines if not any(s in line for s in skip)}
+
+
+def test_both_generations_of_the_same_project_give_the_same_statements(tmp_path: Path) -> None:
+    """VILLAGEWORK as the 2019–2021 files have it, and rewritten in the current columns."""
+    old = tmp_path / "old"
+    old.mkdir()
+    tables = _gen2019_tables()
+    project = next(r for r in tables["cordis-h2020projects"] if r["acronym"] == "VILLAGEWORK")
+    orgs = [r for r in tables["cordis-h2020organizations"] if r["projectID"] == project["id"]]
+    for stem, rows in (("cordis-h2020projects", [project]), ("cordis-h2020organizations", orgs)):
+        with (old / f"{stem}.csv").open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(rows[0]), delimiter=";")
+            writer.writeheader()
+            writer.writerows(rows)
+    new = tmp_path / "new"
+    new.mkdir()
+    current = {
+        "id": project["id"], "acronym": project["acronym"], "status": "CLOSED",
+        "title": project["title"], "startDate": project["startDate"],
+        "endDate": project["endDate"], "totalCost": project["totalCost"],
+        "ecMaxContribution": project["ecMaxContribution"], "legalBasis": project["programme"],
+        "topics": project["topics"], "frameworkProgramme": "", "masterCall": project["call"],
+        "subCall": project["call"], "fundingScheme": project["fundingScheme"],
+        "objective": project["objective"], "rcn": project["rcn"],
+        "projectUrl": project["projectUrl"],
+    }  # fmt: skip
+    with (new / "project.csv").open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(current), delimiter=";")
+        writer.writeheader()
+        writer.writerow(current)
+    org_columns = {
+        "projectID": "projectID", "organisationID": "id", "name": "name",
+        "shortName": "shortName", "activityType": "activityType", "role": "role",
+        "country": "country", "city": "city", "organizationURL": "organizationUrl",
+    }  # fmt: skip
+    with (new / "organization.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(org_columns), delimiter=";")
+        writer.writeheader()
+        writer.writerows({k: r[v] for k, v in org_columns.items()} for r in orgs)
+    from_old, from_new = _statements(ingested(old)), _statements(ingested(new))
+    assert len(from_old) > 40
+    assert from_old == from_new
