@@ -103,20 +103,35 @@ class Export:
 
 
 def _members(path: Path) -> Iterable[tuple[str, bytes]]:
-    """(name for messages, bytes) of every table file under `path`; a file whose bytes were
-    already read (a zip beside its extracted copy) is read once, the shallowest first."""
+    """(name for messages, bytes) of every table file under `path`, each table once: a file
+    whose bytes were already read (a zip beside its extracted copy) is skipped, and so is the
+    same table in another format beside it (`project.xlsx` beside `project.csv`: the first of
+    TABLE_SUFFIXES is read)."""
     seen: set[str] = set()
+    tables: set[str] = set()
     for name, raw in _all_members(path):
         digest = hashlib.sha256(raw).hexdigest()
-        if digest not in seen:
-            seen.add(digest)
-            yield name, raw
+        table = str(PurePosixPath(name).with_suffix("")).lower()
+        if digest in seen or table in tables:
+            log.info("%s: the same table was read from another file; skipped", name)
+            continue
+        seen.add(digest)
+        tables.add(table)
+        yield name, raw
+
+
+def _order(name: str) -> tuple[int, str, int]:
+    """Shallow files first; beside each other, a table's formats in TABLE_SUFFIXES order."""
+    pure = PurePosixPath(name)
+    suffix = pure.suffix.lower()
+    rank = TABLE_SUFFIXES.index(suffix) if suffix in TABLE_SUFFIXES else len(TABLE_SUFFIXES)
+    return len(pure.parts), str(pure.with_suffix("")).lower(), rank
 
 
 def _all_members(path: Path) -> Iterable[tuple[str, bytes]]:
     if path.is_dir():
         files = [p for p in path.rglob("*") if p.is_file()]
-        for p in sorted(files, key=lambda p: (len(p.parts), str(p))):
+        for p in sorted(files, key=lambda p: _order(str(p))):
             if p.suffix.lower() == ".zip":
                 yield from _zip_members(p)
             elif p.suffix.lower() in TABLE_SUFFIXES:
@@ -133,7 +148,7 @@ def _zip_members(path: Path) -> Iterable[tuple[str, bytes]]:
     try:
         with zipfile.ZipFile(path) as zf:
             names = [n for n in zf.namelist() if not n.endswith("/")]
-            for name in sorted(names, key=lambda n: (n.count("/"), n)):
+            for name in sorted(names, key=_order):
                 if PurePosixPath(name).suffix.lower() in TABLE_SUFFIXES:
                     yield f"{path}/{name}", zf.read(name)
     except zipfile.BadZipFile as exc:

@@ -226,3 +226,20 @@ def test_both_generations_of_the_same_project_give_the_same_statements(tmp_path:
     from_old, from_new = _statements(ingested(old)), _statements(ingested(new))
     assert len(from_old) > 40
     assert from_old == from_new
+
+
+def test_a_table_downloaded_in_two_formats_is_read_once(tmp_path: Path) -> None:
+    folder = Path(shutil.copytree(GEN2019, tmp_path / "downloads"))
+    for stem, rows in _gen2019_tables().items():
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.append(list(rows[0]))
+        for row in rows:
+            sheet.append(list(row.values()))
+        book.save(folder / f"{stem}.xlsx")
+        (folder / f"{stem}.json").write_text(json.dumps(rows))
+    projects, errors = load_export(folder, Selection())
+    assert errors == []
+    assert sorted(p.id for p in projects) == ["990000201", "990000202", "990000203"]
+    assert {p.row.file.rsplit(".", 1)[-1] for p in projects} == {"csv"}
