@@ -1,10 +1,11 @@
 """The `kg` command: thin subcommands over library functions; the one place that wires
 `ingest/`, `kg/` and `web/` together (design.md §1).
 
-Exit status of every command: 0 done; 1 an error, one `error:` or `refused:` line per problem
-on stderr (a refused record, a bad query, format or file, an unusable store); 2 a usage error
-(unknown option, missing argument); 130 interrupted. Library warnings and tracebacks stay off
-the terminal unless --verbose is given.
+Exit status of every command: 0 done;
+1 an error, one `error:` or `refused:` line per problem on stderr
+(a refused record, a bad query, format or file, an unusable store);
+2 a usage error (unknown option, missing argument); 130 interrupted.
+Library warnings and tracebacks stay off the terminal unless --verbose.
 """
 
 from __future__ import annotations
