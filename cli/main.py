@@ -231,8 +231,8 @@ def query(
 ) -> None:
     """Run a SPARQL query against the store and print the result.
 
-    Exits 1 on a query that does not parse (with the parser's line:column), an unknown format
-    or an unreadable @file.
+    Exits 1 on a query that does not parse (with the parser's line:column),
+    an unknown format or an unreadable @file.
     """
     from kg.results import render
 
@@ -276,8 +276,8 @@ def serve(
 ) -> None:
     """Serve the web UI, the SPARQL endpoint and the linked-data pages.
 
-    Exits 1 when the store cannot be opened or the address cannot be bound; 2 on a port that
-    is not a number.
+    Exits 1 when the store cannot be opened or the address cannot be bound;
+    2 on a port that is not a number.
     """
     import uvicorn
 
@@ -370,8 +370,8 @@ def evaluate(
 ) -> None:
     """Print nDCG@10, recall@10 and MRR of keyword, vector and hybrid ranking.
 
-    Exits 1 on a queries file with a malformed line (named with its line number); 2 on a
-    missing file.
+    Exits 1 on a queries file with a malformed line (named with its line);
+    2 on a missing file.
     """
     set_verbose(verbose)
     from kg.search import SearchService
