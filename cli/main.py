@@ -289,12 +289,13 @@ def serve(
     web_app = create_app(settings)
     # load (or build) the search index and the model while the server starts (issue 4)
     search_service(web_app).warm(background=True)
-    uvicorn.run(
-        web_app,
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level="info",
-    )
+    address = (host or settings.host, port or settings.port)
+    try:
+        uvicorn.run(web_app, host=address[0], port=address[1], log_level="info")
+    except SystemExit as exc:  # uvicorn exits 3 when it cannot bind; the help promises 1
+        if exc.code not in (0, None):
+            raise KGError(f"cannot serve on {address[0]}:{address[1]} (see above)") from None
+        raise
 
 
 Values = Annotated[list[str] | None, typer.Option(help="Repeat to require several.")]

@@ -5,6 +5,7 @@ terminal only with --verbose."""
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -117,3 +118,18 @@ def test_model_library_progress_bars_and_logs_only_with_verbose(tmp_path: Path) 
     assert loud.returncode == 0
     assert "Loading weights" in loud.stderr
     assert "sentence_transformers" in loud.stderr
+
+
+def test_serve_exits_1_when_the_port_is_taken(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "KG_STORE": "memory", "KG_CACHE_DIR": str(tmp_path / "c")}
+        out = subprocess.run(
+            [sys.executable, "-m", "cli.main", "serve", "--port", str(port)],
+            env=env, capture_output=True, text=True, check=False, timeout=300,
+        )  # fmt: skip
+    assert out.returncode == 1
+    assert "address already in use" in out.stderr
+    assert f"error: cannot serve on 127.0.0.1:{port} (see above)" in out.stderr
