@@ -318,7 +318,8 @@ def search(
 ) -> None:
     """Search the graph by meaning and keywords; each hit says why it matched.
 
-    Exits 1 on an unknown mode or filter value, or a malformed --year.
+    Exits 1 on an unknown --mode or a malformed --year (a filter value that
+    nothing carries finds 0 results).
     """
     import re
 
