@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cli.contribute import default_sources, draft, moderate_app, publisher
 from kg.errors import BadRequest, KGError, ValidationFailed
 from kg.settings import Settings
 
@@ -84,6 +85,8 @@ def set_verbose(verbose: bool) -> None:
 @app.callback()
 def _options(verbose: Verbose = False) -> None:
     set_verbose(verbose)
+app.command()(draft)
+app.add_typer(moderate_app, name="moderate")
 
 
 def _settings() -> Settings:
@@ -165,7 +168,7 @@ def ingest(
         # records missing from the folder are removed only when the whole default folder is read
         report = ingest_records(
             store,
-            [Path(a) for a in args] or [settings.records_dir],
+            [Path(a) for a in args] or default_sources(settings),
             base=settings.base,
             keep_going=keep_going,
             prune=not args,
@@ -213,7 +216,7 @@ def validate(sources: Sources = None, verbose: Verbose = False) -> None:
 
     set_verbose(verbose)
     settings = _settings()
-    errors = validate_sources(sources or [settings.records_dir], base=settings.base)
+    errors = validate_sources(sources or default_sources(settings), base=settings.base)
     for err in errors:
         typer.echo(err.message, err=True)
     if errors:
@@ -282,11 +285,13 @@ def serve(
     import uvicorn
 
     set_verbose(verbose)
+    from kg.store import GraphStore
     from web.app import create_app
     from web.routes.search_api import search_service
 
     settings = _settings()
-    web_app = create_app(settings)
+    store = GraphStore.open(settings)
+    web_app = create_app(settings, store=store, publish=publisher(settings, store))
     # load (or build) the search index and the model while the server starts (issue 4)
     search_service(web_app).warm(background=True)
     address = (host or settings.host, port or settings.port)
