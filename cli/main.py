@@ -85,6 +85,8 @@ def set_verbose(verbose: bool) -> None:
 @app.callback()
 def _options(verbose: Verbose = False) -> None:
     set_verbose(verbose)
+
+
 app.command()(draft)
 app.add_typer(moderate_app, name="moderate")
 

@@ -15,7 +15,8 @@ import pytest
 from tests.cli.test_main import kg
 from tests.conftest import DATA
 
-COMMANDS = ["ingest", "validate", "query", "export", "serve", "search", "eval"]
+COMMANDS = ["ingest", "validate", "query", "export", "serve", "search", "eval", "draft"]
+COMMANDS += ["moderate", "moderate list", "moderate show", "moderate accept", "moderate reject"]
 
 
 def broken_records(tmp_path: Path) -> Path:
@@ -30,7 +31,7 @@ def test_the_help_states_the_exit_status(tmp_path: Path) -> None:
     assert out.returncode == 0
     assert "Exit status of every command: 0 done; 1 an error" in " ".join(out.stdout.split())
     for command in COMMANDS:
-        text = " ".join(kg(tmp_path, command, "--help").stdout.split())
+        text = " ".join(kg(tmp_path, *command.split(), "--help").stdout.split())
         assert re.search(r"[Ee]xits? 1", text), command
 
 
@@ -79,6 +80,12 @@ def test_library_warnings_and_tracebacks_only_with_verbose(tmp_path: Path) -> No
         (["eval", "{tmp}/missing.jsonl"], 2, "does not exist"),
         (["serve", "--port", "eighty"], 2, "Invalid value for '--port'"),
         (["validate", "--no-such-option"], 2, "No such option: --no-such-option"),
+        (["draft", "{tmp}/missing.txt"], 1, "error: No such file or directory: {tmp}/missing.txt"),
+        (["moderate", "list", "--state", "lost"], 1,
+         "error: state must be one of pending, accepted, rejected"),
+        (["moderate", "show", "nope"], 1, "error: no submission 'nope'"),
+        (["moderate", "accept", "nope"], 1, "error: no submission 'nope'"),
+        (["moderate", "reject", "nope", "--reason", "spam"], 1, "error: no submission 'nope'"),
     ],
 )  # fmt: skip
 def test_each_command_with_broken_input(
