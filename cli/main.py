@@ -1,32 +1,28 @@
 """The `kg` command: thin subcommands over library functions; the one place that wires
-`ingest/`, `kg/` and `web/` together (ARCHITECTURE.md)."""
+`ingest/`, `kg/` and `web/` together (ARCHITECTURE.md).
+
+Most imports sit inside the commands, on purpose: the SPARQL query workers are spawned
+processes, and a spawned process imports the parent's main module again (`python -m cli.main
+serve`); at module level this file would make every worker import the web stack, the search
+stack and the ingest pipeline before it can answer (seconds), and `kg --help` would wait too."""
 
 from __future__ import annotations
 
 import html
 import logging
-import re
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import click
 import typer
-import uvicorn
 
-from ingest.cordis import Selection, ingest_cordis
-from ingest.pipeline import IngestReport, ingest_records, validate_sources
-from kg.dumps import ensure_dumps
 from kg.errors import BadRequest, KGError, ValidationFailed
-from kg.export import export_graph
-from kg.results import render
-from kg.search import SearchQuery, SearchService, parse_years
-from kg.search.evaluate import load_queries, run, summarise
 from kg.settings import Settings
-from kg.sparql import run_query
-from kg.store import GraphStore, open_store
-from web.app import create_app
+
+if TYPE_CHECKING:
+    from ingest.pipeline import IngestReport
+    from kg.store import GraphStore
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False
@@ -72,6 +68,8 @@ def ingest(
 
     `kg ingest cordis PATH` reads a CORDIS project export instead (issue 7).
     """
+    from kg.store import open_store
+
     args = sources or []
     settings = _settings()
     started = time.perf_counter()
@@ -79,6 +77,8 @@ def ingest(
     if args[:1] == ["cordis"]:  # a records folder named so is given as ./cordis
         if len(args) != 2:
             raise BadRequest("give one CORDIS export: kg ingest cordis PATH")
+        from ingest.cordis import Selection, ingest_cordis
+
         store = open_store(settings)
         selection = Selection(tuple(topic or ()), tuple(call or ()), tuple(keyword or ()))
         report = ingest_cordis(
@@ -87,6 +87,8 @@ def ingest(
     else:
         if topic or call or keyword:
             raise BadRequest("--topic, --call and --keyword go with: kg ingest cordis PATH")
+        from ingest.pipeline import ingest_records
+
         store = open_store(settings)
         # records missing from the folder are removed only when the whole default folder is read
         report = ingest_records(
@@ -103,6 +105,8 @@ def _finish_ingest(
     store: GraphStore, settings: Settings, report: IngestReport, *, started: float, index: bool
 ) -> None:
     """Report, refresh the dumps and the search index; exit 1 when records were refused."""
+    from kg.dumps import ensure_dumps
+
     for err in report.errors:
         typer.echo(f"refused: {err.message}", err=True)
     ensure_dumps(store, settings.data_dir)  # once per snapshot: a no-op when nothing changed
@@ -118,6 +122,8 @@ def _finish_ingest(
 
 def _refresh_search_index(store: GraphStore, settings: Settings) -> None:
     """Index the store as it now is (issue 4): embeds only texts not in the vector cache."""
+    from kg.search import SearchService
+
     started = time.perf_counter()
     encoded = SearchService(store, settings).refresh()
     if encoded is not None:
@@ -128,6 +134,8 @@ def _refresh_search_index(store: GraphStore, settings: Settings) -> None:
 @app.command()
 def validate(sources: Sources = None) -> None:
     """Check records against the format and the SHACL shapes; exit 1 on any error."""
+    from ingest.pipeline import validate_sources
+
     settings = _settings()
     errors = validate_sources(sources or [settings.records_dir], base=settings.base)
     for err in errors:
@@ -145,6 +153,10 @@ def query(
     ] = "table",
 ) -> None:
     """Run a SPARQL query against the store and print the result."""
+    from kg.results import render
+    from kg.sparql import run_query
+    from kg.store import open_store
+
     if text.startswith("@"):
         text = Path(text[1:]).read_text()
     store = open_store(_settings())
@@ -157,6 +169,9 @@ def export(
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
 ) -> None:
     """Write the whole graph (with its named graphs for nq/trig) to a file or stdout."""
+    from kg.export import export_graph
+    from kg.store import open_store
+
     data = export_graph(open_store(_settings()).current(), fmt)
     if output:
         output.write_bytes(data)
@@ -170,6 +185,9 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port.")] = None,
 ) -> None:
     """Serve the web UI, the SPARQL endpoint and the linked-data pages."""
+    import uvicorn
+
+    from web.app import create_app
 
     settings = _settings()
     # load (or build) the search index and the model while the server starts (issue 4)
@@ -200,6 +218,10 @@ def search(
     year: Annotated[str | None, typer.Option(help="Active in YYYY or YYYY-YYYY.")] = None,
 ) -> None:
     """Search the graph by meaning and keywords; each hit says why it matched."""
+    import re
+
+    from kg.search import SearchQuery, SearchService, parse_years
+    from kg.store import open_store
 
     settings = _settings()
     filters = {
@@ -243,6 +265,10 @@ def evaluate(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Each query's top 5.")] = False,
 ) -> None:
     """Print nDCG@10, recall@10 and MRR of keyword, vector and hybrid ranking."""
+    from kg.search import SearchService
+    from kg.search.evaluate import load_queries, run, summarise
+    from kg.store import open_store
+
     settings = _settings()
     kinds = [] if kind == ["all"] else (kind or ["initiative"])
     judged = load_queries(queries)
@@ -280,6 +306,8 @@ def main() -> None:
         typer.echo(f"error: {exc.strerror or exc}{where}", err=True)
         sys.exit(1)
     except Exception as exc:  # usage errors: typer ≥ 0.29 vendors click under TyperException
+        import click
+
         show = getattr(exc, "show", None)
         if isinstance(exc, click.ClickException | typer.TyperException) and callable(show):
             show()

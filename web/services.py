@@ -54,13 +54,14 @@ def start(
 
     `warm_search` loads the search index and model in the background now (`kg serve`), so the
     first search does not wait for them (issue 4)."""
+    search = search or SearchService(store, settings)
+    if warm_search:  # first, as `kg serve` always did: the model loads while workers start
+        search.warm(background=True)
     services = Services(
-        search=search or SearchService(store, settings),
+        search=search,
         sparql=Engine(make_runner(store, settings), ResultCache()),
         limiter=RateLimiter(settings.rate_limit_per_minute),
     )
-    if warm_search:
-        services.search.warm(background=True)
     app.state.services = services
     return services
 
