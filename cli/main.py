@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cli.contribute import default_sources, draft, moderate_app, publisher
 from kg.errors import BadRequest, KGError, ValidationFailed
 from kg.settings import Settings
 
@@ -29,6 +30,8 @@ app = typer.Typer(
 )
 log = logging.getLogger("kg")
 Sources = Annotated[list[Path] | None, typer.Argument(help="Record files or folders.")]
+app.command()(draft)
+app.add_typer(moderate_app, name="moderate")
 
 
 def _settings() -> Settings:
@@ -93,7 +96,7 @@ def ingest(
         # records missing from the folder are removed only when the whole default folder is read
         report = ingest_records(
             store,
-            [Path(a) for a in args] or [settings.records_dir],
+            [Path(a) for a in args] or default_sources(settings),
             base=settings.base,
             keep_going=keep_going,
             prune=not args,
@@ -137,7 +140,7 @@ def validate(sources: Sources = None) -> None:
     from ingest.pipeline import validate_sources
 
     settings = _settings()
-    errors = validate_sources(sources or [settings.records_dir], base=settings.base)
+    errors = validate_sources(sources or default_sources(settings), base=settings.base)
     for err in errors:
         typer.echo(err.message, err=True)
     if errors:
@@ -187,11 +190,15 @@ def serve(
     """Serve the web UI, the SPARQL endpoint and the linked-data pages."""
     import uvicorn
 
+    from kg.store import open_store
     from web.app import create_app
 
     settings = _settings()
+    store = open_store(settings)
     # load (or build) the search index and the model while the server starts (issue 4)
-    web_app = create_app(settings, warm_search=True)
+    web_app = create_app(
+        settings, store=store, publish=publisher(settings, store), warm_search=True
+    )
     uvicorn.run(
         web_app,
         host=host or settings.host,

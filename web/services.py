@@ -18,7 +18,7 @@ from kg.endpoint import ResultCache, Runner, make_runner
 from kg.search import SearchService
 from kg.settings import Settings
 from kg.store import GraphStore
-from web.ratelimit import RateLimiter
+from web.ratelimit import RateLimiter, client_of
 
 #: records like the one at an IRI: (iri, limit=n) → objects with `kind`, `slug`, `name`
 SimilarFinder = Callable[..., list[Any]]
@@ -100,4 +100,4 @@ def similar_finder(request: Request) -> SimilarFinder | None:
 def limit(request: Request) -> None:
     """FastAPI dependency: count one request of this client against the rate limit (429 past
     `KG_RATE_LIMIT_PER_MINUTE`)."""
-    services(request).limiter.check(request.client.host if request.client else "unknown")
+    services(request).limiter.check(client_of(request))
