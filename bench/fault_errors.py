@@ -25,7 +25,7 @@ from bench.fault_store import (
     read_state,
     run_kg,
 )
-from tests.e2e.live import free_port
+from bench.live import free_port
 
 FULL_DISK = """
 set -u

@@ -22,7 +22,7 @@ from urllib.error import HTTPError
 from urllib.parse import quote, urlencode
 
 from bench.fault_store import COUNT_QUADS, INGEST, KG, Workspace, copy_base, ingest_env, read_state
-from tests.e2e.live import free_port, live_server
+from bench.live import free_port, live_server
 
 #: a cross product of every triple with itself three times: it keeps a worker busy for hours
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"

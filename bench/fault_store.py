@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from bench.live import kg_env
 from kg.settings import PROJECT_ROOT
-from kg.store import GraphStore
-from tests.e2e.live import kg_env
+from kg.store import LocalStore
 
 #: one base URI for every store and server of a run, so stores can be copied between them
 BASE = "http://127.0.0.1:8000/"
@@ -63,7 +63,7 @@ class Workspace:
 
 
 def read_state(store: Path) -> State:
-    graph_store = GraphStore(store)
+    graph_store = LocalStore(store)
     lines: dict[str, list[str]] = {}
     quads = 0
     for q in graph_store.current():

@@ -19,8 +19,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from bench.machine import describe, markdown
-from ingest.synthetic import generate
-from kg.store import GraphChange, GraphStore, _as_nquads
+from bench.synthetic import generate
+from kg.store import GraphChange, LocalStore
+from kg.store.local import _as_nquads
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -40,7 +41,7 @@ def run(initiatives: int) -> dict[str, object]:
         stored = len(raw)  # a few synthetic partners repeat: the store keeps a set
         del raw
         start = time.perf_counter()
-        ours = GraphStore(tmp / "ours")
+        ours = LocalStore(tmp / "ours")
         ours.apply(changes)
         ours_secs = time.perf_counter() - start
         assert len(ours.current()) == stored

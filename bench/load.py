@@ -179,8 +179,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--output", type=Path, default=RESULTS / "load.json")
     args = parser.parse_args()
+    from bench.live import live_server
     from kg.settings import PROJECT_ROOT
-    from tests.e2e.live import live_server
 
     slugs = sorted(p.stem for p in (PROJECT_ROOT / "ingest/records/initiative").glob("*.md"))
     with live_server(Path(tempfile.mkdtemp(prefix="kg-load-")), KG_RATE_LIMIT_PER_MINUTE="0") as s:

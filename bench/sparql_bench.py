@@ -32,7 +32,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 
 from bench.machine import describe, markdown
-from kg.examples import load_examples
+from kg.example_queries import load_examples
 from kg.queries import PREFIXES
 
 RESULTS = Path(__file__).parent / "results"
@@ -66,7 +66,7 @@ def over_http(url: str, query: str, *, graph: bool) -> int:
 
 
 def start_server(tmp: Path) -> tuple[subprocess.Popen[bytes], str, Path]:
-    from tests.e2e.live import free_port, kg_env
+    from bench.live import free_port, kg_env
 
     port = free_port()
     env = kg_env(tmp, port, KG_RATE_LIMIT_PER_MINUTE="0", KG_SPARQL_WORKERS="2")

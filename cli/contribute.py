@@ -62,9 +62,9 @@ def publisher(settings: Settings, store: GraphStore) -> Publish:
 def _index(settings: Settings) -> SearchIndex:
     """The search index holds the records, concepts and model the drafter needs."""
     from kg.search import SearchService
-    from kg.store import GraphStore
+    from kg.store import open_store
 
-    return SearchService(GraphStore.open(settings), settings).index()
+    return SearchService(open_store(settings), settings).index()
 
 
 def draft(
@@ -226,14 +226,14 @@ def accept(
 
     Exits 1 on an unknown submission.
     """
-    from kg.store import GraphStore
+    from kg.store import open_store
 
     settings = Settings()
     queue = _queue(settings)
     sub = queue.get(sub_id)
     if edited is not None:
         sub = queue.edit(sub_id, edited.read_text(encoding="utf-8"))
-    publish = publisher(settings, GraphStore.open(settings))
+    publish = publisher(settings, open_store(settings))
     today = datetime.now(UTC).date().isoformat()
     record = publish(sub.record_text, contributed_on=sub.submitted_on, reviewed_on=today)
     queue.accept(sub_id, record=record)

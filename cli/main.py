@@ -1,11 +1,16 @@
 """The `kg` command: thin subcommands over library functions; the one place that wires
-`ingest/`, `kg/` and `web/` together (design.md §1).
+`ingest/`, `kg/` and `web/` together (ARCHITECTURE.md).
 
 Exit status of every command: 0 done;
 1 an error, one `error:` or `refused:` line per problem on stderr
 (a refused record, a bad query, format or file, an unusable store);
 2 a usage error (unknown option, missing argument); 130 interrupted.
 Library warnings and tracebacks stay off the terminal unless --verbose.
+
+Most imports sit inside the commands, on purpose: the SPARQL query workers are spawned
+processes, and a spawned process imports the parent's main module again (`python -m cli.main
+serve`); at module level this file would make every worker import the web stack, the search
+stack and the ingest pipeline before it can answer (seconds), and `kg --help` would wait too.
 """
 
 from __future__ import annotations
@@ -144,7 +149,7 @@ def ingest(
     Contact-person columns (contact...) are never read.
     A row that cannot be split: refused with file, line, start of field.
     """
-    from kg.store import GraphStore
+    from kg.store import open_store
 
     set_verbose(verbose)
     args = sources or []
@@ -156,7 +161,7 @@ def ingest(
             raise BadRequest("give one CORDIS export: kg ingest cordis PATH")
         from ingest.cordis import Selection, ingest_cordis
 
-        store = GraphStore.open(settings)
+        store = open_store(settings)
         selection = Selection(tuple(topic or ()), tuple(call or ()), tuple(keyword or ()))
         report = ingest_cordis(
             store, Path(args[1]), base=settings.base, selection=selection, keep_going=keep_going
@@ -166,7 +171,7 @@ def ingest(
             raise BadRequest("--topic, --call and --keyword go with: kg ingest cordis PATH")
         from ingest.pipeline import ingest_records
 
-        store = GraphStore.open(settings)
+        store = open_store(settings)
         # records missing from the folder are removed only when the whole default folder is read
         report = ingest_records(
             store,
@@ -243,11 +248,11 @@ def query(
 
     set_verbose(verbose)
     from kg.sparql import run_query
-    from kg.store import GraphStore
+    from kg.store import open_store
 
     if text.startswith("@"):
         text = Path(text[1:]).read_text()
-    store = GraphStore.open(_settings())
+    store = open_store(_settings())
     typer.echo(render(run_query(store.current(), text), fmt))
 
 
@@ -264,9 +269,9 @@ def export(
     from kg.export import export_graph
 
     set_verbose(verbose)
-    from kg.store import GraphStore
+    from kg.store import open_store
 
-    data = export_graph(GraphStore.open(_settings()).current(), fmt)
+    data = export_graph(open_store(_settings()).current(), fmt)
     if output:
         output.write_bytes(data)
     else:
@@ -287,15 +292,15 @@ def serve(
     import uvicorn
 
     set_verbose(verbose)
-    from kg.store import GraphStore
+    from kg.store import open_store
     from web.app import create_app
-    from web.routes.search_api import search_service
 
     settings = _settings()
-    store = GraphStore.open(settings)
-    web_app = create_app(settings, store=store, publish=publisher(settings, store))
+    store = open_store(settings)
     # load (or build) the search index and the model while the server starts (issue 4)
-    search_service(web_app).warm(background=True)
+    web_app = create_app(
+        settings, store=store, publish=publisher(settings, store), warm_search=True
+    )
     address = (host or settings.host, port or settings.port)
     try:
         uvicorn.run(web_app, host=address[0], port=address[1], log_level="info")
@@ -332,7 +337,7 @@ def search(
 
     set_verbose(verbose)
     from kg.search import SearchQuery, SearchService, parse_years
-    from kg.store import GraphStore
+    from kg.store import open_store
 
     settings = _settings()
     filters = {
@@ -351,7 +356,7 @@ def search(
         years=parse_years(year) if year else None,
         limit=limit,
     )
-    results = SearchService(GraphStore.open(settings), settings).search(query)
+    results = SearchService(open_store(settings), settings).search(query)
     typer.echo(f"{results.total} results")
     for n, hit in enumerate(results.hits, start=1):
         snippet = re.sub(r"<mark>(.*?)</mark>", lambda m: typer.style(m[1], bold=True), hit.snippet)
@@ -385,12 +390,12 @@ def evaluate(
     set_verbose(verbose)
     from kg.search import SearchService
     from kg.search.evaluate import load_queries, run, summarise
-    from kg.store import GraphStore
+    from kg.store import open_store
 
     settings = _settings()
     kinds = [] if kind == ["all"] else (kind or ["initiative"])
     judged = load_queries(queries)
-    index = SearchService(GraphStore.open(settings), settings).index(progress=True)
+    index = SearchService(open_store(settings), settings).index(progress=True)
     results = run(index, judged, kinds=kinds, fusion=fusion)
     typer.echo(
         f"{queries.name}: {len(judged)} queries, model {index.model}, "

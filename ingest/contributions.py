@@ -26,7 +26,7 @@ from pathlib import Path
 import yaml
 
 from ingest.pipeline import IngestReport, ingest_records, validate_sources
-from ingest.records import FRONT, SLUG, parse_record
+from ingest.record_format import FRONT, SLUG, parse_record
 from kg.errors import BadRequest, RecordError, ValidationFailed
 from kg.moderation import write_atomic
 from kg.store import GraphStore

@@ -1,4 +1,4 @@
-"""Map a curated record to RDF under the rikg ontology (design.md §2).
+"""Map a curated record to RDF under the rikg ontology (`ontology/rikg.ttl`).
 
 Every fact given with a source also becomes a `rikg:Claim` (an `rdf:Statement` with
 `dcterms:source`), so a page can show each fact's source; where sources give different values,
@@ -16,11 +16,11 @@ from typing import Any
 from rdflib import OWL, RDF, SKOS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
-from ingest.records import Record
+from ingest.record_format import Record
 from ingest.shacl_words import datatype_reason
 from kg.errors import RecordError
 from kg.geo import country_iri, is_nuts_code, nuts_iri
-from kg.namespaces import RIKG, SCHEMA, SCHEMES, concept_iri, graph_iri, record_iri
+from kg.vocab import RIKG, SCHEMA, SCHEMES, concept_iri, graph_iri, record_iri
 
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -14,12 +14,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ingest.records import Record, content_digest, parse_record, record_files
+from tqdm import tqdm
+
+from ingest.record_format import Record, content_digest, parse_record, record_files
 from kg.errors import RecordError, ValidationFailed
 from kg.graphs import content_hashes
-from kg.namespaces import graph_iri, record_iri
 from kg.settings import PROJECT_ROOT
 from kg.store import GraphChange, GraphStore
+from kg.vocab import graph_iri, record_iri
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -73,7 +75,6 @@ def source_paths(sources: Iterable[Path]) -> list[Path]:
 def check(records: list[Record], *, base: str) -> tuple[dict[str, Graph], list[RecordError]]:
     """Map and SHACL-validate records together; returns graphs of the valid ones and errors."""
     from rdflib import Graph
-    from tqdm import tqdm
 
     from ingest.mapping import record_graph
     from ingest.validate import validate_graph
@@ -155,7 +156,7 @@ def ontology_changes(store: GraphStore, *, base: str) -> list[GraphChange]:
         g_iri = f"{base}graph/ontology/{path.stem}"
         if existing.get(g_iri) == digest:
             continue
-        from rdflib import Graph
+        from rdflib import Graph  # deferred with the mapper: see the note at the top
 
         graph = Graph().parse(path)
         nt = graph.serialize(format="nt")

@@ -27,7 +27,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from kg.namespaces import KINDS
+from kg.vocab import KINDS
 
 #: datatype → how a curator names it
 NOUNS = {

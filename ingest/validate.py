@@ -17,19 +17,20 @@ from ingest.mapping import CONCEPT_PREDICATES, DATES, LINKS, TEXTS
 from ingest.shacl_words import reason
 from kg.errors import RecordError
 from kg.settings import PROJECT_ROOT
+from kg.vocab import DCT_NS, RDF_NS, RIKG_NS, SCHEMA_NS
 
 ONTOLOGY = PROJECT_ROOT / "ontology"
 FIELD_OF = {str(p): k for k, p in CONCEPT_PREDICATES.items()}
 FIELD_OF |= {str(p): k for k, (p, _) in LINKS.items()}
 FIELD_OF |= {str(p): k for k, p in DATES.items()} | {str(p): k for k, p in TEXTS.items()}
 FIELD_OF |= {
-    "http://schema.org/name": "name",
-    "http://schema.org/description": "description (body)",
-    "http://purl.org/dc/terms/source": "sources",
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#value": "facts",
-    "http://schema.org/currency": "budget.currency",
-    "http://schema.org/value": "budget.amount",
-    "https://w3id.org/rikg/ns#participantCount": "participants",
+    f"{SCHEMA_NS}name": "name",
+    f"{SCHEMA_NS}description": "description (body)",
+    f"{DCT_NS}source": "sources",
+    f"{RDF_NS}value": "facts",
+    f"{SCHEMA_NS}currency": "budget.currency",
+    f"{SCHEMA_NS}value": "budget.amount",
+    f"{RIKG_NS}participantCount": "participants",
 }
 
 

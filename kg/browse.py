@@ -9,9 +9,8 @@ import pyoxigraph as ox
 
 from kg import queries
 from kg.graphs import select
-from kg.records import concept_labels, pick
-
-SKOS = "http://www.w3.org/2004/02/skos/core#"
+from kg.record_document import concept_labels, pick
+from kg.vocab import SKOS_NS as SKOS
 
 
 @dataclass

@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 
 from kg.errors import BadRequest
 from kg.geo import country_iri
-from kg.namespaces import SCHEME_NS
 from kg.queries import FILTER_QUERY
+from kg.vocab import NUTS, SCHEME_NS
 
 SAFE = re.compile(r"^[A-Za-z0-9-]+$")
 #: filter name → (property path, how a value becomes an IRI)
@@ -19,7 +19,7 @@ PATHS = {
     "challenge": ("rikg:addressesChallenge", f"{SCHEME_NS}challenge/"),
     "opportunity": ("rikg:buildsOnOpportunity", f"{SCHEME_NS}opportunity/"),
     "country": ("dcterms:spatial", "country"),
-    "nuts": ("dcterms:spatial", "http://data.europa.eu/nuts/code/"),
+    "nuts": ("dcterms:spatial", str(NUTS)),
 }
 
 

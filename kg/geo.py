@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kg.namespaces import EU_COUNTRY, NUTS
+from kg.vocab import EU_COUNTRY, NUTS
 
 ISO2_TO_ISO3 = {
     "AT": "AUT", "BE": "BEL", "BG": "BGR", "CY": "CYP", "CZ": "CZE", "DE": "DEU", "DK": "DNK",

@@ -1,4 +1,4 @@
-"""Every SPARQL string of the application, in one place (style.md habit 2).
+"""Every SPARQL string of the application, in one place.
 
 User values never enter these strings: they are bound with `substitutions=`.
 Sort keys are cast to `xsd:string` (a no-op in SPARQL): without it Virtuoso sorts strings up to
@@ -7,18 +7,9 @@ Sort keys are cast to `xsd:string` (a no-op in SPARQL): without it Virtuoso sort
 
 from __future__ import annotations
 
-PREFIXES = {
-    "schema": "http://schema.org/",
-    "dcterms": "http://purl.org/dc/terms/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "rikg": "https://w3id.org/rikg/ns#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "sh": "http://www.w3.org/ns/shacl#",
-}
+from kg.vocab import PREFIXES
+
+__all__ = ["PREFIXES"]  # and the query constants below
 
 #: content hash of every named graph one adapter produced (change detection at ingest)
 GRAPH_HASHES = """
@@ -42,7 +33,7 @@ SELECT ?kind (COUNT(DISTINCT ?r) AS ?n) WHERE {
 
 TRIPLE_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
-# --- an external SPARQL store (kg/remote.py) ---------------------------------------------
+# --- an external SPARQL store (kg/store/remote.py) ---------------------------------------------
 
 #: the state an external store's version is derived from: it changes whenever an ingest adds,
 #: replaces or removes a graph (new ingest time, other count or hashes)

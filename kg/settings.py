@@ -1,4 +1,4 @@
-"""Typed settings read from `KG_` environment variables (design.md §3).
+"""Typed settings read from `KG_` environment variables.
 
 Build them with `Settings()` (reads the process environment; the CLI does this) or
 `Settings.from_env(mapping)` (tests pass a mapping and never touch `os.environ`).

@@ -7,21 +7,26 @@ import pyoxigraph as ox
 from kg import queries
 from kg.dumps import Dump
 from kg.graphs import select, triple_count
+from kg.vocab import (
+    DCAT_NS,
+    DCT_NS,
+    OWL_NS,
+    PROV_NS,
+    RDF_NS,
+    RIKG_NS,
+    SCHEMA_NS,
+    SKOS_NS,
+    VOID_NS,
+    XSD_NS,
+)
 
-VOID = "http://rdfs.org/ns/void#"
-DCAT = "http://www.w3.org/ns/dcat#"
-DCT = "http://purl.org/dc/terms/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+VOID = VOID_NS
+DCAT = DCAT_NS
+DCT = DCT_NS
+XSD = XSD_NS
+RDF_TYPE = ox.NamedNode(f"{RDF_NS}type")
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
-VOCABULARIES = [
-    "http://schema.org/",
-    "http://purl.org/dc/terms/",
-    "http://www.w3.org/2004/02/skos/core#",
-    "http://www.w3.org/ns/prov#",
-    "https://w3id.org/rikg/ns#",
-    "http://www.w3.org/2002/07/owl#",
-]
+VOCABULARIES = [SCHEMA_NS, DCT_NS, SKOS_NS, PROV_NS, RIKG_NS, OWL_NS]
 
 
 def describe(store: ox.Store, *, base: str, dumps: list[Dump], modified: str) -> list[ox.Triple]:
@@ -68,7 +73,7 @@ def describe(store: ox.Store, *, base: str, dumps: list[Dump], modified: str) ->
         add(ds, f"{VOID}vocabulary", ox.NamedNode(vocab))
     add(ds, f"{VOID}triples", lit(triple_count(store), f"{XSD}integer"))
     distinct = select(store, queries.DISTINCT_TRIPLES)[0]["n"]
-    add(ds, "https://w3id.org/rikg/ns#distinctTriples", lit(distinct, f"{XSD}integer"))
+    add(ds, f"{RIKG_NS}distinctTriples", lit(distinct, f"{XSD}integer"))
     add(
         ds,
         f"{VOID}distinctSubjects",

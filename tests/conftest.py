@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kg.settings import PROJECT_ROOT, Settings
-from kg.store import GraphStore
+from kg.store import GraphStore, LocalStore, open_store
 
 DATA = Path(__file__).parent / "data"
 BUNDLED = PROJECT_ROOT / "ingest" / "records"
@@ -38,9 +38,9 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def disk_store(settings: Settings) -> GraphStore:
-    return GraphStore.open(settings)
+    return open_store(settings)
 
 
 @pytest.fixture
 def memory_store() -> GraphStore:
-    return GraphStore(None)
+    return LocalStore(None)

@@ -13,8 +13,10 @@ from fastapi.staticfiles import StaticFiles
 
 from kg.errors import StoreError
 from kg.moderation import ModerationQueue, Publish
+from kg.search import SearchService
 from kg.settings import Settings
-from kg.store import GraphStore
+from kg.store import GraphStore, open_store
+from web import services
 from web.errors import install_error_handlers
 from web.i18n import ContentLanguage
 from web.ratelimit import RateLimiter
@@ -34,19 +36,31 @@ from web.security import SecurityHeaders
 from web.templating import TEMPLATES, make_templates
 
 
-@contextlib.asynccontextmanager
-async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    sparql.engine(app)  # start the query workers now, not on the first query
-    yield
-    sparql.close_engine(app)  # stop the query worker processes
-
-
 def create_app(
-    settings: Settings, *, store: GraphStore | None = None, publish: Publish | None = None
+    settings: Settings,
+    *,
+    store: GraphStore | None = None,
+    search: SearchService | None = None,
+    warm_search: bool = False,
+    publish: Publish | None = None,
 ) -> FastAPI:
-    """The app over `store` (default: the one `settings` name); `publish` is what accepting a
-    contributed practice does (the CLI wires `ingest.contributions`; without it `/moderate`
-    can list and reject but answers 503 to "accept")."""
+    """The app over `store` (default: the one `settings` name). Its services (`web.services`:
+    search, SPARQL engine, rate limiter) are built when it starts; `search` replaces the search
+    service (tests), and `warm_search` loads the search index and model in the background at
+    start (`kg serve`). `publish` is what accepting a contributed practice does (the CLI wires
+    `ingest.contributions`; without it `/moderate` can list and reject but answers 503 to
+    "accept")."""
+    graph = store or open_store(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        started = getattr(app.state, "services", None) is None  # else started by its owner
+        if started:
+            services.start(app, graph, settings, search=search, warm_search=warm_search)
+        yield
+        if started:
+            services.stop(app)  # stop the query worker processes
+
     app = FastAPI(
         title="Rural Integration Knowledge Graph",
         description=(
@@ -54,10 +68,10 @@ def create_app(
         ),
         docs_url=None,
         openapi_url="/openapi.json",
-        lifespan=_lifespan,
+        lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.store = store or GraphStore.open(settings)
+    app.state.store = graph
     app.state.templates = make_templates()
     app.state.queue = ModerationQueue(settings.queue_dir)
     app.state.publish = publish or _cannot_publish

@@ -6,14 +6,24 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from kg.errors import KGError, NotFound, RateLimited
+from web.negotiation import HTML, choose
+
+
+def not_found_response(request: Request, message: str) -> Response:
+    """404 as an HTML page for browsers, else JSON."""
+    if choose(request.headers.get("accept"), ["application/json", HTML]) == HTML:
+        query = request.url.path.rstrip("/").rsplit("/", 1)[-1].split(".")[0].replace("-", " ")
+        response: Response = request.app.state.templates.TemplateResponse(
+            request, "notfound.html", {"message": message, "query": query}, status_code=404
+        )
+        return response
+    return JSONResponse({"error": "NotFound", "message": message}, status_code=404)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(KGError)
     async def kg_error(request: Request, exc: KGError) -> Response:
         if isinstance(exc, NotFound):
-            from web.routes.records import not_found_response
-
             return not_found_response(request, exc.message)
         headers = {}
         if isinstance(exc, RateLimited):

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from kg.records import RecordView
+from kg.record_document import RecordView
+from kg.vocab import DCT_NS as D
+from kg.vocab import OWL_NS
+from kg.vocab import RIKG_NS as R
+from kg.vocab import SCHEMA_NS as S
 
-S, D, R = "http://schema.org/", "http://purl.org/dc/terms/", "https://w3id.org/rikg/ns#"
-OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+OWL_SAME_AS = f"{OWL_NS}sameAs"
 SCHEMA_TYPE = {
     "initiative": "Project",
     "organisation": "Organization",

@@ -49,16 +49,6 @@ class RateLimiter:
                     del self._seen[key]
 
 
-def limit(request: Request) -> None:
-    """FastAPI dependency: one request of this client against the app's limiter."""
-    limiter: RateLimiter | None = getattr(request.app.state, "limiter", None)
-    if limiter is None:
-        limiter = request.app.state.limiter = RateLimiter(
-            request.app.state.settings.rate_limit_per_minute
-        )
-    limiter.check(client_of(request))
-
-
 def client_of(request: Request) -> str:
     """The client address a budget is counted against."""
     return request.client.host if request.client else "unknown"

@@ -4,11 +4,15 @@ Titles and labels are msgids, translated by the templates (web/i18n.py)."""
 
 from __future__ import annotations
 
-from kg.namespaces import EU_COUNTRY, NUTS, SCHEME_NS
-from kg.records import RecordView, Value
-from web.i18n import N_
+import re
 
-S, D, R = "http://schema.org/", "http://purl.org/dc/terms/", "https://w3id.org/rikg/ns#"
+from kg.errors import NotFound
+from kg.record_document import RecordView, Value
+from kg.vocab import DCT_NS as D
+from kg.vocab import EU_COUNTRY, KINDS, NUTS, SCHEME_NS
+from kg.vocab import RIKG_NS as R
+from kg.vocab import SCHEMA_NS as S
+from web.i18n import N_
 
 GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
     (N_("What"), [
@@ -101,3 +105,13 @@ def grouped(view: RecordView) -> list[tuple[str, list[tuple[str, list[Value]]]]]
         if rows:
             out.append((title, rows))
     return out
+
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def check(kind: str, slug: str) -> None:
+    """Refuse (`NotFound`) an address that cannot name a record: an unknown kind, or a slug
+    other than lowercase words joined by single hyphens (no dots, slashes or `..`)."""
+    if kind not in KINDS or not SLUG.match(slug):
+        raise NotFound(f"no record at /{kind}/{slug}")

@@ -1,4 +1,4 @@
-"""Map CORDIS projects and organisations to RDF under the rikg ontology (design.md §2).
+"""Map CORDIS projects and organisations to RDF under the rikg ontology (`ontology/rikg.ttl`).
 
 A project is first mapped as a standalone record `id/initiative/cordis-{id}` (so the SHACL shapes
 check it like any curated record); `attach` then moves the statements of a project that is also a
@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, PROV
 
 from ingest.cordis.rows import Participation, Project
 from kg.geo import ISO2_TO_ISO3, country_iri, nuts_iri
-from kg.namespaces import CORDIS_PROJECT, EURIO, RIKG, SCHEMA, concept_iri, record_iri
+from kg.vocab import CORDIS_PROJECT, EURIO, RIKG, SCHEMA, concept_iri, record_iri
 
 #: framework programme (rows.FRAMEWORKS) → funding concept of ontology/schemes/funding.ttl
 FUNDING = {

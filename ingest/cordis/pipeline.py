@@ -19,17 +19,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tqdm import tqdm
+
 from ingest.cordis.export import Row
 from ingest.cordis.load import Selection, load_export
 from ingest.cordis.rows import Participation, Project
 from ingest.pipeline import IngestReport, ontology_changes
 from kg.errors import RecordError, ValidationFailed
 from kg.graphs import content_hashes, same_as_records
-from kg.namespaces import CORDIS_PROJECT, graph_iri, record_iri
 from kg.store import GraphChange, GraphStore
+from kg.vocab import CORDIS_PROJECT, graph_iri, record_iri
 
 if TYPE_CHECKING:
     from rdflib import Graph
+
+# rdflib, pySHACL and the mapper are imported only when a project changed, as in
+# ingest/pipeline.py: a re-run on an unchanged export costs little more than hashing it.
 
 log = logging.getLogger(__name__)
 ADAPTER = "cordis"
@@ -150,7 +155,6 @@ def _map_and_validate(
     """Graphs of the changed plans that pass the SHACL shapes, and the errors of the others."""
     from rdflib import Graph, URIRef
     from rdflib.namespace import DCTERMS
-    from tqdm import tqdm
 
     from ingest.cordis.mapping import (
         annotate,

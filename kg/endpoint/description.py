@@ -7,11 +7,10 @@ import io
 import pyoxigraph as ox
 
 from kg.endpoint.serialize import GRAPH_MEDIA, SOLUTION_MEDIA
-from kg.namespaces import RIKG_NS
-from kg.queries import PREFIXES
+from kg.vocab import FORMATS_NS as FORMATS
+from kg.vocab import PREFIXES, RIKG_NS
+from kg.vocab import SD_NS as SD
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-FORMATS = "http://www.w3.org/ns/formats/"
 _FORMAT_IRIS = {
     "application/sparql-results+json": "SPARQL_Results_JSON",
     "application/sparql-results+xml": "SPARQL_Results_XML",

@@ -67,6 +67,8 @@ class SearchFunctions:
         self._made: tuple[object, Functions] | None = None
 
     def __call__(self) -> Functions:
+        # imported on the first rikg:similarity query, not at module level: query worker
+        # processes import this module, and the search stack would add ~0.5 s to their start
         from kg.search import SearchService
         from kg.search.sparql import search_functions
 

@@ -1,7 +1,7 @@
 """Checks a public query must pass before any engine sees it.
 
 pyoxigraph 0.5 crashes the whole process on about 3,000 nested groups, and `SERVICE` or `LOAD`
-make it send HTTP requests to any address (design.md §7). Both are refused here, on a token
+make it send HTTP requests to any address. Both are refused here, on a token
 scan that skips strings, IRIs and comments, so a literal containing "SERVICE" is harmless.
 """
 

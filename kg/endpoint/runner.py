@@ -1,6 +1,6 @@
 """Where public queries run: a pool of worker processes that can be killed at the time limit.
 
-pyoxigraph cannot cancel a query, and a signal does not interrupt it (design.md §7), so every
+pyoxigraph cannot cancel a query, and a signal does not interrupt it, so every
 public query runs in a separate process; one that outlives `KG_SPARQL_TIMEOUT` is killed and
 replaced while the server and the other workers carry on. An in-memory store (tests, embedded
 use) cannot be shared with other processes: it runs queries in threads, and a query past the
@@ -37,13 +37,12 @@ class Runner(Protocol):
 
 
 def make_runner(store: GraphStore, settings: Settings) -> Runner:
-    if store.root is None:  # in memory, or an external SPARQL store that enforces its limits
-        from kg.remote import RemoteStore
-
-        if isinstance(store, RemoteStore):  # each request to it waits at most the time limit
-            store = store.limited(settings.sparql_timeout)
-        return ThreadRunner(store, settings)
-    return ProcessRunner(settings)
+    """Worker processes for snapshots on disk; threads on the store it gives for public queries
+    otherwise (in memory, or an external store that enforces its own limits)."""
+    in_process = store.public_queries(settings.sparql_timeout)
+    if in_process is None:
+        return ProcessRunner(settings)
+    return ThreadRunner(in_process, settings)
 
 
 def _unwrap(reply: Reply) -> Answer:

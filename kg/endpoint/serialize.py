@@ -17,10 +17,10 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from kg.queries import PREFIXES
+from kg.vocab import PREFIXES, RDF_NS, XSD_NS
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+XSD_STRING = f"{XSD_NS}string"
+RDF_LANG_STRING = f"{RDF_NS}langString"
 
 #: media type → serialiser name, for SELECT/ASK and for CONSTRUCT/DESCRIBE
 SOLUTION_MEDIA = {

@@ -1,6 +1,6 @@
 """A worker process: opens the published snapshot read-only and answers queries sent over a
 pipe. The parent kills it when a query outlives the time limit, and a crash costs only this
-process (design.md §7)."""
+process."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from multiprocessing.connection import Connection
 from kg.endpoint.execute import Answer, QueryRequest, SearchFunctions, execute
 from kg.errors import BadRequest, KGError
 from kg.settings import Settings
-from kg.store import GraphStore
+from kg.store import GraphStore, open_store
 
 #: what a worker sends back: an answer, or the error class name and its message
 Reply = Answer | tuple[str, str]
@@ -23,7 +23,7 @@ READY = "ready"
 def main(conn: Connection, settings: Settings) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
     _exit_with_parent()
-    store = GraphStore.open(settings)
+    store = open_store(settings)
     store.current()
     conn.send(READY)
     functions = SearchFunctions(store, settings)

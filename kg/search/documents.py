@@ -18,7 +18,7 @@ from typing import Any, cast
 import pyoxigraph as ox
 
 from kg import queries
-from kg.namespaces import SCHEME_NS
+from kg.vocab import SCHEME_NS
 
 #: concept scheme IRI → facet field (record field names of ingest/records/README.md, singular)
 SCHEME_FIELDS = {

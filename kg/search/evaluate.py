@@ -1,4 +1,4 @@
-"""Search quality, measured (design.md §4): nDCG@10, recall@10 and MRR per ranking mode.
+"""Search quality, measured: nDCG@10, recall@10 and MRR per ranking mode.
 
 A queries file has one JSON object per line: `{"q": "...", "relevant": {"slug": grade}}` with
 grade 2 (highly relevant) or 1 (relevant). nDCG uses the gain 2^grade − 1 and the discount

@@ -23,10 +23,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from kg.errors import QuerySyntaxError
-from kg.namespaces import RIKG_NS
 from kg.queries import PREFIXES
 from kg.search.index import SearchIndex
 from kg.search.understand import understand
+from kg.vocab import RIKG_NS
 
 SIMILARITY = ox.NamedNode(f"{RIKG_NS}similarity")
 

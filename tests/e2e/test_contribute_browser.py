@@ -12,9 +12,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from bench.live import LiveServer, live_server
 from kg.settings import PROJECT_ROOT
 from tests.e2e.browser import chromium, local_page
-from tests.e2e.live import LiveServer, live_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 SHOTS = PROJECT_ROOT / "docs" / "screenshots"

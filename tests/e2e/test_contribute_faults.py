@@ -12,10 +12,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from ingest.records import parse_record
+from ingest.record_format import parse_record
 from kg.moderation import ModerationQueue
 from kg.settings import Settings
-from kg.store import GraphStore
+from kg.store import open_store
 from tests.conftest import DATA
 
 pytestmark = pytest.mark.e2e
@@ -72,7 +72,7 @@ def submit(queue: ModerationQueue, n: int) -> str:
 def published(tmp: Path, n: int) -> bool:
     """The record's graph in the store, and whole: its name and its review date together."""
     settings = Settings.from_env(env(tmp))
-    store: ox.Store = GraphStore.open(settings).current()
+    store: ox.Store = open_store(settings).current()
     graph = ox.NamedNode(f"{BASE}graph/initiative/village-practice-{n}")
     names = list(store.quads_for_pattern(None, ox.NamedNode("http://schema.org/name"), None, graph))
     reviewed = list(

@@ -10,9 +10,9 @@ from playwright.sync_api import Page, expect
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
+from bench.live import LiveServer, live_server
 from kg.settings import PROJECT_ROOT
 from tests.e2e.browser import chromium, local_page
-from tests.e2e.live import LiveServer, live_server
 from tests.e2e.test_ui_browser import serious_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]

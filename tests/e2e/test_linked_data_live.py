@@ -9,8 +9,8 @@ import httpx
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from kg.namespaces import SCHEMA
-from tests.e2e.live import LiveServer, live_server
+from bench.live import LiveServer, live_server
+from kg.vocab import SCHEMA
 
 pytestmark = pytest.mark.e2e
 FORMATS = {

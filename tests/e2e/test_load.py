@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.live import live_server
 from bench.load import run
 from kg.settings import PROJECT_ROOT
-from tests.e2e.live import live_server
 
 pytestmark = pytest.mark.e2e
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.live import LiveServer, free_port, live_server
 from kg.settings import PROJECT_ROOT
 from tests.e2e.browser import chromium, local_page
-from tests.e2e.live import LiveServer, free_port, live_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 CONSUMER = """<!doctype html><html><head><meta charset="utf-8"><title>Partner site</title></head>

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
+from bench.live import LiveServer, live_server
 from tests.e2e.browser import chromium, local_page
-from tests.e2e.live import LiveServer, live_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 PAGES = [

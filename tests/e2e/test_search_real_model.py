@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from bench.live import live_server
 from kg.search import SearchQuery, SearchService
 from kg.search.evaluate import load_queries, run, summarise
 from kg.settings import PROJECT_ROOT, Settings
-from kg.store import GraphStore
-from tests.e2e.live import live_server
+from kg.store import open_store
 from tests.e2e.virtuoso import virtuoso_server
 
 pytestmark = pytest.mark.e2e
@@ -75,7 +75,7 @@ def env(backend: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> di
 @pytest.fixture(scope="module")
 def service(env: dict[str, str]) -> SearchService:
     settings = Settings.from_env(env)
-    return SearchService(GraphStore.open(settings), settings)
+    return SearchService(open_store(settings), settings)
 
 
 def top(service: SearchService, text: str) -> list[str]:

@@ -16,7 +16,7 @@ import pytest
 import rdflib
 from SPARQLWrapper import CSV, JSON, JSONLD, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
-from tests.e2e.live import LiveServer, live_server
+from bench.live import LiveServer, live_server
 from tests.e2e.virtuoso import live_over_virtuoso
 
 pytestmark = pytest.mark.e2e

@@ -11,10 +11,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from ingest.records import parse_record, record_files
+from bench.live import LiveServer, live_server
+from ingest.record_format import parse_record, record_files
 from kg.settings import PROJECT_ROOT
 from tests.e2e.browser import chromium, local_page
-from tests.e2e.live import LiveServer, live_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 SHOTS = PROJECT_ROOT / "docs" / "screenshots"

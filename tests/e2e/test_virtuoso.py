@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
+from bench.live import LiveServer
 from ingest.pipeline import ingest_records
 from kg.graphs import kind_counts
 from kg.settings import Settings
 from kg.sparql import run_query
-from kg.store import GraphStore
-from tests.e2e.live import LiveServer
+from kg.store import GraphStore, open_store
 from tests.e2e.virtuoso import live_over_virtuoso
 
 pytestmark = pytest.mark.e2e
@@ -52,7 +52,7 @@ def embedded(server: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> Gr
         {"KG_STORE": str(tmp_path_factory.mktemp("embedded") / "store")},
         base_uri=server.env["KG_BASE_URI"],
     )
-    store = GraphStore.open(settings)
+    store = open_store(settings)
     ingest_records(store, [settings.records_dir], base=settings.base)
     return store
 

@@ -1,5 +1,5 @@
 """A throw-away Virtuoso (Debian's `virtuoso-opensource`) on free loopback ports, its database in
-a temp folder, with SPARQL Update granted to its anonymous `/sparql` user (design.md §7)."""
+a temp folder, with SPARQL Update granted to its anonymous `/sparql` user."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.live import LiveServer, free_port, live_server, stop
+from bench.live import LiveServer, free_port, live_server, stop
 
 INI = """\
 [Database]

@@ -7,7 +7,7 @@ import pytest
 from ingest.contributions import publish, slugify
 from ingest.pipeline import ingest_records
 from kg.errors import BadRequest, ValidationFailed
-from kg.store import GraphStore
+from kg.store import GraphStore, LocalStore
 
 BASE = "http://kg.test/"
 RECORD = """---
@@ -30,7 +30,7 @@ def graph_count(store: GraphStore) -> int:
 
 @pytest.fixture
 def store(records_dir: Path) -> GraphStore:
-    s = GraphStore(None)
+    s = LocalStore(None)
     ingest_records(s, [records_dir], base=BASE)
     return s
 

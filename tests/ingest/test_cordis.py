@@ -17,7 +17,7 @@ from ingest.pipeline import ingest_records
 from kg.errors import RecordError, ValidationFailed
 from kg.graphs import triple_count
 from kg.queries import PREFIXES
-from kg.store import GraphStore
+from kg.store import GraphStore, LocalStore
 from tests.conftest import BASE, BUNDLED, DATA
 
 CORDIS = DATA / "cordis"
@@ -114,7 +114,7 @@ def test_a_malformed_row_refuses_the_ingest_unless_keep_going(csv_dir: Path) -> 
     org_csv = csv_dir / "organization.csv"
     text = org_csv.read_text(encoding="utf-8-sig")
     org_csv.write_text(text.replace('"coordinator";"990000102"', '"boss";"990000102"'))
-    store = GraphStore(None)
+    store = LocalStore(None)
     with pytest.raises(ValidationFailed, match=r"organization\.csv:5: role: unknown role 'boss'"):
         ingest_cordis(store, csv_dir, base=BASE)
     assert triple_count(store.current()) == 0
@@ -134,7 +134,7 @@ def test_selection_by_topic_call_and_keyword(csv_zip: Path) -> None:
 
 
 def test_projects_map_to_initiatives_with_organisations_roles_and_places(csv_zip: Path) -> None:
-    store = GraphStore(None)
+    store = LocalStore(None)
     report = ingest_cordis(store, csv_zip, base=BASE, selection=Selection(topics=("MIGRATION-",)))
     assert report.projects == 1
     assert report.organisations == 3
@@ -157,7 +157,7 @@ def test_projects_map_to_initiatives_with_organisations_roles_and_places(csv_zip
 
 
 def test_reingest_of_an_unchanged_export_changes_nothing(csv_zip: Path) -> None:
-    store = GraphStore(None)
+    store = LocalStore(None)
     first = ingest_cordis(store, csv_zip, base=BASE)
     assert first.changes == 9  # 3 projects, 6 organisations
     version = store.version().name
@@ -168,7 +168,7 @@ def test_reingest_of_an_unchanged_export_changes_nothing(csv_zip: Path) -> None:
 
 
 def test_a_curated_project_is_merged_not_duplicated(csv_zip: Path) -> None:
-    store = GraphStore(None)
+    store = LocalStore(None)
     ingest_records(store, [BUNDLED], base=BASE)
     curated = f"{BASE}graph/initiative/matilde"
     before = set(store.current().quads_for_pattern(None, None, None, ox.NamedNode(curated)))
@@ -197,7 +197,7 @@ def test_cordis_records_pass_the_shacl_shapes(csv_zip: Path) -> None:
 
     from ingest.validate import validate_graph
 
-    store = GraphStore(None)
+    store = LocalStore(None)
     ingest_cordis(store, csv_zip, base=BASE)
     union = Graph()
     union.parse(data=store.current().dump(format=ox.RdfFormat.N_QUADS).decode(), format="nquads")

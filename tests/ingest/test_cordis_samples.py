@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ingest.cordis import Selection, ingest_cordis, load_export
-from kg.store import GraphStore
+from kg.store import LocalStore
 from tests.cli.test_main import kg
 from tests.conftest import BASE, SHARED
 from tests.ingest.cordis_facts import initiative_count, project_facts
@@ -34,7 +34,7 @@ def test_each_sample_file_reads_whole(name: str, count: int) -> None:
 
 
 def test_the_samples_folder_ingests_with_every_row() -> None:
-    store = GraphStore(None)
+    store = LocalStore(None)
     report = ingest_cordis(store, SAMPLES, base=BASE)
     assert report.errors == []
     assert report.projects == 63
@@ -46,7 +46,7 @@ def test_fp7_projects_match_their_rows() -> None:
     file = sample_files()[0]
     with file.open(encoding="utf-8-sig", newline="") as fh:
         rows = {r["id"]: r for r in csv.DictReader(fh, delimiter=";")}
-    store = GraphStore(None)
+    store = LocalStore(None)
     ingest_cordis(store, file, base=BASE)
     for pid in ("330057", "287711", "250043"):
         row, facts = rows[pid], project_facts(store, pid)
@@ -85,7 +85,7 @@ def test_horizon_europe_rows_with_inner_quotes_match_their_rows() -> None:
     """Python's csv module cannot split these rows (bare quotes before `;` in objectives)."""
     rows = horizon_rows()
     assert len(rows) == 4
-    store = GraphStore(None)
+    store = LocalStore(None)
     ingest_cordis(store, sample_files()[1], base=BASE)
     for pid in ("101165535", "101177315", "101178477"):
         row, facts = rows[pid], project_facts(store, pid)

@@ -22,7 +22,7 @@ from kg.queries import PREFIXES
 from kg.search import SearchQuery, SearchService
 from kg.search.embed import HashEmbedder
 from kg.settings import Settings
-from kg.store import GraphStore
+from kg.store import GraphStore, LocalStore
 from tests.conftest import BASE, BUNDLED
 
 PROJECT_COLUMNS = [
@@ -127,7 +127,7 @@ def count(store: GraphStore, query: str) -> int:
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory: pytest.TempPathFactory) -> GraphStore:
     tmp = tmp_path_factory.mktemp("cordis200")
-    store = GraphStore(tmp / "store")
+    store = LocalStore(tmp / "store")
     ingest_records(store, [BUNDLED], base=BASE)
     report = ingest_cordis(store, make_export(tmp / "export.zip"), base=BASE)
     assert report.errors == []

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from ingest.cordis import Selection, ingest_cordis, load_export
 from kg.errors import ValidationFailed
 from kg.export import export_graph
-from kg.store import GraphStore
+from kg.store import GraphStore, LocalStore
 from tests.conftest import BASE, DATA
 from tests.ingest.cordis_facts import initiative_count, project_facts, rows_of
 
@@ -24,7 +24,7 @@ GEN2019 = SHAPES / "gen2019"
 
 
 def ingested(path: Path, *, keep_going: bool = False) -> GraphStore:
-    store = GraphStore(None)
+    store = LocalStore(None)
     ingest_cordis(store, path, base=BASE, keep_going=keep_going)
     return store
 
@@ -158,7 +158,7 @@ def test_inner_quotes_as_written_in_the_wild(tmp_path: Path) -> None:
 def test_a_row_that_cannot_be_split_is_named_never_dropped(tmp_path: Path) -> None:
     folder = Path(shutil.copytree(SHAPES / "horizon-quotes", tmp_path / "export"))
     with pytest.raises(ValidationFailed) as caught:
-        ingest_cordis(GraphStore(None), folder, base=BASE)
+        ingest_cordis(LocalStore(None), folder, base=BASE)
     assert [e.message for e in caught.value.errors] == [
         f"{folder / 'project.csv'}:5: objective: expected 20 fields, found 21; "
         'field 17 starts "They call it "home" (a quote inside it cannot be read)'

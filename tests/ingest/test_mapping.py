@@ -5,9 +5,9 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, XSD
 
 from ingest.mapping import record_graph
-from ingest.records import parse_record
+from ingest.record_format import parse_record
 from kg.errors import RecordError
-from kg.namespaces import RIKG, SCHEMA
+from kg.vocab import RIKG, SCHEMA
 from tests.conftest import BASE
 
 NOW = "2026-01-01T00:00:00+00:00"

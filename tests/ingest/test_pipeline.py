@@ -5,7 +5,7 @@ import pytest
 from ingest.pipeline import ingest_records
 from kg.errors import ValidationFailed
 from kg.graphs import select, triple_count
-from kg.store import GraphStore
+from kg.store import GraphStore, LocalStore
 from tests.conftest import BASE
 
 NAMES = "SELECT ?g ?n WHERE { GRAPH ?g { ?s <http://schema.org/name> ?n } }"
@@ -16,7 +16,7 @@ def names(store: GraphStore) -> dict[str, str]:
 
 
 def test_changing_one_file_replaces_exactly_that_record(records_dir: Path) -> None:
-    store = GraphStore(None)
+    store = LocalStore(None)
     first = ingest_records(store, [records_dir], base=BASE)
     assert len(first.added) == 2
     before = {q for q in store.current() if "test-ngo" in q.graph_name.value}
@@ -30,7 +30,7 @@ def test_changing_one_file_replaces_exactly_that_record(records_dir: Path) -> No
 
 
 def test_unchanged_sources_write_nothing(records_dir: Path) -> None:
-    store = GraphStore(None)
+    store = LocalStore(None)
     ingest_records(store, [records_dir], base=BASE)
     version = store.version().name
     report = ingest_records(store, [records_dir], base=BASE)
@@ -39,7 +39,7 @@ def test_unchanged_sources_write_nothing(records_dir: Path) -> None:
 
 
 def test_invalid_record_refuses_the_whole_ingest(records_dir: Path) -> None:
-    store = GraphStore(None)
+    store = LocalStore(None)
     ingest_records(store, [records_dir], base=BASE)
     count = triple_count(store.current())
     bad = records_dir / "initiative" / "broken.md"
@@ -52,7 +52,7 @@ def test_invalid_record_refuses_the_whole_ingest(records_dir: Path) -> None:
 
 
 def test_keep_going_loads_the_valid_records(records_dir: Path) -> None:
-    store = GraphStore(None)
+    store = LocalStore(None)
     bad = records_dir / "initiative" / "broken.md"
     bad.write_text(
         "---\nname: Broken\nthemes: [nonsense]\nsources: {a: {url: 'https://x.org'}}\n---\nB\n"
@@ -63,7 +63,7 @@ def test_keep_going_loads_the_valid_records(records_dir: Path) -> None:
 
 
 def test_removed_file_removes_its_graph(records_dir: Path) -> None:
-    store = GraphStore(None)
+    store = LocalStore(None)
     ingest_records(store, [records_dir], base=BASE)
     (records_dir / "initiative" / "village-welcome.md").unlink()
     (records_dir / "organisation" / "test-ngo.md").write_text(

@@ -21,7 +21,7 @@ from kg.search.rank import FacetValue, _by_score, _similarity, filter_mask, pars
 from kg.search.text import tokenize
 from kg.search.understand import understand
 from kg.settings import Settings
-from kg.store import GraphStore
+from kg.store import GraphStore, LocalStore
 from tests.conftest import BASE, BUNDLED
 
 PREDICATES = {
@@ -35,7 +35,7 @@ PREDICATES = {
 
 @pytest.fixture(scope="module")
 def store() -> GraphStore:
-    store = GraphStore(None)
+    store = LocalStore(None)
     ingest_records(store, [BUNDLED], base=BASE, keep_going=True)
     return store
 

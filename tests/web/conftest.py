@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 
 from ingest.pipeline import ingest_records
 from kg.settings import Settings
-from kg.store import GraphStore
+from kg.store import LocalStore
 from web.app import create_app
 
 BASE = "http://testserver/"
@@ -14,7 +14,7 @@ BASE = "http://testserver/"
 
 @pytest.fixture
 def client(records_dir: Path) -> Iterator[TestClient]:
-    store = GraphStore(None)
+    store = LocalStore(None)
     ingest_records(store, [records_dir], base=BASE)
     settings = Settings.from_env({"KG_BASE_URI": BASE, "KG_STORE": "memory"})
     with TestClient(create_app(settings, store=store), follow_redirects=False) as c:

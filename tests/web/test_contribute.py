@@ -12,7 +12,7 @@ from ingest.pipeline import ingest_records
 from kg.search import SearchService
 from kg.search.embed import HashEmbedder
 from kg.settings import Settings
-from kg.store import GraphStore
+from kg.store import LocalStore
 from web.app import create_app
 
 BASE = "http://testserver/"
@@ -47,10 +47,10 @@ def app_dirs(records_dir: Path, tmp_path: Path) -> Iterator[tuple[TestClient, Se
         contrib_dir=tmp_path / "contributed",
         records_dir=records_dir,
     )
-    store = GraphStore(None)
+    store = LocalStore(None)
     ingest_records(store, [records_dir], base=BASE)
-    app = create_app(settings, store=store, publish=publisher(settings, store))
-    app.state.search = SearchService(store, settings, embedder=HashEmbedder())
+    search = SearchService(store, settings, embedder=HashEmbedder())
+    app = create_app(settings, store=store, publish=publisher(settings, store), search=search)
     with TestClient(app, follow_redirects=False) as c:
         yield c, settings
 

@@ -17,15 +17,16 @@ from ingest.pipeline import ingest_records
 from kg.search import SearchService
 from kg.search.embed import HashEmbedder
 from kg.settings import Settings
-from kg.store import GraphStore
+from kg.store import LocalStore
 from tests.conftest import DATA
+from web import services
 from web.app import create_app
 
 BASE = "http://testserver/"
 
 
 def _app() -> FastAPI:
-    store = GraphStore(None)
+    store = LocalStore(None)
     ingest_records(store, [DATA / "records"], base=BASE)
     config = Settings.from_env(
         {
@@ -37,7 +38,8 @@ def _app() -> FastAPI:
         cache_dir=Path(tempfile.mkdtemp(prefix="kg-fuzz-")),
     )
     app = create_app(config, store=store)
-    app.state.search = SearchService(store, config, embedder=HashEmbedder())
+    # started here, not per client: schemathesis calls the app without running its lifespan
+    services.start(app, store, config, search=SearchService(store, config, embedder=HashEmbedder()))
     return app
 
 

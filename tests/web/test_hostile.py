@@ -12,7 +12,7 @@ from ingest.pipeline import ingest_records
 from kg.search import SearchService
 from kg.search.embed import HashEmbedder
 from kg.settings import Settings
-from kg.store import GraphStore
+from kg.store import LocalStore
 from web.app import create_app
 
 BASE = "http://testserver/"
@@ -27,15 +27,15 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 @pytest.fixture
 def client(records_dir: Path, tmp_path: Path) -> Iterator[TestClient]:
-    store = GraphStore(None)
+    store = LocalStore(None)
     ingest_records(store, [records_dir], base=BASE)
     settings = Settings.from_env(
         {"KG_BASE_URI": BASE, "KG_STORE": "memory"},
         cache_dir=tmp_path / "cache",
         data_dir=tmp_path / "data",
     )
-    app = create_app(settings, store=store)
-    app.state.search = SearchService(store, settings, embedder=HashEmbedder())
+    search = SearchService(store, settings, embedder=HashEmbedder())
+    app = create_app(settings, store=store, search=search)
     with TestClient(app) as c:
         yield c
 

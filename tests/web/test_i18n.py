@@ -18,7 +18,7 @@ from ingest.pipeline import ingest_records
 from kg.search import SearchService
 from kg.search.embed import HashEmbedder
 from kg.settings import PROJECT_ROOT, Settings
-from kg.store import GraphStore
+from kg.store import LocalStore
 from web.app import create_app
 from web.i18n import DEFAULT, LANGUAGES, LOCALES, negotiate, translations, with_lang
 
@@ -53,11 +53,11 @@ def text(response_text: str) -> str:
 
 @pytest.fixture
 def client(records_dir: Path, tmp_path: Path) -> Iterator[TestClient]:
-    store = GraphStore(None)
+    store = LocalStore(None)
     ingest_records(store, [records_dir], base="http://testserver/")
     settings = Settings.from_env({"KG_BASE_URI": "http://testserver/"}, cache_dir=tmp_path / "c")
-    app = create_app(settings, store=store)
-    app.state.search = SearchService(store, settings, embedder=HashEmbedder())
+    search = SearchService(store, settings, embedder=HashEmbedder())
+    app = create_app(settings, store=store, search=search)
     with TestClient(app, follow_redirects=False) as c:
         yield c
 

@@ -1,4 +1,5 @@
 import gzip
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -10,18 +11,19 @@ from rdflib.namespace import RDF
 from ingest.pipeline import ingest_records
 from kg.graphs import triple_count
 from kg.settings import Settings
-from kg.store import GraphStore
+from kg.store import GraphStore, LocalStore
 from web.app import create_app
 
 VOID = "http://rdfs.org/ns/void#"
 
 
 @pytest.fixture
-def app_client(records_dir: Path, tmp_path: Path) -> tuple[TestClient, GraphStore]:
-    store = GraphStore(None)
+def app_client(records_dir: Path, tmp_path: Path) -> Iterator[tuple[TestClient, GraphStore]]:
+    store = LocalStore(None)
     ingest_records(store, [records_dir], base="http://testserver/")
     settings = Settings.from_env({"KG_BASE_URI": "http://testserver/"}, data_dir=tmp_path / "d")
-    return TestClient(create_app(settings, store=store)), store
+    with TestClient(create_app(settings, store=store)) as client:
+        yield client, store
 
 
 def test_dumps_parse_and_counts_match_store(app_client: tuple[TestClient, GraphStore]) -> None:
@@ -105,7 +107,7 @@ def test_embed_card_shows_every_start_year_the_sources_claim(tmp_path: Path) -> 
     front = yaml.safe_load(path.read_text().split("---")[1])
     years = sorted({str(claim["value"])[:4] for claim in front["start"]})
     assert len(years) > 1  # the premise: a disputed start
-    store = GraphStore(None)
+    store = LocalStore(None)
     ingest_records(store, [PROJECT_ROOT / "ingest/records"], base="http://testserver/")
     settings = Settings.from_env({"KG_BASE_URI": "http://testserver/", "KG_STORE": "memory"})
     with TestClient(create_app(settings, store=store)) as c:

@@ -5,7 +5,7 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, URIRef
 
-from kg.namespaces import SCHEMA
+from kg.vocab import SCHEMA
 
 REC = URIRef("http://testserver/id/initiative/village-welcome")
 

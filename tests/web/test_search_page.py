@@ -11,7 +11,7 @@ from ingest.pipeline import ingest_records
 from kg.search import SearchService
 from kg.search.embed import HashEmbedder
 from kg.settings import Settings
-from kg.store import GraphStore
+from kg.store import LocalStore
 from web.app import create_app
 
 
@@ -23,11 +23,11 @@ def client(records_dir: Path, tmp_path: Path) -> Iterator[TestClient]:
         "sources: {a: {url: 'https://example.org/x'}}\n---\n"
         "Mountain municipalities offer jobs and language courses to refugees.\n"
     )
-    store = GraphStore(None)
+    store = LocalStore(None)
     ingest_records(store, [records_dir], base="http://testserver/")
     settings = Settings.from_env({"KG_BASE_URI": "http://testserver/"}, cache_dir=tmp_path / "c")
-    app = create_app(settings, store=store)
-    app.state.search = SearchService(store, settings, embedder=HashEmbedder())
+    search = SearchService(store, settings, embedder=HashEmbedder())
+    app = create_app(settings, store=store, search=search)
     with TestClient(app) as c:
         yield c
 

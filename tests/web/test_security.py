@@ -4,7 +4,7 @@ from fastapi.testclient import TestClient
 
 from ingest.pipeline import ingest_records
 from kg.settings import Settings
-from kg.store import GraphStore
+from kg.store import LocalStore
 from web.app import create_app
 
 
@@ -49,16 +49,16 @@ def test_script_in_record_fields_is_escaped_everywhere(records_dir: Path) -> Non
         "sources: {a: {url: 'https://example.org/a', title: '<b>x</b>'}}\n---\n"
         "Body with <script>alert(3)</script> inside.\n"
     )
-    store = GraphStore(None)
+    store = LocalStore(None)
     ingest_records(store, [records_dir], base="http://testserver/")
     settings = Settings.from_env({"KG_BASE_URI": "http://testserver/", "KG_STORE": "memory"})
-    client = TestClient(create_app(settings, store=store))
-    for path in ("/initiative/evil", "/embed/initiative/evil", "/browse", "/"):
-        text = client.get(path, headers={"Accept": "text/html"}).text
-        assert "<script>alert" not in text, path
-        assert "<img src=x" not in text, path
-        assert "<b>x</b>" not in text, path
-    page = client.get("/initiative/evil").text
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    # the JSON-LD block cannot be closed early by a value
-    assert "</script>alert" not in page
+    with TestClient(create_app(settings, store=store)) as client:
+        for path in ("/initiative/evil", "/embed/initiative/evil", "/browse", "/"):
+            text = client.get(path, headers={"Accept": "text/html"}).text
+            assert "<script>alert" not in text, path
+            assert "<img src=x" not in text, path
+            assert "<b>x</b>" not in text, path
+        page = client.get("/initiative/evil").text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+        # the JSON-LD block cannot be closed early by a value
+        assert "</script>alert" not in page

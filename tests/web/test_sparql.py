@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from ingest.pipeline import ingest_records
 from kg.settings import Settings
-from kg.store import GraphStore
+from kg.store import LocalStore
 from web.app import create_app
 
 BASE = "http://testserver/"
@@ -27,7 +27,7 @@ RESULT_TYPES = {
 
 
 def make_client(records_dir: Path, **env: str) -> TestClient:
-    store = GraphStore(None)
+    store = LocalStore(None)
     ingest_records(store, [records_dir], base=BASE)
     settings = Settings.from_env({"KG_BASE_URI": BASE, "KG_STORE": "memory", **env})
     return TestClient(create_app(settings, store=store), follow_redirects=False)

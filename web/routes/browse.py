@@ -8,13 +8,14 @@ from fastapi.responses import Response
 from kg.browse import concept_page, usage
 from kg.errors import NotFound
 from kg.graphs import kind_counts
-from kg.namespaces import EU_COUNTRY, KINDS, NUTS, SCHEME_NS
-from kg.records import local_href, records_of_kind
+from kg.record_document import local_href, records_of_kind
+from kg.vocab import DCT_NS as D
+from kg.vocab import EU_COUNTRY, KINDS, NUTS, SCHEME_NS
+from kg.vocab import RIKG_NS as R
 from web.i18n import N_
 from web.recordpage import INCOMING_LABELS, LINKED_FROM, concept_href
 
 router = APIRouter()
-S, D, R = "http://schema.org/", "http://purl.org/dc/terms/", "https://w3id.org/rikg/ns#"
 #: titles are translated by the templates (web/i18n.py)
 ENTRY_POINTS = [
     (f"{D}subject", N_("Themes")),

@@ -19,14 +19,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from kg.draft import PRESELECT, Draft, Drafter, Suggestion
 from kg.errors import BadRequest
+from kg.search import SearchService
 from web.i18n import LANGUAGES, N_, language, with_lang
 from web.ratelimit import client_of
-from web.routes.search_api import search_service
+from web.services import search_service
 
 router = APIRouter()
 
@@ -69,9 +70,9 @@ class Contribution:
         return [line.strip() for line in self.sources.splitlines() if line.strip()]
 
 
-def _drafter(request: Request) -> Drafter:
+def _drafter(request: Request, service: SearchService) -> Drafter:
     """One drafter per search index (it follows the store version with the index)."""
-    index = search_service(request.app).index()
+    index = service.index()
     cached: tuple[str, Drafter] | None = getattr(request.app.state, "drafter", None)
     if cached is None or cached[0] != index.version:
         cached = (index.version, Drafter(index.docs, index.concepts, index.embedder))
@@ -155,6 +156,7 @@ def contribute_form(request: Request) -> Response:
 @router.post("/contribute", include_in_schema=False)
 def contribute(
     request: Request,
+    service: Annotated[SearchService, Depends(search_service)],
     description: Annotated[str, Form(max_length=MAX_DESCRIPTION * 2)] = "",
     name: Annotated[str, Form(max_length=MAX_NAME * 2)] = "",
     text_lang: Annotated[str, Form(max_length=5)] = "en",
@@ -185,7 +187,7 @@ def contribute(
         MARKUP.search(v) for v in (form.name, form.description)
     )
     if readable and (not form.errors or not sending):
-        draft = _drafter(request).draft(
+        draft = _drafter(request, service).draft(
             form.description, name=form.name or None, lang=language(request)
         )
     if form.errors or not sending or draft is None:

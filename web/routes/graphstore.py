@@ -3,18 +3,22 @@ reading is public, PUT, POST and DELETE need the admin token."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import pyoxigraph as ox
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from kg.dumps import ensure_dumps
 from kg.endpoint.update import GraphName, delete_graph, graph_name, read_graph, write_graph
 from kg.errors import BadRequest
 from web.auth import require_admin
 from web.negotiation import choose
 from web.openapi import errors, media, query_parameters
-from web.ratelimit import limit
-from web.routes.sparql import engine
+from web.services import Engine, limit, sparql_engine
+
+SparqlEngine = Annotated[Engine, Depends(sparql_engine)]
 
 router = APIRouter(tags=["sparql"])
 READ_MEDIA = {
@@ -56,7 +60,7 @@ def get_graph(request: Request) -> Response:
     return Response(body, media_type=media, headers={"Vary": "Accept"})
 
 
-async def _write(request: Request, *, replace: bool) -> Response:
+async def _write(request: Request, eng: Engine, *, replace: bool) -> Response:
     content_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
     try:
         fmt = ox.RdfFormat.from_media_type(content_type)
@@ -68,7 +72,7 @@ async def _write(request: Request, *, replace: bool) -> Response:
 
     def write() -> bool:
         created = write_graph(request.app.state.store, graph, body, fmt, replace=replace)
-        _invalidate(request)
+        _invalidate(request, eng)
         return created
 
     return Response(status_code=201 if await run_in_threadpool(write) else 204)
@@ -81,9 +85,9 @@ async def _write(request: Request, *, replace: bool) -> Response:
     responses=WRITE,
     openapi_extra=GRAPH,
 )
-async def put_graph(request: Request) -> Response:
+async def put_graph(request: Request, eng: SparqlEngine) -> Response:
     """Replace a graph with the request body (admin token)."""
-    return await _write(request, replace=True)
+    return await _write(request, eng, replace=True)
 
 
 @router.post(
@@ -93,9 +97,9 @@ async def put_graph(request: Request) -> Response:
     responses=WRITE,
     openapi_extra=GRAPH,
 )
-async def post_graph(request: Request) -> Response:
+async def post_graph(request: Request, eng: SparqlEngine) -> Response:
     """Add the request body's triples to a graph (admin token)."""
-    return await _write(request, replace=False)
+    return await _write(request, eng, replace=False)
 
 
 @router.delete(
@@ -105,15 +109,13 @@ async def post_graph(request: Request) -> Response:
     responses=WRITE,
     openapi_extra=GRAPH,
 )
-def remove_graph(request: Request) -> Response:
+def remove_graph(request: Request, eng: SparqlEngine) -> Response:
     """Drop a graph (admin token)."""
     delete_graph(request.app.state.store, _target(request))
-    _invalidate(request)
+    _invalidate(request, eng)
     return Response(status_code=204)
 
 
-def _invalidate(request: Request) -> None:
-    from kg.dumps import ensure_dumps
-
-    engine(request.app).cache.clear()
+def _invalidate(request: Request, eng: Engine) -> None:
+    eng.cache.clear()
     ensure_dumps(request.app.state.store, request.app.state.settings.data_dir)

@@ -13,12 +13,12 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 
 from kg.dumps import dump_path, ensure_dumps
 from kg.errors import BadRequest, KGError, NotFound
-from kg.namespaces import KINDS
 from kg.queries import PREFIXES
-from kg.records import all_records, local_href, view
+from kg.record_document import all_records, local_href, view
+from kg.vocab import KINDS
 from kg.void import describe
 from web.negotiation import HTML, RDF_FORMATS, choose
-from web.routes.records import check
+from web.recordpage import check
 
 router = APIRouter()
 EMBED_WIDTH, EMBED_HEIGHT = 400, 300

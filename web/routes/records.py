@@ -3,27 +3,26 @@
 from __future__ import annotations
 
 import io
-import re
 from datetime import datetime
 from email.utils import format_datetime
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote, urlparse
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kg.errors import NotFound
-from kg.namespaces import KINDS
 from kg.queries import PREFIXES
-from kg.records import document, view
+from kg.record_document import document, view
+from kg.vocab import SCHEMA_NS
 from web.i18n import N_, language
 from web.jsonld import citation, dumps, schema_org
 from web.negotiation import HTML, RDF_FORMATS, choose, extension_for
-from web.recordpage import INCOMING_LABELS, grouped
+from web.recordpage import GROUPS, INCOMING_LABELS, check, grouped
+from web.services import SimilarFinder, similar_finder
 
 router = APIRouter()
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # text/plain is N-Triples' registered type of old; rdflib and some crawlers still ask for it
 OFFERED = [HTML] + [media for media, _ in RDF_FORMATS.values()] + ["text/plain"]
 #: what free-text claims are about (`aspect` in ingest/records/README.md) and kinds of amount,
@@ -54,11 +53,6 @@ BUDGET_KINDS = {
 }
 
 
-def check(kind: str, slug: str) -> None:
-    if kind not in KINDS or not SLUG.match(slug):
-        raise NotFound(f"no record at /{kind}/{slug}")
-
-
 @router.get("/id/{kind}/{slug}", include_in_schema=False)
 def resource(request: Request, kind: str, slug: str) -> Response:
     """The thing itself: 303 See Other to its page or data document, by Accept."""
@@ -71,15 +65,18 @@ def resource(request: Request, kind: str, slug: str) -> Response:
     return RedirectResponse(target, status_code=303, headers={"Vary": "Accept"})
 
 
+Finder = Annotated[SimilarFinder | None, Depends(similar_finder)]
+
+
 @router.get("/{kind}/{name}", include_in_schema=False)
-def record(request: Request, kind: str, name: str) -> Response:
+def record(request: Request, kind: str, name: str, finder: Finder) -> Response:
     slug, _, ext = name.partition(".")
     check(kind, slug)
     if ext:
         if ext not in RDF_FORMATS:
             raise NotFound(f"no format .{ext}; formats are {', '.join(RDF_FORMATS)}")
         return data_document(request, kind, slug, ext)
-    return page(request, kind, slug)
+    return page(request, kind, slug, finder)
 
 
 def _validators(request: Request, kind: str, slug: str, modified: str | None) -> dict[str, str]:
@@ -115,7 +112,7 @@ def data_document(request: Request, kind: str, slug: str, ext: str) -> Response:
     return Response(buf.getvalue(), media_type=media, headers=headers)
 
 
-def page(request: Request, kind: str, slug: str) -> Response:
+def page(request: Request, kind: str, slug: str, finder: SimilarFinder | None) -> Response:
     settings = request.app.state.settings
     v = view(request.app.state.store.current(), base=settings.base, kind=kind, slug=slug)
     lang = language(request)
@@ -136,7 +133,7 @@ def page(request: Request, kind: str, slug: str) -> Response:
     # (msgid or None, site, URL): the template translates the message around the site
     links_out: list[tuple[str | None, str, str]] = [
         (N_("Website: %(site)s"), urlparse(x.value).netloc, x.value)
-        for x in v.values("http://schema.org/url")
+        for x in v.values(f"{SCHEMA_NS}url")
     ]
     links_out += [
         (N_("CORDIS project page"), "", x.value)
@@ -146,7 +143,7 @@ def page(request: Request, kind: str, slug: str) -> Response:
     ]
     links_out += [
         (N_("Also described in: %(site)s"), x.value, x.value)
-        for x in v.values("http://schema.org/subjectOf")
+        for x in v.values(f"{SCHEMA_NS}subjectOf")
     ]
     embed_url = f"{settings.base}embed/{kind}/{slug}"
     context: dict[str, Any] = {
@@ -168,7 +165,7 @@ def page(request: Request, kind: str, slug: str) -> Response:
             f'<iframe src="{embed_url}" width="400" height="300" '
             f'style="border:0" title="{v.name()}" loading="lazy"></iframe>'
         ),
-        "similar": similar_for(request, v.iri) if kind == "initiative" else [],
+        "similar": similar_for(finder, v.iri) if kind == "initiative" else [],
     }
     response: Response = request.app.state.templates.TemplateResponse(
         request, "record.html", context, headers=headers
@@ -177,14 +174,11 @@ def page(request: Request, kind: str, slug: str) -> Response:
 
 
 def groups_for_labels() -> list[tuple[str, list[tuple[str, str]]]]:
-    from web.recordpage import GROUPS
-
     return GROUPS
 
 
-def similar_for(request: Request, iri: str) -> list[Any]:
-    """Similar initiatives from the search index, when the app has one."""
-    finder = getattr(request.app.state, "similar", None)
+def similar_for(finder: SimilarFinder | None, iri: str) -> list[Any]:
+    """Similar initiatives from the app's finder, when it has one."""
     if finder is None:
         return []
     try:
@@ -193,15 +187,4 @@ def similar_for(request: Request, iri: str) -> list[Any]:
         return []
 
 
-def not_found_response(request: Request, message: str) -> Response:
-    """404 as an HTML page for browsers, else JSON."""
-    if choose(request.headers.get("accept"), ["application/json", HTML]) == HTML:
-        query = request.url.path.rstrip("/").rsplit("/", 1)[-1].split(".")[0].replace("-", " ")
-        response: Response = request.app.state.templates.TemplateResponse(
-            request, "notfound.html", {"message": message, "query": query}, status_code=404
-        )
-        return response
-    return JSONResponse({"error": "NotFound", "message": message}, status_code=404)
-
-
-__all__ = ["HTMLResponse", "not_found_response", "router"]
+__all__ = ["HTMLResponse", "router"]

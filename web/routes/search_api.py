@@ -2,37 +2,19 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 
 from kg.search import SearchQuery, SearchResults, SearchService, Similar, parse_years
 from kg.search.engine import Hit, Label
 from kg.search.explain import SharedValue, Why
 from kg.search.rank import FacetValue
-from web.ratelimit import limit
+from web.services import limit, search_service
 
 router = APIRouter(prefix="/api", tags=["search"], dependencies=[Depends(limit)])
-_lock = threading.Lock()
-
-
-def search_service(app: FastAPI) -> SearchService:
-    """The app's search service, made on first use (tests put their own in `app.state.search`)."""
-    with _lock:
-        service: SearchService | None = getattr(app.state, "search", None)
-        if service is None:
-            service = SearchService(app.state.store, app.state.settings)
-            app.state.search = service
-        return service
-
-
-def get_search_service(request: Request) -> SearchService:
-    return search_service(request.app)
-
-
-Service = Annotated[SearchService, Depends(get_search_service)]
+Service = Annotated[SearchService, Depends(search_service)]
 Values = Annotated[list[str], Query()]
 
 

@@ -3,17 +3,19 @@ filters kept in the URL, pagination, empty-state help and "show as SPARQL" (issu
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from kg.filter_query import filter_query
+from kg.search import SearchService
 from kg.search.documents import FACETS
 from kg.search.engine import search
 from kg.search.rank import FILTERS, MODES, SearchQuery
 from web.i18n import N_, language
-from web.routes.search_api import search_service
+from web.services import search_service
 
 router = APIRouter()
 PAGE_SIZE = 10
@@ -42,7 +44,9 @@ def parse_filters(request: Request) -> dict[str, list[str]]:
 
 
 @router.get("/search", include_in_schema=False)
-def search_page(request: Request) -> Response:
+def search_page(
+    request: Request, service: Annotated[SearchService, Depends(search_service)]
+) -> Response:
     params = request.query_params
     text = params.get("q", "").strip()[:500]
     mode = params.get("mode", "hybrid")
@@ -60,7 +64,7 @@ def search_page(request: Request) -> Response:
         offset=(page - 1) * PAGE_SIZE,
         lang=language(request),  # labels of concepts in the interface language
     )
-    results = search(search_service(request.app).index(), query)
+    results = search(service.index(), query)
     state = [(k, v) for k, v in params.multi_items() if k != "page"]
 
     def with_value(name: str, value: str) -> str:

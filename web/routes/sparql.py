@@ -5,27 +5,28 @@ the editor page for browsers."""
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from kg.endpoint import ResultCache, Runner, inspect_query, inspect_update, make_runner
+from kg.dumps import ensure_dumps
+from kg.endpoint import inspect_query, inspect_update
 from kg.endpoint.description import render as render_description
 from kg.endpoint.execute import QueryRequest
 from kg.endpoint.serialize import GRAPH_MEDIA, SOLUTION_MEDIA
 from kg.endpoint.update import run_update
 from kg.errors import BadRequest
+from kg.example_queries import load_examples
 from kg.settings import Settings
 from web.auth import require_admin
 from web.negotiation import HTML, choose
 from web.openapi import errors, media, query_parameters
-from web.ratelimit import limit
+from web.services import Engine, limit, sparql_engine
 
 router = APIRouter(tags=["sparql"])
 
@@ -68,32 +69,7 @@ CORS = {
 }
 
 
-@dataclass
-class Engine:
-    runner: Runner
-    cache: ResultCache
-
-
-_engine_lock = threading.Lock()
-
-
-def engine(app: FastAPI) -> Engine:
-    """The app's query runner and cache, started on first use."""
-    found: Engine | None = getattr(app.state, "sparql", None)
-    if found is None:
-        with _engine_lock:
-            found = getattr(app.state, "sparql", None)
-            if found is None:
-                runner = make_runner(app.state.store, app.state.settings)
-                found = app.state.sparql = Engine(runner, ResultCache())
-    return found
-
-
-def close_engine(app: FastAPI) -> None:
-    found: Engine | None = getattr(app.state, "sparql", None)
-    if found is not None:
-        found.runner.close()
-        app.state.sparql = None
+SparqlEngine = Annotated[Engine, Depends(sparql_engine)]
 
 
 @dataclass(frozen=True)
@@ -157,7 +133,7 @@ RESPONSES = {
     responses=RESPONSES,
     openapi_extra=query_parameters("query", "default-graph-uri", "named-graph-uri", "format"),
 )
-def sparql_get(request: Request) -> Response:
+def sparql_get(request: Request, eng: SparqlEngine) -> Response:
     """SPARQL 1.1 query by GET (`query`, `default-graph-uri`, `named-graph-uri`, `format`).
 
     Without a query: the editor page for browsers, the service description for RDF clients.
@@ -169,7 +145,7 @@ def sparql_get(request: Request) -> Response:
         return _editor(request, protocol.query)
     if protocol.query is None:
         return _description(request, protocol.formats)
-    return _answer(request, protocol, cacheable=True)
+    return _answer(request, eng, protocol, cacheable=True)
 
 
 @router.post(
@@ -179,7 +155,7 @@ def sparql_get(request: Request) -> Response:
     responses={**RESPONSES, 204: {"description": "update applied"}},
     openapi_extra=query_parameters("default-graph-uri", "named-graph-uri", "format"),
 )
-async def sparql_post(request: Request) -> Response:
+async def sparql_post(request: Request, eng: SparqlEngine) -> Response:
     """SPARQL 1.1 query or update by POST: form-encoded, `application/sparql-query` or
     `application/sparql-update` (updates need the admin token)."""
     content_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
@@ -200,10 +176,10 @@ async def sparql_post(request: Request) -> Response:
     if protocol.query is None:
         raise BadRequest("no `query` parameter")
     # the wait for a worker blocks: keep it off the event loop
-    return await run_in_threadpool(_answer, request, protocol, cacheable=False)
+    return await run_in_threadpool(_answer, request, eng, protocol, cacheable=False)
 
 
-def _answer(request: Request, protocol: Protocol, *, cacheable: bool) -> Response:
+def _answer(request: Request, eng: Engine, protocol: Protocol, *, cacheable: bool) -> Response:
     settings: Settings = request.app.state.settings
     assert protocol.query is not None
     info = inspect_query(protocol.query, max_bytes=settings.sparql_max_query_bytes)
@@ -219,7 +195,6 @@ def _answer(request: Request, protocol: Protocol, *, cacheable: bool) -> Respons
         named_graphs=protocol.named_graphs,
         uses_search="similarity" in protocol.query.lower(),  # rikg:similarity needs the index
     )
-    eng = engine(request.app)
     key = job.key(request.app.state.store.version().name)
     if cacheable and f'"{key}"' in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers={"ETag": f'"{key}"', **CORS, "Vary": "Accept"})
@@ -290,8 +265,6 @@ def _update(request: Request, text: str) -> Response:
 
 
 def _after_write(request: Request) -> None:
-    from kg.dumps import ensure_dumps
-
     ensure_dumps(request.app.state.store, request.app.state.settings.data_dir)
 
 
@@ -310,8 +283,6 @@ def _description(request: Request, formats: tuple[str, ...]) -> Response:
 
 
 def _editor(request: Request, query: str | None) -> Response:
-    from kg.examples import load_examples
-
     settings: Settings = request.app.state.settings
     examples = load_examples()
     context: dict[str, Any] = {
@@ -330,9 +301,7 @@ def _editor(request: Request, query: str | None) -> Response:
 
 
 def _error(status: int, name: str, message: str) -> Response:
-    from fastapi.responses import JSONResponse
-
     return JSONResponse({"error": name, "message": message}, status_code=status)
 
 
-__all__ = ["close_engine", "engine", "router"]
+__all__ = ["router"]

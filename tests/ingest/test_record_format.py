@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.records import parse_record
+from ingest.record_format import parse_record
 from kg.errors import RecordError
 
 

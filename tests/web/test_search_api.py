@@ -11,7 +11,7 @@ from kg.search import SearchService
 from kg.search.cache import VectorCache
 from kg.search.embed import HashEmbedder
 from kg.settings import Settings
-from kg.store import GraphStore
+from kg.store import LocalStore
 from web.app import create_app
 
 BASE = "http://testserver/"
@@ -32,13 +32,11 @@ Volunteers open their homes to refugee families <script & friends.
 @pytest.fixture
 def client(records_dir: Path, tmp_path: Path) -> Iterator[TestClient]:
     (records_dir / "initiative" / "open-doors.md").write_text(MARKUP)
-    store = GraphStore(None)
+    store = LocalStore(None)
     ingest_records(store, [records_dir], base=BASE)
     settings = Settings.from_env({"KG_BASE_URI": BASE, "KG_STORE": "memory"}, cache_dir=tmp_path)
-    app = create_app(settings, store=store)
-    app.state.search = SearchService(
-        store, settings, embedder=HashEmbedder(), cache=VectorCache(None)
-    )
+    search = SearchService(store, settings, embedder=HashEmbedder(), cache=VectorCache(None))
+    app = create_app(settings, store=store, search=search)
     with TestClient(app) as c:
         yield c
 

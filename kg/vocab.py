@@ -1,4 +1,8 @@
-"""Namespace objects. `RIKG` lists exactly the terms of `ontology/rikg.ttl` (a test checks it)."""
+"""The vocabulary: every namespace the application writes or reads, in one place.
+
+Plain strings (`SCHEMA_NS`, `DCT_NS`, …) for building IRIs, `PREFIXES` for SPARQL and
+serialisers, and rdflib namespaces for the mapping. `RIKG` lists exactly the terms of
+`ontology/rikg.ttl` (a test checks it)."""
 
 from __future__ import annotations
 
@@ -7,14 +11,43 @@ from rdflib.namespace import DefinedNamespace
 
 RIKG_NS = "https://w3id.org/rikg/ns#"
 SCHEME_NS = "https://w3id.org/rikg/scheme/"
-SCHEMA = Namespace("http://schema.org/")
+SCHEMA_NS = "http://schema.org/"
+DCT_NS = "http://purl.org/dc/terms/"
+SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
+OWL_NS = "http://www.w3.org/2002/07/owl#"
+PROV_NS = "http://www.w3.org/ns/prov#"
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+SH_NS = "http://www.w3.org/ns/shacl#"
+VOID_NS = "http://rdfs.org/ns/void#"
+DCAT_NS = "http://www.w3.org/ns/dcat#"
+#: SPARQL 1.1 Service Description, and the W3C's IRIs of result formats
+SD_NS = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS_NS = "http://www.w3.org/ns/formats/"
+
+#: prefixes every SPARQL query may use (predeclared) and serialisers write
+PREFIXES = {
+    "schema": SCHEMA_NS,
+    "dcterms": DCT_NS,
+    "skos": SKOS_NS,
+    "rikg": RIKG_NS,
+    "owl": OWL_NS,
+    "prov": PROV_NS,
+    "rdfs": RDFS_NS,
+    "rdf": RDF_NS,
+    "xsd": XSD_NS,
+    "sh": SH_NS,
+}
+
+SCHEMA = Namespace(SCHEMA_NS)
 EU_COUNTRY = Namespace("http://publications.europa.eu/resource/authority/country/")
 NUTS = Namespace("http://data.europa.eu/nuts/code/")
 CORDIS_PROJECT = "https://cordis.europa.eu/project/id/"
 #: EURIO, the Publications Office's research-information ontology behind the CORDIS graph
 EURIO = Namespace("http://data.europa.eu/s66#")
 
-#: record kinds of design.md §2, each with its RDF classes
+#: record kinds (the folders of `ingest/records/`, and `/{kind}/{slug}` in URLs)
 KINDS = ("initiative", "organisation", "policy", "event", "place", "source")
 
 #: concept schemes: record field → scheme name

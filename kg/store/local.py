@@ -1,6 +1,6 @@
-"""The graph store: pyoxigraph, on disk as immutable snapshots, or in memory for tests.
+"""The embedded graph store: pyoxigraph, on disk as immutable snapshots, or in memory for tests.
 
-A write never touches the snapshot readers use. `GraphStore.write()` copies the current snapshot
+A write never touches the snapshot readers use. `LocalStore.write()` copies the current snapshot
 (RocksDB checkpoint: hard links, milliseconds), applies the changes to the copy and then publishes
 it by atomically replacing the `CURRENT` pointer file. A writer killed at any point leaves
 `CURRENT` naming the previous, complete snapshot, so the earlier graph keeps serving (issue 2, 8).
@@ -20,40 +20,23 @@ import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.errors import StoreError
-from kg.settings import Settings
+from kg.store.base import GraphChange, StoreVersion
+from kg.store.base import now as _now
 
 log = logging.getLogger(__name__)
 
 KEEP_SNAPSHOTS = 3
 
 
-@dataclass(frozen=True)
-class GraphChange:
-    """Replace one named graph with an N-Triples payload, or drop it when `ntriples` is None."""
-
-    graph: str
-    ntriples: str | None
-
-
-@dataclass(frozen=True)
-class StoreVersion:
-    name: str
-    created: str  # ISO timestamp
-
-    @property
-    def etag(self) -> str:
-        return self.name
-
-
-class GraphStore:
-    """Snapshots under `root/versions/`, the published one named in `root/CURRENT`."""
+class LocalStore:
+    """Snapshots under `root/versions/`, the published one named in `root/CURRENT`; with `root`
+    None, one store in memory."""
 
     def __init__(self, root: Path | str | None) -> None:
         self.root = Path(root) if root is not None else None
@@ -67,14 +50,6 @@ class GraphStore:
                 (self.root / "versions").mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(f"cannot create store folder {self.root}: {exc.strerror}") from exc
-
-    @classmethod
-    def open(cls, settings: Settings) -> GraphStore:
-        if settings.sparql_endpoint:  # an external SPARQL 1.1 store (issue 7 item 4)
-            from kg.remote import RemoteStore
-
-            return RemoteStore(settings)
-        return cls(None if settings.in_memory else Path(settings.store))
 
     # --- reading -------------------------------------------------------------------------
 
@@ -177,6 +152,11 @@ class GraphStore:
         with self.write() as store:
             store.bulk_extend(quads)
 
+    def public_queries(self, timeout: float) -> LocalStore | None:
+        """On disk: None, queries run in worker processes that can be killed at the limit. In
+        memory the store cannot be shared with another process, so queries run in threads."""
+        return self if self.root is None else None
+
 
 def _apply(store: ox.Store, changes: Sequence[GraphChange]) -> None:
     """Drop replaced graphs, then load all new content in one bulk load of N-Quads.
@@ -203,10 +183,6 @@ def _as_nquads(ntriples: str, graph: str) -> str:
         for line in ntriples.splitlines()
         if line.strip() and not line.lstrip().startswith("#")
     )
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _read_meta(path: Path, name: str) -> StoreVersion:

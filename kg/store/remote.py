@@ -1,6 +1,6 @@
 """An external SPARQL 1.1 store as the graph (issue 7 item 4): Virtuoso, Fuseki, GraphDB, ….
 
-With `KG_SPARQL_ENDPOINT` set, `GraphStore.open` returns a `RemoteStore`. Its `current()` is a
+With `KG_SPARQL_ENDPOINT` set, `kg.store.open_store` returns a `RemoteStore`. Its `current()` is a
 `RemoteDataset` that answers `.query(...)` like a pyoxigraph `Store` — same options, same result
 types (`QuerySolutions`, `QueryBoolean`, `QueryTriples`, parsed by pyoxigraph itself) — so the
 record pages, search and the `/sparql` endpoint run unchanged. Writes go over the SPARQL 1.1
@@ -18,15 +18,16 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
-from kg import queries
+from kg import queries, queries_update
 from kg.errors import BadRequest
-from kg.remote_http import SparqlHttp
 from kg.settings import Settings
-from kg.store import GraphChange, GraphStore, StoreVersion, _now
+from kg.store.base import GraphChange, StoreVersion, now
+from kg.store.remote_http import SparqlHttp
 
 log = logging.getLogger(__name__)
 
@@ -160,11 +161,11 @@ class RemoteWriter:
         return self.store.dataset.contains_named_graph(graph)
 
     def clear_graph(self, graph: ox.NamedNode | ox.DefaultGraph) -> None:
-        target = "DEFAULT" if isinstance(graph, ox.DefaultGraph) else f"GRAPH {graph}"
-        self.store.http.update(f"CLEAR SILENT {target}")
+        target = None if isinstance(graph, ox.DefaultGraph) else str(graph)
+        self.store.http.update(queries_update.clear_graph(target))
 
     def remove_graph(self, graph: ox.NamedNode) -> None:
-        self.store.http.update(f"DROP SILENT GRAPH {graph}")
+        self.store.http.update(queries_update.drop_graph(str(graph)))
 
     def extend(self, quads: Iterable[ox.Quad]) -> None:
         by_graph: dict[str, list[str]] = {}
@@ -178,11 +179,11 @@ class RemoteWriter:
     bulk_extend = extend
 
 
-class RemoteStore(GraphStore):
+class RemoteStore:
     """A `GraphStore` whose graph lives in an external SPARQL 1.1 store; `root` is None."""
 
     def __init__(self, settings: Settings, *, timeout: float = INTERNAL_TIMEOUT) -> None:
-        self.root = None
+        self.root: Path | None = None
         self.settings = settings
         self.http = SparqlHttp(settings, timeout=timeout)
         self.dataset = RemoteDataset(self.http, scope=f"{settings.base}graph/")
@@ -190,12 +191,9 @@ class RemoteStore(GraphStore):
         self._cached: tuple[float, StoreVersion] | None = None
         self._seen: dict[str, StoreVersion] = {}
 
-    @classmethod
-    def open(cls, settings: Settings) -> GraphStore:
-        return cls(settings)
-
-    def limited(self, timeout: float) -> RemoteStore:
-        """The same store for public queries: each HTTP request waits at most `timeout`."""
+    def public_queries(self, timeout: float) -> RemoteStore:
+        """The store enforces its own limits: public queries run from threads on this same store
+        with each HTTP request waiting at most `timeout` seconds."""
         return RemoteStore(self.settings, timeout=timeout)
 
     def current(self) -> ox.Store:
@@ -215,7 +213,7 @@ class RemoteStore(GraphStore):
         name = "remote-" + hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
         with self._lock:
             version = self._seen.setdefault(
-                name[:23], StoreVersion(name[:23], state.get("latest") or _now())
+                name[:23], StoreVersion(name[:23], state.get("latest") or now())
             )
             self._cached = (time.monotonic(), version)
             return version
@@ -326,7 +324,7 @@ def triples(body: bytes, media: str) -> ox.QueryTriples:
         scratch.load(body, fmt)
     except SyntaxError as exc:
         raise BadRequest(f"the SPARQL store sent RDF pyoxigraph cannot read: {exc}") from exc
-    return cast(ox.QueryTriples, scratch.query("CONSTRUCT WHERE { ?s ?p ?o }"))
+    return cast(ox.QueryTriples, scratch.query(queries_update.ALL_TRIPLES))
 
 
 # --- updates ------------------------------------------------------------------------------
@@ -334,7 +332,7 @@ def triples(body: bytes, media: str) -> ox.QueryTriples:
 
 def replace_ops(change: GraphChange) -> list[tuple[str, int]]:
     """Update operations (text, triple count) that replace or drop one graph."""
-    drop = (f"DROP SILENT GRAPH <{change.graph}>", 0)
+    drop = (queries_update.drop_graph(f"<{change.graph}>"), 0)
     if not change.ntriples:
         return [drop]
     lines = [
@@ -351,16 +349,12 @@ def insert_ops(graph: str | None, lines: list[str]) -> list[tuple[str, int]]:
     operations would become two)."""
     plain = [line for line in lines if not _BNODE_LINE.search(line)]
     blank = [line for line in lines if _BNODE_LINE.search(line)]
-
-    def wrap(chunk: list[str]) -> str:
-        return f"GRAPH <{graph}> {{ {' '.join(chunk)} }}" if graph else " ".join(chunk)
-
     ops = [
-        (f"INSERT DATA {{ {wrap(plain[i : i + OP_TRIPLES])} }}", len(plain[i : i + OP_TRIPLES]))
-        for i in range(0, len(plain), OP_TRIPLES)
+        (queries_update.insert_data(graph, chunk), len(chunk))
+        for chunk in (plain[i : i + OP_TRIPLES] for i in range(0, len(plain), OP_TRIPLES))
     ]
     if blank:
-        ops.append((f"INSERT {{ {wrap(blank)} }} WHERE {{}}", len(blank)))
+        ops.append((queries_update.insert_where(graph, blank), len(blank)))
     return ops
 
 

@@ -1,7 +1,7 @@
 from rdflib import OWL, RDF, Graph, URIRef
 
-from kg.namespaces import RIKG, RIKG_NS
 from kg.settings import PROJECT_ROOT
+from kg.vocab import RIKG, RIKG_NS
 
 
 def test_rikg_namespace_matches_the_ontology() -> None:

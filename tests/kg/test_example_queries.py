@@ -11,15 +11,15 @@ import pyoxigraph as ox
 import pytest
 
 from ingest.pipeline import ingest_records
-from ingest.records import Record, parse_record, record_files
+from ingest.record_format import Record, parse_record, record_files
 from kg.errors import NotFound
-from kg.examples import Example, get_example, load_examples, parse_example
+from kg.example_queries import Example, get_example, load_examples, parse_example
 from kg.search import SearchService
 from kg.search.embed import HashEmbedder
 from kg.search.sparql import run_query_with_search
 from kg.settings import Settings
 from kg.sparql import run_query
-from kg.store import GraphStore
+from kg.store import GraphStore, LocalStore
 from tests.conftest import BASE, BUNDLED
 
 EXAMPLES = load_examples()
@@ -28,7 +28,7 @@ NEEDS_SEARCH = {"semantic-search"}
 
 @pytest.fixture(scope="module")
 def store() -> GraphStore:
-    store = GraphStore(None)
+    store = LocalStore(None)
     ingest_records(store, [BUNDLED], base=BASE)
     return store
 

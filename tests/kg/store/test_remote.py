@@ -1,4 +1,4 @@
-"""The query rewriting and update batching of the external store backend (kg/remote.py).
+"""The query rewriting and update batching of the external store backend (kg/store/remote.py).
 
 The backend itself runs against a real Virtuoso in tests/e2e/test_virtuoso.py; here the text it
 sends is checked by running it in pyoxigraph against the same data, where pyoxigraph's own
@@ -14,7 +14,9 @@ import pytest
 
 from ingest.pipeline import ingest_records
 from kg import queries
-from kg.remote import (
+from kg.settings import Settings
+from kg.store import GraphChange, LocalStore, open_store
+from kg.store.remote import (
     ASK_VARIABLE,
     OP_TRIPLES,
     REQUEST_TRIPLES,
@@ -28,14 +30,12 @@ from kg.remote import (
     triples,
     with_prefixes,
 )
-from kg.settings import Settings
-from kg.store import GraphChange, GraphStore
 from tests.conftest import BASE
 
 
 @pytest.fixture
 def store(records_dir: Path) -> ox.Store:
-    graph_store = GraphStore(None)
+    graph_store = LocalStore(None)
     ingest_records(graph_store, [records_dir], base=BASE)
     current = graph_store.current()
     current.add(  # as a curated record that is also a CORDIS project says (SAME_AS_RECORDS)
@@ -186,8 +186,8 @@ def test_the_update_text_runs_in_a_sparql_store() -> None:
 
 def test_open_picks_the_remote_store() -> None:
     settings = Settings.from_env({"KG_SPARQL_ENDPOINT": "http://127.0.0.1:9/sparql"})
-    store = GraphStore.open(settings)
+    store = open_store(settings)
     assert isinstance(store, RemoteStore)
     assert store.root is None
     assert store.snapshot_path() is None
-    assert not isinstance(GraphStore.open(Settings.from_env({"KG_STORE": "memory"})), RemoteStore)
+    assert not isinstance(open_store(Settings.from_env({"KG_STORE": "memory"})), RemoteStore)

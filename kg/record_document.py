@@ -1,6 +1,6 @@
 """Records as linked data: the data document of one record and a view of it for pages.
 
-The document (design.md §3, issue 6) holds the record's named graph — its statements, claims and
+The document (issue 6) holds the record's named graph — its statements, claims and
 provenance — plus the labels of everything it links to, so a harvester needs no second request.
 """
 
@@ -14,19 +14,19 @@ import pyoxigraph as ox
 from kg import queries
 from kg.errors import NotFound
 from kg.graphs import select
-from kg.namespaces import KINDS, RIKG_NS, graph_iri, record_iri
+from kg.vocab import DCT_NS as DCT
+from kg.vocab import KINDS, RDFS_NS, RIKG_NS, graph_iri, record_iri
+from kg.vocab import PROV_NS as PROV
+from kg.vocab import RDF_NS as RDF
+from kg.vocab import SCHEMA_NS as SCHEMA
+from kg.vocab import SKOS_NS as SKOS
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
-SCHEMA = "http://schema.org/"
-DCT = "http://purl.org/dc/terms/"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-PROV = "http://www.w3.org/ns/prov#"
 LABEL_PREDICATES = {
     f"{SCHEMA}name",
     f"{SKOS}prefLabel",
-    "http://www.w3.org/2000/01/rdf-schema#label",
+    f"{RDFS_NS}label",
 }
 
 

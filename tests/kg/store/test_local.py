@@ -11,14 +11,14 @@ import pytest
 
 from kg.errors import StoreError
 from kg.graphs import triple_count
-from kg.store import GraphChange, GraphStore
+from kg.store import GraphChange, GraphStore, LocalStore
 
 NT = '<http://x/s> <http://x/p> "{}" .\n'
 
 
 @pytest.fixture(params=["memory", "disk"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> GraphStore:
-    return GraphStore(None if request.param == "memory" else tmp_path / "store")
+    return LocalStore(None if request.param == "memory" else tmp_path / "store")
 
 
 def test_apply_replaces_exactly_one_graph(store: GraphStore) -> None:
@@ -50,11 +50,11 @@ def test_version_changes_on_write(store: GraphStore) -> None:
 
 def test_killed_writer_leaves_previous_graph(tmp_path: Path) -> None:
     root = tmp_path / "store"
-    GraphStore(root).apply([GraphChange("http://x/g1", NT.format("before"))])
+    LocalStore(root).apply([GraphChange("http://x/g1", NT.format("before"))])
     script = textwrap.dedent(f"""
         import time
-        from kg.store import GraphStore, GraphChange
-        store = GraphStore({str(root)!r})
+        from kg.store import GraphChange, LocalStore
+        store = LocalStore({str(root)!r})
         with store.write() as staging:
             staging.remove_graph(__import__("pyoxigraph").NamedNode("http://x/g1"))
             print("writing", flush=True)
@@ -68,30 +68,30 @@ def test_killed_writer_leaves_previous_graph(tmp_path: Path) -> None:
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
     assert line == "writing"
-    reader = GraphStore(root)
+    reader = LocalStore(root)
     assert [q.object.value for q in reader.current()] == ["before"]
     reader.apply([GraphChange("http://x/g2", NT.format("next"))])  # the next write works
-    assert triple_count(GraphStore(root).current()) == 2
+    assert triple_count(LocalStore(root).current()) == 2
 
 
 def test_next_write_removes_what_a_killed_writer_left(tmp_path: Path) -> None:
     """A half-made snapshot (also RocksDB's own `.tmp.tmp` checkpoint folder) and the pointer
     file of a kill inside `_publish` (bench/fault_aimed.py lands kills there)."""
     root = tmp_path / "store"
-    GraphStore(root).apply([GraphChange("http://x/g1", NT.format(1))])
+    LocalStore(root).apply([GraphChange("http://x/g1", NT.format(1))])
     left = [root / "versions" / "1.tmp", root / "versions" / "2.tmp.tmp"]
     for folder in left:
         folder.mkdir()
         (folder / "000001.sst").write_text("half")
     (root / "CURRENT.4242.tmp").write_text("1\n")
-    GraphStore(root).apply([GraphChange("http://x/g2", NT.format(2))])
+    LocalStore(root).apply([GraphChange("http://x/g2", NT.format(2))])
     assert not [*(root / "versions").glob("*.tmp"), *root.glob("*.tmp")]
-    assert triple_count(GraphStore(root).current()) == 2
+    assert triple_count(LocalStore(root).current()) == 2
 
 
 def test_readers_see_new_snapshot(tmp_path: Path) -> None:
     root = tmp_path / "store"
-    writer, reader = GraphStore(root), GraphStore(root)
+    writer, reader = LocalStore(root), LocalStore(root)
     writer.apply([GraphChange("http://x/g1", NT.format(1))])
     assert triple_count(reader.current()) == 1
     time.sleep(0.01)
@@ -101,7 +101,7 @@ def test_readers_see_new_snapshot(tmp_path: Path) -> None:
 
 def test_failed_disk_write_is_a_store_error(tmp_path: Path) -> None:
     """pyoxigraph reports a full disk as OSError while loading or flushing (issue 8)."""
-    store = GraphStore(tmp_path / "store")
+    store = LocalStore(tmp_path / "store")
     store.apply([GraphChange("http://x/g1", NT.format(1))])
     with (
         pytest.raises(StoreError, match=r"cannot write the store at .*No space left"),

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from kg.errors import RecordError
-from kg.namespaces import KINDS
+from kg.vocab import KINDS
 
 
 class _DuplicateKey(yaml.YAMLError):

@@ -12,11 +12,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kg.geo import country_iri
-from kg.namespaces import SCHEME_NS, graph_iri, record_iri
+from kg.vocab import DCT_NS as D
+from kg.vocab import RDF_NS, SCHEME_NS, XSD_NS, graph_iri, record_iri
+from kg.vocab import RIKG_NS as R
+from kg.vocab import SCHEMA_NS as S
 
-S, D, R = "http://schema.org/", "http://purl.org/dc/terms/", "https://w3id.org/rikg/ns#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = f"{RDF_NS}type"
+XSD = XSD_NS
 
 THEMES = [
     "housing",

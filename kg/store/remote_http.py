@@ -109,7 +109,8 @@ def _form(fields: list[tuple[str, str]]) -> bytes:
 
 
 def _http_error(url: str, exc: urllib.error.HTTPError) -> KGError:
-    text = exc.read().decode("utf-8", "replace").strip()
+    with exc:  # closes the connection the error response came on
+        text = exc.read().decode("utf-8", "replace").strip()
     # Virtuoso repeats the whole query after its message: keep the message
     message = text.split("\n\nSPARQL query:", 1)[0][:MESSAGE_CHARS]
     if exc.code == 404:

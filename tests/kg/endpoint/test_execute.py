@@ -1,0 +1,48 @@
+"""Running one public query on a store: answers in the negotiated format, capped, versioned."""
+
+import json
+
+import pyoxigraph as ox
+
+from kg.endpoint.execute import QueryRequest, execute
+from kg.store import LocalStore
+
+NT = "".join(f'<http://x/s{i}> <http://x/p> "{i}" .\n' for i in range(5))
+
+
+def store() -> LocalStore:
+    s = LocalStore(None)
+    s.bulk_load(ox.parse(NT.encode(), ox.RdfFormat.N_TRIPLES))
+    return s
+
+
+def test_rows_past_the_cap_are_cut_and_flagged() -> None:
+    graph = store()
+    request = QueryRequest("SELECT ?s WHERE { ?s ?p ?o }", "application/sparql-results+json", 3)
+    got = execute(graph, request)
+    doc = json.loads(got.body)
+    assert len(doc["results"]["bindings"]) == 3
+    assert doc["truncated"] is True
+    assert (got.rows, got.truncated, got.version) == (3, True, graph.version().name)
+
+
+def test_ask_and_construct_answer_in_their_own_formats() -> None:
+    graph = store()
+    ask = execute(graph, QueryRequest('ASK { ?s ?p "4" }', "text/csv", 10))
+    assert ask.body == b"_askResult\r\ntrue\r\n"
+    construct = QueryRequest("CONSTRUCT WHERE { ?s ?p ?o }", "application/n-triples", 10)
+    triples = execute(graph, construct).body.decode().strip().splitlines()
+    assert len(triples) == 5
+
+
+def test_the_cache_key_changes_with_everything_the_answer_depends_on() -> None:
+    base = QueryRequest("ASK {}", "text/csv", 10)
+    keys = {
+        base.key("v1"),
+        base.key("v2"),
+        QueryRequest("ASK {}", "application/sparql-results+json", 10).key("v1"),
+        QueryRequest("ASK {}", "text/csv", 11).key("v1"),
+        QueryRequest("ASK {}", "text/csv", 10, default_graphs=("http://x/g",)).key("v1"),
+    }
+    assert len(keys) == 5
+    assert base.key("v1") == QueryRequest("ASK {}", "text/csv", 10).key("v1")

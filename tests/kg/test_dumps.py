@@ -1,0 +1,40 @@
+"""Dataset dumps: written once per store version, counted, and found only by their names."""
+
+import gzip
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.dumps import DUMPS, dump_path, ensure_dumps
+from kg.store import LocalStore
+
+
+def test_dumps_are_made_once_per_version_and_the_old_ones_go(
+    loaded: LocalStore, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    first = ensure_dumps(loaded, data)
+    assert {d.name for d in first} == set(DUMPS)
+    version = loaded.version().name
+    nq = next(d for d in first if d.name.endswith(".nq.gz"))
+    path = dump_path(data, version, nq.name)
+    assert path is not None
+    quads = list(ox.parse(gzip.decompress(path.read_bytes()), ox.RdfFormat.N_QUADS))
+    assert len(quads) == nq.statements == len(loaded.current())
+    assert ensure_dumps(loaded, data) == first  # from the manifest, not rewritten
+    with loaded.write() as staging:
+        staging.add(
+            ox.Quad(
+                ox.NamedNode("http://x/a"),
+                ox.NamedNode("http://x/b"),
+                ox.Literal("c"),
+                ox.NamedNode("http://x/g"),
+            )
+        )
+    ensure_dumps(loaded, data)
+    assert [p.name for p in data.iterdir() if not p.name.startswith(".")] == [loaded.version().name]
+
+
+def test_only_known_dump_names_resolve(tmp_path: Path) -> None:
+    assert dump_path(tmp_path, "v1", "../../etc/passwd") is None
+    assert dump_path(tmp_path, "v1", next(iter(DUMPS))) is None  # not written yet

@@ -1,0 +1,54 @@
+"""A record as linked data: its document and the view its page is built from."""
+
+import pyoxigraph as ox
+import pytest
+
+from kg.errors import NotFound
+from kg.record_document import document, local_href, pick, records_of_kind, view
+from kg.store import LocalStore
+from tests.conftest import BASE
+
+IRI = f"{BASE}id/initiative/village-welcome"
+
+
+def test_the_document_carries_provenance_and_the_labels_of_what_it_links_to(
+    loaded: LocalStore,
+) -> None:
+    triples = document(loaded.current(), base=BASE, kind="initiative", slug="village-welcome")
+    predicates = {t.predicate.value for t in triples}
+    assert "http://www.w3.org/ns/prov#wasDerivedFrom" in predicates
+    housing = "https://w3id.org/rikg/scheme/theme/housing"
+    assert any(
+        t.subject == ox.NamedNode(housing) and t.predicate.value.endswith("prefLabel")
+        for t in triples
+    )
+
+
+def test_an_unknown_record_is_not_found(loaded: LocalStore) -> None:
+    with pytest.raises(NotFound):
+        document(loaded.current(), base=BASE, kind="initiative", slug="nowhere")
+
+
+def test_the_view_keeps_both_claims_where_the_sources_disagree(loaded: LocalStore) -> None:
+    v = view(loaded.current(), base=BASE, kind="initiative", slug="village-welcome")
+    assert v.iri == IRI
+    assert v.name() == "Village Welcome"
+    assert v.disputes  # the end date and the number of villages
+    scale = [c for c in v.claims if c.aspect == "scale"]
+    assert len(scale) == 2
+    assert all(c.disputed for c in scale)
+    assert {s.value for s in v.sources} >= {"https://example.org/a", "https://example.org/b"}
+
+
+def test_labels_fall_back_to_english_then_untagged() -> None:
+    assert pick({"en": "house", "es": "casa"}, "es") == "casa"
+    assert pick({"en": "house", "": "x"}, "de") == "house"
+    assert pick({"": "x"}, "de") == "x"
+    assert pick({}, "de") == ""
+
+
+def test_local_links_and_records_of_a_kind(loaded: LocalStore) -> None:
+    assert local_href(IRI, BASE) == "/initiative/village-welcome"
+    assert local_href("https://example.org/a", BASE) is None
+    rows = records_of_kind(loaded.current(), "organisation")
+    assert [r["record"] for r in rows] == [f"{BASE}id/organisation/test-ngo"]

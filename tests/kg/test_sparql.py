@@ -1,0 +1,38 @@
+"""Running SPARQL on the store: predeclared prefixes, union default graph, clear syntax errors."""
+
+import pyoxigraph as ox
+import pytest
+
+from kg.errors import QuerySyntaxError
+from kg.sparql import run_query
+
+NQ = (
+    b'<http://x/a> <http://schema.org/name> "A" <http://x/g1> .\n'
+    b'<http://x/b> <http://schema.org/name> "B" <http://x/g2> .\n'
+)
+
+
+def store() -> ox.Store:
+    s = ox.Store()
+    s.load(NQ, ox.RdfFormat.N_QUADS)
+    return s
+
+
+def names(result: object) -> list[str]:
+    return sorted(sol["n"].value for sol in result)  # type: ignore[attr-defined]
+
+
+def test_the_default_graph_is_the_union_and_prefixes_are_predeclared() -> None:
+    assert names(run_query(store(), "SELECT ?n WHERE { ?s schema:name ?n }")) == ["A", "B"]
+
+
+def test_a_given_default_graph_narrows_the_query() -> None:
+    result = run_query(
+        store(), "SELECT ?n WHERE { ?s schema:name ?n }", default_graphs=["http://x/g2"]
+    )
+    assert names(result) == ["B"]
+
+
+def test_a_syntax_error_says_where() -> None:
+    with pytest.raises(QuerySyntaxError, match=r"error at 1:\d+"):
+        run_query(store(), "SELECT ?n WHERE { ?s schema:name }")

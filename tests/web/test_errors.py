@@ -1,0 +1,48 @@
+"""One handler for the error family: status, JSON body, and a 404 page for browsers."""
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from kg.errors import NotFound, QuerySyntaxError, RateLimited
+from web.errors import install_error_handlers
+from web.templating import make_templates
+
+
+def app() -> FastAPI:
+    a = FastAPI()
+    a.state.templates = make_templates()
+    install_error_handlers(a)
+
+    @a.get("/initiative/{slug}")
+    def missing(slug: str) -> None:
+        raise NotFound(f"no record at /initiative/{slug}")
+
+    @a.get("/busy")
+    def busy() -> None:
+        raise RateLimited("too many", retry_after=7)
+
+    @a.get("/bad")
+    def bad() -> None:
+        raise QuerySyntaxError("SPARQL syntax error: 1:3")
+
+    return a
+
+
+def test_a_missing_record_is_a_page_for_browsers_and_json_for_programs() -> None:
+    client = TestClient(app())
+    page = client.get("/initiative/rural-homes", headers={"Accept": "text/html"})
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert "rural homes" in page.text  # offered as a search
+    data = client.get("/initiative/rural-homes", headers={"Accept": "application/json"})
+    assert data.status_code == 404
+    assert data.json() == {"error": "NotFound", "message": "no record at /initiative/rural-homes"}
+
+
+def test_other_errors_keep_their_status_name_and_retry_after() -> None:
+    client = TestClient(app())
+    busy = client.get("/busy")
+    assert (busy.status_code, busy.headers["Retry-After"]) == (429, "7")
+    bad = client.get("/bad")
+    assert bad.status_code == 400
+    assert bad.json()["error"] == "QuerySyntaxError"

@@ -1,0 +1,44 @@
+"""A record's facts grouped for its page, concepts linked to their browse pages."""
+
+from pathlib import Path
+
+import pytest
+
+from ingest.pipeline import ingest_records
+from kg.errors import NotFound
+from kg.record_document import view
+from kg.store import LocalStore
+from tests.conftest import BASE
+from web.recordpage import check, concept_href, grouped
+
+
+def test_concepts_countries_and_regions_link_to_browse_pages() -> None:
+    assert concept_href("https://w3id.org/rikg/scheme/theme/housing") == "/browse/theme/housing"
+    country = "http://publications.europa.eu/resource/authority/country/ESP"
+    assert concept_href(country) == "/browse/country/ESP"
+    assert concept_href("http://data.europa.eu/nuts/code/ES242") == "/browse/nuts/ES242"
+    assert concept_href("https://example.org/elsewhere") is None
+
+
+def test_groups_hold_only_facts_the_record_has_in_page_order(records_dir: Path) -> None:
+    store = LocalStore(None)
+    ingest_records(store, [records_dir], base=BASE)
+    v = view(store.current(), base=BASE, kind="initiative", slug="village-welcome")
+    groups = dict(grouped(v))
+    assert list(groups)[:2] == ["What", "Where"]
+    themes = dict(groups["What"])["Themes"]
+    assert {t.href for t in themes} == {
+        "/browse/theme/housing",
+        "/browse/theme/depopulation-revitalisation",
+    }
+    assert all(rows for rows in groups.values())
+
+
+@pytest.mark.parametrize(
+    ("kind", "slug"),
+    [("initiative", "../etc"), ("initiative", "A"), ("initiative", "a--b"), ("secret", "x")],
+)
+def test_addresses_that_cannot_name_a_record_are_not_found(kind: str, slug: str) -> None:
+    with pytest.raises(NotFound):
+        check(kind, slug)
+    check("initiative", "village-welcome")
