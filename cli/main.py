@@ -1,35 +1,40 @@
 """The `kg` command: thin subcommands over library functions; the one place that wires
-`ingest/`, `kg/` and `web/` together (ARCHITECTURE.md)."""
+`ingest/`, `kg/` and `web/` together (ARCHITECTURE.md).
+
+Exit status of every command: 0 done;
+1 an error, one `error:` or `refused:` line per problem on stderr
+(a refused record, a bad query, format or file, an unusable store);
+2 a usage error (unknown option, missing argument); 130 interrupted.
+Library warnings and tracebacks stay off the terminal unless --verbose.
+
+Most imports sit inside the commands, on purpose: the SPARQL query workers are spawned
+processes, and a spawned process imports the parent's main module again (`python -m cli.main
+serve`); at module level this file would make every worker import the web stack, the search
+stack and the ingest pipeline before it can answer (seconds), and `kg --help` would wait too.
+"""
 
 from __future__ import annotations
 
 import html
 import logging
 import os
-import re
 import sys
 import time
+import warnings
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import click
 import typer
-import uvicorn
-from fastapi import FastAPI
 
-from ingest.cordis import Selection, ingest_cordis
-from ingest.pipeline import IngestReport, ingest_records, validate_sources
-from kg.dumps import ensure_dumps
-from kg.endpoint.worker import exit_with_parent
+from cli.contribute import default_sources, draft, moderate_app, publisher
 from kg.errors import BadRequest, KGError, ValidationFailed
-from kg.export import export_graph
-from kg.results import render
-from kg.search import SearchQuery, SearchService, parse_years
-from kg.search.evaluate import load_queries, run, summarise
 from kg.settings import Settings
-from kg.sparql import run_query
-from kg.store import GraphStore, open_store
-from web.app import create_app
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from ingest.pipeline import IngestReport
+    from kg.store import GraphStore
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False
@@ -37,6 +42,61 @@ app = typer.Typer(
 log = logging.getLogger("kg")
 HEALTHCHECK_TIMEOUT = 30  # seconds (uvicorn's default: 5)
 Sources = Annotated[list[Path] | None, typer.Argument(help="Record files or folders.")]
+#: loggers whose INFO lines are the tool's own; everything else is a library's
+OWN_LOGGERS = ("kg", "ingest", "cli", "web", "bench")
+Verbose = Annotated[
+    bool,
+    typer.Option(
+        "--verbose", help="Show library warnings and full tracebacks.", show_default=False
+    ),
+]
+_verbose = False
+
+
+class _OwnLines(logging.Filter):
+    """Without --verbose: the tool's own log lines, without tracebacks; no library records."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if _verbose:
+            return True
+        if record.name.split(".", 1)[0] not in OWN_LOGGERS:
+            return False
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        return True
+
+
+#: without --verbose: the model libraries' own progress bars and advice stay quiet too
+QUIET_ENV = {"HF_HUB_DISABLE_PROGRESS_BARS": "1", "TRANSFORMERS_VERBOSITY": "error"}
+_quieted: set[str] = set()
+
+
+def set_verbose(verbose: bool) -> None:
+    """--verbose: library warnings (logging and `warnings`) and tracebacks reach the terminal.
+
+    Called before any command imports a library, so the environment it sets is seen."""
+    global _verbose
+    _verbose = _verbose or verbose
+    if _verbose:
+        warnings.resetwarnings()
+        logging.captureWarnings(True)
+        for name in _quieted:
+            os.environ.pop(name, None)
+        _quieted.clear()
+        return
+    warnings.simplefilter("ignore")
+    for name, value in QUIET_ENV.items():
+        if name not in os.environ:  # an operator's own setting wins
+            os.environ[name] = value
+            _quieted.add(name)
+
+
+@app.callback()
+def _options(verbose: Verbose = False) -> None:
+    set_verbose(verbose)
+
+
+app.command()(draft)
+app.add_typer(moderate_app, name="moderate")
 
 
 def _settings() -> Settings:
@@ -71,11 +131,30 @@ def ingest(
         list[str] | None,
         typer.Option(help="CORDIS: keep projects with this word in keywords or title."),
     ] = None,
+    verbose: Verbose = False,
 ) -> None:
     """Validate the records and write them to the store, atomically, then index them.
 
-    `kg ingest cordis PATH` reads a CORDIS project export instead (issue 7).
+    Exits 1 when any record is refused (nothing is written unless --keep-going).
+
+    `kg ingest cordis PATH` reads CORDIS project exports instead.
+    PATH: a .zip, a folder (its .zip files too) or one table file.
+    Tables (.csv, .tsv, .json, .xlsx) are recognised by header, not name:
+    - project: id, title and acronym or startDate
+    - organisation: projectID, role, name
+    - topics (projectID, topic) and euroSciVoc (projectID, euroSciVocTitle)
+    Both column generations: the current export and 2019-2021
+    (rcn;id;acronym;status;programme;topics;... and
+    projectRcn;projectID;projectAcronym;role;id;name;...).
+    Delimiter `;`, tab or `,` (sniffed); UTF-8, BOM or not; quotes inside
+    quoted fields doubled, backslash-escaped or bare; decimal comma or dot.
+    Programmes FP4-FP7, H2020, Horizon Europe: funding concepts.
+    Contact-person columns (contact...) are never read.
+    A row that cannot be split: refused with file, line, start of field.
     """
+    from kg.store import open_store
+
+    set_verbose(verbose)
     args = sources or []
     settings = _settings()
     started = time.perf_counter()
@@ -83,6 +162,8 @@ def ingest(
     if args[:1] == ["cordis"]:  # a records folder named so is given as ./cordis
         if len(args) != 2:
             raise BadRequest("give one CORDIS export: kg ingest cordis PATH")
+        from ingest.cordis import Selection, ingest_cordis
+
         store = open_store(settings)
         selection = Selection(tuple(topic or ()), tuple(call or ()), tuple(keyword or ()))
         report = ingest_cordis(
@@ -91,11 +172,13 @@ def ingest(
     else:
         if topic or call or keyword:
             raise BadRequest("--topic, --call and --keyword go with: kg ingest cordis PATH")
+        from ingest.pipeline import ingest_records
+
         store = open_store(settings)
         # records missing from the folder are removed only when the whole default folder is read
         report = ingest_records(
             store,
-            [Path(a) for a in args] or [settings.records_dir],
+            [Path(a) for a in args] or default_sources(settings),
             base=settings.base,
             keep_going=keep_going,
             prune=not args,
@@ -107,6 +190,8 @@ def _finish_ingest(
     store: GraphStore, settings: Settings, report: IngestReport, *, started: float, index: bool
 ) -> None:
     """Report, refresh the dumps and the search index; exit 1 when records were refused."""
+    from kg.dumps import ensure_dumps
+
     for err in report.errors:
         typer.echo(f"refused: {err.message}", err=True)
     ensure_dumps(store, settings.data_dir)  # once per snapshot: a no-op when nothing changed
@@ -122,6 +207,8 @@ def _finish_ingest(
 
 def _refresh_search_index(store: GraphStore, settings: Settings) -> None:
     """Index the store as it now is (issue 4): embeds only texts not in the vector cache."""
+    from kg.search import SearchService
+
     started = time.perf_counter()
     encoded = SearchService(store, settings).refresh()
     if encoded is not None:
@@ -130,14 +217,20 @@ def _refresh_search_index(store: GraphStore, settings: Settings) -> None:
 
 
 @app.command()
-def validate(sources: Sources = None) -> None:
-    """Check records against the format and the SHACL shapes; exit 1 on any error."""
+def validate(sources: Sources = None, verbose: Verbose = False) -> None:
+    """Check records against the format and the SHACL shapes; exit 1 on any error.
+
+    Each error is one line on stderr: `file: field: reason`.
+    """
+    from ingest.pipeline import validate_sources
+
+    set_verbose(verbose)
     settings = _settings()
-    errors = validate_sources(sources or [settings.records_dir], base=settings.base)
+    errors = validate_sources(sources or default_sources(settings), base=settings.base)
     for err in errors:
         typer.echo(err.message, err=True)
     if errors:
-        raise typer.Exit(1)
+        sys.exit(1)  # not typer.Exit: see _finish_ingest
     typer.echo("valid")
 
 
@@ -147,8 +240,19 @@ def query(
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="table, json, xml, csv, tsv, turtle, nt, jsonld")
     ] = "table",
+    verbose: Verbose = False,
 ) -> None:
-    """Run a SPARQL query against the store and print the result."""
+    """Run a SPARQL query against the store and print the result.
+
+    Exits 1 on a query that does not parse (with the parser's line:column),
+    an unknown format or an unreadable @file.
+    """
+    from kg.results import render
+
+    set_verbose(verbose)
+    from kg.sparql import run_query
+    from kg.store import open_store
+
     if text.startswith("@"):
         text = Path(text[1:]).read_text()
     store = open_store(_settings())
@@ -159,8 +263,17 @@ def query(
 def export(
     fmt: Annotated[str, typer.Option("--format", "-f", help="nq, trig, turtle, nt, jsonld")] = "nq",
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+    verbose: Verbose = False,
 ) -> None:
-    """Write the whole graph (with its named graphs for nq/trig) to a file or stdout."""
+    """Write the whole graph (with its named graphs for nq/trig) to a file or stdout.
+
+    Exits 1 on an unknown format or an output file that cannot be written.
+    """
+    from kg.export import export_graph
+
+    set_verbose(verbose)
+    from kg.store import open_store
+
     data = export_graph(open_store(_settings()).current(), fmt)
     if output:
         output.write_bytes(data)
@@ -176,8 +289,17 @@ def serve(
         int | None,
         typer.Option(min=1, help="Server processes on the port (KG_WORKERS; default: cores)."),
     ] = None,
+    verbose: Verbose = False,
 ) -> None:
-    """Serve the web UI, the SPARQL endpoint and the linked-data pages."""
+    """Serve the web UI, the SPARQL endpoint and the linked-data pages.
+
+    Exits 1 when the store cannot be opened or the address cannot be bound;
+    2 on a port that is not a number.
+    """
+    import uvicorn
+
+    set_verbose(verbose)
+    from kg.store import open_store
 
     settings = _settings()
     processes = workers or settings.server_processes
@@ -186,17 +308,23 @@ def serve(
     open_store(settings).version()
     # the server processes read their settings from the environment: tell them how many they are
     os.environ["KG_WORKERS"] = str(processes)
-    uvicorn.run(
-        "cli.main:server_app",
-        factory=True,
-        workers=processes,
-        # uvicorn kills a server process that does not answer its health check in time; one
-        # loading the model on a busy machine can hold the interpreter for seconds
-        timeout_worker_healthcheck=HEALTHCHECK_TIMEOUT,
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level="info",
-    )
+    address = (host or settings.host, port or settings.port)
+    try:
+        uvicorn.run(
+            "cli.main:server_app",
+            factory=True,
+            workers=processes,
+            # uvicorn kills a server process that does not answer its health check in time;
+            # one loading the model on a busy machine can hold the interpreter for seconds
+            timeout_worker_healthcheck=HEALTHCHECK_TIMEOUT,
+            host=address[0],
+            port=address[1],
+            log_level="info",
+        )
+    except SystemExit as exc:  # uvicorn exits 3 when it cannot bind; the help promises 1
+        if exc.code not in (0, None):
+            raise KGError(f"cannot serve on {address[0]}:{address[1]} (see above)") from None
+        raise
 
 
 def server_app() -> FastAPI:
@@ -207,10 +335,15 @@ def server_app() -> FastAPI:
     and model in the background while it starts (issue 4), and runs its share of the SPARQL
     query workers (`Settings.query_workers`). Under uvicorn's process manager it exits when the
     manager dies, so a SIGKILLed server leaves no process behind (issue 8)."""
+    from kg.endpoint.worker import exit_with_parent
+    from kg.store import open_store
+    from web.app import create_app
+
     settings = _settings()
     if settings.server_processes > 1:
         exit_with_parent()
-    return create_app(settings, warm_search=True)
+    store = open_store(settings)
+    return create_app(settings, store=store, publish=publisher(settings, store), warm_search=True)
 
 
 Values = Annotated[list[str] | None, typer.Option(help="Repeat to require several.")]
@@ -229,8 +362,18 @@ def search(
     challenge: Values = None,
     kind: Annotated[list[str] | None, typer.Option(help="initiative, organisation, …")] = None,
     year: Annotated[str | None, typer.Option(help="Active in YYYY or YYYY-YYYY.")] = None,
+    verbose: Verbose = False,
 ) -> None:
-    """Search the graph by meaning and keywords; each hit says why it matched."""
+    """Search the graph by meaning and keywords; each hit says why it matched.
+
+    Exits 1 on an unknown --mode or a malformed --year (a filter value that
+    nothing carries finds 0 results).
+    """
+    import re
+
+    set_verbose(verbose)
+    from kg.search import SearchQuery, SearchService, parse_years
+    from kg.store import open_store
 
     settings = _settings()
     filters = {
@@ -271,9 +414,20 @@ def evaluate(
         typer.Option(help="Kinds ranked (default: initiative, as judged); 'all' for every kind."),
     ] = None,
     fusion: Annotated[str, typer.Option(help="weighted (the default) or rrf.")] = "weighted",
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Each query's top 5.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Each query's top 5, and library warnings.")
+    ] = False,
 ) -> None:
-    """Print nDCG@10, recall@10 and MRR of keyword, vector and hybrid ranking."""
+    """Print nDCG@10, recall@10 and MRR of keyword, vector and hybrid ranking.
+
+    Exits 1 on a queries file with a malformed line (named with its line);
+    2 on a missing file.
+    """
+    set_verbose(verbose)
+    from kg.search import SearchService
+    from kg.search.evaluate import load_queries, run, summarise
+    from kg.store import open_store
+
     settings = _settings()
     kinds = [] if kind == ["all"] else (kind or ["initiative"])
     judged = load_queries(queries)
@@ -292,9 +446,14 @@ def evaluate(
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.addFilter(_OwnLines())
+    logging.basicConfig(
+        level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", handlers=[handler]
+    )
+    set_verbose("--verbose" in sys.argv[1:2])  # `kg --verbose …` before any import warns
     try:
-        app(standalone_mode=False)
+        status = app(standalone_mode=False)
     except ValidationFailed as exc:
         for err in exc.errors:
             typer.echo(f"error: {err.message}", err=True)
@@ -311,11 +470,19 @@ def main() -> None:
         typer.echo(f"error: {exc.strerror or exc}{where}", err=True)
         sys.exit(1)
     except Exception as exc:  # usage errors: typer ≥ 0.29 vendors click under TyperException
+        import click
+
         show = getattr(exc, "show", None)
         if isinstance(exc, click.ClickException | typer.TyperException) and callable(show):
             show()
             sys.exit(getattr(exc, "exit_code", 2))
-        raise
+        if _verbose:
+            raise
+        typer.echo(f"error: {type(exc).__name__}: {exc} (--verbose shows where)", err=True)
+        sys.exit(1)
+    # with standalone_mode=False a typer.Exit raised in a command is returned, not raised
+    if isinstance(status, int) and status:
+        sys.exit(status)
 
 
 if __name__ == "__main__":

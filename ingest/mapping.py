@@ -17,11 +17,13 @@ from rdflib import OWL, RDF, SKOS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from ingest.record_format import Record
+from ingest.shacl_words import datatype_reason
 from kg.errors import RecordError
 from kg.geo import country_iri, is_nuts_code, nuts_iri
 from kg.vocab import RIKG, SCHEMA, SCHEMES, concept_iri, graph_iri, record_iri
 
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TYPES = {
     "initiative": [SCHEMA.Project, RIKG.Initiative],
     "organisation": [SCHEMA.Organization, RIKG.Organisation],
@@ -57,6 +59,8 @@ CONCEPT_PREDICATES = {
     "challenges": RIKG.addressesChallenge,
     "opportunities": RIKG.buildsOnOpportunity,
 }
+#: a contributed record's moderation dates, said of its named graph (the record document)
+MODERATION = {"contributed_on": DCTERMS.dateSubmitted, "reviewed_on": DCTERMS.dateAccepted}
 DATES = {"start": SCHEMA.startDate, "end": SCHEMA.endDate, "date": SCHEMA.datePublished}
 SINGLE_VALUED = {*DATES, "grant", "identifier", "participants", "org_type", "policy_type"}
 TEXTS = {
@@ -70,6 +74,7 @@ KNOWN = (
     {"kind", "slug", "name", "name_lang", "acronym", "alternate_names", "descriptions", "url"}
     | {"same_as", "described_in", "country", "countries", "nuts", "places", "notes", "facts"}
     | {"sources", "initiative_type", "budget", "participants", "online", "file"}
+    | set(MODERATION)
     | set(LINKS)
     | set(CONCEPT_PREDICATES)
     | set(DATES)
@@ -216,7 +221,12 @@ class RecordMapper:
         if not DATE.match(text):
             raise self.fail(key, f"{text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
         dtype = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}[len(text)]
-        return Literal(text, datatype=dtype)
+        literal = Literal(text, datatype=dtype)
+        # rdflib accepts month 00 and 13 in a gYearMonth; impossible days and months of a full
+        # date are left to the shapes, which word them the same way (ingest/shacl_words.py)
+        if dtype == XSD.gYearMonth and not 1 <= int(text[5:7]) <= 12:
+            raise self.fail(key, datatype_reason(Literal(text, datatype=dtype), [dtype]))
+        return literal
 
     def _iri(self, key: str, value: Any) -> URIRef:
         text = str(value).strip()
@@ -226,7 +236,14 @@ class RecordMapper:
 
     def _concept(self, key: str, scheme: str, value: Any) -> URIRef:
         if not isinstance(value, str) or not re.match(r"^[a-z0-9-]+$", value):
-            raise self.fail(key, f"{value!r} is not a concept id")
+            if isinstance(value, str) and "," in value:
+                items = ", ".join(v.strip() for v in value.split(","))
+                raise self.fail(key, f"{value!r} is one text; write a list: [{items}]")
+            raise self.fail(
+                key,
+                f"{value!r} is not a concept id (lowercase words joined by '-', "
+                f"as in ontology/schemes/{scheme}.ttl)",
+            )
         return URIRef(concept_iri(scheme, value))
 
     def _link(self, kind: str, value: Any) -> URIRef:
@@ -357,11 +374,20 @@ def record_graph(record: Record, *, base: str, ingested_at: str) -> tuple[str, G
     graph.add((g_iri, PROV.generatedAtTime, Literal(ingested_at, datatype=XSD.dateTime)))
     for src in set(graph.objects(subject, DCTERMS.source)):
         graph.add((g_iri, PROV.wasDerivedFrom, src))
+    for key, pred in MODERATION.items():
+        if key in record.data:
+            value = str(record.data[key])
+            if not ISO_DATE.match(value):
+                raise RecordError(record.file, key, f"{value!r} is not a date (YYYY-MM-DD)")
+            graph.add((g_iri, pred, Literal(value, datatype=XSD.date)))
     return str(g_iri), graph
 
 
 def _relative(record: Record) -> str:
+    """The file as a reader can place it: `ingest/records/…` or `contributed/…`."""
     parts = record.path.parts
+    if "contributed_on" in record.data:
+        return "/".join(("contributed", *parts[-2:]))
     return "/".join(parts[parts.index("records") - 1 :]) if "records" in parts else record.file
 
 

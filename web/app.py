@@ -11,17 +11,22 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from kg.errors import StoreError
+from kg.moderation import ModerationQueue, Publish
 from kg.search import SearchService
 from kg.settings import Settings
 from kg.store import GraphStore, open_store
 from web import services
 from web.errors import install_error_handlers
 from web.i18n import ContentLanguage
+from web.ratelimit import RateLimiter
 from web.routes import (
     browse,
+    contribute,
     graphstore,
     health,
     linkeddata,
+    moderate,
     records,
     search_api,
     search_page,
@@ -37,10 +42,14 @@ def create_app(
     store: GraphStore | None = None,
     search: SearchService | None = None,
     warm_search: bool = False,
+    publish: Publish | None = None,
 ) -> FastAPI:
-    """The application. Its services (`web.services`: search, SPARQL engine, rate limiter) are
-    built when it starts; `search` replaces the search service (tests), and `warm_search` loads
-    the search index and model in the background at start (`kg serve`)."""
+    """The app over `store` (default: the one `settings` name). Its services (`web.services`:
+    search, SPARQL engine, rate limiter) are built when it starts; `search` replaces the search
+    service (tests), and `warm_search` loads the search index and model in the background at
+    start (`kg serve`). `publish` is what accepting a contributed practice does (the CLI wires
+    `ingest.contributions`; without it `/moderate` can list and reject but answers 503 to
+    "accept")."""
     graph = store or open_store(settings)
 
     @contextlib.asynccontextmanager
@@ -64,6 +73,9 @@ def create_app(
     app.state.settings = settings
     app.state.store = graph
     app.state.templates = make_templates()
+    app.state.queue = ModerationQueue(settings.queue_dir)
+    app.state.publish = publish or _cannot_publish
+    app.state.submit_limiter = RateLimiter(settings.contribute_per_hour, window=3600)
     install_error_handlers(app)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(ContentLanguage)
@@ -92,6 +104,12 @@ def create_app(
     app.include_router(search_page.router)
     app.include_router(sparql.router)
     app.include_router(graphstore.router)
+    app.include_router(contribute.router)
+    app.include_router(moderate.router)
     # records last: its /{kind}/{slug} pattern must not shadow the other routes
     app.include_router(records.router)
     return app
+
+
+def _cannot_publish(text: str, *, contributed_on: str, reviewed_on: str) -> str:
+    raise StoreError("publishing contributions needs the ingest pipeline: run `kg serve`")

@@ -18,7 +18,7 @@ from kg.endpoint import ResultCache, Runner, make_runner
 from kg.search import SearchService
 from kg.settings import Settings
 from kg.store import GraphStore
-from web.ratelimit import RateLimiter
+from web.ratelimit import RateLimiter, client_of
 
 #: records like the one at an IRI: (iri, limit=n) → objects with `kind`, `slug`, `name`
 SimilarFinder = Callable[..., list[Any]]
@@ -54,13 +54,14 @@ def start(
 
     `warm_search` loads the search index and model in the background now (`kg serve`), so the
     first search does not wait for them (issue 4)."""
+    search = search or SearchService(store, settings)
+    if warm_search:  # first, as `kg serve` always did: the model loads while workers start
+        search.warm(background=True)
     services = Services(
-        search=search or SearchService(store, settings),
+        search=search,
         sparql=Engine(make_runner(store, settings), ResultCache()),
         limiter=RateLimiter(settings.rate_limit_per_minute),
     )
-    if warm_search:
-        services.search.warm(background=True)
     app.state.services = services
     return services
 
@@ -99,4 +100,4 @@ def similar_finder(request: Request) -> SimilarFinder | None:
 def limit(request: Request) -> None:
     """FastAPI dependency: count one request of this client against the rate limit (429 past
     `KG_RATE_LIMIT_PER_MINUTE`)."""
-    services(request).limiter.check(request.client.host if request.client else "unknown")
+    services(request).limiter.check(client_of(request))
