@@ -302,7 +302,8 @@ def serve(
     from kg.store import open_store
 
     settings = _settings()
-    processes = workers or settings.server_processes
+    # an in-memory store lives in one process: several would each serve an empty one
+    processes = 1 if settings.in_memory else workers or settings.server_processes
     # open the store here first, so a store that cannot be opened is one `error:` line and exit
     # status 1, not server processes failing (and being restarted) one after another
     open_store(settings).version()
