@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from kg.settings import Settings
 from kg.store import GraphStore
 from web.errors import install_error_handlers
+from web.http import install_http
 from web.i18n import ContentLanguage
 from web.routes import (
     browse,
@@ -52,6 +53,7 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
     install_error_handlers(app)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(ContentLanguage)
+    install_http(app)  # outermost: CORS on every response, HEAD, 405 with Allow
     app.mount(
         "/static/swagger",
         StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),

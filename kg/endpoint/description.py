@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import io
-
 import pyoxigraph as ox
 
 from kg.endpoint.serialize import GRAPH_MEDIA, SOLUTION_MEDIA
+from kg.formats import serialize_graph
 from kg.namespaces import RIKG_NS
 from kg.queries import PREFIXES
 
@@ -21,12 +20,15 @@ _FORMAT_IRIS = {
     "application/n-triples": "N-Triples",
     "application/ld+json": "JSON-LD",
     "application/rdf+xml": "RDF_XML",
+    "application/n-quads": "N-Quads",
+    "application/trig": "TriG",
+    "text/n3": "N3",
 }
 
 
 DATASET_NOTE = (
-    "The default graph is the union of all named graphs; "
-    "each named graph holds one record and its provenance."
+    "Without FROM, FROM NAMED, default-graph-uri or named-graph-uri the default graph is the "
+    "union of all named graphs; each named graph holds one record and its provenance."
 )
 FUNCTION_NOTE = (
     'rikg:similarity(?record, \\"text\\") scores a record against a text by meaning '
@@ -59,6 +61,4 @@ def render(endpoint: str, void: str, media: str, *, updates: bool) -> bytes:
     if media == "text/turtle":
         return turtle.encode()
     quads = ox.parse(turtle, ox.RdfFormat.TURTLE)
-    buf = io.BytesIO()
-    ox.serialize((q.triple for q in quads), buf, GRAPH_MEDIA[media], prefixes=PREFIXES)
-    return buf.getvalue()
+    return serialize_graph([q.triple for q in quads], GRAPH_MEDIA[media], prefixes=PREFIXES)
