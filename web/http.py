@@ -4,12 +4,12 @@ the methods the resource really allows, conditional requests, and CORS for the p
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 
 from fastapi import FastAPI, Request
 from starlette.middleware.cors import CORSMiddleware
-from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 #: response headers a script on another origin may read (CORS)
@@ -72,19 +72,29 @@ class HeadAndAllow:
 
 def allowed_methods(scope: Scope) -> list[str]:
     """The methods the routes matching this path accept, in a stable order."""
-    app = scope.get("app")
+    path = scope.get("path", "")
     methods: set[str] = set()
-    for route in getattr(getattr(app, "router", None), "routes", []):
+    for route, prefix in _routes(getattr(scope.get("app"), "router", None), ""):
+        regex = getattr(route, "path_regex", None)
         route_methods = getattr(route, "methods", None)
-        if not route_methods:
+        if regex is None or not route_methods or not path.startswith(prefix):
             continue
-        match, _ = route.matches(scope)  # PARTIAL: the path matches, the method does not
-        if match != Match.NONE:
+        if regex.match(path[len(prefix) :]):
             methods |= set(route_methods)
     if "GET" in methods:
         methods.add("HEAD")
     order = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
     return sorted(methods, key=lambda m: (order.index(m) if m in order else len(order), m))
+
+
+def _routes(router: object, prefix: str) -> Iterator[tuple[object, str]]:
+    """Every route of a router, into included routers (FastAPI keeps them nested)."""
+    for route in getattr(router, "routes", []):
+        yield route, prefix
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            context = getattr(route, "include_context", None)
+            yield from _routes(inner, prefix + (getattr(context, "prefix", "") or ""))
 
 
 # --- conditional requests (RFC 9110 §13) ----------------------------------------------------
