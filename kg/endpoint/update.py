@@ -16,13 +16,16 @@ GraphName = ox.NamedNode | ox.DefaultGraph
 
 
 def run_update(store: GraphStore, text: str) -> None:
+    """Apply a SPARQL 1.1 Update as one new snapshot, or nothing. Raises `QuerySyntaxError`,
+    or `BadRequest` when the engine refuses it (SPARQL 1.1 Update §3: an operation on a graph
+    that does not exist fails unless SILENT)."""
     with store.write() as staging:
         try:
             staging.update(text, prefixes=PREFIXES)
         except SyntaxError as exc:
             raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from exc
-        except OSError as exc:
-            raise BadRequest(f"update failed: {exc}") from exc
+        except (OSError, RuntimeError, ValueError) as exc:  # e.g. DROP GRAPH of a missing graph
+            raise BadRequest(f"update failed, nothing was changed: {exc}") from exc
 
 
 def graph_name(iri: str | None) -> GraphName:

@@ -451,3 +451,26 @@ def test_construct_in_n_quads_trig_and_n3(
     assert all(q.graph_name == ox.DefaultGraph() for q in quads)
     by_name = client.get("/sparql", params={"query": construct, "format": fmt.file_extension})
     assert by_name.headers["content-type"].split(";")[0] == media
+
+
+def test_an_update_the_engine_refuses_is_400_and_changes_nothing(client: TestClient) -> None:
+    auth = {"Authorization": "Bearer s3cret-token", "Content-Type": "application/sparql-update"}
+    before = number(client, COUNT.format(from_=""))
+    r = client.post(
+        "/sparql",
+        content=(
+            "INSERT DATA { GRAPH <http://e/new> { <http://e/a> <http://e/b> 1 } } ; "
+            "DROP GRAPH <http://e/missing>"
+        ),
+        headers=auth,
+    )
+    assert r.status_code == 400
+    assert "does not exist" in r.json()["message"]
+    assert number(client, COUNT.format(from_="")) == before
+    assert ask(client, "ASK { GRAPH <http://e/new> { ?s ?p ?o } }") is False
+    assert (
+        client.post(
+            "/sparql", content="DROP SILENT GRAPH <http://e/missing>", headers=auth
+        ).status_code
+        == 204
+    )
