@@ -27,6 +27,7 @@ class Format:
     synonyms: tuple[str, ...] = ()  # other media types that mean this one
     rdf: ox.RdfFormat | None = None
     results: ox.QueryResultsFormat | None = None
+    w3c: str | None = None  # its name under http://www.w3.org/ns/formats/ (service description)
 
     @property
     def name(self) -> str:
@@ -49,6 +50,7 @@ SPARQL_JSON = Format(
     "srj",
     ("application/json",),
     results=ox.QueryResultsFormat.JSON,
+    w3c="SPARQL_Results_JSON",
 )
 SPARQL_XML = Format(
     "application/sparql-results+xml",
@@ -57,13 +59,32 @@ SPARQL_XML = Format(
     "srx",
     ("application/xml", "text/xml"),
     results=ox.QueryResultsFormat.XML,
+    w3c="SPARQL_Results_XML",
 )
-CSV = Format("text/csv", "results", ("csv",), "csv", results=ox.QueryResultsFormat.CSV)
+CSV = Format(
+    "text/csv",
+    "results",
+    ("csv",),
+    "csv",
+    results=ox.QueryResultsFormat.CSV,
+    w3c="SPARQL_Results_CSV",
+)
 TSV = Format(
-    "text/tab-separated-values", "results", ("tsv",), "tsv", results=ox.QueryResultsFormat.TSV
+    "text/tab-separated-values",
+    "results",
+    ("tsv",),
+    "tsv",
+    results=ox.QueryResultsFormat.TSV,
+    w3c="SPARQL_Results_TSV",
 )
 TURTLE = Format(
-    "text/turtle", "graph", ("turtle", "ttl"), "ttl", ("application/x-turtle",), ox.RdfFormat.TURTLE
+    "text/turtle",
+    "graph",
+    ("turtle", "ttl"),
+    "ttl",
+    ("application/x-turtle",),
+    ox.RdfFormat.TURTLE,
+    w3c="Turtle",
 )
 N_TRIPLES = Format(
     "application/n-triples",
@@ -72,6 +93,7 @@ N_TRIPLES = Format(
     "nt",
     ("text/plain",),  # N-Triples' type of old; rdflib and some crawlers still ask for it
     ox.RdfFormat.N_TRIPLES,
+    w3c="N-Triples",
 )
 JSON_LD = Format(
     "application/ld+json",
@@ -80,6 +102,7 @@ JSON_LD = Format(
     "jsonld",
     ("application/json",),
     ox.RdfFormat.JSON_LD,
+    w3c="JSON-LD",
 )
 RDF_XML = Format(
     "application/rdf+xml",
@@ -88,12 +111,19 @@ RDF_XML = Format(
     "rdf",
     ("application/xml", "text/xml"),
     ox.RdfFormat.RDF_XML,
+    w3c="RDF_XML",
 )
 N_QUADS = Format(
-    "application/n-quads", "graph", ("nq", "nquads", "n-quads"), "nq", (), ox.RdfFormat.N_QUADS
+    "application/n-quads",
+    "graph",
+    ("nq", "nquads", "n-quads"),
+    "nq",
+    (),
+    ox.RdfFormat.N_QUADS,
+    w3c="N-Quads",
 )
-TRIG = Format("application/trig", "graph", ("trig",), "trig", (), ox.RdfFormat.TRIG)
-N3 = Format("text/n3", "graph", ("n3",), "n3", ("text/rdf+n3",), ox.RdfFormat.N3)
+TRIG = Format("application/trig", "graph", ("trig",), "trig", (), ox.RdfFormat.TRIG, w3c="TriG")
+N3 = Format("text/n3", "graph", ("n3",), "n3", ("text/rdf+n3",), ox.RdfFormat.N3, w3c="N3")
 HTML = Format("text/html", "page", ("html",), "html", ("application/xhtml+xml",))
 JSON = Format("application/json", "data", ("json",), "json")
 

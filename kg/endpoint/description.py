@@ -4,26 +4,13 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kg.endpoint.serialize import GRAPH_MEDIA, SOLUTION_MEDIA
-from kg.formats import serialize_graph
+from kg.endpoint.serialize import GRAPH_MEDIA
+from kg.formats import GRAPH_FORMATS, RESULT_FORMATS, serialize_graph
 from kg.namespaces import RIKG_NS
 from kg.queries import PREFIXES
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
-_FORMAT_IRIS = {
-    "application/sparql-results+json": "SPARQL_Results_JSON",
-    "application/sparql-results+xml": "SPARQL_Results_XML",
-    "text/csv": "SPARQL_Results_CSV",
-    "text/tab-separated-values": "SPARQL_Results_TSV",
-    "text/turtle": "Turtle",
-    "application/n-triples": "N-Triples",
-    "application/ld+json": "JSON-LD",
-    "application/rdf+xml": "RDF_XML",
-    "application/n-quads": "N-Quads",
-    "application/trig": "TriG",
-    "text/n3": "N3",
-}
 
 
 DATASET_NOTE = (
@@ -38,7 +25,9 @@ FUNCTION_NOTE = (
 
 def service_description(endpoint: str, void: str, *, updates: bool) -> str:
     """Turtle describing the endpoint, its formats, features and dataset."""
-    formats = ", ".join(f"<{FORMATS}{_FORMAT_IRIS[m]}>" for m in [*SOLUTION_MEDIA, *GRAPH_MEDIA])
+    formats = ", ".join(
+        f"<{FORMATS}{f.w3c}>" for f in (*RESULT_FORMATS, *GRAPH_FORMATS) if f.w3c is not None
+    )
     languages = "sd:SPARQL11Query" + (", sd:SPARQL11Update" if updates else "")
     return f"""@prefix sd: <{SD}> .
 @prefix void: <http://rdfs.org/ns/void#> .
