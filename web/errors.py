@@ -5,13 +5,14 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
+from kg import formats
 from kg.errors import KGError, NotFound, RateLimited
-from web.negotiation import HTML, choose
 
 
 def not_found_response(request: Request, message: str) -> Response:
     """404 as an HTML page for browsers, else JSON."""
-    if choose(request.headers.get("accept"), ["application/json", HTML]) == HTML:
+    choice = formats.negotiate(request.headers.get("accept"), [formats.JSON, formats.HTML])
+    if choice is not None and choice.format is formats.HTML:
         query = request.url.path.rstrip("/").rsplit("/", 1)[-1].split(".")[0].replace("-", " ")
         response: Response = request.app.state.templates.TemplateResponse(
             request, "notfound.html", {"message": message, "query": query}, status_code=404

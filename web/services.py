@@ -14,7 +14,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 
-from kg.endpoint import ResultCache, Runner, make_runner
+from kg.endpoint import Endpoint
 from kg.search import SearchService
 from kg.settings import Settings
 from kg.store import GraphStore
@@ -25,17 +25,9 @@ SimilarFinder = Callable[..., list[Any]]
 
 
 @dataclass
-class Engine:
-    """The public SPARQL endpoint's engine: where queries run and the answers cached."""
-
-    runner: Runner
-    cache: ResultCache
-
-
-@dataclass
 class Services:
     search: SearchService
-    sparql: Engine
+    sparql: Endpoint
     limiter: RateLimiter
     #: similar initiatives listed on record pages; None lists none (the /api/similar route
     #: answers from the search service either way)
@@ -59,7 +51,7 @@ def start(
         search.warm(background=True)
     services = Services(
         search=search,
-        sparql=Engine(make_runner(store, settings), ResultCache()),
+        sparql=Endpoint(store, settings),
         limiter=RateLimiter(settings.rate_limit_per_minute),
     )
     app.state.services = services
@@ -70,7 +62,7 @@ def stop(app: FastAPI) -> None:
     """Stop the SPARQL query worker processes."""
     services: Services | None = getattr(app.state, "services", None)
     if services is not None:
-        services.sparql.runner.close()
+        services.sparql.close()
         app.state.services = None
 
 
@@ -87,8 +79,8 @@ def search_service(request: Request) -> SearchService:
     return services(request).search
 
 
-def sparql_engine(request: Request) -> Engine:
-    """FastAPI dependency: the SPARQL query runner and answer cache."""
+def sparql_engine(request: Request) -> Endpoint:
+    """FastAPI dependency: the public SPARQL endpoint (query runner and answer cache)."""
     return services(request).sparql
 
 

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import io
 from typing import Annotated, Any
 from urllib.parse import urlparse
 from xml.sax.saxutils import escape
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 
+from kg import formats
 from kg.dumps import dump_path, ensure_dumps
-from kg.errors import BadRequest, KGError, NotFound
+from kg.errors import BadRequest, KGError, NotAcceptable, NotFound
+from kg.formats import DOCUMENT_FORMATS, HTML, JSON
 from kg.queries import PREFIXES
 from kg.record_document import all_records, local_href, view
 from kg.vocab import KINDS
 from kg.void import describe
-from web.negotiation import HTML, RDF_FORMATS, choose
 from web.recordpage import check
 
 router = APIRouter()
@@ -36,7 +35,8 @@ def _dumps(request: Request) -> list[Any]:
 @router.get("/data/", include_in_schema=False)
 def data_index(request: Request) -> Response:
     dumps = _dumps(request)
-    if choose(request.headers.get("accept"), ["application/json", HTML]) == HTML:
+    choice = formats.negotiate(request.headers.get("accept"), [JSON, HTML])
+    if choice is not None and choice.format is HTML:
         response: Response = request.app.state.templates.TemplateResponse(
             request, "data.html", {"dumps": dumps, "version": request.app.state.store.version()}
         )
@@ -67,17 +67,17 @@ def void(request: Request) -> Response:
     triples = describe(
         store.current(), base=settings.base, dumps=_dumps(request), modified=version.created
     )
-    offered = [media for media, _ in RDF_FORMATS.values()]
-    media = choose(request.headers.get("accept"), offered) or "text/turtle"
-    fmt = next(f for m, f in RDF_FORMATS.values() if m == media)
-    buf = io.BytesIO()
-    ox.serialize(
-        triples, buf, fmt, prefixes=_void_prefixes() if media != "application/ld+json" else None
-    )
+    choice = formats.negotiate(request.headers.get("accept"), DOCUMENT_FORMATS)
+    if choice is None:
+        raise NotAcceptable(f"VoID is available as {', '.join(f.media for f in DOCUMENT_FORMATS)}")
+    body = formats.serialize_graph(triples, choice.format, prefixes=_void_prefixes())
     return Response(
-        buf.getvalue(),
-        media_type=media,
-        headers={"Vary": "Accept", "Access-Control-Allow-Origin": "*"},
+        body,
+        headers={
+            "Content-Type": choice.content_type,
+            "Vary": "Accept",
+            "Access-Control-Allow-Origin": "*",
+        },
     )
 
 
