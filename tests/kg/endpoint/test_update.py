@@ -47,7 +47,7 @@ def test_missing_graphs_and_bad_input_are_named() -> None:
         delete_graph(store, graph_name(G))
     with pytest.raises(BadRequest, match="not an absolute IRI"):
         graph_name("not an iri")
-    with pytest.raises(BadRequest, match="not valid Turtle"):
+    with pytest.raises(BadRequest, match="not valid text/turtle"):
         write_graph(store, graph_name(G), b"<oops", formats.TURTLE, replace=True)
 
 
