@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kg.search.documents import Concept
+from kg.search.spelling import Speller
 from kg.search.text import tokenize, words
 
 #: the languages of the graph's texts and concept schemes, the only ones detection chooses from
@@ -51,19 +52,25 @@ class ConceptMatch:
 @dataclass(frozen=True)
 class Understanding:
     text: str
-    terms: tuple[str, ...]
+    terms: tuple[str, ...]  # of the corrected text when spelling correction changed it
     lang: str  # ISO 639-1, or "und"
     concepts: tuple[ConceptMatch, ...]
+    corrected: str | None = None  # the text as searched, when correction changed words
+    corrections: tuple[tuple[str, str], ...] = ()  # (word as typed, word searched)
+
+    @property
+    def searched(self) -> str:
+        return self.corrected if self.corrected is not None else self.text
 
     def expanded(self) -> str:
         """The query for the embedding model: the text plus English labels of its concepts."""
-        folded = " ".join(tokenize(self.text))
+        folded = " ".join(tokenize(self.searched))
         extra = []
         for m in self.concepts:
             label = m.concept.label("en")
             if " ".join(tokenize(label)) not in folded and label not in extra:
                 extra.append(label)
-        return f"{self.text} ({'; '.join(extra)})" if extra else self.text
+        return f"{self.searched} ({'; '.join(extra)})" if extra else self.searched
 
 
 class ConceptMatcher:
@@ -111,6 +118,16 @@ def _identifier() -> Any:
     return identifier
 
 
-def understand(text: str, matcher: ConceptMatcher) -> Understanding:
-    terms = tuple(tokenize(text))
-    return Understanding(text, terms, detect_language(text), tuple(matcher.match(terms)))
+def understand(text: str, matcher: ConceptMatcher, speller: Speller | None = None) -> Understanding:
+    """The query's terms, language and concepts; with a `speller`, unknown words are corrected
+    first (`kg.search.spelling`) and the terms and concepts are those of the corrected text."""
+    corrected, changes = speller.correct(text) if speller is not None else (text, [])
+    terms = tuple(tokenize(corrected))
+    return Understanding(
+        text,
+        terms,
+        detect_language(text),
+        tuple(matcher.match(terms)),
+        corrected if changes else None,
+        tuple(changes),
+    )

@@ -74,11 +74,19 @@ def test_filters_and_pagination(client: TestClient) -> None:
     assert [h["slug"] for h in spain["results"]] == ["village-welcome"]
     assert spain["results"][0]["why"]["filters"][0]["value"] == "ES"
     whole = client.get("/api/search", params={**base, "limit": 10}).json()
-    pages = [client.get("/api/search", params={**base, "offset": o}).json() for o in range(3)]
-    assert [p["total"] for p in pages] == [whole["total"]] * 3
+    n = whole["total"]
+    assert n >= 2
+    pages = [client.get("/api/search", params={**base, "offset": o}).json() for o in range(n)]
+    assert [p["total"] for p in pages] == [n] * n
     assert [p["results"][0]["slug"] for p in pages] == [h["slug"] for h in whole["results"]]
-    both = client.get("/api/search", params={"theme": ["housing", "depopulation-revitalisation"]})
-    assert [h["slug"] for h in both.json()["results"]] == ["village-welcome"]
+    themes = ["housing", "depopulation-revitalisation"]
+    each = [
+        {h["slug"] for h in client.get("/api/search", params={"theme": t}).json()["results"]}
+        for t in themes
+    ]
+    both = client.get("/api/search", params={"theme": themes}).json()
+    assert {h["slug"] for h in both["results"]} == each[0] | each[1]  # one filter's values: OR
+    assert both["total"] == len(each[0] | each[1]) > len(each[0] & each[1])
     active = client.get("/api/search", params={"year": "2022-2023", "kind": "initiative"}).json()
     assert {h["slug"] for h in active["results"]} == {"village-welcome", "open-doors"}
     assert client.get("/api/search", params={"year": "2024"}).json()["total"] == 1

@@ -56,8 +56,9 @@ def test_facet_toggles_and_stays_in_url(client: TestClient) -> None:
 
 def test_empty_state_offers_examples(client: TestClient) -> None:
     html = client.get("/search", params={"q": "qqqzzzxx", "mode": "keyword"}).text
-    assert "No records found" in html
+    assert "Nothing matched “qqqzzzxx”" in html
     assert 'href="/search?q=families' in html
+    assert 'href="/browse"' in html
 
 
 def test_query_text_is_escaped(client: TestClient) -> None:

@@ -21,6 +21,7 @@ from web.i18n import N_, language
 from web.jsonld import citation, dumps, schema_org
 from web.negotiation import HTML, RDF_FORMATS, choose, extension_for
 from web.recordpage import INCOMING_LABELS, grouped
+from web.routes.search_api import search_service
 
 router = APIRouter()
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -183,14 +184,13 @@ def groups_for_labels() -> list[tuple[str, list[tuple[str, str]]]]:
 
 
 def similar_for(request: Request, iri: str) -> list[Any]:
-    """Similar initiatives from the search index, when the app has one."""
-    finder = getattr(request.app.state, "similar", None)
-    if finder is None:
-        return []
+    """Similar initiatives, from the search service `/api/similar` uses (`SearchService.similar`);
+    a record the index does not hold yet (an ingest between index builds) has none."""
     try:
-        return list(finder(iri, limit=5))
-    except Exception:
+        found = search_service(request.app).similar(iri, limit=5)
+    except NotFound:
         return []
+    return [s.doc for s in found]
 
 
 def not_found_response(request: Request, message: str) -> Response:
