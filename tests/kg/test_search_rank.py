@@ -126,7 +126,8 @@ def test_values_of_a_facet_combine_with_or_facets_with_and(
     SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { GRAPH ?g { ?g schema:about ?r .
       VALUES ?t { <https://w3id.org/rikg/scheme/theme/housing>
                   <https://w3id.org/rikg/scheme/theme/employment> }
-      ?r dcterms:subject ?t ; dcterms:spatial <http://publications.europa.eu/resource/authority/country/ESP> } }"""
+      ?r dcterms:subject ?t ;
+         dcterms:spatial <http://publications.europa.eu/resource/authority/country/ESP> } }"""
     assert either.total == sparql_count(store, query) > 0
     for hit in either.hits:
         assert {"housing", "employment"} & set(hit.doc.facets["theme"])
