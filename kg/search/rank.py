@@ -87,9 +87,20 @@ def filter_mask(index: SearchIndex, query: SearchQuery) -> npt.NDArray[np.bool_]
     if query.years is not None:
         first, last = query.years
         mask &= (
-            (index.start > 0) & (index.start <= last) & ((index.end == 0) | (index.end >= first))
+            (index.start > 0)
+            & (index.start <= last)
+            & (active_until(index.start, index.end) >= first)
         )
     return mask
+
+
+def active_until(start: IntArray, end: IntArray) -> IntArray:
+    """The last active year of each record: its end, or for a record without one (ongoing)
+    this year, or its start when that lies in the future; the year filter and the year facet
+    both read it, so a year's count is what its click gives."""
+    this_year = datetime.date.today().year
+    out: IntArray = np.where(end == 0, np.maximum(start, this_year), np.maximum(end, start))
+    return out
 
 
 def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
@@ -104,7 +115,7 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
         return Ranking(rows, np.zeros(len(rows), np.float32), None, None, None)
     u = understand(text, index.matcher, index.speller if query.correct else None)
     terms = list(dict.fromkeys(u.terms))
-    named = index.names.match(terms)
+    named = index.names.match(u.terms)
     known = sum(1 for t in terms if index.known(t))
     if not (named or u.concepts or (terms and known >= EVIDENCE * len(terms))):
         nothing = np.zeros(0, dtype=np.intp)
@@ -268,9 +279,7 @@ def _year_counts(index: SearchIndex, rows: Rows) -> list[FacetValue]:
     dated = start > 0
     if not dated.any():
         return []
-    start, end = start[dated], end[dated]
-    this_year = datetime.date.today().year
-    end = np.where(end == 0, max(this_year, int(start.max())), np.maximum(end, start))
+    start, end = start[dated], active_until(start[dated], end[dated])
     first, last = int(start.min()), int(end.max())
     size = last - first + 2
     delta = np.bincount(start - first, minlength=size)

@@ -160,7 +160,19 @@ CSV_COLUMNS = (
 )
 
 
-@router.get("/search/download")
+@router.get(
+    "/search/download",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "Every result, as a file to save",
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/json": {"schema": {"type": "object"}},
+            },
+        }
+    },
+)
 def api_search_download(
     request: Request,
     service: Service,
