@@ -61,29 +61,33 @@ class NameIndex:
         self._keys = np.asarray(keys, dtype=np.uint64)[order]
         self._rows: npt.NDArray[np.int32] = np.asarray(rows, dtype=np.int32)[order]
 
-    def _rows_of(self, key: int) -> npt.NDArray[np.int32]:
-        wanted = np.uint64(key)
-        low = int(np.searchsorted(self._keys, wanted, side="left"))
-        high = int(np.searchsorted(self._keys, wanted, side="right"))
-        return self._rows[low:high]
+    def _rows_of(self, keys: list[int]) -> list[npt.NDArray[np.int32]]:
+        """The rows under each key (one vectorised lookup for all)."""
+        wanted = np.asarray(keys, dtype=np.uint64)
+        low = np.searchsorted(self._keys, wanted, side="left")
+        high = np.searchsorted(self._keys, wanted, side="right")
+        return [self._rows[a:b] for a, b in zip(low.tolist(), high.tolist(), strict=True)]
 
     def match(self, terms: Sequence[str]) -> dict[int, float]:
-        """Record row → match score in (0.5, 1] for every record the terms name."""
+        """Record row → match score in [0.5, 1] for every record the terms name."""
         q = tuple(terms)
         found: dict[int, float] = {}
         if not q:
             return found
         n = len(q)
-        for size in range(n, 0, -1):
-            if 2 * size < n:
-                break
-            for first in range(0, n - size + 1):
-                run = q[first : first + size]
-                for row in self._rows_of(_key(run, whole=True)):
-                    if run in name_fields(self._docs[int(row)]):
-                        found.setdefault(int(row), size / n)
-        for row in self._rows_of(_key(q, whole=False)):
-            for terms in name_fields(self._docs[int(row)]):
-                if terms[:n] == q and 2 * n >= len(terms):
-                    found[int(row)] = max(found.get(int(row), 0.0), n / len(terms))
+        runs = [
+            q[first : first + size]
+            for size in range(n, (n + 1) // 2 - 1, -1)
+            for first in range(0, n - size + 1)
+        ]
+        keys = [_key(run, whole=True) for run in runs] + [_key(q, whole=False)]
+        *whole, prefix = self._rows_of(keys)
+        for run, rows in zip(runs, whole, strict=True):
+            for row in rows.tolist():
+                if run in name_fields(self._docs[row]):
+                    found[row] = max(found.get(row, 0.0), len(run) / n)
+        for row in prefix.tolist():
+            for fields in name_fields(self._docs[row]):
+                if fields[:n] == q and 2 * n >= len(fields):
+                    found[row] = max(found.get(row, 0.0), n / len(fields))
         return found
