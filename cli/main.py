@@ -294,11 +294,15 @@ def evaluate(
             f"{path.name}: {len(judged)} queries, model {index.model}, "
             f"kinds {', '.join(kinds) or 'all'}, fusion {fusion}"
         )
-        typer.echo(f"{'mode':<9}{'nDCG@10':>9}{'recall@10':>11}{'MRR':>7}{'first':>7}{'empty':>7}")
+        kinds_of = {q.kind for q in judged}
+        columns = [("nDCG@10", "ndcg"), ("recall@10", "recall"), ("MRR", "mrr")]
+        if kinds_of == {"navigational"}:
+            columns = [("named first", "first")]
+        elif kinds_of == {"offtopic"}:
+            columns = [("no result", "empty")]
+        typer.echo(f"{'mode':<9}" + "".join(f"{title:>12}" for title, _ in columns))
         for mode, s in summarise(results).items():
-            typer.echo(
-                f"{mode:<9}{s.ndcg:>9.3f}{s.recall:>11.3f}{s.mrr:>7.3f}{s.first:>7.3f}{s.empty:>7.3f}"
-            )
+            typer.echo(f"{mode:<9}" + "".join(f"{getattr(s, key):>12.3f}" for _, key in columns))
         if verbose:
             for r in results:
                 typer.echo(f"[{r.mode}] {r.ndcg:.3f} {r.query.text!r}: {', '.join(r.ranked[:5])}")
