@@ -39,12 +39,12 @@ from kg.search.documents import CONCEPT_FACETS, Concept, SearchDoc
 from kg.search.embed import Embedder, Vectors
 from kg.search.names import NameIndex
 from kg.search.spelling import Speller
-from kg.search.text import WORD, fold, tokenize
+from kg.search.text import WORD, fold, term
 from kg.search.understand import ConceptMatcher
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.INFO)  # bm25s sets DEBUG on import: one line per build
-FORMAT = 2  # bump when the saved layout or what goes into it changes
+FORMAT = 3  # bump when the saved layout or what goes into it changes
 KEEP_INDEXES = 2
 IntArray = npt.NDArray[np.int32]
 #: order of kinds when there is no query to rank by (browsing with filters only)
@@ -62,6 +62,8 @@ class SearchIndex:
     vectors: Vectors
     bm25: bm25s.BM25
     embedder: Embedder | None = None
+    #: folded word of the keyword text → records holding it (the spelling vocabulary)
+    words: dict[str, int] = field(default_factory=dict)
     positions: dict[str, int] = field(init=False)
     by_code: dict[tuple[str, str], Concept] = field(init=False)
     postings: dict[str, dict[str, IntArray]] = field(init=False)
@@ -114,12 +116,9 @@ class SearchIndex:
 
     @functools.cached_property
     def speller(self) -> Speller:
-        """Spelling correction against the words of the keyword text (built on first use)."""
-        counts: Counter[str] = Counter()
-        for doc in self.docs:
-            counts.update(set(WORD.findall(fold(self.keyword_text(doc)))))
+        """Spelling correction against the words of the keyword text (`words`)."""
         vocab = self.bm25.vocab_dict
-        return Speller(counts, lambda t: t in vocab)
+        return Speller(self.words, lambda t: t in vocab)
 
     def concept_vectors(self) -> tuple[list[Concept], Vectors]:
         """The practice concepts (themes, target groups, rural challenges and opportunities)
@@ -289,10 +288,17 @@ def assemble_index(
     """The index of `docs` given their record vectors: the keyword index and facet postings."""
     by_code = {(c.facet, c.code): c for c in concepts.values()}
     bm25 = bm25s.BM25()
-    corpus = [tokenize(keyword_text(d, by_code)) or [""] for d in docs]
+    corpus: list[list[str]] = []
+    words: Counter[str] = Counter()
+    for doc in docs:  # one pass: the index terms and the spelling vocabulary
+        folded = WORD.findall(fold(keyword_text(doc, by_code)))
+        words.update(set(folded))
+        corpus.append([t for w in folded if (t := term(w)) is not None] or [""])
     if docs:
         bm25.index(corpus, show_progress=progress and len(docs) > 5000)
-    return SearchIndex(version, embedder.name, list(docs), concepts, vectors, bm25, embedder)
+    return SearchIndex(
+        version, embedder.name, list(docs), concepts, vectors, bm25, embedder, dict(words)
+    )
 
 
 # --- saving and loading ------------------------------------------------------------------
@@ -323,6 +329,7 @@ def save_index(index: SearchIndex, cache_dir: Path) -> Path:
         "bm25": {"k1": index.bm25.k1, "b": index.bm25.b, "method": index.bm25.method},
         "vocab": index.bm25.vocab_dict if index.docs else {},
         "docs": [d.to_json() for d in index.docs],
+        "words": index.words,
         "concepts": [c.__dict__ for c in index.concepts.values()],
     }
     (tmp / "index.json").write_text(json.dumps(meta, ensure_ascii=False))
@@ -355,7 +362,8 @@ def load_index(cache_dir: Path, model: str, version: str) -> SearchIndex | None:
         "num_docs": len(docs),
     }
     vectors = np.asarray(arrays["vectors"], dtype=np.float32)
-    return SearchIndex(meta["version"], meta["model"], docs, concepts, vectors, bm25)
+    words = {str(w): int(n) for w, n in meta.get("words", {}).items()}
+    return SearchIndex(meta["version"], meta["model"], docs, concepts, vectors, bm25, None, words)
 
 
 def _concept_args(data: dict[str, Any]) -> dict[str, Any]:
