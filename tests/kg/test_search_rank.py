@@ -15,6 +15,7 @@ from kg.queries import PREFIXES
 from kg.search import SearchQuery, SearchService, run_query_with_search, search, similar
 from kg.search import sparql as search_sparql
 from kg.search.cache import VectorCache
+from kg.search.documents import SearchDoc
 from kg.search.embed import HashEmbedder
 from kg.search.index import SearchIndex
 from kg.search.rank import FacetValue, _by_score, _similarity, filter_mask, parse_years, rank
@@ -396,7 +397,10 @@ def test_sort_orders_the_whole_result_set(index: SearchIndex, sort: str) -> None
         names = [h.doc.name.casefold() for h in hits]
         assert names == sorted(names)
         return
-    dated = [h.doc for h in hits if h.doc.start]
-    assert all(h.doc.start for h in hits[: len(dated)])  # undated last
-    years = [d.start if sort == "start" else (d.end or 9999) for d in dated]
-    assert years == sorted(years, reverse=True)
+
+    def year(doc: SearchDoc) -> int:  # ongoing (a start, no end) counts as latest
+        return doc.start or 0 if sort == "start" else doc.end or (9999 if doc.start else 0)
+
+    years = [year(h.doc) for h in hits]
+    assert years == sorted(years, reverse=True)  # newest first, undated (0) last
+    assert years[0] > 0
