@@ -35,11 +35,11 @@ def parse_years(value: str) -> tuple[int, int]:
         low = int(first) if first.strip() else YEARS[0]
         high = int(last) if last.strip() else (YEARS[1] if dash else low)
     except ValueError:
-        raise BadRequest(f"year: must be YYYY or YYYY-YYYY, not {value!r}") from None
+        raise BadRequest(f"year must be YYYY or YYYY-YYYY, not {value!r}") from None
     if not first.strip() and not last.strip():
-        raise BadRequest(f"year: must be YYYY or YYYY-YYYY, not {value!r}")
+        raise BadRequest(f"year must be YYYY or YYYY-YYYY, not {value!r}")
     if low > high:
-        raise BadRequest(f"year: the range {value!r} ends before it starts")
+        raise BadRequest(f"year range {value!r} ends before it starts")
     return low, high
 
 
@@ -63,11 +63,11 @@ class SearchQuery:
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
-            raise BadRequest(f"mode: must be one of {', '.join(MODES)}, not {self.mode!r}")
+            raise BadRequest(f"mode must be one of {', '.join(MODES)}, not {self.mode!r}")
         if self.fusion not in FUSIONS:
-            raise BadRequest(f"fusion: must be one of {', '.join(FUSIONS)}, not {self.fusion!r}")
+            raise BadRequest(f"fusion must be one of {', '.join(FUSIONS)}, not {self.fusion!r}")
         if self.sort not in SORTS:
-            raise BadRequest(f"sort: must be one of {', '.join(SORTS)}, not {self.sort!r}")
+            raise BadRequest(f"sort must be one of {', '.join(SORTS)}, not {self.sort!r}")
         unknown = sorted(set(self.filters) - set(FILTERS))
         if unknown:
             raise BadRequest(f"unknown filter {unknown[0]!r}; filters are {', '.join(FILTERS)}")
@@ -119,10 +119,10 @@ class SearchQuery:
             try:
                 value = int(text)
             except ValueError:
-                raise BadRequest(f"{name}: must be an integer, not {text!r}") from None
+                raise BadRequest(f"{name} must be an integer, not {text!r}") from None
             if value < low or (high is not None and value > high):
                 bound = f"from {low} to {high}" if high is not None else f"at least {low}"
-                raise BadRequest(f"{name}: must be {bound}, not {value}")
+                raise BadRequest(f"{name} must be {bound}, not {value}")
             return value
 
         size = number("limit", limit, 0, max_limit)
@@ -135,7 +135,7 @@ class SearchQuery:
             low = number("year_from", YEARS[0], *YEARS)
             high = number("year_to", YEARS[1], *YEARS)
             if low > high:
-                raise BadRequest(f"year_to: {high} is before year_from {low}")
+                raise BadRequest(f"year_to {high} is before year_from {low}")
             years = (low, high)
         return cls(
             text=one("q", "")[:MAX_TEXT],
