@@ -8,9 +8,7 @@ route builds one or reaches into another route. Tests replace a service by passi
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from fastapi import FastAPI, Request
 
@@ -20,18 +18,12 @@ from kg.settings import Settings
 from kg.store import GraphStore
 from web.ratelimit import RateLimiter, client_of
 
-#: records like the one at an IRI: (iri, limit=n) → objects with `kind`, `slug`, `name`
-SimilarFinder = Callable[..., list[Any]]
-
 
 @dataclass
 class Services:
     search: SearchService
     sparql: Endpoint
     limiter: RateLimiter
-    #: similar initiatives listed on record pages; None lists none (the /api/similar route
-    #: answers from the search service either way)
-    similar: SimilarFinder | None = None
 
 
 def start(
@@ -82,11 +74,6 @@ def search_service(request: Request) -> SearchService:
 def sparql_engine(request: Request) -> Endpoint:
     """FastAPI dependency: the public SPARQL endpoint (query runner and answer cache)."""
     return services(request).sparql
-
-
-def similar_finder(request: Request) -> SimilarFinder | None:
-    """FastAPI dependency: the finder of similar records for record pages, if any."""
-    return services(request).similar
 
 
 def limit(request: Request) -> None:

@@ -15,12 +15,13 @@ from kg.errors import NotFound
 from kg.formats import DOCUMENT_FORMATS, HTML
 from kg.queries import PREFIXES
 from kg.record_document import document, document_modified, view
+from kg.search import SearchService
 from kg.vocab import SCHEMA_NS
 from web.http import not_modified
 from web.i18n import N_, language
 from web.jsonld import citation, dumps, schema_org
 from web.recordpage import GROUPS, INCOMING_LABELS, check, grouped
-from web.services import SimilarFinder, similar_finder
+from web.services import search_service
 
 router = APIRouter()
 #: what the 303 of a record URI can lead to: its page or one of its data documents
@@ -66,11 +67,11 @@ def resource(request: Request, kind: str, slug: str) -> Response:
     return RedirectResponse(target, status_code=303, headers={"Vary": "Accept"})
 
 
-Finder = Annotated[SimilarFinder | None, Depends(similar_finder)]
+Search = Annotated[SearchService, Depends(search_service)]
 
 
 @router.get("/{kind}/{name}", include_in_schema=False)
-def record(request: Request, kind: str, name: str, finder: Finder) -> Response:
+def record(request: Request, kind: str, name: str, search: Search) -> Response:
     slug, _, ext = name.partition(".")
     check(kind, slug)
     if ext:
@@ -78,7 +79,7 @@ def record(request: Request, kind: str, name: str, finder: Finder) -> Response:
             names = ", ".join(f".{f.extension}" for f in DOCUMENT_FORMATS)
             raise NotFound(f"no format .{ext}; formats are {names}")
         return data_document(request, kind, slug, ext)
-    return page(request, kind, slug, finder)
+    return page(request, kind, slug, search)
 
 
 def _validators(request: Request, kind: str, slug: str, modified: str | None) -> dict[str, str]:
@@ -111,7 +112,7 @@ def data_document(request: Request, kind: str, slug: str, ext: str) -> Response:
     return Response(body, media_type=media, headers=headers)
 
 
-def page(request: Request, kind: str, slug: str, finder: SimilarFinder | None) -> Response:
+def page(request: Request, kind: str, slug: str, search: SearchService) -> Response:
     settings = request.app.state.settings
     v = view(request.app.state.store.current(), base=settings.base, kind=kind, slug=slug)
     lang = language(request)
@@ -164,7 +165,7 @@ def page(request: Request, kind: str, slug: str, finder: SimilarFinder | None) -
             f'<iframe src="{embed_url}" width="400" height="300" '
             f'style="border:0" title="{v.name()}" loading="lazy"></iframe>'
         ),
-        "similar": similar_for(finder, v.iri) if kind == "initiative" else [],
+        "similar": similar_for(search, v.iri) if kind == "initiative" else [],
     }
     response: Response = request.app.state.templates.TemplateResponse(
         request, "record.html", context, headers=headers
@@ -176,14 +177,14 @@ def groups_for_labels() -> list[tuple[str, list[tuple[str, str]]]]:
     return GROUPS
 
 
-def similar_for(finder: SimilarFinder | None, iri: str) -> list[Any]:
-    """Similar initiatives from the app's finder, when it has one."""
-    if finder is None:
-        return []
+def similar_for(search: SearchService, iri: str) -> list[Any]:
+    """Similar initiatives, from the search service `/api/similar` uses (`SearchService.similar`);
+    a record the index does not hold yet (an ingest between index builds) has none."""
     try:
-        return list(finder(iri, limit=5))
-    except Exception:
+        found = search.similar(iri, limit=5)
+    except NotFound:
         return []
+    return [s.doc for s in found]
 
 
 __all__ = ["HTMLResponse", "router"]
