@@ -20,6 +20,7 @@ from kg.records import document, view
 from web.i18n import N_, language
 from web.jsonld import citation, dumps, schema_org
 from web.negotiation import HTML, RDF_FORMATS, choose, extension_for
+from web.practice import practice_context
 from web.recordpage import INCOMING_LABELS, grouped
 
 router = APIRouter()
@@ -32,6 +33,8 @@ ASPECTS = {
     "activity": N_("activity"),
     "budget-note": N_("budget note"),
     "conclusion": N_("conclusion"),
+    "lesson": N_("lesson"),
+    "transferability": N_("transferability"),
     "method": N_("method"),
     "origin": N_("origin"),
     "outcome": N_("outcome"),
@@ -170,6 +173,7 @@ def page(request: Request, kind: str, slug: str) -> Response:
         ),
         "similar": similar_for(request, v.iri) if kind == "initiative" else [],
     }
+    context.update(practice_context(request.app.state.store.current(), v, settings.base))
     response: Response = request.app.state.templates.TemplateResponse(
         request, "record.html", context, headers=headers
     )
