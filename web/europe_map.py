@@ -23,6 +23,11 @@ from markupsafe import Markup
 SVG_NS = "{http://www.w3.org/2000/svg}"
 #: the frame, in worldmap.svg units: Iceland to Cyprus, Lapland to Crete (x, y, width, height)
 VIEW = (1145.0, 155.0, 420.0, 320.0)
+#: where a label goes when the middle of the country's box lies in a neighbour (Norway's box
+#: centre is in Sweden)
+LABEL_AT = {"no": (1331.0, 300.0)}
+#: inside the frame's corners only: left out of the drawing
+FAR_OFF = {"gl"}
 _TOKEN = re.compile(r"[MmLlHhVvCcSsQqTtAaZz]|-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _ARITY = {"m": 2, "l": 2, "h": 1, "v": 1, "c": 6, "s": 4, "q": 4, "t": 2, "a": 7}
 
@@ -37,15 +42,16 @@ class Shape:
     y: float
 
 
-def path_points(d: str) -> list[tuple[float, float]]:
-    """The end points of every segment of SVG path data, in absolute coordinates.
+def path_rings(d: str) -> list[list[tuple[float, float]]]:
+    """The end points of every segment of SVG path data, in absolute coordinates, one list per
+    subpath (each starts at a moveto).
 
-    Enough to bound a shape (control points are left out). Raises ValueError on a command this
-    reader does not know (SVG 1.1 §8.3 lists them all; every one is handled)."""
+    Enough to bound and redraw a shape as polygons at map scale (curve control points are left
+    out). Raises ValueError on path data that does not start with a command."""
     x = y = start_x = start_y = 0.0
     command = ""
     tokens = _TOKEN.findall(d)
-    out: list[tuple[float, float]] = []
+    rings: list[list[tuple[float, float]]] = [[]]
     i = 0
     while i < len(tokens):
         if tokens[i].isalpha():
@@ -66,11 +72,30 @@ def path_points(d: str) -> list[tuple[float, float]]:
             y = y + values[0] if relative else values[0]
         else:
             x, y = (x + values[-2], y + values[-1]) if relative else (values[-2], values[-1])
-        out.append((x, y))
+        if kind == "m":
+            rings.append([])
+        rings[-1].append((x, y))
         if kind == "m":  # further pairs after a moveto are linetos (SVG 1.1 §8.3.2)
             start_x, start_y = x, y
             command = "l" if relative else "L"
-    return out
+    return [r for r in rings if r]
+
+
+def simplified(rings: list[list[tuple[float, float]]], tolerance: float = 0.6) -> str:
+    """Rings as absolute path data with one decimal, dropping points closer than `tolerance`
+    (map units; the frame is 420 wide) to the last point kept: a tenth of the original size,
+    the same outline at map scale."""
+    parts = []
+    for ring in rings:
+        kept = [ring[0]]
+        for x, y in ring[1:]:
+            if abs(x - kept[-1][0]) + abs(y - kept[-1][1]) >= tolerance:
+                kept.append((x, y))
+        if len(kept) < 3:
+            continue
+        points = " ".join(f"{x:.1f} {y:.1f}" for x, y in kept)
+        parts.append(f"M{points}Z")
+    return "".join(parts)
 
 
 def _inside(box: tuple[float, float, float, float]) -> bool:
@@ -87,18 +112,21 @@ def shapes() -> dict[str, Shape]:
     out: dict[str, Shape] = {}
     for group in root.iter(f"{SVG_NS}g"):
         classes = (group.get("class") or "").split()
-        if "country" not in classes or not classes:
+        if "country" not in classes or classes[0] in FAR_OFF:
             continue
         parts: list[str] = []
         best: tuple[float, float, float] = (-1.0, 0.0, 0.0)  # area, centre x, centre y
         for path in group.iter(f"{SVG_NS}path"):
-            d = path.get("d") or ""
-            pts = path_points(d)
+            rings = path_rings(path.get("d") or "")
+            pts = [p for ring in rings for p in ring]
             if not pts:
                 continue
             xs, ys = [p[0] for p in pts], [p[1] for p in pts]
             box = (min(xs), min(ys), max(xs), max(ys))
             if not _inside(box):
+                continue
+            d = simplified(rings)
+            if not d:
                 continue
             parts.append(d)
             # the label sits in the middle of the largest outline inside the frame
@@ -108,7 +136,8 @@ def shapes() -> dict[str, Shape]:
             if area > best[0]:
                 best = (area, cx, cy)
         if parts:
-            out[classes[0]] = Shape(classes[0], " ".join(parts), best[1], best[2])
+            x, y = LABEL_AT.get(classes[0], (best[1], best[2]))
+            out[classes[0]] = Shape(classes[0], "".join(parts), x, y)
     return out
 
 

@@ -10,7 +10,8 @@ from kg.errors import NotFound
 from kg.graphs import kind_counts
 from kg.namespaces import EU_COUNTRY, KINDS, NUTS, SCHEME_NS
 from kg.records import local_href, records_of_kind
-from web.i18n import N_
+from web.homepage import home_context
+from web.i18n import N_, language, requested, with_lang
 from web.recordpage import INCOMING_LABELS, LINKED_FROM, concept_href
 
 router = APIRouter()
@@ -52,15 +53,21 @@ def home(request: Request) -> Response:
         if pred == f"{D}spatial":
             concepts = [c for c in concepts if c.iri.startswith(str(EU_COUNTRY))]
         entry_points.append((title, [(c, concept_href(c.iri)) for c in concepts]))
-    return _render(
-        request,
-        "home.html",
-        {
-            "counts": kind_counts(current),
-            "version": store.version(),
-            "entry_points": entry_points,
-        },
+    context = {
+        "counts": kind_counts(current),
+        "version": store.version(),
+        "entry_points": entry_points,
+    }
+    lang, explicit = language(request), requested(request)
+    context.update(
+        home_context(
+            current,
+            request.app.state.settings.base,
+            lang,
+            (lambda url: with_lang(url, explicit)) if explicit else None,
+        )
     )
+    return _render(request, "home.html", context)
 
 
 @router.get("/browse", include_in_schema=False)

@@ -1,0 +1,62 @@
+"""What the home page shows besides counts: featured practices and the map of Europe."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kg.geo import ISO3_TO_ISO2
+from kg.practices import featured, place_counts, place_labels, summaries
+from kg.records import local_href, pick
+from web.europe_map import Country, europe_svg
+from web.i18n import translations
+
+
+def home_context(store: Any, base: str, lang: str, link: Any = None) -> dict[str, Any]:
+    """Featured practices (kg.practices.featured's rule), the map and the lists beside it."""
+    counts, regions = place_counts(store)
+    labels = place_labels(store)
+    t = translations(lang)
+    countries = []
+    for iso3, n in counts.items():
+        iri = f"http://publications.europa.eu/resource/authority/country/{iso3}"
+        name = pick(labels.get(iri, {}), lang) or iso3
+        href = f"/browse/country/{iso3}"
+        if link is not None:
+            href = link(href)
+        countries.append(Country(ISO3_TO_ISO2.get(iso3, iso3[:2]), name, n, href))
+    countries.sort(key=lambda c: (-c.count, c.name))
+
+    def describe(c: Country) -> str:
+        return t.ngettext("%(name)s: %(num)s initiative", "%(name)s: %(num)s initiatives", c.count) % {
+            "name": c.name,
+            "num": c.count,
+        }
+
+    map_svg = europe_svg(
+        countries,
+        title=t.gettext("Map of Europe: initiatives per country"),
+        describe=describe,
+    )
+    region_rows = [
+        (
+            pick(labels.get(f"http://data.europa.eu/nuts/code/{code}", {}), lang) or code,
+            code,
+            n,
+        )
+        for code, n in sorted(regions.items())
+    ]
+    chosen = featured(store)
+    return {
+        "featured": [
+            {
+                "summary": s,
+                "href": local_href(s.iri, base),
+                "countries": [pick(labels.get(p, {}), lang) or p.rsplit("/", 1)[-1] for p in s.places],
+            }
+            for s in chosen
+        ],
+        "map_svg": map_svg,
+        "map_countries": countries,
+        "map_regions": region_rows,
+        "initiative_total": len(summaries(store)),
+    }
