@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cli.contribute import default_sources, draft, moderate_app, publisher
 from kg.errors import BadRequest, KGError, ValidationFailed
 from kg.settings import Settings
 
@@ -24,6 +25,8 @@ app = typer.Typer(
 )
 log = logging.getLogger("kg")
 Sources = Annotated[list[Path] | None, typer.Argument(help="Record files or folders.")]
+app.command()(draft)
+app.add_typer(moderate_app, name="moderate")
 
 
 def _settings() -> Settings:
@@ -88,7 +91,7 @@ def ingest(
         # records missing from the folder are removed only when the whole default folder is read
         report = ingest_records(
             store,
-            [Path(a) for a in args] or [settings.records_dir],
+            [Path(a) for a in args] or default_sources(settings),
             base=settings.base,
             keep_going=keep_going,
             prune=not args,
@@ -132,7 +135,7 @@ def validate(sources: Sources = None) -> None:
     from ingest.pipeline import validate_sources
 
     settings = _settings()
-    errors = validate_sources(sources or [settings.records_dir], base=settings.base)
+    errors = validate_sources(sources or default_sources(settings), base=settings.base)
     for err in errors:
         typer.echo(err.message, err=True)
     if errors:
@@ -182,11 +185,13 @@ def serve(
     """Serve the web UI, the SPARQL endpoint and the linked-data pages."""
     import uvicorn
 
+    from kg.store import GraphStore
     from web.app import create_app
     from web.routes.search_api import search_service
 
     settings = _settings()
-    web_app = create_app(settings)
+    store = GraphStore.open(settings)
+    web_app = create_app(settings, store=store, publish=publisher(settings, store))
     # load (or build) the search index and the model while the server starts (issue 4)
     search_service(web_app).warm(background=True)
     uvicorn.run(

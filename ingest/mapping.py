@@ -22,6 +22,7 @@ from kg.geo import country_iri, is_nuts_code, nuts_iri
 from kg.namespaces import RIKG, SCHEMA, SCHEMES, concept_iri, graph_iri, record_iri
 
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TYPES = {
     "initiative": [SCHEMA.Project, RIKG.Initiative],
     "organisation": [SCHEMA.Organization, RIKG.Organisation],
@@ -57,6 +58,8 @@ CONCEPT_PREDICATES = {
     "challenges": RIKG.addressesChallenge,
     "opportunities": RIKG.buildsOnOpportunity,
 }
+#: a contributed record's moderation dates, said of its named graph (the record document)
+MODERATION = {"contributed_on": DCTERMS.dateSubmitted, "reviewed_on": DCTERMS.dateAccepted}
 DATES = {"start": SCHEMA.startDate, "end": SCHEMA.endDate, "date": SCHEMA.datePublished}
 SINGLE_VALUED = {*DATES, "grant", "identifier", "participants", "org_type", "policy_type"}
 TEXTS = {
@@ -71,6 +74,7 @@ KNOWN = (
     | {"contact_url"}
     | {"same_as", "described_in", "country", "countries", "nuts", "places", "notes", "facts"}
     | {"sources", "initiative_type", "budget", "participants", "online", "file"}
+    | set(MODERATION)
     | set(LINKS)
     | set(CONCEPT_PREDICATES)
     | set(DATES)
@@ -359,11 +363,20 @@ def record_graph(record: Record, *, base: str, ingested_at: str) -> tuple[str, G
     graph.add((g_iri, PROV.generatedAtTime, Literal(ingested_at, datatype=XSD.dateTime)))
     for src in set(graph.objects(subject, DCTERMS.source)):
         graph.add((g_iri, PROV.wasDerivedFrom, src))
+    for key, pred in MODERATION.items():
+        if key in record.data:
+            value = str(record.data[key])
+            if not ISO_DATE.match(value):
+                raise RecordError(record.file, key, f"{value!r} is not a date (YYYY-MM-DD)")
+            graph.add((g_iri, pred, Literal(value, datatype=XSD.date)))
     return str(g_iri), graph
 
 
 def _relative(record: Record) -> str:
+    """The file as a reader can place it: `ingest/records/…` or `contributed/…`."""
     parts = record.path.parts
+    if "contributed_on" in record.data:
+        return "/".join(("contributed", *parts[-2:]))
     return "/".join(parts[parts.index("records") - 1 :]) if "records" in parts else record.file
 
 

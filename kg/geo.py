@@ -11,6 +11,7 @@ ISO2_TO_ISO3 = {
     "NL": "NLD", "PL": "POL", "PT": "PRT", "RO": "ROU", "SE": "SWE", "SI": "SVN", "SK": "SVK",
     "NO": "NOR", "CH": "CHE", "UK": "GBR", "GB": "GBR", "TR": "TUR", "CA": "CAN", "IS": "ISL",
     "UA": "UKR", "RS": "SRB", "AL": "ALB", "BA": "BIH", "ME": "MNE", "MK": "MKD", "US": "USA",
+    "MA": "MAR",
 }  # fmt: skip
 ISO3_TO_ISO2 = {v: k for k, v in ISO2_TO_ISO3.items() if k not in ("EL", "GB")}
 

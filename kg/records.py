@@ -90,6 +90,8 @@ class RecordView:
     modified: str | None
     source_file: str | None
     labels: dict[str, dict[str, str]]
+    contributed: str | None = None  # a contributed record: submitted on (YYYY-MM-DD)
+    reviewed: str | None = None  # … and accepted by a moderator on
     incoming: dict[str, list[Value]] = field(default_factory=dict)
 
     def name(self, lang: str = "en") -> str:
@@ -216,6 +218,8 @@ def view(store: ox.Store, *, base: str, kind: str, slug: str) -> RecordView:
         modified=meta.get(f"{PROV}generatedAtTime", [None])[0],
         source_file=meta.get(f"{RIKG_NS}sourceFile", [None])[0],
         labels=dict(labels),
+        contributed=meta.get(f"{DCT}dateSubmitted", [None])[0],
+        reviewed=meta.get(f"{DCT}dateAccepted", [None])[0],
     )
     result.incoming = incoming(store, base=base, iri=iri)
     return result

@@ -40,6 +40,19 @@ class Settings(BaseSettings):
     data_dir: Path = Field(
         Path("var/data"), description="Folder of the dataset dumps served at `/data/`."
     )
+    queue_dir: Path = Field(
+        Path("var/queue"),
+        description="Moderation queue of contributed practices (private: holds contributors' "
+        "e-mails; never served).",
+    )
+    contrib_dir: Path = Field(
+        Path("var/contributed"),
+        description="Record files of accepted contributions; `kg ingest` reads it beside "
+        "`KG_RECORDS_DIR`.",
+    )
+    contribute_per_hour: int = Field(
+        5, description="Practices one client may submit through `/contribute` per hour."
+    )
     embed_model: str = Field(
         BUNDLED_MODEL,
         description="sentence-transformers model name or local path; the default is bundled.",

@@ -11,15 +11,20 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from kg.errors import StoreError
+from kg.moderation import ModerationQueue, Publish
 from kg.settings import Settings
 from kg.store import GraphStore
 from web.errors import install_error_handlers
 from web.i18n import ContentLanguage
+from web.ratelimit import RateLimiter
 from web.routes import (
     browse,
+    contribute,
     graphstore,
     health,
     linkeddata,
+    moderate,
     records,
     search_api,
     search_page,
@@ -36,7 +41,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     sparql.close_engine(app)  # stop the query worker processes
 
 
-def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, *, store: GraphStore | None = None, publish: Publish | None = None
+) -> FastAPI:
+    """The app over `store` (default: the one `settings` name); `publish` is what accepting a
+    contributed practice does (the CLI wires `ingest.contributions`; without it `/moderate`
+    can list and reject but answers 503 to "accept")."""
     app = FastAPI(
         title="Rural Integration Knowledge Graph",
         description=(
@@ -49,6 +59,9 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
     app.state.settings = settings
     app.state.store = store or GraphStore.open(settings)
     app.state.templates = make_templates()
+    app.state.queue = ModerationQueue(settings.queue_dir)
+    app.state.publish = publish or _cannot_publish
+    app.state.submit_limiter = RateLimiter(settings.contribute_per_hour, window=3600)
     install_error_handlers(app)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(ContentLanguage)
@@ -77,6 +90,12 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
     app.include_router(search_page.router)
     app.include_router(sparql.router)
     app.include_router(graphstore.router)
+    app.include_router(contribute.router)
+    app.include_router(moderate.router)
     # records last: its /{kind}/{slug} pattern must not shadow the other routes
     app.include_router(records.router)
     return app
+
+
+def _cannot_publish(text: str, *, contributed_on: str, reviewed_on: str) -> str:
+    raise StoreError("publishing contributions needs the ingest pipeline: run `kg serve`")

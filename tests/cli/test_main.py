@@ -12,7 +12,12 @@ from tests.conftest import BUNDLED
 
 
 def kg(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "KG_STORE": str(tmp_path / "store"), "KG_CACHE_DIR": str(tmp_path / "c")}
+    env = {
+        **os.environ,
+        "KG_STORE": str(tmp_path / "store"),
+        "KG_CACHE_DIR": str(tmp_path / "c"),
+        "KG_CONTRIB_DIR": str(tmp_path / "contributed"),
+    }
     return subprocess.run(
         [sys.executable, "-m", "cli.main", *args],
         env=env,

@@ -33,6 +33,8 @@ def kg_env(tmp: Path, port: int, **extra: str) -> dict[str, str]:
         "KG_STORE": str(tmp / "store"),
         "KG_CACHE_DIR": str(tmp / "cache"),
         "KG_DATA_DIR": str(tmp / "data"),
+        "KG_QUEUE_DIR": str(tmp / "queue"),
+        "KG_CONTRIB_DIR": str(tmp / "contributed"),
         "KG_BASE_URI": f"http://127.0.0.1:{port}/",
         "KG_PORT": str(port),
         **extra,

@@ -1,0 +1,603 @@
+"""Draft a record from a plain-text description: structure suggested, a person confirms.
+
+`Drafter.draft(text)` reads a practitioner's description of a practice (any of the five interface
+languages) and returns a `Draft`: the name and acronym where the text states them, and
+`Suggestion`s for record fields, each with a confidence in [0, 1] and the evidence behind it:
+
+- **concepts** (themes, target groups, rural challenges and opportunities, funding, countries,
+  NUTS regions): a SKOS preferred or alternative label of the concept, in any language of the
+  schemes, found as a whole phrase in the text (accents and case folded) → confidence 0.9 for a
+  preferred label, 0.8 for an alternative one. A NUTS region found also suggests its country
+  (0.8). Themes and target groups also come from meaning: the text's sentences and the concept's
+  labels embedded with the search model; a concept whose best sentence similarity passes
+  `MEANING_THRESHOLD` is suggested with that similarity as confidence. The threshold is the one
+  measured by `kg draft --eval` on the bundled initiatives (README, "Contributions"), where it kept
+  precision of themes at or above 0.8.
+- **organisations** of the graph whose name, or acronym of at least three letters (written in
+  capitals), appears in the text → suggested as partners (0.9 for a name, 0.7 for an acronym:
+  the role is for the person to set). Names that look like an organisation (a capitalised phrase
+  holding a word such as "University", "Foundation", "Ayuntamiento", "Stiftung") and match no
+  record are proposed as new organisation records.
+- **dates** stated with a starting word ("since 2016", "desde 2016", "seit 2016", "launched in
+  2019") or as a span ("2019–2022", "from 2019 to 2022") → `start` / `end`.
+- **amounts** in euros ("€1.2 million", "EUR 500,000", "2,9 millones de euros") → `budget`.
+
+Nothing is invented: a field the text does not support is left out. `Draft.record_text()` writes
+the record file format of `ingest/records/README.md` with every suggested value marked by a YAML
+comment, so a person confirms or deletes it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import yaml
+
+from kg.search.documents import Concept, SearchDoc
+from kg.search.embed import Embedder
+
+#: record field of each concept facet (ingest/records/README.md)
+FACET_FIELDS = {
+    "theme": "themes",
+    "target_group": "target_groups",
+    "challenge": "challenges",
+    "opportunity": "opportunities",
+    "funding": "funding",
+    "country": "countries",
+    "nuts": "nuts",
+}
+#: facets also suggested from meaning (short, descriptive labels embed well; places do not)
+MEANING_FACETS = ("theme", "target_group")
+#: cosine similarity a sentence must reach with a concept's labels to suggest it by meaning alone
+MEANING_THRESHOLD = 0.55
+#: similarity that corroborates a one-word label match
+CORROBORATION = 0.4
+#: suggestions at or above this confidence are pre-selected for the person to confirm; the others
+#: are offered unselected (`kg draft --eval` scores the pre-selected ones)
+PRESELECT = 0.7
+LABEL_CONFIDENCE = {"pref": 0.9, "alt": 0.8}
+SUGGESTED_FIELDS = (
+    "name",
+    "acronym",
+    "start",
+    "end",
+    "budget",
+    *FACET_FIELDS.values(),
+    "partners",
+)
+ORG_WORDS = (
+    "university|universidad|università|universität|université|foundation|fundación|fondazione|"
+    "stiftung|fondation|association|asociación|associazione|verein|verband|cooperative|"
+    "cooperativa|genossenschaft|ministry|ministerio|ministero|ministerium|ministère|municipality|"
+    "ayuntamiento|comune|gemeinde|commune|council|agency|agencia|agenzia|agentur|agence|"
+    "institute|instituto|istituto|institut|network|red|rete|netzwerk|réseau|red cross|cruz roja|"
+    "croce rossa|caritas|ngo|ong|onlus"
+)
+CAPITALISED = re.compile(
+    r"\b(?:[A-ZÀ-Ý][\w'’.-]*|de|del|della|di|der|des|du|la|le|of|for|and|y|e|und|et)"
+    r"(?:\s+(?:[A-ZÀ-Ý][\w'’.-]*|de|del|della|di|der|des|du|la|le|of|for|and|y|e|und|et)){1,7}"
+)
+ACRONYM_AFTER = re.compile(
+    r"(?P<long>[A-ZÀ-Ý][^()\n]{3,120}?)\s*\((?P<short>[A-Z][A-Z0-9-]{2,14})\)"
+)
+ACRONYM_BEFORE = re.compile(
+    r"\b(?P<short>[A-Z][A-Z0-9-]{2,14})\s*\((?P<long>[A-ZÀ-Ý][^()\n]{3,120}?)\)"
+)
+YEAR = r"(?:19[89]\d|20[0-4]\d)"
+SPAN = re.compile(
+    rf"(?:\b(?:from|de|desde|dal|da|von|du)\s+)?\b(?P<start>{YEAR})\s*(?:–|—|-|to|a|al|bis|au|"
+    rf"until|hasta|fino al)\s*(?P<end>{YEAR})\b",
+    re.I,
+)
+STARTED = re.compile(
+    rf"\b(?:since|started in|start(?:ed|ing)? in|launched in|began in|founded in|created in|"
+    rf"set up in|desde|iniciado en|comenzó en|dal|avviato nel|nato nel|seit|gestartet|"
+    rf"gegründet|depuis|lancé en|créé en)\s+(?:\w+\s+)?(?P<year>{YEAR})\b",
+    re.I,
+)
+AMOUNT = re.compile(
+    r"(?:€|EUR|euros?)\s?(?P<a>\d[\d.,\s]*\d|\d)\s*(?P<m>million|millones|milioni|millionen|"
+    r"millions|mio\.?|m\b|k\b|thousand)?"
+    r"|(?P<b>\d[\d.,\s]*\d|\d)\s*(?P<n>million|millones|milioni|millionen|millions|mio\.?|"
+    r"thousand|mil)?\s*(?:de\s+|di\s+)?(?:€|EUR\b|euros?\b)",
+    re.I,
+)
+#: small words inside a name ("Network *for* Integration *in* Rural Areas")
+CONNECTORS = frozenset(
+    [
+        "of",
+        "for",
+        "and",
+        "in",
+        "the",
+        "to",
+        "on",
+        "with",
+        "at",
+        "a",
+        "an",
+        "de",
+        "del",
+        "della",
+        "di",
+        "da",
+        "per",
+        "für",
+        "und",
+        "zur",
+        "zum",
+        "der",
+        "die",
+        "das",
+        "pour",
+        "et",
+        "des",
+        "du",
+        "la",
+        "le",
+        "y",
+        "e",
+        "en",
+        "por",
+        "para",
+        "los",
+        "las",
+    ]
+)
+ARTICLES = frozenset(
+    ["the", "la", "el", "il", "lo", "die", "der", "das", "le", "les", "los", "las"]
+)
+SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One suggested value of a record field.
+
+    `field` is the record field (`themes`, `countries`, `partners`, `start`, …), `value` what goes
+    into it (a concept id, an ISO or NUTS code, an organisation slug, a year, an amount),
+    `label` how a person reads it (in the language asked for), `confidence` in [0, 1]; the
+    evidence: `words` of the text that support it and/or the cosine `similarity` of a sentence.
+    """
+
+    field: str
+    value: str
+    label: str
+    confidence: float
+    words: str = ""
+    similarity: float | None = None
+
+    @property
+    def evidence(self) -> str:
+        """The evidence in English words (record file comments, the CLI)."""
+        parts = [f'"{self.words}" in the text'] if self.words else []
+        if self.similarity is not None:
+            parts.append(f"close in meaning ({self.similarity:.2f})")
+        return ", ".join(parts)
+
+
+@dataclass
+class Draft:
+    """A record in the making: the description and what the drafter suggests for it."""
+
+    description: str
+    name: str | None = None
+    acronym: str | None = None
+    suggestions: list[Suggestion] = field(default_factory=list)
+    new_organisations: list[str] = field(default_factory=list)
+
+    def values(self, field_name: str) -> list[str]:
+        """The suggested values of one field, most confident first."""
+        picked = [s for s in self.suggestions if s.field == field_name]
+        return [s.value for s in sorted(picked, key=lambda s: -s.confidence)]
+
+    def record_text(self, *, sources: Sequence[str] = (), text_lang: str = "en") -> str:
+        """The draft as a record file (front matter + body); each suggestion marked by a comment.
+
+        `sources` are URLs given with the description (they become `sources:` entries);
+        `text_lang` is the description's language: English is the body, any other language
+        goes into `descriptions:` (the record format's rule).
+        """
+        lines = ["---"]
+        if self.name:
+            lines.append(f"name: {_yaml_scalar(self.name)}  # suggestion: confirm")
+        else:
+            lines.append("name:   # required: the practice's name")
+        if self.acronym:
+            lines.append(f"acronym: {_yaml_scalar(self.acronym)}  # suggestion: confirm")
+        for key in ("start", "end"):
+            for s in self._of(key):
+                lines.append(f'{key}: "{s.value}"  # suggestion ({s.evidence})')
+                break
+        budget = self._of("budget")
+        if budget:
+            lines.append("budget:  # suggestion: set label (total, eu-contribution, …) or delete")
+            for s in budget:
+                lines.append(
+                    f"  - {{amount: {s.value}, currency: EUR}}  # suggestion ({s.evidence})"
+                )
+        for key in (*FACET_FIELDS.values(), "partners"):
+            items = self._of(key)
+            if not items:
+                continue
+            lines.append(f"{key}:")
+            for s in items:
+                lines.append(
+                    f"  - {s.value}  # suggestion {s.confidence:.2f}: {s.label} ({s.evidence})"
+                )
+        if self.new_organisations:
+            lines.append("# organisations named in the text with no record yet (new records?):")
+            lines.extend(f"#   {name}" for name in self.new_organisations)
+        if text_lang != "en":
+            dumped = yaml.safe_dump(
+                {"descriptions": {text_lang: self.description.strip()}},
+                allow_unicode=True,
+                width=100,
+            )
+            lines.extend(dumped.rstrip("\n").splitlines())
+        if sources:
+            lines.append("sources:")
+            for i, url in enumerate(sources, 1):
+                lines.append(
+                    f"  source-{i}: {{url: {_yaml_scalar(url)}, title: {_yaml_scalar(url)}}}"
+                )
+        else:
+            lines.append("sources:   # required: at least one source (url and title)")
+        lines.append("---")
+        if text_lang == "en":
+            lines.append(self.description.strip())
+        return "\n".join(lines) + "\n"
+
+    def _of(self, field_name: str) -> list[Suggestion]:
+        return sorted(
+            (s for s in self.suggestions if s.field == field_name), key=lambda s: -s.confidence
+        )
+
+
+@dataclass(frozen=True)
+class _Label:
+    concept: Concept
+    phrase: str  # folded; for an acronym ("AMIF", "FAMI") the label as written
+    kind: str  # pref | alt
+    acronym: bool = False
+
+
+class Drafter:
+    """Suggests record structure from text, using the graph's concepts and organisations.
+
+    Build it from `kg.search.documents.gather(store)` (records and concepts) and an `Embedder`
+    (the search model; `HashEmbedder` in unit tests). Building embeds every theme and target-group
+    concept once (about 60 short texts).
+    """
+
+    def __init__(
+        self, docs: Iterable[SearchDoc], concepts: dict[str, Concept], embedder: Embedder | None
+    ) -> None:
+        self.concepts = concepts
+        self.labels: list[_Label] = []
+        for concept in concepts.values():
+            if concept.facet not in FACET_FIELDS:
+                continue
+            for kind, pairs in (
+                ("pref", list(concept.labels.items())),
+                ("alt", concept.alt_labels),
+            ):
+                for _lang, text in pairs:
+                    if _is_acronym(text):  # matched as written, in capitals
+                        self.labels.append(_Label(concept, text, kind, acronym=True))
+                        continue
+                    phrase = fold(text)
+                    # a short single word among the alternative labels ("work", "farm") is
+                    # too general to count as evidence on its own
+                    if len(phrase) < 4 or (kind == "alt" and " " not in phrase and len(phrase) < 6):
+                        continue
+                    self.labels.append(_Label(concept, phrase, kind))
+        self.organisations: list[tuple[str, str, str]] = []  # (slug, folded name, display)
+        self.acronyms: dict[str, tuple[str, str]] = {}  # acronym → (slug, display)
+        for doc in docs:
+            if doc.kind != "organisation":
+                continue
+            for name in {*doc.names.values(), *doc.alt_names}:
+                if _is_acronym(name):
+                    self.acronyms[name] = (doc.slug, doc.name)
+                elif len(name) >= 5:
+                    self.organisations.append((doc.slug, fold(name), doc.name))
+        self.embedder = embedder
+        self._meaning: list[Concept] = [c for c in concepts.values() if c.facet in MEANING_FACETS]
+        self._meaning_vectors: np.ndarray | None = None
+
+    def draft(self, text: str, *, name: str | None = None, lang: str = "en") -> Draft:
+        """Suggestions for a description (plain text, any of the five languages); concept
+        labels in `lang`."""
+        draft = Draft(description=text.strip())
+        draft.name, draft.acronym = _name_and_acronym(text)
+        if name:
+            draft.name = name.strip()
+        folded = fold(text)
+        found: dict[tuple[str, str], Suggestion] = {}
+
+        def add(s: Suggestion) -> None:
+            key = (s.field, s.value)
+            if key not in found or found[key].confidence < s.confidence:
+                found[key] = s
+
+        meaning = self._meaning_scores(text)
+        for label in self.labels:
+            if label.acronym:
+                if not re.search(rf"(?<![\w-]){re.escape(label.phrase)}(?![\w-])", text):
+                    continue
+            elif not _contains(folded, label.phrase):
+                continue
+            concept = label.concept
+            confidence = LABEL_CONFIDENCE[label.kind]
+            similarity = None
+            if not label.acronym and " " not in label.phrase and concept.facet in MEANING_FACETS:
+                # one general word ("training", "research") is weak evidence of a theme unless
+                # the text is also close in meaning to the concept
+                confidence -= 0.2
+                score = meaning.get(concept.iri, 0.0)
+                if score >= CORROBORATION:
+                    confidence += 0.15
+                    similarity = round(score, 2)
+            words = label.phrase if label.acronym else _original(text, folded, label.phrase)
+            add(
+                Suggestion(
+                    FACET_FIELDS[concept.facet],
+                    concept.code,
+                    concept.label(lang),
+                    round(confidence, 2),
+                    words,
+                    similarity,
+                )
+            )
+            if concept.facet == "nuts":
+                country = self._country_of(concept)
+                if country is not None:
+                    add(Suggestion("countries", country.code, country.label(lang), 0.8, words))
+        for iri, score in meaning.items():
+            if score >= MEANING_THRESHOLD:
+                concept = self.concepts[iri]
+                add(
+                    Suggestion(
+                        FACET_FIELDS[concept.facet],
+                        concept.code,
+                        concept.label(lang),
+                        round(score, 2),
+                        similarity=round(score, 2),
+                    )
+                )
+        matched_orgs: set[str] = set()
+        for slug, phrase, display in self.organisations:
+            if _contains(folded, phrase):
+                matched_orgs.add(slug)
+                add(Suggestion("partners", slug, display, 0.9, _original(text, folded, phrase)))
+        for acronym, (slug, display) in self.acronyms.items():
+            if re.search(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", text):
+                matched_orgs.add(slug)
+                add(Suggestion("partners", slug, display, 0.7, acronym))
+        draft.new_organisations = self._new_organisations(text)
+        for s in _dates(text):
+            add(s)
+        for s in _amounts(text):
+            add(s)
+        draft.suggestions = sorted(found.values(), key=lambda s: (s.field, -s.confidence, s.value))
+        return draft
+
+    def _country_of(self, concept: Concept) -> Concept | None:
+        current: Concept | None = concept
+        while current is not None and current.facet != "country":
+            current = self.concepts.get(current.broader) if current.broader else None
+        return current
+
+    def _meaning_scores(self, text: str) -> dict[str, float]:
+        """Concept IRI → best cosine similarity of a sentence of the text with its labels."""
+        if self.embedder is None or not self._meaning:
+            return {}
+        sentences = [s.strip() for s in SENTENCE.split(text) if len(s.strip()) > 20][:40]
+        if not sentences:
+            return {}
+        if self._meaning_vectors is None:
+            self._meaning_vectors = np.asarray(
+                self.embedder.encode_passages([_concept_text(c) for c in self._meaning])
+            )
+        vectors = np.asarray(self.embedder.encode_passages(sentences))
+        best = (vectors @ self._meaning_vectors.T).max(axis=0)  # normalised: cosine
+        return {c.iri: float(score) for c, score in zip(self._meaning, best, strict=True)}
+
+    def _new_organisations(self, text: str) -> list[str]:
+        known = {phrase for _slug, phrase, _d in self.organisations}
+        out: list[str] = []
+        for match in CAPITALISED.finditer(text):
+            phrase = match.group(0).strip(" .,'’-")
+            words = phrase.split()
+            while (
+                words
+                and (
+                    not words[0][:1].isupper()
+                    or words[0].lower() in ARTICLES
+                    # "Con la Asociación …": a sentence's first word, then a small word
+                    or (
+                        len(words) > 1
+                        and not words[1][:1].isupper()
+                        and not re.fullmatch(rf"(?:{ORG_WORDS})", words[0], re.I)
+                    )
+                )
+            ):
+                words.pop(0)
+            while words and not words[-1][:1].isupper():
+                words.pop()
+            phrase = " ".join(words)
+            if len(words) < 2 or not re.search(rf"\b(?:{ORG_WORDS})\b", phrase, re.I):
+                continue
+            if fold(phrase) in known or any(fold(phrase) in k or k in fold(phrase) for k in known):
+                continue
+            if phrase not in out:
+                out.append(phrase)
+        return out
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed, runs of white space as one space (for phrase matching)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"\s+", " ", plain.casefold().replace("’", "'")).strip()
+
+
+def _original(text: str, folded_text: str, phrase: str) -> str:
+    """The words of `text` that matched `phrase` (folding keeps lengths for most scripts)."""
+    at = re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", folded_text)
+    if at is None:
+        return phrase
+    original = re.sub(r"\s+", " ", text.strip())
+    if len(original) == len(folded_text):
+        return original[at.start() : at.end()]
+    return phrase
+
+
+def _contains(folded_text: str, phrase: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", folded_text) is not None
+
+
+def _is_acronym(name: str) -> bool:
+    return 3 <= len(name) <= 12 and name.replace("-", "").isalnum() and name.upper() == name
+
+
+def _concept_text(concept: Concept) -> str:
+    english = [concept.label("en")] + [t for lang, t in concept.alt_labels if lang == "en"]
+    return "; ".join(english)
+
+
+def _name_and_acronym(text: str) -> tuple[str | None, str | None]:
+    """A stated "Long Name (ACRONYM)" or "ACRONYM (Long Name)", else a short title line."""
+    head = text.strip()[:600]
+    for pattern in (ACRONYM_BEFORE, ACRONYM_AFTER):
+        match = pattern.search(head)
+        if match is None:
+            continue
+        long, short = match.group("long").strip(), match.group("short")
+        initials = "".join(w[0] for w in re.findall(r"[A-Za-zÀ-ÿ]+", long) if w[0].isupper())
+        if pattern is ACRONYM_AFTER:
+            # the long name is the capitalised run just before the brackets
+            words = long.split()
+            keep: list[str] = []
+            for word in reversed(words):
+                if word[:1].isupper() or (keep and word.lower() in CONNECTORS):
+                    keep.insert(0, word)
+                else:
+                    break
+            long = " ".join(keep)
+            initials = "".join(w[0] for w in keep if w[:1].isupper())
+        if long and (short[0] == initials[:1] or short.replace("-", "")[:2] == initials[:2]):
+            return long, short
+        if pattern is ACRONYM_BEFORE and long:
+            return long, short
+    first = text.strip().splitlines()[0].strip() if text.strip() else ""
+    if 3 <= len(first) <= 90 and not first.endswith((".", ":", ";")):
+        return first, None
+    return None, None
+
+
+def _dates(text: str) -> list[Suggestion]:
+    out = []
+    span = SPAN.search(text)
+    if span and int(span.group("start")) <= int(span.group("end")):
+        words = span.group(0).strip()
+        out.append(Suggestion("start", span.group("start"), span.group("start"), 0.8, words))
+        out.append(Suggestion("end", span.group("end"), span.group("end"), 0.8, words))
+        return out
+    started = STARTED.search(text)
+    if started:
+        year = started.group("year")
+        out.append(Suggestion("start", year, year, 0.8, started.group(0).strip()))
+    return out
+
+
+def _amounts(text: str) -> list[Suggestion]:
+    out = []
+    for match in AMOUNT.finditer(text):
+        number = match.group("a") or match.group("b")
+        unit = (match.group("m") or match.group("n") or "").lower().rstrip(".")
+        value = _number(number, scaled=bool(unit))
+        if value is None:
+            continue
+        if unit in {"million", "millones", "milioni", "millionen", "millions", "mio", "m"}:
+            value *= 1_000_000
+        elif unit in {"thousand", "k", "mil"}:
+            value *= 1_000
+        amount = str(int(value)) if float(value).is_integer() else f"{value:.2f}"
+        out.append(Suggestion("budget", amount, f"€{int(value):,}", 0.7, match.group(0).strip()))
+    return out
+
+
+def _number(raw: str, *, scaled: bool) -> float | None:
+    """'1.2' / '1,2' (scaled: a decimal) or '500,000' / '500.000' / '500 000' (grouping)."""
+    raw = raw.strip().replace(" ", "").replace("\u00a0", "")
+    if scaled and re.fullmatch(r"\d+[.,]\d{1,2}", raw):
+        return float(raw.replace(",", "."))
+    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", raw):
+        return float(re.sub(r"[.,]", "", raw))
+    if re.fullmatch(r"\d+(?:[.,]\d{1,2})?", raw):
+        return float(raw.replace(",", "."))
+    return None
+
+
+def _yaml_scalar(value: str) -> str:
+    return (
+        yaml.safe_dump(value, allow_unicode=True, default_flow_style=True)
+        .strip()
+        .removesuffix("\n...")
+        .strip()
+    )
+
+
+@dataclass(frozen=True)
+class FieldScore:
+    """Micro-averaged precision and recall of one field over a set of records."""
+
+    field: str
+    suggested: int
+    correct: int
+    expected: int
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.suggested if self.suggested else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.correct / self.expected if self.expected else 1.0
+
+
+def evaluate(drafter: Drafter, docs: Iterable[SearchDoc]) -> list[FieldScore]:
+    """Draft every initiative from its own descriptions and compare with its curated fields.
+
+    The input is the initiative's descriptions in every language (name left out); the truth is
+    its concept links (countries include those of its NUTS regions, as the search facets do) and
+    the names of its linked organisations. Returns one `FieldScore` per suggested field.
+    """
+    counts: dict[str, list[int]] = {}
+    for doc in docs:
+        if doc.kind != "initiative" or not doc.descriptions:
+            continue
+        text = "\n\n".join(doc.descriptions[lang] for lang in sorted(doc.descriptions))
+        draft = drafter.draft(text)
+        truth = {FACET_FIELDS[f]: set(v) for f, v in doc.facets.items() if f in FACET_FIELDS}
+        truth["partners"] = {fold(n) for n in doc.linked_names}
+        for field_name in (*FACET_FIELDS.values(), "partners"):
+            picked = [
+                s for s in draft.suggestions if s.field == field_name and s.confidence >= PRESELECT
+            ]
+            if field_name == "partners":
+                got = {fold(s.label) for s in picked}
+            else:
+                got = {s.value for s in picked}
+            want = truth.get(field_name, set())
+            c = counts.setdefault(field_name, [0, 0, 0])
+            c[0] += len(got)
+            c[1] += len(got & want)
+            c[2] += len(want)
+    return [FieldScore(f, *c) for f, c in counts.items()]

@@ -1,0 +1,187 @@
+"""The moderation queue: contributed practices wait here, outside the public graph.
+
+A `Submission` is one JSON file under `{root}/{state}/{id}.json`, `state` being `pending`,
+`accepted` or `rejected`. Every write goes to a temporary file in the same folder, is flushed and
+fsynced, then renamed over the target and the folder fsynced (POSIX rename is atomic), so a crash
+or kill at any moment leaves either the old or the new file, never half of one. A state change
+writes the new state's file before it removes the old one; should a kill fall between the two,
+the later state wins when the queue is read (`accepted`/`rejected` over `pending`).
+
+The contributor's name and e-mail live only in these files: they are never written to a record,
+the graph, the dumps or a log. Identifiers are generated here (`secrets.token_hex`) and checked
+against `ID` before any path is built from one, so no path comes from user input.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import tempfile
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from kg.errors import BadRequest, NotFound
+
+STATES = ("pending", "accepted", "rejected")
+ID = re.compile(r"^[0-9]{8}-[0-9a-f]{12}$")
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A contributed practice and what a moderator did with it.
+
+    `record_text` is the draft record file (front matter + description) the contributor
+    confirmed and a moderator may edit; `contact_name`/`contact_email` are private.
+    Dates are ISO 8601 (`submitted`, `reviewed`: UTC date-times).
+    """
+
+    id: str
+    submitted: str
+    lang: str
+    description: str
+    record_text: str
+    sources: list[str] = field(default_factory=list)
+    contact_name: str = ""
+    contact_email: str = ""
+    state: str = "pending"
+    reviewed: str | None = None
+    reason: str | None = None
+    record: str | None = None  # "initiative/{slug}" once accepted
+
+    @property
+    def submitted_on(self) -> str:
+        return self.submitted[:10]
+
+
+class Publish(Protocol):
+    """Turns an accepted record text into a published record; returns `kind/slug`.
+
+    Dates are YYYY-MM-DD. Raises `ValidationFailed` or `BadRequest` and publishes nothing when
+    the record is refused. The CLI wires the implementation (`ingest.contributions`).
+    """
+
+    def __call__(self, text: str, *, contributed_on: str, reviewed_on: str) -> str: ...
+
+
+class ModerationQueue:
+    """Durable queue of submissions in a folder (`KG_QUEUE_DIR`)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def submit(
+        self,
+        *,
+        description: str,
+        record_text: str,
+        lang: str,
+        sources: list[str],
+        contact_name: str,
+        contact_email: str,
+    ) -> Submission:
+        """Store a new pending submission durably (on disk before this returns)."""
+        now = datetime.now(UTC)
+        sub = Submission(
+            id=f"{now:%Y%m%d}-{secrets.token_hex(6)}",
+            submitted=now.isoformat(timespec="seconds"),
+            lang=lang,
+            description=description,
+            record_text=record_text,
+            sources=sources,
+            contact_name=contact_name,
+            contact_email=contact_email,
+        )
+        self._write(sub)
+        return sub
+
+    def get(self, sub_id: str) -> Submission:
+        """The submission in its latest state; NotFound for an unknown or malformed id."""
+        if not ID.match(sub_id):
+            raise NotFound(f"no submission {sub_id!r}")
+        for state in reversed(STATES):  # the later state wins after an interrupted move
+            path = self.root / state / f"{sub_id}.json"
+            if path.exists():
+                return _load(path)
+        raise NotFound(f"no submission {sub_id!r}")
+
+    def list(self, state: str = "pending") -> list[Submission]:
+        """Submissions in one state, oldest first."""
+        if state not in STATES:
+            raise BadRequest(f"state must be one of {', '.join(STATES)}")
+        folder = self.root / state
+        if not folder.is_dir():
+            return []
+        subs = []
+        for path in sorted(folder.glob("*.json")):
+            if not ID.match(path.stem):
+                continue
+            latest = self.get(path.stem)
+            if latest.state == state:
+                subs.append(latest)
+        return subs
+
+    def edit(self, sub_id: str, record_text: str) -> Submission:
+        """Replace the draft record text of a pending submission."""
+        sub = self._pending(sub_id)
+        updated = replace(sub, record_text=record_text)
+        self._write(updated)
+        return updated
+
+    def accept(self, sub_id: str, *, record: str) -> Submission:
+        """Mark a submission accepted as `record` (`kind/slug`), with the review time."""
+        return self._move(self._pending(sub_id), "accepted", record=record)
+
+    def reject(self, sub_id: str, *, reason: str) -> Submission:
+        """Mark a submission rejected; the reason is required."""
+        if not reason.strip():
+            raise BadRequest("reason: say why the submission is rejected")
+        return self._move(self._pending(sub_id), "rejected", reason=reason.strip())
+
+    def _pending(self, sub_id: str) -> Submission:
+        sub = self.get(sub_id)
+        if sub.state != "pending":
+            raise BadRequest(f"submission {sub_id} is already {sub.state}")
+        return sub
+
+    def _move(self, sub: Submission, state: str, **changes: Any) -> Submission:
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        moved = replace(sub, state=state, reviewed=now, **changes)
+        self._write(moved)
+        (self.root / "pending" / f"{sub.id}.json").unlink(missing_ok=True)
+        return moved
+
+    def _write(self, sub: Submission) -> None:
+        folder = self.root / sub.state
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(
+            folder / f"{sub.id}.json", json.dumps(asdict(sub), ensure_ascii=False, indent=1)
+        )
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` so that a crash leaves the old file or the new one, whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def _load(path: Path) -> Submission:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return Submission(**data)

@@ -1,0 +1,141 @@
+"""Issue 18 in Debian's Chromium: a practitioner contributes a practice in Spanish, a moderator
+publishes it, and it is found and served — while the contributor's e-mail stays private."""
+
+import gzip
+import re
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from kg.settings import PROJECT_ROOT
+from tests.e2e.browser import chromium, local_page
+from tests.e2e.live import LiveServer, live_server
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+SHOTS = PROJECT_ROOT / "docs" / "screenshots"
+TOKEN = "moderator-secret-token"
+EMAIL = "lucia.contribuye@example.org"
+NAME = "Huertos Compartidos de Gúdar"
+DESCRIPTION = (
+    "Desde 2021 familias refugiadas y vecinos cultivan huertos compartidos en pueblos de Teruel. "
+    "La Fundación Cepaim coordina el proyecto, que ofrece empleo en la agricultura, clases de "
+    "español y vivienda en casas vacías de la comarca."
+)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with live_server(tmp_path_factory.mktemp("contribute"), KG_ADMIN_TOKEN=TOKEN) as s:
+        yield s
+
+
+@pytest.fixture
+def page(server: LiveServer) -> Iterator[Page]:
+    with (
+        chromium() as browser,
+        local_page(browser, viewport={"width": 1280, "height": 900}, locale="es-ES") as (
+            p,
+            outside,
+        ),
+    ):
+        yield p
+        assert outside == [], f"requests left the server: {outside}"
+
+
+def get(url: str, accept: str = "text/html") -> bytes:
+    request = urllib.request.Request(url, headers={"Accept": accept})
+    with urllib.request.urlopen(request, timeout=30) as r:
+        body: bytes = r.read()
+        return body
+
+
+def serious(page: Page) -> list[str]:
+    return [
+        f"{v['id']}: {v['help']}"
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_contribute_in_spanish_moderate_find_and_keep_the_email_private(
+    server: LiveServer, page: Page
+) -> None:
+    # the practitioner, in Spanish (Accept-Language), from the site's navigation
+    page.goto(server.url)
+    page.get_by_role("link", name="Contribuir", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Contribuir con una práctica")
+    assert serious(page) == []
+    page.get_by_label("Nombre de la práctica").fill(NAME)
+    page.get_by_role("textbox", name=re.compile("^Descripción")).fill(DESCRIPTION)
+    page.get_by_label("Idioma de la descripción").select_option("es")
+    page.get_by_label("Enlaces a fuentes").fill("https://example.org/huertos-gudar")
+    page.get_by_role("button", name="Sugerir la estructura").click()
+    suggestions = page.locator("fieldset.suggestions")
+    expect(suggestions).to_contain_text("Teruel")
+    expect(suggestions).to_contain_text("Fundación Cepaim")
+    expect(suggestions.get_by_role("checkbox", name=re.compile("Vivienda"))).to_be_checked()
+    # the contributor corrects the structure: untick one suggestion
+    suggestions.get_by_role("checkbox", name=re.compile("Empleo")).uncheck()
+    page.get_by_label("Su nombre").fill("Lucía")
+    page.get_by_label("Su correo electrónico").fill(EMAIL)
+    page.get_by_label(re.compile("Acepto que la descripción")).check()
+    assert serious(page) == []
+    page.screenshot(path=str(SHOTS / "contribute.png"), full_page=True)
+    page.get_by_role("button", name="Enviar para revisión").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Gracias")
+
+    # the moderator signs in with the admin token, reviews and publishes
+    page.goto(server.url + "moderate")
+    page.get_by_label("Admin token").fill(TOKEN)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name=re.compile("familias refugiadas")).click()
+    record = page.get_by_label(re.compile("^Record"))
+    text = record.input_value()
+    assert "- housing" in text
+    assert "- employment" not in text  # the contributor's correction holds
+    assert EMAIL in page.content()  # the moderator sees whom to ask
+    page.get_by_role("button", name="Accept and publish").click()
+    expect(page.locator("p.notice")).to_contain_text("initiative/huertos-compartidos-de-gudar")
+
+    # anyone finds it by its name and opens its permanent page, with its provenance
+    page.goto(server.url + "search?q=" + quote(NAME))
+    first = page.locator("ol.results li.hit h2 a").first
+    expect(first).to_have_text(NAME)
+    first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(NAME)
+    expect(page.locator(".provenance")).to_contain_text(re.compile(r"\d{4}-\d{2}-\d{2}"))
+    turtle = get(server.url + "id/initiative/huertos-compartidos-de-gudar", "text/turtle")
+    assert NAME.encode() in turtle
+    assert b"dateAccepted" in turtle
+
+    # the e-mail and the contributor's name appear nowhere public
+    everything = get(
+        server.url
+        + "sparql?query="
+        + quote("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"),
+        "application/n-triples",
+    )
+    dumps = b"".join(
+        gzip.decompress(get(server.url + f"data/{name}", "*/*"))
+        for name in ("rikg.nq.gz", "rikg.ttl.gz", "rikg.jsonld.gz")
+    )
+    pages = b"".join(
+        get(server.url + path)
+        for path in ("initiative/huertos-compartidos-de-gudar", "search?q=Luc%C3%ADa", "")
+    )
+    assert NAME.encode() in everything
+    assert NAME.encode() in dumps
+    log = b"".join(p.read_bytes() for p in server_logs(server))
+    for public in (everything, dumps, pages, log):
+        assert EMAIL.encode() not in public
+    assert "Lucía".encode() not in everything + dumps
+
+
+def server_logs(server: LiveServer) -> list[Path]:
+    folder = Path(server.env["KG_STORE"]).parent
+    return sorted(folder.glob("server-*.log"))

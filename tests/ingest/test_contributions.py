@@ -1,0 +1,108 @@
+"""`ingest.contributions.publish`: an accepted contribution is published whole or not at all."""
+
+from pathlib import Path
+
+import pytest
+
+from ingest.contributions import publish, slugify
+from ingest.pipeline import ingest_records
+from kg.errors import BadRequest, ValidationFailed
+from kg.store import GraphStore
+
+BASE = "http://kg.test/"
+RECORD = """---
+name: Raíces Nuevas
+themes: [housing]
+countries: [ES]
+partners: [test-ngo]
+descriptions:
+  es: Familias refugiadas se instalan en pueblos de Teruel con vivienda y empleo.
+sources:
+  source-1: {url: "https://example.org/raices", title: "Raíces Nuevas"}
+---
+"""
+DATES = {"contributed_on": "2026-11-20", "reviewed_on": "2026-11-29"}
+
+
+def graph_count(store: GraphStore) -> int:
+    return len(list(store.current().named_graphs()))
+
+
+@pytest.fixture
+def store(records_dir: Path) -> GraphStore:
+    s = GraphStore(None)
+    ingest_records(s, [records_dir], base=BASE)
+    return s
+
+
+def test_publish_files_and_ingests_with_provenance(
+    store: GraphStore, records_dir: Path, tmp_path: Path
+) -> None:
+    contrib = tmp_path / "contributed"
+    published = publish(
+        RECORD, store=store, records_dir=records_dir, contrib_dir=contrib, base=BASE, **DATES
+    )
+    assert (published.kind, published.slug) == ("initiative", "raices-nuevas")
+    text = (contrib / "initiative" / "raices-nuevas.md").read_text()
+    assert "contributed_on: '2026-11-20'" in text
+    assert "reviewed_on: '2026-11-29'" in text
+    ask = store.current().query(
+        "ASK { GRAPH ?g { ?g <http://purl.org/dc/terms/dateSubmitted> ?s ;"
+        " <http://purl.org/dc/terms/dateAccepted> ?r ;"
+        " <http://schema.org/about> <http://kg.test/id/initiative/raices-nuevas> } }"
+    )
+    assert bool(ask)
+    assert [p.name for p in contrib.iterdir()] == ["initiative"]  # no staging left
+
+
+def test_a_refused_record_publishes_nothing(
+    store: GraphStore, records_dir: Path, tmp_path: Path
+) -> None:
+    before = graph_count(store)
+    contrib = tmp_path / "contributed"
+    bad = RECORD.replace("themes: [housing]", "themes: [no-such-theme]")
+    with pytest.raises(ValidationFailed) as info:
+        publish(bad, store=store, records_dir=records_dir, contrib_dir=contrib, base=BASE, **DATES)
+    assert info.value.errors[0].message.startswith("initiative/raices-nuevas: themes")
+    assert graph_count(store) == before
+    assert not (contrib / "initiative" / "raices-nuevas.md").exists()
+    assert not any(contrib.glob(".staging-*"))
+
+
+def test_names_taken_or_missing_are_refused(
+    store: GraphStore, records_dir: Path, tmp_path: Path
+) -> None:
+    contrib = tmp_path / "contributed"
+    taken = RECORD.replace("name: Raíces Nuevas", "name: Village Welcome")
+    with pytest.raises(BadRequest, match="exists already"):
+        publish(
+            taken, store=store, records_dir=records_dir, contrib_dir=contrib, base=BASE, **DATES
+        )
+    with pytest.raises(BadRequest, match="name"):
+        publish(
+            RECORD.replace("name: Raíces Nuevas\n", ""),
+            store=store,
+            records_dir=records_dir,
+            contrib_dir=contrib,
+            base=BASE,
+            **DATES,
+        )
+
+
+def test_accepting_again_after_a_crash_publishes_the_same_file(
+    store: GraphStore, records_dir: Path, tmp_path: Path
+) -> None:
+    contrib = tmp_path / "contributed"
+    args = {"store": store, "records_dir": records_dir, "contrib_dir": contrib, "base": BASE}
+    publish(RECORD, **args, **DATES)
+    again = publish(RECORD, **args, contributed_on="2026-11-20", reviewed_on="2026-11-30")
+    assert again.slug == "raices-nuevas"
+    other = RECORD.replace("themes: [housing]", "themes: [employment]")
+    with pytest.raises(BadRequest, match="contributed record"):
+        publish(other, **args, **DATES)
+
+
+def test_slugify() -> None:
+    assert slugify("Proyecto Arraigo (España)") == "proyecto-arraigo-espana"
+    with pytest.raises(BadRequest):
+        slugify("¿?")

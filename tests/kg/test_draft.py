@@ -1,0 +1,145 @@
+"""`kg.draft`: suggestions a person can trust — found in the text, never invented."""
+
+import yaml
+
+from kg.draft import PRESELECT, Drafter, evaluate, fold
+from kg.search.documents import Concept, SearchDoc
+from kg.search.embed import HashEmbedder
+
+S = "https://w3id.org/rikg/scheme/"
+EU = "http://publications.europa.eu/resource/authority/country/"
+NUTS = "http://data.europa.eu/nuts/code/"
+
+
+def concepts() -> dict[str, Concept]:
+    housing = Concept(f"{S}theme/housing", "theme", "housing", {"en": "Housing", "es": "Vivienda"})
+    housing.alt_labels = [("en", "affordable homes")]
+    language = Concept(
+        f"{S}theme/language-learning",
+        "theme",
+        "language-learning",
+        {"en": "Language learning", "es": "Aprendizaje del idioma"},
+        [("es", "clases de español"), ("en", "work")],
+    )
+    spain = Concept(f"{EU}ESP", "country", "ES", {"en": "Spain", "es": "España"})
+    italy = Concept(f"{EU}ITA", "country", "IT", {"en": "Italy", "it": "Italia"})
+    teruel = Concept(f"{NUTS}ES242", "nuts", "ES242", {"en": "Teruel"}, broader=f"{NUTS}ES24")
+    aragon = Concept(f"{NUTS}ES24", "nuts", "ES24", {"en": "Aragón"}, broader=f"{EU}ESP")
+    amif = Concept(
+        f"{S}funding/amif", "funding", "amif", {"en": "Asylum, Migration and Integration Fund"}
+    )
+    amif.alt_labels = [("en", "AMIF"), ("es", "FAMI")]
+    return {c.iri: c for c in (housing, language, spain, italy, teruel, aragon, amif)}
+
+
+def docs() -> list[SearchDoc]:
+    cepaim = SearchDoc("x/organisation/cepaim", "organisation", "fundacion-cepaim")
+    cepaim.names = {"en": "Fundación Cepaim"}
+    cepaim.alt_names = ["CEPAIM"]
+    return [cepaim]
+
+
+def drafter() -> Drafter:
+    return Drafter(docs(), concepts(), HashEmbedder())
+
+
+TEXT = (
+    "Raíces Nuevas (RN) ayuda desde 2019 a familias refugiadas a instalarse en pueblos de "
+    "Teruel. La Fundación Cepaim ofrece vivienda y clases de español, con 350.000 euros del FAMI."
+)
+
+
+def test_labels_in_any_language_are_found_with_their_words() -> None:
+    d = drafter().draft(TEXT, lang="es")
+    assert d.values("themes")[:2] == ["language-learning", "housing"]
+    themes = {s.value: s for s in d.suggestions if s.field == "themes"}
+    assert themes["language-learning"].words == "clases de español"
+    assert themes["housing"].label == "Vivienda"  # the concept label in the language asked for
+    assert d.values("funding") == ["amif"]
+
+
+def test_a_region_names_its_country_and_organisations_are_matched() -> None:
+    d = drafter().draft(TEXT)
+    assert d.values("nuts") == ["ES242"]
+    assert d.values("countries") == ["ES"]  # Teruel → Aragón → Spain, though Spain is not named
+    assert d.values("partners") == ["fundacion-cepaim"]
+
+
+def test_dates_and_amounts_stated_in_spanish() -> None:
+    d = drafter().draft(TEXT)
+    assert d.values("start") == ["2019"]
+    assert d.values("end") == []  # no end is stated: none is invented
+    assert d.values("budget") == ["350000"]
+
+
+def test_a_text_that_names_nothing_known_gets_no_suggestions() -> None:
+    d = drafter().draft(
+        "A group of neighbours meets every Tuesday evening to cook together and share stories."
+    )
+    assert d.suggestions == []
+    assert d.name is None
+    assert d.acronym is None
+
+
+def test_one_general_word_is_weak_evidence() -> None:
+    # "work" is a one-word alternative label: too general to be evidence at all
+    d = drafter().draft("Newcomers find work on farms in the valley, helped by local people.")
+    assert "language-learning" not in d.values("themes")
+    strong = drafter().draft("Families get affordable homes in the village centre from the town.")
+    housing = next(s for s in strong.suggestions if s.value == "housing")
+    assert housing.confidence >= PRESELECT  # a phrase label is pre-selected
+
+
+def test_name_and_acronym_when_stated() -> None:
+    d = drafter().draft(
+        "Migration Impact Assessment to Enhance Integration (MIATEI) studies villages."
+    )
+    assert (d.name, d.acronym) == ("Migration Impact Assessment to Enhance Integration", "MIATEI")
+
+
+def test_new_organisations_are_proposed_not_invented() -> None:
+    d = drafter().draft(
+        "The Asociación Vecinal de Ejulve and the Fundación Cepaim run it in Teruel."
+    )
+    assert d.new_organisations == ["Asociación Vecinal de Ejulve"]
+
+
+def test_record_text_is_the_record_format_with_every_suggestion_marked() -> None:
+    d = drafter().draft(TEXT, name="Raíces Nuevas")
+    text = d.record_text(sources=["https://example.org/rn"], text_lang="es")
+    front = text.split("---\n")[1]
+    data = yaml.safe_load(front)
+    assert data["name"] == "Raíces Nuevas"
+    assert data["nuts"] == ["ES242"]
+    assert data["partners"] == ["fundacion-cepaim"]
+    assert data["descriptions"]["es"].startswith("Raíces Nuevas (RN)")
+    assert data["sources"] == {
+        "source-1": {"url": "https://example.org/rn", "title": "https://example.org/rn"}
+    }
+    suggested = [line for line in front.splitlines() if line.lstrip().startswith("- ")]
+    assert suggested
+    assert all("# suggestion" in line for line in suggested)
+
+
+def test_evaluate_scores_drafts_against_curated_fields() -> None:
+    initiative = SearchDoc("x/initiative/rn", "initiative", "rn")
+    initiative.descriptions = {"es": TEXT}
+    initiative.facets = {"theme": ["housing"], "country": ["ES", "IT"], "nuts": ["ES242"]}
+    initiative.linked_names = ["Fundación Cepaim"]
+    scores = {s.field: s for s in evaluate(drafter(), [initiative, *docs()])}
+    assert (scores["countries"].correct, scores["countries"].expected) == (1, 2)
+    assert scores["countries"].precision == 1.0
+    assert scores["countries"].recall == 0.5
+    assert scores["partners"].correct == 1
+    # language-learning is pre-selected but not curated: a wrong suggestion lowers precision
+    assert scores["themes"].suggested == 2
+    assert scores["themes"].precision == 0.5
+
+
+def test_fold_ignores_case_accents_and_spacing() -> None:
+    assert fold("  Aragón   ÉTÉ ") == "aragon ete"
+
+
+def test_a_sentence_start_is_not_part_of_a_new_organisation() -> None:
+    d = drafter().draft("Con la Asociación Vecinal de Ejulve y la University of Teruel.")
+    assert d.new_organisations == ["Asociación Vecinal de Ejulve", "University of Teruel"]

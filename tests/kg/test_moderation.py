@@ -1,0 +1,76 @@
+"""`kg.moderation`: the queue keeps every submission, whole, through crashes."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kg.errors import BadRequest, NotFound
+from kg.moderation import ModerationQueue, write_atomic
+
+
+def submit(queue: ModerationQueue, text: str = "---\nname: A\n---\nbody\n") -> str:
+    return queue.submit(
+        description="A practice in a village.",
+        record_text=text,
+        lang="es",
+        sources=["https://example.org/a"],
+        contact_name="Ana",
+        contact_email="ana@example.org",
+    ).id
+
+
+def test_submit_list_edit_accept_reject(tmp_path: Path) -> None:
+    queue = ModerationQueue(tmp_path)
+    first, second = submit(queue), submit(queue)
+    assert [s.id for s in queue.list()] == sorted([first, second])
+    assert queue.edit(first, "---\nname: B\n---\n").record_text == "---\nname: B\n---\n"
+    accepted = queue.accept(first, record="initiative/b")
+    assert (accepted.state, accepted.record) == ("accepted", "initiative/b")
+    assert accepted.reviewed is not None
+    with pytest.raises(BadRequest, match="reason"):
+        queue.reject(second, reason="  ")
+    queue.reject(second, reason="not rural")
+    assert queue.list() == []
+    assert [s.id for s in queue.list("accepted")] == [first]
+    assert queue.get(second).reason == "not rural"
+    with pytest.raises(BadRequest, match="already accepted"):
+        queue.accept(first, record="initiative/b")
+
+
+def test_an_interrupted_move_keeps_the_later_state(tmp_path: Path) -> None:
+    """A kill between writing accepted/ and removing pending/ leaves both files."""
+    queue = ModerationQueue(tmp_path)
+    sub_id = submit(queue)
+    pending = (tmp_path / "pending" / f"{sub_id}.json").read_text()
+    queue.accept(sub_id, record="initiative/a")
+    (tmp_path / "pending" / f"{sub_id}.json").write_text(pending)  # as if the unlink never ran
+    assert queue.get(sub_id).state == "accepted"
+    assert queue.list() == []
+    assert [s.id for s in queue.list("accepted")] == [sub_id]
+
+
+def test_ids_never_become_paths(tmp_path: Path) -> None:
+    queue = ModerationQueue(tmp_path)
+    (tmp_path / "secret.json").write_text("{}")
+    for bad in ("../secret", "..%2Fsecret", "20260101-zzzzzzzzzzzz", "/etc/passwd", ""):
+        with pytest.raises(NotFound):
+            queue.get(bad)
+    with pytest.raises(BadRequest):
+        queue.list("../..")
+
+
+def test_the_contact_stays_in_the_queue_file(tmp_path: Path) -> None:
+    queue = ModerationQueue(tmp_path)
+    sub_id = submit(queue)
+    data = json.loads((tmp_path / "pending" / f"{sub_id}.json").read_text())
+    assert data["contact_email"] == "ana@example.org"
+    assert "ana@example.org" not in data["record_text"]
+
+
+def test_write_atomic_leaves_no_temporary_file(tmp_path: Path) -> None:
+    target = tmp_path / "a" / "b.json"
+    write_atomic(target, "one")
+    write_atomic(target, "two")
+    assert target.read_text() == "two"
+    assert [p.name for p in target.parent.iterdir()] == ["b.json"]

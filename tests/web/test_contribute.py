@@ -1,0 +1,214 @@
+"""`/contribute` and `/moderate` in-process: the form, the queue, moderation, hostile input."""
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from cli.contribute import publisher
+from ingest.pipeline import ingest_records
+from kg.search import SearchService
+from kg.search.embed import HashEmbedder
+from kg.settings import Settings
+from kg.store import GraphStore
+from web.app import create_app
+
+BASE = "http://testserver/"
+EMAIL = "ana.private@example.org"
+DESCRIPTION = (
+    "Desde 2019 familias refugiadas se instalan en pueblos de Teruel con vivienda vacía, "
+    "empleo local y el apoyo de Test NGO. Financiado por el AMIF con 120.000 euros."
+)
+FORM = {
+    "name": "Raíces Nuevas",
+    "description": DESCRIPTION,
+    "text_lang": "es",
+    "sources": "https://example.org/raices",
+    "contact_name": "Ana",
+    "contact_email": EMAIL,
+    "consent": "yes",
+}
+
+
+@pytest.fixture
+def app_dirs(records_dir: Path, tmp_path: Path) -> Iterator[tuple[TestClient, Settings]]:
+    settings = Settings.from_env(
+        {
+            "KG_BASE_URI": BASE,
+            "KG_STORE": "memory",
+            "KG_ADMIN_TOKEN": "moderator-token",
+            "KG_CONTRIBUTE_PER_HOUR": "3",
+        },
+        cache_dir=tmp_path / "cache",
+        data_dir=tmp_path / "data",
+        queue_dir=tmp_path / "queue",
+        contrib_dir=tmp_path / "contributed",
+        records_dir=records_dir,
+    )
+    store = GraphStore(None)
+    ingest_records(store, [records_dir], base=BASE)
+    app = create_app(settings, store=store, publish=publisher(settings, store))
+    app.state.search = SearchService(store, settings, embedder=HashEmbedder())
+    with TestClient(app, follow_redirects=False) as c:
+        yield c, settings
+
+
+@pytest.fixture
+def client(app_dirs: tuple[TestClient, Settings]) -> TestClient:
+    return app_dirs[0]
+
+
+def send(client: TestClient, lang: str = "es", **changes: str) -> tuple[int, str]:
+    r = client.post(f"/contribute?lang={lang}", data={**FORM, "step": "send", **changes})
+    return r.status_code, r.text
+
+
+def pending(client: TestClient) -> list[str]:
+    html = client.get("/moderate", headers={"Authorization": "Bearer moderator-token"}).text
+    return re.findall(r'href="/moderate/([0-9a-f-]+)"', html)
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"),
+    [
+        ("en", "Contribute a practice"),
+        ("es", "Contribuir con una práctica"),
+        ("it", "Segnala una pratica"),
+        ("de", "Eine Praxis beitragen"),
+        ("fr", "Proposer une pratique"),
+    ],
+)
+def test_the_form_speaks_five_languages(client: TestClient, lang: str, title: str) -> None:
+    html = client.get(f"/contribute?lang={lang}").text
+    assert f"<h1>{title}</h1>" in html
+    assert 'name="website"' in html  # the honeypot is there, hidden from people
+
+
+def test_suggest_shows_the_structure_to_correct(client: TestClient) -> None:
+    r = client.post("/contribute?lang=es", data={**FORM, "step": "suggest"})
+    assert r.status_code == 200
+    boxes = dict(re.findall(r'name="chosen" value="([^"]+)"( checked)?', r.text))
+    assert "nuts:ES242" in boxes
+    assert "countries:ES" in boxes
+    assert "partners:test-ngo" in boxes
+    assert "funding:amif" in boxes
+    assert "start:2019" in boxes
+    assert "Vivienda" in r.text  # concept labels in the interface language
+    assert pending(client) == []  # suggesting stores nothing
+
+
+def test_send_queues_and_the_moderator_publishes(client: TestClient) -> None:
+    chosen = ["countries:ES", "nuts:ES242", "partners:test-ngo"]
+    r = client.post("/contribute?lang=es", data={**FORM, "step": "send", "chosen": chosen})
+    assert r.status_code == 303
+    assert r.headers["location"].startswith("/contribute/thanks?ref=")
+    assert "Gracias" in client.get(r.headers["location"]).text
+    (sub_id,) = pending(client)
+    auth = {"Authorization": "Bearer moderator-token"}
+    item = client.get(f"/moderate/{sub_id}", headers=auth).text
+    assert EMAIL in item  # the moderator sees who to ask
+    assert "- ES242" in item
+    assert "- test-ngo" in item
+    r = client.post(f"/moderate/{sub_id}", data={"action": "accept"}, headers=auth)
+    assert r.status_code == 303, r.text
+    assert r.headers["location"] == "/moderate?done=published+initiative/raices-nuevas"
+    page = client.get("/initiative/raices-nuevas")
+    assert page.status_code == 200
+    assert "Contributed on" in page.text
+    assert (
+        client.get("/api/search", params={"q": "Raíces Nuevas"}).json()["results"][0]["slug"]
+        == "raices-nuevas"
+    )
+    # the contributor's e-mail is nowhere public
+    for url in ("/initiative/raices-nuevas", "/initiative/raices-nuevas.ttl", "/search?q=ana"):
+        assert EMAIL not in client.get(url).text
+    sparql = client.get("/sparql", params={"query": "SELECT * { GRAPH ?g { ?s ?p ?o } }"})
+    assert sparql.status_code == 200
+    assert EMAIL not in sparql.text
+    assert "Ana" not in sparql.text
+
+
+def test_a_moderator_sees_refusals_and_can_reject(client: TestClient) -> None:
+    assert send(client)[0] == 303
+    (sub_id,) = pending(client)
+    auth = {"Authorization": "Bearer moderator-token"}
+    bad = client.get(f"/moderate/{sub_id}", headers=auth)
+    text = re.search(r'<textarea id="record_text"[^>]*>(.*?)</textarea>', bad.text, re.S)
+    assert text is not None
+    broken = "---\nname: Raíces Nuevas\nthemes: [not-a-theme]\nsources: {a: {url: 'https://e.org'}}\n---\nx\n"
+    r = client.post(
+        f"/moderate/{sub_id}", data={"action": "accept", "record_text": broken}, headers=auth
+    )
+    assert r.status_code == 422
+    assert "themes" in r.text
+    assert client.get("/initiative/raices-nuevas").status_code == 404
+    r = client.post(
+        f"/moderate/{sub_id}", data={"action": "reject", "reason": "not rural"}, headers=auth
+    )
+    assert r.status_code == 303
+    assert pending(client) == []
+
+
+def test_moderation_needs_the_token(client: TestClient) -> None:
+    assert send(client)[0] == 303
+    assert "Admin token" in client.get("/moderate").text  # the sign-in form, no list
+    (sub_id,) = pending(client)
+    assert client.get(f"/moderate/{sub_id}").status_code == 403
+    r = client.post(f"/moderate/{sub_id}", data={"action": "accept"})
+    assert r.status_code == 403
+    assert len(pending(client)) == 1
+    assert client.post("/moderate/login", data={"token": "wrong"}).status_code == 403
+    r = client.post("/moderate/login", data={"token": "moderator-token"})
+    assert r.status_code == 303
+    assert "samesite=strict" in r.headers["set-cookie"].lower()
+    assert "httponly" in r.headers["set-cookie"].lower()
+    assert client.get(f"/moderate/{sub_id}").status_code == 200  # the cookie signs in
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"description": DESCRIPTION + "<script>alert(1)</script>"}, "HTML tags"),
+        ({"name": "<img src=x onerror=alert(1)>"}, "HTML tags"),
+        ({"description": "x" * 20_001}, "too long"),
+        ({"description": "Too short."}, "at least a few sentences"),
+        ({"sources": "javascript:alert(1)"}, "http://"),
+        ({"sources": "\n".join(f"https://e.org/{i}" for i in range(11))}, "at most 10"),
+        ({"contact_email": "not-an-email"}, "e-mail"),
+        ({"consent": ""}, "CC BY 4.0"),
+    ],
+)
+def test_hostile_or_broken_submissions_are_refused_clearly(
+    client: TestClient, changes: dict[str, str], message: str
+) -> None:
+    assert send(client)[0] == 303  # a good one already waits
+    status, html = send(client, "en", **changes)
+    assert status == 422
+    assert message in html.replace("&lt;", "<")
+    assert "<script>alert(1)</script>" not in html
+    assert "<img src=x" not in html
+    assert len(pending(client)) == 1  # nothing stored, nothing lost
+
+
+def test_honeypot_and_flood_are_refused(client: TestClient) -> None:
+    status, html = send(client, website="http://spam.example")
+    assert status == 400
+    assert "program" in html
+    for _ in range(3):
+        assert send(client)[0] == 303
+    status, html = send(client)
+    assert status == 429
+    assert "retry" in html.lower()
+    assert len(pending(client)) == 3
+
+
+def test_paths_from_users_never_reach_the_disk(client: TestClient) -> None:
+    auth = {"Authorization": "Bearer moderator-token"}
+    for bad in ("..%2F..%2Fetc%2Fpasswd", "20260101-zzzzzzzzzzzz", "x" * 50):
+        assert client.get(f"/moderate/{bad}", headers=auth).status_code in (400, 404)
+    assert send(client, name="../../etc/passwd")[0] == 303
+    (sub_id,) = pending(client)
+    r = client.post(f"/moderate/{sub_id}", data={"action": "accept"}, headers=auth)
+    assert r.headers["location"] == "/moderate?done=published+initiative/etc-passwd"

@@ -1,0 +1,229 @@
+"""`/contribute`: practitioners describe a practice in their own words; we suggest the structure.
+
+Two steps, no account, no JavaScript: the contributor writes the description (and the name,
+source links, their contact details, consent to publication under CC BY 4.0); "Suggest the
+structure" shows what `kg.draft` reads in it (themes, target groups, places, organisations,
+dates, amounts), each a checkbox pre-ticked when confident; "Send" stores the submission in the
+moderation queue (`kg.moderation`, on disk before the thank-you page) for a moderator.
+
+Refused, with a message in the form: a description under 80 or over 20,000 characters, HTML
+markup in any field, more than 10 source links or one that is not http(s), an e-mail address
+that is not one, no consent, more than `KG_CONTRIBUTE_PER_HOUR` submissions from one client
+in an hour (429), and anything in the hidden honeypot field (400: only programs fill it in).
+The contributor's name and e-mail go to the queue file only; they are never logged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from kg.draft import PRESELECT, Draft, Drafter, Suggestion
+from kg.errors import BadRequest
+from web.i18n import LANGUAGES, N_, language, with_lang
+from web.ratelimit import client_of
+from web.routes.search_api import search_service
+
+router = APIRouter()
+
+MIN_DESCRIPTION, MAX_DESCRIPTION = 80, 20_000
+MAX_NAME, MAX_SOURCES, MAX_URL = 200, 10, 500
+MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?][^>]*>")
+EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[^@\s<>\"']{1,190}\.[a-zA-Z]{2,24}$")
+URL = re.compile(r"^https?://[^\s<>\"']+$")
+TEXT_LANGUAGES = ("en", "es", "it", "de", "fr")
+#: the fields suggestions are grouped under, in the order the form shows them
+GROUPS = (
+    ("themes", N_("Themes")),
+    ("target_groups", N_("Target groups")),
+    ("challenges", N_("Rural challenges")),
+    ("opportunities", N_("Rural opportunities")),
+    ("funding", N_("Funding")),
+    ("countries", N_("Countries")),
+    ("nuts", N_("Regions")),
+    ("partners", N_("Organisations")),
+    ("start", N_("Start")),
+    ("end", N_("End")),
+    ("budget", N_("Amounts")),
+)
+
+
+@dataclass
+class Contribution:
+    """What the contributor typed, kept across both steps."""
+
+    name: str = ""
+    description: str = ""
+    text_lang: str = "en"
+    sources: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+    consent: bool = False
+    errors: list[str] = field(default_factory=list)
+
+    def source_urls(self) -> list[str]:
+        return [line.strip() for line in self.sources.splitlines() if line.strip()]
+
+
+def _drafter(request: Request) -> Drafter:
+    """One drafter per search index (it follows the store version with the index)."""
+    index = search_service(request.app).index()
+    cached: tuple[str, Drafter] | None = getattr(request.app.state, "drafter", None)
+    if cached is None or cached[0] != index.version:
+        cached = (index.version, Drafter(index.docs, index.concepts, index.embedder))
+        request.app.state.drafter = cached
+    return cached[1]
+
+
+def _check(form: Contribution, *, sending: bool) -> list[str]:
+    errors = []
+    text = form.description.strip()
+    if len(text) < MIN_DESCRIPTION:
+        errors.append(N_("Describe the practice in at least a few sentences (80 characters)."))
+    if len(text) > MAX_DESCRIPTION:
+        errors.append(N_("The description is too long: at most 20,000 characters."))
+    if len(form.name) > MAX_NAME:
+        errors.append(N_("The name is too long: at most 200 characters."))
+    fields = (form.name, form.description, form.sources, form.contact_name, form.contact_email)
+    if any(MARKUP.search(v) for v in fields):
+        errors.append(N_("Please write plain text: HTML tags such as <script> are not accepted."))
+    urls = form.source_urls()
+    if len(urls) > MAX_SOURCES:
+        errors.append(N_("Give at most 10 source links."))
+    if any(len(u) > MAX_URL or not URL.match(u) for u in urls):
+        errors.append(
+            N_("Each source link must be a web address starting with http:// or https://.")
+        )
+    if form.text_lang not in TEXT_LANGUAGES:
+        errors.append(N_("Choose the language of the description."))
+    if sending:
+        if not form.contact_name.strip() or len(form.contact_name) > MAX_NAME:
+            errors.append(N_("Give your name (at most 200 characters)."))
+        if not EMAIL.match(form.contact_email.strip()):
+            errors.append(N_("Give an e-mail address where a moderator can reach you."))
+        if not form.consent:
+            errors.append(N_("Agree to publication under CC BY 4.0 to send the practice."))
+    return errors
+
+
+def _render(
+    request: Request,
+    form: Contribution,
+    *,
+    draft: Draft | None = None,
+    chosen: set[str] | None = None,
+    status: int = 200,
+) -> Response:
+    groups: list[tuple[str, list[tuple[Suggestion, bool]]]] = []
+    if draft is not None:
+        for key, title in GROUPS:
+            items = [s for s in draft.suggestions if s.field == key]
+            if items:
+                picked = [
+                    (s, _key(s) in chosen if chosen is not None else s.confidence >= PRESELECT)
+                    for s in items
+                ]
+                groups.append((title, picked))
+    response: Response = request.app.state.templates.TemplateResponse(
+        request,
+        "contribute.html",
+        {
+            "form": form,
+            "draft": draft,
+            "groups": groups,
+            "languages_named": [(code, LANGUAGES[code]) for code in TEXT_LANGUAGES],
+        },
+        status_code=status,
+    )
+    return response
+
+
+def _key(s: Suggestion) -> str:
+    return f"{s.field}:{s.value}"
+
+
+@router.get("/contribute", include_in_schema=False)
+def contribute_form(request: Request) -> Response:
+    """The empty form, in the interface language."""
+    return _render(request, Contribution(text_lang=language(request)))
+
+
+@router.post("/contribute", include_in_schema=False)
+def contribute(
+    request: Request,
+    description: Annotated[str, Form(max_length=MAX_DESCRIPTION * 2)] = "",
+    name: Annotated[str, Form(max_length=MAX_NAME * 2)] = "",
+    text_lang: Annotated[str, Form(max_length=5)] = "en",
+    sources: Annotated[str, Form(max_length=MAX_SOURCES * MAX_URL * 2)] = "",
+    contact_name: Annotated[str, Form(max_length=MAX_NAME * 2)] = "",
+    contact_email: Annotated[str, Form(max_length=MAX_URL)] = "",
+    consent: Annotated[str, Form(max_length=10)] = "",
+    website: Annotated[str, Form(max_length=MAX_URL)] = "",  # the honeypot: hidden from people
+    step: Annotated[str, Form(max_length=10)] = "suggest",
+    chosen: Annotated[list[str] | None, Form(max_length=200)] = None,
+) -> Response:
+    """Suggest the structure (`step=suggest`) or store the submission (`step=send`)."""
+    if website:
+        raise BadRequest("this form was filled in by a program; nothing was stored")
+    form = Contribution(
+        name=name.strip(),
+        description=description.replace("\r\n", "\n").strip(),
+        text_lang=text_lang,
+        sources=sources,
+        contact_name=contact_name.strip(),
+        contact_email=contact_email.strip(),
+        consent=consent == "yes",
+    )
+    sending = step == "send"
+    form.errors = _check(form, sending=sending)
+    draft = None
+    readable = len(form.description) >= MIN_DESCRIPTION and not any(
+        MARKUP.search(v) for v in (form.name, form.description)
+    )
+    if readable and (not form.errors or not sending):
+        draft = _drafter(request).draft(
+            form.description, name=form.name or None, lang=language(request)
+        )
+    if form.errors or not sending or draft is None:
+        return _render(
+            request,
+            form,
+            draft=draft,
+            chosen=set(chosen) if chosen is not None and sending else None,
+            status=422 if form.errors and sending else 200,
+        )
+    request.app.state.submit_limiter.check(client_of(request))
+    kept = set(chosen or [])
+    confirmed = Draft(
+        description=draft.description,
+        name=draft.name,
+        acronym=draft.acronym,
+        suggestions=[s for s in draft.suggestions if _key(s) in kept],
+        new_organisations=draft.new_organisations,
+    )
+    text = confirmed.record_text(sources=form.source_urls(), text_lang=form.text_lang)
+    sub = request.app.state.queue.submit(
+        description=form.description,
+        record_text=text,
+        lang=form.text_lang,
+        sources=form.source_urls(),
+        contact_name=form.contact_name,
+        contact_email=form.contact_email,
+    )
+    target = with_lang(f"/contribute/thanks?ref={sub.id}", request.query_params.get("lang"))
+    return RedirectResponse(target, status_code=303)
+
+
+@router.get("/contribute/thanks", include_in_schema=False)
+def thanks(request: Request, ref: str = "") -> Response:
+    """After a submission: what happens next."""
+    response: Response = request.app.state.templates.TemplateResponse(
+        request,
+        "contribute_thanks.html",
+        {"ref": ref if re.fullmatch(r"[0-9a-f-]{1,40}", ref) else ""},
+    )
+    return response

@@ -1,0 +1,153 @@
+"""`/moderate`: moderators review contributed practices (admin token required).
+
+A moderator signs in with `KG_ADMIN_TOKEN` (kept as a hash in an HttpOnly, SameSite=Strict
+cookie limited to `/moderate`; API clients may send `Authorization: Bearer` instead), lists the
+pending submissions, edits a draft record (the format of `ingest/records/README.md`), and
+accepts it — it is validated, filed and ingested with "contributed on / reviewed on" dates by the
+publisher the CLI wires in (`kg.moderation.Publish`) — or rejects it with a reason. A refused
+record is shown again with each error; nothing is published then.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from kg.errors import BadRequest, Forbidden, ValidationFailed
+from kg.moderation import ID, Submission
+from kg.settings import Settings
+
+router = APIRouter()
+COOKIE = "kg_moderator"
+
+
+def _expected(request: Request) -> bytes:
+    settings: Settings = request.app.state.settings
+    if settings.admin_token is None:
+        raise Forbidden("moderation is enabled only with KG_ADMIN_TOKEN")
+    return settings.admin_token.get_secret_value().encode()
+
+
+def _digest(token: bytes) -> str:
+    return hashlib.sha256(b"kg-moderator:" + token).hexdigest()
+
+
+def _authorised(request: Request) -> bool:
+    expected = _expected(request)
+    scheme, _, sent = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and hmac.compare_digest(sent.strip().encode(), expected):
+        return True
+    cookie = request.cookies.get(COOKIE, "")
+    return hmac.compare_digest(cookie.encode(), _digest(expected).encode())
+
+
+def _page(
+    request: Request, template: str, context: dict[str, object], status: int = 200
+) -> Response:
+    response: Response = request.app.state.templates.TemplateResponse(
+        request, template, context, status_code=status
+    )
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@router.get("/moderate", include_in_schema=False)
+def moderate(request: Request, done: str = "") -> Response:
+    """The pending submissions (or the sign-in form)."""
+    if not _authorised(request):
+        return _page(request, "moderate_login.html", {"error": ""})
+    queue = request.app.state.queue
+    return _page(
+        request,
+        "moderate.html",
+        {
+            "pending": queue.list("pending"),
+            "accepted": queue.list("accepted"),
+            "rejected": queue.list("rejected"),
+            "done": done if len(done) < 120 else "",
+        },
+    )
+
+
+@router.post("/moderate/login", include_in_schema=False)
+def login(request: Request, token: Annotated[str, Form(max_length=500)] = "") -> Response:
+    """Check the admin token; on success keep its hash in a cookie for `/moderate`."""
+    expected = _expected(request)
+    if not hmac.compare_digest(token.strip().encode(), expected):
+        return _page(request, "moderate_login.html", {"error": "That is not the admin token."}, 403)
+    response = RedirectResponse("/moderate", status_code=303)
+    response.set_cookie(
+        COOKIE,
+        _digest(expected),
+        path="/moderate",
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.post("/moderate/logout", include_in_schema=False)
+def logout() -> Response:
+    response = RedirectResponse("/moderate", status_code=303)
+    response.delete_cookie(COOKIE, path="/moderate")
+    return response
+
+
+def _submission(request: Request, sub_id: str) -> Submission:
+    if not _authorised(request):
+        raise Forbidden("moderation needs the admin token: sign in at /moderate")
+    if not ID.match(sub_id):
+        raise BadRequest(f"{sub_id!r} is not a submission id")
+    sub: Submission = request.app.state.queue.get(sub_id)
+    return sub
+
+
+@router.get("/moderate/{sub_id}", include_in_schema=False)
+def submission(request: Request, sub_id: str) -> Response:
+    """One submission: the contributor's text, the draft record to edit, accept or reject."""
+    sub = _submission(request, sub_id)
+    return _page(request, "moderate_item.html", {"sub": sub, "errors": [], "text": sub.record_text})
+
+
+@router.post("/moderate/{sub_id}", include_in_schema=False)
+def decide(
+    request: Request,
+    sub_id: str,
+    action: Annotated[str, Form(max_length=10)],
+    record_text: Annotated[str, Form(max_length=100_000)] = "",
+    reason: Annotated[str, Form(max_length=2_000)] = "",
+) -> Response:
+    """`action=save` keeps the edited draft, `accept` publishes it, `reject` needs a reason."""
+    sub = _submission(request, sub_id)
+    queue = request.app.state.queue
+    text = record_text.replace("\r\n", "\n") or sub.record_text
+    if sub.state != "pending":
+        raise BadRequest(f"submission {sub.id} is already {sub.state}")
+    try:
+        if action == "save":
+            queue.edit(sub.id, text)
+            return RedirectResponse(f"/moderate/{sub.id}", status_code=303)
+        if action == "reject":
+            queue.reject(sub.id, reason=reason)
+            return RedirectResponse(f"/moderate?done=rejected+{sub.id}", status_code=303)
+        if action != "accept":
+            raise BadRequest("action must be save, accept or reject")
+        queue.edit(sub.id, text)
+        today = datetime.now(UTC).date().isoformat()
+        record = request.app.state.publish(text, contributed_on=sub.submitted_on, reviewed_on=today)
+        queue.accept(sub.id, record=record)
+        return RedirectResponse(f"/moderate?done=published+{record}", status_code=303)
+    except ValidationFailed as exc:
+        errors = [e.message for e in exc.errors]
+    except BadRequest as exc:
+        errors = [exc.message]
+    return _page(
+        request, "moderate_item.html", {"sub": sub, "errors": errors, "text": text}, status=422
+    )
