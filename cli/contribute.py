@@ -25,7 +25,9 @@ if TYPE_CHECKING:
     from kg.store import GraphStore
 
 moderate_app = typer.Typer(
-    add_completion=False, no_args_is_help=True, help="Review contributed practices."
+    add_completion=False,
+    no_args_is_help=True,
+    help="Review contributed practices. Each command exits 1 on an unknown submission.",
 )
 
 
@@ -94,7 +96,10 @@ def draft(
         ),
     ] = False,
 ) -> None:
-    """Suggest a record from a description: every suggestion is for a person to confirm."""
+    """Suggest a record from a description: every suggestion is for a person to confirm.
+
+    Exits 1 on an unreadable file or a description of less than a few sentences.
+    """
     from kg.draft import PRESELECT, Drafter
     from kg.draft import evaluate as run_eval
 
@@ -187,7 +192,7 @@ def _queue(settings: Settings) -> ModerationQueue:
 def list_pending(
     state: Annotated[str, typer.Option(help="pending, accepted or rejected.")] = "pending",
 ) -> None:
-    """The submissions in one state, oldest first."""
+    """The submissions in one state, oldest first. Exits 1 on an unknown state."""
     subs = _queue(Settings()).list(state)
     for sub in subs:
         first = sub.record_text.split("\n", 2)[1] if "\n" in sub.record_text else ""
@@ -197,7 +202,10 @@ def list_pending(
 
 @moderate_app.command("show")
 def show(sub_id: Annotated[str, typer.Argument(help="Submission id.")]) -> None:
-    """A submission's draft record, sources and contributor (private: never published)."""
+    """A submission's draft record, sources and contributor (private: never published).
+
+    Exits 1 on an unknown submission.
+    """
     sub = _queue(Settings()).get(sub_id)
     typer.echo(f"# {sub.id} · {sub.state} · submitted {sub.submitted} · language {sub.lang}")
     typer.echo(f"# contributor (private): {sub.contact_name} <{sub.contact_email}>")
@@ -214,7 +222,10 @@ def accept(
         typer.Option("--record", help="The record file as edited by the moderator."),
     ] = None,
 ) -> None:
-    """Publish a submission: it becomes a record file and is ingested with its provenance."""
+    """Publish a submission: it becomes a record file and is ingested with its provenance.
+
+    Exits 1 on an unknown submission.
+    """
     from kg.store import GraphStore
 
     settings = Settings()
@@ -234,6 +245,9 @@ def reject(
     sub_id: Annotated[str, typer.Argument(help="Submission id.")],
     reason: Annotated[str, typer.Option(help="Why (kept with the submission).")],
 ) -> None:
-    """Reject a submission with a reason; nothing is published."""
+    """Reject a submission with a reason; nothing is published.
+
+    Exits 1 on an unknown submission.
+    """
     _queue(Settings()).reject(sub_id, reason=reason)
     typer.echo(f"rejected: {sub_id}")

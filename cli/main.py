@@ -1,12 +1,21 @@
 """The `kg` command: thin subcommands over library functions; the one place that wires
-`ingest/`, `kg/` and `web/` together (design.md §1)."""
+`ingest/`, `kg/` and `web/` together (design.md §1).
+
+Exit status of every command: 0 done;
+1 an error, one `error:` or `refused:` line per problem on stderr
+(a refused record, a bad query, format or file, an unusable store);
+2 a usage error (unknown option, missing argument); 130 interrupted.
+Library warnings and tracebacks stay off the terminal unless --verbose.
+"""
 
 from __future__ import annotations
 
 import html
 import logging
+import os
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -25,6 +34,59 @@ app = typer.Typer(
 )
 log = logging.getLogger("kg")
 Sources = Annotated[list[Path] | None, typer.Argument(help="Record files or folders.")]
+#: loggers whose INFO lines are the tool's own; everything else is a library's
+OWN_LOGGERS = ("kg", "ingest", "cli", "web", "bench")
+Verbose = Annotated[
+    bool,
+    typer.Option(
+        "--verbose", help="Show library warnings and full tracebacks.", show_default=False
+    ),
+]
+_verbose = False
+
+
+class _OwnLines(logging.Filter):
+    """Without --verbose: the tool's own log lines, without tracebacks; no library records."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if _verbose:
+            return True
+        if record.name.split(".", 1)[0] not in OWN_LOGGERS:
+            return False
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        return True
+
+
+#: without --verbose: the model libraries' own progress bars and advice stay quiet too
+QUIET_ENV = {"HF_HUB_DISABLE_PROGRESS_BARS": "1", "TRANSFORMERS_VERBOSITY": "error"}
+_quieted: set[str] = set()
+
+
+def set_verbose(verbose: bool) -> None:
+    """--verbose: library warnings (logging and `warnings`) and tracebacks reach the terminal.
+
+    Called before any command imports a library, so the environment it sets is seen."""
+    global _verbose
+    _verbose = _verbose or verbose
+    if _verbose:
+        warnings.resetwarnings()
+        logging.captureWarnings(True)
+        for name in _quieted:
+            os.environ.pop(name, None)
+        _quieted.clear()
+        return
+    warnings.simplefilter("ignore")
+    for name, value in QUIET_ENV.items():
+        if name not in os.environ:  # an operator's own setting wins
+            os.environ[name] = value
+            _quieted.add(name)
+
+
+@app.callback()
+def _options(verbose: Verbose = False) -> None:
+    set_verbose(verbose)
+
+
 app.command()(draft)
 app.add_typer(moderate_app, name="moderate")
 
@@ -61,13 +123,30 @@ def ingest(
         list[str] | None,
         typer.Option(help="CORDIS: keep projects with this word in keywords or title."),
     ] = None,
+    verbose: Verbose = False,
 ) -> None:
     """Validate the records and write them to the store, atomically, then index them.
 
-    `kg ingest cordis PATH` reads a CORDIS project export instead (issue 7).
+    Exits 1 when any record is refused (nothing is written unless --keep-going).
+
+    `kg ingest cordis PATH` reads CORDIS project exports instead.
+    PATH: a .zip, a folder (its .zip files too) or one table file.
+    Tables (.csv, .tsv, .json, .xlsx) are recognised by header, not name:
+    - project: id, title and acronym or startDate
+    - organisation: projectID, role, name
+    - topics (projectID, topic) and euroSciVoc (projectID, euroSciVocTitle)
+    Both column generations: the current export and 2019-2021
+    (rcn;id;acronym;status;programme;topics;... and
+    projectRcn;projectID;projectAcronym;role;id;name;...).
+    Delimiter `;`, tab or `,` (sniffed); UTF-8, BOM or not; quotes inside
+    quoted fields doubled, backslash-escaped or bare; decimal comma or dot.
+    Programmes FP4-FP7, H2020, Horizon Europe: funding concepts.
+    Contact-person columns (contact...) are never read.
+    A row that cannot be split: refused with file, line, start of field.
     """
     from kg.store import GraphStore
 
+    set_verbose(verbose)
     args = sources or []
     settings = _settings()
     started = time.perf_counter()
@@ -130,16 +209,20 @@ def _refresh_search_index(store: GraphStore, settings: Settings) -> None:
 
 
 @app.command()
-def validate(sources: Sources = None) -> None:
-    """Check records against the format and the SHACL shapes; exit 1 on any error."""
+def validate(sources: Sources = None, verbose: Verbose = False) -> None:
+    """Check records against the format and the SHACL shapes; exit 1 on any error.
+
+    Each error is one line on stderr: `file: field: reason`.
+    """
     from ingest.pipeline import validate_sources
 
+    set_verbose(verbose)
     settings = _settings()
     errors = validate_sources(sources or default_sources(settings), base=settings.base)
     for err in errors:
         typer.echo(err.message, err=True)
     if errors:
-        raise typer.Exit(1)
+        sys.exit(1)  # not typer.Exit: see _finish_ingest
     typer.echo("valid")
 
 
@@ -149,9 +232,16 @@ def query(
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="table, json, xml, csv, tsv, turtle, nt, jsonld")
     ] = "table",
+    verbose: Verbose = False,
 ) -> None:
-    """Run a SPARQL query against the store and print the result."""
+    """Run a SPARQL query against the store and print the result.
+
+    Exits 1 on a query that does not parse (with the parser's line:column),
+    an unknown format or an unreadable @file.
+    """
     from kg.results import render
+
+    set_verbose(verbose)
     from kg.sparql import run_query
     from kg.store import GraphStore
 
@@ -165,9 +255,15 @@ def query(
 def export(
     fmt: Annotated[str, typer.Option("--format", "-f", help="nq, trig, turtle, nt, jsonld")] = "nq",
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+    verbose: Verbose = False,
 ) -> None:
-    """Write the whole graph (with its named graphs for nq/trig) to a file or stdout."""
+    """Write the whole graph (with its named graphs for nq/trig) to a file or stdout.
+
+    Exits 1 on an unknown format or an output file that cannot be written.
+    """
     from kg.export import export_graph
+
+    set_verbose(verbose)
     from kg.store import GraphStore
 
     data = export_graph(GraphStore.open(_settings()).current(), fmt)
@@ -181,10 +277,16 @@ def export(
 def serve(
     host: Annotated[str | None, typer.Option(help="Listen address.")] = None,
     port: Annotated[int | None, typer.Option(help="Port.")] = None,
+    verbose: Verbose = False,
 ) -> None:
-    """Serve the web UI, the SPARQL endpoint and the linked-data pages."""
+    """Serve the web UI, the SPARQL endpoint and the linked-data pages.
+
+    Exits 1 when the store cannot be opened or the address cannot be bound;
+    2 on a port that is not a number.
+    """
     import uvicorn
 
+    set_verbose(verbose)
     from kg.store import GraphStore
     from web.app import create_app
     from web.routes.search_api import search_service
@@ -194,12 +296,13 @@ def serve(
     web_app = create_app(settings, store=store, publish=publisher(settings, store))
     # load (or build) the search index and the model while the server starts (issue 4)
     search_service(web_app).warm(background=True)
-    uvicorn.run(
-        web_app,
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level="info",
-    )
+    address = (host or settings.host, port or settings.port)
+    try:
+        uvicorn.run(web_app, host=address[0], port=address[1], log_level="info")
+    except SystemExit as exc:  # uvicorn exits 3 when it cannot bind; the help promises 1
+        if exc.code not in (0, None):
+            raise KGError(f"cannot serve on {address[0]}:{address[1]} (see above)") from None
+        raise
 
 
 Values = Annotated[list[str] | None, typer.Option(help="Repeat to require several.")]
@@ -218,10 +321,16 @@ def search(
     challenge: Values = None,
     kind: Annotated[list[str] | None, typer.Option(help="initiative, organisation, …")] = None,
     year: Annotated[str | None, typer.Option(help="Active in YYYY or YYYY-YYYY.")] = None,
+    verbose: Verbose = False,
 ) -> None:
-    """Search the graph by meaning and keywords; each hit says why it matched."""
+    """Search the graph by meaning and keywords; each hit says why it matched.
+
+    Exits 1 on an unknown --mode or a malformed --year (a filter value that
+    nothing carries finds 0 results).
+    """
     import re
 
+    set_verbose(verbose)
     from kg.search import SearchQuery, SearchService, parse_years
     from kg.store import GraphStore
 
@@ -264,9 +373,16 @@ def evaluate(
         typer.Option(help="Kinds ranked (default: initiative, as judged); 'all' for every kind."),
     ] = None,
     fusion: Annotated[str, typer.Option(help="weighted (the default) or rrf.")] = "weighted",
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Each query's top 5.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Each query's top 5, and library warnings.")
+    ] = False,
 ) -> None:
-    """Print nDCG@10, recall@10 and MRR of keyword, vector and hybrid ranking."""
+    """Print nDCG@10, recall@10 and MRR of keyword, vector and hybrid ranking.
+
+    Exits 1 on a queries file with a malformed line (named with its line);
+    2 on a missing file.
+    """
+    set_verbose(verbose)
     from kg.search import SearchService
     from kg.search.evaluate import load_queries, run, summarise
     from kg.store import GraphStore
@@ -289,9 +405,14 @@ def evaluate(
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.addFilter(_OwnLines())
+    logging.basicConfig(
+        level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", handlers=[handler]
+    )
+    set_verbose("--verbose" in sys.argv[1:2])  # `kg --verbose …` before any import warns
     try:
-        app(standalone_mode=False)
+        status = app(standalone_mode=False)
     except ValidationFailed as exc:
         for err in exc.errors:
             typer.echo(f"error: {err.message}", err=True)
@@ -314,7 +435,13 @@ def main() -> None:
         if isinstance(exc, click.ClickException | typer.TyperException) and callable(show):
             show()
             sys.exit(getattr(exc, "exit_code", 2))
-        raise
+        if _verbose:
+            raise
+        typer.echo(f"error: {type(exc).__name__}: {exc} (--verbose shows where)", err=True)
+        sys.exit(1)
+    # with standalone_mode=False a typer.Exit raised in a command is returned, not raised
+    if isinstance(status, int) and status:
+        sys.exit(status)
 
 
 if __name__ == "__main__":

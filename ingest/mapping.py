@@ -17,6 +17,7 @@ from rdflib import OWL, RDF, SKOS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from ingest.records import Record
+from ingest.shacl_words import datatype_reason
 from kg.errors import RecordError
 from kg.geo import country_iri, is_nuts_code, nuts_iri
 from kg.namespaces import RIKG, SCHEMA, SCHEMES, concept_iri, graph_iri, record_iri
@@ -222,7 +223,12 @@ class RecordMapper:
         if not DATE.match(text):
             raise self.fail(key, f"{text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
         dtype = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}[len(text)]
-        return Literal(text, datatype=dtype)
+        literal = Literal(text, datatype=dtype)
+        # rdflib accepts month 00 and 13 in a gYearMonth; impossible days and months of a full
+        # date are left to the shapes, which word them the same way (ingest/shacl_words.py)
+        if dtype == XSD.gYearMonth and not 1 <= int(text[5:7]) <= 12:
+            raise self.fail(key, datatype_reason(Literal(text, datatype=dtype), [dtype]))
+        return literal
 
     def _iri(self, key: str, value: Any) -> URIRef:
         text = str(value).strip()
@@ -232,7 +238,14 @@ class RecordMapper:
 
     def _concept(self, key: str, scheme: str, value: Any) -> URIRef:
         if not isinstance(value, str) or not re.match(r"^[a-z0-9-]+$", value):
-            raise self.fail(key, f"{value!r} is not a concept id")
+            if isinstance(value, str) and "," in value:
+                items = ", ".join(v.strip() for v in value.split(","))
+                raise self.fail(key, f"{value!r} is one text; write a list: [{items}]")
+            raise self.fail(
+                key,
+                f"{value!r} is not a concept id (lowercase words joined by '-', "
+                f"as in ontology/schemes/{scheme}.ttl)",
+            )
         return URIRef(concept_iri(scheme, value))
 
     def _link(self, kind: str, value: Any) -> URIRef:

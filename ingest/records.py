@@ -17,6 +17,37 @@ import yaml
 from kg.errors import RecordError
 from kg.namespaces import KINDS
 
+
+class _DuplicateKey(yaml.YAMLError):
+    def __init__(self, key: str, first: int, again: int) -> None:
+        super().__init__(f"{key} given twice")
+        self.key, self.first, self.again = key, first, again
+
+
+class _RecordLoader(yaml.SafeLoader):
+    """YAML's safe loader without its timestamp rule: `start: 2021-13-01` stays the text the
+    curator wrote (YAML 1.1 would turn it into a date, and raise on an impossible one), so the
+    shapes can say what is wrong with it. A key given twice in one mapping is refused (YAML 1.2
+    forbids it; PyYAML would silently keep the last value)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, str | int | float | bool) and key in seen:
+                first, again = seen[key] + FRONT_LINE, key_node.start_mark.line + FRONT_LINE
+                raise _DuplicateKey(str(key), first, again)
+            if isinstance(key, str | int | float | bool):
+                seen[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep=deep)
+
+
+_RecordLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+#: the front matter starts on the file's second line: YAML line 0 is file line 2
+FRONT_LINE = 2
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?(.*)\Z", re.S)
 
@@ -55,10 +86,13 @@ def parse_record(path: Path) -> Record:
     if not match:
         raise RecordError(str(path), "front matter", "file must start with a '---' YAML block")
     try:
-        data = yaml.safe_load(match.group(1))
+        data = yaml.load(match.group(1), Loader=_RecordLoader)  # noqa: S506 - a safe loader
+    except _DuplicateKey as exc:
+        reason = f"given twice (first on line {exc.first}); keep one"
+        raise RecordError(str(path), exc.key, reason, line=exc.again) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else None
+        line = mark.line + FRONT_LINE if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise RecordError(str(path), "front matter", f"YAML: {problem}", line=line) from exc
     if not isinstance(data, dict):

@@ -1,4 +1,6 @@
-"""SHACL validation of record graphs (pySHACL), with results named by file and field."""
+"""SHACL validation of record graphs (pySHACL), with results named by file and field and
+worded for curators by `ingest/shacl_words.py` (`start: 2021-13-01 is not a valid date (month 13)`).
+"""
 
 from __future__ import annotations
 
@@ -8,10 +10,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from pyshacl import validate
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from rdflib.namespace import SH
 
 from ingest.mapping import CONCEPT_PREDICATES, DATES, LINKS, TEXTS
+from ingest.shacl_words import reason
 from kg.errors import RecordError
 from kg.settings import PROJECT_ROOT
 
@@ -25,6 +28,9 @@ FIELD_OF |= {
     "http://purl.org/dc/terms/source": "sources",
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#value": "facts",
     "https://w3id.org/rikg/ns#contactPage": "contact_url",
+    "http://schema.org/currency": "budget.currency",
+    "http://schema.org/value": "budget.amount",
+    "https://w3id.org/rikg/ns#participantCount": "participants",
 }
 
 
@@ -71,15 +77,12 @@ def validate_graph(data: Graph, files: Mapping[str, str]) -> list[Problem]:
     for result in results.objects(None, SH.result):
         focus = str(results.value(result, SH.focusNode))
         path = results.value(result, SH.resultPath)
-        message = str(results.value(result, SH.resultMessage) or "does not conform")
-        value = results.value(result, SH.value)
-        if isinstance(value, URIRef) and str(value) != focus:
-            message = f"{message}: <{value}>"
+        message = reason(result, results, shapes_graph(), data)
         severity = str(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
         record = focus.split("#", 1)[0]
         field = FIELD_OF.get(str(path), str(path)) if path is not None else "record"
         problems.append(Problem(files.get(record, record), field, message, severity))
-    return sorted(problems, key=lambda p: (p.file, p.field, p.reason))
+    return sorted(set(problems), key=lambda p: (p.file, p.field, p.reason))
 
 
 def example_files() -> list[Path]:

@@ -27,6 +27,18 @@ def nuts_iri(code: str) -> str:
     return f"{NUTS}{code.strip().upper()}"
 
 
+#: the country parts of NUTS codes (EU, EFTA and candidate countries; Greece is EL, the United
+#: Kingdom UK), as Eurostat's NUTS 2021 classification and statistical regions list them
+NUTS_COUNTRIES = frozenset(
+    {
+        "AL", "AT", "BE", "BG", "CH", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR",
+        "HU", "IE", "IS", "IT", "LI", "LT", "LU", "LV", "ME", "MK", "MT", "NL", "NO", "PL", "PT",
+        "RO", "RS", "SE", "SI", "SK", "TR", "UK",
+    }
+)  # fmt: skip
+
+
 def is_nuts_code(code: str) -> bool:
+    """`ES242`-like: a NUTS country part and up to three more letters or digits."""
     code = code.strip().upper()
-    return 2 <= len(code) <= 5 and code[:2].isalpha() and code[2:].isalnum()
+    return 2 <= len(code) <= 5 and code[:2] in NUTS_COUNTRIES and code[2:].isalnum()

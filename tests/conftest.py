@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,9 @@ from kg.store import GraphStore
 DATA = Path(__file__).parent / "data"
 BUNDLED = PROJECT_ROOT / "ingest" / "records"
 BASE = "http://kg.test/"
+#: the team's shared folder (CORDIS samples, facts files, seeds): `../shared` beside the project,
+#: or KG_SHARED_DIR. Tests that need it fail, never skip, when it is missing.
+SHARED = Path(os.environ.get("KG_SHARED_DIR") or PROJECT_ROOT.parent / "shared")
 
 
 @pytest.fixture

@@ -1,25 +1,47 @@
-"""Read the tables of a CORDIS project export (facts.md Part 2.1), zipped or extracted.
+"""Read the tables of a CORDIS export (facts.md Part 2.1; issue 16), whatever they are called.
 
-The CSV export is `;`-delimited, double-quoted (quoted fields may hold `;` and newlines), UTF-8
-with an optional BOM; its column order varies by release, so columns are found by header name
-(compared case-insensitively). The JSON export holds the same tables as arrays of objects whose
-keys mirror the CSV headers. Each row keeps the file and line it came from for error messages.
+A source is a `.zip`, a folder (its `.zip` files included) or a single table file. Every `.csv`,
+`.tsv`, `.json` and `.xlsx` in it is read, and its table is recognised by its header, not its
+file name (`project.csv`, `fp7_test_projects.csv` and `cordis-h2020projects.csv` are all project
+tables): see `TABLE_COLUMNS`. Both generations of the export are read, the 2019–2021 one
+(`rcn;id;acronym;status;programme;topics;…` and `projectRcn;projectID;…;role;id;name;…`) and the
+current one; `rows.py` maps their column names to the same fields. CSV text is UTF-8 (a BOM is
+tolerated), delimited by `;`, tab or `,` (sniffed) and quoted as `csvtext` describes. Columns are
+found by header name, compared case-insensitively. Contact-person columns (`contact…`) are
+dropped as the file is read: they are personal data and are never stored, hashed or shown.
 """
 
 from __future__ import annotations
 
-import csv
+import hashlib
 import io
 import json
+import logging
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ingest.cordis import csvtext
 from kg.errors import RecordError
 
-csv.field_size_limit(1 << 24)  # objectives are long; the default 128 KiB limit is too tight
+TABLE_SUFFIXES = (".csv", ".tsv", ".json", ".xlsx")
+#: table → sets of header names; a table whose header holds every name of one set is that table
+TABLE_COLUMNS: dict[str, list[set[str]]] = {
+    "organization": [{"projectid", "role", "name"}],
+    "topics": [{"projectid", "topic"}],
+    "euroSciVoc": [{"projectid", "euroscivoctitle"}],
+    "project": [{"id", "title", "startdate"}, {"id", "title", "acronym"}],
+}
+log = logging.getLogger(__name__)
+#: how much of an unreadable field a message quotes
+QUOTE_CHARS = 40
+
+
+def is_personal(column: str) -> bool:
+    """Contact-person columns (contactFirstNames, contactTelephoneNumber, contactForm, …)."""
+    return column.lower().startswith("contact")
 
 
 @dataclass(frozen=True)
@@ -27,7 +49,7 @@ class Row:
     """One row of an export table: lower-cased header → stripped text."""
 
     file: str
-    line: int | None  # first line of the row in a CSV file; None in JSON
+    line: int | None  # first line of the row in a CSV file, its row in a sheet; None in JSON
     entry: int  # 1-based position in its table
     values: dict[str, str]
 
@@ -45,46 +67,111 @@ class Row:
         return RecordError(self.file, field, reason, line=self.line)
 
 
+@dataclass
+class Table:
+    """One file of the export, recognised as `kind` (or "" when its header is not a table's)."""
+
+    name: str
+    kind: str
+    rows: list[Row]
+    errors: list[RecordError]
+
+
 class Export:
-    """A CORDIS export: a `.zip` (CSV or JSON) or a folder holding the extracted files."""
+    """A CORDIS export: a `.zip`, a folder or one table file, read whole on opening."""
 
     def __init__(self, path: Path) -> None:
         if not path.exists():
             raise RecordError(str(path), "path", "no such file or folder")
         self.path = path
-        self._members = _zip_members(path) if path.is_file() else _folder_members(path)
+        self.tables = [_table(name, raw) for name, raw in _members(path)]
+        for name in self.unrecognised():
+            log.info("%s: not a project, organisation, topics or euroSciVoc table; not read", name)
 
-    def table(self, stem: str) -> tuple[list[Row], list[RecordError]]:
-        """Rows of `stem.csv` (or `stem.json`); a table the export lacks has no rows."""
-        for suffix in (".csv", ".json"):
-            member = self._members.get(f"{stem.lower()}{suffix}")
-            if member is not None:
-                name = f"{self.path}/{member}" if self.path.is_file() else member
-                raw = self._read(member)
-                return _read_csv(name, raw) if suffix == ".csv" else _read_json(name, raw)
-        return [], []
+    def table(self, kind: str) -> tuple[list[Row], list[RecordError]]:
+        """Rows of every table of `kind` (in file-name order); none when the export lacks it."""
+        rows: list[Row] = []
+        errors: list[RecordError] = []
+        for table in self.tables:
+            if table.kind == kind:
+                rows += table.rows
+                errors += table.errors
+        return rows, errors
 
-    def _read(self, member: str) -> bytes:
-        if self.path.is_file():
-            with zipfile.ZipFile(self.path) as zf:
-                return zf.read(member)
-        return Path(member).read_bytes()
+    def unrecognised(self) -> list[str]:
+        return [t.name for t in self.tables if not t.kind]
 
 
-def _zip_members(path: Path) -> dict[str, str]:
+def _members(path: Path) -> Iterable[tuple[str, bytes]]:
+    """(name for messages, bytes) of every table file under `path`, each table once: a file
+    whose bytes were already read (a zip beside its extracted copy) is skipped, and so is the
+    same table in another format beside it (`project.xlsx` beside `project.csv`: the first of
+    TABLE_SUFFIXES is read)."""
+    seen: set[str] = set()
+    tables: set[str] = set()
+    for name, raw in _all_members(path):
+        digest = hashlib.sha256(raw).hexdigest()
+        table = str(PurePosixPath(name).with_suffix("")).lower()
+        if digest in seen or table in tables:
+            log.info("%s: the same table was read from another file; skipped", name)
+            continue
+        seen.add(digest)
+        tables.add(table)
+        yield name, raw
+
+
+def _order(name: str) -> tuple[int, str, int]:
+    """Shallow files first; beside each other, a table's formats in TABLE_SUFFIXES order."""
+    pure = PurePosixPath(name)
+    suffix = pure.suffix.lower()
+    rank = TABLE_SUFFIXES.index(suffix) if suffix in TABLE_SUFFIXES else len(TABLE_SUFFIXES)
+    return len(pure.parts), str(pure.with_suffix("")).lower(), rank
+
+
+def _all_members(path: Path) -> Iterable[tuple[str, bytes]]:
+    if path.is_dir():
+        files = [p for p in path.rglob("*") if p.is_file()]
+        for p in sorted(files, key=lambda p: _order(str(p))):
+            if p.suffix.lower() == ".zip":
+                yield from _zip_members(p)
+            elif p.suffix.lower() in TABLE_SUFFIXES:
+                yield str(p), p.read_bytes()
+    elif path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
+        yield from _zip_members(path)
+    elif path.suffix.lower() in TABLE_SUFFIXES:
+        yield str(path), path.read_bytes()
+    else:
+        raise RecordError(str(path), "file", f"not a table ({', '.join(TABLE_SUFFIXES)}, .zip)")
+
+
+def _zip_members(path: Path) -> Iterable[tuple[str, bytes]]:
     try:
         with zipfile.ZipFile(path) as zf:
-            names = sorted(zf.namelist())
+            names = [n for n in zf.namelist() if not n.endswith("/")]
+            for name in sorted(names, key=_order):
+                if PurePosixPath(name).suffix.lower() in TABLE_SUFFIXES:
+                    yield f"{path}/{name}", zf.read(name)
     except zipfile.BadZipFile as exc:
         raise RecordError(str(path), "file", f"not a zip file ({exc})") from exc
-    return {PurePosixPath(n).name.lower(): n for n in reversed(names) if not n.endswith("/")}
 
 
-def _folder_members(path: Path) -> dict[str, str]:
-    files = sorted(p for p in path.rglob("*") if p.suffix.lower() in (".csv", ".json"))
-    # the shallowest file of a name wins (an extracted zip may add one folder level)
-    files.sort(key=lambda p: len(p.parts), reverse=True)
-    return {p.name.lower(): str(p) for p in files}
+def _table(name: str, raw: bytes) -> Table:
+    suffix = PurePosixPath(name).suffix.lower()
+    if suffix == ".json":
+        header, rows, errors = _read_json(name, raw)
+    elif suffix == ".xlsx":
+        header, rows, errors = _read_xlsx(name, raw)
+    else:
+        header, rows, errors = _read_csv(name, raw)
+    return Table(name, _kind(header), rows, errors)
+
+
+def _kind(header: Iterable[str]) -> str:
+    columns = {h.lower() for h in header}
+    for kind, signatures in TABLE_COLUMNS.items():
+        if any(sig <= columns for sig in signatures):
+            return kind
+    return ""
 
 
 def _decode(name: str, raw: bytes) -> str:
@@ -94,40 +181,49 @@ def _decode(name: str, raw: bytes) -> str:
         raise RecordError(name, "file", f"not UTF-8 ({exc.reason} at byte {exc.start})") from exc
 
 
-def _read_csv(name: str, raw: bytes) -> tuple[list[Row], list[RecordError]]:
-    reader = csv.reader(io.StringIO(_decode(name, raw), newline=""), delimiter=";", quotechar='"')
+def _row(name: str, line: int | None, entry: int, header: list[str], cells: list[str]) -> Row:
+    values = {h: c.strip() for h, c in zip(header, cells, strict=True) if h and not is_personal(h)}
+    return Row(name, line, entry, values)
+
+
+def _read_csv(name: str, raw: bytes) -> tuple[list[str], list[Row], list[RecordError]]:
+    text = _decode(name, raw)
+    delimiter = csvtext.sniff_delimiter(text.split("\n", 1)[0])
     rows: list[Row] = []
     errors: list[RecordError] = []
-    header: list[str] | None = None
-    start = 1
-    for fields in _records(reader, name, errors):
-        line, start = start, reader.line_num + 1
-        if not any(f.strip() for f in fields):
+    header: list[str] = []
+    for record in csvtext.records(text, delimiter):
+        if not header:
+            header = [f.strip().lower() for f in record.fields]
             continue
-        if header is None:
-            header = [f.strip().lower() for f in fields]
-            continue
+        fields = record.fields
         if len(fields) != len(header):
-            reason = f"expected {len(header)} fields, found {len(fields)}"
-            errors.append(RecordError(name, "row", reason, line=line))
+            fields = csvtext.strict(record, delimiter) or fields
+        if len(fields) != len(header):
+            errors.append(_unreadable(name, record, header))
             continue
-        values = dict(zip(header, (f.strip() for f in fields), strict=True))
-        rows.append(Row(name, line, len(rows) + 1, values))
-    return rows, errors
+        rows.append(_row(name, record.line, len(rows) + 1, header, fields))
+    return header, rows, errors
 
 
-def _records(reader: Any, name: str, errors: list[RecordError]) -> Iterator[list[str]]:
-    while True:
-        try:
-            yield next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            errors.append(RecordError(name, "row", str(exc), line=reader.line_num))
-            return
+def _unreadable(name: str, record: csvtext.Record, header: list[str]) -> RecordError:
+    """A row whose fields cannot be told apart: its line and the start of the field at fault."""
+    fields = record.fields
+    reason = f"expected {len(header)} fields, found {len(fields)}"
+    if record.suspect is not None:
+        index, why = record.suspect, "a quote inside it cannot be read"
+    elif len(fields) > len(header):
+        index, why = len(header), "an extra field"
+    else:
+        index, why = len(fields) - 1, "the row ends after it"
+    start = fields[index].strip()
+    quoted = start[:QUOTE_CHARS] + ("…" if len(start) > QUOTE_CHARS else "")
+    column = header[index] if record.suspect is not None and index < len(header) else "row"
+    return RecordError(name, column, f'{reason}; field {index + 1} starts "{quoted}" ({why})',
+                       line=record.line)  # fmt: skip
 
 
-def _read_json(name: str, raw: bytes) -> tuple[list[Row], list[RecordError]]:
+def _read_json(name: str, raw: bytes) -> tuple[list[str], list[Row], list[RecordError]]:
     try:
         data = json.loads(_decode(name, raw))
     except json.JSONDecodeError as exc:
@@ -138,13 +234,44 @@ def _read_json(name: str, raw: bytes) -> tuple[list[Row], list[RecordError]]:
         raise RecordError(name, "file", "expected a JSON array of objects")
     rows: list[Row] = []
     errors: list[RecordError] = []
+    header: dict[str, None] = {}
     for i, item in enumerate(data, start=1):
         if not isinstance(item, dict):
             errors.append(RecordError(name, "row", f"entry {i}: not a JSON object"))
             continue
-        values = {str(k).lower(): _text(v) for k, v in item.items()}
-        rows.append(Row(name, None, i, values))
-    return rows, errors
+        keys = [str(k).lower() for k in item]
+        header |= dict.fromkeys(keys)
+        rows.append(_row(name, None, i, keys, [_text(v) for v in item.values()]))
+    return list(header), rows, errors
+
+
+def _read_xlsx(name: str, raw: bytes) -> tuple[list[str], list[Row], list[RecordError]]:
+    """The first sheet of a workbook whose first non-empty row is the header."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises zipfile, KeyError or its own errors
+        raise RecordError(name, "file", f"not an XLSX workbook ({exc})") from exc
+    sheet = book.worksheets[0]
+    rows: list[Row] = []
+    errors: list[RecordError] = []
+    header: list[str] = []
+    for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+        texts = [_text(c) for c in cells]
+        if not any(texts):
+            continue
+        if not header:
+            header = [t.lower() for t in texts]
+            continue
+        if any(texts[len(header) :]):
+            reason = f"expected {len(header)} cells, found {len(texts)}"
+            errors.append(RecordError(name, "row", reason, line=number))
+            continue
+        texts = (texts + [""] * len(header))[: len(header)]
+        rows.append(_row(name, number, len(rows) + 1, header, texts))
+    book.close()
+    return header, rows, errors
 
 
 def _text(value: Any) -> str:
@@ -154,4 +281,8 @@ def _text(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, list):
         return ";".join(_text(v) for v in value)
+    if hasattr(value, "date") and hasattr(value, "hour"):  # a datetime cell: its date
+        return str(value.date().isoformat())
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     return str(value).strip()

@@ -40,7 +40,13 @@ def load_export(path: Path, selection: Selection) -> tuple[list[Project], list[R
     export = Export(path)
     rows, errors = export.table("project")
     if not rows and not errors:
-        raise RecordError(str(path), "project", "no project.csv or project.json in the export")
+        found = ", ".join(export.unrecognised()) or "no table file"
+        raise RecordError(
+            str(path),
+            "project",
+            "no project table in the export (a .csv, .tsv, .json or .xlsx table whose header "
+            f"has id, title and acronym or startDate; found: {found})",
+        )
     projects: dict[str, Project] = {}
     for row in rows:
         try:

@@ -17,8 +17,15 @@ from ingest.cordis.rows import Participation, Project
 from kg.geo import ISO2_TO_ISO3, country_iri, nuts_iri
 from kg.namespaces import CORDIS_PROJECT, EURIO, RIKG, SCHEMA, concept_iri, record_iri
 
-#: CORDIS frameworkProgramme → funding concept of ontology/schemes (FP7 has none)
-FUNDING = {"H2020": "horizon-2020", "HORIZON": "horizon-europe"}
+#: framework programme (rows.FRAMEWORKS) → funding concept of ontology/schemes/funding.ttl
+FUNDING = {
+    "FP4": "fp4",
+    "FP5": "fp5",
+    "FP6": "fp6",
+    "FP7": "fp7",
+    "H2020": "horizon-2020",
+    "HORIZON": "horizon-europe",
+}
 #: CORDIS activityType → org_type of the curated records (OTH stays untyped)
 ORG_TYPES = {
     "HES": "university",
@@ -78,10 +85,16 @@ def project_graph(project: Project, *, base: str) -> Graph:
         g.add((s, RIKG.fundingCall, Literal(call)))
     for word in dict.fromkeys([*project.keywords, *project.subjects]):
         g.add((s, SCHEMA.keywords, Literal(word)))
+    if project.url:
+        g.add((s, SCHEMA.url, URIRef(project.url)))
     for part in project.participations:
         g.add((s, ROLE_PREDICATES[part.role], organisation_iri(base, part.org_key)))
         for place in _places(part):
             g.add((s, DCTERMS.spatial, place))
+    if not project.participations:  # 2019–2021 project tables name the countries themselves
+        for code in project.countries:
+            if code in ISO2_TO_ISO3:
+                g.add((s, DCTERMS.spatial, URIRef(country_iri(code))))
     return g
 
 

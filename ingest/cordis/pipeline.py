@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 ADAPTER = "cordis"
-MAPPER_VERSION = "1"
+MAPPER_VERSION = "2"  # 2: FP4-FP7 programmes, project web sites (issue 16)
 
 
 @dataclass

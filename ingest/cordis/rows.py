@@ -1,5 +1,11 @@
 """Typed CORDIS projects and participations, parsed from export rows (facts.md Part 2.1).
 
+Both generations of the export name their columns differently; each field lists its aliases:
+the organisation id is `organisationID` now and `id` in the 2019–2021 organisation files; the
+call is `masterCall`/`subCall` now and `call` then; the legal basis `legalBasis` now and
+`programme` then. The framework programme comes from `frameworkProgramme`, else from the prefix
+of the call or legal basis (`FP7-…`, `H2020-…`, `HORIZON-…`).
+
 Money comes with a decimal comma (H2020 DET export, "3499076,25") or a decimal dot (some Horizon
 Europe tooling): both are read. Dates are ISO `YYYY-MM-DD`. A malformed row raises RecordError
 naming its file, line and field.
@@ -24,6 +30,19 @@ ROLES = {
     "associatedpartner": "partner",
     "thirdparty": "partner",
     "partner": "partner",
+    "beneficiary": "partner",  # older (FP6/FP7) files
+    "hostinstitution": "partner",  # ERC grants
+}
+#: CORDIS frameworkProgramme values (and call prefixes) → one code per programme
+FRAMEWORKS = {
+    "FP4": "FP4",
+    "FP5": "FP5",
+    "FP6": "FP6",
+    "FP7": "FP7",
+    "H2020": "H2020",
+    "HORIZON": "HORIZON",
+    "HE": "HORIZON",
+    "HORIZON EUROPE": "HORIZON",
 }
 LIST_SPLIT = re.compile(r"\s*[;,]\s*")
 
@@ -62,6 +81,8 @@ class Project:
     calls: list[str]
     keywords: list[str]
     row: Row
+    url: str = ""  # the project's own web site (2019–2021 `projectUrl`)
+    countries: list[str] = field(default_factory=list)  # 2019–2021 coordinator/participants
     topic_titles: dict[str, str] = field(default_factory=dict)
     subjects: list[str] = field(default_factory=list)  # EuroSciVoc titles
     participations: list[Participation] = field(default_factory=list)
@@ -87,12 +108,32 @@ def parse_project(row: Row) -> Project:
         end=end,
         total_cost=parse_amount(row, "totalCost"),
         eu_contribution=parse_amount(row, "ecMaxContribution"),
-        framework=row.get("frameworkProgramme").upper(),
+        framework=framework(row),
         topics=split_list(row.get("topics")),
         calls=_unique([row.get("masterCall"), row.get("subCall"), row.get("call")]),
         keywords=split_list(row.get("keywords")),
         row=row,
+        url=_url(row.get("projectUrl")),
+        countries=_countries(row),
     )
+
+
+def _countries(row: Row) -> list[str]:
+    named = split_list(f"{row.get('coordinatorCountry')};{row.get('participantCountries')}")
+    return [c.upper() for c in named if re.match(r"^[A-Za-z]{2}$", c)]
+
+
+def framework(row: Row) -> str:
+    """FP4 … FP7, H2020 or HORIZON; "" when neither the column nor a call prefix tells."""
+    given = row.get("frameworkProgramme").strip().upper()
+    if given in FRAMEWORKS:
+        return FRAMEWORKS[given]
+    for text in (row.get("masterCall"), row.get("call"), row.get("subCall"),
+                 row.get("legalBasis", "programme"), row.get("topics")):  # fmt: skip
+        prefix = re.split(r"[-.]", text.strip().upper(), maxsplit=1)[0]
+        if prefix in FRAMEWORKS:
+            return FRAMEWORKS[prefix]
+    return given
 
 
 def parse_participation(row: Row) -> Participation:
@@ -111,11 +152,11 @@ def parse_participation(row: Row) -> Participation:
     nuts = row.get("nutsCode").upper()
     if nuts and not is_nuts_code(nuts):
         raise row.error("nutsCode", f"{nuts!r} is not a NUTS code")
-    org_id = row.get("organisationID", "organizationID")
+    org_id = row.get("organisationID", "organizationID", "id")
     if org_id and not re.match(r"^[0-9A-Za-z]+$", org_id):
         raise row.error("organisationID", f"{org_id!r} is not an organisation id")
     key = org_id or _slug(f"{name} {country}")
-    url = row.get("organizationURL", "organisationURL")
+    url = _url(row.get("organizationURL", "organisationURL"))
     return Participation(
         project_id=pid,
         org_key=key.lower(),
@@ -124,7 +165,7 @@ def parse_participation(row: Row) -> Participation:
         country=country,
         nuts=nuts,
         city=row.get("city"),
-        url=url if re.match(r"^https?://\S+$", url) else "",
+        url=url,
         activity_type=row.get("activityType").upper(),
         role=role,
         row=row,
@@ -161,6 +202,10 @@ def parse_amount(row: Row, column: str) -> Decimal | None:
     if not value.is_finite() or value < 0:
         raise row.error(column, f"{row.get(column)!r} is not an amount")
     return value
+
+
+def _url(text: str) -> str:
+    return text if re.match(r"^https?://\S+$", text) else ""
 
 
 def split_list(text: str) -> list[str]:

@@ -54,3 +54,19 @@ def test_keep_going_loads_the_rest_and_exits_1(tmp_path: Path) -> None:
     assert out.returncode == 1
     assert "3 CORDIS projects" in out.stdout
     assert "1 refused" in out.stdout
+
+
+def test_ingest_cordis_help_lists_the_shapes_read(tmp_path: Path) -> None:
+    out = kg(tmp_path, "ingest", "cordis", "--help")
+    assert out.returncode == 0
+    text = " ".join(out.stdout.split())
+    for shape in (
+        "Tables (.csv, .tsv, .json, .xlsx) are recognised by header, not name",
+        "rcn;id;acronym;status;programme;topics;",
+        "projectRcn;projectID;projectAcronym;role;id;name;",
+        "Delimiter `;`, tab or `,` (sniffed)",
+        "doubled, backslash-escaped or bare",
+        "Programmes FP4-FP7, H2020, Horizon Europe",
+        "Contact-person columns (contact...) are never read",
+    ):
+        assert shape in text

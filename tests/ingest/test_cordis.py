@@ -103,7 +103,8 @@ def test_malformed_rows_are_reported_with_file_and_line(csv_dir: Path) -> None:
     # the first project's objective spans two lines, so the appended rows start on lines 6, 7
     assert [e.message for e in errors] == [
         f"{project_csv}:6: startDate: '2021-13-40' is not an ISO date (YYYY-MM-DD)",
-        f"{project_csv}:7: row: expected 20 fields, found 3",
+        f'{project_csv}:7: row: expected 20 fields, found 3; field 3 starts "fields" '
+        "(the row ends after it)",
     ]
     assert len(projects) == 3
     assert all(isinstance(e, RecordError) and e.line for e in errors)
