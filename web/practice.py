@@ -97,7 +97,11 @@ def practice_context(store: Any, view: RecordView, base: str) -> dict[str, Any]:
     return {
         "sections": sections(view),
         "status_claims": [c for c in view.claims if c.aspect in STATUS_ASPECTS],
-        "dates": Dates(view.values(f"{S}startDate"), view.values(f"{S}endDate")),
+        # earliest first, whatever order the store returns them in
+        "dates": Dates(
+            sorted(view.values(f"{S}startDate"), key=lambda v: v.value),
+            sorted(view.values(f"{S}endDate"), key=lambda v: v.value),
+        ),
         "contacts": contacts,
         "contact_links": links(view, contacts),
         "described_in": [
