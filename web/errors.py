@@ -7,17 +7,14 @@ from fastapi.responses import JSONResponse, Response
 
 from kg import formats
 from kg.errors import KGError, NotFound, RateLimited
+from web.notfound import not_found_page
 
 
 def not_found_response(request: Request, message: str) -> Response:
     """404 as an HTML page for browsers, else JSON."""
     choice = formats.negotiate(request.headers.get("accept"), [formats.JSON, formats.HTML])
     if choice is not None and choice.format is formats.HTML:
-        query = request.url.path.rstrip("/").rsplit("/", 1)[-1].split(".")[0].replace("-", " ")
-        response: Response = request.app.state.templates.TemplateResponse(
-            request, "notfound.html", {"message": message, "query": query}, status_code=404
-        )
-        return response
+        return not_found_page(request, message)
     return JSONResponse({"error": "NotFound", "message": message}, status_code=404)
 
 

@@ -11,8 +11,8 @@ import httpx
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from bench.live import LiveServer, live_server
 from tests.e2e.browser import chromium, local_page
-from tests.e2e.live import LiveServer, live_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 TOTAL = re.compile(r"of ([\d,]+) records?")

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
+from bench.live import LiveServer, free_port, live_server
 from tests.e2e.browser import chromium, local_page
-from tests.e2e.live import LiveServer, free_port, live_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 

@@ -17,6 +17,7 @@ from kg.queries import PREFIXES
 from kg.record_document import all_records, local_href, view
 from kg.vocab import KINDS
 from kg.void import describe
+from web.i18n import DEFAULT, language
 from web.recordpage import check
 
 router = APIRouter()
@@ -141,6 +142,10 @@ def oembed(
     format: Annotated[str, Query(description="Only json is offered.")] = "json",
     maxwidth: Annotated[int | None, Query(ge=100, le=4000)] = None,
     maxheight: Annotated[int | None, Query(ge=100, le=4000)] = None,
+    lang: Annotated[
+        str | None,
+        Query(description="Language of the card (en, es, it, de, fr); else Accept-Language."),
+    ] = None,
 ) -> JSONResponse:
     """oEmbed 1.0 (https://oembed.com): an iframe of `/embed/{kind}/{slug}`."""
     if format != "json":
@@ -160,10 +165,13 @@ def oembed(
     v = view(request.app.state.store.current(), base=settings.base, kind=kind, slug=slug)
     width = min(EMBED_WIDTH, maxwidth or EMBED_WIDTH)
     height = min(EMBED_HEIGHT, maxheight or EMBED_HEIGHT)
-    src = f"{settings.base}embed/{kind}/{slug}"
+    # the card's language: `lang=` in the request, else Accept-Language (web/i18n.py)
+    lang = language(request)
+    src = f"{settings.base}embed/{kind}/{slug}" + (f"?lang={lang}" if lang != DEFAULT else "")
     html = (
         f'<iframe src="{escape(src)}" width="{width}" height="{height}" '
-        f'style="border:0" title="{escape(v.name(), {chr(34): "&quot;"})}" loading="lazy"></iframe>'
+        f'style="border:0" title="{escape(v.name(lang), {chr(34): "&quot;"})}" '
+        'loading="lazy"></iframe>'
     )
     return JSONResponse(
         {
@@ -171,13 +179,13 @@ def oembed(
             "type": "rich",
             "provider_name": "Rural Integration Knowledge Graph",
             "provider_url": settings.base,
-            "title": v.name(),
+            "title": v.name(lang),
             "html": html,
             "width": width,
             "height": height,
             "cache_age": 3600,
         },
-        headers={"Access-Control-Allow-Origin": "*"},
+        headers={"Access-Control-Allow-Origin": "*", "Vary": "Accept-Language"},
     )
 
 

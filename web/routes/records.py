@@ -20,6 +20,7 @@ from kg.vocab import SCHEMA_NS
 from web.http import not_modified
 from web.i18n import N_, language
 from web.jsonld import citation, dumps, schema_org
+from web.practice import practice_context
 from web.recordpage import GROUPS, INCOMING_LABELS, check, grouped
 from web.services import search_service
 
@@ -32,6 +33,8 @@ ASPECTS = {
     "activity": N_("activity"),
     "budget-note": N_("budget note"),
     "conclusion": N_("conclusion"),
+    "lesson": N_("lesson"),
+    "transferability": N_("transferability"),
     "method": N_("method"),
     "origin": N_("origin"),
     "outcome": N_("outcome"),
@@ -167,6 +170,7 @@ def page(request: Request, kind: str, slug: str, search: SearchService) -> Respo
         ),
         "similar": similar_for(search, v.iri) if kind == "initiative" else [],
     }
+    context.update(practice_context(request.app.state.store.current(), v, settings.base))
     response: Response = request.app.state.templates.TemplateResponse(
         request, "record.html", context, headers=headers
     )
