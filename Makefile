@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test system-packages lint typecheck unit ingest serve bench clean
+.PHONY: run test system-packages node-packages lint typecheck unit ingest serve bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,7 +37,14 @@ unit: $(STAMP)
 system-packages:
 	bash tests/system-packages.sh
 
-test: system-packages lint typecheck
+# YASGUI for the browser test of the SPARQL endpoint (tests/e2e/test_yasgui_browser.py), from npm
+# into the git-ignored var/yasgui/.
+YASGUI_VERSION := 4.6.2
+node-packages:
+	test -f var/yasgui/node_modules/@zazuko/yasgui/package.json || \
+		npm install --no-audit --no-fund --prefix var/yasgui @zazuko/yasgui@$(YASGUI_VERSION)
+
+test: system-packages node-packages lint typecheck
 	$(BIN)/pytest -q
 
 bench: $(STAMP)

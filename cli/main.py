@@ -361,40 +361,52 @@ def search(
     nuts: Annotated[list[str] | None, typer.Option(help="NUTS code, e.g. ES24.")] = None,
     funding: Values = None,
     challenge: Values = None,
+    opportunity: Values = None,
     kind: Annotated[list[str] | None, typer.Option(help="initiative, organisation, …")] = None,
-    year: Annotated[str | None, typer.Option(help="Active in YYYY or YYYY-YYYY.")] = None,
+    year: Annotated[
+        str | None, typer.Option(help="Active in YYYY, YYYY-YYYY, YYYY-, -YYYY.")
+    ] = None,
+    sort: Annotated[str, typer.Option(help="relevance, start, end or name.")] = "relevance",
+    correct: Annotated[
+        bool, typer.Option("--correct/--no-correct", help="Correct unknown words.")
+    ] = True,
     verbose: Verbose = False,
 ) -> None:
     """Search the graph by meaning and keywords; each hit says why it matched.
 
-    Exits 1 on an unknown --mode or a malformed --year (a filter value that
-    nothing carries finds 0 results).
+    Exits 1 on an unknown --mode or --sort or a malformed --year (a filter value
+    that nothing carries finds 0 results).
     """
     import re
 
     set_verbose(verbose)
-    from kg.search import SearchQuery, SearchService, parse_years
+    from kg.search import SearchQuery, SearchService
     from kg.store import open_store
 
     settings = _settings()
-    filters = {
+    params: dict[str, str | list[str] | None] = {
+        "q": text,
+        "limit": str(limit),
+        "mode": mode,
         "theme": theme,
         "target_group": target_group,
         "country": country,
         "nuts": nuts,
         "funding": funding,
         "challenge": challenge,
+        "opportunity": opportunity,
         "kind": kind,
+        "year": year,
+        "sort": sort,
+        "correct": "1" if correct else "0",
     }
-    query = SearchQuery(
-        text,
-        mode=mode,
-        filters={k: v for k, v in filters.items() if v},
-        years=parse_years(year) if year else None,
-        limit=limit,
-    )
+    query = SearchQuery.from_params(params)
     results = SearchService(open_store(settings), settings).search(query)
+    if results.corrected:
+        typer.echo(f"showing results for: {results.corrected} (--no-correct searches {text!r})")
     typer.echo(f"{results.total} results")
+    if not results.total and results.concepts:
+        typer.echo("closest concepts: " + ", ".join(c.label for c in results.concepts))
     for n, hit in enumerate(results.hits, start=1):
         snippet = re.sub(r"<mark>(.*?)</mark>", lambda m: typer.style(m[1], bold=True), hit.snippet)
         typer.echo(f"{n:>3}. {hit.doc.name}  [{hit.doc.kind}/{hit.doc.slug}]  {hit.score:.3f}")
@@ -405,21 +417,25 @@ def search(
 @app.command(name="eval")
 def evaluate(
     queries: Annotated[
-        Path,
+        list[Path] | None,
         typer.Argument(
-            help='JSON lines {"q": text, "relevant": {slug: grade}}', exists=True, dir_okay=False
+            help="JSON lines files (eval/README.md); default: every eval/*.jsonl",
+            exists=True,
+            dir_okay=False,
         ),
-    ],
+    ] = None,
     kind: Annotated[
         list[str] | None,
-        typer.Option(help="Kinds ranked (default: initiative, as judged); 'all' for every kind."),
+        typer.Option(help="Kinds ranked (default: all, as a user searches)."),
     ] = None,
     fusion: Annotated[str, typer.Option(help="weighted (the default) or rrf.")] = "weighted",
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Each query's top 5, and library warnings.")
     ] = False,
 ) -> None:
-    """Print nDCG@10, recall@10 and MRR of keyword, vector and hybrid ranking.
+    """Print, per file: nDCG@10, recall@10 and MRR of hybrid, keyword and vector ranking
+    (graded files), the share of queries whose named record is first (navigational), the
+    share with no result (off-topic).
 
     Exits 1 on a queries file with a malformed line (named with its line);
     2 on a missing file.
@@ -427,23 +443,32 @@ def evaluate(
     set_verbose(verbose)
     from kg.search import SearchService
     from kg.search.evaluate import load_queries, run, summarise
+    from kg.settings import PROJECT_ROOT
     from kg.store import open_store
 
     settings = _settings()
-    kinds = [] if kind == ["all"] else (kind or ["initiative"])
-    judged = load_queries(queries)
+    kinds = [] if kind in (None, ["all"]) else list(kind)
+    files = queries or sorted((PROJECT_ROOT / "eval").glob("*.jsonl"))
     index = SearchService(open_store(settings), settings).index(progress=True)
-    results = run(index, judged, kinds=kinds, fusion=fusion)
-    typer.echo(
-        f"{queries.name}: {len(judged)} queries, model {index.model}, "
-        f"kinds {', '.join(kinds) or 'all'}, fusion {fusion}"
-    )
-    typer.echo(f"{'mode':<9}{'nDCG@10':>9}{'recall@10':>11}{'MRR':>7}")
-    for mode, s in summarise(results).items():
-        typer.echo(f"{mode:<9}{s.ndcg:>9.3f}{s.recall:>11.3f}{s.mrr:>7.3f}")
-    if verbose:
-        for r in results:
-            typer.echo(f"[{r.mode}] {r.ndcg:.3f} {r.query.text!r}: {', '.join(r.ranked[:5])}")
+    for path in files:
+        judged = load_queries(path)
+        results = run(index, judged, kinds=kinds, fusion=fusion)
+        typer.echo(
+            f"{path.name}: {len(judged)} queries, model {index.model}, "
+            f"kinds {', '.join(kinds) or 'all'}, fusion {fusion}"
+        )
+        kinds_of = {q.kind for q in judged}
+        columns = [("nDCG@10", "ndcg"), ("recall@10", "recall"), ("MRR", "mrr")]
+        if kinds_of == {"navigational"}:
+            columns = [("named first", "first")]
+        elif kinds_of == {"offtopic"}:
+            columns = [("no result", "empty")]
+        typer.echo(f"{'mode':<9}" + "".join(f"{title:>12}" for title, _ in columns))
+        for mode, s in summarise(results).items():
+            typer.echo(f"{mode:<9}" + "".join(f"{getattr(s, key):>12.3f}" for _, key in columns))
+        if verbose:
+            for r in results:
+                typer.echo(f"[{r.mode}] {r.ndcg:.3f} {r.query.text!r}: {', '.join(r.ranked[:5])}")
 
 
 def main() -> None:

@@ -72,6 +72,7 @@ TEXTS = {
 }
 KNOWN = (
     {"kind", "slug", "name", "name_lang", "acronym", "alternate_names", "descriptions", "url"}
+    | {"contact_url"}
     | {"same_as", "described_in", "country", "countries", "nuts", "places", "notes", "facts"}
     | {"sources", "initiative_type", "budget", "participants", "online", "file"}
     | set(MODERATION)
@@ -126,6 +127,7 @@ class RecordMapper:
             self._values(key, pred, lambda _k, v: Literal(str(v)))
         for key, link in (
             ("url", SCHEMA.url),
+            ("contact_url", RIKG.contactPage),
             ("same_as", OWL.sameAs),
             ("described_in", SCHEMA.subjectOf),
         ):

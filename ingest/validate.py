@@ -28,6 +28,7 @@ FIELD_OF |= {
     f"{SCHEMA_NS}description": "description (body)",
     f"{DCT_NS}source": "sources",
     f"{RDF_NS}value": "facts",
+    f"{RIKG_NS}contactPage": "contact_url",
     f"{SCHEMA_NS}currency": "budget.currency",
     f"{SCHEMA_NS}value": "budget.amount",
     f"{RIKG_NS}participantCount": "participants",

@@ -69,6 +69,12 @@ class BadRequest(KGError):
     status = 400
 
 
+class NotAcceptable(KGError):
+    """No format the client accepts can carry the answer (RFC 9110 §15.5.7)."""
+
+    status = 406
+
+
 class StoreError(KGError):
     """The store cannot be opened or written (read-only folder, full disk, locked)."""
 

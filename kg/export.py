@@ -6,21 +6,21 @@ import io
 
 import pyoxigraph as ox
 
+from kg import formats
 from kg.errors import BadRequest
 from kg.queries import PREFIXES
-from kg.results import GRAPH_FORMATS
-
-DATASET_FORMATS = {"nq", "trig"}
 
 
 def export_graph(store: ox.Store, fmt: str) -> bytes:
-    """The store in `fmt`; quad formats keep the named graphs (and so the provenance)."""
-    if fmt not in GRAPH_FORMATS:
-        raise BadRequest(f"format {fmt!r} is not one of {', '.join(GRAPH_FORMATS)}")
-    buf = io.BytesIO()
-    if fmt in DATASET_FORMATS:
-        store.dump(buf, GRAPH_FORMATS[fmt])
-    else:
-        triples = (ox.Triple(q.subject, q.predicate, q.object) for q in store)
-        ox.serialize(triples, buf, GRAPH_FORMATS[fmt], prefixes=PREFIXES)
-    return buf.getvalue()
+    """The store in `fmt` (a `kg.formats` graph name: nq, trig, turtle, nt, jsonld, rdfxml, n3);
+    quad formats keep the named graphs (and so the provenance)."""
+    found = formats.by_name(fmt, formats.GRAPH_FORMATS)
+    if found is None or found.rdf is None:
+        names = ", ".join(n for f in formats.GRAPH_FORMATS for n in f.names)
+        raise BadRequest(f"format {fmt!r} is not one of {names}")
+    if found in (formats.N_QUADS, formats.TRIG):
+        buf = io.BytesIO()
+        store.dump(buf, found.rdf)
+        return buf.getvalue()
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in store]
+    return formats.serialize_graph(triples, found, prefixes=PREFIXES)

@@ -108,6 +108,7 @@ SELECT ?record ?kind ?field ?text WHERE {
     ?g schema:about ?record . ?record rikg:kind ?kind .
     { ?record schema:name ?text BIND("name" AS ?field) }
     UNION { ?record schema:alternateName ?text BIND("alternateName" AS ?field) }
+    UNION { ?record schema:identifier ?text BIND("identifier" AS ?field) }
     UNION { ?record schema:description ?text BIND("description" AS ?field) }
     UNION { ?record skos:note ?text BIND("note" AS ?field) }
     UNION { ?record rikg:claim ?claim . ?claim rdf:value ?text BIND("claim" AS ?field) }

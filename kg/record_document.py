@@ -48,6 +48,18 @@ def document(store: ox.Store, *, base: str, kind: str, slug: str) -> list[ox.Tri
     return triples
 
 
+def document_modified(triples: list[ox.Triple]) -> str | None:
+    """When the record's graph was generated (`prov:generatedAtTime`, ISO 8601), if stated."""
+    return next(
+        (
+            t.object.value
+            for t in triples
+            if isinstance(t.object, ox.Literal) and t.predicate.value == f"{PROV}generatedAtTime"
+        ),
+        None,
+    )
+
+
 @dataclass
 class Value:
     """One value of a record field, as a page shows it."""

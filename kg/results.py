@@ -1,30 +1,17 @@
-"""Serialising query results at the edge: table, JSON, CSV, TSV, XML and RDF formats."""
+"""Serialising query results at the edge (the CLI): a table for people, else any format of
+`kg.formats` by name (json, xml, csv, tsv; turtle, nt, jsonld, rdfxml, nq, trig, n3)."""
 
 from __future__ import annotations
 
-import io
-
 import pyoxigraph as ox
 
+from kg import formats
 from kg.errors import BadRequest
 from kg.queries import PREFIXES as _PREFIXES
 
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "nq": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-}
+
+def _names(offered: tuple[formats.Format, ...]) -> str:
+    return ", ".join(n for f in offered for n in f.names)
 
 
 def render(result: object, fmt: str = "table") -> str:
@@ -34,19 +21,20 @@ def render(result: object, fmt: str = "table") -> str:
     if isinstance(result, ox.QuerySolutions):
         if fmt == "table":
             return _table(result)
-        if fmt not in RESULT_FORMATS:
-            raise BadRequest(f"format {fmt!r} is not one of table, {', '.join(RESULT_FORMATS)}")
-        out = result.serialize(format=RESULT_FORMATS[fmt])
+        found = formats.by_name(fmt, formats.RESULT_FORMATS)
+        if found is None or found.results is None:
+            raise BadRequest(
+                f"format {fmt!r} is not one of table, {_names(formats.RESULT_FORMATS)}"
+            )
+        out = result.serialize(format=found.results)
         return out.decode() if isinstance(out, bytes) else ""
     if isinstance(result, ox.QueryBoolean):
         return "true" if bool(result) else "false"
     if isinstance(result, ox.QueryTriples):
-        fmt = "turtle" if fmt == "table" else fmt
-        if fmt not in GRAPH_FORMATS:
-            raise BadRequest(f"format {fmt!r} is not one of {', '.join(GRAPH_FORMATS)}")
-        buf = io.BytesIO()
-        ox.serialize(result, buf, GRAPH_FORMATS[fmt], prefixes=_PREFIXES)
-        return buf.getvalue().decode()
+        graph = formats.by_name("turtle" if fmt == "table" else fmt, formats.GRAPH_FORMATS)
+        if graph is None:
+            raise BadRequest(f"format {fmt!r} is not one of {_names(formats.GRAPH_FORMATS)}")
+        return formats.serialize_graph(list(result), graph, prefixes=_PREFIXES).decode()
     raise BadRequest("unknown result type")
 
 

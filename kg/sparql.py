@@ -2,31 +2,52 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pyoxigraph as ox
 
-from kg.errors import QuerySyntaxError
+from kg.errors import BadRequest, QuerySyntaxError
 from kg.queries import PREFIXES
+from kg.sparql_syntax import shape
 
 
 def run_query(
     store: ox.Store,
     query: str,
     *,
-    default_graphs: list[str] | None = None,
-    named_graphs: list[str] | None = None,
+    default_graphs: Sequence[str] | None = None,
+    named_graphs: Sequence[str] | None = None,
     custom_functions: dict[ox.NamedNode, Callable[..., object]] | None = None,
 ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-    """Run a SPARQL 1.1 query; the default graph is the union of all graphs unless given."""
+    """Run a SPARQL 1.1 query over the dataset SPARQL 1.1 defines for it.
+
+    A dataset given by the protocol (`default_graphs`, `named_graphs`: absolute IRIs) is exactly
+    the dataset and overrides the query's FROM / FROM NAMED (SPARQL 1.1 Protocol §2.1.4): a
+    default graph not given is empty, named graphs not given are none. Otherwise FROM / FROM
+    NAMED in the query are exactly the dataset (SPARQL 1.1 Query §13.2). Only without either is
+    the default graph the union of all named graphs (this store keeps every record in its own
+    named graph). Raises `QuerySyntaxError` (parser message with line:column) or `BadRequest`
+    (a graph name that is not an IRI).
+    """
+    options: dict[str, object] = {}
+    if default_graphs or named_graphs:
+        options["default_graph"] = _names(default_graphs or ())
+        options["named_graphs"] = _names(named_graphs or ())
+    elif not shape(query).has_dataset:
+        options["use_default_graph_as_union"] = True
     try:
         return store.query(
             query,
             prefixes=PREFIXES,
-            use_default_graph_as_union=not default_graphs,
-            default_graph=[ox.NamedNode(g) for g in default_graphs] if default_graphs else None,
-            named_graphs=[ox.NamedNode(g) for g in named_graphs] if named_graphs else None,
             custom_functions=custom_functions,  # type: ignore[arg-type]
+            **options,  # type: ignore[arg-type]
         )
     except SyntaxError as exc:
         raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from exc
+
+
+def _names(iris: Sequence[str]) -> list[ox.NamedNode]:
+    try:
+        return [ox.NamedNode(iri) for iri in iris]
+    except ValueError as exc:
+        raise BadRequest(f"graph name is not an absolute IRI: {exc}") from exc

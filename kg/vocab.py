@@ -101,6 +101,7 @@ class RIKG(DefinedNamespace):
     sourceFile: URIRef
     contentHash: URIRef
     adapter: URIRef
+    contactPage: URIRef
 
 
 def scheme_iri(scheme: str) -> str:

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The Debian packages the end-to-end tests drive: Chromium (browser tests), rasqal's roqet and
-# raptor's rapper (standard SPARQL / RDF clients), Virtuoso (the external-store tests).
+# raptor's rapper (standard SPARQL / RDF clients), Virtuoso (the external-store tests), nodejs
+# (npm installs YASGUI for its browser test).
 # Installs the missing ones when it can (root with apt-get); otherwise stops with one line that
 # names what to install. Called by `make test` before any test runs, so no test skips for a
 # missing package.
 set -euo pipefail
-packages="chromium rasqal-utils raptor2-utils virtuoso-opensource"
+packages="chromium rasqal-utils raptor2-utils virtuoso-opensource nodejs"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

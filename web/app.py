@@ -18,6 +18,7 @@ from kg.settings import Settings
 from kg.store import GraphStore, open_store
 from web import services
 from web.errors import install_error_handlers
+from web.http import install_http
 from web.i18n import ContentLanguage
 from web.ratelimit import RateLimiter
 from web.routes import (
@@ -79,6 +80,7 @@ def create_app(
     install_error_handlers(app)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(ContentLanguage)
+    install_http(app)  # outermost: CORS on every response, HEAD, 405 with Allow
     app.mount(
         "/static/swagger",
         StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),

@@ -5,18 +5,16 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
+from kg import formats
 from kg.errors import KGError, NotFound, RateLimited
-from web.negotiation import HTML, choose
+from web.notfound import not_found_page
 
 
 def not_found_response(request: Request, message: str) -> Response:
     """404 as an HTML page for browsers, else JSON."""
-    if choose(request.headers.get("accept"), ["application/json", HTML]) == HTML:
-        query = request.url.path.rstrip("/").rsplit("/", 1)[-1].split(".")[0].replace("-", " ")
-        response: Response = request.app.state.templates.TemplateResponse(
-            request, "notfound.html", {"message": message, "query": query}, status_code=404
-        )
-        return response
+    choice = formats.negotiate(request.headers.get("accept"), [formats.JSON, formats.HTML])
+    if choice is not None and choice.format is formats.HTML:
+        return not_found_page(request, message)
     return JSONResponse({"error": "NotFound", "message": message}, status_code=404)
 
 

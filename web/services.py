@@ -8,38 +8,22 @@ route builds one or reaches into another route. Tests replace a service by passi
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from fastapi import FastAPI, Request
 
-from kg.endpoint import ResultCache, Runner, make_runner
+from kg.endpoint import Endpoint
 from kg.search import SearchService
 from kg.settings import Settings
 from kg.store import GraphStore
 from web.ratelimit import RateLimiter, client_of
 
-#: records like the one at an IRI: (iri, limit=n) → objects with `kind`, `slug`, `name`
-SimilarFinder = Callable[..., list[Any]]
-
-
-@dataclass
-class Engine:
-    """The public SPARQL endpoint's engine: where queries run and the answers cached."""
-
-    runner: Runner
-    cache: ResultCache
-
 
 @dataclass
 class Services:
     search: SearchService
-    sparql: Engine
+    sparql: Endpoint
     limiter: RateLimiter
-    #: similar initiatives listed on record pages; None lists none (the /api/similar route
-    #: answers from the search service either way)
-    similar: SimilarFinder | None = None
 
 
 def start(
@@ -59,7 +43,7 @@ def start(
         search.warm(background=True)
     services = Services(
         search=search,
-        sparql=Engine(make_runner(store, settings), ResultCache()),
+        sparql=Endpoint(store, settings),
         limiter=RateLimiter(settings.rate_limit_per_minute),
     )
     app.state.services = services
@@ -70,7 +54,7 @@ def stop(app: FastAPI) -> None:
     """Stop the SPARQL query worker processes."""
     services: Services | None = getattr(app.state, "services", None)
     if services is not None:
-        services.sparql.runner.close()
+        services.sparql.close()
         app.state.services = None
 
 
@@ -87,14 +71,9 @@ def search_service(request: Request) -> SearchService:
     return services(request).search
 
 
-def sparql_engine(request: Request) -> Engine:
-    """FastAPI dependency: the SPARQL query runner and answer cache."""
+def sparql_engine(request: Request) -> Endpoint:
+    """FastAPI dependency: the public SPARQL endpoint (query runner and answer cache)."""
     return services(request).sparql
-
-
-def similar_finder(request: Request) -> SimilarFinder | None:
-    """FastAPI dependency: the finder of similar records for record pages, if any."""
-    return services(request).similar
 
 
 def limit(request: Request) -> None:

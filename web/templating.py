@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 
-from web import i18n
+from web import i18n, meta
 from web.i18n import N_
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -72,7 +72,7 @@ SPARQL_MESSAGES = {
 
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(
-        directory=str(TEMPLATES), context_processors=[i18n.template_context]
+        directory=str(TEMPLATES), context_processors=[i18n.template_context, meta.meta_context]
     )
     templates.env.add_extension("jinja2.ext.i18n")
     templates.env.add_extension("jinja2.ext.do")

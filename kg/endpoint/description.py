@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-import io
-
 import pyoxigraph as ox
 
-from kg.endpoint.serialize import GRAPH_MEDIA, SOLUTION_MEDIA
+from kg.endpoint.serialize import GRAPH_MEDIA
+from kg.formats import GRAPH_FORMATS, RESULT_FORMATS, serialize_graph
 from kg.vocab import FORMATS_NS as FORMATS
 from kg.vocab import PREFIXES, RIKG_NS
 from kg.vocab import SD_NS as SD
 
-_FORMAT_IRIS = {
-    "application/sparql-results+json": "SPARQL_Results_JSON",
-    "application/sparql-results+xml": "SPARQL_Results_XML",
-    "text/csv": "SPARQL_Results_CSV",
-    "text/tab-separated-values": "SPARQL_Results_TSV",
-    "text/turtle": "Turtle",
-    "application/n-triples": "N-Triples",
-    "application/ld+json": "JSON-LD",
-    "application/rdf+xml": "RDF_XML",
-}
-
-
 DATASET_NOTE = (
-    "The default graph is the union of all named graphs; "
-    "each named graph holds one record and its provenance."
+    "Without FROM, FROM NAMED, default-graph-uri or named-graph-uri the default graph is the "
+    "union of all named graphs; each named graph holds one record and its provenance."
 )
 FUNCTION_NOTE = (
     'rikg:similarity(?record, \\"text\\") scores a record against a text by meaning '
@@ -35,7 +22,9 @@ FUNCTION_NOTE = (
 
 def service_description(endpoint: str, void: str, *, updates: bool) -> str:
     """Turtle describing the endpoint, its formats, features and dataset."""
-    formats = ", ".join(f"<{FORMATS}{_FORMAT_IRIS[m]}>" for m in [*SOLUTION_MEDIA, *GRAPH_MEDIA])
+    formats = ", ".join(
+        f"<{FORMATS}{f.w3c}>" for f in (*RESULT_FORMATS, *GRAPH_FORMATS) if f.w3c is not None
+    )
     languages = "sd:SPARQL11Query" + (", sd:SPARQL11Update" if updates else "")
     return f"""@prefix sd: <{SD}> .
 @prefix void: <http://rdfs.org/ns/void#> .
@@ -58,6 +47,4 @@ def render(endpoint: str, void: str, media: str, *, updates: bool) -> bytes:
     if media == "text/turtle":
         return turtle.encode()
     quads = ox.parse(turtle, ox.RdfFormat.TURTLE)
-    buf = io.BytesIO()
-    ox.serialize((q.triple for q in quads), buf, GRAPH_MEDIA[media], prefixes=PREFIXES)
-    return buf.getvalue()
+    return serialize_graph([q.triple for q in quads], GRAPH_MEDIA[media], prefixes=PREFIXES)

@@ -3,7 +3,12 @@ document in every standard format (JSON, XML, CSV, TSV; RDF formats for graph re
 
 pyoxigraph serialises a whole result or nothing, so SELECT formats are written here, following
 the W3C "SPARQL 1.1 Query Results JSON/CSV and TSV Formats" and "SPARQL Query Results XML
-Format" recommendations.
+Format" recommendations, with triple terms as the SPARQL 1.2 result formats write them
+(`{"type": "triple"}` in JSON, `<triple>` in XML, `<<( s p o )>>` in TSV).
+
+XML 1.0 cannot carry some characters at all (U+0000-U+0008, U+000B, U+000C, U+000E-U+001F,
+U+FFFE, U+FFFF): an answer holding one is refused in XML with a `NotAcceptable` error naming the
+character and pointing to JSON, never sent malformed.
 """
 
 from __future__ import annotations
@@ -17,24 +22,15 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from kg import formats
 from kg.vocab import PREFIXES, RDF_NS, XSD_NS
 
 XSD_STRING = f"{XSD_NS}string"
 RDF_LANG_STRING = f"{RDF_NS}langString"
 
 #: media type → serialiser name, for SELECT/ASK and for CONSTRUCT/DESCRIBE
-SOLUTION_MEDIA = {
-    "application/sparql-results+json": "json",
-    "application/sparql-results+xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-}
-GRAPH_MEDIA = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
+SOLUTION_MEDIA = {f.media: f.names[0] for f in formats.RESULT_FORMATS}
+GRAPH_MEDIA = {f.media: f for f in formats.GRAPH_FORMATS}
 
 Row = Sequence[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None]
 
@@ -59,15 +55,14 @@ def solutions(
         return json.dumps(doc, ensure_ascii=False).encode()
     if fmt == "xml":
         return _xml(variables, rows).encode()
+    if fmt == "tsv":
+        lines = ["\t".join(f"?{v}" for v in variables)]
+        lines += ["\t".join("" if t is None else _tsv(t) for t in r) for r in rows]
+        return ("\n".join(lines) + "\n").encode()
     buf = io.StringIO()
-    if fmt == "csv":
-        writer = csv.writer(buf, lineterminator="\r\n")
-        writer.writerow(variables)
-        writer.writerows([_csv(t) for t in r] for r in rows)
-    else:
-        buf.write("\t".join(f"?{v}" for v in variables) + "\n")
-        for r in rows:
-            buf.write("\t".join("" if t is None else str(t) for t in r) + "\n")
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(variables)
+    writer.writerows([_csv(t) for t in r] for r in rows)
     return buf.getvalue().encode()
 
 
@@ -87,9 +82,7 @@ def boolean(value: bool, media: str) -> bytes:
 
 
 def triples(items: list[ox.Triple], media: str) -> bytes:
-    buf = io.BytesIO()
-    ox.serialize(items, buf, GRAPH_MEDIA[media], prefixes=PREFIXES)
-    return buf.getvalue()
+    return formats.serialize_graph(items, GRAPH_MEDIA[media], prefixes=PREFIXES)
 
 
 def _json_term(term: object) -> dict[str, object]:
@@ -121,6 +114,13 @@ def _json_row(variables: list[str], row: Row) -> dict[str, object]:
 
 
 def _xml_term(term: object) -> str:
+    formats.check_xml_text(formats.term_text(term), formats.SPARQL_XML)
+    if isinstance(term, ox.Triple):
+        return (
+            f"<triple><subject>{_xml_term(term.subject)}</subject>"
+            f"<predicate>{_xml_term(term.predicate)}</predicate>"
+            f"<object>{_xml_term(term.object)}</object></triple>"
+        )
     if isinstance(term, ox.NamedNode):
         return f"<uri>{escape(term.value)}</uri>"
     if isinstance(term, ox.BlankNode):
@@ -133,7 +133,7 @@ def _xml_term(term: object) -> str:
                 f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
             )
         return f"<literal>{escape(term.value)}</literal>"
-    return f"<literal>{escape(str(term))}</literal>"
+    raise TypeError(f"unexpected term {term!r}")
 
 
 def _xml(variables: list[str], rows: list[Row]) -> str:
@@ -153,6 +153,14 @@ def _xml(variables: list[str], rows: list[Row]) -> str:
     return "\n".join(out)
 
 
+def _tsv(term: object) -> str:
+    """A term as SPARQL TSV writes it: Turtle / N-Triples syntax, `<<( s p o )>>` for a triple
+    term (SPARQL 1.2 Query Results CSV and TSV Formats)."""
+    if isinstance(term, ox.Triple):
+        return f"<<( {_tsv(term.subject)} {_tsv(term.predicate)} {_tsv(term.object)} )>>"
+    return str(term)
+
+
 def _csv(term: object) -> str:
     if term is None:
         return ""
@@ -160,4 +168,6 @@ def _csv(term: object) -> str:
         return f"_:{term.value}"
     if isinstance(term, ox.NamedNode | ox.Literal):
         return term.value
+    if isinstance(term, ox.Triple):
+        return " ".join(_csv(t) for t in (term.subject, term.predicate, term.object))
     return str(term)

@@ -8,6 +8,7 @@ import io
 import pyoxigraph as ox
 
 from kg.errors import BadRequest, NotFound, QuerySyntaxError
+from kg.formats import Format, parse_graph, serialize_graph
 from kg.queries import PREFIXES
 from kg.store import GraphStore
 
@@ -15,13 +16,16 @@ GraphName = ox.NamedNode | ox.DefaultGraph
 
 
 def run_update(store: GraphStore, text: str) -> None:
+    """Apply a SPARQL 1.1 Update as one new snapshot, or nothing. Raises `QuerySyntaxError`,
+    or `BadRequest` when the engine refuses it (SPARQL 1.1 Update §3: an operation on a graph
+    that does not exist fails unless SILENT)."""
     with store.write() as staging:
         try:
             staging.update(text, prefixes=PREFIXES)
         except SyntaxError as exc:
             raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from exc
-        except OSError as exc:
-            raise BadRequest(f"update failed: {exc}") from exc
+        except (OSError, RuntimeError, ValueError) as exc:  # e.g. DROP GRAPH of a missing graph
+            raise BadRequest(f"update failed, nothing was changed: {exc}") from exc
 
 
 def graph_name(iri: str | None) -> GraphName:
@@ -33,25 +37,26 @@ def graph_name(iri: str | None) -> GraphName:
         raise BadRequest(f"graph {iri!r} is not an absolute IRI: {exc}") from exc
 
 
-def read_graph(store: GraphStore, graph: GraphName, fmt: ox.RdfFormat) -> bytes:
+def read_graph(store: GraphStore, graph: GraphName, fmt: Format) -> bytes:
+    """One graph in `fmt` (N-Quads and TriG write it as their default graph). Raises
+    `NotFound` for a named graph the store does not hold, `NotAcceptable` for RDF/XML that
+    XML 1.0 cannot carry."""
     current = store.current()
     if isinstance(graph, ox.NamedNode) and not current.contains_named_graph(graph):
         raise NotFound(f"no graph {graph.value}")
-    buf = io.BytesIO()
-    current.dump(buf, fmt, from_graph=graph, prefixes=PREFIXES)
-    return buf.getvalue()
+    buf = io.BytesIO()  # dump: what an external store's dataset also offers
+    current.dump(buf, ox.RdfFormat.N_TRIPLES, from_graph=graph)
+    triples = [q.triple for q in ox.parse(buf.getvalue(), ox.RdfFormat.N_TRIPLES)]
+    return serialize_graph(triples, fmt, prefixes=PREFIXES)
 
 
 def write_graph(
-    store: GraphStore, graph: GraphName, data: bytes, fmt: ox.RdfFormat, *, replace: bool
+    store: GraphStore, graph: GraphName, data: bytes, fmt: Format, *, replace: bool
 ) -> bool:
-    """PUT (replace) or POST (merge) RDF into a graph; True when the graph is new."""
-    try:
-        quads = list(
-            ox.parse(data, fmt, base_iri=graph.value if isinstance(graph, ox.NamedNode) else None)
-        )
-    except SyntaxError as exc:
-        raise BadRequest(f"the request body is not valid {fmt.name}: {exc}") from exc
+    """PUT (replace) or POST (merge) RDF into a graph; True when the graph is new. Raises
+    `BadRequest` naming the format when the body does not parse."""
+    base = graph.value if isinstance(graph, ox.NamedNode) else None
+    quads = parse_graph(data, fmt, base_iri=base)
     with store.write() as staging:
         created = isinstance(graph, ox.NamedNode) and not staging.contains_named_graph(graph)
         if replace and not created:

@@ -75,6 +75,7 @@ class SearchDoc:
     slug: str
     names: dict[str, str] = field(default_factory=dict)
     alt_names: list[str] = field(default_factory=list)
+    identifiers: list[str] = field(default_factory=list)  # grant numbers, document numbers
     descriptions: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     claims: list[str] = field(default_factory=list)
@@ -124,7 +125,14 @@ def gather(store: ox.Store) -> tuple[list[SearchDoc], dict[str, Concept]]:
         if doc is not None:
             _add_dates(doc, row.get("start"), row.get("end"))
     for doc in docs.values():  # the same graph gives the same texts, whatever the query order
-        for values in (doc.alt_names, doc.notes, doc.claims, doc.places, doc.types):
+        for values in (
+            doc.alt_names,
+            doc.identifiers,
+            doc.notes,
+            doc.claims,
+            doc.places,
+            doc.types,
+        ):
             values.sort()
         doc.linked_names = sorted(set(doc.linked_names))
     return [docs[k] for k in sorted(docs)], concepts
@@ -172,6 +180,8 @@ def _add_text(doc: SearchDoc, field_name: str, text: ox.Literal) -> None:
         doc.names.setdefault(lang or "en", value)
     elif field_name == "alternateName":
         doc.alt_names.append(value)
+    elif field_name == "identifier":
+        doc.identifiers.append(value)
     elif field_name == "description":
         doc.descriptions.setdefault(lang or "en", value)
     else:

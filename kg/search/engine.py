@@ -2,42 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import numpy as np
 
 from kg.search.documents import SearchDoc
-from kg.search.explain import Why, explain
+from kg.search.explain import explain
 from kg.search.index import SearchIndex
-from kg.search.rank import FacetValue, SearchQuery, facet_counts, rank
-from kg.search.understand import Understanding
+from kg.search.rank import facet_counts, rank
+from kg.search.types import Correction, Hit, Label, SearchQuery, SearchResults
 
-
-@dataclass(frozen=True)
-class Label:
-    value: str  # concept id, ISO code
-    label: str
-
-
-@dataclass(frozen=True)
-class Hit:
-    doc: SearchDoc
-    score: float
-    snippet: str  # HTML: escaped text, matches in <mark>
-    why: Why
-    themes: list[Label]
-    countries: list[Label]
-
-
-@dataclass(frozen=True)
-class SearchResults:
-    query: SearchQuery
-    total: int
-    hits: list[Hit]
-    facets: dict[str, list[FacetValue]]
-    understanding: Understanding | None
+__all__ = ["Hit", "Label", "SearchResults", "search"]
+#: concepts offered when nothing matched
+CLOSEST = 5
 
 
 def search(index: SearchIndex, query: SearchQuery) -> SearchResults:
-    """Rank the whole result set, count its facets, explain the requested page."""
+    """Rank the whole result set, count its facets, explain the requested page; an offset past
+    the end gives an empty page (the caller decides whether to show the last one)."""
     ranking = rank(index, query)
     page = range(query.offset, min(query.offset + query.limit, len(ranking.rows)))
     filters = {f: list(v) for f, v in query.filters.items() if v}
@@ -65,6 +45,7 @@ def search(index: SearchIndex, query: SearchQuery) -> SearchResults:
                 why,
                 _values(index, doc, "theme", query.lang),
                 _values(index, doc, "country", query.lang),
+                row in ranking.named,
             )
         )
     return SearchResults(
@@ -72,7 +53,24 @@ def search(index: SearchIndex, query: SearchQuery) -> SearchResults:
         len(ranking.rows),
         hits,
         facet_counts(index, ranking.rows, lang=query.lang),
-        ranking.understanding,
+        u,
+        u.corrected if u is not None else None,
+        tuple(Correction(a, b) for a, b in u.corrections) if u is not None else (),
+        _closest(index, query) if u is not None and not len(ranking.rows) else (),
+    )
+
+
+def _closest(index: SearchIndex, query: SearchQuery) -> tuple[Label, ...]:
+    """The concepts (themes, target groups, challenges, opportunities) nearest to the query in
+    meaning, for a page where nothing matched: labels embedded on first use."""
+    if index.embedder is None or not index.concepts:
+        return ()
+    concepts, vectors = index.concept_vectors()
+    sims = vectors @ index.encode_query(query.text)
+    best = np.argsort(-sims, kind="stable")[:CLOSEST]
+    return tuple(
+        Label(f"{concepts[i].facet}:{concepts[i].code}", concepts[i].label(query.lang))
+        for i in best
     )
 
 

@@ -1,11 +1,15 @@
-"""Search quality, measured: nDCG@10, recall@10 and MRR per ranking mode.
+"""Search quality, measured: nDCG@10, recall@10 and MRR per ranking mode, the share of
+navigational queries whose named record comes first, the share of off-topic queries with no
+result.
 
-A queries file has one JSON object per line: `{"q": "...", "relevant": {"slug": grade}}` with
-grade 2 (highly relevant) or 1 (relevant). nDCG uses the gain 2^grade − 1 and the discount
-log2(rank + 1); recall@10 counts relevant records of any grade among the first ten; MRR is
-1 / rank of the first relevant record in the result set (0 when none is found). Judgements name
-initiatives only, so `kg eval` ranks initiatives (`kinds`) unless told otherwise: an unjudged
-organisation in the list would count as a miss although nobody judged it.
+A queries file has one JSON object per line (`eval/README.md`): `{"q": ..., "relevant":
+{"slug": grade}}` with grade 2 (highly relevant) or 1 (relevant); `{"q": ..., "top": "slug"}`
+(the record the query names); or `{"q": ...}` alone (nothing should match). nDCG uses the gain
+2^grade − 1 and the discount log2(rank + 1); recall@10 counts relevant records of any grade
+among the first ten; MRR is 1 / rank of the first relevant record in the result set (0 when
+none is found). Queries are asked as a user would: the default search with no filter, every
+kind of record in its relevance order (named record, then initiatives, then other kinds;
+`kg.search.rank`); `kinds` restricts the kinds for comparison.
 """
 
 from __future__ import annotations
@@ -27,6 +31,12 @@ K = 10
 class Judged:
     text: str
     relevant: dict[str, int]
+    top: str | None = None  # navigational: the record that must come first
+    offtopic: bool = False  # nothing should match
+
+    @property
+    def kind(self) -> str:
+        return "navigational" if self.top else "offtopic" if self.offtopic else "graded"
 
 
 @dataclass(frozen=True)
@@ -35,6 +45,8 @@ class Scores:
     recall: float
     mrr: float
     queries: int
+    first: float = 0.0  # navigational: share with the named record first
+    empty: float = 0.0  # off-topic: share with no result
 
 
 @dataclass(frozen=True)
@@ -45,6 +57,7 @@ class QueryResult:
     ndcg: float
     recall: float
     rr: float
+    total: int = 0
 
 
 def load_queries(path: Path) -> list[Judged]:
@@ -54,10 +67,18 @@ def load_queries(path: Path) -> list[Judged]:
             continue
         try:
             data = json.loads(line)
-            judged = Judged(str(data["q"]), {str(k): int(v) for k, v in data["relevant"].items()})
+            text = str(data["q"])
+            if "relevant" in data:
+                relevant = {str(k): int(v) for k, v in data["relevant"].items()}
+                judged = Judged(text, relevant)
+            elif "top" in data:
+                judged = Judged(text, {str(data["top"]): 2}, top=str(data["top"]))
+            else:
+                judged = Judged(text, {}, offtopic=True)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise BadRequest(
-                f"{path}:{n}: expected {{'q': ..., 'relevant': {{slug: grade}}}}: {exc}"
+                f"{path}:{n}: expected {{'q': ..., 'relevant': {{slug: grade}}}}, "
+                f"{{'q': ..., 'top': slug}} or {{'q': ...}}: {exc}"
             ) from None
         out.append(judged)
     return out
@@ -87,7 +108,7 @@ def run(
     queries: Sequence[Judged],
     *,
     modes: Sequence[str] = MODES,
-    kinds: Sequence[str] = ("initiative",),
+    kinds: Sequence[str] = (),
     fusion: str = "weighted",
 ) -> list[QueryResult]:
     out = []
@@ -104,6 +125,7 @@ def run(
                     ndcg(ranked, q.relevant),
                     recall(ranked, q.relevant),
                     reciprocal_rank(ranked, q.relevant),
+                    len(ranking.rows),
                 )
             )
     return out
@@ -119,6 +141,8 @@ def summarise(results: Sequence[QueryResult]) -> dict[str, Scores]:
             recall=sum(r.recall for r in rs) / len(rs),
             mrr=sum(r.rr for r in rs) / len(rs),
             queries=len(rs),
+            first=sum(1 for r in rs if r.query.top and r.ranked[:1] == [r.query.top]) / len(rs),
+            empty=sum(1 for r in rs if r.total == 0) / len(rs),
         )
         for mode, rs in by_mode.items()
     }

@@ -79,7 +79,8 @@ def explain(
     ]
     if u is None:
         return Why(filters=shared), highlight(_snippet_source(doc, set(), label_lang), ())
-    matched = list(dict.fromkeys(u.text[s:e] for s, e, w in words(u.text) if term(w) in terms))
+    text = u.searched
+    matched = list(dict.fromkeys(text[s:e] for s, e, w in words(text) if term(w) in terms))
     concepts = [
         SharedValue(m.concept.facet, m.concept.code, m.concept.label(lang), m.label)
         for m in u.concepts

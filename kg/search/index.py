@@ -26,6 +26,7 @@ import logging
 import os
 import re
 import shutil
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,15 +39,19 @@ import numpy.typing as npt
 from kg.search.cache import VectorCache, embed_passages
 from kg.search.documents import CONCEPT_FACETS, Concept, SearchDoc
 from kg.search.embed import Embedder, Vectors
-from kg.search.text import tokenize
+from kg.search.names import NameIndex
+from kg.search.spelling import Speller
+from kg.search.text import WORD, fold, term
 from kg.search.understand import ConceptMatcher
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.INFO)  # bm25s sets DEBUG on import: one line per build
-FORMAT = 2  # bump when the saved layout or what goes into it changes
+FORMAT = 4  # bump when the saved layout or what goes into it changes
 KEEP_INDEXES = 2
 IntArray = npt.NDArray[np.int32]
 #: order of kinds when there is no query to rank by (browsing with filters only)
+PRACTICE_FACETS = ("theme", "target_group", "challenge", "opportunity")
+SAMPLE = 4096  # records whose similarity to a query stands for the whole collection
 KIND_ORDER = {"initiative": 0, "policy": 1, "event": 2, "organisation": 3, "source": 4}
 
 
@@ -59,6 +64,8 @@ class SearchIndex:
     vectors: Vectors
     bm25: bm25s.BM25
     embedder: Embedder | None = None
+    #: folded word of the keyword text → records holding it (the spelling vocabulary)
+    words: dict[str, int] = field(default_factory=dict)
     positions: dict[str, int] = field(init=False)
     by_code: dict[tuple[str, str], Concept] = field(init=False)
     postings: dict[str, dict[str, IntArray]] = field(init=False)
@@ -70,6 +77,11 @@ class SearchIndex:
     value_start: npt.NDArray[np.intp] = field(init=False)
     value_ids: IntArray = field(init=False)
     value_totals: npt.NDArray[np.intp] = field(init=False)
+    names: NameIndex = field(init=False)
+    docs_initiative: npt.NDArray[np.bool_] = field(init=False)
+    name_rank: IntArray = field(init=False)
+    sample_vectors: Vectors = field(init=False)
+    _concept_vectors: tuple[list[Concept], Vectors] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.positions = {d.iri: i for i, d in enumerate(self.docs)}
@@ -93,7 +105,42 @@ class SearchIndex:
         )
         self.browse_rank = np.empty(len(self.docs), dtype=np.int32)
         self.browse_rank[order] = np.arange(len(self.docs), dtype=np.int32)
+        by_name = sorted(range(len(self.docs)), key=lambda i: self.docs[i].name.casefold())
+        self.name_rank = np.empty(len(self.docs), dtype=np.int32)
+        self.name_rank[by_name] = np.arange(len(self.docs), dtype=np.int32)
+        self.names = NameIndex(self.docs)
+        self.docs_initiative = np.asarray([d.kind == "initiative" for d in self.docs], bool)
+        # a fixed, evenly spread sample of records: the collection's similarity to a query is
+        # described by its mean and spread over these (kg.search.rank), whatever the filters
+        sample = np.unique(np.linspace(0, max(len(self.docs) - 1, 0), SAMPLE).astype(np.intp))
+        self.sample_vectors = np.ascontiguousarray(self.vectors[sample[: len(self.vectors)]])
         self.encode_query = functools.lru_cache(maxsize=512)(self._encode_query)
+
+    @functools.cached_property
+    def speller(self) -> Speller:
+        """Spelling correction against the words of the keyword text (`words`)."""
+        vocab = self.bm25.vocab_dict
+        return Speller(self.words, lambda t: t in vocab)
+
+    def concept_vectors(self) -> tuple[list[Concept], Vectors]:
+        """The practice concepts (themes, target groups, rural challenges and opportunities)
+        and the vectors of their English labels, embedded on first use."""
+        if self._concept_vectors is None:
+            if self.embedder is None:
+                raise RuntimeError("this index has no embedder attached")
+            chosen = [c for c in self.concepts.values() if c.facet in PRACTICE_FACETS]
+            chosen.sort(key=lambda c: (c.facet, c.code))
+            vectors = self.embedder.encode_passages([c.label("en") for c in chosen])
+            self._concept_vectors = (chosen, vectors)
+        return self._concept_vectors
+
+    def known(self, term: str) -> int:
+        """How many records hold the index term (0 when none)."""
+        token = self.bm25.vocab_dict.get(term)
+        if token is None or not self.docs:
+            return 0
+        indptr = self.bm25.scores["indptr"]
+        return int(indptr[token + 1] - indptr[token])
 
     def __len__(self) -> int:
         return len(self.docs)
@@ -167,7 +214,8 @@ class SearchIndex:
 
 
 def keyword_text(doc: SearchDoc, by_code: dict[tuple[str, str], Concept]) -> str:
-    parts = [*doc.names.values(), *doc.alt_names, *doc.descriptions.values(), *doc.notes]
+    parts = [*doc.names.values(), *doc.alt_names, *doc.identifiers, *doc.descriptions.values()]
+    parts += doc.notes
     parts += [*doc.claims, *doc.places, *doc.types, *doc.linked_names]
     for facet in CONCEPT_FACETS:
         for code in doc.facets.get(facet, ()):
@@ -242,10 +290,17 @@ def assemble_index(
     """The index of `docs` given their record vectors: the keyword index and facet postings."""
     by_code = {(c.facet, c.code): c for c in concepts.values()}
     bm25 = bm25s.BM25()
-    corpus = [tokenize(keyword_text(d, by_code)) or [""] for d in docs]
+    corpus: list[list[str]] = []
+    words: Counter[str] = Counter()
+    for doc in docs:  # one pass: the index terms and the spelling vocabulary
+        folded = WORD.findall(fold(keyword_text(doc, by_code)))
+        words.update(set(folded))
+        corpus.append([t for w in folded if (t := term(w)) is not None] or [""])
     if docs:
         bm25.index(corpus, show_progress=progress and len(docs) > 5000)
-    return SearchIndex(version, embedder.name, list(docs), concepts, vectors, bm25, embedder)
+    return SearchIndex(
+        version, embedder.name, list(docs), concepts, vectors, bm25, embedder, dict(words)
+    )
 
 
 # --- saving and loading ------------------------------------------------------------------
@@ -285,6 +340,7 @@ def save_index(index: SearchIndex, cache_dir: Path) -> Path:
         "bm25": {"k1": index.bm25.k1, "b": index.bm25.b, "method": index.bm25.method},
         "vocab": index.bm25.vocab_dict if index.docs else {},
         "docs": [d.to_json() for d in index.docs],
+        "words": index.words,
         "concepts": [c.__dict__ for c in index.concepts.values()],
     }
     # index.json last: its presence marks a complete folder (`SearchService.is_current`)
@@ -327,8 +383,9 @@ def load_index(cache_dir: Path, model: str, version: str) -> SearchIndex | None:
         "indptr": arrays["bm25_indptr"],
         "num_docs": len(docs),
     }
-    vectors = arrays["vectors"]
-    return SearchIndex(meta["version"], meta["model"], docs, concepts, vectors, bm25)
+    vectors = arrays["vectors"]  # float32 as saved; mapped, not copied
+    words = {str(w): int(n) for w, n in meta.get("words", {}).items()}
+    return SearchIndex(meta["version"], meta["model"], docs, concepts, vectors, bm25, None, words)
 
 
 def _concept_args(data: dict[str, Any]) -> dict[str, Any]:

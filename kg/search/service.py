@@ -100,15 +100,17 @@ class SearchService:
         return self.last_encoded
 
     def warm(self, *, background: bool = False) -> None:
-        """Load (or build) the index, the model and the language profiles now, so the first
-        search does not wait for them; in a thread when `background` (server start: pages are
-        served meanwhile, and a search waits for the index)."""
+        """Load (or build) the index, the model, the language model and the spelling
+        vocabulary now, so the first search does not wait for them; in a thread when
+        `background` (server start: pages are served meanwhile, and a search waits for the
+        index)."""
 
         def load() -> None:
             try:
                 index = self.index(progress=not background)
                 index.encode_query("warm up")
-                detect_language("warm up the language profiles")
+                detect_language("warm up the language model")
+                index.speller.word("warmup")
             except KGError as exc:  # a search request will raise it again, with its status
                 log.error("search warm-up failed: %s", exc.message)
 

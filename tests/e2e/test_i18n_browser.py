@@ -71,7 +71,11 @@ def test_switch_to_spanish_and_read_spanish(server: LiveServer, page: Page) -> N
     )
     expect(page.get_by_role("heading", name="Temas")).to_be_visible()
     expect(page.locator("a.chip", has_text=sponsorship).first).to_be_visible()
-    expect(page.locator("a.chip", has_text=spain).first).to_be_visible()
+    # the map and the list beside it name the countries in Spanish
+    expect(page.locator("ul.countries a", has_text=spain).first).to_be_visible()
+    expect(page.locator(f'svg.europe-map a[aria-label^="{spain}: "]')).to_have_attribute(
+        "aria-label", re.compile(r"\d+ iniciativas?$")
+    )
     idioma = page.get_by_role("navigation", name="Idioma")
     expect(idioma.get_by_role("link", name="Español")).to_have_attribute("aria-current", "true")
     assert serious_violations(page) == []
@@ -94,7 +98,8 @@ def test_switch_to_spanish_and_read_spanish(server: LiveServer, page: Page) -> N
     page.locator("li.hit h2 a", has_text="Nuevos Senderos").click()
     page.wait_for_url("**/initiative/nuevos-senderos?lang=es")
     expect(page.get_by_role("heading", level=1)).to_have_text("Nuevos Senderos")
-    expect(page.get_by_role("heading", name="Dónde")).to_be_visible()
+    expect(page.get_by_role("heading", name="De un vistazo")).to_be_visible()
+    expect(page.locator("section.glance dt", has_text="Dónde")).to_be_visible()
     expect(page.get_by_role("heading", name="Fuentes", exact=True)).to_be_visible()
     expect(page.locator(".dispute")).to_contain_text("Las fuentes discrepan")
     expect(page.locator("dd a.chip", has_text=spain)).to_be_visible()
@@ -103,7 +108,8 @@ def test_switch_to_spanish_and_read_spanish(server: LiveServer, page: Page) -> N
     # and back to English on the same record
     page.get_by_role("navigation", name="Idioma").get_by_role("link", name="English").click()
     page.wait_for_url("**/initiative/nuevos-senderos?lang=en")
-    expect(page.get_by_role("heading", name="Where")).to_be_visible()
+    expect(page.get_by_role("heading", name="At a glance")).to_be_visible()
+    expect(page.locator("section.glance dt", has_text="Where")).to_be_visible()
 
 
 def test_browser_language_is_honoured(server: LiveServer) -> None:

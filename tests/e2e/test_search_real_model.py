@@ -14,7 +14,8 @@ import pytest
 
 from bench.live import live_server
 from kg.search import SearchQuery, SearchService
-from kg.search.evaluate import load_queries, run, summarise
+from kg.search.evaluate import load_queries, ndcg, run, summarise
+from kg.search.rank import rank
 from kg.settings import PROJECT_ROOT, Settings
 from kg.store import open_store
 from tests.e2e.virtuoso import virtuoso_server
@@ -103,6 +104,29 @@ def test_crosslingual_queries_with_the_bundled_model(service: SearchService) -> 
     assert scores["hybrid"].ndcg >= 0.60
 
 
+def test_named_records_come_first_and_nonsense_finds_nothing(service: SearchService) -> None:
+    index = service.index()
+    named = summarise(run(index, load_queries(eval_file("dev-navigational.jsonl"))))
+    assert named["hybrid"].first == 1.0
+    offtopic = summarise(run(index, load_queries(eval_file("dev-offtopic.jsonl"))))
+    assert offtopic["hybrid"].empty == 1.0
+
+
+def test_spelling_correction_lifts_the_typo_queries(service: SearchService) -> None:
+    """The same typo queries ranked with and without correction (README table: hybrid)."""
+    index = service.index()
+    typos = load_queries(eval_file("dev-typos.jsonl"))
+
+    def mean_ndcg(correct: bool) -> float:
+        scores = []
+        for q in typos:
+            rows = rank(index, SearchQuery(q.text, correct=correct)).rows
+            scores.append(ndcg([index.docs[int(r)].slug for r in rows], q.relevant))
+        return sum(scores) / len(scores)
+
+    assert mean_ndcg(True) >= mean_ndcg(False) + 0.2
+
+
 def test_kg_search_and_kg_eval(env: dict[str, str]) -> None:
     out = kg(env, "search", "families who moved to a village for a job", "-n", "3")
     assert out.returncode == 0, out.stderr
@@ -115,6 +139,20 @@ def test_kg_search_and_kg_eval(env: dict[str, str]) -> None:
     assert evaluated.returncode == 0, evaluated.stderr
     lines = evaluated.stdout.splitlines()
     assert [line.split()[0] for line in lines[-3:]] == ["hybrid", "keyword", "vector"]
+    every = kg(env, "eval")  # every file of eval/, each with its own figures
+    assert every.returncode == 0, every.stderr
+    files = [line.split(":")[0] for line in every.stdout.splitlines() if ".jsonl:" in line]
+    assert files == [
+        "dev-crosslingual.jsonl",
+        "dev-navigational.jsonl",
+        "dev-offtopic.jsonl",
+        "dev-queries.jsonl",
+        "dev-typos.jsonl",
+    ]
+    assert "named first" in every.stdout
+    assert "no result" in every.stdout
+    corrected = kg(env, "search", "comunity sponsorshp", "-n", "1")
+    assert "showing results for: community sponsorship" in corrected.stdout
 
 
 def test_live_api_search(env: dict[str, str], tmp_path: Path) -> None:

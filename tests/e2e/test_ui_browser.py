@@ -104,7 +104,7 @@ def test_keyboard_reaches_search_with_visible_focus(server: LiveServer, page: Pa
 
 def test_empty_state_helps(server: LiveServer, page: Page) -> None:
     page.goto(server.url + "search?q=xqzvw&mode=keyword")
-    expect(page.get_by_role("heading", name="No records found")).to_be_visible()
+    expect(page.get_by_role("heading", name="Nothing matched “xqzvw”")).to_be_visible()
     expect(
         page.get_by_role("link", name="families who moved to a village for a job")
     ).to_be_visible()

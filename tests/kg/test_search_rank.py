@@ -15,6 +15,7 @@ from kg.queries import PREFIXES
 from kg.search import SearchQuery, SearchService, run_query_with_search, search, similar
 from kg.search import sparql as search_sparql
 from kg.search.cache import VectorCache
+from kg.search.documents import SearchDoc
 from kg.search.embed import HashEmbedder
 from kg.search.index import SearchIndex
 from kg.search.rank import FacetValue, _by_score, _similarity, filter_mask, parse_years, rank
@@ -125,16 +126,23 @@ def test_facet_counts_describe_the_query_result_set(store: GraphStore, index: Se
         assert facet(results.facets, name) == concept_counts(store, predicate, values)
 
 
-def test_theme_filters_combine_with_and(store: GraphStore, index: SearchIndex) -> None:
-    both = search(index, SearchQuery(filters={"theme": ["housing", "employment"]}, limit=100))
+def test_values_of_a_facet_combine_with_or_facets_with_and(
+    store: GraphStore, index: SearchIndex
+) -> None:
+    either = search(
+        index,
+        SearchQuery(filters={"theme": ["housing", "employment"], "country": ["ES"]}, limit=100),
+    )
     query = """
     SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { GRAPH ?g { ?g schema:about ?r .
-      ?r dcterms:subject <https://w3id.org/rikg/scheme/theme/housing>,
-                         <https://w3id.org/rikg/scheme/theme/employment> } }"""
-    assert both.total == sparql_count(store, query) > 0
-    for hit in both.hits:
-        assert {"housing", "employment"} <= set(hit.doc.facets["theme"])
-        assert [f.value for f in hit.why.filters] == ["housing", "employment"]
+      VALUES ?t { <https://w3id.org/rikg/scheme/theme/housing>
+                  <https://w3id.org/rikg/scheme/theme/employment> }
+      ?r dcterms:subject ?t ;
+         dcterms:spatial <http://publications.europa.eu/resource/authority/country/ESP> } }"""
+    assert either.total == sparql_count(store, query) > 0
+    for hit in either.hits:
+        assert {"housing", "employment"} & set(hit.doc.facets["theme"])
+        assert "ES" in hit.doc.facets["country"]
 
 
 def test_kind_filter_values_combine_with_or(index: SearchIndex) -> None:
@@ -316,4 +324,83 @@ def test_filtered_similarity_is_the_full_product(
     mask = filter_mask(index, query)
     u = understand(query.text, index.matcher)
     expected = np.where(mask, index.vectors @ index.encode_query(u.expanded()), -1.0)
-    assert _similarity(index, u, mask) == pytest.approx(expected, abs=1e-6)
+    similarity, _ = _similarity(index, u, mask)
+    assert similarity == pytest.approx(expected, abs=1e-6)
+
+
+def test_a_records_name_acronym_or_identifier_brings_it_first(index: SearchIndex) -> None:
+    checked = 0
+    for doc in index.docs:
+        for name in [doc.name, *doc.alt_names[:1], *doc.identifiers[:1]]:
+            hits = search(index, SearchQuery(name, limit=1)).hits
+            assert hits, name
+            assert hits[0].named, name
+            same = {d.slug for d in index.docs if name in (d.name, *d.alt_names, *d.identifiers)}
+            assert hits[0].doc.slug in same, (name, hits[0].doc.slug)
+            checked += 1
+    assert checked > len(index.docs)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_letters_at_random_find_nothing(index: SearchIndex, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    text = " ".join(
+        "".join(rng.choice(list("bcdfghjklmnpqrstvwxz"), size=int(rng.integers(5, 9))))
+        for _ in range(2)
+    )
+    for mode in ("hybrid", "keyword", "vector"):
+        results = search(index, SearchQuery(text, mode=mode, filters={"kind": ["initiative"]}))
+        assert results.total == 0, (text, mode)
+        assert results.hits == []
+
+
+def test_misspelt_words_are_read_as_the_words_of_the_index(index: SearchIndex) -> None:
+    typed = "comunity sponsorshp of refugee famlies"
+    results = search(index, SearchQuery(typed))
+    assert results.corrected == "community sponsorship of refugee families"
+    assert [(c.original, c.corrected) for c in results.corrections] == [
+        ("comunity", "community"),
+        ("sponsorshp", "sponsorship"),
+        ("famlies", "families"),
+    ]
+    fixed = search(index, SearchQuery("community sponsorship of refugee families"))
+    assert [h.doc.slug for h in results.hits] == [h.doc.slug for h in fixed.hits]
+    as_typed = search(index, SearchQuery(typed, correct=False))
+    assert as_typed.corrected is None
+
+
+@pytest.mark.parametrize("text", ["", "refugee families", "LEADER", "trabajo agricola"])
+def test_each_facet_count_is_what_its_click_gives(index: SearchIndex, text: str) -> None:
+    results = search(index, SearchQuery(text, limit=0))
+    assert results.total > 0
+    for name, values in results.facets.items():
+        for value in values:
+            if name == "year":
+                query = SearchQuery(text, years=(int(value.value), int(value.value)), limit=0)
+            else:
+                query = SearchQuery(text, filters={name: [value.value]}, limit=0)
+            assert search(index, query).total == value.count, (text, name, value)
+
+
+def test_initiatives_lead_the_relevance_order(index: SearchIndex) -> None:
+    results = search(index, SearchQuery("refugee families in rural areas", limit=200))
+    kinds = [h.doc.kind for h in results.hits if not h.named]
+    first_other = next(i for i, k in enumerate(kinds) if k != "initiative")
+    assert set(kinds[:first_other]) == {"initiative"}
+    assert "initiative" not in kinds[first_other:]
+
+
+@pytest.mark.parametrize("sort", ["start", "end", "name"])
+def test_sort_orders_the_whole_result_set(index: SearchIndex, sort: str) -> None:
+    hits = search(index, SearchQuery("migrants", sort=sort, limit=500)).hits
+    if sort == "name":
+        names = [h.doc.name.casefold() for h in hits]
+        assert names == sorted(names)
+        return
+
+    def year(doc: SearchDoc) -> int:  # ongoing (a start, no end) counts as latest
+        return doc.start or 0 if sort == "start" else doc.end or (9999 if doc.start else 0)
+
+    years = [year(h.doc) for h in hits]
+    assert years == sorted(years, reverse=True)  # newest first, undated (0) last
+    assert years[0] > 0

@@ -202,7 +202,8 @@ def test_home_in_each_language(client: TestClient, schemes: Graph, lang: str) ->
     assert f"<h1>{gettext('Integration of migrants and refugees in rural Europe')}</h1>" in page
     assert gettext("Search practices in your own words") in page
     assert f">{label(schemes, HOUSING, lang)} <span" in page
-    assert f">{label(schemes, SPAIN, lang)} <span" in page
+    # the list of countries beside the map, each with its number of initiatives
+    assert f'>{label(schemes, SPAIN, lang)}</a> <span class="muted">(' in page
 
 
 @pytest.mark.parametrize("lang", OTHERS)
@@ -227,11 +228,11 @@ def test_search_in_each_language(client: TestClient, schemes: Graph, lang: str) 
 def test_record_page_in_each_language(client: TestClient, schemes: Graph, lang: str) -> None:
     page = text(client.get(f"/initiative/village-welcome?lang={lang}").text)
     gettext = translations(lang).gettext
-    assert f"<h2>{gettext('Where')}</h2>" in page
-    assert f"<dt>{gettext('Countries and regions')}</dt>" in page
+    assert f'<h2 id="glance-h">{gettext("At a glance")}</h2>' in page
+    assert f"<dt>{gettext('Where')}</dt>" in page
     assert f">{label(schemes, HOUSING, lang)}</a>" in page
     assert f">{label(schemes, SPAIN, lang)}</a>" in page
-    assert f"<strong>{gettext('Sources disagree.')}</strong>" in page
+    assert f"<h2>{gettext('Sources disagree.')}</h2>" in page
 
 
 @pytest.mark.parametrize("lang", list(LANGUAGES))

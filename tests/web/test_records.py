@@ -55,7 +55,9 @@ def test_unknown_slug_404_html_and_json(client: TestClient) -> None:
     html = client.get("/id/initiative/no-such", headers={"Accept": "text/html"})
     assert html.status_code == 404
     assert "Not found" in html.text
-    assert 'href="/search?q=no%20such"' in html.text
+    # a search box holding the words of the address
+    assert '<form action="/search" method="get" role="search"' in html.text
+    assert 'name="q" type="search" value="no such"' in html.text
     data = client.get("/initiative/no-such.ttl", headers={"Accept": "application/json"})
     assert data.status_code == 404
     assert data.json()["error"] == "NotFound"

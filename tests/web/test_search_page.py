@@ -56,11 +56,33 @@ def test_facet_toggles_and_stays_in_url(client: TestClient) -> None:
 
 def test_empty_state_offers_examples(client: TestClient) -> None:
     html = client.get("/search", params={"q": "qqqzzzxx", "mode": "keyword"}).text
-    assert "No records found" in html
+    assert "Nothing matched “qqqzzzxx”" in html
     assert 'href="/search?q=families' in html
+    assert 'href="/browse"' in html
 
 
 def test_query_text_is_escaped(client: TestClient) -> None:
     html = client.get("/search", params={"q": "<script>alert(1)</script>"}).text
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;" in html
+
+
+def test_a_page_past_the_end_shows_the_last_page(client: TestClient) -> None:
+    html = client.get("/search", params={"page": "99"}).text
+    status = re.search(r'<p class="muted" role="status">([^<]*)</p>', html)
+    assert status is not None
+    first, last, total = (int(n) for n in re.findall(r"\d+", status.group(1))[:3])
+    assert first <= last == total  # the last page, never "981–41 of 41"
+    pages = re.search(r"Page (\d+) of (\d+)", html)
+    assert pages is None or pages.group(1) == pages.group(2)
+
+
+def test_several_values_of_a_facet_and_a_year_range_stay_in_the_url(client: TestClient) -> None:
+    both = [("country", "AT"), ("country", "ES")]
+    html = client.get("/search", params=both).text
+    assert set(titles(html)) == {"alpine-welcome", "village-welcome"}  # OR within a facet
+    assert "Country: Austria" in html
+    assert "Country: Spain" in html
+    dated = client.get("/search", params=[*both, ("year_from", "2019")]).text
+    assert titles(dated) == ["village-welcome"]  # the only one active from 2019 on
+    assert 'name="year_from" inputmode="numeric" min="1000" max="9999" value="2019"' in dated

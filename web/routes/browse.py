@@ -12,8 +12,9 @@ from kg.record_document import local_href, records_of_kind
 from kg.vocab import DCT_NS as D
 from kg.vocab import EU_COUNTRY, KINDS, NUTS, SCHEME_NS
 from kg.vocab import RIKG_NS as R
-from web.i18n import N_
-from web.recordpage import INCOMING_LABELS, LINKED_FROM, concept_href
+from web.homepage import home_context, kind_lists
+from web.i18n import N_, language, requested, with_lang
+from web.recordpage import concept_href
 
 router = APIRouter()
 #: titles are translated by the templates (web/i18n.py)
@@ -53,15 +54,21 @@ def home(request: Request) -> Response:
         if pred == f"{D}spatial":
             concepts = [c for c in concepts if c.iri.startswith(str(EU_COUNTRY))]
         entry_points.append((title, [(c, concept_href(c.iri)) for c in concepts]))
-    return _render(
-        request,
-        "home.html",
-        {
-            "counts": kind_counts(current),
-            "version": store.version(),
-            "entry_points": entry_points,
-        },
+    context = {
+        "counts": kind_counts(current),
+        "version": store.version(),
+        "entry_points": entry_points,
+    }
+    lang, explicit = language(request), requested(request)
+    context.update(
+        home_context(
+            current,
+            request.app.state.settings.base,
+            lang,
+            (lambda url: with_lang(url, explicit)) if explicit else None,
+        )
     )
+    return _render(request, "home.html", context)
 
 
 @router.get("/browse", include_in_schema=False)
@@ -99,15 +106,10 @@ def browse_concept(request: Request, scheme: str, concept_id: str) -> Response:
     if page is None:
         raise NotFound(f"no {scheme} {concept_id!r} in the graph")
     base = request.app.state.settings.base
-    groups = [
-        (
-            INCOMING_LABELS.get(p, LINKED_FROM),
-            [{**row, "href": local_href(row["record"], base)} for row in rows],
-        )
-        for p, rows in page.records.items()
-    ]
+    current = request.app.state.store.current()
+    lists = kind_lists(current, page.records, base, language(request))
     return _render(
         request,
         "concept.html",
-        {"page": page, "scheme": scheme, "scheme_title": SCHEME_TITLES[scheme], "groups": groups},
+        {"page": page, "scheme": scheme, "scheme_title": SCHEME_TITLES[scheme], "lists": lists},
     )

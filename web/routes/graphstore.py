@@ -5,28 +5,23 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from kg import formats
 from kg.dumps import ensure_dumps
+from kg.endpoint import Endpoint
 from kg.endpoint.update import GraphName, delete_graph, graph_name, read_graph, write_graph
-from kg.errors import BadRequest
+from kg.errors import BadRequest, NotAcceptable
 from web.auth import require_admin
-from web.negotiation import choose
 from web.openapi import errors, media, query_parameters
-from web.services import Engine, limit, sparql_engine
+from web.services import limit, sparql_engine
 
-SparqlEngine = Annotated[Engine, Depends(sparql_engine)]
+SparqlEngine = Annotated[Endpoint, Depends(sparql_engine)]
 
 router = APIRouter(tags=["sparql"])
-READ_MEDIA = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
+READ_MEDIA = [f.media for f in formats.GRAPH_FORMATS]
 
 
 def _target(request: Request) -> GraphName:
@@ -52,21 +47,18 @@ WRITE = {
     openapi_extra=GRAPH,
 )
 def get_graph(request: Request) -> Response:
-    """One graph of the store, in Turtle, N-Triples, JSON-LD or RDF/XML (by `Accept`)."""
-    media = choose(request.headers.get("accept"), list(READ_MEDIA))
-    if media is None:
-        return Response(status_code=406, content=f"available: {', '.join(READ_MEDIA)}")
-    body = read_graph(request.app.state.store, _target(request), READ_MEDIA[media])
-    return Response(body, media_type=media, headers={"Vary": "Accept"})
+    """One graph of the store in any RDF format (by `Accept`; RFC 9110 negotiation)."""
+    choice = formats.negotiate(request.headers.get("accept"), formats.GRAPH_FORMATS)
+    if choice is None:
+        raise NotAcceptable(f"available: {', '.join(READ_MEDIA)}")
+    body = read_graph(request.app.state.store, _target(request), choice.format)
+    return Response(body, headers={"Content-Type": choice.content_type, "Vary": "Accept"})
 
 
-async def _write(request: Request, eng: Engine, *, replace: bool) -> Response:
+async def _write(request: Request, eng: Endpoint, *, replace: bool) -> Response:
     content_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
-    try:
-        fmt = ox.RdfFormat.from_media_type(content_type)
-    except ValueError:
-        fmt = None
-    if fmt is None or fmt not in READ_MEDIA.values():
+    fmt = formats.by_media(content_type)
+    if fmt is None or fmt.rdf is None:
         raise BadRequest(f"unsupported Content-Type {content_type!r}; send {', '.join(READ_MEDIA)}")
     graph, body = _target(request), await request.body()
 
@@ -116,6 +108,6 @@ def remove_graph(request: Request, eng: SparqlEngine) -> Response:
     return Response(status_code=204)
 
 
-def _invalidate(request: Request, eng: Engine) -> None:
-    eng.cache.clear()
+def _invalidate(request: Request, eng: Endpoint) -> None:
+    eng.invalidate()
     ensure_dumps(request.app.state.store, request.app.state.settings.data_dir)

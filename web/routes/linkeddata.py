@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import io
 from typing import Annotated, Any
 from urllib.parse import urlparse
 from xml.sax.saxutils import escape
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 
+from kg import formats
 from kg.dumps import dump_path, ensure_dumps
-from kg.errors import BadRequest, KGError, NotFound
+from kg.errors import BadRequest, KGError, NotAcceptable, NotFound
+from kg.formats import DOCUMENT_FORMATS, HTML, JSON
 from kg.queries import PREFIXES
 from kg.record_document import all_records, local_href, view
 from kg.vocab import KINDS
 from kg.void import describe
-from web.negotiation import HTML, RDF_FORMATS, choose
+from web.i18n import DEFAULT, language
 from web.recordpage import check
 
 router = APIRouter()
@@ -36,7 +36,8 @@ def _dumps(request: Request) -> list[Any]:
 @router.get("/data/", include_in_schema=False)
 def data_index(request: Request) -> Response:
     dumps = _dumps(request)
-    if choose(request.headers.get("accept"), ["application/json", HTML]) == HTML:
+    choice = formats.negotiate(request.headers.get("accept"), [JSON, HTML])
+    if choice is not None and choice.format is HTML:
         response: Response = request.app.state.templates.TemplateResponse(
             request, "data.html", {"dumps": dumps, "version": request.app.state.store.version()}
         )
@@ -67,17 +68,17 @@ def void(request: Request) -> Response:
     triples = describe(
         store.current(), base=settings.base, dumps=_dumps(request), modified=version.created
     )
-    offered = [media for media, _ in RDF_FORMATS.values()]
-    media = choose(request.headers.get("accept"), offered) or "text/turtle"
-    fmt = next(f for m, f in RDF_FORMATS.values() if m == media)
-    buf = io.BytesIO()
-    ox.serialize(
-        triples, buf, fmt, prefixes=_void_prefixes() if media != "application/ld+json" else None
-    )
+    choice = formats.negotiate(request.headers.get("accept"), DOCUMENT_FORMATS)
+    if choice is None:
+        raise NotAcceptable(f"VoID is available as {', '.join(f.media for f in DOCUMENT_FORMATS)}")
+    body = formats.serialize_graph(triples, choice.format, prefixes=_void_prefixes())
     return Response(
-        buf.getvalue(),
-        media_type=media,
-        headers={"Vary": "Accept", "Access-Control-Allow-Origin": "*"},
+        body,
+        headers={
+            "Content-Type": choice.content_type,
+            "Vary": "Accept",
+            "Access-Control-Allow-Origin": "*",
+        },
     )
 
 
@@ -141,6 +142,10 @@ def oembed(
     format: Annotated[str, Query(description="Only json is offered.")] = "json",
     maxwidth: Annotated[int | None, Query(ge=100, le=4000)] = None,
     maxheight: Annotated[int | None, Query(ge=100, le=4000)] = None,
+    lang: Annotated[
+        str | None,
+        Query(description="Language of the card (en, es, it, de, fr); else Accept-Language."),
+    ] = None,
 ) -> JSONResponse:
     """oEmbed 1.0 (https://oembed.com): an iframe of `/embed/{kind}/{slug}`."""
     if format != "json":
@@ -160,10 +165,13 @@ def oembed(
     v = view(request.app.state.store.current(), base=settings.base, kind=kind, slug=slug)
     width = min(EMBED_WIDTH, maxwidth or EMBED_WIDTH)
     height = min(EMBED_HEIGHT, maxheight or EMBED_HEIGHT)
-    src = f"{settings.base}embed/{kind}/{slug}"
+    # the card's language: `lang=` in the request, else Accept-Language (web/i18n.py)
+    lang = language(request)
+    src = f"{settings.base}embed/{kind}/{slug}" + (f"?lang={lang}" if lang != DEFAULT else "")
     html = (
         f'<iframe src="{escape(src)}" width="{width}" height="{height}" '
-        f'style="border:0" title="{escape(v.name(), {chr(34): "&quot;"})}" loading="lazy"></iframe>'
+        f'style="border:0" title="{escape(v.name(lang), {chr(34): "&quot;"})}" '
+        'loading="lazy"></iframe>'
     )
     return JSONResponse(
         {
@@ -171,13 +179,13 @@ def oembed(
             "type": "rich",
             "provider_name": "Rural Integration Knowledge Graph",
             "provider_url": settings.base,
-            "title": v.name(),
+            "title": v.name(lang),
             "html": html,
             "width": width,
             "height": height,
             "cache_age": 3600,
         },
-        headers={"Access-Control-Allow-Origin": "*"},
+        headers={"Access-Control-Allow-Origin": "*", "Vary": "Accept-Language"},
     )
 
 

@@ -2,35 +2,39 @@
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 from email.utils import format_datetime
 from typing import Annotated, Any
 from urllib.parse import quote, urlparse
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from kg import formats
 from kg.errors import NotFound
+from kg.formats import DOCUMENT_FORMATS, HTML
 from kg.queries import PREFIXES
-from kg.record_document import document, view
+from kg.record_document import document, document_modified, view
+from kg.search import SearchService
 from kg.vocab import SCHEMA_NS
+from web.http import not_modified
 from web.i18n import N_, language
 from web.jsonld import citation, dumps, schema_org
-from web.negotiation import HTML, RDF_FORMATS, choose, extension_for
+from web.practice import practice_context
 from web.recordpage import GROUPS, INCOMING_LABELS, check, grouped
-from web.services import SimilarFinder, similar_finder
+from web.services import search_service
 
 router = APIRouter()
-# text/plain is N-Triples' registered type of old; rdflib and some crawlers still ask for it
-OFFERED = [HTML] + [media for media, _ in RDF_FORMATS.values()] + ["text/plain"]
+#: what the 303 of a record URI can lead to: its page or one of its data documents
+OFFERED = (HTML, *DOCUMENT_FORMATS)
 #: what free-text claims are about (`aspect` in ingest/records/README.md) and kinds of amount,
 #: as msgids the record page translates
 ASPECTS = {
     "activity": N_("activity"),
     "budget-note": N_("budget note"),
     "conclusion": N_("conclusion"),
+    "lesson": N_("lesson"),
+    "transferability": N_("transferability"),
     "method": N_("method"),
     "origin": N_("origin"),
     "outcome": N_("outcome"),
@@ -55,28 +59,30 @@ BUDGET_KINDS = {
 
 @router.get("/id/{kind}/{slug}", include_in_schema=False)
 def resource(request: Request, kind: str, slug: str) -> Response:
-    """The thing itself: 303 See Other to its page or data document, by Accept."""
+    """The thing itself: 303 See Other to its page or data document, by Accept (RFC 9110
+    negotiation; when nothing offered is acceptable, the page, as §12.5.1 allows)."""
     check(kind, slug)
     settings = request.app.state.settings
     document(request.app.state.store.current(), base=settings.base, kind=kind, slug=slug)
-    media = choose(request.headers.get("accept"), OFFERED) or HTML
-    ext = "nt" if media == "text/plain" else extension_for(media)
-    target = f"/{kind}/{slug}" + (f".{ext}" if ext else "")
+    choice = formats.negotiate(request.headers.get("accept"), OFFERED)
+    fmt = choice.format if choice else HTML
+    target = f"/{kind}/{slug}" + ("" if fmt is HTML else f".{fmt.extension}")
     return RedirectResponse(target, status_code=303, headers={"Vary": "Accept"})
 
 
-Finder = Annotated[SimilarFinder | None, Depends(similar_finder)]
+Search = Annotated[SearchService, Depends(search_service)]
 
 
 @router.get("/{kind}/{name}", include_in_schema=False)
-def record(request: Request, kind: str, name: str, finder: Finder) -> Response:
+def record(request: Request, kind: str, name: str, search: Search) -> Response:
     slug, _, ext = name.partition(".")
     check(kind, slug)
     if ext:
-        if ext not in RDF_FORMATS:
-            raise NotFound(f"no format .{ext}; formats are {', '.join(RDF_FORMATS)}")
+        if formats.by_extension(ext) is None:
+            names = ", ".join(f".{f.extension}" for f in DOCUMENT_FORMATS)
+            raise NotFound(f"no format .{ext}; formats are {names}")
         return data_document(request, kind, slug, ext)
-    return page(request, kind, slug, finder)
+    return page(request, kind, slug, search)
 
 
 def _validators(request: Request, kind: str, slug: str, modified: str | None) -> dict[str, str]:
@@ -94,25 +100,22 @@ def _validators(request: Request, kind: str, slug: str, modified: str | None) ->
 def data_document(request: Request, kind: str, slug: str, ext: str) -> Response:
     settings = request.app.state.settings
     triples = document(request.app.state.store.current(), base=settings.base, kind=kind, slug=slug)
-    modified = next(
-        (
-            str(t.object.value)
-            for t in triples
-            if isinstance(t.object, ox.Literal) and t.predicate.value.endswith("#generatedAtTime")
-        ),
-        None,
-    )
-    headers = _validators(request, kind, slug, modified)
-    if request.headers.get("if-none-match") == headers["ETag"]:
+    headers = _validators(request, kind, slug, document_modified(triples))
+    if not_modified(request, headers["ETag"], headers.get("Last-Modified")):
         return Response(status_code=304, headers=headers)
-    media, fmt = RDF_FORMATS[ext]
-    buf = io.BytesIO()
-    ox.serialize(triples, buf, fmt, prefixes=PREFIXES if ext in ("ttl", "rdf") else None)
+    fmt = formats.by_extension(ext)
+    assert fmt is not None
+    # the document's own type, or the older synonym the client named (text/plain for .nt)
+    choice = formats.negotiate(request.headers.get("accept"), [fmt])
+    media = choice.media if choice else fmt.media
+    body = formats.serialize_graph(
+        triples, fmt, prefixes=PREFIXES if fmt.extension in ("ttl", "rdf") else None
+    )
     headers["Access-Control-Allow-Origin"] = "*"
-    return Response(buf.getvalue(), media_type=media, headers=headers)
+    return Response(body, media_type=media, headers=headers)
 
 
-def page(request: Request, kind: str, slug: str, finder: SimilarFinder | None) -> Response:
+def page(request: Request, kind: str, slug: str, search: SearchService) -> Response:
     settings = request.app.state.settings
     v = view(request.app.state.store.current(), base=settings.base, kind=kind, slug=slug)
     lang = language(request)
@@ -120,7 +123,7 @@ def page(request: Request, kind: str, slug: str, finder: SimilarFinder | None) -
     # one page per interface language (web/i18n.py): its own validator, and caches told why
     headers["ETag"] = headers["ETag"][:-1] + f'-{lang}"'
     headers["Vary"] = "Accept-Language"
-    if request.headers.get("if-none-match") == headers["ETag"]:
+    if not_modified(request, headers["ETag"], headers.get("Last-Modified")):
         return Response(status_code=304, headers=headers)
     page_url = f"{settings.base}{kind}/{slug}"
     groups = grouped(v)
@@ -155,7 +158,7 @@ def page(request: Request, kind: str, slug: str, finder: SimilarFinder | None) -
         "aspects": ASPECTS,
         "budget_kinds": BUDGET_KINDS,
         "links_out": links_out,
-        "formats": [(ext, media) for ext, (media, _) in RDF_FORMATS.items()],
+        "formats": [(f.extension, f.media) for f in DOCUMENT_FORMATS],
         "page_path": f"/{kind}/{slug}",
         "page_url": page_url,
         "oembed_url": f"/oembed?url={quote(page_url, safe='')}&format=json",
@@ -165,8 +168,9 @@ def page(request: Request, kind: str, slug: str, finder: SimilarFinder | None) -
             f'<iframe src="{embed_url}" width="400" height="300" '
             f'style="border:0" title="{v.name()}" loading="lazy"></iframe>'
         ),
-        "similar": similar_for(finder, v.iri) if kind == "initiative" else [],
+        "similar": similar_for(search, v.iri) if kind == "initiative" else [],
     }
+    context.update(practice_context(request.app.state.store.current(), v, settings.base))
     response: Response = request.app.state.templates.TemplateResponse(
         request, "record.html", context, headers=headers
     )
@@ -177,14 +181,14 @@ def groups_for_labels() -> list[tuple[str, list[tuple[str, str]]]]:
     return GROUPS
 
 
-def similar_for(finder: SimilarFinder | None, iri: str) -> list[Any]:
-    """Similar initiatives from the app's finder, when it has one."""
-    if finder is None:
-        return []
+def similar_for(search: SearchService, iri: str) -> list[Any]:
+    """Similar initiatives, from the search service `/api/similar` uses (`SearchService.similar`);
+    a record the index does not hold yet (an ingest between index builds) has none."""
     try:
-        return list(finder(iri, limit=5))
-    except Exception:
+        found = search.similar(iri, limit=5)
+    except NotFound:
         return []
+    return [s.doc for s in found]
 
 
 __all__ = ["HTMLResponse", "router"]

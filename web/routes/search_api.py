@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from dataclasses import replace
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel
+from starlette.datastructures import QueryParams
 
-from kg.search import SearchQuery, SearchResults, SearchService, Similar, parse_years
-from kg.search.engine import Hit, Label
+from kg.search import SearchQuery, SearchResults, SearchService, Similar
 from kg.search.explain import SharedValue, Why
-from kg.search.rank import FacetValue
+from kg.search.types import SORTS, FacetValue, Hit, Label
 from web.services import limit, search_service
 
 router = APIRouter(prefix="/api", tags=["search"], dependencies=[Depends(limit)])
@@ -43,6 +47,7 @@ class WhyPublic(BaseModel):
 
 
 class SearchHitPublic(BaseModel):
+    named: bool
     id: str
     slug: str
     kind: str
@@ -61,7 +66,9 @@ class SearchResultsPublic(BaseModel):
     limit: int
     mode: str
     query: str
+    corrected: str | None
     query_language: str | None
+    sort: str
     results: list[SearchHitPublic]
     facets: dict[str, list[FacetValuePublic]]
 
@@ -84,6 +91,7 @@ class SimilarsPublic(BaseModel):
 
 @router.get("/search", response_model=SearchResultsPublic)
 def api_search(
+    request: Request,
     service: Service,
     q: Annotated[str, Query(description="Text in any language; empty lists by filters.")] = "",
     limit: Annotated[int, Query(ge=0, le=100)] = 10,
@@ -97,31 +105,105 @@ def api_search(
     challenge: Values = [],  # noqa: B006
     opportunity: Values = [],  # noqa: B006
     kind: Values = [],  # noqa: B006
-    year: Annotated[str | None, Query(description="Active in YYYY or YYYY-YYYY")] = None,
+    year: Annotated[
+        str | None, Query(description="Active in YYYY, YYYY-YYYY, YYYY- or -YYYY")
+    ] = None,
+    year_from: Annotated[int | None, Query(description="Active in or after")] = None,
+    year_to: Annotated[int | None, Query(description="Active in or before")] = None,
+    sort: Annotated[
+        Literal["relevance", "start", "end", "name"], Query(description=", ".join(SORTS))
+    ] = "relevance",
+    correct: Annotated[bool, Query(description="Correct unknown words")] = True,
     lang: Annotated[str, Query(description="Language of labels")] = "en",
 ) -> SearchResultsPublic:
     """Hybrid (meaning + keyword) search with graph filters and facet counts; each hit says
-    why it matched. Values of one filter combine with AND, except `kind` (OR)."""
-    filters = {
-        "theme": theme,
-        "target_group": target_group,
-        "country": country,
-        "nuts": nuts,
-        "funding": funding,
-        "challenge": challenge,
-        "opportunity": opportunity,
-        "kind": kind,
-    }
-    query = SearchQuery(
-        q,
-        mode=mode,
-        filters={k: v for k, v in filters.items() if v},
-        years=parse_years(year) if year else None,
-        limit=limit,
-        offset=offset,
-        lang=lang,
-    )
+    why it matched. Values of one filter combine with OR, filters with AND. `total` is 0 when
+    the query has no evidence in the graph. Order (`sort=relevance`): a record the query names
+    first, then initiatives, then organisations, policies, events and sources, each by score;
+    `corrected` is the query as searched when unknown words were corrected."""
+    query = SearchQuery.from_params(request.query_params)
     return _results(service.search(query))
+
+
+#: most rows one download gives (the whole result set of the bundled graph many times over)
+DOWNLOAD_MAX = 10_000
+CSV_COLUMNS = (
+    "rank",
+    "kind",
+    "slug",
+    "name",
+    "url",
+    "start",
+    "end",
+    "countries",
+    "themes",
+    "score",
+    "why",
+)
+
+
+@router.get(
+    "/search/download",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "Every result, as a file to save",
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/json": {"schema": {"type": "object"}},
+            },
+        }
+    },
+)
+def api_search_download(
+    request: Request,
+    service: Service,
+    format: Annotated[Literal["csv", "json"], Query(description="csv or json")] = "csv",
+) -> Response:
+    """Every result of a search (all pages, up to 10,000, the same parameters as
+    `/api/search` without `limit`/`offset`) as a CSV or JSON attachment."""
+    params = [
+        (k, v)
+        for k, v in request.query_params.multi_items()
+        if k not in ("limit", "offset", "page", "format")
+    ]
+    query = SearchQuery.from_params(QueryParams(params), limit=0)
+    total = service.search(query).total
+    results = service.search(replace(query, limit=min(total, DOWNLOAD_MAX)))
+    base = request.app.state.settings.base
+    name = "search-results"
+    if format == "json":
+        body = _results(results).model_dump_json()
+        return Response(
+            body,
+            media_type="application/json",
+            headers={"Content-Disposition": f'attachment; filename="{name}.json"'},
+        )
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for n, hit in enumerate(results.hits, start=1):
+        doc = hit.doc
+        writer.writerow(
+            [
+                n,
+                doc.kind,
+                doc.slug,
+                doc.name,
+                f"{base}{doc.kind}/{doc.slug}",
+                doc.start or "",
+                doc.end or "",
+                "; ".join(c.label for c in hit.countries),
+                "; ".join(t.label for t in hit.themes),
+                hit.score,
+                hit.why.summary,
+            ]
+        )
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+    )
 
 
 @router.get("/similar/{kind}/{slug}", response_model=SimilarsPublic)
@@ -146,6 +228,8 @@ def _results(results: SearchResults) -> SearchResultsPublic:
         limit=results.query.limit,
         mode=results.query.mode,
         query=results.query.text,
+        corrected=results.corrected,
+        sort=results.query.sort,
         query_language=u.lang if u is not None else None,
         results=[_hit(h) for h in results.hits],
         facets={f: [_facet(v) for v in values] for f, values in results.facets.items()},
@@ -155,6 +239,7 @@ def _results(results: SearchResults) -> SearchResultsPublic:
 def _hit(hit: Hit) -> SearchHitPublic:
     doc = hit.doc
     return SearchHitPublic(
+        named=hit.named,
         id=doc.iri,
         slug=doc.slug,
         kind=doc.kind,

@@ -1,19 +1,23 @@
-"""The practitioners' search page: results with snippets and reasons, facets that toggle,
-filters kept in the URL, pagination, empty-state help and "show as SPARQL" (issue 5)."""
+"""The practitioners' search page: results with snippets and reasons, kind tabs, facets that
+toggle (values of one facet OR, facets AND, every value reachable), a year range, sort,
+"showing results for" a corrected query, downloads, pagination, help when nothing matched and
+"show as SPARQL" (issues 5 and 13). The query is parsed by `SearchQuery.from_params`."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from starlette.datastructures import QueryParams
 
+from kg.errors import BadRequest
 from kg.filter_query import filter_query
 from kg.search import SearchService
 from kg.search.documents import FACETS
-from kg.search.engine import search
-from kg.search.rank import FILTERS, MODES, SearchQuery
+from kg.search.types import SearchQuery
 from web.i18n import N_, language
 from web.services import search_service
 
@@ -39,8 +43,13 @@ EXAMPLES = [
 ]
 
 
-def parse_filters(request: Request) -> dict[str, list[str]]:
-    return {f: request.query_params.getlist(f) for f in FILTERS if request.query_params.getlist(f)}
+SORT_TITLES = {
+    "relevance": N_("relevance"),
+    "start": N_("start year"),
+    "end": N_("end year"),
+    "name": N_("name"),
+}
+SHOWN = 12  # facet values shown before "show all"
 
 
 @router.get("/search", include_in_schema=False)
@@ -48,36 +57,42 @@ def search_page(
     request: Request, service: Annotated[SearchService, Depends(search_service)]
 ) -> Response:
     params = request.query_params
-    text = params.get("q", "").strip()[:500]
-    mode = params.get("mode", "hybrid")
-    mode = mode if mode in MODES else "hybrid"
-    page = max(1, int(params["page"])) if params.get("page", "").isdigit() else 1
-    filters = parse_filters(request)
-    years = params.getlist("year")
-    year_range = (int(years[0]), int(years[0])) if years and years[0].isdigit() else None
-    query = SearchQuery(
-        text=text,
-        mode=mode,
-        filters=filters,
-        years=year_range,
-        limit=PAGE_SIZE,
-        offset=(page - 1) * PAGE_SIZE,
-        lang=language(request),  # labels of concepts in the interface language
-    )
-    results = search(service.index(), query)
-    state = [(k, v) for k, v in params.multi_items() if k != "page"]
+    try:
+        query = SearchQuery.from_params(params, limit=PAGE_SIZE, max_limit=PAGE_SIZE)
+    except BadRequest:  # a hand-edited URL: drop the paging and sorting, keep the search
+        kept = [(k, v) for k, v in params.multi_items() if k not in ("page", "limit", "offset")]
+        query = SearchQuery.from_params(QueryParams(kept), limit=PAGE_SIZE)
+    query = replace(query, lang=language(request))  # labels in the interface language
+    results = service.search(query)
+    pages = max(1, -(-results.total // PAGE_SIZE))
+    page = query.offset // PAGE_SIZE + 1
+    if page > pages:  # past the end: the last page, said so (never "981–41 of 41")
+        page = pages
+        results = service.search(replace(query, offset=(pages - 1) * PAGE_SIZE))
+    state = [(k, v) for k, v in params.multi_items() if k not in ("page", "correct")]
+    text = query.text
 
-    def with_value(name: str, value: str) -> str:
-        """URL of this search with a facet value toggled (and back to page 1)."""
-        items = [(k, v) for k, v in state if k != "year"] if name == "year" else list(state)
-        if (name, value) in items:
-            items.remove((name, value))
-        else:
-            items.append((name, value))
+    def url(items: list[tuple[str, str]]) -> str:
         return "/search?" + urlencode(items)
 
+    def with_value(name: str, value: str) -> str:
+        """URL of this search with a facet value toggled (and back to page 1); a year replaces
+        any year or range."""
+        years = ("year", "year_from", "year_to")
+        items = [(k, v) for k, v in state if k not in years] if name in years else list(state)
+        if (name, value) in state:
+            items = [i for i in items if i != (name, value)]
+        else:
+            items.append((name, value))
+        return url(items)
+
+    def only(name: str, value: str | None) -> str:
+        """URL of this search with `name` set to `value` alone (None: removed)."""
+        items = [(k, v) for k, v in state if k != name]
+        return url(items + ([(name, value)] if value else []))
+
     def page_url(n: int) -> str:
-        return "/search?" + urlencode([*state, ("page", str(n))])
+        return url([*state, ("page", str(n))])
 
     active = {(k, v) for k, v in state if k in FACETS}
     labels = {(name, fv.value): fv.label for name, fvs in results.facets.items() for fv in fvs}
@@ -87,31 +102,44 @@ def search_page(
             FACET_TITLES[name],
             [
                 (fv, with_value(name, fv.value), (name, fv.value) in active)
-                for fv in results.facets.get(name, [])[:12]
+                for fv in results.facets.get(name, [])
             ],
         )
         for name in FACETS
         if results.facets.get(name)
     ]
+    years = [int(fv.value) for fv in results.facets.get("year", [])]
+    chips = [(k, v, labels.get((k, v), v)) for k, v in sorted(active)]
+    chips += [(k, v, v) for k, v in state if k in ("year_from", "year_to") and v]
+    export = [(k, v) for k, v in state if k not in ("limit", "offset")]
     response: Response = request.app.state.templates.TemplateResponse(
         request,
         "search.html",
         {
             "q": text,
-            "mode": mode,
+            "mode": query.mode,
             "results": results,
             "facets": facets,
-            "active": [(k, v, labels.get((k, v), v)) for k, v in sorted(active)],
+            "shown": SHOWN,
+            "active": chips,
             "remove": with_value,
+            "only": only,
             "facet_titles": FACET_TITLES,
             "page": page,
-            "pages": max(1, -(-results.total // PAGE_SIZE)),
+            "pages": pages,
             "page_url": page_url,
             "first": (page - 1) * PAGE_SIZE + 1,
-            "sparql": filter_query(filters) if filters else None,
+            "sparql": filter_query(dict(query.filters)) if query.filters else None,
             "examples": EXAMPLES,
-            "json_url": "/api/search?"
-            + urlencode([*state, ("offset", str((page - 1) * PAGE_SIZE))]),
+            "sort": query.sort,
+            "sorts": SORT_TITLES,
+            "year_range": query.years,
+            "year_bounds": (min(years), max(years)) if years else None,
+            "kept": [(k, v) for k, v in state if k not in ("q", "year", "year_from", "year_to")],
+            "instead_url": url([*state, ("correct", "0")]),
+            "json_url": "/api/search?" + urlencode([*state, ("offset", str(query.offset))]),
+            "csv_download": "/api/search/download?" + urlencode([*export, ("format", "csv")]),
+            "json_download": "/api/search/download?" + urlencode([*export, ("format", "json")]),
         },
     )
     return response

@@ -5,8 +5,7 @@ the editor page for browsers."""
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
@@ -14,62 +13,28 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from kg import formats
 from kg.dumps import ensure_dumps
-from kg.endpoint import inspect_query, inspect_update
+from kg.endpoint import Endpoint, inspect_query
 from kg.endpoint.description import render as render_description
 from kg.endpoint.execute import QueryRequest
-from kg.endpoint.serialize import GRAPH_MEDIA, SOLUTION_MEDIA
-from kg.endpoint.update import run_update
-from kg.errors import BadRequest
+from kg.errors import BadRequest, NotAcceptable
 from kg.example_queries import load_examples
+from kg.formats import GRAPH_FORMATS, HTML, RESULT_FORMATS, Choice, Format
 from kg.settings import Settings
 from web.auth import require_admin
-from web.negotiation import HTML, choose
+from web.http import not_modified
 from web.openapi import errors, media, query_parameters
-from web.services import Engine, limit, sparql_engine
+from web.services import limit, sparql_engine
 
 router = APIRouter(tags=["sparql"])
 
 FORM = "application/x-www-form-urlencoded"
 QUERY_BODY = "application/sparql-query"
 UPDATE_BODY = "application/sparql-update"
-#: `format=` values (as sent by browsers and by SPARQLWrapper) for each kind of result
-SOLUTION_ALIASES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-}
-GRAPH_ALIASES = {
-    "turtle": "text/turtle",
-    "ttl": "text/turtle",
-    "n3": "text/turtle",
-    "nt": "application/n-triples",
-    "ntriples": "application/n-triples",
-    "n-triples": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "json-ld": "application/ld+json",
-    "json": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-    "rdf+xml": "application/rdf+xml",
-    "rdf": "application/rdf+xml",
-    "xml": "application/rdf+xml",
-}
-#: media types clients send that mean one of ours
-ACCEPT_SYNONYMS = {
-    "application/json": "application/sparql-results+json",
-    "application/xml": "application/sparql-results+xml",
-    "text/xml": "application/sparql-results+xml",
-    "text/plain": "application/n-triples",
-    "application/x-turtle": "text/turtle",
-}
-CORS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": "ETag, X-SPARQL-Truncated, X-SPARQL-Rows",
-}
 
 
-SparqlEngine = Annotated[Engine, Depends(sparql_engine)]
+SparqlEndpoint = Annotated[Endpoint, Depends(sparql_engine)]
 
 
 @dataclass(frozen=True)
@@ -106,22 +71,15 @@ def _url_params(request: Request) -> dict[str, list[str]]:
 
 
 @router.options("/sparql", include_in_schema=False)
-def preflight() -> Response:
-    return Response(
-        status_code=204,
-        headers={
-            **CORS,
-            "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-            "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match",
-            "Access-Control-Max-Age": "86400",
-        },
-    )
+def options() -> Response:
+    """OPTIONS without CORS (a CORS preflight is answered by the CORS middleware)."""
+    return Response(status_code=204, headers={"Allow": "GET, HEAD, POST, OPTIONS"})
 
 
-ALL_MEDIA = [*SOLUTION_MEDIA, *GRAPH_MEDIA, HTML]
+ALL_MEDIA = [f.media for f in (*RESULT_FORMATS, *GRAPH_FORMATS, HTML)]
 RESPONSES = {
     **media("query results, service description or the editor page", *ALL_MEDIA),
-    304: {"description": "not modified (the ETag matched)"},
+    304: {"description": "not modified (an If-None-Match tag matched)"},
     **errors(400, 403, 406, 413, 415, 429, 503),
 }
 
@@ -133,7 +91,7 @@ RESPONSES = {
     responses=RESPONSES,
     openapi_extra=query_parameters("query", "default-graph-uri", "named-graph-uri", "format"),
 )
-def sparql_get(request: Request, eng: SparqlEngine) -> Response:
+def sparql_get(request: Request, endpoint: SparqlEndpoint) -> Response:
     """SPARQL 1.1 query by GET (`query`, `default-graph-uri`, `named-graph-uri`, `format`).
 
     Without a query: the editor page for browsers, the service description for RDF clients.
@@ -145,7 +103,7 @@ def sparql_get(request: Request, eng: SparqlEngine) -> Response:
         return _editor(request, protocol.query)
     if protocol.query is None:
         return _description(request, protocol.formats)
-    return _answer(request, eng, protocol, cacheable=True)
+    return _answer(request, endpoint, protocol, cacheable=True)
 
 
 @router.post(
@@ -155,7 +113,7 @@ def sparql_get(request: Request, eng: SparqlEngine) -> Response:
     responses={**RESPONSES, 204: {"description": "update applied"}},
     openapi_extra=query_parameters("default-graph-uri", "named-graph-uri", "format"),
 )
-async def sparql_post(request: Request, eng: SparqlEngine) -> Response:
+async def sparql_post(request: Request, endpoint: SparqlEndpoint) -> Response:
     """SPARQL 1.1 query or update by POST: form-encoded, `application/sparql-query` or
     `application/sparql-update` (updates need the admin token)."""
     content_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
@@ -172,48 +130,40 @@ async def sparql_post(request: Request, eng: SparqlEngine) -> Response:
     if protocol.update is not None:
         if protocol.query is not None:
             raise BadRequest("send either `query` or `update`, not both")
-        return await run_in_threadpool(_update, request, protocol.update)
+        return await run_in_threadpool(_update, request, endpoint, protocol.update)
     if protocol.query is None:
         raise BadRequest("no `query` parameter")
     # the wait for a worker blocks: keep it off the event loop
-    return await run_in_threadpool(_answer, request, eng, protocol, cacheable=False)
+    return await run_in_threadpool(_answer, request, endpoint, protocol, cacheable=False)
 
 
-def _answer(request: Request, eng: Engine, protocol: Protocol, *, cacheable: bool) -> Response:
+def _answer(
+    request: Request, endpoint: Endpoint, protocol: Protocol, *, cacheable: bool
+) -> Response:
     settings: Settings = request.app.state.settings
     assert protocol.query is not None
     info = inspect_query(protocol.query, max_bytes=settings.sparql_max_query_bytes)
-    media = _result_media(request, protocol.formats, graph=info.is_graph)
-    if media is None:
-        offered = GRAPH_MEDIA if info.is_graph else SOLUTION_MEDIA
-        return _error(406, "NotAcceptable", f"this query can answer in: {', '.join(offered)}")
+    choice = _result_format(request, protocol.formats, graph=info.is_graph)
     job = QueryRequest(
         query=protocol.query,
-        media=media,
+        media=choice.format.media,
         row_cap=settings.sparql_row_cap,
         default_graphs=protocol.default_graphs,
         named_graphs=protocol.named_graphs,
         uses_search="similarity" in protocol.query.lower(),  # rikg:similarity needs the index
     )
-    key = job.key(request.app.state.store.version().name)
-    if cacheable and f'"{key}"' in request.headers.get("if-none-match", ""):
-        return Response(status_code=304, headers={"ETag": f'"{key}"', **CORS, "Vary": "Accept"})
-    answer = eng.cache.get(key)
-    cache_state = "hit"
-    if answer is None:
-        cache_state = "miss"
-        started = time.perf_counter()
-        answer = replace(eng.runner.run(job), elapsed=time.perf_counter() - started)
-        key = job.key(answer.version)  # an ingest may have published while the query ran
-        eng.cache.put(key, answer)
-    etag = f'"{key}"'
+    if cacheable:
+        etag = endpoint.etag(job)
+        if not_modified(request, etag):
+            return Response(status_code=304, headers={"ETag": etag, "Vary": "Accept"})
+    served = endpoint.answer(job)
+    answer = served.answer
     headers = {
-        **CORS,
         "Vary": "Accept",
-        "ETag": etag,
+        "ETag": served.etag,
         "Cache-Control": "public, max-age=60" if cacheable else "no-store",
         "X-SPARQL-Rows": str(answer.rows),
-        "X-SPARQL-Cache": cache_state,
+        "X-SPARQL-Cache": "hit" if served.hit else "miss",
         "Server-Timing": f"query;dur={answer.elapsed * 1000:.1f}",
     }
     if answer.truncated:
@@ -221,45 +171,42 @@ def _answer(request: Request, eng: Engine, protocol: Protocol, *, cacheable: boo
         headers["Warning"] = (
             f'199 - "results cut at {settings.sparql_row_cap} rows (KG_SPARQL_ROW_CAP)"'
         )
-    content_type = media + ("; charset=utf-8" if media.startswith("text/") else "")
-    return Response(answer.body, media_type=content_type, headers=headers)
+    return Response(answer.body, headers={**headers, "Content-Type": choice.content_type})
 
 
-def _browser(request: Request, formats: tuple[str, ...]) -> bool:
+def _browser(request: Request, names: tuple[str, ...]) -> bool:
     """A person's browser (which names text/html), not a SPARQL client, and no `format`."""
     accept = request.headers.get("accept") or ""
-    offered = [HTML, *SOLUTION_MEDIA, *GRAPH_MEDIA]
-    return not formats and HTML in accept and choose(accept, offered) == HTML
+    offered = (HTML, *RESULT_FORMATS, *GRAPH_FORMATS)
+    chosen = formats.negotiate(accept, offered)
+    return not names and HTML.media in accept and chosen is not None and chosen.format is HTML
 
 
-def _result_media(request: Request, formats: tuple[str, ...], *, graph: bool) -> str | None:
-    offered = list(GRAPH_MEDIA if graph else SOLUTION_MEDIA)
-    if formats:
-        aliases = GRAPH_ALIASES if graph else SOLUTION_ALIASES
-        for fmt in formats:
-            media = aliases.get(fmt.lower(), fmt.lower())
-            media = ACCEPT_SYNONYMS.get(media, media)
-            if media in offered:
-                return media
-        names = ", ".join(sorted({k for k, v in aliases.items() if v in offered}))
-        raise BadRequest(f"format {formats[0]!r} is not available for this query; use {names}")
-    accept = request.headers.get("accept")
-    if not accept:
-        return offered[0]
-    synonyms = [m for m, ours in ACCEPT_SYNONYMS.items() if ours in offered]
-    chosen = choose(accept, offered + synonyms)
-    if chosen is None and graph and choose(accept, ["application/sparql-results+xml"]):
-        return "application/rdf+xml"  # SPARQL 1.0 clients (roqet) ask for XML for every form
-    if chosen is None and choose(accept, [HTML]) == HTML:
-        return offered[0]  # a browser following a download link without `format`
-    return ACCEPT_SYNONYMS.get(chosen, chosen) if chosen else None
+def _result_format(request: Request, names: tuple[str, ...], *, graph: bool) -> Choice:
+    """The format to answer in: the first `format` value this query can answer in, else the
+    RFC 9110 negotiation of `Accept`. Raises `BadRequest` (unknown `format`) or
+    `NotAcceptable` (no acceptable type)."""
+    offered = GRAPH_FORMATS if graph else RESULT_FORMATS
+    if names:
+        for name in names:
+            found = formats.by_name(name, offered)
+            if found is not None:
+                return Choice(found, found.media)
+        known = ", ".join(sorted({n for f in offered for n in f.names}))
+        raise BadRequest(f"format {names[0]!r} is not available for this query; use {known}")
+    choice = formats.negotiate(request.headers.get("accept"), offered)
+    if choice is None:
+        raise NotAcceptable(f"this query can answer in: {_media_list(offered)}")
+    return choice
 
 
-def _update(request: Request, text: str) -> Response:
+def _media_list(offered: tuple[Format, ...]) -> str:
+    return ", ".join(f.media for f in offered)
+
+
+def _update(request: Request, endpoint: Endpoint, text: str) -> Response:
     require_admin(request)
-    settings: Settings = request.app.state.settings
-    inspect_update(text, max_bytes=settings.sparql_max_query_bytes)
-    run_update(request.app.state.store, text)
+    endpoint.update(text)
     _after_write(request)
     return Response(status_code=204)
 
@@ -268,18 +215,23 @@ def _after_write(request: Request) -> None:
     ensure_dumps(request.app.state.store, request.app.state.settings.data_dir)
 
 
-def _description(request: Request, formats: tuple[str, ...]) -> Response:
+def _description(request: Request, names: tuple[str, ...]) -> Response:
     settings: Settings = request.app.state.settings
-    chosen = [GRAPH_ALIASES.get(f.lower(), f.lower()) for f in formats]
-    media = next((m for m in chosen if m in GRAPH_MEDIA), None)
-    media = media or choose(request.headers.get("accept"), list(GRAPH_MEDIA)) or "text/turtle"
+    named = [f for f in (formats.by_name(n, GRAPH_FORMATS) for n in names) if f is not None]
+    choice = (
+        Choice(named[0], named[0].media)
+        if named
+        else formats.negotiate(request.headers.get("accept"), GRAPH_FORMATS)
+    )
+    if choice is None:
+        raise NotAcceptable(f"the service description is available as {_media_list(GRAPH_FORMATS)}")
     body = render_description(
         f"{settings.base}sparql",
         f"{settings.base}.well-known/void",
-        media,
+        choice.format.media,
         updates=settings.admin_token is not None,
     )
-    return Response(body, media_type=media, headers={**CORS, "Vary": "Accept"})
+    return Response(body, headers={"Content-Type": choice.content_type, "Vary": "Accept"})
 
 
 def _editor(request: Request, query: str | None) -> Response:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kg.endpoint.guard import MAX_DEPTH, inspect_query, inspect_update, strip_literals
+from kg.endpoint.guard import MAX_DEPTH, inspect_query, inspect_update
 from kg.errors import BadRequest, Forbidden, QueryTooLarge
 
 
@@ -40,11 +40,3 @@ def test_load_is_refused_even_for_the_admin() -> None:
     with pytest.raises(Forbidden, match="LOAD"):
         inspect_update("LOAD <http://evil/data.ttl>", max_bytes=1000)
     assert inspect_update("CLEAR GRAPH <http://x/g>", max_bytes=1000).form == "UPDATE"
-
-
-def test_strip_literals_blanks_strings_iris_comments_and_variables() -> None:
-    stripped = strip_literals('SELECT ?where { ?s <http://x/where> "a { b" } # {\n')
-    assert "where" not in stripped
-    assert "http" not in stripped
-    assert stripped.count("{") == 1
-    assert stripped.count("}") == 1

@@ -1,0 +1,172 @@
+"""Practices as pages list them: a short summary of each initiative, who to contact, which
+to feature on the home page.
+
+All SPARQL here runs through `kg.graphs.select` (values bound, never pasted)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from kg.graphs import select
+from kg.record_document import concept_labels, pick
+from kg.vocab import EU_COUNTRY, NUTS
+
+#: one row per fact a summary needs, from the initiative's own graph (`?g schema:about ?record`)
+INITIATIVE_FACTS = """
+SELECT ?record ?p ?o (LANG(?o) AS ?lang) ?modified WHERE {
+  GRAPH ?g {
+    ?g schema:about ?record ; prov:generatedAtTime ?modified .
+    ?record rikg:kind "initiative" ; ?p ?o .
+    VALUES ?p { schema:name schema:description dcterms:spatial dcterms:source
+                schema:startDate schema:endDate }
+  }
+}"""
+
+#: the websites and contact pages of the organisations an initiative names as coordinator
+COORDINATOR_CONTACTS = """
+SELECT ?org ?name ?url ?contact ?record WHERE {
+  GRAPH ?g { ?record rikg:coordinator ?org }
+  GRAPH ?og { ?org rikg:kind "organisation" ; schema:name ?name .
+    OPTIONAL { ?org schema:url ?url }
+    OPTIONAL { ?org rikg:contactPage ?contact } }
+} ORDER BY xsd:string(?name)"""
+
+#: how many initiatives each country or NUTS region is the place of
+PLACE_COUNTS = """
+SELECT ?place (COUNT(DISTINCT ?record) AS ?n) WHERE {
+  GRAPH ?g { ?record rikg:kind "initiative" ; dcterms:spatial ?place }
+} GROUP BY ?place"""
+
+S, D = "http://schema.org/", "http://purl.org/dc/terms/"
+
+
+@dataclass
+class Summary:
+    """What a list shows of one initiative: name, a line on what it is, where, when."""
+
+    iri: str
+    names: dict[str, str] = field(default_factory=dict)
+    descriptions: dict[str, str] = field(default_factory=dict)
+    places: list[str] = field(default_factory=list)  # country and NUTS IRIs
+    sources: set[str] = field(default_factory=set)
+    starts: set[str] = field(default_factory=set)
+    ends: set[str] = field(default_factory=set)
+    modified: str = ""
+
+    def name(self, lang: str = "en") -> str:
+        return pick(self.names, lang) or self.iri.rsplit("/", 1)[-1]
+
+    def what(self, lang: str = "en", limit: int = 220) -> str:
+        """The first sentence of the description in `lang` (else English), at most `limit`
+        characters (cut at a word, with an ellipsis)."""
+        text = pick(self.descriptions, lang)
+        first = text.split(". ", 1)[0].rstrip(".")
+        first = first + "." if first else ""
+        if len(first) <= limit:
+            return first
+        return first[:limit].rsplit(" ", 1)[0] + "…"
+
+    def what_lang(self, lang: str) -> str:
+        """The language of `what(lang)`: `lang` when the record has a description in it."""
+        for key in (lang, "en", ""):
+            if key in self.descriptions:
+                return key
+        return next(iter(self.descriptions), "")
+
+
+def summaries(store: ox.Store) -> dict[str, Summary]:
+    """Every initiative's summary, by record IRI."""
+    out: dict[str, Summary] = {}
+    for row in select(store, INITIATIVE_FACTS):
+        s = out.setdefault(row["record"], Summary(row["record"]))
+        p, o, lang = row["p"], row["o"], row.get("lang", "")
+        s.modified = max(s.modified, row.get("modified", ""))
+        if p == f"{S}name":
+            s.names.setdefault(lang, o)
+        elif p == f"{S}description":
+            s.descriptions.setdefault(lang, o)
+        elif p == f"{D}spatial" and o not in s.places:
+            s.places.append(o)
+        elif p == f"{D}source":
+            s.sources.add(o)
+        elif p == f"{S}startDate":
+            s.starts.add(o[:4])
+        elif p == f"{S}endDate":
+            s.ends.add(o[:4])
+    for s in out.values():
+        s.places.sort(key=lambda iri: (not iri.startswith(str(EU_COUNTRY)), iri))
+    return out
+
+
+def featured(store: ox.Store, n: int = 6) -> list[Summary]:
+    """The practices the home page features: the best-sourced initiatives, most recently
+    updated first among equals, at most one per country while there are enough countries.
+
+    The rule (README, "Home page"): rank initiatives by the number of distinct sources their
+    facts cite, then by the time of their last ingest, then by name; walk the ranking and take
+    an initiative unless a taken one already shares its first country; fill up with the rest of
+    the ranking when fewer than `n` countries remain."""
+    ranked = sorted(
+        summaries(store).values(),
+        key=lambda s: (-len(s.sources), _negated(s.modified), s.name().lower()),
+    )
+    chosen: list[Summary] = []
+    countries: set[str] = set()
+    for s in ranked:
+        first = next((p for p in s.places if p.startswith(str(EU_COUNTRY))), s.iri)
+        if first not in countries:
+            chosen.append(s)
+            countries.add(first)
+        if len(chosen) == n:
+            return chosen
+    chosen += [s for s in ranked if s not in chosen][: n - len(chosen)]
+    return chosen
+
+
+def _negated(stamp: str) -> tuple[int, ...]:
+    """A sort key that puts later ISO timestamps first."""
+    return tuple(-ord(c) for c in stamp)
+
+
+@dataclass
+class Contact:
+    """A coordinator as a way in: its page here, its website, its own contact page."""
+
+    iri: str
+    name: str
+    urls: list[str] = field(default_factory=list)
+    contact_pages: list[str] = field(default_factory=list)
+
+
+def coordinator_contacts(store: ox.Store, record: str) -> list[Contact]:
+    """The coordinators of an initiative with the websites and contact pages their records
+    give (organisations only: never a person)."""
+    out: dict[str, Contact] = {}
+    for row in select(store, COORDINATOR_CONTACTS, record=ox.NamedNode(record)):
+        c = out.setdefault(row["org"], Contact(row["org"], row["name"]))
+        if row.get("url") and row["url"] not in c.urls:
+            c.urls.append(row["url"])
+        if row.get("contact") and row["contact"] not in c.contact_pages:
+            c.contact_pages.append(row["contact"])
+    return list(out.values())
+
+
+def place_counts(store: ox.Store) -> tuple[dict[str, int], dict[str, int]]:
+    """Initiatives per country (alpha-3 code) and per NUTS region (code), as the map shows."""
+    countries: dict[str, int] = {}
+    regions: dict[str, int] = {}
+    for row in select(store, PLACE_COUNTS):
+        iri, n = row["place"], int(row["n"])
+        if iri.startswith(str(EU_COUNTRY)):
+            countries[iri.rsplit("/", 1)[-1]] = n
+        elif iri.startswith(str(NUTS)):
+            regions[iri.rsplit("/", 1)[-1]] = n
+    return countries, regions
+
+
+def place_labels(store: ox.Store) -> dict[str, dict[str, str]]:
+    """Labels of countries and regions by IRI and language."""
+    return defaultdict(dict, concept_labels(store))

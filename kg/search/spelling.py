@@ -1,0 +1,74 @@
+"""Spelling correction of query words against the words of the index (issue 13 item 3).
+
+The vocabulary is every word of the keyword text — names, acronyms, alternate names,
+identifiers, descriptions in every language, and the SKOS labels of linked concepts in all five
+languages — with the number of records holding it. A query word is left alone when its index
+term is known (so "villages" is never "corrected" when only "village" occurs: both have the same
+term). An unknown word is replaced by the known word at the smallest optimal-string-alignment
+distance (Levenshtein plus the transposition of two neighbours, "mountian" → "mountain"),
+computed by rapidfuzz; ties go to the word more records hold, then to the first alphabetically.
+
+How far a correction may go follows the length of the word, as Elasticsearch's `AUTO`
+fuzziness: no edit for words of up to 2 characters, one for 3 to 5, two for longer words.
+Digits are never corrected (grant numbers, years). Whether the corrected query finds anything
+is decided afterwards by the same evidence rule as any query (`kg.search.rank`), so a word
+corrected into a stray match of nonsense still yields nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from kg.search.text import WORD, fold, term
+
+
+def max_edits(word: str) -> int:
+    """Edits allowed for a word of this length (Elasticsearch `AUTO` fuzziness)."""
+    return 0 if len(word) <= 2 else 1 if len(word) <= 5 else 2
+
+
+class Speller:
+    """`correct(text)` → the corrected text and the (original, corrected) word pairs."""
+
+    def __init__(self, words: Mapping[str, int], known: Callable[[str], bool]) -> None:
+        """`words`: folded word → number of records holding it; `known(term)`: whether the
+        index holds that term."""
+        self._choices = sorted(words)
+        self._counts = [words[w] for w in self._choices]
+        self._known = known
+
+    def word(self, word: str) -> str | None:
+        """The known word to read `word` (folded) as, or None when it is known or nothing is
+        near enough."""
+        t = term(word)
+        if t is None or self._known(t) or any(c.isdigit() for c in word):
+            return None
+        limit = max_edits(word)
+        if limit == 0 or not self._choices:
+            return None
+        found = process.extract(
+            word, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=None
+        )
+        if not found:
+            return None
+        _, _, best = min(found, key=lambda f: (f[1], -self._counts[f[2]], self._choices[f[2]]))
+        return self._choices[best]
+
+    def correct(self, text: str) -> tuple[str, list[tuple[str, str]]]:
+        """The text with each unknown word replaced (the rest as written), and the changes."""
+        out: list[str] = []
+        changes: list[tuple[str, str]] = []
+        pos = 0
+        for m in WORD.finditer(text):
+            fixed = self.word(fold(m.group()))
+            if fixed is None:
+                continue
+            out.append(text[pos : m.start()])
+            out.append(fixed)
+            changes.append((m.group(), fixed))
+            pos = m.end()
+        out.append(text[pos:])
+        return "".join(out), changes

@@ -1,0 +1,199 @@
+"""The public types of search: the query (`SearchQuery`, parsed from URL or CLI parameters by
+`SearchQuery.from_params`, the one parser behind `/api/search`, `/search` and `kg search`) and
+the results (`SearchResults` of `Hit`s with `FacetValue` counts)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from kg.errors import BadRequest
+from kg.search.documents import FACETS
+
+if TYPE_CHECKING:
+    from kg.search.documents import SearchDoc
+    from kg.search.explain import Why
+    from kg.search.understand import Understanding
+
+MODES = ("hybrid", "keyword", "vector")
+FUSIONS = ("weighted", "rrf")
+#: result orders: by relevance (named record, then initiatives, then other kinds, each by
+#: score), newest start or end year first, or name A–Z
+SORTS = ("relevance", "start", "end", "name")
+FILTERS = tuple(f for f in FACETS if f != "year")
+MAX_LIMIT = 100
+MAX_TEXT = 500
+YEARS = (1000, 9999)  # bounds of an open year range
+
+
+def parse_years(value: str) -> tuple[int, int]:
+    """`2020`, `2018-2021`, or an open range `2018-` / `-2021` (an initiative is active in year
+    Y if start ≤ Y ≤ end; a record without an end is still active). Raises `BadRequest`."""
+    first, dash, last = value.strip().partition("-")
+    try:
+        low = int(first) if first.strip() else YEARS[0]
+        high = int(last) if last.strip() else (YEARS[1] if dash else low)
+    except ValueError:
+        raise BadRequest(f"year must be YYYY or YYYY-YYYY, not {value!r}") from None
+    if not first.strip() and not last.strip():
+        raise BadRequest(f"year must be YYYY or YYYY-YYYY, not {value!r}")
+    if low > high:
+        raise BadRequest(f"year range {value!r} ends before it starts")
+    return low, high
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """One search. `filters`: facet → values; values of one facet combine with OR, facets with
+    AND. `years`: active in some year of (first, last). `limit` hits from `offset`. `lang`:
+    language of concept labels. `correct`: replace query words the index does not know by the
+    closest word it knows (see `kg.search.spelling`)."""
+
+    text: str = ""
+    mode: str = "hybrid"
+    filters: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    years: tuple[int, int] | None = None
+    limit: int = 10
+    offset: int = 0
+    lang: str = "en"
+    fusion: str = "weighted"
+    sort: str = "relevance"
+    correct: bool = True
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise BadRequest(f"mode must be one of {', '.join(MODES)}, not {self.mode!r}")
+        if self.fusion not in FUSIONS:
+            raise BadRequest(f"fusion must be one of {', '.join(FUSIONS)}, not {self.fusion!r}")
+        if self.sort not in SORTS:
+            raise BadRequest(f"sort must be one of {', '.join(SORTS)}, not {self.sort!r}")
+        unknown = sorted(set(self.filters) - set(FILTERS))
+        if unknown:
+            raise BadRequest(f"unknown filter {unknown[0]!r}; filters are {', '.join(FILTERS)}")
+        if self.limit < 0 or self.offset < 0:
+            raise BadRequest("limit and offset must not be negative")
+        # codes as the graph writes them: ES, ES24 (concept ids are lowercase already)
+        normal = {
+            f: tuple(
+                dict.fromkeys(
+                    v.strip().upper() if f in ("country", "nuts") else v.strip()
+                    for v in vals
+                    if v.strip()
+                )
+            )
+            for f, vals in self.filters.items()
+            if vals
+        }
+        object.__setattr__(self, "filters", {f: v for f, v in normal.items() if v})
+
+    @classmethod
+    def from_params(
+        cls, params: Mapping[str, Any], *, limit: int = 10, max_limit: int = MAX_LIMIT
+    ) -> SearchQuery:
+        """The query of URL or command-line parameters: `q`, `mode`, `sort`, `lang`, `fusion`,
+        one list per filter (`theme`, `country`, … as `FILTERS`), `year` (YYYY, YYYY-YYYY,
+        YYYY-, -YYYY) or `year_from`/`year_to`, `limit` (0–`max_limit`) with `offset` or `page`
+        (1-based, pages of `limit`), `correct` (`0`/`false`/`off` turns spelling correction off).
+
+        `params` maps a name to a string or a list of strings (a Starlette `QueryParams` or any
+        object with `getlist` gives every repeated value); empty values count as absent.
+        Raises `BadRequest` naming the parameter and the reason."""
+
+        def values(name: str) -> list[str]:
+            if hasattr(params, "getlist"):
+                raw: Any = params.getlist(name)
+            else:
+                raw = params.get(name)
+            if raw is None:
+                return []
+            items = [raw] if isinstance(raw, str | int) else list(raw)
+            return [str(v).strip() for v in items if v is not None and str(v).strip()]
+
+        def one(name: str, default: str) -> str:
+            found = values(name)
+            return found[0] if found else default
+
+        def number(name: str, default: int, low: int, high: int | None = None) -> int:
+            text = one(name, str(default))
+            try:
+                value = int(text)
+            except ValueError:
+                raise BadRequest(f"{name} must be an integer, not {text!r}") from None
+            if value < low or (high is not None and value > high):
+                bound = f"from {low} to {high}" if high is not None else f"at least {low}"
+                raise BadRequest(f"{name} must be {bound}, not {value}")
+            return value
+
+        size = number("limit", limit, 0, max_limit)
+        page = number("page", 1, 1)
+        offset = (page - 1) * size if values("page") else number("offset", 0, 0)
+        years = None
+        if values("year"):
+            years = parse_years(one("year", ""))
+        elif values("year_from") or values("year_to"):
+            low = number("year_from", YEARS[0], *YEARS)
+            high = number("year_to", YEARS[1], *YEARS)
+            if low > high:
+                raise BadRequest(f"year_to {high} is before year_from {low}")
+            years = (low, high)
+        return cls(
+            text=one("q", "")[:MAX_TEXT],
+            mode=one("mode", "hybrid"),
+            filters={f: values(f) for f in FILTERS if values(f)},
+            years=years,
+            limit=size,
+            offset=offset,
+            lang=one("lang", "en"),
+            fusion=one("fusion", "weighted"),
+            sort=one("sort", "relevance"),
+            correct=one("correct", "1").lower() not in ("0", "false", "off", "no"),
+        )
+
+
+@dataclass(frozen=True)
+class Label:
+    value: str  # concept id, ISO code
+    label: str
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A query word the index does not know and the known word it was read as."""
+
+    original: str
+    corrected: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    doc: SearchDoc
+    score: float
+    snippet: str  # HTML: escaped text, matches in <mark>
+    why: Why
+    themes: list[Label]
+    countries: list[Label]
+    named: bool = False  # the query is (or closely matches) this record's name
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """One page of a search. `total`: the size of the whole result set (the filters applied);
+    `facets`: per facet, the values in the result set with counts (see `kg.search.rank`);
+    `corrected`: the query as searched when spelling correction changed it."""
+
+    query: SearchQuery
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    understanding: Understanding | None
+    corrected: str | None = None
+    corrections: tuple[Correction, ...] = ()
+    concepts: tuple[Label, ...] = ()  # the closest concepts, offered when nothing matched

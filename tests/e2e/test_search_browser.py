@@ -1,0 +1,252 @@
+"""Issue 13 in Debian's Chromium against the live server and the real model: a name query, a
+nonsense query, a typo, OR within a facet, a year range, "show all", sort, the CSV download,
+counts that equal the clicks, similar initiatives, and the phone layout (390×844)."""
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from bench.live import LiveServer, live_server
+from tests.e2e.browser import chromium, local_page
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+TOTAL = re.compile(r"of ([\d,]+) records?")
+#: words of a text node that the layout split over two lines
+BROKEN_WORDS = """(root) => {
+  const broken = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walker.nextNode())) {
+    const re = /\\S+/g;
+    let m;
+    while ((m = re.exec(node.textContent))) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const rects = Array.from(range.getClientRects()).filter((r) => r.width > 0);
+      if (new Set(rects.map((r) => Math.round(r.top))).size > 1) broken.push(m[0]);
+    }
+  }
+  return broken;
+}"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with live_server(tmp_path_factory.mktemp("search")) as s:
+        yield s
+
+
+@pytest.fixture
+def page(server: LiveServer) -> Iterator[Page]:
+    with (
+        chromium() as browser,
+        local_page(browser, viewport={"width": 1280, "height": 900}, accept_downloads=True) as (
+            p,
+            outside,
+        ),
+    ):
+        yield p
+        assert outside == [], f"requests left the server: {outside}"
+
+
+@pytest.fixture
+def phone(server: LiveServer) -> Iterator[Page]:
+    with (
+        chromium() as browser,
+        local_page(
+            browser,
+            viewport={"width": 390, "height": 844},
+            device_scale_factor=2,
+            is_mobile=True,
+            has_touch=True,
+        ) as (p, outside),
+    ):
+        yield p
+        assert outside == [], f"requests left the server: {outside}"
+
+
+def total(page: Page) -> int:
+    status = page.locator("p.muted[role=status]").inner_text()
+    found = TOTAL.search(status)
+    return int(found.group(1).replace(",", "")) if found else 0
+
+
+def facet(page: Page, name: str) -> Locator:
+    return page.locator(f"section.facet[data-facet={name}]")
+
+
+def test_a_name_query_lists_the_named_record_first(server: LiveServer, page: Page) -> None:
+    page.goto(server.url + "search?q=" + "Fundación Cepaim")
+    first = page.locator("li.hit").first
+    expect(first.locator("h2")).to_have_text("Fundación Cepaim")
+    expect(first).to_have_class(re.compile("named"))
+
+
+def test_a_nonsense_query_says_nothing_matched_and_offers_help(
+    server: LiveServer, page: Page
+) -> None:
+    page.goto(server.url)
+    page.get_by_label("Search practices in your own words").fill("qwzrtp vbnkxj")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nothing matched “qwzrtp vbnkxj”")
+    expect(page.locator("li.hit")).to_have_count(0)
+    expect(page.locator("ul.closest li a")).not_to_have_count(0)
+    expect(
+        page.get_by_role("link", name="browse by theme, country or rural challenge")
+    ).to_be_visible()
+    page.locator("ul.closest li a").first.click()  # a closest topic lists its records
+    assert total(page) > 0
+
+
+def test_a_typo_is_corrected_and_the_original_stays_one_click_away(
+    server: LiveServer, page: Page
+) -> None:
+    page.goto(server.url + "search?q=comunity+sponsorshp")
+    expect(page.locator("p.corrected")).to_contain_text(
+        "Showing results for community sponsorship — search instead for comunity sponsorshp"
+    )
+    assert total(page) > 0
+    expect(page.locator("li.hit h2").first).to_contain_text("Community Sponsorship")
+    page.locator("p.corrected a").click()
+    page.wait_for_url("**correct=0*")
+    expect(page.locator("p.corrected")).to_have_count(0)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Nothing matched")
+
+
+def test_values_of_one_facet_combine_with_or(server: LiveServer, page: Page) -> None:
+    page.goto(server.url + "search?q=refugees")
+    spain = int(
+        facet(page, "country").locator("li", has_text="Spain").locator(".count").inner_text()
+    )
+    italy = int(
+        facet(page, "country").locator("li", has_text="Italy").locator(".count").inner_text()
+    )
+    facet(page, "country").get_by_role("link", name="Spain").click()
+    page.wait_for_url("**country=ES*")
+    assert total(page) == spain
+    facet(page, "country").get_by_role("link", name="Italy").click()
+    page.wait_for_url("**country=IT*")
+    assert "country=ES" in page.url
+    assert max(spain, italy) < total(page) <= spain + italy
+    for hit in page.locator("li.hit").all():
+        assert re.search("Spain|Italy", hit.inner_text())
+
+
+def test_each_facet_count_is_what_its_click_gives(server: LiveServer, page: Page) -> None:
+    for query in ("search?q=migrant+workers+in+agriculture", "search?q=acogida+de+refugiados"):
+        page.goto(server.url + query)
+        for name in ("kind", "country", "theme"):
+            links = facet(page, name).locator("ul").first.locator("li")
+            values = [
+                (li.locator("a").get_attribute("href"), int(li.locator(".count").inner_text()))
+                for li in links.all()[:6]
+            ]
+            assert values, (query, name)
+            for href, count in values:
+                assert href is not None
+                page.goto(server.url + href.lstrip("/"))
+                assert total(page) == count, (query, name, href)
+            page.goto(server.url + query)
+
+
+def test_a_year_range_keeps_records_active_in_it(server: LiveServer, page: Page) -> None:
+    page.goto(server.url + "search?q=integration")
+    before = total(page)
+    form = page.locator("form.year-range")
+    form.get_by_label("from").fill("2019")
+    form.get_by_label("to").fill("2021")
+    form.get_by_role("button", name="Apply").click()
+    page.wait_for_url("**year_from=2019*")
+    assert 0 < total(page) < before
+    for kind in page.locator("li.hit p.kind").all_inner_texts():
+        years = [int(y) for y in re.findall(r"\d{4}", kind)]
+        assert years
+        assert years[0] <= 2021
+        assert len(years) == 1 or years[1] >= 2019
+
+
+def test_show_all_reaches_every_value(server: LiveServer, page: Page) -> None:
+    page.goto(server.url + "search")
+    countries = facet(page, "country")
+    shown = countries.locator("ul").first.locator("li").count()
+    more = countries.locator("details.more")
+    hidden = more.locator("li")
+    expect(more.locator("summary")).to_have_text(f"Show all {shown + hidden.count()}")
+    expect(hidden.first).to_be_hidden()
+    more.locator("summary").click()
+    expect(hidden.last).to_be_visible()
+    count = int(hidden.last.locator(".count").inner_text())
+    hidden.last.locator("a").click()
+    page.wait_for_url("**country=*")
+    assert total(page) == count
+
+
+def test_sort_by_start_year(server: LiveServer, page: Page) -> None:
+    page.goto(server.url + "search?q=rural+integration&kind=initiative")
+    page.locator("p.sort").get_by_role("link", name="start year").click()
+    page.wait_for_url("**sort=start*")
+    starts = [
+        int(m.group(1))
+        for t in page.locator("li.hit p.kind").all_inner_texts()
+        if (m := re.search(r"(\d{4})", t))
+    ]
+    assert len(starts) >= 5
+    assert starts == sorted(starts, reverse=True)
+
+
+def test_csv_download_holds_every_result(server: LiveServer, page: Page) -> None:
+    page.goto(server.url + "search?q=refugees&kind=initiative")
+    expected = total(page)
+    assert expected > 10  # more than one page
+    with page.expect_download() as info:
+        page.get_by_role("link", name="CSV").click()
+    path = info.value.path()
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    assert len(rows) == expected
+    assert {r["kind"] for r in rows} == {"initiative"}
+    first = page.locator("li.hit h2").first.inner_text()
+    assert rows[0]["name"] == first
+
+
+def test_similar_initiatives_on_an_initiative_page(server: LiveServer, page: Page) -> None:
+    api = httpx.get(server.url + "api/similar/initiative/nuevos-senderos").json()["results"]
+    page.goto(server.url + "initiative/nuevos-senderos")
+    section = page.locator("section", has=page.get_by_role("heading", name="Similar initiatives"))
+    names = section.locator("a").all_inner_texts()
+    assert len(names) >= 3
+    assert names == [r["name"] for r in api]
+    section.locator("a").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(api[0]["name"])
+
+
+def test_phone_folds_the_facets_into_a_filters_panel(server: LiveServer, phone: Page) -> None:
+    phone.goto(server.url + "search?q=community+sponsorship")
+    button = phone.locator("label.filters-button")
+    expect(button).to_be_visible()
+    panel = phone.locator(".facet-panel")
+    expect(panel).to_be_hidden()
+    first_hit = phone.locator("li.hit").first.bounding_box()
+    box = button.bounding_box()
+    assert box is not None
+    assert first_hit is not None
+    assert box["y"] < first_hit["y"]  # above the results
+    before = total(phone)
+    button.tap()
+    expect(panel).to_be_visible()
+    assert panel.evaluate(BROKEN_WORDS) == []
+    width = panel.bounding_box()
+    assert width is not None
+    assert width["width"] > 300  # the phone's width, not an 80 px column
+    phone.screenshot(path="docs/screenshots/search-phone.png", full_page=False)
+    link = facet(phone, "country").locator("li a").first
+    count = int(facet(phone, "country").locator("li .count").first.inner_text())
+    link.tap()
+    phone.wait_for_url("**country=*")
+    assert total(phone) == count <= before
+    expect(phone.locator("p.filters")).to_contain_text("Country:")

@@ -1,0 +1,44 @@
+"""kg.sparql_syntax: keywords only where the grammar has them."""
+
+import pytest
+
+from kg.sparql_syntax import shape, tokens
+
+
+@pytest.mark.parametrize(
+    ("text", "form"),
+    [
+        ("PREFIX ask: <http://e/> SELECT * { ?s ask:x ?o }", "SELECT"),
+        ("PREFIX select: <http://e/> ASK { ?s select: ?o }", "ASK"),
+        ("BASE <http://e/> PREFIX load: <l#> CONSTRUCT WHERE { ?s load:p ?o }", "CONSTRUCT"),
+        ("# SELECT\nDESCRIBE <http://e/x>", "DESCRIBE"),
+        ("PREFIX e: <http://e/> INSERT DATA { e:a e:b e:c }", "UPDATE"),
+        ("WITH <http://e/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "UPDATE"),
+        ("?x", ""),
+    ],
+)
+def test_form_comes_after_the_prologue(text: str, form: str) -> None:
+    assert shape(text).form == form
+
+
+def test_keywords_skip_strings_iris_comments_variables_and_prefixed_names() -> None:
+    text = (
+        'PREFIX service: <http://e/SERVICE> SELECT ?load WHERE { ?load service:from "SERVICE" . '
+        "?s <http://e/LOAD> 'FROM' } # SERVICE FROM"
+    )
+    info = shape(text)
+    assert not info.keywords & {"SERVICE", "LOAD", "FROM"}
+    assert info.has_dataset is False
+    assert "SERVICE" in shape("SELECT * { service <http://x/> { } }").keywords
+    assert shape("SELECT * FROM NAMED <http://g> { }").has_dataset is True
+
+
+def test_depth_counts_only_real_brackets() -> None:
+    assert shape('SELECT * { BIND("{{{{((((" AS ?x) }').depth == 2
+    assert shape("SELECT * { { { ?s ?p ?o } } }").depth == 3
+    assert shape("SELECT * { ?s ?p << ?a ?b ?c >> }").depth == 2
+
+
+def test_tokens_of_a_triple_term_and_long_string() -> None:
+    kinds = [t.kind for t in tokens('<<( <http://e/s> ?p """a "b" c""" )>>')]
+    assert kinds == ["punct", "iri", "var", "string", "punct"]

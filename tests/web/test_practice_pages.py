@@ -1,0 +1,255 @@
+"""Issue 17 over the bundled records: practice sheets, link previews, the 404 that helps, the
+home page's map and featured practices, concept and country pages whose counts hold."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from urllib.parse import quote
+
+import extruct
+import pytest
+from fastapi.testclient import TestClient
+
+from ingest.pipeline import ingest_records
+from kg.practices import featured
+from kg.settings import Settings
+from kg.store import GraphStore, LocalStore
+from tests.conftest import BUNDLED
+from web.app import create_app
+from web.europe_map import path_rings, shapes
+
+BASE = "http://kg.test/"
+HTML = {"Accept": "text/html"}
+
+
+@pytest.fixture(scope="module")
+def store() -> GraphStore:
+    s = LocalStore(None)
+    ingest_records(s, [BUNDLED], base=BASE)
+    return s
+
+
+@pytest.fixture(scope="module")
+def client(store: GraphStore) -> Iterator[TestClient]:
+    settings = Settings.from_env({"KG_BASE_URI": BASE, "KG_STORE": "memory"})
+    with TestClient(create_app(settings, store=store), follow_redirects=False) as c:
+        yield c
+
+
+def opengraph(page: str, url: str) -> dict[str, str]:
+    data = extruct.extract(page, base_url=url, syntaxes=["opengraph"], uniform=True)
+    [og] = data["opengraph"]
+    return {k: v for k, v in og.items() if k.startswith("og:") or k == "@type"}
+
+
+def twitter(page: str) -> dict[str, str]:
+    return dict(re.findall(r'<meta name="(twitter:[a-z]+)" content="([^"]*)"', page))
+
+
+def section_order(page: str, *titles: str) -> list[int]:
+    return [page.index(t) for t in titles]
+
+
+# --- link previews ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        ("/", "Rural Integration Knowledge Graph"),
+        ("/initiative/nuevos-senderos", "Nuevos Senderos — Rural Integration Knowledge Graph"),
+        ("/browse/country/ESP", "Spain — Rural Integration Knowledge Graph"),
+        ("/browse", "Browse — Rural Integration Knowledge Graph"),
+        ("/data/", "Data dumps — Rural Integration Knowledge Graph"),
+    ],
+)
+def test_open_graph_and_twitter_tags_parse(client: TestClient, path: str, title: str) -> None:
+    r = client.get(path, headers=HTML)
+    assert r.status_code == 200
+    og = opengraph(r.text, BASE + path.lstrip("/"))
+    assert og["og:title"] == title
+    assert og["og:url"] == BASE.rstrip("/") + path
+    assert og["og:locale"] == "en_GB"
+    assert og["og:site_name"] == "Rural Integration Knowledge Graph"
+    assert len(og["og:description"]) > 40
+    card = twitter(r.text)
+    assert card["twitter:card"] == "summary"
+    assert html.unescape(card["twitter:title"]) == title
+
+
+def test_record_preview_is_the_practice_in_the_chosen_language(client: TestClient) -> None:
+    r = client.get("/initiative/nuevos-senderos?lang=es", headers=HTML)
+    og = opengraph(r.text, BASE + "initiative/nuevos-senderos")
+    assert og["@type"] == "article"  # og:type, as extruct's uniform output names it
+    assert og["og:locale"] == "es_ES"
+    assert og["og:url"] == BASE + "initiative/nuevos-senderos?lang=es"
+    assert og["og:description"].startswith("Programa de la Fundación Cepaim")
+
+
+def test_long_queries_give_short_titles(client: TestClient) -> None:
+    r = client.get("/search", params={"q": "village houses " * 40}, headers=HTML)
+    [title] = re.findall(r"<title>(.*?)</title>", r.text, re.S)
+    assert len(html.unescape(title)) <= 120
+    assert html.unescape(title).endswith("…")
+
+
+# --- the practice sheet ----------------------------------------------------------------
+
+
+def test_practice_sheet_sections_in_order(client: TestClient) -> None:
+    page = html.unescape(client.get("/initiative/nuevos-senderos", headers=HTML).text)
+    order = section_order(
+        page,
+        ">At a glance</h2>",
+        ">Context and problem</h2>",
+        ">What they did</h2>",
+        ">Results and scale</h2>",
+        ">What it cost</h2>",
+        ">How to get in touch</h2>",
+        ">Sources disagree.</h2>",
+        ">Sources</h2>",
+    )
+    assert order == sorted(order)
+    contact = page[
+        page.index('id="contact"') : page.index("</section>", page.index('id="contact"'))
+    ]
+    assert 'href="http://www.nuevossenderos.es"' in contact  # the project's website
+    assert 'href="https://www.cepaim.org"' in contact  # the coordinator's website
+    assert ">Fundación Cepaim</a>" in contact
+    assert "more than 1,000 family units" in page  # what was achieved, with its source
+    # provenance is in the collapsed block only, not in the reader's path
+    about = page.index('<details class="box about">')
+    assert page.index("ingest/records/initiative/nuevos-senderos.md") > about
+    assert "origin:" not in page
+    assert "budget note:" not in page
+
+
+def test_disputed_values_are_marked_where_they_stand(client: TestClient) -> None:
+    page = html.unescape(client.get("/initiative/nuevos-senderos", headers=HTML).text)
+    glance = page[page.index(">At a glance</h2>") : page.index(">Context and problem</h2>")]
+    assert "Start: 2002" in glance
+    assert " or 2006" in glance
+    assert '<a class="disputed" href="#disagreements">disputed</a>' in glance
+
+
+def test_links_and_plain_tags_look_different(client: TestClient) -> None:
+    page = client.get("/initiative/nuevos-senderos", headers=HTML).text
+    assert '<a class="chip" href="/browse/theme/housing">' in page
+    assert '<span class="chip tag" lang="en">New Paths</span>' in page
+    css = client.get("/static/site.css").text
+    assert re.search(r"a\.chip \{[^}]*text-decoration: underline", css)
+    assert re.search(r"span\.chip\.tag \{[^}]*dashed", css)
+
+
+def test_a_practice_without_website_says_so(client: TestClient) -> None:
+    page = html.unescape(client.get("/initiative/camini", headers=HTML).text)
+    assert "No website of this practice or of its coordinator is known" in page
+    assert ">EUROCOOP Servizi Società Cooperativa Sociale</a>" in page[page.index('id="contact"') :]
+
+
+# --- oEmbed and the card -----------------------------------------------------------------
+
+
+def test_oembed_language_from_parameter_and_header(client: TestClient) -> None:
+    url = quote(BASE + "initiative/nuevos-senderos", safe="")
+    es = client.get(f"/oembed?url={url}&lang=es").json()
+    assert f'src="{BASE}embed/initiative/nuevos-senderos?lang=es"' in es["html"]
+    de = client.get(f"/oembed?url={url}", headers={"Accept-Language": "de-AT, en;q=0.5"}).json()
+    assert "?lang=de" in de["html"]
+    en = client.get(f"/oembed?url={url}").json()
+    assert "?lang=" not in en["html"]
+    card = html.unescape(client.get("/embed/initiative/nuevos-senderos?lang=es").text)
+    assert "<dt>Dónde</dt><dd>España</dd>" in card
+    assert "desde 2002 o 2006 (las fuentes difieren)" in card
+
+
+# --- 404 ---------------------------------------------------------------------------------
+
+
+def test_404_in_spanish_offers_the_nearest_record_first(client: TestClient) -> None:
+    r = client.get("/initiative/nuevos-sendero", headers={**HTML, "Accept-Language": "es"})
+    assert r.status_code == 404
+    assert "<h1>No encontrado</h1>" in r.text
+    assert "Quizá buscabas" in r.text
+    offered = re.findall(r'<ul class="suggestions"><li><a href="([^"]+)">([^<]+)</a>', r.text)
+    assert offered == [("/initiative/nuevos-senderos", "Nuevos Senderos")]
+    assert 'name="q" type="search" value="nuevos sendero"' in r.text
+    assert "Search practices" not in r.text  # nothing left in English
+
+
+# --- home, map, featured practices, concept pages -----------------------------------------
+
+
+def test_map_links_every_country_with_the_count_of_its_list(client: TestClient) -> None:
+    home = html.unescape(client.get("/", headers=HTML).text)
+    links = re.findall(
+        r'<a href="(/browse/country/[A-Z]{3})" aria-label="([^":]+): (\d+) initiatives?"', home
+    )
+    assert len(links) >= 10
+    assert ("/browse/country/ESP", "Spain", "9") in links or any(
+        href == "/browse/country/ESP" for href, _, _ in links
+    )
+    for href, name, count in links:
+        page = html.unescape(client.get(href, headers=HTML).text)
+        listed = re.search(
+            r'<section class="facts" id="initiative"><h2>Initiatives \((\d+)\)', page
+        )
+        assert listed, href
+        section = page[listed.start() : page.index("</section>", listed.start())]
+        assert int(count) == int(listed.group(1)) == section.count("<li>"), (name, href)
+
+
+def test_concept_pages_list_initiatives_first(client: TestClient) -> None:
+    page = client.get("/browse/country/ESP", headers=HTML).text
+    order = section_order(page, 'id="initiative"', 'id="organisation"')
+    assert order == sorted(order)
+    assert '<span class="where">— Spain</span>' in page  # where each initiative is
+    assert "long-running national programme of Fundación Cepaim" in html.unescape(page)
+    assert page.index("<h1>Spain</h1>") < page.index("<details")  # other names come last
+
+
+def test_entry_point_counts_equal_the_lists(client: TestClient) -> None:
+    home = html.unescape(client.get("/", headers=HTML).text)
+    chips = re.findall(
+        r'<a class="chip" href="(/browse/(?:theme|challenge|opportunity)/[a-z-]+)">'
+        r'[^<]+<span class="muted">\((\d+)\)</span>',
+        home,
+    )
+    assert len(chips) >= 10
+    for href, count in chips:
+        page = client.get(href, headers=HTML).text
+        listed = re.search(r'id="initiative"><h2>Initiatives \((\d+)\)', page)
+        assert listed, href
+        assert listed.group(1) == count, href
+
+
+def test_featured_practices_follow_the_rule(store: GraphStore, client: TestClient) -> None:
+    chosen = featured(store.current())
+    assert len(chosen) == 6
+    sources = [len(s.sources) for s in chosen]
+    assert sources == sorted(sources, reverse=True)
+    firsts = [next((p for p in s.places if "/country/" in p), s.iri) for s in chosen]
+    assert len(set(firsts)) == 6  # one per country
+    home = client.get("/", headers=HTML).text
+    for s in chosen:
+        assert f'href="/initiative/{s.iri.rsplit("/", 1)[-1]}"' in home
+
+
+# --- the map's geometry ----------------------------------------------------------------
+
+
+def test_path_reader_handles_relative_and_absolute_commands() -> None:
+    rings = path_rings("m 10,10 5,0 0,5 z M 100 100 h 10 v 10 H 100 Z")
+    assert rings == [
+        [(10, 10), (15, 10), (15, 15)],
+        [(100, 100), (110, 100), (110, 110), (100, 110)],
+    ]
+
+
+def test_map_outlines_come_from_the_package() -> None:
+    known = shapes()
+    for code in ("es", "it", "de", "fr", "gr", "se", "gb", "ie", "pl", "mt", "lu", "cy"):
+        assert code in known, code
+    assert "us" not in known  # outside the frame

@@ -1,0 +1,102 @@
+"""What the home page shows besides counts: featured practices and the map of Europe."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kg.geo import ISO3_TO_ISO2
+from kg.practices import featured, place_counts, place_labels, summaries
+from kg.record_document import local_href, pick
+from web.europe_map import Country, europe_svg
+from web.i18n import N_, translations
+
+
+def home_context(store: Any, base: str, lang: str, link: Any = None) -> dict[str, Any]:
+    """Featured practices (kg.practices.featured's rule), the map and the lists beside it."""
+    counts, regions = place_counts(store)
+    labels = place_labels(store)
+    t = translations(lang)
+    countries = []
+    for iso3, n in counts.items():
+        iri = f"http://publications.europa.eu/resource/authority/country/{iso3}"
+        name = pick(labels.get(iri, {}), lang) or iso3
+        href = f"/browse/country/{iso3}"
+        if link is not None:
+            href = link(href)
+        countries.append(Country(ISO3_TO_ISO2.get(iso3, iso3[:2]), name, n, href))
+    countries.sort(key=lambda c: (-c.count, c.name))
+
+    def describe(c: Country) -> str:
+        return t.ngettext(
+            "%(name)s: %(num)s initiative", "%(name)s: %(num)s initiatives", c.count
+        ) % {
+            "name": c.name,
+            "num": c.count,
+        }
+
+    map_svg = europe_svg(
+        countries,
+        title=t.gettext("Map of Europe: initiatives per country"),
+        describe=describe,
+    )
+    region_rows = [
+        (
+            pick(labels.get(f"http://data.europa.eu/nuts/code/{code}", {}), lang) or code,
+            code,
+            n,
+        )
+        for code, n in sorted(regions.items())
+    ]
+    chosen = featured(store)
+    return {
+        "featured": [
+            {
+                "summary": s,
+                "href": local_href(s.iri, base),
+                "countries": [
+                    pick(labels.get(p, {}), lang) or p.rsplit("/", 1)[-1] for p in s.places
+                ],
+            }
+            for s in chosen
+        ],
+        "map_svg": map_svg,
+        "map_countries": countries,
+        "map_regions": region_rows,
+        "initiative_total": len(summaries(store)),
+    }
+
+
+#: the order of a concept or country page: practices first
+KIND_ORDER = ("initiative", "organisation", "policy")
+#: heading of the records of any other kind (events, source documents)
+OTHER_RECORDS = N_("Other records")
+
+
+def kind_lists(
+    store: Any, records: dict[str, list[dict[str, str]]], base: str, lang: str
+) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Records linking to a concept, by kind — initiatives (with what each is and where),
+    organisations, policies, then everything else — each record once."""
+    labels = place_labels(store)
+    infos = summaries(store)
+    by_kind: dict[str, list[dict[str, Any]]] = {k: [] for k in (*KIND_ORDER, "other")}
+    seen: set[str] = set()
+    for rows in records.values():
+        for row in rows:
+            if row["record"] in seen:
+                continue
+            seen.add(row["record"])
+            kind = row["kind"] if row["kind"] in KIND_ORDER else "other"
+            item: dict[str, Any] = {**row, "href": local_href(row["record"], base)}
+            s = infos.get(row["record"])
+            if s is not None:
+                item["what"] = s.what(lang)
+                item["what_lang"] = s.what_lang(lang)
+                item["where"] = [
+                    pick(labels.get(p, {}), lang) or p.rsplit("/", 1)[-1] for p in s.places
+                ]
+                item["name"] = s.name(lang)
+            by_kind[kind].append(item)
+    for items in by_kind.values():
+        items.sort(key=lambda i: str(i["name"]).lower())
+    return [(k, v) for k, v in by_kind.items() if v]

@@ -1,0 +1,137 @@
+"""HTTP semantics every route shares (RFC 9110): HEAD on every GET route, a 405 that lists
+the methods the resource really allows, conditional requests, and CORS for the public API."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+
+from fastapi import FastAPI, Request
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+#: response headers a script on another origin may read (CORS)
+EXPOSED = [
+    "ETag",
+    "Last-Modified",
+    "Retry-After",
+    "X-SPARQL-Truncated",
+    "X-SPARQL-Rows",
+    "X-SPARQL-Cache",
+    "Warning",
+    "Content-Language",
+    "Location",
+]
+CORS_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"]
+
+
+def install_http(app: FastAPI) -> None:
+    """CORS on every response (errors included; the preflight allows `Authorization`, the admin
+    token still decides), then HEAD and 405 handling outside it."""
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=CORS_METHODS,
+        allow_headers=["*"],
+        expose_headers=EXPOSED,
+        max_age=86400,
+    )
+    app.add_middleware(HeadAndAllow)
+
+
+class HeadAndAllow:
+    """HEAD is GET without the body (RFC 9110 §9.3.2): the route runs as GET and the body is
+    dropped, headers (Content-Length included) kept. A 405 names every method some route of
+    that path allows (§15.5.6), HEAD wherever GET is."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        head = scope["method"] == "HEAD"
+        if head:
+            scope = {**scope, "method": "GET"}
+        original = scope
+
+        async def wrapped(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 405:
+                allow = ", ".join(allowed_methods(original))
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"allow"]
+                message = {**message, "headers": [*headers, (b"allow", allow.encode())]}
+            elif message["type"] == "http.response.body" and head:
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app(scope, receive, wrapped)
+
+
+def allowed_methods(scope: Scope) -> list[str]:
+    """The methods the routes matching this path accept, in a stable order."""
+    path = scope.get("path", "")
+    methods: set[str] = set()
+    for route, prefix in _routes(getattr(scope.get("app"), "router", None), ""):
+        regex = getattr(route, "path_regex", None)
+        route_methods = getattr(route, "methods", None)
+        if regex is None or not route_methods or not path.startswith(prefix):
+            continue
+        if regex.match(path[len(prefix) :]):
+            methods |= set(route_methods)
+    if "GET" in methods:
+        methods.add("HEAD")
+    order = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+    return sorted(methods, key=lambda m: (order.index(m) if m in order else len(order), m))
+
+
+def _routes(router: object, prefix: str) -> Iterator[tuple[object, str]]:
+    """Every route of a router, into included routers (FastAPI keeps them nested)."""
+    for route in getattr(router, "routes", []):
+        yield route, prefix
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            context = getattr(route, "include_context", None)
+            yield from _routes(inner, prefix + (getattr(context, "prefix", "") or ""))
+
+
+# --- conditional requests (RFC 9110 §13) ----------------------------------------------------
+
+_ETAG = re.compile(r'\s*(W/)?("[^"]*")\s*(?:,|$)')
+
+
+def etags(header: str) -> list[str]:
+    """The opaque tags of an If-None-Match list, weak prefixes dropped (weak comparison)."""
+    return [m.group(2) for m in _ETAG.finditer(header)]
+
+
+def not_modified(request: Request, etag: str | None, last_modified: str | None = None) -> bool:
+    """Whether a GET/HEAD can be answered 304 (RFC 9110 §13.1.2, §13.1.3, §13.2.2).
+
+    `If-None-Match` (a list, `*`, weak comparison) decides when sent; only without it does
+    `If-Modified-Since` count, and only where the response has `Last-Modified` (an HTTP-date).
+    """
+    header = request.headers.get("if-none-match")
+    if header is not None:
+        if header.strip() == "*":
+            return True
+        if etag is None:
+            return False
+        ours = etag[2:] if etag.startswith("W/") else etag
+        return ours in etags(header)
+    since = request.headers.get("if-modified-since")
+    if since is None or last_modified is None:
+        return False
+    try:
+        return _date(last_modified) <= _date(since)
+    except (TypeError, ValueError):
+        return False  # an invalid date is ignored (§13.1.3)
+
+
+def _date(text: str) -> datetime:
+    return parsedate_to_datetime(text)
+
+
+__all__ = ["EXPOSED", "HeadAndAllow", "allowed_methods", "etags", "install_http", "not_modified"]

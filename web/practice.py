@@ -1,0 +1,129 @@
+"""The initiative page as a practice sheet: the sections practitioners know from the European
+Website on Integration and the EU CAP Network (at a glance; context and problem; what they did;
+results and scale; what it cost; lessons and transferability; how to get in touch), filled from
+the record's fields and the aspects of its facts (`ingest/records/README.md`).
+
+Titles are msgids, translated by the templates (web/i18n.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlparse
+
+from kg.practices import Contact, coordinator_contacts
+from kg.record_document import ClaimText, RecordView, Value
+from web.i18n import N_
+
+S, R = "http://schema.org/", "https://w3id.org/rikg/ns#"
+
+#: section id → (title, the fact aspects it shows, in this order)
+SECTIONS: list[tuple[str, str, tuple[str, ...]]] = [
+    ("context", N_("Context and problem"), ("origin",)),
+    ("activities", N_("What they did"), ("method", "activity", "participants")),
+    ("results", N_("Results and scale"), ("result", "outcome", "output", "scale")),
+    ("cost", N_("What it cost"), ("budget-note",)),
+    ("lessons", N_("Lessons and transferability"), ("lesson", "transferability", "conclusion")),
+]
+STATUS_ASPECTS = ("status",)
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    claims: list[ClaimText] = field(default_factory=list)
+
+
+@dataclass
+class Dates:
+    """Start and end as the sources give them: several values when they disagree."""
+
+    starts: list[Value]
+    ends: list[Value]
+
+    @property
+    def disputed(self) -> bool:
+        return len({v.value for v in self.starts}) > 1 or len({v.value for v in self.ends}) > 1
+
+
+@dataclass
+class Link:
+    """A way to reach or read about the practice: a msgid saying what it is, and the URL."""
+
+    what: str
+    url: str
+    site: str
+
+
+def sections(view: RecordView) -> list[Section]:
+    """The sheet's narrative sections, each with the facts of its aspects (empty ones too:
+    the template leaves those out). Facts of an aspect no section names go to "Results"."""
+    out = [Section(sid, title) for sid, title, _ in SECTIONS]
+    by_aspect = {a: out[i] for i, (_, _, aspects) in enumerate(SECTIONS) for a in aspects}
+    for claim in view.claims:
+        if claim.aspect in STATUS_ASPECTS:
+            continue
+        by_aspect.get(claim.aspect, out[2]).claims.append(claim)
+    return out
+
+
+def links(view: RecordView, contacts: list[Contact]) -> list[Link]:
+    """How to get in touch, most direct first: the project's contact page and website, then
+    each coordinator's contact page and website. Pages of other portals come after."""
+    out: list[Link] = []
+    seen: set[str] = set()
+
+    def add(what: str, url: str) -> None:
+        if url not in seen:
+            seen.add(url)
+            out.append(Link(what, url, urlparse(url).netloc.removeprefix("www.")))
+
+    for v in view.values(f"{R}contactPage"):
+        add(N_("Contact page of the project"), v.value)
+    for v in view.values(f"{S}url"):
+        add(N_("Website"), v.value)
+    for c in contacts:
+        for url in c.contact_pages:
+            add(N_("Contact page of the coordinator"), url)
+        for url in c.urls:
+            add(N_("Website of the coordinator"), url)
+    return out
+
+
+def practice_context(store: Any, view: RecordView, base: str) -> dict[str, Any]:
+    """What record.html needs to lay an initiative out as a practice sheet."""
+    contacts = coordinator_contacts(store, view.iri) if view.kind == "initiative" else []
+    return {
+        "sections": sections(view),
+        "status_claims": [c for c in view.claims if c.aspect in STATUS_ASPECTS],
+        # earliest first, whatever order the store returns them in
+        "dates": Dates(
+            sorted(view.values(f"{S}startDate"), key=lambda v: v.value),
+            sorted(view.values(f"{S}endDate"), key=lambda v: v.value),
+        ),
+        "contacts": contacts,
+        "contact_links": links(view, contacts),
+        "described_in": [
+            Link(N_("Described in"), v.value, urlparse(v.value).netloc.removeprefix("www."))
+            for v in view.values(f"{S}subjectOf")
+        ],
+        "contact_href": {c.iri: c.iri.replace(f"{base}id/", "/", 1) for c in contacts},
+        "initiative_type": initiative_type(view),
+    }
+
+
+#: initiative subtypes (`initiative_type` in the record format) as the sheet names them
+INITIATIVE_TYPES = {
+    f"{R}ResearchProject": N_("Research project"),
+    f"{R}FundedProject": N_("Funded project"),
+    f"{R}Programme": N_("Programme"),
+    f"{R}LocalPractice": N_("Local practice"),
+    f"{R}Network": N_("Network"),
+    f"{R}Pilot": N_("Pilot"),
+}
+
+
+def initiative_type(view: RecordView) -> str | None:
+    """The msgid of the initiative's subtype, when its record gives one."""
+    return next((INITIATIVE_TYPES[t] for t in view.types if t in INITIATIVE_TYPES), None)
