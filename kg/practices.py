@@ -11,34 +11,9 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from kg.graphs import select
+from kg.queries import COORDINATOR_CONTACTS, INITIATIVE_FACTS, PLACE_COUNTS
 from kg.record_document import concept_labels, pick
 from kg.vocab import EU_COUNTRY, NUTS
-
-#: one row per fact a summary needs, from the initiative's own graph (`?g schema:about ?record`)
-INITIATIVE_FACTS = """
-SELECT ?record ?p ?o (LANG(?o) AS ?lang) ?modified WHERE {
-  GRAPH ?g {
-    ?g schema:about ?record ; prov:generatedAtTime ?modified .
-    ?record rikg:kind "initiative" ; ?p ?o .
-    VALUES ?p { schema:name schema:description dcterms:spatial dcterms:source
-                schema:startDate schema:endDate }
-  }
-}"""
-
-#: the websites and contact pages of the organisations an initiative names as coordinator
-COORDINATOR_CONTACTS = """
-SELECT ?org ?name ?url ?contact ?record WHERE {
-  GRAPH ?g { ?record rikg:coordinator ?org }
-  GRAPH ?og { ?org rikg:kind "organisation" ; schema:name ?name .
-    OPTIONAL { ?org schema:url ?url }
-    OPTIONAL { ?org rikg:contactPage ?contact } }
-} ORDER BY xsd:string(?name)"""
-
-#: how many initiatives each country or NUTS region is the place of
-PLACE_COUNTS = """
-SELECT ?place (COUNT(DISTINCT ?record) AS ?n) WHERE {
-  GRAPH ?g { ?record rikg:kind "initiative" ; dcterms:spatial ?place }
-} GROUP BY ?place"""
 
 S, D = "http://schema.org/", "http://purl.org/dc/terms/"
 

@@ -44,5 +44,5 @@ def test_graphs_default_to_turtle_and_ask_to_true_or_false() -> None:
 
 
 def test_an_unknown_format_names_the_ones_there_are() -> None:
-    with pytest.raises(BadRequest, match="table, json, xml, csv, tsv"):
+    with pytest.raises(BadRequest, match="table, json, srj, xml, srx, csv, tsv"):
         render(store().query(QUERY), "yaml")

@@ -4,6 +4,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from kg.errors import NotFound, QuerySyntaxError, RateLimited
+from kg.settings import Settings
+from kg.store import LocalStore
 from web.errors import install_error_handlers
 from web.templating import make_templates
 
@@ -11,6 +13,8 @@ from web.templating import make_templates
 def app() -> FastAPI:
     a = FastAPI()
     a.state.templates = make_templates()
+    a.state.settings = Settings.from_env({"KG_STORE": "memory"})
+    a.state.store = LocalStore(None)
     install_error_handlers(a)
 
     @a.get("/initiative/{slug}")

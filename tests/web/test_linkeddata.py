@@ -112,4 +112,4 @@ def test_embed_card_shows_every_start_year_the_sources_claim(tmp_path: Path) -> 
     settings = Settings.from_env({"KG_BASE_URI": "http://testserver/", "KG_STORE": "memory"})
     with TestClient(create_app(settings, store=store)) as c:
         card = c.get("/embed/initiative/nuevos-senderos").text
-    assert f"· {'/'.join(years)}" in card
+    assert f"since {' or '.join(years)} (sources differ)" in card
