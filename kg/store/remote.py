@@ -35,6 +35,9 @@ VERSION_TTL = 5.0  # seconds a version is trusted before the store is asked agai
 INTERNAL_TIMEOUT = 300.0  # the application's own queries (index builds, dumps) and writes
 OP_TRIPLES = 2000  # triples per INSERT DATA (Virtuoso's parser gives up near 5,000)
 REQUEST_TRIPLES = 10_000  # triples per update request (Virtuoso commits each request at once)
+#: operations per update request: Virtuoso compiles a request as one procedure and refuses one
+#: of several hundred small operations ("SQ156 … variables in state over the limit")
+REQUEST_OPS = 40
 GRAPHS_PER_PAGE = 200  # graphs whose statements one request of a dump fetches
 ASK_VARIABLE = "__ASK_RETVAL"  # Virtuoso answers ASK as a one-column SELECT of this variable
 
@@ -43,6 +46,8 @@ _PROLOGUE = re.compile(
     r"(?:\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)*", re.IGNORECASE
 )
 _DECLARED = re.compile(r"PREFIX\s+([^\s:]*):", re.IGNORECASE)
+_BNODE = re.compile(r'(?<![\w"])_:[A-Za-z0-9_][A-Za-z0-9_.\-]*(?<!\.)')
+BNODES_PER_OP = 40  # blank nodes per INSERT … WHERE (each is a variable for Virtuoso)
 _BNODE_LINE = re.compile(r'^_:|\s_:[^\s"<>]+\s*\.\s*$')
 _TRUE = ox.parse_query_results('{"head":{},"boolean":true}', ox.QueryResultsFormat.JSON)
 _FALSE = ox.parse_query_results('{"head":{},"boolean":false}', ox.QueryResultsFormat.JSON)
@@ -353,17 +358,55 @@ def insert_ops(graph: str | None, lines: list[str]) -> list[tuple[str, int]]:
         (queries_update.insert_data(graph, chunk), len(chunk))
         for chunk in (plain[i : i + OP_TRIPLES] for i in range(0, len(plain), OP_TRIPLES))
     ]
-    if blank:
-        ops.append((queries_update.insert_where(graph, blank), len(blank)))
+    for chunk in blank_node_groups(blank):
+        ops.append((queries_update.insert_where(graph, chunk), len(chunk)))
     return ops
 
 
+def blank_node_groups(lines: list[str], *, most_nodes: int = BNODES_PER_OP) -> list[list[str]]:
+    """Statements with blank nodes, in groups that keep every blank node whole (all statements
+    naming it in one group, so it stays one node) with at most `most_nodes` blank nodes per
+    group (unless one cluster alone has more): Virtuoso refuses an INSERT … WHERE whose blank
+    nodes, each a variable there, pass its limit ("SQ156 … variables in state over the limit")."""
+    parent: dict[str, str] = {}
+
+    def root(node: str) -> str:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    labels = [_BNODE.findall(line) for line in lines]
+    for names in labels:
+        for other in names[1:]:
+            parent[root(other)] = root(names[0])
+    clusters: dict[str, list[str]] = {}
+    sizes: dict[str, set[str]] = {}
+    for line, names in zip(lines, labels, strict=True):
+        key = root(names[0]) if names else line
+        clusters.setdefault(key, []).append(line)
+        sizes.setdefault(key, set()).update(names)
+    groups: list[list[str]] = []
+    current: list[str] = []
+    count = 0
+    for key, members in clusters.items():
+        if current and count + len(sizes[key]) > most_nodes:
+            groups.append(current)
+            current, count = [], 0
+        current.extend(members)
+        count += len(sizes[key])
+    if current:
+        groups.append(current)
+    return groups
+
+
 def batch(ops: list[tuple[str, int]]) -> Iterator[str]:
-    """Operations joined into requests of about REQUEST_TRIPLES triples."""
+    """Operations joined into requests of about REQUEST_TRIPLES triples and at most REQUEST_OPS
+    operations."""
     request: list[str] = []
     size = 0
     for text, count in ops:
-        if request and size + count > REQUEST_TRIPLES:
+        if request and (size + count > REQUEST_TRIPLES or len(request) >= REQUEST_OPS):
             yield " ;\n".join(request)
             request, size = [], 0
         request.append(text)

@@ -83,12 +83,27 @@ def top(service: SearchService, text: str) -> list[str]:
     return [h.doc.slug for h in service.search(SearchQuery(text)).hits]
 
 
+#: practices that move families to villages for a job and a home (Nuevos Senderos and, since the
+#: practices of facts-2 arrived, four more of the same kind): the answers to the queries below
+FAMILIES_TO_VILLAGES = {
+    "nuevos-senderos",
+    "senderos-aragon",
+    "oportunitat-500",
+    "proyecto-arraigo",
+    "habita-tierra",
+}
+
+
 def test_families_who_moved_to_a_village_for_a_job(service: SearchService) -> None:
-    assert "nuevos-senderos" in top(service, "families who moved to a village for a job")[:3]
+    ranked = top(service, "families who moved to a village for a job")
+    assert set(ranked[:3]) <= FAMILIES_TO_VILLAGES
+    assert "nuevos-senderos" in ranked
 
 
 def test_a_spanish_query_finds_the_spanish_programme(service: SearchService) -> None:
-    assert "nuevos-senderos" in top(service, "acogida de familias en pueblos despoblados")[:3]
+    ranked = top(service, "acogida de familias en pueblos despoblados")
+    assert "nuevos-senderos" in ranked[:5]
+    assert set(ranked[:3]) & FAMILIES_TO_VILLAGES
 
 
 def test_dev_queries_hybrid_beats_keyword_and_vector(service: SearchService) -> None:
@@ -128,7 +143,7 @@ def test_spelling_correction_lifts_the_typo_queries(service: SearchService) -> N
 
 
 def test_kg_search_and_kg_eval(env: dict[str, str]) -> None:
-    out = kg(env, "search", "families who moved to a village for a job", "-n", "3")
+    out = kg(env, "search", "families who moved to a village for a job", "-n", "10")
     assert out.returncode == 0, out.stderr
     assert "Nuevos Senderos" in out.stdout
     assert "why:" in out.stdout
@@ -162,6 +177,7 @@ def test_live_api_search(env: dict[str, str], tmp_path: Path) -> None:
         with urllib.request.urlopen(f"{server.url}api/search?{query}", timeout=120) as r:
             body = json.load(r)
     slugs = [h["slug"] for h in body["results"]]
-    assert "nuevos-senderos" in slugs[:3]
+    assert set(slugs[:3]) <= FAMILIES_TO_VILLAGES
+    assert "nuevos-senderos" in slugs
     assert body["facets"]["kind"]
     assert body["results"][0]["why"]["summary"]

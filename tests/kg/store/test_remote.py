@@ -191,3 +191,27 @@ def test_open_picks_the_remote_store() -> None:
     assert store.root is None
     assert store.snapshot_path() is None
     assert not isinstance(open_store(Settings.from_env({"KG_STORE": "memory"})), RemoteStore)
+
+
+def test_requests_hold_at_most_request_ops_operations() -> None:
+    """Virtuoso refuses one request of hundreds of small operations (SQ156), so they are split."""
+    from kg.store.remote import REQUEST_OPS, batch
+
+    ops = [(f"INSERT DATA {{ <http://s{i}> <http://p> <http://o> }}", 1) for i in range(100)]
+    requests = list(batch(ops))
+    assert [r.count("INSERT DATA") for r in requests] == [REQUEST_OPS, REQUEST_OPS, 20]
+
+
+def test_blank_nodes_stay_whole_in_groups_of_bounded_size() -> None:
+    from kg.store.remote import blank_node_groups
+
+    lines = [f'_:b{i} <http://p> "x" .' for i in range(100)]
+    lines += ["<http://s> <http://q> _:b1 .", "_:b1 <http://r> _:b99 ."]
+    groups = blank_node_groups(lines, most_nodes=40)
+    assert sum(len(g) for g in groups) == len(lines)
+    together = [g for g in groups if "_:b1 <http://r> _:b99 ." in g]
+    assert len(together) == 1
+    assert {'_:b99 <http://p> "x" .', '_:b1 <http://p> "x" .'} <= set(together[0])
+    assert all(
+        len({w for line in g for w in line.split() if w.startswith("_:")}) <= 42 for g in groups
+    )
