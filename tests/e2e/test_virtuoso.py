@@ -22,6 +22,7 @@ from kg.graphs import kind_counts
 from kg.settings import Settings
 from kg.sparql import run_query
 from kg.store import GraphStore, open_store
+from tests.e2e.test_search_real_model import FAMILIES_TO_VILLAGES
 from tests.e2e.virtuoso import live_over_virtuoso
 
 pytestmark = pytest.mark.e2e
@@ -103,7 +104,10 @@ def test_search_ranks_by_meaning(server: LiveServer) -> None:
     status, body = get(server, f"api/search?{query}")
     assert status == 200
     slugs = [hit["slug"] for hit in json.loads(body)["results"]]
-    assert "nuevos-senderos" in slugs[:3]
+    # practices that move families to villages for a job (test_search_real_model.py) lead
+    assert slugs[0] in FAMILIES_TO_VILLAGES
+    assert len(set(slugs[:3]) & FAMILIES_TO_VILLAGES) >= 2
+    assert "nuevos-senderos" in slugs
 
 
 def test_sparql_answers_as_the_embedded_store(server: LiveServer, embedded: GraphStore) -> None:
