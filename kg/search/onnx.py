@@ -20,14 +20,14 @@ import logging
 import os
 import threading
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from kg.errors import StoreError
-from kg.search.embed import ModelUnavailable, Vectors, model_folder
+from kg.search.embed import E5Prefixed, ModelUnavailable, Vectors, model_folder
 
 log = logging.getLogger(__name__)
 #: `KG_EMBED_BACKEND` values this module serves, and the file each one runs
@@ -35,7 +35,7 @@ FILES = {"onnx": "model.onnx", "onnx-int8": "model-int8.onnx"}
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
-class OnnxEmbedder:
+class OnnxEmbedder(E5Prefixed):
     """Mean-pooled, normalised sentence vectors from an ONNX export of a local model.
 
     `backend` is `onnx` (float32, the same weights) or `onnx-int8` (dynamically quantised);
@@ -63,14 +63,6 @@ class OnnxEmbedder:
     def dim(self) -> int:
         self._load()
         return self._dim
-
-    def encode_passages(self, texts: Sequence[str]) -> Vectors:
-        prefix = "passage: " if self.e5 else ""
-        return self._encode([prefix + t for t in texts])
-
-    def encode_query(self, text: str) -> Vectors:
-        vectors = self._encode([("query: " if self.e5 else "") + text])
-        return np.asarray(vectors[0], dtype=np.float32)
 
     def _load(self) -> tuple[Any, Any]:
         with self._lock:
