@@ -46,7 +46,9 @@ def test_the_snippet_escapes_the_text(small_index: SearchIndex) -> None:
     _, snippet = explain(
         small_index, doc, u, filters={}, keyword=None, similarity=None, terms={"famili"}
     )
-    assert "&lt;b&gt;" in snippet and "&amp;" in snippet and "<b>" not in snippet
+    assert "&lt;b&gt;" in snippet
+    assert "&amp;" in snippet
+    assert "<b>" not in snippet
 
 
 def test_a_listing_without_words_explains_only_the_filters(small_index: SearchIndex) -> None:

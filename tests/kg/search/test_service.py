@@ -29,7 +29,8 @@ def test_the_first_refresh_builds_and_saves_the_next_has_nothing_to_do(
     first = service(loaded, settings, embedder)
     assert not first.is_current()
     encoded = first.refresh(progress=False)
-    assert encoded is not None and encoded > 0
+    assert encoded is not None
+    assert encoded > 0
     assert first.is_current()
     assert first.refresh(progress=False) is None
 

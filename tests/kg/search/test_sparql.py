@@ -35,7 +35,8 @@ def score(loaded: LocalStore, index: SearchIndex, record: str, text: str) -> ox.
 def test_a_record_is_closer_to_a_text_about_it(loaded: LocalStore, index: SearchIndex) -> None:
     near = score(loaded, index, RECORD, "refugee families settle in small villages")
     far = score(loaded, index, RECORD, "offshore wind turbines")
-    assert near is not None and far is not None
+    assert near is not None
+    assert far is not None
     assert near.datatype == ox.NamedNode("http://www.w3.org/2001/XMLSchema#double")
     assert -1.0 <= float(far.value) < float(near.value) <= 1.0
 
@@ -54,5 +55,5 @@ def test_the_default_graph_is_every_records_graph(loaded: LocalStore, index: Sea
 
 
 def test_a_syntax_error_is_a_query_error(loaded: LocalStore, index: SearchIndex) -> None:
-    with pytest.raises(QuerySyntaxError, match="^SPARQL syntax error"):
+    with pytest.raises(QuerySyntaxError, match=r"^SPARQL syntax error"):
         run_query_with_search(loaded.current(), "SELEC ?x WHERE {}", index)
