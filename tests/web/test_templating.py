@@ -27,8 +27,14 @@ def test_messages_are_translated_into_the_page_language() -> None:
     assert template.render(lang="es") == "Iniciativas"
 
 
-def test_every_record_kind_has_a_name_and_a_plural() -> None:
+def test_every_record_kind_has_a_name_and_a_plural_in_the_page_language() -> None:
     env = make_templates().env
     assert set(KIND_LABELS) == set(KIND_PLURALS)
-    assert env.globals["kind_labels"] is KIND_LABELS
-    assert "es" in env.globals["language_names"]
+    template = env.from_string("{{ _(kind_labels['policy']) }}/{{ _(kind_plurals['policy']) }}")
+    assert template.render(lang="en") == "Policy/Policies"
+    assert template.render(lang="es") != "Policy/Policies"  # translated
+
+
+def test_the_language_switcher_names_each_language_in_itself() -> None:
+    template = make_templates().env.from_string("{{ language_names['es'] }}")
+    assert template.render(lang="en") == "Español"
