@@ -191,8 +191,8 @@ def bench_imports_tests(root: Path) -> list[str]:
 
 def has_logic(module: Module) -> bool:
     """A module has logic when it defines a function or method. Package `__init__` modules only
-    re-export (`kg/store/__init__.open_store` is tested with the stores), and modules without a
-    `def` are data tables (`kg/queries.py`, the SPARQL text; `kg/vocab.py`'s namespaces)."""
+    re-export (`kg.store.open_store` is tested in `tests/kg/store/test_remote.py`), and modules
+    without a `def` are data tables (`kg/queries.py`, the SPARQL text)."""
     if module.path.endswith("__init__.py"):
         return False
     return any(isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) for n in ast.walk(module.tree))
