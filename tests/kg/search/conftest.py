@@ -1,87 +1,11 @@
-"""A small search index built by hand (six records, three themes, the fake embedder), for tests
-of the search modules that need an index but not the bundled records."""
-
-from __future__ import annotations
+"""The small hand-built search index of `small.py`, fresh for each test."""
 
 import pytest
 
-from kg.search.cache import VectorCache
-from kg.search.documents import Concept, SearchDoc
-from kg.search.embed import HashEmbedder
-from kg.search.index import SearchIndex, build_index
-
-X = "http://x/id/"
-THEME = "https://w3id.org/rikg/scheme/theme/"
-CONCEPTS = {
-    f"{THEME}housing": Concept(
-        f"{THEME}housing", "theme", "housing", {"en": "Housing", "es": "Vivienda"}
-    ),
-    f"{THEME}employment": Concept(
-        f"{THEME}employment", "theme", "employment", {"en": "Employment", "es": "Empleo"}
-    ),
-    f"{THEME}education": Concept(
-        f"{THEME}education", "theme", "education", {"en": "Education", "es": "Educación"}
-    ),
-}
-
-
-def doc(slug: str, kind: str, name: str, text: str, themes: list[str], **more: object) -> SearchDoc:
-    return SearchDoc(
-        f"{X}{kind}/{slug}",
-        kind,
-        slug,
-        names={"en": name},
-        descriptions={"en": text},
-        facets={"kind": [kind], "theme": themes, **more},  # type: ignore[dict-item]
-    )
-
-
-DOCS = [
-    doc(
-        "empty-houses",
-        "initiative",
-        "Empty Houses",
-        "refugee families rent empty village houses",
-        ["housing"],
-        country=["ES"],
-    ),
-    doc(
-        "farm-jobs",
-        "initiative",
-        "Farm Jobs",
-        "migrants find farm jobs in mountain villages",
-        ["employment"],
-        country=["IT"],
-    ),
-    doc(
-        "village-school",
-        "initiative",
-        "Village School",
-        "the village school teaches refugee children",
-        ["education", "housing"],
-        country=["ES"],
-    ),
-    doc(
-        "house-and-work",
-        "initiative",
-        "House and Work",
-        "refugee families get a village house and farm work",
-        ["housing", "employment"],
-        country=["ES"],
-    ),
-    doc("cepaim", "organisation", "Cepaim", "a foundation working with migrants", []),
-    doc("pact", "policy", "Rural Pact", "a policy for rural areas", []),
-]
+from kg.search.index import SearchIndex
+from tests.kg.search import small
 
 
 @pytest.fixture
 def small_index() -> SearchIndex:
-    index, _ = build_index(
-        DOCS,
-        CONCEPTS,
-        embedder=HashEmbedder(),
-        cache=VectorCache(None),
-        version="v1",
-        progress=False,
-    )
-    return index
+    return small.build()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from kg.search.explain import Why, explain
 from kg.search.index import SearchIndex
 from kg.search.understand import understand
-from tests.kg.search.conftest import X
+from tests.kg.search.small import X
 
 
 def test_words_concepts_filters_and_meaning_are_all_named(small_index: SearchIndex) -> None:

@@ -8,7 +8,7 @@ import pytest
 from kg.errors import NotFound
 from kg.search.index import SearchIndex
 from kg.search.similar import similar
-from tests.kg.search.conftest import X
+from tests.kg.search.small import X
 
 
 def test_similar_initiatives_exclude_the_record_and_other_kinds(small_index: SearchIndex) -> None:
