@@ -199,13 +199,13 @@ def has_logic(module: Module) -> bool:
 
 
 def untested_modules(root: Path, packages: tuple[str, ...] = MIRRORED) -> list[str]:
-    """Modules with logic and no test file in the mirrored place: `kg/search/rank.py` is tested
-    in `tests/kg/search/test_rank.py`, `web/routes/sparql.py` in
+    """Modules with logic and no test file (one with a `test_` function) in the mirrored place:
+    `kg/search/rank.py` is tested in `tests/kg/search/test_rank.py`, `web/routes/sparql.py` in
     `tests/web/routes/test_sparql.py`."""
     out = []
     for m in modules(root, *packages):
         rel = Path(m.path)
         test = root / "tests" / rel.parent / f"test_{rel.name}"
-        if has_logic(m) and not test.is_file():
-            out.append(f"{m.path}: no {test.relative_to(root).as_posix()}")
+        if has_logic(m) and not (test.is_file() and "def test_" in test.read_text()):
+            out.append(f"{m.path}: no tests in {test.relative_to(root).as_posix()}")
     return out

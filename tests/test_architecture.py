@@ -131,6 +131,7 @@ def test_bench_importing_tests_fails(tmp_path: Path) -> None:
 
 
 def test_a_module_with_logic_and_no_mirrored_test_file_fails(tmp_path: Path) -> None:
+    a_test = "def test_it():\n    assert True\n"
     root = tree(
         tmp_path,
         {
@@ -139,15 +140,18 @@ def test_a_module_with_logic_and_no_mirrored_test_file_fails(tmp_path: Path) -> 
             "kg/search/__init__.py": "",
             "kg/search/rank.py": "def rank():\n    return []\n",
             "kg/search/text.py": "class Words:\n    def fold(self):\n        return ''\n",
-            "tests/kg/search/test_rank.py": "",
-            "tests/kg/test_text.py": "",  # not the mirrored place of kg/search/text.py
+            "kg/search/names.py": "def match():\n    return {}\n",
+            "tests/kg/search/test_rank.py": a_test,
+            "tests/kg/test_text.py": a_test,  # not the mirrored place of kg/search/text.py
+            "tests/kg/search/test_names.py": "from kg.search.names import match\n",  # no test
             "web/__init__.py": "",
             "web/routes/__init__.py": "",
             "web/routes/health.py": "async def health():\n    return {}\n",
-            "tests/web/test_health.py": "",  # neither is this one for web/routes/health.py
+            "tests/web/test_health.py": a_test,  # neither is this one for web/routes/health.py
         },
     )
     assert arch.untested_modules(root) == [
-        "kg/search/text.py: no tests/kg/search/test_text.py",
-        "web/routes/health.py: no tests/web/routes/test_health.py",
+        "kg/search/names.py: no tests in tests/kg/search/test_names.py",
+        "kg/search/text.py: no tests in tests/kg/search/test_text.py",
+        "web/routes/health.py: no tests in tests/web/routes/test_health.py",
     ]
