@@ -28,6 +28,8 @@ def free_port() -> int:
 
 
 def kg_env(tmp: Path, port: int, **extra: str) -> dict[str, str]:
+    """The environment of a server over a store in `tmp`: one server process unless `extra`
+    asks for more (`KG_WORKERS`), so a test sees every request it sends in one process."""
     return {
         **os.environ,
         "KG_STORE": str(tmp / "store"),
@@ -37,6 +39,7 @@ def kg_env(tmp: Path, port: int, **extra: str) -> dict[str, str]:
         "KG_CONTRIB_DIR": str(tmp / "contributed"),
         "KG_BASE_URI": f"http://127.0.0.1:{port}/",
         "KG_PORT": str(port),
+        "KG_WORKERS": "1",
         **extra,
     }
 
