@@ -2,7 +2,8 @@
 
 1. `kg serve` on the embedded store (`bench.live`: `kg ingest`, then the server with its defaults:
    one server process, two query worker processes; rate limit off), and Debian's Virtuoso
-   (`bench.virtuoso`) loaded with the same records **through our ingest** (`kg ingest --no-index` with `KG_SPARQL_ENDPOINT`), same base URI;
+   (`bench.virtuoso`) loaded with the same records **through our ingest** (`kg ingest
+   --no-index` with `KG_SPARQL_ENDPOINT`), same base URI;
 2. every example query of the editor's catalogue (`kg/examples/*.rq`; the semantic one is left
    out: `rikg:similarity` runs in the embedded engine only) is sent `--repeat` times to both
    endpoints, interleaved (ours, Virtuoso's, ours, …), as a form POST asking for SPARQL JSON
