@@ -1,10 +1,11 @@
 """The W3C SPARQL 1.0 / 1.1 test suites, through a live `kg serve` and through pyoxigraph in
 process, in the same run (issue 14).
 
-    python -m bench.conformance ../shared/w3c-rdf-tests/sparql [--out table.md] [--json out.json]
+    python -m bench.conformance PATH [--out table.md] [--json out.json]
 
 Runs every query-evaluation, syntax (positive and negative, query and update),
-update-evaluation and result-format test of each `manifest.ttl` under PATH:
+update-evaluation and result-format test of each `manifest.ttl` under PATH (the `sparql/`
+folder of a checkout of the W3C test suites, github.com/w3c/rdf-tests):
 
 - **in process**: a fresh pyoxigraph `Store` per test, the test's data in its default graph and
   named graphs, the query run as the suite states it;

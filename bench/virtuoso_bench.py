@@ -1,6 +1,6 @@
 """Our `/sparql` side by side with Virtuoso's (issue 15 item 7), in one run, on the bundled graph.
 
-1. `kg serve` on the embedded store (`bench.live`: `kg ingest`, then the server with its defaults:
+1. `kg serve` on the embedded store (`bench.live`: `kg ingest`, then the server as it starts it:
    one server process, two query worker processes; rate limit off), and Debian's Virtuoso
    (`bench.virtuoso`) loaded with the same records **through our ingest** (`kg ingest
    --no-index` with `KG_SPARQL_ENDPOINT`), same base URI;
