@@ -73,6 +73,12 @@ class Settings(BaseSettings):
     sparql_timeout: float = Field(
         10.0, description="Seconds a public SPARQL query may run before it is stopped."
     )
+    search_cache: int = Field(
+        2048,
+        ge=0,
+        description="Search answers kept per server process for the current store version "
+        "(an LRU, emptied by an ingest; 0: none).",
+    )
     sparql_row_cap: int = Field(
         10_000, description="Most result rows the SPARQL endpoint returns; more are truncated."
     )

@@ -79,3 +79,44 @@ def test_a_cache_folder_that_cannot_be_made_is_a_store_error(
     settings = Settings.from_env({"KG_STORE": "memory"}, cache_dir=blocker / "cache")
     with pytest.raises(StoreError, match="cannot create the search index lock"):
         service(loaded, settings, HashEmbedder()).index()
+
+
+def test_the_same_search_is_answered_once_per_store_version(
+    loaded: LocalStore, settings: Settings, records_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kg.search.service as module
+
+    ranked: list[str] = []
+    real = module.search
+
+    def counting(index: object, query: SearchQuery) -> object:
+        ranked.append(query.text)
+        return real(index, query)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module, "search", counting)
+    svc = service(loaded, settings, HashEmbedder())
+    query = SearchQuery("refugee families", mode="keyword", filters={"country": ["ES"]})
+    first = svc.search(query)
+    again = svc.search(SearchQuery("refugee families", mode="keyword", filters={"country": ["ES"]}))
+    assert again is first
+    assert ranked == ["refugee families"]
+    svc.search(SearchQuery("refugee families", mode="keyword", offset=10))  # another page
+    assert len(ranked) == 2
+
+    # after an ingest the answer is the new graph's, not the kept one
+    extra = records_dir / "initiative" / "refugee-families-farm.md"
+    extra.write_text(
+        "---\nname: Refugee Families Farm\ninitiative_type: local-practice\ncountries: [ES]\n"
+        'sources:\n  a: {url: "https://example.org/a"}\n---\nRefugee families farm together.\n'
+    )
+    ingest_records(loaded, [records_dir], base=BASE)
+    after = svc.search(query)
+    assert len(ranked) == 3
+    assert "refugee-families-farm" in [h.doc.slug for h in after.hits]
+    assert "refugee-families-farm" not in [h.doc.slug for h in first.hits]
+
+
+def test_no_search_is_kept_when_the_cache_is_off(loaded: LocalStore, settings: Settings) -> None:
+    svc = service(loaded, settings.model_copy(update={"search_cache": 0}), HashEmbedder())
+    query = SearchQuery("refugee families", mode="keyword")
+    assert svc.search(query) is not svc.search(query)
