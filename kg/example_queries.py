@@ -1,9 +1,11 @@
 """The catalogue of example SPARQL queries shown in the editor at `/sparql` (issue 3 item 4).
 
 Each example is a file `kg/examples/NN-slug.rq` that ships as package data and starts with two
-header comments, then the query (with its own PREFIX lines, so it runs in any client)::
+header comments with a blank line between them, then the query (with its own PREFIX lines, so
+it runs in any client)::
 
     # title: Initiatives per country
+
     # question: In which countries do the initiatives work, and how many in each?
     PREFIX ...
 
@@ -35,7 +37,10 @@ class Example:
 def parse_example(name: str, text: str) -> Example:
     """One example from its file name and text; a missing header is a packaging bug."""
     fields: dict[str, str] = {}
-    for line in text.splitlines()[:2]:
+    # the two header lines, a blank line between them: clients that find a query's type by
+    # searching its text (SPARQLWrapper) drop every other line of a block of comments, and read
+    # a word such as "address" or "load" in the second one as an update operation
+    for line in text.splitlines()[:3]:
         match = HEADER.match(line)
         if match:
             fields[match.group(1)] = match.group(2)

@@ -181,3 +181,21 @@ def test_labels_come_in_the_chosen_language(store: GraphStore) -> None:
 def test_example_files_ship_as_package_data() -> None:
     pyproject = (Path(__file__).parents[2] / "pyproject.toml").read_text()
     assert 'kg = ["examples/*.rq"]' in pyproject
+
+
+def test_sparqlwrapper_reads_every_example_as_the_query_form_it_is() -> None:
+    """SPARQLWrapper decides between `query=` and `update=` by searching the text for a keyword;
+    a header word such as "address" (ADD) or "load" (LOAD) made it send two examples as updates,
+    which a read-only endpoint refuses."""
+    from SPARQLWrapper import SPARQLWrapper
+
+    for example in load_examples():
+        first = next(
+            word
+            for word in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
+            if f"\n{word}" in "\n" + example.query
+        )
+        client = SPARQLWrapper("http://127.0.0.1:9/sparql")
+        client.setQuery(example.query)
+        assert client.queryType == first, example.slug
+        assert not client.isSparqlUpdateRequest(), example.slug
