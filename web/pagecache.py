@@ -21,6 +21,7 @@ cache off, validators and 304s stay). Each server process has its own cache.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import threading
@@ -34,7 +35,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from kg.store import GraphStore
 from kg.vocab import KINDS
 from web.http import not_modified
-from web.i18n import language
+from web.i18n import negotiate, requested
 
 #: the paths whose pages depend only on the store version, the query string, the language and
 #: (data documents) `Accept`
@@ -47,6 +48,7 @@ CACHED_PATHS = re.compile(
 )
 #: headers a 304 leaves out (RFC 9110 §15.4.5: it has no content)
 _NO_CONTENT_HEADERS = {b"content-type", b"content-length", b"content-language"}
+_CONDITIONAL = {b"if-none-match", b"if-modified-since"}
 
 
 class _Page:
@@ -82,9 +84,8 @@ class PageCache:
         ):
             await self.app(scope, receive, send)
             return
-        request = Request(scope)
         version = self.store.version()
-        key = self._key(request, version.name)
+        key = _key(scope, version.name)
         with self._lock:
             if version.name != self._version:  # an ingest: nothing earlier is served again
                 self._pages.clear()
@@ -95,23 +96,15 @@ class PageCache:
             else:
                 self.hits += 1
         if page is not None:
-            await _send(send, request, page)
+            await _send(send, scope, page)
             return
-        await self._render(scope, receive, send, request, key, version.created)
-
-    @staticmethod
-    def _key(request: Request, version: str) -> tuple[str, ...]:
-        path = request.url.path
-        document = "." in path.rsplit("/", 1)[-1]  # a data document: Accept picks its type
-        accept = request.headers.get("accept", "") if document else ""
-        return (version, path, request.url.query, language(request), accept)
+        await self._render(scope, receive, send, key, version.created)
 
     async def _render(
         self,
         scope: Scope,
         receive: Receive,
         send: Send,
-        request: Request,
         key: tuple[str, ...],
         created: str,
     ) -> None:
@@ -136,11 +129,28 @@ class PageCache:
                     if key[0] == self._version and len(page.body) <= self.max_bytes // 8:
                         with self._lock:
                             self._pages[key] = page
-                    await _send(send, request, page)
+                    await _send(send, scope, page)
             else:
                 await send(message)
 
         await self.app(scope, receive, collect)
+
+
+def _key(scope: Scope, version: str) -> tuple[str, ...]:
+    """What the page depends on: store version, path, query string, interface language (as
+    `web.i18n.language` picks it) and, for a data document, `Accept` (it picks the type)."""
+    path, query = scope["path"], scope["query_string"].decode("latin-1")
+    headers = dict(scope["headers"])  # ASGI: names in lower case
+    lang = requested(Request(scope)) if "lang=" in query else None
+    if lang is None:
+        lang = _negotiate(headers.get(b"accept-language", b"").decode("latin-1"))
+    document = "." in path.rsplit("/", 1)[-1]
+    accept = headers.get(b"accept", b"").decode("latin-1") if document else ""
+    return (version, path, query, lang, accept)
+
+
+#: browsers send a handful of distinct Accept-Language values: parse each once
+_negotiate = functools.lru_cache(maxsize=1024)(negotiate)
 
 
 def _keepable(start: Message) -> bool:
@@ -181,8 +191,9 @@ def _http_date(iso: str) -> str:
         return ""
 
 
-async def _send(send: Send, request: Request, page: _Page) -> None:
-    if not_modified(request, page.etag, page.last_modified or None):
+async def _send(send: Send, scope: Scope, page: _Page) -> None:
+    conditional = any(k in _CONDITIONAL for k, _ in scope["headers"])
+    if conditional and not_modified(Request(scope), page.etag, page.last_modified or None):
         headers = [(k, v) for k, v in page.headers if k.lower() not in _NO_CONTENT_HEADERS]
         await send({"type": "http.response.start", "status": 304, "headers": headers})
         await send({"type": "http.response.body", "body": b""})
