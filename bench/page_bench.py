@@ -119,7 +119,7 @@ def main() -> None:
     urls: dict[str, str] = {}
     try:
         env = kg_env(tmp, free_port(), KG_RATE_LIMIT_PER_MINUTE="0")
-        subprocess.run([*kg, "ingest", "--no-index"], env=env, check=True, capture_output=True)
+        subprocess.run([*kg, "ingest"], env=env, check=True, capture_output=True)
         for name, workers in [("kg serve", "1"), ("kg serve --workers 2", "2")]:
             port = free_port()
             penv = {**env, "KG_PORT": str(port), "KG_WORKERS": workers}
@@ -129,6 +129,9 @@ def main() -> None:
             urls[name] = f"http://127.0.0.1:{port}/"
         for url in urls.values():
             _wait(url)
+            for _ in range(4):  # every process has loaded the model (it warms at start)
+                urllib.request.urlopen(url + "api/search?q=village", timeout=120).read()
+        time.sleep(5)
         with urllib.request.urlopen(urls["kg serve"] + PAGE.lstrip("/")) as r:
             body, media = r.read(), r.headers["Content-Type"]
         (tmp / "page.html").write_bytes(body)
