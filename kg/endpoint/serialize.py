@@ -46,10 +46,9 @@ def solutions(
 ) -> bytes:
     fmt = SOLUTION_MEDIA[media]
     if fmt == "json":
-        terms: dict[object, dict[str, object]] = {}  # one dict per distinct term, reused
         doc: dict[str, object] = {
             "head": {"vars": variables},
-            "results": {"bindings": [_json_row(variables, r, terms) for r in rows]},
+            "results": {"bindings": [_json_row(variables, r) for r in rows]},
         }
         if truncated:
             doc["truncated"] = True  # a Datasette-style flag; the header says the same
@@ -110,17 +109,8 @@ def _json_term(term: object) -> dict[str, object]:
     raise TypeError(f"unexpected term {term!r}")
 
 
-def _json_row(
-    variables: list[str], row: Row, terms: dict[object, dict[str, object]]
-) -> dict[str, object]:
-    out: dict[str, object] = {}
-    for v, t in zip(variables, row, strict=True):
-        if t is not None:
-            found = terms.get(t)
-            if found is None:
-                found = terms[t] = _json_term(t)
-            out[v] = found
-    return out
+def _json_row(variables: list[str], row: Row) -> dict[str, object]:
+    return {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
 
 
 def _xml_term(term: object) -> str:
