@@ -9,7 +9,9 @@ One run, on one store (the bundled records):
    client costs little CPU beside the servers) request the page for `--seconds`; the servers
    take turns, `--rounds` times (interleaved, so a busy machine weighs on all alike).
 
-    python -m bench.page_bench [--seconds 10] [--rounds 2] [--clients 10]
+With `--compare TREE` (a source tree of an earlier commit) its `kg serve` takes turns too.
+
+    python -m bench.page_bench [--seconds 10] [--rounds 2] [--clients 10] [--compare TREE]
 """
 
 from __future__ import annotations
@@ -104,6 +106,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--clients", type=int, default=10)
     parser.add_argument("--output", type=Path, default=RESULTS / "page.json")
+    parser.add_argument("--compare", type=Path, help="source tree of an earlier commit")
     parser.add_argument(
         "--bare", nargs=3, metavar=("BODY", "MEDIA", "PORT"), help=argparse.SUPPRESS
     )
@@ -120,12 +123,18 @@ def main() -> None:
     try:
         env = kg_env(tmp, free_port(), KG_RATE_LIMIT_PER_MINUTE="0")
         subprocess.run([*kg, "ingest"], env=env, check=True, capture_output=True)
-        for name, workers in [("kg serve", "1"), ("kg serve --workers 2", "2")]:
+        servers = [("kg serve", "1", None), ("kg serve --workers 2", "2", None)]
+        if args.compare is not None:
+            servers.append(("kg serve, earlier commit", "1", args.compare.resolve()))
+        for name, workers, tree in servers:
             port = free_port()
             penv = {**env, "KG_PORT": str(port), "KG_WORKERS": workers}
-            penv["KG_BASE_URI"] = env["KG_BASE_URI"]  # one store, one base: the same page
-            log = open(tmp / f"{workers}.log", "wb")  # noqa: SIM115 - lives with the server
-            procs.append(subprocess.Popen([*kg, "serve"], env=penv, stdout=log, stderr=log))
+            if tree is not None:
+                penv["PYTHONPATH"] = str(tree)
+            log = open(tmp / f"{port}.log", "wb")  # noqa: SIM115 - lives with the server
+            procs.append(
+                subprocess.Popen([*kg, "serve"], env=penv, stdout=log, stderr=log, cwd=tree)
+            )
             urls[name] = f"http://127.0.0.1:{port}/"
         for url in urls.values():
             _wait(url)
