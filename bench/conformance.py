@@ -1,10 +1,12 @@
 """The W3C SPARQL 1.0 / 1.1 test suites, through a live `kg serve` and through pyoxigraph in
 process, in the same run (issue 14).
 
-    python -m bench.conformance ../shared/w3c-rdf-tests/sparql [--out table.md] [--json out.json]
+    python -m bench.conformance PATH [--out table.md] [--json out.json]
+    python -m bench.conformance PATH --show "sparql10/distinct/Numbers: Distinct"
 
 Runs every query-evaluation, syntax (positive and negative, query and update),
-update-evaluation and result-format test of each `manifest.ttl` under PATH:
+update-evaluation and result-format test of each `manifest.ttl` under PATH (the `sparql/`
+folder of a checkout of the W3C test suites, github.com/w3c/rdf-tests):
 
 - **in process**: a fresh pyoxigraph `Store` per test, the test's data in its default graph and
   named graphs, the query run as the suite states it;
@@ -15,8 +17,13 @@ update-evaluation and result-format test of each `manifest.ttl` under PATH:
   FROM NAMED, which then decide; update tests load the real default graph and read it back with
   the Graph Store Protocol (`GET /rdf-graphs?default`).
 
-Results are compared as the suites intend: solution sequences as multisets (as lists when the
-query has ORDER BY), blank nodes up to a consistent renaming, graphs by isomorphism (rdflib).
+Results are compared as the suites intend (W3C SPARQL 1.1 test suite, "Query Evaluation
+Tests"): solution sequences as multisets (as lists when the query has ORDER BY), with REDUCED
+tests (mf:LaxCardinality) allowing each solution between once and as often as expected; blank
+nodes up to a consistent renaming; literals by value within their datatype (`canonical`);
+graphs by isomorphism (rdflib); CSV, which keeps no datatypes, cell by cell as text. Each data
+file is its own graph: blank nodes are never shared between two files. `--show` runs one test
+in process and prints the query, the expected and the actual solutions where they differ.
 Not applicable in both columns: tests the suites withdrew, entailment regimes, service
 descriptions, protocol tests and federation (`SERVICE`, `LOAD` of remote data), which this
 endpoint refuses by policy. Relative IRIs resolve against each file's place in the W3C
@@ -27,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import datetime
 import decimal
 import json
 import os
@@ -87,6 +95,7 @@ class Case:
     expected: Path | None = None  # query results or graph
     expected_data: list[Graph] = field(default_factory=list)  # update results
     positive: bool = True
+    lax: bool = False  # mf:resultCardinality mf:LaxCardinality (REDUCED)
     reason: str = ""  # why not applicable
 
 
@@ -166,6 +175,7 @@ def _case(g: rdflib.Graph, entry: object, folder: str, root: Path, here: Path) -
             f = _file(root, here, d)
             case.data.append(Graph(w3c_iri(root, f), f, w3c_iri(root, f)))
         case.expected = _file(root, here, result) if result is not None else None
+        case.lax = str(one(entry, f"{MF}resultCardinality")) == f"{MF}LaxCardinality"
         return case
     if types & UPDATE_EVAL:
         case.kind = "update"
@@ -202,7 +212,14 @@ def rdf_format(path: Path) -> ox.RdfFormat:
 
 
 def triples_of(graph: Graph) -> list[ox.Triple]:
-    quads = ox.parse(path=str(graph.file), format=rdf_format(graph.file), base_iri=graph.base)
+    """The file's triples, its blank nodes fresh: two files never share a blank node, even
+    when both write `_:x` (each file is its own RDF graph; RDF 1.1 Concepts §3.5)."""
+    quads = ox.parse(
+        path=str(graph.file),
+        format=rdf_format(graph.file),
+        base_iri=graph.base,
+        rename_blank_nodes=True,
+    )
     return [q.triple for q in quads]
 
 
@@ -236,21 +253,59 @@ class Answer:
 
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-NUMERIC = {f"{XSD}{t}" for t in ("integer", "decimal", "float", "double", "int", "long")}
+INTEGERS = {
+    f"{XSD}{t}"
+    for t in (
+        "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+        "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort",
+        "unsignedByte",
+    )
+}  # fmt: skip
+NUMERIC = INTEGERS | {f"{XSD}decimal", f"{XSD}float", f"{XSD}double"}
+TIMEZONED = {
+    f"{XSD}{t}" for t in ("date", "time", "gYear", "gYearMonth", "gMonth", "gMonthDay", "gDay")
+}
+
+
+def canonical(value: str, datatype: str | None) -> str:
+    """The lexical form of a literal's value, so that two literals of one datatype compare
+    equal exactly when their values are equal: numbers by value ("01"^^xsd:integer as "1",
+    "1.0e0"^^xsd:double as "1"), booleans as `true` / `false` ("1" as "true"), a zero
+    timezone as `Z` ("2006-08-23+00:00"^^xsd:date as "2006-08-23Z"), a timezoned
+    xsd:dateTime in UTC. The suites compare literals by value and allow runners to write
+    both sides canonically (W3C SPARQL 1.1 test suite, "Query Evaluation Tests"). The datatype
+    itself is never changed: "-3"^^xsd:negativeInteger is not "-3"^^xsd:integer. A lexical
+    form that is not valid for its datatype is kept as it is."""
+    text = value.strip()
+    if datatype in NUMERIC:
+        try:
+            number = decimal.Decimal(text)
+        except decimal.InvalidOperation:
+            return value
+        if not number.is_finite():
+            return value
+        return "0" if number == 0 else format(number.normalize(), "f")
+    if datatype == f"{XSD}boolean":
+        return {"1": "true", "0": "false"}.get(text, value)
+    if datatype == f"{XSD}dateTime":
+        try:
+            moment = datetime.datetime.fromisoformat(text)
+        except ValueError:
+            return value
+        if moment.tzinfo is None:
+            return moment.isoformat()
+        return moment.astimezone(datetime.UTC).replace(tzinfo=None).isoformat() + "Z"
+    if datatype in TIMEZONED:
+        return re.sub(r"[+-]00:00$", "Z", text)
+    return value
 
 
 def literal_nt(value: str, *, language: str | None = None, datatype: str | None = None) -> str:
-    """A literal in N-Triples, numbers by value ("01.0"^^xsd:decimal as "1"), language tags in
-    lower case: engines may write a number's lexical form canonically (SPARQL 1.1 Query
-    §17.4.1.7 compares numbers by value)."""
+    """A literal in N-Triples with its value written canonically (`canonical`) and its
+    language tag in lower case (tags are case-insensitive, RDF 1.1 Concepts §3.3)."""
     if language:
         return str(ox.Literal(value, language=language.lower()))
-    if datatype in NUMERIC:
-        try:
-            number = decimal.Decimal(value.strip())
-            value = "0" if number == 0 else format(number.normalize(), "f")
-        except decimal.InvalidOperation:
-            pass
+    value = canonical(value, datatype)
     if datatype and datatype != f"{XSD}string":
         return str(ox.Literal(value, datatype=ox.NamedNode(datatype)))
     return str(ox.Literal(value))
@@ -291,35 +346,42 @@ def expected_answer(path: Path, base: str) -> Answer:
         return from_results(ox.parse_query_results(path=str(path), format=fmt))
     if suffix == ".csv":
         return Answer(rows=csv_rows(path.read_bytes()))
-    graph = rdflib.Graph().parse(
-        path, format="xml" if suffix == ".rdf" else "turtle", publicID=base
+    # parsed by pyoxigraph, not rdflib: rdflib rewrites lexical forms as it reads (and drops
+    # the timezone of an xsd:date), where `canonical` must see them as written
+    triples = [q.triple for q in ox.parse(path=str(path), format=rdf_format(path), base_iri=base)]
+    index: dict[tuple[str, str], list[ox.Triple]] = collections.defaultdict(list)
+    for t in triples:
+        index[(str(t.subject), t.predicate.value)].append(t)
+
+    def objects(subject: object, predicate: str) -> list[object]:
+        return [t.object for t in index[(str(subject), predicate)]]
+
+    result_set = next(
+        (
+            t.subject
+            for t in triples
+            if t.predicate.value == f"{RDF}type" and str(t.object) == f"<{RS}ResultSet>"
+        ),
+        None,
     )
-    rs = rdflib.URIRef(f"{RS}ResultSet")
-    result_set = next(graph.subjects(rdflib.RDF.type, rs), None)
     if result_set is None:
-        return Answer(graph=graph)
-    boolean = graph.value(result_set, rdflib.URIRef(f"{RS}boolean"))
-    if boolean is not None:
-        return Answer(boolean=bool(boolean.toPython()))
+        return Answer(graph=to_rdflib(triples))
+    boolean = objects(result_set, f"{RS}boolean")
+    if boolean:
+        assert isinstance(boolean[0], ox.Literal)
+        return Answer(boolean=canonical(boolean[0].value, f"{XSD}boolean") == "true")
     indexed = []
-    for sol in graph.objects(result_set, rdflib.URIRef(f"{RS}solution")):
+    for sol in objects(result_set, f"{RS}solution"):
         row = {}
-        for b in graph.objects(sol, rdflib.URIRef(f"{RS}binding")):
-            var = str(graph.value(b, rdflib.URIRef(f"{RS}variable")))
-            row[var] = _rdflib_nt(graph.value(b, rdflib.URIRef(f"{RS}value")))
-        index = graph.value(sol, rdflib.URIRef(f"{RS}index"))
-        indexed.append((int(index) if index is not None else 0, row))
+        for b in objects(sol, f"{RS}binding"):
+            (var,) = objects(b, f"{RS}variable")
+            (value,) = objects(b, f"{RS}value")
+            assert isinstance(var, ox.Literal)
+            row[var.value] = term_nt(value)
+        position = objects(sol, f"{RS}index")
+        indexed.append((int(position[0].value) if position else 0, row))  # type: ignore[attr-defined]
     indexed.sort(key=lambda r: r[0])
     return Answer(rows=[r for _, r in indexed])
-
-
-def _rdflib_nt(term: object) -> str:
-    if isinstance(term, rdflib.BNode):
-        return f"_:{term}"
-    if isinstance(term, rdflib.Literal):
-        datatype = str(term.datatype) if term.datatype else None
-        return literal_nt(str(term), language=term.language, datatype=datatype)
-    return f"<{term}>"
 
 
 def csv_rows(body: bytes) -> list[Row]:
@@ -335,14 +397,63 @@ def csv_rows(body: bytes) -> list[Row]:
     return rows
 
 
-def same(expected: Answer, actual: Answer, *, ordered: bool) -> bool:
+def same(expected: Answer, actual: Answer, *, ordered: bool, lax: bool = False) -> bool:
+    """`lax`: the test's mf:resultCardinality is mf:LaxCardinality (`lax_rows_match`)."""
     if expected.boolean is not None or actual.boolean is not None:
         return expected.boolean == actual.boolean
     if expected.graph is not None or actual.graph is not None:
         if expected.graph is None or actual.graph is None:
             return False
         return isomorphic(expected.graph, actual.graph)
+    if lax:
+        return lax_rows_match(expected.rows or [], actual.rows or [])
     return rows_match(expected.rows or [], actual.rows or [], ordered=ordered)
+
+
+def lax_rows_match(expected: list[Row], actual: list[Row]) -> bool:
+    """REDUCED may drop some duplicates, all or none: each solution of `expected` (which
+    holds them as often as the query without REDUCED gives them) must come at least once and
+    at most as often as there, and no other solution may come (W3C SPARQL 1.1 test suite,
+    "Query Evaluation Tests", mf:LaxCardinality). Blank nodes: the distinct solutions are
+    matched up to a consistent renaming, then counted under that renaming."""
+
+    def key(row: Row) -> tuple[tuple[str, str], ...]:
+        return tuple(sorted(row.items()))
+
+    want = collections.Counter(map(key, expected))
+    have = collections.Counter(map(key, actual))
+    distinct_want = [dict(k) for k in want]
+    distinct_have = [dict(k) for k in have]
+    mapping = _row_bijection(distinct_want, distinct_have)
+    if mapping is None:
+        return False
+    for i, j in enumerate(mapping):
+        n = have[key(distinct_have[j])]
+        if not 1 <= n <= want[key(distinct_want[i])]:
+            return False
+    return True
+
+
+def _row_bijection(expected: list[Row], actual: list[Row]) -> list[int] | None:
+    """For each row of `expected`, the row of `actual` it is, up to a consistent renaming of
+    blank nodes; None when there is no such one-to-one matching."""
+    if len(expected) != len(actual):
+        return None
+
+    def search(i: int, mapping: dict[str, str], used: list[int]) -> list[int] | None:
+        if i == len(expected):
+            return used
+        for j in range(len(actual)):
+            if j in used:
+                continue
+            trial = _extend(expected[i], actual[j], mapping)
+            if trial is not None:
+                found = search(i + 1, trial, [*used, j])
+                if found is not None:
+                    return found
+        return None
+
+    return search(0, {}, [])
 
 
 def rows_match(expected: list[Row], actual: list[Row], *, ordered: bool) -> bool:
@@ -417,17 +528,21 @@ def load_local(case: Case, query: str) -> ox.Store:
 
 
 def from_graphs(case: Case, query: str) -> list[Graph]:
-    """The files a query names in FROM / FROM NAMED, loaded under their IRIs."""
+    """The files a query names in FROM / FROM NAMED, loaded under their IRIs: each once, even
+    when named by both (its triples and blank nodes are then those of one graph), and none the
+    manifest already loads as a named graph."""
     if not has_from(query):
         return []
+    known = {g.iri for g in case.data if g.iri}
     out = []
     for iri in re.findall(r"FROM\s+(?:NAMED\s+)?<([^>]*)>", query, re.I):
         resolved = iri if "://" in iri else case.base.rsplit("/", 1)[0] + "/" + iri
-        if resolved.startswith(W3C_BASE):
+        if resolved.startswith(W3C_BASE) and resolved not in known:
             path = case.text_file.parent if case.text_file else Path()
             file = path / resolved.rsplit("/", 1)[-1]
             if file.exists():
                 out.append(Graph(resolved, file, resolved))
+                known.add(resolved)
     return out
 
 
@@ -451,7 +566,7 @@ def run_local(case: Case) -> tuple[str, str]:
         assert case.expected is not None
         actual = _local_answer(result, case.expected)
         expected = expected_answer(case.expected, w3c_iri_of(case.expected, case))
-        ok = same(expected, actual, ordered=ordered_query(text))
+        ok = same(expected, actual, ordered=ordered_query(text), lax=case.lax)
         return (PASSED, "") if ok else (FAILED, "different answer")
     store = load_local(case, "")
     store.update(text)
@@ -614,7 +729,7 @@ def run_http(live: Live, case: Case) -> tuple[str, str]:
             return FAILED, _why(r)
         actual = _http_answer(r, suffix)
         expected = expected_answer(case.expected, w3c_iri_of(case.expected, case))
-        ok = same(expected, actual, ordered=ordered_query(text))
+        ok = same(expected, actual, ordered=ordered_query(text), lax=case.lax)
         return (PASSED, "") if ok else (FAILED, "different answer")
     live.reset(case.data, default_as=None)
     r = live.update(text)
@@ -653,7 +768,7 @@ def _http_dataset(live: Live) -> dict[str | None, rdflib.Graph]:
     rows = ox.parse_query_results(r.content, ox.QueryResultsFormat.JSON)
     graphs: dict[str, list[ox.Triple]] = collections.defaultdict(list)
     for sol in rows:  # type: ignore[union-attr]
-        graphs[sol["g"].value].append(ox.Triple(sol["s"], sol["p"], sol["o"]))  # type: ignore[arg-type,union-attr]
+        graphs[sol["g"].value].append(ox.Triple(sol["s"], sol["p"], sol["o"]))
     out.update({k: to_rdflib(v) for k, v in graphs.items()})
     return out
 
@@ -722,16 +837,60 @@ def differences(outcomes: list[Outcome]) -> list[Outcome]:
     return [o for o in outcomes if o.local == PASSED and o.http == FAILED]
 
 
+def show(root: Path, which: str) -> str:
+    """One test run in process, for reading why it fails: `which` is "folder/name" (e.g.
+    "sparql10/reduced/SELECT REDUCED *"). Returns the query text, then the solutions only the
+    expected answer has and those only the actual one has (or the two booleans / graphs).
+    Raises LookupError when no test has that folder and name."""
+    for manifest in manifests(root):
+        for case in cases(root, manifest):
+            if f"{case.folder}/{case.name}" != which:
+                continue
+            if case.kind != "query" or case.text_file is None or case.expected is None:
+                outcome = judge(case, None)
+                return f"{which}: {case.kind} test, {outcome.local} {outcome.local_note}".strip()
+            text = with_base(case.text_file.read_text(encoding="utf-8"), case.base)
+            out = [f"# {which}", text.rstrip(), f"# outcome: {judge(case, None).local}"]
+            try:
+                actual = _local_answer(load_local(case, text).query(text), case.expected)
+            except Exception as exc:  # the engine's error is the answer to show
+                return "\n".join([*out, f"# pyoxigraph: {type(exc).__name__}: {exc}"])
+            expected = expected_answer(case.expected, w3c_iri_of(case.expected, case))
+            if expected.rows is None or actual.rows is None:
+                for label, answer in (("expected", expected), ("actual", actual)):
+                    body = answer.graph.serialize(format="nt") if answer.graph else answer.boolean
+                    out += [f"# {label}", str(body)]
+                return "\n".join(out)
+
+            def key(row: Row) -> str:
+                return "  ".join(f"?{k}={v}" for k, v in sorted(row.items()))
+
+            want = collections.Counter(map(key, expected.rows))
+            have = collections.Counter(map(key, actual.rows))
+            out.append(f"# {len(expected.rows)} rows expected, {len(actual.rows)} returned")
+            out += ["# only expected", *sorted((want - have).elements())]
+            out += ["# only returned", *sorted((have - want).elements())]
+            return "\n".join(out)
+    raise LookupError(f"no test {which!r} under {root}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.conformance", description=__doc__)
     parser.add_argument("path", type=Path, help="the folder holding sparql10/ and sparql11/")
     parser.add_argument("--out", type=Path, help="write the Markdown table here")
     parser.add_argument("--json", type=Path, help="write every outcome here")
     parser.add_argument("--no-http", action="store_true", help="in process only")
+    parser.add_argument("--show", metavar="FOLDER/NAME", help="explain one test (in process)")
     args = parser.parse_args(argv)
     root = args.path / "sparql" if (args.path / "sparql").is_dir() else args.path
     if not any(root.glob("*/*/manifest.ttl")):
         parser.error(f"{args.path}: no */*/manifest.ttl (expected the W3C SPARQL test suites)")
+    if args.show:
+        try:
+            print(show(root, args.show))
+        except LookupError as exc:
+            parser.error(str(exc))
+        return 0
     started = time.perf_counter()
     outcomes = run(root, http=not args.no_http)
     text = table(outcomes)

@@ -28,6 +28,8 @@ def free_port() -> int:
 
 
 def kg_env(tmp: Path, port: int, **extra: str) -> dict[str, str]:
+    """The environment of a server over a store in `tmp`: one server process unless `extra`
+    asks for more (`KG_WORKERS`), so a test sees every request it sends in one process."""
     return {
         **os.environ,
         "KG_STORE": str(tmp / "store"),
@@ -37,21 +39,34 @@ def kg_env(tmp: Path, port: int, **extra: str) -> dict[str, str]:
         "KG_CONTRIB_DIR": str(tmp / "contributed"),
         "KG_BASE_URI": f"http://127.0.0.1:{port}/",
         "KG_PORT": str(port),
+        "KG_WORKERS": "1",
         **extra,
     }
 
 
 @contextmanager
-def live_server(tmp: Path, *, ingest: bool = True, **extra: str) -> Iterator[LiveServer]:
+def live_server(
+    tmp: Path, *, ingest: bool = True, tree: Path | None = None, **extra: str
+) -> Iterator[LiveServer]:
+    """`kg ingest` then `kg serve` over a store in `tmp`, from this checkout or from `tree` (a
+    work tree of another commit, run with the same interpreter: benchmarks' baselines)."""
     port = free_port()
     env = kg_env(tmp, port, **extra)
     if ingest:
         subprocess.run(
-            [sys.executable, "-m", "cli.main", "ingest"], env=env, check=True, capture_output=True
+            [sys.executable, "-m", "cli.main", "ingest"],
+            env=env,
+            check=True,
+            capture_output=True,
+            cwd=tree,
         )
     log = open(tmp / f"server-{port}.log", "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cli.main", "serve"], env=env, stdout=log, stderr=subprocess.STDOUT
+        [sys.executable, "-m", "cli.main", "serve"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=tree,
     )
     url = f"http://127.0.0.1:{port}/"
     try:

@@ -5,7 +5,12 @@ Reports requests and failures per route (a failure is a 5xx, a timeout or a conn
 p50/p95 latency per route, and the server's memory (RSS of the server and its query workers)
 sampled through the run, so a leak shows as growth after the warm-up.
 
-    python -m bench.load [--clients 50] [--seconds 120]
+    python -m bench.load [--clients 50] [--seconds 120] [--baseline WORKTREE]
+
+The server runs as deployed: `KG_WORKERS` server processes (default: the number of cores).
+With `--baseline`, the same load is first run against a server started from another commit's
+work tree (its code and its bundled records, the same interpreter), then against this one, in
+one run, and the throughput ratio is printed.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import statistics
 import tempfile
@@ -56,16 +62,24 @@ class Tally:
     failures: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
 
+def descendants(pid: int) -> list[int]:
+    """`pid` and every process below it (server processes, their query workers)."""
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        try:
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
 def rss_mib(pid: int) -> float:
-    """Resident memory of a process and its children, in MiB."""
+    """Resident memory of a process and all its descendants, in MiB."""
     total = 0
-    pids = [pid]
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        pids += [int(c) for c in children]
-    except OSError:
-        pass
-    for p in pids:
+    for p in descendants(pid):
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -177,20 +191,47 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument(
+        "--baseline", type=Path, help="work tree of an earlier commit, loaded first in this run"
+    )
     parser.add_argument("--output", type=Path, default=RESULTS / "load.json")
     args = parser.parse_args()
-    from bench.live import live_server
     from kg.settings import PROJECT_ROOT
 
-    slugs = sorted(p.stem for p in (PROJECT_ROOT / "ingest/records/initiative").glob("*.md"))
-    with live_server(Path(tempfile.mkdtemp(prefix="kg-load-")), KG_RATE_LIMIT_PER_MINUTE="0") as s:
-        report = run(
-            s.url.rstrip("/"), s.process.pid, slugs, clients=args.clients, seconds=args.seconds
+    report: dict[str, Any] = {}
+    if args.baseline is not None:
+        report["baseline"] = measure(args.baseline.resolve(), args.clients, args.seconds)
+        report["baseline"]["tree"] = str(args.baseline)
+    report.update(measure(PROJECT_ROOT, args.clients, args.seconds))
+    if args.baseline is not None:
+        report["throughput_vs_baseline"] = round(
+            report["requests_per_s"] / report["baseline"]["requests_per_s"], 2
         )
     report["machine"] = describe()
-    print(json.dumps({k: v for k, v in report.items() if k != "memory_samples"}, indent=1))
+    print(json.dumps(strip(report), indent=1))
     args.output.parent.mkdir(exist_ok=True)
     args.output.write_text(json.dumps(report, indent=1))
+
+
+def measure(tree: Path, clients: int, seconds: float) -> dict[str, Any]:
+    """One load run against a server started from `tree` with its bundled records."""
+    from bench.live import live_server
+
+    slugs = sorted(p.stem for p in (tree / "ingest/records/initiative").glob("*.md"))
+    workers = str(os.cpu_count() or 1)
+    folder = Path(tempfile.mkdtemp(prefix="kg-load-"))
+    with live_server(folder, tree=tree, KG_RATE_LIMIT_PER_MINUTE="0", KG_WORKERS=workers) as s:
+        report = run(s.url.rstrip("/"), s.process.pid, slugs, clients=clients, seconds=seconds)
+    report["records"] = len(list((tree / "ingest/records").rglob("*.md")))
+    return report
+
+
+def strip(report: dict[str, Any]) -> dict[str, Any]:
+    """The report without its memory samples (printed; the file keeps them)."""
+    out = {k: v for k, v in report.items() if k != "memory_samples"}
+    if isinstance(out.get("baseline"), dict):
+        out["baseline"] = strip(out["baseline"])
+    return out
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ BENCHES = [
     "bench.embed_bench",
     "bench.sparql_bench",
     "bench.page_bench",
+    "bench.virtuoso_bench",
     "bench.search_bench",
     "bench.load",
     "bench.faults",

@@ -287,7 +287,7 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port.")] = None,
     workers: Annotated[
         int | None,
-        typer.Option(min=1, help="Server processes on the port (KG_WORKERS; default: 1)."),
+        typer.Option(min=1, help="Server processes on the port (KG_WORKERS; default: cores)."),
     ] = None,
     verbose: Verbose = False,
 ) -> None:

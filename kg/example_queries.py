@@ -8,7 +8,7 @@ header comments, then the query (with its own PREFIX lines, so it runs in any cl
     PREFIX ...
 
 The slug is the file name without its number and extension. Researchers can copy the files as
-they are; `tests/kg/test_examples.py` runs every one against the bundled records.
+they are; `tests/kg/test_example_queries.py` runs every one against the bundled records.
 """
 
 from __future__ import annotations

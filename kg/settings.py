@@ -6,6 +6,7 @@ Build them with `Settings()` (reads the process environment; the CLI does this) 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -58,7 +59,7 @@ class Settings(BaseSettings):
         description="sentence-transformers model name or local path; the default is bundled.",
     )
     embed_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
-        "torch",
+        "onnx-int8",
         description="How the embedding model runs: `onnx-int8` (ONNX Runtime, int8 dynamic "
         "quantisation: 3× as fast as torch, nDCG@10 within 0.01 on every dev file), `onnx` "
         "(ONNX Runtime, float32) or `torch` (sentence-transformers); the "
@@ -71,6 +72,12 @@ class Settings(BaseSettings):
     )
     sparql_timeout: float = Field(
         10.0, description="Seconds a public SPARQL query may run before it is stopped."
+    )
+    search_cache: int = Field(
+        2048,
+        ge=0,
+        description="Search answers kept per server process for the current store version "
+        "(an LRU, emptied by an ingest; 0: none).",
     )
     sparql_row_cap: int = Field(
         10_000, description="Most result rows the SPARQL endpoint returns; more are truncated."
@@ -121,8 +128,7 @@ class Settings(BaseSettings):
     workers: int | None = Field(
         None,
         ge=1,
-        description="Server processes `kg serve` runs on one port (set it to the number of "
-        "cores in a deployment); default: one.",
+        description="Server processes `kg serve` runs on one port; default: the number of cores.",
     )
 
     @classmethod
@@ -142,8 +148,8 @@ class Settings(BaseSettings):
 
     @property
     def server_processes(self) -> int:
-        """How many server processes `kg serve` runs (`KG_WORKERS`, else one)."""
-        return self.workers or 1
+        """How many server processes `kg serve` runs (`KG_WORKERS`, else the number of cores)."""
+        return self.workers or os.cpu_count() or 1
 
     @property
     def query_workers(self) -> int:

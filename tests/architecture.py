@@ -26,6 +26,8 @@ SPARQL_TEXT = re.compile(
     r"(?:\{|(?:[?$*<(]|DISTINCT\b|REDUCED\b|DATA\b|WHERE\b|FROM\b)[\s\S]*?\{)"
 )
 STORE_TYPES = {"LocalStore", "RemoteStore"}
+#: packages whose modules each have a test file in the mirrored place (issue 19 item 7)
+MIRRORED = ("kg", "web")
 
 
 @dataclass(frozen=True)
@@ -185,3 +187,25 @@ def bench_imports_tests(root: Path) -> list[str]:
         for name in sorted(imported(m))
         if name == "tests" or name.startswith("tests.")
     ]
+
+
+def has_logic(module: Module) -> bool:
+    """A module has logic when it defines a function or method. Package `__init__` modules only
+    re-export (`kg.store.open_store` is tested in `tests/kg/store/test_remote.py`), and modules
+    without a `def` are data tables (`kg/queries.py`, the SPARQL text)."""
+    if module.path.endswith("__init__.py"):
+        return False
+    return any(isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) for n in ast.walk(module.tree))
+
+
+def untested_modules(root: Path, packages: tuple[str, ...] = MIRRORED) -> list[str]:
+    """Modules with logic and no test file (one with a `test_` function) in the mirrored place:
+    `kg/search/rank.py` is tested in `tests/kg/search/test_rank.py`, `web/routes/sparql.py` in
+    `tests/web/routes/test_sparql.py`."""
+    out = []
+    for m in modules(root, *packages):
+        rel = Path(m.path)
+        test = root / "tests" / rel.parent / f"test_{rel.name}"
+        if has_logic(m) and not (test.is_file() and "def test_" in test.read_text()):
+            out.append(f"{m.path}: no tests in {test.relative_to(root).as_posix()}")
+    return out

@@ -29,6 +29,7 @@ def tree(root: Path, files: dict[str, str]) -> Path:
         arch.sparql_literals,
         arch.store_type_checks,
         arch.bench_imports_tests,
+        arch.untested_modules,
     ],
 )
 def test_the_repository_keeps_the_rule(rule: object) -> None:
@@ -127,3 +128,30 @@ def test_bench_importing_tests_fails(tmp_path: Path) -> None:
         {"bench/__init__.py": "", "bench/load.py": "from tests.e2e.live import serve\n"},
     )
     assert arch.bench_imports_tests(root) == ["bench/load.py: imports tests.e2e.live"]
+
+
+def test_a_module_with_logic_and_no_mirrored_test_file_fails(tmp_path: Path) -> None:
+    a_test = "def test_it():\n    assert True\n"
+    root = tree(
+        tmp_path,
+        {
+            "kg/__init__.py": "def version():\n    return 1\n",  # re-exports: no test needed
+            "kg/queries.py": 'Q = "SELECT ?s WHERE { ?s ?p ?o }"\n',  # a data table
+            "kg/search/__init__.py": "",
+            "kg/search/rank.py": "def rank():\n    return []\n",
+            "kg/search/text.py": "class Words:\n    def fold(self):\n        return ''\n",
+            "kg/search/names.py": "def match():\n    return {}\n",
+            "tests/kg/search/test_rank.py": a_test,
+            "tests/kg/test_text.py": a_test,  # not the mirrored place of kg/search/text.py
+            "tests/kg/search/test_names.py": "from kg.search.names import match\n",  # no test
+            "web/__init__.py": "",
+            "web/routes/__init__.py": "",
+            "web/routes/health.py": "async def health():\n    return {}\n",
+            "tests/web/test_health.py": a_test,  # neither is this one for web/routes/health.py
+        },
+    )
+    assert arch.untested_modules(root) == [
+        "kg/search/names.py: no tests in tests/kg/search/test_names.py",
+        "kg/search/text.py: no tests in tests/kg/search/test_text.py",
+        "web/routes/health.py: no tests in tests/web/routes/test_health.py",
+    ]

@@ -1,4 +1,4 @@
-"""Read the tables of a CORDIS export (facts.md Part 2.1; issue 16), whatever they are called.
+"""Read the tables of a CORDIS export (issue 16), whatever they are called.
 
 A source is a `.zip`, a folder (its `.zip` files included) or a single table file. Every `.csv`,
 `.tsv`, `.json` and `.xlsx` in it is read, and its table is recognised by its header, not its
@@ -176,7 +176,7 @@ def _kind(header: Iterable[str]) -> str:
 
 def _decode(name: str, raw: bytes) -> str:
     try:
-        return raw.decode("utf-8-sig")  # tolerate a BOM (facts.md 2.1)
+        return raw.decode("utf-8-sig")  # tolerate a byte-order mark
     except UnicodeDecodeError as exc:
         raise RecordError(name, "file", f"not UTF-8 ({exc.reason} at byte {exc.start})") from exc
 

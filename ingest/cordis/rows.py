@@ -1,4 +1,4 @@
-"""Typed CORDIS projects and participations, parsed from export rows (facts.md Part 2.1).
+"""Typed CORDIS projects and participations, parsed from export rows (issue 16).
 
 Both generations of the export name their columns differently; each field lists its aliases:
 the organisation id is `organisationID` now and `id` in the 2019–2021 organisation files; the
@@ -23,7 +23,7 @@ from kg.geo import is_nuts_code
 
 ISO_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T][0-9:.]+)?$")
 PROJECT_ID = re.compile(r"^\d{1,12}$")
-#: CORDIS participation roles (facts.md 2.1) → the ontology's two roles
+#: CORDIS participation roles → the ontology's two roles
 ROLES = {
     "coordinator": "coordinator",
     "participant": "partner",

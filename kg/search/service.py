@@ -1,5 +1,9 @@
 """The search index of a store, kept current: loaded from disk when saved for this store version
-and model, built (embedding only new texts) when not, and swapped when the store changes."""
+and model, built (embedding only new texts) when not, and swapped when the store changes.
+
+Answers are kept per store version: the same search (text, filters, page, language, sort…)
+asked again before the next ingest is answered from a bounded LRU (`KG_SEARCH_CACHE` entries,
+`cachetools`), emptied when the store version changes."""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from cachetools import LRUCache
 
 from kg.errors import KGError, StoreError
 from kg.search.backends import make_embedder
@@ -64,6 +70,11 @@ class SearchService:
         self._cache = cache
         self._index: SearchIndex | None = None
         self._lock = threading.Lock()
+        self._answers: LRUCache[tuple[object, ...], SearchResults] = LRUCache(
+            max(1, settings.search_cache)
+        )
+        self._answers_version = ""
+        self._answers_lock = threading.Lock()
         self.last_encoded = 0  # texts embedded by the last build (tests, CLI report)
 
     @property
@@ -162,7 +173,42 @@ class SearchService:
         return loaded
 
     def search(self, query: SearchQuery) -> SearchResults:
-        return search(self.index(), query)
+        """One page of results (see `kg.search.engine.search`); the same query on the same store
+        version is answered from the cache. The results are shared: callers must not change
+        them."""
+        index = self.index()
+        if self.settings.search_cache <= 0:
+            return search(index, query)
+        key = _key(query)
+        with self._answers_lock:
+            if self._answers_version != index.version:
+                self._answers.clear()
+                self._answers_version = index.version
+            found = self._answers.get(key)
+        if found is not None:
+            return found
+        results = search(index, query)
+        with self._answers_lock:
+            if self._answers_version == index.version:
+                self._answers[key] = results
+        return results
 
     def similar(self, iri: str, *, limit: int = 5, kinds: tuple[str, ...] = ()) -> list[Similar]:
         return similar(self.index(), iri, limit=limit, kinds=kinds)
+
+
+def _key(query: SearchQuery) -> tuple[object, ...]:
+    """A hashable form of a query (its filters are a mapping of sequences)."""
+    filters = tuple((facet, tuple(v)) for facet, v in query.filters.items())
+    return (
+        query.text,
+        query.mode,
+        filters,
+        query.years,
+        query.limit,
+        query.offset,
+        query.lang,
+        query.fusion,
+        query.sort,
+        query.correct,
+    )

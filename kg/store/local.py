@@ -159,30 +159,42 @@ class LocalStore:
 
 
 def _apply(store: ox.Store, changes: Sequence[GraphChange]) -> None:
-    """Drop replaced graphs, then load all new content in one bulk load of N-Quads.
+    """Drop replaced graphs, then load all new content in one bulk load.
 
     The staging snapshot is private until published, so the non-transactional bulk loader is
-    safe here; atomicity comes from the pointer swap.
+    safe here; atomicity comes from the pointer swap. The new content reaches the loader as one
+    TriG document in which each payload, unchanged, is the body of its graph's block
+    (`<graph> {` payload `}`): N-Triples is a subset of Turtle (RDF 1.1 Turtle, section 1) and
+    a TriG block holds Turtle triples (RDF 1.1 TriG, section 2.2), so the store's parser puts
+    every triple in its graph and no line is rewritten in Python. Graph names are checked as
+    IRIs, and a payload holding `}` is first parsed as strict N-Triples, so a block can only
+    close where we close it.
+
+    Raises SyntaxError (pyoxigraph's) when a payload is not N-Triples, ValueError when a graph
+    name is not an IRI.
     """
+    if not changes:
+        return
+    # A fresh snapshot (the first ingest) has no graph to replace: skip one lookup per change.
+    fresh = next(iter(store.named_graphs()), None) is None
     parts: list[str] = []
     for change in changes:
-        graph = ox.NamedNode(change.graph)
-        if store.contains_named_graph(graph):
+        graph = ox.NamedNode(change.graph)  # ValueError unless an IRI: no `>` to end it early
+        if not fresh and store.contains_named_graph(graph):
             store.remove_graph(graph)
         if change.ntriples:
-            parts.append(_as_nquads(change.ntriples, change.graph))
+            parts += ("<", change.graph, "> {\n", _checked(change.ntriples), "\n}\n")
     if parts:
-        store.bulk_load("".join(parts).encode(), format=ox.RdfFormat.N_QUADS)
+        store.bulk_load("".join(parts), format=ox.RdfFormat.TRIG)
 
 
-def _as_nquads(ntriples: str, graph: str) -> str:
-    """N-Triples lines → N-Quads lines in `graph` (each line ends with ' .')."""
-    suffix = f" <{graph}> .\n"
-    return "".join(
-        line[: line.rindex(".")].rstrip() + suffix
-        for line in ntriples.splitlines()
-        if line.strip() and not line.lstrip().startswith("#")
-    )
+def _checked(ntriples: str) -> str:
+    """`ntriples` itself; when it holds `}`, after parsing it as N-Triples (where a `}` can
+    only sit inside a literal or a comment). Raises SyntaxError when it is not N-Triples."""
+    if "}" in ntriples:
+        for _ in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES):
+            pass
+    return ntriples
 
 
 def _read_meta(path: Path, name: str) -> StoreVersion:

@@ -100,7 +100,9 @@ def test_contribute_in_spanish_moderate_find_and_keep_the_email_private(
     assert "- housing" in text
     assert "- employment" not in text  # the contributor's correction holds
     assert EMAIL in page.content()  # the moderator sees whom to ask
-    page.get_by_role("button", name="Accept and publish").click()
+    # publishing validates the record and ingests it before the page answers: on a busy
+    # two-core machine that takes longer than a click's default 30 s
+    page.get_by_role("button", name="Accept and publish").click(timeout=120_000)
     expect(page.locator("p.notice")).to_contain_text("initiative/huertos-compartidos-de-gudar")
 
     # anyone finds it by its name and opens its permanent page, with its provenance

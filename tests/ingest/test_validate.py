@@ -1,10 +1,11 @@
+import shutil
 from pathlib import Path
 
 import pytest
 from rdflib import Graph
 
 from ingest.pipeline import validate_sources
-from ingest.validate import example_files, validate_graph
+from ingest.validate import _prepared, example_files, validate_graph
 from tests.conftest import BASE, BUNDLED
 
 
@@ -76,3 +77,26 @@ def test_shapes_refuse_turtle_without_name() -> None:
     )
     problems = validate_graph(data, {"http://x/i": "i.ttl"})
     assert [(p.file, p.field) for p in problems] == [("i.ttl", "name")]
+
+
+def test_dates_of_every_initiative_are_compared_in_one_validation(tmp_path: Path) -> None:
+    """The end-before-start rule runs once per initiative (pySHACL sends its query per focus
+    node); the query is parsed once for all of them, and each wrong record is still named."""
+    records = tmp_path / "records"
+    shutil.copytree(BUNDLED, records)
+    for name, old, new in [
+        ("arc-active-refugees.md", '"2017-12-01"', '"2020-01-15"'),
+        ("auzolana-ii.md", '"2018"', '"2022"'),
+    ]:
+        path = records / "initiative" / name
+        path.write_text(
+            path.read_text().replace(f"start: {{value: {old}", f"start: {{value: {new}")
+        )
+    _prepared.cache_clear()
+    messages = [e.message for e in validate_sources([records], base=BASE)]
+    assert messages == [
+        f"{records}/initiative/arc-active-refugees.md: end: 2019-11-30 is before start 2020-01-15",
+        f"{records}/initiative/auzolana-ii.md: end: 2021-03 is before start 2022",
+    ]
+    assert _prepared.cache_info().misses == 1  # one SPARQL constraint in the shapes
+    assert _prepared.cache_info().hits >= 70  # the other initiatives with dates

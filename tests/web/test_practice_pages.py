@@ -18,7 +18,6 @@ from kg.settings import Settings
 from kg.store import GraphStore, LocalStore
 from tests.conftest import BUNDLED
 from web.app import create_app
-from web.europe_map import path_rings, shapes
 
 BASE = "http://kg.test/"
 HTML = {"Accept": "text/html"}
@@ -235,21 +234,3 @@ def test_featured_practices_follow_the_rule(store: GraphStore, client: TestClien
     home = client.get("/", headers=HTML).text
     for s in chosen:
         assert f'href="/initiative/{s.iri.rsplit("/", 1)[-1]}"' in home
-
-
-# --- the map's geometry ----------------------------------------------------------------
-
-
-def test_path_reader_handles_relative_and_absolute_commands() -> None:
-    rings = path_rings("m 10,10 5,0 0,5 z M 100 100 h 10 v 10 H 100 Z")
-    assert rings == [
-        [(10, 10), (15, 10), (15, 15)],
-        [(100, 100), (110, 100), (110, 110), (100, 110)],
-    ]
-
-
-def test_map_outlines_come_from_the_package() -> None:
-    known = shapes()
-    for code in ("es", "it", "de", "fr", "gr", "se", "gb", "ie", "pl", "mt", "lu", "cy"):
-        assert code in known, code
-    assert "us" not in known  # outside the frame

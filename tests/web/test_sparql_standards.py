@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.web.test_sparql import BASE, make_client
+from tests.web.routes.test_sparql import BASE, make_client
 
 GRAPH = f"{BASE}graph/initiative/village-welcome"
 ORG_GRAPH = f"{BASE}graph/organisation/test-ngo"

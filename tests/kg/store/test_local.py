@@ -32,6 +32,35 @@ def test_apply_replaces_exactly_one_graph(store: GraphStore) -> None:
     assert triple_count(store.current()) == 1
 
 
+def test_every_triple_lands_in_its_own_graph(store: GraphStore) -> None:
+    """Payloads go to the loader as TriG blocks: braces in text, comments, blank lines, CRLF,
+    a last line without newline and blank nodes all stay N-Triples, each in its graph."""
+    text = 'budget {EUR} } <http://x/g2> { "not a graph"'
+    literal = text.replace('"', '\\"')
+    g1 = f'# record one }}\n\n<http://x/s> <http://x/name> "{literal}"@en .\r\n'
+    g1 += "<http://x/s> <http://x/claim> _:c .\n_:c <http://x/p> <http://x/o> . # end }"
+    store.apply([GraphChange("http://x/g1", g1), GraphChange("http://x/g2", NT.format(2))])
+    quads = list(store.current())
+    assert {q.graph_name.value for q in quads if q.object.value != "2"} == {"http://x/g1"}
+    assert [q.object.value for q in quads if q.predicate.value == "http://x/name"] == [text]
+    assert len(quads) == 4
+    store.apply([GraphChange("http://x/g1", NT.format(3))])  # replaced whole, blank node too
+    assert {(q.graph_name.value, q.object.value) for q in store.current()} == {
+        ("http://x/g1", "3"),
+        ("http://x/g2", "2"),
+    }
+
+
+def test_a_payload_cannot_write_outside_its_graph(store: GraphStore) -> None:
+    store.apply([GraphChange("http://x/g1", NT.format(1))])
+    escape = NT.format(2) + "} <http://x/other> { <http://x/s> <http://x/p> <http://x/o> .\n"
+    with pytest.raises(SyntaxError):
+        store.apply([GraphChange("http://x/g2", escape)])
+    with pytest.raises(ValueError, match="IRI"):
+        store.apply([GraphChange("http://x/g> { <http://x/a", NT.format(3))])
+    assert {(q.graph_name.value, q.object.value) for q in store.current()} == {("http://x/g1", "1")}
+
+
 def test_failed_write_publishes_nothing(store: GraphStore) -> None:
     store.apply([GraphChange("http://x/g1", NT.format(1))])
     with pytest.raises(RuntimeError), store.write() as staging:

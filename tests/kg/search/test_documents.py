@@ -1,0 +1,62 @@
+"""What the index knows of each record, read from the graph: names, acronyms, descriptions,
+disputed claims, linked organisations' names, facet values and the widest span of years."""
+
+from __future__ import annotations
+
+from kg.search.documents import Concept, SearchDoc, gather
+from kg.store import LocalStore
+from tests.conftest import BASE
+
+
+def test_a_record_file_becomes_one_search_document(loaded: LocalStore) -> None:
+    docs, _ = gather(loaded.current())
+    assert [d.iri for d in docs] == [
+        f"{BASE}id/initiative/village-welcome",
+        f"{BASE}id/organisation/test-ngo",
+    ]
+    doc = docs[0]
+    assert (doc.kind, doc.slug, doc.name) == ("initiative", "village-welcome", "Village Welcome")
+    assert doc.alt_names == ["VW"]
+    assert doc.description().startswith("A test initiative that helps refugee families")
+    assert doc.claims == ["11 villages", "8 villages"]  # both sides of the disagreement
+    assert doc.linked_names == ["Test NGO"]  # the coordinator's name is searchable
+
+
+def test_facets_hold_the_concept_codes_and_the_larger_regions(loaded: LocalStore) -> None:
+    doc = gather(loaded.current())[0][0]
+    assert doc.facets["theme"] == ["depopulation-revitalisation", "housing"]
+    assert doc.facets["target_group"] == ["refugees"]
+    assert doc.facets["funding"] == ["amif"]
+    assert doc.facets["country"] == ["ES"]
+    assert doc.facets["nuts"] == ["ES24", "ES242"]  # ES242 counts for ES24 too
+    assert doc.facets["kind"] == ["initiative"]
+
+
+def test_where_sources_disagree_on_the_end_the_widest_span_is_kept(loaded: LocalStore) -> None:
+    doc = gather(loaded.current())[0][0]
+    assert (doc.start, doc.end) == (2019, 2022)  # ends 2021-12 (source a) or 2022-06 (b)
+
+
+def test_concepts_carry_codes_and_labels_in_the_schemes_languages(loaded: LocalStore) -> None:
+    _, concepts = gather(loaded.current())
+    by_code = {(c.facet, c.code): c for c in concepts.values()}
+    housing = by_code[("theme", "housing")]
+    assert housing.label("en") == "Housing"
+    assert {"en", "es", "it", "de", "fr"} <= set(housing.labels)
+    assert by_code[("country", "ES")].facet == "country"  # places by ISO / NUTS code
+    assert by_code[("nuts", "ES242")].broader is not None
+
+
+def test_labels_and_descriptions_fall_back_to_english_then_any() -> None:
+    concept = Concept("c", "theme", "code", {"es": "Vivienda", "en": "Housing"})
+    assert (concept.label("es"), concept.label("it")) == ("Vivienda", "Housing")
+    assert Concept("c", "theme", "code").label() == "code"
+    doc = SearchDoc("i", "initiative", "slug", descriptions={"de": "Wohnen"})
+    assert (doc.description("it"), doc.name) == ("Wohnen", "slug")
+
+
+def test_a_document_round_trips_through_json() -> None:
+    doc = SearchDoc("i", "initiative", "s", names={"en": "N"}, facets={"kind": ["initiative"]})
+    data = doc.to_json()
+    assert "notes" not in data  # empty fields are left out
+    assert SearchDoc.from_json(data) == doc

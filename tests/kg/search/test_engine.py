@@ -1,0 +1,54 @@
+"""`search(index, query)`: one page of ranked, explained hits, the size of the whole result set,
+facet counts of that set, and the closest concepts when nothing matched."""
+
+from __future__ import annotations
+
+from kg.search.engine import search
+from kg.search.index import SearchIndex
+from kg.search.types import SearchQuery
+
+
+def test_a_page_of_hits_out_of_the_whole_result_set(small_index: SearchIndex) -> None:
+    first = search(small_index, SearchQuery("refugee families", mode="keyword", limit=1))
+    second = search(small_index, SearchQuery("refugee families", mode="keyword", limit=1, offset=1))
+    assert first.total == second.total == 3  # the three records that mention refugees
+    assert len(first.hits) == len(second.hits) == 1
+    assert first.hits[0].doc.slug != second.hits[0].doc.slug
+    assert "<mark>" in first.hits[0].snippet
+
+
+def test_facets_count_the_result_set_not_the_page(small_index: SearchIndex) -> None:
+    results = search(small_index, SearchQuery("refugee families", mode="keyword", limit=1))
+    themes = {f.value: f.count for f in results.facets["theme"]}
+    assert themes == {"housing": 3, "education": 1, "employment": 1}
+
+
+def test_filters_without_words_list_the_matching_records(small_index: SearchIndex) -> None:
+    results = search(small_index, SearchQuery(filters={"country": ["es"], "theme": ["employment"]}))
+    assert [h.doc.slug for h in results.hits] == ["house-and-work"]
+    assert [c.value for c in results.hits[0].countries] == ["ES"]
+    assert [t.label for t in results.hits[0].themes] == ["Housing", "Employment"]
+    assert results.understanding is None
+
+
+def test_a_records_name_brings_it_first_and_marks_it(small_index: SearchIndex) -> None:
+    hits = search(small_index, SearchQuery("farm jobs")).hits
+    assert hits[0].doc.slug == "farm-jobs"
+    assert hits[0].named
+    assert not any(h.named for h in hits[1:])
+
+
+def test_an_offset_past_the_end_gives_an_empty_page(small_index: SearchIndex) -> None:
+    results = search(small_index, SearchQuery("refugee", mode="keyword", offset=50))
+    assert results.total == 3
+    assert results.hits == []
+
+
+def test_nothing_matched_offers_the_closest_concepts(small_index: SearchIndex) -> None:
+    results = search(small_index, SearchQuery("xqzvkwp", mode="keyword"))
+    assert results.total == 0
+    assert sorted(c.value for c in results.concepts) == [
+        "theme:education",
+        "theme:employment",
+        "theme:housing",
+    ]

@@ -1,0 +1,66 @@
+"""Why a record came up: the query words it holds, the concepts it shares with the query (named
+in any language), the filters it passed, closeness in meaning, and a marked snippet."""
+
+from __future__ import annotations
+
+from kg.search.explain import Why, explain
+from kg.search.index import SearchIndex
+from kg.search.understand import understand
+from tests.kg.search.small import X
+
+
+def test_words_concepts_filters_and_meaning_are_all_named(small_index: SearchIndex) -> None:
+    doc = small_index.docs[small_index.positions[f"{X}initiative/house-and-work"]]
+    u = understand("vivienda for refugee families", small_index.matcher)
+    row = small_index.positions[doc.iri]
+    [terms] = small_index.terms_in([row], u.terms)
+    why, snippet = explain(
+        small_index,
+        doc,
+        u,
+        filters={"country": ["ES"], "theme": ["education"]},
+        keyword=1.23456,
+        similarity=0.41,
+        terms=terms,
+    )
+    # the record's keyword text holds its themes' labels in every language: "vivienda" too
+    assert why.matched_terms == ["vivienda", "refugee", "families"]
+    assert [(c.facet, c.value, c.label, c.matched) for c in why.concepts] == [
+        ("theme", "housing", "Housing", "Vivienda")
+    ]
+    assert [(f.facet, f.value) for f in why.filters] == [("country", "ES")]  # not education
+    assert why.keyword_score == 1.2346
+    assert why.summary == (
+        "mentions “vivienda”, “refugee”, “families”; theme: Housing (from “Vivienda”); "
+        "close in meaning (0.41); country: ES"
+    )
+    assert snippet == (
+        "<mark>refugee</mark> <mark>families</mark> get a village house and farm work"
+    )
+
+
+def test_the_snippet_escapes_the_text(small_index: SearchIndex) -> None:
+    doc = small_index.docs[0]
+    doc.descriptions["en"] = "houses <b>for</b> families & friends"
+    u = understand("families", small_index.matcher)
+    _, snippet = explain(
+        small_index, doc, u, filters={}, keyword=None, similarity=None, terms={"famili"}
+    )
+    assert "&lt;b&gt;" in snippet
+    assert "&amp;" in snippet
+    assert "<b>" not in snippet
+
+
+def test_a_listing_without_words_explains_only_the_filters(small_index: SearchIndex) -> None:
+    doc = small_index.docs[small_index.positions[f"{X}initiative/farm-jobs"]]
+    why, snippet = explain(
+        small_index, doc, None, filters={"country": ["IT"]}, keyword=None, similarity=None
+    )
+    assert why == Why(filters=why.filters)
+    assert why.summary == "country: IT"
+    assert "<mark>" not in snippet
+    assert "farm jobs" in snippet
+
+
+def test_no_closeness_is_claimed_for_a_negative_similarity() -> None:
+    assert Why(similarity=-0.2).summary == ""

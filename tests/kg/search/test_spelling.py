@@ -1,0 +1,50 @@
+"""Spelling correction against the words of the index: unknown words become the nearest known
+word within the length's edit budget; known words, short words and numbers stay as written."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.search.spelling import Speller, max_edits
+from kg.search.text import term
+
+WORDS = {"mountain": 5, "village": 9, "villages": 3, "refugee": 7, "housing": 4, "hosting": 1}
+KNOWN = {term(w) for w in WORDS}
+
+
+def speller() -> Speller:
+    return Speller(WORDS, lambda t: t in KNOWN)
+
+
+@pytest.mark.parametrize(("word", "edits"), [("eu", 0), ("job", 1), ("hous", 1), ("refugee", 2)])
+def test_edit_budget_grows_with_the_word(word: str, edits: int) -> None:
+    assert max_edits(word) == edits
+
+
+def test_a_transposition_is_one_edit() -> None:
+    assert speller().correct("mountian villages") == (
+        "mountain villages",
+        [("mountian", "mountain")],
+    )
+
+
+def test_known_words_are_never_corrected() -> None:
+    assert speller().correct("villages and housing") == ("villages and housing", [])
+
+
+def test_ties_go_to_the_word_more_records_hold() -> None:
+    # "hosuing" is one transposition from "housing", two edits from "hosting"
+    assert speller().word("hosuing") == "housing"
+    # "housting" is one edit from both "housing" (4 records) and "hosting" (1 record)
+    assert speller().word("housting") == "housing"
+
+
+@pytest.mark.parametrize("word", ["ab", "2021", "xqzvkwp"])
+def test_short_words_numbers_and_far_words_stay(word: str) -> None:
+    assert speller().word(word) is None
+
+
+def test_the_rest_of_the_text_is_kept_as_written() -> None:
+    text, changes = speller().correct("Refugee VILAGE, 2021!")
+    assert text == "Refugee village, 2021!"
+    assert changes == [("VILAGE", "village")]

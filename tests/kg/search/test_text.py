@@ -1,0 +1,51 @@
+"""Words and snippets: folding, stemming, tokens and highlights; pure functions, no store."""
+
+import pytest
+
+from kg.search.text import fold, highlight, stem, tokenize
+
+
+def test_fold_lowercases_and_strips_accents() -> None:
+    assert fold("Integración GEFLÜCHTETE Straße Nižná") == "integracion gefluchtete strasse nizna"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("families", "family"),
+        ("refugees", "refugee"),
+        ("migrantes", "migranti"),
+        ("housing", "houses"),
+        ("villages", "village"),
+        ("rurales", "rural"),
+    ],
+)
+def test_light_stemming_joins_word_forms(a: str, b: str) -> None:
+    assert stem(fold(a)) == stem(fold(b))
+
+
+def test_tokenize_drops_function_words_of_five_languages() -> None:
+    assert tokenize("the families of la ville and die Dörfer de los pueblos") == [
+        "famili",
+        "vill",
+        "dorfer",
+        "puebl",
+    ]
+
+
+def test_highlight_marks_matches_and_escapes_everything_else() -> None:
+    text = 'A <script>alert("x")</script> programme for families & villages.'
+    out = highlight(text, tokenize("family village"))
+    assert "<script>" not in out
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in out
+    assert "<mark>families</mark> &amp; <mark>villages</mark>" in out
+
+
+def test_highlight_cuts_a_window_around_the_matches() -> None:
+    text = "filler " * 100 + "helps families move to villages for a job " + "tail " * 100
+    out = highlight(text, tokenize("families job"), width=120)
+    assert out.startswith("…")
+    assert out.endswith("…")
+    assert "<mark>families</mark>" in out
+    assert "<mark>job</mark>" in out
+    assert len(out) < 200

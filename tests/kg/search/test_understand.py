@@ -1,0 +1,59 @@
+"""Query understanding: concepts named in any language, and the language of the query."""
+
+import pytest
+
+from kg.search.documents import Concept
+from kg.search.understand import ConceptMatcher, detect_language, understand
+
+CONCEPTS = [
+    Concept(
+        "t:housing", "theme", "housing", {"en": "Housing", "es": "Vivienda"}, [("de", "Wohnen")]
+    ),
+    Concept(
+        "t:cs",
+        "theme",
+        "community-sponsorship",
+        {"en": "Community sponsorship", "es": "Patrocinio comunitario"},
+    ),
+]
+
+
+def test_query_words_expand_to_concepts_in_any_language() -> None:
+    u = understand("patrocinio comunitario y vivienda", ConceptMatcher(CONCEPTS))
+    assert [(m.concept.code, m.label) for m in u.concepts] == [
+        ("community-sponsorship", "Patrocinio comunitario"),
+        ("housing", "Vivienda"),
+    ]
+    # the embedding model (English) sees the English labels too
+    assert u.expanded() == "patrocinio comunitario y vivienda (Community sponsorship; Housing)"
+
+
+def test_every_word_of_a_label_must_occur() -> None:
+    assert understand("comunitario", ConceptMatcher(CONCEPTS)).concepts == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("acogida de familias en pueblos despoblados", "es"),
+        ("accoglienza dei migranti nelle aree montane", "it"),
+        ("Geflüchtete aus der Ukraine privat aufnehmen", "de"),
+        ("families who moved to a village for a job", "en"),
+        ("job", "und"),
+    ],
+)
+def test_language_detection_is_deterministic(text: str, lang: str) -> None:
+    assert {detect_language(text) for _ in range(3)} == {lang}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("lavoro dei migranti in agricoltura", "it"),
+        ("Projet d'accueil de familles réfugiées dans les villages", "fr"),
+        ("Ωραία χωριά για πρόσφυγες", "und"),  # not a language of the graph: no guess
+        ("MATILDE", "und"),  # one word says too little
+    ],
+)
+def test_language_is_one_of_the_graphs_or_undetermined(text: str, lang: str) -> None:
+    assert detect_language(text) == lang

@@ -1,0 +1,29 @@
+"""The value types every store shares: a version's ETag and creation time, a graph change."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from kg.store.base import GraphChange, StoreVersion, now
+
+
+def test_the_etag_of_a_version_is_its_name() -> None:
+    assert StoreVersion("v-2024-01", "2024-01-01T00:00:00+00:00").etag == "v-2024-01"
+
+
+def test_now_is_utc_to_the_second() -> None:
+    stamp = now()
+    parsed = datetime.fromisoformat(stamp)
+    assert parsed.utcoffset() == timedelta(0)
+    assert parsed.microsecond == 0
+    assert abs(datetime.now(UTC) - parsed) < timedelta(seconds=5)
+
+
+def test_versions_and_changes_are_values() -> None:
+    assert StoreVersion("a", "t") == StoreVersion("a", "t")
+    drop = GraphChange("http://x/g", None)
+    assert drop.ntriples is None
+    with pytest.raises(AttributeError):
+        drop.graph = "http://x/h"  # type: ignore[misc]

@@ -1,0 +1,98 @@
+"""The Graph Store HTTP Protocol at /rdf-graphs: one graph named by `?graph=IRI` or `?default`,
+read by anyone in the format asked for, written with the admin token (PUT replaces, POST adds,
+DELETE drops), and each refusal says why."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import rdflib
+from fastapi.testclient import TestClient
+
+from ingest.pipeline import ingest_records
+from kg.settings import Settings
+from kg.store import LocalStore
+from web.app import create_app
+
+BASE = "http://testserver/"
+TOKEN = "graph-store-token"
+ADMIN = {"Authorization": f"Bearer {TOKEN}"}
+TURTLE = {"Content-Type": "text/turtle", **ADMIN}
+G = "/rdf-graphs?graph=http://x/g"
+
+
+@pytest.fixture
+def client(records_dir: Path) -> Iterator[TestClient]:
+    store = LocalStore(None)
+    ingest_records(store, [records_dir], base=BASE)
+    settings = Settings.from_env(
+        {"KG_BASE_URI": BASE, "KG_STORE": "memory", "KG_ADMIN_TOKEN": TOKEN}
+    )
+    with TestClient(create_app(settings, store=store), follow_redirects=False) as c:
+        yield c
+
+
+def objects(client: TestClient, path: str) -> set[str]:
+    r = client.get(path, headers={"Accept": "text/turtle"})
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/turtle")
+    return {str(o) for o in rdflib.Graph().parse(data=r.text, format="turtle").objects()}
+
+
+def test_post_adds_put_replaces(client: TestClient) -> None:
+    first = client.post(G, content="<http://x/a> <http://x/b> 'one' .", headers=TURTLE)
+    assert first.status_code == 201  # a new graph
+    more = client.post(G, content="<http://x/a> <http://x/b> 'two' .", headers=TURTLE)
+    assert more.status_code == 204
+    assert objects(client, G) == {"one", "two"}
+    assert (
+        client.put(G, content="<http://x/a> <http://x/b> 'three' .", headers=TURTLE).status_code
+        == 204
+    )
+    assert objects(client, G) == {"three"}
+
+
+def test_a_written_graph_is_what_sparql_answers_next(client: TestClient) -> None:
+    ask = {"query": "ASK { GRAPH <http://x/g> { <http://x/a> ?p 'one' } }"}
+    assert client.get("/sparql", params=ask).json()["boolean"] is False
+    client.put(G, content="<http://x/a> <http://x/b> 'one' .", headers=TURTLE)
+    assert client.get("/sparql", params=ask).json()["boolean"] is True
+    assert client.delete(G, headers=ADMIN).status_code == 204
+    assert client.get("/sparql", params=ask).json()["boolean"] is False
+
+
+def test_the_default_graph_is_readable_in_n_triples(client: TestClient) -> None:
+    r = client.get("/rdf-graphs?default", headers={"Accept": "application/n-triples"})
+    assert r.status_code == 200
+    assert "Accept" in r.headers["vary"]
+    assert all(line.endswith(" .") for line in r.text.strip().splitlines())
+
+
+@pytest.mark.parametrize("query", ["", "?graph=http://x/g&default"])
+def test_exactly_one_graph_must_be_named(client: TestClient, query: str) -> None:
+    r = client.get(f"/rdf-graphs{query}")
+    assert r.status_code == 400
+    assert r.json()["message"] == "name exactly one graph: `?graph=IRI` or `?default`"
+
+
+def test_a_body_in_an_unknown_format_is_refused_naming_it(client: TestClient) -> None:
+    r = client.put(G, content="a,b", headers={"Content-Type": "text/csv", **ADMIN})
+    assert r.status_code == 400
+    assert r.json()["message"].startswith("unsupported Content-Type 'text/csv'; send ")
+    assert "text/turtle" in r.json()["message"]
+
+
+def test_a_format_nobody_can_read_is_406(client: TestClient) -> None:
+    client.put(G, content="<http://x/a> <http://x/b> 'one' .", headers=TURTLE)
+    r = client.get(G, headers={"Accept": "image/png"})
+    assert r.status_code == 406
+    assert "text/turtle" in r.json()["message"]
+
+
+def test_writes_need_the_token_reads_do_not(client: TestClient) -> None:
+    body = "<http://x/a> <http://x/b> 'one' ."
+    assert client.put(G, content=body, headers={"Content-Type": "text/turtle"}).status_code == 403
+    assert client.post(G, content=body, headers={"Content-Type": "text/turtle"}).status_code == 403
+    assert client.get(G).status_code == 404  # nothing was written

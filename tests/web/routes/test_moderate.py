@@ -1,0 +1,163 @@
+"""`/moderate`: moderators sign in with the admin token, edit a contributed draft, accept it (the
+publisher gets the text and both dates) or reject it; refusals are shown with their reasons and
+nothing is published. The publisher here is a stand-in that records what it was given."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from kg.errors import RecordError, ValidationFailed
+from kg.moderation import Submission
+from kg.settings import Settings
+from kg.store import LocalStore
+from web.app import create_app
+
+TOKEN = "moderator-token"
+ADMIN = {"Authorization": f"Bearer {TOKEN}"}
+DRAFT = "---\nname: Raíces Nuevas\n---\nFamilies settle in villages.\n"
+
+
+class Publisher:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, str]] = []
+        self.refuse: ValidationFailed | None = None
+
+    def __call__(self, text: str, *, contributed_on: str, reviewed_on: str) -> str:
+        if self.refuse is not None:
+            raise self.refuse
+        self.calls.append((text, contributed_on, reviewed_on))
+        return "initiative/raices-nuevas"
+
+
+def make_client(tmp_path: Path, publish: Publisher, **env: str) -> TestClient:
+    settings = Settings.from_env(
+        {"KG_BASE_URI": "http://testserver/", "KG_STORE": "memory", **env},
+        cache_dir=tmp_path / "cache",
+        data_dir=tmp_path / "data",
+        queue_dir=tmp_path / "queue",
+    )
+    app = create_app(settings, store=LocalStore(None), publish=publish)
+    return TestClient(app, follow_redirects=False)
+
+
+@pytest.fixture
+def publish() -> Publisher:
+    return Publisher()
+
+
+@pytest.fixture
+def client(tmp_path: Path, publish: Publisher) -> Iterator[TestClient]:
+    with make_client(tmp_path, publish, KG_ADMIN_TOKEN=TOKEN) as c:
+        yield c
+
+
+def submit(client: TestClient) -> Submission:
+    queue = client.app.state.queue  # type: ignore[attr-defined]
+    sub: Submission = queue.submit(
+        description="Families settle in villages.",
+        record_text=DRAFT,
+        lang="en",
+        sources=["https://example.org/raices"],
+        contact_name="",
+        contact_email="",
+    )
+    return sub
+
+
+def test_sign_in_keeps_a_hash_of_the_token_in_a_strict_cookie(client: TestClient) -> None:
+    r = client.post("/moderate/login", data={"token": TOKEN})
+    assert (r.status_code, r.headers["location"]) == (303, "/moderate")
+    cookie = r.headers["set-cookie"]
+    assert TOKEN not in cookie
+    assert "Path=/moderate" in cookie
+    sub = submit(client)
+    page = client.get("/moderate")
+    assert f'href="/moderate/{sub.id}"' in page.text
+    assert page.headers["cache-control"] == "no-store"
+    assert page.headers["x-robots-tag"] == "noindex"
+    out = client.post("/moderate/logout")
+    assert out.status_code == 303
+    assert f'href="/moderate/{sub.id}"' not in client.get("/moderate").text
+
+
+def test_a_wrong_token_is_told_so(client: TestClient) -> None:
+    r = client.post("/moderate/login", data={"token": "guess"})
+    assert r.status_code == 403
+    assert "That is not the admin token." in r.text
+
+
+def test_accepting_publishes_the_edited_text_with_both_dates(
+    client: TestClient, publish: Publisher
+) -> None:
+    sub = submit(client)
+    edited = DRAFT.replace("Families", "Refugee families")
+    r = client.post(
+        f"/moderate/{sub.id}", data={"action": "accept", "record_text": edited}, headers=ADMIN
+    )
+    assert r.headers["location"] == "/moderate?done=published+initiative/raices-nuevas"
+    today = datetime.now(UTC).date().isoformat()
+    assert publish.calls == [(edited, sub.submitted_on, today)]
+    again = client.post(f"/moderate/{sub.id}", data={"action": "reject"}, headers=ADMIN)
+    assert again.status_code == 400
+    assert again.json()["message"] == f"submission {sub.id} is already accepted"
+
+
+def test_saving_keeps_the_draft_for_later(client: TestClient) -> None:
+    sub = submit(client)
+    edited = DRAFT.replace("villages", "mountain villages")
+    r = client.post(
+        f"/moderate/{sub.id}", data={"action": "save", "record_text": edited}, headers=ADMIN
+    )
+    assert r.headers["location"] == f"/moderate/{sub.id}"
+    page = client.get(f"/moderate/{sub.id}", headers=ADMIN).text
+    assert "mountain villages" in page
+
+
+def test_a_refused_record_is_shown_with_each_error_and_nothing_published(
+    client: TestClient, publish: Publisher
+) -> None:
+    sub = submit(client)
+    publish.refuse = ValidationFailed(
+        [RecordError("initiative/raices-nuevas.md", "themes", "unknown theme 'x'")]
+    )
+    r = client.post(f"/moderate/{sub.id}", data={"action": "accept"}, headers=ADMIN)
+    assert r.status_code == 422
+    assert "initiative/raices-nuevas.md: themes: unknown theme" in r.text
+    assert publish.calls == []
+    assert client.app.state.queue.get(sub.id).state == "pending"  # type: ignore[attr-defined]
+
+
+def test_an_unknown_action_is_refused(client: TestClient) -> None:
+    sub = submit(client)
+    r = client.post(f"/moderate/{sub.id}", data={"action": "publish"}, headers=ADMIN)
+    assert r.status_code == 422
+    assert "action must be save, accept or reject" in r.text
+
+
+def test_rejecting_files_the_reason(client: TestClient) -> None:
+    sub = submit(client)
+    r = client.post(
+        f"/moderate/{sub.id}", data={"action": "reject", "reason": "not rural"}, headers=ADMIN
+    )
+    assert r.headers["location"] == f"/moderate?done=rejected+{sub.id}"
+    done = client.app.state.queue.get(sub.id)  # type: ignore[attr-defined]
+    assert (done.state, done.reason) == ("rejected", "not rural")
+
+
+@pytest.mark.parametrize("sub_id", ["not-an-id", "20240101-zzzzzzzzzzzz"])
+def test_a_malformed_id_is_a_bad_request(client: TestClient, sub_id: str) -> None:
+    r = client.get(f"/moderate/{sub_id}", headers=ADMIN)
+    assert r.status_code == 400
+    assert r.json()["message"] == f"{sub_id!r} is not a submission id"
+
+
+def test_without_an_admin_token_there_is_no_moderation(tmp_path: Path, publish: Publisher) -> None:
+    with make_client(tmp_path, publish) as c:
+        r = c.post("/moderate/login", data={"token": "anything"})
+    assert r.status_code == 403
+    assert "moderation is enabled only with KG_ADMIN_TOKEN" in r.text

@@ -1,0 +1,54 @@
+"""What the home page shows besides counts: featured practices with their places, the map's
+countries (linked, counted, named in the page's language) and regions; and the lists of a
+concept page, practices first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.pipeline import ingest_records
+from kg.record_document import records_of_kind
+from kg.store import LocalStore
+from web.homepage import home_context, kind_lists
+
+BASE = "http://kg.test/"
+
+
+@pytest.fixture
+def store(records_dir: Path) -> LocalStore:
+    store = LocalStore(None)
+    ingest_records(store, [records_dir], base=BASE)
+    return store
+
+
+def test_featured_practices_link_to_their_pages_with_their_places(store: LocalStore) -> None:
+    ctx = home_context(store.current(), BASE, "es")
+    [item] = ctx["featured"]
+    assert item["href"] == "/initiative/village-welcome"
+    assert item["summary"].name() == "Village Welcome"
+    assert item["countries"][0] == "España"
+    assert ctx["initiative_total"] == 1
+
+
+def test_the_map_counts_and_links_each_country(store: LocalStore) -> None:
+    ctx = home_context(store.current(), BASE, "en", link=lambda href: href + "?lang=en")
+    [spain] = ctx["map_countries"]
+    assert (spain.name, spain.count, spain.href) == ("Spain", 1, "/browse/country/ESP?lang=en")
+    assert "<svg" in ctx["map_svg"]
+    assert "Spain: 1 initiative" in ctx["map_svg"]
+    assert [(code, n) for _, code, n in ctx["map_regions"]] == [("ES242", 1)]
+
+
+def test_concept_lists_put_initiatives_first_each_record_once(store: LocalStore) -> None:
+    rows = {
+        "a": records_of_kind(store.current(), "organisation"),
+        "b": records_of_kind(store.current(), "initiative") * 2,
+    }
+    lists = kind_lists(store.current(), rows, BASE, "en")
+    assert [kind for kind, _ in lists] == ["initiative", "organisation"]
+    [practice] = lists[0][1]
+    assert practice["href"] == "/initiative/village-welcome"
+    assert practice["what"].startswith("A test initiative")
+    assert practice["where"][0] == "Spain"

@@ -1,0 +1,100 @@
+"""HTTP semantics every route shares (RFC 9110): HEAD is GET without the body, a 405 lists the
+methods the resource allows, conditional requests by ETag then by date, CORS on errors too."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi import FastAPI, Response
+from fastapi.testclient import TestClient
+from starlette.requests import Request
+
+from web.http import etags, install_http, not_modified
+
+
+def app() -> FastAPI:
+    a = FastAPI()
+    install_http(a)
+
+    @a.get("/thing")
+    def get_thing() -> Response:
+        return Response("the thing", media_type="text/plain")
+
+    @a.put("/thing")
+    def put_thing() -> Response:
+        return Response(status_code=204)
+
+    @a.post("/only-post")
+    def post_only() -> Response:
+        return Response(status_code=204)
+
+    return a
+
+
+def request(**headers: str) -> Request:
+    raw = [(k.replace("_", "-").encode(), v.encode()) for k, v in headers.items()]
+    return Request({"type": "http", "method": "GET", "path": "/", "headers": raw})
+
+
+def test_head_is_get_without_the_body() -> None:
+    with TestClient(app()) as c:
+        got, head = c.get("/thing"), c.head("/thing")
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-length"] == got.headers["content-length"] == "9"
+
+
+def test_a_405_lists_what_the_resource_allows() -> None:
+    with TestClient(app()) as c:
+        r = c.delete("/thing")
+        assert (r.status_code, r.headers["allow"]) == (405, "GET, HEAD, PUT")
+        assert c.get("/only-post").headers["allow"] == "POST"
+
+
+def test_cors_headers_are_on_errors_too() -> None:
+    with TestClient(app()) as c:
+        r = c.delete("/thing", headers={"Origin": "https://network.example.eu"})
+    assert r.headers["access-control-allow-origin"] == "*"
+    assert "ETag" in r.headers["access-control-expose-headers"]
+
+
+def test_etag_lists_are_read_with_weak_tags() -> None:
+    assert etags('W/"a", "b",W/"c"') == ['"a"', '"b"', '"c"']
+    assert etags("") == []
+
+
+@pytest.mark.parametrize(
+    ("headers", "etag", "expected"),
+    [
+        ({"if_none_match": '"v1"'}, '"v1"', True),
+        ({"if_none_match": 'W/"v0", W/"v1"'}, '"v1"', True),  # weak comparison
+        ({"if_none_match": '"v1"'}, 'W/"v1"', True),
+        ({"if_none_match": '"v0"'}, '"v1"', False),
+        ({"if_none_match": "*"}, None, True),
+        ({"if_none_match": '"v1"'}, None, False),
+    ],
+)
+def test_if_none_match(headers: dict[str, str], etag: str | None, expected: bool) -> None:
+    assert not_modified(request(**headers), etag) is expected
+
+
+LAST = "Wed, 01 May 2024 10:00:00 GMT"
+
+
+@pytest.mark.parametrize(
+    ("headers", "last", "expected"),
+    [
+        ({"if_modified_since": "Wed, 01 May 2024 10:00:00 GMT"}, LAST, True),
+        ({"if_modified_since": "Thu, 02 May 2024 10:00:00 GMT"}, LAST, True),
+        ({"if_modified_since": "Tue, 30 Apr 2024 10:00:00 GMT"}, LAST, False),
+        ({"if_modified_since": "yesterday"}, LAST, False),  # an invalid date is ignored
+        ({"if_modified_since": "Thu, 02 May 2024 10:00:00 GMT"}, None, False),
+        # If-None-Match decides when sent, whatever the date says
+        (
+            {"if_none_match": '"v0"', "if_modified_since": "Thu, 02 May 2024 10:00:00 GMT"},
+            LAST,
+            False,
+        ),
+    ],
+)
+def test_if_modified_since(headers: dict[str, str], last: str | None, expected: bool) -> None:
+    assert not_modified(request(**headers), '"v1"', last) is expected

@@ -1,0 +1,34 @@
+"""The OpenAPI document describes error bodies and negotiated media types as the routes
+answer them (`web/openapi.py` builds those descriptions)."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from web.openapi import ErrorBody, errors, media, query_parameters
+
+
+def test_error_responses_share_one_body_and_say_why() -> None:
+    described = errors(404, 429, 418)
+    assert described[404] == {"model": ErrorBody, "description": "not found"}
+    assert "Retry-After" in described[429]["description"]
+    assert described[418]["description"] == "error"  # a status without a reason of its own
+
+
+def test_media_types_and_free_query_parameters() -> None:
+    assert media("a graph", "text/turtle", "application/ld+json") == {
+        200: {"description": "a graph", "content": {"text/turtle": {}, "application/ld+json": {}}}
+    }
+    [param] = query_parameters("default-graph-uri")["parameters"]
+    assert (param["name"], param["in"], param["required"]) == ("default-graph-uri", "query", False)
+
+
+def test_the_served_document_uses_them(client: TestClient) -> None:
+    doc = client.get("/openapi.json").json()
+    assert set(doc["components"]["schemas"]["ErrorBody"]["properties"]) == {"error", "message"}
+    sparql = doc["paths"]["/sparql"]["get"]
+    assert "application/sparql-results+json" in sparql["responses"]["200"]["content"]
+    assert "default-graph-uri" in {p["name"] for p in sparql["parameters"]}
+    assert sparql["responses"]["400"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ErrorBody"
+    }

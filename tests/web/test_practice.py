@@ -1,0 +1,81 @@
+"""The initiative page as a practice sheet: facts in the sections practitioners know, dates as
+the sources give them (disagreements kept), the ways in, most direct first, and the subtype."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ingest.pipeline import ingest_records
+from kg.record_document import view
+from kg.store import LocalStore
+from web.practice import practice_context
+
+BASE = "http://kg.test/"
+
+
+@pytest.fixture
+def context(records_dir: Path) -> dict[str, Any]:
+    record = records_dir / "initiative" / "village-welcome.md"
+    record.write_text(
+        record.read_text().replace(
+            "facts:\n",
+            "url: https://www.village-welcome.example/\n"
+            "contact_url: https://village-welcome.example/contact\n"
+            "described_in: [https://rural-pact.example/vw]\n"
+            "facts:\n"
+            '  - {aspect: method, text: "Hosts visit villages first", source: a}\n'
+            '  - {aspect: budget-note, text: "EUR 40,000 a year", source: b}\n'
+            '  - {aspect: status, text: "Still running", source: a}\n'
+            '  - {aspect: lesson, text: "Start with housing", source: a}\n',
+        )
+    )
+    org = records_dir / "organisation" / "test-ngo.md"
+    org.write_text(
+        org.read_text().replace(
+            "country: ES\n",
+            "country: ES\nurl: https://ngo.example.org/\ncontact_url: https://ngo.example.org/contact\n",
+        )
+    )
+    store = LocalStore(None)
+    ingest_records(store, [records_dir], base=BASE)
+    v = view(store.current(), base=BASE, kind="initiative", slug="village-welcome")
+    return practice_context(store.current(), v, BASE)
+
+
+def test_facts_go_to_their_sections(context: dict[str, Any]) -> None:
+    found = {s.id: [c.text for c in s.claims] for s in context["sections"]}
+    assert list(found) == ["context", "activities", "results", "cost", "lessons"]
+    assert found["activities"] == ["Hosts visit villages first"]
+    assert found["cost"] == ["EUR 40,000 a year"]
+    assert found["lessons"] == ["Start with housing"]
+    assert sorted(found["results"]) == ["11 villages", "8 villages"]  # both sides kept
+    assert [c.text for c in context["status_claims"]] == ["Still running"]
+
+
+def test_dates_keep_each_sources_value_earliest_first(context: dict[str, Any]) -> None:
+    dates = context["dates"]
+    assert [v.value for v in dates.ends] == ["2021-12", "2022-06"]
+    assert dates.disputed
+
+
+def test_ways_in_most_direct_first(context: dict[str, Any]) -> None:
+    got = [(link.what, link.url, link.site) for link in context["contact_links"]]
+    assert got == [
+        (
+            "Contact page of the project",
+            "https://village-welcome.example/contact",
+            "village-welcome.example",
+        ),
+        ("Website", "https://www.village-welcome.example/", "village-welcome.example"),
+        ("Contact page of the coordinator", "https://ngo.example.org/contact", "ngo.example.org"),
+        ("Website of the coordinator", "https://ngo.example.org/", "ngo.example.org"),
+    ]
+    assert [link.url for link in context["described_in"]] == ["https://rural-pact.example/vw"]
+    assert context["contact_href"] == {f"{BASE}id/organisation/test-ngo": "/organisation/test-ngo"}
+
+
+def test_the_subtype_of_the_initiative(context: dict[str, Any]) -> None:
+    assert context["initiative_type"] == "Local practice"

@@ -1,0 +1,40 @@
+"""The pages' template environment: messages, numbers and money in the page's language, and
+the kind names every page uses."""
+
+from __future__ import annotations
+
+import pytest
+
+from web.templating import KIND_LABELS, KIND_PLURALS, make_templates
+
+
+@pytest.mark.parametrize(
+    ("lang", "number", "money"),
+    [("en", "1,234,567.5", "€1,500.00"), ("de", "1.234.567,5", "1.500,00\xa0€")],
+)
+def test_numbers_and_money_as_the_language_writes_them(lang: str, number: str, money: str) -> None:
+    env = make_templates().env
+    out = env.from_string("{{ n|number }}|{{ m|currency('EUR') }}").render(
+        lang=lang, n=1234567.5, m=1500
+    )
+    assert out == f"{number}|{money}"
+
+
+def test_messages_are_translated_into_the_page_language() -> None:
+    env = make_templates().env
+    template = env.from_string("{{ _('Initiatives') }}")
+    assert template.render(lang="en") == "Initiatives"
+    assert template.render(lang="es") == "Iniciativas"
+
+
+def test_every_record_kind_has_a_name_and_a_plural_in_the_page_language() -> None:
+    env = make_templates().env
+    assert set(KIND_LABELS) == set(KIND_PLURALS)
+    template = env.from_string("{{ _(kind_labels['policy']) }}/{{ _(kind_plurals['policy']) }}")
+    assert template.render(lang="en") == "Policy/Policies"
+    assert template.render(lang="es") != "Policy/Policies"  # translated
+
+
+def test_the_language_switcher_names_each_language_in_itself() -> None:
+    template = make_templates().env.from_string("{{ language_names['es'] }}")
+    assert template.render(lang="en") == "Español"
