@@ -9,6 +9,7 @@ BENCHES = [
     "bench.ingest_bench",
     "bench.embed_bench",
     "bench.sparql_bench",
+    "bench.page_bench",
     "bench.virtuoso_bench",
     "bench.search_bench",
     "bench.load",

@@ -11,7 +11,11 @@ One run, on one store (the bundled records):
 3. throughput: 8 concurrent clients cycling through the queries for `--seconds`, uncached,
    against the endpoint, beside 8 threads running them in process.
 
-    python -m bench.sparql_bench [--repeat 30] [--seconds 20]
+With `--compare TREE` (a source tree of an earlier commit, e.g. `git archive <commit> | tar -x
+-C TREE`) a second `kg serve` runs from that tree on the same store, and every measurement of
+the endpoint is taken on both, interleaved, so a before/after comparison comes from one run.
+
+    python -m bench.sparql_bench [--repeat 30] [--seconds 20] [--compare TREE]
 """
 
 from __future__ import annotations
@@ -65,15 +69,22 @@ def over_http(url: str, query: str, *, graph: bool) -> int:
         return len(r.read())
 
 
-def start_server(tmp: Path) -> tuple[subprocess.Popen[bytes], str, Path]:
+def start_server(
+    tmp: Path, tree: Path | None = None, *, ingest: bool = True
+) -> tuple[subprocess.Popen[bytes], str, Path]:
+    """`kg serve` on the store in `tmp` (ingested first when `ingest`), from this source tree or
+    from `tree`."""
     from bench.live import free_port, kg_env
 
     port = free_port()
     env = kg_env(tmp, port, KG_RATE_LIMIT_PER_MINUTE="0", KG_SPARQL_WORKERS="2")
+    if tree is not None:
+        env["PYTHONPATH"] = str(tree)
     kg = [sys.executable, "-m", "cli.main"]
-    subprocess.run([*kg, "ingest", "--no-index"], env=env, check=True, capture_output=True)
-    log = open(tmp / "server.log", "wb")  # noqa: SIM115 - lives as long as the server
-    proc = subprocess.Popen([*kg, "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    if ingest:
+        subprocess.run([*kg, "ingest", "--no-index"], env=env, check=True, capture_output=True)
+    log = open(tmp / f"server-{port}.log", "wb")  # noqa: SIM115 - lives as long as the server
+    proc = subprocess.Popen([*kg, "serve"], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tree)
     url = f"http://127.0.0.1:{port}/"
     for _ in range(300):
         try:
@@ -110,18 +121,27 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--output", type=Path, default=RESULTS / "sparql.json")
+    parser.add_argument("--compare", type=Path, help="source tree of an earlier commit")
     args = parser.parse_args()
     examples = [e for e in load_examples() if "similarity" not in e.query]
     tmp = Path(tempfile.mkdtemp(prefix="kg-sparql-bench-"))
     proc, url, store_root = start_server(tmp)
+    procs = [proc]
+    before_url = None
+    if args.compare is not None:
+        before, before_url, _ = start_server(tmp, args.compare.resolve(), ingest=False)
+        procs.append(before)
+    tp_before = None
     try:
         snapshot = store_root / "versions" / (store_root / "CURRENT").read_text().strip()
         store = ox.Store.read_only(str(snapshot))
         rows: list[dict[str, Any]] = []
         for ex in examples:
             graph = ex.query.lstrip().upper().find("CONSTRUCT") >= 0 or "DESCRIBE" in ex.query
-            local, remote, cached = [], [], []
+            local, remote, cached, earlier = [], [], [], []
             over_http(url, ex.query, graph=graph)  # warm both workers' caches of the store
+            if before_url is not None:
+                over_http(before_url, ex.query, graph=graph)
             for i in range(args.repeat):
                 t = time.perf_counter()
                 in_process(store, ex.query)
@@ -132,20 +152,30 @@ def main() -> None:
                 t = time.perf_counter()
                 over_http(url, ex.query, graph=graph)
                 cached.append(time.perf_counter() - t)
-            row = {
+                if before_url is not None:
+                    t = time.perf_counter()
+                    over_http(before_url, f"{ex.query}\n# run {i}", graph=graph)
+                    earlier.append(time.perf_counter() - t)
+            row: dict[str, Any] = {
                 "query": ex.slug,
                 "in_process": percentiles(local),
                 "endpoint": percentiles(remote),
                 "endpoint_cached": percentiles(cached),
             }
+            if earlier:
+                row["endpoint_before"] = percentiles(earlier)
             rows.append(row)
             print(json.dumps(row), flush=True)
         queries = [(e.query, "CONSTRUCT" in e.query) for e in examples]
         tp_local = throughput(lambda q, g: in_process(store, q), queries, args.seconds)
         tp_http = throughput(lambda q, g: over_http(url, q, graph=g), queries, args.seconds)
+        if before_url is not None:
+            old = before_url
+            tp_before = throughput(lambda q, g: over_http(old, q, graph=g), queries, args.seconds)
     finally:
-        proc.terminate()
-        proc.wait(10)
+        for p in procs:
+            p.terminate()
+            p.wait(10)
     all_local = [r["in_process"]["p50_ms"] for r in rows]
     all_http = [r["endpoint"]["p50_ms"] for r in rows]
     report = {
@@ -165,6 +195,13 @@ def main() -> None:
             "ratio": round(tp_http / tp_local, 3),
         },
     }
+    if tp_before is not None:
+        report["median_of_p50_ms"]["endpoint_before"] = round(
+            statistics.median([r["endpoint_before"]["p50_ms"] for r in rows]), 2
+        )
+        report["throughput_8_clients_qps"]["endpoint_before"] = round(tp_before, 1)
+        report["throughput_8_clients_qps"]["ratio_before"] = round(tp_before / tp_local, 3)
+        report["compared_with"] = str(args.compare)
     print(json.dumps(report["median_of_p50_ms"]), json.dumps(report["throughput_8_clients_qps"]))
     args.output.parent.mkdir(exist_ok=True)
     args.output.write_text(json.dumps(report, indent=1))

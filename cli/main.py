@@ -298,6 +298,8 @@ def serve(
     """
     import uvicorn
 
+    from cli.http_protocol import NoDelayH11Protocol
+
     set_verbose(verbose)
     from kg.store import open_store
 
@@ -315,6 +317,7 @@ def serve(
             "cli.main:server_app",
             factory=True,
             workers=processes,
+            http=NoDelayH11Protocol,  # keep-alive without 40 ms stalls (cli/http_protocol.py)
             # uvicorn kills a server process that does not answer its health check in time;
             # one loading the model on a busy machine can hold the interpreter for seconds
             timeout_worker_healthcheck=HEALTHCHECK_TIMEOUT,

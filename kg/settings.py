@@ -117,6 +117,12 @@ class Settings(BaseSettings):
         None, description="User for the external store's endpoints (HTTP Basic or Digest)."
     )
     sparql_password: SecretStr | None = Field(None, description="Password of `KG_SPARQL_USER`.")
+    page_cache_mb: float = Field(
+        64,
+        ge=0,
+        description="Memory (MiB) each server process keeps for rendered pages, data documents "
+        "and embed cards of the current store version (least recently used go first; 0: off).",
+    )
     host: str = Field("127.0.0.1", description="Address `kg serve` listens on.")
     port: int = Field(8000, description="Port `kg serve` listens on.")
     workers: int | None = Field(

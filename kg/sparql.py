@@ -18,6 +18,7 @@ def run_query(
     default_graphs: Sequence[str] | None = None,
     named_graphs: Sequence[str] | None = None,
     custom_functions: dict[ox.NamedNode, Callable[..., object]] | None = None,
+    has_dataset: bool | None = None,
 ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     """Run a SPARQL 1.1 query over the dataset SPARQL 1.1 defines for it.
 
@@ -27,13 +28,15 @@ def run_query(
     NAMED in the query are exactly the dataset (SPARQL 1.1 Query §13.2). Only without either is
     the default graph the union of all named graphs (this store keeps every record in its own
     named graph). Raises `QuerySyntaxError` (parser message with line:column) or `BadRequest`
-    (a graph name that is not an IRI).
+    (a graph name that is not an IRI). `has_dataset`: whether the query has FROM / FROM NAMED,
+    when the caller has tokenised it already (`kg.sparql_syntax.shape`); else it is tokenised
+    here.
     """
     options: dict[str, object] = {}
     if default_graphs or named_graphs:
         options["default_graph"] = _names(default_graphs or ())
         options["named_graphs"] = _names(named_graphs or ())
-    elif not shape(query).has_dataset:
+    elif not (shape(query).has_dataset if has_dataset is None else has_dataset):
         options["use_default_graph_as_union"] = True
     try:
         return store.query(

@@ -20,6 +20,7 @@ from web import services
 from web.errors import install_error_handlers
 from web.http import install_http
 from web.i18n import ContentLanguage
+from web.pagecache import PageCache
 from web.ratelimit import RateLimiter
 from web.routes import (
     browse,
@@ -80,6 +81,9 @@ def create_app(
     install_error_handlers(app)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(ContentLanguage)
+    # pages computed once per store version: outside the headers above (kept with the page),
+    # inside CORS (which answers each request's Origin)
+    app.add_middleware(PageCache, store=graph, max_bytes=int(settings.page_cache_mb * 1024 * 1024))
     install_http(app)  # outermost: CORS on every response, HEAD, 405 with Allow
     app.mount(
         "/static/swagger",

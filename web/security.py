@@ -6,10 +6,8 @@ Embed cards may be framed by any site; every other page only by this one.
 
 from __future__ import annotations
 
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
-from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_QUERY_STRING = 16_384
 MAX_BODY = 1_048_576
@@ -22,35 +20,63 @@ BASE_CSP = (
 DOCS_CSP = BASE_CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
 
 
-class SecurityHeaders(BaseHTTPMiddleware):
+class SecurityHeaders:
+    """A plain ASGI middleware (not `BaseHTTPMiddleware`, which streams every response body
+    through a task and a memory channel: a measurable share of a small `/sparql` answer)."""
+
     def __init__(self, app: ASGIApp, *, max_body: int = MAX_BODY) -> None:
-        super().__init__(app)
+        self.app = app
         self.max_body = max_body
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        if len(request.url.query) > MAX_QUERY_STRING:
-            return JSONResponse(
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if len(scope.get("query_string", b"")) > MAX_QUERY_STRING:
+            refused = JSONResponse(
                 {"error": "URITooLong", "message": "query string over 16 KiB; use POST"},
                 status_code=414,
             )
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > self.max_body:
-            return JSONResponse(
+            await self._secured(scope, refused)(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length", b"")
+        if length.isdigit() and int(length) > self.max_body:
+            refused = JSONResponse(
                 {"error": "PayloadTooLarge", "message": f"body over {self.max_body} bytes"},
                 status_code=413,
             )
-        response = await call_next(request)
-        path = request.url.path
-        embeddable = path.startswith("/embed/")
-        csp = DOCS_CSP if path == "/api/docs" else BASE_CSP
-        csp += "; frame-ancestors *" if embeddable else "; frame-ancestors 'self'"
-        response.headers.setdefault("Content-Security-Policy", csp)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        response.headers.setdefault(
-            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
-        )
-        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if not embeddable:
-            response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+            await self._secured(scope, refused)(scope, receive, send)
+            return
+        added = _headers(scope["path"])
+
+        async def send_secured(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in added if k not in present]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_secured)
+
+    @staticmethod
+    def _secured(scope: Scope, response: Response) -> Response:
+        for name, value in _headers(scope["path"]):
+            response.headers.setdefault(name.decode(), value.decode())
         return response
+
+
+def _headers(path: str) -> list[tuple[bytes, bytes]]:
+    """The security headers of a response to `path` (each set unless the route set it)."""
+    embeddable = path.startswith("/embed/")
+    csp = DOCS_CSP if path == "/api/docs" else BASE_CSP
+    csp += "; frame-ancestors *" if embeddable else "; frame-ancestors 'self'"
+    headers = [
+        (b"content-security-policy", csp.encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"strict-origin-when-cross-origin"),
+        (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+        (b"cross-origin-opener-policy", b"same-origin"),
+    ]
+    if not embeddable:
+        headers.append((b"x-frame-options", b"SAMEORIGIN"))
+    return headers

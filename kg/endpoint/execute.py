@@ -32,6 +32,8 @@ class QueryRequest:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     uses_search: bool = False  # the query calls rikg:similarity
+    #: FROM / FROM NAMED in the query, as the guard's tokens said (None: not tokenised yet)
+    has_dataset: bool | None = None
 
     def key(self, version: str) -> str:
         """A digest of everything the answer depends on (cache key and ETag)."""
@@ -92,6 +94,7 @@ def execute(
         default_graphs=list(request.default_graphs) or None,
         named_graphs=list(request.named_graphs) or None,
         custom_functions=functions() if functions and request.uses_search else None,
+        has_dataset=request.has_dataset,  # the guard tokenised it: not again here
     )
     media, cap = request.media, request.row_cap
     if isinstance(result, ox.QueryBoolean):
@@ -99,7 +102,8 @@ def execute(
     if isinstance(result, ox.QuerySolutions):
         variables = [v.value for v in result.variables]
         head, more = serialize.take(result, cap)
-        rows: list[serialize.Row] = [[sol[v] for v in variables] for sol in head]  # type: ignore[index]
+        # a solution iterates its values in the order of `variables` (one call, not one each)
+        rows: list[serialize.Row] = [tuple(sol) for sol in head]  # type: ignore[arg-type]
         body = serialize.solutions(variables, rows, media, truncated=more)
         return Answer(body, media, version, rows=len(rows), truncated=more)
     triples, more = serialize.take(result, cap)

@@ -11,9 +11,11 @@ import contextlib
 import http.client
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -109,6 +111,23 @@ def served_by_each(server: LiveServer, pids: list[int], path: str) -> list[bytes
     raise AssertionError(f"only {seen} of the server processes {pids} answered")
 
 
+def keep_alive_median_ms(server: LiveServer, path: str, requests: int = 21) -> float:
+    port = int(server.url.rsplit(":", 1)[1].strip("/"))
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    times = []
+    try:
+        for _ in range(requests):
+            started = time.perf_counter()
+            conn.request("GET", "/" + path)
+            response = conn.getresponse()
+            assert response.status == 200
+            response.read()
+            times.append((time.perf_counter() - started) * 1000)
+    finally:
+        conn.close()
+    return statistics.median(times)
+
+
 def test_two_server_processes_answer_and_each_follows_an_ingest(tmp_path: Path) -> None:
     records = tmp_path / "records"
     shutil.copytree(PROJECT_ROOT / "ingest" / "records", records)
@@ -120,6 +139,9 @@ def test_two_server_processes_answer_and_each_follows_an_ingest(tmp_path: Path) 
 
         bodies = served_by_each(server, pids, PAGE)
         assert all(OLD_NAME.encode() in b and NEW_NAME.encode() not in b for b in bodies)
+        # one keep-alive connection: no ~40 ms delayed-ACK stall per request (Nagle on the
+        # sockets uvicorn accepts for several processes; cli/http_protocol.py turns it off)
+        assert keep_alive_median_ms(server, PAGE) < 30
 
         record = records / "initiative" / "matilde.md"
         record.write_text(record.read_text().replace(OLD_NAME, NEW_NAME, 1))

@@ -17,8 +17,7 @@ from kg.queries import PREFIXES
 from kg.record_document import document, document_modified, view
 from kg.search import SearchService
 from kg.vocab import SCHEMA_NS
-from web.http import not_modified
-from web.i18n import N_, language
+from web.i18n import N_
 from web.jsonld import citation, dumps, schema_org
 from web.practice import practice_context
 from web.recordpage import GROUPS, INCOMING_LABELS, check, grouped
@@ -85,9 +84,10 @@ def record(request: Request, kind: str, name: str, search: Search) -> Response:
     return page(request, kind, slug, search)
 
 
-def _validators(request: Request, kind: str, slug: str, modified: str | None) -> dict[str, str]:
-    version = request.app.state.store.version().name
-    headers = {"ETag": f'"{version}-{kind}-{slug}"', "Cache-Control": "public, max-age=300"}
+def _validators(modified: str | None) -> dict[str, str]:
+    """Cache-Control and the record's Last-Modified; the ETag, and the 304 answer to a
+    conditional request, come from `web.pagecache.PageCache` in front of these routes."""
+    headers = {"Cache-Control": "public, max-age=300"}
     if modified:
         try:
             stamp = datetime.fromisoformat(modified.replace("Z", "+00:00"))
@@ -100,9 +100,8 @@ def _validators(request: Request, kind: str, slug: str, modified: str | None) ->
 def data_document(request: Request, kind: str, slug: str, ext: str) -> Response:
     settings = request.app.state.settings
     triples = document(request.app.state.store.current(), base=settings.base, kind=kind, slug=slug)
-    headers = _validators(request, kind, slug, document_modified(triples))
-    if not_modified(request, headers["ETag"], headers.get("Last-Modified")):
-        return Response(status_code=304, headers=headers)
+    headers = _validators(document_modified(triples))
+    headers["Vary"] = "Accept"  # text/plain or application/n-triples for .nt, as asked
     fmt = formats.by_extension(ext)
     assert fmt is not None
     # the document's own type, or the older synonym the client named (text/plain for .nt)
@@ -118,13 +117,9 @@ def data_document(request: Request, kind: str, slug: str, ext: str) -> Response:
 def page(request: Request, kind: str, slug: str, search: SearchService) -> Response:
     settings = request.app.state.settings
     v = view(request.app.state.store.current(), base=settings.base, kind=kind, slug=slug)
-    lang = language(request)
-    headers = _validators(request, kind, slug, v.modified)
-    # one page per interface language (web/i18n.py): its own validator, and caches told why
-    headers["ETag"] = headers["ETag"][:-1] + f'-{lang}"'
+    headers = _validators(v.modified)
+    # one page per interface language (web/i18n.py): caches are told why
     headers["Vary"] = "Accept-Language"
-    if not_modified(request, headers["ETag"], headers.get("Last-Modified")):
-        return Response(status_code=304, headers=headers)
     page_url = f"{settings.base}{kind}/{slug}"
     groups = grouped(v)
     labels = {pred: label for _, fields in groups_for_labels() for pred, label in fields}

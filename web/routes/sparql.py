@@ -151,6 +151,7 @@ def _answer(
         default_graphs=protocol.default_graphs,
         named_graphs=protocol.named_graphs,
         uses_search="similarity" in protocol.query.lower(),  # rikg:similarity needs the index
+        has_dataset=info.has_dataset,
     )
     if cacheable:
         etag = endpoint.etag(job)

@@ -1,0 +1,205 @@
+"""Pages that do not change between snapshots, computed once per store version (issue 15).
+
+`PageCache` is an ASGI middleware in front of the routes that render record pages and their
+data documents (`/{kind}/{slug}`, `/{kind}/{slug}.{ext}`), browse pages (`/browse…`), embed
+cards and oEmbed (`/embed/…`, `/oembed`) and the home page (`/`). A `GET` of one of these is
+answered from memory when the same page was rendered on the same store version, for the same
+query string, interface language (`web.i18n.language`: `?lang=`, else `Accept-Language`) and,
+for data documents, the same `Accept` header (it picks the media type). A new store version
+(an ingest, a SPARQL Update) makes every earlier entry unreachable and they are dropped.
+
+Every response of those routes — cached or not — gets a strong `ETag` (a digest of its media
+type and bytes, so every server process gives one page the same tag) and `Last-Modified` (the
+route's, else the store version's time), and conditional requests are answered 304 here, by
+`web.http.not_modified` (RFC 9110 §13). Only 200 responses without `Set-Cookie` and without
+`Cache-Control: no-store`/`private` are kept; pages with per-request content (forms, CSRF
+tokens, the moderation queue, search results) are not routed here at all.
+
+Memory is bounded by `KG_PAGE_CACHE_MB` (least recently used pages go first; 0 turns the
+cache off, validators and 304s stay). Each server process has its own cache.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import threading
+from datetime import datetime
+from email.utils import format_datetime
+
+from cachetools import LRUCache
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kg.store import GraphStore
+from kg.vocab import KINDS
+from web.http import not_modified
+from web.i18n import negotiate, requested
+
+#: the paths whose pages depend only on the store version, the query string, the language and
+#: (data documents) `Accept`
+CACHED_PATHS = re.compile(
+    r"^/(?:"
+    r"|browse|browse/[^/]+/[^/]+"
+    r"|embed/[^/]+/[^/]+|oembed"
+    rf"|(?:{'|'.join(KINDS)})/[^/]+"
+    r")$"
+)
+#: headers a 304 leaves out (RFC 9110 §15.4.5: it has no content)
+_NO_CONTENT_HEADERS = {b"content-type", b"content-length", b"content-language"}
+_CONDITIONAL = {b"if-none-match", b"if-modified-since"}
+
+
+class _Page:
+    __slots__ = ("body", "etag", "headers", "last_modified")
+
+    def __init__(
+        self, body: bytes, headers: list[tuple[bytes, bytes]], etag: str, last_modified: str
+    ) -> None:
+        self.body, self.headers = body, headers
+        self.etag, self.last_modified = etag, last_modified
+
+
+class PageCache:
+    """ASGI middleware: cached pages, strong validators and 304s for `CACHED_PATHS`.
+
+    `max_bytes` bounds the bodies held (an LRU by bytes; one page over an eighth of it is
+    served but not kept). `hits` and `misses` count lookups (tests, benchmarks)."""
+
+    def __init__(self, app: ASGIApp, *, store: GraphStore, max_bytes: int) -> None:
+        self.app, self.store, self.max_bytes = app, store, max_bytes
+        self._pages: LRUCache[tuple[str, ...], _Page] = LRUCache(
+            maxsize=max(max_bytes, 1), getsizeof=lambda page: len(page.body) + 512
+        )
+        self._version = ""
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "GET"
+            or not CACHED_PATHS.match(scope["path"])
+        ):
+            await self.app(scope, receive, send)
+            return
+        version = self.store.version()
+        key = _key(scope, version.name)
+        with self._lock:
+            if version.name != self._version:  # an ingest: nothing earlier is served again
+                self._pages.clear()
+                self._version = version.name
+            page = self._pages.get(key)
+            if page is None:
+                self.misses += 1
+            else:
+                self.hits += 1
+        if page is not None:
+            await _send(send, scope, page)
+            return
+        await self._render(scope, receive, send, key, version.created)
+
+    async def _render(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        key: tuple[str, ...],
+        created: str,
+    ) -> None:
+        start: Message | None = None
+        chunks: list[bytes] = []
+        passed = False  # not a page to keep: the response goes out as the route sends it
+
+        async def collect(message: Message) -> None:
+            nonlocal start, passed
+            if passed:
+                await send(message)
+            elif message["type"] == "http.response.start":
+                start = message
+                if not _keepable(message):
+                    passed = True
+                    await send(message)
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    assert start is not None
+                    page = _page(start, b"".join(chunks), created)
+                    if key[0] == self._version and len(page.body) <= self.max_bytes // 8:
+                        with self._lock:
+                            self._pages[key] = page
+                    await _send(send, scope, page)
+            else:
+                await send(message)
+
+        await self.app(scope, receive, collect)
+
+
+def _key(scope: Scope, version: str) -> tuple[str, ...]:
+    """What the page depends on: store version, path, query string, interface language (as
+    `web.i18n.language` picks it) and, for a data document, `Accept` (it picks the type)."""
+    path, query = scope["path"], scope["query_string"].decode("latin-1")
+    headers = dict(scope["headers"])  # ASGI: names in lower case
+    lang = requested(Request(scope)) if "lang=" in query else None
+    if lang is None:
+        lang = _negotiate(headers.get(b"accept-language", b"").decode("latin-1"))
+    document = "." in path.rsplit("/", 1)[-1]
+    accept = headers.get(b"accept", b"").decode("latin-1") if document else ""
+    return (version, path, query, lang, accept)
+
+
+#: browsers send a handful of distinct Accept-Language values: parse each once
+_negotiate = functools.lru_cache(maxsize=1024)(negotiate)
+
+
+def _keepable(start: Message) -> bool:
+    if start["status"] != 200:
+        return False
+    for name, value in start.get("headers", []):
+        name = name.lower()
+        if name == b"set-cookie":
+            return False
+        if name == b"cache-control" and (b"no-store" in value or b"private" in value):
+            return False
+    return True
+
+
+def _page(start: Message, body: bytes, created: str) -> _Page:
+    """The response as it will be served again: its headers with a strong ETag (digest of
+    media type and bytes) and Last-Modified (the route's, else the store version's)."""
+    headers = [
+        (k, v) for k, v in start.get("headers", []) if k.lower() not in (b"etag", b"content-length")
+    ]
+    found = {k.lower(): v.decode("latin-1") for k, v in headers}
+    digest = hashlib.sha256(found.get(b"content-type", "").encode() + b"\0" + body)
+    etag = f'"{digest.hexdigest()[:32]}"'
+    last_modified = found.get(b"last-modified") or _http_date(created)
+    headers.append((b"etag", etag.encode()))
+    if b"last-modified" not in found and last_modified:
+        headers.append((b"last-modified", last_modified.encode()))
+    if b"cache-control" not in found:  # stored, but asked again (with the ETag) each time
+        headers.append((b"cache-control", b"no-cache"))
+    headers.append((b"content-length", str(len(body)).encode()))
+    return _Page(body, headers, etag, last_modified)
+
+
+def _http_date(iso: str) -> str:
+    try:
+        return format_datetime(datetime.fromisoformat(iso.replace("Z", "+00:00")), usegmt=True)
+    except (TypeError, ValueError):
+        return ""
+
+
+async def _send(send: Send, scope: Scope, page: _Page) -> None:
+    conditional = any(k in _CONDITIONAL for k, _ in scope["headers"])
+    if conditional and not_modified(Request(scope), page.etag, page.last_modified or None):
+        headers = [(k, v) for k, v in page.headers if k.lower() not in _NO_CONTENT_HEADERS]
+        await send({"type": "http.response.start", "status": 304, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": page.headers})
+    await send({"type": "http.response.body", "body": page.body})
+
+
+__all__ = ["CACHED_PATHS", "PageCache"]
