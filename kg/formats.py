@@ -10,6 +10,7 @@ format. Routes, the CLI and the endpoint look formats up here, and negotiate wit
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -266,6 +267,8 @@ def serialize_graph(
         for t in items:
             for term in (t.subject, t.predicate, t.object):
                 check_xml_text(term_text(term), fmt)
+            if fmt.rdf == ox.RdfFormat.RDF_XML:
+                check_xml_predicate(t.predicate.value)
     use_prefixes = prefixes if fmt.rdf not in (ox.RdfFormat.JSON_LD,) else None
     buf = io.BytesIO()
     ox.serialize(items, buf, fmt.rdf, prefixes=dict(use_prefixes) if use_prefixes else None)
@@ -309,6 +312,23 @@ def check_xml_text(text: str, fmt: Format) -> None:
         raise NotAcceptable(
             f"the answer holds the character U+{ord(bad):04X}, which XML 1.0 cannot carry, "
             f"so it cannot be sent as {fmt.media}; ask for {other} instead"
+        )
+
+
+#: the end of an IRI that can be an XML element's local name (an NCName)
+_LOCAL_NAME = re.compile(r"[^\W\d][\w.\-]*\Z")
+
+
+def check_xml_predicate(iri: str) -> None:
+    """Raises `NotAcceptable` when a predicate IRI cannot be written in RDF/XML.
+
+    RDF/XML writes a predicate as an element name, namespace plus local name, so the IRI must
+    end in an XML name (RDF 1.1 XML Syntax §2.2); `http://example.org/1` or one ending in `/` or
+    `#` cannot be written, and the writer would produce a malformed document."""
+    if _LOCAL_NAME.search(iri) is None:
+        raise NotAcceptable(
+            f"the predicate <{iri}> does not end in an XML name, so the answer cannot be "
+            "written as application/rdf+xml; ask for text/turtle instead"
         )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import rdflib
 from fastapi.testclient import TestClient
 
 from tests.web.routes.test_sparql import BASE, make_client
@@ -324,6 +325,26 @@ def test_xml_answers_that_are_sent_parse(client: TestClient) -> None:
     assert r.status_code == 200
     doc = xml.dom.minidom.parseString(r.content)
     assert doc.getElementsByTagName("literal")[0].firstChild.data == 'tab\there\nnew <&> "q"'
+
+
+@pytest.mark.parametrize("predicate", ["http://e/1", "http://e/p/", "http://e/p#"])
+def test_a_predicate_rdf_xml_cannot_name_is_an_error_naming_it(
+    client: TestClient, predicate: str
+) -> None:
+    construct = f'CONSTRUCT {{ <http://e/s> <{predicate}> "x" }} WHERE {{}}'
+    r = client.get(
+        "/sparql", params={"query": construct}, headers={"Accept": "application/rdf+xml"}
+    )
+    assert r.status_code == 406
+    assert predicate in r.json()["message"]
+    turtle = client.get("/sparql", params={"query": construct}, headers={"Accept": "text/turtle"})
+    assert turtle.status_code == 200
+    # a predicate that ends in a name is written, and the document parses
+    fine = construct.replace(predicate, "http://e/1a")
+    r = client.get("/sparql", params={"query": fine}, headers={"Accept": "application/rdf+xml"})
+    assert r.status_code == 200
+    graph = rdflib.Graph().parse(data=r.content, format="xml")
+    assert [str(p) for p in graph.predicates()] == ["http://e/1a"]
 
 
 def test_graph_store_refuses_rdf_xml_it_cannot_write(client: TestClient) -> None:
