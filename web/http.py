@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 from fastapi import FastAPI, Request
@@ -131,7 +131,10 @@ def not_modified(request: Request, etag: str | None, last_modified: str | None =
 
 
 def _date(text: str) -> datetime:
-    return parsedate_to_datetime(text)
+    """An HTTP-date in any of the three forms recipients must accept (RFC 9110 §5.6.7): the
+    asctime form carries no zone and is read as GMT."""
+    value = parsedate_to_datetime(text)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 __all__ = ["EXPOSED", "HeadAndAllow", "allowed_methods", "etags", "install_http", "not_modified"]

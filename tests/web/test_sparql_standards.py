@@ -269,11 +269,14 @@ def test_if_none_match_lists_weak_tags_and_star_on_sparql(client: TestClient) ->
         r = client.get("/sparql", params=params, headers={"If-None-Match": header})
         assert r.status_code == 304, header
         assert r.content == b""
+        assert r.headers["cache-control"] == "public, max-age=60"  # as the 200 (§15.4.5)
     r = client.get("/sparql", params=params, headers={"If-None-Match": '"nope", W/"other"'})
     assert r.status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/initiative/village-welcome.ttl", "/initiative/village-welcome"])
+@pytest.mark.parametrize(
+    "path", ["/initiative/village-welcome.ttl", "/initiative/village-welcome", "/data/rikg.nq.gz"]
+)
 def test_conditional_requests_on_documents_and_pages(client: TestClient, path: str) -> None:
     first = client.get(path)
     etag, modified = first.headers["etag"], first.headers["last-modified"]
@@ -285,6 +288,11 @@ def test_conditional_requests_on_documents_and_pages(client: TestClient, path: s
     assert client.get(path, headers={"If-Modified-Since": later}).status_code == 304
     earlier = "Mon, 01 Jan 1990 00:00:00 GMT"
     assert client.get(path, headers={"If-Modified-Since": earlier}).status_code == 200
+    # the obsolete forms recipients must still accept (RFC 9110 §5.6.7): RFC 850 and asctime
+    for date in ("Friday, 01-Jan-99 00:00:00 GMT", "Fri Jan  1 00:00:00 1999"):
+        assert client.get(path, headers={"If-Modified-Since": date}).status_code == 200, date
+    for date in ("Friday, 01-Jan-2100 00:00:00 GMT", "Fri Jan  1 00:00:00 2100"):
+        assert client.get(path, headers={"If-Modified-Since": date}).status_code == 304, date
     # If-None-Match decides when both are sent (§13.2.2)
     both = {"If-None-Match": '"a"', "If-Modified-Since": later}
     assert client.get(path, headers=both).status_code == 200

@@ -17,6 +17,7 @@ from kg.queries import PREFIXES
 from kg.record_document import all_records, local_href, view
 from kg.vocab import KINDS
 from kg.void import describe
+from web.http import not_modified
 from web.i18n import DEFAULT, language
 from web.recordpage import check
 
@@ -52,12 +53,18 @@ def data_file(request: Request, name: str) -> Response:
     path = dump_path(settings.data_dir, request.app.state.store.version().name, name)
     if path is None:
         raise NotFound(f"no dump {name!r}; see /data/")
-    return FileResponse(
+    response = FileResponse(
         path,
         media_type="application/gzip",
         filename=name,
         headers={"Access-Control-Allow-Origin": "*"},
+        stat_result=path.stat(),
     )
+    # the dump's own validators decide a conditional request (RFC 9110 §13.1)
+    if not_modified(request, response.headers["etag"], response.headers["last-modified"]):
+        kept = ("etag", "last-modified", "access-control-allow-origin")
+        return Response(status_code=304, headers={k: response.headers[k] for k in kept})
+    return response
 
 
 @router.get("/.well-known/void", include_in_schema=False)

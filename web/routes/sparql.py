@@ -156,7 +156,11 @@ def _answer(
     if cacheable:
         etag = endpoint.etag(job)
         if not_modified(request, etag):
-            return Response(status_code=304, headers={"ETag": etag, "Vary": "Accept"})
+            # a 304 carries the Cache-Control the 200 would have had (RFC 9110 §15.4.5)
+            return Response(
+                status_code=304,
+                headers={"ETag": etag, "Vary": "Accept", "Cache-Control": "public, max-age=60"},
+            )
     served = endpoint.answer(job)
     answer = served.answer
     headers = {
