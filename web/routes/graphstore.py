@@ -4,9 +4,10 @@ reading is public, PUT, POST and DELETE need the admin token."""
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from kg import formats
@@ -14,6 +15,7 @@ from kg.dumps import ensure_dumps
 from kg.endpoint import Endpoint
 from kg.endpoint.update import GraphName, delete_graph, graph_name, read_graph, write_graph
 from kg.errors import BadRequest, NotAcceptable
+from kg.vocab import graph_iri
 from web.auth import require_admin
 from web.openapi import errors, media, query_parameters
 from web.services import limit, sparql_engine
@@ -53,6 +55,15 @@ def get_graph(request: Request) -> Response:
         raise NotAcceptable(f"available: {', '.join(READ_MEDIA)}")
     body = read_graph(request.app.state.store, _target(request), choice.format)
     return Response(body, headers={"Content-Type": choice.content_type, "Vary": "Accept"})
+
+
+@router.get("/graph/{kind}/{slug}", include_in_schema=False)
+def graph_iri_document(request: Request, kind: str, slug: str) -> Response:
+    """A record's named graph IRI (`{base}graph/{kind}/{slug}`, the subject of its provenance)
+    resolves: 303 See Other to the graph through the Graph Store Protocol, so a linked-data
+    client that follows it gets the graph's statements in the format it asks for."""
+    iri = graph_iri(request.app.state.settings.base, kind, slug)
+    return RedirectResponse(f"/rdf-graphs?graph={quote(iri, safe='')}", status_code=303)
 
 
 async def _write(request: Request, eng: Endpoint, *, replace: bool) -> Response:

@@ -96,3 +96,18 @@ def test_writes_need_the_token_reads_do_not(client: TestClient) -> None:
     assert client.put(G, content=body, headers={"Content-Type": "text/turtle"}).status_code == 403
     assert client.post(G, content=body, headers={"Content-Type": "text/turtle"}).status_code == 403
     assert client.get(G).status_code == 404  # nothing was written
+
+
+def test_a_record_graph_iri_resolves_to_its_statements(client: TestClient) -> None:
+    """The IRI of a record's named graph, the subject of its provenance, is dereferenceable."""
+    r = client.get("/graph/initiative/village-welcome", headers={"Accept": "text/turtle"})
+    assert r.status_code == 303
+    target = r.headers["location"]
+    assert target.startswith("/rdf-graphs?graph=")
+    graph = rdflib.Graph().parse(data=client.get(target, headers=r.request.headers).text)
+    subjects = {str(s) for s in graph.subjects()}
+    assert f"{BASE}id/initiative/village-welcome" in subjects
+    assert f"{BASE}graph/initiative/village-welcome" in subjects  # its provenance
+    assert client.head("/graph/initiative/village-welcome").status_code == 303
+    missing = client.get("/graph/initiative/no-such-record")
+    assert client.get(missing.headers["location"]).status_code == 404
