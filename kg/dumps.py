@@ -21,7 +21,8 @@ from kg.store import GraphStore
 
 log = logging.getLogger(__name__)
 
-#: file name → (export format, media type, what a line/statement is)
+#: file name → (export format, media type, what a statement is): the N-Quads dump holds one
+#: statement per triple and named graph, Turtle and JSON-LD the distinct triples of the union
 DUMPS = {
     "rikg.nq.gz": ("nq", "application/n-quads", "quads"),
     "rikg.ttl.gz": ("turtle", "text/turtle", "triples"),
@@ -77,7 +78,11 @@ def dump_path(data_dir: Path, version: str, name: str) -> Path | None:
 
 
 def _count(data: bytes, fmt: str) -> int:
-    if fmt == "nq":
-        return sum(1 for line in data.splitlines() if line.strip())
-    rdf = {"turtle": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD}[fmt]
-    return sum(1 for _ in ox.parse(data, rdf))
+    """The statements the file holds, as a parser reads them: distinct quads of an N-Quads
+    file, distinct triples of a Turtle or JSON-LD one."""
+    rdf = {
+        "nq": ox.RdfFormat.N_QUADS,
+        "turtle": ox.RdfFormat.TURTLE,
+        "jsonld": ox.RdfFormat.JSON_LD,
+    }[fmt]
+    return len(set(ox.parse(data, rdf)))

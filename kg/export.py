@@ -12,8 +12,12 @@ from kg.queries import PREFIXES
 
 
 def export_graph(store: ox.Store, fmt: str) -> bytes:
-    """The store in `fmt` (a `kg.formats` graph name: nq, trig, turtle, nt, jsonld, rdfxml, n3);
-    quad formats keep the named graphs (and so the provenance)."""
+    """The store in `fmt` (a `kg.formats` graph name: nq, trig, turtle, nt, jsonld, rdfxml, n3).
+
+    Quad formats keep the named graphs (and so the provenance): one statement per triple and
+    graph. Triple formats hold the union of the graphs as an RDF graph, a set (RDF 1.1
+    Concepts §3): a triple stated in several graphs is written once. Raises `BadRequest` for
+    an unknown format."""
     found = formats.by_name(fmt, formats.GRAPH_FORMATS)
     if found is None or found.rdf is None:
         names = ", ".join(n for f in formats.GRAPH_FORMATS for n in f.names)
@@ -22,5 +26,5 @@ def export_graph(store: ox.Store, fmt: str) -> bytes:
         buf = io.BytesIO()
         store.dump(buf, found.rdf)
         return buf.getvalue()
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in store]
+    triples = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in store))
     return formats.serialize_graph(triples, found, prefixes=PREFIXES)

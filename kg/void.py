@@ -1,6 +1,18 @@
-"""The dataset description: VoID and DCAT (issue 6), as triples; serialised at the edge."""
+"""The dataset description: VoID and DCAT (issue 6), as triples; serialised at the edge.
+
+The DCAT part follows DCAT 3 (https://www.w3.org/TR/vocab-dcat-3/) and the DCAT-AP profile
+data.europa.eu harvests (https://semiceu.github.io/DCAT-AP/): the dataset with a title and a
+description per interface language, a publisher IRI (`foaf:Agent`), its licence, issue and
+modification times; one `dcat:Distribution` per dump with `dcat:accessURL` and
+`dcat:downloadURL`, IANA media-type IRIs for `dcat:mediaType` and `dcat:compressFormat`; the
+SPARQL endpoint as a `dcat:DataService` reached from a distribution through
+`dcat:accessService`. No `dcat:contactPoint`: the service has no public contact page, and a
+person is never named.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import pyoxigraph as ox
 
@@ -13,6 +25,7 @@ from kg.vocab import (
     OWL_NS,
     PROV_NS,
     RDF_NS,
+    RDFS_NS,
     RIKG_NS,
     SCHEMA_NS,
     SKOS_NS,
@@ -24,13 +37,60 @@ VOID = VOID_NS
 DCAT = DCAT_NS
 DCT = DCT_NS
 XSD = XSD_NS
+FOAF = "http://xmlns.com/foaf/0.1/"
 RDF_TYPE = ox.NamedNode(f"{RDF_NS}type")
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 VOCABULARIES = [SCHEMA_NS, DCT_NS, SKOS_NS, PROV_NS, RIKG_NS, OWL_NS]
+#: IANA's registry IRIs for media types, the `dct:MediaType` values DCAT-AP asks for
+IANA = "http://www.iana.org/assignments/media-types/"
+GZIP = f"{IANA}application/gzip"
+#: the specification each served format follows (`dct:conformsTo`)
+FORMAT_SPECS = {
+    "application/n-quads": "https://www.w3.org/TR/n-quads/",
+    "text/turtle": "https://www.w3.org/TR/turtle/",
+    "application/ld+json": "https://www.w3.org/TR/json-ld11/",
+}
+SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
+TITLE = "Rural Integration Knowledge Graph"
+DESCRIPTION = (
+    "Projects and good practices for integrating migrants and refugees in rural Europe, every "
+    "fact with its source."
+)
+PUBLISHER_NAME = "Rural Integration Knowledge Graph project"
+COUNTS_NOTE = (
+    "void:triples counts statements per named graph, as a query over the union default graph "
+    "matches them and as the N-Quads dump holds them: a triple stated in several record graphs "
+    "(a source's title, say) counts once per graph. rikg:distinctTriples counts each distinct "
+    "triple once, as the Turtle and JSON-LD dumps hold them. Each distribution's void:triples "
+    "is the number of statements in that file."
+)
+DISTINCT_NOTE = "The number of distinct triples of the dataset, whatever graph holds them."
 
 
-def describe(store: ox.Store, *, base: str, dumps: list[Dump], modified: str) -> list[ox.Triple]:
-    ds = ox.NamedNode(f"{base}.well-known/void#dataset")
+def iana(media_type: str) -> ox.NamedNode:
+    """The IANA registry IRI of a media type (`text/turtle` → `…/media-types/text/turtle`)."""
+    return ox.NamedNode(f"{IANA}{media_type}")
+
+
+def describe(
+    store: ox.Store,
+    *,
+    base: str,
+    dumps: list[Dump],
+    modified: str,
+    titles: Mapping[str, str] | None = None,
+    descriptions: Mapping[str, str] | None = None,
+) -> list[ox.Triple]:
+    """The VoID + DCAT description of the dataset in `store` served under `base`.
+
+    `dumps` are the files at `{base}data/`; `modified` the current snapshot's ISO 8601 time;
+    `titles` and `descriptions` map a language tag to the dataset's title and description in
+    that language (English only when not given). IRIs minted here all live under
+    `{base}.well-known/void#` (the dataset, its publisher, distributions and SPARQL service).
+    """
+    doc = f"{base}.well-known/void#"
+    ds = ox.NamedNode(f"{doc}dataset")
+    sparql = ox.NamedNode(f"{base}sparql")
     out: list[ox.Triple] = []
 
     def add(
@@ -38,34 +98,31 @@ def describe(store: ox.Store, *, base: str, dumps: list[Dump], modified: str) ->
     ) -> None:
         out.append(ox.Triple(s, ox.NamedNode(p), o))
 
+    def a(s: ox.NamedNode | ox.BlankNode, cls: str) -> None:
+        out.append(ox.Triple(s, RDF_TYPE, ox.NamedNode(cls)))
+
     def lit(value: object, dtype: str | None = None) -> ox.Literal:
         return ox.Literal(str(value), datatype=ox.NamedNode(dtype) if dtype else None)
 
-    out.append(ox.Triple(ds, RDF_TYPE, ox.NamedNode(f"{VOID}Dataset")))
-    out.append(ox.Triple(ds, RDF_TYPE, ox.NamedNode(f"{DCAT}Dataset")))
-    add(ds, f"{DCT}title", ox.Literal("Rural Integration Knowledge Graph", language="en"))
-    add(
-        ds,
-        f"{DCT}description",
-        ox.Literal(
-            "Projects and good practices for the integration of migrants and refugees in rural "
-            "areas of Europe, each fact with its source.",
-            language="en",
-        ),
-    )
+    a(ds, f"{VOID}Dataset")
+    a(ds, f"{DCAT}Dataset")
+    for lang, text in (titles or {"en": TITLE}).items():
+        add(ds, f"{DCT}title", ox.Literal(text, language=lang))
+    for lang, text in (descriptions or {"en": DESCRIPTION}).items():
+        add(ds, f"{DCT}description", ox.Literal(text, language=lang))
+    add(ds, f"{RDFS_NS}comment", ox.Literal(COUNTS_NOTE, language="en"))
     add(ds, f"{DCT}license", ox.NamedNode(LICENSE))
-    publisher = ox.BlankNode()
+    publisher = ox.NamedNode(f"{doc}publisher")
     add(ds, f"{DCT}publisher", publisher)
-    out.append(
-        ox.Triple(publisher, RDF_TYPE, ox.NamedNode("http://xmlns.com/foaf/0.1/Organization"))
-    )
-    add(
-        publisher,
-        "http://xmlns.com/foaf/0.1/name",
-        lit("Rural Integration Knowledge Graph project"),
-    )
+    a(publisher, f"{FOAF}Agent")
+    a(publisher, f"{FOAF}Organization")
+    add(publisher, f"{FOAF}name", ox.Literal(PUBLISHER_NAME, language="en"))
+    add(publisher, f"{FOAF}homepage", ox.NamedNode(base))
+    first = select(store, queries.FIRST_INGEST)
+    if first and first[0].get("first"):
+        add(ds, f"{DCT}issued", lit(first[0]["first"], f"{XSD}dateTime"))
     add(ds, f"{DCT}modified", lit(modified, f"{XSD}dateTime"))
-    add(ds, f"{VOID}sparqlEndpoint", ox.NamedNode(f"{base}sparql"))
+    add(ds, f"{VOID}sparqlEndpoint", sparql)
     add(ds, f"{DCAT}landingPage", ox.NamedNode(base))
     add(ds, f"{VOID}uriSpace", lit(f"{base}id/"))
     add(ds, f"{VOID}exampleResource", ox.NamedNode(f"{base}id/initiative/matilde"))
@@ -74,6 +131,14 @@ def describe(store: ox.Store, *, base: str, dumps: list[Dump], modified: str) ->
     add(ds, f"{VOID}triples", lit(triple_count(store), f"{XSD}integer"))
     distinct = select(store, queries.DISTINCT_TRIPLES)[0]["n"]
     add(ds, f"{RIKG_NS}distinctTriples", lit(distinct, f"{XSD}integer"))
+    distinct_property = ox.NamedNode(f"{RIKG_NS}distinctTriples")
+    out.append(
+        ox.Triple(
+            distinct_property,
+            ox.NamedNode(f"{RDFS_NS}comment"),
+            ox.Literal(DISTINCT_NOTE, language="en"),
+        )
+    )
     add(
         ds,
         f"{VOID}distinctSubjects",
@@ -84,22 +149,45 @@ def describe(store: ox.Store, *, base: str, dumps: list[Dump], modified: str) ->
         add(ds, f"{VOID}classPartition", part)
         add(part, f"{VOID}class", ox.NamedNode(row["class"]))
         add(part, f"{VOID}entities", lit(row["n"], f"{XSD}integer"))
-    service = ox.NamedNode(f"{base}sparql")
-    dist = ox.BlankNode()
-    add(ds, f"{DCAT}distribution", dist)
-    out.append(ox.Triple(dist, RDF_TYPE, ox.NamedNode(f"{DCAT}Distribution")))
-    add(dist, f"{DCAT}accessURL", service)
-    add(dist, f"{DCT}title", lit("SPARQL 1.1 endpoint"))
+
+    # the SPARQL endpoint: a data service serving the dataset (DCAT 3 §6.8), reached from a
+    # distribution's dcat:accessService (DCAT-AP); its description is the SPARQL 1.1 Service
+    # Description /sparql answers to an RDF client that sends no query
+    service = ox.NamedNode(f"{doc}sparql-service")
+    a(service, f"{DCAT}DataService")
+    add(service, f"{DCT}title", ox.Literal("SPARQL 1.1 endpoint", language="en"))
+    add(service, f"{DCAT}endpointURL", sparql)
+    add(service, f"{DCAT}endpointDescription", sparql)
+    add(service, f"{DCAT}servesDataset", ds)
+    add(service, f"{DCT}conformsTo", ox.NamedNode(SPARQL_PROTOCOL))
+    add(service, f"{DCT}license", ox.NamedNode(LICENSE))
+    add(service, f"{DCT}publisher", publisher)
+    endpoint = ox.NamedNode(f"{doc}distribution-sparql")
+    add(ds, f"{DCAT}distribution", endpoint)
+    a(endpoint, f"{DCAT}Distribution")
+    add(endpoint, f"{DCT}title", ox.Literal("SPARQL 1.1 endpoint", language="en"))
+    add(endpoint, f"{DCAT}accessURL", sparql)
+    add(endpoint, f"{DCAT}accessService", service)
+    add(endpoint, f"{DCT}conformsTo", ox.NamedNode(SPARQL_PROTOCOL))
+    add(endpoint, f"{DCT}license", ox.NamedNode(LICENSE))
+
     for dump in dumps:
         url = ox.NamedNode(f"{base}data/{dump.name}")
         add(ds, f"{VOID}dataDump", url)
-        dist = ox.BlankNode()
+        dist = ox.NamedNode(f"{doc}distribution-{dump.name}")
         add(ds, f"{DCAT}distribution", dist)
-        out.append(ox.Triple(dist, RDF_TYPE, ox.NamedNode(f"{DCAT}Distribution")))
+        a(dist, f"{DCAT}Distribution")
+        add(
+            dist, f"{DCT}title", ox.Literal(f"{dump.name} ({dump.media_type}, gzip)", language="en")
+        )
+        add(dist, f"{DCAT}accessURL", ox.NamedNode(f"{base}data/"))
         add(dist, f"{DCAT}downloadURL", url)
-        add(dist, f"{DCAT}mediaType", lit(dump.media_type))
-        add(dist, f"{DCAT}compressFormat", lit("application/gzip"))
+        add(dist, f"{DCAT}mediaType", iana(dump.media_type))
+        add(dist, f"{DCAT}compressFormat", ox.NamedNode(GZIP))
+        if dump.media_type in FORMAT_SPECS:
+            add(dist, f"{DCT}conformsTo", ox.NamedNode(FORMAT_SPECS[dump.media_type]))
         add(dist, f"{DCAT}byteSize", lit(dump.bytes, f"{XSD}nonNegativeInteger"))
         add(dist, f"{VOID}triples", lit(dump.statements, f"{XSD}integer"))
         add(dist, f"{DCT}license", ox.NamedNode(LICENSE))
+        add(dist, f"{DCT}modified", lit(modified, f"{XSD}dateTime"))
     return out

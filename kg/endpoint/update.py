@@ -4,9 +4,12 @@ one new snapshot (readers never see half a write)."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
+from typing import cast
 
 import pyoxigraph as ox
 
+from kg import queries
 from kg.errors import BadRequest, NotFound, QuerySyntaxError
 from kg.formats import Format, parse_graph, serialize_graph
 from kg.queries import PREFIXES
@@ -38,23 +41,35 @@ def graph_name(iri: str | None) -> GraphName:
 
 
 def read_graph(store: GraphStore, graph: GraphName, fmt: Format) -> bytes:
-    """One graph in `fmt` (N-Quads and TriG write it as their default graph). Raises
-    `NotFound` for a named graph the store does not hold, `NotAcceptable` for RDF/XML that
-    XML 1.0 cannot carry."""
+    """One graph in `fmt` (N-Quads and TriG write it as their default graph).
+
+    The default graph (`?default`) is what a query without a dataset sees: the union of every
+    graph, as `/sparql` and its service description (`sd:UnionDefaultGraph`) state; it is
+    read as an RDF graph, each distinct triple once (SPARQL 1.1 Graph Store Protocol §5.2
+    leaves the default graph to the service). Raises `NotFound` for a named graph the store
+    does not hold, `NotAcceptable` for RDF/XML that XML 1.0 cannot carry."""
     current = store.current()
-    if isinstance(graph, ox.NamedNode) and not current.contains_named_graph(graph):
+    if isinstance(graph, ox.DefaultGraph):
+        union = current.query(queries.UNION_DEFAULT_GRAPH, use_default_graph_as_union=True)
+        triples = list(dict.fromkeys(cast(Iterable[ox.Triple], union)))
+        return serialize_graph(triples, fmt, prefixes=PREFIXES)
+    if not current.contains_named_graph(graph):
         raise NotFound(f"no graph {graph.value}")
     buf = io.BytesIO()  # dump: what an external store's dataset also offers
     current.dump(buf, ox.RdfFormat.N_TRIPLES, from_graph=graph)
-    triples = [q.triple for q in ox.parse(buf.getvalue(), ox.RdfFormat.N_TRIPLES)]
-    return serialize_graph(triples, fmt, prefixes=PREFIXES)
+    named = [q.triple for q in ox.parse(buf.getvalue(), ox.RdfFormat.N_TRIPLES)]
+    return serialize_graph(named, fmt, prefixes=PREFIXES)
 
 
 def write_graph(
     store: GraphStore, graph: GraphName, data: bytes, fmt: Format, *, replace: bool
 ) -> bool:
     """PUT (replace) or POST (merge) RDF into a graph; True when the graph is new. Raises
-    `BadRequest` naming the format when the body does not parse."""
+    `BadRequest` naming the format when the body does not parse.
+
+    `?default` writes the store's own default graph, the one graph that is not a named graph:
+    PUT replaces only it and POST adds to it; the named graphs stay. It is part of the union
+    that `?default` and `/sparql` read."""
     base = graph.value if isinstance(graph, ox.NamedNode) else None
     quads = parse_graph(data, fmt, base_iri=base)
     with store.write() as staging:
@@ -66,6 +81,8 @@ def write_graph(
 
 
 def delete_graph(store: GraphStore, graph: GraphName) -> None:
+    """DELETE: drop a named graph (`NotFound` if the store does not hold it), or empty the
+    store's own default graph (`?default`), leaving every named graph in place."""
     with store.write() as staging:
         if isinstance(graph, ox.NamedNode):
             if not staging.contains_named_graph(graph):

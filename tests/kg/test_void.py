@@ -1,6 +1,11 @@
-"""The VoID + DCAT description of the dataset: counts from the graph, its dumps and endpoint."""
+"""The VoID + DCAT description of the dataset: counts from the graph, its dumps and endpoint,
+and the DCAT-AP constraints data.europa.eu's harvester checks (shapes in tests/kg/shapes/)."""
+
+from pathlib import Path
 
 import pyoxigraph as ox
+import rdflib
+from pyshacl import validate
 
 from kg.dumps import Dump
 from kg.store import LocalStore
@@ -8,19 +13,151 @@ from kg.void import describe
 from tests.conftest import BASE
 
 VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+DCT = "http://purl.org/dc/terms/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 DS = ox.NamedNode(f"{BASE}.well-known/void#dataset")
+SHAPES = Path(__file__).parent / "shapes" / "dcat_ap.ttl"
+DUMPS = [
+    Dump("kg.nq.gz", "application/n-quads", 10, 5, "quads"),
+    Dump("kg.ttl.gz", "text/turtle", 9, 4, "triples"),
+]
 
 
-def objects(triples: list[ox.Triple], predicate: str) -> list[str]:
-    return [t.object.value for t in triples if t.subject == DS and t.predicate.value == predicate]
+def objects(triples: list[ox.Triple], subject: ox.NamedNode, predicate: str) -> list[str]:
+    return [
+        t.object.value for t in triples if t.subject == subject and t.predicate.value == predicate
+    ]
+
+
+def as_rdflib(triples: list[ox.Triple]) -> rdflib.Graph:
+    return rdflib.Graph().parse(
+        data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt"
+    )
+
+
+def described(store: LocalStore) -> list[ox.Triple]:
+    return describe(store.current(), base=BASE, dumps=DUMPS, modified="2026-01-01T00:00:00Z")
 
 
 def test_counts_endpoint_and_dumps_are_described(loaded: LocalStore) -> None:
-    dump = Dump("kg.nq.gz", "application/n-quads", 10, 5, "quads")
-    triples = describe(loaded.current(), base=BASE, dumps=[dump], modified="2026-01-01T00:00:00")
-    assert objects(triples, f"{VOID}triples") == [str(len(loaded.current()))]
-    assert objects(triples, f"{VOID}sparqlEndpoint") == [f"{BASE}sparql"]
-    assert objects(triples, f"{VOID}dataDump") == [f"{BASE}data/kg.nq.gz"]
-    assert objects(triples, f"{VOID}uriSpace") == [f"{BASE}id/"]
+    triples = described(loaded)
+    assert objects(triples, DS, f"{VOID}triples") == [str(len(loaded.current()))]
+    assert objects(triples, DS, f"{VOID}sparqlEndpoint") == [f"{BASE}sparql"]
+    assert objects(triples, DS, f"{VOID}dataDump") == [
+        f"{BASE}data/kg.nq.gz",
+        f"{BASE}data/kg.ttl.gz",
+    ]
+    assert objects(triples, DS, f"{VOID}uriSpace") == [f"{BASE}id/"]
     classes = {t.object.value for t in triples if t.predicate.value == f"{VOID}class"}
     assert "https://w3id.org/rikg/ns#Initiative" in classes
+
+
+def test_the_description_passes_the_dcat_ap_shapes(loaded: LocalStore) -> None:
+    conforms, _, report = validate(
+        as_rdflib(described(loaded)), shacl_graph=str(SHAPES), inference="none"
+    )
+    assert conforms, report
+
+
+def test_the_shapes_catch_what_the_tester_found(loaded: LocalStore) -> None:
+    """Literal media types, a distribution without accessURL and a blank publisher fail."""
+    g = as_rdflib(described(loaded))
+    dist = rdflib.URIRef(f"{BASE}.well-known/void#distribution-kg.nq.gz")
+    g.set((dist, rdflib.URIRef(f"{DCAT}mediaType"), rdflib.Literal("application/n-quads")))
+    g.remove((dist, rdflib.URIRef(f"{DCAT}accessURL"), None))
+    ds, publisher = rdflib.URIRef(DS.value), rdflib.BNode()
+    g.set((ds, rdflib.URIRef(f"{DCT}publisher"), publisher))
+    conforms, results, _ = validate(g, shacl_graph=str(SHAPES), inference="none")
+    assert not conforms
+    paths = {
+        str(p)
+        for p in results.objects(None, rdflib.URIRef("http://www.w3.org/ns/shacl#resultPath"))
+    }
+    assert {f"{DCAT}mediaType", f"{DCAT}accessURL", f"{DCT}publisher"} <= paths
+
+
+def test_media_types_are_iana_iris_and_every_distribution_has_an_access_url(
+    loaded: LocalStore,
+) -> None:
+    triples = described(loaded)
+    nq = ox.NamedNode(f"{BASE}.well-known/void#distribution-kg.nq.gz")
+    iana = "http://www.iana.org/assignments/media-types/"
+    assert objects(triples, nq, f"{DCAT}mediaType") == [f"{iana}application/n-quads"]
+    assert objects(triples, nq, f"{DCAT}compressFormat") == [f"{iana}application/gzip"]
+    assert objects(triples, nq, f"{DCAT}downloadURL") == [f"{BASE}data/kg.nq.gz"]
+    assert objects(triples, nq, f"{VOID}triples") == ["5"]  # the dump's own count
+    distributions = objects(triples, DS, f"{DCAT}distribution")
+    assert len(distributions) == 3  # two dumps and the SPARQL endpoint
+    for d in distributions:
+        assert objects(triples, ox.NamedNode(d), f"{DCAT}accessURL"), d
+        assert objects(triples, ox.NamedNode(d), f"{DCT}license"), d
+
+
+def test_the_sparql_endpoint_is_a_data_service_serving_the_dataset(loaded: LocalStore) -> None:
+    triples = described(loaded)
+    service = ox.NamedNode(f"{BASE}.well-known/void#sparql-service")
+    assert f"{DCAT}DataService" in objects(triples, service, RDF_TYPE)
+    assert f"{DCAT}Distribution" not in objects(triples, service, RDF_TYPE)
+    assert objects(triples, service, f"{DCAT}endpointURL") == [f"{BASE}sparql"]
+    assert objects(triples, service, f"{DCAT}endpointDescription") == [f"{BASE}sparql"]
+    assert objects(triples, service, f"{DCAT}servesDataset") == [DS.value]
+    access = ox.NamedNode(f"{BASE}.well-known/void#distribution-sparql")
+    assert objects(triples, access, f"{DCAT}accessService") == [service.value]
+
+
+def test_publisher_is_a_named_agent_and_no_contact_point_is_invented(loaded: LocalStore) -> None:
+    triples = described(loaded)
+    (publisher,) = objects(triples, DS, f"{DCT}publisher")
+    assert publisher.startswith(BASE)
+    agent = ox.NamedNode(publisher)
+    assert "http://xmlns.com/foaf/0.1/Agent" in objects(triples, agent, RDF_TYPE)
+    assert objects(triples, agent, "http://xmlns.com/foaf/0.1/name")
+    assert not [t for t in triples if t.predicate.value == f"{DCAT}contactPoint"]
+    assert not [t for t in triples if "mailto:" in t.object.value]
+
+
+def test_titles_and_descriptions_in_the_languages_given(loaded: LocalStore) -> None:
+    triples = describe(
+        loaded.current(),
+        base=BASE,
+        dumps=[],
+        modified="2026-01-01T00:00:00Z",
+        titles={"en": "Graph", "es": "Grafo"},
+        descriptions={"en": "About", "de": "Über"},
+    )
+    titles = {
+        (t.object.value, t.object.language)
+        for t in triples
+        if t.subject == DS
+        and t.predicate.value == f"{DCT}title"
+        and isinstance(t.object, ox.Literal)
+    }
+    assert titles == {("Graph", "en"), ("Grafo", "es")}
+    assert sorted(objects(triples, DS, f"{DCT}description")) == ["About", "Über"]
+
+
+def test_issued_is_the_first_ingest_and_modified_the_snapshot(loaded: LocalStore) -> None:
+    triples = described(loaded)
+    (issued,) = objects(triples, DS, f"{DCT}issued")
+    times = [
+        q.object.value
+        for q in loaded.current()
+        if q.predicate.value == "http://www.w3.org/ns/prov#generatedAtTime"
+    ]
+    assert issued == min(times)
+    assert objects(triples, DS, f"{DCT}modified") == ["2026-01-01T00:00:00Z"]
+
+
+def test_both_counts_are_stated_and_explained(loaded: LocalStore) -> None:
+    with loaded.write() as staging:  # one triple stated in a second graph, as a cited source is
+        quad = next(iter(staging))
+        staging.add(ox.Quad(quad.subject, quad.predicate, quad.object, ox.NamedNode("http://x/g")))
+    triples = described(loaded)
+    current = loaded.current()
+    distinct = {(q.subject, q.predicate, q.object) for q in current}
+    assert objects(triples, DS, f"{VOID}triples") == [str(len(current))]
+    assert objects(triples, DS, "https://w3id.org/rikg/ns#distinctTriples") == [str(len(distinct))]
+    assert len(distinct) == len(current) - 1
+    (note,) = objects(triples, DS, "http://www.w3.org/2000/01/rdf-schema#comment")
+    assert "once per graph" in note and "N-Quads" in note

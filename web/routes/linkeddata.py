@@ -16,9 +16,9 @@ from kg.formats import DOCUMENT_FORMATS, HTML, JSON
 from kg.queries import PREFIXES
 from kg.record_document import all_records, local_href, view
 from kg.vocab import KINDS
-from kg.void import describe
+from kg.void import DESCRIPTION, TITLE, describe
 from web.http import not_modified
-from web.i18n import DEFAULT, language
+from web.i18n import DEFAULT, LANGUAGES, language, translations
 from web.recordpage import check
 
 router = APIRouter()
@@ -73,7 +73,12 @@ def void(request: Request) -> Response:
     store = request.app.state.store
     version = store.version()
     triples = describe(
-        store.current(), base=settings.base, dumps=_dumps(request), modified=version.created
+        store.current(),
+        base=settings.base,
+        dumps=_dumps(request),
+        modified=version.created,
+        titles=_in_every_language(TITLE),
+        descriptions=_in_every_language(DESCRIPTION),
     )
     choice = formats.negotiate(request.headers.get("accept"), DOCUMENT_FORMATS)
     if choice is None:
@@ -87,6 +92,12 @@ def void(request: Request) -> Response:
             "Access-Control-Allow-Origin": "*",
         },
     )
+
+
+def _in_every_language(message: str) -> dict[str, str]:
+    """`message` in each interface language whose catalogue translates it (language → text)."""
+    found = {lang: translations(lang).gettext(message) for lang in LANGUAGES}
+    return {lang: text for lang, text in found.items() if lang == DEFAULT or text != message}
 
 
 def _void_prefixes() -> dict[str, str]:
