@@ -38,3 +38,26 @@ def test_dumps_are_made_once_per_version_and_the_old_ones_go(
 def test_only_known_dump_names_resolve(tmp_path: Path) -> None:
     assert dump_path(tmp_path, "v1", "../../etc/passwd") is None
     assert dump_path(tmp_path, "v1", next(iter(DUMPS))) is None  # not written yet
+
+
+def test_each_dump_states_the_statements_its_file_holds(loaded: LocalStore, tmp_path: Path) -> None:
+    """N-Quads: one statement per triple and graph; Turtle and JSON-LD: the distinct triples."""
+    with loaded.write() as staging:  # a triple stated in two graphs, as a cited source's title is
+        quad = next(iter(staging))
+        staging.add(ox.Quad(quad.subject, quad.predicate, quad.object, ox.NamedNode("http://x/g")))
+    current = loaded.current()
+    distinct = {(q.subject, q.predicate, q.object) for q in current}
+    assert len(distinct) == len(current) - 1
+    data = tmp_path / "data"
+    formats = {
+        "rikg.nq.gz": ox.RdfFormat.N_QUADS,
+        "rikg.ttl.gz": ox.RdfFormat.TURTLE,
+        "rikg.jsonld.gz": ox.RdfFormat.JSON_LD,
+    }
+    for dump in ensure_dumps(loaded, data):
+        path = dump_path(data, loaded.version().name, dump.name)
+        assert path is not None
+        parsed = list(ox.parse(gzip.decompress(path.read_bytes()), formats[dump.name]))
+        assert dump.statements == len(parsed), dump.name  # no statement written twice
+        expected = len(current) if dump.unit == "quads" else len(distinct)
+        assert dump.statements == expected, dump.name

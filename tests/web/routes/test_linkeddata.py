@@ -38,8 +38,46 @@ def test_dumps_parse_and_counts_match_store(app_client: tuple[TestClient, GraphS
     ttl = gzip.decompress(client.get("/data/rikg.ttl.gz").content)
     distinct = {(q.subject, q.predicate, q.object) for q in parsed}
     assert len(Graph().parse(data=ttl, format="turtle")) == len(distinct)
+    assert by_name["rikg.ttl.gz"]["statements"] == len(distinct)
     jsonld = gzip.decompress(client.get("/data/rikg.jsonld.gz").content)
     assert len(Graph().parse(data=jsonld, format="json-ld")) == len(distinct)
+    assert by_name["rikg.jsonld.gz"]["statements"] == len(distinct)
+
+
+def test_a_triple_in_two_graphs_is_counted_as_each_dump_holds_it(
+    app_client: tuple[TestClient, GraphStore],
+) -> None:
+    """The listing (JSON and HTML) and VoID give each file the count a parser finds in it."""
+    client, store = app_client
+    with store.write() as staging:  # a second graph repeating a triple, as cited sources do
+        quad = next(iter(staging))
+        staging.add(ox.Quad(quad.subject, quad.predicate, quad.object, ox.NamedNode("http://x/g")))
+    listing = {
+        d["name"]: d for d in client.get("/data/", headers={"Accept": "application/json"}).json()
+    }
+    html = client.get("/data/", headers={"Accept": "text/html"}).text
+    void = Graph().parse(
+        data=client.get("/.well-known/void", headers={"Accept": "text/turtle"}).text,
+        format="turtle",
+    )
+    held = {}
+    for name, fmt in (
+        ("rikg.nq.gz", "nquads"),
+        ("rikg.ttl.gz", "turtle"),
+        ("rikg.jsonld.gz", "json-ld"),
+    ):
+        body = gzip.decompress(client.get(f"/data/{name}").content)
+        if fmt == "nquads":
+            held[name] = len(set(ox.parse(body, ox.RdfFormat.N_QUADS)))
+        else:
+            held[name] = len(Graph().parse(data=body, format=fmt))
+        assert listing[name]["statements"] == held[name], name
+        dist = URIRef(f"http://testserver/.well-known/void#distribution-{name}")
+        assert int(void.value(dist, URIRef(VOID + "triples"))) == held[name], name
+        row = html[html.index(f'<a href="/data/{name}">') :].split("</tr>")[0]
+        assert f"{held[name]:,}" in row, (name, row)
+    assert held["rikg.nq.gz"] == held["rikg.ttl.gz"] + 1
+    assert "each distinct triple once" in html
 
 
 def test_void_parses_and_states_counts(app_client: tuple[TestClient, GraphStore]) -> None:
@@ -53,6 +91,54 @@ def test_void_parses_and_states_counts(app_client: tuple[TestClient, GraphStore]
     dumps = set(g.objects(ds, URIRef(VOID + "dataDump")))
     assert URIRef("http://testserver/data/rikg.nq.gz") in dumps
     assert g.value(ds, URIRef("http://purl.org/dc/terms/license")) is not None
+
+
+@pytest.mark.parametrize(
+    ("media", "rdflib_format"),
+    [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+    ],
+)
+def test_void_parses_in_every_served_format_with_the_same_dcat(
+    app_client: tuple[TestClient, GraphStore], media: str, rdflib_format: str
+) -> None:
+    client, _ = app_client
+    r = client.get("/.well-known/void", headers={"Accept": media})
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith(media)
+    g = Graph().parse(data=r.text, format=rdflib_format)
+    ds = URIRef("http://testserver/.well-known/void#dataset")
+    dcat, dct = "http://www.w3.org/ns/dcat#", "http://purl.org/dc/terms/"
+    titles = {t.language for t in g.objects(ds, URIRef(dct + "title"))}  # type: ignore[attr-defined]
+    assert titles == {"en", "es", "it", "de", "fr"}
+    service = URIRef("http://testserver/.well-known/void#sparql-service")
+    assert (service, RDF.type, URIRef(dcat + "DataService")) in g
+    assert (service, URIRef(dcat + "servesDataset"), ds) in g
+    nq = URIRef("http://testserver/.well-known/void#distribution-rikg.nq.gz")
+    assert g.value(nq, URIRef(dcat + "mediaType")) == URIRef(
+        "http://www.iana.org/assignments/media-types/application/n-quads"
+    )
+    assert g.value(nq, URIRef(dcat + "accessURL")) is not None
+
+
+def test_the_data_service_endpoint_description_is_the_service_description(
+    app_client: tuple[TestClient, GraphStore],
+) -> None:
+    client, _ = app_client
+    void = Graph().parse(
+        data=client.get("/.well-known/void", headers={"Accept": "text/turtle"}).text,
+        format="turtle",
+    )
+    service = URIRef("http://testserver/.well-known/void#sparql-service")
+    described = void.value(service, URIRef("http://www.w3.org/ns/dcat#endpointDescription"))
+    assert described is not None
+    r = client.get(str(described), headers={"Accept": "text/turtle"})
+    sd = Graph().parse(data=r.text, format="turtle")
+    kind = URIRef("http://www.w3.org/ns/sparql-service-description#Service")
+    assert (URIRef("http://testserver/sparql"), RDF.type, kind) in sd
 
 
 def test_dump_names_cannot_traverse(app_client: tuple[TestClient, GraphStore]) -> None:
