@@ -160,4 +160,5 @@ def test_both_counts_are_stated_and_explained(loaded: LocalStore) -> None:
     assert objects(triples, DS, "https://w3id.org/rikg/ns#distinctTriples") == [str(len(distinct))]
     assert len(distinct) == len(current) - 1
     (note,) = objects(triples, DS, "http://www.w3.org/2000/01/rdf-schema#comment")
-    assert "once per graph" in note and "N-Quads" in note
+    assert "once per graph" in note
+    assert "N-Quads" in note
