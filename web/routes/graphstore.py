@@ -1,5 +1,10 @@
 """The SPARQL 1.1 Graph Store HTTP Protocol at `/rdf-graphs` (`?graph=IRI` or `?default`):
-reading is public, PUT, POST and DELETE need the admin token."""
+reading is public, PUT, POST and DELETE need the admin token.
+
+`GET ?default` answers the union of all graphs, the default graph `/sparql` queries when no
+dataset is given (its service description states `sd:UnionDefaultGraph`). PUT, POST and
+DELETE on `?default` act on the store's own default graph, which is part of that union: they
+never replace or drop a named graph."""
 
 from __future__ import annotations
 
@@ -49,7 +54,8 @@ WRITE = {
     openapi_extra=GRAPH,
 )
 def get_graph(request: Request) -> Response:
-    """One graph of the store in any RDF format (by `Accept`; RFC 9110 negotiation)."""
+    """One graph of the store in any RDF format (by `Accept`; RFC 9110 negotiation).
+    `?default` is the union of all graphs, each distinct triple once, as `/sparql` sees it."""
     choice = formats.negotiate(request.headers.get("accept"), formats.GRAPH_FORMATS)
     if choice is None:
         raise NotAcceptable(f"available: {', '.join(READ_MEDIA)}")

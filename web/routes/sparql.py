@@ -232,7 +232,7 @@ def _description(request: Request, names: tuple[str, ...]) -> Response:
         raise NotAcceptable(f"the service description is available as {_media_list(GRAPH_FORMATS)}")
     body = render_description(
         f"{settings.base}sparql",
-        f"{settings.base}.well-known/void",
+        f"{settings.base}.well-known/void#dataset",
         choice.format.media,
         updates=settings.admin_token is not None,
     )

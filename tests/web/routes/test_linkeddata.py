@@ -139,6 +139,8 @@ def test_the_data_service_endpoint_description_is_the_service_description(
     sd = Graph().parse(data=r.text, format="turtle")
     kind = URIRef("http://www.w3.org/ns/sparql-service-description#Service")
     assert (URIRef("http://testserver/sparql"), RDF.type, kind) in sd
+    in_dataset = set(sd.objects(None, URIRef(VOID + "inDataset")))
+    assert in_dataset == {URIRef("http://testserver/.well-known/void#dataset")}  # the same IRI
 
 
 def test_dump_names_cannot_traverse(app_client: tuple[TestClient, GraphStore]) -> None:
