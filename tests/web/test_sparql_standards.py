@@ -503,3 +503,50 @@ def test_an_update_the_engine_refuses_is_400_and_changes_nothing(client: TestCli
         ).status_code
         == 204
     )
+
+
+# --- parameters and bodies as other servers' clients send them ----------------------------------
+
+
+def test_output_names_the_format_as_on_fuseki_and_virtuoso(client: TestClient) -> None:
+    params = {"query": "SELECT ?x { BIND(1 AS ?x) }", "output": "json"}
+    r = client.get("/sparql", params=params, headers={"Accept": "text/csv"})
+    assert r.headers["content-type"].startswith("application/sparql-results+json")
+    assert r.json()["results"]["bindings"][0]["x"]["value"] == "1"
+
+
+def test_a_format_that_cannot_carry_the_answer_is_not_acceptable(client: TestClient) -> None:
+    construct = "CONSTRUCT { <http://e/s> <http://e/p> 1 } WHERE {}"
+    r = client.get("/sparql", params={"query": construct, "format": "csv"})
+    assert r.status_code == 406
+    assert "csv" in r.json()["message"]
+    unknown = client.get("/sparql", params={"query": construct, "format": "klingon"})
+    assert unknown.status_code == 400
+
+
+def test_the_body_is_read_in_its_declared_charset_and_never_silently_altered(
+    client: TestClient,
+) -> None:
+    query = 'SELECT ?x { BIND("café" AS ?x) }'
+    latin = client.post(
+        "/sparql",
+        content=query.encode("iso-8859-1"),
+        headers={"Content-Type": "application/sparql-query; charset=iso-8859-1", **JSON},
+    )
+    assert latin.json()["results"]["bindings"][0]["x"]["value"] == "café"
+    broken = client.post(
+        "/sparql",
+        content=query.encode("iso-8859-1"),  # not UTF-8, and not declared otherwise
+        headers={"Content-Type": "application/sparql-query", **JSON},
+    )
+    assert broken.status_code == 400
+    assert "not valid utf-8 at byte" in broken.json()["message"]
+    bom = client.post(
+        "/sparql",
+        content=b"\xef\xbb\xbf" + query.encode(),
+        headers={"Content-Type": "application/sparql-query", **JSON},
+    )
+    assert bom.json()["results"]["bindings"][0]["x"]["value"] == "café"
+    url = client.get("/sparql?query=SELECT%20%3Fx%20%7B%20BIND(%22caf%E9%22%20AS%20%3Fx)%20%7D")
+    assert url.status_code == 400
+    assert "UTF-8" in url.json()["message"]

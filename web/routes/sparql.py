@@ -5,6 +5,7 @@ the editor page for browsers."""
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import parse_qs
@@ -60,14 +61,48 @@ def _params(pairs: dict[str, list[str]], body_query: str | None = None) -> Proto
         update=one("update"),
         default_graphs=tuple(pairs.get("default-graph-uri", [])),
         named_graphs=tuple(pairs.get("named-graph-uri", [])),
+        # `format`, or `output` as Fuseki and Virtuoso also read it
         formats=tuple(
-            f.strip() for v in pairs.get("format", []) for f in v.split(",") if f.strip()
+            f.strip()
+            for v in [*pairs.get("format", []), *pairs.get("output", [])]
+            for f in v.split(",")
+            if f.strip()
         ),
     )
 
 
 def _url_params(request: Request) -> dict[str, list[str]]:
-    return parse_qs(request.url.query, keep_blank_values=True)
+    return _form(request.url.query, "the URL's query string")
+
+
+def _form(text: str, where: str) -> dict[str, list[str]]:
+    """Form-encoded parameters; percent-encoded bytes must be UTF-8 (SPARQL 1.1 Protocol §2.1).
+    Raises `BadRequest` naming where they are not."""
+    try:
+        return parse_qs(text, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError as exc:
+        raise BadRequest(f"{where} is not valid UTF-8 once percent-decoded: {exc.reason}") from None
+
+
+def _body_text(body: bytes, content_type: str) -> str:
+    """The request body as text, in the charset its Content-Type declares (UTF-8 by default, a
+    byte-order mark dropped). Raises `BadRequest` naming the first byte that is not valid in
+    it, never a silently replaced character."""
+    charset = "utf-8"
+    for param in content_type.split(";")[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            charset = value.strip().strip('"').lower()
+    try:
+        codec = codecs.lookup(charset).name
+    except LookupError:
+        raise BadRequest(f"unknown charset {charset!r} in Content-Type; send UTF-8") from None
+    try:
+        return body.decode("utf-8-sig" if codec == "utf-8" else codec)
+    except UnicodeDecodeError as exc:
+        raise BadRequest(
+            f"the body is not valid {charset} at byte {exc.start}: {exc.reason}"
+        ) from None
 
 
 @router.options("/sparql", include_in_schema=False)
@@ -116,11 +151,12 @@ def sparql_get(request: Request, endpoint: SparqlEndpoint) -> Response:
 async def sparql_post(request: Request, endpoint: SparqlEndpoint) -> Response:
     """SPARQL 1.1 query or update by POST: form-encoded, `application/sparql-query` or
     `application/sparql-update` (updates need the admin token)."""
-    content_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
-    body = (await request.body()).decode("utf-8", errors="replace")
+    header = request.headers.get("content-type", "")
+    content_type = header.partition(";")[0].strip().lower()
+    body = _body_text(await request.body(), header)
     url = _url_params(request)
     if content_type == FORM:
-        protocol = _params({**url, **parse_qs(body, keep_blank_values=True)})
+        protocol = _params({**url, **_form(body, "the form body")})
     elif content_type == QUERY_BODY:
         protocol = _params(url, body_query=body)
     elif content_type == UPDATE_BODY:
@@ -200,6 +236,9 @@ def _result_format(request: Request, names: tuple[str, ...], *, graph: bool) -> 
             if found is not None:
                 return Choice(found, found.media)
         known = ", ".join(sorted({n for f in offered for n in f.names}))
+        if any(formats.by_name(n, (*RESULT_FORMATS, *GRAPH_FORMATS)) for n in names):
+            # a format we write, but not for this kind of answer: not acceptable, as by Accept
+            raise NotAcceptable(f"format {names[0]!r} cannot carry this answer; use {known}")
         raise BadRequest(f"format {names[0]!r} is not available for this query; use {known}")
     choice = formats.negotiate(request.headers.get("accept"), offered)
     if choice is None:
