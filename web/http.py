@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -130,6 +131,63 @@ def not_modified(request: Request, etag: str | None, last_modified: str | None =
         return False  # an invalid date is ignored (§13.1.3)
 
 
+def _strong(tag: str | None) -> str | None:
+    """The tag when it is strong, else None (a weak tag never matches strongly, §8.8.3.2)."""
+    return None if tag is None or tag.startswith("W/") else tag
+
+
+def precondition_failed(
+    request: Request, etag: str | None, last_modified: str | None = None
+) -> bool:
+    """Whether the request's preconditions fail and the answer is 412 Precondition Failed,
+    evaluated in the order of RFC 9110 §13.2.2 for a resource that exists:
+
+    1. `If-Match` (§13.1.1): `*` passes; otherwise the response's tag must be strong and equal
+       to one of the strong tags listed (strong comparison), else 412.
+    2. Only without `If-Match`, `If-Unmodified-Since` (§13.1.4): 412 when `last_modified` (an
+       HTTP-date) is later than it; an invalid date, or no `Last-Modified`, is ignored.
+    3. `If-None-Match` on a method other than GET/HEAD (§13.1.2): `*` or a tag matching
+       (weak comparison) gives 412; on GET/HEAD the same condition is a 304 (`not_modified`).
+
+    Call it before `not_modified`: a 412 wins over a 304.
+    """
+    match = request.headers.get("if-match")
+    if match is not None:
+        if match.strip() != "*":
+            ours = _strong(etag)
+            strong = [m.group(2) for m in _ETAG.finditer(match) if not m.group(1)]
+            if ours is None or ours not in strong:
+                return True
+    else:
+        since = request.headers.get("if-unmodified-since")
+        if since is not None and last_modified is not None:
+            try:
+                if _date(last_modified) > _date(since):
+                    return True
+            except (TypeError, ValueError):
+                pass  # an invalid date is ignored (§13.1.4)
+    if request.method not in ("GET", "HEAD"):
+        none_match = request.headers.get("if-none-match")
+        if none_match is not None:
+            if none_match.strip() == "*":
+                return True
+            ours = etag[2:] if etag is not None and etag.startswith("W/") else etag
+            return ours is not None and ours in etags(none_match)
+    return False
+
+
+def precondition_response(etag: str | None = None) -> JSONResponse:
+    """The 412 answer, in the project's error shape, with the resource's current `ETag`."""
+    return JSONResponse(
+        {
+            "error": "PreconditionFailed",
+            "message": "a precondition (If-Match, If-Unmodified-Since or If-None-Match) failed",
+        },
+        status_code=412,
+        headers={"ETag": etag} if etag else None,
+    )
+
+
 def _date(text: str) -> datetime:
     """An HTTP-date in any of the three forms recipients must accept (RFC 9110 §5.6.7): the
     asctime form carries no zone and is read as GMT."""
@@ -137,4 +195,13 @@ def _date(text: str) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-__all__ = ["EXPOSED", "HeadAndAllow", "allowed_methods", "etags", "install_http", "not_modified"]
+__all__ = [
+    "EXPOSED",
+    "HeadAndAllow",
+    "allowed_methods",
+    "etags",
+    "install_http",
+    "not_modified",
+    "precondition_failed",
+    "precondition_response",
+]

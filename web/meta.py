@@ -2,12 +2,15 @@
 
 Templates fill `og:title` and `og:description` from their title and description blocks
 (`base.html`); this context processor gives the canonical URL (the public base `KG_BASE_URI`
-plus the path, and `?lang=` when the URL names the language), the page's locale and the others.
+plus the path, the query a page declares as its own, and `?lang=` when the URL names the
+language; none on error pages), the page's locale and the others; `cut_title` shortens long
+titles without cutting the site's name.
 """
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 
@@ -15,17 +18,57 @@ from web.i18n import LANGUAGES, language, requested
 
 #: Open Graph locales (language_TERRITORY) of the interface languages
 OG_LOCALES = {"en": "en_GB", "es": "es_ES", "it": "it_IT", "de": "de_DE", "fr": "fr_FR"}
-#: longest page title (characters) before it is cut at a word with an ellipsis
+#: longest page title (characters) before its page part is cut at a word with an ellipsis
 TITLE_MAX = 120
 
 
-def canonical(request: Request) -> str:
-    """The page's public URL: `KG_BASE_URI` + path, keeping only an explicit `lang`."""
+def canonical(request: Request) -> str | None:
+    """The page's public URL: `KG_BASE_URI` + path, keeping only an explicit `lang`; or None
+    for a page that declares none (an error page: `request.state.canonical = None`).
+
+    A route whose page depends on its query string (the search page) sets
+    `request.state.canonical_query` to the `(name, value)` pairs that define it, in its
+    canonical order; they come before `lang`."""
+    if getattr(request.state, "canonical", True) is None:
+        return None
     settings = getattr(request.app.state, "settings", None)
     base = settings.base if settings is not None else str(request.base_url)
     url = base.rstrip("/") + request.url.path
+    pairs = [(k, v) for k, v in getattr(request.state, "canonical_query", []) if k != "lang"]
     lang = requested(request)
-    return f"{url}?lang={lang}" if lang else url
+    if lang:
+        pairs.append(("lang", lang))
+    return f"{url}?{urlencode(pairs)}" if pairs else url
+
+
+def cut_title(title: str, site: str, limit: int = TITLE_MAX) -> str:
+    """`title` cut to at most `limit` characters at a word, with an ellipsis. A title ending in
+    the site's name (`page — site`) keeps the name whole: only the page part is cut.
+
+    >>> cut_title("a b c d e f g — Site", "Site", 14)
+    'a b c… — Site'
+    """
+    title = " ".join(title.split())
+    if len(title) <= limit:
+        return title
+    if site and title.endswith(site) and title != site:
+        head = title[: -len(site)]
+        stem = head.rstrip(" —-|·:")
+        suffix = head[len(stem) :] + site
+        room = limit - len(suffix)
+        if room > 1:
+            return _cut(stem, room) + suffix
+    return _cut(title, limit)
+
+
+def _cut(text: str, limit: int) -> str:
+    """`text` within `limit` characters, the ellipsis included, cut at a word when one ends
+    in the room (else inside the word)."""
+    if len(text) <= limit:
+        return text
+    room = text[: limit - 1]
+    word = room.rsplit(" ", 1)[0] if " " in room else room
+    return word.rstrip(" ,;:—-") + "…"
 
 
 def meta_context(request: Request) -> dict[str, Any]:

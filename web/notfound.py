@@ -79,6 +79,7 @@ def not_found_page(request: Request, message: str) -> Response:
     except Exception:  # a 404 page must not fail because the store is away
         offered = []
     _, query = wanted(request.url.path)
+    request.state.canonical = None  # an error page names no canonical URL (web/meta.py)
     response: Response = request.app.state.templates.TemplateResponse(
         request,
         "notfound.html",

@@ -10,7 +10,8 @@ for data documents, the same `Accept` header (it picks the media type). A new st
 
 Every response of those routes — cached or not — gets a strong `ETag` (a digest of its media
 type and bytes, so every server process gives one page the same tag) and `Last-Modified` (the
-route's, else the store version's time), and conditional requests are answered 304 here, by
+route's, else the store version's time), and conditional requests are answered here: 412 when
+`If-Match`/`If-Unmodified-Since` fail (`web.http.precondition_failed`), else 304 by
 `web.http.not_modified` (RFC 9110 §13). Only 200 responses without `Set-Cookie` and without
 `Cache-Control: no-store`/`private` are kept; pages with per-request content (forms, CSRF
 tokens, the moderation queue, search results) are not routed here at all.
@@ -34,7 +35,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kg.store import GraphStore
 from kg.vocab import KINDS
-from web.http import not_modified
+from web.http import not_modified, precondition_failed, precondition_response
 from web.i18n import negotiate, requested
 
 #: the paths whose pages depend only on the store version, the query string, the language and
@@ -48,7 +49,7 @@ CACHED_PATHS = re.compile(
 )
 #: headers a 304 leaves out (RFC 9110 §15.4.5: it has no content)
 _NO_CONTENT_HEADERS = {b"content-type", b"content-length", b"content-language"}
-_CONDITIONAL = {b"if-none-match", b"if-modified-since"}
+_CONDITIONAL = {b"if-none-match", b"if-modified-since", b"if-match", b"if-unmodified-since"}
 
 
 class _Page:
@@ -193,6 +194,9 @@ def _http_date(iso: str) -> str:
 
 async def _send(send: Send, scope: Scope, page: _Page) -> None:
     conditional = any(k in _CONDITIONAL for k, _ in scope["headers"])
+    if conditional and precondition_failed(Request(scope), page.etag, page.last_modified or None):
+        await precondition_response(page.etag)(scope, _no_receive, send)
+        return
     if conditional and not_modified(Request(scope), page.etag, page.last_modified or None):
         headers = [(k, v) for k, v in page.headers if k.lower() not in _NO_CONTENT_HEADERS]
         await send({"type": "http.response.start", "status": 304, "headers": headers})
@@ -200,6 +204,10 @@ async def _send(send: Send, scope: Scope, page: _Page) -> None:
         return
     await send({"type": "http.response.start", "status": 200, "headers": page.headers})
     await send({"type": "http.response.body", "body": page.body})
+
+
+async def _no_receive() -> Message:
+    return {"type": "http.disconnect"}
 
 
 __all__ = ["CACHED_PATHS", "PageCache"]

@@ -81,6 +81,7 @@ def make_templates() -> Jinja2Templates:
     )
     templates.env.filters["number"] = i18n.number
     templates.env.filters["currency"] = i18n.currency
+    templates.env.filters["cut_title"] = meta.cut_title
     templates.env.globals["language_names"] = i18n.LANGUAGES
     templates.env.globals["js_messages"] = SPARQL_MESSAGES
     templates.env.globals["kind_labels"] = KIND_LABELS

@@ -30,7 +30,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 @pytest.fixture
 def consumer(server: LiveServer, tmp_path: Path) -> Iterator[str]:
-    page = f"{server.url}initiative/nuevos-senderos"
+    yield from _consumer(server, tmp_path, f"{server.url}initiative/nuevos-senderos")
+
+
+@pytest.fixture
+def consumer_es(server: LiveServer, tmp_path: Path) -> Iterator[str]:
+    """The partner embeds the record's page as a Spanish reader shares it (`?lang=es`)."""
+    yield from _consumer(server, tmp_path, f"{server.url}initiative/nuevos-senderos?lang=es")
+
+
+def _consumer(server: LiveServer, tmp_path: Path, page: str) -> Iterator[str]:
     (tmp_path / "index.html").write_text(CONSUMER.format(provider=server.url, page=page))
     handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
@@ -72,4 +81,25 @@ def test_embedded_card_renders_without_overflow(consumer: str) -> None:
         assert card_sw <= card_cw
         assert card_sh <= card_ch
         frame_el.screenshot(path=str(PROJECT_ROOT / "docs" / "screenshots" / "oembed-card.png"))
+        assert outside == []
+
+
+def test_a_spanish_page_url_embeds_the_spanish_card(consumer_es: str) -> None:
+    with (
+        chromium() as browser,
+        local_page(browser, viewport={"width": 520, "height": 480}) as (page, outside),
+    ):
+        messages: list[str] = []
+        page.on("console", lambda m: messages.append(m.text))  # CSP violations are logged
+        page.goto(consumer_es)
+        frame_el = page.wait_for_selector("#slot iframe", timeout=15_000)
+        assert frame_el is not None
+        src = frame_el.get_attribute("src") or ""
+        assert src.endswith("/embed/initiative/nuevos-senderos?lang=es")
+        frame = frame_el.content_frame()
+        assert frame is not None
+        frame.wait_for_selector("h1")
+        assert frame.evaluate("() => document.documentElement.lang") == "es"
+        assert "Ficha completa y fuentes" in frame.inner_text(".f")
+        assert not [m for m in messages if "Content Security Policy" in m]
         assert outside == []

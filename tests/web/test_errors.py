@@ -1,5 +1,7 @@
-"""One handler for the error family: status, JSON body, and a 404 page for browsers."""
+"""One handler for the error family: status, JSON body, and a 404 page for browsers — for
+records and for any path no route serves; the framework's 405 in the same shape."""
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -50,3 +52,25 @@ def test_other_errors_keep_their_status_name_and_retry_after() -> None:
     bad = client.get("/bad")
     assert bad.status_code == 400
     assert bad.json()["error"] == "QuerySyntaxError"
+
+
+@pytest.mark.parametrize("path", ["/foo", "/initiative", "/id/", "/static/nope.css"])
+def test_an_unrouted_path_is_the_site_404_page_for_browsers(client: TestClient, path: str) -> None:
+    page = client.get(path, headers={"Accept": "text/html", "Accept-Language": "es"})
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert '<html lang="es">' in page.text
+    assert "<h1>No encontrado</h1>" in page.text
+    assert "detail" not in page.text.split("<body", 1)[0]  # not FastAPI's JSON
+    for accept in ("application/json", None):
+        headers = {"Accept": accept} if accept else {}
+        data = client.get(path, headers=headers)
+        assert data.status_code == 404
+        assert data.json() == {"error": "NotFound", "message": f"no page at {path}"}
+
+
+def test_a_method_not_allowed_is_in_the_error_shape(client: TestClient) -> None:
+    r = client.delete("/search")
+    assert r.status_code == 405
+    assert r.json() == {"error": "MethodNotAllowed", "message": "Method Not Allowed"}
+    assert r.headers["allow"] == "GET, HEAD"

@@ -1,5 +1,7 @@
 """HTTP semantics every route shares (RFC 9110): HEAD is GET without the body, a 405 lists the
-methods the resource allows, conditional requests by ETag then by date, CORS on errors too."""
+methods the resource allows, conditional requests by ETag then by date, preconditions (412),
+CORS on errors too, and the framework's own errors (an unrouted path, a 405) in the project's
+error shape."""
 
 from __future__ import annotations
 
@@ -8,7 +10,11 @@ from fastapi import FastAPI, Response
 from fastapi.testclient import TestClient
 from starlette.requests import Request
 
-from web.http import etags, install_http, not_modified
+from kg.settings import Settings
+from kg.store import LocalStore
+from web.errors import install_error_handlers
+from web.http import etags, install_http, not_modified, precondition_failed
+from web.templating import make_templates
 
 
 def app() -> FastAPI:
@@ -98,3 +104,67 @@ LAST = "Wed, 01 May 2024 10:00:00 GMT"
 )
 def test_if_modified_since(headers: dict[str, str], last: str | None, expected: bool) -> None:
     assert not_modified(request(**headers), '"v1"', last) is expected
+
+
+def post(**headers: str) -> Request:
+    raw = [(k.replace("_", "-").encode(), v.encode()) for k, v in headers.items()]
+    return Request({"type": "http", "method": "POST", "path": "/", "headers": raw})
+
+
+@pytest.mark.parametrize(
+    ("headers", "etag", "expected"),
+    [
+        ({"if_match": '"v1"'}, '"v1"', False),
+        ({"if_match": '"v0", "v1"'}, '"v1"', False),
+        ({"if_match": "*"}, '"v1"', False),
+        ({"if_match": '"v0"'}, '"v1"', True),
+        ({"if_match": 'W/"v1"'}, '"v1"', True),  # strong comparison: a weak tag never matches
+        ({"if_match": '"v1"'}, 'W/"v1"', True),
+        ({"if_match": '"v1"'}, None, True),
+        # If-Match decides when sent: If-Unmodified-Since is then not looked at (§13.2.2)
+        (
+            {"if_match": '"v1"', "if_unmodified_since": "Tue, 30 Apr 2024 10:00:00 GMT"},
+            '"v1"',
+            False,
+        ),
+        ({"if_unmodified_since": "Tue, 30 Apr 2024 10:00:00 GMT"}, '"v1"', True),
+        ({"if_unmodified_since": "Wed, 01 May 2024 10:00:00 GMT"}, '"v1"', False),
+        ({"if_unmodified_since": "Thu, 02 May 2024 10:00:00 GMT"}, '"v1"', False),
+        ({"if_unmodified_since": "last week"}, '"v1"', False),  # an invalid date is ignored
+        # on GET a failed If-None-Match is a 304, never a 412
+        ({"if_none_match": "*"}, '"v1"', False),
+        ({"if_none_match": '"v1"'}, '"v1"', False),
+    ],
+)
+def test_preconditions_of_a_get(headers: dict[str, str], etag: str | None, expected: bool) -> None:
+    assert precondition_failed(request(**headers), etag, LAST) is expected
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"if_none_match": "*"}, True),
+        ({"if_none_match": '"v0", W/"v1"'}, True),  # weak comparison for If-None-Match
+        ({"if_none_match": '"v0"'}, False),
+        ({"if_match": '"v0"'}, True),
+        ({}, False),
+    ],
+)
+def test_preconditions_of_a_post(headers: dict[str, str], expected: bool) -> None:
+    assert precondition_failed(post(**headers), '"v1"') is expected
+
+
+def test_unrouted_paths_and_405s_answer_in_the_error_shape() -> None:
+    a = app()
+    a.state.templates = make_templates()
+    a.state.settings = Settings.from_env({"KG_STORE": "memory"})
+    a.state.store = LocalStore(None)
+    install_error_handlers(a)
+    with TestClient(a) as c:
+        r = c.delete("/thing")
+        assert r.status_code == 405
+        assert r.json() == {"error": "MethodNotAllowed", "message": "Method Not Allowed"}
+        assert r.headers["allow"] == "GET, HEAD, PUT"
+        missing = c.get("/nothing-here")
+        assert missing.status_code == 404
+        assert missing.json() == {"error": "NotFound", "message": "no page at /nothing-here"}

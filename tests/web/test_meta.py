@@ -8,7 +8,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from web.meta import OG_LOCALES
+from web.meta import OG_LOCALES, TITLE_MAX, cut_title
 
 
 def meta(page: str, prop: str) -> list[str]:
@@ -37,3 +37,36 @@ def test_a_language_from_the_browser_sets_the_locale_not_the_url(client: TestCli
     assert meta(page, "og:url") == ["http://testserver/browse"]
     unknown = client.get("/browse?lang=xx").text  # not one of ours: not kept
     assert meta(unknown, "og:url") == ["http://testserver/browse"]
+
+
+def test_the_404_page_declares_no_canonical_url(client: TestClient) -> None:
+    for path in ("/initiative/no-such-thing", "/foo"):
+        page = client.get(path, headers={"Accept": "text/html"})
+        assert page.status_code == 404
+        assert 'rel="canonical"' not in page.text
+        assert meta(page.text, "og:url") == []
+    record = client.get("/initiative/village-welcome").text
+    assert 'rel="canonical"' in record
+
+
+SITE = "Rural Integration Knowledge Graph"
+
+
+def test_a_long_title_is_cut_in_its_page_part_never_in_the_site_name() -> None:
+    long = " ".join(["village"] * 30) + f" — Search — {SITE}"
+    cut = cut_title(long, SITE, TITLE_MAX)
+    assert len(cut) <= TITLE_MAX
+    assert cut.endswith(f"… — {SITE}")
+    assert cut.startswith("village village")
+    assert cut_title(f"Short — {SITE}", SITE, TITLE_MAX) == f"Short — {SITE}"
+    # a title without the site's name is cut at a word
+    assert cut_title("a" * 10 + " " + "b" * 200, SITE, 50) == "a" * 10 + "…"
+
+
+def test_og_title_of_a_long_search_keeps_the_site_name_whole(client: TestClient) -> None:
+    q = "families who moved to a village for a job and stayed " * 4
+    page = client.get("/search", params={"q": q}).text
+    (title,) = meta(page, "og:title")
+    assert title.startswith("families who moved")
+    assert title.endswith(f"… — {SITE}")
+    assert len(title) <= TITLE_MAX

@@ -187,3 +187,23 @@ def test_memory_is_bounded(store: CountingStore) -> None:
         again = c.get(page, headers={"If-None-Match": first.headers["etag"]})
         assert again.status_code == 304
         assert store.reads > reads
+
+
+@pytest.mark.parametrize(
+    "path", ["/initiative/village-welcome", "/initiative/village-welcome.ttl", "/browse", "/"]
+)
+def test_failed_preconditions_give_412(client: TestClient, path: str) -> None:
+    first = client.get(path)
+    etag, last = first.headers["etag"], first.headers["last-modified"]
+    for _ in range(2):  # rendered, then from the cache
+        assert client.get(path, headers={"If-Match": etag}).status_code == 200
+        assert client.get(path, headers={"If-Match": f'"x", {etag}'}).status_code == 200
+        failed = client.get(path, headers={"If-Match": '"other"'})
+        assert failed.status_code == 412
+        assert failed.json()["error"] == "PreconditionFailed"
+        assert failed.headers["etag"] == etag
+        assert client.get(path, headers={"If-Match": f"W/{etag}"}).status_code == 412
+        assert client.head(path, headers={"If-Match": '"other"'}).status_code == 412
+        early = "Mon, 01 Jan 2001 00:00:00 GMT"
+        assert client.get(path, headers={"If-Unmodified-Since": early}).status_code == 412
+        assert client.get(path, headers={"If-Unmodified-Since": last}).status_code == 200

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 from xml.sax.saxutils import escape
 
 from fastapi import APIRouter, Query, Request
@@ -17,7 +17,7 @@ from kg.queries import PREFIXES
 from kg.record_document import all_records, local_href, view
 from kg.vocab import KINDS
 from kg.void import DESCRIPTION, TITLE, describe
-from web.http import not_modified
+from web.http import not_modified, precondition_failed, precondition_response
 from web.i18n import DEFAULT, LANGUAGES, language, translations
 from web.recordpage import check
 
@@ -60,7 +60,9 @@ def data_file(request: Request, name: str) -> Response:
         headers={"Access-Control-Allow-Origin": "*"},
         stat_result=path.stat(),
     )
-    # the dump's own validators decide a conditional request (RFC 9110 §13.1)
+    # the dump's own validators decide a conditional request (RFC 9110 §13.1, §13.2.2)
+    if precondition_failed(request, response.headers["etag"], response.headers["last-modified"]):
+        return precondition_response(response.headers["etag"])
     if not_modified(request, response.headers["etag"], response.headers["last-modified"]):
         kept = ("etag", "last-modified", "access-control-allow-origin")
         return Response(status_code=304, headers={k: response.headers[k] for k in kept})
@@ -145,27 +147,69 @@ def embed(request: Request, kind: str, slug: str) -> Response:
         request,
         "embed.html",
         {"v": v, "page_url": f"{settings.base}{kind}/{slug}"},
-        headers={
-            "Content-Security-Policy": "frame-ancestors *",
-            "Cache-Control": "public, max-age=300",
-        },
+        # the security headers (web/security.py) add the site's CSP with `frame-ancestors *`
+        headers={"Cache-Control": "public, max-age=300"},
     )
     return response
 
 
-@router.get("/oembed", tags=["linked data"], summary="oEmbed provider (type rich)")
+#: the smallest value `maxwidth`/`maxheight` may have (a pixel); below the card's size the
+#: iframe is scaled down to them (oEmbed §2.2)
+MIN_SIZE = 1
+
+
+def _size(name: str, text: str | None) -> int | None:
+    """`maxwidth`/`maxheight` as pixels; raises `BadRequest` naming the parameter."""
+    if text is None or not text.strip():
+        return None
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise BadRequest(f"{name}: {text!r} is not a whole number of pixels") from None
+    if value < MIN_SIZE:
+        raise BadRequest(f"{name}: {value} is below the minimum of {MIN_SIZE} pixel")
+    return value
+
+
+@router.get(
+    "/oembed",
+    tags=["linked data"],
+    summary="oEmbed provider (type rich)",
+    responses={
+        400: {"description": "`url` missing, or `maxwidth`/`maxheight` not a positive integer"},
+        404: {"description": "`url` is not a record of this site"},
+        501: {"description": "a `format` other than json"},
+    },
+)
 def oembed(
     request: Request,
-    url: Annotated[str, Query(description="A record page or record URI of this site.")],
+    url: Annotated[
+        str | None, Query(description="A record page or record URI of this site (required).")
+    ] = None,
     format: Annotated[str, Query(description="Only json is offered.")] = "json",
-    maxwidth: Annotated[int | None, Query(ge=100, le=4000)] = None,
-    maxheight: Annotated[int | None, Query(ge=100, le=4000)] = None,
+    maxwidth: Annotated[
+        str | None, Query(description="Largest iframe width in pixels, a positive integer.")
+    ] = None,
+    maxheight: Annotated[
+        str | None, Query(description="Largest iframe height in pixels, a positive integer.")
+    ] = None,
     lang: Annotated[
         str | None,
         Query(description="Language of the card (en, es, it, de, fr); else Accept-Language."),
     ] = None,
 ) -> JSONResponse:
-    """oEmbed 1.0 (https://oembed.com): an iframe of `/embed/{kind}/{slug}`."""
+    """oEmbed 1.0 (https://oembed.com): an iframe of `/embed/{kind}/{slug}`, 400×300 pixels.
+
+    The card's language is the `lang` parameter of `url` (`…/initiative/matilde?lang=es`),
+    else this request's `lang`, else `Accept-Language`, else English. `maxwidth`/`maxheight`
+    are never exceeded (oEmbed §2.2): the iframe is scaled down to them (the card's layout
+    wraps to the smaller frame) rather than answered 404. Errors, in the project's error shape:
+    400 `BadRequest` for a missing `url` or a `maxwidth`/`maxheight` that is not a whole number
+    of at least `MIN_SIZE` (a malformed request, RFC 9110 §15.5.1), 404 for a `url` that is
+    not a record of this site, 501 for a `format` other than json (oEmbed §2.3.4)."""
+    if url is None or not url.strip():
+        raise BadRequest("url: missing; give the address of a record page of this site")
+    width_max, height_max = _size("maxwidth", maxwidth), _size("maxheight", maxheight)
     if format != "json":
         raise NotImplementedFormat("only format=json is offered")
     settings = request.app.state.settings
@@ -181,10 +225,11 @@ def oembed(
     kind, slug = parts[0], parts[1].split(".")[0]
     check(kind, slug)
     v = view(request.app.state.store.current(), base=settings.base, kind=kind, slug=slug)
-    width = min(EMBED_WIDTH, maxwidth or EMBED_WIDTH)
-    height = min(EMBED_HEIGHT, maxheight or EMBED_HEIGHT)
-    # the card's language: `lang=` in the request, else Accept-Language (web/i18n.py)
-    lang = language(request)
+    width = min(EMBED_WIDTH, width_max or EMBED_WIDTH)
+    height = min(EMBED_HEIGHT, height_max or EMBED_HEIGHT)
+    # the card's language: `lang` in `url`, else `lang=` of this request, else Accept-Language
+    in_url = parse_qs(parsed.query).get("lang", [""])[0].strip().lower()
+    lang = in_url if in_url in LANGUAGES else language(request)
     src = f"{settings.base}embed/{kind}/{slug}" + (f"?lang={lang}" if lang != DEFAULT else "")
     html = (
         f'<iframe src="{escape(src)}" width="{width}" height="{height}" '

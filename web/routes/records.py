@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from email.utils import format_datetime
 from typing import Annotated, Any
-from urllib.parse import quote, urlparse
+from urllib.parse import urlencode, urlparse
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -17,7 +17,7 @@ from kg.queries import PREFIXES
 from kg.record_document import document, document_modified, view
 from kg.search import SearchService
 from kg.vocab import SCHEMA_NS
-from web.i18n import N_
+from web.i18n import N_, requested
 from web.jsonld import citation, dumps, schema_org
 from web.practice import practice_context
 from web.recordpage import GROUPS, INCOMING_LABELS, check, grouped
@@ -59,13 +59,19 @@ BUDGET_KINDS = {
 @router.get("/id/{kind}/{slug}", include_in_schema=False)
 def resource(request: Request, kind: str, slug: str) -> Response:
     """The thing itself: 303 See Other to its page or data document, by Accept (RFC 9110
-    negotiation; when nothing offered is acceptable, the page, as §12.5.1 allows)."""
+    negotiation; when nothing offered is acceptable, the page, as §12.5.1 allows). A `lang`
+    of ours (`?lang=es`) is kept on the redirect to the page; data documents have no
+    interface language."""
     check(kind, slug)
     settings = request.app.state.settings
     document(request.app.state.store.current(), base=settings.base, kind=kind, slug=slug)
     choice = formats.negotiate(request.headers.get("accept"), OFFERED)
     fmt = choice.format if choice else HTML
     target = f"/{kind}/{slug}" + ("" if fmt is HTML else f".{fmt.extension}")
+    # the interface language the URI was asked in stays with the page it leads to
+    lang = requested(request)
+    if lang is not None and fmt is HTML:
+        target += f"?lang={lang}"
     return RedirectResponse(target, status_code=303, headers={"Vary": "Accept"})
 
 
@@ -144,6 +150,7 @@ def page(request: Request, kind: str, slug: str, search: SearchService) -> Respo
         for x in v.values(f"{SCHEMA_NS}subjectOf")
     ]
     embed_url = f"{settings.base}embed/{kind}/{slug}"
+    lang = requested(request)
     context: dict[str, Any] = {
         "v": v,
         "groups": groups,
@@ -156,7 +163,9 @@ def page(request: Request, kind: str, slug: str, search: SearchService) -> Respo
         "formats": [(f.extension, f.media) for f in DOCUMENT_FORMATS],
         "page_path": f"/{kind}/{slug}",
         "page_url": page_url,
-        "oembed_url": f"/oembed?url={quote(page_url, safe='')}&format=json",
+        # oEmbed discovery (oEmbed §4): absolute, and naming the page's language when it does
+        "oembed_url": f"{settings.base}oembed?"
+        + urlencode({"url": page_url + (f"?lang={lang}" if lang else ""), "format": "json"}),
         "jsonld": dumps(schema_org(v, page_url=page_url)),
         "citation": citation(v, page_url=page_url),
         "embed_snippet": (

@@ -17,7 +17,7 @@ from kg.errors import BadRequest
 from kg.filter_query import filter_query
 from kg.search import SearchService
 from kg.search.documents import FACETS
-from kg.search.types import SearchQuery
+from kg.search.types import FILTERS, SearchQuery
 from web.i18n import N_, language
 from web.services import search_service
 
@@ -52,6 +52,30 @@ SORT_TITLES = {
 SHOWN = 12  # facet values shown before "show all"
 
 
+#: the parameters the page reads, in their canonical order (filters follow `q`, `mode`, `sort`)
+CANONICAL_ORDER = ("q", "mode", "sort", *FILTERS, "year", "year_from", "year_to", "correct")
+
+
+def canonical_query(params: QueryParams, page: int) -> list[tuple[str, str]]:
+    """The search's canonical query: the parameters `SearchQuery.from_params` reads, in
+    `CANONICAL_ORDER`, each filter's values sorted, empty values dropped, and `page` only past
+    the first (`lang` is added by `web.meta.canonical`).
+
+    >>> canonical_query(QueryParams("theme=b&q=farm&theme=a&page=1&x=1"), 1)
+    [('q', 'farm'), ('theme', 'a'), ('theme', 'b')]
+    """
+    pairs: list[tuple[str, str]] = []
+    for name in CANONICAL_ORDER:
+        values = [v.strip() for v in params.getlist(name) if v.strip()]
+        if name in FILTERS:
+            pairs += [(name, v) for v in sorted(set(values))]
+        elif values:
+            pairs.append((name, values[0]))
+    if page > 1:
+        pairs.append(("page", str(page)))
+    return pairs
+
+
 @router.get("/search", include_in_schema=False)
 def search_page(
     request: Request, service: Annotated[SearchService, Depends(search_service)]
@@ -69,6 +93,7 @@ def search_page(
     if page > pages:  # past the end: the last page, said so (never "981–41 of 41")
         page = pages
         results = service.search(replace(query, offset=(pages - 1) * PAGE_SIZE))
+    request.state.canonical_query = canonical_query(params, page)
     state = [(k, v) for k, v in params.multi_items() if k not in ("page", "correct")]
     text = query.text
 

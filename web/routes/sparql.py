@@ -24,7 +24,7 @@ from kg.example_queries import load_examples
 from kg.formats import GRAPH_FORMATS, HTML, RESULT_FORMATS, Choice, Format
 from kg.settings import Settings
 from web.auth import require_admin
-from web.http import not_modified
+from web.http import not_modified, precondition_failed, precondition_response
 from web.openapi import errors, media, query_parameters
 from web.services import limit, sparql_engine
 
@@ -189,9 +189,11 @@ def _answer(
         uses_search="similarity" in protocol.query.lower(),  # rikg:similarity needs the index
         has_dataset=info.has_dataset,
     )
-    if cacheable:
+    if cacheable or request.headers.get("if-none-match") or request.headers.get("if-match"):
         etag = endpoint.etag(job)
-        if not_modified(request, etag):
+        if precondition_failed(request, etag):
+            return precondition_response(etag)
+        if cacheable and not_modified(request, etag):
             # a 304 carries the Cache-Control the 200 would have had (RFC 9110 §15.4.5)
             return Response(
                 status_code=304,

@@ -1,4 +1,5 @@
 import gzip
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -201,3 +202,84 @@ def test_embed_card_shows_every_start_year_the_sources_claim(tmp_path: Path) -> 
     with TestClient(create_app(settings, store=store)) as c:
         card = c.get("/embed/initiative/nuevos-senderos").text
     assert f"since {' or '.join(years)} (sources differ)" in card
+
+
+PAGE = "http://testserver/initiative/village-welcome"
+
+
+def test_oembed_takes_the_language_from_the_url_first(
+    app_client: tuple[TestClient, GraphStore],
+) -> None:
+    client, _ = app_client
+
+    def src(**params: str) -> str:
+        html = client.get("/oembed", params=params, headers={"Accept-Language": "it"}).json()
+        found = re.search(r'src="([^"]+)"', html["html"])
+        assert found is not None
+        return found.group(1)
+
+    card = "http://testserver/embed/initiative/village-welcome"
+    assert src(url=PAGE + "?lang=es") == card + "?lang=es"
+    assert src(url=PAGE + "?lang=es", lang="de") == card + "?lang=es"  # url first
+    assert src(url=PAGE, lang="de") == card + "?lang=de"  # then lang=
+    assert src(url=PAGE) == card + "?lang=it"  # then Accept-Language
+    assert src(url=PAGE + "?lang=xx", lang="fr") == card + "?lang=fr"  # not one of ours
+
+
+@pytest.mark.parametrize(
+    ("params", "named"),
+    [
+        ({}, "url"),
+        ({"url": ""}, "url"),
+        ({"url": PAGE, "maxwidth": "wide"}, "maxwidth"),
+        ({"url": PAGE, "maxheight": "0"}, "maxheight"),
+        ({"url": PAGE, "maxwidth": "-5"}, "maxwidth"),
+        ({"url": PAGE, "maxheight": "2.5"}, "maxheight"),
+    ],
+)
+def test_oembed_malformed_requests_are_400_naming_the_parameter(
+    app_client: tuple[TestClient, GraphStore], params: dict[str, str], named: str
+) -> None:
+    client, _ = app_client
+    r = client.get("/oembed", params=params)
+    assert r.status_code == 400
+    body = r.json()
+    assert body["error"] == "BadRequest"
+    assert body["message"].startswith(f"{named}: ")
+
+
+def test_oembed_never_exceeds_maxwidth_and_maxheight(
+    app_client: tuple[TestClient, GraphStore],
+) -> None:
+    client, _ = app_client
+    for maxwidth, maxheight, size in ((50, 40, (50, 40)), (1000, 120, (400, 120)), (1, 1, (1, 1))):
+        body = client.get(
+            "/oembed", params={"url": PAGE, "maxwidth": maxwidth, "maxheight": maxheight}
+        ).json()
+        assert (body["width"], body["height"]) == size
+        assert f'width="{size[0]}" height="{size[1]}"' in body["html"]
+
+
+def test_the_embed_card_has_the_site_csp_and_may_be_framed_anywhere(
+    app_client: tuple[TestClient, GraphStore],
+) -> None:
+    client, _ = app_client
+    page = client.get("/initiative/village-welcome").headers["content-security-policy"]
+    card = client.get("/embed/initiative/village-welcome").headers["content-security-policy"]
+    assert card == page.replace("frame-ancestors 'self'", "frame-ancestors *")
+    assert "default-src 'self'" in card
+    assert "script-src 'self'" in card
+
+
+def test_dump_preconditions_give_412(app_client: tuple[TestClient, GraphStore]) -> None:
+    client, _ = app_client
+    first = client.get("/data/rikg.nq.gz")
+    etag, last = first.headers["etag"], first.headers["last-modified"]
+    assert client.get("/data/rikg.nq.gz", headers={"If-Match": etag}).status_code == 200
+    failed = client.get("/data/rikg.nq.gz", headers={"If-Match": '"other"'})
+    assert failed.status_code == 412
+    assert failed.json()["error"] == "PreconditionFailed"
+    early = "Mon, 01 Jan 2001 00:00:00 GMT"
+    assert client.get("/data/rikg.nq.gz", headers={"If-Unmodified-Since": early}).status_code == 412
+    assert client.get("/data/rikg.nq.gz", headers={"If-Unmodified-Since": last}).status_code == 200
+    assert client.head("/data/rikg.nq.gz", headers={"If-Match": '"other"'}).status_code == 412

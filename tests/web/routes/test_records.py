@@ -89,3 +89,38 @@ def test_page_embeds_schema_org_project(client: TestClient) -> None:
     assert doc["name"] == "Village Welcome"
     assert doc["description"].startswith("A test initiative")
     assert {p["name"] for p in doc["location"]} >= {"Spain"}
+
+
+def test_the_uri_keeps_the_language_on_its_303(client: TestClient) -> None:
+    r = client.get("/id/initiative/village-welcome?lang=es", headers={"Accept": "text/html"})
+    assert r.status_code == 303
+    assert r.headers["location"] == "/initiative/village-welcome?lang=es"
+    page = client.get(r.headers["location"])
+    assert '<html lang="es">' in page.text
+    # not one of ours, or a data document: nothing to carry
+    plain = client.get("/id/initiative/village-welcome?lang=xx", headers={"Accept": "text/html"})
+    assert plain.headers["location"] == "/initiative/village-welcome"
+    ttl = client.get("/id/initiative/village-welcome?lang=es", headers={"Accept": "text/turtle"})
+    assert ttl.headers["location"] == "/initiative/village-welcome.ttl"
+
+
+def test_the_oembed_discovery_link_is_absolute_and_names_the_language(client: TestClient) -> None:
+    def discovery(html: str) -> str:
+        found = re.search(
+            r'<link rel="alternate" type="application/json\+oembed" href="([^"]+)"', html
+        )
+        assert found is not None
+        return found.group(1).replace("&amp;", "&")
+
+    es = discovery(client.get("/initiative/village-welcome?lang=es").text)
+    assert es == (
+        "http://testserver/oembed?url=http%3A%2F%2Ftestserver%2Finitiative%2Fvillage-welcome"
+        "%3Flang%3Des&format=json"
+    )
+    body = client.get(es.removeprefix("http://testserver")).json()
+    assert 'src="http://testserver/embed/initiative/village-welcome?lang=es"' in body["html"]
+    plain = discovery(client.get("/initiative/village-welcome").text)
+    assert plain == (
+        "http://testserver/oembed?url=http%3A%2F%2Ftestserver%2Finitiative%2Fvillage-welcome"
+        "&format=json"
+    )

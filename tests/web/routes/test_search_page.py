@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from starlette.datastructures import QueryParams
 
 from ingest.pipeline import ingest_records
 from kg.search import SearchService
@@ -13,6 +14,7 @@ from kg.search.embed import HashEmbedder
 from kg.settings import Settings
 from kg.store import LocalStore
 from web.app import create_app
+from web.routes.search_page import canonical_query
 
 
 @pytest.fixture
@@ -86,3 +88,37 @@ def test_several_values_of_a_facet_and_a_year_range_stay_in_the_url(client: Test
     dated = client.get("/search", params=[*both, ("year_from", "2019")]).text
     assert titles(dated) == ["village-welcome"]  # the only one active from 2019 on
     assert 'name="year_from" inputmode="numeric" min="1000" max="9999" value="2019"' in dated
+
+
+def canonical(html: str) -> tuple[str, list[str]]:
+    link = re.findall(r'<link rel="canonical" href="([^"]*)"', html)
+    og = re.findall(r'<meta property="og:url" content="([^"]*)"', html)
+    assert len(link) == 1
+    return link[0].replace("&amp;", "&"), [u.replace("&amp;", "&") for u in og]
+
+
+def test_the_canonical_url_of_a_search_is_the_search(client: TestClient) -> None:
+    html = client.get(
+        "/search?country=ES&q=refugees&utm_source=x&theme=employment&country=AT&page=1&lang=es"
+    ).text
+    want = "http://testserver/search?q=refugees&theme=employment&country=AT&country=ES&lang=es"
+    assert canonical(html) == (want, [want])
+    # the same search asked in another order has the same canonical URL
+    again = client.get("/search?lang=es&theme=employment&country=ES&country=AT&q=refugees").text
+    assert canonical(again)[0] == want
+    # the link opens the same search
+    assert titles(client.get(want.removeprefix("http://testserver")).text) == titles(html)
+    assert canonical(client.get("/search").text)[0] == "http://testserver/search"
+
+
+def test_canonical_query_orders_and_drops_the_first_page() -> None:
+    params = QueryParams("page=2&sort=name&q=farm&theme=b&theme=a&theme=&utm=1&year=2020-2022")
+    assert canonical_query(params, 2) == [
+        ("q", "farm"),
+        ("sort", "name"),
+        ("theme", "a"),
+        ("theme", "b"),
+        ("year", "2020-2022"),
+        ("page", "2"),
+    ]
+    assert ("page", "1") not in canonical_query(QueryParams("q=x&page=1"), 1)

@@ -292,3 +292,21 @@ def test_graph_store_refuses_a_relative_graph_name(client: TestClient) -> None:
     assert r.status_code == 400
     assert "absolute IRI" in r.json()["message"]
     assert client.get("/rdf-graphs?graph=http://x/none").status_code == 404
+
+
+def test_post_with_a_matching_if_none_match_is_412(client: TestClient) -> None:
+    body = {"Content-Type": "application/sparql-query"}
+    first = client.post("/sparql", content=NAMES, headers=body)
+    assert first.status_code == 200
+    etag = first.headers["etag"]
+    for tag in ("*", etag, f'"other", W/{etag}'):
+        r = client.post("/sparql", content=NAMES, headers={**body, "If-None-Match": tag})
+        assert r.status_code == 412
+        assert r.json()["error"] == "PreconditionFailed"
+    again = client.post("/sparql", content=NAMES, headers={**body, "If-None-Match": '"other"'})
+    assert again.status_code == 200
+    # on GET the same condition is a 304
+    assert (
+        client.get("/sparql", params={"query": NAMES}, headers={"If-None-Match": "*"}).status_code
+        == 304
+    )
