@@ -91,7 +91,8 @@ def test_long_queries_give_short_titles(client: TestClient) -> None:
     r = client.get("/search", params={"q": "village houses " * 40}, headers=HTML)
     [title] = re.findall(r"<title>(.*?)</title>", r.text, re.S)
     assert len(html.unescape(title)) <= 120
-    assert html.unescape(title).endswith("…")
+    # the query part is cut, the site's name kept whole
+    assert html.unescape(title).endswith("… — Rural Integration Knowledge Graph")
 
 
 # --- the practice sheet ----------------------------------------------------------------
