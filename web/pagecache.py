@@ -1,7 +1,9 @@
 """Pages that do not change between snapshots, computed once per store version (issue 15).
 
 `PageCache` is an ASGI middleware in front of the routes that render record pages and their
-data documents (`/{kind}/{slug}`, `/{kind}/{slug}.{ext}`), browse pages (`/browse…`), embed
+data documents (`/{kind}/{slug}`, `/{kind}/{slug}.{ext}`), search result pages (`/search`: the
+results depend only on the query string, the language and the index, which follows the store
+version), browse pages (`/browse…`), embed
 cards and oEmbed (`/embed/…`, `/oembed`) and the home page (`/`). A `GET` of one of these is
 answered from memory when the same page was rendered on the same store version, for the same
 query string, interface language (`web.i18n.language`: `?lang=`, else `Accept-Language`) and,
@@ -14,7 +16,8 @@ route's, else the store version's time), and conditional requests are answered h
 `If-Match`/`If-Unmodified-Since` fail (`web.http.precondition_failed`), else 304 by
 `web.http.not_modified` (RFC 9110 §13). Only 200 responses without `Set-Cookie` and without
 `Cache-Control: no-store`/`private` are kept; pages with per-request content (forms, CSRF
-tokens, the moderation queue, search results) are not routed here at all.
+tokens, the moderation queue) are not routed here at all; nor is `/api/`, whose requests
+each count against the client's rate limit.
 
 Memory is bounded by `KG_PAGE_CACHE_MB` (least recently used pages go first; 0 turns the
 cache off, validators and 304s stay). Each server process has its own cache.
@@ -42,7 +45,7 @@ from web.i18n import negotiate, requested
 #: (data documents) `Accept`
 CACHED_PATHS = re.compile(
     r"^/(?:"
-    r"|browse|browse/[^/]+/[^/]+"
+    r"|search|browse|browse/[^/]+/[^/]+"
     r"|embed/[^/]+/[^/]+|oembed"
     rf"|(?:{'|'.join(KINDS)})/[^/]+"
     r")$"
