@@ -6,7 +6,7 @@ SPARQL query in every server process, and reads /proc/PID/status (VmRSS) and
 /proc/PID/smaps_rollup (Pss: shared pages split between the processes that map them) of the
 process tree. PSS adds up to what the tree really costs; RSS counts shared pages in each.
 
-    python -m bench.serve_memory [--workers 1 2] [--backend torch]
+    python -m bench.serve_memory [--workers 1 2] [--backend onnx-int8]
 """
 
 from __future__ import annotations
@@ -125,7 +125,7 @@ def measure(tmp: Path, workers: int, extra: dict[str, str]) -> dict[str, object]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--backend", default="torch", help="KG_EMBED_BACKEND")
+    parser.add_argument("--backend", default="onnx-int8", help="KG_EMBED_BACKEND")
     parser.add_argument("--output", type=Path, default=RESULTS / "serve_memory.json")
     args = parser.parse_args()
     extra = {"KG_EMBED_BACKEND": args.backend, "KG_SPARQL_WORKERS": "2"}
