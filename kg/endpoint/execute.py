@@ -6,7 +6,7 @@ Runs inside a worker process (`kg.endpoint.worker`) or, for an in-memory store, 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -106,6 +106,17 @@ def execute(
         rows: list[serialize.Row] = [tuple(sol) for sol in head]  # type: ignore[arg-type]
         body = serialize.solutions(variables, rows, media, truncated=more)
         return Answer(body, media, version, rows=len(rows), truncated=more)
-    triples, more = serialize.take(result, cap)
+    # a graph is a set: DESCRIBE over the union default graph yields a triple once per graph
+    # holding it, so repeats are dropped (in order) before the cap counts them
+    triples, more = serialize.take(_distinct(result), cap)
     body = serialize.triples(triples, media)  # type: ignore[arg-type]
     return Answer(body, media, version, rows=len(triples), truncated=more)
+
+
+def _distinct(triples: Iterable[ox.Triple]) -> Iterator[ox.Triple]:
+    """Each triple once, in the order first seen."""
+    seen: set[ox.Triple] = set()
+    for triple in triples:
+        if triple not in seen:
+            seen.add(triple)
+            yield triple

@@ -550,3 +550,19 @@ def test_the_body_is_read_in_its_declared_charset_and_never_silently_altered(
     url = client.get("/sparql?query=SELECT%20%3Fx%20%7B%20BIND(%22caf%E9%22%20AS%20%3Fx)%20%7D")
     assert url.status_code == 400
     assert "UTF-8" in url.json()["message"]
+
+
+def test_a_graph_answer_holds_each_triple_once(client: TestClient) -> None:
+    """DESCRIBE over the union default graph: a triple held by two graphs is one triple."""
+    auth = {"Authorization": "Bearer s3cret-token", "Content-Type": "application/n-triples"}
+    for graph in ("http://e/g1", "http://e/g2"):
+        body = b'<http://e/s> <http://e/p> "shared" .\n'
+        assert client.put(f"/rdf-graphs?graph={graph}", content=body, headers=auth).is_success
+    r = client.get(
+        "/sparql",
+        params={"query": "DESCRIBE <http://e/s>"},
+        headers={"Accept": "application/n-triples"},
+    )
+    assert r.status_code == 200
+    assert r.text.splitlines() == ['<http://e/s> <http://e/p> "shared" .']
+    assert r.headers["x-sparql-rows"] == "1"
