@@ -183,8 +183,6 @@ DISTINCT_SUBJECTS = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p 
 #: the earliest ingest time of a graph still in the store (the dataset's `dct:issued`)
 FIRST_INGEST = "SELECT (MIN(?t) AS ?first) WHERE { GRAPH ?g { ?g prov:generatedAtTime ?t } }"
 
-#: what a query without a dataset sees: the union of every graph (Graph Store `?default`)
-UNION_DEFAULT_GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
 # --- browse (home page entry points, concept pages) --------------------------------------
 

@@ -4,12 +4,9 @@ one new snapshot (readers never see half a write)."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
-from typing import cast
 
 import pyoxigraph as ox
 
-from kg import queries
 from kg.errors import BadRequest, NotFound, QuerySyntaxError
 from kg.formats import Format, parse_graph, serialize_graph
 from kg.queries import PREFIXES
@@ -43,22 +40,19 @@ def graph_name(iri: str | None) -> GraphName:
 def read_graph(store: GraphStore, graph: GraphName, fmt: Format) -> bytes:
     """One graph in `fmt` (N-Quads and TriG write it as their default graph).
 
-    The default graph (`?default`) is what a query without a dataset sees: the union of every
-    graph, as `/sparql` and its service description (`sd:UnionDefaultGraph`) state; it is
-    read as an RDF graph, each distinct triple once (SPARQL 1.1 Graph Store Protocol §5.2
-    leaves the default graph to the service). Raises `NotFound` for a named graph the store
-    does not hold, `NotAcceptable` for RDF/XML that XML 1.0 cannot carry."""
+    `?default` is the store's own default graph: what SPARQL Update writes without `GRAPH` and
+    what a `PUT`/`POST` to `?default` wrote, so a write and a read of it round-trip (SPARQL 1.1
+    Graph Store Protocol §5.2 leaves the default graph to the service). Queries without a
+    dataset see more: the union of every graph (`sd:UnionDefaultGraph`). Raises `NotFound` for
+    a named graph the store does not hold, `NotAcceptable` for RDF/XML that XML 1.0 cannot
+    carry."""
     current = store.current()
-    if isinstance(graph, ox.DefaultGraph):
-        union = current.query(queries.UNION_DEFAULT_GRAPH, use_default_graph_as_union=True)
-        triples = list(dict.fromkeys(cast(Iterable[ox.Triple], union)))
-        return serialize_graph(triples, fmt, prefixes=PREFIXES)
-    if not current.contains_named_graph(graph):
+    if isinstance(graph, ox.NamedNode) and not current.contains_named_graph(graph):
         raise NotFound(f"no graph {graph.value}")
     buf = io.BytesIO()  # dump: what an external store's dataset also offers
     current.dump(buf, ox.RdfFormat.N_TRIPLES, from_graph=graph)
-    named = [q.triple for q in ox.parse(buf.getvalue(), ox.RdfFormat.N_TRIPLES)]
-    return serialize_graph(named, fmt, prefixes=PREFIXES)
+    triples = [q.triple for q in ox.parse(buf.getvalue(), ox.RdfFormat.N_TRIPLES)]
+    return serialize_graph(triples, fmt, prefixes=PREFIXES)
 
 
 def write_graph(
