@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -77,12 +78,15 @@ def start_server(
     from bench.live import free_port, kg_env
 
     port = free_port()
-    env = kg_env(tmp, port, KG_RATE_LIMIT_PER_MINUTE="0", KG_SPARQL_WORKERS="2")
+    # the server as `kg serve` runs by default (a server process per core, their share of the
+    # query workers each); the search index is built by the ingest, so no server embeds the
+    # records in the background while it is being measured
+    env = kg_env(tmp, port, KG_RATE_LIMIT_PER_MINUTE="0", KG_WORKERS=str(os.cpu_count() or 1))
     if tree is not None:
         env["PYTHONPATH"] = str(tree)
     kg = [sys.executable, "-m", "cli.main"]
     if ingest:
-        subprocess.run([*kg, "ingest", "--no-index"], env=env, check=True, capture_output=True)
+        subprocess.run([*kg, "ingest"], env=env, check=True, capture_output=True)
     log = open(tmp / f"server-{port}.log", "wb")  # noqa: SIM115 - lives as long as the server
     proc = subprocess.Popen([*kg, "serve"], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tree)
     url = f"http://127.0.0.1:{port}/"

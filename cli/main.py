@@ -298,7 +298,7 @@ def serve(
     """
     import uvicorn
 
-    from cli.http_protocol import NoDelayH11Protocol
+    from cli.http_protocol import NoDelayHttpToolsProtocol
 
     set_verbose(verbose)
     from kg.store import open_store
@@ -317,7 +317,8 @@ def serve(
             "cli.main:server_app",
             factory=True,
             workers=processes,
-            http=NoDelayH11Protocol,  # keep-alive without 40 ms stalls (cli/http_protocol.py)
+            http=NoDelayHttpToolsProtocol,
+            loop="uvloop",  # keep-alive without 40 ms stalls (cli/http_protocol.py)
             # uvicorn kills a server process that does not answer its health check in time;
             # one loading the model on a busy machine can hold the interpreter for seconds
             timeout_worker_healthcheck=HEALTHCHECK_TIMEOUT,

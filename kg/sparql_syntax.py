@@ -49,16 +49,17 @@ class Token:
 def tokens(text: str) -> Iterator[Token]:
     """The significant tokens of `text` (whitespace and comments dropped). An unterminated
     string or IRI is read as punctuation, as the parser would reject it anyway."""
-    pos, n = 0, len(text)
-    while pos < n:
-        m = _TOKEN.match(text, pos)
-        if m is None:  # pragma: no cover - the last alternative matches any character
-            break
-        pos = m.end()
+    for kind, word in _significant(text):
+        yield Token(kind, word)
+
+
+def _significant(text: str) -> Iterator[tuple[str, str]]:
+    # the last alternative matches any character, so the matches are contiguous: `finditer`
+    # reads the text as `match` at each end would, in C
+    for m in _TOKEN.finditer(text):
         kind = m.lastgroup or "punct"
-        if kind in ("ws", "comment"):
-            continue
-        yield Token(kind, m.group())
+        if kind != "ws" and kind != "comment":
+            yield kind, m.group()
 
 
 @dataclass(frozen=True)
@@ -87,16 +88,16 @@ def shape(text: str) -> Shape:
     keywords: set[str] = set()
     depth = deepest = 0
     prologue = True
-    for tok in tokens(text):
-        if tok.kind == "punct":
-            if tok.text in _OPEN:
+    for kind, text_ in _significant(text):
+        if kind == "punct":
+            if text_ in _OPEN:
                 depth += 1
                 deepest = max(deepest, depth)
-            elif tok.text in _CLOSE:
+            elif text_ in _CLOSE:
                 depth -= 1
-        if tok.kind != "word":
+        if kind != "word":
             continue
-        word = tok.text.upper()
+        word = text_.upper()
         keywords.add(word)
         if prologue and word in ("BASE", "PREFIX"):
             continue

@@ -66,17 +66,19 @@ def services(request: Request) -> Services:
     return found
 
 
-def search_service(request: Request) -> SearchService:
-    """FastAPI dependency: the search service."""
+async def search_service(request: Request) -> SearchService:
+    """FastAPI dependency: the search service. The dependencies here are `async`: they do not
+    block, and FastAPI runs a plain `def` dependency in a worker thread (a thread hop per
+    dependency and request)."""
     return services(request).search
 
 
-def sparql_engine(request: Request) -> Endpoint:
+async def sparql_engine(request: Request) -> Endpoint:
     """FastAPI dependency: the public SPARQL endpoint (query runner and answer cache)."""
     return services(request).sparql
 
 
-def limit(request: Request) -> None:
+async def limit(request: Request) -> None:
     """FastAPI dependency: count one request of this client against the rate limit (429 past
     `KG_RATE_LIMIT_PER_MINUTE`)."""
     services(request).limiter.check(client_of(request))

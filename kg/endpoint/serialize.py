@@ -16,10 +16,10 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-import json
 from collections.abc import Iterable, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
+import orjson
 import pyoxigraph as ox
 
 from kg import formats
@@ -46,13 +46,16 @@ def solutions(
 ) -> bytes:
     fmt = SOLUTION_MEDIA[media]
     if fmt == "json":
+        # a term bound in many rows (a country, a type) is converted once; orjson writes the
+        # document (UTF-8, no escapes beyond what JSON needs) about 2-3x faster than `json`
+        terms: dict[object, dict[str, object]] = {}
         doc: dict[str, object] = {
             "head": {"vars": variables},
-            "results": {"bindings": [_json_row(variables, r) for r in rows]},
+            "results": {"bindings": [_json_row(variables, r, terms) for r in rows]},
         }
         if truncated:
             doc["truncated"] = True  # a Datasette-style flag; the header says the same
-        return json.dumps(doc, ensure_ascii=False).encode()
+        return orjson.dumps(doc)
     if fmt == "xml":
         return _xml(variables, rows).encode()
     if fmt == "tsv":
@@ -70,7 +73,7 @@ def boolean(value: bool, media: str) -> bytes:
     fmt = SOLUTION_MEDIA[media]
     text = "true" if value else "false"
     if fmt == "json":
-        return json.dumps({"head": {}, "boolean": value}).encode()
+        return orjson.dumps({"head": {}, "boolean": value})
     if fmt == "xml":
         return (
             '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
@@ -109,8 +112,17 @@ def _json_term(term: object) -> dict[str, object]:
     raise TypeError(f"unexpected term {term!r}")
 
 
-def _json_row(variables: list[str], row: Row) -> dict[str, object]:
-    return {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
+def _json_row(
+    variables: list[str], row: Row, terms: dict[object, dict[str, object]]
+) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for v, t in zip(variables, row, strict=True):
+        if t is not None:
+            found = terms.get(t)
+            if found is None:
+                found = terms[t] = _json_term(t)
+            out[v] = found
+    return out
 
 
 def _xml_term(term: object) -> str:

@@ -126,7 +126,7 @@ RESPONSES = {
     responses=RESPONSES,
     openapi_extra=query_parameters("query", "default-graph-uri", "named-graph-uri", "format"),
 )
-def sparql_get(request: Request, endpoint: SparqlEndpoint) -> Response:
+async def sparql_get(request: Request, endpoint: SparqlEndpoint) -> Response:
     """SPARQL 1.1 query by GET (`query`, `default-graph-uri`, `named-graph-uri`, `format`).
 
     Without a query: the editor page for browsers, the service description for RDF clients.
@@ -138,7 +138,7 @@ def sparql_get(request: Request, endpoint: SparqlEndpoint) -> Response:
         return _editor(request, protocol.query)
     if protocol.query is None:
         return _description(request, protocol.formats)
-    return _answer(request, endpoint, protocol, cacheable=True)
+    return await _answer(request, endpoint, protocol, cacheable=True)
 
 
 @router.post(
@@ -169,11 +169,10 @@ async def sparql_post(request: Request, endpoint: SparqlEndpoint) -> Response:
         return await run_in_threadpool(_update, request, endpoint, protocol.update)
     if protocol.query is None:
         raise BadRequest("no `query` parameter")
-    # the wait for a worker blocks: keep it off the event loop
-    return await run_in_threadpool(_answer, request, endpoint, protocol, cacheable=False)
+    return await _answer(request, endpoint, protocol, cacheable=False)
 
 
-def _answer(
+async def _answer(
     request: Request, endpoint: Endpoint, protocol: Protocol, *, cacheable: bool
 ) -> Response:
     settings: Settings = request.app.state.settings
@@ -199,7 +198,7 @@ def _answer(
                 status_code=304,
                 headers={"ETag": etag, "Vary": "Accept", "Cache-Control": "public, max-age=60"},
             )
-    served = endpoint.answer(job)
+    served = await endpoint.answer_async(job)  # the loop waits on the worker's pipe
     answer = served.answer
     headers = {
         "Vary": "Accept",
