@@ -13,6 +13,7 @@ from ingest.pipeline import ingest_records
 from kg.errors import BadRequest, NotFound
 from kg.queries import PREFIXES
 from kg.search import SearchQuery, SearchService, run_query_with_search, search, similar
+from kg.search import rank as rank_module
 from kg.search import sparql as search_sparql
 from kg.search.cache import VectorCache
 from kg.search.documents import SearchDoc
@@ -404,3 +405,42 @@ def test_sort_orders_the_whole_result_set(index: SearchIndex, sort: str) -> None
     years = [year(h.doc) for h in hits]
     assert years == sorted(years, reverse=True)  # newest first, undated (0) last
     assert years[0] > 0
+
+
+def test_records_classified_under_the_named_concept_gain_the_boost(
+    index: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    query = SearchQuery("mountain areas migration", limit=500)
+    tagged = {int(r) for r in index.postings["challenge"]["mountain-areas"]}
+    assert tagged
+    boost = rank_module.CONCEPT_BOOST
+    assert boost > 0
+    boosted = rank(index, query)
+    monkeypatch.setattr(rank_module, "CONCEPT_BOOST", 0.0)
+    plain = rank(index, query)
+    before = dict(zip(plain.rows.tolist(), plain.scores.tolist(), strict=True))
+    after = dict(zip(boosted.rows.tolist(), boosted.scores.tolist(), strict=True))
+    assert before.keys() == after.keys()  # the boost orders, it never adds a record
+    assert tagged & after.keys()
+    for row, score in after.items():
+        gain = boost if row in tagged else 0.0  # the query names one concept: share 0 or 1
+        assert score == pytest.approx(before[row] + gain, abs=1e-5)
+    # so the tagged records move up, never down
+    for row in tagged & after.keys():
+        assert boosted.rows.tolist().index(row) <= plain.rows.tolist().index(row)
+
+
+def test_a_query_in_another_language_weighs_words_over_the_english_model(
+    index: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rank_module, "CONCEPT_BOOST", 0.0)
+    monkeypatch.setattr(rank_module, "ALPHA_OTHER", 0.0)  # words only, for the check
+    text = "integración de inmigrantes en zonas rurales"
+    assert understand(text, index.matcher).lang == "es"
+    hybrid = rank(index, SearchQuery(text))
+    keyword = rank(index, SearchQuery(text, mode="keyword"))
+    assert hybrid.keyword is not None
+    lead = [int(r) for r in hybrid.rows if index.docs[int(r)].kind == "initiative"]
+    by_words = sorted(lead, key=lambda r: (-hybrid.keyword[r], lead.index(r)))
+    assert lead[: len(by_words)] == by_words
+    assert {int(r) for r in keyword.rows} <= {int(r) for r in hybrid.rows}
