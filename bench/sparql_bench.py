@@ -71,7 +71,7 @@ def over_http(url: str, query: str, *, graph: bool) -> int:
 
 
 def start_server(
-    tmp: Path, tree: Path | None = None, *, ingest: bool = True
+    tmp: Path, tree: Path | None = None, *, ingest: bool = True, workers: int | None = None
 ) -> tuple[subprocess.Popen[bytes], str, Path]:
     """`kg serve` on the store in `tmp` (ingested first when `ingest`), from this source tree or
     from `tree`."""
@@ -81,7 +81,8 @@ def start_server(
     # the server as `kg serve` runs by default (a server process per core, their share of the
     # query workers each); the search index is built by the ingest, so no server embeds the
     # records in the background while it is being measured
-    env = kg_env(tmp, port, KG_RATE_LIMIT_PER_MINUTE="0", KG_WORKERS=str(os.cpu_count() or 1))
+    processes = workers or os.cpu_count() or 1
+    env = kg_env(tmp, port, KG_RATE_LIMIT_PER_MINUTE="0", KG_WORKERS=str(processes))
     if tree is not None:
         env["PYTHONPATH"] = str(tree)
     kg = [sys.executable, "-m", "cli.main"]
@@ -126,14 +127,19 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--output", type=Path, default=RESULTS / "sparql.json")
     parser.add_argument("--compare", type=Path, help="source tree of an earlier commit")
+    parser.add_argument(
+        "--workers", type=int, help="server processes (KG_WORKERS; default: cores, as kg serve)"
+    )
     args = parser.parse_args()
     examples = [e for e in load_examples() if "similarity" not in e.query]
     tmp = Path(tempfile.mkdtemp(prefix="kg-sparql-bench-"))
-    proc, url, store_root = start_server(tmp)
+    proc, url, store_root = start_server(tmp, workers=args.workers)
     procs = [proc]
     before_url = None
     if args.compare is not None:
-        before, before_url, _ = start_server(tmp, args.compare.resolve(), ingest=False)
+        before, before_url, _ = start_server(
+            tmp, args.compare.resolve(), ingest=False, workers=args.workers
+        )
         procs.append(before)
     tp_before = None
     try:
