@@ -47,13 +47,17 @@ def test_a_store_on_disk_runs_queries_in_a_worker_process(tmp_path: Path) -> Non
 def _slow_query() -> QueryRequest:
     values = " ".join(str(i) for i in range(300))
     blocks = " ".join(f"VALUES ?{v} {{ {values} }}" for v in "abcd")  # 8 × 10⁹ rows to count
-    return QueryRequest(f"SELECT (COUNT(*) AS ?n) {{ {blocks} }}", "application/sparql-results+json", 10)
+    return QueryRequest(
+        f"SELECT (COUNT(*) AS ?n) {{ {blocks} }}", "application/sparql-results+json", 10
+    )
 
 
 def _large_answer() -> QueryRequest:
     """An answer far larger than a pipe's buffer (64 KiB), so it arrives in several reads."""
     values = " ".join(f'"{i:0>40}"' for i in range(8000))
-    return QueryRequest(f"SELECT ?v {{ VALUES ?v {{ {values} }} }}", "application/sparql-results+json", 10_000)
+    return QueryRequest(
+        f"SELECT ?v {{ VALUES ?v {{ {values} }} }}", "application/sparql-results+json", 10_000
+    )
 
 
 def test_the_event_loop_path_answers_times_out_and_leaves_the_pipe_blocking(
