@@ -45,7 +45,8 @@ def install_http(app: FastAPI) -> None:
 class HeadAndAllow:
     """HEAD is GET without the body (RFC 9110 §9.3.2): the route runs as GET and the body is
     dropped, headers (Content-Length included) kept. A 405 names every method some route of
-    that path allows (§15.5.6), HEAD wherever GET is."""
+    that path allows (§15.5.6), HEAD wherever GET is. An HTTP/1.1 request without exactly one
+    `Host` header is a 400 (RFC 9112 §3.2; uvicorn's httptools parser does not check it)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -54,6 +55,16 @@ class HeadAndAllow:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if scope.get("http_version") == "1.1":
+            hosts = sum(1 for name, _ in scope.get("headers", ()) if name.lower() == b"host")
+            if hosts != 1:
+                reason = "no Host header" if hosts == 0 else f"{hosts} Host headers"
+                answer = JSONResponse(
+                    {"error": "BadRequest", "message": f"HTTP/1.1 request with {reason}"},
+                    status_code=400,
+                )
+                await answer(scope, receive, send)
+                return
         head = scope["method"] == "HEAD"
         if head:
             scope = {**scope, "method": "GET"}

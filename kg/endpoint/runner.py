@@ -21,10 +21,11 @@ import multiprocessing as mp
 import os
 import queue
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from multiprocessing.process import BaseProcess
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from kg import errors
 from kg.endpoint.execute import Answer, QueryRequest, SearchFunctions
@@ -34,6 +35,9 @@ from kg.store import GraphStore
 
 log = logging.getLogger(__name__)
 STARTUP = 60.0  # seconds a new worker process may take to say it is ready
+WAITING_THREADS = 64  # requests of one server process waiting for a busy worker at once
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 __all__ = ["Answer", "QueryRequest", "Runner", "make_runner"]
 
 
@@ -96,6 +100,7 @@ class ProcessRunner:
         self._lock = threading.Lock()
         self._closed = False
         self._started = threading.Event()  # set once the first worker is ready
+        self._waits = ThreadPoolExecutor(WAITING_THREADS, "kg-sparql-wait")
         for _ in range(settings.query_workers):
             self._add()
 
@@ -122,10 +127,12 @@ class ProcessRunner:
         threading.Thread(target=wait_ready, daemon=True, name="kg-sparql-start").start()
 
     def _replace(self, worker: _Worker) -> None:
+        """Kill `worker` and start one in its place, once however often it is called."""
         worker.kill()
         with self._lock:
+            known = worker in self._all
             self._all.discard(worker)
-        if not self._closed:
+        if known and not self._closed:
             self._add()
 
     def run(self, request: QueryRequest) -> Answer:
@@ -163,51 +170,64 @@ class ProcessRunner:
     async def run_async(self, request: QueryRequest) -> Answer:
         """`run` for the event loop: the same answers and errors. Waits on the pipe from the
         loop; when no worker is idle (or none has started yet) the wait for one happens in a
-        thread, as `run` does it."""
+        thread of this runner's own pool, as `run` does it."""
         if not self._started.is_set():
-            return await asyncio.to_thread(self.run, request)
+            return await self._in_thread(request)
         try:
             worker = self._idle.get_nowait()
         except queue.Empty:
-            return await asyncio.to_thread(self.run, request)
-        loop = asyncio.get_running_loop()
+            return await self._in_thread(request)
         try:
             worker.conn.send(request)
-            readable: asyncio.Future[None] = loop.create_future()
-            fd = worker.conn.fileno()
-
-            def ready() -> None:
-                if not readable.done():
-                    readable.set_result(None)
-
-            loop.add_reader(fd, ready)
-            try:
-                await asyncio.wait_for(readable, self.timeout)
-            except TimeoutError:
-                log.warning(
-                    "query over the %.1f s limit: worker %s killed",
-                    self.timeout,
-                    worker.process.pid,
-                )
-                await asyncio.to_thread(self._replace, worker)
-                raise _timeout(self.timeout) from None
-            finally:
-                loop.remove_reader(fd)
-                # uvloop (libuv) leaves a watched descriptor non-blocking; `recv` and the
-                # threaded `run` read whole messages from a blocking one
-                os.set_blocking(fd, True)
-            reply: Reply = worker.conn.recv()
+            answered = await self._readable(worker.conn.fileno())
+            reply: Reply | None = worker.conn.recv() if answered else None
         except asyncio.CancelledError:  # the client went away: the worker's answer is unread
-            await asyncio.to_thread(self._replace, worker)
+            await self._in_pool(self._replace, worker)
             raise
-        except (EOFError, OSError, BrokenPipeError):
+        except (EOFError, OSError):
             log.error("a query worker died (exit code %s); replaced", worker.process.exitcode)
-            await asyncio.to_thread(self._replace, worker)
+            await self._in_pool(self._replace, worker)
             raise errors.BadRequest(
                 "the query stopped the query engine; it was not answered"
             ) from None
+        if reply is None:
+            log.warning(
+                "query over the %.1f s limit: worker %s killed", self.timeout, worker.process.pid
+            )
+            await self._in_pool(self._replace, worker)
+            raise _timeout(self.timeout)
         self._idle.put(worker)
         return _unwrap(reply)
+
+    async def _readable(self, fd: int) -> bool:
+        """Whether the worker's pipe became readable within the time limit. The descriptor is
+        left as it was found (blocking): libuv (uvloop) makes a watched descriptor
+        non-blocking, and `recv` reads a whole message from a blocking one."""
+        loop = asyncio.get_running_loop()
+        readable: asyncio.Future[None] = loop.create_future()
+
+        def ready() -> None:
+            if not readable.done():
+                readable.set_result(None)
+
+        loop.add_reader(fd, ready)
+        try:
+            await asyncio.wait_for(readable, self.timeout)
+            return True
+        except TimeoutError:
+            return False
+        finally:  # before anything may close the descriptor (a kill, a replacement)
+            loop.remove_reader(fd)
+            os.set_blocking(fd, True)
+
+    async def _in_thread(self, request: QueryRequest) -> Answer:
+        return await self._in_pool(self.run, request)
+
+    async def _in_pool(self, func: Callable[[_T], _R], arg: _T) -> _R:
+        """`func(arg)` in this runner's threads (a wait for a worker, a kill and restart), not
+        the loop's default executor, whose few threads (cores + 4) would queue waits behind
+        each other under load."""
+        return await asyncio.get_running_loop().run_in_executor(self._waits, func, arg)
 
     def close(self) -> None:
         self._closed = True
@@ -220,6 +240,7 @@ class ProcessRunner:
             worker.process.join(1)
             if worker.process.is_alive():
                 worker.kill()
+        self._waits.shutdown(wait=False, cancel_futures=True)
 
 
 class ThreadRunner:

@@ -5,11 +5,17 @@ error shape."""
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
+
 import pytest
+import uvicorn
 from fastapi import FastAPI, Response
 from fastapi.testclient import TestClient
 from starlette.requests import Request
 
+from cli.http_protocol import NoDelayHttpToolsProtocol
 from kg.settings import Settings
 from kg.store import LocalStore
 from web.errors import install_error_handlers
@@ -168,3 +174,38 @@ def test_unrouted_paths_and_405s_answer_in_the_error_shape() -> None:
         missing = c.get("/nothing-here")
         assert missing.status_code == 404
         assert missing.json() == {"error": "NotFound", "message": "no page at /nothing-here"}
+
+
+def _raw(port: int, request: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(request)
+        return sock.recv(65536)
+
+
+def test_an_http11_request_needs_exactly_one_host_header() -> None:
+    """Over a real socket, with the HTTP protocol `kg serve` runs (uvicorn's httptools parser
+    does not check Host; RFC 9112 §3.2 says 400 for none or several)."""
+    config = uvicorn.Config(
+        app(), host="127.0.0.1", port=0, http=NoDelayHttpToolsProtocol, log_level="error"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        for _ in range(200):
+            if server.started:
+                break
+            time.sleep(0.05)
+        port = server.servers[0].sockets[0].getsockname()[1]
+        ok = _raw(port, b"GET /thing HTTP/1.1\r\nHost: example.org\r\nConnection: close\r\n\r\n")
+        assert ok.startswith(b"HTTP/1.1 200")
+        none = _raw(port, b"GET /thing HTTP/1.1\r\nConnection: close\r\n\r\n")
+        assert none.startswith(b"HTTP/1.1 400")
+        assert b"no Host header" in none
+        two = b"GET /thing HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n"
+        assert _raw(port, two).startswith(b"HTTP/1.1 400")
+        old = _raw(port, b"GET /thing HTTP/1.0\r\n\r\n")  # HTTP/1.0 has no Host requirement
+        assert old.startswith(b"HTTP/1.1 200")
+    finally:
+        server.should_exit = True
+        thread.join(10)

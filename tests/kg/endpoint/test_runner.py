@@ -1,5 +1,6 @@
 """Where public queries run: worker processes for snapshots on disk, threads in memory."""
 
+import asyncio
 import json
 import time
 from pathlib import Path
@@ -7,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.endpoint.execute import QueryRequest
+from kg.endpoint.execute import Answer, QueryRequest
 from kg.endpoint.runner import ProcessRunner, ThreadRunner, make_runner
 from kg.errors import QuerySyntaxError, QueryTimeout
 from kg.settings import Settings
@@ -98,5 +99,44 @@ def test_the_event_loop_path_answers_times_out_and_leaves_the_pipe_blocking(
         uvloop.run(scenario())
         large = runner.run(_large_answer())
         assert len(json.loads(large.body)["results"]["bindings"]) == 8000
+    finally:
+        runner.close()
+
+
+def test_queries_over_the_limit_at_once_are_timeouts_and_leave_the_pool_its_size(
+    tmp_path: Path,
+) -> None:
+    """Several clients past the limit at the same time: each gets a timeout (503), never the
+    400 of a worker that died under it, and each killed worker is replaced once, so the pool
+    keeps its size (a user trial saw a 400 and a pool grown from 2 to 9 workers)."""
+    uvloop = pytest.importorskip("uvloop")
+    settings = Settings.from_env(
+        {
+            "KG_STORE": str(tmp_path / "store"),
+            "KG_WORKERS": "1",
+            "KG_SPARQL_WORKERS": "2",
+            "KG_SPARQL_TIMEOUT": "1",
+        }
+    )
+    store = LocalStore(settings.store)
+    store.bulk_load(ox.parse(NT, ox.RdfFormat.N_TRIPLES))
+    runner = ProcessRunner(settings)
+
+    async def scenario() -> list[BaseException | Answer]:
+        return await asyncio.gather(
+            *(runner.run_async(_slow_query()) for _ in range(3)), return_exceptions=True
+        )
+
+    try:
+        runner.run(ASK)
+        for _ in range(3):
+            outcomes = uvloop.run(scenario())
+            assert all(isinstance(o, QueryTimeout) for o in outcomes), outcomes
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and runner._idle.qsize() < 2:
+            time.sleep(0.1)
+        assert runner._idle.qsize() == 2
+        assert len(runner._all) == 2
+        assert json.loads(runner.run(ASK).body)["boolean"] is True
     finally:
         runner.close()
