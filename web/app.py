@@ -21,7 +21,7 @@ from web.errors import install_error_handlers
 from web.http import install_http
 from web.i18n import ContentLanguage
 from web.pagecache import PageCache
-from web.ratelimit import RateLimiter
+from web.ratelimit import limiter_for
 from web.routes import (
     browse,
     contribute,
@@ -77,7 +77,13 @@ def create_app(
     app.state.templates = make_templates()
     app.state.queue = ModerationQueue(settings.queue_dir)
     app.state.publish = publish or _cannot_publish
-    app.state.submit_limiter = RateLimiter(settings.contribute_per_hour, window=3600)
+    app.state.submit_limiter = limiter_for(
+        settings.contribute_per_hour,
+        processes=settings.server_processes if not settings.in_memory else 1,
+        cache_dir=settings.cache_dir,
+        name="submissions",
+        window=3600,
+    )
     install_error_handlers(app)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(ContentLanguage)

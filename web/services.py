@@ -16,7 +16,7 @@ from kg.endpoint import Endpoint
 from kg.search import SearchService
 from kg.settings import Settings
 from kg.store import GraphStore
-from web.ratelimit import RateLimiter, client_of
+from web.ratelimit import RateLimiter, client_of, limiter_for
 
 
 @dataclass
@@ -44,7 +44,12 @@ def start(
     services = Services(
         search=search,
         sparql=Endpoint(store, settings),
-        limiter=RateLimiter(settings.rate_limit_per_minute),
+        limiter=limiter_for(
+            settings.rate_limit_per_minute,
+            processes=1 if settings.in_memory else settings.server_processes,
+            cache_dir=settings.cache_dir,
+            name="api",
+        ),
     )
     app.state.services = services
     return services

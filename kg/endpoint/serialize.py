@@ -27,6 +27,7 @@ from kg.vocab import PREFIXES, RDF_NS, XSD_NS
 
 XSD_STRING = f"{XSD_NS}string"
 RDF_LANG_STRING = f"{RDF_NS}langString"
+ITS = "http://www.w3.org/2005/11/its"  # the namespace of `its:dir` (base direction)
 
 #: media type → serialiser name, for SELECT/ASK and for CONSTRUCT/DESCRIBE
 SOLUTION_MEDIA = {f.media: f.names[0] for f in formats.RESULT_FORMATS}
@@ -97,6 +98,8 @@ def _json_term(term: object) -> dict[str, object]:
         out: dict[str, object] = {"type": "literal", "value": term.value}
         if term.language:
             out["xml:lang"] = term.language
+            if term.direction is not None:  # SPARQL 1.2: a directional language string
+                out["its:dir"] = str(term.direction)
         elif term.datatype.value != XSD_STRING:
             out["datatype"] = term.datatype.value
         return out
@@ -139,7 +142,10 @@ def _xml_term(term: object) -> str:
         return f"<bnode>{escape(term.value)}</bnode>"
     if isinstance(term, ox.Literal):
         if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+            lang = f"xml:lang={quoteattr(term.language)}"
+            if term.direction is not None:  # as pyoxigraph writes it (SPARQL 1.2, ITS 2.0)
+                lang += f' its:dir="{term.direction}" xmlns:its="{ITS}" its:version="2.0"'
+            return f"<literal {lang}>{escape(term.value)}</literal>"
         if term.datatype.value != XSD_STRING:
             return (
                 f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"

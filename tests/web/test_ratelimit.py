@@ -1,9 +1,11 @@
 """Per-client budgets: a sliding minute, 429 with the seconds to wait."""
 
+from pathlib import Path
+
 import pytest
 
 from kg.errors import RateLimited
-from web.ratelimit import RateLimiter
+from web.ratelimit import RateLimiter, SharedRateLimiter, limiter_for
 
 
 class Clock:
@@ -44,3 +46,34 @@ def test_zero_means_no_limit() -> None:
     lim, _ = limiter(0)
     for _ in range(1000):
         lim.check("a")
+
+
+def test_server_processes_share_one_budget(tmp_path: Path) -> None:
+    """Two limiters on one file, as two server processes of `kg serve` (the kernel gives each
+    connection to either): the client's budget is spent across both, not once in each."""
+    first = limiter_for(3, processes=2, cache_dir=tmp_path, name="api")
+    second = limiter_for(3, processes=2, cache_dir=tmp_path, name="api")
+    other_budget = limiter_for(3, processes=2, cache_dir=tmp_path, name="submissions")
+    assert isinstance(first, SharedRateLimiter)
+    first.check("10.0.0.1")
+    second.check("10.0.0.1")
+    first.check("10.0.0.1")
+    with pytest.raises(RateLimited) as refused:
+        second.check("10.0.0.1")
+    assert 1 <= refused.value.retry_after <= 60
+    second.check("10.0.0.2")  # another client has its own budget
+    other_budget.check("10.0.0.1")  # and another limit its own
+    assert not isinstance(
+        limiter_for(3, processes=1, cache_dir=tmp_path, name="x"), SharedRateLimiter
+    )
+
+
+def test_a_shared_budget_frees_as_the_window_slides(tmp_path: Path) -> None:
+    shared = SharedRateLimiter(1, tmp_path / "limits.sqlite", "api")
+    now = [1000.0]
+    shared._clock = lambda: now[0]
+    shared.check("c")
+    with pytest.raises(RateLimited):
+        shared.check("c")
+    now[0] += 60
+    shared.check("c")

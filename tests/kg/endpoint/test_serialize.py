@@ -50,3 +50,25 @@ def test_boolean_answers_in_each_format() -> None:
     assert json.loads(boolean(True, "application/sparql-results+json"))["boolean"] is True
     assert b"<boolean>false</boolean>" in boolean(False, "application/sparql-results+xml")
     assert boolean(True, "text/tab-separated-values") == b"?_askResult\ntrue\n"
+
+
+def test_a_base_direction_is_kept_as_pyoxigraph_writes_it() -> None:
+    """SPARQL 1.2 directional language strings (`"abc"@ar--rtl`): our JSON and XML carry
+    `its:dir` exactly as pyoxigraph's own serialisers do (which the row cap keeps us from
+    using)."""
+    store = ox.Store()
+    query = 'SELECT ?x { BIND("abc"@ar--rtl AS ?x) }'
+    rows = [tuple(s) for s in store.query(query)]  # type: ignore[union-attr]
+    ours_json = json.loads(solutions(["x"], rows, "application/sparql-results+json"))  # type: ignore[arg-type]
+    native = store.query(query).serialize(format=ox.QueryResultsFormat.JSON)  # type: ignore[union-attr]
+    assert ours_json == json.loads(native)  # type: ignore[arg-type]
+    ours_xml = ET.fromstring(solutions(["x"], rows, "application/sparql-results+xml"))  # type: ignore[arg-type]
+    xml_native = store.query(query).serialize(format=ox.QueryResultsFormat.XML)  # type: ignore[union-attr]
+    literal, expected = (
+        ours_xml.find(".//{*}literal"),
+        ET.fromstring(xml_native).find(".//{*}literal"),
+    )  # type: ignore[arg-type]
+    assert literal is not None
+    assert expected is not None
+    assert literal.attrib == expected.attrib
+    assert literal.text == expected.text == "abc"
