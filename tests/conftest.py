@@ -17,6 +17,13 @@ BASE = "http://kg.test/"
 #: the team's shared folder (CORDIS samples, facts files, seeds): `../shared` beside the project,
 #: or KG_SHARED_DIR. Tests that need it fail, never skip, when it is missing.
 SHARED = Path(os.environ.get("KG_SHARED_DIR") or PROJECT_ROOT.parent / "shared")
+#: the RDF media types the server writes, each with the name rdflib parses it by
+RDF_FORMATS = [
+    ("text/turtle", "turtle"),
+    ("application/n-triples", "nt"),
+    ("application/ld+json", "json-ld"),
+    ("application/rdf+xml", "xml"),
+]
 
 
 @pytest.fixture

@@ -78,11 +78,7 @@ def create_app(
     app.state.queue = ModerationQueue(settings.queue_dir)
     app.state.publish = publish or _cannot_publish
     app.state.submit_limiter = limiter_for(
-        settings.contribute_per_hour,
-        processes=settings.server_processes if not settings.in_memory else 1,
-        cache_dir=settings.cache_dir,
-        name="submissions",
-        window=3600,
+        settings.contribute_per_hour, settings, "submissions", window=3600
     )
     install_error_handlers(app)
     app.add_middleware(SecurityHeaders)

@@ -21,6 +21,7 @@ from pathlib import Path
 from fastapi import Request
 
 from kg.errors import RateLimited
+from kg.settings import Settings
 
 WINDOW = 60.0
 
@@ -111,11 +112,14 @@ class SharedRateLimiter(RateLimiter):
 
 
 def limiter_for(
-    per_minute: int, *, processes: int, cache_dir: Path, name: str, window: float = WINDOW
+    per_minute: int, settings: Settings, name: str, *, window: float = WINDOW
 ) -> RateLimiter:
-    """A limiter every server process shares (`processes` > 1), else one in memory."""
-    if processes > 1:
-        return SharedRateLimiter(per_minute, cache_dir / "rate-limits.sqlite", name, window=window)
+    """A limiter every server process of `kg serve` shares when there are several (a store on
+    disk and `server_processes` > 1; an in-memory store is served by one process), else one in
+    memory."""
+    if not settings.in_memory and settings.server_processes > 1:
+        path = settings.cache_dir / "rate-limits.sqlite"
+        return SharedRateLimiter(per_minute, path, name, window=window)
     return RateLimiter(per_minute, window=window)
 
 

@@ -44,12 +44,7 @@ def start(
     services = Services(
         search=search,
         sparql=Endpoint(store, settings),
-        limiter=limiter_for(
-            settings.rate_limit_per_minute,
-            processes=1 if settings.in_memory else settings.server_processes,
-            cache_dir=settings.cache_dir,
-            name="api",
-        ),
+        limiter=limiter_for(settings.rate_limit_per_minute, settings, "api"),
     )
     app.state.services = services
     return services

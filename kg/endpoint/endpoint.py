@@ -41,30 +41,17 @@ class Endpoint:
         """The entity tag the answer to `job` has on the store as published now."""
         return f'"{job.key(self.store.version().name)}"'
 
-    def answer(self, job: QueryRequest) -> Served:
-        """The answer to `job`, from the cache or the runner. Raises the `KGError` of the run
-        (`QuerySyntaxError`, `QueryTimeout`, `NotAcceptable`, `BadRequest`)."""
-        found = self._cached(job)
-        if found is not None:
-            return found
-        started = time.perf_counter()
-        return self._keep(job, self.runner.run(job), started)
-
     async def answer_async(self, job: QueryRequest) -> Served:
-        """`answer` for the event loop (`Runner.run_async`): a cached answer costs no thread hop,
-        and the loop waits for a worker's answer on its pipe. The same errors as `answer`."""
-        found = self._cached(job)
-        if found is not None:
-            return found
-        started = time.perf_counter()
-        return self._keep(job, await self.runner.run_async(job), started)
-
-    def _cached(self, job: QueryRequest) -> Served | None:
+        """The answer to `job`, from the cache or the runner (`Runner.run_async`: a cached
+        answer costs no thread hop, and the event loop waits for a worker's answer on its
+        pipe). Raises the `KGError` of the run (`QuerySyntaxError`, `QueryTimeout`,
+        `NotAcceptable`, `BadRequest`)."""
         key = job.key(self.store.version().name)
         found = self.cache.get(key)
-        return None if found is None else Served(found, f'"{key}"', hit=True)
-
-    def _keep(self, job: QueryRequest, answer: Answer, started: float) -> Served:
+        if found is not None:
+            return Served(found, f'"{key}"', hit=True)
+        started = time.perf_counter()
+        answer = await self.runner.run_async(job)
         answer = replace(answer, elapsed=time.perf_counter() - started)
         key = job.key(answer.version)  # an ingest may have published while the query ran
         self.cache.put(key, answer)

@@ -17,6 +17,7 @@ import rdflib
 from SPARQLWrapper import CSV, JSON, JSONLD, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 from bench.live import LiveServer, live_server
+from tests.conftest import RDF_FORMATS
 from tests.e2e.virtuoso import live_over_virtuoso
 
 pytestmark = pytest.mark.e2e
@@ -126,12 +127,7 @@ def test_sparqlwrapper_construct_parses_in_rdflib(
 
 @pytest.mark.parametrize(
     ("media", "rdflib_format"),
-    [
-        ("text/turtle", "turtle"),
-        ("application/n-triples", "nt"),
-        ("application/ld+json", "json-ld"),
-        ("application/rdf+xml", "xml"),
-    ],
+    RDF_FORMATS,
 )
 def test_rdflib_parses_every_graph_format(
     server: LiveServer, matilde_name: str, media: str, rdflib_format: str

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import RateLimited
+from kg.settings import Settings
 from web.ratelimit import RateLimiter, SharedRateLimiter, limiter_for
 
 
@@ -48,12 +49,18 @@ def test_zero_means_no_limit() -> None:
         lim.check("a")
 
 
+def _settings(tmp_path: Path, *, processes: int) -> Settings:
+    env = {"KG_STORE": str(tmp_path / "store"), "KG_WORKERS": str(processes)}
+    return Settings.from_env(env, cache_dir=tmp_path)
+
+
 def test_server_processes_share_one_budget(tmp_path: Path) -> None:
     """Two limiters on one file, as two server processes of `kg serve` (the kernel gives each
     connection to either): the client's budget is spent across both, not once in each."""
-    first = limiter_for(3, processes=2, cache_dir=tmp_path, name="api")
-    second = limiter_for(3, processes=2, cache_dir=tmp_path, name="api")
-    other_budget = limiter_for(3, processes=2, cache_dir=tmp_path, name="submissions")
+    two = _settings(tmp_path, processes=2)
+    first = limiter_for(3, two, "api")
+    second = limiter_for(3, two, "api")
+    other_budget = limiter_for(3, two, "submissions")
     assert isinstance(first, SharedRateLimiter)
     first.check("10.0.0.1")
     second.check("10.0.0.1")
@@ -63,9 +70,7 @@ def test_server_processes_share_one_budget(tmp_path: Path) -> None:
     assert 1 <= refused.value.retry_after <= 60
     second.check("10.0.0.2")  # another client has its own budget
     other_budget.check("10.0.0.1")  # and another limit its own
-    assert not isinstance(
-        limiter_for(3, processes=1, cache_dir=tmp_path, name="x"), SharedRateLimiter
-    )
+    assert not isinstance(limiter_for(3, _settings(tmp_path, processes=1), "x"), SharedRateLimiter)
 
 
 def test_a_shared_budget_frees_as_the_window_slides(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 """kg.endpoint.Endpoint: answers a job with (answer, etag, hit), without HTTP."""
 
+import asyncio
 from collections.abc import Iterator
 
 import pytest
@@ -24,8 +25,8 @@ def endpoint() -> Iterator[Endpoint]:
 
 
 def test_second_answer_is_a_cache_hit_with_the_same_etag(endpoint: Endpoint) -> None:
-    first = endpoint.answer(JOB)
-    second = endpoint.answer(JOB)
+    first = asyncio.run(endpoint.answer_async(JOB))
+    second = asyncio.run(endpoint.answer_async(JOB))
     assert (first.hit, second.hit) == (False, True)
     assert first.etag == second.etag == endpoint.etag(JOB)
     assert first.answer.rows == 1
@@ -33,9 +34,9 @@ def test_second_answer_is_a_cache_hit_with_the_same_etag(endpoint: Endpoint) -> 
 
 
 def test_an_update_changes_the_etag_and_the_answer(endpoint: Endpoint) -> None:
-    before = endpoint.answer(JOB)
+    before = asyncio.run(endpoint.answer_async(JOB))
     endpoint.update("INSERT DATA { GRAPH <http://e/g> { <http://e/x> <http://e/b> 1 } }")
-    after = endpoint.answer(JOB)
+    after = asyncio.run(endpoint.answer_async(JOB))
     assert after.hit is False
     assert after.etag != before.etag
     assert after.answer.rows == 2

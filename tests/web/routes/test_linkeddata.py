@@ -13,6 +13,7 @@ from ingest.pipeline import ingest_records
 from kg.graphs import triple_count
 from kg.settings import Settings
 from kg.store import GraphStore, LocalStore
+from tests.conftest import RDF_FORMATS
 from web.app import create_app
 
 VOID = "http://rdfs.org/ns/void#"
@@ -96,12 +97,7 @@ def test_void_parses_and_states_counts(app_client: tuple[TestClient, GraphStore]
 
 @pytest.mark.parametrize(
     ("media", "rdflib_format"),
-    [
-        ("text/turtle", "turtle"),
-        ("application/n-triples", "nt"),
-        ("application/ld+json", "json-ld"),
-        ("application/rdf+xml", "xml"),
-    ],
+    RDF_FORMATS,
 )
 def test_void_parses_in_every_served_format_with_the_same_dcat(
     app_client: tuple[TestClient, GraphStore], media: str, rdflib_format: str

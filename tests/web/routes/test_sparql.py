@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from ingest.pipeline import ingest_records
 from kg.settings import Settings
 from kg.store import LocalStore
+from tests.conftest import RDF_FORMATS
 from web.app import create_app
 
 BASE = "http://testserver/"
@@ -100,12 +101,7 @@ def test_format_parameter_for_browsers_overrides_accept(client: TestClient) -> N
 
 @pytest.mark.parametrize(
     ("media", "rdflib_format"),
-    [
-        ("text/turtle", "turtle"),
-        ("application/n-triples", "nt"),
-        ("application/ld+json", "json-ld"),
-        ("application/rdf+xml", "xml"),
-    ],
+    RDF_FORMATS,
 )
 def test_construct_in_every_graph_format(
     client: TestClient, records_dir: Path, media: str, rdflib_format: str
