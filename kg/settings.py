@@ -36,7 +36,8 @@ class Settings(BaseSettings):
         description="Folder of curated record files that `kg ingest` reads by default.",
     )
     cache_dir: Path = Field(
-        Path("var/cache"), description="Embedding cache and search index folder."
+        Path("var/cache"),
+        description="Embedding cache, search index and (several server processes) rate limits.",
     )
     data_dir: Path = Field(
         Path("var/data"), description="Folder of the dataset dumps served at `/data/`."
