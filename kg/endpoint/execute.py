@@ -86,20 +86,36 @@ class SearchFunctions:
 def execute(
     store: GraphStore, request: QueryRequest, functions: Callable[[], Functions] | None = None
 ) -> Answer:
+    """The answer to `request` on the store's published snapshot, at most `row_cap` rows.
+
+    SELECT answers in SPARQL JSON are written by pyoxigraph itself (`serialize.native_json`);
+    other formats, and a JSON answer over `serialize.NATIVE_JSON_BUDGET` bytes (the query is
+    then run again), row by row in Python. Raises the `KGError` of `run_query`."""
     graph = store.current()
     version = store.version().name
-    result = run_query(
-        graph,
-        request.query,
-        default_graphs=list(request.default_graphs) or None,
-        named_graphs=list(request.named_graphs) or None,
-        custom_functions=functions() if functions and request.uses_search else None,
-        has_dataset=request.has_dataset,  # the guard tokenised it: not again here
-    )
+
+    def run() -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        return run_query(
+            graph,
+            request.query,
+            default_graphs=list(request.default_graphs) or None,
+            named_graphs=list(request.named_graphs) or None,
+            custom_functions=functions() if functions and request.uses_search else None,
+            has_dataset=request.has_dataset,  # the guard tokenised it: not again here
+        )
+
+    result = run()
     media, cap = request.media, request.row_cap
     if isinstance(result, ox.QueryBoolean):
         return Answer(serialize.boolean(bool(result), media), media, version, rows=1)
     if isinstance(result, ox.QuerySolutions):
+        if media == serialize.JSON_MEDIA:
+            native = serialize.native_json(result, cap)
+            if native is not None:
+                return Answer(native[0], media, version, rows=native[1], truncated=native[2])
+            again = run()  # too large to hold whole: again, row by row up to the cap
+            assert isinstance(again, ox.QuerySolutions)  # the same query has the same form
+            result = again
         variables = [v.value for v in result.variables]
         head, more = serialize.take(result, cap)
         # a solution iterates its values in the order of `variables` (one call, not one each)

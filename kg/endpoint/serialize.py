@@ -17,6 +17,7 @@ import csv
 import io
 import itertools
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
 import orjson
@@ -24,6 +25,9 @@ import pyoxigraph as ox
 
 from kg import formats
 from kg.vocab import PREFIXES, RDF_NS, XSD_NS
+
+if TYPE_CHECKING:  # the type of what io.BytesIO.write takes (typing.Buffer from Python 3.12)
+    from typing_extensions import Buffer
 
 XSD_STRING = f"{XSD_NS}string"
 RDF_LANG_STRING = f"{RDF_NS}langString"
@@ -40,6 +44,53 @@ def take(items: Iterable[object], cap: int) -> tuple[list[object], bool]:
     """The first `cap` items and whether there were more."""
     head = list(itertools.islice(iter(items), cap + 1))
     return head[:cap], len(head) > cap
+
+
+#: bytes of SPARQL JSON a worker writes natively before it gives up and writes the capped
+#: answer row by row instead (a result this large is almost always over the row cap anyway)
+NATIVE_JSON_BUDGET = 32 * 1024 * 1024
+JSON_MEDIA = next(m for m, name in SOLUTION_MEDIA.items() if name == "json")
+
+
+class _OverBudget(Exception):
+    """Raised by `_Bounded.write` to stop pyoxigraph's serialiser."""
+
+
+class _Bounded(io.BytesIO):
+    """A buffer pyoxigraph writes into that stops it at `budget` bytes."""
+
+    def __init__(self, budget: int) -> None:
+        super().__init__()
+        self.budget = budget
+
+    def write(self, data: Buffer) -> int:
+        written = super().write(data)
+        if self.tell() > self.budget:
+            raise _OverBudget
+        return written
+
+
+def native_json(
+    result: ox.QuerySolutions, cap: int, *, budget: int | None = None
+) -> tuple[bytes, int, bool] | None:
+    """`result` as SPARQL JSON written by pyoxigraph (in Rust, byte for byte what `solutions`
+    writes, without a Python object per term): `(body, rows, truncated)`, cut to the first `cap`
+    rows with the `truncated` flag as `solutions` writes it. None when the document would exceed
+    `budget` bytes (default `NATIVE_JSON_BUDGET`): the caller runs the query again and writes it
+    row by row (`take`, `solutions`), so a huge result is never held whole."""
+    out = _Bounded(NATIVE_JSON_BUDGET if budget is None else budget)
+    try:
+        result.serialize(out, ox.QueryResultsFormat.JSON)
+    except _OverBudget:
+        return None
+    body = out.getvalue()
+    doc = orjson.loads(body)  # the rows must be counted (a header says how many) and capped
+    bindings = doc["results"]["bindings"]
+    if len(bindings) <= cap:
+        return body, len(bindings), False
+    doc["results"]["bindings"] = bindings[:cap]
+    doc["truncated"] = True
+    return orjson.dumps(doc), cap, True
 
 
 def solutions(

@@ -4,6 +4,7 @@ import json
 
 import pyoxigraph as ox
 
+from kg.endpoint import serialize
 from kg.endpoint.execute import QueryRequest, execute
 from kg.store import LocalStore
 
@@ -46,3 +47,16 @@ def test_the_cache_key_changes_with_everything_the_answer_depends_on() -> None:
     }
     assert len(keys) == 5
     assert base.key("v1") == QueryRequest("ASK {}", "text/csv", 10).key("v1")
+
+
+def test_an_answer_too_large_to_write_whole_is_run_again_and_capped(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Past the native writer's byte budget the query runs again, written row by row: the
+    client gets the same capped answer."""
+    graph = store()
+    request = QueryRequest(
+        "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s", "application/sparql-results+json", 3
+    )
+    whole = execute(graph, request)
+    monkeypatch.setattr(serialize, "NATIVE_JSON_BUDGET", 10)
+    again = execute(graph, request)
+    assert (again.body, again.rows, again.truncated) == (whole.body, 3, True)
