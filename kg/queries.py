@@ -174,9 +174,10 @@ DISTINCT_TRIPLES = (
     "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
 )
 
+#: classes by number of instances, ties by IRI (the VoID lists them in the same order every time)
 CLASS_PARTITIONS = """
 SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?class } }
-GROUP BY ?class ORDER BY DESC(?n)"""
+GROUP BY ?class ORDER BY DESC(?n) STR(?class)"""
 
 DISTINCT_SUBJECTS = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 

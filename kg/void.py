@@ -12,6 +12,7 @@ person is never named.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 
 import pyoxigraph as ox
@@ -72,6 +73,13 @@ def iana(media_type: str) -> ox.NamedNode:
     return ox.NamedNode(f"{IANA}{media_type}")
 
 
+def partition(doc: str, cls: str) -> ox.NamedNode:
+    """The IRI of the class partition of `cls` in the description `doc` (`…/void#`): named
+    from a digest of the class IRI, not a blank node, so that one store version is described
+    in the same bytes every time and a class keeps its partition's IRI from one to the next."""
+    return ox.NamedNode(f"{doc}class-{hashlib.sha256(cls.encode()).hexdigest()[:16]}")
+
+
 def describe(
     store: ox.Store,
     *,
@@ -86,7 +94,9 @@ def describe(
     `dumps` are the files at `{base}data/`; `modified` the current snapshot's ISO 8601 time;
     `titles` and `descriptions` map a language tag to the dataset's title and description in
     that language (English only when not given). IRIs minted here all live under
-    `{base}.well-known/void#` (the dataset, its publisher, distributions and SPARQL service).
+    `{base}.well-known/void#` (the dataset, its publisher, distributions, class partitions and
+    SPARQL service); there is no blank node, and the same store gives the same triples in the
+    same order.
     """
     doc = f"{base}.well-known/void#"
     ds = ox.NamedNode(f"{doc}dataset")
@@ -145,7 +155,7 @@ def describe(
         lit(select(store, queries.DISTINCT_SUBJECTS)[0]["n"], f"{XSD}integer"),
     )
     for row in select(store, queries.CLASS_PARTITIONS):
-        part = ox.BlankNode()
+        part = partition(doc, row["class"])
         add(ds, f"{VOID}classPartition", part)
         add(part, f"{VOID}class", ox.NamedNode(row["class"]))
         add(part, f"{VOID}entities", lit(row["n"], f"{XSD}integer"))

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import swagger_ui_bundle
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from kg.errors import StoreError
@@ -36,6 +36,9 @@ from web.routes import (
 )
 from web.security import SecurityHeaders
 from web.templating import TEMPLATES, make_templates
+
+#: the site's icon (an original drawing: a house holding a leaf, in the site's accent colour)
+ICON = "/static/icon.svg"
 
 
 def create_app(
@@ -104,6 +107,15 @@ def create_app(
             swagger_css_url="/static/swagger/swagger-ui.css",
             swagger_favicon_url="/static/swagger/favicon-32x32.png",
         )
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> RedirectResponse:
+        """Browsers ask for `/favicon.ico` whatever a page declares (and for documents that
+        declare nothing: JSON, the API docs). The site's one icon is `/static/icon.svg`, which
+        pages name in `<link rel="icon">`; this answers 308 Permanent Redirect to it (RFC 9110
+        §15.4.9) rather than a second copy, so a browser keeps one icon under one address with
+        the static file's validators. The redirect is permanent, so it may be cached too."""
+        return RedirectResponse(ICON, status_code=308)
 
     # the SPARQL endpoint first: routes are matched in order, and its clients send the most
     # requests per second (a match costs a few microseconds per route tried)

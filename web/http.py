@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from email.utils import format_datetime, parsedate_to_datetime
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -199,6 +199,15 @@ def precondition_response(etag: str | None = None) -> JSONResponse:
     )
 
 
+def http_date(iso: str) -> str | None:
+    """An ISO 8601 time (a store version's `created`) as an HTTP-date (RFC 9110 §5.6.7), the
+    form of `Last-Modified`; None when it is not a time."""
+    try:
+        return format_datetime(datetime.fromisoformat(iso.replace("Z", "+00:00")), usegmt=True)
+    except (TypeError, ValueError):
+        return None
+
+
 def _date(text: str) -> datetime:
     """An HTTP-date in any of the three forms recipients must accept (RFC 9110 §5.6.7): the
     asctime form carries no zone and is read as GMT."""
@@ -211,6 +220,7 @@ __all__ = [
     "HeadAndAllow",
     "allowed_methods",
     "etags",
+    "http_date",
     "install_http",
     "not_modified",
     "precondition_failed",

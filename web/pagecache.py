@@ -29,8 +29,6 @@ import functools
 import hashlib
 import re
 import threading
-from datetime import datetime
-from email.utils import format_datetime
 
 from cachetools import LRUCache
 from starlette.requests import Request
@@ -38,7 +36,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kg.store import GraphStore
 from kg.vocab import KINDS
-from web.http import not_modified, precondition_failed, precondition_response
+from web.http import http_date, not_modified, precondition_failed, precondition_response
 from web.i18n import negotiate, requested
 
 #: the paths whose pages depend only on the store version, the query string, the language and
@@ -178,7 +176,7 @@ def _page(start: Message, body: bytes, created: str) -> _Page:
     found = {k.lower(): v.decode("latin-1") for k, v in headers}
     digest = hashlib.sha256(found.get(b"content-type", "").encode() + b"\0" + body)
     etag = f'"{digest.hexdigest()[:32]}"'
-    last_modified = found.get(b"last-modified") or _http_date(created)
+    last_modified = found.get(b"last-modified") or http_date(created) or ""
     headers.append((b"etag", etag.encode()))
     if b"last-modified" not in found and last_modified:
         headers.append((b"last-modified", last_modified.encode()))
@@ -186,13 +184,6 @@ def _page(start: Message, body: bytes, created: str) -> _Page:
         headers.append((b"cache-control", b"no-cache"))
     headers.append((b"content-length", str(len(body)).encode()))
     return _Page(body, headers, etag, last_modified)
-
-
-def _http_date(iso: str) -> str:
-    try:
-        return format_datetime(datetime.fromisoformat(iso.replace("Z", "+00:00")), usegmt=True)
-    except (TypeError, ValueError):
-        return ""
 
 
 async def _send(send: Send, scope: Scope, page: _Page) -> None:

@@ -1,6 +1,7 @@
 """The application as assembled by `create_app`: local API docs, the OpenAPI description, the
-order of routes."""
+order of routes, the site's icon."""
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -37,3 +38,23 @@ def test_fixed_routes_are_not_shadowed_by_record_pages(client: TestClient) -> No
     assert client.get("/browse").status_code == 200
     assert client.get("/healthz").json()["status"] == "ok"
     assert client.get("/initiative/none", headers={"Accept": "application/json"}).status_code == 404
+
+
+def test_pages_declare_the_site_icon_and_it_is_an_image(client: TestClient) -> None:
+    for page in ("/", "/search", "/browse", "/nowhere"):
+        html = client.get(page, headers={"Accept": "text/html"}).text
+        link = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', html)
+        assert link is not None, page
+        icon = client.get(link.group(1))
+        assert icon.status_code == 200
+        assert icon.headers["content-type"].startswith("image/svg+xml")
+        assert b"<svg" in icon.content
+
+
+def test_favicon_ico_leads_to_the_site_icon(client: TestClient) -> None:
+    moved = client.get("/favicon.ico", follow_redirects=False)
+    assert moved.status_code == 308
+    assert moved.headers["location"] == "/static/icon.svg"
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200
+    assert icon.headers["content-type"].startswith("image/svg+xml")

@@ -8,6 +8,7 @@ import io
 import xml.dom.minidom
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 import pytest
@@ -550,6 +551,34 @@ def test_the_body_is_read_in_its_declared_charset_and_never_silently_altered(
     url = client.get("/sparql?query=SELECT%20%3Fx%20%7B%20BIND(%22caf%E9%22%20AS%20%3Fx)%20%7D")
     assert url.status_code == 400
     assert "UTF-8" in url.json()["message"]
+
+
+def test_a_form_body_is_percent_decoded_in_its_declared_charset(client: TestClient) -> None:
+    query = 'SELECT ?x { BIND("é" AS ?x) }'
+    form = "application/x-www-form-urlencoded"
+    utf8 = client.post(
+        "/sparql",
+        content=urlencode({"query": query}),
+        headers={"Content-Type": form, **JSON},
+    )
+    latin = client.post(
+        "/sparql",
+        content=urlencode({"query": query}, encoding="iso-8859-1"),  # query=...%E9...
+        headers={"Content-Type": f"{form}; charset=iso-8859-1", **JSON},
+    )
+    assert latin.status_code == 200
+    assert latin.json() == utf8.json()
+    assert latin.json()["results"]["bindings"][0]["x"]["value"] == "é"
+    undeclared = client.post(
+        "/sparql",
+        content=urlencode({"query": query}, encoding="iso-8859-1"),
+        headers={"Content-Type": form, **JSON},  # UTF-8, the default: %E9 is not UTF-8
+    )
+    assert undeclared.status_code == 400
+    assert (
+        "the form body is not valid utf-8 once percent-decoded: byte 0xe9"
+        in (undeclared.json()["message"])
+    )
 
 
 def test_a_graph_answer_holds_each_triple_once(client: TestClient) -> None:

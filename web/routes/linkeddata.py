@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Annotated, Any
 from urllib.parse import parse_qs, urlparse
 from xml.sax.saxutils import escape
@@ -17,7 +18,7 @@ from kg.queries import PREFIXES
 from kg.record_document import all_records, local_href, view
 from kg.vocab import KINDS
 from kg.void import DESCRIPTION, TITLE, describe
-from web.http import not_modified, precondition_failed, precondition_response
+from web.http import http_date, not_modified, precondition_failed, precondition_response
 from web.i18n import DEFAULT, LANGUAGES, language, translations
 from web.recordpage import check
 
@@ -71,9 +72,31 @@ def data_file(request: Request, name: str) -> Response:
 
 @router.get("/.well-known/void", include_in_schema=False)
 def void(request: Request) -> Response:
+    """The VoID + DCAT description in the negotiated format, with validators (RFC 9110 §8.8):
+    a strong `ETag` from the store version and the media type sent, and `Last-Modified` the
+    version's time. The description is a function of the two (`kg.void.describe` mints no
+    blank node and lists in a fixed order), so one version gives the same bytes every time,
+    and a conditional request is answered 412 or 304 before anything is counted."""
     settings = request.app.state.settings
     store = request.app.state.store
     version = store.version()
+    choice = formats.negotiate(request.headers.get("accept"), DOCUMENT_FORMATS)
+    if choice is None:
+        raise NotAcceptable(f"VoID is available as {', '.join(f.media for f in DOCUMENT_FORMATS)}")
+    digest = hashlib.sha256(f"{version.name}\0{choice.content_type}".encode())
+    etag = f'"{digest.hexdigest()[:32]}"'
+    last_modified = http_date(version.created)
+    headers = {
+        "ETag": etag,
+        "Vary": "Accept",
+        "Cache-Control": "no-cache",  # kept, and asked again with the validators each time
+        "Access-Control-Allow-Origin": "*",
+        **({"Last-Modified": last_modified} if last_modified else {}),
+    }
+    if precondition_failed(request, etag, last_modified):
+        return precondition_response(etag)
+    if not_modified(request, etag, last_modified):
+        return Response(status_code=304, headers=headers)
     triples = describe(
         store.current(),
         base=settings.base,
@@ -82,18 +105,8 @@ def void(request: Request) -> Response:
         titles=_in_every_language(TITLE),
         descriptions=_in_every_language(DESCRIPTION),
     )
-    choice = formats.negotiate(request.headers.get("accept"), DOCUMENT_FORMATS)
-    if choice is None:
-        raise NotAcceptable(f"VoID is available as {', '.join(f.media for f in DOCUMENT_FORMATS)}")
     body = formats.serialize_graph(triples, choice.format, prefixes=_void_prefixes())
-    return Response(
-        body,
-        headers={
-            "Content-Type": choice.content_type,
-            "Vary": "Accept",
-            "Access-Control-Allow-Origin": "*",
-        },
-    )
+    return Response(body, headers={**headers, "Content-Type": choice.content_type})
 
 
 def _in_every_language(message: str) -> dict[str, str]:

@@ -75,30 +75,42 @@ def _url_params(request: Request) -> dict[str, list[str]]:
     return _form(request.url.query, "the URL's query string")
 
 
-def _form(text: str, where: str) -> dict[str, list[str]]:
-    """Form-encoded parameters; percent-encoded bytes must be UTF-8 (SPARQL 1.1 Protocol §2.1).
-    Raises `BadRequest` naming where they are not."""
+def _form(text: str, where: str, charset: str = "UTF-8") -> dict[str, list[str]]:
+    """Form-encoded parameters, percent-encoded bytes read in `charset`: UTF-8 unless a form
+    body's Content-Type declares another (SPARQL 1.1 Protocol §2.1 sends UTF-8; HTML 4.01
+    §17.13.4 forms send the page's charset). Raises `BadRequest` naming where, and the first
+    byte that is not valid in it, never a replaced character."""
     try:
-        return parse_qs(text, keep_blank_values=True, errors="strict")
+        return parse_qs(text, keep_blank_values=True, encoding=charset, errors="strict")
     except UnicodeDecodeError as exc:
-        raise BadRequest(f"{where} is not valid UTF-8 once percent-decoded: {exc.reason}") from None
+        raise BadRequest(
+            f"{where} is not valid {charset} once percent-decoded: "
+            f"byte 0x{exc.object[exc.start]:02x} ({exc.reason})"
+        ) from None
 
 
-def _body_text(body: bytes, content_type: str) -> str:
-    """The request body as text, in the charset its Content-Type declares (UTF-8 by default, a
-    byte-order mark dropped). Raises `BadRequest` naming the first byte that is not valid in
-    it, never a silently replaced character."""
+def _charset(content_type: str) -> str:
+    """The charset a Content-Type declares, lower-cased (`utf-8` when none). Raises
+    `BadRequest` for one Python has no codec for."""
     charset = "utf-8"
     for param in content_type.split(";")[1:]:
         name, _, value = param.partition("=")
         if name.strip().lower() == "charset" and value.strip():
             charset = value.strip().strip('"').lower()
     try:
-        codec = codecs.lookup(charset).name
+        codecs.lookup(charset)
     except LookupError:
         raise BadRequest(f"unknown charset {charset!r} in Content-Type; send UTF-8") from None
+    return charset
+
+
+def _body_text(body: bytes, charset: str) -> str:
+    """The request body as text in `charset` (a byte-order mark dropped from UTF-8). Raises
+    `BadRequest` naming the first byte that is not valid in it, never a silently replaced
+    character."""
+    utf8 = codecs.lookup(charset).name == "utf-8"
     try:
-        return body.decode("utf-8-sig" if codec == "utf-8" else codec)
+        return body.decode("utf-8-sig" if utf8 else charset)
     except UnicodeDecodeError as exc:
         raise BadRequest(
             f"the body is not valid {charset} at byte {exc.start}: {exc.reason}"
@@ -153,10 +165,11 @@ async def sparql_post(request: Request, endpoint: SparqlEndpoint) -> Response:
     `application/sparql-update` (updates need the admin token)."""
     header = request.headers.get("content-type", "")
     content_type = header.partition(";")[0].strip().lower()
-    body = _body_text(await request.body(), header)
+    charset = _charset(header)
+    body = _body_text(await request.body(), charset)
     url = _url_params(request)
     if content_type == FORM:
-        protocol = _params({**url, **_form(body, "the form body")})
+        protocol = _params({**url, **_form(body, "the form body", charset)})
     elif content_type == QUERY_BODY:
         protocol = _params(url, body_query=body)
     elif content_type == UPDATE_BODY:

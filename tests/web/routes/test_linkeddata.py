@@ -279,3 +279,63 @@ def test_dump_preconditions_give_412(app_client: tuple[TestClient, GraphStore]) 
     assert client.get("/data/rikg.nq.gz", headers={"If-Unmodified-Since": early}).status_code == 412
     assert client.get("/data/rikg.nq.gz", headers={"If-Unmodified-Since": last}).status_code == 200
     assert client.head("/data/rikg.nq.gz", headers={"If-Match": '"other"'}).status_code == 412
+
+
+@pytest.mark.parametrize(("media", "rdflib_format"), RDF_FORMATS)
+def test_void_is_the_same_bytes_under_one_strong_tag_per_store_version(
+    app_client: tuple[TestClient, GraphStore], media: str, rdflib_format: str
+) -> None:
+    client, _ = app_client
+    first = client.get("/.well-known/void", headers={"Accept": media})
+    again = client.get("/.well-known/void", headers={"Accept": media})
+    assert first.content == again.content  # a link checker or a diff sees no change
+    assert first.headers["etag"] == again.headers["etag"]
+    assert not first.headers["etag"].startswith("W/")
+    assert first.headers["last-modified"].endswith(" GMT")
+    other = "text/turtle" if media != "text/turtle" else "application/ld+json"
+    elsewise = client.get("/.well-known/void", headers={"Accept": other})
+    assert elsewise.headers["etag"] != first.headers["etag"]  # one tag per representation
+
+
+def test_void_answers_conditional_requests(app_client: tuple[TestClient, GraphStore]) -> None:
+    client, _ = app_client
+    first = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
+    etag, last = first.headers["etag"], first.headers["last-modified"]
+    same = client.get("/.well-known/void", headers={"Accept": "text/turtle", "If-None-Match": etag})
+    assert same.status_code == 304
+    assert same.content == b""
+    assert same.headers["etag"] == etag
+    since = client.get(
+        "/.well-known/void", headers={"Accept": "text/turtle", "If-Modified-Since": last}
+    )
+    assert since.status_code == 304
+    other_type = client.get(
+        "/.well-known/void", headers={"Accept": "application/ld+json", "If-None-Match": etag}
+    )
+    assert other_type.status_code == 200  # another representation, another tag
+    failed = client.get("/.well-known/void", headers={"If-Match": '"other"'})
+    assert failed.status_code == 412
+
+
+def test_void_tag_changes_when_a_write_changes_the_description(
+    app_client: tuple[TestClient, GraphStore],
+) -> None:
+    client, store = app_client
+    before = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
+    with store.write() as staging:
+        staging.add(
+            ox.Quad(
+                ox.NamedNode("http://x/s"),
+                ox.NamedNode("http://x/p"),
+                ox.Literal("new"),
+                ox.NamedNode("http://x/g"),
+            )
+        )
+    after = client.get(
+        "/.well-known/void",
+        headers={"Accept": "text/turtle", "If-None-Match": before.headers["etag"]},
+    )
+    assert after.status_code == 200
+    assert after.headers["etag"] != before.headers["etag"]
+    counts = re.compile(rb"void:triples (\d+)")
+    assert counts.search(after.content) != counts.search(before.content)

@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,38 @@ def client(records_dir: Path, tmp_path: Path) -> Iterator[TestClient]:
         yield c
 
 
+class _Status(HTMLParser):
+    """The text of each element with `role="status"` (a live region), nested tags flattened."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.regions: list[str] = []
+        self._depth = 0  # open elements inside the current region, itself included
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._depth:
+            self._depth += 1
+        elif ("role", "status") in attrs:
+            self.regions.append("")
+            self._depth = 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._depth:
+            self._depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._depth:
+            self.regions[-1] += data
+
+
+def status(html: str) -> str:
+    """What a screen reader announces: the one live status region's text, spaces collapsed."""
+    parser = _Status()
+    parser.feed(html)
+    assert len(parser.regions) == 1, parser.regions
+    return " ".join(parser.regions[0].split())
+
+
 def titles(html: str) -> list[str]:
     return re.findall(r'<h2><a href="/initiative/([^"]+)"', html)
 
@@ -63,6 +96,20 @@ def test_empty_state_offers_examples(client: TestClient) -> None:
     assert 'href="/browse"' in html
 
 
+def test_the_live_status_says_nothing_matched_or_the_count(client: TestClient) -> None:
+    nothing = client.get("/search", params={"q": "xqzvbnm plorkt"}).text
+    assert status(nothing) == "Nothing matched “xqzvbnm plorkt”"
+    found = client.get("/search", params={"q": "refugees"}).text
+    assert re.fullmatch(r"1–\d+ of \d+ records? for “refugees”", status(found))
+
+
+def test_the_live_status_says_the_query_was_corrected(client: TestClient) -> None:
+    html = client.get("/search", params={"q": "mountian", "mode": "keyword"}).text
+    said = status(html)
+    assert said.startswith("Showing results for mountain — search instead for mountian")
+    assert re.search(r"1–1 of 1 record for “mountain”$", said)
+
+
 def test_query_text_is_escaped(client: TestClient) -> None:
     html = client.get("/search", params={"q": "<script>alert(1)</script>"}).text
     assert "<script>alert(1)</script>" not in html
@@ -71,9 +118,7 @@ def test_query_text_is_escaped(client: TestClient) -> None:
 
 def test_a_page_past_the_end_shows_the_last_page(client: TestClient) -> None:
     html = client.get("/search", params={"page": "99"}).text
-    status = re.search(r'<p class="muted" role="status">([^<]*)</p>', html)
-    assert status is not None
-    first, last, total = (int(n) for n in re.findall(r"\d+", status.group(1))[:3])
+    first, last, total = (int(n) for n in re.findall(r"\d+", status(html))[:3])
     assert first <= last == total  # the last page, never "981–41 of 41"
     pages = re.search(r"Page (\d+) of (\d+)", html)
     assert pages is None or pages.group(1) == pages.group(2)
