@@ -553,6 +553,28 @@ def test_the_body_is_read_in_its_declared_charset_and_never_silently_altered(
     assert "UTF-8" in url.json()["message"]
 
 
+def test_a_charset_that_is_no_text_encoding_is_a_clear_400(client: TestClient) -> None:
+    """`rot13` and `base64` are Python codecs but not text encodings: the client is told, not
+    answered with a server error."""
+    for charset in ("rot13", "base64", "klingon-8"):
+        r = client.post(
+            "/sparql",
+            content=b"ASK {}",
+            headers={"Content-Type": f"application/sparql-query; charset={charset}", **JSON},
+        )
+        assert r.status_code == 400, charset
+        assert f"unknown charset {charset!r}" in r.json()["message"]
+    refused = b"xn--a-ecp."  # a label the IDNA codec refuses (it does not round-trip)
+    escaped = "".join(f"%{b:02X}" for b in refused).encode()  # read by the codec once decoded
+    for content_type in ("application/sparql-query", "application/x-www-form-urlencoded"):
+        body = refused if "query" in content_type else b"query=" + escaped
+        r = client.post(
+            "/sparql", content=body, headers={"Content-Type": f"{content_type}; charset=idna"}
+        )
+        assert r.status_code == 400, content_type
+        assert "cannot be read as idna" in r.json()["message"]
+
+
 def test_a_form_body_is_percent_decoded_in_its_declared_charset(client: TestClient) -> None:
     query = 'SELECT ?x { BIND("é" AS ?x) }'
     form = "application/x-www-form-urlencoded"

@@ -87,20 +87,25 @@ def _form(text: str, where: str, charset: str = "UTF-8") -> dict[str, list[str]]
             f"{where} is not valid {charset} once percent-decoded: "
             f"byte 0x{exc.object[exc.start]:02x} ({exc.reason})"
         ) from None
+    except UnicodeError as exc:  # a codec's own refusal (IDNA labels), with no byte position
+        raise BadRequest(f"{where} cannot be read as {charset}: {exc}") from None
 
 
 def _charset(content_type: str) -> str:
     """The charset a Content-Type declares, lower-cased (`utf-8` when none). Raises
-    `BadRequest` for one Python has no codec for."""
+    `BadRequest` for one Python has no text codec for (`rot13` and `base64` are codecs, not
+    text encodings)."""
     charset = "utf-8"
     for param in content_type.split(";")[1:]:
         name, _, value = param.partition("=")
         if name.strip().lower() == "charset" and value.strip():
             charset = value.strip().strip('"').lower()
     try:
-        codecs.lookup(charset)
+        b"a".decode(charset)  # codecs that are not text encodings raise LookupError here
     except LookupError:
         raise BadRequest(f"unknown charset {charset!r} in Content-Type; send UTF-8") from None
+    except UnicodeError:
+        pass  # a text encoding that cannot read one byte alone (UTF-16, UTF-32)
     return charset
 
 
@@ -115,6 +120,8 @@ def _body_text(body: bytes, charset: str) -> str:
         raise BadRequest(
             f"the body is not valid {charset} at byte {exc.start}: {exc.reason}"
         ) from None
+    except UnicodeError as exc:  # a codec's own refusal (IDNA labels), with no byte position
+        raise BadRequest(f"the body cannot be read as {charset}: {exc}") from None
 
 
 @router.options("/sparql", include_in_schema=False)
