@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from email.utils import format_datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode, urlparse
 
@@ -17,6 +15,7 @@ from kg.queries import PREFIXES
 from kg.record_document import document, document_modified, view
 from kg.search import SearchService
 from kg.vocab import SCHEMA_NS
+from web.http import http_date
 from web.i18n import N_, requested
 from web.jsonld import citation, dumps, schema_org
 from web.practice import practice_context
@@ -94,12 +93,9 @@ def _validators(modified: str | None) -> dict[str, str]:
     """Cache-Control and the record's Last-Modified; the ETag, and the 304 answer to a
     conditional request, come from `web.pagecache.PageCache` in front of these routes."""
     headers = {"Cache-Control": "public, max-age=300"}
-    if modified:
-        try:
-            stamp = datetime.fromisoformat(modified.replace("Z", "+00:00"))
-            headers["Last-Modified"] = format_datetime(stamp, usegmt=True)
-        except ValueError:
-            pass
+    stamp = http_date(modified) if modified else None
+    if stamp:
+        headers["Last-Modified"] = stamp
     return headers
 
 
