@@ -72,7 +72,7 @@ def phone(server: LiveServer) -> Iterator[Page]:
 
 
 def total(page: Page) -> int:
-    status = page.locator("p.muted[role=status]").inner_text()
+    status = page.locator("[role=status]").inner_text()  # the one live region: the count
     found = TOTAL.search(status)
     return int(found.group(1).replace(",", "")) if found else 0
 
