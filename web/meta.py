@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Request
+from markupsafe import Markup
 
 from web.i18n import LANGUAGES, language, requested
 
@@ -45,9 +46,14 @@ def cut_title(title: str, site: str, limit: int = TITLE_MAX) -> str:
     """`title` cut to at most `limit` characters at a word, with an ellipsis. A title ending in
     the site's name (`page — site`) keeps the name whole: only the page part is cut.
 
+    A rendered title block (`Markup`, its characters already escaped) is read as the text it
+    shows, so the page escapes it once: `Sant'Arcangelo`, not `Sant&#39;Arcangelo`.
+
     >>> cut_title("a b c d e f g — Site", "Site", 14)
     'a b c… — Site'
     """
+    if isinstance(title, Markup):
+        title = title.unescape()
     title = " ".join(title.split())
     if len(title) <= limit:
         return title

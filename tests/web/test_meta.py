@@ -3,6 +3,7 @@ it) and its Open Graph locale, with the other interface languages as alternates.
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -70,3 +71,17 @@ def test_og_title_of_a_long_search_keeps_the_site_name_whole(client: TestClient)
     assert title.startswith("families who moved")
     assert title.endswith(f"… — {SITE}")
     assert len(title) <= TITLE_MAX
+
+
+def test_a_title_with_quotes_and_ampersands_is_escaped_once(client: TestClient) -> None:
+    """Browser tabs and link previews show the characters, not entity codes
+    (`Sant'Arcangelo`, never `Sant&#39;Arcangelo`)."""
+    page = client.get("/search", params={"q": 'Sant\'Arcangelo & "Caixa"'}).text
+    title = re.search(r"<title>([^<]*)</title>", page)
+    assert title is not None
+    shown = html.unescape(title.group(1))
+    assert shown.startswith('Sant\'Arcangelo & "Caixa"')
+    (og,) = meta(page, "og:title")
+    assert html.unescape(og) == shown
+    assert "&amp;#" not in page
+    assert "&amp;amp;" not in page
