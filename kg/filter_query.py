@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from kg.errors import BadRequest
 from kg.geo import country_iri
 from kg.queries import FILTER_QUERY
-from kg.vocab import NUTS, SCHEME_NS
+from kg.vocab import EU_COUNTRY, NUTS, SCHEME_NS
 
 SAFE = re.compile(r"^[A-Za-z0-9-]+$")
 #: filter name → (property path, how a value becomes an IRI)
@@ -34,8 +34,18 @@ def filter_query(filters: Mapping[str, Sequence[str]]) -> str:
         for value in values:
             if not SAFE.match(value):
                 raise BadRequest(f"{name} value {value!r} is not an id")
-            iris.append(country_iri(value) if prefix == "country" else prefix + value)
+            iris.append(_country(value) if prefix == "country" else prefix + value)
         var = f"?{name.replace('_', '')}{i}"
         lines.append(f"  VALUES {var} {{ {' '.join(f'<{iri}>' for iri in iris)} }}\n")
         lines.append(f"  ?record {path} {var} .\n")
     return FILTER_QUERY.format(patterns="".join(lines))
+
+
+def _country(code: str) -> str:
+    """The authority IRI of a country code; for a code no country has (`ZZ`, `Spain`), an IRI
+    in the same authority that no record carries, so the query finds what the search found:
+    nothing."""
+    try:
+        return country_iri(code)
+    except KeyError:
+        return f"{EU_COUNTRY}{code.upper()}"

@@ -76,16 +76,43 @@ def canonical_query(params: QueryParams, page: int) -> list[tuple[str, str]]:
     return pairs
 
 
+#: what the page leaves out of a URL it cannot read whole, in this order, keeping the words
+#: and the facets: paging, then sorting and modes, then the years
+_DROPPED = (
+    ("page", "limit", "offset"),
+    ("sort", "mode", "fusion"),
+    ("year", "year_from", "year_to"),
+)
+
+
+def _readable_query(params: QueryParams) -> tuple[SearchQuery, QueryParams, str | None]:
+    """The search a (hand-edited) URL asks for, the parameters it was read from, and why part
+    of the URL was left out, if it was (the page's links then leave it out too).
+
+    A person's browser gets the search with the part it cannot use left out and the reason
+    said on the page (a reversed year range, an unknown sort), not the API's JSON 400: paging
+    first, then sorting and modes, then the years. Raises `BadRequest` only when the words
+    and facets themselves cannot be read (an unknown filter)."""
+    try:
+        return SearchQuery.from_params(params, limit=PAGE_SIZE, max_limit=PAGE_SIZE), params, None
+    except BadRequest as exc:
+        problem = exc.message
+    kept = params.multi_items()
+    for names in _DROPPED:
+        kept = [(k, v) for k, v in kept if k not in names]
+        try:
+            readable = QueryParams(kept)
+            return SearchQuery.from_params(readable, limit=PAGE_SIZE), readable, problem
+        except BadRequest:
+            continue
+    raise BadRequest(problem)
+
+
 @router.get("/search", include_in_schema=False)
 def search_page(
     request: Request, service: Annotated[SearchService, Depends(search_service)]
 ) -> Response:
-    params = request.query_params
-    try:
-        query = SearchQuery.from_params(params, limit=PAGE_SIZE, max_limit=PAGE_SIZE)
-    except BadRequest:  # a hand-edited URL: drop the paging and sorting, keep the search
-        kept = [(k, v) for k, v in params.multi_items() if k not in ("page", "limit", "offset")]
-        query = SearchQuery.from_params(QueryParams(kept), limit=PAGE_SIZE)
+    query, params, ignored = _readable_query(request.query_params)
     query = replace(query, lang=language(request))  # labels in the interface language
     results = service.search(query)
     pages = max(1, -(-results.total // PAGE_SIZE))
@@ -101,15 +128,13 @@ def search_page(
         return "/search?" + urlencode(items)
 
     def with_value(name: str, value: str) -> str:
-        """URL of this search with a facet value toggled (and back to page 1); a year replaces
-        any year or range."""
+        """URL of this search with a facet value toggled (and back to page 1): a year added
+        replaces any year or range; removing one end of a range keeps the other."""
+        if (name, value) in state:  # removing: this value only (one end of a year range)
+            return url([i for i in state if i != (name, value)])
         years = ("year", "year_from", "year_to")
         items = [(k, v) for k, v in state if k not in years] if name in years else list(state)
-        if (name, value) in state:
-            items = [i for i in items if i != (name, value)]
-        else:
-            items.append((name, value))
-        return url(items)
+        return url([*items, (name, value)])
 
     def only(name: str, value: str | None) -> str:
         """URL of this search with `name` set to `value` alone (None: removed)."""
@@ -142,6 +167,7 @@ def search_page(
         "search.html",
         {
             "q": text,
+            "ignored": ignored,
             "mode": query.mode,
             "results": results,
             "facets": facets,

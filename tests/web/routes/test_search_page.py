@@ -167,3 +167,48 @@ def test_canonical_query_orders_and_drops_the_first_page() -> None:
         ("page", "2"),
     ]
     assert ("page", "1") not in canonical_query(QueryParams("q=x&page=1"), 1)
+
+
+def test_a_country_no_record_has_finds_nothing_and_says_so(client: TestClient) -> None:
+    """A hand-edited filter value (`country=ZZ`, `country=Spain`) is a search that finds
+    nothing, as on `/api/search`, never a server error."""
+    for value in ("ZZ", "Spain"):
+        r = client.get("/search", params={"q": "refugees", "country": value})
+        assert r.status_code == 200, value
+        assert status(r.text) == "Nothing matched “refugees”"
+
+
+def test_a_part_of_the_url_the_page_cannot_use_is_left_out_and_said(client: TestClient) -> None:
+    """A person's browser gets the search page, not the API's JSON 400: a reversed year range
+    or an unknown sort is left out, the page says why (in its language), and its links leave
+    it out too."""
+    plain = client.get("/search", params={"q": "refugees"}).text
+    for extra, reason in (
+        ({"year_from": "2023", "year_to": "2018"}, "year_to 2018 is before year_from 2023"),
+        ({"sort": "nope"}, "sort must be one of"),
+        ({"mode": "nope"}, "mode must be one of"),
+    ):
+        r = client.get("/search", params={"q": "refugees", **extra})
+        assert r.status_code == 200, extra
+        assert r.headers["content-type"].startswith("text/html")
+        assert "could not be used and was left out" in r.text
+        assert reason in r.text
+        assert status(r.text) == status(plain)
+        main = r.text.split("<main", 1)[1].split("</main>")[0]
+        assert all(f"{k}={v}" not in main for k, v in extra.items())
+    spanish = client.get("/search", params={"q": "refugees", "sort": "nope", "lang": "es"})
+    assert "se ha dejado fuera" in spanish.text
+
+
+def test_each_end_of_a_year_range_is_its_own_labelled_chip(client: TestClient) -> None:
+    html = client.get("/search", params={"q": "refugees", "year_from": "2018", "year_to": "2023"})
+    chips = re.findall(r'<a class="chip active" href="([^"]+)"[^>]*>([^<]+)</a>', html.text)
+    shown = {text.strip(): href.replace("&amp;", "&") for href, text in chips}
+    assert set(shown) == {"Active in: from 2018 ✕", "Active in: to 2023 ✕"}
+    assert "year_to=2023" in shown["Active in: from 2018 ✕"]  # removing "from" keeps "to"
+    assert "year_from" not in shown["Active in: from 2018 ✕"]
+    assert "year_from=2018" in shown["Active in: to 2023 ✕"]
+    spanish = client.get(
+        "/search", params={"q": "refugees", "year_from": "2018", "lang": "es"}
+    ).text
+    assert re.search(r">\s*[^<:]+: desde 2018 ✕</a>", spanish)
