@@ -27,9 +27,13 @@ class Settings(BaseSettings):
         "var/store",
         description="Directory of the on-disk pyoxigraph store, or `memory` for a throw-away one.",
     )
-    base_uri: str = Field(
-        "http://127.0.0.1:8000/",
-        description="Public base of record URIs (`{base}id/{kind}/{slug}`); ends with `/`.",
+    base_uri: str | None = Field(
+        None,
+        description=(
+            "Public base of record URIs (`{base}id/{kind}/{slug}`); ends with `/`. Default: "
+            "the address `kg serve` listens on (`http://{KG_HOST}:{KG_PORT}/`, 127.0.0.1 for "
+            "0.0.0.0)."
+        ),
     )
     records_dir: Path = Field(
         PROJECT_ROOT / "ingest" / "records",
@@ -161,4 +165,11 @@ class Settings(BaseSettings):
 
     @property
     def base(self) -> str:
+        """The public base, ending with `/`: `base_uri`, else the server's own address (so a
+        server on another port links to itself, not to port 8000)."""
+        if self.base_uri is None:
+            wildcard = self.host in ("0.0.0.0", "::", "")  # noqa: S104 - compared, not bound
+            host = "127.0.0.1" if wildcard else self.host
+            host = f"[{host}]" if ":" in host else host
+            return f"http://{host}:{self.port}/"
         return self.base_uri if self.base_uri.endswith("/") else self.base_uri + "/"
