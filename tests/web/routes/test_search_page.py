@@ -14,6 +14,7 @@ from kg.search import SearchService
 from kg.search.embed import HashEmbedder
 from kg.settings import Settings
 from kg.store import LocalStore
+from tests.conftest import BASE
 from web.app import create_app
 from web.routes.search_page import canonical_query
 
@@ -212,3 +213,24 @@ def test_each_end_of_a_year_range_is_its_own_labelled_chip(client: TestClient) -
         "/search", params={"q": "refugees", "year_from": "2018", "lang": "es"}
     ).text
     assert re.search(r">\s*[^<:]+: desde 2018 ✕</a>", spanish)
+
+
+def test_the_initiatives_tab_comes_first_whatever_the_counts(records_dir: Path) -> None:
+    """Practices lead the results, so their tab leads the tabs, even when another kind counts
+    more (a name query lists the organisations that mention it)."""
+    for i in range(3):
+        (records_dir / "organisation" / f"lantern-{i}.md").write_text(
+            f"---\nname: Lantern Association {i}\norg_type: ngo\ncountry: ES\n"
+            f'sources:\n  a: {{url: "https://example.org/lantern-{i}"}}\n---\n'
+        )
+    store = LocalStore(None)
+    ingest_records(store, [records_dir], base=BASE)
+    settings = Settings.from_env({"KG_BASE_URI": BASE, "KG_STORE": "memory"})
+    with TestClient(create_app(settings, store=store)) as c:
+        html = c.get("/search", params={"q": "lantern village", "mode": "keyword"}).text
+    nav = html.split('<nav class="tabs"', 1)[1].split("</nav>", 1)[0]
+    tabs = [
+        (k, int(n)) for k, n in re.findall(r"kind=(\w+)[^>]*>[^<]*<span class=\"count\">(\d+)", nav)
+    ]
+    assert [k for k, _ in tabs] == ["initiative", "organisation"], tabs
+    assert tabs[0][1] < tabs[1][1]
