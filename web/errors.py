@@ -1,4 +1,6 @@
-"""One handler for the whole KGError family: a status and an HTML or JSON body."""
+"""One handler for the whole KGError family: a status and an HTML or JSON body (HTML for a
+person's browser: the 404 page with suggestions, else a page saying the request could not be
+answered)."""
 
 from __future__ import annotations
 
@@ -15,10 +17,35 @@ from web.notfound import not_found_page
 
 def not_found_response(request: Request, message: str) -> Response:
     """404 as an HTML page for browsers, else JSON."""
-    choice = formats.negotiate(request.headers.get("accept"), [formats.JSON, formats.HTML])
-    if choice is not None and choice.format is formats.HTML:
+    if _wants_html(request):
         return not_found_page(request, message)
     return JSONResponse({"error": "NotFound", "message": message}, status_code=404)
+
+
+def _wants_html(request: Request) -> bool:
+    """A person's browser (`Accept` prefers text/html over JSON; `*/*` gets JSON)."""
+    choice = formats.negotiate(request.headers.get("accept"), [formats.JSON, formats.HTML])
+    return choice is not None and choice.format is formats.HTML
+
+
+def error_response(
+    request: Request, status: int, name: str, message: str, headers: dict[str, str]
+) -> Response:
+    """Any error but 404: `{"error": name, "message": …}`, or for a browser a page in its
+    language that says the request could not be answered, shows `message` (English, for
+    developers) and links onwards; same status and headers (`Retry-After`, `Allow`) either
+    way."""
+    if request.method != "HEAD" and _wants_html(request):
+        request.state.canonical = None  # an error page names no canonical URL (web/meta.py)
+        page: Response = request.app.state.templates.TemplateResponse(
+            request,
+            "error.html",
+            {"message": message, "status": status},
+            status_code=status,
+            headers=headers,
+        )
+        return page
+    return JSONResponse({"error": name, "message": message}, status_code=status, headers=headers)
 
 
 def http_error_response(request: Request, exc: HTTPException) -> Response:
@@ -34,11 +61,7 @@ def http_error_response(request: Request, exc: HTTPException) -> Response:
         name = "HTTPError"
     default = HTTPStatus(exc.status_code).phrase if name != "HTTPError" else "error"
     message = exc.detail if isinstance(exc.detail, str) and exc.detail else default
-    return JSONResponse(
-        {"error": name, "message": message},
-        status_code=exc.status_code,
-        headers=dict(exc.headers or {}),
-    )
+    return error_response(request, exc.status_code, name, message, dict(exc.headers or {}))
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -53,8 +76,4 @@ def install_error_handlers(app: FastAPI) -> None:
         headers = {}
         if isinstance(exc, RateLimited):
             headers["Retry-After"] = str(exc.retry_after)
-        return JSONResponse(
-            {"error": type(exc).__name__, "message": exc.message},
-            status_code=exc.status,
-            headers=headers,
-        )
+        return error_response(request, exc.status, type(exc).__name__, exc.message, headers)

@@ -1,5 +1,6 @@
-"""One handler for the error family: status, JSON body, and a 404 page for browsers — for
-records and for any path no route serves; the framework's 405 in the same shape."""
+"""One handler for the error family: status, JSON body, and pages for browsers — the 404 page
+for records and for any path no route serves, a page saying why for every other error; the
+framework's 405 in the same shape."""
 
 import pytest
 from fastapi import FastAPI
@@ -74,3 +75,27 @@ def test_a_method_not_allowed_is_in_the_error_shape(client: TestClient) -> None:
     assert r.status_code == 405
     assert r.json() == {"error": "MethodNotAllowed", "message": "Method Not Allowed"}
     assert r.headers["allow"] == "GET, HEAD"
+
+
+def test_every_other_error_is_a_page_in_the_browsers_language_with_the_same_status() -> None:
+    """A person who follows a link that fails (a rate limit, a request the site cannot read,
+    the moderation page without its token) gets a page in their language, not raw JSON; the
+    status and `Retry-After` are those a program gets."""
+    client = TestClient(app())
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8", "Accept-Language": "es"}
+    busy = client.get("/busy", headers=browser)
+    assert (busy.status_code, busy.headers["Retry-After"]) == (429, "7")
+    assert busy.headers["content-type"].startswith("text/html")
+    assert "No se ha podido responder a esta petición" in busy.text
+    assert "too many" in busy.text  # the developers' detail, in English
+    bad = client.get("/bad", headers=browser)
+    assert bad.status_code == 400
+    assert "SPARQL syntax error: 1:3" in bad.text
+    assert client.get("/bad", headers={"Accept": "*/*"}).json()["error"] == "QuerySyntaxError"
+
+
+def test_the_moderation_page_without_a_token_is_a_page_for_browsers(client: TestClient) -> None:
+    page = client.get("/moderate", headers={"Accept": "text/html"})
+    assert page.status_code in (401, 403)
+    assert page.headers["content-type"].startswith("text/html")
+    assert "This request could not be answered" in page.text
