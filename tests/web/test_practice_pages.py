@@ -235,3 +235,14 @@ def test_featured_practices_follow_the_rule(store: GraphStore, client: TestClien
     home = client.get("/", headers=HTML).text
     for s in chosen:
         assert f'href="/initiative/{s.iri.rsplit("/", 1)[-1]}"' in home
+
+
+def test_a_one_sentence_description_is_said_once(client: TestClient) -> None:
+    """The sheet leads with the description's first sentence and "Context and problem"
+    holds the whole text: when that is the one sentence, it is not repeated word for word
+    (the Spanish page of a record with a one-sentence Spanish description)."""
+    page = html.unescape(client.get("/initiative/somos-tudela?lang=es", headers=HTML).text)
+    sentence = "Programa de patrocinio comunitario en Tudela (Navarra)"
+    assert page.split("<main", 1)[1].split("</main>", 1)[0].count(sentence) == 1
+    longer = html.unescape(client.get("/initiative/nuevos-senderos", headers=HTML).text)
+    assert ">Context and problem</h2>" in longer  # a longer text keeps its section
