@@ -81,7 +81,22 @@ def meta_context(request: Request) -> dict[str, Any]:
     lang = language(request)
     return {
         "canonical_url": canonical(request),
+        "hreflang": alternates(request),
         "og_locale": OG_LOCALES[lang],
         "og_locale_alternates": [OG_LOCALES[c] for c in LANGUAGES if c != lang],
         "title_max": TITLE_MAX,
     }
+
+
+def alternates(request: Request) -> list[tuple[str, str]]:
+    """`(hreflang, absolute URL)` of this page in every interface language, itself included,
+    and `x-default` for the address without `lang` (the language then comes from the
+    browser), as search engines read `<link rel="alternate" hreflang>`."""
+    base: str = request.app.state.settings.base.rstrip("/")
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+
+    def url(pairs: list[tuple[str, str]]) -> str:
+        return base + request.url.path + (f"?{urlencode(pairs)}" if pairs else "")
+
+    out = [(code, url([*kept, ("lang", code)])) for code in LANGUAGES]
+    return [*out, ("x-default", url(kept))]

@@ -9,6 +9,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.web.conftest import BASE
 from web.meta import OG_LOCALES, TITLE_MAX, cut_title
 
 
@@ -85,3 +86,22 @@ def test_a_title_with_quotes_and_ampersands_is_escaped_once(client: TestClient) 
     assert html.unescape(og) == shown
     assert "&amp;#" not in page
     assert "&amp;amp;" not in page
+
+
+def test_hreflang_alternates_are_absolute_with_self_and_x_default(client: TestClient) -> None:
+    """Search engines read `<link rel="alternate" hreflang>` as absolute URLs, the page's own
+    language included, and `x-default` for the address that lets the browser choose."""
+    page = client.get("/search", params={"q": "village", "lang": "es"}).text
+    found = dict(re.findall(r'<link rel="alternate" hreflang="([\w-]+)" href="([^"]+)"', page))
+    assert set(found) == {"en", "es", "it", "de", "fr", "x-default"}
+    assert found["es"] == f"{BASE}search?q=village&amp;lang=es"
+    assert found["x-default"] == f"{BASE}search?q=village"
+    missing = client.get("/nowhere", headers={"Accept": "text/html"}).text
+    assert '<link rel="alternate" hreflang' not in missing  # no alternates, as no canonical
+
+
+def test_an_embedded_card_links_to_the_record_in_its_language(client: TestClient) -> None:
+    card = client.get("/embed/initiative/village-welcome", params={"lang": "es"}).text
+    assert f'href="{BASE}initiative/village-welcome?lang=es"' in card
+    plain = client.get("/embed/initiative/village-welcome").text
+    assert f'href="{BASE}initiative/village-welcome"' in plain

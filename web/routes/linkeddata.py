@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from typing import Annotated, Any
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 from xml.sax.saxutils import escape
 
 from fastapi import APIRouter, Query, Request
@@ -19,7 +19,7 @@ from kg.record_document import all_records, local_href, view
 from kg.vocab import KINDS
 from kg.void import DESCRIPTION, TITLE, describe
 from web.http import http_date, not_modified, precondition_failed, precondition_response
-from web.i18n import DEFAULT, LANGUAGES, language, translations
+from web.i18n import DEFAULT, LANGUAGES, language, requested, translations
 from web.recordpage import check
 
 router = APIRouter()
@@ -159,11 +159,18 @@ def embed(request: Request, kind: str, slug: str) -> Response:
     response: Response = request.app.state.templates.TemplateResponse(
         request,
         "embed.html",
-        {"v": v, "page_url": f"{settings.base}{kind}/{slug}"},
+        # the card's links open the record in the card's language (`?lang=` of its address)
+        {"v": v, "page_url": f"{settings.base}{kind}/{slug}" + _lang_query(request)},
         # the security headers (web/security.py) add the site's CSP with `frame-ancestors *`
         headers={"Cache-Control": "public, max-age=300"},
     )
     return response
+
+
+def _lang_query(request: Request) -> str:
+    """`?lang=xx` when the request's URL names the language, else nothing."""
+    lang = requested(request)
+    return f"?{urlencode({'lang': lang})}" if lang else ""
 
 
 #: the smallest value `maxwidth`/`maxheight` may have (a pixel); below the card's size the
