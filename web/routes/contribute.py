@@ -25,7 +25,7 @@ from fastapi.responses import RedirectResponse, Response
 from kg.draft import PRESELECT, Draft, Drafter, Suggestion
 from kg.errors import BadRequest
 from kg.search import SearchService
-from web.i18n import LANGUAGES, N_, language, with_lang
+from web.i18n import LANGUAGES, N_, language, plain, with_lang
 from web.ratelimit import client_of
 from web.services import search_service
 
@@ -134,6 +134,7 @@ def _render(
         "contribute.html",
         {
             "form": form,
+            "errors": [plain(language(request), e) for e in form.errors],
             "draft": draft,
             "groups": groups,
             "languages_named": [(code, LANGUAGES[code]) for code in TEXT_LANGUAGES],

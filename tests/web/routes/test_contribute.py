@@ -192,6 +192,21 @@ def test_hostile_or_broken_submissions_are_refused_clearly(
     assert len(pending(client)) == 1  # nothing stored, nothing lost
 
 
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_refused_markup_is_shown_as_text_and_the_page_stays_whole(
+    client: TestClient, lang: str
+) -> None:
+    status, html = send(
+        client, lang, name="<b>Raíces</b>", description=DESCRIPTION + " <script>alert(1)</script>"
+    )
+    assert status == 422
+    assert "<script" not in html  # neither the message nor the user's text opens a script
+    assert "&lt;script&gt;" in html  # the message names the tag, as text
+    assert '<form class="contribute"' in html
+    assert '<footer class="site">' in html
+    assert "alert(1)&lt;/script&gt;</textarea>" in html  # the user's text is kept, escaped
+
+
 def test_honeypot_and_flood_are_refused(client: TestClient) -> None:
     status, html = send(client, website="http://spam.example")
     assert status == 400
