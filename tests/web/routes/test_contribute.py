@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,46 @@ def client(app_dirs: tuple[TestClient, Settings]) -> TestClient:
 def send(client: TestClient, lang: str = "es", **changes: str) -> tuple[int, str]:
     r = client.post(f"/contribute?lang={lang}", data={**FORM, "step": "send", **changes})
     return r.status_code, r.text
+
+
+class Fields(HTMLParser):
+    """The form's controls as a browser shows them: inputs by id, ticked suggestions, texts."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.inputs: dict[str, dict[str, str | None]] = {}
+        self.ticked: set[str] = set()
+        self.boxes: set[str] = set()
+        self.texts: dict[str, str] = {}
+        self._open: str | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "input" and a.get("name") == "chosen" and a.get("type") == "checkbox":
+            self.boxes.add(a["value"] or "")
+            if "checked" in a:
+                self.ticked.add(a["value"] or "")
+        elif tag == "input" and a.get("id"):
+            self.inputs[a["id"] or ""] = a
+        if tag in ("textarea", "div") and a.get("id"):
+            self._open = a["id"]
+            self.texts[self._open or ""] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("textarea", "div"):
+            self._open = None
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self.texts[self._open] += data
+
+
+def summary(html: str) -> list[tuple[str, str]]:
+    """(field id, message) of each link in the error summary at the top of the form."""
+    box = re.search(r'<div class="errors".*?</div>', html, re.S)
+    assert box is not None, "no error summary"
+    return re.findall(r'<a href="#([a-z_]+)">([^<]+)</a>', box.group(0))
 
 
 def pending(client: TestClient) -> list[str]:
@@ -205,6 +246,60 @@ def test_refused_markup_is_shown_as_text_and_the_page_stays_whole(
     assert '<form class="contribute"' in html
     assert '<footer class="site">' in html
     assert "alert(1)&lt;/script&gt;</textarea>" in html  # the user's text is kept, escaped
+
+
+@pytest.mark.parametrize(
+    ("changes", "refused"),
+    [
+        ({"consent": ""}, ["consent"]),
+        ({"contact_email": "lucia@correo"}, ["contact_email"]),
+        ({"contact_email": "lucia@correo", "consent": ""}, ["contact_email", "consent"]),
+    ],
+)
+def test_a_refused_send_comes_back_at_the_review_with_everything_kept(
+    client: TestClient, changes: dict[str, str], refused: list[str]
+) -> None:
+    chosen = ["countries:ES", "partners:test-ngo"]  # the contributor unticked the rest
+    r = client.post(
+        "/contribute?lang=en", data={**FORM, "step": "send", "chosen": chosen, **changes}
+    )
+    assert r.status_code == 422
+    page = Fields(r.text)
+    assert page.ticked == set(chosen)
+    assert {"nuts:ES242", "funding:amif"} <= page.boxes  # still there to tick again
+    assert page.texts["description"] == DESCRIPTION
+    assert page.inputs["contact_name"]["value"] == "Ana"
+    assert page.inputs["contact_email"]["value"] == changes.get("contact_email", EMAIL)
+    assert ("checked" in page.inputs["consent"]) == ("consent" not in changes)
+    assert [field for field, _ in summary(r.text)] == refused  # each linked to its field
+    for field, message in summary(r.text):
+        assert message in page.texts[f"{field}-error"]  # and said again next to it
+        assert page.inputs[field]["aria-describedby"] == f"{field}-error"
+        assert page.inputs[field]["aria-invalid"] == "true"
+    assert pending(client) == []
+
+
+def test_a_refused_send_keeps_every_suggestion_unticked(client: TestClient) -> None:
+    r = client.post("/contribute?lang=en", data={**FORM, "step": "send", "consent": ""})
+    assert r.status_code == 422
+    page = Fields(r.text)
+    assert page.boxes
+    assert page.ticked == set()
+
+
+def test_a_send_without_a_readable_description_keeps_the_contact_and_choices(
+    client: TestClient,
+) -> None:
+    r = client.post(
+        "/contribute?lang=en",
+        data={**FORM, "step": "send", "description": "Too short.", "chosen": ["countries:ES"]},
+    )
+    assert r.status_code == 422
+    page = Fields(r.text)
+    assert page.inputs["contact_email"]["value"] == EMAIL
+    assert "checked" in page.inputs["consent"]
+    assert 'type="hidden" name="chosen" value="countries:ES"' in r.text
+    assert [field for field, _ in summary(r.text)] == ["description"]
 
 
 def test_honeypot_and_flood_are_refused(client: TestClient) -> None:
