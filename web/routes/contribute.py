@@ -9,9 +9,9 @@ moderation queue (`kg.moderation`, on disk before the thank-you page) for a mode
 Refused, each with a message next to its field and in a summary at the top linked to it (the
 form comes back at the step it was sent from, everything typed kept): a description under 80 or
 over 20,000 characters, HTML markup in any field, more than 10 source links or one that is not
-http(s), an e-mail address that is not one, no consent, more than `KG_CONTRIBUTE_PER_HOUR`
-submissions from one client in an hour (429), and anything in the hidden honeypot field (400:
-only programs fill it in).
+http(s), no e-mail address or one that is not valid, no consent, more than
+`KG_CONTRIBUTE_PER_HOUR` submissions from one client in an hour (429), and anything in the
+hidden honeypot field (400: only programs fill it in).
 The contributor's name and e-mail go to the queue file only; they are never logged.
 """
 
@@ -146,6 +146,7 @@ def _check_practice(form: Contribution) -> list[Problem]:
 
 def _check_contact(form: Contribution) -> list[Problem]:
     """What is wrong in the second step: the contributor's name, e-mail and consent."""
+    email = form.contact_email.strip()
     checks = (
         (
             not form.contact_name.strip() or len(form.contact_name) > MAX_NAME,
@@ -153,9 +154,14 @@ def _check_contact(form: Contribution) -> list[Problem]:
             N_("Give your name (at most 200 characters)."),
         ),
         (
-            not EMAIL.match(form.contact_email.strip()),
+            not email,
             "contact_email",
             N_("Give an e-mail address where a moderator can reach you."),
+        ),
+        (
+            bool(email) and not EMAIL.match(email),
+            "contact_email",
+            N_("The e-mail address is not valid: write it like name@example.org."),
         ),
         (
             not form.consent,

@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Iterator
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -300,6 +301,27 @@ def test_a_send_without_a_readable_description_keeps_the_contact_and_choices(
     assert "checked" in page.inputs["consent"]
     assert 'type="hidden" name="chosen" value="countries:ES"' in r.text
     assert [field for field, _ in summary(r.text)] == ["description"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "missing", "invalid"),
+    [
+        ("en", "Give an e-mail address", "The e-mail address is not valid"),
+        ("es", "Indique un correo electrónico", "La dirección de correo electrónico no es válida"),
+        ("it", "Indica un indirizzo e-mail", "L'indirizzo e-mail non è valido"),
+        ("de", "Geben Sie eine E-Mail-Adresse an", "Die E-Mail-Adresse ist ungültig"),
+        ("fr", "Indiquez une adresse e-mail", "L'adresse e-mail n'est pas valide"),
+    ],
+)
+def test_a_missing_and_an_invalid_email_are_told_apart(
+    client: TestClient, lang: str, missing: str, invalid: str
+) -> None:
+    for email, said, not_said in (("lucia@correo", invalid, missing), ("", missing, invalid)):
+        status, html = send(client, lang, contact_email=email)
+        assert status == 422
+        message = dict(summary(unescape(html)))["contact_email"]
+        assert said in message
+        assert not_said not in message
 
 
 def test_honeypot_and_flood_are_refused(client: TestClient) -> None:
