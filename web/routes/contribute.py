@@ -64,10 +64,11 @@ class Problem:
 
     field: str
     message: str
+    values: dict[str, object] | None = None  # for the message's `%(name)s` placeholders
 
     def text(self, lang: str) -> str:
-        """The message in `lang`, as plain text: the page escapes it."""
-        return plain(lang, self.message)
+        """The message in `lang`, its values filled in, as plain text: the page escapes it."""
+        return plain(lang, self.message, **(self.values or {}))
 
 
 @dataclass
@@ -131,17 +132,40 @@ def _check_practice(form: Contribution) -> list[Problem]:
         (len(form.name) > MAX_NAME, "name", N_("The name is too long: at most 200 characters.")),
         (len(urls) > MAX_SOURCES, "sources", N_("Give at most 10 source links.")),
         (
-            any(len(u) > MAX_URL or not URL.match(u) for u in urls),
-            "sources",
-            N_("Each source link must be a web address starting with http:// or https://."),
-        ),
-        (
             form.text_lang not in TEXT_LANGUAGES,
             "text_lang",
             N_("Choose the language of the description."),
         ),
     )
-    return [Problem(name, message) for failed, name, message in checks if failed]
+    found = [Problem(name, message) for failed, name, message in checks if failed]
+    return found + _check_sources(form)
+
+
+def _check_sources(form: Contribution) -> list[Problem]:
+    """A problem for each source link that is not a web address, naming its line (the first 10)."""
+    problems = []
+    for line, typed in enumerate(form.sources.splitlines(), start=1):
+        url = typed.strip()
+        if len(url) > MAX_URL:
+            problems.append(
+                Problem(
+                    "sources",
+                    N_("Line %(line)s of the source links is longer than 500 characters."),
+                    {"line": line},
+                )
+            )
+        elif url and not URL.match(url):
+            problems.append(
+                Problem(
+                    "sources",
+                    N_(
+                        "Line %(line)s of the source links, “%(url)s”, is not a web address "
+                        "starting with http:// or https://."
+                    ),
+                    {"line": line, "url": url},
+                )
+            )
+    return problems[:MAX_SOURCES]  # past the links one may give, "at most 10" says enough
 
 
 def _check_contact(form: Contribution) -> list[Problem]:

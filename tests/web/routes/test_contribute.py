@@ -104,7 +104,8 @@ def summary(html: str) -> list[tuple[str, str]]:
     """(field id, message) of each link in the error summary at the top of the form."""
     box = re.search(r'<div class="errors".*?</div>', html, re.S)
     assert box is not None, "no error summary"
-    return re.findall(r'<a href="#([a-z_]+)">([^<]+)</a>', box.group(0))
+    links = re.findall(r'<a href="#([a-z_]+)">([^<]+)</a>', box.group(0))
+    return [(field, unescape(message)) for field, message in links]
 
 
 def pending(client: TestClient) -> list[str]:
@@ -319,9 +320,35 @@ def test_a_missing_and_an_invalid_email_are_told_apart(
     for email, said, not_said in (("lucia@correo", invalid, missing), ("", missing, invalid)):
         status, html = send(client, lang, contact_email=email)
         assert status == 422
-        message = dict(summary(unescape(html)))["contact_email"]
+        message = dict(summary(html))["contact_email"]
         assert said in message
         assert not_said not in message
+
+
+def test_every_problem_is_shown_at_once_and_bad_links_are_named(client: TestClient) -> None:
+    sources = "https://example.org/ok\njavascript:alert(1)\n\nftp://files.example.org/r\n"
+    long_link = "https://example.org/" + "a" * 500
+    status, html = send(
+        client,
+        "en",
+        description=DESCRIPTION + " <b>bold</b>",
+        sources=sources + long_link,
+    )
+    assert status == 422
+    assert summary(html) == [
+        ("description", "Please write plain text: HTML tags such as <script> are not accepted."),
+        (
+            "sources",
+            "Line 2 of the source links, “javascript:alert(1)”, is not a web address "
+            "starting with http:// or https://.",
+        ),
+        (
+            "sources",
+            "Line 4 of the source links, “ftp://files.example.org/r”, is not a web address "
+            "starting with http:// or https://.",
+        ),
+        ("sources", "Line 5 of the source links is longer than 500 characters."),
+    ]
 
 
 def test_honeypot_and_flood_are_refused(client: TestClient) -> None:
