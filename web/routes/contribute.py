@@ -225,6 +225,7 @@ def _render(
             "review": review,
             "groups": groups,
             "kept": sorted(chosen or ()),
+            "max_description": MAX_DESCRIPTION,
             "languages_named": [(code, LANGUAGES[code]) for code in TEXT_LANGUAGES],
         },
         status_code=status,

@@ -76,7 +76,8 @@ class Fields(HTMLParser):
         self.ticked: set[str] = set()
         self.boxes: set[str] = set()
         self.texts: dict[str, str] = {}
-        self._open: str | None = None
+        self.described: dict[str, str | None] = {}
+        self._open: tuple[str, str] | None = None  # (id, tag) of the element whose text is read
         self.feed(html)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -87,17 +88,19 @@ class Fields(HTMLParser):
                 self.ticked.add(a["value"] or "")
         elif tag == "input" and a.get("id"):
             self.inputs[a["id"] or ""] = a
-        if tag in ("textarea", "div") and a.get("id"):
-            self._open = a["id"]
-            self.texts[self._open or ""] = ""
+        if tag in ("input", "textarea", "select") and a.get("id"):
+            self.described[a["id"] or ""] = a.get("aria-describedby")
+        if tag in ("textarea", "div", "p") and a.get("id"):
+            self._open = (a["id"] or "", tag)
+            self.texts[self._open[0]] = ""
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("textarea", "div"):
+        if self._open and tag == self._open[1]:
             self._open = None
 
     def handle_data(self, data: str) -> None:
         if self._open:
-            self.texts[self._open] += data
+            self.texts[self._open[0]] += data
 
 
 def summary(html: str) -> list[tuple[str, str]]:
@@ -127,6 +130,19 @@ def test_the_form_speaks_five_languages(client: TestClient, lang: str, title: st
     html = client.get(f"/contribute?lang={lang}").text
     assert f"<h1>{title}</h1>" in html
     assert 'name="website"' in html  # the honeypot is there, hidden from people
+
+
+@pytest.mark.parametrize(
+    ("lang", "hint"), [("en", "Up to 20,000 characters."), ("es", "Hasta 20.000 caracteres.")]
+)
+def test_the_description_says_its_length_limit(client: TestClient, lang: str, hint: str) -> None:
+    page = Fields(client.get(f"/contribute?lang={lang}").text)
+    assert page.texts["description-hint"] == hint  # the browser cuts at maxlength: not silently
+    status, html = send(client, lang, description="Too short.")
+    assert status == 422
+    page = Fields(html)
+    assert page.texts["description-hint"] == hint
+    assert page.described["description"] == "description-hint description-error"
 
 
 def test_suggest_shows_the_structure_to_correct(client: TestClient) -> None:
