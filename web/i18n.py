@@ -103,6 +103,15 @@ def translations(lang: str) -> gnu.NullTranslations:
     return gnu.GNUTranslations(buf)
 
 
+def plain(lang: str, message: str, **values: object) -> str:
+    """`message` in `lang` as plain text, its `%(name)s` placeholders filled in from `values`.
+
+    A template prints it escaped, unlike what `_()` gives a template: Jinja2 trusts that as
+    HTML. Messages that quote what a user typed, or name a tag, go through here.
+    """
+    return translations(lang).gettext(message) % values
+
+
 @pass_context
 def gettext(context: Context, message: str) -> str:
     return translations(context.get("lang", DEFAULT)).gettext(message)

@@ -20,7 +20,7 @@ from kg.search.embed import HashEmbedder
 from kg.settings import PROJECT_ROOT, Settings
 from kg.store import LocalStore
 from web.app import create_app
-from web.i18n import DEFAULT, LANGUAGES, LOCALES, negotiate, translations, with_lang
+from web.i18n import DEFAULT, LANGUAGES, LOCALES, negotiate, plain, translations, with_lang
 
 SCHEMES = PROJECT_ROOT / "ontology" / "schemes"
 OTHERS = [code for code in LANGUAGES if code != DEFAULT]
@@ -182,6 +182,17 @@ def test_negotiated_language_leaves_links_alone(client: TestClient) -> None:
     page = client.get("/", headers={"Accept-Language": "de"}).text
     assert 'href="/search"' in page
     assert 'name="lang"' not in page
+
+
+def test_plain_messages_are_text_a_template_escapes() -> None:
+    message = "Please write plain text: HTML tags such as <script> are not accepted."
+    text = plain("es", message)
+    assert text == "Escriba texto sin formato: no se aceptan etiquetas HTML como <script>."
+    assert not hasattr(text, "__html__")  # not Markup: Jinja2 escapes it when printing it
+    filled = plain(
+        "es", "%(facet)s: %(label)s (from “%(matched)s”)", facet="T", label="<b>", matched="x"
+    )
+    assert filled == "T: <b> (por «x»)"  # values as typed: the template escapes the whole
 
 
 def test_with_lang() -> None:

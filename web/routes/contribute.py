@@ -6,10 +6,12 @@ structure" shows what `kg.draft` reads in it (themes, target groups, places, org
 dates, amounts), each a checkbox pre-ticked when confident; "Send" stores the submission in the
 moderation queue (`kg.moderation`, on disk before the thank-you page) for a moderator.
 
-Refused, with a message in the form: a description under 80 or over 20,000 characters, HTML
-markup in any field, more than 10 source links or one that is not http(s), an e-mail address
-that is not one, no consent, more than `KG_CONTRIBUTE_PER_HOUR` submissions from one client
-in an hour (429), and anything in the hidden honeypot field (400: only programs fill it in).
+Refused, each with a message next to its field and in a summary at the top linked to it (the
+form comes back at the step it was sent from, everything typed kept): a description under 80 or
+over 20,000 characters, HTML markup in any field, more than 10 source links or one that is not
+http(s), no e-mail address or one that is not valid, no consent, more than
+`KG_CONTRIBUTE_PER_HOUR` submissions from one client in an hour (429), and anything in the
+hidden honeypot field (400: only programs fill it in).
 The contributor's name and e-mail go to the queue file only; they are never logged.
 """
 
@@ -25,7 +27,7 @@ from fastapi.responses import RedirectResponse, Response
 from kg.draft import PRESELECT, Draft, Drafter, Suggestion
 from kg.errors import BadRequest
 from kg.search import SearchService
-from web.i18n import LANGUAGES, N_, language, with_lang
+from web.i18n import LANGUAGES, N_, language, plain, with_lang
 from web.ratelimit import client_of
 from web.services import search_service
 
@@ -37,6 +39,9 @@ MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?][^>]*>")
 EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[^@\s<>\"']{1,190}\.[a-zA-Z]{2,24}$")
 URL = re.compile(r"^https?://[^\s<>\"']+$")
 TEXT_LANGUAGES = ("en", "es", "it", "de", "fr")
+#: the form's fields by their id on the page, in its order; those typed freely (no markup)
+FIELDS = ("name", "description", "text_lang", "sources", "contact_name", "contact_email", "consent")
+TYPED = ("name", "description", "sources", "contact_name", "contact_email")
 #: the fields suggestions are grouped under, in the order the form shows them
 GROUPS = (
     ("themes", N_("Themes")),
@@ -53,6 +58,19 @@ GROUPS = (
 )
 
 
+@dataclass(frozen=True)
+class Problem:
+    """Why the form is refused: the field to correct (its id on the page) and the message."""
+
+    field: str
+    message: str
+    values: dict[str, object] | None = None  # for the message's `%(name)s` placeholders
+
+    def text(self, lang: str) -> str:
+        """The message in `lang`, its values filled in, as plain text: the page escapes it."""
+        return plain(lang, self.message, **(self.values or {}))
+
+
 @dataclass
 class Contribution:
     """What the contributor typed, kept across both steps."""
@@ -64,10 +82,16 @@ class Contribution:
     contact_name: str = ""
     contact_email: str = ""
     consent: bool = False
-    errors: list[str] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
 
     def source_urls(self) -> list[str]:
         return [line.strip() for line in self.sources.splitlines() if line.strip()]
+
+    def readable(self) -> bool:
+        """Whether the drafter can read the description: long enough, and no markup."""
+        return len(self.description) >= MIN_DESCRIPTION and not any(
+            MARKUP.search(v) for v in (self.name, self.description)
+        )
 
 
 def _drafter(request: Request, service: SearchService) -> Drafter:
@@ -80,35 +104,96 @@ def _drafter(request: Request, service: SearchService) -> Drafter:
     return cached[1]
 
 
-def _check(form: Contribution, *, sending: bool) -> list[str]:
-    errors = []
-    text = form.description.strip()
-    if len(text) < MIN_DESCRIPTION:
-        errors.append(N_("Describe the practice in at least a few sentences (80 characters)."))
-    if len(text) > MAX_DESCRIPTION:
-        errors.append(N_("The description is too long: at most 20,000 characters."))
-    if len(form.name) > MAX_NAME:
-        errors.append(N_("The name is too long: at most 200 characters."))
-    fields = (form.name, form.description, form.sources, form.contact_name, form.contact_email)
-    if any(MARKUP.search(v) for v in fields):
-        errors.append(N_("Please write plain text: HTML tags such as <script> are not accepted."))
-    urls = form.source_urls()
-    if len(urls) > MAX_SOURCES:
-        errors.append(N_("Give at most 10 source links."))
-    if any(len(u) > MAX_URL or not URL.match(u) for u in urls):
-        errors.append(
-            N_("Each source link must be a web address starting with http:// or https://.")
-        )
-    if form.text_lang not in TEXT_LANGUAGES:
-        errors.append(N_("Choose the language of the description."))
-    if sending:
-        if not form.contact_name.strip() or len(form.contact_name) > MAX_NAME:
-            errors.append(N_("Give your name (at most 200 characters)."))
-        if not EMAIL.match(form.contact_email.strip()):
-            errors.append(N_("Give an e-mail address where a moderator can reach you."))
-        if not form.consent:
-            errors.append(N_("Agree to publication under CC BY 4.0 to send the practice."))
-    return errors
+def _check(form: Contribution, *, sending: bool) -> list[Problem]:
+    """Every reason to refuse the form, in the order of the fields on the page."""
+    problems = _check_practice(form) + (_check_contact(form) if sending else [])
+    problems += [
+        Problem(f, N_("Please write plain text: HTML tags such as <script> are not accepted."))
+        for f in TYPED
+        if MARKUP.search(getattr(form, f))
+    ]
+    return sorted(problems, key=lambda p: FIELDS.index(p.field))
+
+
+def _check_practice(form: Contribution) -> list[Problem]:
+    """What is wrong in the first step: the practice's name, description, language, links."""
+    text, urls = form.description.strip(), form.source_urls()
+    checks = (
+        (
+            len(text) < MIN_DESCRIPTION,
+            "description",
+            N_("Describe the practice in at least a few sentences (80 characters)."),
+        ),
+        (
+            len(text) > MAX_DESCRIPTION,
+            "description",
+            N_("The description is too long: at most 20,000 characters."),
+        ),
+        (len(form.name) > MAX_NAME, "name", N_("The name is too long: at most 200 characters.")),
+        (len(urls) > MAX_SOURCES, "sources", N_("Give at most 10 source links.")),
+        (
+            form.text_lang not in TEXT_LANGUAGES,
+            "text_lang",
+            N_("Choose the language of the description."),
+        ),
+    )
+    found = [Problem(name, message) for failed, name, message in checks if failed]
+    return found + _check_sources(form)
+
+
+def _check_sources(form: Contribution) -> list[Problem]:
+    """A problem for each source link that is not a web address, naming its line (the first 10)."""
+    problems = []
+    for line, typed in enumerate(form.sources.splitlines(), start=1):
+        url = typed.strip()
+        if len(url) > MAX_URL:
+            problems.append(
+                Problem(
+                    "sources",
+                    N_("Line %(line)s of the source links is longer than 500 characters."),
+                    {"line": line},
+                )
+            )
+        elif url and not URL.match(url):
+            problems.append(
+                Problem(
+                    "sources",
+                    N_(
+                        "Line %(line)s of the source links, “%(url)s”, is not a web address "
+                        "starting with http:// or https://."
+                    ),
+                    {"line": line, "url": url},
+                )
+            )
+    return problems[:MAX_SOURCES]  # past the links one may give, "at most 10" says enough
+
+
+def _check_contact(form: Contribution) -> list[Problem]:
+    """What is wrong in the second step: the contributor's name, e-mail and consent."""
+    email = form.contact_email.strip()
+    checks = (
+        (
+            not form.contact_name.strip() or len(form.contact_name) > MAX_NAME,
+            "contact_name",
+            N_("Give your name (at most 200 characters)."),
+        ),
+        (
+            not email,
+            "contact_email",
+            N_("Give an e-mail address where a moderator can reach you."),
+        ),
+        (
+            bool(email) and not EMAIL.match(email),
+            "contact_email",
+            N_("The e-mail address is not valid: write it like name@example.org."),
+        ),
+        (
+            not form.consent,
+            "consent",
+            N_("Agree to publication under CC BY 4.0 to send the practice."),
+        ),
+    )
+    return [Problem(name, message) for failed, name, message in checks if failed]
 
 
 def _render(
@@ -116,9 +201,11 @@ def _render(
     form: Contribution,
     *,
     draft: Draft | None = None,
+    review: bool = False,
     chosen: set[str] | None = None,
     status: int = 200,
 ) -> Response:
+    """The form: the first step, or with `review` the second (the structure, the contact)."""
     groups: list[tuple[str, list[tuple[Suggestion, bool]]]] = []
     if draft is not None:
         for key, title in GROUPS:
@@ -135,7 +222,10 @@ def _render(
         {
             "form": form,
             "draft": draft,
+            "review": review,
             "groups": groups,
+            "kept": sorted(chosen or ()),
+            "max_description": MAX_DESCRIPTION,
             "languages_named": [(code, LANGUAGES[code]) for code in TEXT_LANGUAGES],
         },
         status_code=status,
@@ -183,10 +273,7 @@ def contribute(
     sending = step == "send"
     form.errors = _check(form, sending=sending)
     draft = None
-    readable = len(form.description) >= MIN_DESCRIPTION and not any(
-        MARKUP.search(v) for v in (form.name, form.description)
-    )
-    if readable and (not form.errors or not sending):
+    if form.readable():
         draft = _drafter(request, service).draft(
             form.description, name=form.name or None, lang=language(request)
         )
@@ -195,7 +282,8 @@ def contribute(
             request,
             form,
             draft=draft,
-            chosen=set(chosen) if chosen is not None and sending else None,
+            review=sending or draft is not None,
+            chosen=set(chosen or ()) if sending else None,
             status=422 if form.errors and sending else 200,
         )
     request.app.state.submit_limiter.check(client_of(request))

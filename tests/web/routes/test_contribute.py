@@ -2,6 +2,8 @@
 
 import re
 from collections.abc import Iterator
+from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -65,6 +67,50 @@ def send(client: TestClient, lang: str = "es", **changes: str) -> tuple[int, str
     return r.status_code, r.text
 
 
+class Fields(HTMLParser):
+    """The form's controls as a browser shows them: inputs by id, ticked suggestions, texts."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.inputs: dict[str, dict[str, str | None]] = {}
+        self.ticked: set[str] = set()
+        self.boxes: set[str] = set()
+        self.texts: dict[str, str] = {}
+        self.described: dict[str, str | None] = {}
+        self._open: tuple[str, str] | None = None  # (id, tag) of the element whose text is read
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "input" and a.get("name") == "chosen" and a.get("type") == "checkbox":
+            self.boxes.add(a["value"] or "")
+            if "checked" in a:
+                self.ticked.add(a["value"] or "")
+        elif tag == "input" and a.get("id"):
+            self.inputs[a["id"] or ""] = a
+        if tag in ("input", "textarea", "select") and a.get("id"):
+            self.described[a["id"] or ""] = a.get("aria-describedby")
+        if tag in ("textarea", "div", "p") and a.get("id"):
+            self._open = (a["id"] or "", tag)
+            self.texts[self._open[0]] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open and tag == self._open[1]:
+            self._open = None
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self.texts[self._open[0]] += data
+
+
+def summary(html: str) -> list[tuple[str, str]]:
+    """(field id, message) of each link in the error summary at the top of the form."""
+    box = re.search(r'<div class="errors".*?</div>', html, re.S)
+    assert box is not None, "no error summary"
+    links = re.findall(r'<a href="#([a-z_]+)">([^<]+)</a>', box.group(0))
+    return [(field, unescape(message)) for field, message in links]
+
+
 def pending(client: TestClient) -> list[str]:
     html = client.get("/moderate", headers={"Authorization": "Bearer moderator-token"}).text
     return re.findall(r'href="/moderate/([0-9a-f-]+)"', html)
@@ -84,6 +130,19 @@ def test_the_form_speaks_five_languages(client: TestClient, lang: str, title: st
     html = client.get(f"/contribute?lang={lang}").text
     assert f"<h1>{title}</h1>" in html
     assert 'name="website"' in html  # the honeypot is there, hidden from people
+
+
+@pytest.mark.parametrize(
+    ("lang", "hint"), [("en", "Up to 20,000 characters."), ("es", "Hasta 20.000 caracteres.")]
+)
+def test_the_description_says_its_length_limit(client: TestClient, lang: str, hint: str) -> None:
+    page = Fields(client.get(f"/contribute?lang={lang}").text)
+    assert page.texts["description-hint"] == hint  # the browser cuts at maxlength: not silently
+    status, html = send(client, lang, description="Too short.")
+    assert status == 422
+    page = Fields(html)
+    assert page.texts["description-hint"] == hint
+    assert page.described["description"] == "description-hint description-error"
 
 
 def test_suggest_shows_the_structure_to_correct(client: TestClient) -> None:
@@ -190,6 +249,122 @@ def test_hostile_or_broken_submissions_are_refused_clearly(
     assert "<script>alert(1)</script>" not in html
     assert "<img src=x" not in html
     assert len(pending(client)) == 1  # nothing stored, nothing lost
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_refused_markup_is_shown_as_text_and_the_page_stays_whole(
+    client: TestClient, lang: str
+) -> None:
+    status, html = send(
+        client, lang, name="<b>Raíces</b>", description=DESCRIPTION + " <script>alert(1)</script>"
+    )
+    assert status == 422
+    assert "<script" not in html  # neither the message nor the user's text opens a script
+    assert "&lt;script&gt;" in html  # the message names the tag, as text
+    assert '<form class="contribute"' in html
+    assert '<footer class="site">' in html
+    assert "alert(1)&lt;/script&gt;</textarea>" in html  # the user's text is kept, escaped
+
+
+@pytest.mark.parametrize(
+    ("changes", "refused"),
+    [
+        ({"consent": ""}, ["consent"]),
+        ({"contact_email": "lucia@correo"}, ["contact_email"]),
+        ({"contact_email": "lucia@correo", "consent": ""}, ["contact_email", "consent"]),
+    ],
+)
+def test_a_refused_send_comes_back_at_the_review_with_everything_kept(
+    client: TestClient, changes: dict[str, str], refused: list[str]
+) -> None:
+    chosen = ["countries:ES", "partners:test-ngo"]  # the contributor unticked the rest
+    r = client.post(
+        "/contribute?lang=en", data={**FORM, "step": "send", "chosen": chosen, **changes}
+    )
+    assert r.status_code == 422
+    page = Fields(r.text)
+    assert page.ticked == set(chosen)
+    assert {"nuts:ES242", "funding:amif"} <= page.boxes  # still there to tick again
+    assert page.texts["description"] == DESCRIPTION
+    assert page.inputs["contact_name"]["value"] == "Ana"
+    assert page.inputs["contact_email"]["value"] == changes.get("contact_email", EMAIL)
+    assert ("checked" in page.inputs["consent"]) == ("consent" not in changes)
+    assert [field for field, _ in summary(r.text)] == refused  # each linked to its field
+    for field, message in summary(r.text):
+        assert message in page.texts[f"{field}-error"]  # and said again next to it
+        assert page.inputs[field]["aria-describedby"] == f"{field}-error"
+        assert page.inputs[field]["aria-invalid"] == "true"
+    assert pending(client) == []
+
+
+def test_a_refused_send_keeps_every_suggestion_unticked(client: TestClient) -> None:
+    r = client.post("/contribute?lang=en", data={**FORM, "step": "send", "consent": ""})
+    assert r.status_code == 422
+    page = Fields(r.text)
+    assert page.boxes
+    assert page.ticked == set()
+
+
+def test_a_send_without_a_readable_description_keeps_the_contact_and_choices(
+    client: TestClient,
+) -> None:
+    r = client.post(
+        "/contribute?lang=en",
+        data={**FORM, "step": "send", "description": "Too short.", "chosen": ["countries:ES"]},
+    )
+    assert r.status_code == 422
+    page = Fields(r.text)
+    assert page.inputs["contact_email"]["value"] == EMAIL
+    assert "checked" in page.inputs["consent"]
+    assert 'type="hidden" name="chosen" value="countries:ES"' in r.text
+    assert [field for field, _ in summary(r.text)] == ["description"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "missing", "invalid"),
+    [
+        ("en", "Give an e-mail address", "The e-mail address is not valid"),
+        ("es", "Indique un correo electrónico", "La dirección de correo electrónico no es válida"),
+        ("it", "Indica un indirizzo e-mail", "L'indirizzo e-mail non è valido"),
+        ("de", "Geben Sie eine E-Mail-Adresse an", "Die E-Mail-Adresse ist ungültig"),
+        ("fr", "Indiquez une adresse e-mail", "L'adresse e-mail n'est pas valide"),
+    ],
+)
+def test_a_missing_and_an_invalid_email_are_told_apart(
+    client: TestClient, lang: str, missing: str, invalid: str
+) -> None:
+    for email, said, not_said in (("lucia@correo", invalid, missing), ("", missing, invalid)):
+        status, html = send(client, lang, contact_email=email)
+        assert status == 422
+        message = dict(summary(html))["contact_email"]
+        assert said in message
+        assert not_said not in message
+
+
+def test_every_problem_is_shown_at_once_and_bad_links_are_named(client: TestClient) -> None:
+    sources = "https://example.org/ok\njavascript:alert(1)\n\nftp://files.example.org/r\n"
+    long_link = "https://example.org/" + "a" * 500
+    status, html = send(
+        client,
+        "en",
+        description=DESCRIPTION + " <b>bold</b>",
+        sources=sources + long_link,
+    )
+    assert status == 422
+    assert summary(html) == [
+        ("description", "Please write plain text: HTML tags such as <script> are not accepted."),
+        (
+            "sources",
+            "Line 2 of the source links, “javascript:alert(1)”, is not a web address "
+            "starting with http:// or https://.",
+        ),
+        (
+            "sources",
+            "Line 4 of the source links, “ftp://files.example.org/r”, is not a web address "
+            "starting with http:// or https://.",
+        ),
+        ("sources", "Line 5 of the source links is longer than 500 characters."),
+    ]
 
 
 def test_honeypot_and_flood_are_refused(client: TestClient) -> None:
