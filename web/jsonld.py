@@ -23,7 +23,9 @@ SCHEMA_TYPE = {
 
 
 def schema_org(view: RecordView, *, page_url: str) -> dict[str, Any]:
-    """A schema.org description search engines and extruct understand."""
+    """A schema.org description search engines and extruct understand: every property in its
+    type's domain on schema.org (a validator flags others), the page's own facts
+    (`dateModified`, `isBasedOn`) on the `WebPage` it is the main entity of."""
     doc: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": SCHEMA_TYPE[view.kind],
@@ -36,15 +38,12 @@ def schema_org(view: RecordView, *, page_url: str) -> dict[str, Any]:
     alt = [v.label for v in view.values(f"{S}alternateName")]
     if alt:
         doc["alternateName"] = alt
-    for key, pred in (("startDate", f"{S}startDate"), ("endDate", f"{S}endDate")):
-        values = view.values(pred)
-        if values:
-            doc[key] = sorted(v.value for v in values)[0 if key == "startDate" else -1]
+    doc.update(_dates(view))
     places = [
         {"@type": "Place", "name": v.label, "sameAs": v.value} for v in view.values(f"{D}spatial")
     ] + [{"@type": "Place", "name": p.label} for p in view.places]
     if places:
-        doc["location" if view.kind != "organisation" else "areaServed"] = places
+        doc[PLACE_PROPERTY[SCHEMA_TYPE[view.kind]]] = places
     orgs = [
         {"@type": "Organization", "@id": v.value, "name": v.label}
         for pred in (f"{R}coordinator", f"{R}partner")
@@ -73,10 +72,44 @@ def schema_org(view: RecordView, *, page_url: str) -> dict[str, Any]:
     grants = [v.value for v in view.values(f"{S}identifier")]
     if grants:
         doc["identifier"] = grants
+    # the page, a CreativeWork, carries when it changed and what it is based on: properties a
+    # Project or an Organization does not have
+    page: dict[str, Any] = {"@type": "WebPage", "@id": page_url}
     if view.modified:
-        doc["dateModified"] = view.modified
-    doc["isBasedOn"] = [s.value for s in view.sources]
+        page["dateModified"] = view.modified
+    page["isBasedOn"] = [s.value for s in view.sources]
+    doc["mainEntityOfPage"] = page
     return doc
+
+
+#: where each type says where it is (schema.org: `location` of Organization and Event,
+#: `spatialCoverage` of CreativeWork; an organisation's places are the area it serves)
+PLACE_PROPERTY = {
+    "Project": "location",
+    "Organization": "areaServed",
+    "Event": "location",
+    "CreativeWork": "spatialCoverage",
+    "Place": "containedInPlace",
+}
+
+
+def _dates(view: RecordView) -> dict[str, str]:
+    """The record's first start and last end in the properties its schema.org type has: an
+    Event's `startDate`/`endDate`, a Project's or an Organization's `foundingDate` /
+    `dissolutionDate`, a CreativeWork's `temporalCoverage` (an ISO 8601 interval, `..` for an
+    open end); a Place has none."""
+    starts = sorted(v.value for v in view.values(f"{S}startDate"))
+    ends = sorted(v.value for v in view.values(f"{S}endDate"))
+    start, end = (starts[0] if starts else None), (ends[-1] if ends else None)
+    kind = SCHEMA_TYPE[view.kind]
+    names = {"Event": ("startDate", "endDate"), "Project": ("foundingDate", "dissolutionDate")}
+    names["Organization"] = names["Project"]
+    if kind in names:
+        first, last = names[kind]
+        return {k: v for k, v in ((first, start), (last, end)) if v}
+    if kind == "CreativeWork" and (start or end):
+        return {"temporalCoverage": f"{start or '..'}/{end or '..'}"}
+    return {}
 
 
 def dumps(doc: dict[str, Any]) -> str:

@@ -38,3 +38,29 @@ def test_the_citation_names_the_record_and_its_address(records_dir: Path) -> Non
     line = citation(record(records_dir), page_url=PAGE)
     assert "Village Welcome" in line
     assert PAGE in line
+
+
+#: the properties schema.org gives each type we use (its own and inherited from Thing), as
+#: listed on schema.org/Project (an Organization), schema.org/Event and schema.org/WebPage
+THING = {"@context", "@type", "@id", "url", "name", "description", "alternateName", "sameAs",
+         "identifier", "mainEntityOfPage"}  # fmt: skip
+DOMAIN = {
+    "Project": THING | {"foundingDate", "dissolutionDate", "location", "areaServed", "member",
+                        "funder", "keywords", "contributor"},
+    "Event": THING | {"startDate", "endDate", "location", "contributor", "funder", "keywords"},
+    "WebPage": THING | {"dateModified", "isBasedOn"},
+}  # fmt: skip
+
+
+def test_every_property_is_in_its_schema_org_types_domain(records_dir: Path) -> None:
+    """A schema.org validator flags a property its type does not have (a Project has no
+    `startDate`, no `dateModified`): the dates are the Project's founding and dissolution,
+    and what the page changed and is based on is said of the WebPage."""
+    doc = schema_org(record(records_dir), page_url=PAGE)
+    assert set(doc) <= DOMAIN["Project"], set(doc) - DOMAIN["Project"]
+    assert doc["foundingDate"] == "2019-03"
+    assert doc["dissolutionDate"] == "2022-06"  # the later of the two sources' ends
+    page = doc["mainEntityOfPage"]
+    assert set(page) <= DOMAIN["WebPage"], set(page) - DOMAIN["WebPage"]
+    assert page["@id"] == PAGE
+    assert sorted(page["isBasedOn"]) == ["https://example.org/a", "https://example.org/b"]
