@@ -82,6 +82,8 @@ def meta_context(request: Request) -> dict[str, Any]:
     return {
         "canonical_url": canonical(request),
         "hreflang": alternates(request),
+        # the link preview's picture (Open Graph's required og:image), an absolute URL
+        "og_image": f"{request.app.state.settings.base}static/og-card.png",
         "og_locale": OG_LOCALES[lang],
         "og_locale_alternates": [OG_LOCALES[c] for c in LANGUAGES if c != lang],
         "title_max": TITLE_MAX,

@@ -73,9 +73,20 @@ def test_open_graph_and_twitter_tags_parse(client: TestClient, path: str, title:
     assert og["og:locale"] == "en_GB"
     assert og["og:site_name"] == "Rural Integration Knowledge Graph"
     assert len(og["og:description"]) > 40
+    assert og["og:image"] == f"{BASE}static/og-card.png"  # required by Open Graph, absolute
     card = twitter(r.text)
-    assert card["twitter:card"] == "summary"
+    assert card["twitter:card"] == "summary_large_image"
+    assert card["twitter:image"] == og["og:image"]
     assert html.unescape(card["twitter:title"]) == title
+
+
+def test_the_preview_picture_is_a_1200_by_630_png(client: TestClient) -> None:
+    r = client.get("/static/og-card.png")
+    assert r.status_code == 200
+    assert r.headers["content-type"] == "image/png"
+    assert r.content[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(r.content[16:20], "big"), int.from_bytes(r.content[20:24], "big")
+    assert (width, height) == (1200, 630)  # the size og:image:width and og:image:height say
 
 
 def test_record_preview_is_the_practice_in_the_chosen_language(client: TestClient) -> None:
