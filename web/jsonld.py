@@ -10,6 +10,10 @@ from kg.vocab import DCT_NS as D
 from kg.vocab import OWL_NS
 from kg.vocab import RIKG_NS as R
 from kg.vocab import SCHEMA_NS as S
+from web.i18n import DEFAULT, N_, plain
+from web.templating import KIND_LABELS
+
+SITE = N_("Rural Integration Knowledge Graph")
 
 OWL_SAME_AS = f"{OWL_NS}sameAs"
 SCHEMA_TYPE = {
@@ -118,9 +122,24 @@ def dumps(doc: dict[str, Any]) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def citation(view: RecordView, *, page_url: str) -> str:
+#: the citation line, with and without the year the record last changed (msgids)
+CITATION = N_("“%(name)s”. %(site)s, %(kind)s record, %(year)s. %(iri)s (accessed via %(url)s).")
+CITATION_UNDATED = N_("“%(name)s”. %(site)s, %(kind)s record. %(iri)s (accessed via %(url)s).")
+
+
+def citation(view: RecordView, *, page_url: str, lang: str = DEFAULT) -> str:
+    """How to cite the record, in `lang` (plain text: the page escapes it): its name, the
+    site, its kind, the year it last changed, its IRI and the page it was read on."""
     year = (view.modified or "")[:4]
+    values = {
+        "name": view.name(),
+        "site": plain(lang, SITE),
+        "kind": plain(lang, KIND_LABELS[view.kind]),
+        "iri": view.iri,
+        "url": page_url,
+    }
     return (
-        f"“{view.name()}”. Rural Integration Knowledge Graph, {view.kind} record"
-        f"{', ' + year if year else ''}. {view.iri} (accessed via {page_url})."
+        plain(lang, CITATION, year=year, **values)
+        if year
+        else plain(lang, CITATION_UNDATED, **values)
     )

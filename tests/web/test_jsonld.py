@@ -64,3 +64,11 @@ def test_every_property_is_in_its_schema_org_types_domain(records_dir: Path) -> 
     assert set(page) <= DOMAIN["WebPage"], set(page) - DOMAIN["WebPage"]
     assert page["@id"] == PAGE
     assert sorted(page["isBasedOn"]) == ["https://example.org/a", "https://example.org/b"]
+
+
+def test_the_citation_is_in_the_pages_language(records_dir: Path) -> None:
+    line = citation(record(records_dir), page_url=PAGE, lang="es")
+    assert line.startswith("«Village Welcome».")
+    assert "registro (Iniciativa)" in line
+    assert f"(consultado en {PAGE})" in line
+    assert "record" not in line

@@ -16,7 +16,7 @@ from kg.record_document import document, document_modified, view
 from kg.search import SearchService
 from kg.vocab import SCHEMA_NS
 from web.http import http_date
-from web.i18n import N_, requested
+from web.i18n import N_, language, requested
 from web.jsonld import citation, dumps, schema_org
 from web.practice import practice_context
 from web.recordpage import GROUPS, INCOMING_LABELS, check, grouped
@@ -163,7 +163,7 @@ def page(request: Request, kind: str, slug: str, search: SearchService) -> Respo
         "oembed_url": f"{settings.base}oembed?"
         + urlencode({"url": page_url + (f"?lang={lang}" if lang else ""), "format": "json"}),
         "jsonld": dumps(schema_org(v, page_url=page_url)),
-        "citation": citation(v, page_url=page_url),
+        "citation": citation(v, page_url=page_url, lang=language(request)),
         "embed_snippet": (
             f'<iframe src="{embed_url}" width="400" height="300" '
             f'style="border:0" title="{v.name()}" loading="lazy"></iframe>'
