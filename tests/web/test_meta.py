@@ -105,3 +105,16 @@ def test_an_embedded_card_links_to_the_record_in_its_language(client: TestClient
     assert f'href="{BASE}initiative/village-welcome?lang=es"' in card
     plain = client.get("/embed/initiative/village-welcome").text
     assert f'href="{BASE}initiative/village-welcome"' in plain
+
+
+def test_the_embed_snippet_of_a_page_is_its_card_in_the_pages_language(
+    client: TestClient,
+) -> None:
+    """The snippet a site pastes from a Spanish page shows the Spanish card, and a name with
+    quotes cannot break its `title` attribute."""
+    page = html.unescape(client.get("/initiative/village-welcome?lang=es").text)
+    snippet = re.search(r'<iframe src="([^"]+)"', page)
+    assert snippet is not None
+    assert snippet.group(1) == f"{BASE}embed/initiative/village-welcome?lang=es"
+    english = html.unescape(client.get("/initiative/village-welcome").text)
+    assert f'<iframe src="{BASE}embed/initiative/village-welcome" ' in english

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Annotated, Any
 from urllib.parse import urlencode, urlparse
 
@@ -145,8 +146,9 @@ def page(request: Request, kind: str, slug: str, search: SearchService) -> Respo
         (N_("Also described in: %(site)s"), x.value, x.value)
         for x in v.values(f"{SCHEMA_NS}subjectOf")
     ]
-    embed_url = f"{settings.base}embed/{kind}/{slug}"
     lang = requested(request)
+    # the snippet a site pastes: the card in this page's language, its title attribute escaped
+    embed_url = f"{settings.base}embed/{kind}/{slug}" + (f"?lang={lang}" if lang else "")
     context: dict[str, Any] = {
         "v": v,
         "groups": groups,
@@ -166,7 +168,7 @@ def page(request: Request, kind: str, slug: str, search: SearchService) -> Respo
         "citation": citation(v, page_url=page_url, lang=language(request)),
         "embed_snippet": (
             f'<iframe src="{embed_url}" width="400" height="300" '
-            f'style="border:0" title="{v.name()}" loading="lazy"></iframe>'
+            f'style="border:0" title="{html.escape(v.name())}" loading="lazy"></iframe>'
         ),
         "similar": similar_for(search, v.iri) if kind == "initiative" else [],
     }

@@ -108,11 +108,45 @@ def _readable_query(params: QueryParams) -> tuple[SearchQuery, QueryParams, str 
     raise BadRequest(problem)
 
 
+def _held_values(
+    query: SearchQuery, params: QueryParams, service: SearchService
+) -> tuple[SearchQuery, QueryParams, str | None]:
+    """The search without filter values no record holds (`country=Spain`, `theme=nope`: a
+    hand-edited or old link), and which were left out. With them the page would say that
+    nothing matched the words, which would not be true; `/api/search` keeps them (and answers
+    `total: 0`), as a program asked for exactly that."""
+    held = service.index().facet_values
+    dropped = [
+        (name, value)
+        for name, values in query.filters.items()
+        for value in values
+        if name in held and value not in held[name]
+    ]
+    if not dropped:
+        return query, params, None
+
+    def unheld(name: str, value: str) -> bool:  # as the query read it (country codes upper)
+        value = value.strip().upper() if name in ("country", "nuts") else value.strip()
+        return (name, value) in dropped
+
+    kept = QueryParams([(k, v) for k, v in params.multi_items() if not unheld(k, v)])
+    given = [(k, v) for k, v in params.multi_items() if unheld(k, v)]
+    filters = {
+        name: kept_values
+        for name, values in query.filters.items()
+        if (kept_values := tuple(v for v in values if (name, v) not in dropped))
+    }
+    said = ", ".join(f"{name}={value!r}" for name, value in given)
+    return replace(query, filters=filters), kept, f"no record has {said}"
+
+
 @router.get("/search", include_in_schema=False)
 def search_page(
     request: Request, service: Annotated[SearchService, Depends(search_service)]
 ) -> Response:
     query, params, ignored = _readable_query(request.query_params)
+    query, params, unheld = _held_values(query, params, service)
+    ignored = "; ".join(p for p in (ignored, unheld) if p) or None
     query = replace(query, lang=language(request))  # labels in the interface language
     results = service.search(query)
     pages = max(1, -(-results.total // PAGE_SIZE))

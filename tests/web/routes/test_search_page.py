@@ -1,5 +1,6 @@
 """The HTML search page in-process, with the deterministic fake embedder."""
 
+import html
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -170,13 +171,21 @@ def test_canonical_query_orders_and_drops_the_first_page() -> None:
     assert ("page", "1") not in canonical_query(QueryParams("q=x&page=1"), 1)
 
 
-def test_a_country_no_record_has_finds_nothing_and_says_so(client: TestClient) -> None:
-    """A hand-edited filter value (`country=ZZ`, `country=Spain`) is a search that finds
-    nothing, as on `/api/search`, never a server error."""
-    for value in ("ZZ", "Spain"):
-        r = client.get("/search", params={"q": "refugees", "country": value})
+def test_a_filter_value_no_record_holds_is_left_out_and_said(client: TestClient) -> None:
+    """A hand-edited or old link (`country=ZZ`, `country=Spain`, `theme=nope`) is never a
+    server error, and the page does not claim that nothing matched the words: the value is
+    left out, the page says so, and its links leave it out too. The API keeps it (total 0)."""
+    plain = client.get("/search", params={"q": "refugees"}).text
+    for name, value in (("country", "ZZ"), ("country", "Spain"), ("theme", "nope")):
+        r = client.get("/search", params={"q": "refugees", name: value})
         assert r.status_code == 200, value
-        assert status(r.text) == "Nothing matched “refugees”"
+        assert status(r.text) == status(plain)
+        assert f"no record has {name}={value!r}" in html.unescape(r.text)
+        assert f"{name}={value}" not in r.text.split("<main", 1)[1]
+    kept = client.get("/search", params={"q": "refugees", "country": ["AT", "ZZ"]}).text
+    assert "Country: Austria" in kept  # the value records hold stays
+    api = client.get("/api/search", params={"q": "refugees", "country": "ZZ"}).json()
+    assert api["total"] == 0
 
 
 def test_a_part_of_the_url_the_page_cannot_use_is_left_out_and_said(client: TestClient) -> None:
