@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from fastapi import Request
 from markupsafe import Markup
 
-from web.i18n import LANGUAGES, language, requested
+from web.i18n import LANGUAGES, language, requested, switcher
 
 #: Open Graph locales (language_TERRITORY) of the interface languages
 OG_LOCALES = {"en": "en_GB", "es": "es_ES", "it": "it_IT", "de": "de_DE", "fr": "fr_FR"}
@@ -91,14 +91,12 @@ def meta_context(request: Request) -> dict[str, Any]:
 
 
 def alternates(request: Request) -> list[tuple[str, str]]:
-    """`(hreflang, absolute URL)` of this page in every interface language, itself included,
-    and `x-default` for the address without `lang` (the language then comes from the
-    browser), as search engines read `<link rel="alternate" hreflang>`."""
+    """`(hreflang, absolute URL)` of this page in every interface language, itself included
+    (the language switcher's links, `web.i18n.switcher`), and `x-default` for the address
+    without `lang` (the language then comes from the browser), as search engines read
+    `<link rel="alternate" hreflang>`."""
     base: str = request.app.state.settings.base.rstrip("/")
     kept = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
-
-    def url(pairs: list[tuple[str, str]]) -> str:
-        return base + request.url.path + (f"?{urlencode(pairs)}" if pairs else "")
-
-    out = [(code, url([*kept, ("lang", code)])) for code in LANGUAGES]
-    return [*out, ("x-default", url(kept))]
+    default = request.url.path + (f"?{urlencode(kept)}" if kept else "")
+    out = [(code, base + url) for code, _, url, _ in switcher(request, language(request))]
+    return [*out, ("x-default", base + default)]

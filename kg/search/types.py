@@ -22,6 +22,14 @@ FUSIONS = ("weighted", "rrf")
 #: score), newest start or end year first, or name A–Z
 SORTS = ("relevance", "start", "end", "name")
 FILTERS = tuple(f for f in FACETS if f != "year")
+
+
+def filter_value(name: str, value: str) -> str:
+    """A filter value as the graph writes it: country and NUTS codes upper-case (ES, ES24),
+    concept ids as given (lowercase already); surrounding spaces dropped."""
+    return value.strip().upper() if name in ("country", "nuts") else value.strip()
+
+
 MAX_LIMIT = 100
 MAX_TEXT = 500
 YEARS = (1000, 9999)  # bounds of an open year range
@@ -75,13 +83,7 @@ class SearchQuery:
             raise BadRequest("limit and offset must not be negative")
         # codes as the graph writes them: ES, ES24 (concept ids are lowercase already)
         normal = {
-            f: tuple(
-                dict.fromkeys(
-                    v.strip().upper() if f in ("country", "nuts") else v.strip()
-                    for v in vals
-                    if v.strip()
-                )
-            )
+            f: tuple(dict.fromkeys(filter_value(f, v) for v in vals if v.strip()))
             for f, vals in self.filters.items()
             if vals
         }

@@ -17,7 +17,7 @@ from kg.errors import BadRequest
 from kg.filter_query import filter_query
 from kg.search import SearchService
 from kg.search.documents import FACETS
-from kg.search.types import FILTERS, SearchQuery
+from kg.search.types import FILTERS, SearchQuery, filter_value
 from web.i18n import N_, language
 from web.services import search_service
 
@@ -125,9 +125,8 @@ def _held_values(
     if not dropped:
         return query, params, None
 
-    def unheld(name: str, value: str) -> bool:  # as the query read it (country codes upper)
-        value = value.strip().upper() if name in ("country", "nuts") else value.strip()
-        return (name, value) in dropped
+    def unheld(name: str, value: str) -> bool:  # as the query read it
+        return (name, filter_value(name, value)) in dropped
 
     kept = QueryParams([(k, v) for k, v in params.multi_items() if not unheld(k, v)])
     given = [(k, v) for k, v in params.multi_items() if unheld(k, v)]
