@@ -66,6 +66,9 @@ class SearchIndex:
     embedder: Embedder | None = None
     #: folded word of the keyword text → records holding it (the spelling vocabulary)
     words: dict[str, int] = field(default_factory=dict)
+    #: folded words of the five languages, never "corrected" (`kg.search.dictionary`); set by
+    #: `SearchService` from its cache folder before the first search
+    dictionary: frozenset[str] = field(default_factory=frozenset)
     positions: dict[str, int] = field(init=False)
     by_code: dict[tuple[str, str], Concept] = field(init=False)
     postings: dict[str, dict[str, IntArray]] = field(init=False)
@@ -118,9 +121,10 @@ class SearchIndex:
 
     @functools.cached_property
     def speller(self) -> Speller:
-        """Spelling correction against the words of the keyword text (`words`)."""
+        """Spelling correction against the words of the keyword text (`words`), leaving the
+        words of `dictionary` as written."""
         vocab = self.bm25.vocab_dict
-        return Speller(self.words, lambda t: t in vocab)
+        return Speller(self.words, lambda t: t in vocab, self.dictionary)
 
     def concept_vectors(self) -> tuple[list[Concept], Vectors]:
         """The practice concepts (themes, target groups, rural challenges and opportunities)

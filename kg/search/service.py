@@ -18,6 +18,7 @@ from pathlib import Path
 from cachetools import LRUCache
 
 from kg.errors import KGError, StoreError
+from kg.search import dictionary
 from kg.search.backends import make_embedder
 from kg.search.cache import VectorCache
 from kg.search.documents import gather
@@ -161,16 +162,21 @@ class SearchService:
         # serve the saved copy, memory-mapped, so every process shares its pages
         mapped = load_index(self.settings.cache_dir, self.embedder.name, version)
         if mapped is None:
-            return index
-        mapped.embedder = self.embedder
-        return mapped
+            return self._ready(index)
+        return self._ready(mapped)
 
     def _load(self, version: str) -> SearchIndex | None:
         loaded = load_index(self.settings.cache_dir, self.embedder.name, version)
         if loaded is not None:
-            loaded.embedder = self.embedder
             self.last_encoded = 0
-        return loaded
+            return self._ready(loaded)
+        return None
+
+    def _ready(self, index: SearchIndex) -> SearchIndex:
+        """`index` with this service's model and the dictionary of its cache folder."""
+        index.embedder = self.embedder
+        index.dictionary = dictionary.load(self.settings.cache_dir)
+        return index
 
     def search(self, query: SearchQuery) -> SearchResults:
         """One page of results (see `kg.search.engine.search`); the same query on the same store

@@ -7,6 +7,8 @@ term is known (so "villages" is never "corrected" when only "village" occurs: bo
 term). An unknown word is replaced by the known word at the smallest optimal-string-alignment
 distance (Levenshtein plus the transposition of two neighbours, "mountian" → "mountain"),
 computed by rapidfuzz; ties go to the word more records hold, then to the first alphabetically.
+A word of the dictionary (`kg.search.dictionary`: the words of the five languages) is never
+replaced, known to the index or not: "quality" stays "quality" rather than becoming "equality".
 
 How far a correction may go follows the length of the word, as Elasticsearch's `AUTO`
 fuzziness: no edit for words of up to 2 characters, one for 3 to 5, two for longer words.
@@ -17,7 +19,7 @@ corrected into a stray match of nonsense still yields nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -33,18 +35,26 @@ def max_edits(word: str) -> int:
 class Speller:
     """`correct(text)` → the corrected text and the (original, corrected) word pairs."""
 
-    def __init__(self, words: Mapping[str, int], known: Callable[[str], bool]) -> None:
+    def __init__(
+        self,
+        words: Mapping[str, int],
+        known: Callable[[str], bool],
+        dictionary: Collection[str] = frozenset(),
+    ) -> None:
         """`words`: folded word → number of records holding it; `known(term)`: whether the
-        index holds that term."""
+        index holds that term; `dictionary`: folded words that are never replaced."""
         self._choices = sorted(words)
         self._counts = [words[w] for w in self._choices]
         self._known = known
+        self._dictionary = dictionary
 
     def word(self, word: str) -> str | None:
-        """The known word to read `word` (folded) as, or None when it is known or nothing is
-        near enough."""
+        """The known word to read `word` (folded) as, or None when it is known, a dictionary
+        word, or nothing is near enough."""
         t = term(word)
         if t is None or self._known(t) or any(c.isdigit() for c in word):
+            return None
+        if word in self._dictionary:
             return None
         limit = max_edits(word)
         if limit == 0 or not self._choices:

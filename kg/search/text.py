@@ -17,6 +17,9 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 
+#: the languages of the graph's texts and concept schemes: the only ones query language
+#: detection chooses from (`kg.search.understand`) and the spelling dictionary holds
+LANGUAGES = ("en", "es", "it", "de", "fr")
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 COMBINING = re.compile(r"[\u0300-\u036f]")
 

@@ -33,10 +33,8 @@ from typing import Any
 
 from kg.search.documents import Concept
 from kg.search.spelling import Speller
-from kg.search.text import tokenize, words
+from kg.search.text import LANGUAGES, tokenize, words
 
-#: the languages of the graph's texts and concept schemes, the only ones detection chooses from
-LANGUAGES = ("en", "es", "it", "de", "fr")
 #: below this probability the language is "und"; the lowest among the eval queries whose
 #: language is known is 0.66, the highest among one-word names 0.32 (measured as above)
 MIN_PROBABILITY = 0.6

@@ -138,6 +138,50 @@ def test_named_records_come_first_and_nonsense_finds_nothing(service: SearchServ
     assert offtopic["hybrid"].empty == 1.0
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cheap flights",
+        "used cars for sale",
+        "weather forecast Madrid",
+        "hotel deals in Paris",
+        "football results",
+        "tax return deadline",
+        "recette de la ratatouille",
+    ],
+)
+def test_everyday_web_searches_find_nothing(service: SearchService, text: str) -> None:
+    """Searches of the same shape as a practitioner's, on other subjects: nothing, and no
+    word of them "corrected" into a word of the records ("flights" is not "rights")."""
+    result = service.search(SearchQuery(text))
+    assert result.total == 0
+    assert result.corrections == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "housing for seasonal workers",
+        "family reunification support",
+        "intercultural festival in a village",
+        "apprentissage du français pour les migrants",
+        "women",
+    ],
+)
+def test_plain_searches_on_the_graphs_subjects_find_records(
+    service: SearchService, text: str
+) -> None:
+    assert service.search(SearchQuery(text)).total > 0
+
+
+def test_a_correctly_spelt_word_is_searched_as_written(service: SearchService) -> None:
+    """ "quality" is not in the records, and is not read as "equality"; a misspelling still is
+    corrected."""
+    assert service.search(SearchQuery("quality criteria for good practices")).corrections == ()
+    fixed = service.search(SearchQuery("refugee famlies"))
+    assert [(c.original, c.corrected) for c in fixed.corrections] == [("famlies", "families")]
+
+
 def test_spelling_correction_lifts_the_typo_queries(service: SearchService) -> None:
     """The same typo queries ranked with and without correction (README table: hybrid)."""
     index = service.index()

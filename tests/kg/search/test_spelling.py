@@ -48,3 +48,14 @@ def test_the_rest_of_the_text_is_kept_as_written() -> None:
     text, changes = speller().correct("Refugee VILAGE, 2021!")
     assert text == "Refugee village, 2021!"
     assert changes == [("VILAGE", "village")]
+
+
+def test_a_dictionary_word_is_never_replaced() -> None:
+    """ "villager" is one edit from "village"; as a word of the language it is searched as
+    written, while a misspelling next to it is still corrected."""
+    assert speller().word("villager") == "village"
+    with_dictionary = Speller(WORDS, lambda t: t in KNOWN, frozenset({"villager"}))
+    assert with_dictionary.correct("villager refugeee") == (
+        "villager refugee",
+        [("refugeee", "refugee")],
+    )
