@@ -18,7 +18,7 @@ from kg.filter_query import filter_query
 from kg.search import SearchService
 from kg.search.documents import FACETS
 from kg.search.types import FILTERS, SearchQuery, filter_value
-from web.i18n import N_, language
+from web.i18n import N_, language, plain
 from web.services import search_service
 
 router = APIRouter()
@@ -77,32 +77,45 @@ def canonical_query(params: QueryParams, page: int) -> list[tuple[str, str]]:
 
 
 #: what the page leaves out of a URL it cannot read whole, in this order, keeping the words
-#: and the facets: paging, then sorting and modes, then the years
+#: and the facets: paging, then sorting and modes, then the years; and what it then says
 _DROPPED = (
-    ("page", "limit", "offset"),
-    ("sort", "mode", "fusion"),
-    ("year", "year_from", "year_to"),
+    (("page", "limit", "offset"), N_("%(given)s is not a page number")),
+    (("sort", "mode", "fusion"), N_("%(given)s is not a sort order or a search mode")),
+    (
+        ("year", "year_from", "year_to"),
+        N_("%(given)s is not a year range: one year, or a first year no later than the last"),
+    ),
 )
+UNHELD = N_("no record has %(given)s")
+#: why part of a URL was left out: a message of `_DROPPED` or `UNHELD`, and the parameters
+Said = tuple[str, str]
 
 
-def _readable_query(params: QueryParams) -> tuple[SearchQuery, QueryParams, str | None]:
-    """The search a (hand-edited) URL asks for, the parameters it was read from, and why part
-    of the URL was left out, if it was (the page's links then leave it out too).
+def _given(items: list[tuple[str, str]]) -> str:
+    return ", ".join(f"{name}={value}" for name, value in items)
+
+
+def _readable_query(params: QueryParams) -> tuple[SearchQuery, QueryParams, list[Said]]:
+    """The search a (hand-edited) URL asks for, the parameters it was read from, and why each
+    part of the URL left out was (the page's links then leave it out too).
 
     A person's browser gets the search with the part it cannot use left out and the reason
-    said on the page (a reversed year range, an unknown sort), not the API's JSON 400: paging
-    first, then sorting and modes, then the years. Raises `BadRequest` only when the words
-    and facets themselves cannot be read (an unknown filter)."""
+    said on the page in its language (a reversed year range, an unknown sort), not the API's
+    JSON 400: paging first, then sorting and modes, then the years. Raises `BadRequest` only
+    when the words and facets themselves cannot be read (an unknown filter)."""
     try:
-        return SearchQuery.from_params(params, limit=PAGE_SIZE, max_limit=PAGE_SIZE), params, None
+        return SearchQuery.from_params(params, limit=PAGE_SIZE, max_limit=PAGE_SIZE), params, []
     except BadRequest as exc:
         problem = exc.message
     kept = params.multi_items()
-    for names in _DROPPED:
+    said: list[Said] = []
+    for names, message in _DROPPED:
+        if dropped := [(k, v) for k, v in kept if k in names]:
+            said.append((message, _given(dropped)))
         kept = [(k, v) for k, v in kept if k not in names]
         try:
             readable = QueryParams(kept)
-            return SearchQuery.from_params(readable, limit=PAGE_SIZE), readable, problem
+            return SearchQuery.from_params(readable, limit=PAGE_SIZE), readable, said
         except BadRequest:
             continue
     raise BadRequest(problem)
@@ -110,7 +123,7 @@ def _readable_query(params: QueryParams) -> tuple[SearchQuery, QueryParams, str 
 
 def _held_values(
     query: SearchQuery, params: QueryParams, service: SearchService
-) -> tuple[SearchQuery, QueryParams, str | None]:
+) -> tuple[SearchQuery, QueryParams, list[Said]]:
     """The search without filter values no record holds (`country=Spain`, `theme=nope`: a
     hand-edited or old link), and which were left out. With them the page would say that
     nothing matched the words, which would not be true; `/api/search` keeps them (and answers
@@ -123,7 +136,7 @@ def _held_values(
         if name in held and value not in held[name]
     ]
     if not dropped:
-        return query, params, None
+        return query, params, []
 
     def unheld(name: str, value: str) -> bool:  # as the query read it
         return (name, filter_value(name, value)) in dropped
@@ -135,18 +148,18 @@ def _held_values(
         for name, values in query.filters.items()
         if (kept_values := tuple(v for v in values if (name, v) not in dropped))
     }
-    said = ", ".join(f"{name}={value!r}" for name, value in given)
-    return replace(query, filters=filters), kept, f"no record has {said}"
+    return replace(query, filters=filters), kept, [(UNHELD, _given(given))]
 
 
 @router.get("/search", include_in_schema=False)
 def search_page(
     request: Request, service: Annotated[SearchService, Depends(search_service)]
 ) -> Response:
-    query, params, ignored = _readable_query(request.query_params)
+    query, params, unread = _readable_query(request.query_params)
     query, params, unheld = _held_values(query, params, service)
-    ignored = "; ".join(p for p in (ignored, unheld) if p) or None
-    query = replace(query, lang=language(request))  # labels in the interface language
+    lang = language(request)
+    ignored = "; ".join(plain(lang, m, given=g) for m, g in unread + unheld) or None
+    query = replace(query, lang=lang)  # labels in the interface language
     results = service.search(query)
     pages = max(1, -(-results.total // PAGE_SIZE))
     page = query.offset // PAGE_SIZE + 1
