@@ -57,6 +57,7 @@ def _load(path: Path) -> frozenset[str]:
     return words
 
 
+@functools.cache  # once per process, however many cache folders it writes to (tests)
 def build() -> frozenset[str]:
     """The folded words counted more than `MIN_COUNT` times in any of the five lists."""
     from spellchecker import SpellChecker  # only here: reading the lists is the slow part
