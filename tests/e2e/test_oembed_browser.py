@@ -80,7 +80,38 @@ def test_embedded_card_renders_without_overflow(consumer: str) -> None:
         assert doc_h <= 300
         assert card_sw <= card_cw
         assert card_sh <= card_ch
+        assert frame.evaluate(CUT_CHIPS) == []
         frame_el.screenshot(path=str(PROJECT_ROOT / "docs" / "screenshots" / "oembed-card.png"))
+        assert outside == []
+
+
+#: the theme chips an embedded card shows that its chip area cuts (it must show whole rows)
+CUT_CHIPS = """() => { const area = document.querySelector('.tags').getBoundingClientRect();
+  return [...document.querySelectorAll('.tags span')].filter(c => !c.hidden)
+    .filter(c => c.getBoundingClientRect().bottom > area.bottom + 0.5).map(c => c.textContent); }"""
+
+
+@pytest.mark.parametrize(
+    ("slug", "width", "height"), [("matilde", 300, 200), ("share-sira", 400, 300)]
+)
+def test_a_small_card_shows_whole_rows_of_chips(
+    server: LiveServer, slug: str, width: int, height: int
+) -> None:
+    """Chips that do not fit are left out whole, not cut in half by the link line; made taller,
+    the card shows them again."""
+    with (
+        chromium() as browser,
+        local_page(browser, viewport={"width": width, "height": height}) as (page, outside),
+    ):
+        page.goto(f"{server.url}embed/initiative/{slug}")
+        shown = page.locator(".tags span:not([hidden])").count()
+        assert page.evaluate(CUT_CHIPS) == []
+        assert 0 < shown < page.locator(".tags span").count()  # some left out at this size
+        page.set_viewport_size({"width": width, "height": height + 200})
+        page.wait_for_function(
+            f"document.querySelectorAll('.tags span:not([hidden])').length > {shown}"
+        )
+        assert page.evaluate(CUT_CHIPS) == []
         assert outside == []
 
 

@@ -178,8 +178,10 @@ def test_embed_card_is_self_contained(app_client: tuple[TestClient, GraphStore])
     client, _ = app_client
     text = client.get("/embed/initiative/village-welcome").text
     assert "Village Welcome" in text
-    assert "<script" not in text
+    # one small script of this site (whole rows of chips), nothing else loaded
+    assert re.findall(r"<script[^>]*>", text) == ['<script src="/static/embed.js">']
     assert "<link" not in text  # no external stylesheet
+    assert client.get("/static/embed.js").status_code == 200
 
 
 def test_embed_card_shows_every_start_year_the_sources_claim(tmp_path: Path) -> None:
