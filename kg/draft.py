@@ -8,7 +8,10 @@ languages) and returns a `Draft`: the name and acronym where the text states the
   NUTS regions): a SKOS preferred or alternative label of the concept, in any language of the
   schemes, found as a whole phrase in the text (accents and case folded) → confidence 0.9 for a
   preferred label, 0.8 for an alternative one. A NUTS region found also suggests its country
-  (0.8). Themes and target groups also come from meaning: the text's sentences and the concept's
+  (0.8). A country named only as where people come from ("refugees from Ukraine", "aus der
+  Ukraine", "in fuga dalla Siria": after one of `ORIGIN_WORDS`) is offered unselected
+  (`ORIGIN_CONFIDENCE`): the text says where people fled from, not where the practice is.
+  Themes and target groups also come from meaning: the text's sentences and the concept's
   labels embedded with the search model; a concept whose best sentence similarity passes
   `MEANING_THRESHOLD` is suggested with that similarity as confidence. The threshold is the one
   measured by `kg draft --eval` on the bundled initiatives (README, "Contributions"), where it kept
@@ -59,6 +62,15 @@ CORROBORATION = 0.4
 #: suggestions at or above this confidence are pre-selected for the person to confirm; the others
 #: are offered unselected (`kg draft --eval` scores the pre-selected ones)
 PRESELECT = 0.7
+#: words (folded) that make the country after them people's origin, in the five languages: "from",
+#: "fleeing", "procedentes de", "in fuga da/dalla", "aus (der)", "fuyant", "originaires de" …
+ORIGIN_WORDS = (
+    r"from|fleeing|fled|escaping|procedentes de|provenientes de|huyendo de|huidos de|"
+    r"originarios de|provenienti da|provenienti dalla|in fuga da|in fuga dalla|fuggiti da|"
+    r"fuggiti dalla|aus|aus der|aus dem|en provenance de|originaires de|"
+    r"venant de|venus de|fuyant|fuyant la|fuyant le"
+)
+ORIGIN_CONFIDENCE = 0.5  # below PRESELECT: offered, for the person to tick if it is also a place
 LABEL_CONFIDENCE = {"pref": 0.9, "alt": 0.8}
 SUGGESTED_FIELDS = (
     "name",
@@ -334,6 +346,8 @@ class Drafter:
                 continue
             concept = label.concept
             confidence = LABEL_CONFIDENCE[label.kind]
+            if concept.facet == "country" and _only_as_origin(folded, label.phrase):
+                confidence = ORIGIN_CONFIDENCE
             similarity = None
             if not label.acronym and " " not in label.phrase and concept.facet in MEANING_FACETS:
                 # one general word ("training", "research") is weak evidence of a theme unless
@@ -460,6 +474,14 @@ def _original(text: str, folded_text: str, phrase: str) -> str:
 
 def _contains(folded_text: str, phrase: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", folded_text) is not None
+
+
+def _only_as_origin(folded_text: str, phrase: str) -> bool:
+    """Whether every mention of `phrase` follows one of `ORIGIN_WORDS` (an article between them
+    allowed: "from the Ukraine", "dalla Siria")."""
+    mentions = list(re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", folded_text))
+    origin = re.compile(rf"(?<!\w)(?:{ORIGIN_WORDS})\s+(?:the\s+|la\s+|l'\s*)?$")
+    return bool(mentions) and all(origin.search(folded_text[: m.start()]) for m in mentions)
 
 
 def _is_acronym(name: str) -> bool:

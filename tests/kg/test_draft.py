@@ -143,3 +143,22 @@ def test_fold_ignores_case_accents_and_spacing() -> None:
 def test_a_sentence_start_is_not_part_of_a_new_organisation() -> None:
     d = drafter().draft("Con la Asociación Vecinal de Ejulve y la University of Teruel.")
     assert d.new_organisations == ["Asociación Vecinal de Ejulve", "University of Teruel"]
+
+
+def test_a_country_people_come_from_is_offered_not_preselected() -> None:
+    """ "Refugees from Italy" says where people fled from, not where the practice is: the
+    country is offered for the person to tick, not ticked; the practice's own place is."""
+    known = concepts()
+    known[f"{EU}ESP"].labels["de"] = "Spanien"
+    known[f"{EU}ITA"].labels["de"] = "Italien"
+    for text in (
+        "Volunteers host refugees from Italy in villages of Spain.",
+        "Voluntarios acogen a familias procedentes de Italia en pueblos de España.",
+        "Freiwillige nehmen Geflüchtete aus Italien in Dörfern in Spanien auf.",
+    ):
+        d = Drafter(docs(), known, HashEmbedder()).draft(text)
+        countries = {s.value: s.confidence for s in d.suggestions if s.field == "countries"}
+        assert countries["ES"] >= PRESELECT, text
+        assert countries.get("IT", 0) < PRESELECT, text
+    both = drafter().draft("Refugees from Italy were resettled in other towns of Italy.")
+    assert [s.confidence >= PRESELECT for s in both.suggestions if s.value == "IT"] == [True]
