@@ -234,7 +234,18 @@ def view(store: ox.Store, *, base: str, kind: str, slug: str) -> RecordView:
         reviewed=meta.get(f"{DCT}dateAccepted", [None])[0],
     )
     result.incoming = incoming(store, base=base, iri=iri)
+    for predicate in SYMMETRIC:  # a relation both records state is shown once, as the record's
+        own = {v.value for v in result.values(predicate)}
+        kept = [v for v in result.incoming.get(predicate, []) if v.value not in own]
+        if kept:
+            result.incoming[predicate] = kept
+        else:
+            result.incoming.pop(predicate, None)
     return result
+
+
+#: predicates whose inverse is themselves (`dcterms:relation`: "a related resource")
+SYMMETRIC = (f"{DCT}relation",)
 
 
 def incoming(store: ox.Store, *, base: str, iri: str) -> dict[str, list[Value]]:

@@ -52,3 +52,21 @@ def test_local_links_and_records_of_a_kind(loaded: LocalStore) -> None:
     assert local_href("https://example.org/a", BASE) is None
     rows = records_of_kind(loaded.current(), "organisation")
     assert [r["record"] for r in rows] == [f"{BASE}id/organisation/test-ngo"]
+
+
+def test_a_relation_both_records_state_is_listed_once() -> None:
+    """SU.PR.EME. and Casa Sankara name each other as related: the page lists Casa Sankara
+    once, among the record's own links, not again as a record linking here."""
+    from ingest.pipeline import ingest_records
+    from kg.settings import PROJECT_ROOT
+
+    store = LocalStore(None)
+    ingest_records(store, [PROJECT_ROOT / "ingest/records"], base=BASE)
+    relation = "http://purl.org/dc/terms/relation"
+    v = view(store.current(), base=BASE, kind="initiative", slug="supreme-italia")
+    own = [x.value for x in v.values(relation)]
+    assert f"{BASE}id/initiative/casa-sankara" in own  # the premise: stated both ways
+    other = view(store.current(), base=BASE, kind="initiative", slug="casa-sankara")
+    assert f"{BASE}id/initiative/supreme-italia" in [x.value for x in other.values(relation)]
+    linking_here = [x.value for x in v.incoming.get(relation, [])]
+    assert not set(own) & set(linking_here)
