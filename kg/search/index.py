@@ -37,6 +37,8 @@ import numpy as np
 import numpy.typing as npt
 
 from kg.search.cache import VectorCache, embed_passages
+from kg.search.dictionary import NONE as NO_WORDS
+from kg.search.dictionary import Words
 from kg.search.documents import CONCEPT_FACETS, Concept, SearchDoc
 from kg.search.embed import Embedder, Vectors
 from kg.search.names import NameIndex
@@ -66,9 +68,9 @@ class SearchIndex:
     embedder: Embedder | None = None
     #: folded word of the keyword text → records holding it (the spelling vocabulary)
     words: dict[str, int] = field(default_factory=dict)
-    #: folded words of the five languages, never "corrected" (`kg.search.dictionary`); set by
-    #: `SearchService` from its cache folder before the first search
-    dictionary: frozenset[str] = field(default_factory=frozenset)
+    #: folded words of the five languages, only read as forms of themselves
+    #: (`kg.search.dictionary`); set by `SearchService` from its cache folder
+    dictionary: Words = field(default_factory=lambda: NO_WORDS)
     positions: dict[str, int] = field(init=False)
     by_code: dict[tuple[str, str], Concept] = field(init=False)
     postings: dict[str, dict[str, IntArray]] = field(init=False)

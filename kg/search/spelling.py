@@ -7,8 +7,11 @@ term is known (so "villages" is never "corrected" when only "village" occurs: bo
 term). An unknown word is replaced by the known word at the smallest optimal-string-alignment
 distance (Levenshtein plus the transposition of two neighbours, "mountian" → "mountain"),
 computed by rapidfuzz; ties go to the word more records hold, then to the first alphabetically.
-A word of the dictionary (`kg.search.dictionary`: the words of the five languages) is never
-replaced, known to the index or not: "quality" stays "quality" rather than becoming "equality".
+A word of the dictionary (`kg.search.dictionary`: the words of the five languages) is only
+read as another form of itself: a known word that keeps all its letters but the last, for a
+word of six letters or more ("Aktionsgruppe" → "aktionsgruppen", "Sprachkurs" → "sprachkurse",
+"ayudan" → "ayuda", "Ukrainer" → "ukraine"). Otherwise it stays as written: "quality" is not
+"equality", "cierra" not "tierra", "mañana" not "manage", "Real" not "rea".
 
 How far a correction may go follows the length of the word, as Elasticsearch's `AUTO`
 fuzziness: no edit for words of up to 2 characters, one for 3 to 5, two for longer words.
@@ -19,12 +22,14 @@ corrected into a stray match of nonsense still yields nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Container, Mapping
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from kg.search.text import WORD, fold, term
+
+FORM_LENGTH = 6  # shorter real words are too often another word with one letter changed
 
 
 def max_edits(word: str) -> int:
@@ -39,10 +44,10 @@ class Speller:
         self,
         words: Mapping[str, int],
         known: Callable[[str], bool],
-        dictionary: Collection[str] = frozenset(),
+        dictionary: Container[str] = frozenset(),
     ) -> None:
         """`words`: folded word → number of records holding it; `known(term)`: whether the
-        index holds that term; `dictionary`: folded words that are never replaced."""
+        index holds that term; `dictionary`: folded words only read as forms of themselves."""
         self._choices = sorted(words)
         self._counts = [words[w] for w in self._choices]
         self._known = known
@@ -54,8 +59,6 @@ class Speller:
         t = term(word)
         if t is None or self._known(t) or any(c.isdigit() for c in word):
             return None
-        if word in self._dictionary:
-            return None
         limit = max_edits(word)
         if limit == 0 or not self._choices:
             return None
@@ -64,6 +67,10 @@ class Speller:
         )
         if not found:
             return None
+        if word in self._dictionary:  # a real word: only another form of it (module docstring)
+            found = [f for f in found if _same_word(word, self._choices[f[2]])]
+            if not found:
+                return None
         _, _, best = min(found, key=lambda f: (f[1], -self._counts[f[2]], self._choices[f[2]]))
         return self._choices[best]
 
@@ -82,3 +89,9 @@ class Speller:
             pos = m.end()
         out.append(text[pos:])
         return "".join(out), changes
+
+
+def _same_word(word: str, other: str) -> bool:
+    """Whether `other` reads as a form of `word`: it keeps every letter of a word of at least
+    `FORM_LENGTH` letters but the last (an ending added, dropped or changed)."""
+    return len(word) >= FORM_LENGTH and other.startswith(word[:-1])

@@ -87,6 +87,7 @@ _DROPPED = (
     ),
 )
 UNHELD = N_("no record has %(given)s")
+PAST = N_("%(given)s is past the end of these results: this is the last page")
 #: why part of a URL was left out: a message of `_DROPPED` or `UNHELD`, and the parameters
 Said = tuple[str, str]
 
@@ -158,14 +159,16 @@ def search_page(
     query, params, unread = _readable_query(request.query_params)
     query, params, unheld = _held_values(query, params, service)
     lang = language(request)
-    ignored = "; ".join(plain(lang, m, given=g) for m, g in unread + unheld) or None
     query = replace(query, lang=lang)  # labels in the interface language
     results = service.search(query)
     pages = max(1, -(-results.total // PAGE_SIZE))
     page = query.offset // PAGE_SIZE + 1
     if page > pages:  # past the end: the last page, said so (never "981–41 of 41")
+        if results.total:
+            unread.append((PAST, _given([(k, v) for k, v in params.multi_items() if k == "page"])))
         page = pages
         results = service.search(replace(query, offset=(pages - 1) * PAGE_SIZE))
+    ignored = "; ".join(plain(lang, m, given=g) for m, g in unread + unheld) or None
     request.state.canonical_query = canonical_query(params, page)
     state = [(k, v) for k, v in params.multi_items() if k not in ("page", "correct")]
     text = query.text

@@ -96,6 +96,8 @@ def test_empty_state_offers_examples(client: TestClient) -> None:
     assert "Nothing matched “qqqzzzxx”" in html
     assert 'href="/search?q=families' in html
     assert 'href="/browse"' in html
+    assert "filters-toggle" not in html  # no "Filters" button opening an empty panel
+    assert "filters-toggle" in client.get("/search", params={"q": "refugees"}).text
 
 
 def test_the_live_status_says_nothing_matched_or_the_count(client: TestClient) -> None:
@@ -124,6 +126,9 @@ def test_a_page_past_the_end_shows_the_last_page(client: TestClient) -> None:
     assert first <= last == total  # the last page, never "981–41 of 41"
     pages = re.search(r"Page (\d+) of (\d+)", html)
     assert pages is None or pages.group(1) == pages.group(2)
+    assert "page=99 is past the end of these results: this is the last page" in html
+    spanish = client.get("/search", params={"page": "99", "lang": "es"}).text
+    assert "page=99 va más allá del final de estos resultados" in spanish
 
 
 def test_several_values_of_a_facet_and_a_year_range_stay_in_the_url(client: TestClient) -> None:
