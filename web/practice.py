@@ -7,6 +7,7 @@ Titles are msgids, translated by the templates (web/i18n.py)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
@@ -16,6 +17,20 @@ from kg.record_document import ClaimText, RecordView, Value
 from web.i18n import N_
 
 S, R = "http://schema.org/", "https://w3id.org/rikg/ns#"
+#: a sentence ends at . ! or ? after a small letter, a digit or a closing mark, before white
+#: space and a capital, an opening mark or ¿ ¡; not after a capital, so "SU.PR.EME. Italia
+#: is …", "the EU. It …" and initials ("J. Smith") do not end one
+SENTENCE_END = re.compile(r"(?<=[a-zß-ÿ0-9)\]\"”’»])[.!?](?=\s+[A-ZÀ-Þ\"“‘«(¿¡])")
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a description, ending in its own mark (a full stop added to a text
+    without one): the lead of a practice sheet and of an embed card."""
+    text = text.strip()
+    end = SENTENCE_END.search(text)
+    head = text[: end.end()] if end else text
+    return head if head[-1:] in ".!?" else f"{head}."
+
 
 #: section id → (title, the fact aspects it shows, in this order)
 SECTIONS: list[tuple[str, str, tuple[str, ...]]] = [

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 
-from web import i18n, meta
+from web import i18n, meta, practice
 from web.i18n import N_
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -82,6 +82,7 @@ def make_templates() -> Jinja2Templates:
     templates.env.filters["number"] = i18n.number
     templates.env.filters["currency"] = i18n.currency
     templates.env.filters["cut_title"] = meta.cut_title
+    templates.env.filters["first_sentence"] = practice.first_sentence
     templates.env.globals["language_names"] = i18n.LANGUAGES
     templates.env.globals["js_messages"] = SPARQL_MESSAGES
     templates.env.globals["kind_labels"] = KIND_LABELS

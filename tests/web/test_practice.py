@@ -11,7 +11,7 @@ import pytest
 from ingest.pipeline import ingest_records
 from kg.record_document import view
 from kg.store import LocalStore
-from web.practice import practice_context
+from web.practice import first_sentence, practice_context
 
 BASE = "http://kg.test/"
 
@@ -79,3 +79,21 @@ def test_ways_in_most_direct_first(context: dict[str, Any]) -> None:
 
 def test_the_subtype_of_the_initiative(context: dict[str, Any]) -> None:
     assert context["initiative_type"] == "Local practice"
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        # an acronym written with dots is not a sentence end (the card read "SU.PR.EME.")
+        (
+            "SU.PR.EME. Italia fights exploitation. It ran to 2022.",
+            "SU.PR.EME. Italia fights exploitation.",
+        ),
+        ("Runs since 2019. It moves families.", "Runs since 2019."),
+        ("Funded by the EU. It ran in 2019. Then more.", "Funded by the EU. It ran in 2019."),
+        ("¿Qué es? Un proyecto.", "¿Qué es?"),
+        ("One sentence without a stop", "One sentence without a stop."),
+    ],
+)
+def test_the_first_sentence_of_a_description(text: str, lead: str) -> None:
+    assert first_sentence(text) == lead
