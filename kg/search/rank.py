@@ -64,7 +64,7 @@ facet count is exactly what its click gives and a nonsense query finds nothing:
    (before: 75; the two lost are "bus to town" and "anti-racism", which was read as "enti
    raise"), and nDCG@10 of every dev file is unchanged. Two user trials (their own queries,
    measured after the fact, nothing tuned to them): 44 of 54 and 57 of 73 everyday searches
-   find nothing; 146 of 160 and 83 of 90 on-topic ones find records.
+   find nothing; 146 of 160 and 81 of 90 on-topic ones find records.
 2. **Which records?** Keyword mode: those holding a query term. Vector mode: those whose
    similarity to the query stands out against the collection — at least `NEAR_Z` standard
    deviations above the mean similarity of the query to a fixed sample of up to 4,096 records
