@@ -36,6 +36,7 @@ def search(index: SearchIndex, query: SearchQuery) -> SearchResults:
             similarity=None if ranking.similarity is None else float(ranking.similarity[row]),
             terms=terms,
             lang=query.lang,
+            close=ranking.similarity is not None and ranking.similarity[row] >= ranking.near,
         )
         hits.append(
             Hit(

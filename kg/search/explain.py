@@ -41,6 +41,7 @@ class Why:
     keyword_score: float | None = None
     similarity: float | None = None
     query_language: str | None = None
+    close: bool = False  # the similarity stands out against the collection (kg.search.rank)
 
     @property
     def summary(self) -> str:
@@ -51,7 +52,7 @@ class Why:
         for c in self.concepts:
             via = f" (from “{c.matched}”)" if c.matched else ""
             parts.append(f"{FACET_NAMES.get(c.facet, c.facet)}: {c.label}{via}")
-        if self.similarity is not None and self.similarity > 0:
+        if self.close and self.similarity is not None:
             parts.append(f"close in meaning ({self.similarity:.2f})")
         parts += [f"{FACET_NAMES.get(f.facet, f.facet)}: {f.label}" for f in self.filters]
         return "; ".join(parts)
@@ -67,9 +68,11 @@ def explain(
     similarity: float | None,
     terms: set[str] | frozenset[str] = frozenset(),
     lang: str = "en",
+    close: bool = False,
 ) -> tuple[Why, str]:
     """The explanation of one hit and its HTML snippet (text escaped, matches in `<mark>`);
-    `terms` are the query's terms the record contains (`SearchIndex.terms_in`)."""
+    `terms` are the query's terms the record contains (`SearchIndex.terms_in`); `close`:
+    whether its similarity stands out (only then is it "close in meaning")."""
     label_lang = u.lang if u is not None and u.lang != "und" else lang
     shared = [
         SharedValue(f, v, index.label(f, v, lang))
@@ -94,6 +97,7 @@ def explain(
         keyword_score=None if keyword is None else round(keyword, 4),
         similarity=None if similarity is None else round(similarity, 4),
         query_language=u.lang,
+        close=close,
     )
     return why, highlight(_snippet_source(doc, wanted, label_lang), wanted)
 

@@ -124,6 +124,8 @@ class Ranking:
     similarity: Floats | None
     understanding: Understanding | None
     named: dict[int, float] = field(default_factory=dict)  # row → name match score
+    #: the similarity that stands out (`NEAR_Z`): a row at or above it is close in meaning
+    near: float = 1.0
 
 
 def filter_mask(index: SearchIndex, query: SearchQuery) -> npt.NDArray[np.bool_]:
@@ -227,7 +229,7 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
         if first > 1:  # best name match first; equal matches by score
             best = sorted(order[:first], key=lambda i: -named[int(rows[i])])
             order[:first] = best
-    return Ranking(rows[order], scores[order], keyword, similarity, u, named)
+    return Ranking(rows[order], scores[order], keyword, similarity, u, named, threshold)
 
 
 def _makes_sense(index: SearchIndex, u: Understanding, keyword: Floats) -> bool:

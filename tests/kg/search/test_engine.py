@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from kg.search.engine import search
 from kg.search.index import SearchIndex
+from kg.search.rank import rank
 from kg.search.types import SearchQuery
 
 
@@ -52,3 +53,17 @@ def test_nothing_matched_offers_the_closest_concepts(small_index: SearchIndex) -
         "theme:employment",
         "theme:housing",
     ]
+
+
+def test_a_hit_is_close_in_meaning_only_above_the_rankings_threshold(
+    small_index: SearchIndex,
+) -> None:
+    query = SearchQuery("refugee families housing", limit=20)
+    ranking = rank(small_index, query)
+    assert ranking.similarity is not None
+    hits = search(small_index, query).hits
+    close = {h.doc.slug: h.why.close for h in hits}
+    for row in ranking.rows[:20]:
+        slug = small_index.docs[int(row)].slug
+        assert close[slug] == bool(ranking.similarity[row] >= ranking.near)
+    assert not all(close.values())  # some hits are there for their words alone

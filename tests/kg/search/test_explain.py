@@ -22,6 +22,7 @@ def test_words_concepts_filters_and_meaning_are_all_named(small_index: SearchInd
         keyword=1.23456,
         similarity=0.41,
         terms=terms,
+        close=True,
     )
     # the record's keyword text holds its themes' labels in every language: "vivienda" too
     assert why.matched_terms == ["vivienda", "refugee", "families"]
@@ -64,3 +65,10 @@ def test_a_listing_without_words_explains_only_the_filters(small_index: SearchIn
 
 def test_no_closeness_is_claimed_for_a_negative_similarity() -> None:
     assert Why(similarity=-0.2).summary == ""
+
+
+def test_closeness_is_claimed_only_where_the_similarity_stands_out() -> None:
+    """A record found by its words, whose similarity is near the collection's mean, is not
+    "close in meaning (0.05)": only one the vector rule chose is."""
+    assert Why(similarity=0.05).summary == ""
+    assert Why(similarity=0.41, close=True).summary == "close in meaning (0.41)"
