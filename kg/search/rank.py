@@ -174,17 +174,17 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
     terms = list(dict.fromkeys(u.terms))
     named = index.names.match(u.terms)
     known = sum(1 for t in terms if index.known(t))
-    keyword = _keyword(index, u) if query.mode != "vector" else None
     phrases = [m for m in u.concepts if len(m.label.split()) > 1]  # a one-word label is weak
-    if not (named or phrases or (terms and known >= EVIDENCE * len(terms))):
+    strong = bool(named or phrases)
+    evidence = strong or bool(terms and known >= EVIDENCE * len(terms))
+    keyword = _keyword(index, u) if evidence and query.mode != "vector" else None
+    several = len([w for w in text.split() if tokenize(w)]) > 1
+    if evidence and not strong and several and query.mode != "keyword" and u.lang in READ:
+        matched = keyword if keyword is not None else _keyword(index, u)
+        evidence = _makes_sense(index, u, matched)
+    if not evidence:
         nothing = np.zeros(0, dtype=np.intp)
         return Ranking(nothing, np.zeros(0, np.float32), None, None, u)
-    several = len([w for w in text.split() if tokenize(w)]) > 1
-    if query.mode != "keyword" and u.lang in READ and several and not (named or phrases):
-        matched = keyword if keyword is not None else _keyword(index, u)
-        if not _makes_sense(index, u, matched):
-            nothing = np.zeros(0, dtype=np.intp)
-            return Ranking(nothing, np.zeros(0, np.float32), None, None, u)
     similarity, threshold = (None, 0.0) if query.mode == "keyword" else _similarity(index, u, mask)
     chosen = np.zeros(len(index), dtype=bool)
     if keyword is not None:
