@@ -11,6 +11,12 @@ One run, on one store (the bundled records):
 3. throughput: 8 concurrent clients cycling through the queries for `--seconds`, uncached,
    against the endpoint, beside 8 threads running them in process.
 
+Beside them, as a floor (`--floor`, on by default): a bare Starlette app on one uvicorn process
+that runs the query in its own event loop on the same snapshot and answers with pyoxigraph's
+serialisers — no guard, no cache, no worker process, so no time limit. It is the least any
+Python HTTP endpoint over this store costs the same client; the endpoint's ratio is read
+against it too.
+
 With `--compare TREE` (a source tree of an earlier commit, e.g. `git archive <commit> | tar -x
 -C TREE`) a second `kg serve` runs from that tree on the same store, and every measurement of
 the endpoint is taken on both, interleaved, so a before/after comparison comes from one run.
@@ -68,6 +74,55 @@ def over_http(url: str, query: str, *, graph: bool) -> int:
     req = urllib.request.Request(url, data=body, headers={"Accept": TURTLE if graph else JSON})
     with urllib.request.urlopen(req, timeout=60) as r:
         return len(r.read())
+
+
+def bare(snapshot: Path, port: int) -> None:
+    """The floor: one Starlette route that runs the query in the event loop on the snapshot
+    opened read-only, as `in_process` does, and answers with pyoxigraph's serialisers."""
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    store = ox.Store.read_only(str(snapshot))
+
+    async def sparql(request: Request) -> Response:
+        form = await request.form()
+        result = store.query(str(form["query"]), prefixes=PREFIXES, use_default_graph_as_union=True)
+        if isinstance(result, ox.QuerySolutions):
+            body = result.serialize(format=ox.QueryResultsFormat.JSON) or b""
+            return Response(body, media_type=JSON)
+        if isinstance(result, ox.QueryBoolean):
+            return Response(
+                b'{"head":{},"boolean":%s}' % str(bool(result)).lower().encode(), media_type=JSON
+            )
+        body = ox.serialize(result, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
+        return Response(body, media_type=TURTLE)
+
+    async def healthz(request: Request) -> Response:
+        return Response(b"ok")
+
+    app = Starlette(routes=[Route("/sparql", sparql, methods=["POST"]), Route("/healthz", healthz)])
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+
+
+def start_floor(tmp: Path, snapshot: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """`bare` in a process of its own on a free port: (process, its /sparql URL)."""
+    from bench.live import free_port
+
+    port = free_port()
+    log = open(tmp / f"floor-{port}.log", "wb")  # noqa: SIM115 - lives as long as the server
+    cmd = [sys.executable, "-m", "bench.sparql_bench", "--bare", str(snapshot), str(port)]
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(url + "healthz", timeout=2).read()
+            break
+        except OSError:
+            time.sleep(0.2)
+    return proc, url + "sparql"
 
 
 def start_server(
@@ -138,7 +193,14 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, help="server processes (KG_WORKERS; default: cores, as kg serve)"
     )
+    parser.add_argument(
+        "--no-floor", action="store_true", help="leave out the bare Starlette floor"
+    )
+    parser.add_argument("--bare", nargs=2, metavar=("SNAPSHOT", "PORT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.bare:
+        bare(Path(args.bare[0]), int(args.bare[1]))
+        return
     examples = [e for e in load_examples() if "similarity" not in e.query]
     tmp = Path(tempfile.mkdtemp(prefix="kg-sparql-bench-"))
     proc, url, store_root = start_server(tmp, workers=args.workers)
@@ -153,13 +215,21 @@ def main() -> None:
     try:
         snapshot = store_root / "versions" / (store_root / "CURRENT").read_text().strip()
         store = ox.Store.read_only(str(snapshot))
+        floor_url = None
+        if not args.no_floor:
+            floor, floor_url = start_floor(tmp, snapshot)
+            procs.append(floor)
         rows: list[dict[str, Any]] = []
         for ex in examples:
             graph = ex.query.lstrip().upper().find("CONSTRUCT") >= 0 or "DESCRIBE" in ex.query
-            local, remote, cached, earlier = [], [], [], []
-            over_http(url, ex.query, graph=graph)  # warm both workers' caches of the store
-            if before_url is not None:
-                over_http(before_url, ex.query, graph=graph)
+            local: list[float] = []
+            remote: list[float] = []
+            cached: list[float] = []
+            earlier: list[float] = []
+            bare_times: list[float] = []
+            for warm in (url, before_url, floor_url):  # warm the store caches of each server
+                if warm is not None:
+                    over_http(warm, ex.query, graph=graph)
             # each in a block of `repeat` runs, so each side is measured in its steady state;
             # `--interleave` alternates them run by run instead (then each HTTP request follows
             # an in-process run of the same query on the same two cores, and finds the caches
@@ -175,6 +245,13 @@ def main() -> None:
                     (
                         earlier,
                         lambda i, q=q, g=g, u=before_url: over_http(u, f"{q}\n# run {i}", graph=g),
+                    )
+                )
+            if floor_url is not None:
+                sides.append(
+                    (
+                        bare_times,
+                        lambda i, q=q, g=g, u=floor_url: over_http(u, f"{q}\n# run {i}", graph=g),
                     )
                 )
             order = (
@@ -194,6 +271,8 @@ def main() -> None:
             }
             if earlier:
                 row["endpoint_before"] = percentiles(earlier)
+            if bare_times:
+                row["floor"] = percentiles(bare_times)
             rows.append(row)
             print(json.dumps(row), flush=True)
         queries = [(e.query, "CONSTRUCT" in e.query) for e in examples]
@@ -208,7 +287,7 @@ def main() -> None:
             p.wait(10)
     all_local = [r["in_process"]["p50_ms"] for r in rows]
     all_http = [r["endpoint"]["p50_ms"] for r in rows]
-    report = {
+    report: dict[str, Any] = {
         "machine": describe(),
         "store_triples": len(store),
         "queries": rows,
@@ -225,6 +304,16 @@ def main() -> None:
             "ratio": round(tp_http / tp_local, 3),
         },
     }
+    if floor_url is not None:
+        floor_p50 = statistics.median([r["floor"]["p50_ms"] for r in rows])
+        report["median_of_p50_ms"]["floor"] = round(floor_p50, 2)
+        report["ratios"] = {
+            "endpoint_to_in_process": round(
+                statistics.median(all_http) / statistics.median(all_local), 2
+            ),
+            "floor_to_in_process": round(floor_p50 / statistics.median(all_local), 2),
+            "endpoint_to_floor": round(statistics.median(all_http) / floor_p50, 2),
+        }
     if tp_before is not None:
         report["median_of_p50_ms"]["endpoint_before"] = round(
             statistics.median([r["endpoint_before"]["p50_ms"] for r in rows]), 2
@@ -233,6 +322,8 @@ def main() -> None:
         report["throughput_8_clients_qps"]["ratio_before"] = round(tp_before / tp_local, 3)
         report["compared_with"] = str(args.compare)
     print(json.dumps(report["median_of_p50_ms"]), json.dumps(report["throughput_8_clients_qps"]))
+    if "ratios" in report:
+        print(json.dumps(report["ratios"]))
     args.output.parent.mkdir(exist_ok=True)
     args.output.write_text(json.dumps(report, indent=1))
     print(markdown(report["machine"]))
