@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from kg.search.documents import SearchDoc
 from kg.search.index import SearchIndex
-from kg.search.text import highlight, term, tokenize, words
+from kg.search.text import fold, highlight, term, tokenize, words
 from kg.search.understand import Understanding
 
 FACET_NAMES = {
@@ -83,7 +83,12 @@ def explain(
     if u is None:
         return Why(filters=shared), highlight(_snippet_source(doc, set(), label_lang), ())
     text = u.searched
-    matched = list(dict.fromkeys(text[s:e] for s, e, w in words(text) if term(w) in terms))
+    form_terms = {fold(typed): term(fold(form)) for typed, form in u.forms}
+    matched = list(
+        dict.fromkeys(
+            text[s:e] for s, e, w in words(text) if term(w) in terms or form_terms.get(w) in terms
+        )
+    )
     concepts = [
         SharedValue(m.concept.facet, m.concept.code, m.concept.label(lang), m.label)
         for m in u.concepts

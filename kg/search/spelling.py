@@ -11,7 +11,9 @@ A word of the dictionary (`kg.search.dictionary`: the words of the five language
 read as another form of itself: a known word that keeps all its letters but the last, for a
 word of six letters or more ("Aktionsgruppe" → "aktionsgruppen", "Sprachkurs" → "sprachkurse",
 "ayudan" → "ayuda", "Ukrainer" → "ukraine"). Otherwise it stays as written: "quality" is not
-"equality", "cierra" not "tierra", "mañana" not "manage", "Real" not "rea".
+"equality", "cierra" not "tierra", "mañana" not "manage", "Real" not "rea". Such a form is
+searched but not announced: the word was spelt right, so no "Showing results for" names it
+(`Speller.read`: the text shown keeps "Dörfern", the words searched hold "dorfer").
 
 How far a correction may go follows the length of the word, as Elasticsearch's `AUTO`
 fuzziness: no edit for words of up to 2 characters, one for 3 to 5, two for longer words.
@@ -23,6 +25,7 @@ corrected into a stray match of nonsense still yields nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Container, Mapping
+from dataclasses import dataclass
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -37,8 +40,30 @@ def max_edits(word: str) -> int:
     return 0 if len(word) <= 2 else 1 if len(word) <= 5 else 2
 
 
+@dataclass(frozen=True)
+class Reading:
+    """A query text as searched: `searched` with every unknown word replaced (the rest as
+    written); `shown` the same with misspellings replaced but the forms of dictionary words as
+    typed; `changes` the (typed, searched, is a form) triples in the order of the text."""
+
+    searched: str
+    shown: str
+    changes: list[tuple[str, str, bool]]
+
+    @property
+    def corrections(self) -> list[tuple[str, str]]:
+        """The (typed, searched) pairs of the misspellings: what "Showing results for" names."""
+        return [(typed, fixed) for typed, fixed, form in self.changes if not form]
+
+    @property
+    def forms(self) -> list[tuple[str, str]]:
+        """The (typed, searched) pairs of words read as another form of themselves."""
+        return [(typed, fixed) for typed, fixed, form in self.changes if form]
+
+
 class Speller:
-    """`correct(text)` → the corrected text and the (original, corrected) word pairs."""
+    """`correct(text)` → the corrected text and the (original, corrected) word pairs;
+    `read(text)` → the same, and the text as searched (with the forms of dictionary words)."""
 
     def __init__(
         self,
@@ -55,7 +80,12 @@ class Speller:
 
     def word(self, word: str) -> str | None:
         """The known word to read `word` (folded) as, or None when it is known, a dictionary
-        word, or nothing is near enough."""
+        word with no known form, or nothing is near enough."""
+        read = self._read(word)
+        return None if read is None else read[0]
+
+    def _read(self, word: str) -> tuple[str, bool] | None:
+        """`word`'s reading and whether it is a form of a dictionary word (not a misspelling)."""
         t = term(word)
         if t is None or self._known(t) or any(c.isdigit() for c in word):
             return None
@@ -67,28 +97,38 @@ class Speller:
         )
         if not found:
             return None
-        if word in self._dictionary:  # a real word: only another form of it (module docstring)
+        form = word in self._dictionary
+        if form:  # a real word: only another form of it (module docstring)
             found = [f for f in found if _same_word(word, self._choices[f[2]])]
             if not found:
                 return None
         _, _, best = min(found, key=lambda f: (f[1], -self._counts[f[2]], self._choices[f[2]]))
-        return self._choices[best]
+        return self._choices[best], form
 
     def correct(self, text: str) -> tuple[str, list[tuple[str, str]]]:
         """The text with each unknown word replaced (the rest as written), and the changes."""
-        out: list[str] = []
-        changes: list[tuple[str, str]] = []
+        read = self.read(text)
+        return read.searched, [(typed, fixed) for typed, fixed, _ in read.changes]
+
+    def read(self, text: str) -> Reading:
+        """How `text` is searched and shown (`Reading`)."""
+        searched: list[str] = []
+        shown: list[str] = []
+        changes: list[tuple[str, str, bool]] = []
         pos = 0
         for m in WORD.finditer(text):
-            fixed = self.word(fold(m.group()))
-            if fixed is None:
+            read = self._read(fold(m.group()))
+            if read is None:
                 continue
-            out.append(text[pos : m.start()])
-            out.append(fixed)
-            changes.append((m.group(), fixed))
+            fixed, form = read
+            between = text[pos : m.start()]
+            searched += [between, fixed]
+            shown += [between, m.group() if form else fixed]
+            changes.append((m.group(), fixed, form))
             pos = m.end()
-        out.append(text[pos:])
-        return "".join(out), changes
+        searched.append(text[pos:])
+        shown.append(text[pos:])
+        return Reading("".join(searched), "".join(shown), changes)
 
 
 def _same_word(word: str, other: str) -> bool:

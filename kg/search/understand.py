@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kg.search.documents import Concept
-from kg.search.spelling import Speller
+from kg.search.spelling import Reading, Speller
 from kg.search.text import LANGUAGES, tokenize, words
 
 #: below this probability the language is "und"; the lowest among the eval queries whose
@@ -53,8 +53,9 @@ class Understanding:
     terms: tuple[str, ...]  # of the corrected text when spelling correction changed it
     lang: str  # ISO 639-1, or "und"
     concepts: tuple[ConceptMatch, ...]
-    corrected: str | None = None  # the text as searched, when correction changed words
+    corrected: str | None = None  # the text as shown, when a misspelling was corrected
     corrections: tuple[tuple[str, str], ...] = ()  # (word as typed, word searched)
+    forms: tuple[tuple[str, str], ...] = ()  # (word as typed, its form searched), not shown
 
     @property
     def searched(self) -> str:
@@ -118,14 +119,17 @@ def _identifier() -> Any:
 
 def understand(text: str, matcher: ConceptMatcher, speller: Speller | None = None) -> Understanding:
     """The query's terms, language and concepts; with a `speller`, unknown words are corrected
-    first (`kg.search.spelling`) and the terms and concepts are those of the corrected text."""
-    corrected, changes = speller.correct(text) if speller is not None else (text, [])
-    terms = tuple(tokenize(corrected))
+    first (`kg.search.spelling`) and the terms and concepts are those of the corrected text.
+    `corrected` is the text as shown ("Showing results for"): misspellings corrected, other
+    forms of a dictionary word searched but kept as typed (`Speller.read`)."""
+    read = Reading(text, text, []) if speller is None else speller.read(text)
+    terms = tuple(tokenize(read.searched))
     return Understanding(
         text,
         terms,
         detect_language(text),
         tuple(matcher.match(terms)),
-        corrected if changes else None,
-        tuple(changes),
+        read.shown if read.corrections else None,
+        tuple(read.corrections),
+        tuple(read.forms),
     )

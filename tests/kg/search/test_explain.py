@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from kg.search.explain import Why, explain
 from kg.search.index import SearchIndex
+from kg.search.spelling import Speller
+from kg.search.text import term
 from kg.search.understand import understand
 from tests.kg.search.small import X
 
@@ -38,6 +40,17 @@ def test_words_concepts_filters_and_meaning_are_all_named(small_index: SearchInd
     assert snippet == (
         "<mark>refugee</mark> <mark>families</mark> get a village house and farm work"
     )
+
+
+def test_a_form_searched_is_named_as_typed(small_index: SearchIndex) -> None:
+    """ "villager" searched as "village" (a dictionary word read as another form of itself):
+    the record mentions what the user typed, not a word they did not write."""
+    doc = small_index.docs[small_index.positions[f"{X}initiative/house-and-work"]]
+    speller = Speller({"village": 1}, lambda t: t == term("village"), frozenset({"villager"}))
+    u = understand("villager", small_index.matcher, speller)
+    [terms] = small_index.terms_in([small_index.positions[doc.iri]], u.terms)
+    why, _ = explain(small_index, doc, u, filters={}, keyword=1.0, similarity=None, terms=terms)
+    assert why.matched_terms == ["villager"]
 
 
 def test_the_snippet_escapes_the_text(small_index: SearchIndex) -> None:

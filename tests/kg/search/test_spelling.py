@@ -60,3 +60,14 @@ def test_a_dictionary_word_is_only_read_as_a_form_of_itself() -> None:
         "rousing village refugee",
         [("villager", "village"), ("refugeee", "refugee")],
     )
+
+
+def test_a_form_is_searched_but_not_announced_as_a_correction() -> None:
+    """A real word read as another form of itself ("Dörfern" searched as "dorfer") was spelt
+    right: the text shown keeps it as typed, and only the misspelling is a correction."""
+    words = Speller(WORDS, lambda t: t in KNOWN, frozenset({"villager"}))
+    read = words.read("Villager refugeee")
+    assert read.searched == "village refugee"
+    assert read.shown == "Villager refugee"
+    assert read.corrections == [("refugeee", "refugee")]
+    assert read.forms == [("Villager", "village")]

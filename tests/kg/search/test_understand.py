@@ -3,6 +3,8 @@
 import pytest
 
 from kg.search.documents import Concept
+from kg.search.spelling import Speller
+from kg.search.text import term
 from kg.search.understand import ConceptMatcher, detect_language, understand
 
 CONCEPTS = [
@@ -26,6 +28,19 @@ def test_query_words_expand_to_concepts_in_any_language() -> None:
     ]
     # the embedding model (English) sees the English labels too
     assert u.expanded() == "patrocinio comunitario y vivienda (Community sponsorship; Housing)"
+
+
+def test_a_form_is_searched_without_a_showing_results_for() -> None:
+    """ "Wohnen in Dörfern": "Dörfern" is German, read as the known "dorfer"; nothing was
+    misspelt, so there is no corrected text to show, but the form is what is searched."""
+    known = {"dorfer": 3, "wohnen": 2}
+    speller = Speller(known, lambda t: t in {term(w) for w in known}, frozenset({"dorfern"}))
+    u = understand("Wohnen in Dörfern", ConceptMatcher(CONCEPTS), speller)
+    assert u.corrected is None
+    assert u.corrections == ()
+    assert u.forms == (("Dörfern", "dorfer"),)
+    assert term("dorfer") in u.terms
+    assert [m.concept.code for m in u.concepts] == ["housing"]
 
 
 def test_every_word_of_a_label_must_occur() -> None:
