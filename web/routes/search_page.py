@@ -102,24 +102,31 @@ def _readable_query(params: QueryParams) -> tuple[SearchQuery, QueryParams, list
 
     A person's browser gets the search with the part it cannot use left out and the reason
     said on the page in its language (a reversed year range, an unknown sort), not the API's
-    JSON 400: paging first, then sorting and modes, then the years. Raises `BadRequest` only
-    when the words and facets themselves cannot be read (an unknown filter)."""
+    JSON 400. Each group of `_DROPPED` (paging, sorting and modes, years) is read on its own
+    and left out only when it cannot be read: `sort=nope&page=3` keeps page 3. Raises
+    `BadRequest` only when the words and facets themselves cannot be read (an unknown
+    filter)."""
+
+    def read(items: list[tuple[str, str]]) -> SearchQuery:
+        return SearchQuery.from_params(QueryParams(items), limit=PAGE_SIZE, max_limit=PAGE_SIZE)
+
     try:
-        return SearchQuery.from_params(params, limit=PAGE_SIZE, max_limit=PAGE_SIZE), params, []
+        return read(params.multi_items()), params, []
     except BadRequest as exc:
         problem = exc.message
     kept = params.multi_items()
     said: list[Said] = []
     for names, message in _DROPPED:
-        if dropped := [(k, v) for k, v in kept if k in names]:
-            said.append((message, _given(dropped)))
-        kept = [(k, v) for k, v in kept if k not in names]
+        group = [(k, v) for k, v in kept if k in names]
         try:
-            readable = QueryParams(kept)
-            return SearchQuery.from_params(readable, limit=PAGE_SIZE), readable, said
+            read(group)
         except BadRequest:
-            continue
-    raise BadRequest(problem)
+            said.append((message, _given(group)))
+            kept = [(k, v) for k, v in kept if k not in names]
+    try:
+        return read(kept), QueryParams(kept), said
+    except BadRequest:
+        raise BadRequest(problem) from None
 
 
 def _held_values(

@@ -222,6 +222,16 @@ def test_a_part_of_the_url_the_page_cannot_use_is_left_out_and_said(client: Test
     assert "must be" not in spanish.text + german.text  # no English reason inside
 
 
+def test_only_the_part_that_cannot_be_read_is_left_out(client: TestClient) -> None:
+    """`sort=nope&page=1`: the sort is left out and said; the page is read, and no notice
+    calls it "not a page number"."""
+    r = client.get("/search", params={"q": "refugees", "sort": "nope", "page": "1"})
+    assert "sort=nope is not a sort order" in r.text
+    assert "not a page number" not in r.text
+    main = r.text.split("<main", 1)[1].split("</main>")[0]
+    assert "sort=nope" not in "".join(re.findall(r'href="([^"]*)"', main))
+
+
 def test_each_end_of_a_year_range_is_its_own_labelled_chip(client: TestClient) -> None:
     html = client.get("/search", params={"q": "refugees", "year_from": "2018", "year_to": "2023"})
     chips = re.findall(r'<a class="chip active" href="([^"]+)"[^>]*>([^<]+)</a>', html.text)
