@@ -218,6 +218,23 @@ class SearchIndex:
         concept = self.by_code.get((facet, code))
         return concept.label(lang) if concept is not None else code
 
+    def filter_code(self, facet: str, value: str) -> str:
+        """The code a filter value stands for: the value itself when it is a code, else the
+        concept whose preferred label it is in any of the five languages, case and accents
+        aside (`country=Spain`, `country=España` → `ES`; `theme=Vivienda` → `housing`). A
+        label two concepts of the facet share, or no label, leaves the value as given."""
+        if (facet, value) in self.by_code:
+            return value
+        return self._codes_by_label.get((facet, fold(value.strip())), value)
+
+    @functools.cached_property
+    def _codes_by_label(self) -> dict[tuple[str, str], str]:
+        found: dict[tuple[str, str], set[str]] = {}
+        for concept in self.concepts.values():
+            for label in concept.labels.values():
+                found.setdefault((concept.facet, fold(label)), set()).add(concept.code)
+        return {key: codes.pop() for key, codes in found.items() if len(codes) == 1}
+
 
 def keyword_text(doc: SearchDoc, by_code: dict[tuple[str, str], Concept]) -> str:
     parts = [*doc.names.values(), *doc.alt_names, *doc.identifiers, *doc.descriptions.values()]

@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from cachetools import LRUCache
@@ -183,6 +184,7 @@ class SearchService:
         version is answered from the cache. The results are shared: callers must not change
         them."""
         index = self.index()
+        query = _resolved(index, query)
         if self.settings.search_cache <= 0:
             return search(index, query)
         key = _key(query)
@@ -199,8 +201,22 @@ class SearchService:
                 self._answers[key] = results
         return results
 
+    def resolve(self, query: SearchQuery) -> SearchQuery:
+        """`query` with each filter value given by a concept's label read as its code
+        (`country=Spain` → `ES`, `SearchIndex.filter_code`); `search` does this itself, a page
+        does it first to build its links from codes."""
+        return _resolved(self.index(), query)
+
     def similar(self, iri: str, *, limit: int = 5, kinds: tuple[str, ...] = ()) -> list[Similar]:
         return similar(self.index(), iri, limit=limit, kinds=kinds)
+
+
+def _resolved(index: SearchIndex, query: SearchQuery) -> SearchQuery:
+    filters = {
+        facet: tuple(dict.fromkeys(index.filter_code(facet, v) for v in values))
+        for facet, values in query.filters.items()
+    }
+    return query if filters == query.filters else replace(query, filters=filters)
 
 
 def _key(query: SearchQuery) -> tuple[object, ...]:

@@ -19,7 +19,10 @@ from web.services import limit, search_service
 
 router = APIRouter(prefix="/api", tags=["search"], dependencies=[Depends(limit)])
 Service = Annotated[SearchService, Depends(search_service)]
-Values = Annotated[list[str], Query()]
+Values = Annotated[
+    list[str],
+    Query(description="Concept codes (repeat for OR), or a concept's label in any language"),
+]
 
 
 class LabelPublic(BaseModel):
@@ -99,12 +102,16 @@ def api_search(
     mode: Literal["hybrid", "keyword", "vector"] = "hybrid",
     theme: Values = [],  # noqa: B006 - FastAPI copies query defaults
     target_group: Values = [],  # noqa: B006
-    country: Annotated[list[str], Query(description="ISO 3166 alpha-2, e.g. ES")] = [],  # noqa: B006
+    country: Annotated[
+        list[str], Query(description="ISO 3166 alpha-2 (ES), or the country's name (Spain, España)")
+    ] = [],  # noqa: B006
     nuts: Annotated[list[str], Query(description="NUTS code, e.g. ES24")] = [],  # noqa: B006
     funding: Values = [],  # noqa: B006
     challenge: Values = [],  # noqa: B006
     opportunity: Values = [],  # noqa: B006
-    kind: Values = [],  # noqa: B006
+    kind: Annotated[
+        list[str], Query(description="Record kinds, e.g. initiative (repeat for OR)")
+    ] = [],  # noqa: B006
     year: Annotated[
         str | None, Query(description="Active in YYYY, YYYY-YYYY, YYYY- or -YYYY")
     ] = None,

@@ -129,10 +129,27 @@ def _readable_query(params: QueryParams) -> tuple[SearchQuery, QueryParams, list
         raise BadRequest(problem) from None
 
 
+def _coded(
+    query: SearchQuery, params: QueryParams, service: SearchService
+) -> tuple[SearchQuery, QueryParams]:
+    """The search with filter values given by a label (`country=Spain`, `theme=Vivienda`) as
+    the codes they stand for, in the query and in the parameters the page's links are built
+    from, so the facet list shows them ticked and a click removes them."""
+    resolved = service.resolve(query)
+    if resolved == query:
+        return query, params
+    index = service.index()
+    items = [
+        (k, index.filter_code(k, filter_value(k, v)) if k in query.filters else v)
+        for k, v in params.multi_items()
+    ]
+    return resolved, QueryParams(list(dict.fromkeys(items)))
+
+
 def _held_values(
     query: SearchQuery, params: QueryParams, service: SearchService
 ) -> tuple[SearchQuery, QueryParams, list[Said]]:
-    """The search without filter values no record holds (`country=Spain`, `theme=nope`: a
+    """The search without filter values no record holds (`country=ZZ`, `theme=nope`: a
     hand-edited or old link), and which were left out. With them the page would say that
     nothing matched the words, which would not be true; `/api/search` keeps them (and answers
     `total: 0`), as a program asked for exactly that."""
@@ -164,6 +181,7 @@ def search_page(
     request: Request, service: Annotated[SearchService, Depends(search_service)]
 ) -> Response:
     query, params, unread = _readable_query(request.query_params)
+    query, params = _coded(query, params, service)
     query, params, unheld = _held_values(query, params, service)
     lang = language(request)
     query = replace(query, lang=lang)  # labels in the interface language

@@ -8,8 +8,9 @@ import pytest
 from ingest.pipeline import ingest_records
 from kg.search import SearchQuery, SearchService, search
 from kg.search.cache import VectorCache
+from kg.search.documents import Concept
 from kg.search.embed import HashEmbedder
-from kg.search.index import index_dir, load_index, passages
+from kg.search.index import SearchIndex, index_dir, load_index, passages
 from kg.settings import Settings
 from kg.store import GraphStore
 from tests.conftest import BASE
@@ -131,3 +132,17 @@ def test_saved_index_is_mapped_read_only_and_built_once_per_version(
         "index.json",
         "vectors.npy",
     ]
+
+
+def test_a_filter_value_may_be_a_concepts_label_in_any_language(small_index: SearchIndex) -> None:
+    """`theme=Vivienda` or `theme=housing` filter alike (a hand-made link); a label two
+    concepts share, or none, is left as given (and then matches no record)."""
+    assert small_index.filter_code("theme", "housing") == "housing"
+    assert small_index.filter_code("theme", "Vivienda") == "housing"
+    assert small_index.filter_code("theme", " EDUCACION ") == "education"  # accents aside
+    assert small_index.filter_code("country", "Vivienda") == "Vivienda"  # another facet's label
+    assert small_index.filter_code("theme", "nonsense") == "nonsense"
+    twin = Concept("t:twin", "theme", "twin", {"en": "Housing"})
+    small_index.concepts["t:twin"] = twin
+    del small_index.__dict__["_codes_by_label"]  # built again from the concepts as they are now
+    assert small_index.filter_code("theme", "Housing") == "Housing"

@@ -120,3 +120,16 @@ def test_no_search_is_kept_when_the_cache_is_off(loaded: LocalStore, settings: S
     svc = service(loaded, settings.model_copy(update={"search_cache": 0}), HashEmbedder())
     query = SearchQuery("refugee families", mode="keyword")
     assert svc.search(query) is not svc.search(query)
+
+
+def test_a_filter_given_by_its_label_finds_what_its_code_finds(
+    loaded: LocalStore, settings: Settings
+) -> None:
+    svc = service(loaded, settings, HashEmbedder())
+    coded = svc.search(SearchQuery("refugees", mode="keyword", filters={"country": ["ES"]}))
+    named = svc.search(SearchQuery("refugees", mode="keyword", filters={"country": ["Spain"]}))
+    assert coded.total > 0
+    assert [h.doc.iri for h in named.hits] == [h.doc.iri for h in coded.hits]
+    assert svc.resolve(SearchQuery("", filters={"country": ["España"]})).filters == {
+        "country": ("ES",)
+    }

@@ -76,6 +76,8 @@ def test_filters_and_pagination(client: TestClient) -> None:
     spain = client.get("/api/search", params={**base, "country": "es"}).json()
     assert [h["slug"] for h in spain["results"]] == ["village-welcome"]
     assert spain["results"][0]["why"]["filters"][0]["value"] == "ES"
+    by_name = client.get("/api/search", params={**base, "country": "España"}).json()
+    assert by_name["results"] == spain["results"]  # a country's name reads as its code
     whole = client.get("/api/search", params={**base, "limit": 10}).json()
     n = whole["total"]
     assert n >= 2

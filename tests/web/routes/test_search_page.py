@@ -177,11 +177,11 @@ def test_canonical_query_orders_and_drops_the_first_page() -> None:
 
 
 def test_a_filter_value_no_record_holds_is_left_out_and_said(client: TestClient) -> None:
-    """A hand-edited or old link (`country=ZZ`, `country=Spain`, `theme=nope`) is never a
+    """A hand-edited or old link (`country=ZZ`, `country=Atlantis`, `theme=nope`) is never a
     server error, and the page does not claim that nothing matched the words: the value is
     left out, the page says so, and its links leave it out too. The API keeps it (total 0)."""
     plain = client.get("/search", params={"q": "refugees"}).text
-    for name, value in (("country", "ZZ"), ("country", "Spain"), ("theme", "nope")):
+    for name, value in (("country", "ZZ"), ("country", "Atlantis"), ("theme", "nope")):
         r = client.get("/search", params={"q": "refugees", name: value})
         assert r.status_code == 200, value
         assert status(r.text) == status(plain)
@@ -230,6 +230,21 @@ def test_only_the_part_that_cannot_be_read_is_left_out(client: TestClient) -> No
     assert "not a page number" not in r.text
     main = r.text.split("<main", 1)[1].split("</main>")[0]
     assert "sort=nope" not in "".join(re.findall(r'href="([^"]*)"', main))
+
+
+def test_a_filter_given_by_its_name_is_read_as_its_code(client: TestClient) -> None:
+    """A hand-made link `country=Spain` (or `España`) searches Spain, as `country=ES` does: the
+    same results, its chip removes it, and the canonical URL names the code."""
+    coded = client.get("/search", params={"q": "refugees", "country": "ES"}).text
+    for name in ("Spain", "españa"):
+        r = client.get("/search", params={"q": "refugees", "country": name}).text
+        assert status(r) == status(coded)
+        assert "could not be used" not in r
+        assert (
+            '<link rel="canonical" href="http://testserver/search?q=refugees&amp;country=ES"' in r
+        )
+        chips = re.findall(r'<a class="chip active" href="([^"]+)"', r)
+        assert chips == ["/search?q=refugees"]
 
 
 def test_each_end_of_a_year_range_is_its_own_labelled_chip(client: TestClient) -> None:
