@@ -2,6 +2,16 @@
 
 Unchanged files are recognised by content hash and skipped before parsing, so a re-ingest of
 unchanged sources reads files, asks the store one query and writes nothing.
+
+The titles the files give the documents they cite (`sources: {key: {url, title}}`) are not
+written into each record's graph but once into one graph of their own
+(`kg.vocab.source_titles_graph`): many records cite the same document, and a triple stated in
+several named graphs is counted once per graph over the union default graph (pyoxigraph 0.5),
+so a researcher's `COUNT` of titles was too high. A full ingest writes that graph from the
+titles of every record file; a partial one (`kg ingest FILE`), and a record refused or not
+parsed whose earlier graph stays, keep the titles the store holds for the documents the other
+records cite, so none is lost (a title a file no longer gives stays until the next full
+ingest).
 """
 
 from __future__ import annotations
@@ -18,10 +28,10 @@ from tqdm import tqdm
 
 from ingest.record_format import Record, content_digest, parse_record, record_files
 from kg.errors import RecordError, ValidationFailed
-from kg.graphs import content_hashes
+from kg.graphs import content_hashes, source_titles
 from kg.settings import PROJECT_ROOT
 from kg.store import GraphChange, GraphStore
-from kg.vocab import graph_iri, record_iri
+from kg.vocab import RIKG_NS, graph_iri, record_iri, source_titles_graph
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -31,7 +41,7 @@ if TYPE_CHECKING:
 ONTOLOGY = PROJECT_ROOT / "ontology"
 
 log = logging.getLogger(__name__)
-MAPPER_VERSION = "1"
+MAPPER_VERSION = "2"  # 2: source titles in their own graph, not in each record's
 
 
 @dataclass
@@ -133,6 +143,11 @@ def ingest_records(
         raise ValidationFailed(report.errors)
     if not changed and not removed:
         return report
+    titles = _take_titles(graphs)
+    stay = [g for g in existing if g not in graphs and g not in removed]
+    current = store.current()
+    for g in stay:  # records kept as they are in the store: the titles of what they cite
+        titles |= source_titles(current, g, cited=True)
     changes = []
     for rec in changed:
         g = graph_iri(base, rec.kind, rec.slug)
@@ -141,10 +156,51 @@ def ingest_records(
         changes.append(GraphChange(g, graphs[g].serialize(format="nt")))
         (report.updated if g in existing else report.added).append(rec.file)
     changes += [GraphChange(g, None) for g in removed]
+    changes += _titles_change(store, titles, base=base)
     report.removed = removed
     changes += ontology_changes(store, base=base)
     store.apply(changes)
     return report
+
+
+def _take_titles(graphs: dict[str, Graph]) -> set[tuple[str, str]]:
+    """The (document IRI, title) pairs the record graphs give what they cite, taken out of
+    each graph (module docstring)."""
+    from rdflib.namespace import DCTERMS  # deferred with the mapper: see the note at the top
+
+    titles: set[tuple[str, str]] = set()
+    for graph in graphs.values():
+        for cited in set(graph.objects(None, DCTERMS.source)):
+            for title in list(graph.objects(cited, DCTERMS.title)):
+                titles.add((str(cited), str(title)))
+                graph.remove((cited, DCTERMS.title, title))
+    return titles
+
+
+def _titles_change(
+    store: GraphStore, titles: set[tuple[str, str]], *, base: str
+) -> list[GraphChange]:
+    """The graph of source titles replaced when its titles changed (dropped when none)."""
+    g_iri = source_titles_graph(base)
+    pairs = sorted(titles)
+    digest = hashlib.sha256("\n".join(f"{s}\x00{t}" for s, t in pairs).encode()).hexdigest()[:32]
+    held = content_hashes(store.current(), adapter="sources").get(g_iri)
+    if held == digest or (not pairs and held is None):
+        return []
+    if not pairs:
+        return [GraphChange(g_iri, None)]
+    from rdflib import RDF, RDFS, Graph, Literal, URIRef
+    from rdflib.namespace import DCTERMS, PROV
+
+    graph = Graph()
+    for cited, title in pairs:
+        graph.add((URIRef(cited), DCTERMS.title, Literal(title)))
+    g = URIRef(g_iri)
+    graph.add((g, RDF.type, PROV.Entity))
+    graph.add((g, RDFS.label, Literal("Titles of the documents the record files cite", lang="en")))
+    graph.add((g, URIRef(f"{RIKG_NS}adapter"), Literal("sources")))
+    graph.add((g, URIRef(f"{RIKG_NS}contentHash"), Literal(digest)))
+    return [GraphChange(g_iri, graph.serialize(format="nt"))]
 
 
 def ontology_changes(store: GraphStore, *, base: str) -> list[GraphChange]:

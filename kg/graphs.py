@@ -38,6 +38,14 @@ def content_hashes(store: ox.Store, *, adapter: str) -> dict[str, str]:
     return {r["g"]: r["hash"] for r in rows}
 
 
+def source_titles(store: ox.Store, graph: str, *, cited: bool = False) -> set[tuple[str, str]]:
+    """(source IRI, title) pairs: those stated in `graph`, or with `cited`, those of the
+    sources `graph` cites, wherever they are stated."""
+    query = queries.TITLES_CITED_IN_GRAPH if cited else queries.TITLES_IN_GRAPH
+    rows = select(store, query, g=ox.NamedNode(graph))
+    return {(r["source"], r["title"]) for r in rows}
+
+
 def same_as_records(store: ox.Store, *, prefix: str, adapter: str) -> dict[str, str]:
     """`owl:sameAs` IRI (starting with `prefix`) → the record of `adapter` that states it."""
     rows = select(

@@ -17,6 +17,17 @@ SELECT ?g ?hash ?adapter WHERE {
   GRAPH ?g { ?g rikg:contentHash ?hash ; rikg:adapter ?adapter }
 }"""
 
+#: the titles one graph gives documents (the graph of source titles, or an older record graph)
+TITLES_IN_GRAPH = """
+SELECT ?g ?source ?title WHERE { GRAPH ?g { ?source dcterms:title ?title } }"""
+
+#: the titles, wherever they are stated, of the sources one record graph cites
+TITLES_CITED_IN_GRAPH = """
+SELECT DISTINCT ?g ?source ?title WHERE {
+  GRAPH ?g { ?record dcterms:source ?source }
+  GRAPH ?any { ?source dcterms:title ?title }
+}"""
+
 #: records of one adapter that say they are the same as an IRI starting with ?prefix (issue 7:
 #: a CORDIS project that is also a curated record is merged into it, found by its CORDIS URL)
 SAME_AS_RECORDS = """
@@ -68,7 +79,7 @@ CONSTRUCT {
   UNION
   { GRAPH ?g { ?s ?p0 ?o } FILTER(isIRI(?o))
     GRAPH ?lg { ?o ?lp ?label }
-    VALUES ?lp { schema:name skos:prefLabel rdfs:label skos:notation }
+    VALUES ?lp { schema:name skos:prefLabel rdfs:label skos:notation dcterms:title }
     FILTER(?lg != ?g) }
 }"""
 

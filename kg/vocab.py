@@ -119,3 +119,10 @@ def record_iri(base: str, kind: str, slug: str) -> str:
 def graph_iri(base: str, kind: str, slug: str) -> str:
     """The named graph holding one record's statements and provenance."""
     return f"{base}graph/{kind}/{slug}"
+
+
+def source_titles_graph(base: str) -> str:
+    """The named graph of the titles the record files give the documents they cite: each
+    title stated once, however many records cite the document, so the union default graph
+    holds it once (a triple in two record graphs is counted twice there by pyoxigraph 0.5)."""
+    return graph_iri(base, "sources", "records")

@@ -60,8 +60,8 @@ DESCRIPTION = (
 PUBLISHER_NAME = "Rural Integration Knowledge Graph project"
 COUNTS_NOTE = (
     "void:triples counts statements per named graph, as a query over the union default graph "
-    "matches them and as the N-Quads dump holds them: a triple stated in several record graphs "
-    "(a source's title, say) counts once per graph. rikg:distinctTriples counts each distinct "
+    "matches them and as the N-Quads dump holds them: a triple stated in several named graphs "
+    "counts once per graph. rikg:distinctTriples counts each distinct "
     "triple once, as the Turtle and JSON-LD dumps hold them. Each distribution's void:triples "
     "is the number of statements in that file."
 )

@@ -72,3 +72,68 @@ def test_removed_file_removes_its_graph(records_dir: Path) -> None:
     report = ingest_records(store, [records_dir], base=BASE)
     assert report.removed == [f"{BASE}graph/initiative/village-welcome"]
     assert set(names(store)) == {"test-ngo"}
+
+
+TITLE = "<https://example.org/a> <http://purl.org/dc/terms/title> ?t"
+TITLES = f"SELECT ?g ?t WHERE {{ GRAPH ?g {{ {TITLE} }} }}"
+UNION_TITLES = f"SELECT ?t WHERE {{ {TITLE} }}"
+NGO_CITING_A = (
+    "---\nname: Test NGO\norg_type: ngo\ncountry: ES\n"
+    'sources:\n  a: {url: "https://example.org/a", title: "Source A"}\n---\n'
+)
+
+
+def _titles(store: GraphStore) -> list[tuple[str, str]]:
+    return sorted((r["g"].rsplit("/", 2)[-2], r["t"]) for r in select(store.current(), TITLES))
+
+
+def _union_titles(store: GraphStore) -> list[str]:
+    result = store.current().query(UNION_TITLES, use_default_graph_as_union=True)
+    return [row["t"].value for row in result]  # type: ignore[union-attr]
+
+
+def test_a_document_two_records_cite_has_its_title_once(records_dir: Path) -> None:
+    """Both records give https://example.org/a the title "Source A": the statement is in the
+    graph of source titles only, so the union default graph (what `/sparql` queries) holds it
+    once, and each record's document still names it."""
+    from kg.record_document import document
+
+    (records_dir / "organisation" / "test-ngo.md").write_text(NGO_CITING_A)
+    store = LocalStore(None)
+    ingest_records(store, [records_dir], base=BASE)
+    assert _titles(store) == [("sources", "Source A")]
+    assert _union_titles(store) == ["Source A"]
+    for kind, slug in (("initiative", "village-welcome"), ("organisation", "test-ngo")):
+        triples = document(store.current(), base=BASE, kind=kind, slug=slug)
+        assert "Source A" in {t.object.value for t in triples}
+
+
+def test_titles_follow_the_files_and_a_partial_ingest_loses_none(records_dir: Path) -> None:
+    store = LocalStore(None)
+    ngo = records_dir / "organisation" / "test-ngo.md"
+    ngo.write_text(NGO_CITING_A)
+    ingest_records(store, [records_dir], base=BASE)
+    # one file ingested on its own: the title the other record gives stays
+    ngo.write_text(NGO_CITING_A.replace("Source A", "A, renamed"))
+    ingest_records(store, [ngo], base=BASE, prune=False)
+    assert sorted(_union_titles(store)) == ["A, renamed", "Source A"]
+    # a full ingest: exactly the titles the files give
+    village = records_dir / "initiative" / "village-welcome.md"
+    village.write_text(village.read_text().replace('title: "Source A"', 'title: "A, renamed"'))
+    ingest_records(store, [records_dir], base=BASE)
+    assert _union_titles(store) == ["A, renamed"]
+
+
+def test_a_refused_record_keeps_the_titles_of_what_it_cites(records_dir: Path) -> None:
+    store = LocalStore(None)
+    ingest_records(store, [records_dir], base=BASE)
+    village = records_dir / "initiative" / "village-welcome.md"
+    village.write_text(village.read_text().replace("themes: [housing", "themes: [nonsense"))
+    (records_dir / "organisation" / "test-ngo.md").write_text(
+        "---\nname: Test NGO II\norg_type: ngo\ncountry: ES\n"
+        "sources: {a: {url: 'https://example.org/ngo'}}\n---\n"
+    )
+    report = ingest_records(store, [records_dir], base=BASE, keep_going=True)
+    assert [e.file for e in report.errors] == [str(village)]
+    assert names(store)["test-ngo"] == "Test NGO II"  # the other record was written
+    assert _union_titles(store) == ["Source A"]  # the refused one's earlier graph stays, titled
