@@ -11,7 +11,7 @@ still decides whether the query is valid.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 #: one token each; tried in order at every position (SPARQL 1.1 Query §19.8)
@@ -112,4 +112,55 @@ def shape(text: str) -> Shape:
     )
 
 
-__all__ = ["QUERY_FORMS", "UPDATE_OPS", "Shape", "Token", "shape", "tokens"]
+def dataset_clauses(text: str, prefixes: Mapping[str, str]) -> tuple[list[str], list[str]] | None:
+    """The IRIs of a query's `FROM` and `FROM NAMED` clauses, in order and as written
+    (repeats kept): `(default, named)`. Prefixed names are expanded with the query's `PREFIX`
+    declarations, then `prefixes` (the endpoint's predeclared ones). None when a clause names
+    an IRI these tokens cannot resolve alone (a relative IRI, `BASE`, an undeclared prefix, an
+    escape in a local name): the parser then reads the clauses itself."""
+    declared = dict(prefixes)
+    default: list[str] = []
+    named: list[str] = []
+    found = list(tokens(text))
+    for i, tok in enumerate(found):
+        word = tok.text.upper() if tok.kind == "word" else ""
+        if word == "BASE":
+            return None
+        if word == "PREFIX" and i + 2 < len(found) and found[i + 2].kind == "iri":
+            declared[found[i + 1].text[:-1]] = found[i + 2].text[1:-1]
+        if word != "FROM":
+            continue
+        into, j = default, i + 1
+        if j < len(found) and found[j].kind == "word" and found[j].text.upper() == "NAMED":
+            into, j = named, j + 1
+        if j >= len(found):
+            return None
+        iri = _absolute(found[j], declared)
+        if iri is None:
+            return None
+        into.append(iri)
+    return default, named
+
+
+def _absolute(tok: Token, declared: Mapping[str, str]) -> str | None:
+    if tok.kind == "iri":
+        iri = tok.text[1:-1]
+        return iri if _SCHEME.match(iri) else None
+    if tok.kind == "pname" and "\\" not in tok.text and "%" not in tok.text:
+        prefix, _, local = tok.text.partition(":")
+        namespace = declared.get(prefix)
+        return None if namespace is None else namespace + local
+    return None
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+__all__ = [
+    "QUERY_FORMS",
+    "UPDATE_OPS",
+    "Shape",
+    "Token",
+    "dataset_clauses",
+    "shape",
+    "tokens",
+]

@@ -36,3 +36,12 @@ def test_a_given_default_graph_narrows_the_query() -> None:
 def test_a_syntax_error_says_where() -> None:
     with pytest.raises(QuerySyntaxError, match=r"error at 1:\d+"):
         run_query(store(), "SELECT ?n WHERE { ?s schema:name }")
+
+
+def test_a_graph_named_twice_counts_once() -> None:
+    query = "SELECT ?n FROM <http://x/g1> FROM <http://x/g1> WHERE { ?s schema:name ?n }"
+    assert names(run_query(store(), query)) == ["A"]
+    given = run_query(
+        store(), "SELECT ?n WHERE { ?s schema:name ?n }", default_graphs=["http://x/g1"] * 2
+    )
+    assert names(given) == ["A"]

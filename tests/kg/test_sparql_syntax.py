@@ -2,7 +2,7 @@
 
 import pytest
 
-from kg.sparql_syntax import shape, tokens
+from kg.sparql_syntax import dataset_clauses, shape, tokens
 
 
 @pytest.mark.parametrize(
@@ -42,3 +42,26 @@ def test_depth_counts_only_real_brackets() -> None:
 def test_tokens_of_a_triple_term_and_long_string() -> None:
     kinds = [t.kind for t in tokens('<<( <http://e/s> ?p """a "b" c""" )>>')]
     assert kinds == ["punct", "iri", "var", "string", "punct"]
+
+
+def test_dataset_clauses_resolve_iris_and_prefixed_names() -> None:
+    text = (
+        "PREFIX g: <http://e/g/> SELECT * FROM <http://e/g/a> FROM g:a FROM NAMED sch:b "
+        "# FROM <http://e/not>\nWHERE { ?s ?p 'FROM <http://e/no>' }"
+    )
+    assert dataset_clauses(text, {"sch": "http://s/"}) == (
+        ["http://e/g/a", "http://e/g/a"],
+        ["http://s/b"],
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "BASE <http://e/> SELECT * FROM <g> WHERE { ?s ?p ?o }",
+        "SELECT * FROM <relative> WHERE { ?s ?p ?o }",
+        "SELECT * FROM nope:g WHERE { ?s ?p ?o }",
+    ],
+)
+def test_dataset_clauses_left_to_the_parser_when_unresolvable(text: str) -> None:
+    assert dataset_clauses(text, {}) is None

@@ -56,6 +56,26 @@ def test_from_makes_exactly_the_default_graph(client: TestClient) -> None:
     assert number(client, COUNT.format(from_=f"FROM <{BASE}nothing>")) == 0
 
 
+def test_a_graph_named_twice_is_one_graph_of_the_dataset(client: TestClient) -> None:
+    """The default graph of `FROM <g> FROM <g>` is the RDF merge of one graph, and `FROM NAMED`
+    twice names one graph (§13.2): nothing is counted twice, by clause or by protocol."""
+    one = number(client, COUNT.format(from_=f"FROM <{GRAPH}>"))
+    assert number(client, COUNT.format(from_=f"FROM <{GRAPH}> FROM <{GRAPH}>")) == one
+    prefixed = f"PREFIX g: <{GRAPH.rsplit('/', 1)[0]}/> " + COUNT.format(
+        from_=f"FROM <{GRAPH}> FROM g:{GRAPH.rsplit('/', 1)[1]}"
+    )
+    assert number(client, prefixed) == one
+    both = number(client, COUNT.format(from_=f"FROM <{GRAPH}> FROM <{ORG_GRAPH}>"))
+    again = f"FROM <{GRAPH}> FROM <{ORG_GRAPH}> FROM <{GRAPH}>"
+    assert number(client, COUNT.format(from_=again)) == both
+    named = (
+        f"SELECT (COUNT(*) AS ?n) FROM NAMED <{GRAPH}> FROM NAMED <{GRAPH}> "
+        "WHERE { GRAPH ?g { ?s ?p ?o } }"
+    )
+    assert number(client, named) == one
+    assert number(client, COUNT.format(from_=""), **{"default-graph-uri": [GRAPH, GRAPH]}) == one
+
+
 def test_from_named_alone_leaves_an_empty_default_graph(client: TestClient) -> None:
     assert number(client, COUNT.format(from_=f"FROM NAMED <{GRAPH}>")) == 0
     r = client.get(
