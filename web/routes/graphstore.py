@@ -55,7 +55,8 @@ WRITE = {
 )
 def get_graph(request: Request) -> Response:
     """One graph of the store in any RDF format (by `Accept`; RFC 9110 negotiation).
-    `?default` is the union of all graphs, each distinct triple once, as `/sparql` sees it."""
+    `?default` is the store's own default graph (what SPARQL Update writes without `GRAPH`;
+    `kg.endpoint.update.read_graph`), not the union `/sparql` queries without a dataset."""
     choice = formats.negotiate(request.headers.get("accept"), formats.GRAPH_FORMATS)
     if choice is None:
         raise NotAcceptable(f"available: {', '.join(READ_MEDIA)}")
