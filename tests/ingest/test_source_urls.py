@@ -93,3 +93,18 @@ def test_every_record_source_url_is_in_the_fact_base() -> None:
     assert len(sources) > 50
     missing = [f"{rec}: sources.{key}: {url}" for rec, key, url in sources if not in_fact_base(url)]
     assert missing == [], "\n".join(missing)
+
+
+def test_every_cited_document_has_one_title_across_the_records() -> None:
+    """Records citing the same URL call it the same: the titles are stated once, in one graph
+    (`kg.vocab.source_titles_graph`), and a second wording of one page would be a second title
+    on every record page that cites it."""
+    records, errors = load_records(source_paths([BUNDLED]))
+    assert not errors
+    titles: dict[str, dict[str, list[str]]] = {}
+    for record in records:
+        for spec in (record.data.get("sources") or {}).values():
+            if isinstance(spec, dict) and spec.get("url") and spec.get("title"):
+                by_title = titles.setdefault(spec["url"], {})
+                by_title.setdefault(spec["title"], []).append(record.file)
+    assert {url: found for url, found in titles.items() if len(found) > 1} == {}
