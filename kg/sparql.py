@@ -28,10 +28,10 @@ def run_query(
     NAMED in the query are exactly the dataset (SPARQL 1.1 Query §13.2). Only without either is
     the default graph the union of all named graphs (this store keeps every record in its own
     named graph). A graph named twice, by the protocol or in the query, is one graph of the
-    dataset: its triples are not counted twice (pyoxigraph 0.5 would). Raises `QuerySyntaxError` (parser message with line:column) or `BadRequest`
-    (a graph name that is not an IRI). `has_dataset`: whether the query has FROM / FROM NAMED,
-    when the caller has tokenised it already (`kg.sparql_syntax.shape`); else it is tokenised
-    here.
+    dataset: its triples are not counted twice (pyoxigraph 0.5 would). Raises
+    `QuerySyntaxError` (parser message with line:column) or `BadRequest` (a graph name that is
+    not an IRI). `has_dataset`: whether the query has FROM / FROM NAMED, when the caller has
+    tokenised it already (`kg.sparql_syntax.shape`); else it is tokenised here.
     """
     options: dict[str, object] = {}
     if default_graphs or named_graphs:

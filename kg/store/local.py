@@ -128,6 +128,9 @@ class LocalStore:
             try:
                 yield staging
                 staging.flush()
+                # the last reference when the caller has dropped its own (`apply` does): the
+                # store is closed before its folder is renamed and published; one still open
+                # was closed later, after the rename, at a cost of about a second
                 del staging
                 final = versions / name
                 tmp.rename(final)
@@ -146,11 +149,13 @@ class LocalStore:
             return 0
         with self.write() as store:
             _apply(store, changes)
+            del store  # closed before `write` publishes it (`write`: the last reference)
         return len(changes)
 
     def bulk_load(self, quads: Iterable[ox.Quad]) -> None:
         with self.write() as store:
             store.bulk_extend(quads)
+            del store  # as in `apply`
 
     def public_queries(self, timeout: float) -> LocalStore | None:
         """On disk: None, queries run in worker processes that can be killed at the limit. In
