@@ -1,13 +1,16 @@
 """The SPARQL 1.1 Graph Store HTTP Protocol at `/rdf-graphs` (`?graph=IRI` or `?default`):
 reading is public, PUT, POST and DELETE need the admin token.
 
-`GET ?default` answers the union of all graphs, the default graph `/sparql` queries when no
-dataset is given (its service description states `sd:UnionDefaultGraph`). PUT, POST and
-DELETE on `?default` act on the store's own default graph, which is part of that union: they
-never replace or drop a named graph."""
+`?default` is the store's own default graph, for GET as for PUT, POST and DELETE (what SPARQL
+Update writes without `GRAPH`), so a write and a read of it round-trip; it never replaces or
+drops a named graph. `/sparql` without a dataset queries more: the union of it and every named
+graph (its service description states `sd:UnionDefaultGraph`). A GET carries a strong `ETag`
+(store version, graph, media type) and `Last-Modified` (the version's time), and answers a
+conditional request 304 or 412 (RFC 9110 §13)."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Annotated
 from urllib.parse import quote
 
@@ -22,6 +25,7 @@ from kg.endpoint.update import GraphName, delete_graph, graph_name, read_graph, 
 from kg.errors import BadRequest, NotAcceptable
 from kg.vocab import graph_iri
 from web.auth import require_admin
+from web.http import http_date, not_modified, precondition_failed, precondition_response
 from web.openapi import errors, media, query_parameters
 from web.services import limit, sparql_engine
 
@@ -60,8 +64,22 @@ def get_graph(request: Request) -> Response:
     choice = formats.negotiate(request.headers.get("accept"), formats.GRAPH_FORMATS)
     if choice is None:
         raise NotAcceptable(f"available: {', '.join(READ_MEDIA)}")
-    body = read_graph(request.app.state.store, _target(request), choice.format)
-    return Response(body, headers={"Content-Type": choice.content_type, "Vary": "Accept"})
+    store, target = request.app.state.store, _target(request)
+    version = store.version()
+    body = read_graph(store, target, choice.format)  # NotFound first: no 304 for no graph
+    digest = hashlib.sha256(f"{version.name}\0{target}\0{choice.content_type}".encode())
+    etag = f'"{digest.hexdigest()[:32]}"'
+    last_modified = http_date(version.created)
+    headers = {
+        "ETag": etag,
+        "Vary": "Accept",
+        **({"Last-Modified": last_modified} if last_modified else {}),
+    }
+    if precondition_failed(request, etag, last_modified):
+        return precondition_response(etag)
+    if not_modified(request, etag, last_modified):
+        return Response(status_code=304, headers=headers)
+    return Response(body, headers={**headers, "Content-Type": choice.content_type})
 
 
 @router.get("/graph/{kind}/{slug}", include_in_schema=False)

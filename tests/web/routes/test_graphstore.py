@@ -155,3 +155,26 @@ def test_a_record_graph_iri_resolves_to_its_statements(client: TestClient) -> No
     assert client.head("/graph/initiative/village-welcome").status_code == 303
     missing = client.get("/graph/initiative/no-such-record")
     assert client.get(missing.headers["location"]).status_code == 404
+
+
+def test_a_graph_read_carries_validators_and_answers_conditional_requests(
+    client: TestClient,
+) -> None:
+    """A harvester polling a graph gets 304 until a write changes the store (RFC 9110 §13)."""
+    client.put(G, content="<http://x/a> <http://x/b> 'one' .", headers=TURTLE)
+    turtle = {"Accept": "text/turtle"}
+    first = client.get(G, headers=turtle)
+    etag, modified = first.headers["etag"], first.headers["last-modified"]
+    assert etag.startswith('"')  # strong
+    same = client.get(G, headers={**turtle, "If-None-Match": etag})
+    assert (same.status_code, same.content) == (304, b"")
+    assert client.get(G, headers={**turtle, "If-Modified-Since": modified}).status_code == 304
+    other = client.get(G, headers={"Accept": "application/n-triples", "If-None-Match": etag})
+    assert other.status_code == 200  # another representation, another tag
+    assert client.get(G, headers={**turtle, "If-Match": '"nope"'}).status_code == 412
+    client.post(G, content="<http://x/a> <http://x/b> 'two' .", headers=TURTLE)
+    changed = client.get(G, headers={**turtle, "If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.headers["etag"] != etag
+    missing = client.get("/rdf-graphs?graph=http://x/none", headers={"If-None-Match": "*"})
+    assert missing.status_code == 404  # no graph: never a 304
