@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from typing import Any
 
 import swagger_ui_bundle
 from fastapi import FastAPI
@@ -20,6 +21,7 @@ from web import services
 from web.errors import install_error_handlers
 from web.http import install_http
 from web.i18n import ContentLanguage
+from web.openapi import validation_as_bad_request
 from web.pagecache import PageCache
 from web.ratelimit import limiter_for
 from web.routes import (
@@ -84,6 +86,14 @@ def create_app(
         settings.contribute_per_hour, settings, "submissions", window=3600
     )
     install_error_handlers(app)
+    generated = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = validation_as_bad_request(generated())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     app.add_middleware(SecurityHeaders)
     app.add_middleware(ContentLanguage)
     # pages computed once per store version: outside the headers above (kept with the page),

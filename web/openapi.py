@@ -22,6 +22,25 @@ def media(description: str, *types: str) -> dict[int | str, dict[str, Any]]:
     return {200: {"description": description, "content": {t: {} for t in types}}}
 
 
+def validation_as_bad_request(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema` with FastAPI's generated 422 responses replaced by the 400 of the error family,
+    which is what a parameter that cannot be read gets (`web.errors.install_error_handlers`)."""
+    body = {"$ref": "#/components/schemas/ErrorBody"}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.get("responses", {}) if isinstance(operation, dict) else {}
+            if responses.pop("422", None) is not None and "400" not in responses:
+                responses["400"] = {
+                    "description": _REASONS[400],
+                    "content": {"application/json": {"schema": body}},
+                }
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components.setdefault("ErrorBody", ErrorBody.model_json_schema())
+    for unused in ("HTTPValidationError", "ValidationError"):
+        components.pop(unused, None)
+    return schema
+
+
 def query_parameters(*names: str) -> dict[str, Any]:
     """`openapi_extra` for routes that read repeated or dashed query parameters themselves."""
     return {

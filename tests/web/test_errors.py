@@ -99,3 +99,19 @@ def test_the_moderation_page_without_a_token_is_a_page_for_browsers(client: Test
     assert page.status_code in (401, 403)
     assert page.headers["content-type"].startswith("text/html")
     assert "This request could not be answered" in page.text
+
+
+def test_a_parameter_fastapi_cannot_read_is_a_400_naming_it(client: TestClient) -> None:
+    """`limit=abc` or `mode=nope` is a malformed request like any other: 400, the family's body
+    naming the parameter, the reason and the value, and a page for a browser."""
+    r = client.get("/api/search", params={"limit": "abc", "mode": "nope"})
+    assert r.status_code == 400
+    body = r.json()
+    assert body["error"] == "BadRequest"
+    assert "limit: Input should be a valid integer" in body["message"]
+    assert "(given: 'abc')" in body["message"]
+    assert "mode: " in body["message"]
+    page = client.get("/api/search?offset=-1", headers={"Accept": "text/html"})
+    assert page.status_code == 400
+    assert page.headers["content-type"].startswith("text/html")
+    assert "offset: Input should be greater than or equal to 0" in page.text

@@ -52,11 +52,11 @@ def test_sparql_injection_through_search_filters_is_impossible(
 ) -> None:
     before = triples(client)
     api = client.get("/api/search", params={"q": "village", facet: value})
-    assert api.status_code in (200, 400, 422)
+    assert api.status_code in (200, 400)
     if api.status_code == 200:
         assert api.json()["total"] == 0  # an unknown value matches nothing
     page = client.get("/search", params={"q": "village", facet: value})
-    assert page.status_code in (200, 400, 422)
+    assert page.status_code in (200, 400)
     for link in re.findall(r'href="(/sparql\?[^"]*)"', page.text):
         shown = unquote(link.replace("&amp;", "&"))
         for word in ("DROP", "CLEAR", "UNION{"):

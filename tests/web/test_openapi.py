@@ -32,3 +32,20 @@ def test_the_served_document_uses_them(client: TestClient) -> None:
     assert sparql["responses"]["400"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ErrorBody"
     }
+
+
+def test_an_unreadable_parameter_is_described_as_the_400_it_gets(client: TestClient) -> None:
+    """FastAPI would describe a 422 with its own body; the API answers such a request 400 in
+    the error family's shape (`web.errors`), and the document says so."""
+    doc = client.get("/openapi.json").json()
+    for path, operations in doc["paths"].items():
+        for method, operation in operations.items():
+            assert "422" not in operation["responses"], (method, path)
+    search = doc["paths"]["/api/search"]["get"]["responses"]["400"]
+    assert search["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ErrorBody"
+    }
+    assert "HTTPValidationError" not in doc["components"]["schemas"]
+    r = client.get("/api/search", params={"limit": "abc"})
+    assert r.status_code == 400
+    assert set(r.json()) == {"error", "message"}
