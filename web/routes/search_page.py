@@ -260,7 +260,9 @@ def search_page(
             "sorts": SORT_TITLES,
             "year_range": query.years,
             "year_bounds": (min(years), max(years)) if years else None,
-            "kept": [(k, v) for k, v in state if k not in ("q", "year", "year_from", "year_to")],
+            "kept": [
+                (k, v) for k, v in state if k not in ("q", "lang", "year", "year_from", "year_to")
+            ],
             "instead_url": url([*state, ("correct", "0")]),
             "json_url": "/api/search?" + urlencode([*state, ("offset", str(query.offset))]),
             "csv_download": "/api/search/download?" + urlencode([*export, ("format", "csv")]),

@@ -280,3 +280,12 @@ def test_the_initiatives_tab_comes_first_whatever_the_counts(records_dir: Path) 
     ]
     assert [k for k, _ in tabs] == ["initiative", "organisation"], tabs
     assert tabs[0][1] < tabs[1][1]
+
+
+def test_searching_again_keeps_one_language(client: TestClient) -> None:
+    """The search form of a page in Spanish sends `lang=es` once, so searching again and again
+    does not grow the URL (`&lang=es&lang=es…`)."""
+    html = client.get("/search", params={"q": "refugees", "lang": "es", "theme": "housing"}).text
+    form = html.split('role="search"', 1)[1].split("</form>", 1)[0]
+    assert form.count('name="lang"') == 1
+    assert 'name="theme" value="housing"' in form
