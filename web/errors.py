@@ -17,10 +17,17 @@ from web.notfound import not_found_page
 
 
 def not_found_response(request: Request, message: str) -> Response:
-    """404 as an HTML page for browsers, else JSON."""
+    """404 as an HTML page for browsers, else JSON (`Vary: Accept`: the body follows it)."""
     if _wants_html(request):
-        return not_found_page(request, message)
-    return JSONResponse({"error": "NotFound", "message": message}, status_code=404)
+        return _negotiated(not_found_page(request, message))
+    return _negotiated(JSONResponse({"error": "NotFound", "message": message}, status_code=404))
+
+
+def _negotiated(response: Response) -> Response:
+    """The response marked as chosen by `Accept` (RFC 9110 §12.5.5), so a cache keeps the
+    page and the JSON apart."""
+    response.headers.add_vary_header("Accept")
+    return response
 
 
 def _wants_html(request: Request) -> bool:
@@ -45,8 +52,9 @@ def error_response(
             status_code=status,
             headers=headers,
         )
-        return page
-    return JSONResponse({"error": name, "message": message}, status_code=status, headers=headers)
+        return _negotiated(page)
+    body = {"error": name, "message": message}
+    return _negotiated(JSONResponse(body, status_code=status, headers=headers))
 
 
 def http_error_response(request: Request, exc: HTTPException) -> Response:

@@ -115,3 +115,13 @@ def test_a_parameter_fastapi_cannot_read_is_a_400_naming_it(client: TestClient) 
     assert page.status_code == 400
     assert page.headers["content-type"].startswith("text/html")
     assert "offset: Input should be greater than or equal to 0" in page.text
+
+
+def test_an_error_says_it_varies_with_accept(client: TestClient) -> None:
+    """The same 404 or 400 is a page or JSON by `Accept`: `Vary: Accept` keeps a shared cache
+    from handing a browser the JSON (RFC 9110 §12.5.5)."""
+    for path in ("/initiative/nowhere", "/api/search?limit=abc"):
+        for accept in ("text/html", "application/json"):
+            r = client.get(path, headers={"Accept": accept})
+            assert r.status_code in (400, 404)
+            assert "Accept" in [v.strip() for v in r.headers["vary"].split(",")], (path, accept)
