@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kg.search.documents import SearchDoc
-from kg.search.index import SearchIndex
+from kg.search.index import SearchIndex, own_text
 from kg.search.text import fold, highlight, term, tokenize, words
 from kg.search.understand import Understanding
 
@@ -82,6 +82,7 @@ def explain(
     ]
     if u is None:
         return Why(filters=shared), highlight(_snippet_source(doc, set(), label_lang), ())
+    terms = _said(index, doc, set(terms))
     text = u.searched
     form_terms = {fold(typed): term(fold(form)) for typed, form in u.forms}
     matched = list(
@@ -120,3 +121,14 @@ def _snippet_source(doc: SearchDoc, wanted: set[str], lang: str) -> str:
         return len(wanted & set(tokenize(text))) if wanted else 0
 
     return max(candidates, key=hits)  # max keeps the first of equals: the preferred order
+
+
+def _said(index: SearchIndex, doc: SearchDoc, terms: set[str]) -> set[str]:
+    """The terms of `terms` the record's own text holds. Its keyword text also holds its
+    concepts' labels in five languages ("España vaciada" for a German project classified under
+    depopulation), which the explanation names as concepts; "mentions" names only what the
+    record says. The record's text is read only when a term is also one of those labels."""
+    doubtful = terms & index.label_terms(doc)
+    if not doubtful:
+        return terms
+    return (terms - doubtful) | (doubtful & set(tokenize(own_text(doc))))

@@ -43,7 +43,7 @@ from kg.search.documents import CONCEPT_FACETS, Concept, SearchDoc
 from kg.search.embed import Embedder, Vectors
 from kg.search.names import NameIndex
 from kg.search.spelling import Speller
-from kg.search.text import WORD, fold, term
+from kg.search.text import WORD, fold, term, tokenize
 from kg.search.understand import ConceptMatcher
 
 log = logging.getLogger(__name__)
@@ -87,6 +87,7 @@ class SearchIndex:
     name_rank: IntArray = field(init=False)
     sample_vectors: Vectors = field(init=False)
     _concept_vectors: tuple[list[Concept], Vectors] | None = field(init=False, default=None)
+    _concept_terms: dict[tuple[str, str], frozenset[str]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.positions = {d.iri: i for i, d in enumerate(self.docs)}
@@ -218,6 +219,19 @@ class SearchIndex:
         concept = self.by_code.get((facet, code))
         return concept.label(lang) if concept is not None else code
 
+    def label_terms(self, doc: SearchDoc) -> set[str]:
+        """The index terms of the labels, in every language, of the record's concepts: words
+        its keyword text holds without the record saying them."""
+        found: set[str] = set()
+        for facet in CONCEPT_FACETS:
+            for code in doc.facets.get(facet, ()):
+                if (facet, code) not in self._concept_terms:
+                    concept = self.by_code.get((facet, code))
+                    labels = [label for _, label in concept.all_labels()] if concept else []
+                    self._concept_terms[(facet, code)] = frozenset(tokenize(" ".join(labels)))
+                found |= self._concept_terms[(facet, code)]
+        return found
+
     def filter_code(self, facet: str, value: str) -> str:
         """The code a filter value stands for: the value itself when it is a code, else the
         concept whose preferred label it is in any of the five languages, case and accents
@@ -236,10 +250,17 @@ class SearchIndex:
         return {key: codes.pop() for key, codes in found.items() if len(codes) == 1}
 
 
-def keyword_text(doc: SearchDoc, by_code: dict[tuple[str, str], Concept]) -> str:
+def own_text(doc: SearchDoc) -> str:
+    """What the record itself says: names, identifiers, descriptions, notes, claims, places,
+    types and the names of records it links to (`keyword_text` adds its concepts' labels)."""
     parts = [*doc.names.values(), *doc.alt_names, *doc.identifiers, *doc.descriptions.values()]
     parts += doc.notes
     parts += [*doc.claims, *doc.places, *doc.types, *doc.linked_names]
+    return "\n".join(parts)
+
+
+def keyword_text(doc: SearchDoc, by_code: dict[tuple[str, str], Concept]) -> str:
+    parts = [own_text(doc)]
     for facet in CONCEPT_FACETS:
         for code in doc.facets.get(facet, ()):
             concept = by_code.get((facet, code))

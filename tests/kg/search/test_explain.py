@@ -26,15 +26,16 @@ def test_words_concepts_filters_and_meaning_are_all_named(small_index: SearchInd
         terms=terms,
         close=True,
     )
-    # the record's keyword text holds its themes' labels in every language: "vivienda" too
-    assert why.matched_terms == ["vivienda", "refugee", "families"]
+    # "vivienda" is found through the label of the record's theme, named as the concept; the
+    # record itself does not say it, so it is not among the words it "mentions"
+    assert why.matched_terms == ["refugee", "families"]
     assert [(c.facet, c.value, c.label, c.matched) for c in why.concepts] == [
         ("theme", "housing", "Housing", "Vivienda")
     ]
     assert [(f.facet, f.value) for f in why.filters] == [("country", "ES")]  # not education
     assert why.keyword_score == 1.2346
     assert why.summary == (
-        "mentions “vivienda”, “refugee”, “families”; theme: Housing (from “Vivienda”); "
+        "mentions “refugee”, “families”; theme: Housing (from “Vivienda”); "
         "close in meaning (0.41); country: ES"
     )
     assert snippet == (
@@ -51,6 +52,20 @@ def test_a_form_searched_is_named_as_typed(small_index: SearchIndex) -> None:
     [terms] = small_index.terms_in([small_index.positions[doc.iri]], u.terms)
     why, _ = explain(small_index, doc, u, filters={}, keyword=1.0, similarity=None, terms=terms)
     assert why.matched_terms == ["villager"]
+
+
+def test_a_word_the_record_says_is_mentioned_even_when_a_label_holds_it_too(
+    small_index: SearchIndex,
+) -> None:
+    """ "housing": a label of the record's theme, and (as "houses") in its own description."""
+    doc = small_index.docs[small_index.positions[f"{X}initiative/empty-houses"]]
+    u = understand("housing", small_index.matcher)
+    [terms] = small_index.terms_in([small_index.positions[doc.iri]], u.terms)
+    why, snippet = explain(
+        small_index, doc, u, filters={}, keyword=1.0, similarity=None, terms=terms
+    )
+    assert why.matched_terms == ["housing"]
+    assert "<mark>houses</mark>" in snippet
 
 
 def test_the_snippet_escapes_the_text(small_index: SearchIndex) -> None:
