@@ -115,6 +115,29 @@ def test_a_small_card_shows_whole_rows_of_chips(
         assert outside == []
 
 
+@pytest.mark.parametrize(("width", "height"), [(150, 80), (300, 120), (300, 160), (200, 250)])
+def test_a_very_small_card_keeps_its_name_and_its_link_back(
+    server: LiveServer, width: int, height: int
+) -> None:
+    """oEmbed never answers larger than `maxwidth`×`maxheight` (oEmbed §2.2), so a consumer may
+    ask for a strip: the name is still readable (not squeezed to a few pixels) and the link to
+    the record is whole inside the frame."""
+    with (
+        chromium() as browser,
+        local_page(browser, viewport={"width": width, "height": height}) as (page, outside),
+    ):
+        page.goto(f"{server.url}embed/initiative/matilde")
+        name = page.locator("h1").bounding_box()
+        link = page.locator(".f a").bounding_box()
+        assert name is not None
+        assert link is not None
+        assert name["height"] >= 14  # at least one line of the name
+        assert link["height"] >= 12
+        assert link["y"] >= 0
+        assert link["y"] + link["height"] <= height + 0.5
+        assert outside == []
+
+
 def test_a_spanish_page_url_embeds_the_spanish_card(consumer_es: str) -> None:
     with (
         chromium() as browser,
