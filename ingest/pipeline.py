@@ -1,7 +1,8 @@
 """`kg ingest` / `kg validate` for curated records: parse, validate with SHACL, then write.
 
 Unchanged files are recognised by content hash and skipped before parsing, so a re-ingest of
-unchanged sources reads files, asks the store one query and writes nothing.
+unchanged sources reads files, asks the store two queries (records, ontology and schemes) and
+writes nothing; an edited ontology or scheme file alone is written on its own.
 
 The titles the files give the documents they cite (`sources: {key: {url, title}}`) are not
 written into each record's graph but once into one graph of their own
@@ -52,16 +53,18 @@ class IngestReport:
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
     errors: list[RecordError] = field(default_factory=list)
+    schemes: list[str] = field(default_factory=list)  # ontology and scheme graphs rewritten
 
     @property
     def changes(self) -> int:
         return len(self.added) + len(self.updated) + len(self.removed)
 
     def summary(self) -> str:
+        schemes = f"; {len(self.schemes)} ontology or scheme files updated" if self.schemes else ""
         return (
             f"{self.files} files: {len(self.added)} added, {len(self.updated)} updated, "
             f"{len(self.removed)} removed, {self.unchanged} unchanged, "
-            f"{len(self.errors)} refused"
+            f"{len(self.errors)} refused{schemes}"
         )
 
 
@@ -125,8 +128,9 @@ def ingest_records(
     paths = source_paths(sources)
     report = IngestReport(files=len(paths))
     existing = content_hashes(store.current(), adapter="records")
-    if prune and _unchanged(paths, existing, base):  # fast path: nothing to parse or write
+    if prune and _unchanged(paths, existing, base):  # fast path: no record to parse or write
         report.unchanged = len(paths)
+        _apply_schemes(store, report, base=base)  # an edited scheme file is still read
         return report
     records, parse_errors = load_records(paths)
     report.errors.extend(parse_errors)
@@ -142,6 +146,7 @@ def ingest_records(
     if report.errors and not keep_going:
         raise ValidationFailed(report.errors)
     if not changed and not removed:
+        _apply_schemes(store, report, base=base)
         return report
     titles = _take_titles(graphs)
     stay = [g for g in existing if g not in graphs and g not in removed]
@@ -158,9 +163,17 @@ def ingest_records(
     changes += [GraphChange(g, None) for g in removed]
     changes += _titles_change(store, titles, base=base)
     report.removed = removed
-    changes += ontology_changes(store, base=base)
-    store.apply(changes)
+    schemes = ontology_changes(store, base=base)
+    report.schemes = [c.graph for c in schemes]
+    store.apply(changes + schemes)
     return report
+
+
+def _apply_schemes(store: GraphStore, report: IngestReport, *, base: str) -> None:
+    """The ontology and scheme files that changed, written on their own (no record did)."""
+    schemes = ontology_changes(store, base=base)
+    report.schemes = [c.graph for c in schemes]
+    store.apply(schemes)
 
 
 def _take_titles(graphs: dict[str, Graph]) -> set[tuple[str, str]]:

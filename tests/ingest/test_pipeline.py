@@ -137,3 +137,27 @@ def test_a_refused_record_keeps_the_titles_of_what_it_cites(records_dir: Path) -
     assert [e.file for e in report.errors] == [str(village)]
     assert names(store)["test-ngo"] == "Test NGO II"  # the other record was written
     assert _union_titles(store) == ["Source A"]  # the refused one's earlier graph stays, titled
+
+
+def test_an_edited_scheme_file_alone_is_written(
+    records_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new SKOS label in a scheme file, no record changed: the next ingest writes the scheme's
+    graph (it returned early, having found every record unchanged) and says so."""
+    import shutil
+
+    import ingest.pipeline as pipeline
+
+    ontology = tmp_path / "ontology"
+    shutil.copytree(pipeline.ONTOLOGY, ontology)
+    monkeypatch.setattr(pipeline, "ONTOLOGY", ontology)
+    store = LocalStore(None)
+    ingest_records(store, [records_dir], base=BASE)
+    theme = ontology / "schemes" / "theme.ttl"
+    theme.write_text(theme.read_text().replace('"language courses"@en,', '"language classes"@en,'))
+    report = ingest_records(store, [records_dir], base=BASE)
+    assert report.schemes == [f"{BASE}graph/ontology/theme"]
+    assert "1 ontology or scheme files updated" in report.summary()
+    labels = "SELECT ?l WHERE { GRAPH ?g { ?c <http://www.w3.org/2004/02/skos/core#altLabel> ?l } }"
+    assert "language classes" in {r["l"] for r in select(store.current(), labels)}
+    assert ingest_records(store, [records_dir], base=BASE).schemes == []  # once only
