@@ -59,11 +59,16 @@ def schema_org(view: RecordView, *, page_url: str) -> dict[str, Any]:
         {"@type": "Organization", "@id": v.value, "name": v.label}
         for v in view.values(f"{S}funder")
     ]
-    funders += [
-        {"@type": "Organization", "name": v.label} for v in view.values(f"{R}fundingProgramme")
-    ]
     if funders:
         doc["funder"] = funders
+    # a funding programme (AMIF, "national public funding") is no organisation: schema.org's
+    # `funding`, a Grant, says what paid for the work (schema.org/funding, schema.org/Grant)
+    grants = [
+        {"@type": "Grant", "@id": v.value, "name": v.label}
+        for v in view.values(f"{R}fundingProgramme")
+    ]
+    if grants:
+        doc["funding"] = grants
     urls = [v.value for v in view.values(f"{S}url")]
     if urls and view.kind != "initiative":
         doc["url"] = urls[0]
@@ -73,9 +78,9 @@ def schema_org(view: RecordView, *, page_url: str) -> dict[str, Any]:
     keywords = [v.label for p in (f"{D}subject", f"{R}targetGroup") for v in view.values(p)]
     if keywords:
         doc["keywords"] = ", ".join(keywords)
-    grants = [v.value for v in view.values(f"{S}identifier")]
-    if grants:
-        doc["identifier"] = grants
+    identifiers = [v.value for v in view.values(f"{S}identifier")]
+    if identifiers:
+        doc["identifier"] = identifiers
     # the page, a CreativeWork, carries when it changed and what it is based on: properties a
     # Project or an Organization does not have
     page: dict[str, Any] = {"@type": "WebPage", "@id": page_url}

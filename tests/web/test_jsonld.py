@@ -46,8 +46,9 @@ THING = {"@context", "@type", "@id", "url", "name", "description", "alternateNam
          "identifier", "mainEntityOfPage"}  # fmt: skip
 DOMAIN = {
     "Project": THING | {"foundingDate", "dissolutionDate", "location", "areaServed", "member",
-                        "funder", "keywords", "contributor"},
-    "Event": THING | {"startDate", "endDate", "location", "contributor", "funder", "keywords"},
+                        "funder", "funding", "keywords", "contributor"},
+    "Event": THING | {"startDate", "endDate", "location", "contributor", "funder", "funding",
+                      "keywords"},
     "WebPage": THING | {"dateModified", "isBasedOn"},
 }  # fmt: skip
 
@@ -64,6 +65,14 @@ def test_every_property_is_in_its_schema_org_types_domain(records_dir: Path) -> 
     assert set(page) <= DOMAIN["WebPage"], set(page) - DOMAIN["WebPage"]
     assert page["@id"] == PAGE
     assert sorted(page["isBasedOn"]) == ["https://example.org/a", "https://example.org/b"]
+
+
+def test_a_funding_programme_is_a_grant_not_an_organisation(records_dir: Path) -> None:
+    doc = schema_org(record(records_dir), page_url=PAGE)
+    [grant] = doc["funding"]
+    assert grant["@type"] == "Grant"
+    assert grant["@id"].endswith("/funding/amif")
+    assert all(f["@type"] == "Organization" and "@id" in f for f in doc.get("funder", []))
 
 
 def test_the_citation_is_in_the_pages_language(records_dir: Path) -> None:
