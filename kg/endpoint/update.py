@@ -26,6 +26,7 @@ def run_update(store: GraphStore, text: str) -> None:
             raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from exc
         except (OSError, RuntimeError, ValueError) as exc:  # e.g. DROP GRAPH of a missing graph
             raise BadRequest(f"update failed, nothing was changed: {exc}") from exc
+        del staging  # closed before `write` publishes it (see `LocalStore.apply`)
 
 
 def graph_name(iri: str | None) -> GraphName:
@@ -71,6 +72,7 @@ def write_graph(
         if replace and not created:
             staging.clear_graph(graph)
         staging.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads)
+        del staging  # closed before `write` publishes it (see `LocalStore.apply`)
     return created
 
 
@@ -84,3 +86,4 @@ def delete_graph(store: GraphStore, graph: GraphName) -> None:
             staging.remove_graph(graph)
         else:
             staging.clear_graph(graph)
+        del staging  # closed before `write` publishes it (see `LocalStore.apply`)
