@@ -98,6 +98,9 @@ def test_empty_state_offers_examples(client: TestClient) -> None:
     assert 'href="/browse"' in html
     assert "filters-toggle" not in html  # no "Filters" button opening an empty panel
     assert "filters-toggle" in client.get("/search", params={"q": "refugees"}).text
+    assert "remove a filter" not in html  # there is none to remove
+    filtered = {"q": "qqqzzzxx", "mode": "keyword", "country": "ES"}
+    assert "remove a filter" in client.get("/search", params=filtered).text
 
 
 def test_the_live_status_says_nothing_matched_or_the_count(client: TestClient) -> None:
