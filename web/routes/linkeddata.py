@@ -230,7 +230,7 @@ def oembed(
     if url is None or not url.strip():
         raise BadRequest("url: missing; give the address of a record page of this site")
     width_max, height_max = _size("maxwidth", maxwidth), _size("maxheight", maxheight)
-    if format != "json":
+    if format.strip().lower() not in ("json", ""):  # `format=JSON`, `format=`: JSON
         raise NotImplementedFormat("only format=json is offered")
     settings = request.app.state.settings
     base = urlparse(settings.base)

@@ -172,6 +172,13 @@ def test_oembed_rich_iframe(app_client: tuple[TestClient, GraphStore]) -> None:
         ).status_code
         == 501
     )
+    for written in ("JSON", " json ", ""):  # JSON however it is written, or by default
+        r = client.get(
+            "/oembed",
+            params={"url": "http://testserver/initiative/village-welcome", "format": written},
+        )
+        assert r.status_code == 200, written
+        assert r.json()["type"] == "rich"
 
 
 def test_embed_card_is_self_contained(app_client: tuple[TestClient, GraphStore]) -> None:
