@@ -45,8 +45,10 @@ def install_http(app: FastAPI) -> None:
 class HeadAndAllow:
     """HEAD is GET without the body (RFC 9110 §9.3.2): the route runs as GET and the body is
     dropped, headers (Content-Length included) kept. A 405 names every method some route of
-    that path allows (§15.5.6), HEAD wherever GET is. An HTTP/1.1 request without exactly one
-    `Host` header is a 400 (RFC 9112 §3.2; uvicorn's httptools parser does not check it)."""
+    that path allows (§15.5.6), HEAD wherever GET is. The router's redirect of a trailing
+    slash (`/initiative/x/` → `/initiative/x`) is 308 Permanent, not Starlette's 307. An
+    HTTP/1.1 request without exactly one `Host` header is a 400 (RFC 9112 §3.2; uvicorn's
+    httptools parser does not check it)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -75,6 +77,11 @@ class HeadAndAllow:
                 allow = ", ".join(allowed_methods(original))
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"allow"]
                 message = {**message, "headers": [*headers, (b"allow", allow.encode())]}
+            elif message["type"] == "http.response.start" and message["status"] == 307:
+                # the router's redirect of `/x/` to `/x` (the only 307 the site sends) is for
+                # good: 308 Permanent Redirect (RFC 9110 §15.4.9), which link checkers and
+                # search engines record as the address, where a 307 is kept as temporary
+                message = {**message, "status": 308}
             elif message["type"] == "http.response.body" and head:
                 message = {**message, "body": b""}
             await send(message)

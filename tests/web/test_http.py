@@ -62,6 +62,16 @@ def test_a_405_lists_what_the_resource_allows() -> None:
         assert c.get("/only-post").headers["allow"] == "POST"
 
 
+def test_a_trailing_slash_redirects_for_good() -> None:
+    """`/thing/` → `/thing` is 308 Permanent (a link checker records the address), for HEAD
+    and a PUT too (308 keeps the method, RFC 9110 §15.4.9)."""
+    with TestClient(app(), follow_redirects=False) as c:
+        for method in ("GET", "HEAD", "PUT"):
+            r = c.request(method, "/thing/")
+            assert r.status_code == 308, method
+            assert r.headers["location"].endswith("/thing")
+
+
 def test_cors_headers_are_on_errors_too() -> None:
     with TestClient(app()) as c:
         r = c.delete("/thing", headers={"Origin": "https://network.example.eu"})
