@@ -107,6 +107,16 @@ def bare(snapshot: Path, port: int) -> None:
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
 
 
+def _wait(url: str) -> None:
+    """Until the server at `url` answers `/healthz` (at most about a minute)."""
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(url + "healthz", timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.2)
+
+
 def start_floor(tmp: Path, snapshot: Path) -> tuple[subprocess.Popen[bytes], str]:
     """`bare` in a process of its own on a free port: (process, its /sparql URL)."""
     from bench.live import free_port
@@ -116,12 +126,7 @@ def start_floor(tmp: Path, snapshot: Path) -> tuple[subprocess.Popen[bytes], str
     cmd = [sys.executable, "-m", "bench.sparql_bench", "--bare", str(snapshot), str(port)]
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(url + "healthz", timeout=2).read()
-            break
-        except OSError:
-            time.sleep(0.2)
+    _wait(url)
     return proc, url + "sparql"
 
 
@@ -146,12 +151,7 @@ def start_server(
     log = open(tmp / f"server-{port}.log", "wb")  # noqa: SIM115 - lives as long as the server
     proc = subprocess.Popen([*kg, "serve"], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tree)
     url = f"http://127.0.0.1:{port}/"
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(url + "healthz", timeout=2).read()
-            break
-        except OSError:
-            time.sleep(0.2)
+    _wait(url)
     # a server loads its search index and model in the background once it answers: measure it
     # in its steady state, not beside that (a search waits for the index; one per process)
     for _ in range(processes):

@@ -3,6 +3,7 @@ the methods the resource really allows, conditional requests, and CORS for the p
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -12,6 +13,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kg.store import StoreVersion
 
 #: response headers a script on another origin may read (CORS)
 EXPOSED = [
@@ -204,6 +207,13 @@ def precondition_response(etag: str | None = None) -> JSONResponse:
         status_code=412,
         headers={"ETag": etag} if etag else None,
     )
+
+
+def version_validators(version: StoreVersion, *parts: str) -> tuple[str, str | None]:
+    """A strong `ETag` for what one store version gives for `parts` (a graph, a media type),
+    and the version's time as `Last-Modified` (an HTTP-date, or None)."""
+    digest = hashlib.sha256("\0".join([version.name, *parts]).encode())
+    return f'"{digest.hexdigest()[:32]}"', http_date(version.created)
 
 
 def http_date(iso: str) -> str | None:

@@ -10,7 +10,6 @@ conditional request 304 or 412 (RFC 9110 §13)."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Annotated
 from urllib.parse import quote
 
@@ -25,7 +24,12 @@ from kg.endpoint.update import GraphName, delete_graph, graph_name, read_graph, 
 from kg.errors import BadRequest, NotAcceptable
 from kg.vocab import graph_iri
 from web.auth import require_admin
-from web.http import http_date, not_modified, precondition_failed, precondition_response
+from web.http import (
+    not_modified,
+    precondition_failed,
+    precondition_response,
+    version_validators,
+)
 from web.openapi import errors, media, query_parameters
 from web.services import limit, sparql_engine
 
@@ -67,9 +71,7 @@ def get_graph(request: Request) -> Response:
     store, target = request.app.state.store, _target(request)
     version = store.version()
     body = read_graph(store, target, choice.format)  # NotFound first: no 304 for no graph
-    digest = hashlib.sha256(f"{version.name}\0{target}\0{choice.content_type}".encode())
-    etag = f'"{digest.hexdigest()[:32]}"'
-    last_modified = http_date(version.created)
+    etag, last_modified = version_validators(version, str(target), choice.content_type)
     headers = {
         "ETag": etag,
         "Vary": "Accept",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Annotated, Any
 from urllib.parse import parse_qs, urlencode, urlparse
 from xml.sax.saxutils import escape
@@ -18,7 +17,12 @@ from kg.queries import PREFIXES
 from kg.record_document import all_records, local_href, view
 from kg.vocab import KINDS
 from kg.void import DESCRIPTION, TITLE, describe
-from web.http import http_date, not_modified, precondition_failed, precondition_response
+from web.http import (
+    not_modified,
+    precondition_failed,
+    precondition_response,
+    version_validators,
+)
 from web.i18n import DEFAULT, LANGUAGES, language, requested, translations
 from web.recordpage import check
 
@@ -83,9 +87,7 @@ def void(request: Request) -> Response:
     choice = formats.negotiate(request.headers.get("accept"), DOCUMENT_FORMATS)
     if choice is None:
         raise NotAcceptable(f"VoID is available as {', '.join(f.media for f in DOCUMENT_FORMATS)}")
-    digest = hashlib.sha256(f"{version.name}\0{choice.content_type}".encode())
-    etag = f'"{digest.hexdigest()[:32]}"'
-    last_modified = http_date(version.created)
+    etag, last_modified = version_validators(version, choice.content_type)
     headers = {
         "ETag": etag,
         "Vary": "Accept",
