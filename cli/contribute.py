@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kg.errors import BadRequest
-from kg.moderation import ModerationQueue, Publish
+from kg.moderation import Check, ModerationQueue, Publish
 from kg.settings import Settings
 
 if TYPE_CHECKING:
@@ -35,6 +35,17 @@ def default_sources(settings: Settings) -> list[Path]:
     """The record folders a plain `kg ingest` / `kg validate` reads: curated, then contributed."""
     contributed = settings.contrib_dir
     return [settings.records_dir, *([contributed] if contributed.is_dir() else [])]
+
+
+def checker(settings: Settings) -> Check:
+    """What "Save the edit" on `/moderate` says of a record: `ingest.contributions.check`."""
+
+    def check(text: str) -> list[str]:
+        from ingest.contributions import check as check_record
+
+        return check_record(text, base=settings.base)
+
+    return check
 
 
 def publisher(settings: Settings, store: GraphStore) -> Publish:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.contribute import default_sources, draft, moderate_app, publisher
+from cli.contribute import checker, default_sources, draft, moderate_app, publisher
 from kg.errors import BadRequest, KGError, ValidationFailed
 from kg.settings import Settings
 
@@ -348,7 +348,13 @@ def server_app() -> FastAPI:
     if settings.server_processes > 1:
         exit_with_parent()
     store = open_store(settings)
-    return create_app(settings, store=store, publish=publisher(settings, store), warm_search=True)
+    return create_app(
+        settings,
+        store=store,
+        publish=publisher(settings, store),
+        check=checker(settings),
+        warm_search=True,
+    )
 
 
 Values = Annotated[list[str] | None, typer.Option(help="Repeat to require several.")]

@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import re
 import shutil
+import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from ingest.mapping import RecordMapper
 from ingest.pipeline import IngestReport, ingest_records, validate_sources
 from ingest.record_format import FRONT, SLUG, parse_record
 from kg.errors import BadRequest, RecordError, ValidationFailed
@@ -91,6 +93,27 @@ def publish(
         shutil.rmtree(staging, ignore_errors=True)
     report = ingest_records(store, [records_dir, contrib_dir], base=base)
     return Published(KIND, slug, report)
+
+
+def check(text: str, *, base: str) -> list[str]:
+    """What would refuse `text` on "accept", without publishing: its front matter, then each
+    field as the ingest maps it (`ingest.mapping`: values, concepts, contact details in the
+    text), one message naming the field (the mapping stops at the first bad field). SHACL and
+    the checks against other records run on "accept" (`publish`)."""
+    try:
+        data, _ = _split(text)
+        name = data.get("name")
+        slug = slugify(name) if isinstance(name, str) and name.strip() else "unnamed"
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / KIND / f"{slug}.md"
+            path.parent.mkdir()
+            path.write_text(text, encoding="utf-8")
+            RecordMapper(parse_record(path), base=base).map()
+    except RecordError as exc:
+        return [f"{exc.field}: {exc.reason}"]
+    except BadRequest as exc:
+        return [exc.message]
+    return []  # (a missing name is the mapping's first refusal)
 
 
 def slugify(name: str) -> str:

@@ -20,6 +20,7 @@ from ingest.record_format import Record
 from ingest.shacl_words import datatype_reason
 from kg.errors import RecordError
 from kg.geo import country_iri, is_nuts_code, nuts_iri
+from kg.personal import contact_details
 from kg.vocab import RIKG, SCHEMA, SCHEMES, concept_iri, graph_iri, record_iri
 
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -69,6 +70,14 @@ TEXTS = {
     "org_type": RIKG.orgType,
     "policy_type": RIKG.policyType,
     "part_of": SCHEMA.superEvent,
+}
+#: literals that are codes, not prose: never read as contact details
+PUBLIC_CODES = {SCHEMA.identifier, RIKG.orgType, RIKG.policyType, RIKG.kind}
+#: the record field a literal of the mapped graph comes from, for the error message
+TEXT_FIELDS = {
+    SCHEMA.name: "name",
+    SCHEMA.alternateName: "alternate_names",
+    SCHEMA.description: "descriptions",
 }
 KNOWN = (
     {"kind", "slug", "name", "name_lang", "acronym", "alternate_names", "descriptions", "url"}
@@ -151,7 +160,29 @@ class RecordMapper:
         if "file" in d:
             g.add((s, SCHEMA.encodingFormat, Literal("text/plain")))
         self._emit_claims()
+        self._no_contact_details()
         return g
+
+    def _no_contact_details(self) -> None:
+        """Refuse a record whose published text (name, alternate names, descriptions, notes,
+        facts) holds an e-mail address or a telephone number (`kg.personal`): personal data is
+        never published. National-format numbers count in the record's own countries."""
+        d = self.r.data
+        regions = [str(c) for key in ("country", "countries") for c in _list(d.get(key))]
+        for _, pred, obj in sorted(self.graph):
+            if not isinstance(obj, Literal) or pred in PUBLIC_CODES:
+                continue
+            if obj.datatype not in (None, XSD.string):
+                continue
+            found = contact_details(str(obj), regions)
+            if found:
+                field = TEXT_FIELDS.get(URIRef(str(pred)), str(pred).split("/")[-1].split("#")[-1])
+                shown = ", ".join(f"{f.kind} {f.text!r}" for f in found)
+                raise self.fail(
+                    field,
+                    f"holds contact details ({shown}); personal data is never published: "
+                    "remove them (a practice's contact page goes in contact_url)",
+                )
 
     # --- field helpers -----------------------------------------------------------------
 

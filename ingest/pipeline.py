@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 ONTOLOGY = PROJECT_ROOT / "ontology"
 
 log = logging.getLogger(__name__)
-MAPPER_VERSION = "2"  # 2: source titles in their own graph, not in each record's
+MAPPER_VERSION = "3"  # 2: source titles in their own graph; 3: contact details refused
 
 
 @dataclass

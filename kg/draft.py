@@ -217,6 +217,8 @@ class Draft:
         lines = ["---"]
         if self.name:
             lines.append(f"name: {_yaml_scalar(self.name)}  # suggestion: confirm")
+            if text_lang != "en":  # named in the description's language (the contributor's)
+                lines.append(f"name_lang: {text_lang}")
         else:
             lines.append("name:   # required: the practice's name")
         if self.acronym:

@@ -61,6 +61,18 @@ class Forbidden(KGError):
     status = 403
 
 
+class Unauthorized(KGError):
+    """No valid credentials for a write (RFC 9110 §15.5.2): answered with the `challenge` in
+    `WWW-Authenticate` (RFC 6750 §3: `Bearer realm=…`, with `error="invalid_token"` when a
+    token was sent and is not the one)."""
+
+    status = 401
+
+    def __init__(self, message: str, *, challenge: str) -> None:
+        super().__init__(message)
+        self.challenge = challenge
+
+
 class NotFound(KGError):
     status = 404
 

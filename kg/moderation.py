@@ -45,6 +45,7 @@ class Submission:
     description: str
     record_text: str
     sources: list[str] = field(default_factory=list)
+    name: str = ""  # the practice's name as the contributor gave it (may be empty)
     contact_name: str = ""
     contact_email: str = ""
     state: str = "pending"
@@ -67,6 +68,14 @@ class Publish(Protocol):
     def __call__(self, text: str, *, contributed_on: str, reviewed_on: str) -> str: ...
 
 
+class Check(Protocol):
+    """What would refuse a record text on "accept" (its front matter, each field's value,
+    contact details in its text), one message each, naming the field; [] when none is found.
+    Publishes nothing. The CLI wires the implementation (`ingest.contributions.check`)."""
+
+    def __call__(self, text: str) -> list[str]: ...
+
+
 class ModerationQueue:
     """Durable queue of submissions in a folder (`KG_QUEUE_DIR`)."""
 
@@ -82,8 +91,17 @@ class ModerationQueue:
         sources: list[str],
         contact_name: str,
         contact_email: str,
-    ) -> Submission:
-        """Store a new pending submission durably (on disk before this returns)."""
+        name: str = "",
+    ) -> tuple[Submission, bool]:
+        """Store a new pending submission durably (on disk before this returns), and say it is
+        new. The same description from the same e-mail address while the first is pending (a
+        form sent twice, "Back" and send again) is not stored again: that submission is
+        returned, with False."""
+        for pending in self.list("pending"):
+            if pending.contact_email.casefold() == contact_email.casefold() and _same_text(
+                pending.description, description
+            ):
+                return pending, False
         now = datetime.now(UTC)
         sub = Submission(
             id=f"{now:%Y%m%d}-{secrets.token_hex(6)}",
@@ -94,9 +112,10 @@ class ModerationQueue:
             sources=sources,
             contact_name=contact_name,
             contact_email=contact_email,
+            name=name,
         )
         self._write(sub)
-        return sub
+        return sub, True
 
     def get(self, sub_id: str) -> Submission:
         """The submission in its latest state; NotFound for an unknown or malformed id."""
@@ -180,6 +199,11 @@ def write_atomic(path: Path, text: str) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def _same_text(a: str, b: str) -> bool:
+    """Equal but for white space and letter case."""
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 def _load(path: Path) -> Submission:

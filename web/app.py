@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from kg.errors import StoreError
-from kg.moderation import ModerationQueue, Publish
+from kg.moderation import Check, ModerationQueue, Publish
 from kg.search import SearchService
 from kg.settings import Settings
 from kg.store import GraphStore, open_store
@@ -36,6 +36,7 @@ from web.routes import (
     search_page,
     sparql,
 )
+from web.routes.moderate import LOGIN_WINDOW, LOGINS
 from web.security import SecurityHeaders
 from web.templating import TEMPLATES, make_templates
 
@@ -50,13 +51,15 @@ def create_app(
     search: SearchService | None = None,
     warm_search: bool = False,
     publish: Publish | None = None,
+    check: Check | None = None,
 ) -> FastAPI:
     """The app over `store` (default: the one `settings` name). Its services (`web.services`:
     search, SPARQL engine, rate limiter) are built when it starts; `search` replaces the search
     service (tests), and `warm_search` loads the search index and model in the background at
     start (`kg serve`). `publish` is what accepting a contributed practice does (the CLI wires
     `ingest.contributions`; without it `/moderate` can list and reject but answers 503 to
-    "accept")."""
+    "accept"); `check` says what would refuse an edited record (without it, nothing is
+    checked before "accept")."""
     graph = store or open_store(settings)
 
     @contextlib.asynccontextmanager
@@ -82,6 +85,8 @@ def create_app(
     app.state.templates = make_templates()
     app.state.queue = ModerationQueue(settings.queue_dir)
     app.state.publish = publish or _cannot_publish
+    app.state.check_record = check or _nothing_to_check
+    app.state.login_limiter = limiter_for(LOGINS, settings, "moderator-logins", window=LOGIN_WINDOW)
     app.state.submit_limiter = limiter_for(
         settings.contribute_per_hour, settings, "submissions", window=3600
     )
@@ -141,6 +146,10 @@ def create_app(
     # records last: its /{kind}/{slug} pattern must not shadow the other routes
     app.include_router(records.router)
     return app
+
+
+def _nothing_to_check(text: str) -> list[str]:
+    return []
 
 
 def _cannot_publish(text: str, *, contributed_on: str, reviewed_on: str) -> str:

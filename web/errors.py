@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from kg import formats
-from kg.errors import KGError, NotFound, RateLimited
+from kg.errors import KGError, NotFound, RateLimited, Unauthorized
 from web.notfound import not_found_page
 
 
@@ -106,4 +106,6 @@ def install_error_handlers(app: FastAPI) -> None:
         headers = {}
         if isinstance(exc, RateLimited):
             headers["Retry-After"] = str(exc.retry_after)
+        if isinstance(exc, Unauthorized):
+            headers["WWW-Authenticate"] = exc.challenge
         return error_response(request, exc.status, type(exc).__name__, exc.message, headers)

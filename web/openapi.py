@@ -53,7 +53,8 @@ def query_parameters(*names: str) -> dict[str, Any]:
 
 _REASONS = {
     400: "malformed request or query (the parser's message and position)",
-    403: "forbidden: a write without the admin token, or SERVICE/LOAD",
+    401: "a write without the admin token, or with another (`WWW-Authenticate: Bearer`)",
+    403: "forbidden: a write to a read-only service (no admin token configured), or SERVICE/LOAD",
     404: "not found",
     406: "no acceptable media type",
     413: "query or body too large",

@@ -12,7 +12,7 @@ from kg.vocab import DCT_NS as D
 from kg.vocab import EU_COUNTRY, KINDS, NUTS, SCHEME_NS
 from kg.vocab import RIKG_NS as R
 from kg.vocab import SCHEMA_NS as S
-from web.i18n import N_
+from web.i18n import LANGUAGES, N_, plain
 
 GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
     (N_("What"), [
@@ -90,8 +90,32 @@ def concept_href(iri: str) -> str | None:
     return None
 
 
+#: the codes of `rikg:orgType` and `rikg:policyType` (ontology/shapes.ttl) as a page names them
+CODES = {
+    "university": N_("university"),
+    "research-centre": N_("research centre"),
+    "ngo": N_("NGO"),
+    "public-authority": N_("public authority"),
+    "municipality": N_("municipality"),
+    "local-action-group": N_("LEADER local action group"),
+    "foundation": N_("foundation"),
+    "network": N_("network"),
+    "company": N_("company"),
+    "international-organisation": N_("international organisation"),
+    "eu-institution": N_("EU institution"),
+    "action-plan": N_("action plan"),
+    "funding-call": N_("funding call"),
+    "guidance": N_("guidance"),
+    "programme": N_("programme"),
+    "regulation": N_("regulation"),
+    "strategy": N_("strategy"),
+}
+CODED = (f"{R}orgType", f"{R}policyType")
+
+
 def grouped(view: RecordView) -> list[tuple[str, list[tuple[str, list[Value]]]]]:
-    """Non-empty groups of (label, values) in page order; concept values get browse links."""
+    """Non-empty groups of (label, values) in page order; concept values get browse links,
+    type codes (`CODED`) their names in every interface language."""
     out = []
     for title, fields in GROUPS:
         rows = []
@@ -100,6 +124,9 @@ def grouped(view: RecordView) -> list[tuple[str, list[tuple[str, list[Value]]]]]
             for v in values:
                 if v.href is None:
                     v.href = concept_href(v.value)
+                if predicate in CODED and v.value in CODES:
+                    v.label = CODES[v.value]
+                    v.labels = {lang: plain(lang, CODES[v.value]) for lang in LANGUAGES}
             if values:
                 rows.append((label, list(values)))
         if rows:

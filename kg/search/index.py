@@ -43,7 +43,7 @@ from kg.search.documents import CONCEPT_FACETS, Concept, SearchDoc
 from kg.search.embed import Embedder, Vectors
 from kg.search.names import NameIndex
 from kg.search.spelling import Speller
-from kg.search.text import WORD, fold, term, tokenize
+from kg.search.text import ANALYZER, WORD, fold, term, tokenize
 from kg.search.understand import ConceptMatcher
 
 log = logging.getLogger(__name__)
@@ -351,7 +351,8 @@ def assemble_index(
 
 
 def index_dir(cache_dir: Path, model: str, version: str) -> Path:
-    return cache_dir / "index" / _safe(model) / _safe(version)
+    """Where the index of store `version` with `model` and this analyser is saved."""
+    return cache_dir / "index" / _safe(model) / f"{_safe(version)}-a{ANALYZER}"
 
 
 ARRAYS = ("vectors", "bm25_data", "bm25_indices", "bm25_indptr")

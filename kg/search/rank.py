@@ -88,6 +88,7 @@ an end but with a start count as ongoing; undated records last); `sort=name` is 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -126,12 +127,20 @@ class Ranking:
     named: dict[int, float] = field(default_factory=dict)  # row → name match score
     #: the similarity that stands out (`NEAR_Z`): a row at or above it is close in meaning
     near: float = 1.0
+    #: per filtered facet (and "year"): the result set without that facet's own filter, what
+    #: its counts are taken over (`facet_counts`); with its filter, which rows pass it
+    facet_rows: dict[str, tuple[Rows, npt.NDArray[np.bool_]]] = field(default_factory=dict)
 
 
 def filter_mask(index: SearchIndex, query: SearchQuery) -> npt.NDArray[np.bool_]:
     """Records passing every filter: values of one facet combine with OR, facets with AND;
     `years` keeps records active in some year of the range (dated records only)."""
-    mask = np.ones(len(index), dtype=bool)
+    return _passing(index, filter_keeps(index, query).values())
+
+
+def filter_keeps(index: SearchIndex, query: SearchQuery) -> dict[str, npt.NDArray[np.bool_]]:
+    """Per filtered facet (and "year" for a year range): the records passing that filter."""
+    keeps = {}
     empty = np.zeros(0, dtype=np.int32)
     for facet, values in query.filters.items():
         if not values:
@@ -140,14 +149,21 @@ def filter_mask(index: SearchIndex, query: SearchQuery) -> npt.NDArray[np.bool_]
         keep = np.zeros(len(index), dtype=bool)
         for value in values:
             keep[postings.get(value, empty)] = True
-        mask &= keep
+        keeps[facet] = keep
     if query.years is not None:
         first, last = query.years
-        mask &= (
+        keeps["year"] = (
             (index.start > 0)
             & (index.start <= last)
             & (active_until(index.start, index.end) >= first)
         )
+    return keeps
+
+
+def _passing(index: SearchIndex, keeps: Iterable[npt.NDArray[np.bool_]]) -> npt.NDArray[np.bool_]:
+    mask = np.ones(len(index), dtype=bool)
+    for keep in keeps:
+        mask &= keep
     return mask
 
 
@@ -161,15 +177,24 @@ def active_until(start: IntArray, end: IntArray) -> IntArray:
 
 
 def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
-    """The whole result set in order (pagination and explanations come after)."""
-    mask = filter_mask(index, query)
+    """The whole result set in order (pagination and explanations come after), and per
+    filtered facet the result set without that facet's filter (`Ranking.facet_rows`: values
+    of one facet combine with OR, so a value's count is taken as if its facet were unfiltered;
+    the records close in meaning are then found among the records passing the other filters,
+    not only all of them)."""
+    keeps = filter_keeps(index, query)
+    mask = _passing(index, keeps.values())
+    others = {f: _passing(index, [k for g, k in keeps.items() if g != f]) for f in keeps}
     text = query.text.strip()
     if not text or len(index) == 0:
         rows = np.flatnonzero(mask)
         rows = rows[_sorted(index, rows, query.sort)] if query.sort != "relevance" else rows
         if query.sort == "relevance":
             rows = rows[np.argsort(index.browse_rank[rows], kind="stable")]
-        return Ranking(rows, np.zeros(len(rows), np.float32), None, None, None)
+        facet_rows = {f: (np.flatnonzero(o), keeps[f]) for f, o in others.items()}
+        return Ranking(
+            rows, np.zeros(len(rows), np.float32), None, None, None, facet_rows=facet_rows
+        )
     u = understand(text, index.matcher, index.speller if query.correct else None)
     terms = list(dict.fromkeys(u.terms))
     named = index.names.match(u.terms)
@@ -185,7 +210,8 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
     if not evidence:
         nothing = np.zeros(0, dtype=np.intp)
         return Ranking(nothing, np.zeros(0, np.float32), None, None, u)
-    similarity, threshold = (None, 0.0) if query.mode == "keyword" else _similarity(index, u, mask)
+    wide = np.logical_or.reduce(list(others.values())) if others else mask
+    similarity, threshold = (None, 0.0) if query.mode == "keyword" else _similarity(index, u, wide)
     chosen = np.zeros(len(index), dtype=bool)
     if keyword is not None:
         chosen |= keyword > 0
@@ -194,6 +220,7 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
     if named:
         chosen[np.fromiter(named, dtype=np.intp)] = True
     rows = np.flatnonzero(chosen & mask)
+    facet_rows = {f: (np.flatnonzero(chosen & o), keeps[f]) for f, o in others.items()}
     if query.mode == "keyword":
         assert keyword is not None
         scores = keyword[rows]
@@ -229,7 +256,7 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
         if first > 1:  # best name match first; equal matches by score
             best = sorted(order[:first], key=lambda i: -named[int(rows[i])])
             order[:first] = best
-    return Ranking(rows[order], scores[order], keyword, similarity, u, named, threshold)
+    return Ranking(rows[order], scores[order], keyword, similarity, u, named, threshold, facet_rows)
 
 
 def _makes_sense(index: SearchIndex, u: Understanding, keyword: Floats) -> bool:
@@ -345,22 +372,53 @@ def _rrf(keyword: Floats, similarity: Floats, mask: npt.NDArray[np.bool_]) -> Fl
 
 
 def facet_counts(
-    index: SearchIndex, rows: Rows, *, lang: str = "en"
+    index: SearchIndex,
+    rows: Rows,
+    *,
+    lang: str = "en",
+    facet_rows: dict[str, tuple[Rows, npt.NDArray[np.bool_]]] | None = None,
+    selected: dict[str, tuple[str, ...]] | None = None,
 ) -> dict[str, list[FacetValue]]:
-    """For each facet, how many records of the result set carry each value (most first)."""
+    """For each facet, how many records carry each value (most first; in a filtered facet the
+    selected values first, then by `adds`), so that a click on a value gives the count it
+    shows.
+
+    A facet without a filter counts over the result set (`rows`): its value's click narrows
+    the results to that count. A filtered facet counts over the results without its own
+    filter (`facet_rows`, from `Ranking`): its values combine with OR, so a value not selected
+    also says how many results it `adds` (those carrying none of the `selected` values); its
+    click gives the results plus that many. The year facet of a year range counts over the
+    results without the range, as a year's click replaces the range."""
+    facet_rows = facet_rows or {}
+    chosen = selected or {}
     counts = index.value_counts(rows)
     out: dict[str, list[FacetValue]] = {}
     for facet in FACETS:
+        base, keep = facet_rows.get(facet, (rows, None))
         if facet == "year":
-            out[facet] = _year_counts(index, rows)
+            out[facet] = _year_counts(index, base)
             continue
+        own = counts if keep is None else index.value_counts(base)
+        adds = None if keep is None else index.value_counts(base[~keep[base]])
+        picked = set(chosen.get(facet, ()))
         values = [
-            FacetValue(code, index.label(facet, code, lang), int(counts[number]))
+            FacetValue(
+                code,
+                index.label(facet, code, lang),
+                int(own[number]),
+                None if adds is None or code in picked else int(adds[number]),
+            )
             for code, number in index.facet_values.get(facet, {}).items()
-            if counts[number]
+            if own[number]
         ]
-        out[facet] = sorted(values, key=lambda v: (-v.count, v.label.lower()))
+        out[facet] = sorted(values, key=_shown_order)
     return out
+
+
+def _shown_order(value: FacetValue) -> tuple[bool, int, str]:
+    """Selected values first, then by the number shown (`adds`, else `count`), then A-Z."""
+    shown = value.count if value.adds is None else value.adds
+    return (value.adds is not None, -shown, value.label.lower())
 
 
 def _year_counts(index: SearchIndex, rows: Rows) -> list[FacetValue]:

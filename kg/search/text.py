@@ -40,7 +40,13 @@ auf aus bei nach uber unter ist sind wird werden sich nicht auch wie als an am
 le les des du au aux et ou en dans par pour sur avec sans que qui est sont ce cette ces son sa
 ses leur leurs une plus ne pas
 """
-STOPWORDS = frozenset(_FUNCTION_WORDS.split())
+#: what an apostrophe leaves of an elided article or preposition ("l'habitant", "dell'Italia",
+#: "qu'il") and of the English possessive ("Europe's"), as Lucene's ElisionFilter drops them
+_ELIDED = "l d j m n s t c qu dell all nell dall sull"
+STOPWORDS = frozenset((_FUNCTION_WORDS + _ELIDED).split())
+#: the version of this analyser (words, folding, stopwords, stemming): a saved search index
+#: names it, so an index built by another version is rebuilt rather than read (`index_dir`)
+ANALYZER = "2"
 
 
 def fold(text: str) -> str:

@@ -161,9 +161,14 @@ class Label:
 
 @dataclass(frozen=True)
 class FacetValue:
+    """A facet value and how many records carry it (`kg.search.rank.facet_counts`); `adds`:
+    for a value not selected in a facet that has selected values (OR), how many results its
+    click adds (None otherwise)."""
+
     value: str
     label: str
     count: int
+    adds: int | None = None
 
 
 @dataclass(frozen=True)

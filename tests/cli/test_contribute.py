@@ -108,7 +108,7 @@ def test_moderate_from_the_command_line(tmp: Path) -> None:
         sources=["https://e.org/rn"],
         contact_name="Ana",
         contact_email="ana@example.org",
-    )
+    )[0]
     spam = queue.submit(
         description="buy now",
         record_text="---\nname: x\n---\n",
@@ -116,7 +116,7 @@ def test_moderate_from_the_command_line(tmp: Path) -> None:
         sources=[],
         contact_name="x",
         contact_email="x@example.org",
-    )
+    )[0]
     listed = kg(tmp, "moderate", "list")
     assert listed.returncode == 0
     assert "2 pending" in listed.stdout

@@ -66,7 +66,7 @@ def submit(queue: ModerationQueue, n: int) -> str:
         sources=[],
         contact_name="C",
         contact_email=f"c{n}@example.org",
-    ).id
+    )[0].id
 
 
 def published(tmp: Path, n: int) -> bool:

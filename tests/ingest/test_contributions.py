@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.contributions import publish, slugify
+from ingest.contributions import check, publish, slugify
 from ingest.pipeline import ingest_records
 from kg.errors import BadRequest, ValidationFailed
 from kg.store import GraphStore, LocalStore
@@ -106,3 +106,15 @@ def test_slugify() -> None:
     assert slugify("Proyecto Arraigo (España)") == "proyecto-arraigo-espana"
     with pytest.raises(BadRequest):
         slugify("¿?")
+
+
+def test_check_names_what_would_refuse_an_edited_record() -> None:
+    assert check(RECORD, base=BASE) == []
+    broken = RECORD.replace("themes: [housing]", "themes: [housing")
+    (problem,) = check(broken, base=BASE)
+    assert problem.startswith("record: YAML:")
+    (problem,) = check(RECORD.replace("countries: [ES]", "countries: [Spain]"), base=BASE)
+    assert problem.startswith("countries: 'Spain' is not an ISO 3166")
+    with_phone = RECORD.replace("y empleo.", "y empleo. Tel. 600 123 456.")
+    (problem,) = check(with_phone, base=BASE)
+    assert problem.startswith("descriptions: holds contact details (telephone '600 123 456')")

@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,30 @@ def test_bad_date_is_refused(records_dir: Path) -> None:
     path.write_text(path.read_text().replace('start: "2019-03"', 'start: "March 2019"'))
     with pytest.raises(RecordError, match="start"):
         record_graph(parse_record(path), base=BASE, ingested_at=NOW)
+
+
+@pytest.mark.parametrize(
+    ("addition", "field", "found"),
+    [
+        ("\nContact: maria.lopez@example.org.", "descriptions", "e-mail 'maria.lopez@example.org'"),
+        ("\nCall 978 123 456 on weekdays.", "descriptions", "telephone '978 123 456'"),
+        ("\nCall +39 06 1234 5678.", "descriptions", "telephone '+39 06 1234 5678'"),
+    ],
+)
+def test_contact_details_in_published_text_are_refused(
+    records_dir: Path, addition: str, field: str, found: str
+) -> None:
+    path = records_dir / "initiative" / "village-welcome.md"
+    path.write_text(path.read_text().rstrip("\n") + addition + "\n")
+    expected = re.escape(f"{field}: holds contact details ({found}")
+    with pytest.raises(RecordError, match=expected) as refused:
+        record_graph(parse_record(path), base=BASE, ingested_at=NOW)
+    assert "never published" in str(refused.value)
+
+
+def test_numbers_that_are_not_telephones_are_kept(records_dir: Path) -> None:
+    path = records_dir / "initiative" / "village-welcome.md"
+    text = "\nGrant 101004535; EUR 2 999 750 in 2019-2022; see https://example.org/p/600123456."
+    path.write_text(path.read_text().rstrip("\n") + text + "\n")
+    _, g = record_graph(parse_record(path), base=BASE, ingested_at=NOW)
+    assert any("101004535" in str(o) for o in g.objects(None, SCHEMA.description))

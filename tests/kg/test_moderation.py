@@ -9,20 +9,24 @@ from kg.errors import BadRequest, NotFound
 from kg.moderation import ModerationQueue, write_atomic
 
 
-def submit(queue: ModerationQueue, text: str = "---\nname: A\n---\nbody\n") -> str:
+def submit(
+    queue: ModerationQueue,
+    text: str = "---\nname: A\n---\nbody\n",
+    description: str = "A practice in a village.",
+) -> str:
     return queue.submit(
-        description="A practice in a village.",
+        description=description,
         record_text=text,
         lang="es",
         sources=["https://example.org/a"],
         contact_name="Ana",
         contact_email="ana@example.org",
-    ).id
+    )[0].id
 
 
 def test_submit_list_edit_accept_reject(tmp_path: Path) -> None:
     queue = ModerationQueue(tmp_path)
-    first, second = submit(queue), submit(queue)
+    first, second = submit(queue), submit(queue, description="Another practice.")
     assert [s.id for s in queue.list()] == sorted([first, second])
     assert queue.edit(first, "---\nname: B\n---\n").record_text == "---\nname: B\n---\n"
     accepted = queue.accept(first, record="initiative/b")
@@ -74,3 +78,35 @@ def test_write_atomic_leaves_no_temporary_file(tmp_path: Path) -> None:
     write_atomic(target, "two")
     assert target.read_text() == "two"
     assert [p.name for p in target.parent.iterdir()] == ["b.json"]
+
+
+def test_the_same_practice_sent_twice_is_kept_once(tmp_path: Path) -> None:
+    queue = ModerationQueue(tmp_path)
+    first, new = queue.submit(
+        description="Families settle in villages of Soria.",
+        record_text="---\nname: A\n---\n",
+        lang="es",
+        sources=[],
+        contact_name="Ana",
+        contact_email="ana@example.org",
+    )
+    again, second_new = queue.submit(
+        description="Families  settle in villages of soria. ",
+        record_text="---\nname: A\n---\n",
+        lang="es",
+        sources=[],
+        contact_name="Ana",
+        contact_email="ANA@example.org",
+    )
+    assert (new, second_new, again.id) == (True, False, first.id)
+    assert [s.id for s in queue.list()] == [first.id]
+    queue.reject(first.id, reason="test")  # once decided, the same text is a new submission
+    _, third_new = queue.submit(
+        description="Families settle in villages of Soria.",
+        record_text="---\nname: A\n---\n",
+        lang="es",
+        sources=[],
+        contact_name="Ana",
+        contact_email="ana@example.org",
+    )
+    assert third_new

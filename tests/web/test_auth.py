@@ -1,4 +1,5 @@
-"""Writes need the admin token as a bearer token; without one configured, none are allowed."""
+"""Writes need the admin token as a bearer token (401 with a `Bearer` challenge without it);
+without one configured, none are allowed (403)."""
 
 from pathlib import Path
 
@@ -27,6 +28,7 @@ def test_the_token_must_be_sent_as_bearer_and_match() -> None:
     with client(KG_ADMIN_TOKEN="t0ken") as c:
         for header in ("Bearer wrong", "Basic t0ken", "t0ken", ""):
             r = c.post("/sparql", data=UPDATE, headers={"Authorization": header})
-            assert r.status_code == 403, header
+            assert r.status_code == 401, header  # RFC 9110 §15.5.2, with its challenge
+            assert r.headers["www-authenticate"].startswith('Bearer realm="'), header
         ok = c.post("/sparql", data=UPDATE, headers={"Authorization": "Bearer t0ken"})
         assert ok.status_code == 204

@@ -157,6 +157,11 @@ def test_links_and_plain_tags_look_different(client: TestClient) -> None:
 def test_a_practice_without_website_says_so(client: TestClient) -> None:
     page = html.unescape(client.get("/initiative/camini", headers=HTML).text)
     assert "No website of this practice or of its coordinator is known" in page
+    contact = page[
+        page.index('id="contact"') : page.index("</section>", page.index('id="contact"'))
+    ]
+    assert '<a href="#sources">sources</a> that describe it' in contact  # where to look instead
+    assert 'id="sources"' in page
     assert ">EUROCOOP Servizi Società Cooperativa Sociale</a>" in page[page.index('id="contact"') :]
 
 

@@ -9,7 +9,7 @@ from kg.errors import NotFound
 from kg.record_document import view
 from kg.store import LocalStore
 from tests.conftest import BASE
-from web.recordpage import check, concept_href, grouped
+from web.recordpage import CODES, check, concept_href, grouped
 
 
 def test_concepts_countries_and_regions_link_to_browse_pages() -> None:
@@ -42,3 +42,19 @@ def test_addresses_that_cannot_name_a_record_are_not_found(kind: str, slug: str)
     with pytest.raises(NotFound):
         check(kind, slug)
     check("initiative", "village-welcome")
+
+
+def test_a_type_code_is_named_in_every_interface_language(records_dir: Path) -> None:
+    store = LocalStore(None)
+    ingest_records(store, [records_dir], base=BASE)
+    v = view(store.current(), base=BASE, kind="organisation", slug="test-ngo")
+    (kind,) = dict(dict(grouped(v))["What"])["Type of organisation"]
+    assert kind.value == "ngo"
+    assert [kind.label_in(lang) for lang in ("en", "es", "it", "de", "fr")] == [
+        "NGO",
+        "ONG",
+        "ONG",
+        "NGO",
+        "ONG",
+    ]
+    assert CODES.keys() >= {"university", "municipality", "local-action-group", "company"}

@@ -473,7 +473,8 @@ def test_preflight_allows_the_authorization_header(client: TestClient) -> None:
             "Content-Type": "text/turtle",
         },
     )
-    assert put.status_code == 403
+    assert put.status_code == 401
+    assert put.headers["www-authenticate"].startswith("Bearer ")
     assert put.headers["access-control-allow-origin"] == "*"
 
 

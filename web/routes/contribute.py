@@ -26,6 +26,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from kg.draft import PRESELECT, Draft, Drafter, Suggestion
 from kg.errors import BadRequest
+from kg.personal import contact_details
 from kg.search import SearchService
 from web.i18n import LANGUAGES, N_, language, plain, with_lang
 from web.ratelimit import client_of
@@ -39,6 +40,14 @@ MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?][^>]*>")
 EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[^@\s<>\"']{1,190}\.[a-zA-Z]{2,24}$")
 URL = re.compile(r"^https?://[^\s<>\"']+$")
 TEXT_LANGUAGES = ("en", "es", "it", "de", "fr")
+#: countries whose national-format telephone numbers a description in that language may hold
+LANGUAGE_REGIONS = {
+    "en": ("GB", "IE"),
+    "es": ("ES",),
+    "it": ("IT",),
+    "de": ("DE", "AT", "CH"),
+    "fr": ("FR", "BE", "CH"),
+}
 #: the form's fields by their id on the page, in its order; those typed freely (no markup)
 FIELDS = ("name", "description", "text_lang", "sources", "contact_name", "contact_email", "consent")
 TYPED = ("name", "description", "sources", "contact_name", "contact_email")
@@ -138,7 +147,41 @@ def _check_practice(form: Contribution) -> list[Problem]:
         ),
     )
     found = [Problem(name, message) for failed, name, message in checks if failed]
-    return found + _check_sources(form)
+    return found + _check_personal(form) + _check_sources(form)
+
+
+def _check_personal(form: Contribution) -> list[Problem]:
+    """The name and description are published: no e-mail address or telephone number in them
+    (`kg.personal`), and not the contributor's own name, which the form promises to keep
+    private."""
+    problems = []
+    regions = LANGUAGE_REGIONS.get(form.text_lang, ())
+    for name in ("name", "description"):
+        found = contact_details(getattr(form, name), regions)
+        if found:
+            problems.append(
+                Problem(
+                    name,
+                    N_(
+                        "This text is published: remove the contact details in it "
+                        "(%(found)s). Only the moderators see the name and e-mail you give "
+                        "below."
+                    ),
+                    {"found": ", ".join(d.text for d in found)},
+                )
+            )
+    own = form.contact_name.strip()
+    if len(own) >= 4 and own.casefold() in form.description.casefold():
+        problems.append(
+            Problem(
+                "description",
+                N_(
+                    "The description is published: remove your own name from it. Only the "
+                    "moderators see the name you give below."
+                ),
+            )
+        )
+    return problems
 
 
 def _check_sources(form: Contribution) -> list[Problem]:
@@ -247,19 +290,21 @@ def contribute_form(request: Request) -> Response:
 def contribute(
     request: Request,
     service: Annotated[SearchService, Depends(search_service)],
-    description: Annotated[str, Form(max_length=MAX_DESCRIPTION * 2)] = "",
+    # past the limit the form says so and keeps the text; only far past it is the request refused
+    description: Annotated[str, Form(max_length=MAX_DESCRIPTION * 10)] = "",
     name: Annotated[str, Form(max_length=MAX_NAME * 2)] = "",
     text_lang: Annotated[str, Form(max_length=5)] = "en",
     sources: Annotated[str, Form(max_length=MAX_SOURCES * MAX_URL * 2)] = "",
     contact_name: Annotated[str, Form(max_length=MAX_NAME * 2)] = "",
     contact_email: Annotated[str, Form(max_length=MAX_URL)] = "",
     consent: Annotated[str, Form(max_length=10)] = "",
-    website: Annotated[str, Form(max_length=MAX_URL)] = "",  # the honeypot: hidden from people
+    # the honeypot, hidden from people; not named like a field browsers fill in for them
+    leave_empty: Annotated[str, Form(max_length=MAX_URL)] = "",
     step: Annotated[str, Form(max_length=10)] = "suggest",
     chosen: Annotated[list[str] | None, Form(max_length=200)] = None,
 ) -> Response:
     """Suggest the structure (`step=suggest`) or store the submission (`step=send`)."""
-    if website:
+    if leave_empty:
         raise BadRequest("this form was filled in by a program; nothing was stored")
     form = Contribution(
         name=name.strip(),
@@ -284,7 +329,7 @@ def contribute(
             draft=draft,
             review=sending or draft is not None,
             chosen=set(chosen or ()) if sending else None,
-            status=422 if form.errors and sending else 200,
+            status=422 if form.errors else 200,
         )
     request.app.state.submit_limiter.check(client_of(request))
     kept = set(chosen or [])
@@ -296,7 +341,8 @@ def contribute(
         new_organisations=draft.new_organisations,
     )
     text = confirmed.record_text(sources=form.source_urls(), text_lang=form.text_lang)
-    sub = request.app.state.queue.submit(
+    sub, new = request.app.state.queue.submit(
+        name=form.name,
         description=form.description,
         record_text=text,
         lang=form.text_lang,
@@ -304,16 +350,19 @@ def contribute(
         contact_name=form.contact_name,
         contact_email=form.contact_email,
     )
-    target = with_lang(f"/contribute/thanks?ref={sub.id}", request.query_params.get("lang"))
+    again = "" if new else "&again=1"
+    target = with_lang(f"/contribute/thanks?ref={sub.id}{again}", request.query_params.get("lang"))
     return RedirectResponse(target, status_code=303)
 
 
 @router.get("/contribute/thanks", include_in_schema=False)
-def thanks(request: Request, ref: str = "") -> Response:
-    """After a submission: what happens next."""
+def thanks(request: Request, ref: str = "", again: str = "") -> Response:
+    """After a submission: what happens next. `again=1`: the same practice had been sent
+    already and was not stored twice. Raises `NotFound` (404) for a reference the queue does
+    not hold: the page would say "saved" of nothing."""
+    sub = request.app.state.queue.get(ref)  # NotFound for an unknown or malformed reference
     response: Response = request.app.state.templates.TemplateResponse(
-        request,
-        "contribute_thanks.html",
-        {"ref": ref if re.fullmatch(r"[0-9a-f-]{1,40}", ref) else ""},
+        request, "contribute_thanks.html", {"ref": sub.id, "again": again == "1"}
     )
+    response.headers["Cache-Control"] = "no-store"
     return response

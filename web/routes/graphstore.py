@@ -50,7 +50,7 @@ GRAPH = query_parameters("graph", "default")
 WRITE = {
     201: {"description": "graph created"},
     204: {"description": "graph replaced, extended or dropped"},
-    **errors(400, 403, 404, 413),
+    **errors(400, 401, 403, 404, 413),
 }
 
 

@@ -1,16 +1,18 @@
 """`/moderate`: moderators review contributed practices (admin token required).
 
-A moderator signs in with `KG_ADMIN_TOKEN` (kept as a hash in an HttpOnly, SameSite=Strict
-cookie limited to `/moderate`; API clients may send `Authorization: Bearer` instead), lists the
-pending submissions, edits a draft record (the format of `ingest/records/README.md`), and
-accepts it — it is validated, filed and ingested with "contributed on / reviewed on" dates by the
-publisher the CLI wires in (`kg.moderation.Publish`) — or rejects it with a reason. A refused
+A moderator signs in with `KG_ADMIN_TOKEN` and gets a session (`web.auth.Sessions`: a random
+id in an HttpOnly, SameSite=Strict cookie limited to `/moderate`, valid `SESSION_HOURS`, ended
+by "Sign out"; API clients may send `Authorization: Bearer` instead); sign-in attempts are
+limited per client (`LOGINS` in `LOGIN_WINDOW` seconds, then 429). The moderator lists the
+pending submissions, edits a draft record (the format of `ingest/records/README.md`; "Save"
+keeps the edit and says what would refuse it: `kg.moderation.Check`), and accepts it: it is
+validated, filed and ingested with "contributed on / reviewed on" dates by the publisher the
+CLI wires in (`kg.moderation.Publish`). Or the moderator rejects it with a reason. A refused
 record is shown again with each error; nothing is published then.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from datetime import UTC, datetime
 from typing import Annotated
@@ -21,9 +23,13 @@ from fastapi.responses import RedirectResponse, Response
 from kg.errors import BadRequest, Forbidden, ValidationFailed
 from kg.moderation import ID, Submission
 from kg.settings import Settings
+from web.auth import Sessions
+from web.ratelimit import client_of
 
 router = APIRouter()
 COOKIE = "kg_moderator"
+SESSION_HOURS = 8
+LOGINS, LOGIN_WINDOW = 10, 900  # sign-in attempts per client in 15 minutes
 
 
 def _expected(request: Request) -> bytes:
@@ -33,8 +39,9 @@ def _expected(request: Request) -> bytes:
     return settings.admin_token.get_secret_value().encode()
 
 
-def _digest(token: bytes) -> str:
-    return hashlib.sha256(b"kg-moderator:" + token).hexdigest()
+def _sessions(request: Request) -> Sessions:
+    settings: Settings = request.app.state.settings
+    return Sessions(settings.queue_dir / "sessions", _expected(request), hours=SESSION_HOURS)
 
 
 def _authorised(request: Request) -> bool:
@@ -42,8 +49,7 @@ def _authorised(request: Request) -> bool:
     scheme, _, sent = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer" and hmac.compare_digest(sent.strip().encode(), expected):
         return True
-    cookie = request.cookies.get(COOKIE, "")
-    return hmac.compare_digest(cookie.encode(), _digest(expected).encode())
+    return _sessions(request).valid(request.cookies.get(COOKIE, ""))
 
 
 def _page(
@@ -77,14 +83,17 @@ def moderate(request: Request, done: str = "") -> Response:
 
 @router.post("/moderate/login", include_in_schema=False)
 def login(request: Request, token: Annotated[str, Form(max_length=500)] = "") -> Response:
-    """Check the admin token; on success keep its hash in a cookie for `/moderate`."""
+    """Check the admin token; on success start a session (its id in a cookie for `/moderate`).
+    Raises `RateLimited` (429) past `LOGINS` attempts of one client in `LOGIN_WINDOW` s."""
     expected = _expected(request)
+    request.app.state.login_limiter.check(client_of(request))
     if not hmac.compare_digest(token.strip().encode(), expected):
         return _page(request, "moderate_login.html", {"error": "That is not the admin token."}, 403)
     response = RedirectResponse("/moderate", status_code=303)
     response.set_cookie(
         COOKIE,
-        _digest(expected),
+        _sessions(request).start(),
+        max_age=SESSION_HOURS * 3600,
         path="/moderate",
         httponly=True,
         samesite="strict",
@@ -94,7 +103,9 @@ def login(request: Request, token: Annotated[str, Form(max_length=500)] = "") ->
 
 
 @router.post("/moderate/logout", include_in_schema=False)
-def logout() -> Response:
+def logout(request: Request) -> Response:
+    """End the session: its cookie no longer signs in, wherever it was copied to."""
+    _sessions(request).end(request.cookies.get(COOKIE, ""))
     response = RedirectResponse("/moderate", status_code=303)
     response.delete_cookie(COOKIE, path="/moderate")
     return response
@@ -113,7 +124,8 @@ def _submission(request: Request, sub_id: str) -> Submission:
 def submission(request: Request, sub_id: str) -> Response:
     """One submission: the contributor's text, the draft record to edit, accept or reject."""
     sub = _submission(request, sub_id)
-    return _page(request, "moderate_item.html", {"sub": sub, "errors": [], "text": sub.record_text})
+    context = {"sub": sub, "errors": [], "text": sub.record_text, "saved": False}
+    return _page(request, "moderate_item.html", context)
 
 
 @router.post("/moderate/{sub_id}", include_in_schema=False)
@@ -131,9 +143,11 @@ def decide(
     if sub.state != "pending":
         raise BadRequest(f"submission {sub.id} is already {sub.state}")
     try:
-        if action == "save":
-            queue.edit(sub.id, text)
-            return RedirectResponse(f"/moderate/{sub.id}", status_code=303)
+        if action == "save":  # kept as it is, and what would refuse it said
+            sub = queue.edit(sub.id, text)
+            problems = request.app.state.check_record(text)
+            context = {"sub": sub, "errors": problems, "text": text, "saved": True}
+            return _page(request, "moderate_item.html", context)
         if action == "reject":
             queue.reject(sub.id, reason=reason)
             return RedirectResponse(f"/moderate?done=rejected+{sub.id}", status_code=303)
@@ -148,6 +162,5 @@ def decide(
         errors = [e.message for e in exc.errors]
     except BadRequest as exc:
         errors = [exc.message]
-    return _page(
-        request, "moderate_item.html", {"sub": sub, "errors": errors, "text": text}, status=422
-    )
+    context = {"sub": sub, "errors": errors, "text": text, "saved": False}
+    return _page(request, "moderate_item.html", context, status=422)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel
+from openpyxl import Workbook
+from pydantic import BaseModel, Field
 from starlette.datastructures import QueryParams
 
 from kg.search import SearchQuery, SearchResults, SearchService, Similar
@@ -31,7 +33,15 @@ class LabelPublic(BaseModel):
 
 
 class FacetValuePublic(LabelPublic):
-    count: int
+    count: int = Field(
+        description="records carrying the value: among the results, or for a facet with "
+        "selected values among the results without that facet's own filter"
+    )
+    adds: int | None = Field(
+        None,
+        description="for a value not selected in a facet with selected values (they combine "
+        "with OR): how many results selecting it adds",
+    )
 
 
 class SharedValuePublic(LabelPublic):
@@ -134,6 +144,7 @@ def api_search(
 
 #: most rows one download gives (the whole result set of the bundled graph many times over)
 DOWNLOAD_MAX = 10_000
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_COLUMNS = (
     "rank",
     "kind",
@@ -157,6 +168,7 @@ CSV_COLUMNS = (
             "description": "Every result, as a file to save",
             "content": {
                 "text/csv": {"schema": {"type": "string"}},
+                XLSX: {"schema": {"type": "string", "format": "binary"}},
                 "application/json": {"schema": {"type": "object"}},
             },
         }
@@ -165,10 +177,14 @@ CSV_COLUMNS = (
 def api_search_download(
     request: Request,
     service: Service,
-    format: Annotated[Literal["csv", "json"], Query(description="csv or json")] = "csv",
+    format: Annotated[
+        Literal["csv", "xlsx", "json"], Query(description="csv, xlsx (Excel) or json")
+    ] = "csv",
 ) -> Response:
     """Every result of a search (all pages, up to 10,000, the same parameters as
-    `/api/search` without `limit`/`offset`) as a CSV or JSON attachment."""
+    `/api/search` without `limit`/`offset`) as a CSV (RFC 4180, UTF-8, comma-separated), Excel
+    (`xlsx`: opens in any locale's spreadsheet with its accents and columns intact, which a
+    CSV does not in a spreadsheet that expects `;` or another encoding) or JSON attachment."""
     params = [
         (k, v)
         for k, v in request.query_params.multi_items()
@@ -186,31 +202,49 @@ def api_search_download(
             media_type="application/json",
             headers={"Content-Disposition": f'attachment; filename="{name}.json"'},
         )
+    rows = [
+        [
+            n,
+            hit.doc.kind,
+            hit.doc.slug,
+            hit.doc.name,
+            f"{base}{hit.doc.kind}/{hit.doc.slug}",
+            hit.doc.start or "",
+            hit.doc.end or "",
+            "; ".join(c.label for c in hit.countries),
+            "; ".join(t.label for t in hit.themes),
+            hit.score,
+            hit.why.summary,
+        ]
+        for n, hit in enumerate(results.hits, start=1)
+    ]
+    if format == "xlsx":
+        return Response(
+            _workbook(rows),
+            media_type=XLSX,
+            headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+        )
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
-    for n, hit in enumerate(results.hits, start=1):
-        doc = hit.doc
-        writer.writerow(
-            [
-                n,
-                doc.kind,
-                doc.slug,
-                doc.name,
-                f"{base}{doc.kind}/{doc.slug}",
-                doc.start or "",
-                doc.end or "",
-                "; ".join(c.label for c in hit.countries),
-                "; ".join(t.label for t in hit.themes),
-                hit.score,
-                hit.why.summary,
-            ]
-        )
+    writer.writerows(rows)
     return Response(
         out.getvalue(),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
     )
+
+
+def _workbook(rows: Sequence[Sequence[object]]) -> bytes:
+    """One sheet, "results": the header row (`CSV_COLUMNS`), then `rows` (openpyxl)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("results")
+    sheet.append(list(CSV_COLUMNS))
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 @router.get("/similar/{kind}/{slug}", response_model=SimilarsPublic)
@@ -291,7 +325,9 @@ def _label(value: Label) -> LabelPublic:
 
 
 def _facet(value: FacetValue) -> FacetValuePublic:
-    return FacetValuePublic(value=value.value, label=value.label, count=value.count)
+    return FacetValuePublic(
+        value=value.value, label=value.label, count=value.count, adds=value.adds
+    )
 
 
 def _shared(value: SharedValue) -> SharedValuePublic:

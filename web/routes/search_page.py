@@ -266,6 +266,7 @@ def search_page(
             "instead_url": url([*state, ("correct", "0")]),
             "json_url": "/api/search?" + urlencode([*state, ("offset", str(query.offset))]),
             "csv_download": "/api/search/download?" + urlencode([*export, ("format", "csv")]),
+            "xlsx_download": "/api/search/download?" + urlencode([*export, ("format", "xlsx")]),
             "json_download": "/api/search/download?" + urlencode([*export, ("format", "json")]),
         },
     )

@@ -134,7 +134,7 @@ ALL_MEDIA = [f.media for f in (*RESULT_FORMATS, *GRAPH_FORMATS, HTML)]
 RESPONSES = {
     **media("query results, service description or the editor page", *ALL_MEDIA),
     304: {"description": "not modified (an If-None-Match tag matched)"},
-    **errors(400, 403, 406, 413, 415, 429, 503),
+    **errors(400, 401, 403, 406, 413, 415, 429, 503),
 }
 
 

@@ -383,6 +383,42 @@ def test_each_facet_count_is_what_its_click_gives(index: SearchIndex, text: str)
             assert search(index, query).total == value.count, (text, name, value)
 
 
+@pytest.mark.parametrize("text", ["", "refugee families", "trabajo agricola"])
+def test_with_filters_set_each_count_is_what_its_click_gives(index: SearchIndex, text: str) -> None:
+    """From a filtered page: a value of another facet narrows to its count; a value of a
+    filtered facet (OR) adds its `adds` to the results; a year replaces the year range."""
+    first = search(index, SearchQuery(text, limit=0))
+    country = first.facets["country"][0].value
+    theme = first.facets["theme"][0].value
+    filters = {"country": [country], "theme": [theme]}
+    years = (2015, 2030)
+    results = search(index, SearchQuery(text, filters=filters, years=years, limit=0))
+    assert results.total > 0
+    clicked = 0
+    for name, values in results.facets.items():
+        for value in values:
+            if name == "year":
+                year = int(value.value)
+                query = SearchQuery(text, filters=filters, years=(year, year), limit=0)
+                assert search(index, query).total == value.count, (text, name, value)
+            elif value.adds is not None:  # not selected, in a filtered facet: OR
+                assert value.value not in filters[name]
+                wider = {**filters, name: [*filters[name], value.value]}
+                query = SearchQuery(text, filters=wider, years=years, limit=0)
+                assert search(index, query).total == results.total + value.adds, (name, value)
+            elif name not in filters:
+                narrower = {**filters, name: [value.value]}
+                query = SearchQuery(text, filters=narrower, years=years, limit=0)
+                assert search(index, query).total == value.count, (text, name, value)
+            else:  # selected: as many records carry it without its facet's own filter
+                alone = {**filters, name: [value.value]}
+                query = SearchQuery(text, filters=alone, years=years, limit=0)
+                assert search(index, query).total == value.count, (text, name, value)
+            clicked += 1
+    assert any(v.adds for v in results.facets["country"])  # adding a country adds results
+    assert clicked > 20
+
+
 def test_initiatives_lead_the_relevance_order(index: SearchIndex) -> None:
     results = search(index, SearchQuery("refugee families in rural areas", limit=200))
     kinds = [h.doc.kind for h in results.hits if not h.named]

@@ -49,3 +49,16 @@ def test_highlight_cuts_a_window_around_the_matches() -> None:
     assert "<mark>families</mark>" in out
     assert "<mark>job</mark>" in out
     assert len(out) < 200
+
+
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        ("hébergement chez l'habitant", ["hebergement", "chez", "habitant"]),
+        ("nell'entroterra dell'Appennino", ["entroterr", "appennin"]),
+        ("qu'il s'installe", ["install"]),
+        ("Europe's villages", ["europ", "villag"]),
+    ],
+)
+def test_elided_articles_are_not_index_terms(text: str, terms: list[str]) -> None:
+    assert tokenize(text) == terms

@@ -129,15 +129,20 @@ def pending(client: TestClient) -> list[str]:
 def test_the_form_speaks_five_languages(client: TestClient, lang: str, title: str) -> None:
     html = client.get(f"/contribute?lang={lang}").text
     assert f"<h1>{title}</h1>" in html
-    assert 'name="website"' in html  # the honeypot is there, hidden from people
+    assert 'name="leave_empty"' in html  # the honeypot is there, hidden from people
+    assert 'name="website"' not in html  # a name browsers fill in for their user
 
 
 @pytest.mark.parametrize(
     ("lang", "hint"), [("en", "Up to 20,000 characters."), ("es", "Hasta 20.000 caracteres.")]
 )
 def test_the_description_says_its_length_limit(client: TestClient, lang: str, hint: str) -> None:
-    page = Fields(client.get(f"/contribute?lang={lang}").text)
-    assert page.texts["description-hint"] == hint  # the browser cuts at maxlength: not silently
+    blank = client.get(f"/contribute?lang={lang}").text
+    page = Fields(blank)
+    assert page.texts["description-hint"] == hint
+    textarea = re.search(r'<textarea id="description"[^>]*>', blank)
+    assert textarea is not None
+    assert "maxlength" not in textarea.group()  # a browser would cut a long paste silently
     status, html = send(client, lang, description="Too short.")
     assert status == 422
     page = Fields(html)
@@ -368,12 +373,12 @@ def test_every_problem_is_shown_at_once_and_bad_links_are_named(client: TestClie
 
 
 def test_honeypot_and_flood_are_refused(client: TestClient) -> None:
-    status, html = send(client, website="http://spam.example")
+    status, html = send(client, leave_empty="http://spam.example")
     assert status == 400
     assert "program" in html
-    for _ in range(3):
-        assert send(client)[0] == 303
-    status, html = send(client)
+    for n in range(3):
+        assert send(client, description=f"{DESCRIPTION} ({n})")[0] == 303
+    status, html = send(client, description=f"{DESCRIPTION} (3)")
     assert status == 429
     assert "retry" in html.lower()
     assert len(pending(client)) == 3
@@ -387,3 +392,59 @@ def test_paths_from_users_never_reach_the_disk(client: TestClient) -> None:
     (sub_id,) = pending(client)
     r = client.post(f"/moderate/{sub_id}", data={"action": "accept"}, headers=auth)
     assert r.headers["location"] == "/moderate?done=published+initiative/etc-passwd"
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "shown"),
+    [
+        ("description", DESCRIPTION + " Contacto: ana.beltran@raices.es", "ana.beltran@raices.es"),
+        ("description", DESCRIPTION + " Teléfono 600 123 456.", "600 123 456"),
+        ("description", DESCRIPTION + " Llamar al +34 975 12 34 56.", "+34 975 12 34 56"),
+        ("name", "Raíces Nuevas (info@raices.es)", "info@raices.es"),
+    ],
+)
+def test_contact_details_in_published_text_are_refused(
+    client: TestClient, field: str, text: str, shown: str
+) -> None:
+    status, html = send(client, **{field: text})
+    assert status == 422
+    page = Fields(html)
+    assert shown in page.texts[f"{field}-error"]
+    assert "publica" in page.texts[f"{field}-error"]  # says why, in Spanish
+    assert pending(client) == []
+    # a grant number, an amount and years are not telephone numbers
+    ok = DESCRIPTION + " Subvención 101004535, 2.999.750 euros, 2019-2022."
+    assert send(client, description=ok)[0] == 303
+
+
+def test_the_contributors_own_name_is_kept_out_of_the_description(client: TestClient) -> None:
+    status, html = send(
+        client, contact_name="Ana Beltrán", description=DESCRIPTION + " Lo coordina Ana Beltrán."
+    )
+    assert status == 422
+    assert "su propio nombre" in Fields(html).texts["description-error"]
+    assert pending(client) == []
+
+
+def test_sending_the_same_practice_twice_stores_it_once(client: TestClient) -> None:
+    first = client.post("/contribute?lang=es", data={**FORM, "step": "send"})
+    again = client.post("/contribute?lang=es", data={**FORM, "step": "send"})
+    assert first.headers["location"].split("&")[0] == again.headers["location"].split("&")[0]
+    assert "again=1" in again.headers["location"]
+    assert "no se ha guardado dos veces" in client.get(again.headers["location"]).text
+    assert len(pending(client)) == 1
+
+
+def test_thanks_for_an_unknown_reference_is_not_found(client: TestClient) -> None:
+    r = client.get("/contribute/thanks?ref=nonsense&lang=es")
+    assert r.status_code == 404
+    assert "guardada" not in r.text
+
+
+def test_a_description_over_the_limit_is_refused_and_kept(client: TestClient) -> None:
+    long = DESCRIPTION + " x" * 11_000
+    status, html = send(client, description=long)
+    assert status == 422
+    page = Fields(html)
+    assert "20.000" in page.texts["description-error"]
+    assert page.texts["description"].strip() == long.strip()  # nothing typed is lost

@@ -65,11 +65,11 @@ def submit(client: TestClient) -> Submission:
         sources=["https://example.org/raices"],
         contact_name="",
         contact_email="",
-    )
+    )[0]
     return sub
 
 
-def test_sign_in_keeps_a_hash_of_the_token_in_a_strict_cookie(client: TestClient) -> None:
+def test_sign_in_starts_a_session_in_a_strict_cookie(client: TestClient) -> None:
     r = client.post("/moderate/login", data={"token": TOKEN})
     assert (r.status_code, r.headers["location"]) == (303, "/moderate")
     cookie = r.headers["set-cookie"]
@@ -83,6 +83,35 @@ def test_sign_in_keeps_a_hash_of_the_token_in_a_strict_cookie(client: TestClient
     out = client.post("/moderate/logout")
     assert out.status_code == 303
     assert f'href="/moderate/{sub.id}"' not in client.get("/moderate").text
+
+
+def test_signing_out_ends_the_session_wherever_its_cookie_was_copied(
+    client: TestClient,
+) -> None:
+    client.post("/moderate/login", data={"token": TOKEN})
+    first = client.cookies["kg_moderator"]
+    client.cookies.clear()
+    client.post("/moderate/login", data={"token": TOKEN})
+    second = client.cookies["kg_moderator"]
+    assert first != second  # each sign-in its own session: a cookie is not the token's digest
+    sub = submit(client)
+    copied = {"Cookie": f"kg_moderator={second}"}
+    assert client.get(f"/moderate/{sub.id}", headers=copied).status_code == 200
+    client.post("/moderate/logout")
+    client.cookies.clear()
+    assert client.get(f"/moderate/{sub.id}", headers=copied).status_code == 403
+    first_cookie = {"Cookie": f"kg_moderator={first}"}
+    assert client.get(f"/moderate/{sub.id}", headers=first_cookie).status_code == 200
+
+
+def test_guessing_the_token_is_slowed_down(client: TestClient) -> None:
+    statuses = [
+        client.post("/moderate/login", data={"token": f"guess{i}"}).status_code for i in range(12)
+    ]
+    assert statuses[:10] == [403] * 10
+    assert statuses[10:] == [429, 429]
+    # past the limit even the right token waits: guessing cannot go on
+    assert client.post("/moderate/login", data={"token": TOKEN}).status_code == 429
 
 
 def test_a_wrong_token_is_told_so(client: TestClient) -> None:
@@ -113,9 +142,37 @@ def test_saving_keeps_the_draft_for_later(client: TestClient) -> None:
     r = client.post(
         f"/moderate/{sub.id}", data={"action": "save", "record_text": edited}, headers=ADMIN
     )
-    assert r.headers["location"] == f"/moderate/{sub.id}"
+    assert r.status_code == 200
+    assert "Saved. No problem found: it can be accepted." in r.text
     page = client.get(f"/moderate/{sub.id}", headers=ADMIN).text
     assert "mountain villages" in page
+
+
+def test_saving_says_what_would_refuse_the_record(tmp_path: Path, publish: Publisher) -> None:
+    settings = Settings.from_env(
+        {"KG_BASE_URI": "http://testserver/", "KG_STORE": "memory", "KG_ADMIN_TOKEN": TOKEN},
+        cache_dir=tmp_path / "cache",
+        data_dir=tmp_path / "data",
+        queue_dir=tmp_path / "queue",
+    )
+    seen: list[str] = []
+
+    def check(text: str) -> list[str]:
+        seen.append(text)
+        return ["front matter: YAML: expected ',' or ']'"]
+
+    app = create_app(settings, store=LocalStore(None), publish=publish, check=check)
+    with TestClient(app, follow_redirects=False) as c:
+        sub = submit(c)
+        broken = DRAFT.replace("name: Raíces Nuevas", "themes: [")
+        r = c.post(
+            f"/moderate/{sub.id}", data={"action": "save", "record_text": broken}, headers=ADMIN
+        )
+        assert r.status_code == 200
+        assert "Saved. Before it can be published:" in r.text
+        assert "front matter: YAML: expected" in r.text
+        assert seen == [broken]
+        assert "themes: [" in c.get(f"/moderate/{sub.id}", headers=ADMIN).text  # kept
 
 
 def test_a_refused_record_is_shown_with_each_error_and_nothing_published(

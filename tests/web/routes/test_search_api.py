@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 
 from ingest.pipeline import ingest_records
 from kg.search import SearchService
@@ -142,3 +143,19 @@ def test_download_gives_every_result_of_the_search(client: TestClient) -> None:
     assert [r["slug"] for r in rows] == [h["slug"] for h in whole["results"]]
     data = client.get("/api/search/download", params={**params, "format": "json"}).json()
     assert [h["slug"] for h in data["results"]] == [h["slug"] for h in whole["results"]]
+
+
+def test_the_excel_download_opens_with_its_accents_and_columns(client: TestClient) -> None:
+    params = {"q": "refugees"}
+    whole = client.get("/api/search", params={**params, "limit": 100}).json()
+    got = client.get("/api/search/download", params={**params, "format": "xlsx"})
+    assert got.headers["content-type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert 'filename="search-results.xlsx"' in got.headers["content-disposition"]
+    sheet = load_workbook(io.BytesIO(got.content)).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("rank", "kind", "slug", "name")
+    assert [r[2] for r in rows[1:]] == [h["slug"] for h in whole["results"]]
+    assert [r[3] for r in rows[1:]] == [h["name"] for h in whole["results"]]

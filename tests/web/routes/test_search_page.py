@@ -292,3 +292,23 @@ def test_searching_again_keeps_one_language(client: TestClient) -> None:
     form = html.split('role="search"', 1)[1].split("</form>", 1)[0]
     assert form.count('name="lang"') == 1
     assert 'name="theme" value="housing"' in form
+
+
+def test_a_value_of_a_filtered_facet_says_what_it_adds(client: TestClient) -> None:
+    html = client.get("/search", params={"country": "ES", "lang": "es"}).text
+    facet = html.split('data-facet="country"', 1)[1].split("</section>", 1)[0]
+    added = re.search(
+        r'href="([^"]*country=AT[^"]*)"[^>]*>[^<]*</a> <span class="count adds"[^>]*>\+(\d+)<',
+        facet,
+    )
+    assert added is not None  # Austria, not selected: "+N", the results it adds (OR)
+    assert 'title="añade' in facet
+    before = len(titles(html))
+    after = client.get(added.group(1).replace("&amp;", "&")).text
+    assert len(titles(after)) == before + int(added.group(2))
+
+
+def test_the_year_range_form_keeps_the_language(client: TestClient) -> None:
+    html = client.get("/search", params={"q": "refugees", "lang": "fr"}).text
+    form = html.split('class="year-range"', 1)[1].split("</form>", 1)[0]
+    assert '<input type="hidden" name="lang" value="fr">' in form

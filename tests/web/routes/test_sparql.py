@@ -199,7 +199,11 @@ def test_update_and_graph_store_with_the_admin_token(records_dir: Path) -> None:
         assert c.get("/sparql", params=ask).json()["boolean"] is False  # now cached
         update = "INSERT DATA { GRAPH <http://x/g> { <http://x/a> <http://x/b> 'c' } }"
         wrong = {"Authorization": "Bearer not-it"}
-        assert c.post("/sparql", data={"update": update}, headers=wrong).status_code == 403
+        refused = c.post("/sparql", data={"update": update}, headers=wrong)
+        assert refused.status_code == 401  # RFC 6750 §3.1: the token sent is not the one
+        assert refused.headers["www-authenticate"] == (
+            'Bearer realm="Rural Integration Knowledge Graph", error="invalid_token"'
+        )
         good = {"Authorization": "Bearer s3cret-token"}
         assert c.post("/sparql", data={"update": update}, headers=good).status_code == 204
         assert c.get("/sparql", params=ask).json()["boolean"] is True  # the cache followed
@@ -215,7 +219,11 @@ def test_update_and_graph_store_with_the_admin_token(records_dir: Path) -> None:
         assert {str(o) for o in graph.objects()} == {"d"}
         assert c.delete("/rdf-graphs?graph=http://x/g", headers=good).status_code == 204
         assert c.get("/rdf-graphs?graph=http://x/g").status_code == 404
-        assert c.delete("/rdf-graphs?graph=http://x/g").status_code == 403
+        anonymous = c.delete("/rdf-graphs?graph=http://x/g")
+        assert anonymous.status_code == 401  # no credentials: the challenge says which
+        assert anonymous.headers["www-authenticate"] == (
+            'Bearer realm="Rural Integration Knowledge Graph"'
+        )
 
 
 def test_cache_etag_and_revalidation(client: TestClient) -> None:

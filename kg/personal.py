@@ -1,0 +1,67 @@
+"""Contact details in text meant for publication: e-mail addresses and telephone numbers.
+
+Personal data is never published (README, "Contributions"), and a contributor who ends a
+description with "Contact: Ana, ana@example.org, tel. 600 123 456" would otherwise publish it
+on the record's page, in its data, the search API, SPARQL and the dumps. The contribution form
+refuses such a description (`web.routes.contribute`) and the ingest refuses a record whose text
+holds one (`ingest.validate`), so a moderator's acceptance cannot publish one either.
+
+E-mail addresses are found by the shape of RFC 5322's `addr-spec` as people write it
+(`local@domain.tld`), outside web addresses (a URL may hold `@`). Telephone numbers are found by
+Google's libphonenumber (`phonenumbers.PhoneNumberMatcher`, leniency VALID: a number must be a
+valid number of its country's numbering plan, so grant numbers, budgets and years are not
+taken for one): written internationally (`+34 600 123 456`, `0034 …`) in any country, or
+nationally (`600 123 456`) in one of the countries passed as `regions`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import phonenumbers
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,24}")
+URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+", re.IGNORECASE)
+#: fewer digits are a short code or a year ("2020" is a valid number in Luxembourg's plan)
+MIN_DIGITS = 6
+#: MIN_DIGITS digits with the separators numbers are written with: the text may hold a number
+DIGIT_RUN = re.compile(rf"(?:\d[\s().\-/]{{0,2}}){{{MIN_DIGITS}}}")
+#: a period of years ("2019-2022"), which Luxembourg's numbering plan would also read as a number
+YEARS = re.compile(r"(?:1[89]|20)\d\d\s*[-–/]\s*(?:1[89]|20)\d\d")
+#: ISO 3166 codes the graph uses that libphonenumber spells otherwise
+_REGION = {"EL": "GR", "UK": "GB"}
+
+
+@dataclass(frozen=True)
+class ContactDetail:
+    """One contact detail found: `kind` "e-mail" or "telephone", and the text as written."""
+
+    kind: str
+    text: str
+
+
+def contact_details(text: str, regions: Iterable[str] = ()) -> list[ContactDetail]:
+    """The e-mail addresses and telephone numbers written in `text`, in the order found.
+
+    `regions`: ISO 3166-1 alpha-2 codes (as the graph's countries: `ES`, `IT`, `EL`…) whose
+    national-format numbers count too; international-format numbers count in any case.
+    Web addresses are skipped (a URL's digits or `@` are not contact details)."""
+    plain = URL.sub(lambda m: " " * len(m.group()), text)
+    found = [(m.start(), ContactDetail("e-mail", m.group())) for m in EMAIL.finditer(plain)]
+    plain = EMAIL.sub(lambda m: " " * len(m.group()), plain)
+    seen: set[tuple[int, int]] = set()
+    if not DIGIT_RUN.search(plain):  # no run of MIN_DIGITS digits: no number to parse (fast path)
+        return [detail for _, detail in sorted(found, key=lambda pair: pair[0])]
+    for region in [None, *dict.fromkeys(_REGION.get(r.upper(), r.upper()) for r in regions)]:
+        for match in phonenumbers.PhoneNumberMatcher(
+            plain, region, leniency=phonenumbers.Leniency.VALID
+        ):
+            span = (match.start, match.end)
+            digits = sum(ch.isdigit() for ch in match.raw_string)
+            years = YEARS.fullmatch(match.raw_string.strip())
+            if span not in seen and digits >= MIN_DIGITS and not years:
+                seen.add(span)
+                found.append((match.start, ContactDetail("telephone", match.raw_string)))
+    return [detail for _, detail in sorted(found, key=lambda pair: pair[0])]

@@ -1,0 +1,35 @@
+"""`kg.personal`: the contact details a text meant for publication holds."""
+
+import pytest
+
+from kg.personal import contact_details
+
+
+@pytest.mark.parametrize(
+    ("text", "regions", "found"),
+    [
+        ("Contacto: ana.beltran@raices-soria.es.", (), [("e-mail", "ana.beltran@raices-soria.es")]),
+        ("teléfono 600 123 456", ("ES",), [("telephone", "600 123 456")]),
+        ("teléfono 600 123 456", (), []),  # a national number, its country unknown
+        ("call +34 600 123 456", (), [("telephone", "+34 600 123 456")]),
+        ("o allo 0039 06 1234 5678", ("IT",), [("telephone", "0039 06 1234 5678")]),
+        ("Τηλ. 2310 123456", ("EL",), [("telephone", "2310 123456")]),  # the graph's EL is GR
+    ],
+)
+def test_contact_details_are_found(
+    text: str, regions: tuple[str, ...], found: list[tuple[str, str]]
+) -> None:
+    assert [(d.kind, d.text) for d in contact_details(text, regions)] == found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Grant agreement 101004535 (Horizon 2020), EUR 2,999,750, 2019-2022.",
+        "In 2020, 2021 and 2022 about 1 200 people took part.",
+        "See https://example.org/people/ana@example.org/600123456 for the report.",
+        "Plan 2014-2020 (AMIF) and 2021-2027.",
+    ],
+)
+def test_numbers_and_links_are_not_contact_details(text: str) -> None:
+    assert contact_details(text, ("ES", "IT", "DE", "FR", "EL", "LU", "AT", "IE")) == []
