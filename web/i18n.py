@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import gettext as gnu
 import io
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
+from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
@@ -126,6 +128,19 @@ def ngettext(context: Context, singular: str, plural: str, n: int) -> str:
 def number(context: Context, value: float) -> str:
     """A number as the page's language writes it (1,234 · 1.234 · 1 234)."""
     return format_decimal(value, locale=context.get("lang", DEFAULT))
+
+
+@pass_context
+def day(context: Context, value: str) -> str:
+    """An ISO 8601 date (or date-time: its date) as the page's language writes it in full
+    (30 November 2026 · 30 de noviembre de 2026 · 30. November 2026); anything else as given."""
+    try:
+        parsed = date.fromisoformat(value[:10])
+    except ValueError:
+        return value
+    lang = context.get("lang", DEFAULT)
+    # English as the EU institutions write it (day month year), not babel's US default
+    return format_date(parsed, format="long", locale="en_GB" if lang == "en" else lang)
 
 
 @pass_context

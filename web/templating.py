@@ -80,6 +80,7 @@ def make_templates() -> Jinja2Templates:
         i18n.gettext, i18n.ngettext, newstyle=True
     )
     templates.env.filters["number"] = i18n.number
+    templates.env.filters["day"] = i18n.day
     templates.env.filters["currency"] = i18n.currency
     templates.env.filters["cut_title"] = meta.cut_title
     templates.env.filters["first_sentence"] = practice.first_sentence

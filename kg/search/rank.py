@@ -113,6 +113,7 @@ READ = ("en", "und")  # query languages the model reads, so the rule can hold th
 SIMILARITY_BLOCK = 2048  # filtered rows multiplied at a time: 3 MB, stays in the cache
 Floats = npt.NDArray[np.float32]
 Rows = npt.NDArray[np.intp]
+Bools = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
@@ -127,9 +128,10 @@ class Ranking:
     named: dict[int, float] = field(default_factory=dict)  # row → name match score
     #: the similarity that stands out (`NEAR_Z`): a row at or above it is close in meaning
     near: float = 1.0
-    #: per filtered facet (and "year"): the result set without that facet's own filter, what
-    #: its counts are taken over (`facet_counts`); with its filter, which rows pass it
-    facet_rows: dict[str, tuple[Rows, npt.NDArray[np.bool_]]] = field(default_factory=dict)
+    #: per filtered facet (and "year"): the result set without that facet's own filter (a mask
+    #: over the index), what its counts are taken over (`facet_counts`), and which records
+    #: pass its own filter
+    facet_rows: dict[str, tuple[Bools, Bools]] = field(default_factory=dict)
 
 
 def filter_mask(index: SearchIndex, query: SearchQuery) -> npt.NDArray[np.bool_]:
@@ -191,7 +193,7 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
         rows = rows[_sorted(index, rows, query.sort)] if query.sort != "relevance" else rows
         if query.sort == "relevance":
             rows = rows[np.argsort(index.browse_rank[rows], kind="stable")]
-        facet_rows = {f: (np.flatnonzero(o), keeps[f]) for f, o in others.items()}
+        facet_rows = {f: (o, keeps[f]) for f, o in others.items()}
         return Ranking(
             rows, np.zeros(len(rows), np.float32), None, None, None, facet_rows=facet_rows
         )
@@ -210,8 +212,11 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
     if not evidence:
         nothing = np.zeros(0, dtype=np.intp)
         return Ranking(nothing, np.zeros(0, np.float32), None, None, u)
-    wide = np.logical_or.reduce(list(others.values())) if others else mask
-    similarity, threshold = (None, 0.0) if query.mode == "keyword" else _similarity(index, u, wide)
+    similarity, threshold = (
+        (None, 0.0)
+        if query.mode == "keyword"
+        else _similarity(index, u, _compared(mask, others, keyword, named))
+    )
     chosen = np.zeros(len(index), dtype=bool)
     if keyword is not None:
         chosen |= keyword > 0
@@ -220,7 +225,7 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
     if named:
         chosen[np.fromiter(named, dtype=np.intp)] = True
     rows = np.flatnonzero(chosen & mask)
-    facet_rows = {f: (np.flatnonzero(chosen & o), keeps[f]) for f, o in others.items()}
+    facet_rows = {f: (chosen & o, keeps[f]) for f, o in others.items()}
     if query.mode == "keyword":
         assert keyword is not None
         scores = keyword[rows]
@@ -257,6 +262,24 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
             best = sorted(order[:first], key=lambda i: -named[int(rows[i])])
             order[:first] = best
     return Ranking(rows[order], scores[order], keyword, similarity, u, named, threshold, facet_rows)
+
+
+def _compared(
+    mask: Bools, others: dict[str, Bools], keyword: Floats | None, named: dict[int, float]
+) -> Bools:
+    """The records whose similarity to the query is needed: every record passing the filters
+    (they are ranked by it), and of those failing exactly one filter (a facet's count is taken
+    without its own filter) the ones no keyword or name has chosen already: whether they stand
+    out in meaning decides whether they count."""
+    if not others:
+        return mask
+    extra = np.logical_or.reduce(list(others.values())) & ~mask
+    if keyword is not None:
+        extra &= keyword <= 0
+    if named:
+        extra[np.fromiter(named, dtype=np.intp)] = False
+    out: Bools = mask | extra
+    return out
 
 
 def _makes_sense(index: SearchIndex, u: Understanding, keyword: Floats) -> bool:
@@ -376,7 +399,7 @@ def facet_counts(
     rows: Rows,
     *,
     lang: str = "en",
-    facet_rows: dict[str, tuple[Rows, npt.NDArray[np.bool_]]] | None = None,
+    facet_rows: dict[str, tuple[Bools, Bools]] | None = None,
     selected: dict[str, tuple[str, ...]] | None = None,
 ) -> dict[str, list[FacetValue]]:
     """For each facet, how many records carry each value (most first; in a filtered facet the
@@ -394,23 +417,30 @@ def facet_counts(
     counts = index.value_counts(rows)
     out: dict[str, list[FacetValue]] = {}
     for facet in FACETS:
-        base, keep = facet_rows.get(facet, (rows, None))
-        if facet == "year":
-            out[facet] = _year_counts(index, base)
+        if facet not in facet_rows:
+            if facet == "year":
+                out[facet] = _year_counts(index, rows)
+                continue
+            values = [
+                FacetValue(code, index.label(facet, code, lang), int(counts[number]))
+                for code, number in index.facet_values.get(facet, {}).items()
+                if counts[number]
+            ]
+            out[facet] = sorted(values, key=_shown_order)
             continue
-        own = counts if keep is None else index.value_counts(base)
-        adds = None if keep is None else index.value_counts(base[~keep[base]])
+        base, keep = facet_rows[facet]
+        if facet == "year":
+            out[facet] = _year_counts(index, np.flatnonzero(base))
+            continue
+        # one facet's values only, through its postings (a full `value_counts` counts all)
+        extra = base & ~keep
         picked = set(chosen.get(facet, ()))
-        values = [
-            FacetValue(
-                code,
-                index.label(facet, code, lang),
-                int(own[number]),
-                None if adds is None or code in picked else int(adds[number]),
-            )
-            for code, number in index.facet_values.get(facet, {}).items()
-            if own[number]
-        ]
+        values = []
+        for code, posting in index.postings.get(facet, {}).items():
+            own = int(np.count_nonzero(base[posting]))
+            if own:
+                adds = None if code in picked else int(np.count_nonzero(extra[posting]))
+                values.append(FacetValue(code, index.label(facet, code, lang), own, adds))
         out[facet] = sorted(values, key=_shown_order)
     return out
 

@@ -20,7 +20,7 @@ from kg.search.embed import HashEmbedder
 from kg.settings import PROJECT_ROOT, Settings
 from kg.store import LocalStore
 from web.app import create_app
-from web.i18n import DEFAULT, LANGUAGES, LOCALES, negotiate, plain, translations, with_lang
+from web.i18n import DEFAULT, LANGUAGES, LOCALES, day, negotiate, plain, translations, with_lang
 
 SCHEMES = PROJECT_ROOT / "ontology" / "schemes"
 OTHERS = [code for code in LANGUAGES if code != DEFAULT]
@@ -319,3 +319,18 @@ def test_catalogues_hold_the_same_messages() -> None:
         with (LOCALES / lang / "LC_MESSAGES" / "messages.po").open("rb") as po:
             keys[lang] = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(po) if m.id}
     assert all(k == keys[OTHERS[0]] for k in keys.values())
+
+
+@pytest.mark.parametrize(
+    ("lang", "written"),
+    [
+        ("en", "30 November 2026"),
+        ("es", "30 de noviembre de 2026"),
+        ("it", "30 novembre 2026"),
+        ("de", "30. November 2026"),
+        ("fr", "30 novembre 2026"),
+    ],
+)
+def test_a_date_is_written_as_the_language_writes_it(lang: str, written: str) -> None:
+    assert day({"lang": lang}, "2026-11-30T12:00:00+00:00") == written  # type: ignore[arg-type]
+    assert day({"lang": lang}, "2019") == "2019"  # not a full date: as given
