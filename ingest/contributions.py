@@ -117,9 +117,13 @@ def check(text: str, *, base: str) -> list[str]:
 
 
 def slugify(name: str) -> str:
-    """'Proyecto Arraigo (Spain)' → 'proyecto-arraigo-spain' (ASCII, at most 60 characters)."""
+    """'Proyecto Arraigo (Spain)' → 'proyecto-arraigo-spain' (ASCII, at most 60 characters, cut
+    after a whole word when the name is longer)."""
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:60].strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+    if len(slug) > 60:
+        cut = slug[:61]  # a hyphen at 60 ends a whole word
+        slug = cut[: cut.rfind("-")] if "-" in cut else slug[:60]
     if not SLUG.match(slug):
         raise BadRequest("name: give a name with letters or digits")
     return slug

@@ -59,7 +59,7 @@ INCOMING_LABELS = {
     f"{S}funder": N_("Funds"),
     f"{R}organiser": N_("Organised"),
     f"{R}contributesTo": N_("Initiatives contributing to it"),
-    f"{D}relation": N_("Related initiatives"),
+    f"{D}relation": N_("Initiatives that list it as related"),
     f"{S}about": N_("Discussed at"),
     f"{S}parentOrganization": N_("Sub-organisations"),
     f"{D}source": N_("Cited by"),

@@ -104,6 +104,11 @@ def test_accepting_again_after_a_crash_publishes_the_same_file(
 
 def test_slugify() -> None:
     assert slugify("Proyecto Arraigo (España)") == "proyecto-arraigo-espana"
+    long = "Raíces Nuevas – acogida de familias refugiadas en pueblos de Soria"
+    assert (
+        slugify(long) == "raices-nuevas-acogida-de-familias-refugiadas-en-pueblos-de"
+    )  # whole words
+    assert slugify("x" * 80) == "x" * 60
     with pytest.raises(BadRequest):
         slugify("¿?")
 
