@@ -11,6 +11,8 @@ missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
+# Debian's nodejs comes without npm (NodeSource's bundles it): ask for it when the command is absent
+command -v npm >/dev/null || missing="$missing npm"
 [ -z "$missing" ] && exit 0
 if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
     echo "make test: installing system packages:$missing"

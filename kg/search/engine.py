@@ -7,7 +7,7 @@ import numpy as np
 from kg.search.documents import SearchDoc
 from kg.search.explain import explain
 from kg.search.index import SearchIndex
-from kg.search.rank import facet_counts, rank
+from kg.search.rank import Ranking, facet_counts, rank
 from kg.search.types import Correction, Hit, Label, SearchQuery, SearchResults
 
 __all__ = ["Hit", "Label", "SearchResults", "search"]
@@ -64,7 +64,16 @@ def search(index: SearchIndex, query: SearchQuery) -> SearchResults:
         u.corrected if u is not None else None,
         tuple(Correction(a, b) for a, b in u.corrections) if u is not None else (),
         _closest(index, query) if u is not None and not len(ranking.rows) else (),
+        _undated(index, ranking),
     )
+
+
+def _undated(index: SearchIndex, ranking: Ranking) -> int:
+    """Records the year range alone leaves out for having no start year (0 without a range)."""
+    if "year" not in ranking.facet_rows:
+        return 0
+    others, _ = ranking.facet_rows["year"]
+    return int(np.count_nonzero(others & (index.start == 0)))
 
 
 def _closest(index: SearchIndex, query: SearchQuery) -> tuple[Label, ...]:

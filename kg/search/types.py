@@ -204,3 +204,6 @@ class SearchResults:
     corrected: str | None = None
     corrections: tuple[Correction, ...] = ()
     concepts: tuple[Label, ...] = ()  # the closest concepts, offered when nothing matched
+    #: with a year range: how many records match everything else but have no known dates, so
+    #: the range leaves them out (the page says so)
+    undated: int = 0

@@ -189,7 +189,7 @@ def test_show_all_reaches_every_value(server: LiveServer, page: Page) -> None:
 
 def test_sort_by_start_year(server: LiveServer, page: Page) -> None:
     page.goto(server.url + "search?q=rural+integration&kind=initiative")
-    page.locator("p.sort").get_by_role("link", name="start year").click()
+    page.locator("p.sort").get_by_role("link", name="start year, newest first").click()
     page.wait_for_url("**sort=start*")
     starts = [
         int(m.group(1))

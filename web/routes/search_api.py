@@ -84,6 +84,11 @@ class SearchResultsPublic(BaseModel):
     sort: str
     results: list[SearchHitPublic]
     facets: dict[str, list[FacetValuePublic]]
+    undated: int = Field(
+        0,
+        description="with a year range: records matching everything else that have no known "
+        "dates, which the range leaves out",
+    )
 
 
 class SimilarPublic(BaseModel):
@@ -274,6 +279,7 @@ def _results(results: SearchResults) -> SearchResultsPublic:
         query_language=u.lang if u is not None else None,
         results=[_hit(h) for h in results.hits],
         facets={f: [_facet(v) for v in values] for f, values in results.facets.items()},
+        undated=results.undated,
     )
 
 

@@ -45,9 +45,9 @@ EXAMPLES = [
 
 SORT_TITLES = {
     "relevance": N_("relevance"),
-    "start": N_("start year"),
-    "end": N_("end year"),
-    "name": N_("name"),
+    "start": N_("start year, newest first"),
+    "end": N_("end year, latest first"),
+    "name": N_("name, A–Z"),
 }
 SHOWN = 12  # facet values shown before "show all"
 
@@ -264,6 +264,9 @@ def search_page(
                 (k, v) for k, v in state if k not in ("q", "lang", "year", "year_from", "year_to")
             ],
             "instead_url": url([*state, ("correct", "0")]),
+            "all_years": url(
+                [(k, v) for k, v in state if k not in ("year", "year_from", "year_to")]
+            ),
             "json_url": "/api/search?" + urlencode([*state, ("offset", str(query.offset))]),
             "csv_download": "/api/search/download?" + urlencode([*export, ("format", "csv")]),
             "xlsx_download": "/api/search/download?" + urlencode([*export, ("format", "xlsx")]),

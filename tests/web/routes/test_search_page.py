@@ -312,3 +312,24 @@ def test_the_year_range_form_keeps_the_language(client: TestClient) -> None:
     html = client.get("/search", params={"q": "refugees", "lang": "fr"}).text
     form = html.split('class="year-range"', 1)[1].split("</form>", 1)[0]
     assert '<input type="hidden" name="lang" value="fr">' in form
+
+
+def test_a_year_range_says_how_many_undated_records_it_leaves_out(client: TestClient) -> None:
+    def total(**params: str) -> int:
+        return int(client.get("/api/search", params={"limit": "0", **params}).json()["total"])
+
+    undated = total() - total(year="1000-9999")  # every dated record is active in that range
+    said = client.get("/api/search", params={"year_from": "1990", "limit": "0"}).json()
+    assert said["undated"] == undated
+    dated = client.get("/search", params={"year_from": "1990", "lang": "es"}).text
+    note = re.search(r'<p class="muted undated">(.*?)</p>', dated, re.S)
+    if undated == 0:
+        assert note is None
+        return
+    assert note is not None
+    assert note.group(1).strip().startswith(f"{undated} registro")
+    link = re.search(r'href="([^"]+)"', note.group(1))
+    assert link is not None
+    assert "year_from" not in link.group(1)
+    assert len(titles(client.get(link.group(1).replace("&amp;", "&")).text)) >= len(titles(dated))
+    assert 'class="muted undated"' not in client.get("/search", params={"lang": "es"}).text
