@@ -69,11 +69,14 @@ def search(index: SearchIndex, query: SearchQuery) -> SearchResults:
 
 
 def _undated(index: SearchIndex, ranking: Ranking) -> int:
-    """Records the year range alone leaves out for having no start year (0 without a range)."""
+    """Records the year range alone leaves out for having no start year (0 without a range);
+    organisations, which have no years of activity in the graph, are not counted."""
     if "year" not in ranking.facet_rows:
         return 0
     others, _ = ranking.facet_rows["year"]
-    return int(np.count_nonzero(others & (index.start == 0)))
+    undated = others & (index.start == 0)
+    undated[index.postings.get("kind", {}).get("organisation", np.zeros(0, np.int32))] = False
+    return int(np.count_nonzero(undated))
 
 
 def _closest(index: SearchIndex, query: SearchQuery) -> tuple[Label, ...]:
