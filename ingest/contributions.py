@@ -28,7 +28,7 @@ import yaml
 
 from ingest.mapping import RecordMapper
 from ingest.pipeline import IngestReport, ingest_records, validate_sources
-from ingest.record_format import FRONT, SLUG, parse_record
+from ingest.record_format import FRONT, FRONT_LINE, SLUG, parse_record
 from kg.errors import BadRequest, RecordError, ValidationFailed
 from kg.moderation import write_atomic
 from kg.store import GraphStore
@@ -136,7 +136,15 @@ def _split(text: str) -> tuple[dict[str, object], str]:
     try:
         data = yaml.safe_load(match.group(1))
     except yaml.YAMLError as exc:
-        raise BadRequest(f"record: YAML: {getattr(exc, 'problem', None) or exc}") from exc
+        mark, begun = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
+        where = ""
+        if mark is not None:  # where the parser noticed, and where what it was reading began
+            where = f" (line {mark.line + FRONT_LINE} of the record"
+            if begun is not None and begun.line != mark.line:
+                where += f", in what begins on line {begun.line + FRONT_LINE}"
+            where += ")"
+        problem = getattr(exc, "problem", None) or exc
+        raise BadRequest(f"record: YAML: {problem}{where}") from exc
     if not isinstance(data, dict):
         raise BadRequest("record: the front matter must be a mapping of field: value")
     return data, match.group(2).strip()
