@@ -134,14 +134,11 @@ class Ranking:
     facet_rows: dict[str, tuple[Bools, Bools]] = field(default_factory=dict)
 
 
-def filter_mask(index: SearchIndex, query: SearchQuery) -> npt.NDArray[np.bool_]:
-    """Records passing every filter: values of one facet combine with OR, facets with AND;
-    `years` keeps records active in some year of the range (dated records only)."""
-    return _passing(index, filter_keeps(index, query).values())
-
-
 def filter_keeps(index: SearchIndex, query: SearchQuery) -> dict[str, npt.NDArray[np.bool_]]:
-    """Per filtered facet (and "year" for a year range): the records passing that filter."""
+    """Per filtered facet (and "year" for a year range): the records passing that filter.
+    Records pass the search's filters when they pass every one: values of one facet combine
+    with OR, facets with AND; a year range keeps records active in some year of it (dated
+    records only)."""
     keeps = {}
     empty = np.zeros(0, dtype=np.int32)
     for facet, values in query.filters.items():
@@ -417,32 +414,38 @@ def facet_counts(
     counts = index.value_counts(rows)
     out: dict[str, list[FacetValue]] = {}
     for facet in FACETS:
-        if facet not in facet_rows:
-            if facet == "year":
-                out[facet] = _year_counts(index, rows)
-                continue
-            values = [
-                FacetValue(code, index.label(facet, code, lang), int(counts[number]))
-                for code, number in index.facet_values.get(facet, {}).items()
-                if counts[number]
-            ]
-            out[facet] = sorted(values, key=_shown_order)
-            continue
-        base, keep = facet_rows[facet]
         if facet == "year":
-            out[facet] = _year_counts(index, np.flatnonzero(base))
-            continue
-        # one facet's values only, through its postings (a full `value_counts` counts all)
-        extra = base & ~keep
-        picked = set(chosen.get(facet, ()))
-        values = []
-        for code, posting in index.postings.get(facet, {}).items():
-            own = int(np.count_nonzero(base[posting]))
-            if own:
-                adds = None if code in picked else int(np.count_nonzero(extra[posting]))
-                values.append(FacetValue(code, index.label(facet, code, lang), own, adds))
-        out[facet] = sorted(values, key=_shown_order)
+            base = facet_rows[facet][0] if facet in facet_rows else None
+            out[facet] = _year_counts(index, rows if base is None else np.flatnonzero(base))
+        elif facet in facet_rows:
+            base, keep = facet_rows[facet]
+            out[facet] = _or_values(index, facet, base, keep, set(chosen.get(facet, ())), lang)
+        else:
+            out[facet] = sorted(
+                (
+                    FacetValue(code, index.label(facet, code, lang), int(counts[number]))
+                    for code, number in index.facet_values.get(facet, {}).items()
+                    if counts[number]
+                ),
+                key=_shown_order,
+            )
     return out
+
+
+def _or_values(
+    index: SearchIndex, facet: str, base: Bools, keep: Bools, picked: set[str], lang: str
+) -> list[FacetValue]:
+    """The values of a filtered facet over `base` (the results without its filter), each not
+    `picked` with the results it adds (those not in `keep`); counted through the facet's own
+    postings, as a full `value_counts` would count every facet's values."""
+    extra = base & ~keep
+    values = []
+    for code, posting in index.postings.get(facet, {}).items():
+        own = int(np.count_nonzero(base[posting]))
+        if own:
+            adds = None if code in picked else int(np.count_nonzero(extra[posting]))
+            values.append(FacetValue(code, index.label(facet, code, lang), own, adds))
+    return sorted(values, key=_shown_order)
 
 
 def _shown_order(value: FacetValue) -> tuple[bool, int, str]:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import BadRequest, NotFound
-from kg.moderation import ModerationQueue, write_atomic
+from kg.moderation import ModerationQueue, Submission, write_atomic
 
 
 def submit(
@@ -82,31 +82,21 @@ def test_write_atomic_leaves_no_temporary_file(tmp_path: Path) -> None:
 
 def test_the_same_practice_sent_twice_is_kept_once(tmp_path: Path) -> None:
     queue = ModerationQueue(tmp_path)
-    first, new = queue.submit(
-        description="Families settle in villages of Soria.",
-        record_text="---\nname: A\n---\n",
-        lang="es",
-        sources=[],
-        contact_name="Ana",
-        contact_email="ana@example.org",
-    )
-    again, second_new = queue.submit(
-        description="Families  settle in villages of soria. ",
-        record_text="---\nname: A\n---\n",
-        lang="es",
-        sources=[],
-        contact_name="Ana",
-        contact_email="ANA@example.org",
-    )
+
+    def send(description: str, email: str = "ana@example.org") -> tuple[Submission, bool]:
+        return queue.submit(
+            description=description,
+            record_text="---\nname: A\n---\n",
+            lang="es",
+            sources=[],
+            contact_name="Ana",
+            contact_email=email,
+        )
+
+    first, new = send("Families settle in villages of Soria.")
+    again, second_new = send("Families  settle in villages of soria. ", "ANA@example.org")
     assert (new, second_new, again.id) == (True, False, first.id)
     assert [s.id for s in queue.list()] == [first.id]
     queue.reject(first.id, reason="test")  # once decided, the same text is a new submission
-    _, third_new = queue.submit(
-        description="Families settle in villages of Soria.",
-        record_text="---\nname: A\n---\n",
-        lang="es",
-        sources=[],
-        contact_name="Ana",
-        contact_email="ana@example.org",
-    )
+    _, third_new = send("Families settle in villages of Soria.")
     assert third_new

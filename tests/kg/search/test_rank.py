@@ -19,7 +19,7 @@ from kg.search.cache import VectorCache
 from kg.search.documents import SearchDoc
 from kg.search.embed import HashEmbedder
 from kg.search.index import SearchIndex
-from kg.search.rank import FacetValue, _by_score, _similarity, filter_mask, parse_years, rank
+from kg.search.rank import FacetValue, _by_score, _similarity, filter_keeps, parse_years, rank
 from kg.search.text import tokenize
 from kg.search.understand import understand
 from kg.settings import Settings
@@ -322,7 +322,7 @@ def test_filtered_similarity_is_the_full_product(
     index: SearchIndex, filters: dict[str, list[str]]
 ) -> None:
     query = SearchQuery("families who moved to a village for a job", filters=filters)
-    mask = filter_mask(index, query)
+    mask = np.logical_and.reduce([np.ones(len(index), bool), *filter_keeps(index, query).values()])
     u = understand(query.text, index.matcher)
     expected = np.where(mask, index.vectors @ index.encode_query(u.expanded()), -1.0)
     similarity, _ = _similarity(index, u, mask)
