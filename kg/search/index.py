@@ -74,6 +74,8 @@ class SearchIndex:
     positions: dict[str, int] = field(init=False)
     by_code: dict[tuple[str, str], Concept] = field(init=False)
     postings: dict[str, dict[str, IntArray]] = field(init=False)
+    #: per facet, its postings end to end: (codes, records, where each code's records begin)
+    facet_postings: dict[str, tuple[list[str], IntArray, npt.NDArray[np.intp]]] = field(init=False)
     start: IntArray = field(init=False)
     end: IntArray = field(init=False)
     matcher: ConceptMatcher = field(init=False)
@@ -101,6 +103,15 @@ class SearchIndex:
         self.postings = {
             f: {c: np.asarray(r, dtype=np.int32) for c, r in v.items()} for f, v in rows.items()
         }
+        self.facet_postings = {}
+        for f, by_code in self.postings.items():
+            if by_code:  # a facet some record names with no value has no postings
+                lengths = [len(r) for r in by_code.values()]
+                self.facet_postings[f] = (
+                    list(by_code),
+                    np.concatenate(list(by_code.values())),
+                    np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.intp),
+                )
         self._value_matrix()
         self.start = np.asarray([d.start or 0 for d in self.docs], dtype=np.int32)
         self.end = np.asarray([d.end or 0 for d in self.docs], dtype=np.int32)

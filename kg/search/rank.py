@@ -111,6 +111,10 @@ SENSE = 0.35  # cosine a keyword match must reach for a query of several words (
 SENSE_DEPTH = 100  # best keyword matches that may reach it
 READ = ("en", "und")  # query languages the model reads, so the rule can hold them to it
 SIMILARITY_BLOCK = 2048  # filtered rows multiplied at a time: 3 MB, stays in the cache
+#: past this share of the records, one pass over the matrix costs less than gathering the rows
+#: (100,000 × 384: the pass 6.2 ms, gathering 0.2 of the rows 5.8, 0.3 of them 7.3)
+FULL_PASS = 0.28
+PASS_BLOCK = 4096  # rows of the matrix multiplied at a time: 6.2 ms against 7.0 in one call
 Floats = npt.NDArray[np.float32]
 Rows = npt.NDArray[np.intp]
 Bools = npt.NDArray[np.bool_]
@@ -282,9 +286,9 @@ def _compared(
 def _makes_sense(index: SearchIndex, u: Understanding, keyword: Floats) -> bool:
     """Whether one of the `SENSE_DEPTH` records with the best keyword scores is at least
     `SENSE` similar to the query (module docstring, step 1)."""
-    depth = min(SENSE_DEPTH, len(keyword))
-    best = np.argpartition(-keyword, depth - 1)[:depth] if depth else np.zeros(0, np.intp)
-    best = best[keyword[best] > 0]
+    best = np.flatnonzero(keyword > 0)  # the matches: few, next to the index
+    if len(best) > SENSE_DEPTH:
+        best = best[np.argpartition(-keyword[best], SENSE_DEPTH - 1)[:SENSE_DEPTH]]
     if not len(best):
         return False
     vector = index.encode_query(u.expanded())
@@ -353,11 +357,14 @@ def _similarity(
     sample = np.einsum("ij,j->i", index.sample_vectors, vector)
     threshold = float(sample.mean() + NEAR_Z * sample.std()) if len(sample) else 1.0
     rows = np.flatnonzero(mask)
-    if 2 * len(rows) > len(index):  # most rows: one pass over the whole matrix is cheaper
-        out = np.asarray(np.einsum("ij,j->i", index.vectors, vector), dtype=np.float32)
+    out = np.full(len(index), -1.0, dtype=np.float32)
+    if len(rows) > FULL_PASS * len(index):  # one pass over the matrix is cheaper
+        for first in range(0, len(index), PASS_BLOCK):
+            part = slice(first, first + PASS_BLOCK)
+            if mask[part].any():
+                np.einsum("ij,j->i", index.vectors[part], vector, out=out[part])
         out[~mask] = -1.0
         return out, threshold
-    out = np.full(len(index), -1.0, dtype=np.float32)
     # Copying the filtered rows (`vectors[rows]`) writes as much as it reads; blocks that stay
     # in the cache cost a third of that.
     block = np.empty((min(len(rows), SIMILARITY_BLOCK), index.vectors.shape[1]), np.float32)
@@ -437,14 +444,18 @@ def _or_values(
 ) -> list[FacetValue]:
     """The values of a filtered facet over `base` (the results without its filter), each not
     `picked` with the results it adds (those not in `keep`); counted through the facet's own
-    postings, as a full `value_counts` would count every facet's values."""
-    extra = base & ~keep
-    values = []
-    for code, posting in index.postings.get(facet, {}).items():
-        own = int(np.count_nonzero(base[posting]))
-        if own:
-            adds = None if code in picked else int(np.count_nonzero(extra[posting]))
-            values.append(FacetValue(code, index.label(facet, code, lang), own, adds))
+    postings (end to end: one gather and one sum per count), as a full `value_counts` would
+    count every facet's values."""
+    if facet not in index.facet_postings:
+        return []
+    codes, records, starts = index.facet_postings[facet]
+    own = np.add.reduceat(base[records], starts, dtype=np.intp)
+    adds = np.add.reduceat((base & ~keep)[records], starts, dtype=np.intp)
+    values = [
+        FacetValue(code, index.label(facet, code, lang), int(n), None if code in picked else int(a))
+        for code, n, a in zip(codes, own, adds, strict=True)
+        if n
+    ]
     return sorted(values, key=_shown_order)
 
 
