@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
@@ -141,6 +141,24 @@ def day(context: Context, value: str) -> str:
     lang = context.get("lang", DEFAULT)
     # English as the EU institutions write it (day month year), not babel's US default
     return format_date(parsed, format="long", locale="en_GB" if lang == "en" else lang)
+
+
+@pass_context
+def when(context: Context, value: str) -> str:
+    """A date as precise as its source gives it (ISO 8601 year, year-month or date), as the
+    page's language writes it: 2019 · March 2019 · marzo de 2019 · 5 March 2019; anything
+    else as given."""
+    lang = context.get("lang", DEFAULT)
+    locale = "en_GB" if lang == "en" else lang
+    if len(value) == 7 and value[4] == "-":
+        try:
+            month = date(int(value[:4]), int(value[5:]), 1)
+        except ValueError:
+            return value
+        return format_skeleton("yMMMM", month, locale=locale)
+    if len(value) >= 10:
+        return str(day(context, value))
+    return value
 
 
 @pass_context

@@ -32,6 +32,14 @@ def first_sentence(text: str) -> str:
     return head if head[-1:] in ".!?" else f"{head}."
 
 
+def after_first_sentence(text: str) -> str:
+    """What a description says after its first sentence (`first_sentence`), or "" when it is
+    one sentence: the body under a practice sheet's lead, which the lead does not repeat."""
+    text = text.strip()
+    end = SENTENCE_END.search(text)
+    return text[end.end() :].strip() if end else ""
+
+
 #: section id → (title, the fact aspects it shows, in this order)
 SECTIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("context", N_("Context and problem"), ("origin",)),

@@ -20,7 +20,17 @@ from kg.search.embed import HashEmbedder
 from kg.settings import PROJECT_ROOT, Settings
 from kg.store import LocalStore
 from web.app import create_app
-from web.i18n import DEFAULT, LANGUAGES, LOCALES, day, negotiate, plain, translations, with_lang
+from web.i18n import (
+    DEFAULT,
+    LANGUAGES,
+    LOCALES,
+    day,
+    negotiate,
+    plain,
+    translations,
+    when,
+    with_lang,
+)
 
 SCHEMES = PROJECT_ROOT / "ontology" / "schemes"
 OTHERS = [code for code in LANGUAGES if code != DEFAULT]
@@ -334,3 +344,20 @@ def test_catalogues_hold_the_same_messages() -> None:
 def test_a_date_is_written_as_the_language_writes_it(lang: str, written: str) -> None:
     assert day({"lang": lang}, "2026-11-30T12:00:00+00:00") == written  # type: ignore[arg-type]
     assert day({"lang": lang}, "2019") == "2019"  # not a full date: as given
+
+
+@pytest.mark.parametrize(
+    ("lang", "month", "full"),
+    [
+        ("en", "March 2019", "5 March 2019"),
+        ("es", "marzo de 2019", "5 de marzo de 2019"),
+        ("de", "März 2019", "5. März 2019"),
+        ("fr", "mars 2019", "5 mars 2019"),
+    ],
+)
+def test_a_date_as_precise_as_its_source(lang: str, month: str, full: str) -> None:
+    context = {"lang": lang}
+    assert when(context, "2019") == "2019"  # type: ignore[arg-type]
+    assert when(context, "2019-03") == month  # type: ignore[arg-type]
+    assert when(context, "2019-03-05") == full  # type: ignore[arg-type]
+    assert when(context, "2019-13") == "2019-13"  # type: ignore[arg-type]  # not a date: as given

@@ -11,7 +11,7 @@ import pytest
 from ingest.pipeline import ingest_records
 from kg.record_document import view
 from kg.store import LocalStore
-from web.practice import first_sentence, practice_context
+from web.practice import after_first_sentence, first_sentence, practice_context
 
 BASE = "http://kg.test/"
 
@@ -97,3 +97,5 @@ def test_the_subtype_of_the_initiative(context: dict[str, Any]) -> None:
 )
 def test_the_first_sentence_of_a_description(text: str, lead: str) -> None:
     assert first_sentence(text) == lead
+    rest = after_first_sentence(text)
+    assert (f"{lead} {rest}" if rest else lead).rstrip(".") == text.rstrip(".")

@@ -254,12 +254,34 @@ def test_featured_practices_follow_the_rule(store: GraphStore, client: TestClien
         assert f'href="/initiative/{s.iri.rsplit("/", 1)[-1]}"' in home
 
 
-def test_a_one_sentence_description_is_said_once(client: TestClient) -> None:
+def main_part(page: str) -> str:
+    return html.unescape(page).split("<main", 1)[1].split("</main>", 1)[0]
+
+
+def test_the_first_sentence_is_said_once(client: TestClient) -> None:
     """The sheet leads with the description's first sentence and "Context and problem"
-    holds the whole text: when that is the one sentence, it is not repeated word for word
-    (the Spanish page of a record with a one-sentence Spanish description)."""
-    page = html.unescape(client.get("/initiative/somos-tudela?lang=es", headers=HTML).text)
-    sentence = "Programa de patrocinio comunitario en Tudela (Navarra)"
-    assert page.split("<main", 1)[1].split("</main>", 1)[0].count(sentence) == 1
-    longer = html.unescape(client.get("/initiative/nuevos-senderos", headers=HTML).text)
-    assert ">Context and problem</h2>" in longer  # a longer text keeps its section
+    holds the rest of it, so no sentence is said twice: a one-sentence Spanish description,
+    and a longer English one whose second sentence opens the section."""
+    page = main_part(client.get("/initiative/somos-tudela?lang=es", headers=HTML).text)
+    assert page.count("Programa de patrocinio comunitario en Tudela (Navarra)") == 1
+    longer = main_part(client.get("/initiative/nuevos-senderos", headers=HTML).text)
+    lead = re.search(r'<p class="lede"[^>]*>([^<]+)</p>', longer)
+    assert lead is not None
+    assert longer.count(lead.group(1)) == 1
+    section = longer.split(">Context and problem</h2>", 1)[1].split("</section>", 1)[0]
+    assert re.search(r"<p[^>]*>\w", section)  # the rest of the description
+
+
+@pytest.mark.parametrize(
+    ("lang", "start"),
+    [("en", "Start: April 2019"), ("es", "Inicio: abril de 2019"), ("it", "aprile 2019")],
+)
+def test_dates_as_precise_as_the_sources_in_the_pages_language(
+    client: TestClient, lang: str, start: str
+) -> None:
+    """A month's date is written out, not left as ISO "2019-04" (a trial read "Inicio:
+    2019-03" on a Spanish page)."""
+    page = main_part(client.get(f"/initiative/arrival-regions?lang={lang}", headers=HTML).text)
+    glance = re.sub(r"<[^>]+>", "", page.split('class="glance"', 1)[1].split("</section>")[0])
+    assert start in glance
+    assert "2019-04" not in glance
