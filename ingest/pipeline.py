@@ -197,11 +197,13 @@ def _titles_change(
     g_iri = source_titles_graph(base)
     pairs = sorted(titles)
     digest = hashlib.sha256("\n".join(f"{s}\x00{t}" for s, t in pairs).encode()).hexdigest()[:32]
-    held = content_hashes(store.current(), adapter="sources").get(g_iri)
+    graphs = content_hashes(store.current(), adapter="sources")
+    held = graphs.get(g_iri)
+    stale = [GraphChange(g, None) for g in sorted(graphs) if g != g_iri]  # another base URI's
     if held == digest or (not pairs and held is None):
-        return []
+        return stale
     if not pairs:
-        return [GraphChange(g_iri, None)]
+        return [*stale, GraphChange(g_iri, None)]
     from rdflib import RDF, RDFS, Graph, Literal, URIRef
     from rdflib.namespace import DCTERMS, PROV
 
@@ -213,14 +215,18 @@ def _titles_change(
     graph.add((g, RDFS.label, Literal("Titles of the documents the record files cite", lang="en")))
     graph.add((g, URIRef(f"{RIKG_NS}adapter"), Literal("sources")))
     graph.add((g, URIRef(f"{RIKG_NS}contentHash"), Literal(digest)))
-    return [GraphChange(g_iri, graph.serialize(format="nt"))]
+    return [*stale, GraphChange(g_iri, graph.serialize(format="nt"))]
 
 
 def ontology_changes(store: GraphStore, *, base: str) -> list[GraphChange]:
-    """The ontology and concept schemes, one named graph per file, replaced when they change."""
+    """The ontology and concept schemes, one named graph per file, replaced when they change;
+    an ontology graph no file gives (a scheme file removed, or the store ingested before under
+    another base URI) is dropped, so a scheme is never served twice."""
     existing = content_hashes(store.current(), adapter="ontology")
-    changes = []
-    for path in [ONTOLOGY / "rikg.ttl", *sorted((ONTOLOGY / "schemes").glob("*.ttl"))]:
+    paths = [ONTOLOGY / "rikg.ttl", *sorted((ONTOLOGY / "schemes").glob("*.ttl"))]
+    wanted = {f"{base}graph/ontology/{path.stem}" for path in paths}
+    changes = [GraphChange(g, None) for g in sorted(existing) if g not in wanted]
+    for path in paths:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()[:32]
         g_iri = f"{base}graph/ontology/{path.stem}"
         if existing.get(g_iri) == digest:

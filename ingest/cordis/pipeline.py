@@ -27,6 +27,7 @@ from ingest.cordis.rows import Participation, Project
 from ingest.pipeline import IngestReport, ontology_changes
 from kg.errors import RecordError, ValidationFailed
 from kg.graphs import content_hashes, same_as_records
+from kg.personal import contact_details
 from kg.store import GraphChange, GraphStore
 from kg.vocab import CORDIS_PROJECT, graph_iri, record_iri
 
@@ -185,6 +186,7 @@ def _map_and_validate(
         union += graph
     files = {p.record: p.where for p in todo}
     problems = [pr.as_error() for pr in validate_graph(union, files) if pr.severity == "Violation"]
+    problems += [e for p in changed if p.project is not None for e in _contact_details(p)]
     bad = {pr.file for pr in problems}
     out: dict[str, Graph] = {}
     for plan in changed:
@@ -210,6 +212,32 @@ def _map_and_validate(
         )
         out[plan.g_iri] = graph
     return out, problems
+
+
+def _contact_details(plan: Plan) -> list[RecordError]:
+    """A project whose title, acronym or objective holds an e-mail address or a telephone
+    number (`kg.personal`, national numbers in its participants' countries) is refused, as a
+    curated record is: personal data is never published."""
+    project = plan.project
+    assert project is not None
+    regions = sorted({p.country for p in project.participations if p.country})
+    out = []
+    for name, text in (
+        ("title", project.title),
+        ("acronym", project.acronym),
+        ("objective", project.objective),
+    ):
+        found = contact_details(text or "", regions)
+        if found:
+            shown = ", ".join(f"{f.kind} {f.text!r}" for f in found)
+            out.append(
+                RecordError(
+                    plan.where,
+                    name,
+                    f"holds contact details ({shown}); personal data is never published",
+                )
+            )
+    return out
 
 
 def _digest(base: str, target: str, rows: list[Row]) -> str:

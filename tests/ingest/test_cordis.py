@@ -123,6 +123,30 @@ def test_a_malformed_row_refuses_the_ingest_unless_keep_going(csv_dir: Path) -> 
     assert f"{BASE}graph/initiative/cordis-990000102" in report.added
 
 
+def test_contact_details_in_an_objective_refuse_that_project(csv_dir: Path) -> None:
+    """Personal data is never published: an objective naming a person's e-mail address
+    refuses its project, named by file, line and field, as a curated record is refused; with
+    `keep_going` the other projects load and nothing of it is stored."""
+    project_csv = csv_dir / "project.csv"
+    text = project_csv.read_text(encoding="utf-8-sig")
+    project_csv.write_text(
+        text.replace("A fictional project used by the tests;", "Write to j.doe@example.org;", 1),
+        encoding="utf-8",
+    )
+    store = LocalStore(None)
+    with pytest.raises(ValidationFailed) as refused:
+        ingest_cordis(store, csv_dir, base=BASE)
+    [error] = refused.value.errors
+    assert error.message.startswith(f"{project_csv}:2: objective: holds contact details")
+    assert "j.doe@example.org" in error.message
+    assert triple_count(store.current()) == 0
+    report = ingest_cordis(store, csv_dir, base=BASE, keep_going=True)
+    assert len(report.errors) == 1
+    assert f"{BASE}graph/initiative/cordis-990000101" not in report.added
+    assert f"{BASE}graph/initiative/cordis-990000102" in report.added
+    assert not values(store, 'SELECT ?v WHERE { ?s ?p ?v FILTER(CONTAINS(STR(?v), "j.doe")) }')
+
+
 def test_selection_by_topic_call_and_keyword(csv_zip: Path) -> None:
     def ids(selection: Selection) -> set[str]:
         return {p.id for p in load_export(csv_zip, selection)[0]}

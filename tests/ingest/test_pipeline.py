@@ -161,3 +161,18 @@ def test_an_edited_scheme_file_alone_is_written(
     labels = "SELECT ?l WHERE { GRAPH ?g { ?c <http://www.w3.org/2004/02/skos/core#altLabel> ?l } }"
     assert "language classes" in {r["l"] for r in select(store.current(), labels)}
     assert ingest_records(store, [records_dir], base=BASE).schemes == []  # once only
+
+
+def test_a_store_ingested_under_another_base_keeps_no_graph_of_it(records_dir: Path) -> None:
+    """Ingested again under a new base URI, a store serves every graph once, under the new
+    base: the records, the ontology and concept schemes, and the titles of the sources (a
+    store reused from a trial on another port served every scheme twice)."""
+    store = LocalStore(None)
+    ingest_records(store, [records_dir], base="http://old.example/")
+    ingest_records(store, [records_dir], base=BASE)
+    graphs = {r["g"] for r in select(store.current(), "SELECT DISTINCT ?g { GRAPH ?g { } }")}
+    assert graphs
+    assert all(g.startswith(BASE) for g in graphs), sorted(graphs)[:3]
+    again = ingest_records(store, [records_dir], base=BASE)
+    assert again.changes == 0
+    assert again.schemes == []
