@@ -20,6 +20,13 @@ from kg.moderation import write_atomic
 REALM = "Rural Integration Knowledge Graph"
 
 
+def bearer_matches(request: Request, token: str) -> bool:
+    """Whether the request carries `token` as `Authorization: Bearer <token>` (RFC 6750
+    §2.1), compared in constant time."""
+    scheme, _, sent = request.headers.get("authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(sent.strip().encode(), token.encode())
+
+
 def require_admin(request: Request) -> None:
     """FastAPI dependency for write routes. Raises `Forbidden` (403) when no token is
     configured (read-only: no credentials would help), else `Unauthorized` (401, with a
@@ -27,11 +34,9 @@ def require_admin(request: Request) -> None:
     token = request.app.state.settings.admin_token
     if token is None:
         raise Forbidden("this service is read-only: writes are enabled only with KG_ADMIN_TOKEN")
-    scheme, _, sent = request.headers.get("authorization", "").partition(" ")
-    expected = token.get_secret_value().encode()
-    if scheme.lower() != "bearer" or not hmac.compare_digest(sent.strip().encode(), expected):
+    if not bearer_matches(request, token.get_secret_value()):
         challenge = f'Bearer realm="{REALM}"'
-        if scheme.lower() == "bearer":
+        if request.headers.get("authorization", "").partition(" ")[0].lower() == "bearer":
             challenge += ', error="invalid_token"'
         raise Unauthorized(
             "writes need the admin token as `Authorization: Bearer <token>`", challenge=challenge

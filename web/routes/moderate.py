@@ -23,7 +23,7 @@ from fastapi.responses import RedirectResponse, Response
 from kg.errors import BadRequest, Forbidden, ValidationFailed
 from kg.moderation import ID, Submission
 from kg.settings import Settings
-from web.auth import Sessions
+from web.auth import Sessions, bearer_matches
 from web.ratelimit import client_of
 
 router = APIRouter()
@@ -45,9 +45,7 @@ def _sessions(request: Request) -> Sessions:
 
 
 def _authorised(request: Request) -> bool:
-    expected = _expected(request)
-    scheme, _, sent = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and hmac.compare_digest(sent.strip().encode(), expected):
+    if bearer_matches(request, _expected(request).decode()):
         return True
     return _sessions(request).valid(request.cookies.get(COOKIE, ""))
 
