@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +27,7 @@ import yaml
 
 from ingest.mapping import RecordMapper
 from ingest.pipeline import IngestReport, ingest_records, validate_sources
-from ingest.record_format import FRONT, FRONT_LINE, SLUG, parse_record
+from ingest.record_format import SLUG, Record, parse_record, parse_record_text
 from kg.errors import BadRequest, RecordError, ValidationFailed
 from kg.moderation import write_atomic
 from kg.store import GraphStore
@@ -60,7 +59,7 @@ def publish(
     Raises `ValidationFailed` (each error names field and reason) or `BadRequest` (no name, or
     a slug taken by another record); the store and the folders are then unchanged.
     """
-    data, body = _split(text)
+    data, body = _read(text)
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
         raise BadRequest("name: the record needs the practice's name")
@@ -101,19 +100,32 @@ def check(text: str, *, base: str) -> list[str]:
     text), one message naming the field (the mapping stops at the first bad field). SHACL and
     the checks against other records run on "accept" (`publish`)."""
     try:
-        data, _ = _split(text)
-        name = data.get("name")
-        slug = slugify(name) if isinstance(name, str) and name.strip() else "unnamed"
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / KIND / f"{slug}.md"
-            path.parent.mkdir()
-            path.write_text(text, encoding="utf-8")
-            RecordMapper(parse_record(path), base=base).map()
+        RecordMapper(_parse(text), base=base).map()
     except RecordError as exc:
-        return [f"{exc.field}: {exc.reason}"]
-    except BadRequest as exc:
-        return [exc.message]
+        return [_said(exc)]
     return []  # (a missing name is the mapping's first refusal)
+
+
+def _parse(text: str) -> Record:
+    """The record `text` is, read as the record format reads a file (`parse_record_text`);
+    its slug comes from its name on "accept", so a placeholder stands for it here."""
+    as_file = Path(KIND) / "contribution.md"
+    return parse_record_text(text.replace("\r\n", "\n").encode("utf-8"), as_file)
+
+
+def _said(exc: RecordError) -> str:
+    """A refusal as the moderator reads it: field, reason, and the line of the record."""
+    where = f", line {exc.line} of the record" if exc.line is not None else ""
+    return f"{exc.field}{where}: {exc.reason}"
+
+
+def _read(text: str) -> tuple[dict[str, object], str]:
+    """The front matter and the body of `text`; raises `BadRequest` saying why not."""
+    try:
+        record = _parse(text)
+    except RecordError as exc:
+        raise BadRequest(_said(exc)) from None
+    return dict(record.data), record.body
 
 
 def slugify(name: str) -> str:
@@ -127,27 +139,6 @@ def slugify(name: str) -> str:
     if not SLUG.match(slug):
         raise BadRequest("name: give a name with letters or digits")
     return slug
-
-
-def _split(text: str) -> tuple[dict[str, object], str]:
-    match = FRONT.match(text.replace("\r\n", "\n"))
-    if not match:
-        raise BadRequest("record: must start with a '---' YAML block and end it with '---'")
-    try:
-        data = yaml.safe_load(match.group(1))
-    except yaml.YAMLError as exc:
-        mark, begun = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
-        where = ""
-        if mark is not None:  # where the parser noticed, and where what it was reading began
-            where = f" (line {mark.line + FRONT_LINE} of the record"
-            if begun is not None and begun.line != mark.line:
-                where += f", in what begins on line {begun.line + FRONT_LINE}"
-            where += ")"
-        problem = getattr(exc, "problem", None) or exc
-        raise BadRequest(f"record: YAML: {problem}{where}") from exc
-    if not isinstance(data, dict):
-        raise BadRequest("record: the front matter must be a mapping of field: value")
-    return data, match.group(2).strip()
 
 
 def _join(data: dict[str, object], body: str) -> str:

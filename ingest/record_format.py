@@ -72,12 +72,19 @@ def content_digest(raw: bytes) -> str:
 
 def parse_record(path: Path) -> Record:
     """Read one record file; a malformed one raises RecordError naming file and field."""
+    return parse_record_text(path.read_bytes(), path)
+
+
+def parse_record_text(raw: bytes, path: Path) -> Record:
+    """The record that `raw` would be as the file `path` (`kind/slug.md`: its folder names the
+    kind, its name the slug), read without touching the disk. Raises RecordError naming file,
+    field and reason; a YAML error names the line where the parser noticed it and, when that
+    differs, the line where what it was reading began (an unclosed `[` is noticed lines later)."""
     kind, slug = path.parent.name, path.stem
     if kind not in KINDS:
         raise RecordError(str(path), "kind", f"folder {kind!r} is not one of {', '.join(KINDS)}")
     if not SLUG.match(slug):
         raise RecordError(str(path), "slug", "file name must be lowercase words joined by '-'")
-    raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -91,10 +98,12 @@ def parse_record(path: Path) -> Record:
         reason = f"given twice (first on line {exc.first}); keep one"
         raise RecordError(str(path), exc.key, reason, line=exc.again) from exc
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        mark, begun = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
         line = mark.line + FRONT_LINE if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise RecordError(str(path), "front matter", f"YAML: {problem}", line=line) from exc
+        problem = f"YAML: {getattr(exc, 'problem', None) or exc}"
+        if mark is not None and begun is not None and begun.line != mark.line:
+            problem += f" (in what begins on line {begun.line + FRONT_LINE})"
+        raise RecordError(str(path), "front matter", problem, line=line) from exc
     if not isinstance(data, dict):
         raise RecordError(str(path), "front matter", "must be a mapping of field: value")
     for key in ("kind", "slug"):

@@ -117,9 +117,9 @@ def test_check_names_what_would_refuse_an_edited_record() -> None:
     assert check(RECORD, base=BASE) == []
     broken = RECORD.replace("themes: [housing]", "themes: [housing")
     (problem,) = check(broken, base=BASE)
-    assert problem.startswith("record: YAML:")
     # where the parser noticed, and the line a moderator must fix (themes)
-    assert problem.endswith("(line 4 of the record, in what begins on line 3)")
+    assert problem.startswith("front matter, line 4 of the record: YAML:")
+    assert problem.endswith("(in what begins on line 3)")
     (problem,) = check(RECORD.replace("countries: [ES]", "countries: [Spain]"), base=BASE)
     assert problem.startswith("countries: 'Spain' is not an ISO 3166")
     with_phone = RECORD.replace("y empleo.", "y empleo. Tel. 600 123 456.")
