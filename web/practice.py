@@ -19,8 +19,12 @@ from web.i18n import N_
 S, R = "http://schema.org/", "https://w3id.org/rikg/ns#"
 #: a sentence ends at . ! or ? after a small letter, a digit or a closing mark, before white
 #: space and a capital, an opening mark or ¿ ¡; not after a capital, so "SU.PR.EME. Italia
-#: is …", "the EU. It …" and initials ("J. Smith") do not end one
-SENTENCE_END = re.compile(r"(?<=[a-zß-ÿ0-9)\]\"”’»])[.!?](?=\s+[A-ZÀ-Þ\"“‘«(¿¡])")
+#: is …", "the EU. It …" and initials ("J. Smith") do not end one; nor after a word of one
+#: character or a number of two digits, so German ordinals ("seit 1. Jänner 2016", "am 24.
+#: Februar") and abbreviations ("z. B. Deutsch", "e.g. The") do not
+SENTENCE_END = re.compile(
+    r"(?<=[a-zß-ÿ0-9)\]\"”’»])(?<!\b\w)(?<!\b\d\d)[.!?](?=\s+[A-ZÀ-Þ\"“‘«(¿¡])"
+)
 
 
 def first_sentence(text: str) -> str:

@@ -93,6 +93,15 @@ def test_the_subtype_of_the_initiative(context: dict[str, Any]) -> None:
         ("Funded by the EU. It ran in 2019. Then more.", "Funded by the EU. It ran in 2019."),
         ("¿Qué es? Un proyecto.", "¿Qué es?"),
         ("One sentence without a stop", "One sentence without a stop."),
+        # a German ordinal is not a sentence end (the German lead stopped at "seit 1.")
+        (
+            "Im Rathaus seit 1. Jänner 2016 tätig. Sie berät.",
+            "Im Rathaus seit 1. Jänner 2016 tätig.",
+        ),
+        (
+            "Kurse, z. B. Deutsch, ab 24. Februar. Dann mehr.",
+            "Kurse, z. B. Deutsch, ab 24. Februar.",
+        ),
     ],
 )
 def test_the_first_sentence_of_a_description(text: str, lead: str) -> None:
