@@ -48,7 +48,7 @@ from kg.search.understand import ConceptMatcher
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.INFO)  # bm25s sets DEBUG on import: one line per build
-FORMAT = 4  # bump when the saved layout or what goes into it changes
+FORMAT = 5  # bump when the saved layout or what goes into it changes
 KEEP_INDEXES = 2
 IntArray = npt.NDArray[np.int32]
 #: order of kinds when there is no query to rank by (browsing with filters only)
@@ -68,6 +68,10 @@ class SearchIndex:
     embedder: Embedder | None = None
     #: folded word of the keyword text → records holding it (the spelling vocabulary)
     words: dict[str, int] = field(default_factory=dict)
+    #: folded word written with accents somewhere → each way the records write it, with the
+    #: number of records that do ("integration" → {"intégration": 3, "integration": 7}): a
+    #: correction is shown as people write it (`kg.search.spelling`)
+    spellings: dict[str, dict[str, int]] = field(default_factory=dict)
     #: folded words of the five languages, only read as forms of themselves
     #: (`kg.search.dictionary`); set by `SearchService` from its cache folder
     dictionary: Words = field(default_factory=lambda: NO_WORDS)
@@ -138,7 +142,7 @@ class SearchIndex:
         """Spelling correction against the words of the keyword text (`words`), leaving the
         words of `dictionary` as written."""
         vocab = self.bm25.vocab_dict
-        return Speller(self.words, lambda t: t in vocab, self.dictionary)
+        return Speller(self.words, lambda t: t in vocab, self.dictionary, self.spellings)
 
     def concept_vectors(self) -> tuple[list[Concept], Vectors]:
         """The practice concepts (themes, target groups, rural challenges and opportunities)
@@ -347,15 +351,40 @@ def assemble_index(
     bm25 = bm25s.BM25()
     corpus: list[list[str]] = []
     words: Counter[str] = Counter()
+    written: Counter[str] = Counter()  # the words written with accents, as written
     for doc in docs:  # one pass: the index terms and the spelling vocabulary
-        folded = WORD.findall(fold(keyword_text(doc, by_code)))
+        text = keyword_text(doc, by_code).lower()
+        folded = WORD.findall(fold(text))
         words.update(set(folded))
+        if not text.isascii():
+            written.update({w for w in WORD.findall(text) if not w.isascii()})
         corpus.append([t for w in folded if (t := term(w)) is not None] or [""])
     if docs:
         bm25.index(corpus, show_progress=progress and len(docs) > 5000)
     return SearchIndex(
-        version, embedder.name, list(docs), concepts, vectors, bm25, embedder, dict(words)
+        version,
+        embedder.name,
+        list(docs),
+        concepts,
+        vectors,
+        bm25,
+        embedder,
+        dict(words),
+        spellings=_spellings(written, words),
     )
+
+
+def _spellings(written: Counter[str], words: Counter[str]) -> dict[str, dict[str, int]]:
+    """Folded word → {spelling: records} for the folded words some record writes with
+    accents; the plain spelling is counted as the records holding the word otherwise."""
+    out: dict[str, dict[str, int]] = {}
+    for word, n in sorted(written.items()):
+        out.setdefault(fold(word), {})[word] = n
+    for f, spelt in out.items():
+        plain = words[f] - sum(spelt.values())
+        if plain > 0:
+            spelt[f] = plain
+    return out
 
 
 # --- saving and loading ------------------------------------------------------------------
@@ -397,6 +426,7 @@ def save_index(index: SearchIndex, cache_dir: Path) -> Path:
         "vocab": index.bm25.vocab_dict if index.docs else {},
         "docs": [d.to_json() for d in index.docs],
         "words": index.words,
+        "spellings": index.spellings,
         "concepts": [c.__dict__ for c in index.concepts.values()],
     }
     # index.json last: its presence marks a complete folder (`SearchService.is_current`)
@@ -441,7 +471,13 @@ def load_index(cache_dir: Path, model: str, version: str) -> SearchIndex | None:
     }
     vectors = arrays["vectors"]  # float32 as saved; mapped, not copied
     words = {str(w): int(n) for w, n in meta.get("words", {}).items()}
-    return SearchIndex(meta["version"], meta["model"], docs, concepts, vectors, bm25, None, words)
+    spellings = {
+        str(f): {str(w): int(n) for w, n in spelt.items()}
+        for f, spelt in meta.get("spellings", {}).items()
+    }
+    return SearchIndex(
+        meta["version"], meta["model"], docs, concepts, vectors, bm25, None, words, spellings
+    )
 
 
 def _concept_args(data: dict[str, Any]) -> dict[str, Any]:

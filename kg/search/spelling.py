@@ -70,13 +70,18 @@ class Speller:
         words: Mapping[str, int],
         known: Callable[[str], bool],
         dictionary: Container[str] = frozenset(),
+        spellings: Mapping[str, Mapping[str, int]] | None = None,
     ) -> None:
         """`words`: folded word → number of records holding it; `known(term)`: whether the
-        index holds that term; `dictionary`: folded words only read as forms of themselves."""
+        index holds that term; `dictionary`: folded words only read as forms of themselves;
+        `spellings`: folded word → {each way the records write it: records}, for the words
+        written with accents (a correction is shown in the spelling nearest to what was
+        typed: "intégraton" → "intégration", "integraton" → "integration")."""
         self._choices = sorted(words)
         self._counts = [words[w] for w in self._choices]
         self._known = known
         self._dictionary = dictionary
+        self._spellings = spellings or {}
 
     def word(self, word: str) -> str | None:
         """The known word to read `word` (folded) as, or None when it is known, a dictionary
@@ -123,12 +128,21 @@ class Speller:
             fixed, form = read
             between = text[pos : m.start()]
             searched += [between, fixed]
-            shown += [between, m.group() if form else fixed]
+            shown += [between, m.group() if form else self._written(fixed, m.group())]
             changes.append((m.group(), fixed, form))
             pos = m.end()
         searched.append(text[pos:])
         shown.append(text[pos:])
         return Reading("".join(searched), "".join(shown), changes)
+
+    def _written(self, fixed: str, typed: str) -> str:
+        """The correction `fixed` (folded) as the records write it: of its spellings, the
+        nearest to `typed` (accents and all), then the one more records write; capitalised
+        as typed."""
+        spelt = self._spellings.get(fixed)
+        lower = typed.lower()
+        word = min(spelt, key=lambda w: (OSA.distance(lower, w), -spelt[w], w)) if spelt else fixed
+        return word[:1].upper() + word[1:] if typed[:1].isupper() else word
 
 
 def _same_word(word: str, other: str) -> bool:

@@ -97,6 +97,14 @@ def test_saved_index_answers_like_the_built_one(
     ]
     assert a.facets == b.facets
     assert (loaded.vectors == built.vectors).all()
+    assert loaded.spellings == built.spellings  # how the records write accented words
+
+
+def test_the_accented_spellings_of_the_records_words(small_index: SearchIndex) -> None:
+    """The concept labels of every language are part of the words: "Educación" is written
+    with its accent by the records that carry the theme, and "education" without."""
+    assert small_index.spellings["educacion"]["educación"] >= 1
+    assert "housing" not in small_index.spellings  # written without accents: not kept
 
 
 def test_index_follows_the_store(memory_store: GraphStore, records_dir: Path) -> None:

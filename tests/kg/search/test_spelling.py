@@ -71,3 +71,20 @@ def test_a_form_is_searched_but_not_announced_as_a_correction() -> None:
     assert read.shown == "Villager refugee"
     assert read.corrections == [("refugeee", "refugee")]
     assert read.forms == [("Villager", "village")]
+
+
+def test_a_correction_is_shown_as_the_records_write_it() -> None:
+    """A French query's misspelt word is shown with its accents (a trial saw "intégraton des
+    réfugiés" shown as "integration des réfugiés"): of the ways the records write the word,
+    the nearest to what was typed, then the most written; capitalised as typed."""
+    words = {"integration": 10, "hebergement": 2, "refugies": 6}
+    spellings = {
+        "integration": {"intégration": 3, "integration": 7},
+        "hebergement": {"hébergement": 2},
+    }
+    known = {term(w) for w in words}
+    s = Speller(words, lambda t: t in known, spellings=spellings)
+    assert s.read("intégraton des réfugiés").shown == "intégration des réfugiés"
+    assert s.read("integraton").shown == "integration"  # typed without accents: as typed
+    assert s.read("Hébergemnt citoyen").shown == "Hébergement citoyen"
+    assert s.read("intégraton").searched == "integration"  # searched folded, as always
