@@ -82,7 +82,8 @@ def explain(
     ]
     if u is None:
         return Why(filters=shared), highlight(_snippet_source(doc, set(), label_lang), ())
-    terms = _said(index, doc, set(terms))
+    found = set(terms)
+    terms = _said(index, doc, found)
     text = u.searched
     form_terms = {fold(typed): term(fold(form)) for typed, form in u.forms}
     matched = list(
@@ -95,6 +96,7 @@ def explain(
         for m in u.concepts
         if m.concept.code in doc.facets.get(m.concept.facet, ())
     ]
+    concepts += _labels_holding(index, doc, found - terms, text, {c.value for c in concepts}, lang)
     wanted = {t for t in u.terms if t in terms}
     why = Why(
         matched_terms=matched,
@@ -106,6 +108,24 @@ def explain(
         close=close,
     )
     return why, highlight(_snippet_source(doc, wanted, label_lang), wanted)
+
+
+def _labels_holding(
+    index: SearchIndex, doc: SearchDoc, label_only: set[str], text: str, named: set[str], lang: str
+) -> list[SharedValue]:
+    """The record's concepts whose labels (in any language) hold query terms its own text does
+    not: the keyword match came through them, so they are named, each with the query words
+    their labels hold ("rifugiati" in a theme's Italian label)."""
+    if not label_only:
+        return []
+    out = []
+    for (facet, code), held in index.concept_terms(doc).items():
+        hit = held & label_only
+        if hit and code not in named:
+            said = list(dict.fromkeys(text[s:e] for s, e, w in words(text) if term(w) in hit))
+            label = index.label(facet, code, lang)
+            out.append(SharedValue(facet, code, label, ", ".join(said) or None))
+    return out
 
 
 def _snippet_source(doc: SearchDoc, wanted: set[str], lang: str) -> str:

@@ -238,14 +238,22 @@ class SearchIndex:
         """The index terms of the labels, in every language, of the record's concepts: words
         its keyword text holds without the record saying them."""
         found: set[str] = set()
+        for terms in self.concept_terms(doc).values():
+            found |= terms
+        return found
+
+    def concept_terms(self, doc: SearchDoc) -> dict[tuple[str, str], frozenset[str]]:
+        """(facet, code) of each of the record's concepts → the index terms of its labels in
+        every language."""
+        out = {}
         for facet in CONCEPT_FACETS:
             for code in doc.facets.get(facet, ()):
                 if (facet, code) not in self._concept_terms:
                     concept = self.by_code.get((facet, code))
                     labels = [label for _, label in concept.all_labels()] if concept else []
                     self._concept_terms[(facet, code)] = frozenset(tokenize(" ".join(labels)))
-                found |= self._concept_terms[(facet, code)]
-        return found
+                out[(facet, code)] = self._concept_terms[(facet, code)]
+        return out
 
     def filter_code(self, facet: str, value: str) -> str:
         """The code a filter value stands for: the value itself when it is a code, else the

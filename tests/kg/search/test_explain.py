@@ -3,6 +3,8 @@ in any language), the filters it passed, closeness in meaning, and a marked snip
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from kg.search.explain import Why, explain
 from kg.search.index import SearchIndex
 from kg.search.spelling import Speller
@@ -100,3 +102,23 @@ def test_closeness_is_claimed_only_where_the_similarity_stands_out() -> None:
     "close in meaning (0.05)": only one the vector rule chose is."""
     assert Why(similarity=0.05).summary == ""
     assert Why(similarity=0.41, close=True).summary == "close in meaning (0.41)"
+
+
+def test_a_concept_whose_label_holds_a_query_word_is_named(small_index: SearchIndex) -> None:
+    """A query word found only in a label of one of the record's concepts, which the query
+    does not name as a concept (a word of a longer label: "accoglienza" in "operatori
+    dell'accoglienza"), is why the record matched: the concept is named with that word, so no
+    result is left with filters alone as its reason (an Italian trial saw "Perché: Paese:
+    Italia")."""
+    doc = small_index.docs[small_index.positions[f"{X}initiative/farm-jobs"]]
+    u = replace(understand("empleo", small_index.matcher), concepts=())
+    [terms] = small_index.terms_in([small_index.positions[doc.iri]], u.terms)
+    assert terms  # the keyword text holds the label's word
+    why, _ = explain(
+        small_index, doc, u, filters={"country": ["IT"]}, keyword=0.5, similarity=None, terms=terms
+    )
+    assert why.matched_terms == []  # the record does not say it
+    assert [(c.facet, c.value, c.matched) for c in why.concepts] == [
+        ("theme", "employment", "empleo")
+    ]
+    assert why.summary == "theme: Employment (from “empleo”); country: IT"
