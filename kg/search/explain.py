@@ -50,7 +50,8 @@ class Why:
         if self.matched_terms:
             parts.append("mentions " + ", ".join(f"“{t}”" for t in self.matched_terms))
         for c in self.concepts:
-            via = f" (from “{c.matched}”)" if c.matched else ""
+            said = c.matched and c.matched.casefold() != c.label.casefold()
+            via = f" (from “{c.matched}”)" if said else ""
             parts.append(f"{FACET_NAMES.get(c.facet, c.facet)}: {c.label}{via}")
         if self.close and self.similarity is not None:
             parts.append(f"close in meaning ({self.similarity:.2f})")

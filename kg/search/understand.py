@@ -85,16 +85,19 @@ class ConceptMatcher:
                     for t in terms:
                         self._by_term[t].append(entry)
 
-    def match(self, terms: Iterable[str]) -> list[ConceptMatch]:
-        """Concepts all of whose label terms occur in `terms`; the longest label wins."""
+    def match(self, terms: Iterable[str], lang: str | None = None) -> list[ConceptMatch]:
+        """Concepts all of whose label terms occur in `terms`; the longest label wins, and of
+        labels as long, one in `lang` (the query's language: "familias migrantes" matches
+        "Familias migrantes", not the English "Migrant families" with the same terms)."""
         present = set(terms)
         best: dict[str, ConceptMatch] = {}
-        size: dict[str, int] = {}
+        rank: dict[str, tuple[int, bool]] = {}
         for t in sorted(present):
-            for label_terms, concept, label, lang in self._by_term.get(t, ()):
-                if label_terms <= present and len(label_terms) > size.get(concept.iri, 0):
-                    best[concept.iri] = ConceptMatch(concept, label, lang)
-                    size[concept.iri] = len(label_terms)
+            for label_terms, concept, label, label_lang in self._by_term.get(t, ()):
+                key = (len(label_terms), label_lang == lang)
+                if label_terms <= present and key > rank.get(concept.iri, (0, False)):
+                    best[concept.iri] = ConceptMatch(concept, label, label_lang)
+                    rank[concept.iri] = key
         return sorted(best.values(), key=lambda m: (m.concept.facet, m.concept.code))
 
 
@@ -124,11 +127,12 @@ def understand(text: str, matcher: ConceptMatcher, speller: Speller | None = Non
     forms of a dictionary word searched but kept as typed (`Speller.read`)."""
     read = Reading(text, text, []) if speller is None else speller.read(text)
     terms = tuple(tokenize(read.searched))
+    lang = detect_language(text)
     return Understanding(
         text,
         terms,
-        detect_language(text),
-        tuple(matcher.match(terms)),
+        lang,
+        tuple(matcher.match(terms, lang)),
         read.shown if read.corrections else None,
         tuple(read.corrections),
         tuple(read.forms),

@@ -122,3 +122,14 @@ def test_a_concept_whose_label_holds_a_query_word_is_named(small_index: SearchIn
         ("theme", "employment", "empleo")
     ]
     assert why.summary == "theme: Employment (from “empleo”); country: IT"
+
+
+def test_a_concept_named_by_its_own_label_is_not_said_twice(small_index: SearchIndex) -> None:
+    """ "Housing (from “Housing”)" says nothing: the label the query matched is named only when
+    it differs from the label shown."""
+    doc = small_index.docs[small_index.positions[f"{X}initiative/empty-houses"]]
+    u = understand("housing", small_index.matcher)
+    [terms] = small_index.terms_in([small_index.positions[doc.iri]], u.terms)
+    why, _ = explain(small_index, doc, u, filters={}, keyword=1.0, similarity=None, terms=terms)
+    assert "theme: Housing" in why.summary
+    assert "from" not in why.summary

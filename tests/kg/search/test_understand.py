@@ -4,7 +4,7 @@ import pytest
 
 from kg.search.documents import Concept
 from kg.search.spelling import Speller
-from kg.search.text import term
+from kg.search.text import term, tokenize
 from kg.search.understand import ConceptMatcher, detect_language, understand
 
 CONCEPTS = [
@@ -72,3 +72,21 @@ def test_language_detection_is_deterministic(text: str, lang: str) -> None:
 )
 def test_language_is_one_of_the_graphs_or_undetermined(text: str, lang: str) -> None:
     assert detect_language(text) == lang
+
+
+def test_of_labels_as_long_the_one_in_the_querys_language_is_named() -> None:
+    """ "familias migrantes" holds the terms of the English label "Migrant families" and of the
+    Spanish "Familias migrantes": a Spanish query names the Spanish one (a trial read
+    "Familias migrantes (por «Migrant families»)" on a Spanish page)."""
+    concept = Concept(
+        "http://x/tg/migrant-families",
+        "target_group",
+        "migrant-families",
+        {"en": "Migrant families", "es": "Familias migrantes"},
+    )
+    matcher = ConceptMatcher([concept])
+    terms = tokenize("familias migrantes")
+    [spanish] = matcher.match(terms, "es")
+    assert (spanish.label, spanish.lang) == ("Familias migrantes", "es")
+    [english] = matcher.match(terms, "en")
+    assert (english.label, english.lang) == ("Migrant families", "en")
