@@ -7,7 +7,7 @@ import numpy as np
 from kg.search.documents import SearchDoc
 from kg.search.explain import explain
 from kg.search.index import SearchIndex
-from kg.search.rank import Ranking, facet_counts, rank
+from kg.search.rank import SENSE, Ranking, facet_counts, rank
 from kg.search.types import Correction, Hit, Label, SearchQuery, SearchResults
 
 __all__ = ["Hit", "Label", "SearchResults", "search"]
@@ -81,12 +81,16 @@ def _undated(index: SearchIndex, ranking: Ranking) -> int:
 
 def _closest(index: SearchIndex, query: SearchQuery) -> tuple[Label, ...]:
     """The concepts (themes, target groups, challenges, opportunities) nearest to the query in
-    meaning, for a page where nothing matched: labels embedded on first use."""
+    meaning, for a page where nothing matched: labels embedded on first use. Only those at
+    least `SENSE` similar (the cosine a query of several words must reach with a record to
+    make sense, `kg.search.rank`): nonsense is nearest to some concept too ("xqzvbn plorf"
+    at 0.22 to "Resettlement", where "bus to town" is at 0.40 to "Mobility and transport"),
+    and offering it as a closest topic would be a guess."""
     if index.embedder is None or not index.concepts:
         return ()
     concepts, vectors = index.concept_vectors()
     sims = vectors @ index.encode_query(query.text)
-    best = np.argsort(-sims, kind="stable")[:CLOSEST]
+    best = [i for i in np.argsort(-sims, kind="stable")[:CLOSEST] if sims[i] >= SENSE]
     return tuple(
         Label(f"{concepts[i].facet}:{concepts[i].code}", concepts[i].label(query.lang))
         for i in best
