@@ -13,6 +13,7 @@ import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -256,10 +257,12 @@ def serialize_graph(
     fmt: Format,
     *,
     prefixes: Mapping[str, str] | None = None,
+    compact: bool = False,
 ) -> bytes:
     """Triples (or quads, for N-Quads and TriG) written in `fmt`; triples go in the default
-    graph of a dataset format. Raises `NotAcceptable` when `fmt` is XML and a term holds a
-    character XML 1.0 cannot carry."""
+    graph of a dataset format; with `compact`, JSON-LD in compacted form (`compact_json_ld`).
+    Raises `NotAcceptable` when `fmt` is XML and a term holds a character XML 1.0 cannot
+    carry."""
     if fmt.rdf is None:
         raise BadRequest(f"{fmt.media} is not an RDF format")
     items: list[ox.Triple] | list[ox.Quad] = list(triples)  # type: ignore[assignment]
@@ -269,10 +272,46 @@ def serialize_graph(
                 check_xml_text(term_text(term), fmt)
             if fmt.rdf == ox.RdfFormat.RDF_XML:
                 check_xml_predicate(t.predicate.value)
+    if fmt.rdf == ox.RdfFormat.JSON_LD and compact:
+        return compact_json_ld(items, prefixes or {})  # type: ignore[arg-type]  # triples
     use_prefixes = prefixes if fmt.rdf not in (ox.RdfFormat.JSON_LD,) else None
     buf = io.BytesIO()
     ox.serialize(items, buf, fmt.rdf, prefixes=dict(use_prefixes) if use_prefixes else None)
     return buf.getvalue()
+
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def compact_json_ld(triples: Iterable[ox.Triple], prefixes: Mapping[str, str]) -> bytes:
+    """Triples as JSON-LD 1.1 in compacted form: `prefixes` as its `@context`, IRIs written
+    with them ("schema:name"), types under `@type`, one node object per subject in `@graph`
+    (W3C JSON-LD 1.1 API §6, compaction) — what a person or a script reads, where pyoxigraph
+    writes the expanded form only. Written by rdflib's serializer: a few ms per hundred
+    triples, for documents of one record, not for dumps or large query results."""
+    from rdflib import BNode, Graph, Literal, URIRef  # only here: the rest needs no rdflib
+
+    def term(t: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Any:
+        if isinstance(t, ox.NamedNode):
+            return URIRef(t.value)
+        if isinstance(t, ox.BlankNode):
+            return BNode(t.value)
+        if isinstance(t, ox.Literal):
+            typed = t.language is None and t.datatype.value != XSD_STRING
+            # as written: rdflib would rewrite "…Z" as "…+00:00", another literal
+            return Literal(
+                t.value,
+                lang=t.language,
+                datatype=URIRef(t.datatype.value) if typed else None,
+                normalize=False,
+            )
+        raise BadRequest("JSON-LD 1.1 cannot carry a quoted triple")
+
+    graph = Graph()
+    for t in triples:
+        graph.add((term(t.subject), term(t.predicate), term(t.object)))
+    text: str = graph.serialize(format="json-ld", context=dict(prefixes), auto_compact=True)
+    return text.encode("utf-8")
 
 
 def parse_graph(data: bytes, fmt: Format, *, base_iri: str | None = None) -> list[ox.Quad]:

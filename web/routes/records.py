@@ -111,7 +111,10 @@ def data_document(request: Request, kind: str, slug: str, ext: str) -> Response:
     choice = formats.negotiate(request.headers.get("accept"), [fmt])
     media = choice.media if choice else fmt.media
     body = formats.serialize_graph(
-        triples, fmt, prefixes=PREFIXES if fmt.extension in ("ttl", "rdf") else None
+        triples,
+        fmt,
+        prefixes=PREFIXES if fmt.extension in ("ttl", "rdf", "jsonld") else None,
+        compact=True,  # JSON-LD with the prefixes as its context
     )
     headers["Access-Control-Allow-Origin"] = "*"
     return Response(body, media_type=media, headers=headers)

@@ -1,6 +1,7 @@
 import json
 import re
 
+import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, URIRef
@@ -123,4 +124,23 @@ def test_the_oembed_discovery_link_is_absolute_and_names_the_language(client: Te
     assert plain == (
         "http://testserver/oembed?url=http%3A%2F%2Ftestserver%2Finitiative%2Fvillage-welcome"
         "&format=json"
+    )
+
+
+def test_the_json_ld_document_is_compacted_and_says_what_the_turtle_says(
+    client: TestClient,
+) -> None:
+    """A script or a person reads `schema:name` and `@type` under a context of the graph's
+    prefixes, not the expanded form (a researcher found "a plain list of 124 nodes with no
+    @context"); it holds the same triples as the Turtle document."""
+    r = client.get("/initiative/village-welcome.jsonld")
+    doc = json.loads(r.text)
+    assert doc["@context"]["schema"] == "http://schema.org/"
+    record = next(n for n in doc["@graph"] if n["@id"] == str(REC))
+    assert "rikg:Initiative" in record["@type"]
+    assert "schema:name" in record
+    turtle = client.get("/initiative/village-welcome.ttl").content
+    # term for term, as written ("…Z" stays "…Z": rdflib alone would write "…+00:00")
+    assert set(ox.parse(r.content, ox.RdfFormat.JSON_LD)) == set(
+        ox.parse(turtle, ox.RdfFormat.TURTLE)
     )
