@@ -70,6 +70,21 @@ SPARQL_MESSAGES = {
 }
 
 
+#: the facets' titles, translated by the templates (web/i18n.py): the search page and its
+#: downloads name a facet so
+FACET_TITLES = {
+    "kind": N_("Record type"),
+    "theme": N_("Theme"),
+    "target_group": N_("Target group"),
+    "country": N_("Country"),
+    "nuts": N_("Region (NUTS)"),
+    "funding": N_("Funding"),
+    "challenge": N_("Rural challenge"),
+    "opportunity": N_("Rural opportunity"),
+    "year": N_("Active in"),
+}
+
+
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(
         directory=str(TEMPLATES), context_processors=[i18n.template_context, meta.meta_context]
@@ -89,5 +104,6 @@ def make_templates() -> Jinja2Templates:
     templates.env.globals["language_names"] = i18n.LANGUAGES
     templates.env.globals["js_messages"] = SPARQL_MESSAGES
     templates.env.globals["kind_labels"] = KIND_LABELS
+    templates.env.globals["facet_titles"] = FACET_TITLES
     templates.env.globals["kind_plurals"] = KIND_PLURALS
     return templates

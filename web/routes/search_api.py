@@ -200,6 +200,10 @@ def api_search_download(
     results = service.search(replace(query, limit=min(total, DOWNLOAD_MAX)))
     base = request.app.state.settings.base
     name = "search-results"
+    # why each came up, in the search's language, as the page says it
+    why = request.app.state.templates.env.get_template("_why.html").make_module(
+        {"lang": query.lang}
+    )
     if format == "json":
         body = _results(results).model_dump_json()
         return Response(
@@ -219,7 +223,7 @@ def api_search_download(
             "; ".join(c.label for c in hit.countries),
             "; ".join(t.label for t in hit.themes),
             hit.score,
-            hit.why.summary,
+            str(why.why_line(hit.why).unescape()),  # the macro gives Markup: plain text here
         ]
         for n, hit in enumerate(results.hits, start=1)
     ]

@@ -20,21 +20,11 @@ from kg.search.documents import FACETS
 from kg.search.types import FILTERS, SearchQuery, filter_value
 from web.i18n import N_, language, plain
 from web.services import search_service
+from web.templating import FACET_TITLES
 
 router = APIRouter()
 PAGE_SIZE = 10
-#: titles and example searches, translated by the template (web/i18n.py)
-FACET_TITLES = {
-    "kind": N_("Record type"),
-    "theme": N_("Theme"),
-    "target_group": N_("Target group"),
-    "country": N_("Country"),
-    "nuts": N_("Region (NUTS)"),
-    "funding": N_("Funding"),
-    "challenge": N_("Rural challenge"),
-    "opportunity": N_("Rural opportunity"),
-    "year": N_("Active in"),
-}
+#: example searches, translated by the template (web/i18n.py)
 EXAMPLES = [
     N_("families who moved to a village for a job"),
     N_("community sponsorship of refugee families"),
@@ -249,7 +239,6 @@ def search_page(
             "active": chips,
             "remove": with_value,
             "only": only,
-            "facet_titles": FACET_TITLES,
             "page": page,
             "pages": pages,
             "page_url": page_url,

@@ -1,6 +1,7 @@
 """`/api/search` and `/api/similar` in-process: small test records, the fake embedder."""
 
 import csv
+import html
 import io
 import re
 from collections.abc import Iterator
@@ -159,3 +160,19 @@ def test_the_excel_download_opens_with_its_accents_and_columns(client: TestClien
     assert rows[0][:4] == ("rank", "kind", "slug", "name")
     assert [r[2] for r in rows[1:]] == [h["slug"] for h in whole["results"]]
     assert [r[3] for r in rows[1:]] == [h["name"] for h in whole["results"]]
+
+
+def test_the_download_says_why_in_the_searchs_language(client: TestClient) -> None:
+    """The "why" column says what the page says, in the search's language: an Italian
+    coordinator's file read "mentions “accoglienza”…" in English beside Italian countries."""
+    params = {"q": "refugees", "lang": "es"}
+    page = client.get("/search", params=params).text
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get("/api/search/download", params={**params, "format": "csv"}).text)
+        )
+    )
+    assert rows
+    first = rows[0]["why"]
+    assert first.startswith("menciona ")  # Spanish, as the page's "Por qué:"
+    assert html.escape(first, quote=False) in page  # the page's very words, entities aside
