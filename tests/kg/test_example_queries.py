@@ -133,6 +133,28 @@ def test_disagreements_list_the_provinces_dispute(store: GraphStore, records: li
     assert provinces <= claimed
 
 
+def test_disagreements_include_the_budgets_the_sources_report_differently(
+    store: GraphStore, records: list[Record]
+) -> None:
+    """A disputed amount of money is a disagreement of the sources too (it was left out)."""
+    disputed = set()
+    for r in records:  # two amounts of one kind: the sources disagree on all of them
+        items = [b for b in r.data.get("budget") or [] if isinstance(b, dict)]
+        kinds = [str(b.get("label", "")) for b in items]
+        if len(kinds) != len(set(kinds)):
+            disputed |= {
+                (str(r.data["name"]), f"budget ({b['label']})", float(b["amount"])) for b in items
+            }
+    assert disputed
+    answer = rows(run(store, get_example("where-sources-disagree")))
+    budgets = {
+        (r["name"], r["about"], float(r["claimed"].split()[0]))
+        for r in answer
+        if r["about"] == "budget" or r["about"].startswith("budget (")
+    }
+    assert budgets == disputed
+
+
 def test_initiatives_addressing_a_challenge_match_the_files(
     store: GraphStore, records: list[Record]
 ) -> None:
