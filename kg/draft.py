@@ -22,7 +22,8 @@ languages) and returns a `Draft`: the name and acronym where the text states the
   holding a word such as "University", "Foundation", "Ayuntamiento", "Stiftung") and match no
   record are proposed as new organisation records.
 - **dates** stated with a starting word ("since 2016", "desde 2016", "seit 2016", "launched in
-  2019") or as a span ("2019–2022", "from 2019 to 2022") → `start` / `end`.
+  2019"), with the month where the text names one ("desde marzo de 2019" → 2019-03, "seit 1.
+  Jänner 2016" → 2016-01), or as a span ("2019–2022", "from 2019 to 2022") → `start` / `end`.
 - **amounts** in euros ("€1.2 million", "EUR 500,000", "2,9 millones de euros") → `budget`.
 
 Nothing is invented: a field the text does not support is left out. `Draft.record_text()` writes
@@ -39,6 +40,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import yaml
+from babel.dates import get_month_names
 
 from kg.search.documents import Concept, SearchDoc
 from kg.search.embed import Embedder
@@ -105,12 +107,22 @@ SPAN = re.compile(
     rf"until|hasta|fino al)\s*(?P<end>{YEAR})\b",
     re.I,
 )
+#: a starting word, then the year, perhaps after a day and a month ("seit 1. Jänner 2016",
+#: "desde marzo de 2019") or another word ("desde principios de 2019", "since early 2016")
 STARTED = re.compile(
     rf"\b(?:since|started in|start(?:ed|ing)? in|launched in|began in|founded in|created in|"
     rf"set up in|desde|iniciado en|comenzó en|dal|avviato nel|nato nel|seit|gestartet|"
-    rf"gegründet|depuis|lancé en|créé en)\s+(?:\w+\s+)?(?P<year>{YEAR})\b",
+    rf"gegründet|depuis|lancé en|créé en)\s+(?:\d{{1,2}}\.?\s+(?:de\s+)?)?"
+    rf"(?:(?P<word>[^\W\d_]+)\s+(?:(?:de|del|of)\s+)?)?(?P<year>{YEAR})\b",
     re.I,
 )
+#: month names of the five languages (and Austrian German: "Jänner"), folded → 1-12 (CLDR,
+#: through babel)
+MONTHS = {
+    unicodedata.normalize("NFKD", name.casefold()).encode("ascii", "ignore").decode(): n
+    for locale in ("en", "es", "it", "de", "de_AT", "fr")
+    for n, name in get_month_names("wide", locale=locale).items()
+}
 AMOUNT = re.compile(
     r"(?:€|EUR|euros?)\s?(?P<a>\d[\d.,\s]*\d|\d)\s*(?P<m>million|millones|milioni|millionen|"
     r"millions|mio\.?|m\b|k\b|thousand)?"
@@ -536,7 +548,9 @@ def _dates(text: str) -> list[Suggestion]:
     started = STARTED.search(text)
     if started:
         year = started.group("year")
-        out.append(Suggestion("start", year, year, 0.8, started.group(0).strip()))
+        month = MONTHS.get(fold(started.group("word") or ""))
+        value = f"{year}-{month:02d}" if month else year  # as precise as the text says
+        out.append(Suggestion("start", value, value, 0.8, started.group(0).strip()))
     return out
 
 

@@ -1,5 +1,6 @@
 """`kg.draft`: suggestions a person can trust — found in the text, never invented."""
 
+import pytest
 import yaml
 
 from kg.draft import PRESELECT, Drafter, evaluate, fold
@@ -70,6 +71,24 @@ def test_dates_and_amounts_stated_in_spanish() -> None:
     assert d.values("start") == ["2019"]
     assert d.values("end") == []  # no end is stated: none is invented
     assert d.values("budget") == ["350000"]
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("Desde marzo de 2019 acoge a familias en el pueblo.", "2019-03"),
+        ("Die Stelle arbeitet seit 1. Jänner 2016 im Rathaus.", "2016-01"),
+        ("Le projet accueille des familles depuis septembre 2020.", "2020-09"),
+        ("Il progetto accoglie famiglie dal maggio 2018.", "2018-05"),
+        ("Desde principios de 2019 acoge a familias.", "2019"),  # no month: the year alone
+        ("The project has run since 2016.", "2016"),
+    ],
+)
+def test_a_start_as_precise_as_the_text_says_it(text: str, start: str) -> None:
+    """A month the text names is kept (a trial's "Desde marzo de 2019" suggested no date)."""
+    d = drafter().draft(text)
+    assert d.values("start") == [start]
+    assert f'start: "{start}"' in d.record_text()
 
 
 def test_a_text_that_names_nothing_known_gets_no_suggestions() -> None:
