@@ -93,15 +93,22 @@ class ModerationQueue:
         contact_email: str,
         name: str = "",
     ) -> tuple[Submission, bool]:
-        """Store a new pending submission durably (on disk before this returns), and say it is
-        new. The same description from the same e-mail address while the first is pending (a
-        form sent twice, "Back" and send again) is not stored again: that submission is
-        returned, with False."""
+        """Store a new pending submission durably (on disk before this returns), and say
+        whether this send stored anything. The same description from the same e-mail address
+        while the first is pending (a form sent twice, "Back" and send again) is not stored
+        again: that submission is returned, with False; sent again with a name, sources or a
+        draft that differ (the contributor went back to add the name), that submission is
+        updated in place and returned, with True."""
         for pending in self.list("pending"):
             if pending.contact_email.casefold() == contact_email.casefold() and _same_text(
                 pending.description, description
             ):
-                return pending, False
+                sent = {"name": name, "sources": sources, "record_text": record_text, "lang": lang}
+                if all(getattr(pending, k) == v for k, v in sent.items()):
+                    return pending, False
+                updated = replace(pending, contact_name=contact_name, **sent)  # type: ignore[arg-type]
+                self._write(updated)
+                return updated, True
         now = datetime.now(UTC)
         sub = Submission(
             id=f"{now:%Y%m%d}-{secrets.token_hex(6)}",

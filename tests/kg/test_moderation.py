@@ -100,3 +100,28 @@ def test_the_same_practice_sent_twice_is_kept_once(tmp_path: Path) -> None:
     queue.reject(first.id, reason="test")  # once decided, the same text is a new submission
     _, third_new = send("Families settle in villages of Soria.")
     assert third_new
+
+
+def test_sent_again_with_the_name_added_the_submission_is_updated(tmp_path: Path) -> None:
+    """A contributor who sent the form without the practice's name, went back and sent it
+    again with the name: the one pending submission now has the name (a trial found the name
+    thrown away and "not saved twice" said)."""
+    queue = ModerationQueue(tmp_path)
+    common = {
+        "description": "Families settle in villages of Soria.",
+        "lang": "es",
+        "sources": [],
+        "contact_name": "Ana",
+        "contact_email": "ana@example.org",
+    }
+    first, _ = queue.submit(record_text="---\nname:\n---\n", **common)  # type: ignore[arg-type]
+    again, stored = queue.submit(
+        record_text="---\nname: Soria acoge\n---\n",
+        name="Soria acoge",
+        **common,  # type: ignore[arg-type]
+    )
+    assert stored
+    assert again.id == first.id
+    [pending] = queue.list()
+    assert (pending.id, pending.name) == (first.id, "Soria acoge")
+    assert "Soria acoge" in queue.get(first.id).record_text
