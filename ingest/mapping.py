@@ -7,12 +7,14 @@ all are asserted and each claim is marked `rikg:disputed true`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from rapidfuzz import fuzz, process
 from rdflib import OWL, RDF, SKOS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
@@ -21,6 +23,7 @@ from ingest.shacl_words import datatype_reason
 from kg.errors import RecordError
 from kg.geo import country_iri, is_nuts_code, nuts_iri
 from kg.personal import contact_details
+from kg.settings import PROJECT_ROOT
 from kg.vocab import RIKG, SCHEMA, SCHEMES, concept_iri, graph_iri, record_iri
 
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -277,6 +280,15 @@ class RecordMapper:
                 f"{value!r} is not a concept id (lowercase words joined by '-', "
                 f"as in ontology/schemes/{scheme}.ttl)",
             )
+        codes = scheme_codes(scheme)
+        if codes and value not in codes:  # as the SHACL shapes say it (ingest.shacl_words)
+            near = process.extractOne(value, sorted(codes), scorer=fuzz.ratio)
+            hint = f"; did you mean {near[0]}?" if near and near[1] >= 70 else ""
+            raise self.fail(
+                key,
+                f"{value} is not a {scheme} concept (ontology/schemes/{scheme}.ttl lists them"
+                f"{hint})",
+            )
         return URIRef(concept_iri(scheme, value))
 
     def _link(self, kind: str, value: Any) -> URIRef:
@@ -453,3 +465,18 @@ def _short(text: str) -> str:
 
 
 __all__ = ["Namespace", "RecordMapper", "record_graph"]
+
+
+@functools.cache
+def scheme_codes(scheme: str) -> frozenset[str]:
+    """The concept ids of `ontology/schemes/{scheme}.ttl` (the last path segment of each
+    `skos:Concept` in it); empty when there is no such file."""
+    path = PROJECT_ROOT / "ontology" / "schemes" / f"{scheme}.ttl"
+    if not path.exists():
+        return frozenset()
+    graph = Graph().parse(path)
+    return frozenset(
+        str(c).rsplit("/", 1)[-1]
+        for c in graph.subjects(RDF.type, SKOS.Concept)
+        if str(c).startswith(concept_iri(scheme, ""))
+    )

@@ -120,6 +120,9 @@ def test_check_names_what_would_refuse_an_edited_record() -> None:
     # where the parser noticed, and the line a moderator must fix (themes)
     assert problem.startswith("front matter, line 4 of the record: YAML:")
     assert problem.endswith("(in what begins on line 3)")
+    # a theme the scheme lacks is named on "Save", not first on "accept"
+    (problem,) = check(RECORD.replace("themes: [housing]", "themes: [cheese-making]"), base=BASE)
+    assert problem.startswith("themes: cheese-making is not a theme concept")
     (problem,) = check(RECORD.replace("countries: [ES]", "countries: [Spain]"), base=BASE)
     assert problem.startswith("countries: 'Spain' is not an ISO 3166")
     with_phone = RECORD.replace("y empleo.", "y empleo. Tel. 600 123 456.")

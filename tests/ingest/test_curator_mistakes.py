@@ -34,6 +34,11 @@ def refusals(records_dir: Path, old: str, new: str) -> list[str]:
         ("funding: [amif]", "funding: [Horizon 2020]",
          f"{FILE}: funding: 'Horizon 2020' is not a concept id (lowercase words joined by '-', "
          "as in ontology/schemes/funding.ttl)"),
+        # a concept the scheme does not have, with the nearest it does (it passed the
+        # moderation check and was refused only on "accept")
+        ("themes: [housing, depopulation-revitalisation]", "themes: [housing, houssing]",
+         f"{FILE}: themes: houssing is not a theme concept (ontology/schemes/theme.ttl lists "
+         "them; did you mean housing?)"),
         ('start: "2019-03"', "start: 2021/03/01",
          f"{FILE}: start: '2021/03/01' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"),
     ],
