@@ -112,6 +112,10 @@ class RecordView:
     def description(self, lang: str = "en") -> str:
         return pick(self.descriptions, lang)
 
+    def description_lang(self, lang: str = "en") -> str:
+        """The language of the text `description(lang)` gives, for the page's `lang=`."""
+        return pick_lang(self.descriptions, lang)
+
     def label(self, iri: str, lang: str = "en") -> str:
         return pick(self.labels.get(iri, {}), lang) or iri.rsplit("/", 1)[-1]
 
@@ -127,10 +131,16 @@ class RecordView:
 
 
 def pick(by_lang: dict[str, str], lang: str) -> str:
+    """The text in `lang`, else in English, else untagged, else the first there is."""
+    return by_lang.get(pick_lang(by_lang, lang), "")
+
+
+def pick_lang(by_lang: dict[str, str], lang: str) -> str:
+    """The language tag of the text `pick` gives ("" for an untagged text or none)."""
     for key in (lang, "en", ""):
         if key in by_lang:
-            return by_lang[key]
-    return next(iter(by_lang.values()), "")
+            return key
+    return next(iter(by_lang), "")
 
 
 def view(store: ox.Store, *, base: str, kind: str, slug: str) -> RecordView:

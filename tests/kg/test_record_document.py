@@ -4,7 +4,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import NotFound
-from kg.record_document import document, local_href, pick, records_of_kind, view
+from kg.record_document import document, local_href, pick, pick_lang, records_of_kind, view
 from kg.store import LocalStore
 from tests.conftest import BASE
 
@@ -70,3 +70,14 @@ def test_a_relation_both_records_state_is_listed_once() -> None:
     assert f"{BASE}id/initiative/supreme-italia" in [x.value for x in other.values(relation)]
     linking_here = [x.value for x in v.incoming.get(relation, [])]
     assert not set(own) & set(linking_here)
+
+
+def test_the_language_of_the_description_a_page_shows() -> None:
+    """A description only in Spanish, shown on the English page, is marked as Spanish (for
+    screen readers and translation tools): the language of the text picked, not the page's."""
+    only_es = {"es": "Familias en Soria."}
+    assert (pick(only_es, "en"), pick_lang(only_es, "en")) == ("Familias en Soria.", "es")
+    both = {"en": "Families in Soria.", "es": "Familias en Soria."}
+    assert pick_lang(both, "es") == "es"
+    assert pick_lang(both, "it") == "en"  # no Italian: the English text, marked English
+    assert pick_lang({}, "en") == ""
