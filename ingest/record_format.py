@@ -100,7 +100,10 @@ def parse_record_text(raw: bytes, path: Path) -> Record:
     except yaml.YAMLError as exc:
         mark, begun = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
         line = mark.line + FRONT_LINE if mark is not None else None
-        problem = f"YAML: {getattr(exc, 'problem', None) or exc}"
+        said = str(getattr(exc, "problem", None) or exc)
+        problem = f"YAML: {said}"
+        if said == "mapping values are not allowed here":  # PyYAML's words for "a: b: c"
+            problem += "; a value holding ': ' must be written in quotes (name: \"A: B\")"
         if mark is not None and begun is not None and begun.line != mark.line:
             problem += f" (in what begins on line {begun.line + FRONT_LINE})"
         raise RecordError(str(path), "front matter", problem, line=line) from exc

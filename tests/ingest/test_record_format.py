@@ -23,6 +23,24 @@ def test_yaml_error_names_file_field_and_line(tmp_path: Path) -> None:
     assert "\n" not in message
 
 
+def test_a_colon_in_a_value_says_to_quote_it(tmp_path: Path) -> None:
+    """PyYAML says "mapping values are not allowed here" for `name: A: B`; a curator or a
+    moderator is told what to do about it, on which line."""
+    path = write(tmp_path, "---\nname: Soria acoge: castellano y queso\n---\nbody\n")
+    with pytest.raises(RecordError) as info:
+        parse_record(path)
+    assert info.value.line == 2
+    assert info.value.reason.endswith('must be written in quotes (name: "A: B")')
+
+
+def test_an_unclosed_list_names_where_it_began(tmp_path: Path) -> None:
+    path = write(tmp_path, "---\nname: A\nthemes: [housing\ncountries: [ES]\n---\nbody\n")
+    with pytest.raises(RecordError) as info:
+        parse_record(path)
+    assert info.value.line == 4
+    assert info.value.reason.endswith("(in what begins on line 3)")
+
+
 def test_missing_front_matter_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path, "just text\n")
     with pytest.raises(RecordError, match="front matter"):
