@@ -23,7 +23,8 @@ languages) and returns a `Draft`: the name and acronym where the text states the
   record are proposed as new organisation records.
 - **dates** stated with a starting word ("since 2016", "desde 2016", "seit 2016", "launched in
   2019"), with the month where the text names one ("desde marzo de 2019" → 2019-03, "seit 1.
-  Jänner 2016" → 2016-01), or as a span ("2019–2022", "from 2019 to 2022") → `start` / `end`.
+  Jänner 2016" → 2016-01), with an ending word ("until June 2022", "terminado en diciembre de
+  2022") or as a span ("2019–2022", "from 2019 to 2022") → `start` / `end`.
 - **amounts** in euros ("€1.2 million", "EUR 500,000", "2,9 millones de euros") → `budget`.
 
 Nothing is invented: a field the text does not support is left out. `Draft.record_text()` writes
@@ -109,11 +110,20 @@ SPAN = re.compile(
 )
 #: a starting word, then the year, perhaps after a day and a month ("seit 1. Jänner 2016",
 #: "desde marzo de 2019") or another word ("desde principios de 2019", "since early 2016")
+WHEN = (  # after the starting or ending word: perhaps a day and a month, then the year
+    rf"\s+(?:(?:el|the|le|il|dem|den)\s+)?(?:\d{{1,2}}\.?\s+(?:de\s+|of\s+)?)?"
+    rf"(?:(?P<word>[^\W\d_]+)\s+(?:(?:de|del|of)\s+)?)?(?P<year>{YEAR})\b"
+)
 STARTED = re.compile(
-    rf"\b(?:since|started in|start(?:ed|ing)? in|launched in|began in|founded in|created in|"
-    rf"set up in|desde|iniciado en|comenzó en|dal|avviato nel|nato nel|seit|gestartet|"
-    rf"gegründet|depuis|lancé en|créé en)\s+(?:\d{{1,2}}\.?\s+(?:de\s+)?)?"
-    rf"(?:(?P<word>[^\W\d_]+)\s+(?:(?:de|del|of)\s+)?)?(?P<year>{YEAR})\b",
+    r"\b(?:since|started in|start(?:ed|ing)? in|launched in|began in|founded in|created in|"
+    r"set up in|desde|iniciado en|comenzó en|dal|avviato nel|nato nel|seit|gestartet|"
+    r"gegründet|depuis|lancé en|créé en)" + WHEN,
+    re.I,
+)
+#: an ending word: "until June 2022", "terminado en diciembre de 2022", "bis 2021"
+ENDED = re.compile(
+    r"\b(?:until|ended in|finished in|closed in|hasta|terminado en|terminó en|finalizado en|"
+    r"fino al|fino a|concluso nel|terminato nel|bis|jusqu'en|jusqu'à|terminé en|achevé en)" + WHEN,
     re.I,
 )
 #: month names of the five languages (and Austrian German: "Jänner"), folded → 1-12 (CLDR,
@@ -545,12 +555,13 @@ def _dates(text: str) -> list[Suggestion]:
         out.append(Suggestion("start", span.group("start"), span.group("start"), 0.8, words))
         out.append(Suggestion("end", span.group("end"), span.group("end"), 0.8, words))
         return out
-    started = STARTED.search(text)
-    if started:
-        year = started.group("year")
-        month = MONTHS.get(fold(started.group("word") or ""))
-        value = f"{year}-{month:02d}" if month else year  # as precise as the text says
-        out.append(Suggestion("start", value, value, 0.8, started.group(0).strip()))
+    for key, pattern, confidence in (("start", STARTED, 0.8), ("end", ENDED, 0.7)):
+        said = pattern.search(text)
+        if said:
+            year = said.group("year")
+            month = MONTHS.get(fold(said.group("word") or ""))
+            value = f"{year}-{month:02d}" if month else year  # as precise as the text says
+            out.append(Suggestion(key, value, value, confidence, said.group(0).strip()))
     return out
 
 

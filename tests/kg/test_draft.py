@@ -181,3 +181,14 @@ def test_a_country_people_come_from_is_offered_not_preselected() -> None:
         assert countries.get("IT", 0) < PRESELECT, text
     both = drafter().draft("Refugees from Italy were resettled in other towns of Italy.")
     assert [s.confidence >= PRESELECT for s in both.suggestions if s.value == "IT"] == [True]
+
+
+def test_an_end_the_text_states_with_its_month() -> None:
+    """ "desde el 15 de marzo de 2019 … terminado en diciembre de 2022": both dates, as
+    precise as the text (a trial's text gave neither)."""
+    d = drafter().draft(
+        "Acogió a familias desde el 15 de marzo de 2019 y el proyecto ha terminado en "
+        "diciembre de 2022."
+    )
+    assert (d.values("start"), d.values("end")) == (["2019-03"], ["2022-12"])
+    assert 'end: "2022-12"' in d.record_text()
