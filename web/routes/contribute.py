@@ -139,6 +139,14 @@ def _check_practice(form: Contribution) -> list[Problem]:
             N_("The description is too long: at most 20,000 characters."),
         ),
         (len(form.name) > MAX_NAME, "name", N_("The name is too long: at most 200 characters.")),
+        (
+            not urls,  # a record names its sources: a moderator could not accept it otherwise
+            "sources",
+            N_(
+                "Give at least one link where the practice is described: "
+                "every fact in the graph names its source."
+            ),
+        ),
         (len(urls) > MAX_SOURCES, "sources", N_("Give at most 10 source links.")),
         (
             form.text_lang not in TEXT_LANGUAGES,

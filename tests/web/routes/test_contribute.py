@@ -239,6 +239,8 @@ def test_moderation_needs_the_token(client: TestClient) -> None:
         ({"description": "x" * 20_001}, "too long"),
         ({"description": "Too short."}, "at least a few sentences"),
         ({"sources": "javascript:alert(1)"}, "http://"),
+        # no source: a moderator could not accept it (a trial's proposal stuck so)
+        ({"sources": " \n"}, "at least one link where the practice is described"),
         ({"sources": "\n".join(f"https://e.org/{i}" for i in range(11))}, "at most 10"),
         ({"contact_email": "not-an-email"}, "e-mail"),
         ({"consent": ""}, "CC BY 4.0"),
