@@ -114,6 +114,7 @@ def test_practice_sheet_sections_in_order(client: TestClient) -> None:
     order = section_order(
         page,
         ">At a glance</h2>",
+        ">Description</h2>",
         ">Context and problem</h2>",
         ">What they did</h2>",
         ">Results and scale</h2>",
@@ -259,16 +260,18 @@ def main_part(page: str) -> str:
 
 
 def test_the_first_sentence_is_said_once(client: TestClient) -> None:
-    """The sheet leads with the description's first sentence and "Context and problem"
-    holds the rest of it, so no sentence is said twice: a one-sentence Spanish description,
-    and a longer English one whose second sentence opens the section."""
+    """The sheet leads with the description's first sentence and "Description" holds the
+    rest of it, so no sentence is said twice: a one-sentence Spanish description, and a
+    longer English one whose second sentence opens the section. What the description says
+    is not filed under "Context and problem" (a contributor read their account of what they
+    do there), which holds the origin facts and the rural challenges."""
     page = main_part(client.get("/initiative/somos-tudela?lang=es", headers=HTML).text)
     assert page.count("Programa de patrocinio comunitario en Tudela (Navarra)") == 1
     longer = main_part(client.get("/initiative/nuevos-senderos", headers=HTML).text)
     lead = re.search(r'<p class="lede"[^>]*>([^<]+)</p>', longer)
     assert lead is not None
     assert longer.count(lead.group(1)) == 1
-    section = longer.split(">Context and problem</h2>", 1)[1].split("</section>", 1)[0]
+    section = longer.split(">Description</h2>", 1)[1].split("</section>", 1)[0]
     assert re.search(r"<p[^>]*>\w", section)  # the rest of the description
 
 
