@@ -72,3 +72,19 @@ def test_search_and_open_a_result_on_a_phone(server: LiveServer, phone: Page) ->
     first.tap()
     expect(phone.get_by_role("heading", level=1)).to_have_text(name)
     assert overflow(phone) == 0
+
+
+def test_the_way_to_get_in_touch_is_near_the_top_on_a_phone(
+    server: LiveServer, phone: Page
+) -> None:
+    """On a phone the side column (the contact box) comes after the whole sheet, thousands of
+    pixels down: a link under the lead, on the first screen, takes the reader to "How to get
+    in touch"."""
+    phone.goto(server.url + "initiative/nuevos-senderos")
+    jump = phone.get_by_role("link", name="How to get in touch ↓")
+    expect(jump).to_be_visible()
+    box = jump.bounding_box()
+    assert box is not None
+    assert box["y"] + box["height"] <= 844  # on the first screen
+    jump.tap()
+    expect(phone.get_by_role("heading", name="How to get in touch")).to_be_in_viewport()
