@@ -224,11 +224,10 @@ def ontology_changes(store: GraphStore, *, base: str) -> list[GraphChange]:
     another base URI) is dropped, so a scheme is never served twice."""
     existing = content_hashes(store.current(), adapter="ontology")
     paths = [ONTOLOGY / "rikg.ttl", *sorted((ONTOLOGY / "schemes").glob("*.ttl"))]
-    wanted = {f"{base}graph/ontology/{path.stem}" for path in paths}
+    wanted = {f"{base}graph/ontology/{path.stem}": path for path in paths}
     changes = [GraphChange(g, None) for g in sorted(existing) if g not in wanted]
-    for path in paths:
+    for g_iri, path in wanted.items():
         digest = hashlib.sha256(path.read_bytes()).hexdigest()[:32]
-        g_iri = f"{base}graph/ontology/{path.stem}"
         if existing.get(g_iri) == digest:
             continue
         from rdflib import Graph  # deferred with the mapper: see the note at the top

@@ -126,13 +126,7 @@ ENDED = re.compile(
     r"fino al|fino a|concluso nel|terminato nel|bis|jusqu'en|jusqu'à|terminé en|achevé en)" + WHEN,
     re.I,
 )
-#: month names of the five languages (and Austrian German: "Jänner"), folded → 1-12 (CLDR,
-#: through babel)
-MONTHS = {
-    unicodedata.normalize("NFKD", name.casefold()).encode("ascii", "ignore").decode(): n
-    for locale in ("en", "es", "it", "de", "de_AT", "fr")
-    for n, name in get_month_names("wide", locale=locale).items()
-}
+
 AMOUNT = re.compile(
     r"(?:€|EUR|euros?)\s?(?P<a>\d[\d.,\s]*\d|\d)\s*(?P<m>million|millones|milioni|millionen|"
     r"millions|mio\.?|m\b|k\b|thousand)?"
@@ -483,6 +477,15 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return re.sub(r"\s+", " ", plain.casefold().replace("’", "'")).strip()
+
+
+#: month names of the five languages (and Austrian German: "Jänner"), folded → 1-12 (CLDR,
+#: through babel)
+MONTHS = {
+    fold(name): n
+    for locale in ("en", "es", "it", "de", "de_AT", "fr")
+    for n, name in get_month_names("wide", locale=locale).items()
+}
 
 
 def _original(text: str, folded_text: str, phrase: str) -> str:

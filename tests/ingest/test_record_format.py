@@ -23,22 +23,31 @@ def test_yaml_error_names_file_field_and_line(tmp_path: Path) -> None:
     assert "\n" not in message
 
 
-def test_a_colon_in_a_value_says_to_quote_it(tmp_path: Path) -> None:
-    """PyYAML says "mapping values are not allowed here" for `name: A: B`; a curator or a
-    moderator is told what to do about it, on which line."""
-    path = write(tmp_path, "---\nname: Soria acoge: castellano y queso\n---\nbody\n")
+@pytest.mark.parametrize(
+    ("text", "line", "ending"),
+    [
+        # PyYAML says "mapping values are not allowed here" for `name: A: B`: a curator or a
+        # moderator is told what to do about it, on which line
+        (
+            "---\nname: Soria acoge: castellano y queso\n---\nbody\n",
+            2,
+            'must be written in quotes (name: "A: B")',
+        ),
+        # an unclosed list is noticed lines later: where it began is named too
+        (
+            "---\nname: A\nthemes: [housing\ncountries: [ES]\n---\nbody\n",
+            4,
+            "(in what begins on line 3)",
+        ),
+    ],
+)
+def test_a_yaml_error_says_where_and_what_to_do(
+    tmp_path: Path, text: str, line: int, ending: str
+) -> None:
     with pytest.raises(RecordError) as info:
-        parse_record(path)
-    assert info.value.line == 2
-    assert info.value.reason.endswith('must be written in quotes (name: "A: B")')
-
-
-def test_an_unclosed_list_names_where_it_began(tmp_path: Path) -> None:
-    path = write(tmp_path, "---\nname: A\nthemes: [housing\ncountries: [ES]\n---\nbody\n")
-    with pytest.raises(RecordError) as info:
-        parse_record(path)
-    assert info.value.line == 4
-    assert info.value.reason.endswith("(in what begins on line 3)")
+        parse_record(write(tmp_path, text))
+    assert info.value.line == line
+    assert info.value.reason.endswith(ending)
 
 
 def test_missing_front_matter_is_refused(tmp_path: Path) -> None:
