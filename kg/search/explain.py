@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kg.search.documents import SearchDoc
-from kg.search.index import SearchIndex, own_text
+from kg.search.index import SearchIndex, own_parts
 from kg.search.text import fold, highlight, term, tokenize, words
 from kg.search.understand import Understanding
 
@@ -84,7 +84,8 @@ def explain(
     if u is None:
         return Why(filters=shared), highlight(_snippet_source(doc, set(), label_lang), ())
     found = set(terms)
-    terms = _said(index, doc, found)
+    read: dict[str, set[str]] = {}  # each text of the record tokenised once per explanation
+    terms = _said(index, doc, found, read)
     text = u.searched
     form_terms = {fold(typed): term(fold(form)) for typed, form in u.forms}
     matched = list(
@@ -108,7 +109,7 @@ def explain(
         query_language=u.lang,
         close=close,
     )
-    return why, highlight(_snippet_source(doc, wanted, label_lang), wanted)
+    return why, highlight(_snippet_source(doc, wanted, label_lang, read), wanted)
 
 
 def _labels_holding(
@@ -129,27 +130,52 @@ def _labels_holding(
     return out
 
 
-def _snippet_source(doc: SearchDoc, wanted: set[str], lang: str) -> str:
+def _snippet_source(
+    doc: SearchDoc, wanted: set[str], lang: str, read: dict[str, set[str]] | None = None
+) -> str:
     """The text with the most distinct query terms; a description in the query's language
-    (then English) when several tie or none matches."""
+    (then English) when several tie or none matches. `read`: texts already tokenised (text →
+    its terms), filled as texts are read."""
     preferred = [doc.descriptions.get(lang), doc.descriptions.get("en")]
     candidates = [t for t in preferred if t] + list(doc.descriptions.values())
     candidates += doc.claims + doc.notes + doc.alt_names
     if not candidates:
         return doc.name
+    if not wanted:
+        return candidates[0]
+    best, most = candidates[0], -1
+    for text in candidates:  # the first of equals: the preferred order
+        hits = len(wanted & _terms(text, read))
+        if hits > most:
+            best, most = text, hits
+            if hits == len(wanted):  # none can hold more
+                break
+    return best
 
-    def hits(text: str) -> int:
-        return len(wanted & set(tokenize(text))) if wanted else 0
 
-    return max(candidates, key=hits)  # max keeps the first of equals: the preferred order
+def _terms(text: str, read: dict[str, set[str]] | None) -> set[str]:
+    """The index terms of `text`, through `read` (text → terms) when given."""
+    if read is None:
+        return set(tokenize(text))
+    if text not in read:
+        read[text] = set(tokenize(text))
+    return read[text]
 
 
-def _said(index: SearchIndex, doc: SearchDoc, terms: set[str]) -> set[str]:
+def _said(
+    index: SearchIndex, doc: SearchDoc, terms: set[str], read: dict[str, set[str]] | None = None
+) -> set[str]:
     """The terms of `terms` the record's own text holds. Its keyword text also holds its
     concepts' labels in five languages ("España vaciada" for a German project classified under
     depopulation), which the explanation names as concepts; "mentions" names only what the
-    record says. The record's text is read only when a term is also one of those labels."""
+    record says. The record's text is read only when a term is also one of those labels, part
+    by part (`own_parts`), until every doubtful term is found."""
     doubtful = terms & index.label_terms(doc)
     if not doubtful:
         return terms
-    return (terms - doubtful) | (doubtful & set(tokenize(own_text(doc))))
+    held: set[str] = set()
+    for part in own_parts(doc):
+        held |= doubtful & _terms(part, read)
+        if held == doubtful:
+            break
+    return (terms - doubtful) | held

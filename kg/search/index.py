@@ -278,13 +278,18 @@ class SearchIndex:
         return {key: codes.pop() for key, codes in found.items() if len(codes) == 1}
 
 
-def own_text(doc: SearchDoc) -> str:
-    """What the record itself says: names, identifiers, descriptions, notes, claims, places,
-    types and the names of records it links to (`keyword_text` adds its concepts' labels)."""
+def own_parts(doc: SearchDoc) -> list[str]:
+    """What the record itself says, text by text: names, identifiers, descriptions, notes,
+    claims, places, types and the names of records it links to."""
     parts = [*doc.names.values(), *doc.alt_names, *doc.identifiers, *doc.descriptions.values()]
     parts += doc.notes
     parts += [*doc.claims, *doc.places, *doc.types, *doc.linked_names]
-    return "\n".join(parts)
+    return parts
+
+
+def own_text(doc: SearchDoc) -> str:
+    """`own_parts` as one text (`keyword_text` adds its concepts' labels)."""
+    return "\n".join(own_parts(doc))
 
 
 def keyword_text(doc: SearchDoc, by_code: dict[tuple[str, str], Concept]) -> str:

@@ -75,6 +75,10 @@ def stem(word: str) -> str:
 
 def words(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, folded word) for each word of `text`, offsets into the original text."""
+    if text.isascii():  # folding is lowercasing, which keeps every offset: fold once
+        for m in WORD.finditer(text.lower()):
+            yield m.start(), m.end(), m.group()
+        return
     for m in WORD.finditer(text):
         yield m.start(), m.end(), fold(m.group())
 
@@ -98,7 +102,11 @@ def highlight(text: str, terms: Iterable[str], *, width: int = 240) -> str:
     Everything else is HTML-escaped, so record text can never inject markup.
     """
     wanted = set(terms)
-    spans = [(s, e) for s, e, w in words(text) if (t := term(w)) is not None and t in wanted]
+    spans = (
+        [(s, e) for s, e, w in words(text) if (t := term(w)) is not None and t in wanted]
+        if wanted
+        else []
+    )
     start = _window(text, spans, width)
     end = min(len(text), start + width)
     if end < len(text):  # end on a word boundary

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kg.search.text import fold, highlight, stem, tokenize
+from kg.search.text import fold, highlight, stem, tokenize, words
 
 
 def test_fold_lowercases_and_strips_accents() -> None:
@@ -31,6 +31,23 @@ def test_tokenize_drops_function_words_of_five_languages() -> None:
         "dorfer",
         "puebl",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("Helps FAMILIES move, to Villages (2019)!", "Helps FAMILIES move to Villages 2019"),
+        ("Die Dörfer: GROSSE Straße, Nižná", "Die Dörfer GROSSE Straße Nižná"),
+    ],
+)
+def test_words_are_folded_with_offsets_into_the_text_as_written(text: str, written: str) -> None:
+    found = list(words(text))
+    assert [text[s:e] for s, e, _ in found] == written.split()
+    assert [w for _, _, w in found] == [fold(w) for w in written.split()]
+
+
+def test_highlight_without_terms_gives_the_start_of_the_text() -> None:
+    assert highlight("Houses for <families>", ()) == "Houses for &lt;families&gt;"
 
 
 def test_highlight_marks_matches_and_escapes_everything_else() -> None:
