@@ -1,6 +1,8 @@
 """Ranking, filters, facets, explanations, similar records and SPARQL search over the bundled
 records, with the fake embedder; facet counts are checked against SPARQL COUNT queries."""
 
+import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import cast
@@ -19,7 +21,15 @@ from kg.search.cache import VectorCache
 from kg.search.documents import SearchDoc
 from kg.search.embed import HashEmbedder
 from kg.search.index import SearchIndex
-from kg.search.rank import FacetValue, _by_score, _similarity, filter_keeps, parse_years, rank
+from kg.search.rank import (
+    FacetValue,
+    _blocks,
+    _by_score,
+    _similarity,
+    filter_keeps,
+    parse_years,
+    rank,
+)
 from kg.search.text import tokenize
 from kg.search.understand import understand
 from kg.settings import Settings
@@ -318,15 +328,42 @@ def test_score_order_is_lexsort_order() -> None:
 
 
 @pytest.mark.parametrize("filters", [{}, {"kind": ["initiative"]}, {"country": ["ES"]}])
+@pytest.mark.parametrize("block", [None, 3])
 def test_filtered_similarity_is_the_full_product(
-    index: SearchIndex, filters: dict[str, list[str]]
+    index: SearchIndex,
+    filters: dict[str, list[str]],
+    block: int | None,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Also in blocks of 3 records shared by the caller and a helper thread, as a pass over a
+    large collection is."""
+    if block is not None:
+        monkeypatch.setattr("kg.search.rank.PASS_BLOCK", block)
+        monkeypatch.setattr("kg.search.rank.SIMILARITY_BLOCK", block)
+        monkeypatch.setattr("kg.search.rank.HELPERS", 1)
     query = SearchQuery("families who moved to a village for a job", filters=filters)
     mask = np.logical_and.reduce([np.ones(len(index), bool), *filter_keeps(index, query).values()])
     u = understand(query.text, index.matcher)
     expected = np.where(mask, index.vectors @ index.encode_query(u.expanded()), -1.0)
     similarity, _ = _similarity(index, u, mask)
     assert similarity == pytest.approx(expected, abs=1e-6)
+
+
+def test_blocks_are_each_done_once_and_shared_between_threads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("kg.search.rank.HELPERS", 1)
+    done: list[tuple[int, str]] = []
+    lock = threading.Lock()
+
+    def work(first: int) -> None:
+        time.sleep(0.001)  # long enough that the helper takes some
+        with lock:
+            done.append((first, threading.current_thread().name))
+
+    _blocks(range(0, 200, 5), work)
+    assert sorted(first for first, _ in done) == list(range(0, 200, 5))
+    assert len({name for _, name in done}) == 2
 
 
 def test_a_records_name_acronym_or_identifier_brings_it_first(index: SearchIndex) -> None:
