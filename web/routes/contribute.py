@@ -326,7 +326,9 @@ def contribute(
     sending = step == "send"
     form.errors = _check(form, sending=sending)
     draft = None
-    if form.readable():
+    # a refused name or description is to be rewritten: nothing is suggested from it until then
+    refused_text = any(p.field in ("name", "description") for p in form.errors)
+    if form.readable() and not refused_text:
         draft = _drafter(request, service).draft(
             form.description, name=form.name or None, lang=language(request)
         )

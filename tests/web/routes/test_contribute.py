@@ -419,6 +419,29 @@ def test_contact_details_in_published_text_are_refused(
     assert send(client, description=ok)[0] == 303
 
 
+@pytest.mark.parametrize("step", ["suggest", "send"])
+def test_nothing_is_suggested_from_a_description_to_be_rewritten(
+    client: TestClient, step: str
+) -> None:
+    """The refusal alone, not suggestions read from the text it asks to change; at the send
+    step the contributor's choices are kept for when the text is sent again."""
+    text = DESCRIPTION + " Contacto: ana.beltran@raices.es"
+    data = {**FORM, "description": text, "step": step, "chosen": ["countries:ES"]}
+    r = client.post("/contribute?lang=en", data=data)
+    assert r.status_code == 422
+    page = Fields(r.text)
+    assert [field for field, _ in summary(r.text)] == ["description"]
+    assert page.boxes == set()
+    assert "What we read in your description" not in r.text
+    assert ('type="hidden" name="chosen" value="countries:ES"' in r.text) == (step == "send")
+    fixed = client.post("/contribute?lang=en", data={**data, "description": DESCRIPTION})
+    if step == "suggest":  # the rewritten text is read
+        assert "countries:ES" in Fields(fixed.text).boxes
+    else:  # and sent with the choices kept
+        assert fixed.status_code == 303
+        assert len(pending(client)) == 1
+
+
 def test_the_contributors_own_name_is_kept_out_of_the_description(client: TestClient) -> None:
     status, html = send(
         client, contact_name="Ana Beltrán", description=DESCRIPTION + " Lo coordina Ana Beltrán."
