@@ -23,12 +23,14 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from babel.dates import format_date, format_skeleton
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
 from fastapi import Request
 from jinja2 import pass_context
 from jinja2.runtime import Context
+from markupsafe import Markup, escape
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 LOCALES = Path(__file__).parent / "locales"
@@ -159,6 +161,14 @@ def when(context: Context, value: str) -> str:
     if len(value) >= 10:
         return str(day(context, value))
     return value
+
+
+@pass_context
+def listed(context: Context, items: list[str]) -> Markup:
+    """Items joined as the page's language lists them (A, B and C · A, B y C · A, B und C:
+    CLDR's list patterns, through babel); each item is escaped unless it is markup already."""
+    lang = context.get("lang", DEFAULT)
+    return Markup(format_list([str(escape(i)) for i in items], locale=lang))  # noqa: S704
 
 
 @pass_context

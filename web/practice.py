@@ -44,6 +44,22 @@ def after_first_sentence(text: str) -> str:
     return text[end.end() :].strip() if end else ""
 
 
+def lead(text: str) -> str:
+    """A practice sheet's lead: the description's first sentence (`first_sentence`) when at
+    least two follow it, else the whole description — a second sentence alone under
+    "Description" read as a fragment ("Entre ellas hay familias…", a trial)."""
+    text = text.strip()
+    if len(SENTENCE_END.findall(text)) < 2:
+        return text if text[-1:] in ".!?" else f"{text}."
+    return first_sentence(text)
+
+
+def after_lead(text: str) -> str:
+    """What a description says after its `lead`: the body under "Description", or ""."""
+    text = text.strip()
+    return after_first_sentence(text) if len(SENTENCE_END.findall(text)) >= 2 else ""
+
+
 #: section id → (title, the fact aspects it shows, in this order)
 SECTIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("context", N_("Context and problem"), ("origin",)),

@@ -98,9 +98,11 @@ def make_templates() -> Jinja2Templates:
     templates.env.filters["day"] = i18n.day
     templates.env.filters["when"] = i18n.when
     templates.env.filters["currency"] = i18n.currency
+    templates.env.filters["listed"] = i18n.listed
     templates.env.filters["cut_title"] = meta.cut_title
     templates.env.filters["first_sentence"] = practice.first_sentence
-    templates.env.filters["after_first_sentence"] = practice.after_first_sentence
+    templates.env.filters["lead"] = practice.lead
+    templates.env.filters["after_lead"] = practice.after_lead
     templates.env.globals["language_names"] = i18n.LANGUAGES
     templates.env.globals["js_messages"] = SPARQL_MESSAGES
     templates.env.globals["kind_labels"] = KIND_LABELS

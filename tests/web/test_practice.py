@@ -11,7 +11,7 @@ import pytest
 from ingest.pipeline import ingest_records
 from kg.record_document import view
 from kg.store import LocalStore
-from web.practice import after_first_sentence, first_sentence, practice_context
+from web.practice import after_first_sentence, after_lead, first_sentence, lead, practice_context
 
 BASE = "http://kg.test/"
 
@@ -108,3 +108,21 @@ def test_the_first_sentence_of_a_description(text: str, lead: str) -> None:
     assert first_sentence(text) == lead
     rest = after_first_sentence(text)
     assert (f"{lead} {rest}" if rest else lead).rstrip(".") == text.rstrip(".")
+
+
+@pytest.mark.parametrize(
+    ("text", "led", "rest"),
+    [
+        ("One sentence without a stop", "One sentence without a stop.", ""),
+        # a second sentence alone would read as a fragment under "Description"
+        ("A social firm. Among them are families.", "A social firm. Among them are families.", ""),
+        (
+            "Runs since 2019. It moves families. They stay.",
+            "Runs since 2019.",
+            "It moves families. They stay.",
+        ),
+    ],
+)
+def test_the_lead_of_a_practice_sheet(text: str, led: str, rest: str) -> None:
+    assert lead(text) == led
+    assert after_lead(text) == rest

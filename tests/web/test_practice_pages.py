@@ -273,6 +273,23 @@ def test_the_first_sentence_is_said_once(client: TestClient) -> None:
     assert longer.count(lead.group(1)) == 1
     section = longer.split(">Description</h2>", 1)[1].split("</section>", 1)[0]
     assert re.search(r"<p[^>]*>\w", section)  # the rest of the description
+    # two sentences lead together: the second alone read as a fragment under "Descripción"
+    short = main_part(client.get("/initiative/proyecto-arraigo?lang=es", headers=HTML).text)
+    lede = re.search(r'<p class="lede"[^>]*>([^<]+)</p>', short)
+    assert lede is not None
+    assert lede.group(1).startswith("Empresa social")
+    assert lede.group(1).endswith("Latinoamérica.")
+    assert ">Descripción</h2>" not in short
+
+
+def test_several_coordinators_are_listed_in_one_sentence(client: TestClient) -> None:
+    """ "Coordinato da A e B.", not "Coordinato da A. Coordinato da B." (a trial)."""
+    page = main_part(
+        client.get("/initiative/piccoli-comuni-del-welcome?lang=it", headers=HTML).text
+    )
+    said = re.sub(r"<[^>]+>", "", page.split('id="contact"', 1)[1].split("</section>", 1)[0])
+    assert said.count("Coordinato da") == 1
+    assert re.search(r"Coordinato da [^.]+ e [^.]+\.", said)
 
 
 @pytest.mark.parametrize(
