@@ -10,6 +10,7 @@ format. Routes, the CLI and the endpoint look formats up here, and negotiate wit
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -311,7 +312,21 @@ def compact_json_ld(triples: Iterable[ox.Triple], prefixes: Mapping[str, str]) -
     for t in triples:
         graph.add((term(t.subject), term(t.predicate), term(t.object)))
     text: str = graph.serialize(format="json-ld", context=dict(prefixes), auto_compact=True)
-    return text.encode("utf-8")
+    # rdflib writes nodes and values in the order of its sets, which differs between processes:
+    # the same record gave two documents (and two ETags) from two server processes
+    stable = json.dumps(_in_order(json.loads(text)), ensure_ascii=False, indent=2)
+    return stable.encode("utf-8")
+
+
+def _in_order(value: Any, *, listed: bool = False) -> Any:
+    """A JSON-LD document in one order: keys sorted, and arrays, which JSON-LD reads as sets
+    except under `@list`, sorted by their JSON."""
+    if isinstance(value, dict):
+        return {k: _in_order(v, listed=k == "@list") for k, v in sorted(value.items())}
+    if isinstance(value, list):
+        items = [_in_order(v) for v in value]
+        return items if listed else sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
+    return value
 
 
 def parse_graph(data: bytes, fmt: Format, *, base_iri: str | None = None) -> list[ox.Quad]:

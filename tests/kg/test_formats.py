@@ -1,5 +1,8 @@
 """kg.formats: the one media-type table and RFC 9110 §12.5.1 negotiation."""
 
+import random
+
+import pyoxigraph as ox
 import pytest
 
 from kg import formats
@@ -15,7 +18,10 @@ from kg.formats import (
     SPARQL_JSON,
     SPARQL_XML,
     TURTLE,
+    compact_json_ld,
 )
+
+S = "http://schema.org/"
 
 
 def pick(accept: str | None, offered: tuple[formats.Format, ...]) -> tuple[str, str] | None:
@@ -84,3 +90,31 @@ def test_xml_refuses_characters_xml_cannot_carry() -> None:
     assert formats.xml_illegal("\ufffe") == "\ufffe"
     with pytest.raises(NotAcceptable, match="U\\+000C"):
         formats.check_xml_text("form\x0cfeed", SPARQL_XML)
+
+
+def test_a_json_ld_document_is_the_same_bytes_whatever_the_order_of_its_triples() -> None:
+    """Two server processes wrote the same record in two orders, so its ETag flipped and a
+    revalidation got 200 instead of 304 (a trial)."""
+    s, name, kind = (
+        ox.NamedNode("https://x.org/id/a"),
+        ox.NamedNode(f"{S}name"),
+        ox.NamedNode(f"{S}keywords"),
+    )
+    triples = [
+        ox.Triple(s, name, ox.Literal(n, language=lang))
+        for n, lang in [("A", "en"), ("Á", "es"), ("Ä", "de")]
+    ]
+    triples += [ox.Triple(s, kind, ox.Literal(str(i))) for i in range(12)]
+    triples += [
+        ox.Triple(ox.NamedNode(f"https://x.org/id/b{i}"), name, ox.Literal("b")) for i in range(5)
+    ]
+    prefixes = {"schema": S}
+    first = compact_json_ld(triples, prefixes)
+    for seed in range(5):
+        shuffled = list(triples)
+        random.Random(seed).shuffle(shuffled)
+        assert compact_json_ld(shuffled, prefixes) == first
+    back = set(ox.parse(first, ox.RdfFormat.JSON_LD))
+    assert {(q.subject, q.predicate, q.object) for q in back} == {
+        (t.subject, t.predicate, t.object) for t in triples
+    }
