@@ -55,7 +55,11 @@ def ensure_dumps(store: GraphStore, data_dir: Path) -> list[Dump]:
     for name, (fmt, media, unit) in DUMPS.items():
         data = export_graph(current, fmt)
         count = _count(data, fmt)
-        with gzip.open(tmp / name, "wb", compresslevel=6) as fh:
+        # no time in the gzip header: the same snapshot gives the same bytes whenever written
+        with (
+            open(tmp / name, "wb") as raw,
+            gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0) as fh,
+        ):
             fh.write(data)
         dumps.append(Dump(name, media, (tmp / name).stat().st_size, count, unit))
     (tmp / "manifest.json").write_text(json.dumps([asdict(d) for d in dumps], indent=1))

@@ -147,7 +147,9 @@ def not_modified(request: Request, etag: str | None, last_modified: str | None =
     if since is None or last_modified is None:
         return False
     try:
-        return _date(last_modified) <= _date(since)
+        asked = _date(since)
+        # a date later than the server's clock is invalid and ignored (§13.1.3)
+        return asked <= datetime.now(UTC) and _date(last_modified) <= asked
     except (TypeError, ValueError):
         return False  # an invalid date is ignored (§13.1.3)
 

@@ -47,30 +47,36 @@ def data_index(request: Request) -> Response:
         response: Response = request.app.state.templates.TemplateResponse(
             request, "data.html", {"dumps": dumps, "version": request.app.state.store.version()}
         )
-        return response
-    return JSONResponse([d.__dict__ for d in dumps])
+    else:
+        response = JSONResponse([d.__dict__ for d in dumps])
+    vary = response.headers.get("vary")  # the format follows Accept (RFC 9110 §12.5.5)
+    response.headers["Vary"] = f"{vary}, Accept" if vary else "Accept"
+    return response
 
 
 @router.get("/data/{name}", include_in_schema=False)
 def data_file(request: Request, name: str) -> Response:
     _dumps(request)
     settings = request.app.state.settings
-    path = dump_path(settings.data_dir, request.app.state.store.version().name, name)
+    version = request.app.state.store.version()
+    path = dump_path(settings.data_dir, version.name, name)
     if path is None:
         raise NotFound(f"no dump {name!r}; see /data/")
+    # validators of the snapshot, not of the file: a dump written again (another process, a
+    # restart) is the same representation (RFC 9110 §8.8), and its time is the data's
+    etag, last_modified = version_validators(version, "dump", name)
+    validators = {"ETag": etag, **({"Last-Modified": last_modified} if last_modified else {})}
     response = FileResponse(
         path,
         media_type="application/gzip",
         filename=name,
-        headers={"Access-Control-Allow-Origin": "*"},
+        headers={"Access-Control-Allow-Origin": "*", **validators},
         stat_result=path.stat(),
     )
-    # the dump's own validators decide a conditional request (RFC 9110 §13.1, §13.2.2)
-    if precondition_failed(request, response.headers["etag"], response.headers["last-modified"]):
-        return precondition_response(response.headers["etag"])
-    if not_modified(request, response.headers["etag"], response.headers["last-modified"]):
-        kept = ("etag", "last-modified", "access-control-allow-origin")
-        return Response(status_code=304, headers={k: response.headers[k] for k in kept})
+    if precondition_failed(request, etag, last_modified):
+        return precondition_response(etag)
+    if not_modified(request, etag, last_modified):
+        return Response(status_code=304, headers={**validators, "Access-Control-Allow-Origin": "*"})
     return response
 
 

@@ -1,6 +1,10 @@
 import gzip
 import re
+import shutil
+import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,6 +19,7 @@ from kg.settings import Settings
 from kg.store import GraphStore, LocalStore
 from tests.conftest import RDF_FORMATS
 from web.app import create_app
+from web.http import http_date
 
 VOID = "http://rdfs.org/ns/void#"
 
@@ -348,3 +353,40 @@ def test_void_tag_changes_when_a_write_changes_the_description(
     assert after.headers["etag"] != before.headers["etag"]
     counts = re.compile(rb"void:triples (\d+)")
     assert counts.search(after.content) != counts.search(before.content)
+
+
+def test_a_dump_written_again_is_the_same_representation(
+    app_client: tuple[TestClient, GraphStore], tmp_path: Path
+) -> None:
+    """Validators and bytes belong to the snapshot, not to the file: a researcher's trial saw
+    a new ETag and Last-Modified each time the dump was written again, the data unchanged."""
+    client, store = app_client
+    first = client.get("/data/rikg.ttl.gz")
+    shutil.rmtree(tmp_path / "d")  # another process, a restart: written again
+    time.sleep(1.1)  # a second later, which a gzip header or a file time would show
+    again = client.get("/data/rikg.ttl.gz")
+    assert again.content == first.content
+    for header in ("etag", "last-modified"):
+        assert again.headers[header] == first.headers[header]
+    etag = first.headers["etag"]
+    assert client.get("/data/rikg.ttl.gz", headers={"If-None-Match": etag}).status_code == 304
+    assert first.headers["last-modified"] == http_date(store.version().created)
+
+
+def test_the_dump_listing_varies_by_accept(app_client: tuple[TestClient, GraphStore]) -> None:
+    client, _ = app_client
+    for accept in ("application/json", "text/html"):
+        vary = client.get("/data/", headers={"Accept": accept}).headers["vary"]
+        assert "Accept" in [v.strip() for v in vary.split(",")]
+
+
+def test_a_date_in_the_future_is_ignored_by_if_modified_since(
+    app_client: tuple[TestClient, GraphStore],
+) -> None:
+    """RFC 9110 §13.1.3: a date later than the server's clock is invalid: 200, not 304."""
+    client, _ = app_client
+    future = format_datetime(datetime.now(UTC) + timedelta(days=2), usegmt=True)
+    for path in ("/data/rikg.nq.gz", "/.well-known/void"):
+        assert client.get(path, headers={"If-Modified-Since": future}).status_code == 200
+        modified = client.get(path).headers["last-modified"]
+        assert client.get(path, headers={"If-Modified-Since": modified}).status_code == 304
