@@ -41,7 +41,7 @@ def home_context(store: Any, base: str, lang: str, link: Any = None) -> dict[str
     )
     region_rows = [
         (
-            pick(labels.get(f"http://data.europa.eu/nuts/code/{code}", {}), lang) or code,
+            pick(labels.get(f"{NUTS}{code}", {}), lang) or code,
             code,
             n,
         )
@@ -53,8 +53,11 @@ def home_context(store: Any, base: str, lang: str, link: Any = None) -> dict[str
             {
                 "summary": s,
                 "href": local_href(s.iri, base),
+                # the card's line names countries; its regions are on the practice's page
                 "countries": [
-                    pick(labels.get(p, {}), lang) or p.rsplit("/", 1)[-1] for p in s.places
+                    pick(labels.get(p, {}), lang) or p.rsplit("/", 1)[-1]
+                    for p in s.places
+                    if not p.startswith(NUTS)
                 ],
             }
             for s in chosen
@@ -66,6 +69,7 @@ def home_context(store: Any, base: str, lang: str, link: Any = None) -> dict[str
     }
 
 
+NUTS = "http://data.europa.eu/nuts/code/"
 #: the order of a concept or country page: practices first
 KIND_ORDER = ("initiative", "organisation", "policy")
 #: heading of the records of any other kind (events, source documents)
