@@ -19,6 +19,7 @@ KIND_LABELS = {
     "event": N_("Event"),
     "source": N_("Source document"),
     "place": N_("Place"),
+    "other": N_("Other record"),  # the events and source documents of a concept page
 }
 KIND_PLURALS = {
     "initiative": N_("Initiatives"),

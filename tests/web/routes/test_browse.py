@@ -1,3 +1,5 @@
+import re
+
 from fastapi.testclient import TestClient
 
 
@@ -29,3 +31,10 @@ def test_country_page(client: TestClient) -> None:
 def test_unknown_concept_is_404(client: TestClient) -> None:
     assert client.get("/browse/theme/no-such-theme").status_code == 404
     assert client.get("/browse/planets/mars").status_code == 404
+
+
+def test_a_count_of_one_takes_the_singular(client: TestClient) -> None:
+    """ "1 iniciativa · 1 organización", not "1 iniciativas" (a trial read "1 otros registros")."""
+    text = client.get("/browse/country/ESP?lang=es").text
+    assert re.search(r">1 iniciativa</a> · <a [^>]+>1 organización</a>", text)
+    assert "1 iniciativas" not in text
