@@ -8,7 +8,7 @@ from kg.geo import ISO3_TO_ISO2
 from kg.practices import featured, place_counts, place_labels, summaries
 from kg.record_document import local_href, pick
 from web.europe_map import Country, europe_svg
-from web.i18n import N_, translations
+from web.i18n import translations
 
 
 def home_context(store: Any, base: str, lang: str, link: Any = None) -> dict[str, Any]:
@@ -72,8 +72,6 @@ def home_context(store: Any, base: str, lang: str, link: Any = None) -> dict[str
 NUTS = "http://data.europa.eu/nuts/code/"
 #: the order of a concept or country page: practices first
 KIND_ORDER = ("initiative", "organisation", "policy")
-#: heading of the records of any other kind (events, source documents)
-OTHER_RECORDS = N_("Other records")
 
 
 def kind_lists(

@@ -33,6 +33,8 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kg.search.text import fold
+
 LOCALES = Path(__file__).parent / "locales"
 DEFAULT = "en"
 #: the interface languages, each named in itself (the switcher shows these)
@@ -161,6 +163,15 @@ def when(context: Context, value: str) -> str:
     if len(value) >= 10:
         return str(day(context, value))
     return value
+
+
+@pass_context
+def by_label(context: Context, values: list[Any]) -> list[Any]:
+    """Linked values (`kg.record_document.Value`) in the alphabetical order of their labels in
+    the page's language, accents folded ("Alemania, Austria, Bélgica"): a trial read countries
+    in the order of their codes ("Austria, Bélgica, Canadá, Alemania")."""
+    lang = context.get("lang", DEFAULT)
+    return sorted(values, key=lambda v: fold(v.label_in(lang)))
 
 
 @pass_context

@@ -28,6 +28,7 @@ KIND_PLURALS = {
     "event": N_("Events"),
     "source": N_("Source documents"),
     "place": N_("Places"),
+    "other": N_("Other records"),
 }
 
 #: what web/static/sparql.js says, handed to it translated in `data-msg-*` attributes of the
@@ -100,6 +101,7 @@ def make_templates() -> Jinja2Templates:
     templates.env.filters["when"] = i18n.when
     templates.env.filters["currency"] = i18n.currency
     templates.env.filters["listed"] = i18n.listed
+    templates.env.filters["by_label"] = i18n.by_label
     templates.env.filters["cut_title"] = meta.cut_title
     templates.env.filters["first_sentence"] = practice.first_sentence
     templates.env.filters["lead"] = practice.lead

@@ -8,6 +8,7 @@ from kg.search.documents import SearchDoc
 from kg.search.explain import explain
 from kg.search.index import SearchIndex
 from kg.search.rank import SENSE, Ranking, facet_counts, rank
+from kg.search.text import fold
 from kg.search.types import Correction, Hit, Label, SearchQuery, SearchResults
 
 __all__ = ["Hit", "Label", "SearchResults", "search"]
@@ -98,4 +99,8 @@ def _closest(index: SearchIndex, query: SearchQuery) -> tuple[Label, ...]:
 
 
 def _values(index: SearchIndex, doc: SearchDoc, facet: str, lang: str) -> list[Label]:
-    return [Label(c, index.label(facet, c, lang)) for c in doc.facets.get(facet, ())]
+    """The record's values of `facet`, labelled in `lang`: themes in the record's order,
+    countries in the alphabetical order of their names (accents folded), "Alemania, Austria,
+    Bélgica", not the order of their codes (a trial)."""
+    labels = [Label(c, index.label(facet, c, lang)) for c in doc.facets.get(facet, ())]
+    return sorted(labels, key=lambda v: fold(v.label)) if facet == "country" else labels

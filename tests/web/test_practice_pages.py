@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from ingest.pipeline import ingest_records
 from kg.practices import featured
+from kg.search.text import fold
 from kg.settings import Settings
 from kg.store import GraphStore, LocalStore
 from tests.conftest import BUNDLED
@@ -305,3 +306,13 @@ def test_dates_as_precise_as_the_sources_in_the_pages_language(
     glance = re.sub(r"<[^>]+>", "", page.split('class="glance"', 1)[1].split("</section>")[0])
     assert start in glance
     assert "2019-04" not in glance
+
+
+def test_countries_are_listed_in_the_alphabetical_order_of_the_page(client: TestClient) -> None:
+    """A trial read "Austria, Bélgica, Canadá, Alemania": the order of the country codes."""
+    page = main_part(client.get("/initiative/whole-comm?lang=es", headers=HTML).text)
+    glance = page.split(">Dónde</dt>", 1)[1].split("</dd>", 1)[0]
+    names = re.findall(r'class="chip"[^>]*>([^<]+)<', glance)
+    assert len(names) > 3
+    assert names == sorted(names, key=lambda n: fold(n))
+    assert names.index("Alemania") < names.index("Austria") < names.index("Bélgica")

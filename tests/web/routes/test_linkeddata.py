@@ -3,8 +3,6 @@ import re
 import shutil
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -378,15 +376,3 @@ def test_the_dump_listing_varies_by_accept(app_client: tuple[TestClient, GraphSt
     for accept in ("application/json", "text/html"):
         vary = client.get("/data/", headers={"Accept": accept}).headers["vary"]
         assert "Accept" in [v.strip() for v in vary.split(",")]
-
-
-def test_a_date_in_the_future_is_ignored_by_if_modified_since(
-    app_client: tuple[TestClient, GraphStore],
-) -> None:
-    """RFC 9110 §13.1.3: a date later than the server's clock is invalid: 200, not 304."""
-    client, _ = app_client
-    future = format_datetime(datetime.now(UTC) + timedelta(days=2), usegmt=True)
-    for path in ("/data/rikg.nq.gz", "/.well-known/void"):
-        assert client.get(path, headers={"If-Modified-Since": future}).status_code == 200
-        modified = client.get(path).headers["last-modified"]
-        assert client.get(path, headers={"If-Modified-Since": modified}).status_code == 304
