@@ -88,9 +88,19 @@ def get_graph(request: Request) -> Response:
 def graph_iri_document(request: Request, kind: str, slug: str) -> Response:
     """A record's named graph IRI (`{base}graph/{kind}/{slug}`, the subject of its provenance)
     resolves: 303 See Other to the graph through the Graph Store Protocol, so a linked-data
-    client that follows it gets the graph's statements in the format it asks for."""
+    client that follows it gets the graph's statements in the format it asks for; a browser
+    (HTML preferred) is sent to the record's page, which shows the same statements with their
+    sources — the Graph Store Protocol answers RDF only, and a trial's browser got 406."""
+    choice = formats.negotiate(
+        request.headers.get("accept"), [*formats.GRAPH_FORMATS, formats.HTML]
+    )
+    headers = {"Vary": "Accept"}
+    if choice is not None and choice.format is formats.HTML:
+        return RedirectResponse(f"/{kind}/{slug}", status_code=303, headers=headers)
     iri = graph_iri(request.app.state.settings.base, kind, slug)
-    return RedirectResponse(f"/rdf-graphs?graph={quote(iri, safe='')}", status_code=303)
+    return RedirectResponse(
+        f"/rdf-graphs?graph={quote(iri, safe='')}", status_code=303, headers=headers
+    )
 
 
 async def _write(request: Request, eng: Endpoint, *, replace: bool) -> Response:

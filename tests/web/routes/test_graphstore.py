@@ -155,6 +155,13 @@ def test_a_record_graph_iri_resolves_to_its_statements(client: TestClient) -> No
     assert client.head("/graph/initiative/village-welcome").status_code == 303
     missing = client.get("/graph/initiative/no-such-record")
     assert client.get(missing.headers["location"]).status_code == 404
+    # a browser is sent to the record's page, not to RDF it cannot read (a trial got 406)
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    r = client.get("/graph/initiative/village-welcome", headers=browser)
+    assert r.status_code == 303
+    assert r.headers["location"] == "/initiative/village-welcome"
+    assert "Accept" in r.headers["vary"]
+    assert client.get(r.headers["location"], headers=browser).status_code == 200
 
 
 def test_a_graph_read_carries_validators_and_answers_conditional_requests(
