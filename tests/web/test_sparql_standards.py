@@ -5,6 +5,7 @@ CORS, N-Quads / TriG)."""
 from __future__ import annotations
 
 import io
+import re
 import xml.dom.minidom
 from collections.abc import Iterator
 from pathlib import Path
@@ -278,6 +279,23 @@ def test_record_uri_303_follows_the_same_negotiation(client: TestClient) -> None
     assert doc.headers["content-type"].startswith("text/plain")
     r = client.get("/rdf-graphs", params={"graph": GRAPH}, headers={"Accept": accept})
     assert r.headers["content-type"] == "application/n-triples"
+
+
+def test_a_record_page_names_its_data_documents_in_a_link_header(client: TestClient) -> None:
+    """RFC 8288: a client that reads headers only finds the Turtle, JSON-LD… of the page (a
+    trial found them only in the HTML's <link> elements)."""
+    r = client.head("/initiative/village-welcome")
+    links = dict(
+        (media, url)
+        for url, media in re.findall(
+            r'<([^>]+)>; rel="alternate"; type="([^"]+)"', r.headers["link"]
+        )
+    )
+    assert links["text/turtle"] == f"{BASE}initiative/village-welcome.ttl"
+    assert links["application/ld+json"] == f"{BASE}initiative/village-welcome.jsonld"
+    for url in links.values():
+        doc = client.get(url.removeprefix(BASE.rstrip("/")))
+        assert doc.status_code == 200
 
 
 # --- conditional requests (RFC 9110 §13) -----------------------------------------------------

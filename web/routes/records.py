@@ -127,6 +127,13 @@ def page(request: Request, kind: str, slug: str, search: SearchService) -> Respo
     # one page per interface language (web/i18n.py): caches are told why
     headers["Vary"] = "Accept-Language"
     page_url = f"{settings.base}{kind}/{slug}"
+    # the data documents of the page, for clients that read headers only (RFC 8288; the page
+    # says the same in its <link rel="alternate"> elements)
+    headers["Link"] = ", ".join(
+        f'<{page_url}.{f.extension}>; rel="alternate"; type="{f.media}"'
+        for f in DOCUMENT_FORMATS
+        if f is not HTML
+    )
     groups = grouped(v)
     labels = {pred: label for _, fields in groups_for_labels() for pred, label in fields}
     disputed = [
