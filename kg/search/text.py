@@ -4,7 +4,8 @@ The same function tokenises records and queries, so "Integración", "integracion
 "INTEGRACIÓN" meet, and "families"/"family", "refugees"/"refugee", "migrantes"/"migranti"/
 "migrants" share a stem. The stemmer is deliberately light and language-blind (records and
 short queries mix languages, and short queries defeat language detection): it removes a plural
-`s`, one final vowel and the English `-ing`/`-ed`. A real Snowball stemmer per language would
+`s`, one final vowel (and an `s` that vowel ended: German "Kurse" and "Kurs", Italian "crisi"
+and "crisis" meet) and the English `-ing`/`-ed`. A real Snowball stemmer per language would
 need the text's language on both sides; this one needs none and was measured (see
 `kg/search/rank.py`) against no stemming.
 """
@@ -46,7 +47,7 @@ _ELIDED = "l d j m n s t c qu dell all nell dall sull"
 STOPWORDS = frozenset((_FUNCTION_WORDS + _ELIDED).split())
 #: the version of this analyser (words, folding, stopwords, stemming): a saved search index
 #: names it, so an index built by another version is rebuilt rather than read (`index_dir`)
-ANALYZER = "2"
+ANALYZER = "3"
 
 
 def fold(text: str) -> str:
@@ -61,16 +62,22 @@ def stem(word: str) -> str:
     if word.isdigit() or len(word) < 4:
         return word
     if len(word) >= 6 and word.endswith("ing"):
-        return word[:-3]
+        return _final_s(word[:-3])  # housing, as house and houses
     if len(word) >= 5 and word.endswith("ed"):
-        return word[:-2]
-    if len(word) >= 4 and word.endswith("s") and not word.endswith("ss"):
-        word = word[:-1]
+        return _final_s(word[:-2])
+    word = _final_s(word)
     if len(word) >= 5 and word[-1] == "y":  # family/families, country/countries
         return word[:-1] + "i"
     if len(word) >= 5 and word[-1] in "aeio":
-        word = word[:-1]
+        # a final vowel, and an s before it: "Kurse" meets "Kurs", "crisi" "crisis", "house"
+        # "houses" and "housing"
+        word = _final_s(word[:-1])
     return word
+
+
+def _final_s(word: str) -> str:
+    """`word` without a final s (not ss), when four letters or more."""
+    return word[:-1] if len(word) >= 4 and word.endswith("s") and not word.endswith("ss") else word
 
 
 def words(text: str) -> Iterator[tuple[int, int, str]]:

@@ -18,6 +18,10 @@ def test_fold_lowercases_and_strips_accents() -> None:
         ("housing", "houses"),
         ("villages", "village"),
         ("rurales", "rural"),
+        # a plural in -se: "Deutschkurs" was "corrected" to "Deutschkurse" (a German trial)
+        ("Deutschkurs", "Deutschkurse"),
+        ("crisis", "crisi"),
+        ("addresses", "address"),
     ],
 )
 def test_light_stemming_joins_word_forms(a: str, b: str) -> None:
