@@ -316,3 +316,15 @@ def test_countries_are_listed_in_the_alphabetical_order_of_the_page(client: Test
     assert len(names) > 3
     assert names == sorted(names, key=lambda n: fold(n))
     assert names.index("Alemania") < names.index("Austria") < names.index("Bélgica")
+
+
+def test_facts_in_english_are_said_to_be_so_on_another_languages_page(client: TestClient) -> None:
+    """A trial found the practice sheets in Spanish, Italian and German mostly English: the
+    facts are written in English. The page says so, and marks them for screen readers and
+    translating browsers."""
+    es = main_part(client.get("/initiative/nuevos-senderos?lang=es", headers=HTML).text)
+    assert "Los datos que siguen están en inglés" in es
+    assert '<ul class="claims" lang="en">' in es
+    en = main_part(client.get("/initiative/nuevos-senderos?lang=en", headers=HTML).text)
+    assert "written in English" not in en
+    assert '<ul class="claims">' in en
