@@ -26,6 +26,20 @@ RDF_FORMATS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _state_outside_the_checkout(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A test's settings that keep the default state folders (`var/data`, `var/cache`,
+    `var/queue`, `var/contributed`, relative to the working directory) write them in a
+    folder of its own, not in the checkout, where a test once removed the dumps of a server
+    running beside the tests. End-to-end tests start servers from the checkout and keep it."""
+    if request.node.get_closest_marker("e2e") or request.node.get_closest_marker("browser"):
+        return
+    monkeypatch = request.getfixturevalue("monkeypatch")
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+
+
 @pytest.fixture
 def records_dir(tmp_path: Path) -> Path:
     """A copy of the small test record set, safe to edit."""

@@ -16,6 +16,8 @@ def kg(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
         **os.environ,
         "KG_STORE": str(tmp_path / "store"),
         "KG_CACHE_DIR": str(tmp_path / "c"),
+        "KG_DATA_DIR": str(tmp_path / "data"),  # ingest writes the dumps: not in the checkout
+        "KG_QUEUE_DIR": str(tmp_path / "queue"),
         "KG_CONTRIB_DIR": str(tmp_path / "contributed"),
     }
     return subprocess.run(
