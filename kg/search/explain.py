@@ -82,7 +82,7 @@ def explain(
         if v in doc.facets.get(f, ())
     ]
     if u is None:
-        return Why(filters=shared), highlight(_snippet_source(doc, set(), label_lang), ())
+        return Why(filters=shared), highlight(_snippet_source(doc, set(), label_lang, {}), ())
     found = set(terms)
     read: dict[str, set[str]] = {}  # each text of the record tokenised once per explanation
     terms = _said(index, doc, found, read)
@@ -130,9 +130,7 @@ def _labels_holding(
     return out
 
 
-def _snippet_source(
-    doc: SearchDoc, wanted: set[str], lang: str, read: dict[str, set[str]] | None = None
-) -> str:
+def _snippet_source(doc: SearchDoc, wanted: set[str], lang: str, read: dict[str, set[str]]) -> str:
     """The text with the most distinct query terms; a description in the query's language
     (then English) when several tie or none matches. `read`: texts already tokenised (text →
     its terms), filled as texts are read."""
@@ -153,17 +151,15 @@ def _snippet_source(
     return best
 
 
-def _terms(text: str, read: dict[str, set[str]] | None) -> set[str]:
-    """The index terms of `text`, through `read` (text → terms) when given."""
-    if read is None:
-        return set(tokenize(text))
+def _terms(text: str, read: dict[str, set[str]]) -> set[str]:
+    """The index terms of `text`, through `read` (text → terms, filled as texts are read)."""
     if text not in read:
         read[text] = set(tokenize(text))
     return read[text]
 
 
 def _said(
-    index: SearchIndex, doc: SearchDoc, terms: set[str], read: dict[str, set[str]] | None = None
+    index: SearchIndex, doc: SearchDoc, terms: set[str], read: dict[str, set[str]]
 ) -> set[str]:
     """The terms of `terms` the record's own text holds. Its keyword text also holds its
     concepts' labels in five languages ("España vaciada" for a German project classified under
