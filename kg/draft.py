@@ -272,9 +272,7 @@ class Draft:
         if sources:
             lines.append("sources:")
             for i, url in enumerate(sources, 1):
-                lines.append(
-                    f"  source-{i}: {{url: {_yaml_scalar(url)}, title: {_yaml_scalar(url)}}}"
-                )
+                lines.append(f"  source-{i}: {{url: {_quoted(url)}, title: {_quoted(url)}}}")
         else:
             lines.append("sources:   # required: at least one source (url and title)")
         lines.append("---")
@@ -595,6 +593,12 @@ def _number(raw: str, *, scaled: bool) -> float | None:
     if re.fullmatch(r"\d+(?:[.,]\d{1,2})?", raw):
         return float(raw.replace(",", "."))
     return None
+
+
+def _quoted(value: str) -> str:
+    """`value` as a double-quoted YAML scalar, safe inside a flow mapping, where a plain
+    scalar ends at `?`, `,`, `{` or `}` (a link's query string holds such characters)."""
+    return yaml.safe_dump(value, allow_unicode=True, default_style='"', width=10**6).strip()
 
 
 def _yaml_scalar(value: str) -> str:

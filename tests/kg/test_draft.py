@@ -140,6 +140,17 @@ def test_record_text_is_the_record_format_with_every_suggestion_marked() -> None
     assert all("# suggestion" in line for line in suggested)
 
 
+def test_source_links_with_query_strings_stay_readable() -> None:
+    # a plain scalar ends at "?" inside a flow mapping: such a link made the draft unreadable
+    links = [
+        "https://www.unionemontanavallestura.it/index.php?option=com_content&id=42",
+        "https://example.org/a,b{c}?q=x#frag: y",
+    ]
+    text = drafter().draft(TEXT).record_text(sources=links, text_lang="es")
+    data = yaml.safe_load(text.split("---\n")[1])
+    assert [s["url"] for s in data["sources"].values()] == links
+
+
 def test_evaluate_scores_drafts_against_curated_fields() -> None:
     initiative = SearchDoc("x/initiative/rn", "initiative", "rn")
     initiative.descriptions = {"es": TEXT}
