@@ -6,7 +6,6 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
-import swagger_ui_bundle
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -107,7 +106,8 @@ def create_app(
     install_http(app)  # outermost: CORS on every response, HEAD, 405 with Allow
     app.mount(
         "/static/swagger",
-        StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
+        # Swagger UI 5 (swagger-ui-py's bundle): 4.x cannot read FastAPI's OpenAPI 3.1
+        StaticFiles(packages=[("swagger_ui", "static")]),
         name="swagger",
     )
     app.mount("/static", StaticFiles(directory=str(TEMPLATES.parent / "static")), name="static")

@@ -183,3 +183,13 @@ def test_sparql_editor_runs_an_example(server: LiveServer, page: Page) -> None:
     page.get_by_role("button", name="Run query").click()
     page.locator("table.sparql-table a.record", has_text="initiative/nuevos-senderos").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Nuevos Senderos")
+
+
+def test_api_reference_renders_every_route(server: LiveServer, page: Page) -> None:
+    """The "API" link of every page: Swagger UI reads the OpenAPI 3.1 document (4.x could not,
+    and showed only "Unable to render this definition")."""
+    page.goto(server.url)
+    page.get_by_role("link", name="API", exact=True).first.click()
+    expect(page.locator(".opblock-summary-path", has_text="/api/search").first).to_be_visible()
+    expect(page.locator(".opblock-summary-path", has_text="/sparql").first).to_be_visible()
+    expect(page.get_by_text("Unable to render this definition")).to_have_count(0)
