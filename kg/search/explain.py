@@ -55,7 +55,12 @@ class Why:
             parts.append(f"{FACET_NAMES.get(c.facet, c.facet)}: {c.label}{via}")
         if self.close and self.similarity is not None:
             parts.append(f"close in meaning ({self.similarity:.2f})")
-        parts += [f"{FACET_NAMES.get(f.facet, f.facet)}: {f.label}" for f in self.filters]
+        named = {(c.facet, c.value) for c in self.concepts}  # a filter the query also named
+        parts += [
+            f"{FACET_NAMES.get(f.facet, f.facet)}: {f.label}"
+            for f in self.filters
+            if (f.facet, f.value) not in named
+        ]
         return "; ".join(parts)
 
 

@@ -31,9 +31,9 @@ EXTRA_FOLDS = str.maketrans({"ß": "ss", "ø": "o", "ł": "l", "đ": "d", "æ": 
 _FUNCTION_WORDS = """
 a an and are as at be been but by for from has have in into is it its of on or that the their
 them these they this those to was were which who with within will can also how what where when
-other such more most than about over under all any each both some our your we
+other such more most than about over under all any each both some our your we no not
 el la los las un una unos unas y o de del al en con por para que se su sus es son lo le les
-como mas pero sin sobre entre desde hasta muy
+como mas pero sin sobre entre desde hasta muy no ni
 il lo gli i uno e ed di da dei degli delle della dello dal dalla nel nella nei nelle per tra fra
 che si non sono ai alle alla allo sul sulla come anche piu
 der die das den dem des ein eine einer eines einem einen und oder von vom zu zur zum im mit fur
@@ -47,7 +47,7 @@ _ELIDED = "l d j m n s t c qu dell all nell dall sull"
 STOPWORDS = frozenset((_FUNCTION_WORDS + _ELIDED).split())
 #: the version of this analyser (words, folding, stopwords, stemming): a saved search index
 #: names it, so an index built by another version is rebuilt rather than read (`index_dir`)
-ANALYZER = "3"
+ANALYZER = "4"
 
 
 def fold(text: str) -> str:

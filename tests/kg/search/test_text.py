@@ -37,6 +37,12 @@ def test_tokenize_drops_function_words_of_five_languages() -> None:
     ]
 
 
+def test_negations_are_function_words() -> None:
+    # a Spanish trial saw "mentions «no»" and a concept matched "from «no, migrantes»"
+    assert tokenize("escuelas que no cierran ni se vacían") == ["escuel", "cierran", "vacian"]
+    assert tokenize("not a town, no city") == ["town", "city"]
+
+
 @pytest.mark.parametrize(
     ("text", "written"),
     [

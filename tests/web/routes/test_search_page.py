@@ -332,3 +332,23 @@ def test_a_year_range_says_how_many_undated_records_it_leaves_out(client: TestCl
     assert "year_from" not in link.group(1)
     assert len(titles(client.get(link.group(1).replace("&amp;", "&")).text)) >= len(titles(dated))
     assert 'class="muted undated"' not in client.get("/search", params={"lang": "es"}).text
+
+
+def test_the_why_line_names_a_record_type_in_the_pages_language_once(client: TestClient) -> None:
+    """A German trial saw "Art des Eintrags: organisation" (the code) and a theme named twice
+    when the query named it and the filter held it."""
+    html_de = client.get(
+        "/search", params={"q": "refugees", "kind": "initiative", "lang": "de"}
+    ).text
+    why = re.findall(r'<p class="why">(.*?)</p>', html_de)
+    assert why
+    assert all("Art des Eintrags: Initiative" in line for line in why), why
+    themed = client.get(
+        "/search", params={"q": "Beschäftigung für Geflüchtete", "theme": "employment"}
+    ).text
+    lines = [html.unescape(re.sub(r"<[^>]+>", "", w)) for w in re.findall(WHY, themed)]
+    assert any("(from “Beschäftigung”)" in line for line in lines), lines
+    assert all(line.count("Theme: Employment") == 1 for line in lines), lines
+
+
+WHY = r'<p class="why">(.*?)</p>'
