@@ -85,9 +85,12 @@ def negotiate(accept_language: str | None) -> str:
 
 
 def requested(request: Request) -> str | None:
-    """The language the URL names (`?lang=es`), when it is one of ours."""
-    value = request.query_params.get("lang", "").strip().lower()
-    return value if value in LANGUAGES else None
+    """The language the URL names (`?lang=es`), when it is one of ours; a language tag with a
+    region (`es-ES`, `de_AT`: BCP 47 and POSIX spellings) names its language (RFC 4647 §3.4
+    lookup: the tag is shortened until it matches)."""
+    value = request.query_params.get("lang", "").strip().lower().replace("_", "-")
+    primary = value.split("-", 1)[0]
+    return primary if primary in LANGUAGES else None
 
 
 def language(request: Request) -> str:

@@ -54,7 +54,7 @@ GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
 ]  # fmt: skip
 
 INCOMING_LABELS = {
-    f"{R}coordinator": N_("Coordinates"),
+    f"{R}coordinator": N_("Coordinator of"),
     f"{R}partner": N_("Partner in"),
     f"{S}funder": N_("Funds"),
     f"{R}organiser": N_("Organised"),

@@ -124,6 +124,11 @@ def gather(store: ox.Store) -> tuple[list[SearchDoc], dict[str, Concept]]:
         doc = docs.get(row["record"].value)
         if doc is not None:
             _add_dates(doc, row.get("start"), row.get("end"))
+    for doc in docs.values():
+        if doc.kind == "event" and doc.end is None:
+            # an event dated by its start alone (schema:Event, one occurrence) took place in
+            # that year: it is not "ongoing", as a practice with no known end is taken to be
+            doc.end = doc.start
     for doc in docs.values():  # the same graph gives the same texts, whatever the query order
         for values in (
             doc.alt_names,

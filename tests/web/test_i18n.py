@@ -108,6 +108,14 @@ def test_url_parameter_beats_accept_language(client: TestClient) -> None:
     assert "accept-language" in r.headers["vary"].lower()
 
 
+@pytest.mark.parametrize("tag", ["es-ES", "ES", "es_ES", "es-419"])
+def test_a_language_tag_with_a_region_names_its_language(client: TestClient, tag: str) -> None:
+    """A site linking with `?lang=es-ES` got the English page."""
+    r = client.get(f"/?lang={tag}", headers={"Accept-Language": "fr"})
+    assert '<html lang="es">' in r.text
+    assert r.headers["content-language"] == "es"
+
+
 def test_unknown_language_parameter_falls_back(client: TestClient) -> None:
     r = client.get("/?lang=xx", headers={"Accept-Language": "fr"})
     assert '<html lang="fr">' in r.text

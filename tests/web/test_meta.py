@@ -5,9 +5,16 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+
+from ingest.pipeline import ingest_records
+from kg.settings import Settings
+from kg.store import LocalStore
+from web.app import create_app
 
 from tests.web.conftest import BASE
 from web.meta import OG_LOCALES, TITLE_MAX, cut_title
@@ -118,3 +125,38 @@ def test_the_embed_snippet_of_a_page_is_its_card_in_the_pages_language(
     assert snippet.group(1) == f"{BASE}embed/initiative/village-welcome?lang=es"
     english = html.unescape(client.get("/initiative/village-welcome").text)
     assert f'<iframe src="{BASE}embed/initiative/village-welcome" ' in english
+
+
+def test_a_record_without_a_description_is_described_by_what_it_says(client: TestClient) -> None:
+    """Seven organisations had `content=""` in their description, Open Graph and Twitter tags
+    and an empty paragraph on their embedded card."""
+    page = client.get("/organisation/test-ngo").text
+    said = re.findall(r'<meta (?:name|property)="[a-z:]*description" content="([^"]*)"', page)
+    assert said == ["Organisation in Spain — Rural Integration Knowledge Graph"] * 3
+    spanish = client.get("/organisation/test-ngo", params={"lang": "es"}).text
+    assert '<meta name="description" content="Organización en España — ' in spanish
+    card = client.get("/embed/organisation/test-ngo").text
+    assert '<p class="d"' not in card
+
+
+@pytest.fixture
+def event_client(records_dir: Path) -> Iterator[TestClient]:
+    event = records_dir / "event" / "rural-day.md"
+    event.parent.mkdir(exist_ok=True)
+    event.write_text(
+        '---\nname: Rural integration day\nstart: "2022-10-11"\n'
+        "sources: {a: {url: 'https://example.org/day'}}\n---\n"
+        "A one-day online session on integration in rural areas.\n"
+    )
+    store = LocalStore(None)
+    ingest_records(store, [records_dir], base=BASE)
+    settings = Settings.from_env({"KG_BASE_URI": BASE, "KG_STORE": "memory"})
+    with TestClient(create_app(settings, store=store), follow_redirects=False) as c:
+        yield c
+
+
+def test_an_event_dated_by_its_start_is_that_day_not_since(event_client: TestClient) -> None:
+    """The card of a one-day event read "When: since 2022" ("Quand : depuis 2022")."""
+    card = event_client.get("/embed/event/rural-day", params={"lang": "fr"}).text
+    assert "<dt>Quand</dt><dd>11 octobre 2022</dd>" in card
+    assert "depuis" not in card

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from kg.browse import concept_page, usage
 from kg.errors import NotFound
@@ -96,10 +96,13 @@ def browse_index(request: Request) -> Response:
 def browse_concept(request: Request, scheme: str, concept_id: str) -> Response:
     if scheme in SCHEMES:
         iri = f"{SCHEME_NS}{scheme}/{concept_id}"
-    elif scheme == "country":
-        iri = f"{EU_COUNTRY}{concept_id.upper()}"
-    elif scheme == "nuts":
-        iri = f"{NUTS}{concept_id.upper()}"
+    elif scheme in ("country", "nuts"):
+        if concept_id != concept_id.upper():
+            # one URL per page (Cool URIs): codes are upper case, as the graph writes them
+            query = f"?{request.url.query}" if request.url.query else ""
+            url = f"/browse/{scheme}/{concept_id.upper()}{query}"
+            return RedirectResponse(url, status_code=308)
+        iri = f"{EU_COUNTRY if scheme == 'country' else NUTS}{concept_id}"
     else:
         raise NotFound(f"nothing to browse under {scheme!r}")
     page = concept_page(request.app.state.store.current(), iri)

@@ -3,6 +3,9 @@ disputed claims, linked organisations' names, facet values and the widest span o
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from ingest.pipeline import ingest_records
 from kg.search.documents import Concept, SearchDoc, gather
 from kg.store import LocalStore
 from tests.conftest import BASE
@@ -60,3 +63,19 @@ def test_a_document_round_trips_through_json() -> None:
     data = doc.to_json()
     assert "notes" not in data  # empty fields are left out
     assert SearchDoc.from_json(data) == doc
+
+
+def test_an_event_dated_by_its_start_alone_took_place_that_year(records_dir: Path) -> None:
+    """A one-day event was listed among practices "active in 2025": a record with no known end
+    is taken to be ongoing, which an event is not."""
+    event = records_dir / "event" / "rural-day.md"
+    event.parent.mkdir(exist_ok=True)
+    event.write_text(
+        '---\nname: Rural integration day\nstart: "2022-10-11"\n'
+        "sources: {a: {url: 'https://example.org/day'}}\n---\nA one-day online session.\n"
+    )
+    store = LocalStore(None)
+    ingest_records(store, [records_dir], base=BASE)
+    docs = {d.slug: d for d in gather(store.current())[0]}
+    assert (docs["rural-day"].start, docs["rural-day"].end) == (2022, 2022)
+    assert docs["test-ngo"].end is None  # other records keep an unknown end unknown

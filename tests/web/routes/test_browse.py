@@ -28,6 +28,14 @@ def test_country_page(client: TestClient) -> None:
     assert 'href="/organisation/test-ngo"' in text
 
 
+def test_a_code_in_lower_case_redirects_to_the_one_page(client: TestClient) -> None:
+    """`/browse/country/esp` answered 200 beside `/browse/country/ESP`: two URLs, one page."""
+    r = client.get("/browse/country/esp?lang=es", follow_redirects=False)
+    assert (r.status_code, r.headers["location"]) == (308, "/browse/country/ESP?lang=es")
+    r = client.get("/browse/nuts/es242", follow_redirects=False)
+    assert (r.status_code, r.headers["location"]) == (308, "/browse/nuts/ES242")
+
+
 def test_unknown_concept_is_404(client: TestClient) -> None:
     assert client.get("/browse/theme/no-such-theme").status_code == 404
     assert client.get("/browse/planets/mars").status_code == 404

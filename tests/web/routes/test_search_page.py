@@ -352,3 +352,23 @@ def test_the_why_line_names_a_record_type_in_the_pages_language_once(client: Tes
 
 
 WHY = r'<p class="why">(.*?)</p>'
+
+
+def test_a_result_with_no_known_end_says_since(records_dir: Path) -> None:
+    """A trial read a bare "2015" on a result as a one-year project; the record page says
+    "since 2015"."""
+    (records_dir / "initiative" / "open-door.md").write_text(
+        '---\nname: Open Door\nstart: "2015"\ncountries: [AT]\n'
+        "sources: {a: {url: 'https://example.org/od'}}\n---\n"
+        "Lantern families open their doors to newcomers in the valley.\n"
+    )
+    store = LocalStore(None)
+    ingest_records(store, [records_dir], base=BASE)
+    settings = Settings.from_env({"KG_BASE_URI": BASE, "KG_STORE": "memory"})
+    with TestClient(create_app(settings, store=store)) as c:
+        page = c.get("/search", params={"q": "lantern families", "mode": "keyword"}).text
+        spanish = c.get("/search", params={"q": "lantern", "mode": "keyword", "lang": "es"}).text
+    kinds = re.findall(r'<p class="kind">(.*?)</p>', page)
+    assert "Initiative · since 2015" in kinds
+    assert "Initiative · 2019–2022" in kinds  # the test initiative's span, as before
+    assert "Iniciativa · desde 2015" in re.findall(r'<p class="kind">(.*?)</p>', spanish)
