@@ -14,9 +14,8 @@ from fastapi.testclient import TestClient
 from ingest.pipeline import ingest_records
 from kg.settings import Settings
 from kg.store import LocalStore
-from web.app import create_app
-
 from tests.web.conftest import BASE
+from web.app import create_app
 from web.meta import OG_LOCALES, TITLE_MAX, cut_title
 
 
