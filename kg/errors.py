@@ -46,15 +46,44 @@ class QueryTooLarge(KGError):
 
 
 class QueryTimeout(KGError):
+    """A query ran out of its time (`KG_SPARQL_TIMEOUT`, counted from when it reached the
+    query runner, its wait for a worker included). 503 (RFC 9110 §15.6.4); `retry_after`
+    (seconds, for `Retry-After`, RFC 9110 §10.2.3) only when the time went mostly on waiting
+    for a worker, so the same query may fit later, else None (it would time out again)."""
+
     status = 503
+
+    def __init__(self, message: str, *, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ServiceBusy(KGError):
+    """Every query worker stayed busy for the whole of a query's time limit: the service is
+    overloaded, not the query too slow. 503 with `Retry-After` (RFC 9110 §15.6.4, §10.2.3),
+    `retry_after` seconds (at least 1)."""
+
+    status = 503
+
+    def __init__(self, message: str, *, retry_after: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class RateLimited(KGError):
+    """Too many requests from one client (RFC 6585 §4): 429 with `Retry-After`."""
+
     status = 429
 
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class TooManyQueries(RateLimited):
+    """One client already has as many queries running as it may at once (the per-client
+    share of the query workers): 429 with `Retry-After`, so the other clients still get a
+    worker."""
 
 
 class Forbidden(KGError):

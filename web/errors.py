@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from kg import formats
-from kg.errors import KGError, NotFound, RateLimited, Unauthorized
+from kg.errors import KGError, NotFound, Unauthorized
 from web.notfound import not_found_page
 
 
@@ -104,8 +104,9 @@ def install_error_handlers(app: FastAPI) -> None:
         if isinstance(exc, NotFound):
             return not_found_response(request, exc.message)
         headers = {}
-        if isinstance(exc, RateLimited):
-            headers["Retry-After"] = str(exc.retry_after)
+        retry_after = getattr(exc, "retry_after", None)  # RateLimited, ServiceBusy, QueryTimeout
+        if isinstance(retry_after, int):
+            headers["Retry-After"] = str(retry_after)
         if isinstance(exc, Unauthorized):
             headers["WWW-Authenticate"] = exc.challenge
         return error_response(request, exc.status, type(exc).__name__, exc.message, headers)

@@ -3,13 +3,18 @@ answers a job with (answer, etag, hit); the web route only translates HTTP to an
 
 from __future__ import annotations
 
+import contextlib
+import math
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from kg.endpoint.cache import ResultCache
 from kg.endpoint.guard import inspect_update
 from kg.endpoint.runner import Answer, QueryRequest, Runner, make_runner
 from kg.endpoint.update import run_update
+from kg.errors import TooManyQueries
 from kg.settings import Settings
 from kg.store import GraphStore
 
@@ -21,9 +26,45 @@ class Served:
     hit: bool  # served from the cache
 
 
+class ClientSlots:
+    """At most `per_client` queries of one client running at once (in this server process):
+    one client cannot hold every query worker, so the others still get one. A client past
+    it gets `TooManyQueries` (429, RFC 6585 §4) with `Retry-After` the seconds until its
+    oldest running query reaches its time limit (`limit`) at the latest."""
+
+    def __init__(self, per_client: int, limit: float) -> None:
+        self.per_client, self.limit = per_client, limit
+        self._running: dict[str, list[float]] = {}  # client → start times of its queries
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def hold(self, client: str) -> Iterator[None]:
+        """A slot of `client` for the time of the block. Raises `TooManyQueries`."""
+        started = time.monotonic()
+        with self._lock:
+            running = self._running.setdefault(client, [])
+            if len(running) >= self.per_client:
+                wait = max(1, math.ceil(min(running) + self.limit - started))
+                raise TooManyQueries(
+                    f"{client} already has as many queries running as one client may at once "
+                    f"({self.per_client}, so that others get a query worker); retry in {wait} s",
+                    retry_after=wait,
+                )
+            running.append(started)
+        try:
+            yield
+        finally:
+            with self._lock:
+                running.remove(started)
+                if not running:
+                    self._running.pop(client, None)
+
+
 class Endpoint:
     """Runs public queries (in worker processes for a store on disk) and caches their answers
-    by store version, so an ingest never lets an old answer be served."""
+    by store version, so an ingest never lets an old answer be served. A client may run at
+    most `query_workers − 1` (at least 1) uncached queries at once in one server process
+    (`ClientSlots`)."""
 
     def __init__(
         self,
@@ -36,22 +77,25 @@ class Endpoint:
         self.store, self.settings = store, settings
         self.runner = runner or make_runner(store, settings)
         self.cache = cache or ResultCache()
+        self.slots = ClientSlots(max(1, settings.query_workers - 1), settings.sparql_timeout)
 
     def etag(self, job: QueryRequest) -> str:
         """The entity tag the answer to `job` has on the store as published now."""
         return f'"{job.key(self.store.version().name)}"'
 
-    async def answer_async(self, job: QueryRequest) -> Served:
+    async def answer_async(self, job: QueryRequest, client: str | None = None) -> Served:
         """The answer to `job`, from the cache or the runner (`Runner.run_async`: a cached
         answer costs no thread hop, and the event loop waits for a worker's answer on its
-        pipe). Raises the `KGError` of the run (`QuerySyntaxError`, `QueryTimeout`,
-        `NotAcceptable`, `BadRequest`)."""
+        pipe); a run holds one of `client`'s slots (none counted without a client). Raises
+        `TooManyQueries` (the client's slots are taken) or the `KGError` of the run
+        (`QuerySyntaxError`, `QueryTimeout`, `ServiceBusy`, `NotAcceptable`, `BadRequest`)."""
         key = job.key(self.store.version().name)
         found = self.cache.get(key)
         if found is not None:
             return Served(found, f'"{key}"', hit=True)
         started = time.perf_counter()
-        answer = await self.runner.run_async(job)
+        with self.slots.hold(client) if client is not None else contextlib.nullcontext():
+            answer = await self.runner.run_async(job)
         answer = replace(answer, elapsed=time.perf_counter() - started)
         key = job.key(answer.version)  # an ingest may have published while the query ran
         self.cache.put(key, answer)

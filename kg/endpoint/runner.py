@@ -17,10 +17,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import multiprocessing as mp
 import os
 import queue
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -66,9 +68,25 @@ def _unwrap(reply: Reply) -> Answer:
     raise cls(message)
 
 
-def _timeout(limit: float) -> errors.QueryTimeout:
+def _timeout(limit: float, waited: float) -> errors.QueryTimeout:
+    """The 503 of a query stopped at its deadline; when it had spent most of its time waiting
+    for a worker, the same query may fit later: `Retry-After` the limit."""
+    if waited >= limit / 2:
+        return errors.QueryTimeout(
+            f"query stopped after {limit:g} s (KG_SPARQL_TIMEOUT), {waited:.1f} s of them "
+            "waiting for a free query worker; try again later, or narrow it down",
+            retry_after=max(1, math.ceil(limit)),
+        )
     return errors.QueryTimeout(
         f"query stopped after {limit:g} s (KG_SPARQL_TIMEOUT); narrow it down or add a LIMIT"
+    )
+
+
+def _busy(limit: float, retry_after: float) -> errors.ServiceBusy:
+    return errors.ServiceBusy(
+        f"every query worker stayed busy for {limit:g} s (KG_SPARQL_TIMEOUT, which counts the "
+        "wait for a worker); the service is overloaded: try again in a few seconds",
+        retry_after=max(1, math.ceil(retry_after)),
     )
 
 
@@ -89,7 +107,12 @@ class _Worker:
 
 class ProcessRunner:
     """`settings.query_workers` processes (this server process's share of
-    `KG_SPARQL_WORKERS`); a request waits at most the time limit for one."""
+    `KG_SPARQL_WORKERS`). A query's time limit (`KG_SPARQL_TIMEOUT`) runs from when it reaches
+    the runner: the wait for an idle worker counts, so no query is answered later than the
+    limit (plus the kill); one that finds no worker free in that time is `ServiceBusy`, one
+    whose worker is still at it at the deadline `QueryTimeout`. Only the first queries of a
+    server process whose workers are still starting wait for the start (at most `STARTUP`)
+    before their limit runs."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -101,6 +124,7 @@ class ProcessRunner:
         self._closed = False
         self._started = threading.Event()  # set once the first worker is ready
         self._waits = ThreadPoolExecutor(WAITING_THREADS, "kg-sparql-wait")
+        self._deadlines: dict[_Worker, float] = {}  # busy workers: when their query must end
         for _ in range(settings.query_workers):
             self._add()
 
@@ -132,76 +156,96 @@ class ProcessRunner:
         with self._lock:
             known = worker in self._all
             self._all.discard(worker)
+            self._deadlines.pop(worker, None)
         if known and not self._closed:
             self._add()
 
     def run(self, request: QueryRequest) -> Answer:
-        # a server process that is still starting its workers is not busy: the first queries
-        # wait for a worker to start (a busy machine, several server processes starting at once)
-        self._started.wait(STARTUP)
+        """The answer to `request`. Raises `QueryTimeout`, `ServiceBusy`, `BadRequest` (the
+        query killed its worker) or the query's own error."""
+        self._started.wait(STARTUP)  # before the limit runs (see the class)
+        return self._run(request, time.monotonic() + self.timeout)
+
+    def _run(self, request: QueryRequest, deadline: float) -> Answer:
+        started = time.monotonic()
         try:
-            worker = self._idle.get(timeout=self.timeout)
+            worker = self._idle.get(timeout=max(0.0, deadline - started))
         except queue.Empty:
-            raise errors.QueryTimeout(
-                "every query worker is busy; try again in a few seconds"
-            ) from None
+            raise self._overloaded() from None
+        waited = time.monotonic() - started
         try:
-            worker.conn.send(request)
-            if not worker.conn.poll(self.timeout):
-                log.warning(
-                    "query over the %.1f s limit: worker %s killed",
-                    self.timeout,
-                    worker.process.pid,
-                )
-                self._replace(worker)
-                raise _timeout(self.timeout)
+            self._dispatch(worker, request, deadline)
+            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                self._killed(worker)
+                raise _timeout(self.timeout, waited)
             reply: Reply = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
-            log.error("a query worker died (exit code %s); replaced", worker.process.exitcode)
-            self._replace(worker)
+            self._died(worker)
             raise errors.BadRequest(
                 "the query stopped the query engine; it was not answered"
             ) from None
-        except errors.QueryTimeout:
-            raise
-        self._idle.put(worker)
+        self._done(worker)
         return _unwrap(reply)
+
+    def _dispatch(self, worker: _Worker, request: QueryRequest, deadline: float) -> None:
+        with self._lock:
+            self._deadlines[worker] = deadline
+        worker.conn.send(request)
+
+    def _done(self, worker: _Worker) -> None:
+        with self._lock:
+            self._deadlines.pop(worker, None)
+        self._idle.put(worker)
+
+    def _killed(self, worker: _Worker) -> None:
+        log.warning(
+            "query over the %.1f s limit: worker %s killed", self.timeout, worker.process.pid
+        )
+        self._replace(worker)
+
+    def _died(self, worker: _Worker) -> None:
+        log.error("a query worker died (exit code %s); replaced", worker.process.exitcode)
+        self._replace(worker)
+
+    def _overloaded(self) -> errors.ServiceBusy:
+        """`ServiceBusy`, with `Retry-After` the seconds until the first busy worker is free
+        at the latest (its query's deadline)."""
+        with self._lock:
+            ends = list(self._deadlines.values())
+        return _busy(self.timeout, (min(ends) - time.monotonic()) if ends else 1.0)
 
     async def run_async(self, request: QueryRequest) -> Answer:
         """`run` for the event loop: the same answers and errors. Waits on the pipe from the
         loop; when no worker is idle (or none has started yet) the wait for one happens in a
-        thread of this runner's own pool, as `run` does it."""
+        thread of this runner's own pool, as `run` does it, within the same deadline."""
         if not self._started.is_set():
-            return await self._in_thread(request)
+            return await self._in_pool(self.run, request)
+        deadline = time.monotonic() + self.timeout
         try:
             worker = self._idle.get_nowait()
         except queue.Empty:
-            return await self._in_thread(request)
+            return await self._in_pool(lambda r: self._run(r, deadline), request)
         try:
-            worker.conn.send(request)
-            answered = await self._readable(worker.conn.fileno())
+            self._dispatch(worker, request, deadline)
+            answered = await self._readable(worker.conn.fileno(), deadline)
             reply: Reply | None = worker.conn.recv() if answered else None
         except asyncio.CancelledError:  # the client went away: the worker's answer is unread
             await self._in_pool(self._replace, worker)
             raise
         except (EOFError, OSError):
-            log.error("a query worker died (exit code %s); replaced", worker.process.exitcode)
-            await self._in_pool(self._replace, worker)
+            await self._in_pool(self._died, worker)
             raise errors.BadRequest(
                 "the query stopped the query engine; it was not answered"
             ) from None
         if reply is None:
-            log.warning(
-                "query over the %.1f s limit: worker %s killed", self.timeout, worker.process.pid
-            )
-            await self._in_pool(self._replace, worker)
-            raise _timeout(self.timeout)
-        self._idle.put(worker)
+            await self._in_pool(self._killed, worker)
+            raise _timeout(self.timeout, 0.0)
+        self._done(worker)
         return _unwrap(reply)
 
-    async def _readable(self, fd: int) -> bool:
-        """Whether the worker's pipe became readable within the time limit. The descriptor is
-        left as it was found (blocking): libuv (uvloop) makes a watched descriptor
+    async def _readable(self, fd: int, deadline: float) -> bool:
+        """Whether the worker's pipe became readable before `deadline` (monotonic). The
+        descriptor is left as it was found (blocking): libuv (uvloop) makes a watched descriptor
         non-blocking, and `recv` reads a whole message from a blocking one."""
         loop = asyncio.get_running_loop()
         readable: asyncio.Future[None] = loop.create_future()
@@ -212,16 +256,13 @@ class ProcessRunner:
 
         loop.add_reader(fd, ready)
         try:
-            await asyncio.wait_for(readable, self.timeout)
+            await asyncio.wait_for(readable, max(0.0, deadline - time.monotonic()))
             return True
         except TimeoutError:
             return False
         finally:  # before anything may close the descriptor (a kill, a replacement)
             loop.remove_reader(fd)
             os.set_blocking(fd, True)
-
-    async def _in_thread(self, request: QueryRequest) -> Answer:
-        return await self._in_pool(self.run, request)
 
     async def _in_pool(self, func: Callable[[_T], _R], arg: _T) -> _R:
         """`func(arg)` in this runner's threads (a wait for a worker, a kill and restart), not
@@ -244,7 +285,8 @@ class ProcessRunner:
 
 
 class ThreadRunner:
-    """Queries on an in-memory store, in threads; the time limit bounds the wait, not the work."""
+    """Queries on an in-memory store, in threads; the time limit bounds the wait (for a thread
+    and for the answer), not the work. A query still queued at its limit is `ServiceBusy`."""
 
     def __init__(self, store: GraphStore, settings: Settings) -> None:
         self.store, self.settings = store, settings
@@ -257,7 +299,9 @@ class ThreadRunner:
         try:
             return _unwrap(future.result(timeout=self.timeout))
         except FutureTimeout:
-            raise _timeout(self.timeout) from None
+            if future.cancel():  # never started: every thread stayed busy
+                raise _busy(self.timeout, self.timeout) from None
+            raise _timeout(self.timeout, 0.0) from None
 
     async def run_async(self, request: QueryRequest) -> Answer:
         return await asyncio.to_thread(self.run, request)

@@ -50,12 +50,22 @@ def test_rate_limited_says_when_to_come_back() -> None:
         ("RecordError", 422),
         ("StoreError", 503),
         ("QueryTimeout", 503),
+        ("ServiceBusy", 503),
+        ("TooManyQueries", 429),
     ],
 )
 def test_each_error_is_a_kg_error_with_its_http_status(name: str, status: int) -> None:
     cls = getattr(errors, name)
     assert issubclass(cls, KGError)
     assert cls.status == status
+
+
+def test_busy_and_a_timeout_after_waiting_say_when_to_come_back() -> None:
+    """Retry-After (RFC 9110 §10.2.3) for an overloaded service and a client over its share;
+    a query that simply ran too long has none unless given."""
+    assert errors.ServiceBusy("busy", retry_after=3).retry_after == 3
+    assert errors.TooManyQueries("one at a time", retry_after=2).retry_after == 2
+    assert errors.QueryTimeout("too slow").retry_after is None
 
 
 def test_an_error_of_the_family_is_caught_as_one() -> None:

@@ -127,7 +127,8 @@ def test_random_and_malformed_sparql_never_breaks_the_server(query: str) -> None
     with TestClient(APP) as client:
         r = client.post("/sparql", data={"query": query})
         # a random cross product may run past the limit: stopped, answered 503, not a crash
-        stopped = r.status_code == 503 and r.json()["error"] == "QueryTimeout"
+        # (or, while an earlier one's thread still runs, every worker busy)
+        stopped = r.status_code == 503 and r.json()["error"] in ("QueryTimeout", "ServiceBusy")
         assert r.status_code < 500 or stopped, (query, r.text)
         if r.status_code >= 400:
             assert r.json()["message"]

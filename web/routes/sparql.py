@@ -26,6 +26,7 @@ from kg.settings import Settings
 from web.auth import require_admin
 from web.http import not_modified, precondition_failed, precondition_response
 from web.openapi import errors, media, query_parameters
+from web.ratelimit import client_of
 from web.services import limit, sparql_engine
 
 router = APIRouter(tags=["sparql"])
@@ -218,7 +219,8 @@ async def _answer(
                 status_code=304,
                 headers={"ETag": etag, "Vary": "Accept", "Cache-Control": "public, max-age=60"},
             )
-    served = await endpoint.answer_async(job)  # the loop waits on the worker's pipe
+    # the loop waits on the worker's pipe; one client holds at most its share of the workers
+    served = await endpoint.answer_async(job, client_of(request))
     answer = served.answer
     headers = {
         "Vary": "Accept",

@@ -6,6 +6,8 @@ from collections.abc import Iterator
 import pytest
 
 from kg.endpoint import Endpoint, QueryRequest
+from kg.endpoint.execute import Answer
+from kg.errors import TooManyQueries
 from kg.settings import Settings
 from kg.store import LocalStore
 
@@ -48,3 +50,54 @@ def test_the_etag_depends_on_the_dataset_and_the_format(endpoint: Endpoint) -> N
     )
     csv = QueryRequest(query=JOB.query, media="text/csv", row_cap=10)
     assert len({endpoint.etag(JOB), endpoint.etag(other), endpoint.etag(csv)}) == 3
+
+
+class _HeldRunner:
+    """A runner whose queries run until `release` is set."""
+
+    def __init__(self) -> None:
+        self.release = asyncio.Event()
+
+    def run(self, request: QueryRequest) -> Answer:
+        raise NotImplementedError
+
+    async def run_async(self, request: QueryRequest) -> Answer:
+        await self.release.wait()
+        return Answer(b"{}", request.media, "v")
+
+    def close(self) -> None:
+        pass
+
+
+def test_one_client_cannot_hold_every_worker() -> None:
+    """With 3 query workers a client runs at most 2 uncached queries at once: its third is
+    `TooManyQueries` (429) with a Retry-After within the time limit, while another client's
+    query still runs; once one of its queries ends the client gets a slot again."""
+    settings = Settings.from_env(
+        {
+            "KG_STORE": "memory",
+            "KG_WORKERS": "1",
+            "KG_SPARQL_WORKERS": "3",
+            "KG_SPARQL_TIMEOUT": "7",
+        }
+    )
+    runner = _HeldRunner()
+    endpoint = Endpoint(LocalStore(None), settings, runner=runner)
+
+    def job(n: int) -> QueryRequest:
+        return QueryRequest(f"ASK {{ ?s ?p {n} }}", JOB.media, 10)
+
+    async def scenario() -> None:
+        held = [asyncio.create_task(endpoint.answer_async(job(n), "a")) for n in range(2)]
+        other = asyncio.create_task(endpoint.answer_async(job(9), "b"))
+        await asyncio.sleep(0.05)
+        with pytest.raises(TooManyQueries) as refused:
+            await endpoint.answer_async(job(3), "a")
+        assert refused.value.status == 429
+        assert 1 <= refused.value.retry_after <= 7
+        assert not other.done()  # b's query is running, not refused
+        runner.release.set()
+        await asyncio.gather(*held, other)
+        assert (await endpoint.answer_async(job(3), "a")).hit is False
+
+    asyncio.run(scenario())

@@ -12,6 +12,7 @@ import rdflib
 from fastapi.testclient import TestClient
 
 from ingest.pipeline import ingest_records
+from kg.errors import ServiceBusy, TooManyQueries
 from kg.settings import Settings
 from kg.store import LocalStore
 from tests.conftest import RDF_FORMATS
@@ -314,3 +315,31 @@ def test_post_with_a_matching_if_none_match_is_412(client: TestClient) -> None:
         client.get("/sparql", params={"query": NAMES}, headers={"If-None-Match": "*"}).status_code
         == 304
     )
+
+
+def test_busy_workers_and_a_greedy_client_say_when_to_retry(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every worker busy is its own error (503 `ServiceBusy`), not a `QueryTimeout`, and both
+    it and the per-client cap (429 `TooManyQueries`) carry `Retry-After` (RFC 9110 §10.2.3,
+    §15.6.4), which CORS exposes to pages of other origins."""
+    endpoint = client.app.state.services.sparql  # type: ignore[attr-defined]
+
+    async def busy(job: object) -> object:
+        raise ServiceBusy("every query worker stayed busy", retry_after=4)
+
+    monkeypatch.setattr(endpoint.runner, "run_async", busy)
+    r = client.get("/sparql", params={"query": "ASK { ?s ?p 1 }"})
+    assert r.status_code == 503
+    assert r.json()["error"] == "ServiceBusy"
+    assert r.headers["retry-after"] == "4"
+
+    def greedy(slot: object) -> object:
+        raise TooManyQueries("a has 1 query running", retry_after=3)
+
+    monkeypatch.setattr(endpoint.slots, "hold", greedy)
+    r = client.get("/sparql", params={"query": "ASK { ?s ?p 2 }"}, headers={"Origin": "http://o"})
+    assert r.status_code == 429
+    assert r.json()["error"] == "TooManyQueries"
+    assert r.headers["retry-after"] == "3"
+    assert "retry-after" in r.headers["access-control-expose-headers"].lower()
