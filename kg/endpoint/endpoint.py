@@ -4,6 +4,7 @@ answers a job with (answer, etag, hit); the web route only translates HTTP to an
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import math
 import threading
 import time
@@ -22,8 +23,16 @@ from kg.store import GraphStore
 @dataclass(frozen=True)
 class Served:
     answer: Answer
-    etag: str  # quoted strong entity tag (RFC 9110 §8.8.3) of this answer
+    etag: str  # quoted strong entity tag (RFC 9110 §8.8.3) of this answer as sent
     hit: bool  # served from the cache
+
+
+def _tag(key: str, content_type: str) -> str:
+    """The quoted strong entity tag of an answer (its cache `key`) sent as `content_type`: a
+    strong validator differs between representations (RFC 9110 §8.8.3), and the same bytes
+    under a synonym (`application/json` for SPARQL JSON) are another representation."""
+    digest = hashlib.sha256(f"{key}\x00{content_type.lower()}".encode()).hexdigest()
+    return f'"{digest[:32]}"'
 
 
 class ClientSlots:
@@ -79,27 +88,32 @@ class Endpoint:
         self.cache = cache or ResultCache()
         self.slots = ClientSlots(max(1, settings.query_workers - 1), settings.sparql_timeout)
 
-    def etag(self, job: QueryRequest) -> str:
-        """The entity tag the answer to `job` has on the store as published now."""
-        return f'"{job.key(self.store.version().name)}"'
+    def etag(self, job: QueryRequest, content_type: str | None = None) -> str:
+        """The entity tag the answer to `job` has on the store as published now, sent under
+        `content_type` (default `job.media`)."""
+        return _tag(job.key(self.store.version().name), content_type or job.media)
 
-    async def answer_async(self, job: QueryRequest, client: str | None = None) -> Served:
+    async def answer_async(
+        self, job: QueryRequest, client: str | None = None, content_type: str | None = None
+    ) -> Served:
         """The answer to `job`, from the cache or the runner (`Runner.run_async`: a cached
         answer costs no thread hop, and the event loop waits for a worker's answer on its
         pipe); a run holds one of `client`'s slots (none counted without a client). Raises
         `TooManyQueries` (the client's slots are taken) or the `KGError` of the run
-        (`QuerySyntaxError`, `QueryTimeout`, `ServiceBusy`, `NotAcceptable`, `BadRequest`)."""
+        (`QuerySyntaxError`, `QueryTimeout`, `ServiceBusy`, `NotAcceptable`, `BadRequest`).
+        The ETag is that of the answer sent under `content_type` (default `job.media`)."""
+        sent = content_type or job.media
         key = job.key(self.store.version().name)
         found = self.cache.get(key)
         if found is not None:
-            return Served(found, f'"{key}"', hit=True)
+            return Served(found, _tag(key, sent), hit=True)
         started = time.perf_counter()
         with self.slots.hold(client) if client is not None else contextlib.nullcontext():
             answer = await self.runner.run_async(job)
         answer = replace(answer, elapsed=time.perf_counter() - started)
         key = job.key(answer.version)  # an ingest may have published while the query ran
         self.cache.put(key, answer)
-        return Served(answer, f'"{key}"', hit=False)
+        return Served(answer, _tag(key, sent), hit=False)
 
     def update(self, text: str) -> None:
         """Apply a SPARQL Update (the caller has checked the admin token) as one new snapshot.

@@ -314,6 +314,32 @@ def test_if_none_match_lists_weak_tags_and_star_on_sparql(client: TestClient) ->
 
 
 @pytest.mark.parametrize(
+    ("synonym", "own"),
+    [
+        ("application/json", "application/sparql-results+json"),
+        ("application/xml", "application/sparql-results+xml"),
+    ],
+)
+def test_a_synonym_is_another_representation_with_its_own_strong_etag(
+    client: TestClient, synonym: str, own: str
+) -> None:
+    """The same answer under two Content-Types is two representations: their strong ETags
+    differ (RFC 9110 §8.8.3), so a cache never validates one with the other's tag; each tag
+    still answers 304 to its own type only."""
+    params = {"query": "SELECT * { ?s ?p ?o } LIMIT 2"}
+    a = client.get("/sparql", params=params, headers={"Accept": synonym})
+    b = client.get("/sparql", params=params, headers={"Accept": own})
+    assert a.headers["content-type"].startswith(synonym)
+    assert b.headers["content-type"].startswith(own)
+    assert a.content == b.content
+    assert a.headers["etag"] != b.headers["etag"]
+    again = {"Accept": synonym, "If-None-Match": a.headers["etag"]}
+    assert client.get("/sparql", params=params, headers=again).status_code == 304
+    other = {"Accept": synonym, "If-None-Match": b.headers["etag"]}
+    assert client.get("/sparql", params=params, headers=other).status_code == 200
+
+
+@pytest.mark.parametrize(
     "path", ["/initiative/village-welcome.ttl", "/initiative/village-welcome", "/data/rikg.nq.gz"]
 )
 def test_conditional_requests_on_documents_and_pages(client: TestClient, path: str) -> None:

@@ -210,7 +210,7 @@ async def _answer(
         has_dataset=info.has_dataset,
     )
     if cacheable or request.headers.get("if-none-match") or request.headers.get("if-match"):
-        etag = endpoint.etag(job)
+        etag = endpoint.etag(job, choice.content_type)
         if precondition_failed(request, etag):
             return precondition_response(etag)
         if cacheable and not_modified(request, etag):
@@ -220,7 +220,7 @@ async def _answer(
                 headers={"ETag": etag, "Vary": "Accept", "Cache-Control": "public, max-age=60"},
             )
     # the loop waits on the worker's pipe; one client holds at most its share of the workers
-    served = await endpoint.answer_async(job, client_of(request))
+    served = await endpoint.answer_async(job, client_of(request), choice.content_type)
     answer = served.answer
     headers = {
         "Vary": "Accept",

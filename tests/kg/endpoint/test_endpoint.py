@@ -35,6 +35,16 @@ def test_second_answer_is_a_cache_hit_with_the_same_etag(endpoint: Endpoint) -> 
     assert b"http://e/a" in second.answer.body
 
 
+def test_the_etag_follows_the_content_type_sent(endpoint: Endpoint) -> None:
+    """One answer sent as `application/json` and as SPARQL JSON: two strong tags (RFC 9110
+    §8.8.3), each the same from the cache and from `etag`."""
+    own = asyncio.run(endpoint.answer_async(JOB))
+    synonym = asyncio.run(endpoint.answer_async(JOB, content_type="application/json"))
+    assert synonym.hit is True
+    assert own.etag != synonym.etag == endpoint.etag(JOB, "application/json")
+    assert own.etag == endpoint.etag(JOB, JOB.media) == endpoint.etag(JOB)
+
+
 def test_an_update_changes_the_etag_and_the_answer(endpoint: Endpoint) -> None:
     before = asyncio.run(endpoint.answer_async(JOB))
     endpoint.update("INSERT DATA { GRAPH <http://e/g> { <http://e/x> <http://e/b> 1 } }")
