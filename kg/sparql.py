@@ -19,6 +19,7 @@ def run_query(
     named_graphs: Sequence[str] | None = None,
     custom_functions: dict[ox.NamedNode, Callable[..., object]] | None = None,
     has_dataset: bool | None = None,
+    base_iri: str | None = None,
 ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     """Run a SPARQL 1.1 query over the dataset SPARQL 1.1 defines for it.
 
@@ -31,7 +32,10 @@ def run_query(
     dataset: its triples are not counted twice (pyoxigraph 0.5 would). Raises
     `QuerySyntaxError` (parser message with line:column) or `BadRequest` (a graph name that is
     not an IRI). `has_dataset`: whether the query has FROM / FROM NAMED, when the caller has
-    tokenised it already (`kg.sparql_syntax.shape`); else it is tokenised here.
+    tokenised it already (`kg.sparql_syntax.shape`); else it is tokenised here. `base_iri`:
+    the IRI relative IRIs resolve against when the query declares no BASE (SPARQL 1.1 Query
+    §4.1.1.2; RFC 3986 §5.1.4, the base of the application's context); None: a relative IRI is
+    a syntax error.
     """
     options: dict[str, object] = {}
     if default_graphs or named_graphs:
@@ -48,6 +52,7 @@ def run_query(
         return store.query(
             query,
             prefixes=PREFIXES,
+            base_iri=base_iri,
             custom_functions=custom_functions,  # type: ignore[arg-type]
             **options,  # type: ignore[arg-type]
         )

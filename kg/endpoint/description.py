@@ -20,8 +20,15 @@ FUNCTION_NOTE = (
 )
 
 
-def service_description(endpoint: str, void: str, *, updates: bool) -> str:
-    """Turtle describing the endpoint, its formats, features and dataset."""
+def service_description(endpoint: str, void: str, *, updates: bool, base: str | None = None) -> str:
+    """Turtle describing the endpoint, its formats, features and dataset; with `base`, a
+    comment saying relative IRIs in a query without BASE resolve against it (SPARQL 1.1
+    Query §4.1.1.2; the Service Description vocabulary has no property for it)."""
+    base_note = (
+        f'    rdfs:comment "Relative IRIs in a query without BASE resolve against <{base}>." ;\n'
+        if base
+        else ""
+    )
     formats = ", ".join(
         f"<{FORMATS}{f.w3c}>" for f in (*RESULT_FORMATS, *GRAPH_FORMATS) if f.w3c is not None
     )
@@ -30,7 +37,7 @@ def service_description(endpoint: str, void: str, *, updates: bool) -> str:
 @prefix void: <http://rdfs.org/ns/void#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 <{endpoint}> a sd:Service ;
-    sd:endpoint <{endpoint}> ;
+{base_note}    sd:endpoint <{endpoint}> ;
     sd:supportedLanguage {languages} ;
     sd:resultFormat {formats} ;
     sd:feature sd:UnionDefaultGraph ;
@@ -42,8 +49,10 @@ def service_description(endpoint: str, void: str, *, updates: bool) -> str:
 """
 
 
-def render(endpoint: str, void: str, media: str, *, updates: bool) -> bytes:
-    turtle = service_description(endpoint, void, updates=updates)
+def render(
+    endpoint: str, void: str, media: str, *, updates: bool, base: str | None = None
+) -> bytes:
+    turtle = service_description(endpoint, void, updates=updates, base=base)
     if media == "text/turtle":
         return turtle.encode()
     quads = ox.parse(turtle, ox.RdfFormat.TURTLE)

@@ -34,6 +34,8 @@ class QueryRequest:
     uses_search: bool = False  # the query calls rikg:similarity
     #: FROM / FROM NAMED in the query, as the guard's tokens said (None: not tokenised yet)
     has_dataset: bool | None = None
+    #: the IRI relative IRIs resolve against when the query has no BASE (the public base)
+    base_iri: str | None = None
 
     def key(self, version: str) -> str:
         """A digest of everything the answer depends on (cache key and ETag)."""
@@ -44,6 +46,7 @@ class QueryRequest:
             str(self.row_cap),
             "|".join(self.default_graphs),
             "|".join(self.named_graphs),
+            self.base_iri or "",
         ]
         return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:32]
 
@@ -102,6 +105,7 @@ def execute(
             named_graphs=list(request.named_graphs) or None,
             custom_functions=functions() if functions and request.uses_search else None,
             has_dataset=request.has_dataset,  # the guard tokenised it: not again here
+            base_iri=request.base_iri,
         )
 
     result = run()

@@ -73,10 +73,12 @@ class RemoteDataset:
         default_graph: Sequence[ox.NamedNode] | ox.NamedNode | None = None,
         named_graphs: Sequence[ox.NamedNode] | None = None,
         custom_functions: Mapping[ox.NamedNode, Callable[..., object]] | None = None,
+        base_iri: str | None = None,
     ) -> Result:
         """Run a query on the store. `use_default_graph_as_union` is the store's own choice
         (Virtuoso: the default graph is the union of all graphs; Fuseki and Oxigraph server have
-        an option for it); a dataset given here is sent as protocol parameters."""
+        an option for it); a dataset given here is sent as protocol parameters, a `base_iri` as
+        a `BASE` before the query's own prologue (which may still declare its own)."""
         if custom_functions:
             raise BadRequest(
                 "rikg:similarity runs only in the embedded store; with an external SPARQL store "
@@ -85,6 +87,8 @@ class RemoteDataset:
         if substitutions:
             query = bind(query, [v.value for v in substitutions], [list(substitutions.values())])
         text = with_prefixes(query, prefixes or {})
+        if base_iri is not None:
+            text = f"BASE <{base_iri}>\n{text}"
         defaults = [default_graph] if isinstance(default_graph, ox.NamedNode) else default_graph
         form = query_form(text)
         graph_form = form in ("CONSTRUCT", "DESCRIBE")

@@ -33,6 +33,17 @@ def test_a_given_default_graph_narrows_the_query() -> None:
     assert names(result) == ["B"]
 
 
+def test_relative_iris_resolve_against_the_given_base_unless_the_query_has_one() -> None:
+    """SPARQL 1.1 Query §4.1.1.2: a relative IRI needs a base; the endpoint's own is the
+    default (RFC 3986 §5.1.4), a BASE in the query wins, and without either it is an error."""
+    query = "SELECT ?n WHERE { <a> schema:name ?n }"
+    assert names(run_query(store(), query, base_iri="http://x/")) == ["A"]
+    own = "BASE <http://x/b> " + query.replace("<a>", "<b>")
+    assert names(run_query(store(), own, base_iri="http://elsewhere/")) == ["B"]
+    with pytest.raises(QuerySyntaxError):
+        run_query(store(), query)
+
+
 def test_a_syntax_error_says_where() -> None:
     with pytest.raises(QuerySyntaxError, match=r"error at 1:\d+"):
         run_query(store(), "SELECT ?n WHERE { ?s schema:name }")

@@ -208,6 +208,7 @@ async def _answer(
         named_graphs=protocol.named_graphs,
         uses_search="similarity" in protocol.query.lower(),  # rikg:similarity needs the index
         has_dataset=info.has_dataset,
+        base_iri=settings.base,  # relative IRIs without BASE resolve against the public base
     )
     if cacheable or request.headers.get("if-none-match") or request.headers.get("if-match"):
         etag = endpoint.etag(job, choice.content_type)
@@ -297,6 +298,7 @@ def _description(request: Request, names: tuple[str, ...]) -> Response:
         f"{settings.base}.well-known/void#dataset",
         choice.format.media,
         updates=settings.admin_token is not None,
+        base=settings.base,
     )
     return Response(body, headers={"Content-Type": choice.content_type, "Vary": "Accept"})
 

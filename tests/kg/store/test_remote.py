@@ -20,6 +20,7 @@ from kg.store.remote import (
     ASK_VARIABLE,
     OP_TRIPLES,
     REQUEST_TRIPLES,
+    RemoteDataset,
     RemoteStore,
     batch,
     bind,
@@ -136,6 +137,27 @@ def test_prefixes_declared_once() -> None:
 )
 def test_query_form(query: str, form: str) -> None:
     assert query_form(query) == form
+
+
+def test_a_base_iri_is_sent_as_base_before_the_prologue() -> None:
+    """pyoxigraph's `base_iri=` for an external store: a `BASE` first, so the query's own
+    prologue (its own BASE included) still applies after it (SPARQL 1.1 Query §4.1.1.2)."""
+    sent: list[str] = []
+
+    class Http:
+        def query(self, text: str, **_: object) -> tuple[str, bytes]:
+            sent.append(text)
+            return (
+                "application/sparql-results+json",
+                b'{"head":{"vars":[]},"results":{"bindings":[]}}',
+            )
+
+    dataset = RemoteDataset(Http(), scope="http://x/")  # type: ignore[arg-type]
+    dataset.query("SELECT * { <a> ?p ?o }", base_iri="http://x/")
+    assert sent[0].startswith("BASE <http://x/>\n")
+    assert ox.Store().query(sent[0]) is not None  # a legal prologue
+    dataset.query("SELECT * { <a> ?p ?o }")
+    assert "BASE" not in sent[1]
 
 
 def test_virtuoso_results_are_read() -> None:

@@ -279,6 +279,17 @@ def test_cors_and_service_description(client: TestClient) -> None:
     assert (None, sdns.supportedLanguage, sdns.SPARQL11Update) not in graph
 
 
+def test_relative_iris_resolve_against_the_public_base(client: TestClient) -> None:
+    """`<id/initiative/village-welcome>` without BASE is the record at the configured base
+    (SPARQL 1.1 Query §4.1.1.2), not a 400; the service description says so."""
+    query = "SELECT ?n { <id/initiative/village-welcome> schema:name ?n }"
+    r = client.get("/sparql", params={"query": query}, headers={"Accept": "text/csv"})
+    assert r.status_code == 200, r.text
+    assert r.text.splitlines()[1:] == ["Village Welcome"]
+    sd = client.get("/sparql", headers={"Accept": "text/turtle"}).text
+    assert f"resolve against <{BASE}>" in sd
+
+
 def test_predeclared_prefixes(client: TestClient) -> None:
     for prefix in ("schema", "dcterms", "skos", "rikg", "owl", "prov", "rdfs", "xsd"):
         r = client.get("/sparql", params={"query": f"SELECT * WHERE {{ ?s {prefix}:x ?o }}"})
