@@ -313,6 +313,8 @@ def _editor(request: Request, query: str | None) -> Response:
         "timeout": settings.sparql_timeout,
         "row_cap": settings.sparql_row_cap,
         "endpoint": "/sparql",
+        # the configured public base, never the request's Host header (which a client chooses)
+        "endpoint_url": f"{settings.base}sparql",
     }
     templates = request.app.state.templates
     page: Response = templates.TemplateResponse(

@@ -354,3 +354,13 @@ def test_busy_workers_and_a_greedy_client_say_when_to_retry(
     assert r.json()["error"] == "TooManyQueries"
     assert r.headers["retry-after"] == "3"
     assert "retry-after" in r.headers["access-control-expose-headers"].lower()
+
+
+def test_the_editor_names_the_configured_endpoint_not_the_host_header(client: TestClient) -> None:
+    """The editor page's text gives the endpoint at the configured base, whatever `Host` a
+    client sends (a forged Host would otherwise be echoed into the page, and into any cache
+    that keeps it)."""
+    r = client.get("/sparql", headers={"Accept": "text/html", "Host": "evil.example"})
+    assert r.status_code == 200
+    assert "evil.example" not in r.text
+    assert f"SPARQL 1.1 Protocol at <code>{BASE}sparql</code>" in " ".join(r.text.split())
