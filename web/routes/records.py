@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kg import formats
-from kg.errors import NotFound
+from kg.errors import NotAcceptable, NotFound
 from kg.formats import DOCUMENT_FORMATS, HTML
 from kg.queries import PREFIXES
 from kg.record_document import document, document_modified, view
@@ -59,14 +59,19 @@ BUDGET_KINDS = {
 @router.get("/id/{kind}/{slug}", include_in_schema=False)
 def resource(request: Request, kind: str, slug: str) -> Response:
     """The thing itself: 303 See Other to its page or data document, by Accept (RFC 9110
-    negotiation; when nothing offered is acceptable, the page, as §12.5.1 allows). A `lang`
-    of ours (`?lang=es`) is kept on the redirect to the page; data documents have no
-    interface language."""
+    §12.5.1 negotiation over `OFFERED`: no Accept or `*/*` is the page, as is a browser's
+    usual Accept). Raises `NotFound` (no such record) or `NotAcceptable` (406, RFC 9110
+    §15.5.7, listing what is available) when the client accepts none of them (`image/png`,
+    `text/html;q=0`, `application/n-quads`). A `lang` of ours (`?lang=es`) is kept on the
+    redirect to the page; data documents have no interface language."""
     check(kind, slug)
     settings = request.app.state.settings
     document(request.app.state.store.current(), base=settings.base, kind=kind, slug=slug)
     choice = formats.negotiate(request.headers.get("accept"), OFFERED)
-    fmt = choice.format if choice else HTML
+    if choice is None:
+        available = ", ".join(f.media for f in OFFERED)
+        raise NotAcceptable(f"this record is available as {available}")
+    fmt = choice.format
     target = f"/{kind}/{slug}" + ("" if fmt is HTML else f".{fmt.extension}")
     # the interface language the URI was asked in stays with the page it leads to
     lang = requested(request)

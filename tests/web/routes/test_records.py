@@ -31,6 +31,46 @@ def test_uri_303_by_accept(client: TestClient, accept: str, location: str) -> No
 
 
 @pytest.mark.parametrize(
+    "accept",
+    [
+        None,
+        "*/*",
+        # Firefox's and Chromium's usual Accept for a page and for an image
+        "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+        "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
+        "image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7",
+        "image/avif,image/webp,*/*;q=0.8",
+    ],
+)
+def test_uri_without_a_preference_or_from_a_browser_goes_to_the_page(
+    client: TestClient, accept: str | None
+) -> None:
+    headers = {"Accept": accept} if accept is not None else {}
+    r = client.get("/id/initiative/village-welcome", headers=headers)
+    assert r.status_code == 303
+    assert r.headers["location"] == "/initiative/village-welcome"
+
+
+@pytest.mark.parametrize(
+    "accept", ["image/png", "text/html;q=0", "application/n-quads", "text/html;q=0, image/*"]
+)
+def test_uri_answers_406_when_nothing_offered_is_acceptable(
+    client: TestClient, accept: str
+) -> None:
+    """RFC 9110 §12.5.1 / §15.5.7: a client that accepts none of the page and the data
+    documents (or refuses the page with q=0) is told so and what there is, as VoID does, not
+    sent to the page it refused."""
+    for method in (client.get, client.head):
+        r = method("/id/initiative/village-welcome", headers={"Accept": accept})
+        assert r.status_code == 406, (method, accept)
+        assert "location" not in r.headers
+    body = client.get("/id/initiative/village-welcome", headers={"Accept": accept}).json()
+    assert body["error"] == "NotAcceptable"
+    for media in ("text/html", "text/turtle", "application/ld+json", "application/rdf+xml"):
+        assert media in body["message"]
+
+
+@pytest.mark.parametrize(
     ("ext", "fmt"), [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"), ("rdf", "xml")]
 )
 def test_documents_parse_with_labels_and_provenance(client: TestClient, ext: str, fmt: str) -> None:
