@@ -218,7 +218,7 @@ def test_405_lists_the_methods_the_resource_allows(client: TestClient) -> None:
     assert r.status_code == 405
     assert r.headers["allow"] == "GET, HEAD"
     r = client.patch("/rdf-graphs?default", content="x")
-    assert r.headers["allow"] == "GET, HEAD, POST, PUT, DELETE"
+    assert r.headers["allow"] == "GET, HEAD, POST, PUT, DELETE, OPTIONS"
 
 
 # --- one negotiation (RFC 9110 §12.4.2, §12.5.1) ---------------------------------------------

@@ -54,6 +54,14 @@ WRITE = {
 }
 
 
+@router.options("/rdf-graphs", include_in_schema=False)
+def options() -> Response:
+    """OPTIONS (RFC 9110 §9.3.7): 204 with the methods in `Allow`, as `/sparql` answers it. A
+    CORS preflight (with `Access-Control-Request-Method`) never gets here: the CORS
+    middleware answers it."""
+    return Response(status_code=204, headers={"Allow": "GET, HEAD, POST, PUT, DELETE, OPTIONS"})
+
+
 @router.get(
     "/rdf-graphs",
     dependencies=[Depends(limit)],

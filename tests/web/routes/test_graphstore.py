@@ -185,3 +185,26 @@ def test_a_graph_read_carries_validators_and_answers_conditional_requests(
     assert changed.headers["etag"] != etag
     missing = client.get("/rdf-graphs?graph=http://x/none", headers={"If-None-Match": "*"})
     assert missing.status_code == 404  # no graph: never a 304
+
+
+def test_options_lists_the_methods_as_sparql_does(client: TestClient) -> None:
+    """OPTIONS on the Graph Store (RFC 9110 §9.3.7) is 204 with `Allow`, as on /sparql (a
+    trial got 405 with an `Allow` that left OPTIONS out); a CORS preflight is still the CORS
+    middleware's answer, allowing the write methods."""
+    methods = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"}
+    for path in ("/rdf-graphs", "/sparql"):
+        r = client.options(path)
+        assert r.status_code == 204, path
+        assert {m.strip() for m in r.headers["allow"].split(",")} >= methods - {"PUT", "DELETE"}
+    r = client.options("/rdf-graphs?default")
+    assert {m.strip() for m in r.headers["allow"].split(",")} == methods
+    pre = client.options(
+        "/rdf-graphs",
+        headers={"Origin": "https://x.eu", "Access-Control-Request-Method": "PUT"},
+    )
+    assert pre.status_code == 200
+    assert "PUT" in pre.headers["access-control-allow-methods"]
+    assert pre.headers["access-control-allow-origin"] == "*"
+    r = client.patch("/rdf-graphs?default")
+    assert r.status_code == 405
+    assert "OPTIONS" in r.headers["allow"]
