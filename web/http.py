@@ -24,7 +24,6 @@ EXPOSED = [
     "X-SPARQL-Truncated",
     "X-SPARQL-Rows",
     "X-SPARQL-Cache",
-    "Warning",
     "Content-Language",
     "Location",
 ]

@@ -36,6 +36,8 @@ class QueryRequest:
     has_dataset: bool | None = None
     #: the IRI relative IRIs resolve against when the query has no BASE (the public base)
     base_iri: str | None = None
+    #: a page explaining the row cap, named in the head of a cut JSON or XML answer
+    cap_link: str | None = None
 
     def key(self, version: str) -> str:
         """A digest of everything the answer depends on (cache key and ETag)."""
@@ -47,6 +49,7 @@ class QueryRequest:
             "|".join(self.default_graphs),
             "|".join(self.named_graphs),
             self.base_iri or "",
+            self.cap_link or "",
         ]
         return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:32]
 
@@ -114,7 +117,7 @@ def execute(
         return Answer(serialize.boolean(bool(result), media), media, version, rows=1)
     if isinstance(result, ox.QuerySolutions):
         if media == serialize.JSON_MEDIA:
-            native = serialize.native_json(result, cap)
+            native = serialize.native_json(result, cap, link=request.cap_link)
             if native is not None:
                 return Answer(native[0], media, version, rows=native[1], truncated=native[2])
             again = run()  # too large to hold whole: again, row by row up to the cap
@@ -124,7 +127,7 @@ def execute(
         head, more = serialize.take(result, cap)
         # a solution iterates its values in the order of `variables` (one call, not one each)
         rows: list[serialize.Row] = [tuple(sol) for sol in head]  # type: ignore[arg-type]
-        body = serialize.solutions(variables, rows, media, truncated=more)
+        body = serialize.solutions(variables, rows, media, truncated=more, link=request.cap_link)
         return Answer(body, media, version, rows=len(rows), truncated=more)
     # a graph is a set: DESCRIBE over the union default graph yields a triple once per graph
     # holding it, so repeats are dropped (in order) before the cap counts them

@@ -71,13 +71,15 @@ class _Bounded(io.BytesIO):
 
 
 def native_json(
-    result: ox.QuerySolutions, cap: int, *, budget: int | None = None
+    result: ox.QuerySolutions, cap: int, *, budget: int | None = None, link: str | None = None
 ) -> tuple[bytes, int, bool] | None:
     """`result` as SPARQL JSON written by pyoxigraph (in Rust, byte for byte what `solutions`
     writes, without a Python object per term): `(body, rows, truncated)`, cut to the first `cap`
     rows with the `truncated` flag as `solutions` writes it. None when the document would exceed
     `budget` bytes (default `NATIVE_JSON_BUDGET`): the caller runs the query again and writes it
-    row by row (`take`, `solutions`), so a huge result is never held whole."""
+    row by row (`take`, `solutions`), so a huge result is never held whole. A cut answer names
+    `link` in `head.link`, as `solutions` does; an answer within the cap is pyoxigraph's bytes
+    untouched."""
     out = _Bounded(NATIVE_JSON_BUDGET if budget is None else budget)
     try:
         result.serialize(out, ox.QueryResultsFormat.JSON)
@@ -89,27 +91,42 @@ def native_json(
     if len(bindings) <= cap:
         return body, len(bindings), False
     doc["results"]["bindings"] = bindings[:cap]
+    if link is not None:
+        doc["head"]["link"] = [*doc["head"].get("link", []), link]
     doc["truncated"] = True
     return orjson.dumps(doc), cap, True
 
 
 def solutions(
-    variables: list[str], rows: list[Row], media: str, *, truncated: bool = False
+    variables: list[str],
+    rows: list[Row],
+    media: str,
+    *,
+    truncated: bool = False,
+    link: str | None = None,
 ) -> bytes:
+    """`rows` in the SELECT format `media`. A `truncated` answer is flagged (`"truncated":
+    true` in JSON) and, with `link` (a page explaining the row cap), names it where the format
+    has a place for links: `head.link` in JSON (SPARQL 1.1 Query Results JSON §3.1), `<link
+    href=…/>` in the XML head (SPARQL Query Results XML Format §2.2); CSV and TSV have none."""
     fmt = SOLUTION_MEDIA[media]
+    link = link if truncated else None
     if fmt == "json":
         # a term bound in many rows (a country, a type) is converted once; orjson writes the
         # document (UTF-8, no escapes beyond what JSON needs) about 2-3x faster than `json`
         terms: dict[object, dict[str, object]] = {}
+        head: dict[str, object] = {"vars": variables}
+        if link is not None:
+            head["link"] = [link]
         doc: dict[str, object] = {
-            "head": {"vars": variables},
+            "head": head,
             "results": {"bindings": [_json_row(variables, r, terms) for r in rows]},
         }
         if truncated:
             doc["truncated"] = True  # a Datasette-style flag; the header says the same
         return orjson.dumps(doc)
     if fmt == "xml":
-        return _xml(variables, rows).encode()
+        return _xml(variables, rows, link).encode()
     if fmt == "tsv":
         lines = ["\t".join(f"?{v}" for v in variables)]
         lines += ["\t".join("" if t is None else _tsv(t) for t in r) for r in rows]
@@ -205,10 +222,14 @@ def _xml_term(term: object) -> str:
     raise TypeError(f"unexpected term {term!r}")
 
 
-def _xml(variables: list[str], rows: list[Row]) -> str:
+def _xml(variables: list[str], rows: list[Row], link: str | None = None) -> str:
     out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
+    links = f"<link href={quoteattr(link)}/>" if link is not None else ""  # after the variables
     out.append(
-        "<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in variables) + "</head>"
+        "<head>"
+        + "".join(f"<variable name={quoteattr(v)}/>" for v in variables)
+        + links
+        + "</head>"
     )
     out.append("<results>")
     for row in rows:

@@ -34,6 +34,8 @@ router = APIRouter(tags=["sparql"])
 FORM = "application/x-www-form-urlencoded"
 QUERY_BODY = "application/sparql-query"
 UPDATE_BODY = "application/sparql-update"
+#: the element of the editor page (templates/sparql.html) that states the time and row limits
+ROW_CAP_ANCHOR = "editor-help"
 
 
 SparqlEndpoint = Annotated[Endpoint, Depends(sparql_engine)]
@@ -209,6 +211,7 @@ async def _answer(
         uses_search="similarity" in protocol.query.lower(),  # rikg:similarity needs the index
         has_dataset=info.has_dataset,
         base_iri=settings.base,  # relative IRIs without BASE resolve against the public base
+        cap_link=f"{settings.base}sparql#{ROW_CAP_ANCHOR}",  # the editor's note on the cap
     )
     if cacheable or request.headers.get("if-none-match") or request.headers.get("if-match"):
         etag = endpoint.etag(job, choice.content_type)
@@ -231,11 +234,8 @@ async def _answer(
         "X-SPARQL-Cache": "hit" if served.hit else "miss",
         "Server-Timing": f"query;dur={answer.elapsed * 1000:.1f}",
     }
-    if answer.truncated:
+    if answer.truncated:  # and the head of a JSON or XML answer links the note on the cap
         headers["X-SPARQL-Truncated"] = "true"
-        headers["Warning"] = (
-            f'199 - "results cut at {settings.sparql_row_cap} rows (KG_SPARQL_ROW_CAP)"'
-        )
     return Response(answer.body, headers={**headers, "Content-Type": choice.content_type})
 
 

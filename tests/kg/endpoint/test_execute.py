@@ -27,6 +27,25 @@ def test_rows_past_the_cap_are_cut_and_flagged() -> None:
     assert (got.rows, got.truncated, got.version) == (3, True, graph.version().name)
 
 
+def test_a_cut_answer_names_the_note_on_the_cap_in_json_and_xml(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`head.link` (SPARQL 1.1 Query Results JSON §3.1) from pyoxigraph's writer and from the
+    row-by-row one alike, `<link href>` in XML (§2.2); an answer within the cap is unchanged."""
+    graph = store()
+    note = "http://e/sparql#editor-help"
+    query = "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s"
+    json_cut = QueryRequest(query, "application/sparql-results+json", 3, cap_link=note)
+    native = json.loads(execute(graph, json_cut).body)
+    assert native["head"] == {"vars": ["s"], "link": [note]}
+    monkeypatch.setattr(serialize, "NATIVE_JSON_BUDGET", 10)
+    assert json.loads(execute(graph, json_cut).body) == native
+    xml = execute(graph, QueryRequest(query, "application/sparql-results+xml", 3, cap_link=note))
+    assert f'<variable name="s"/><link href="{note}"/></head>' in xml.body.decode()
+    parsed = ox.parse_query_results(xml.body, ox.QueryResultsFormat.XML)
+    assert len(list(parsed)) == 3  # type: ignore[arg-type]
+    whole = execute(graph, QueryRequest(query, "application/sparql-results+json", 9, cap_link=note))
+    assert "link" not in json.loads(whole.body)["head"]
+
+
 def test_ask_and_construct_answer_in_their_own_formats() -> None:
     graph = store()
     ask = execute(graph, QueryRequest('ASK { ?s ?p "4" }', "text/csv", 10))

@@ -177,6 +177,32 @@ def test_row_cap_truncates_visibly(records_dir: Path) -> None:
         assert "x-sparql-truncated" not in small.headers
 
 
+def test_a_cut_answer_links_the_note_on_the_cap_in_its_head(records_dir: Path) -> None:
+    """No obsolete `Warning: 199` (RFC 9111 §5.5); `X-SPARQL-Truncated` stays, and SPARQL JSON
+    and XML name the editor's note on the limits in their head (`head.link`, SPARQL 1.1 Query
+    Results JSON §3.1; `<link href>`, XML Format §2.2), which standard parsers still read."""
+    note = f"{BASE}sparql#editor-help"
+    query = {"query": "SELECT * WHERE { ?s ?p ?o }"}
+    with make_client(records_dir, KG_SPARQL_ROW_CAP="3") as c:
+        r = c.get("/sparql", params=query, headers={"Accept": "application/sparql-results+json"})
+        assert "warning" not in r.headers
+        assert r.headers["x-sparql-truncated"] == "true"
+        assert r.json()["head"]["link"] == [note]
+        xml = c.get("/sparql", params=query, headers={"Accept": "application/sparql-results+xml"})
+        assert "warning" not in xml.headers
+        assert f'<link href="{note}"/></head>' in xml.text
+        parsed = rdflib.query.Result.parse(io.BytesIO(xml.content), format="xml")
+        assert len(list(parsed)) == 3
+        small = {"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 2"}
+        whole = c.get(
+            "/sparql", params=small, headers={"Accept": "application/sparql-results+json"}
+        )
+        assert "link" not in whole.json()["head"]
+        page = c.get(note.removeprefix(BASE.rstrip("/")), headers={"Accept": "text/html"})
+        assert 'id="editor-help"' in page.text
+        assert "rows" in page.text
+
+
 def test_updates_refused_without_token(client: TestClient) -> None:
     update = "INSERT DATA { <http://x/a> <http://x/b> 'c' }"
     r = client.post("/sparql", data={"update": update})
