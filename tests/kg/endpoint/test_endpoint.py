@@ -111,3 +111,28 @@ def test_one_client_cannot_hold_every_worker() -> None:
         assert (await endpoint.answer_async(job(3), "a")).hit is False
 
     asyncio.run(scenario())
+
+
+def test_without_a_rate_limit_a_client_has_no_cap_on_running_queries() -> None:
+    """`KG_RATE_LIMIT_PER_MINUTE=0` lifts the per-client limits, the cap on running queries
+    with the rate: a load test sends every request from one address."""
+    settings = Settings.from_env(
+        {
+            "KG_STORE": "memory",
+            "KG_WORKERS": "1",
+            "KG_SPARQL_WORKERS": "3",
+            "KG_RATE_LIMIT_PER_MINUTE": "0",
+        }
+    )
+    runner = _HeldRunner()
+    endpoint = Endpoint(LocalStore(None), settings, runner=runner)
+
+    async def scenario() -> None:
+        jobs = [QueryRequest(f"ASK {{ ?s ?p {n} }}", JOB.media, 10) for n in range(4)]
+        held = [asyncio.create_task(endpoint.answer_async(j, "a")) for j in jobs]
+        await asyncio.sleep(0.05)
+        assert not any(task.done() for task in held)  # none refused
+        runner.release.set()
+        assert len(await asyncio.gather(*held)) == 4
+
+    asyncio.run(scenario())
