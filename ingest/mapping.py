@@ -22,7 +22,7 @@ from ingest.record_format import Record
 from ingest.shacl_words import datatype_reason
 from kg.errors import RecordError
 from kg.geo import country_iri, is_nuts_code, nuts_iri
-from kg.personal import contact_details
+from kg.personal import contact_details, url_contact_details
 from kg.settings import PROJECT_ROOT
 from kg.vocab import RIKG, SCHEMA, SCHEMES, concept_iri, graph_iri, record_iri
 
@@ -110,6 +110,7 @@ class RecordMapper:
         self.graph = Graph()
         self.source_iris: dict[str, URIRef] = {}
         self.claims: list[tuple[URIRef, Any, Claim, bool]] = []
+        self.links: list[tuple[str, str]] = []  # (field, web address) as given, for _no_contact
 
     def fail(self, field: str, reason: str) -> RecordError:
         return RecordError(self.r.file, field, reason)
@@ -168,8 +169,19 @@ class RecordMapper:
 
     def _no_contact_details(self) -> None:
         """Refuse a record whose published text (name, alternate names, descriptions, notes,
-        facts) holds an e-mail address or a telephone number (`kg.personal`): personal data is
-        never published. National-format numbers count in the record's own countries."""
+        facts) holds an e-mail address or a telephone number, or whose web addresses (sources,
+        `url`, `contact_url`, `same_as`, `described_in`) hold an e-mail address, percent-encoded
+        or not (`kg.personal`): personal data is never published. National-format numbers count
+        in the record's own countries."""
+        for key, url in self.links:
+            in_url = url_contact_details(url)
+            if in_url:
+                shown = ", ".join(f"{f.kind} {f.text!r}" for f in in_url)
+                raise self.fail(
+                    key,
+                    f"the web address {url!r} holds contact details ({shown}); personal data "
+                    "is never published: give the page's address without them",
+                )
         d = self.r.data
         regions = [str(c) for key in ("country", "countries") for c in _list(d.get(key))]
         for _, pred, obj in sorted(self.graph):
@@ -268,6 +280,7 @@ class RecordMapper:
         text = str(value).strip()
         if not re.match(r"^https?://\S+$", text):
             raise self.fail(key, f"{text!r} is not an http(s) URL")
+        self.links.append((key, text))
         return URIRef(text.replace(" ", "%20"))
 
     def _concept(self, key: str, scheme: str, value: Any) -> URIRef:

@@ -12,6 +12,11 @@ Google's libphonenumber (`phonenumbers.PhoneNumberMatcher`, leniency VALID: a nu
 valid number of its country's numbering plan, so grant numbers, budgets and years are not
 taken for one): written internationally (`+34 600 123 456`, `0034 …`) in any country, or
 nationally (`600 123 456`) in one of the countries passed as `regions`.
+
+A web address that will be published (a source link, a record's `url`) is read on its own by
+`url_contact_details`: `https://www.ejemplo.es/contacto?email=juan.garcia@gmail.com` (or with
+`%40`) publishes an address as surely as the text does. Only an `addr-spec` with a local part
+counts, so `https://medium.com/@anna` (a profile path, nothing before `@`) is a web address.
 """
 
 from __future__ import annotations
@@ -19,11 +24,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import unquote_plus
 
 import phonenumbers
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,24}")
 URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+", re.IGNORECASE)
+#: an e-mail address inside a web address: a local part must come first (not `/@anna`)
+URL_EMAIL = re.compile(rf"(?<![A-Za-z0-9._%+\-]){EMAIL.pattern}")
+#: where a web address's scheme ends: the e-mail pattern is not to read `https` as a local part
+SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 #: fewer digits are a short code or a year ("2020" is a valid number in Luxembourg's plan)
 MIN_DIGITS = 6
 #: MIN_DIGITS digits with the separators numbers are written with: the text may hold a number
@@ -65,3 +75,13 @@ def contact_details(text: str, regions: Iterable[str] = ()) -> list[ContactDetai
                 seen.add(span)
                 found.append((match.start, ContactDetail("telephone", match.raw_string)))
     return [detail for _, detail in sorted(found, key=lambda pair: pair[0])]
+
+
+def url_contact_details(url: str) -> list[ContactDetail]:
+    """The e-mail addresses written in the web address `url`, percent-decoded first (`%40` is
+    `@`), in the order found: `[]` for `https://medium.com/@anna` (nothing before `@`), one
+    `ContactDetail("e-mail", "juan.garcia@gmail.com")` for
+    `https://www.ejemplo.es/contacto?email=juan.garcia@gmail.com`. Rule: README,
+    "Contributions" (personal data is never published; a link is published with its record)."""
+    decoded = SCHEME.sub("", unquote_plus(url.strip()))
+    return [ContactDetail("e-mail", m.group()) for m in URL_EMAIL.finditer(decoded)]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kg.personal import contact_details
+from kg.personal import contact_details, url_contact_details
 
 
 @pytest.mark.parametrize(
@@ -33,3 +33,20 @@ def test_contact_details_are_found(
 )
 def test_numbers_and_links_are_not_contact_details(text: str) -> None:
     assert contact_details(text, ("ES", "IT", "DE", "FR", "EL", "LU", "AT", "IE")) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "found"),
+    [
+        ("https://www.ejemplo.es/contacto?email=juan.garcia@gmail.com", ["juan.garcia@gmail.com"]),
+        (
+            "https://www.ejemplo.es/contacto?email=juan.garcia%40gmail.com",
+            ["juan.garcia@gmail.com"],
+        ),
+        ("https://medium.com/@anna", []),  # a profile path: nothing before `@`
+        ("https://medium.com/@anna.smith/a-village-that-welcomes", []),
+        ("https://example.org/raices?lang=es", []),
+    ],
+)
+def test_e_mail_addresses_in_web_addresses_are_found(url: str, found: list[str]) -> None:
+    assert [(d.kind, d.text) for d in url_contact_details(url)] == [("e-mail", f) for f in found]

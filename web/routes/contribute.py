@@ -26,7 +26,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from kg.draft import PRESELECT, Draft, Drafter, Suggestion
 from kg.errors import BadRequest
-from kg.personal import contact_details
+from kg.personal import contact_details, url_contact_details
 from kg.search import SearchService
 from web.i18n import LANGUAGES, N_, language, plain, with_lang
 from web.ratelimit import client_of
@@ -193,7 +193,8 @@ def _check_personal(form: Contribution) -> list[Problem]:
 
 
 def _check_sources(form: Contribution) -> list[Problem]:
-    """A problem for each source link that is not a web address, naming its line (the first 10)."""
+    """A problem for each source link that is not a web address or holds an e-mail address
+    (`kg.personal.url_contact_details`: links are published), naming its line (the first 10)."""
     problems = []
     for line, typed in enumerate(form.sources.splitlines(), start=1):
         url = typed.strip()
@@ -214,6 +215,18 @@ def _check_sources(form: Contribution) -> list[Problem]:
                         "starting with http:// or https://."
                     ),
                     {"line": line, "url": url},
+                )
+            )
+        elif url and (found := url_contact_details(url)):
+            problems.append(
+                Problem(
+                    "sources",
+                    N_(
+                        "Line %(line)s of the source links holds an e-mail address "
+                        "(%(found)s), which would be published with the link: give the "
+                        "page's address without it."
+                    ),
+                    {"line": line, "found": ", ".join(d.text for d in found)},
                 )
             )
     return problems[:MAX_SOURCES]  # past the links one may give, "at most 10" says enough

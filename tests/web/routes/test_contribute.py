@@ -473,3 +473,23 @@ def test_a_description_over_the_limit_is_refused_and_kept(client: TestClient) ->
     page = Fields(html)
     assert "20.000" in page.texts["description-error"]
     assert page.texts["description"].strip() == long.strip()  # nothing typed is lost
+
+
+@pytest.mark.parametrize("at", ["@", "%40"])
+def test_an_e_mail_address_in_a_source_link_is_refused(client: TestClient, at: str) -> None:
+    leaky = f"https://www.ejemplo.es/contacto?email=juan.garcia{at}gmail.com"
+    status, html = send(client, "en", sources=f"https://example.org/raices\n{leaky}")
+    assert status == 422
+    assert summary(html) == [
+        (
+            "sources",
+            "Line 2 of the source links holds an e-mail address (juan.garcia@gmail.com), which "
+            "would be published with the link: give the page's address without it.",
+        )
+    ]
+    assert pending(client) == []
+
+
+def test_a_profile_link_with_at_is_a_source(client: TestClient) -> None:
+    status, _ = send(client, "en", sources="https://medium.com/@anna")
+    assert status == 303
