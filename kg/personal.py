@@ -85,3 +85,25 @@ def url_contact_details(url: str) -> list[ContactDetail]:
     "Contributions" (personal data is never published; a link is published with its record)."""
     decoded = SCHEME.sub("", unquote_plus(url.strip()))
     return [ContactDetail("e-mail", m.group()) for m in URL_EMAIL.finditer(decoded)]
+
+
+#: what may stand between the words of a name as people write it: spaces, hyphens, apostrophes,
+#: the dot of an initial ("J. Smith")
+_NAME_GAP = r"[\s.\-‐'’]+"
+
+
+def holds_name(text: str, name: str) -> bool:
+    """Whether `text` holds the person's `name` in full: all its words, in their order, as whole
+    words (not inside longer ones), any case; "Ana Beltrán" is found in "lo coordina ana
+    beltrán." but "Marco Rossi" not in "Marco Rossini".
+
+    A name of one word ("Marco", "Ana") is never looked for (False): alone it is a first name
+    that is as often a place, a saint or an organisation's word ("San Marco in Lamis", "Santa
+    Ana") and names no one by itself, so refusing it would refuse honest descriptions, while the
+    full name, which does identify the person, is always refused. Rule: README,
+    "Contributions" (the contributor's name is never published)."""
+    words = re.findall(r"\w+", name)
+    if len(words) < 2:
+        return False
+    pattern = r"(?<!\w)" + _NAME_GAP.join(re.escape(w) for w in words) + r"(?!\w)"
+    return re.search(pattern, text, re.IGNORECASE) is not None

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kg.personal import contact_details, url_contact_details
+from kg.personal import contact_details, holds_name, url_contact_details
 
 
 @pytest.mark.parametrize(
@@ -50,3 +50,22 @@ def test_numbers_and_links_are_not_contact_details(text: str) -> None:
 )
 def test_e_mail_addresses_in_web_addresses_are_found(url: str, found: list[str]) -> None:
     assert [(d.kind, d.text) for d in url_contact_details(url)] == [("e-mail", f) for f in found]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "held"),
+    [
+        ("Desde 2019 lo coordina Ana Beltrán en Teruel.", "Ana Beltrán", True),
+        ("lo coordina ANA BELTRÁN.", "ana beltrán", True),  # any case
+        ("Coordinated by J. Smith since 2020.", "J. Smith", True),
+        (
+            "Un progetto a San Marco in Lamis con Marco Rossini.",
+            "Marco Rossi",
+            False,
+        ),  # whole words
+        ("Un progetto a San Marco in Lamis, in Puglia.", "Marco", False),  # one word: a place too
+        ("Il progetto di Marco Rossi a San Marco in Lamis.", "Marco Rossi", True),
+    ],
+)
+def test_a_persons_full_name_is_found_in_whole_words(text: str, name: str, held: bool) -> None:
+    assert holds_name(text, name) is held

@@ -26,7 +26,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from kg.draft import PRESELECT, Draft, Drafter, Suggestion
 from kg.errors import BadRequest
-from kg.personal import contact_details, url_contact_details
+from kg.personal import contact_details, holds_name, url_contact_details
 from kg.search import SearchService
 from web.i18n import LANGUAGES, N_, language, plain, with_lang
 from web.ratelimit import client_of
@@ -161,7 +161,8 @@ def _check_practice(form: Contribution) -> list[Problem]:
 def _check_personal(form: Contribution) -> list[Problem]:
     """The name and description are published: no e-mail address or telephone number in them
     (`kg.personal`), and not the contributor's own name, which the form promises to keep
-    private."""
+    private: the full name in whole words (`kg.personal.holds_name`, which says why a name of
+    one word is not looked for: contact name "Marco" and "San Marco in Lamis")."""
     problems = []
     regions = LANGUAGE_REGIONS.get(form.text_lang, ())
     for name in ("name", "description"):
@@ -178,8 +179,7 @@ def _check_personal(form: Contribution) -> list[Problem]:
                     {"found": ", ".join(d.text for d in found)},
                 )
             )
-    own = form.contact_name.strip()
-    if len(own) >= 4 and own.casefold() in form.description.casefold():
+    if holds_name(form.description, form.contact_name):  # the full name, in whole words
         problems.append(
             Problem(
                 "description",

@@ -493,3 +493,19 @@ def test_an_e_mail_address_in_a_source_link_is_refused(client: TestClient, at: s
 def test_a_profile_link_with_at_is_a_source(client: TestClient) -> None:
     status, _ = send(client, "en", sources="https://medium.com/@anna")
     assert status == 303
+
+
+def test_a_first_name_that_is_also_a_place_does_not_block_the_description(
+    client: TestClient,
+) -> None:
+    about = (
+        "A San Marco in Lamis, in Puglia, dal 2018 famiglie rifugiate vivono nelle case vuote "
+        "del centro storico e lavorano nelle aziende agricole del Gargano."
+    )
+    status, _ = send(client, "it", contact_name="Marco", description=about, text_lang="it")
+    assert status == 303
+    status, html = send(
+        client, "it", contact_name="Marco Rossi", description=about + " Lo coordina Marco Rossi."
+    )
+    assert status == 422
+    assert [field for field, _ in summary(html)] == ["description"]
