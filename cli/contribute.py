@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kg.errors import BadRequest
-from kg.moderation import Check, ModerationQueue, Publish
+from kg.moderation import Check, ModerationQueue, Publish, own_name
 from kg.settings import Settings
 
 if TYPE_CHECKING:
@@ -244,6 +244,8 @@ def accept(
     sub = queue.get(sub_id)
     if edited is not None:
         sub = queue.edit(sub_id, edited.read_text(encoding="utf-8"))
+    for refusal in own_name(sub, sub.record_text):
+        raise BadRequest(refusal)
     publish = publisher(settings, open_store(settings))
     today = datetime.now(UTC).date().isoformat()
     record = publish(sub.record_text, contributed_on=sub.submitted_on, reviewed_on=today)

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from kg.errors import BadRequest, NotFound
+from kg.personal import holds_name
 
 STATES = ("pending", "accepted", "rejected")
 ID = re.compile(r"^[0-9]{8}-[0-9a-f]{12}$")
@@ -216,3 +217,16 @@ def _same_text(a: str, b: str) -> bool:
 def _load(path: Path) -> Submission:
     data = json.loads(path.read_text(encoding="utf-8"))
     return Submission(**data)
+
+
+def own_name(sub: Submission, text: str) -> list[str]:
+    """A refusal (one message) when the record `text`, all of which may be published, holds
+    the contributor's name as they gave it (`kg.personal.holds_name`: the full name, whole
+    words, any case); [] otherwise. The message does not repeat the name: README,
+    "Contributions" (the contributor's name stays in the queue file)."""
+    if not holds_name(text, sub.contact_name):
+        return []
+    return [
+        "record text: it holds the contributor's own name (given privately with the "
+        "submission, under Contributor); personal data is never published: remove it"
+    ]

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import BadRequest, NotFound
-from kg.moderation import ModerationQueue, Submission, write_atomic
+from kg.moderation import ModerationQueue, Submission, own_name, write_atomic
 
 
 def submit(
@@ -125,3 +125,19 @@ def test_sent_again_with_the_name_added_the_submission_is_updated(tmp_path: Path
     [pending] = queue.list()
     assert (pending.id, pending.name) == (first.id, "Soria acoge")
     assert "Soria acoge" in queue.get(first.id).record_text
+
+
+def test_own_name_refuses_a_record_naming_the_contributor(tmp_path: Path) -> None:
+    queue = ModerationQueue(tmp_path)
+    sub, _ = queue.submit(
+        description="Families settle in villages.",
+        record_text="---\nname: X\n---\n",
+        lang="en",
+        sources=[],
+        contact_name="Ana Beltrán",
+        contact_email="ana@example.org",
+    )
+    (refusal,) = own_name(sub, "---\nname: X\n---\nRun by ANA BELTRÁN.\n")
+    assert "contributor's own name" in refusal
+    assert "Beltrán" not in refusal  # the message is not another place the name goes
+    assert own_name(sub, "---\nname: X\n---\nIn Santa Ana.\n") == []

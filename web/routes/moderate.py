@@ -8,7 +8,9 @@ pending submissions, edits a draft record (the format of `ingest/records/README.
 keeps the edit and says what would refuse it: `kg.moderation.Check`), and accepts it: it is
 validated, filed and ingested with "contributed on / reviewed on" dates by the publisher the
 CLI wires in (`kg.moderation.Publish`). Or the moderator rejects it with a reason. A refused
-record is shown again with each error; nothing is published then.
+record is shown again with each error; nothing is published then. Both "Save" and "Accept"
+refuse a record whose text holds the contributor's own name (`kg.moderation.own_name`),
+which the form promises to keep private.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from kg.errors import BadRequest, Forbidden, ValidationFailed
-from kg.moderation import ID, Submission
+from kg.moderation import ID, Submission, own_name
 from kg.settings import Settings
 from web.auth import Sessions, bearer_matches
 from web.ratelimit import client_of
@@ -143,7 +145,7 @@ def decide(
     try:
         if action == "save":  # kept as it is, and what would refuse it said
             sub = queue.edit(sub.id, text)
-            problems = request.app.state.check_record(text)
+            problems = own_name(sub, text) + request.app.state.check_record(text)
             context = {"sub": sub, "errors": problems, "text": text, "saved": True}
             return _page(request, "moderate_item.html", context)
         if action == "reject":
@@ -151,7 +153,9 @@ def decide(
             return RedirectResponse(f"/moderate?done=rejected+{sub.id}", status_code=303)
         if action != "accept":
             raise BadRequest("action must be save, accept or reject")
-        queue.edit(sub.id, text)
+        sub = queue.edit(sub.id, text)
+        for refusal in own_name(sub, text):  # nothing published with the name in it
+            raise BadRequest(refusal)
         today = datetime.now(UTC).date().isoformat()
         record = request.app.state.publish(text, contributed_on=sub.submitted_on, reviewed_on=today)
         queue.accept(sub.id, record=record)

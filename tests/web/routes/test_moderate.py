@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -218,3 +219,32 @@ def test_without_an_admin_token_there_is_no_moderation(tmp_path: Path, publish: 
         r = c.post("/moderate/login", data={"token": "anything"})
     assert r.status_code == 403
     assert "moderation is enabled only with KG_ADMIN_TOKEN" in r.text
+
+
+@pytest.mark.parametrize("action", ["save", "accept"])
+def test_the_contributors_own_name_in_the_record_is_refused(
+    client: TestClient, publish: Publisher, action: str
+) -> None:
+    queue = client.app.state.queue  # type: ignore[attr-defined]
+    sub: Submission = queue.submit(
+        description="Families settle in villages.",
+        record_text=DRAFT,
+        lang="en",
+        sources=["https://example.org/raices"],
+        contact_name="Ana Beltrán",
+        contact_email="ana.private@example.org",
+    )[0]
+    named = DRAFT.replace("Families settle", "Run by ana beltrán, families settle")
+    r = client.post(
+        f"/moderate/{sub.id}", data={"action": action, "record_text": named}, headers=ADMIN
+    )
+    assert "it holds the contributor's own name" in unescape(r.text)
+    assert "No problem found" not in r.text
+    assert publish.calls == []
+    assert queue.get(sub.id).state == "pending"
+    # a place that shares a word with the name is not the name
+    place = DRAFT.replace("villages", "villages near Santa Ana")
+    r = client.post(
+        f"/moderate/{sub.id}", data={"action": action, "record_text": place}, headers=ADMIN
+    )
+    assert "own name" not in r.text
