@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -39,6 +40,7 @@ MAX_NAME, MAX_SOURCES, MAX_URL = 200, 10, 500
 MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?][^>]*>")
 EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[^@\s<>\"']{1,190}\.[a-zA-Z]{2,24}$")
 URL = re.compile(r"^https?://[^\s<>\"']+$")
+SCHEME = re.compile(r"^https?://")
 TEXT_LANGUAGES = ("en", "es", "it", "de", "fr")
 #: countries whose national-format telephone numbers a description in that language may hold
 LANGUAGE_REGIONS = {
@@ -193,7 +195,8 @@ def _check_personal(form: Contribution) -> list[Problem]:
 
 
 def _check_sources(form: Contribution) -> list[Problem]:
-    """A problem for each source link that is not a web address or holds an e-mail address
+    """A problem for each source link that is not a web address (saying what is wrong: a space,
+    no website after the scheme, not http(s) at all) or holds an e-mail address
     (`kg.personal.url_contact_details`: links are published), naming its line (the first 10)."""
     problems = []
     for line, typed in enumerate(form.sources.splitlines(), start=1):
@@ -204,6 +207,28 @@ def _check_sources(form: Contribution) -> list[Problem]:
                     "sources",
                     N_("Line %(line)s of the source links is longer than 500 characters."),
                     {"line": line},
+                )
+            )
+        elif SCHEME.match(url) and re.search(r"\s", url):
+            problems.append(
+                Problem(
+                    "sources",
+                    N_(
+                        "Line %(line)s of the source links, “%(url)s”, has a space in it: a web "
+                        "address has none. Copy it from the browser's address bar."
+                    ),
+                    {"line": line, "url": url},
+                )
+            )
+        elif SCHEME.match(url) and not _host(url):
+            problems.append(
+                Problem(
+                    "sources",
+                    N_(
+                        "Line %(line)s of the source links, “%(url)s”, names no website after "
+                        "http:// or https://."
+                    ),
+                    {"line": line, "url": url},
                 )
             )
         elif url and not URL.match(url):
@@ -230,6 +255,14 @@ def _check_sources(form: Contribution) -> list[Problem]:
                 )
             )
     return problems[:MAX_SOURCES]  # past the links one may give, "at most 10" says enough
+
+
+def _host(url: str) -> str:
+    """The host of `url` ("" when it has none, or cannot be read: `https://[`)."""
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
 
 
 def _check_contact(form: Contribution) -> list[Problem]:

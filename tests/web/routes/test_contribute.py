@@ -509,3 +509,26 @@ def test_a_first_name_that_is_also_a_place_does_not_block_the_description(
     )
     assert status == 422
     assert [field for field, _ in summary(html)] == ["description"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "link", "said"),
+    [
+        ("en", "https://", "“https://”, names no website after http:// or https://."),
+        (
+            "en",
+            "https://uckermark landkreis.de/lotsen",
+            "“https://uckermark landkreis.de/lotsen”, has a space in it: a web address has none.",
+        ),
+        ("es", "https://", "«https://», no indica ningún sitio web después de http:// o https://."),
+        ("en", "https://[", "“https://[”, names no website after http:// or https://."),
+    ],
+)
+def test_a_broken_link_is_told_what_is_wrong_with_it(
+    client: TestClient, lang: str, link: str, said: str
+) -> None:
+    status, html = send(client, lang, sources=f"https://example.org/raices\n{link}")
+    assert status == 422
+    ((field, message),) = summary(html)
+    assert field == "sources"
+    assert said in message
