@@ -43,7 +43,12 @@ def checker(settings: Settings) -> Check:
     def check(text: str) -> list[str]:
         from ingest.contributions import check as check_record
 
-        return check_record(text, base=settings.base)
+        return check_record(
+            text,
+            base=settings.base,
+            records_dir=settings.records_dir,
+            contrib_dir=settings.contrib_dir,
+        )
 
     return check
 

@@ -68,13 +68,9 @@ def publish(
     data["reviewed_on"] = reviewed_on
     final = _join(data, body)
     target = contrib_dir / KIND / f"{slug}.md"
-    curated = records_dir / KIND / f"{slug}.md"
-    if curated.exists():
-        raise BadRequest(f"name: a record {KIND}/{slug} exists already; choose another name")
-    if target.exists() and _without_dates(target.read_text(encoding="utf-8")) != _without_dates(
-        final
-    ):
-        raise BadRequest(f"name: a contributed record {KIND}/{slug} exists already")
+    clash = _clash(slug, final, records_dir=records_dir, contrib_dir=contrib_dir)
+    if clash:
+        raise BadRequest(clash)
     staging = contrib_dir / f".staging-{slug}"
     shutil.rmtree(staging, ignore_errors=True)
     staged = staging / KIND / f"{slug}.md"
@@ -94,16 +90,43 @@ def publish(
     return Published(KIND, slug, report)
 
 
-def check(text: str, *, base: str) -> list[str]:
+def check(
+    text: str, *, base: str, records_dir: Path | None = None, contrib_dir: Path | None = None
+) -> list[str]:
     """What would refuse `text` on "accept", without publishing: its front matter, then each
     field as the ingest maps it (`ingest.mapping`: values, concepts, contact details in the
-    text), one message naming the field (the mapping stops at the first bad field). SHACL and
-    the checks against other records run on "accept" (`publish`)."""
+    text), one message naming the field (the mapping stops at the first bad field), then, given
+    the folders, the name whose slug a curated or another contributed record holds (the same
+    message as `publish`, so "Save" does not call acceptable what "accept" refuses). SHACL
+    and the checks against the other records' links run on "accept" (`publish`)."""
     try:
+        data, body = _read(text)
         RecordMapper(_parse(text), base=base).map()
+    except BadRequest as exc:
+        return [exc.message]
     except RecordError as exc:
         return [_said(exc)]
-    return []  # (a missing name is the mapping's first refusal)
+    if records_dir is None or contrib_dir is None:
+        return []
+    try:
+        slug = slugify(str(data.get("name", "")))
+    except BadRequest as exc:
+        return [exc.message]
+    clash = _clash(slug, _join(data, body), records_dir=records_dir, contrib_dir=contrib_dir)
+    return [clash] if clash else []  # (a missing name is the mapping's first refusal)
+
+
+def _clash(slug: str, final: str, *, records_dir: Path, contrib_dir: Path) -> str:
+    """Why `slug` cannot be filed ("" when it can): a curated record holds it, or another
+    contributed record does (the same record accepted again, moderation dates aside, can)."""
+    if (records_dir / KIND / f"{slug}.md").exists():
+        return f"name: a record {KIND}/{slug} exists already; choose another name"
+    target = contrib_dir / KIND / f"{slug}.md"
+    if target.exists() and _without_dates(target.read_text(encoding="utf-8")) != _without_dates(
+        final
+    ):
+        return f"name: a contributed record {KIND}/{slug} exists already; choose another name"
+    return ""
 
 
 def _parse(text: str) -> Record:

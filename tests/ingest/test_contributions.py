@@ -128,3 +128,25 @@ def test_check_names_what_would_refuse_an_edited_record() -> None:
     with_phone = RECORD.replace("y empleo.", "y empleo. Tel. 600 123 456.")
     (problem,) = check(with_phone, base=BASE)
     assert problem.startswith("descriptions: holds contact details (telephone '600 123 456')")
+
+
+def test_check_names_a_name_taken_as_accept_would(
+    store: GraphStore, records_dir: Path, tmp_path: Path
+) -> None:
+    contrib = tmp_path / "contributed"
+    dirs = {"records_dir": records_dir, "contrib_dir": contrib}
+    assert check(RECORD, base=BASE, **dirs) == []
+    curated = RECORD.replace("name: Raíces Nuevas", "name: Village Welcome")
+    (said,) = check(curated, base=BASE, **dirs)
+    with pytest.raises(BadRequest) as accepting:
+        publish(curated, store=store, base=BASE, **dirs, **DATES)
+    assert said == accepting.value.message
+    assert said.startswith("name: a record initiative/village-welcome exists already")
+    publish(RECORD, store=store, base=BASE, **dirs, **DATES)
+    assert check(RECORD, base=BASE, **dirs) == []  # the same record, accepted again
+    second = RECORD.replace("themes: [housing]", "themes: [employment]")
+    (said,) = check(second, base=BASE, **dirs)
+    with pytest.raises(BadRequest) as accepting:
+        publish(second, store=store, base=BASE, **dirs, **DATES)
+    assert said == accepting.value.message
+    assert said.startswith("name: a contributed record initiative/raices-nuevas exists already")

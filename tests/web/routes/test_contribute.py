@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from cli.contribute import publisher
+from cli.contribute import checker, publisher
 from ingest.pipeline import ingest_records
 from kg.search import SearchService
 from kg.search.embed import HashEmbedder
@@ -532,3 +532,25 @@ def test_a_broken_link_is_told_what_is_wrong_with_it(
     ((field, message),) = summary(html)
     assert field == "sources"
     assert said in message
+
+
+def test_save_reports_the_name_clash_that_accept_would(
+    app_dirs: tuple[TestClient, Settings],
+) -> None:
+    client, settings = app_dirs
+    client.app.state.check_record = checker(settings)  # type: ignore[attr-defined]
+    auth = {"Authorization": "Bearer moderator-token"}
+    assert send(client)[0] == 303
+    assert send(client, contact_email="otra@example.org", description=DESCRIPTION + " Y más.")[0]
+    first, second = pending(client)
+    assert client.post(f"/moderate/{first}", data={"action": "accept"}, headers=auth).is_redirect
+    saved = client.post(f"/moderate/{second}", data={"action": "save"}, headers=auth)
+    assert "No problem found" not in saved.text
+    assert "a contributed record initiative/raices-nuevas exists already" in saved.text
+    curated = client.get(f"/moderate/{second}", headers=auth).text
+    text = unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", curated, re.S).group(1))  # type: ignore[union-attr]
+    renamed = re.sub(r"(?m)^name: .*$", "name: Village Welcome", text)
+    saved = client.post(
+        f"/moderate/{second}", data={"action": "save", "record_text": renamed}, headers=auth
+    )
+    assert "a record initiative/village-welcome exists already" in saved.text
