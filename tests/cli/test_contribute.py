@@ -55,7 +55,7 @@ def test_draft_from_standard_input_prints_a_marked_record(tmp: Path) -> None:
     assert re.search(r"- fundacion-cepaim  # suggestion", front)
     assert 'start: "2019"' in front
     assert "amount: 350000" in front
-    assert "url: https://e.org/rn" in front
+    assert 'url: "https://e.org/rn"' in front
 
 
 def test_draft_reads_a_saved_web_page_and_writes_files(tmp: Path) -> None:
