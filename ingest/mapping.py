@@ -316,14 +316,28 @@ class RecordMapper:
         if value is False:  # YAML 1.1 reads an unquoted NO (Norway) as false
             value = "NO"
         try:
-            return URIRef(country_iri(str(value)))
+            iri = country_iri(str(value))
         except KeyError:
             raise self.fail(key, f"{value!r} is not an ISO 3166 alpha-2 country code") from None
+        return self._in_scheme(key, "countries", str(value).strip().upper(), iri)
 
     def _nuts(self, key: str, value: Any) -> URIRef:
         if not is_nuts_code(str(value)):
             raise self.fail(key, f"{value!r} is not a NUTS code")
-        return URIRef(nuts_iri(str(value)))
+        return self._in_scheme(key, "nuts", str(value).strip().upper(), nuts_iri(str(value)))
+
+    def _in_scheme(self, key: str, scheme: str, code: str, iri: str) -> URIRef:
+        """`iri` if `ontology/schemes/{scheme}.ttl` has it, else refused as `_concept` refuses
+        a concept the scheme lacks (naming the file, and the nearest code when one is close):
+        a place the graph has no concept of would have no label, page or facet."""
+        notations = scheme_notations(scheme)
+        if notations and iri not in notations:
+            near = process.extractOne(code, sorted(set(notations.values())), scorer=fuzz.ratio)
+            hint = f"; did you mean {near[0]}?" if near and near[1] >= 70 else ""
+            raise self.fail(
+                key, f"{code} is not in ontology/schemes/{scheme}.ttl (it lists the codes{hint})"
+            )
+        return URIRef(iri)
 
     def _int(self, key: str, value: Any) -> Literal:
         if not isinstance(value, int):
@@ -493,3 +507,18 @@ def scheme_codes(scheme: str) -> frozenset[str]:
         for c in graph.subjects(RDF.type, SKOS.Concept)
         if str(c).startswith(concept_iri(scheme, ""))
     )
+
+
+@functools.cache
+def scheme_notations(scheme: str) -> dict[str, str]:
+    """The concepts of `ontology/schemes/{scheme}.ttl` (`countries`, `nuts`) by IRI, each with
+    its code as records write it (`skos:notation`, else the IRI's last segment); empty when
+    there is no such file."""
+    path = PROJECT_ROOT / "ontology" / "schemes" / f"{scheme}.ttl"
+    if not path.exists():
+        return {}
+    graph = Graph().parse(path)
+    return {
+        str(c): str(graph.value(c, SKOS.notation) or str(c).rstrip("/").rsplit("/", 1)[-1])
+        for c in graph.subjects(RDF.type, SKOS.Concept)
+    }

@@ -102,3 +102,31 @@ def test_a_profile_link_with_at_is_kept(records_dir: Path) -> None:
     path.write_text(text.replace(url.group(1), "https://medium.com/@anna", 1))
     _, g = record_graph(parse_record(path), base=BASE, ingested_at=NOW)
     assert URIRef("https://medium.com/@anna") in set(g.objects())
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("countries: [US]", "countries: US is not in ontology/schemes/countries.ttl"),
+        ("nuts: [ES244]", "nuts: ES244 is not in ontology/schemes/nuts.ttl"),
+        ("nuts: [DE999]", "nuts: DE999 is not in ontology/schemes/nuts.ttl"),
+    ],
+)
+def test_a_country_or_region_the_schemes_lack_is_refused(
+    records_dir: Path, line: str, said: str
+) -> None:
+    path = records_dir / "initiative" / "village-welcome.md"
+    key = line.split(":")[0]
+    path.write_text(re.sub(rf"(?m)^{key}: .*$", line, path.read_text(), count=1))
+    with pytest.raises(RecordError, match=re.escape(said)) as refused:
+        record_graph(parse_record(path), base=BASE, ingested_at=NOW)
+    assert "village-welcome.md" in str(refused.value)
+
+
+def test_the_schemes_countries_and_regions_are_kept(records_dir: Path) -> None:
+    path = records_dir / "initiative" / "village-welcome.md"
+    text = path.read_text().replace("countries: [ES]", "countries: [GR, EL, UK, NO, ES]")
+    path.write_text(text.replace("nuts: [ES242]", "nuts: [ES242, EL611]"))
+    _, g = record_graph(parse_record(path), base=BASE, ingested_at=NOW)
+    spatial = {str(o).rsplit("/", 1)[-1] for o in g.objects(None, DCTERMS.spatial)}
+    assert {"GRC", "GBR", "NOR", "ESP", "ES242", "EL611"} <= spatial

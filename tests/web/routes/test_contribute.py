@@ -554,3 +554,35 @@ def test_save_reports_the_name_clash_that_accept_would(
         f"/moderate/{second}", data={"action": "save", "record_text": renamed}, headers=auth
     )
     assert "a record initiative/village-welcome exists already" in saved.text
+
+
+def test_save_refuses_a_country_or_region_the_graph_does_not_know(
+    app_dirs: tuple[TestClient, Settings],
+) -> None:
+    client, settings = app_dirs
+    client.app.state.check_record = checker(settings)  # type: ignore[attr-defined]
+    auth = {"Authorization": "Bearer moderator-token"}
+    chosen = ["countries:ES", "nuts:ES242"]
+    client.post("/contribute?lang=es", data={**FORM, "step": "send", "chosen": chosen})
+    (sub_id,) = pending(client)
+    page = client.get(f"/moderate/{sub_id}", headers=auth).text
+    text = unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", page, re.S).group(1))  # type: ignore[union-attr]
+    assert "- ES242" in text
+    for old, new, said in (
+        ("- ES242", "- ES999", "nuts: ES999 is not in ontology/schemes/nuts.ttl"),
+        ("- ES ", "- US ", "countries: US is not in ontology/schemes/countries.ttl"),
+    ):
+        saved = client.post(
+            f"/moderate/{sub_id}",
+            data={"action": "save", "record_text": text.replace(old, new)},
+            headers=auth,
+        )
+        assert said in saved.text
+        assert "No problem found" not in saved.text
+        accepted = client.post(
+            f"/moderate/{sub_id}",
+            data={"action": "accept", "record_text": text.replace(old, new)},
+            headers=auth,
+        )
+        assert accepted.status_code == 422
+        assert said in accepted.text
