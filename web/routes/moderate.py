@@ -16,8 +16,10 @@ which the form promises to keep private.
 from __future__ import annotations
 
 import hmac
+import re
 from datetime import UTC, datetime
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -63,11 +65,28 @@ def _page(
     return response
 
 
+#: where a moderator may be sent back to after signing in: a page of `/moderate`, never a
+#: whole address (an open redirect)
+RETURN = re.compile(r"^/moderate(/[0-9]{8}-[0-9a-f]{12})?$")
+
+
+def _return_path(path: str) -> str:
+    return path if RETURN.match(path) else "/moderate"
+
+
+def _sign_in_first(request: Request) -> RedirectResponse:
+    """303 to the sign-in form, which sends the moderator back to this page afterwards."""
+    back = _return_path(request.url.path)
+    return RedirectResponse(f"/moderate?{urlencode({'next': back})}", status_code=303)
+
+
 @router.get("/moderate", include_in_schema=False)
-def moderate(request: Request, done: str = "") -> Response:
-    """The pending submissions (or the sign-in form)."""
+def moderate(request: Request, done: str = "", next: str = "") -> Response:
+    """The pending submissions (or the sign-in form; `next`: the `/moderate` page to go back
+    to after signing in)."""
     if not _authorised(request):
-        return _page(request, "moderate_login.html", {"error": ""})
+        context: dict[str, object] = {"error": "", "next": _return_path(next)}
+        return _page(request, "moderate_login.html", context)
     queue = request.app.state.queue
     return _page(
         request,
@@ -82,14 +101,21 @@ def moderate(request: Request, done: str = "") -> Response:
 
 
 @router.post("/moderate/login", include_in_schema=False)
-def login(request: Request, token: Annotated[str, Form(max_length=500)] = "") -> Response:
-    """Check the admin token; on success start a session (its id in a cookie for `/moderate`).
-    Raises `RateLimited` (429) past `LOGINS` attempts of one client in `LOGIN_WINDOW` s."""
+def login(
+    request: Request,
+    token: Annotated[str, Form(max_length=500)] = "",
+    next: Annotated[str, Form(max_length=100)] = "/moderate",
+) -> Response:
+    """Check the admin token; on success start a session (its id in a cookie for `/moderate`)
+    and go to `next` (a `/moderate` page; any other is `/moderate`). Raises `RateLimited`
+    (429) past `LOGINS` attempts of one client in `LOGIN_WINDOW` s."""
     expected = _expected(request)
     request.app.state.login_limiter.check(client_of(request))
+    back = _return_path(next)
     if not hmac.compare_digest(token.strip().encode(), expected):
-        return _page(request, "moderate_login.html", {"error": "That is not the admin token."}, 403)
-    response = RedirectResponse("/moderate", status_code=303)
+        context: dict[str, object] = {"error": "That is not the admin token.", "next": back}
+        return _page(request, "moderate_login.html", context, 403)
+    response = RedirectResponse(back, status_code=303)
     response.set_cookie(
         COOKIE,
         _sessions(request).start(),
@@ -122,7 +148,11 @@ def _submission(request: Request, sub_id: str) -> Submission:
 
 @router.get("/moderate/{sub_id}", include_in_schema=False)
 def submission(request: Request, sub_id: str) -> Response:
-    """One submission: the contributor's text, the draft record to edit, accept or reject."""
+    """One submission: the contributor's text, the draft record to edit, accept or reject.
+    Not signed in (never, or signed out, or the session's 8 hours are over): 303 to the
+    sign-in form, which comes back here."""
+    if not _authorised(request):
+        return _sign_in_first(request)
     sub = _submission(request, sub_id)
     context = {"sub": sub, "errors": [], "text": sub.record_text, "saved": False}
     return _page(request, "moderate_item.html", context)
@@ -136,7 +166,10 @@ def decide(
     record_text: Annotated[str, Form(max_length=100_000)] = "",
     reason: Annotated[str, Form(max_length=2_000)] = "",
 ) -> Response:
-    """`action=save` keeps the edited draft, `accept` publishes it, `reject` needs a reason."""
+    """`action=save` keeps the edited draft, `accept` publishes it, `reject` needs a reason.
+    Not signed in: 303 to the sign-in form (nothing is changed)."""
+    if not _authorised(request):
+        return _sign_in_first(request)
     sub = _submission(request, sub_id)
     queue = request.app.state.queue
     text = record_text.replace("\r\n", "\n") or sub.record_text

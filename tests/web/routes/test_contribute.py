@@ -219,9 +219,10 @@ def test_moderation_needs_the_token(client: TestClient) -> None:
     assert send(client)[0] == 303
     assert "Admin token" in client.get("/moderate").text  # the sign-in form, no list
     (sub_id,) = pending(client)
-    assert client.get(f"/moderate/{sub_id}").status_code == 403
+    r = client.get(f"/moderate/{sub_id}")  # to the sign-in form, and back afterwards
+    assert (r.status_code, r.headers["location"]) == (303, f"/moderate?next=%2Fmoderate%2F{sub_id}")
     r = client.post(f"/moderate/{sub_id}", data={"action": "accept"})
-    assert r.status_code == 403
+    assert r.status_code == 303
     assert len(pending(client)) == 1
     assert client.post("/moderate/login", data={"token": "wrong"}).status_code == 403
     r = client.post("/moderate/login", data={"token": "moderator-token"})

@@ -100,7 +100,11 @@ def test_signing_out_ends_the_session_wherever_its_cookie_was_copied(
     assert client.get(f"/moderate/{sub.id}", headers=copied).status_code == 200
     client.post("/moderate/logout")
     client.cookies.clear()
-    assert client.get(f"/moderate/{sub.id}", headers=copied).status_code == 403
+    signed_out = client.get(f"/moderate/{sub.id}", headers=copied)
+    assert (signed_out.status_code, signed_out.headers["location"]) == (
+        303,
+        f"/moderate?next=%2Fmoderate%2F{sub.id}",
+    )
     first_cookie = {"Cookie": f"kg_moderator={first}"}
     assert client.get(f"/moderate/{sub.id}", headers=first_cookie).status_code == 200
 
@@ -248,3 +252,31 @@ def test_the_contributors_own_name_in_the_record_is_refused(
         f"/moderate/{sub.id}", data={"action": action, "record_text": place}, headers=ADMIN
     )
     assert "own name" not in r.text
+
+
+def test_after_signing_out_a_submission_link_leads_to_sign_in_and_back(client: TestClient) -> None:
+    sub = submit(client)
+    signed_in = client.post("/moderate/login", data={"token": TOKEN})
+    assert "Max-Age=28800" in signed_in.headers["set-cookie"]  # the README's 8-hour session
+    client.post("/moderate/logout")
+    r = client.get(f"/moderate/{sub.id}")
+    assert r.status_code == 303
+    form = client.get(r.headers["location"])
+    assert form.status_code == 200
+    assert 'name="token"' in form.text
+    assert f'name="next" value="/moderate/{sub.id}"' in form.text
+    back = client.post("/moderate/login", data={"token": TOKEN, "next": f"/moderate/{sub.id}"})
+    assert back.headers["location"] == f"/moderate/{sub.id}"
+    assert "Families settle in villages." in client.get(back.headers["location"]).text
+    # a form sent after signing out changes nothing and goes to sign in too
+    client.post("/moderate/logout")
+    r = client.post(f"/moderate/{sub.id}", data={"action": "reject", "reason": "x"})
+    assert r.status_code == 303
+    assert r.headers["location"].startswith("/moderate?next=")
+    assert client.app.state.queue.get(sub.id).state == "pending"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("elsewhere", ["https://evil.example/", "//evil.example", "/sparql"])
+def test_signing_in_never_sends_the_moderator_elsewhere(client: TestClient, elsewhere: str) -> None:
+    r = client.post("/moderate/login", data={"token": TOKEN, "next": elsewhere})
+    assert r.headers["location"] == "/moderate"
