@@ -10,13 +10,15 @@ Refused, each with a message next to its field and in a summary at the top linke
 form comes back at the step it was sent from, everything typed kept): a description under 80 or
 over 20,000 characters, HTML markup in any field, more than 10 source links or one that is not
 http(s), no e-mail address or one that is not valid, no consent, more than
-`KG_CONTRIBUTE_PER_HOUR` submissions from one client in an hour (429), and anything in the
+`KG_CONTRIBUTE_PER_HOUR` submissions from one client in an hour (429: the form again, all
+kept, saying in how many minutes it can be sent), and anything in the
 hidden honeypot field (400: only programs fill it in).
 The contributor's name and e-mail go to the queue file only; they are never logged.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Annotated
@@ -26,7 +28,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from kg.draft import PRESELECT, Draft, Drafter, Suggestion
-from kg.errors import BadRequest
+from kg.errors import BadRequest, RateLimited
 from kg.personal import contact_details, holds_name, url_contact_details
 from kg.search import SearchService
 from web.i18n import LANGUAGES, N_, language, plain, with_lang
@@ -51,7 +53,10 @@ LANGUAGE_REGIONS = {
     "fr": ("FR", "BE", "CH"),
 }
 #: the form's fields by their id on the page, in its order; those typed freely (no markup)
-FIELDS = ("name", "description", "text_lang", "sources", "contact_name", "contact_email", "consent")
+FIELDS = (
+    *("name", "description", "text_lang", "sources", "contact_name", "contact_email", "consent"),
+    "send",  # the send button: what stops the whole form (too many sent this hour)
+)
 TYPED = ("name", "description", "sources", "contact_name", "contact_email")
 #: the fields suggestions are grouped under, in the order the form shows them
 GROUPS = (
@@ -387,7 +392,24 @@ def contribute(
             chosen=set(chosen or ()) if sending else None,
             status=422 if form.errors else 200,
         )
-    request.app.state.submit_limiter.check(client_of(request))
+    try:
+        request.app.state.submit_limiter.check(client_of(request))
+    except RateLimited as limited:  # the form again, all kept, saying when it can be sent
+        form.errors = [
+            Problem(
+                "send",
+                N_(
+                    "You have sent as many practices as one can in an hour. Everything you "
+                    "typed is kept below: you can send it in %(minutes)s min."
+                ),
+                {"minutes": max(1, math.ceil(limited.retry_after / 60))},
+            )
+        ]
+        response = _render(
+            request, form, draft=draft, review=True, chosen=set(chosen or ()), status=429
+        )
+        response.headers["Retry-After"] = str(limited.retry_after)
+        return response
     kept = set(chosen or [])
     confirmed = Draft(
         description=draft.description,

@@ -383,8 +383,22 @@ def test_honeypot_and_flood_are_refused(client: TestClient) -> None:
         assert send(client, description=f"{DESCRIPTION} ({n})")[0] == 303
     status, html = send(client, description=f"{DESCRIPTION} (3)")
     assert status == 429
-    assert "retry" in html.lower()
     assert len(pending(client)) == 3
+    # the form again, in the page's language, everything typed kept, saying when to send
+    ((field, message),) = summary(html)
+    assert field == "send"
+    assert re.fullmatch(
+        r"Has enviado tantas prácticas como se puede en una hora\. Todo lo que has escrito se "
+        r"conserva abajo: podrás enviarlo dentro de (60|59) min\.",
+        message,
+    ), message
+    assert "retry" not in html
+    page = Fields(html)
+    assert page.texts["description"] == f"{DESCRIPTION} (3)"
+    assert page.inputs["contact_name"]["value"] == "Ana"
+    assert page.inputs["contact_email"]["value"] == EMAIL
+    assert "checked" in page.inputs["consent"]
+    assert re.search(r"<button id=\"send\"[^>]*>Enviar para revisión", html)  # to press later
 
 
 def test_paths_from_users_never_reach_the_disk(client: TestClient) -> None:
