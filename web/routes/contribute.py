@@ -305,19 +305,26 @@ def _render(
     draft: Draft | None = None,
     review: bool = False,
     chosen: set[str] | None = None,
+    shown: set[str] | None = None,
     status: int = 200,
 ) -> Response:
-    """The form: the first step, or with `review` the second (the structure, the contact)."""
+    """The form: the first step, or with `review` the second (the structure, the contact).
+
+    A suggestion is ticked as the contributor left it when it was `shown` to them before
+    ("Suggest again": ticked if in `chosen`), else when confident; with `chosen` and no
+    `shown` (a refused send), exactly those in `chosen` are ticked."""
     groups: list[tuple[str, list[tuple[Suggestion, bool]]]] = []
+
+    def ticked(s: Suggestion) -> bool:
+        if chosen is not None and (shown is None or _key(s) in shown):
+            return _key(s) in chosen
+        return s.confidence >= PRESELECT
+
     if draft is not None:
         for key, title in GROUPS:
             items = [s for s in draft.suggestions if s.field == key]
             if items:
-                picked = [
-                    (s, _key(s) in chosen if chosen is not None else s.confidence >= PRESELECT)
-                    for s in items
-                ]
-                groups.append((title, picked))
+                groups.append((title, [(s, ticked(s)) for s in items]))
     response: Response = request.app.state.templates.TemplateResponse(
         request,
         "contribute.html",
@@ -327,6 +334,7 @@ def _render(
             "review": review,
             "groups": groups,
             "kept": sorted(chosen or ()),
+            "kept_shown": sorted(shown or ()),
             "max_description": MAX_DESCRIPTION,
             "languages_named": [(code, LANGUAGES[code]) for code in TEXT_LANGUAGES],
         },
@@ -361,8 +369,11 @@ def contribute(
     leave_empty: Annotated[str, Form(max_length=MAX_URL)] = "",
     step: Annotated[str, Form(max_length=10)] = "suggest",
     chosen: Annotated[list[str] | None, Form(max_length=200)] = None,
+    shown: Annotated[list[str] | None, Form(max_length=200)] = None,
 ) -> Response:
-    """Suggest the structure (`step=suggest`) or store the submission (`step=send`)."""
+    """Suggest the structure (`step=suggest`) or store the submission (`step=send`).
+    `chosen`: the suggestions ticked; `shown`: those the page showed ("Suggest again" keeps
+    the ticks and unticks of those suggested again)."""
     if leave_empty:
         raise BadRequest("this form was filled in by a program; nothing was stored")
     form = Contribution(
@@ -389,7 +400,8 @@ def contribute(
             form,
             draft=draft,
             review=sending or draft is not None,
-            chosen=set(chosen or ()) if sending else None,
+            chosen=set(chosen or ()) if sending or shown else None,
+            shown=None if sending else set(shown or ()),
             status=422 if form.errors else 200,
         )
     try:

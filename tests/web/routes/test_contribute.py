@@ -601,3 +601,25 @@ def test_save_refuses_a_country_or_region_the_graph_does_not_know(
         )
         assert accepted.status_code == 422
         assert said in accepted.text
+
+
+def test_suggest_again_keeps_what_the_contributor_ticked_and_unticked(client: TestClient) -> None:
+    first = client.post("/contribute?lang=es", data={**FORM, "step": "suggest"})
+    page = Fields(first.text)
+    assert {"countries:ES", "nuts:ES242"} <= page.ticked  # confident: pre-ticked
+    unticked = "countries:ES"
+    chosen = sorted(page.ticked - {unticked})
+    again = client.post(
+        "/contribute?lang=es",
+        data={
+            **FORM,
+            "description": DESCRIPTION + " Las familias llegan de Siria.",
+            "step": "suggest",
+            "chosen": chosen,
+            "shown": sorted(page.boxes),
+        },
+    )
+    now = Fields(again.text)
+    assert unticked in now.boxes
+    assert unticked not in now.ticked  # still unticked
+    assert "nuts:ES242" in now.ticked  # still ticked
