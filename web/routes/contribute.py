@@ -337,6 +337,8 @@ def _render(
             "kept_shown": sorted(shown or ()),
             "max_description": MAX_DESCRIPTION,
             "languages_named": [(code, LANGUAGES[code]) for code in TEXT_LANGUAGES],
+            # once something is typed, the language switcher sends the form again (kept)
+            "language_form": "contribute" if review or form.errors else "",
         },
         status_code=status,
     )

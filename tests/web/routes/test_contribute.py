@@ -623,3 +623,26 @@ def test_suggest_again_keeps_what_the_contributor_ticked_and_unticked(client: Te
     assert unticked in now.boxes
     assert unticked not in now.ticked  # still unticked
     assert "nuts:ES242" in now.ticked  # still ticked
+
+
+def test_switching_language_on_the_suggestions_keeps_what_was_typed(client: TestClient) -> None:
+    link = re.compile(r'<a href="[^"]*" lang="de" hreflang="de"')
+    assert link.search(client.get("/contribute?lang=es").text)  # nothing typed: links
+    first = client.post("/contribute?lang=es", data={**FORM, "step": "suggest"})
+    switch = re.search(r'<button form="contribute" formaction="([^"]+)"[^>]*>Deutsch<', first.text)
+    assert switch is not None, "the language switcher does not send the form"
+    assert 'id="contribute"' in first.text
+    assert not link.search(first.text)  # no link that would drop what was typed
+    page = Fields(first.text)
+    # what a browser sends on pressing "Deutsch": the form, to the button's formaction
+    chosen = sorted(page.ticked - {"countries:ES"})
+    data = {**FORM, "step": "suggest", "chosen": chosen, "shown": sorted(page.boxes)}
+    german = client.post(unescape(switch.group(1)), data=data)
+    assert german.status_code == 200
+    assert "<h1>Eine Praxis beitragen</h1>" in german.text
+    now = Fields(german.text)
+    assert now.texts["description"] == DESCRIPTION
+    assert now.inputs["contact_name"]["value"] == "Ana"
+    assert now.inputs["contact_email"]["value"] == EMAIL
+    assert "countries:ES" not in now.ticked
+    assert "nuts:ES242" in now.ticked
