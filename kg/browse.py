@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from kg import queries
+from kg.errors import NotFound
 from kg.graphs import select
 from kg.record_document import concept_labels, pick
 from kg.vocab import SKOS_NS as SKOS
@@ -72,3 +73,21 @@ def concept_page(store: ox.Store, iri: str) -> ConceptPage | None:
             seen.add((row["p"], row["record"]))
             by_p[row["p"]].append(row)
     return ConceptPage(iri, labels, dict(alts), definition, notation, dict(by_p))
+
+
+def concept_document(store: ox.Store, iri: str) -> list[ox.Triple]:
+    """A concept's data document: its SKOS statements as its scheme gives them (labels in
+    every language, definition, notation, scheme), the labels of what it links to, and the
+    records that link to it with their names. Raises `NotFound` when the graph holds
+    nothing about `iri`."""
+    result = store.query(
+        queries.CONCEPT_DOCUMENT,
+        prefixes=queries.PREFIXES,
+        substitutions={ox.Variable("c"): ox.NamedNode(iri)},
+    )
+    assert isinstance(result, ox.QueryTriples)
+    triples = sorted(set(result), key=str)
+    del result  # pyoxigraph results must not outlive their thread (e.g. in a traceback)
+    if not triples:
+        raise NotFound(f"nothing is known of {iri}")
+    return triples

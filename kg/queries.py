@@ -83,6 +83,25 @@ CONSTRUCT {
     FILTER(?lg != ?g) }
 }"""
 
+#: a concept's own statements (its scheme's graph), the labels of what it links to, and the
+#: records that link to it with their names: a harvester needs no second request
+CONCEPT_DOCUMENT = """
+CONSTRUCT {
+  ?c ?p ?o .
+  ?o ?lp ?label .
+  ?r ?rp ?c .
+  ?r schema:name ?name .
+} WHERE {
+  { GRAPH ?g { ?c ?p ?o } }
+  UNION
+  { GRAPH ?g { ?c ?p0 ?o } FILTER(isIRI(?o))
+    GRAPH ?lg { ?o ?lp ?label }
+    VALUES ?lp { skos:prefLabel skos:notation rdfs:label dcterms:title } }
+  UNION
+  { GRAPH ?rg { ?r ?rp ?c ; rikg:kind ?kind ; schema:name ?name }
+    FILTER(?rp NOT IN (rdf:subject, rdf:object)) }
+}"""
+
 #: records that link to this one, from other graphs (partners of an organisation, …)
 RECORD_INCOMING = """
 SELECT ?s ?p ?kind ?name ?record WHERE {

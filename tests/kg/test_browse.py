@@ -1,7 +1,12 @@
 """Concepts with what links to them, for the browse pages."""
 
-from kg.browse import concept_page, usage
+import pyoxigraph as ox
+import pytest
+
+from kg.browse import concept_document, concept_page, usage
+from kg.errors import NotFound
 from kg.store import LocalStore
+from kg.vocab import SKOS_NS as SKOS
 from tests.conftest import BASE
 
 HOUSING = "https://w3id.org/rikg/scheme/theme/housing"
@@ -24,3 +29,29 @@ def test_a_concept_page_has_labels_in_every_language_and_its_records(loaded: Loc
 
 def test_an_unknown_concept_has_no_page(loaded: LocalStore) -> None:
     assert concept_page(loaded.current(), "https://w3id.org/rikg/scheme/theme/none") is None
+
+
+def test_a_concept_document_holds_its_skos_statements_and_the_records_using_it(
+    loaded: LocalStore,
+) -> None:
+    """A harvester reading a concept's document gets its labels in every language, its scheme
+    and the records classified under it, with their names, in one request."""
+    triples = concept_document(loaded.current(), HOUSING)
+    said = {(t.subject.value, t.predicate.value, t.object.value) for t in triples}
+    labels = {
+        t.object.language
+        for t in triples
+        if t.subject.value == HOUSING
+        and t.predicate.value == f"{SKOS}prefLabel"
+        and isinstance(t.object, ox.Literal)
+    }
+    assert labels == {"en", "es", "it", "de", "fr"}
+    assert (HOUSING, f"{SKOS}inScheme", "https://w3id.org/rikg/scheme/theme") in said
+    record = f"{BASE}id/initiative/village-welcome"
+    assert (record, "http://purl.org/dc/terms/subject", HOUSING) in said
+    assert (record, "http://schema.org/name", "Village Welcome") in said
+
+
+def test_a_concept_nothing_is_known_of_has_no_document(loaded: LocalStore) -> None:
+    with pytest.raises(NotFound):
+        concept_document(loaded.current(), "https://w3id.org/rikg/scheme/theme/none")

@@ -5,9 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from kg.browse import concept_page, usage
+from kg import formats
+from kg.browse import concept_document, concept_page, usage
 from kg.errors import NotFound
+from kg.formats import DOCUMENT_FORMATS
 from kg.graphs import kind_counts
+from kg.queries import PREFIXES
 from kg.record_document import local_href, records_of_kind
 from kg.vocab import DCT_NS as D
 from kg.vocab import EU_COUNTRY, KINDS, NUTS, SCHEME_NS
@@ -94,25 +97,69 @@ def browse_index(request: Request) -> Response:
 
 @router.get("/browse/{scheme}/{concept_id}", include_in_schema=False)
 def browse_concept(request: Request, scheme: str, concept_id: str) -> Response:
+    """A concept's page, or with an extension (`.ttl`, `.nt`, `.jsonld`, `.rdf`) its data
+    document (`kg.browse.concept_document`), as a record's page has its own."""
+    concept_id, _, ext = concept_id.partition(".")
     if scheme in SCHEMES:
         iri = f"{SCHEME_NS}{scheme}/{concept_id}"
     elif scheme in ("country", "nuts"):
         if concept_id != concept_id.upper():
             # one URL per page (Cool URIs): codes are upper case, as the graph writes them
             query = f"?{request.url.query}" if request.url.query else ""
-            url = f"/browse/{scheme}/{concept_id.upper()}{query}"
+            dot = f".{ext}" if ext else ""
+            url = f"/browse/{scheme}/{concept_id.upper()}{dot}{query}"
             return RedirectResponse(url, status_code=308)
         iri = f"{EU_COUNTRY if scheme == 'country' else NUTS}{concept_id}"
     else:
         raise NotFound(f"nothing to browse under {scheme!r}")
+    if ext:
+        return _concept_data(request, iri, ext)
     page = concept_page(request.app.state.store.current(), iri)
     if page is None:
         raise NotFound(f"no {scheme} {concept_id!r} in the graph")
     base = request.app.state.settings.base
     current = request.app.state.store.current()
     lists = kind_lists(current, page.records, base, language(request))
-    return _render(
+    path = f"/browse/{scheme}/{concept_id}"
+    alternates = [(f"{path}.{f.extension}", f.media) for f in DOCUMENT_FORMATS]
+    response = _render(
         request,
         "concept.html",
-        {"page": page, "scheme": scheme, "scheme_title": SCHEME_TITLES[scheme], "lists": lists},
+        {
+            "page": page,
+            "scheme": scheme,
+            "scheme_title": SCHEME_TITLES[scheme],
+            "lists": lists,
+            "alternates": alternates,
+        },
     )
+    # the data documents, for clients that read headers only (RFC 8288), as record pages do
+    base = request.app.state.settings.base.rstrip("/")
+    response.headers["Link"] = ", ".join(
+        f'<{base}{href}>; rel="alternate"; type="{media}"' for href, media in alternates
+    )
+    return response
+
+
+def _concept_data(request: Request, iri: str, ext: str) -> Response:
+    """The concept's data document in the format its extension names. Raises `NotFound`
+    (an unknown extension, or nothing known of the concept)."""
+    fmt = formats.by_extension(ext)
+    if fmt is None:
+        names = ", ".join(f".{f.extension}" for f in DOCUMENT_FORMATS)
+        raise NotFound(f"no format .{ext}; formats are {names}")
+    triples = concept_document(request.app.state.store.current(), iri)
+    # the document's own type, or the older synonym the client named (text/plain for .nt)
+    choice = formats.negotiate(request.headers.get("accept"), [fmt])
+    body = formats.serialize_graph(
+        triples,
+        fmt,
+        prefixes=PREFIXES if fmt.extension in ("ttl", "rdf", "jsonld") else None,
+        compact=True,
+    )
+    headers = {
+        "Vary": "Accept",
+        "Cache-Control": "public, max-age=300",
+        "Access-Control-Allow-Origin": "*",
+    }
+    return Response(body, media_type=choice.media if choice else fmt.media, headers=headers)

@@ -1,6 +1,7 @@
 import re
 
 from fastapi.testclient import TestClient
+from rdflib import DCTERMS, SKOS, Graph, URIRef
 
 
 def test_home_shows_counts_search_box_and_entry_points(client: TestClient) -> None:
@@ -46,3 +47,26 @@ def test_a_count_of_one_takes_the_singular(client: TestClient) -> None:
     text = client.get("/browse/country/ESP?lang=es").text
     assert re.search(r">1 iniciativa</a> · <a [^>]+>1 organización</a>", text)
     assert "1 iniciativas" not in text
+
+
+def test_a_concept_page_has_data_documents_like_a_record(client: TestClient) -> None:
+    """An EU network site's developer found concept pages with no RDF alternates: no `.ttl`, no
+    `Link` header, no `<link rel="alternate">`."""
+    page = client.get("/browse/theme/housing")
+    assert 'rel="alternate"; type="text/turtle"' in page.headers["link"]
+    jsonld_link = (
+        '<link rel="alternate" type="application/ld+json" href="/browse/theme/housing.jsonld">'
+    )
+    assert jsonld_link in page.text
+    turtle = client.get("/browse/theme/housing.ttl")
+    assert turtle.headers["content-type"].startswith("text/turtle")
+    graph = Graph().parse(data=turtle.text, format="turtle")
+    housing = URIRef("https://w3id.org/rikg/scheme/theme/housing")
+    assert {o.language for o in graph.objects(housing, SKOS.prefLabel)} >= {"en", "es"}
+    assert (None, DCTERMS.subject, housing) in graph
+    jsonld = client.get("/browse/country/ESP.jsonld")
+    assert len(Graph().parse(data=jsonld.text, format="json-ld")) > 0
+    lower = client.get("/browse/country/esp.nt", follow_redirects=False)
+    assert lower.headers["location"] == "/browse/country/ESP.nt"
+    assert client.get("/browse/theme/housing.xyz").status_code == 404
+    assert client.get("/browse/theme/no-such-theme.ttl").status_code == 404
