@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 
 from kg import formats
+from kg.browse import usage
 from kg.dumps import dump_path, ensure_dumps
 from kg.errors import BadRequest, KGError, NotAcceptable, NotFound
 from kg.formats import DOCUMENT_FORMATS, HTML, JSON
@@ -24,7 +25,7 @@ from web.http import (
     version_validators,
 )
 from web.i18n import DEFAULT, LANGUAGES, language, requested, translations
-from web.recordpage import check
+from web.recordpage import check, concept_href
 
 router = APIRouter()
 EMBED_WIDTH, EMBED_HEIGHT = 400, 300
@@ -135,8 +136,20 @@ def _void_prefixes() -> dict[str, str]:
 @router.get("/sitemap.xml", include_in_schema=False)
 def sitemap(request: Request) -> Response:
     settings = request.app.state.settings
+    current = request.app.state.store.current()
     urls = [f"<url><loc>{escape(settings.base)}</loc></url>"]
-    for row in all_records(request.app.state.store.current()):
+    # the browse pages of every concept, country and region a record links to
+    browse = sorted(
+        {
+            href
+            for concepts in usage(current).values()
+            for c in concepts
+            if (href := concept_href(c.iri))
+        }
+    )
+    for href in ["/browse", *browse]:
+        urls.append(f"<url><loc>{escape(settings.base + href.lstrip('/'))}</loc></url>")
+    for row in all_records(current):
         href = local_href(row["record"], settings.base)
         if href:
             loc = escape(settings.base + href.lstrip("/"))

@@ -154,6 +154,10 @@ def test_sitemap_lists_every_record_page(app_client: tuple[TestClient, GraphStor
     text = client.get("/sitemap.xml").text
     assert "<loc>http://testserver/initiative/village-welcome</loc>" in text
     assert "<loc>http://testserver/organisation/test-ngo</loc>" in text
+    # and the browse pages a crawler reaches from them: concepts, countries, regions in use
+    for path in ("browse", "browse/theme/housing", "browse/country/ESP", "browse/nuts/ES242"):
+        assert f"<loc>http://testserver/{path}</loc>" in text
+    assert "browse/theme/employment</loc>" not in text  # a theme no record is classified under
 
 
 def test_oembed_rich_iframe(app_client: tuple[TestClient, GraphStore]) -> None:
