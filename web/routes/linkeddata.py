@@ -40,6 +40,10 @@ def _dumps(request: Request) -> list[Any]:
     return ensure_dumps(request.app.state.store, settings.data_dir)
 
 
+#: seconds a consumer may keep an oEmbed answer (its `cache_age`, and the HTTP max-age)
+OEMBED_CACHE_AGE = 3600
+
+
 @router.get("/data/", include_in_schema=False)
 def data_index(request: Request) -> Response:
     dumps = _dumps(request)
@@ -287,9 +291,14 @@ def oembed(
             "html": html,
             "width": width,
             "height": height,
-            "cache_age": 3600,
+            "cache_age": OEMBED_CACHE_AGE,
         },
-        headers={"Access-Control-Allow-Origin": "*", "Vary": "Accept-Language"},
+        headers={
+            "Access-Control-Allow-Origin": "*",
+            "Vary": "Accept-Language",
+            # what `cache_age` suggests to the consumer (oEmbed §2.3.4), said to HTTP caches too
+            "Cache-Control": f"public, max-age={OEMBED_CACHE_AGE}",
+        },
     )
 
 

@@ -166,8 +166,11 @@ def test_oembed_rich_iframe(app_client: tuple[TestClient, GraphStore]) -> None:
         "http://testserver/initiative/village-welcome",
         "http://testserver/id/initiative/village-welcome",
     ):
-        body = client.get("/oembed", params={"url": url, "format": "json"}).json()
+        answer = client.get("/oembed", params={"url": url, "format": "json"})
+        body = answer.json()
         assert body["type"] == "rich"
+        # cache_age and the HTTP caching say the same (an embedder saw 3600 beside no-cache)
+        assert answer.headers["cache-control"] == f"public, max-age={body['cache_age']}"
         assert body["version"] == "1.0"
         assert 'src="http://testserver/embed/initiative/village-welcome"' in body["html"]
         assert (body["width"], body["height"]) == (400, 300)
