@@ -646,3 +646,26 @@ def test_switching_language_on_the_suggestions_keeps_what_was_typed(client: Test
     assert now.inputs["contact_email"]["value"] == EMAIL
     assert "countries:ES" not in now.ticked
     assert "nuts:ES242" in now.ticked
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "es"])
+def test_the_consent_sentence_is_one_piece_beside_its_box(client: TestClient, lang: str) -> None:
+    """The label is a flex row: the sentence's text and its licence link were three flex items,
+    set as three columns in German on a desktop and Spanish on a phone."""
+    page = client.post(f"/contribute?lang={lang}", data={**FORM, "step": "suggest"}).text
+    label = re.search(r'<label class="check"><input id="consent"[^>]*>(.*?)</label>', page, re.S)
+    assert label is not None
+    assert re.fullmatch(r"\s*<span>[^<]*<a [^>]*>CC BY 4\.0</a>[^<]*</span>", label.group(1))
+
+
+def test_the_required_fields_say_so(client: TestClient) -> None:
+    """The sources were required by the browser but not marked: a practitioner learnt it only
+    when sending."""
+    page = client.get("/contribute", params={"lang": "es"}).text
+    for field in ("description", "sources"):
+        label = re.search(rf'<label for="{field}">(.*?)</label>', page, re.S)
+        assert label is not None, field
+        assert "(obligatorio)" in label.group(1), field
+    name = re.search(r'<label for="name">(.*?)</label>', page, re.S)
+    assert name is not None
+    assert "(obligatorio)" not in name.group(1)
