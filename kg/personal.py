@@ -22,6 +22,7 @@ counts, so `https://medium.com/@anna` (a profile path, nothing before `@`) is a 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import unquote_plus
@@ -94,16 +95,24 @@ _NAME_GAP = r"[\s.\-‐'’]+"
 
 def holds_name(text: str, name: str) -> bool:
     """Whether `text` holds the person's `name` in full: all its words, in their order, as whole
-    words (not inside longer ones), any case; "Ana Beltrán" is found in "lo coordina ana
-    beltrán." but "Marco Rossi" not in "Marco Rossini".
+    words (not inside longer ones), any case, with or without accents; "Ana Beltrán" is found
+    in "lo coordina ana beltrán." and "Ana Beltran", but "Marco Rossi" not in "Marco Rossini".
 
     A name of one word ("Marco", "Ana") is never looked for (False): alone it is a first name
     that is as often a place, a saint or an organisation's word ("San Marco in Lamis", "Santa
     Ana") and names no one by itself, so refusing it would refuse honest descriptions, while the
     full name, which does identify the person, is always refused. Rule: README,
     "Contributions" (the contributor's name is never published)."""
-    words = re.findall(r"\w+", name)
+    words = re.findall(r"\w+", _unaccented(name))
     if len(words) < 2:
         return False
     pattern = r"(?<!\w)" + _NAME_GAP.join(re.escape(w) for w in words) + r"(?!\w)"
-    return re.search(pattern, text, re.IGNORECASE) is not None
+    return re.search(pattern, _unaccented(text), re.IGNORECASE) is not None
+
+
+def _unaccented(text: str) -> str:
+    """`text` without its accents ("Lucía Fernández" → "Lucia Fernandez"): a name typed with
+    or without them is the same name (a trial's "Lucia Fernandez Ortega" passed the check of
+    "Lucía Fernández Ortega")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

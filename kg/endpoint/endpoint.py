@@ -55,8 +55,10 @@ class ClientSlots:
             if len(running) >= self.per_client:
                 wait = max(1, math.ceil(min(running) + self.limit - started))
                 raise TooManyQueries(
-                    f"{client} already has as many queries running as one client may at once "
-                    f"({self.per_client}, so that others get a query worker); retry in {wait} s",
+                    f"{client} already has {len(running)} "
+                    f"{'query' if len(running) == 1 else 'queries'} running in this server "
+                    f"process, as many as one client may at once in each (so that others get a "
+                    f"query worker); retry in {wait} s",
                     retry_after=wait,
                 )
             running.append(started)

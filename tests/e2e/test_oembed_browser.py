@@ -157,3 +157,22 @@ def test_a_spanish_page_url_embeds_the_spanish_card(consumer_es: str) -> None:
         assert "Ficha completa y fuentes" in frame.inner_text(".f")
         assert not [m for m in messages if "Content Security Policy" in m]
         assert outside == []
+
+
+def test_a_narrow_tall_card_uses_its_height_for_the_name_and_what(server: LiveServer) -> None:
+    """At 300×600 the name and its line of what were cut to two lines each, above some 350 px
+    of empty card; a long theme chip ran past the right edge."""
+    with (
+        chromium() as browser,
+        local_page(browser, viewport={"width": 300, "height": 600}) as (page, outside),
+    ):
+        page.goto(f"{server.url}embed/initiative/welcoming-spaces?lang=de")
+        name = page.locator("h1")
+        whole = name.evaluate("e => e.scrollHeight <= e.clientHeight + 1")
+        assert whole, "the name is cut although the card has room"
+        width = page.evaluate("document.documentElement.clientWidth")
+        for chip in page.locator(".tags span:visible").all():
+            box = chip.bounding_box()
+            assert box is not None
+            assert box["x"] + box["width"] <= width + 0.5, chip.inner_text()
+        assert outside == []

@@ -65,6 +65,9 @@ def test_e_mail_addresses_in_web_addresses_are_found(url: str, found: list[str])
         ),  # whole words
         ("Un progetto a San Marco in Lamis, in Puglia.", "Marco", False),  # one word: a place too
         ("Il progetto di Marco Rossi a San Marco in Lamis.", "Marco Rossi", True),
+        # typed without the accents the contact name has, or the other way round
+        ("Lo coordina Lucia Fernandez Ortega.", "Lucía Fernández Ortega", True),
+        ("Lo coordina Lucía Fernández Ortega.", "Lucia Fernandez Ortega", True),
     ],
 )
 def test_a_persons_full_name_is_found_in_whole_words(text: str, name: str, held: bool) -> None:
