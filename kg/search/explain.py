@@ -99,7 +99,7 @@ def explain(
         )
     )
     concepts = [
-        SharedValue(m.concept.facet, m.concept.code, m.concept.label(lang), m.label)
+        SharedValue(m.concept.facet, m.concept.code, m.concept.label(lang), _typed(text, m.label))
         for m in u.concepts
         if m.concept.code in doc.facets.get(m.concept.facet, ())
     ]
@@ -115,6 +115,15 @@ def explain(
         close=close,
     )
     return why, highlight(_snippet_source(doc, wanted, label_lang, read), wanted)
+
+
+def _typed(text: str, label: str) -> str:
+    """The words of the query `text` that matched a concept's `label`, as typed ("escuela" for
+    the label "escuelas": a trial read "from «escuelas»" as a word it had not written); the
+    label itself when none is found."""
+    wanted = set(tokenize(label))
+    typed = dict.fromkeys(text[s:e] for s, e, w in words(text) if term(w) in wanted)
+    return " ".join(typed) or label
 
 
 def _labels_holding(

@@ -32,12 +32,12 @@ def test_words_concepts_filters_and_meaning_are_all_named(small_index: SearchInd
     # record itself does not say it, so it is not among the words it "mentions"
     assert why.matched_terms == ["refugee", "families"]
     assert [(c.facet, c.value, c.label, c.matched) for c in why.concepts] == [
-        ("theme", "housing", "Housing", "Vivienda")
+        ("theme", "housing", "Housing", "vivienda")  # the word as the query typed it
     ]
     assert [(f.facet, f.value) for f in why.filters] == [("country", "ES")]  # not education
     assert why.keyword_score == 1.2346
     assert why.summary == (
-        "mentions “refugee”, “families”; theme: Housing (from “Vivienda”); "
+        "mentions “refugee”, “families”; theme: Housing (from “vivienda”); "
         "close in meaning (0.41); country: ES"
     )
     assert snippet == (
