@@ -337,8 +337,10 @@ def _render(
             "kept_shown": sorted(shown or ()),
             "max_description": MAX_DESCRIPTION,
             "languages_named": [(code, LANGUAGES[code]) for code in TEXT_LANGUAGES],
-            # once something is typed, the language switcher sends the form again (kept)
-            "language_form": "contribute" if review or form.errors else "",
+            # the language switcher sends the form again, so what was typed is kept: the first
+            # step as it is (`step=edit`: nothing checked), the second suggested again
+            "language_form": "contribute",
+            "language_step": "suggest" if review else "edit",
         },
         status_code=status,
     )
@@ -373,7 +375,8 @@ def contribute(
     chosen: Annotated[list[str] | None, Form(max_length=200)] = None,
     shown: Annotated[list[str] | None, Form(max_length=200)] = None,
 ) -> Response:
-    """Suggest the structure (`step=suggest`) or store the submission (`step=send`).
+    """Suggest the structure (`step=suggest`), store the submission (`step=send`), or show the
+    first step again as typed (`step=edit`: the language switcher of the first step).
     `chosen`: the suggestions ticked; `shown`: those the page showed ("Suggest again" keeps
     the ticks and unticks of those suggested again)."""
     if leave_empty:
@@ -387,6 +390,8 @@ def contribute(
         contact_email=contact_email.strip(),
         consent=consent == "yes",
     )
+    if step == "edit":  # the first step again, as typed (another interface language)
+        return _render(request, form)
     sending = step == "send"
     form.errors = _check(form, sending=sending)
     draft = None

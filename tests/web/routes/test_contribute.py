@@ -627,7 +627,6 @@ def test_suggest_again_keeps_what_the_contributor_ticked_and_unticked(client: Te
 
 def test_switching_language_on_the_suggestions_keeps_what_was_typed(client: TestClient) -> None:
     link = re.compile(r'<a href="[^"]*" lang="de" hreflang="de"')
-    assert link.search(client.get("/contribute?lang=es").text)  # nothing typed: links
     first = client.post("/contribute?lang=es", data={**FORM, "step": "suggest"})
     switch = re.search(r'<button form="contribute" formaction="([^"]+)"[^>]*>Deutsch<', first.text)
     assert switch is not None, "the language switcher does not send the form"
@@ -669,3 +668,25 @@ def test_the_required_fields_say_so(client: TestClient) -> None:
     name = re.search(r'<label for="name">(.*?)</label>', page, re.S)
     assert name is not None
     assert "(obligatorio)" not in name.group(1)
+
+
+def test_switching_language_before_the_suggestions_keeps_what_was_typed(
+    client: TestClient,
+) -> None:
+    """A re-trial typed the first step in Spanish, pressed "Deutsch" and got an empty German
+    form: the switcher of the first page was a plain link."""
+    empty = client.get("/contribute?lang=es").text
+    button = re.search(
+        r'<button form="contribute" formaction="([^"]+)"[^>]*value="edit"[^>]*>Deutsch<', empty
+    )
+    assert button is not None, "the first page's switcher does not send the form"
+    data = {k: FORM[k] for k in ("name", "description", "text_lang", "sources")}
+    german = client.post(unescape(button.group(1)), data={**data, "step": "edit"})
+    assert german.status_code == 200
+    assert "<h1>Eine Praxis beitragen</h1>" in german.text
+    now = Fields(german.text)
+    assert now.texts["description"] == DESCRIPTION
+    assert now.texts["sources"].strip() == FORM["sources"]
+    assert 'class="field-error"' not in german.text  # nothing was checked yet
+    assert 'class="errors"' not in german.text
+    assert pending(client) == []
