@@ -121,6 +121,52 @@ def _dates(view: RecordView) -> dict[str, str]:
     return {}
 
 
+def website(base: str) -> dict[str, Any]:
+    """The site as a schema.org `WebSite` with its search (`SearchAction`, the pattern search
+    engines read for a search box: `target` with `{search_term_string}`), for the home page."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "url": base,
+        "name": SITE,
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {
+                "@type": "EntryPoint",
+                "urlTemplate": f"{base}search?q={{search_term_string}}",
+            },
+            "query-input": "required name=search_term_string",
+        },
+    }
+
+
+def dataset(
+    base: str, title: str, description: str, downloads: list[tuple[str, str, int]]
+) -> dict[str, Any]:
+    """The graph as a schema.org `Dataset` for the data page, as dataset search engines read it:
+    `downloads` are (file name, media type, bytes) of the dumps under `{base}data/`, each a
+    `DataDownload`; licence CC BY 4.0, as the VoID/DCAT description says."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "@id": f"{base}.well-known/void#dataset",
+        "name": title,
+        "description": description,
+        "url": f"{base}data/",
+        "license": "https://creativecommons.org/licenses/by/4.0/",
+        "isAccessibleForFree": True,
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "contentUrl": f"{base}data/{name}",
+                "encodingFormat": media,
+                "contentSize": f"{size} B",
+            }
+            for name, media, size in downloads
+        ],
+    }
+
+
 def dumps(doc: dict[str, Any]) -> str:
     """JSON safe to embed in a <script> element."""
     text = json.dumps(doc, ensure_ascii=False, indent=1)

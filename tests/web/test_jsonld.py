@@ -7,7 +7,7 @@ from ingest.pipeline import ingest_records
 from kg.record_document import view
 from kg.store import LocalStore
 from tests.conftest import BASE
-from web.jsonld import citation, dumps, schema_org
+from web.jsonld import citation, dataset, dumps, schema_org, website
 
 PAGE = f"{BASE}initiative/village-welcome"
 
@@ -81,3 +81,26 @@ def test_the_citation_is_in_the_pages_language(records_dir: Path) -> None:
     assert "registro (Iniciativa)" in line
     assert f"(consultado en {PAGE})" in line
     assert "record" not in line
+
+
+def test_the_site_and_its_search_are_a_schema_org_website() -> None:
+    site = website("https://example.org/kg/")
+    assert site["@type"] == "WebSite"
+    action = site["potentialAction"]
+    assert action["target"]["urlTemplate"] == "https://example.org/kg/search?q={search_term_string}"
+    assert action["query-input"] == "required name=search_term_string"
+
+
+def test_the_graph_is_a_schema_org_dataset_with_its_downloads() -> None:
+    doc = dataset("https://example.org/kg/", "T", "D", [("graph.nq.gz", "application/n-quads", 9)])
+    assert doc["@type"] == "Dataset"
+    assert doc["@id"] == "https://example.org/kg/.well-known/void#dataset"  # the VoID dataset
+    assert doc["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert doc["distribution"] == [
+        {
+            "@type": "DataDownload",
+            "contentUrl": "https://example.org/kg/data/graph.nq.gz",
+            "encodingFormat": "application/n-quads",
+            "contentSize": "9 B",
+        }
+    ]

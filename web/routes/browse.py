@@ -15,6 +15,7 @@ from kg.record_document import local_href, records_of_kind
 from kg.vocab import DCT_NS as D
 from kg.vocab import EU_COUNTRY, KINDS, NUTS, SCHEME_NS
 from kg.vocab import RIKG_NS as R
+from web import jsonld
 from web.homepage import home_context, kind_lists
 from web.i18n import N_, language, requested, with_lang
 from web.recordpage import concept_href
@@ -61,6 +62,7 @@ def home(request: Request) -> Response:
         "counts": kind_counts(current),
         "version": store.version(),
         "entry_points": entry_points,
+        "jsonld": jsonld.dumps(jsonld.website(request.app.state.settings.base)),
     }
     lang, explicit = language(request), requested(request)
     context.update(

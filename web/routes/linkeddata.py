@@ -18,6 +18,7 @@ from kg.queries import PREFIXES
 from kg.record_document import all_records, local_href, view
 from kg.vocab import KINDS
 from kg.void import DESCRIPTION, TITLE, describe
+from web import jsonld
 from web.http import (
     not_modified,
     precondition_failed,
@@ -49,8 +50,13 @@ def data_index(request: Request) -> Response:
     dumps = _dumps(request)
     choice = formats.negotiate(request.headers.get("accept"), [JSON, HTML])
     if choice is not None and choice.format is HTML:
+        base = request.app.state.settings.base
+        files = [(d.name, d.media_type, d.bytes) for d in dumps]
+        described = jsonld.dumps(jsonld.dataset(base, TITLE, DESCRIPTION, files))
         response: Response = request.app.state.templates.TemplateResponse(
-            request, "data.html", {"dumps": dumps, "version": request.app.state.store.version()}
+            request,
+            "data.html",
+            {"dumps": dumps, "version": request.app.state.store.version(), "jsonld": described},
         )
     else:
         response = JSONResponse([d.__dict__ for d in dumps])

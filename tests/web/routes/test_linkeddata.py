@@ -1,9 +1,11 @@
 import gzip
+import json
 import re
 import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -383,3 +385,26 @@ def test_the_dump_listing_varies_by_accept(app_client: tuple[TestClient, GraphSt
     for accept in ("application/json", "text/html"):
         vary = client.get("/data/", headers={"Accept": accept}).headers["vary"]
         assert "Accept" in [v.strip() for v in vary.split(",")]
+
+
+def test_the_home_and_data_pages_describe_the_site_and_dataset_for_search_engines(
+    app_client: tuple[TestClient, GraphStore],
+) -> None:
+    """An embedder found no schema.org `WebSite` on the home page and no `Dataset` on /data/
+    (what dataset search engines read); every download it names is served."""
+
+    def embedded(path: str) -> dict[str, Any]:
+        page = client.get(path, headers={"Accept": "text/html"}).text
+        found = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+        assert found is not None, path
+        doc: dict[str, Any] = json.loads(found.group(1))
+        return doc
+
+    client, _ = app_client
+    assert embedded("/")["@type"] == "WebSite"
+    data = embedded("/data/")
+    assert data["@type"] == "Dataset"
+    downloads = [d["contentUrl"] for d in data["distribution"]]
+    assert len(downloads) == 3
+    for url in downloads:
+        assert client.head(url.removeprefix("http://testserver")).status_code == 200, url
