@@ -55,6 +55,8 @@ def schema_org(view: RecordView, *, page_url: str) -> dict[str, Any]:
     ]
     if orgs:
         doc["member" if view.kind == "initiative" else "contributor"] = orgs
+    if view.kind == "event":
+        doc.update(_event(view, has_place=bool(places)))
     funders = [
         {"@type": "Organization", "@id": v.value, "name": v.label}
         for v in view.values(f"{S}funder")
@@ -89,6 +91,25 @@ def schema_org(view: RecordView, *, page_url: str) -> dict[str, Any]:
     page["isBasedOn"] = [s.value for s in view.sources]
     doc["mainEntityOfPage"] = page
     return doc
+
+
+def _event(view: RecordView, *, has_place: bool) -> dict[str, Any]:
+    """An event's organisers (`organizer`) and how it was attended (`eventAttendanceMode`); an
+    online event with no place is at a `VirtualLocation` (schema.org/Event: `location` is a
+    Place, PostalAddress or VirtualLocation). Only what the record states."""
+    out: dict[str, Any] = {}
+    organisers = [
+        {"@type": "Organization", "@id": v.value, "name": v.label}
+        for v in view.values(f"{R}organiser")
+    ]
+    if organisers:
+        out["organizer"] = organisers
+    modes = [v.value.rsplit("/", 1)[-1] for v in view.values(f"{S}eventAttendanceMode")]
+    if modes:
+        out["eventAttendanceMode"] = f"https://schema.org/{modes[0]}"
+        if modes[0] == "OnlineEventAttendanceMode" and not has_place:
+            out["location"] = {"@type": "VirtualLocation"}
+    return out
 
 
 #: where each type says where it is (schema.org: `location` of Organization and Event,

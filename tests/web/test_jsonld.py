@@ -104,3 +104,25 @@ def test_the_graph_is_a_schema_org_dataset_with_its_downloads() -> None:
             "contentSize": "9 B",
         }
     ]
+
+
+def test_an_event_names_its_organisers_and_how_it_was_attended(records_dir: Path) -> None:
+    """An embedder found the 2022 session's Event without `organizer` (the page names two) and
+    without `location` (search engines require one; it was online)."""
+    event = records_dir / "event" / "session.md"
+    event.parent.mkdir(exist_ok=True)
+    event.write_text(
+        '---\nname: Online session\nstart: "2022-10-11"\norganisers: [test-ngo]\nonline: true\n'
+        "sources: {a: {url: 'https://example.org/s'}}\n---\nA session.\n"
+    )
+    store = LocalStore(None)
+    ingest_records(store, [records_dir], base=BASE)
+    doc = schema_org(
+        view(store.current(), base=BASE, kind="event", slug="session"), page_url=f"{BASE}event/s"
+    )
+    assert doc["@type"] == "Event"
+    assert doc["organizer"] == [
+        {"@type": "Organization", "@id": f"{BASE}id/organisation/test-ngo", "name": "Test NGO"}
+    ]
+    assert doc["eventAttendanceMode"] == "https://schema.org/OnlineEventAttendanceMode"
+    assert doc["location"] == {"@type": "VirtualLocation"}
