@@ -73,10 +73,13 @@ def get_graph(request: Request) -> Response:
     """One graph of the store in any RDF format (by `Accept`; RFC 9110 negotiation).
     `?default` is the store's own default graph (what SPARQL Update writes without `GRAPH`;
     `kg.endpoint.update.read_graph`), not the union `/sparql` queries without a dataset."""
+    store, target = request.app.state.store, _target(request)
+    page = _record_page(request, request.query_params.get("graph", ""))
+    if page is not None:  # a browser asking for a record's graph: its page, as /graph/… does
+        return RedirectResponse(page, status_code=303, headers={"Vary": "Accept"})
     choice = formats.negotiate(request.headers.get("accept"), formats.GRAPH_FORMATS)
     if choice is None:
         raise NotAcceptable(f"available: {', '.join(READ_MEDIA)}")
-    store, target = request.app.state.store, _target(request)
     version = store.version()
     body = read_graph(store, target, choice.format)  # NotFound first: no 304 for no graph
     etag, last_modified = version_validators(version, str(target), choice.content_type)
@@ -90,6 +93,18 @@ def get_graph(request: Request) -> Response:
     if not_modified(request, etag, last_modified):
         return Response(status_code=304, headers=headers)
     return Response(body, headers={**headers, "Content-Type": choice.content_type})
+
+
+def _record_page(request: Request, graph: str) -> str | None:
+    """The page of the record whose named graph is `graph`, when the request prefers HTML to
+    every RDF format (a browser); else None."""
+    prefix = f"{request.app.state.settings.base}graph/"
+    kind, _, slug = graph.removeprefix(prefix).partition("/")
+    if not graph.startswith(prefix) or not slug or "/" in slug:
+        return None
+    offered = [*formats.GRAPH_FORMATS, formats.HTML]
+    choice = formats.negotiate(request.headers.get("accept"), offered)
+    return f"/{kind}/{slug}" if choice is not None and choice.format is formats.HTML else None
 
 
 @router.get("/graph/{kind}/{slug}", include_in_schema=False)

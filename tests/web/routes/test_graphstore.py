@@ -144,7 +144,8 @@ def test_writes_need_the_token_reads_do_not(client: TestClient) -> None:
 
 def test_a_record_graph_iri_resolves_to_its_statements(client: TestClient) -> None:
     """The IRI of a record's named graph, the subject of its provenance, is dereferenceable."""
-    r = client.get("/graph/initiative/village-welcome", headers={"Accept": "text/turtle"})
+    turtle = {"Accept": "text/turtle"}
+    r = client.get("/graph/initiative/village-welcome", headers=turtle)
     assert r.status_code == 303
     target = r.headers["location"]
     assert target.startswith("/rdf-graphs?graph=")
@@ -162,6 +163,11 @@ def test_a_record_graph_iri_resolves_to_its_statements(client: TestClient) -> No
     assert r.headers["location"] == "/initiative/village-welcome"
     assert "Accept" in r.headers["vary"]
     assert client.get(r.headers["location"], headers=browser).status_code == 200
+    # and so is one that opens the Graph Store address itself (an embedder got 406 there)
+    r = client.get(target, headers={"Accept": "text/html"})
+    assert (r.status_code, r.headers["location"]) == (303, "/initiative/village-welcome")
+    assert client.get(target, headers=browser).headers["location"] == r.headers["location"]
+    assert client.get(target, headers=turtle).status_code == 200  # RDF clients as before
 
 
 def test_a_graph_read_carries_validators_and_answers_conditional_requests(
