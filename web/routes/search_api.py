@@ -16,6 +16,7 @@ from starlette.datastructures import QueryParams
 
 from kg.search import SearchQuery, SearchResults, SearchService, Similar
 from kg.search.explain import SharedValue, Why
+from kg.search.text import words
 from kg.search.types import SORTS, FacetValue, Hit, Label
 from web.services import limit, search_service
 
@@ -199,7 +200,7 @@ def api_search_download(
     total = service.search(query).total
     results = service.search(replace(query, limit=min(total, DOWNLOAD_MAX)))
     base = request.app.state.settings.base
-    name = "search-results"
+    name = _file_name(query.text)
     # why each came up, in the search's language, as the page says it
     why = request.app.state.templates.env.get_template("_why.html").make_module(
         {"lang": query.lang}
@@ -302,6 +303,13 @@ def _hit(hit: Hit) -> SearchHitPublic:
         themes=[_label(v) for v in hit.themes],
         countries=[_label(v) for v in hit.countries],
     )
+
+
+def _file_name(text: str) -> str:
+    """The download's file name, after the search's first words, folded to ASCII
+    ("search-results-vivienda-para-refugiados"; a trial's downloads all had one name)."""
+    said = [w for _, _, w in words(text)][:6]
+    return "-".join(["search-results", *said])[:80].rstrip("-")
 
 
 def _why(why: Why) -> WhyPublic:

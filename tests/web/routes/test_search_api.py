@@ -139,7 +139,9 @@ def test_download_gives_every_result_of_the_search(client: TestClient) -> None:
     whole = client.get("/api/search", params={**params, "limit": 100}).json()
     got = client.get("/api/search/download", params={**params, "format": "csv"})
     assert got.headers["content-type"].startswith("text/csv")
-    assert "attachment" in got.headers["content-disposition"]
+    assert (
+        got.headers["content-disposition"] == 'attachment; filename="search-results-refugees.csv"'
+    )
     rows = list(csv.DictReader(io.StringIO(got.text)))
     assert [r["slug"] for r in rows] == [h["slug"] for h in whole["results"]]
     data = client.get("/api/search/download", params={**params, "format": "json"}).json()
@@ -153,7 +155,7 @@ def test_the_excel_download_opens_with_its_accents_and_columns(client: TestClien
     assert got.headers["content-type"] == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    assert 'filename="search-results.xlsx"' in got.headers["content-disposition"]
+    assert 'filename="search-results-refugees.xlsx"' in got.headers["content-disposition"]
     sheet = load_workbook(io.BytesIO(got.content)).active
     assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
@@ -176,3 +178,17 @@ def test_the_download_says_why_in_the_searchs_language(client: TestClient) -> No
     first = rows[0]["why"]
     assert first.startswith("menciona ")  # Spanish, as the page's "Por qué:"
     assert html.escape(first, quote=False) in page  # the page's very words, entities aside
+
+
+def test_a_download_is_named_after_its_search(client: TestClient) -> None:
+    """Every download was "search-results.csv": a practitioner's second search overwrote or
+    renamed the first."""
+    got = client.get(
+        "/api/search/download", params={"q": "Vivienda para refugiados", "format": "xlsx"}
+    )
+    assert (
+        'filename="search-results-vivienda-para-refugiados.xlsx"'
+        in got.headers["content-disposition"]
+    )
+    browse = client.get("/api/search/download", params={"country": "ES", "format": "json"})
+    assert 'filename="search-results.json"' in browse.headers["content-disposition"]
