@@ -57,15 +57,15 @@ def client(tmp_path: Path, publish: Publisher) -> Iterator[TestClient]:
         yield c
 
 
-def submit(client: TestClient) -> Submission:
+def submit(client: TestClient, contact_name: str = "", contact_email: str = "") -> Submission:
     queue = client.app.state.queue  # type: ignore[attr-defined]
     sub: Submission = queue.submit(
         description="Families settle in villages.",
         record_text=DRAFT,
         lang="en",
         sources=["https://example.org/raices"],
-        contact_name="",
-        contact_email="",
+        contact_name=contact_name,
+        contact_email=contact_email,
     )[0]
     return sub
 
@@ -230,14 +230,7 @@ def test_the_contributors_own_name_in_the_record_is_refused(
     client: TestClient, publish: Publisher, action: str
 ) -> None:
     queue = client.app.state.queue  # type: ignore[attr-defined]
-    sub: Submission = queue.submit(
-        description="Families settle in villages.",
-        record_text=DRAFT,
-        lang="en",
-        sources=["https://example.org/raices"],
-        contact_name="Ana Beltrán",
-        contact_email="ana.private@example.org",
-    )[0]
+    sub = submit(client, "Ana Beltrán", "ana.private@example.org")
     named = DRAFT.replace("Families settle", "Run by ana beltrán, families settle")
     r = client.post(
         f"/moderate/{sub.id}", data={"action": action, "record_text": named}, headers=ADMIN
