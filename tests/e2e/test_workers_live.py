@@ -97,18 +97,27 @@ def served_by(
     return found, bodies
 
 
-def served_by_each(server: LiveServer, pids: list[int], path: str) -> list[bytes]:
-    """Requests `path` on concurrent connections until each server process has accepted one
-    (a few rounds: the kernel hands a connection to whichever process accepts first)."""
+def served_by_each(
+    server: LiveServer, pids: list[int], path: str, *, within_s: float = 120
+) -> list[bytes]:
+    """Requests `path` on concurrent connections until each server process has accepted one.
+
+    Rounds go on for up to `within_s` seconds: the kernel hands a connection to whichever
+    process accepts first, and a process accepts none until its own start-up (store, search
+    index, model) is over, which on a loaded two-core machine can end well after the first
+    process has answered the readiness probe."""
     seen: set[int] = set()
     bodies: list[bytes] = []
-    for _ in range(10):
+    deadline = time.monotonic() + within_s
+    while True:
         found, answers = served_by(server, pids, path)
         seen |= found
         bodies += answers
         if seen == set(pids):
             return bodies
-    raise AssertionError(f"only {seen} of the server processes {pids} answered")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"only {seen} of the server processes {pids} answered")
+        time.sleep(0.2)
 
 
 def keep_alive_median_ms(server: LiveServer, path: str, requests: int = 21) -> float:
