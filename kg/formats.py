@@ -19,6 +19,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import BadRequest, NotAcceptable
+from kg.vocab import PREFIXES
 
 
 @dataclass(frozen=True)
@@ -279,6 +280,14 @@ def serialize_graph(
     buf = io.BytesIO()
     ox.serialize(items, buf, fmt.rdf, prefixes=dict(use_prefixes) if use_prefixes else None)
     return buf.getvalue()
+
+
+def serialize_document(triples: Iterable[ox.Triple], fmt: Format) -> bytes:
+    """A data document (a record's or a concept's `.ttl`, `.nt`, `.jsonld`, `.rdf`) in `fmt`:
+    Turtle and RDF/XML with the site's prefixes, JSON-LD compacted with them as its context,
+    N-Triples as is. Raises as `serialize_graph`."""
+    prefixes = PREFIXES if fmt.extension in ("ttl", "rdf", "jsonld") else None
+    return serialize_graph(triples, fmt, prefixes=prefixes, compact=True)
 
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"

@@ -1,5 +1,6 @@
 """kg.formats: the one media-type table and RFC 9110 §12.5.1 negotiation."""
 
+import json
 import random
 
 import pyoxigraph as ox
@@ -118,3 +119,16 @@ def test_a_json_ld_document_is_the_same_bytes_whatever_the_order_of_its_triples(
     assert {(q.subject, q.predicate, q.object) for q in back} == {
         (t.subject, t.predicate, t.object) for t in triples
     }
+
+
+def test_a_data_document_is_written_with_the_sites_prefixes_except_in_n_triples() -> None:
+    name = ox.NamedNode(f"{S}name")
+    triples = [ox.Triple(ox.NamedNode("https://example.org/x"), name, ox.Literal("X"))]
+    turtle = formats.serialize_document(triples, TURTLE).decode()
+    assert "@prefix schema:" in turtle
+    assert "schema:name" in turtle
+    assert f"<{S}name>" in formats.serialize_document(triples, N_TRIPLES).decode()
+    assert "@prefix" not in formats.serialize_document(triples, N_TRIPLES).decode()
+    document = json.loads(formats.serialize_document(triples, JSON_LD))
+    assert document["@context"]["schema"] == S
+    assert (document["@id"], document["schema:name"]) == ("https://example.org/x", "X")

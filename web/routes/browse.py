@@ -10,12 +10,12 @@ from kg.browse import concept_document, concept_page, usage
 from kg.errors import NotFound
 from kg.formats import DOCUMENT_FORMATS
 from kg.graphs import kind_counts
-from kg.queries import PREFIXES
 from kg.record_document import local_href, records_of_kind
 from kg.vocab import DCT_NS as D
 from kg.vocab import EU_COUNTRY, KINDS, NUTS, SCHEME_NS
 from kg.vocab import RIKG_NS as R
 from web import jsonld
+from web.datadocument import document_format, document_response
 from web.homepage import home_context, kind_lists
 from web.i18n import N_, language, requested, with_lang
 from web.recordpage import concept_href
@@ -146,22 +146,6 @@ def browse_concept(request: Request, scheme: str, concept_id: str) -> Response:
 def _concept_data(request: Request, iri: str, ext: str) -> Response:
     """The concept's data document in the format its extension names. Raises `NotFound`
     (an unknown extension, or nothing known of the concept)."""
-    fmt = formats.by_extension(ext)
-    if fmt is None:
-        names = ", ".join(f".{f.extension}" for f in DOCUMENT_FORMATS)
-        raise NotFound(f"no format .{ext}; formats are {names}")
-    triples = concept_document(request.app.state.store.current(), iri)
-    # the document's own type, or the older synonym the client named (text/plain for .nt)
-    choice = formats.negotiate(request.headers.get("accept"), [fmt])
-    body = formats.serialize_graph(
-        triples,
-        fmt,
-        prefixes=PREFIXES if fmt.extension in ("ttl", "rdf", "jsonld") else None,
-        compact=True,
-    )
-    headers = {
-        "Vary": "Accept",
-        "Cache-Control": "public, max-age=300",
-        "Access-Control-Allow-Origin": "*",
-    }
-    return Response(body, media_type=choice.media if choice else fmt.media, headers=headers)
+    fmt = document_format(ext)
+    body = formats.serialize_document(concept_document(request.app.state.store.current(), iri), fmt)
+    return document_response(request, body, fmt, {"Cache-Control": "public, max-age=300"})

@@ -102,9 +102,15 @@ def _record_page(request: Request, graph: str) -> str | None:
     kind, _, slug = graph.removeprefix(prefix).partition("/")
     if not graph.startswith(prefix) or not slug or "/" in slug:
         return None
-    offered = [*formats.GRAPH_FORMATS, formats.HTML]
-    choice = formats.negotiate(request.headers.get("accept"), offered)
-    return f"/{kind}/{slug}" if choice is not None and choice.format is formats.HTML else None
+    return f"/{kind}/{slug}" if _prefers_html(request) else None
+
+
+def _prefers_html(request: Request) -> bool:
+    """Whether `Accept` prefers the HTML page to every RDF format the graph comes in."""
+    choice = formats.negotiate(
+        request.headers.get("accept"), [*formats.GRAPH_FORMATS, formats.HTML]
+    )
+    return choice is not None and choice.format is formats.HTML
 
 
 @router.get("/graph/{kind}/{slug}", include_in_schema=False)
@@ -114,11 +120,8 @@ def graph_iri_document(request: Request, kind: str, slug: str) -> Response:
     client that follows it gets the graph's statements in the format it asks for; a browser
     (HTML preferred) is sent to the record's page, which shows the same statements with their
     sources — the Graph Store Protocol answers RDF only, and a trial's browser got 406."""
-    choice = formats.negotiate(
-        request.headers.get("accept"), [*formats.GRAPH_FORMATS, formats.HTML]
-    )
     headers = {"Vary": "Accept"}
-    if choice is not None and choice.format is formats.HTML:
+    if _prefers_html(request):
         return RedirectResponse(f"/{kind}/{slug}", status_code=303, headers=headers)
     iri = graph_iri(request.app.state.settings.base, kind, slug)
     return RedirectResponse(

@@ -11,11 +11,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kg import formats
 from kg.errors import NotAcceptable, NotFound
-from kg.formats import DOCUMENT_FORMATS, HTML
-from kg.queries import PREFIXES
+from kg.formats import DOCUMENT_FORMATS, HTML, Format
 from kg.record_document import document, document_modified, view
 from kg.search import SearchService
 from kg.vocab import SCHEMA_NS
+from web.datadocument import document_format, document_response
 from web.http import http_date
 from web.i18n import N_, language, requested
 from web.jsonld import citation, dumps, schema_org
@@ -88,10 +88,7 @@ def record(request: Request, kind: str, name: str, search: Search) -> Response:
     slug, _, ext = name.partition(".")
     check(kind, slug)
     if ext:
-        if formats.by_extension(ext) is None:
-            names = ", ".join(f".{f.extension}" for f in DOCUMENT_FORMATS)
-            raise NotFound(f"no format .{ext}; formats are {names}")
-        return data_document(request, kind, slug, ext)
+        return data_document(request, kind, slug, document_format(ext))
     return page(request, kind, slug, search)
 
 
@@ -105,24 +102,11 @@ def _validators(modified: str | None) -> dict[str, str]:
     return headers
 
 
-def data_document(request: Request, kind: str, slug: str, ext: str) -> Response:
+def data_document(request: Request, kind: str, slug: str, fmt: Format) -> Response:
     settings = request.app.state.settings
     triples = document(request.app.state.store.current(), base=settings.base, kind=kind, slug=slug)
-    headers = _validators(document_modified(triples))
-    headers["Vary"] = "Accept"  # text/plain or application/n-triples for .nt, as asked
-    fmt = formats.by_extension(ext)
-    assert fmt is not None
-    # the document's own type, or the older synonym the client named (text/plain for .nt)
-    choice = formats.negotiate(request.headers.get("accept"), [fmt])
-    media = choice.media if choice else fmt.media
-    body = formats.serialize_graph(
-        triples,
-        fmt,
-        prefixes=PREFIXES if fmt.extension in ("ttl", "rdf", "jsonld") else None,
-        compact=True,  # JSON-LD with the prefixes as its context
-    )
-    headers["Access-Control-Allow-Origin"] = "*"
-    return Response(body, media_type=media, headers=headers)
+    body = formats.serialize_document(triples, fmt)
+    return document_response(request, body, fmt, _validators(document_modified(triples)))
 
 
 def page(request: Request, kind: str, slug: str, search: SearchService) -> Response:
