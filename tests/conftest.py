@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
+from ingest.pipeline import ingest_records
 from kg.settings import PROJECT_ROOT, Settings
 from kg.store import GraphStore, LocalStore, open_store
 
@@ -38,6 +40,20 @@ def _state_outside_the_checkout(
         return
     monkeypatch = request.getfixturevalue("monkeypatch")
     monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+
+
+def ingested(
+    records_dir: Path, extra: Mapping[str, str] | None = None, *, base: str = BASE
+) -> LocalStore:
+    """A fresh in-memory store holding the records of `records_dir` under `base`, after
+    writing `extra` into it: record texts by "kind/slug" ("event/rural-day")."""
+    for name, text in (extra or {}).items():
+        path = records_dir / f"{name}.md"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text)
+    store = LocalStore(None)
+    ingest_records(store, [records_dir], base=base)
+    return store
 
 
 @pytest.fixture

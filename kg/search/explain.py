@@ -31,6 +31,9 @@ class SharedValue:
     value: str
     label: str
     matched: str | None = None  # the concept label the query matched, in its own language
+    #: a filter value chosen beside others of its facet (Spain of "Spain or Italy"): saying it
+    #: tells which one the record has, where a lone filter is true of every result
+    one_of_several: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,13 +58,17 @@ class Why:
             parts.append(f"{FACET_NAMES.get(c.facet, c.facet)}: {c.label}{via}")
         if self.close and self.similarity is not None:
             parts.append(f"close in meaning ({self.similarity:.2f})")
-        named = {(c.facet, c.value) for c in self.concepts}  # a filter the query also named
-        parts += [
-            f"{FACET_NAMES.get(f.facet, f.facet)}: {f.label}"
-            for f in self.filters
-            if (f.facet, f.value) not in named
-        ]
+        parts += [f"{FACET_NAMES.get(f.facet, f.facet)}: {f.label}" for f in self.shown_filters]
         return "; ".join(parts)
+
+    @property
+    def shown_filters(self) -> list[SharedValue]:
+        """The filters a reader learns something from: of a facet with several values chosen,
+        the one the record has, unless the query named it too (then it is among `concepts`).
+        A facet filtered on one value is true of every result, and a trial found it repeated
+        on each."""
+        named = {(c.facet, c.value) for c in self.concepts}
+        return [f for f in self.filters if f.one_of_several and (f.facet, f.value) not in named]
 
 
 def explain(
@@ -81,7 +88,7 @@ def explain(
     whether its similarity stands out (only then is it "close in meaning")."""
     label_lang = u.lang if u is not None and u.lang != "und" else lang
     shared = [
-        SharedValue(f, v, index.label(f, v, lang))
+        SharedValue(f, v, index.label(f, v, lang), one_of_several=len(values) > 1)
         for f, values in filters.items()
         for v in values
         if v in doc.facets.get(f, ())

@@ -4,13 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import ingest_records
 from kg.store import LocalStore
-from tests.conftest import BASE
+from tests.conftest import BASE, ingested
 
 
 @pytest.fixture
 def loaded(records_dir: Path) -> LocalStore:
-    store = LocalStore(None)
-    ingest_records(store, [records_dir], base=BASE)
+    store = ingested(records_dir, base=BASE)
     return store

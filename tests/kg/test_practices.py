@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import ingest_records
 from kg.practices import Summary, coordinator_contacts, featured, place_counts, summaries
 from kg.store import LocalStore
-from tests.conftest import BASE
+from tests.conftest import BASE, ingested
 
 ID = f"{BASE}id/"
 
@@ -38,8 +37,7 @@ def store(records_dir: Path) -> LocalStore:
     )
     initiative(records_dir, "many-sources", "Many Sources", "ES", 3)
     initiative(records_dir, "italian-one", "Italian One", "IT", 1)
-    store = LocalStore(None)
-    ingest_records(store, [records_dir], base=BASE)
+    store = ingested(records_dir, base=BASE)
     return store
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import ingest_records
 from kg.record_document import records_of_kind
 from kg.store import LocalStore
+from tests.conftest import ingested
 from web.homepage import home_context, kind_lists
 
 BASE = "http://kg.test/"
@@ -18,8 +18,7 @@ BASE = "http://kg.test/"
 
 @pytest.fixture
 def store(records_dir: Path) -> LocalStore:
-    store = LocalStore(None)
-    ingest_records(store, [records_dir], base=BASE)
+    store = ingested(records_dir, base=BASE)
     return store
 
 

@@ -8,11 +8,10 @@ from urllib.parse import unquote
 import pytest
 from fastapi.testclient import TestClient
 
-from ingest.pipeline import ingest_records
 from kg.search import SearchService
 from kg.search.embed import HashEmbedder
 from kg.settings import Settings
-from kg.store import LocalStore
+from tests.conftest import ingested
 from web.app import create_app
 
 BASE = "http://testserver/"
@@ -27,8 +26,7 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 @pytest.fixture
 def client(records_dir: Path, tmp_path: Path) -> Iterator[TestClient]:
-    store = LocalStore(None)
-    ingest_records(store, [records_dir], base=BASE)
+    store = ingested(records_dir, base=BASE)
     settings = Settings.from_env(
         {"KG_BASE_URI": BASE, "KG_STORE": "memory"},
         cache_dir=tmp_path / "cache",

@@ -14,11 +14,10 @@ from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from ingest.pipeline import ingest_records
 from kg.search import SearchService
 from kg.search.embed import HashEmbedder
 from kg.settings import PROJECT_ROOT, Settings
-from kg.store import LocalStore
+from tests.conftest import ingested
 from web.app import create_app
 from web.i18n import (
     DEFAULT,
@@ -63,8 +62,7 @@ def text(response_text: str) -> str:
 
 @pytest.fixture
 def client(records_dir: Path, tmp_path: Path) -> Iterator[TestClient]:
-    store = LocalStore(None)
-    ingest_records(store, [records_dir], base="http://testserver/")
+    store = ingested(records_dir, base="http://testserver/")
     settings = Settings.from_env({"KG_BASE_URI": "http://testserver/"}, cache_dir=tmp_path / "c")
     search = SearchService(store, settings, embedder=HashEmbedder())
     app = create_app(settings, store=store, search=search)

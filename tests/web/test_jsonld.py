@@ -3,18 +3,15 @@
 import json
 from pathlib import Path
 
-from ingest.pipeline import ingest_records
 from kg.record_document import view
-from kg.store import LocalStore
-from tests.conftest import BASE
+from tests.conftest import BASE, ingested
 from web.jsonld import citation, dataset, dumps, schema_org, website
 
 PAGE = f"{BASE}initiative/village-welcome"
 
 
 def record(records_dir: Path):  # type: ignore[no-untyped-def]
-    store = LocalStore(None)
-    ingest_records(store, [records_dir], base=BASE)
+    store = ingested(records_dir, base=BASE)
     return view(store.current(), base=BASE, kind="initiative", slug="village-welcome")
 
 
@@ -109,14 +106,11 @@ def test_the_graph_is_a_schema_org_dataset_with_its_downloads() -> None:
 def test_an_event_names_its_organisers_and_how_it_was_attended(records_dir: Path) -> None:
     """An embedder found the 2022 session's Event without `organizer` (the page names two) and
     without `location` (search engines require one; it was online)."""
-    event = records_dir / "event" / "session.md"
-    event.parent.mkdir(exist_ok=True)
-    event.write_text(
+    record = (
         '---\nname: Online session\nstart: "2022-10-11"\norganisers: [test-ngo]\nonline: true\n'
         "sources: {a: {url: 'https://example.org/s'}}\n---\nA session.\n"
     )
-    store = LocalStore(None)
-    ingest_records(store, [records_dir], base=BASE)
+    store = ingested(records_dir, {"event/session": record}, base=BASE)
     doc = schema_org(
         view(store.current(), base=BASE, kind="event", slug="session"), page_url=f"{BASE}event/s"
     )

@@ -11,11 +11,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from ingest.pipeline import ingest_records
-from kg.settings import Settings
-from kg.store import LocalStore
-from tests.web.conftest import BASE
-from web.app import create_app
+from tests.conftest import ingested
+from tests.web.conftest import BASE, client_of
 from web.meta import OG_LOCALES, TITLE_MAX, cut_title
 
 
@@ -140,17 +137,13 @@ def test_a_record_without_a_description_is_described_by_what_it_says(client: Tes
 
 @pytest.fixture
 def event_client(records_dir: Path) -> Iterator[TestClient]:
-    event = records_dir / "event" / "rural-day.md"
-    event.parent.mkdir(exist_ok=True)
-    event.write_text(
+    record = (
         '---\nname: Rural integration day\nstart: "2022-10-11"\n'
         "sources: {a: {url: 'https://example.org/day'}}\n---\n"
         "A one-day online session on integration in rural areas.\n"
     )
-    store = LocalStore(None)
-    ingest_records(store, [records_dir], base=BASE)
-    settings = Settings.from_env({"KG_BASE_URI": BASE, "KG_STORE": "memory"})
-    with TestClient(create_app(settings, store=store), follow_redirects=False) as c:
+    store = ingested(records_dir, {"event/rural-day": record}, base=BASE)
+    with client_of(store) as c:
         yield c
 
 

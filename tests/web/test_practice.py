@@ -8,9 +8,8 @@ from typing import Any
 
 import pytest
 
-from ingest.pipeline import ingest_records
 from kg.record_document import view
-from kg.store import LocalStore
+from tests.conftest import ingested
 from web.practice import after_first_sentence, after_lead, first_sentence, lead, practice_context
 
 BASE = "http://kg.test/"
@@ -32,15 +31,12 @@ def context(records_dir: Path) -> dict[str, Any]:
             '  - {aspect: lesson, text: "Start with housing", source: a}\n',
         )
     )
-    org = records_dir / "organisation" / "test-ngo.md"
-    org.write_text(
-        org.read_text().replace(
-            "country: ES\n",
-            "country: ES\nurl: https://ngo.example.org/\ncontact_url: https://ngo.example.org/contact\n",
-        )
+    org = (records_dir / "organisation" / "test-ngo.md").read_text()
+    with_links = org.replace(
+        "country: ES\n",
+        "country: ES\nurl: https://ngo.example.org/\ncontact_url: https://ngo.example.org/contact\n",
     )
-    store = LocalStore(None)
-    ingest_records(store, [records_dir], base=BASE)
+    store = ingested(records_dir, {"organisation/test-ngo": with_links}, base=BASE)
     v = view(store.current(), base=BASE, kind="initiative", slug="village-welcome")
     return practice_context(store.current(), v, BASE)
 

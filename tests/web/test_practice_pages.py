@@ -15,10 +15,9 @@ from fastapi.testclient import TestClient
 from ingest.pipeline import ingest_records
 from kg.practices import featured
 from kg.search.text import fold
-from kg.settings import Settings
 from kg.store import GraphStore, LocalStore
 from tests.conftest import BUNDLED
-from web.app import create_app
+from tests.web.conftest import client_of
 
 BASE = "http://kg.test/"
 HTML = {"Accept": "text/html"}
@@ -33,8 +32,7 @@ def store() -> GraphStore:
 
 @pytest.fixture(scope="module")
 def client(store: GraphStore) -> Iterator[TestClient]:
-    settings = Settings.from_env({"KG_BASE_URI": BASE, "KG_STORE": "memory"})
-    with TestClient(create_app(settings, store=store), follow_redirects=False) as c:
+    with client_of(store, base=BASE) as c:
         yield c
 
 

@@ -4,11 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import ingest_records
 from kg.errors import NotFound
 from kg.record_document import view
-from kg.store import LocalStore
-from tests.conftest import BASE
+from tests.conftest import BASE, ingested
 from web.recordpage import CODES, check, concept_href, grouped
 
 
@@ -21,8 +19,7 @@ def test_concepts_countries_and_regions_link_to_browse_pages() -> None:
 
 
 def test_groups_hold_only_facts_the_record_has_in_page_order(records_dir: Path) -> None:
-    store = LocalStore(None)
-    ingest_records(store, [records_dir], base=BASE)
+    store = ingested(records_dir, base=BASE)
     v = view(store.current(), base=BASE, kind="initiative", slug="village-welcome")
     groups = dict(grouped(v))
     assert list(groups)[:2] == ["What", "Where"]
@@ -45,8 +42,7 @@ def test_addresses_that_cannot_name_a_record_are_not_found(kind: str, slug: str)
 
 
 def test_a_type_code_is_named_in_every_interface_language(records_dir: Path) -> None:
-    store = LocalStore(None)
-    ingest_records(store, [records_dir], base=BASE)
+    store = ingested(records_dir, base=BASE)
     v = view(store.current(), base=BASE, kind="organisation", slug="test-ngo")
     (kind,) = dict(dict(grouped(v))["What"])["Type of organisation"]
     assert kind.value == "ngo"

@@ -2,9 +2,8 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from ingest.pipeline import ingest_records
 from kg.settings import Settings
-from kg.store import LocalStore
+from tests.conftest import ingested
 from web.app import create_app
 
 
@@ -42,15 +41,13 @@ def test_big_body_refused(client: TestClient) -> None:
 
 
 def test_script_in_record_fields_is_escaped_everywhere(records_dir: Path) -> None:
-    evil = records_dir / "initiative" / "evil.md"
-    evil.write_text(
+    record = (
         '---\nname: "<script>alert(1)</script>"\n'
         'descriptions: {es: "<img src=x onerror=alert(2)>"}\n'
         "sources: {a: {url: 'https://example.org/a', title: '<b>x</b>'}}\n---\n"
         "Body with <script>alert(3)</script> inside.\n"
     )
-    store = LocalStore(None)
-    ingest_records(store, [records_dir], base="http://testserver/")
+    store = ingested(records_dir, {"initiative/evil": record}, base="http://testserver/")
     settings = Settings.from_env({"KG_BASE_URI": "http://testserver/", "KG_STORE": "memory"})
     with TestClient(create_app(settings, store=store)) as client:
         for path in ("/initiative/evil", "/embed/initiative/evil", "/browse", "/"):

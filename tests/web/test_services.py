@@ -4,11 +4,11 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from ingest.pipeline import ingest_records
 from kg.search import SearchService
 from kg.search.embed import HashEmbedder
 from kg.settings import Settings
 from kg.store import LocalStore
+from tests.conftest import ingested
 from web.app import create_app
 
 BASE = "http://testserver/"
@@ -17,8 +17,7 @@ BASE = "http://testserver/"
 def test_one_set_of_services_serves_every_request_and_stops_with_the_app(
     records_dir: Path,
 ) -> None:
-    store = LocalStore(None)
-    ingest_records(store, [records_dir], base=BASE)
+    store = ingested(records_dir, base=BASE)
     settings = Settings.from_env({"KG_BASE_URI": BASE, "KG_STORE": "memory"})
     search = SearchService(store, settings, embedder=HashEmbedder())
     app = create_app(settings, store=store, search=search)

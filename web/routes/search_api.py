@@ -51,10 +51,12 @@ class SharedValuePublic(LabelPublic):
 
 
 class WhyPublic(BaseModel):
+    #: the line the search page shows (in English here): a filter only where several values
+    #: of its facet were chosen, the one this record has
     summary: str
     matched_terms: list[str]
     concepts: list[SharedValuePublic]
-    filters: list[SharedValuePublic]
+    filters: list[SharedValuePublic]  # every filter value the record has
     keyword_score: float | None
     similarity: float | None
     query_language: str | None

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.pipeline import ingest_records
 from kg.search.documents import Concept, SearchDoc, gather
 from kg.store import LocalStore
-from tests.conftest import BASE
+from tests.conftest import BASE, ingested
 
 
 def test_a_record_file_becomes_one_search_document(loaded: LocalStore) -> None:
@@ -68,14 +67,11 @@ def test_a_document_round_trips_through_json() -> None:
 def test_an_event_dated_by_its_start_alone_took_place_that_year(records_dir: Path) -> None:
     """A one-day event was listed among practices "active in 2025": a record with no known end
     is taken to be ongoing, which an event is not."""
-    event = records_dir / "event" / "rural-day.md"
-    event.parent.mkdir(exist_ok=True)
-    event.write_text(
+    record = (
         '---\nname: Rural integration day\nstart: "2022-10-11"\n'
         "sources: {a: {url: 'https://example.org/day'}}\n---\nA one-day online session.\n"
     )
-    store = LocalStore(None)
-    ingest_records(store, [records_dir], base=BASE)
+    store = ingested(records_dir, {"event/rural-day": record}, base=BASE)
     docs = {d.slug: d for d in gather(store.current())[0]}
     assert (docs["rural-day"].start, docs["rural-day"].end) == (2022, 2022)
     assert docs["test-ngo"].end is None  # other records keep an unknown end unknown

@@ -22,7 +22,7 @@ def test_words_concepts_filters_and_meaning_are_all_named(small_index: SearchInd
         small_index,
         doc,
         u,
-        filters={"country": ["ES"], "theme": ["education"]},
+        filters={"country": ["ES", "IT"], "theme": ["education"]},
         keyword=1.23456,
         similarity=0.41,
         terms=terms,
@@ -88,7 +88,17 @@ def test_a_listing_without_words_explains_only_the_filters(small_index: SearchIn
         small_index, doc, None, filters={"country": ["IT"]}, keyword=None, similarity=None
     )
     assert why == Why(filters=why.filters)
-    assert why.summary == "country: IT"
+    assert [(f.facet, f.value) for f in why.filters] == [("country", "IT")]
+    assert why.summary == ""  # true of every result: the page shows no line
+    either, _ = explain(
+        small_index,
+        doc,
+        None,
+        filters={"country": ["ES", "IT"], "kind": ["initiative"]},
+        keyword=None,
+        similarity=None,
+    )
+    assert either.summary == "country: IT"  # which of the two countries it is
     assert "<mark>" not in snippet
     assert "farm jobs" in snippet
 
@@ -121,7 +131,7 @@ def test_a_concept_whose_label_holds_a_query_word_is_named(small_index: SearchIn
     assert [(c.facet, c.value, c.matched) for c in why.concepts] == [
         ("theme", "employment", "empleo")
     ]
-    assert why.summary == "theme: Employment (from “empleo”); country: IT"
+    assert why.summary == "theme: Employment (from “empleo”)"
 
 
 def test_a_concept_named_by_its_own_label_is_not_said_twice(small_index: SearchIndex) -> None:

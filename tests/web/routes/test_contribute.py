@@ -10,11 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from cli.contribute import checker, publisher
-from ingest.pipeline import ingest_records
 from kg.search import SearchService
 from kg.search.embed import HashEmbedder
 from kg.settings import Settings
-from kg.store import LocalStore
+from tests.conftest import ingested
 from web.app import create_app
 
 BASE = "http://testserver/"
@@ -49,8 +48,7 @@ def app_dirs(records_dir: Path, tmp_path: Path) -> Iterator[tuple[TestClient, Se
         contrib_dir=tmp_path / "contributed",
         records_dir=records_dir,
     )
-    store = LocalStore(None)
-    ingest_records(store, [records_dir], base=BASE)
+    store = ingested(records_dir, base=BASE)
     search = SearchService(store, settings, embedder=HashEmbedder())
     app = create_app(settings, store=store, publish=publisher(settings, store), search=search)
     with TestClient(app, follow_redirects=False) as c:

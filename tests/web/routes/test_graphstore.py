@@ -11,9 +11,8 @@ import pytest
 import rdflib
 from fastapi.testclient import TestClient
 
-from ingest.pipeline import ingest_records
 from kg.settings import Settings
-from kg.store import LocalStore
+from tests.conftest import ingested
 from web.app import create_app
 
 BASE = "http://testserver/"
@@ -25,8 +24,7 @@ G = "/rdf-graphs?graph=http://x/g"
 
 @pytest.fixture
 def client(records_dir: Path) -> Iterator[TestClient]:
-    store = LocalStore(None)
-    ingest_records(store, [records_dir], base=BASE)
+    store = ingested(records_dir, base=BASE)
     settings = Settings.from_env(
         {"KG_BASE_URI": BASE, "KG_STORE": "memory", "KG_ADMIN_TOKEN": TOKEN}
     )

@@ -17,7 +17,8 @@ from ingest.pipeline import ingest_records
 from kg.graphs import triple_count
 from kg.settings import Settings
 from kg.store import GraphStore, LocalStore
-from tests.conftest import RDF_FORMATS
+from tests.conftest import RDF_FORMATS, ingested
+from tests.web.conftest import client_of
 from web.app import create_app
 from web.http import http_date
 
@@ -26,8 +27,7 @@ VOID = "http://rdfs.org/ns/void#"
 
 @pytest.fixture
 def app_client(records_dir: Path, tmp_path: Path) -> Iterator[tuple[TestClient, GraphStore]]:
-    store = LocalStore(None)
-    ingest_records(store, [records_dir], base="http://testserver/")
+    store = ingested(records_dir, base="http://testserver/")
     settings = Settings.from_env({"KG_BASE_URI": "http://testserver/"}, data_dir=tmp_path / "d")
     with TestClient(create_app(settings, store=store)) as client:
         yield client, store
@@ -215,8 +215,7 @@ def test_embed_card_shows_every_start_year_the_sources_claim(tmp_path: Path) -> 
     assert len(years) > 1  # the premise: a disputed start
     store = LocalStore(None)
     ingest_records(store, [PROJECT_ROOT / "ingest/records"], base="http://testserver/")
-    settings = Settings.from_env({"KG_BASE_URI": "http://testserver/", "KG_STORE": "memory"})
-    with TestClient(create_app(settings, store=store)) as c:
+    with client_of(store, base="http://testserver/", follow_redirects=True) as c:
         card = c.get("/embed/initiative/nuevos-senderos").text
     assert f"since {' or '.join(years)} (sources differ)" in card
 

@@ -11,12 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from ingest.pipeline import ingest_records
 from kg.search import SearchService
 from kg.search.cache import VectorCache
 from kg.search.embed import HashEmbedder
 from kg.settings import Settings
-from kg.store import LocalStore
+from tests.conftest import ingested
 from web.app import create_app
 
 BASE = "http://testserver/"
@@ -37,8 +36,7 @@ Volunteers open their homes to refugee families <script & friends.
 @pytest.fixture
 def client(records_dir: Path, tmp_path: Path) -> Iterator[TestClient]:
     (records_dir / "initiative" / "open-doors.md").write_text(MARKUP)
-    store = LocalStore(None)
-    ingest_records(store, [records_dir], base=BASE)
+    store = ingested(records_dir, base=BASE)
     settings = Settings.from_env({"KG_BASE_URI": BASE, "KG_STORE": "memory"}, cache_dir=tmp_path)
     search = SearchService(store, settings, embedder=HashEmbedder(), cache=VectorCache(None))
     app = create_app(settings, store=store, search=search)

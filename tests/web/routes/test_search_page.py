@@ -10,26 +10,23 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.datastructures import QueryParams
 
-from ingest.pipeline import ingest_records
 from kg.search import SearchService
 from kg.search.embed import HashEmbedder
 from kg.settings import Settings
-from kg.store import LocalStore
-from tests.conftest import BASE
+from tests.conftest import BASE, ingested
+from tests.web.conftest import client_of
 from web.app import create_app
 from web.routes.search_page import canonical_query
 
 
 @pytest.fixture
 def client(records_dir: Path, tmp_path: Path) -> Iterator[TestClient]:
-    second = records_dir / "initiative" / "alpine-welcome.md"
-    second.write_text(
+    record = (
         "---\nname: Alpine Welcome\ncountries: [AT]\nthemes: [employment]\n"
         "sources: {a: {url: 'https://example.org/x'}}\n---\n"
         "Mountain municipalities offer jobs and language courses to refugees.\n"
     )
-    store = LocalStore(None)
-    ingest_records(store, [records_dir], base="http://testserver/")
+    store = ingested(records_dir, {"initiative/alpine-welcome": record}, base="http://testserver/")
     settings = Settings.from_env({"KG_BASE_URI": "http://testserver/"}, cache_dir=tmp_path / "c")
     search = SearchService(store, settings, embedder=HashEmbedder())
     app = create_app(settings, store=store, search=search)
@@ -272,10 +269,8 @@ def test_the_initiatives_tab_comes_first_whatever_the_counts(records_dir: Path) 
             f"---\nname: Lantern Association {i}\norg_type: ngo\ncountry: ES\n"
             f'sources:\n  a: {{url: "https://example.org/lantern-{i}"}}\n---\n'
         )
-    store = LocalStore(None)
-    ingest_records(store, [records_dir], base=BASE)
-    settings = Settings.from_env({"KG_BASE_URI": BASE, "KG_STORE": "memory"})
-    with TestClient(create_app(settings, store=store)) as c:
+    store = ingested(records_dir, base=BASE)
+    with client_of(store, base=BASE, follow_redirects=True) as c:
         html = c.get("/search", params={"q": "lantern village", "mode": "keyword"}).text
     nav = html.split('<nav class="tabs"', 1)[1].split("</nav>", 1)[0]
     tabs = [
@@ -334,15 +329,18 @@ def test_a_year_range_says_how_many_undated_records_it_leaves_out(client: TestCl
     assert 'class="muted undated"' not in client.get("/search", params={"lang": "es"}).text
 
 
-def test_the_why_line_names_a_record_type_in_the_pages_language_once(client: TestClient) -> None:
-    """A German trial saw "Art des Eintrags: organisation" (the code) and a theme named twice
-    when the query named it and the filter held it."""
-    html_de = client.get(
-        "/search", params={"q": "refugees", "kind": "initiative", "lang": "de"}
-    ).text
-    why = re.findall(r'<p class="why">(.*?)</p>', html_de)
+def test_the_why_line_names_a_filter_only_where_it_tells_something(client: TestClient) -> None:
+    """A German trial saw "Art des Eintrags: organisation" (the code) on every result of a tab,
+    and a theme named twice when the query named it and the filter held it. A filter on one
+    value is true of every result, so it is not said; of two values, the record's one is, in
+    the page's language."""
+    one = client.get("/search", params={"q": "refugees", "kind": "initiative", "lang": "de"})
+    why = re.findall(WHY, one.text)
     assert why
-    assert all("Art des Eintrags: Initiative" in line for line in why), why
+    assert not any("Art des Eintrags" in line for line in why), why
+    two = {"q": "refugees", "kind": ["initiative", "organisation"], "lang": "de"}
+    why = re.findall(WHY, client.get("/search", params=two).text)
+    assert any("Art des Eintrags: Initiative" in line for line in why), why
     themed = client.get(
         "/search", params={"q": "Beschäftigung für Geflüchtete", "theme": "employment"}
     ).text
@@ -357,15 +355,13 @@ WHY = r'<p class="why">(.*?)</p>'
 def test_a_result_with_no_known_end_says_since(records_dir: Path) -> None:
     """A trial read a bare "2015" on a result as a one-year project; the record page says
     "since 2015"."""
-    (records_dir / "initiative" / "open-door.md").write_text(
+    record = (
         '---\nname: Open Door\nstart: "2015"\ncountries: [AT]\n'
         "sources: {a: {url: 'https://example.org/od'}}\n---\n"
         "Lantern families open their doors to newcomers in the valley.\n"
     )
-    store = LocalStore(None)
-    ingest_records(store, [records_dir], base=BASE)
-    settings = Settings.from_env({"KG_BASE_URI": BASE, "KG_STORE": "memory"})
-    with TestClient(create_app(settings, store=store)) as c:
+    store = ingested(records_dir, {"initiative/open-door": record}, base=BASE)
+    with client_of(store, base=BASE, follow_redirects=True) as c:
         page = c.get("/search", params={"q": "lantern families", "mode": "keyword"}).text
         spanish = c.get("/search", params={"q": "lantern", "mode": "keyword", "lang": "es"}).text
     kinds = re.findall(r'<p class="kind">(.*?)</p>', page)

@@ -14,8 +14,7 @@ from fastapi.testclient import TestClient
 from ingest.pipeline import ingest_records
 from kg.errors import ServiceBusy, TooManyQueries
 from kg.settings import Settings
-from kg.store import LocalStore
-from tests.conftest import RDF_FORMATS
+from tests.conftest import RDF_FORMATS, ingested
 from web.app import create_app
 
 BASE = "http://testserver/"
@@ -29,8 +28,7 @@ RESULT_TYPES = {
 
 
 def make_client(records_dir: Path, **env: str) -> TestClient:
-    store = LocalStore(None)
-    ingest_records(store, [records_dir], base=BASE)
+    store = ingested(records_dir, base=BASE)
     settings = Settings.from_env({"KG_BASE_URI": BASE, "KG_STORE": "memory", **env})
     return TestClient(create_app(settings, store=store), follow_redirects=False)
 
