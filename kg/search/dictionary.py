@@ -16,16 +16,24 @@ built from web text, so they hold common misspellings too, rarer than that: "mou
 are absent. Those stay open to correction. pyspellchecker's lists were tried first: its Spanish
 one lacks "cursos", "cierra" and "ayudan".
 
-Reading the lists takes about a second and 200 MB, so `load` writes the words once to
-`{cache_dir}/dictionary/` as a sorted array of 64-bit hashes (1.4 MB) and maps that file, so
-every server process shares one copy. Two different words share a hash with probability about
-170,000 / 2**64 per lookup.
+The lists also say how common a rarer word is (`Words.zipf`), down to `STORED_ZIPF` = 1 (once
+per hundred million words; 1.3 million words in all). Spelling correction uses it as the prior
+of the noisy-channel model of spelling (Kernighan, Church and Gale 1990): a word is not
+"corrected" into a rarer one. "Lapland" (Zipf 2.6) had become the Norwegian county "Oppland"
+(1.3), which the records name; "comunity" (2.0) still becomes "community" (5.3).
+
+Reading the lists takes a few seconds and 200 MB, so `load` writes the words once to
+`{cache_dir}/dictionary/` as one sorted array of 64-bit keys (10 MB) and maps that file, so
+every server process shares one copy. A key is a 56-bit hash of the folded word above 8 bits
+holding its Zipf value in tenths (the highest of the five languages). Two different words share
+a hash with probability about 1.3 million / 2**56 per lookup.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import math
 import os
 from importlib.metadata import version
 from pathlib import Path
@@ -36,23 +44,35 @@ import numpy.typing as npt
 from kg.search.text import LANGUAGES, fold
 
 MIN_ZIPF = 3.0  # log10 of uses per billion words: once per million
+STORED_ZIPF = 1.0  # the rarest words whose frequency is kept: once per hundred million
+ZIPF_BITS = 8  # the low bits of a key: the word's Zipf value in tenths
 
 
 class Words:
-    """Whether a folded word is in the dictionary (`word in words`)."""
+    """Whether a folded word is in the dictionary (`word in words`: used at least `MIN_ZIPF`),
+    and how common it is (`zipf`)."""
 
-    def __init__(self, hashes: npt.NDArray[np.uint64]) -> None:
-        self._hashes = hashes  # sorted, unique
+    def __init__(self, keys: npt.NDArray[np.uint64]) -> None:
+        self._keys = keys  # sorted: hash above ZIPF_BITS, Zipf in tenths below
+
+    def zipf(self, word: str) -> float:
+        """The word's frequency on the Zipf scale (log10 of uses per billion words, the
+        highest of the five languages, to a tenth); 0.0 for a word rarer than `STORED_ZIPF`
+        or absent from the lists."""
+        if not len(self._keys):
+            return 0.0
+        low = _key(word, 0.0)  # the least key the word can have
+        at = int(np.searchsorted(self._keys, np.uint64(low)))
+        if at < len(self._keys) and int(self._keys[at]) >> ZIPF_BITS == low >> ZIPF_BITS:
+            return (int(self._keys[at]) & ((1 << ZIPF_BITS) - 1)) / 10
+        return 0.0
 
     def __contains__(self, word: object) -> bool:
-        if not isinstance(word, str) or not len(self._hashes):
-            return False
-        key = _hash(word)
-        at = int(np.searchsorted(self._hashes, key))
-        return at < len(self._hashes) and int(self._hashes[at]) == key
+        return isinstance(word, str) and self.zipf(word) >= MIN_ZIPF
 
     def __len__(self) -> int:
-        return len(self._hashes)
+        """The number of words kept (with a frequency), not only those `in` the dictionary."""
+        return len(self._keys)
 
 
 NONE = Words(np.zeros(0, dtype=np.uint64))
@@ -67,7 +87,7 @@ def load(cache_dir: Path) -> Words:
 
 def _file_name() -> str:
     langs = "-".join(LANGUAGES)
-    return f"wordfreq-{version('wordfreq')}-{langs}-zipf{MIN_ZIPF:g}.npy"
+    return f"wordfreq-{version('wordfreq')}-{langs}-zipf{STORED_ZIPF:g}-keys.npy"
 
 
 @functools.cache
@@ -82,15 +102,31 @@ def _load(path: Path) -> Words:
 
 @functools.cache  # once per process, however many cache folders it writes to (tests)
 def build() -> npt.NDArray[np.uint64]:
-    """Sorted unique hashes of the folded words used at least `MIN_ZIPF` in any language."""
+    """The sorted keys (`Words`) of the folded words used at least `STORED_ZIPF` in any of the
+    languages, each with its highest Zipf value."""
     from wordfreq import get_frequency_dict  # only here: reading the lists is the slow part
 
-    least = 10 ** (MIN_ZIPF - 9)  # a frequency (share of all words) on the Zipf scale
-    words: set[str] = set()
+    least = 10 ** (STORED_ZIPF - 9)  # a frequency (share of all words) on the Zipf scale
+    best: dict[str, float] = {}
     for lang in LANGUAGES:
-        frequencies = get_frequency_dict(lang, wordlist="large")
-        words.update(fold(w) for w, f in frequencies.items() if f >= least)
-    return np.unique(np.fromiter((_hash(w) for w in words), dtype=np.uint64, count=len(words)))
+        for w, f in get_frequency_dict(lang, wordlist="large").items():
+            if f >= least:
+                folded = fold(w)
+                best[folded] = max(f, best.get(folded, 0.0))
+    keys = np.fromiter(
+        (_key(w, 9 + math.log10(f)) for w, f in best.items()), dtype=np.uint64, count=len(best)
+    )
+    keys.sort()
+    # two words whose hashes agree above the low bits: one key, the commoner's Zipf
+    hashes = keys >> np.uint64(ZIPF_BITS)
+    last = np.append(hashes[1:] != hashes[:-1], True)
+    out: npt.NDArray[np.uint64] = keys[last]
+    return out
+
+
+def _key(word: str, zipf: float) -> int:
+    tenths = min(round(zipf * 10), (1 << ZIPF_BITS) - 1)
+    return (_hash(word) >> ZIPF_BITS << ZIPF_BITS) | tenths
 
 
 def _hash(word: str) -> int:

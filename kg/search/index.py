@@ -147,7 +147,9 @@ class SearchIndex:
         """Spelling correction against the words of the keyword text (`words`), leaving the
         words of `dictionary` as written."""
         vocab = self.bm25.vocab_dict
-        return Speller(self.words, lambda t: t in vocab, self.dictionary, self.spellings)
+        return Speller(
+            self.words, lambda t: t in vocab, self.dictionary, self.spellings, self.dictionary.zipf
+        )
 
     def concept_vectors(self) -> tuple[list[Concept], Vectors]:
         """The practice concepts (themes, target groups, rural challenges and opportunities)

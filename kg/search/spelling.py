@@ -17,9 +17,12 @@ searched but not announced: the word was spelt right, so no "Showing results for
 
 How far a correction may go follows the length of the word, as Elasticsearch's `AUTO`
 fuzziness: no edit for words of up to 2 characters, one for 3 to 5, two for longer words.
-Digits are never corrected (grant numbers, years). Whether the corrected query finds anything
-is decided afterwards by the same evidence rule as any query (`kg.search.rank`), so a word
-corrected into a stray match of nonsense still yields nothing.
+Digits are never corrected (grant numbers, years). Nor is a word the language lists
+(`kg.search.dictionary`) find commoner than its correction, the prior of the noisy-channel model
+of spelling (Kernighan, Church and Gale 1990): "Lapland" is a place, not a misspelling of the
+rarer "Oppland" a record names, while "comunity" is rarer than "community". Whether the
+corrected query finds anything is decided afterwards by the same evidence rule as any query
+(`kg.search.rank`), so a word corrected into a stray match of nonsense still yields nothing.
 """
 
 from __future__ import annotations
@@ -71,16 +74,20 @@ class Speller:
         known: Callable[[str], bool],
         dictionary: Container[str] = frozenset(),
         spellings: Mapping[str, Mapping[str, int]] | None = None,
+        zipf: Callable[[str], float] = lambda word: 0.0,
     ) -> None:
         """`words`: folded word → number of records holding it; `known(term)`: whether the
         index holds that term; `dictionary`: folded words only read as forms of themselves;
         `spellings`: folded word → {each way the records write it: records}, for the words
         written with accents (a correction is shown in the spelling nearest to what was
-        typed: "intégraton" → "intégration", "integraton" → "integration")."""
+        typed: "intégraton" → "intégration", "integraton" → "integration"); `zipf(word)`: how
+        common a folded word is in the languages (`kg.search.dictionary.Words.zipf`, 0.0 when
+        unknown): no word is corrected into a rarer one."""
         self._choices = sorted(words)
         self._counts = [words[w] for w in self._choices]
         self._known = known
         self._dictionary = dictionary
+        self._zipf = zipf
         self._spellings = spellings or {}
 
     def word(self, word: str) -> str | None:
@@ -108,6 +115,8 @@ class Speller:
             if not found:
                 return None
         _, _, best = min(found, key=lambda f: (f[1], -self._counts[f[2]], self._choices[f[2]]))
+        if not form and self._zipf(word) > self._zipf(self._choices[best]):
+            return None  # a rare word, but commoner than the correction: a name ("Lapland")
         return self._choices[best], form
 
     def correct(self, text: str) -> tuple[str, list[tuple[str, str]]]:

@@ -22,8 +22,20 @@ def test_the_words_are_written_once_and_read_back(tmp_path: Path) -> None:
     [saved] = (tmp_path / "dictionary").iterdir()
     assert len(np.load(saved)) == len(built) > 100_000
     # a later process maps the file: what it holds is what load answers
-    np.save(saved, np.unique(np.array([dictionary._hash("alpha")], dtype=np.uint64)))
+    np.save(saved, np.array([dictionary._key("alpha", 4.2)], dtype=np.uint64))
     dictionary._load.cache_clear()
     again = dictionary.load(tmp_path)
     assert "alpha" in again
+    assert again.zipf("alpha") == 4.2
     assert "quality" not in again
+
+
+def test_how_common_a_word_is_down_to_once_per_hundred_million(tmp_path: Path) -> None:
+    """Spelling correction compares a word with its correction by these (`kg.search.spelling`):
+    a place name under the dictionary's threshold still has its frequency."""
+    words = dictionary.load(tmp_path)
+    assert words.zipf("community") > 5 > words.zipf("comunity") > 1
+    assert dictionary.STORED_ZIPF < words.zipf("lapland") < dictionary.MIN_ZIPF
+    assert "lapland" not in words  # not a dictionary word: still open to correction
+    assert words.zipf("oppland") < words.zipf("lapland")
+    assert words.zipf("famlies") == 0.0  # absent from the lists

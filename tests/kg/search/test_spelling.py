@@ -88,3 +88,13 @@ def test_a_correction_is_shown_as_the_records_write_it() -> None:
     assert s.read("integraton").shown == "integration"  # typed without accents: as typed
     assert s.read("Hébergemnt citoyen").shown == "Hébergement citoyen"
     assert s.read("intégraton").searched == "integration"  # searched folded, as always
+
+
+def test_no_word_is_corrected_into_a_rarer_one() -> None:
+    """ "Lapland" had become "Oppland", a Norwegian county the records name: the language lists
+    find the typed word commoner than the correction, so it is a word (a place), not a typo."""
+    zipf = {"lapland": 2.6, "oppland": 1.3, "comunity": 2.0, "community": 5.3}.get
+    s = Speller({"oppland": 1, "community": 8}, lambda t: False, zipf=lambda w: zipf(w, 0.0))
+    assert s.correct("refugees Lapland") == ("refugees Lapland", [])
+    assert s.correct("comunity") == ("community", [("comunity", "community")])
+    assert s.correct("Lappland")[1] == [("Lappland", "oppland")]  # unknown to the lists
