@@ -51,12 +51,14 @@ class SharedValuePublic(LabelPublic):
 
 
 class WhyPublic(BaseModel):
-    #: the line the search page shows (in English here): a filter only where several values
-    #: of its facet were chosen, the one this record has
-    summary: str
+    summary: str = Field(
+        description="the line the search page shows, in English: the words matched, the "
+        "concepts shared, closeness in meaning, and of a facet filtered on several values the "
+        "one this record has (a filter on one value is true of every result)"
+    )
     matched_terms: list[str]
     concepts: list[SharedValuePublic]
-    filters: list[SharedValuePublic]  # every filter value the record has
+    filters: list[SharedValuePublic] = Field(description="every filter value the record has")
     keyword_score: float | None
     similarity: float | None
     query_language: str | None
