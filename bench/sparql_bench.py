@@ -7,7 +7,10 @@ One run, on one store (the bundled records):
    SPARQL JSON, `--repeat` times — the baseline;
 2. over HTTP: the same queries POSTed to a live `kg serve` (worker processes, guards,
    serialisation, HTTP), each made unique with a comment so the result cache is not used;
-   then the cached path (the same query again);
+   then the cached path (the same query again); then the endpoint and the floor (below) on
+   one kept-alive connection each (`over_kept_connection`): urllib,
+   and so SPARQLWrapper, opens a connection per request; browsers and most HTTP libraries keep
+   one open. The difference is what the client's connection costs, not the server's part.
 3. throughput: 8 concurrent clients cycling through the queries for `--seconds`, uncached,
    against the endpoint, beside 8 threads running them in process.
 
@@ -27,6 +30,7 @@ the endpoint is taken on both, interleaved, so a before/after comparison comes f
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import statistics
@@ -38,7 +42,7 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pyoxigraph as ox
 
@@ -74,6 +78,30 @@ def over_http(url: str, query: str, *, graph: bool) -> int:
     req = urllib.request.Request(url, data=body, headers={"Accept": TURTLE if graph else JSON})
     with urllib.request.urlopen(req, timeout=60) as r:
         return len(r.read())
+
+
+_kept = threading.local()  # one kept-alive connection per thread and server
+
+
+def over_kept_connection(url: str, query: str, *, graph: bool) -> int:
+    """As `over_http`, on a connection kept open between requests (HTTP/1.1 keep-alive), as
+    browsers, `requests.Session` and most HTTP libraries send them; urllib (and so
+    SPARQLWrapper) opens a connection per request."""
+    parts = urlsplit(url)
+    conns: dict[str, http.client.HTTPConnection] = _kept.__dict__.setdefault("conns", {})
+    conn = conns.get(parts.netloc)
+    if conn is None:
+        conn = conns[parts.netloc] = http.client.HTTPConnection(parts.netloc, timeout=60)
+    headers = {
+        "Accept": TURTLE if graph else JSON,
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    conn.request("POST", parts.path, urlencode({"query": query}).encode(), headers)
+    response = conn.getresponse()
+    body = response.read()
+    if response.status != 200:
+        raise OSError(f"{url}: {response.status} {body[:200]!r}")
+    return len(body)
 
 
 def bare(snapshot: Path, port: int) -> None:
@@ -227,6 +255,8 @@ def main() -> None:
             cached: list[float] = []
             earlier: list[float] = []
             bare_times: list[float] = []
+            kept: list[float] = []
+            bare_kept: list[float] = []
             for warm in (url, before_url, floor_url):  # warm the store caches of each server
                 if warm is not None:
                     over_http(warm, ex.query, graph=graph)
@@ -254,6 +284,20 @@ def main() -> None:
                         lambda i, q=q, g=g, u=floor_url: over_http(u, f"{q}\n# run {i}", graph=g),
                     )
                 )
+            # the same two on one kept-alive connection each: what the client's connection
+            # costs, apart from the server's part
+            sides.append(
+                (kept, lambda i, q=q, g=g: over_kept_connection(url, f"{q}\n# kept {i}", graph=g))
+            )
+            if floor_url is not None:
+                sides.append(
+                    (
+                        bare_kept,
+                        lambda i, q=q, g=g, u=floor_url: over_kept_connection(
+                            u, f"{q}\n# kept {i}", graph=g
+                        ),
+                    )
+                )
             order = (
                 [(side, i) for i in range(args.repeat) for side in sides]
                 if args.interleave
@@ -273,6 +317,9 @@ def main() -> None:
                 row["endpoint_before"] = percentiles(earlier)
             if bare_times:
                 row["floor"] = percentiles(bare_times)
+            row["endpoint_kept_alive"] = percentiles(kept)
+            if bare_kept:
+                row["floor_kept_alive"] = percentiles(bare_kept)
             rows.append(row)
             print(json.dumps(row), flush=True)
         queries = [(e.query, "CONSTRUCT" in e.query) for e in examples]
@@ -304,6 +351,18 @@ def main() -> None:
             "ratio": round(tp_http / tp_local, 3),
         },
     }
+    kept_p50 = statistics.median([r["endpoint_kept_alive"]["p50_ms"] for r in rows])
+    report["median_of_p50_ms"]["endpoint_kept_alive"] = round(kept_p50, 2)
+    report["kept_alive_ratios"] = {
+        "endpoint_to_in_process": round(kept_p50 / statistics.median(all_local), 2)
+    }
+    if floor_url is not None:
+        floor_kept = statistics.median([r["floor_kept_alive"]["p50_ms"] for r in rows])
+        report["median_of_p50_ms"]["floor_kept_alive"] = round(floor_kept, 2)
+        report["kept_alive_ratios"]["floor_to_in_process"] = round(
+            floor_kept / statistics.median(all_local), 2
+        )
+        report["kept_alive_ratios"]["endpoint_to_floor"] = round(kept_p50 / floor_kept, 2)
     if floor_url is not None:
         floor_p50 = statistics.median([r["floor"]["p50_ms"] for r in rows])
         report["median_of_p50_ms"]["floor"] = round(floor_p50, 2)
@@ -324,6 +383,7 @@ def main() -> None:
     print(json.dumps(report["median_of_p50_ms"]), json.dumps(report["throughput_8_clients_qps"]))
     if "ratios" in report:
         print(json.dumps(report["ratios"]))
+    print(json.dumps({"kept_alive": report["kept_alive_ratios"]}))
     args.output.parent.mkdir(exist_ok=True)
     args.output.write_text(json.dumps(report, indent=1))
     print(markdown(report["machine"]))
