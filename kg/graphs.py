@@ -63,3 +63,11 @@ def kind_counts(store: ox.Store) -> dict[str, int]:
 
 def triple_count(store: ox.Store) -> int:
     return int(select(store, queries.TRIPLE_COUNT)[0]["n"])
+
+
+def holds_graph(store: ox.Store, iri: str) -> bool:
+    """Whether the store holds a named graph `iri` (an IRI that is not one: False)."""
+    try:
+        return bool(store.contains_named_graph(ox.NamedNode(iri)))
+    except ValueError:
+        return False

@@ -2,7 +2,7 @@
 
 import pyoxigraph as ox
 
-from kg.graphs import content_hashes, kind_counts, select, triple_count
+from kg.graphs import content_hashes, holds_graph, kind_counts, select, triple_count
 from kg.store import LocalStore
 from tests.conftest import BASE
 
@@ -31,3 +31,10 @@ def test_select_binds_values_and_leaves_unbound_variables_out() -> None:
     )
     assert rows == [{"s": "http://x/a", "p": "http://x/p", "o": "1"}]
     assert select(store, "SELECT ?s ?p WHERE { ?s ?p ?o }", p=ox.NamedNode("http://x/q")) == []
+
+
+def test_a_named_graph_is_held_or_not(loaded: LocalStore) -> None:
+    assert holds_graph(loaded.current(), f"{BASE}graph/initiative/village-welcome")
+    assert holds_graph(loaded.current(), f"{BASE}graph/ontology/theme")
+    assert not holds_graph(loaded.current(), f"{BASE}graph/initiative/nothing")
+    assert not holds_graph(loaded.current(), "not an IRI")

@@ -21,8 +21,9 @@ from kg import formats
 from kg.dumps import ensure_dumps
 from kg.endpoint import Endpoint
 from kg.endpoint.update import GraphName, delete_graph, graph_name, read_graph, write_graph
-from kg.errors import BadRequest, NotAcceptable
-from kg.vocab import graph_iri
+from kg.errors import BadRequest, NotAcceptable, NotFound
+from kg.graphs import holds_graph
+from kg.vocab import KINDS, graph_iri
 from web.auth import require_admin
 from web.http import (
     not_modified,
@@ -96,13 +97,25 @@ def get_graph(request: Request) -> Response:
 
 
 def _record_page(request: Request, graph: str) -> str | None:
-    """The page of the record whose named graph is `graph`, when the request prefers HTML to
-    every RDF format (a browser); else None."""
+    """The HTML page of the graph `graph` (`_page_of`), when the request prefers HTML to every
+    RDF format (a browser); else None."""
     prefix = f"{request.app.state.settings.base}graph/"
     kind, _, slug = graph.removeprefix(prefix).partition("/")
     if not graph.startswith(prefix) or not slug or "/" in slug:
         return None
-    return f"/{kind}/{slug}" if _prefers_html(request) else None
+    page = _page_of(kind, slug)
+    return page if page is not None and _prefers_html(request) else None
+
+
+def _page_of(kind: str, slug: str) -> str | None:
+    """The page that shows the statements of graph `{base}graph/{kind}/{slug}` to a person: a
+    record's page, or `/browse` for a concept scheme (`ontology/theme`, …). None for the graphs
+    only the Graph Store serves: the ontology (`ontology/rikg`) and the list of sources."""
+    if kind in KINDS:
+        return f"/{kind}/{slug}"
+    if kind == "ontology" and slug != "rikg":
+        return "/browse"
+    return None
 
 
 def _prefers_html(request: Request) -> bool:
@@ -115,15 +128,19 @@ def _prefers_html(request: Request) -> bool:
 
 @router.get("/graph/{kind}/{slug}", include_in_schema=False)
 def graph_iri_document(request: Request, kind: str, slug: str) -> Response:
-    """A record's named graph IRI (`{base}graph/{kind}/{slug}`, the subject of its provenance)
-    resolves: 303 See Other to the graph through the Graph Store Protocol, so a linked-data
-    client that follows it gets the graph's statements in the format it asks for; a browser
-    (HTML preferred) is sent to the record's page, which shows the same statements with their
-    sources — the Graph Store Protocol answers RDF only, and a trial's browser got 406."""
-    headers = {"Vary": "Accept"}
-    if _prefers_html(request):
-        return RedirectResponse(f"/{kind}/{slug}", status_code=303, headers=headers)
+    """A named graph IRI (`{base}graph/{kind}/{slug}`: a record's, the subject of its
+    provenance, or one of the ontology's) resolves: 303 See Other to the graph through the
+    Graph Store Protocol, so a linked-data client that follows it gets the graph's statements
+    in the format it asks for; a browser (HTML preferred) is sent to the page showing them
+    (`_page_of`) — the Graph Store Protocol answers RDF only, and a trial's browser got 406.
+    A graph the store does not hold is 404 here, not after the redirect."""
     iri = graph_iri(request.app.state.settings.base, kind, slug)
+    if not holds_graph(request.app.state.store.current(), iri):
+        raise NotFound(f"no graph {iri}")
+    headers = {"Vary": "Accept"}
+    page = _page_of(kind, slug)
+    if page is not None and _prefers_html(request):
+        return RedirectResponse(page, status_code=303, headers=headers)
     return RedirectResponse(
         f"/rdf-graphs?graph={quote(iri, safe='')}", status_code=303, headers=headers
     )

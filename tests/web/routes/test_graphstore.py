@@ -152,8 +152,7 @@ def test_a_record_graph_iri_resolves_to_its_statements(client: TestClient) -> No
     assert f"{BASE}id/initiative/village-welcome" in subjects
     assert f"{BASE}graph/initiative/village-welcome" in subjects  # its provenance
     assert client.head("/graph/initiative/village-welcome").status_code == 303
-    missing = client.get("/graph/initiative/no-such-record")
-    assert client.get(missing.headers["location"]).status_code == 404
+    assert client.get("/graph/initiative/no-such-record").status_code == 404  # not after a 303
     # a browser is sent to the record's page, not to RDF it cannot read (a trial got 406)
     browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
     r = client.get("/graph/initiative/village-welcome", headers=browser)
@@ -212,3 +211,21 @@ def test_options_lists_the_methods_as_sparql_does(client: TestClient) -> None:
     r = client.patch("/rdf-graphs?default")
     assert r.status_code == 405
     assert "OPTIONS" in r.headers["allow"]
+
+
+def test_an_ontology_graph_iri_sends_a_browser_where_its_statements_show(
+    client: TestClient,
+) -> None:
+    """A trial's browser followed /graph/ontology/rikg and /graph/sources/records to 404s: only
+    record graphs have a record page. A concept scheme's graph shows on /browse; the ontology
+    and the list of sources are served as RDF, which a browser's `*/*` accepts."""
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    theme = client.get("/graph/ontology/theme", headers=browser)
+    assert (theme.status_code, theme.headers["location"]) == (303, "/browse")
+    for graph in ("ontology/rikg", "sources/records"):
+        r = client.get(f"/graph/{graph}", headers=browser)
+        assert r.status_code == 303, graph
+        assert r.headers["location"].startswith("/rdf-graphs?graph="), graph
+        followed = client.get(r.headers["location"], headers=browser)
+        assert followed.status_code == 200, graph
+        assert followed.headers["content-type"].startswith("text/turtle"), graph
