@@ -5,9 +5,10 @@ The same function tokenises records and queries, so "Integración", "integracion
 "migrants" share a stem. The stemmer is deliberately light and language-blind (records and
 short queries mix languages, and short queries defeat language detection): it removes a plural
 `s`, one final vowel (and an `s` that vowel ended: German "Kurse" and "Kurs", Italian "crisi"
-and "crisis" meet) and the English `-ing`/`-ed`. A real Snowball stemmer per language would
-need the text's language on both sides; this one needs none and was measured (see
-`kg/search/rank.py`) against no stemming.
+and "crisis" meet), a final `-io` (Italian "alloggio" meets its plural "alloggi"; a trial's
+"alloggi" missed the housing theme) and the English `-ing`/`-ed`. A real Snowball stemmer
+per language would need the text's language on both sides; this one needs none and was
+measured (see `kg/search/rank.py`) against no stemming.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ _ELIDED = "l d j m n s t c qu dell all nell dall sull"
 STOPWORDS = frozenset((_FUNCTION_WORDS + _ELIDED).split())
 #: the version of this analyser (words, folding, stopwords, stemming): a saved search index
 #: names it, so an index built by another version is rebuilt rather than read (`index_dir`)
-ANALYZER = "4"
+ANALYZER = "5"
 
 
 def fold(text: str) -> str:
@@ -66,6 +67,10 @@ def stem(word: str) -> str:
     if len(word) >= 5 and word.endswith("ed"):
         return _final_s(word[:-2])
     word = _final_s(word)
+    if len(word) >= 6 and word.endswith("io"):
+        # Italian -io/-i ("alloggio" and "alloggi", "servizio" and "servizi") and Spanish -io
+        # ("municipio" and Italian "municipi") meet on the same stem
+        return word[:-2]
     if len(word) >= 5 and word[-1] == "y":  # family/families, country/countries
         return word[:-1] + "i"
     if len(word) >= 5 and word[-1] in "aeio":

@@ -241,3 +241,18 @@ def test_live_api_search(env: dict[str, str], tmp_path: Path) -> None:
     assert "nuevos-senderos" in slugs
     assert body["facets"]["kind"]
     assert body["results"][0]["why"]["summary"]
+
+
+@pytest.mark.parametrize(
+    "text", ["alloggi per rifugiati", "Wohnung für Geflüchtete", "Wohnungen für Geflüchtete"]
+)
+def test_everyday_words_for_housing_name_the_theme(service: SearchService, text: str) -> None:
+    """An Italian trial's "alloggi" (plural of the theme's "alloggio") and a German one's
+    "Wohnung" found no housing theme, and with the theme filter on they found one practice of
+    six."""
+    result = service.search(SearchQuery(text, filters={"theme": ("housing",)}))
+    whole = service.search(SearchQuery("", filters={"theme": ("housing",)}))
+    assert result.total == whole.total
+    understood = rank(service.index(), SearchQuery(text)).understanding
+    assert understood is not None
+    assert "housing" in {m.concept.code for m in understood.concepts}

@@ -22,6 +22,10 @@ def test_fold_lowercases_and_strips_accents() -> None:
         ("Deutschkurs", "Deutschkurse"),
         ("crisis", "crisi"),
         ("addresses", "address"),
+        # Italian -io and its plural -i: "alloggi" missed the housing theme ("alloggio")
+        ("alloggi", "alloggio"),
+        ("servizi", "servizio"),
+        ("municipios", "municipi"),
     ],
 )
 def test_light_stemming_joins_word_forms(a: str, b: str) -> None:
