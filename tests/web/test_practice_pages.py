@@ -326,3 +326,14 @@ def test_facts_in_english_are_said_to_be_so_on_another_languages_page(client: Te
     en = main_part(client.get("/initiative/nuevos-senderos?lang=en", headers=HTML).text)
     assert "written in English" not in en
     assert '<ul class="claims">' in en
+
+
+def test_the_english_notice_comes_before_the_english_of_at_a_glance(client: TestClient) -> None:
+    """An Italian trial read "Dove: Acquaformosa (province of Cosenza, Calabria)" and an English
+    status in "In sintesi", above the notice that the data is in English."""
+    it = main_part(client.get("/initiative/acquaformosa?lang=it", headers=HTML).text)
+    notice = it.index('id="facts-in-english"')
+    assert notice < it.index('class="glance"')
+    assert '<div class="places" lang="en">' in it
+    en = main_part(client.get("/initiative/acquaformosa?lang=en", headers=HTML).text)
+    assert '<div class="places">' in en
