@@ -337,3 +337,11 @@ def test_the_english_notice_comes_before_the_english_of_at_a_glance(client: Test
     assert '<div class="places" lang="en">' in it
     en = main_part(client.get("/initiative/acquaformosa?lang=en", headers=HTML).text)
     assert '<div class="places">' in en
+
+
+def test_browse_lists_the_countries_before_the_regions(client: TestClient) -> None:
+    """A trial read the region Teruel as a country, listed between Morocco and Ukraine."""
+    page = main_part(client.get("/browse", headers=HTML).text)
+    places = re.findall(r'href="/browse/(country|nuts)/', page)
+    assert "nuts" in places
+    assert places == sorted(places)  # every country, then every region

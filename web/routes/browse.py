@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from kg import formats
-from kg.browse import concept_document, concept_page, usage
+from kg.browse import Concept, concept_document, concept_page, usage
 from kg.errors import NotFound
 from kg.formats import DOCUMENT_FORMATS
 from kg.graphs import kind_counts
@@ -82,7 +82,7 @@ def browse_index(request: Request) -> Response:
     lists = {kind: records_of_kind(current, kind) for kind in KINDS}
     used = usage(current)
     entry_points = [
-        (title, [(c, concept_href(c.iri)) for c in used.get(pred, [])])
+        (title, [(c, concept_href(c.iri)) for c in _countries_first(pred, used.get(pred, []))])
         for pred, title in ENTRY_POINTS
     ]
     return _render(
@@ -95,6 +95,14 @@ def browse_index(request: Request) -> Response:
             "base": request.app.state.settings.base,
         },
     )
+
+
+def _countries_first(pred: str, concepts: list[Concept]) -> list[Concept]:
+    """Of "Countries and regions", the countries (most used first), then the regions: a trial
+    read the region Teruel as a country between Morocco and Ukraine."""
+    if pred != f"{D}spatial":
+        return concepts
+    return sorted(concepts, key=lambda c: not c.iri.startswith(str(EU_COUNTRY)))
 
 
 @router.get("/browse/{scheme}/{concept_id}", include_in_schema=False)
