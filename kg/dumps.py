@@ -7,6 +7,7 @@ triple (or quad) count, so the VoID description can state them without re-readin
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import logging
 import os
@@ -37,6 +38,7 @@ class Dump:
     bytes: int
     statements: int
     unit: str
+    sha256: str = ""  # of the file as served (gzip); "" in a manifest written before it was kept
 
 
 def ensure_dumps(store: GraphStore, data_dir: Path) -> list[Dump]:
@@ -61,7 +63,8 @@ def ensure_dumps(store: GraphStore, data_dir: Path) -> list[Dump]:
             gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0) as fh,
         ):
             fh.write(data)
-        dumps.append(Dump(name, media, (tmp / name).stat().st_size, count, unit))
+        digest = hashlib.sha256((tmp / name).read_bytes()).hexdigest()
+        dumps.append(Dump(name, media, (tmp / name).stat().st_size, count, unit, digest))
     (tmp / "manifest.json").write_text(json.dumps([asdict(d) for d in dumps], indent=1))
     try:
         tmp.rename(folder)

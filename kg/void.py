@@ -1,13 +1,18 @@
 """The dataset description: VoID and DCAT (issue 6), as triples; serialised at the edge.
 
-The DCAT part follows DCAT 3 (https://www.w3.org/TR/vocab-dcat-3/) and the DCAT-AP profile
-data.europa.eu harvests (https://semiceu.github.io/DCAT-AP/): the dataset with a title and a
-description per interface language, a publisher IRI (`foaf:Agent`), its licence, issue and
-modification times; one `dcat:Distribution` per dump with `dcat:accessURL` and
-`dcat:downloadURL`, IANA media-type IRIs for `dcat:mediaType` and `dcat:compressFormat`; the
-SPARQL endpoint as a `dcat:DataService` reached from a distribution through
-`dcat:accessService`. No `dcat:contactPoint`: the service has no public contact page, and a
-person is never named.
+The DCAT part follows DCAT 3 (https://www.w3.org/TR/vocab-dcat-3/) and the DCAT-AP 3 profile
+data.europa.eu harvests (https://semiceu.github.io/DCAT-AP/): a `dcat:Catalog` holding the
+dataset and the SPARQL service (a harvester reads catalogues); the dataset with a title and a
+description per interface language, a publisher IRI (`foaf:Agent`), its licence, issue time
+(the earliest ingest of a graph still in the store) and modification time (the snapshot's),
+and, from the EU Vocabularies DCAT-AP recommends, the countries its initiatives are in
+(`dct:spatial`), the languages of its labels (`dct:language`), its data theme (SOCI,
+population and society), an irregular update frequency (each ingest), plus keywords; one
+`dcat:Distribution` per dump with `dcat:accessURL` and `dcat:downloadURL`, IANA media-type IRIs
+for `dcat:mediaType` and `dcat:compressFormat`, the EU file type (`dct:format`) and the file's
+SHA-256 (`spdx:checksum`); the SPARQL endpoint as a `dcat:DataService` reached from a
+distribution through `dcat:accessService`. No `dcat:contactPoint`: the service has no public
+contact page, and a person is never named.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from kg.graphs import select, triple_count
 from kg.vocab import (
     DCAT_NS,
     DCT_NS,
+    EU_COUNTRY,
     OWL_NS,
     PROV_NS,
     RDF_NS,
@@ -52,6 +58,20 @@ FORMAT_SPECS = {
     "application/ld+json": "https://www.w3.org/TR/json-ld11/",
 }
 SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
+#: the EU Vocabularies' authority tables (DCAT-AP's controlled vocabularies)
+EU = "http://publications.europa.eu/resource/authority/"
+#: the EU file type of each dump's format (`dct:format`)
+FILE_TYPES = {
+    "application/n-quads": f"{EU}file-type/RDF_N_QUADS",
+    "text/turtle": f"{EU}file-type/RDF_TURTLE",
+    "application/ld+json": f"{EU}file-type/JSON_LD",
+}
+#: the languages of the labels (English, German, Spanish, French, Italian)
+DATA_LANGUAGES = [f"{EU}language/{code}" for code in ("ENG", "DEU", "SPA", "FRA", "ITA")]
+DATA_THEME = f"{EU}data-theme/SOCI"  # population and society
+FREQUENCY = f"{EU}frequency/IRREG"  # a snapshot per ingest, when records change
+KEYWORDS = ("migration", "refugees", "integration", "rural areas", "good practices")
+SPDX = "http://spdx.org/rdf/terms#"
 TITLE = "Rural Integration Knowledge Graph"
 DESCRIPTION = (
     "Projects and good practices for integrating migrants and refugees in rural Europe, every "
@@ -132,6 +152,20 @@ def describe(
     if first and first[0].get("first"):
         add(ds, f"{DCT}issued", lit(first[0]["first"], f"{XSD}dateTime"))
     add(ds, f"{DCT}modified", lit(modified, f"{XSD}dateTime"))
+    add(ds, f"{DCT}identifier", lit(ds.value))
+    for language in DATA_LANGUAGES:
+        add(ds, f"{DCT}language", ox.NamedNode(language))
+    add(ds, f"{DCAT}theme", ox.NamedNode(DATA_THEME))
+    add(ds, f"{DCT}accrualPeriodicity", ox.NamedNode(FREQUENCY))
+    for keyword in KEYWORDS:
+        add(ds, f"{DCAT}keyword", ox.Literal(keyword, language="en"))
+    countries = sorted(
+        row["concept"]
+        for row in select(store, queries.CONCEPT_USAGE)
+        if row["p"] == f"{DCT}spatial" and row["concept"].startswith(str(EU_COUNTRY))
+    )
+    for country in countries:
+        add(ds, f"{DCT}spatial", ox.NamedNode(country))
     add(ds, f"{VOID}sparqlEndpoint", sparql)
     add(ds, f"{DCAT}landingPage", ox.NamedNode(base))
     add(ds, f"{VOID}uriSpace", lit(f"{base}id/"))
@@ -181,6 +215,22 @@ def describe(
     add(endpoint, f"{DCT}conformsTo", ox.NamedNode(SPARQL_PROTOCOL))
     add(endpoint, f"{DCT}license", ox.NamedNode(LICENSE))
 
+    # the catalogue a harvester reads (DCAT-AP 3: mandatory), holding the dataset and service
+    catalog = ox.NamedNode(f"{doc}catalog")
+    a(catalog, f"{DCAT}Catalog")
+    for lang, text in (titles or {"en": TITLE}).items():
+        add(catalog, f"{DCT}title", ox.Literal(text, language=lang))
+    for lang, text in (descriptions or {"en": DESCRIPTION}).items():
+        add(catalog, f"{DCT}description", ox.Literal(text, language=lang))
+    add(catalog, f"{DCT}publisher", publisher)
+    add(catalog, f"{FOAF}homepage", ox.NamedNode(base))
+    add(catalog, f"{DCT}license", ox.NamedNode(LICENSE))
+    add(catalog, f"{DCT}modified", lit(modified, f"{XSD}dateTime"))
+    for language in DATA_LANGUAGES:
+        add(catalog, f"{DCT}language", ox.NamedNode(language))
+    add(catalog, f"{DCAT}dataset", ds)
+    add(catalog, f"{DCAT}service", service)
+
     for dump in dumps:
         url = ox.NamedNode(f"{base}data/{dump.name}")
         add(ds, f"{VOID}dataDump", url)
@@ -193,6 +243,14 @@ def describe(
         add(dist, f"{DCAT}accessURL", ox.NamedNode(f"{base}data/"))
         add(dist, f"{DCAT}downloadURL", url)
         add(dist, f"{DCAT}mediaType", iana(dump.media_type))
+        if dump.media_type in FILE_TYPES:
+            add(dist, f"{DCT}format", ox.NamedNode(FILE_TYPES[dump.media_type]))
+        if dump.sha256:
+            checksum = ox.NamedNode(f"{doc}checksum-{dump.name}")
+            add(dist, f"{SPDX}checksum", checksum)
+            a(checksum, f"{SPDX}Checksum")
+            add(checksum, f"{SPDX}algorithm", ox.NamedNode(f"{SPDX}checksumAlgorithm_sha256"))
+            add(checksum, f"{SPDX}checksumValue", lit(dump.sha256, f"{XSD}hexBinary"))
         add(dist, f"{DCAT}compressFormat", ox.NamedNode(GZIP))
         if dump.media_type in FORMAT_SPECS:
             add(dist, f"{DCT}conformsTo", ox.NamedNode(FORMAT_SPECS[dump.media_type]))

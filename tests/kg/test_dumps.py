@@ -1,6 +1,7 @@
 """Dataset dumps: written once per store version, counted, and found only by their names."""
 
 import gzip
+import hashlib
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -57,6 +58,7 @@ def test_each_dump_states_the_statements_its_file_holds(loaded: LocalStore, tmp_
     for dump in ensure_dumps(loaded, data):
         path = dump_path(data, loaded.version().name, dump.name)
         assert path is not None
+        assert dump.sha256 == hashlib.sha256(path.read_bytes()).hexdigest(), dump.name
         parsed = list(ox.parse(gzip.decompress(path.read_bytes()), formats[dump.name]))
         assert dump.statements == len(parsed), dump.name  # no statement written twice
         expected = len(current) if dump.unit == "quads" else len(distinct)

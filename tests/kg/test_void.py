@@ -19,9 +19,10 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 DS = ox.NamedNode(f"{BASE}.well-known/void#dataset")
 SHAPES = Path(__file__).parent / "shapes" / "dcat_ap.ttl"
 DUMPS = [
-    Dump("kg.nq.gz", "application/n-quads", 10, 5, "quads"),
-    Dump("kg.ttl.gz", "text/turtle", 9, 4, "triples"),
+    Dump("kg.nq.gz", "application/n-quads", 10, 5, "quads", "ab" * 32),
+    Dump("kg.ttl.gz", "text/turtle", 9, 4, "triples"),  # a manifest from before checksums
 ]
+EU = "http://publications.europa.eu/resource/authority/"
 
 
 def objects(triples: list[ox.Triple], subject: ox.NamedNode, predicate: str) -> list[str]:
@@ -162,3 +163,25 @@ def test_both_counts_are_stated_and_explained(loaded: LocalStore) -> None:
     (note,) = objects(triples, DS, "http://www.w3.org/2000/01/rdf-schema#comment")
     assert "once per graph" in note
     assert "N-Quads" in note
+
+
+def test_a_harvester_finds_the_catalogue_and_the_recommended_fields(loaded: LocalStore) -> None:
+    """A data.europa.eu harvester trial found no `dcat:Catalog` (mandatory in DCAT-AP 3) and
+    none of the recommended spatial, language, theme, keyword, format or checksum fields."""
+    triples = described(loaded)
+    catalog = ox.NamedNode(f"{BASE}.well-known/void#catalog")
+    assert objects(triples, catalog, RDF_TYPE) == [f"{DCAT}Catalog"]
+    assert objects(triples, catalog, f"{DCAT}dataset") == [DS.value]
+    assert objects(triples, catalog, f"{DCAT}service") == [f"{BASE}.well-known/void#sparql-service"]
+    assert objects(triples, DS, f"{DCT}spatial") == [f"{EU}country/ESP"]  # the records' country
+    assert f"{EU}language/ITA" in objects(triples, DS, f"{DCT}language")
+    assert objects(triples, DS, f"{DCAT}theme") == [f"{EU}data-theme/SOCI"]
+    assert objects(triples, DS, f"{DCAT}keyword")
+    nq = ox.NamedNode(f"{BASE}.well-known/void#distribution-kg.nq.gz")
+    assert objects(triples, nq, f"{DCT}format") == [f"{EU}file-type/RDF_N_QUADS"]
+    (checksum,) = objects(triples, nq, "http://spdx.org/rdf/terms#checksum")
+    assert objects(triples, ox.NamedNode(checksum), "http://spdx.org/rdf/terms#checksumValue") == [
+        "ab" * 32
+    ]
+    ttl = ox.NamedNode(f"{BASE}.well-known/void#distribution-kg.ttl.gz")
+    assert objects(triples, ttl, "http://spdx.org/rdf/terms#checksum") == []  # none to state
