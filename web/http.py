@@ -26,6 +26,8 @@ EXPOSED = [
     "X-SPARQL-Cache",
     "Content-Language",
     "Location",
+    "Link",  # a record's or concept's alternate formats (RFC 8288)
+    "Content-Disposition",  # a download's file name
 ]
 CORS_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"]
 

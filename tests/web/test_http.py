@@ -76,7 +76,11 @@ def test_cors_headers_are_on_errors_too() -> None:
     with TestClient(app()) as c:
         r = c.delete("/thing", headers={"Origin": "https://network.example.eu"})
     assert r.headers["access-control-allow-origin"] == "*"
-    assert "ETag" in r.headers["access-control-expose-headers"]
+    exposed = r.headers["access-control-expose-headers"]
+    assert "ETag" in exposed
+    # a script reads the alternate formats and a download's name (a harvester trial)
+    assert "Link" in exposed
+    assert "Content-Disposition" in exposed
 
 
 def test_etag_lists_are_read_with_weak_tags() -> None:

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 from xml.sax.saxutils import escape
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
 from kg import formats
 from kg.browse import usage
@@ -93,7 +93,8 @@ def data_file(request: Request, name: str) -> Response:
 
 @router.get("/.well-known/void", include_in_schema=False)
 def void(request: Request) -> Response:
-    """The VoID + DCAT description in the negotiated format, with validators (RFC 9110 §8.8):
+    """The VoID + DCAT description in the negotiated format (a browser, preferring HTML, is
+    sent to `/data/`, the same description for people), with validators (RFC 9110 §8.8):
     a strong `ETag` from the store version and the media type sent, and `Last-Modified` the
     version's time. The description is a function of the two (`kg.void.describe` mints no
     blank node and lists in a fixed order), so one version gives the same bytes every time,
@@ -101,9 +102,11 @@ def void(request: Request) -> Response:
     settings = request.app.state.settings
     store = request.app.state.store
     version = store.version()
-    choice = formats.negotiate(request.headers.get("accept"), DOCUMENT_FORMATS)
+    choice = formats.negotiate(request.headers.get("accept"), [*DOCUMENT_FORMATS, HTML])
     if choice is None:
         raise NotAcceptable(f"VoID is available as {', '.join(f.media for f in DOCUMENT_FORMATS)}")
+    if choice.format is HTML:  # a person (the home page links here): the data page
+        return RedirectResponse("/data/", status_code=303, headers={"Vary": "Accept"})
     etag, last_modified = version_validators(version, choice.content_type)
     headers = {
         "ETag": etag,
@@ -157,7 +160,7 @@ def sitemap(request: Request) -> Response:
             if (href := concept_href(c.iri))
         }
     )
-    for href in ["/browse", *browse]:
+    for href in ["/browse", "/data/", "/sparql", *browse]:
         urls.append(f"<url><loc>{escape(settings.base + href.lstrip('/'))}</loc></url>")
     for row in all_records(current):
         href = local_href(row["record"], settings.base)

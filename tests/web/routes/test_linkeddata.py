@@ -157,7 +157,8 @@ def test_sitemap_lists_every_record_page(app_client: tuple[TestClient, GraphStor
     assert "<loc>http://testserver/initiative/village-welcome</loc>" in text
     assert "<loc>http://testserver/organisation/test-ngo</loc>" in text
     # and the browse pages a crawler reaches from them: concepts, countries, regions in use
-    for path in ("browse", "browse/theme/housing", "browse/country/ESP", "browse/nuts/ES242"):
+    places = ("browse/theme/housing", "browse/country/ESP", "browse/nuts/ES242")
+    for path in ("browse", "data/", "sparql", *places):  # the data and query pages too
         assert f"<loc>http://testserver/{path}</loc>" in text
     assert "browse/theme/employment</loc>" not in text  # a theme no record is classified under
 
@@ -407,3 +408,21 @@ def test_the_home_and_data_pages_describe_the_site_and_dataset_for_search_engine
     assert len(downloads) == 3
     for url in downloads:
         assert client.head(url.removeprefix("http://testserver")).status_code == 200, url
+
+
+def test_a_browser_opening_the_void_address_gets_the_data_page(
+    app_client: tuple[TestClient, GraphStore],
+) -> None:
+    """The home page links /.well-known/void for people: a harvester trial's browser got RDF/XML
+    labelled application/xml, and `Accept: text/html` a 406."""
+    client, _ = app_client
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    for accept in (browser, "text/html"):
+        r = client.get("/.well-known/void", headers={"Accept": accept}, follow_redirects=False)
+        assert (r.status_code, r.headers["location"]) == (303, "/data/"), accept
+        assert "Accept" in r.headers["vary"]
+    assert (
+        client.get("/.well-known/void", headers={"Accept": "*/*"})
+        .headers["content-type"]
+        .startswith("text/turtle")
+    )
