@@ -368,3 +368,15 @@ def test_a_result_with_no_known_end_says_since(records_dir: Path) -> None:
     assert "Initiative · since 2015" in kinds
     assert "Initiative · 2019–2022" in kinds  # the test initiative's span, as before
     assert "Iniciativa · desde 2015" in re.findall(r'<p class="kind">(.*?)</p>', spanish)
+
+
+def test_the_chips_of_one_facet_say_they_combine_with_or(client: TestClient) -> None:
+    """A German trial expected a second theme to narrow the list: values of one facet add to
+    it, and the chips now say so ("oder"); chips of different facets still narrow."""
+    page = client.get(
+        "/search", params={"q": "refugees", "country": ["ES", "AT"], "lang": "de"}
+    ).text
+    chips = page.split('<p class="filters">', 1)[1].split("</p>", 1)[0]
+    assert re.search(r"Land: [^<]+ ✕</a> <span class=\"muted\">oder</span> <a", chips), chips
+    one = client.get("/search", params={"q": "refugees", "country": "ES", "theme": "housing"})
+    assert '<span class="muted">or</span>' not in one.text.split('<p class="filters">', 1)[1]
