@@ -20,15 +20,37 @@ FUNCTION_NOTE = (
 )
 
 
-def service_description(endpoint: str, void: str, *, updates: bool, base: str | None = None) -> str:
+def limits_note(row_cap: int, timeout_s: float) -> str:
+    """What the endpoint cuts and stops, in words (the Service Description vocabulary has no
+    property for either): a harvester trial found the row cap only on the editor page."""
+    return (
+        f"Answers hold at most {row_cap:,} rows or triples: a longer answer is cut and says so "
+        "(header X-SPARQL-Truncated: true; in SPARQL JSON and XML also a link to the query "
+        "editor's note on it); "
+        "page through it with ORDER BY, LIMIT and OFFSET, or take the dumps of the dataset. A "
+        f"query is stopped after {timeout_s:g} seconds (503)."
+    )
+
+
+def service_description(
+    endpoint: str,
+    void: str,
+    *,
+    updates: bool,
+    base: str | None = None,
+    limits: str | None = None,
+) -> str:
     """Turtle describing the endpoint, its formats, features and dataset; with `base`, a
     comment saying relative IRIs in a query without BASE resolve against it (SPARQL 1.1
-    Query §4.1.1.2; the Service Description vocabulary has no property for it)."""
+    Query §4.1.1.2; the Service Description vocabulary has no property for it); with `limits`
+    (`limits_note`), a comment saying what is cut and stopped."""
     base_note = (
         f'    rdfs:comment "Relative IRIs in a query without BASE resolve against <{base}>." ;\n'
         if base
         else ""
     )
+    if limits:
+        base_note += f'    rdfs:comment "{limits}" ;\n'
     formats = ", ".join(
         f"<{FORMATS}{f.w3c}>" for f in (*RESULT_FORMATS, *GRAPH_FORMATS) if f.w3c is not None
     )
@@ -50,9 +72,15 @@ def service_description(endpoint: str, void: str, *, updates: bool, base: str | 
 
 
 def render(
-    endpoint: str, void: str, media: str, *, updates: bool, base: str | None = None
+    endpoint: str,
+    void: str,
+    media: str,
+    *,
+    updates: bool,
+    base: str | None = None,
+    limits: str | None = None,
 ) -> bytes:
-    turtle = service_description(endpoint, void, updates=updates, base=base)
+    turtle = service_description(endpoint, void, updates=updates, base=base, limits=limits)
     if media == "text/turtle":
         return turtle.encode()
     quads = ox.parse(turtle, ox.RdfFormat.TURTLE)

@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from kg import formats
 from kg.dumps import ensure_dumps
 from kg.endpoint import Endpoint, inspect_query
+from kg.endpoint.description import limits_note
 from kg.endpoint.description import render as render_description
 from kg.endpoint.execute import QueryRequest
 from kg.errors import BadRequest, NotAcceptable
@@ -299,6 +300,7 @@ def _description(request: Request, names: tuple[str, ...]) -> Response:
         choice.format.media,
         updates=settings.admin_token is not None,
         base=settings.base,
+        limits=limits_note(settings.sparql_row_cap, settings.sparql_timeout),
     )
     return Response(body, headers={"Content-Type": choice.content_type, "Vary": "Accept"})
 

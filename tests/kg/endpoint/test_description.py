@@ -2,7 +2,7 @@
 
 import pyoxigraph as ox
 
-from kg.endpoint.description import render
+from kg.endpoint.description import limits_note, render
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 ENDPOINT = "http://x/sparql"
@@ -39,3 +39,22 @@ def test_every_rdf_format_says_the_same() -> None:
         assert len(described(media, updates=False)) == len(turtle), media
     features = turtle.quads_for_pattern(None, ox.NamedNode(f"{SD}feature"), None)
     assert [q.object.value for q in features] == [f"{SD}UnionDefaultGraph"]
+
+
+def test_the_row_cap_and_the_time_limit_are_described() -> None:
+    """A harvester trial found the 10,000-row cap only on the query editor's page."""
+    note = limits_note(10_000, 10.0)
+    turtle = render(ENDPOINT, "http://x/void", "text/turtle", updates=False, limits=note)
+    store = ox.Store()
+    store.load(turtle, ox.RdfFormat.TURTLE)
+    comments = [
+        q.object.value
+        for q in store.quads_for_pattern(
+            ox.NamedNode(ENDPOINT),
+            ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"),
+            None,
+        )
+    ]
+    assert comments == [note]
+    assert "10,000 rows" in note
+    assert "10 seconds" in note
