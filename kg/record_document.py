@@ -23,6 +23,10 @@ from kg.vocab import SKOS_NS as SKOS
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
+FOAF = "http://xmlns.com/foaf/0.1/"
+VOID = "http://rdfs.org/ns/void#"
+LICENSE = "https://creativecommons.org/licenses/by/4.0/"  # the dataset's (`kg.void`)
+
 LABEL_PREDICATES = {
     f"{SCHEMA}name",
     f"{SKOS}prefLabel",
@@ -46,6 +50,23 @@ def document(store: ox.Store, *, base: str, kind: str, slug: str) -> list[ox.Tri
     if not triples:
         raise NotFound(f"no {kind} record {slug!r}")
     return triples
+
+
+def about_document(*, base: str, kind: str, slug: str) -> list[ox.Triple]:
+    """What a record's data document says of itself (Cool URIs for the Semantic Web §4.3: the
+    document is not the thing): its `foaf:primaryTopic` is the record, its licence the
+    dataset's (CC BY 4.0), and it is part of the dataset (`void:inDataset`). A harvester
+    trial found a single record's document without its licence."""
+    doc = ox.NamedNode(f"{base}{kind}/{slug}")
+    return [
+        ox.Triple(
+            doc, ox.NamedNode(f"{FOAF}primaryTopic"), ox.NamedNode(record_iri(base, kind, slug))
+        ),
+        ox.Triple(doc, ox.NamedNode(f"{DCT}license"), ox.NamedNode(LICENSE)),
+        ox.Triple(
+            doc, ox.NamedNode(f"{VOID}inDataset"), ox.NamedNode(f"{base}.well-known/void#dataset")
+        ),
+    ]
 
 
 def document_modified(triples: list[ox.Triple]) -> str | None:

@@ -25,6 +25,7 @@ import pyoxigraph as ox
 from kg import queries
 from kg.dumps import Dump
 from kg.graphs import select, triple_count
+from kg.record_document import LICENSE
 from kg.vocab import (
     DCAT_NS,
     DCT_NS,
@@ -46,7 +47,6 @@ DCT = DCT_NS
 XSD = XSD_NS
 FOAF = "http://xmlns.com/foaf/0.1/"
 RDF_TYPE = ox.NamedNode(f"{RDF_NS}type")
-LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 VOCABULARIES = [SCHEMA_NS, DCT_NS, SKOS_NS, PROV_NS, RIKG_NS, OWL_NS]
 #: IANA's registry IRIs for media types, the `dct:MediaType` values DCAT-AP asks for
 IANA = "http://www.iana.org/assignments/media-types/"

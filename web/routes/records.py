@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from kg import formats
 from kg.errors import NotAcceptable, NotFound
 from kg.formats import DOCUMENT_FORMATS, HTML, Format
-from kg.record_document import document, document_modified, view
+from kg.record_document import about_document, document, document_modified, view
 from kg.search import SearchService
 from kg.vocab import SCHEMA_NS
 from web.datadocument import document_format, document_response
@@ -105,7 +105,8 @@ def _validators(modified: str | None) -> dict[str, str]:
 def data_document(request: Request, kind: str, slug: str, fmt: Format) -> Response:
     settings = request.app.state.settings
     triples = document(request.app.state.store.current(), base=settings.base, kind=kind, slug=slug)
-    body = formats.serialize_document(triples, fmt)
+    about = about_document(base=settings.base, kind=kind, slug=slug)
+    body = formats.serialize_document([*triples, *about], fmt)
     return document_response(request, body, fmt, _validators(document_modified(triples)))
 
 

@@ -82,6 +82,11 @@ def test_documents_parse_with_labels_and_provenance(client: TestClient, ext: str
     assert (org, SCHEMA.name, Literal("Test NGO", lang="en")) in g  # label of a linked record
     graph = URIRef("http://testserver/graph/initiative/village-welcome")
     assert (graph, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"), None) in g
+    # the document says what it is about and under which licence (a harvester trial)
+    doc = URIRef("http://testserver/initiative/village-welcome")
+    assert (doc, URIRef("http://xmlns.com/foaf/0.1/primaryTopic"), REC) in g
+    licence = URIRef("https://creativecommons.org/licenses/by/4.0/")
+    assert (doc, URIRef("http://purl.org/dc/terms/license"), licence) in g
     assert r.headers["etag"]
     assert r.headers["last-modified"]
 
