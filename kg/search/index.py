@@ -54,6 +54,7 @@ IntArray = npt.NDArray[np.int32]
 #: order of kinds when there is no query to rank by (browsing with filters only)
 PRACTICE_FACETS = ("theme", "target_group", "challenge", "opportunity")
 SAMPLE = 4096  # records whose similarity to a query stands for the whole collection
+PHRASE_DEPTH = 50  # records holding every query term read for the phrase (`holds_phrase`)
 KIND_ORDER = {"initiative": 0, "policy": 1, "event": 2, "organisation": 3, "source": 4}
 
 
@@ -233,6 +234,29 @@ class SearchIndex:
             for j in places[places >= 0]:
                 found[int(j)].add(t)
         return found
+
+    def holds_phrase(self, terms: Sequence[str], *, depth: int = PHRASE_DEPTH) -> bool:
+        """Whether a record's keyword text holds `terms` one right after the other (as the
+        analyser reads it: stopwords dropped, so "Castilla-La Mancha" is castill, manch). Of the
+        records holding every term (the intersection of their postings), the first `depth` are
+        read; a phrase only past them is not seen."""
+        wanted = list(terms)
+        if len(wanted) < 2 or not self.docs:
+            return False
+        scores = self.bm25.scores
+        rows: npt.NDArray[np.int32] | None = None
+        for t in dict.fromkeys(wanted):
+            token = self.bm25.vocab_dict.get(t)
+            if token is None:
+                return False
+            posting = scores["indices"][scores["indptr"][token] : scores["indptr"][token + 1]]
+            rows = posting if rows is None else np.intersect1d(rows, posting)
+        n = len(wanted)
+        for row in (rows if rows is not None else [])[:depth]:
+            said = tokenize(self.keyword_text(self.docs[int(row)]))
+            if any(said[i : i + n] == wanted for i in range(len(said) - n + 1)):
+                return True
+        return False
 
     def keyword_text(self, doc: SearchDoc) -> str:
         return keyword_text(doc, self.by_code)

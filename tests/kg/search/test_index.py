@@ -11,6 +11,7 @@ from kg.search.cache import VectorCache
 from kg.search.documents import Concept
 from kg.search.embed import HashEmbedder
 from kg.search.index import SearchIndex, index_dir, load_index, passages
+from kg.search.text import tokenize
 from kg.settings import Settings
 from kg.store import GraphStore
 from tests.conftest import BASE
@@ -154,3 +155,14 @@ def test_a_filter_value_may_be_a_concepts_label_in_any_language(small_index: Sea
     small_index.concepts["t:twin"] = twin
     del small_index.__dict__["_codes_by_label"]  # built again from the concepts as they are now
     assert small_index.filter_code("theme", "Housing") == "Housing"
+
+
+def test_a_phrase_is_words_one_after_the_other_in_a_record(small_index: SearchIndex) -> None:
+    """ "Castilla-La Mancha" was evidence of nothing: of no clear language, its words known but
+    the model reading it as nothing a record is about. Its words in a row in a record are."""
+    assert small_index.holds_phrase(tokenize("mountain villages"))
+    assert small_index.holds_phrase(tokenize("farm jobs in mountain"))  # "in" is no term
+    assert not small_index.holds_phrase(tokenize("villages mountain"))  # not in that order
+    assert not small_index.holds_phrase(tokenize("refugee jobs"))  # both known, apart
+    assert not small_index.holds_phrase(tokenize("mountain"))  # one word is no phrase
+    assert not small_index.holds_phrase(tokenize("mountain zzzz"))  # a word no record holds

@@ -35,6 +35,7 @@ from kg.search.understand import understand
 from kg.settings import Settings
 from kg.store import GraphStore, LocalStore
 from tests.conftest import BASE, BUNDLED
+from tests.kg.search.small import X
 
 PREDICATES = {
     "theme": "dcterms:subject",
@@ -517,3 +518,14 @@ def test_a_query_in_another_language_weighs_words_over_the_english_model(
     by_words = sorted(lead, key=lambda r: (-hybrid.keyword[r], lead.index(r)))
     assert lead[: len(by_words)] == by_words
     assert {int(r) for r in keyword.rows} <= {int(r) for r in hybrid.rows}
+
+
+def test_a_phrase_of_a_record_is_evidence_whatever_the_model_reads(
+    small_index: SearchIndex,
+) -> None:
+    """A Spanish trial's "Castilla-La Mancha" found nothing: its words are known, but a query
+    of several words in no clear language must also mean what a keyword match is about, and
+    the model read a region's name as nothing. Words standing in a row in a record are enough
+    (the fake embedder here reads nothing at all)."""
+    found = search(small_index, SearchQuery("refugee families rent"))
+    assert f"{X}initiative/empty-houses" in [h.doc.iri for h in found.hits]
