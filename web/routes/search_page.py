@@ -226,6 +226,10 @@ def search_page(
     chips = [(k, v, labels.get((k, v), v)) for k, v in sorted(active)]
     chips += [(k, v, v) for k, v in state if k in ("year_from", "year_to") and v]
     export = [(k, v) for k, v in state if k not in ("limit", "offset")]
+    if not any(k == "lang" for k, _ in export):
+        # the page's language, even when only the browser named it (Accept-Language): the
+        # files speak it too (a Spanish trial's came in English)
+        export.append(("lang", language(request)))
     response: Response = request.app.state.templates.TemplateResponse(
         request,
         "search.html",

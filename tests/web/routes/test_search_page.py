@@ -380,3 +380,18 @@ def test_the_chips_of_one_facet_say_they_combine_with_or(client: TestClient) -> 
     assert re.search(r"Land: [^<]+ ✕</a> <span class=\"muted\">oder</span> <a", chips), chips
     one = client.get("/search", params={"q": "refugees", "country": "ES", "theme": "housing"})
     assert '<span class="muted">or</span>' not in one.text.split('<p class="filters">', 1)[1]
+
+
+def test_downloads_speak_the_pages_language_when_only_the_browser_named_it(
+    client: TestClient,
+) -> None:
+    """A Spanish trial searched from the home page with a Spanish browser: the page was Spanish,
+    its URL had no `lang`, and the CSV, Excel and JSON files came in English."""
+    page = client.get(
+        "/search", params={"q": "refugees"}, headers={"Accept-Language": "es-ES,es;q=0.9"}
+    ).text
+    link = re.search(r'href="(/api/search/download\?[^"]+format=csv)"', page)
+    assert link is not None
+    assert "lang=es" in link.group(1)
+    rows = client.get(html.unescape(link.group(1))).text.splitlines()
+    assert any("España" in row for row in rows[1:]), rows[:3]
