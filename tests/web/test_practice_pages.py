@@ -361,3 +361,17 @@ def test_more_ways_to_get_in_touch_only_where_there_are_more(client: TestClient)
         seen.add(more)
         assert ('href="#contact">More ways to get in touch' in page) == more, slug
     assert seen == {True, False}  # both cases are in the bundled graph
+
+
+def test_a_lists_places_are_in_the_pages_alphabetical_order(client: TestClient) -> None:
+    """A Spanish trial read "Austria, Bélgica, Canadá, Alemania, España": the countries' codes'
+    order. Countries come in the page language's order, then regions."""
+    page = main_part(client.get("/browse/country/ESP?lang=es", headers=HTML).text)
+    lists = [html.unescape(w).split(", ") for w in re.findall(r'class="where">— ([^<]+)<', page)]
+    regions = {"Teruel", "Aragón"}
+    several = [w for w in lists if len([p for p in w if p not in regions]) > 2]
+    assert several  # the premise: initiatives in several countries
+    for where in lists:
+        countries = [p for p in where if p not in regions]
+        assert countries == sorted(countries, key=fold), where
+        assert where[: len(countries)] == countries, where  # regions after the countries
