@@ -48,7 +48,11 @@ OEMBED_CACHE_AGE = 3600
 @router.get("/data/", include_in_schema=False)
 def data_index(request: Request) -> Response:
     dumps = _dumps(request)
-    choice = formats.negotiate(request.headers.get("accept"), [JSON, HTML])
+    choice = formats.negotiate(request.headers.get("accept"), [JSON, HTML, *DOCUMENT_FORMATS])
+    if choice is not None and choice.format in DOCUMENT_FORMATS:
+        # an RDF client following a dump's dcat:accessURL: the description of the dumps is
+        # the VoID + DCAT one (a harvester trial got this list as JSON for Accept: text/turtle)
+        return RedirectResponse("/.well-known/void", status_code=303, headers={"Vary": "Accept"})
     if choice is not None and choice.format is HTML:
         base = request.app.state.settings.base
         files = [(d.name, d.media_type, d.bytes) for d in dumps]

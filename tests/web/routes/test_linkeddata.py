@@ -426,3 +426,24 @@ def test_a_browser_opening_the_void_address_gets_the_data_page(
         .headers["content-type"]
         .startswith("text/turtle")
     )
+
+
+def test_an_rdf_client_at_the_dumps_access_url_is_sent_to_their_description(
+    app_client: tuple[TestClient, GraphStore],
+) -> None:
+    """`/data/` is every dump's `dcat:accessURL`: a harvester trial asking it for Turtle got the
+    file list as JSON. RDF goes to the VoID + DCAT description; JSON and HTML stay."""
+    client, _ = app_client
+    r = client.get("/data/", headers={"Accept": "text/turtle"}, follow_redirects=False)
+    assert (r.status_code, r.headers["location"]) == (303, "/.well-known/void")
+    assert "Accept" in r.headers["vary"]
+    assert (
+        client.get("/data/", headers={"Accept": "*/*"})
+        .headers["content-type"]
+        .startswith("application/json")
+    )
+    assert (
+        client.get("/data/", headers={"Accept": "text/html"})
+        .headers["content-type"]
+        .startswith("text/html")
+    )
