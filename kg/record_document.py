@@ -52,21 +52,19 @@ def document(store: ox.Store, *, base: str, kind: str, slug: str) -> list[ox.Tri
     return triples
 
 
-def about_document(*, base: str, kind: str, slug: str) -> list[ox.Triple]:
-    """What a record's data document says of itself (Cool URIs for the Semantic Web §4.3: the
-    document is not the thing): its `foaf:primaryTopic` is the record, its licence the
-    dataset's (CC BY 4.0), and it is part of the dataset (`void:inDataset`). A harvester
-    trial found a single record's document without its licence."""
-    doc = ox.NamedNode(f"{base}{kind}/{slug}")
-    return [
-        ox.Triple(
-            doc, ox.NamedNode(f"{FOAF}primaryTopic"), ox.NamedNode(record_iri(base, kind, slug))
-        ),
-        ox.Triple(doc, ox.NamedNode(f"{DCT}license"), ox.NamedNode(LICENSE)),
-        ox.Triple(
-            doc, ox.NamedNode(f"{VOID}inDataset"), ox.NamedNode(f"{base}.well-known/void#dataset")
-        ),
-    ]
+def about_document(document: str, topic: str, *, base: str) -> list[ox.Triple]:
+    """What a data document (`document`: the page it is the data of) says of itself (Cool URIs
+    for the Semantic Web §4.3: the document is not the thing): its `foaf:primaryTopic` is
+    `topic` (a record, a concept), its licence the dataset's (CC BY 4.0), and it is part of
+    the dataset (`void:inDataset`). A harvester trial found a single record's document
+    without its licence."""
+    doc = ox.NamedNode(document)
+    said = {
+        f"{FOAF}primaryTopic": topic,
+        f"{DCT}license": LICENSE,
+        f"{VOID}inDataset": f"{base}.well-known/void#dataset",
+    }
+    return [ox.Triple(doc, ox.NamedNode(p), ox.NamedNode(o)) for p, o in said.items()]
 
 
 def document_modified(triples: list[ox.Triple]) -> str | None:

@@ -10,7 +10,7 @@ from kg.browse import Concept, concept_document, concept_page, usage
 from kg.errors import NotFound
 from kg.formats import DOCUMENT_FORMATS
 from kg.graphs import kind_counts
-from kg.record_document import local_href, records_of_kind
+from kg.record_document import about_document, local_href, records_of_kind
 from kg.vocab import DCT_NS as D
 from kg.vocab import EU_COUNTRY, KINDS, NUTS, SCHEME_NS
 from kg.vocab import RIKG_NS as R
@@ -123,7 +123,7 @@ def browse_concept(request: Request, scheme: str, concept_id: str) -> Response:
     else:
         raise NotFound(f"nothing to browse under {scheme!r}")
     if ext:
-        return _concept_data(request, iri, ext)
+        return _concept_data(request, iri, f"/browse/{scheme}/{concept_id}", ext)
     page = concept_page(request.app.state.store.current(), iri)
     if page is None:
         raise NotFound(f"no {scheme} {concept_id!r} in the graph")
@@ -151,9 +151,12 @@ def browse_concept(request: Request, scheme: str, concept_id: str) -> Response:
     return response
 
 
-def _concept_data(request: Request, iri: str, ext: str) -> Response:
-    """The concept's data document in the format its extension names. Raises `NotFound`
-    (an unknown extension, or nothing known of the concept)."""
+def _concept_data(request: Request, iri: str, path: str, ext: str) -> Response:
+    """The data document of the concept `iri` (its page at `path`) in the format its extension
+    names. Raises `NotFound` (an unknown extension, or nothing known of the concept)."""
     fmt = document_format(ext)
-    body = formats.serialize_document(concept_document(request.app.state.store.current(), iri), fmt)
+    base = request.app.state.settings.base
+    triples = concept_document(request.app.state.store.current(), iri)
+    about = about_document(f"{base}{path.lstrip('/')}", iri, base=base)
+    body = formats.serialize_document([*triples, *about], fmt)
     return document_response(request, body, fmt, {"Cache-Control": "public, max-age=300"})

@@ -14,7 +14,7 @@ from kg.errors import NotAcceptable, NotFound
 from kg.formats import DOCUMENT_FORMATS, HTML, Format
 from kg.record_document import about_document, document, document_modified, view
 from kg.search import SearchService
-from kg.vocab import SCHEMA_NS
+from kg.vocab import SCHEMA_NS, record_iri
 from web.datadocument import document_format, document_response
 from web.http import http_date
 from web.i18n import N_, language, requested
@@ -105,7 +105,9 @@ def _validators(modified: str | None) -> dict[str, str]:
 def data_document(request: Request, kind: str, slug: str, fmt: Format) -> Response:
     settings = request.app.state.settings
     triples = document(request.app.state.store.current(), base=settings.base, kind=kind, slug=slug)
-    about = about_document(base=settings.base, kind=kind, slug=slug)
+    about = about_document(
+        f"{settings.base}{kind}/{slug}", record_iri(settings.base, kind, slug), base=settings.base
+    )
     body = formats.serialize_document([*triples, *about], fmt)
     return document_response(request, body, fmt, _validators(document_modified(triples)))
 

@@ -64,6 +64,11 @@ def test_a_concept_page_has_data_documents_like_a_record(client: TestClient) -> 
     housing = URIRef("https://w3id.org/rikg/scheme/theme/housing")
     assert {o.language for o in graph.objects(housing, SKOS.prefLabel)} >= {"en", "es"}
     assert (None, DCTERMS.subject, housing) in graph
+    # what the document is about and under which licence, as a record's says (harvester trial)
+    page_iri = URIRef("http://testserver/browse/theme/housing")
+    assert (page_iri, URIRef("http://xmlns.com/foaf/0.1/primaryTopic"), housing) in graph
+    licence = URIRef("https://creativecommons.org/licenses/by/4.0/")
+    assert (page_iri, DCTERMS.license, licence) in graph
     jsonld = client.get("/browse/country/ESP.jsonld")
     assert len(Graph().parse(data=jsonld.text, format="json-ld")) > 0
     lower = client.get("/browse/country/esp.nt", follow_redirects=False)
