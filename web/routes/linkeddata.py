@@ -152,7 +152,14 @@ def _void_prefixes() -> dict[str, str]:
 
 @router.get("/sitemap.xml", include_in_schema=False)
 def sitemap(request: Request) -> Response:
+    """The sitemap of the current store version, with its validators (a crawler's conditional
+    request gets a 304 before anything is listed; a harvester trial found none)."""
     settings = request.app.state.settings
+    version = request.app.state.store.version()
+    etag, last_modified = version_validators(version, "sitemap")
+    validators = {"ETag": etag, **({"Last-Modified": last_modified} if last_modified else {})}
+    if not_modified(request, etag, last_modified):
+        return Response(status_code=304, headers=validators)
     current = request.app.state.store.current()
     urls = [f"<url><loc>{escape(settings.base)}</loc></url>"]
     # the browse pages of every concept, country and region a record links to
@@ -177,7 +184,7 @@ def sitemap(request: Request) -> Response:
         + "\n".join(urls)
         + "\n</urlset>\n"
     )
-    return Response(body, media_type="application/xml")
+    return Response(body, media_type="application/xml", headers=validators)
 
 
 @router.get("/robots.txt", include_in_schema=False)

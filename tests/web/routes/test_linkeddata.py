@@ -447,3 +447,17 @@ def test_an_rdf_client_at_the_dumps_access_url_is_sent_to_their_description(
         .headers["content-type"]
         .startswith("text/html")
     )
+
+
+def test_the_sitemap_answers_a_crawlers_conditional_request(
+    app_client: tuple[TestClient, GraphStore],
+) -> None:
+    """A harvester trial found no validators on /sitemap.xml."""
+    client, _ = app_client
+    first = client.get("/sitemap.xml")
+    assert first.headers["etag"]
+    assert first.headers["last-modified"]
+    again = client.get("/sitemap.xml", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+    since = {"If-Modified-Since": first.headers["last-modified"]}
+    assert client.get("/sitemap.xml", headers=since).status_code == 304
