@@ -58,13 +58,10 @@ def ensure_dumps(store: GraphStore, data_dir: Path) -> list[Dump]:
         data = export_graph(current, fmt)
         count = _count(data, fmt)
         # no time in the gzip header: the same snapshot gives the same bytes whenever written
-        with (
-            open(tmp / name, "wb") as raw,
-            gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0) as fh,
-        ):
-            fh.write(data)
-        digest = hashlib.sha256((tmp / name).read_bytes()).hexdigest()
-        dumps.append(Dump(name, media, (tmp / name).stat().st_size, count, unit, digest))
+        packed = gzip.compress(data, compresslevel=6, mtime=0)
+        (tmp / name).write_bytes(packed)
+        digest = hashlib.sha256(packed).hexdigest()
+        dumps.append(Dump(name, media, len(packed), count, unit, digest))
     (tmp / "manifest.json").write_text(json.dumps([asdict(d) for d in dumps], indent=1))
     try:
         tmp.rename(folder)

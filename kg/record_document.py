@@ -15,17 +15,13 @@ from kg import queries
 from kg.errors import NotFound
 from kg.graphs import select
 from kg.vocab import DCT_NS as DCT
-from kg.vocab import KINDS, RDFS_NS, RIKG_NS, graph_iri, record_iri
+from kg.vocab import FOAF_NS, KINDS, LICENSE, RDFS_NS, RIKG_NS, VOID_NS, graph_iri, record_iri
 from kg.vocab import PROV_NS as PROV
 from kg.vocab import RDF_NS as RDF
 from kg.vocab import SCHEMA_NS as SCHEMA
 from kg.vocab import SKOS_NS as SKOS
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
-
-FOAF = "http://xmlns.com/foaf/0.1/"
-VOID = "http://rdfs.org/ns/void#"
-LICENSE = "https://creativecommons.org/licenses/by/4.0/"  # the dataset's (`kg.void`)
 
 LABEL_PREDICATES = {
     f"{SCHEMA}name",
@@ -60,9 +56,9 @@ def about_document(document: str, topic: str, *, base: str) -> list[ox.Triple]:
     without its licence."""
     doc = ox.NamedNode(document)
     said = {
-        f"{FOAF}primaryTopic": topic,
+        f"{FOAF_NS}primaryTopic": topic,
         f"{DCT}license": LICENSE,
-        f"{VOID}inDataset": f"{base}.well-known/void#dataset",
+        f"{VOID_NS}inDataset": f"{base}.well-known/void#dataset",
     }
     return [ox.Triple(doc, ox.NamedNode(p), ox.NamedNode(o)) for p, o in said.items()]
 

@@ -44,6 +44,9 @@ SCHEMA = Namespace(SCHEMA_NS)
 EU_COUNTRY = Namespace("http://publications.europa.eu/resource/authority/country/")
 NUTS = Namespace("http://data.europa.eu/nuts/code/")
 CORDIS_PROJECT = "https://cordis.europa.eu/project/id/"
+FOAF_NS = "http://xmlns.com/foaf/0.1/"
+#: the licence of the dataset and of every document it is served in
+LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 #: EURIO, the Publications Office's research-information ontology behind the CORDIS graph
 EURIO = Namespace("http://data.europa.eu/s66#")
 
@@ -126,3 +129,8 @@ def source_titles_graph(base: str) -> str:
     title stated once, however many records cite the document, so the union default graph
     holds it once (a triple in two record graphs is counted twice there by pyoxigraph 0.5)."""
     return graph_iri(base, "sources", "records")
+
+
+def is_country(iri: str) -> bool:
+    """Whether `iri` is a country of the EU country table (not a NUTS region)."""
+    return iri.startswith(str(EU_COUNTRY))

@@ -25,11 +25,11 @@ import pyoxigraph as ox
 from kg import queries
 from kg.dumps import Dump
 from kg.graphs import select, triple_count
-from kg.record_document import LICENSE
 from kg.vocab import (
     DCAT_NS,
     DCT_NS,
-    EU_COUNTRY,
+    FOAF_NS,
+    LICENSE,
     OWL_NS,
     PROV_NS,
     RDF_NS,
@@ -39,13 +39,14 @@ from kg.vocab import (
     SKOS_NS,
     VOID_NS,
     XSD_NS,
+    is_country,
 )
 
 VOID = VOID_NS
 DCAT = DCAT_NS
 DCT = DCT_NS
 XSD = XSD_NS
-FOAF = "http://xmlns.com/foaf/0.1/"
+FOAF = FOAF_NS
 RDF_TYPE = ox.NamedNode(f"{RDF_NS}type")
 VOCABULARIES = [SCHEMA_NS, DCT_NS, SKOS_NS, PROV_NS, RIKG_NS, OWL_NS]
 #: IANA's registry IRIs for media types, the `dct:MediaType` values DCAT-AP asks for
@@ -134,12 +135,18 @@ def describe(
     def lit(value: object, dtype: str | None = None) -> ox.Literal:
         return ox.Literal(str(value), datatype=ox.NamedNode(dtype) if dtype else None)
 
+    def named(s: ox.NamedNode) -> None:
+        """The title and description in every language given, and the labels' languages."""
+        for lang, text in (titles or {"en": TITLE}).items():
+            add(s, f"{DCT}title", ox.Literal(text, language=lang))
+        for lang, text in (descriptions or {"en": DESCRIPTION}).items():
+            add(s, f"{DCT}description", ox.Literal(text, language=lang))
+        for language in DATA_LANGUAGES:
+            add(s, f"{DCT}language", ox.NamedNode(language))
+
     a(ds, f"{VOID}Dataset")
     a(ds, f"{DCAT}Dataset")
-    for lang, text in (titles or {"en": TITLE}).items():
-        add(ds, f"{DCT}title", ox.Literal(text, language=lang))
-    for lang, text in (descriptions or {"en": DESCRIPTION}).items():
-        add(ds, f"{DCT}description", ox.Literal(text, language=lang))
+    named(ds)
     add(ds, f"{RDFS_NS}comment", ox.Literal(COUNTS_NOTE, language="en"))
     add(ds, f"{DCT}license", ox.NamedNode(LICENSE))
     publisher = ox.NamedNode(f"{doc}publisher")
@@ -153,8 +160,6 @@ def describe(
         add(ds, f"{DCT}issued", lit(first[0]["first"], f"{XSD}dateTime"))
     add(ds, f"{DCT}modified", lit(modified, f"{XSD}dateTime"))
     add(ds, f"{DCT}identifier", lit(ds.value))
-    for language in DATA_LANGUAGES:
-        add(ds, f"{DCT}language", ox.NamedNode(language))
     add(ds, f"{DCAT}theme", ox.NamedNode(DATA_THEME))
     add(ds, f"{DCT}accrualPeriodicity", ox.NamedNode(FREQUENCY))
     for keyword in KEYWORDS:
@@ -162,7 +167,7 @@ def describe(
     countries = sorted(
         row["concept"]
         for row in select(store, queries.CONCEPT_USAGE)
-        if row["p"] == f"{DCT}spatial" and row["concept"].startswith(str(EU_COUNTRY))
+        if row["p"] == f"{DCT}spatial" and is_country(row["concept"])
     )
     for country in countries:
         add(ds, f"{DCT}spatial", ox.NamedNode(country))
@@ -218,16 +223,11 @@ def describe(
     # the catalogue a harvester reads (DCAT-AP 3: mandatory), holding the dataset and service
     catalog = ox.NamedNode(f"{doc}catalog")
     a(catalog, f"{DCAT}Catalog")
-    for lang, text in (titles or {"en": TITLE}).items():
-        add(catalog, f"{DCT}title", ox.Literal(text, language=lang))
-    for lang, text in (descriptions or {"en": DESCRIPTION}).items():
-        add(catalog, f"{DCT}description", ox.Literal(text, language=lang))
+    named(catalog)
     add(catalog, f"{DCT}publisher", publisher)
     add(catalog, f"{FOAF}homepage", ox.NamedNode(base))
     add(catalog, f"{DCT}license", ox.NamedNode(LICENSE))
     add(catalog, f"{DCT}modified", lit(modified, f"{XSD}dateTime"))
-    for language in DATA_LANGUAGES:
-        add(catalog, f"{DCT}language", ox.NamedNode(language))
     add(catalog, f"{DCAT}dataset", ds)
     add(catalog, f"{DCAT}service", service)
 

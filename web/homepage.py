@@ -8,7 +8,7 @@ from kg.geo import ISO3_TO_ISO2
 from kg.practices import featured, place_counts, place_labels, summaries
 from kg.record_document import local_href, pick
 from kg.search.text import fold
-from kg.vocab import EU_COUNTRY
+from kg.vocab import is_country
 from web.europe_map import Country, europe_svg
 from web.i18n import translations
 
@@ -96,11 +96,11 @@ def kind_lists(
             if s is not None:
                 item["what"] = s.what(lang)
                 item["what_lang"] = s.what_lang(lang)
-                named = [(p, pick(labels.get(p, {}), lang) or p.rsplit("/")[-1]) for p in s.places]
                 # countries, then regions, each in the page language's alphabetical order (a
                 # Spanish trial read "Austria, Bélgica, Canadá, Alemania": the codes' order)
-                named.sort(key=lambda pl: (not pl[0].startswith(str(EU_COUNTRY)), fold(pl[1])))
-                item["where"] = [label for _, label in named]
+                named = {p: pick(labels.get(p, {}), lang) or p.rsplit("/", 1)[-1] for p in s.places}
+                order = sorted(s.places, key=lambda p: (not is_country(p), fold(named[p])))
+                item["where"] = [named[p] for p in order]
                 item["name"] = s.name(lang)
             by_kind[kind].append(item)
     for items in by_kind.values():

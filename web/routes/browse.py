@@ -12,7 +12,7 @@ from kg.formats import DOCUMENT_FORMATS
 from kg.graphs import kind_counts
 from kg.record_document import about_document, local_href, records_of_kind
 from kg.vocab import DCT_NS as D
-from kg.vocab import EU_COUNTRY, KINDS, NUTS, SCHEME_NS
+from kg.vocab import EU_COUNTRY, KINDS, NUTS, SCHEME_NS, is_country
 from kg.vocab import RIKG_NS as R
 from web import jsonld
 from web.datadocument import document_format, document_response
@@ -102,7 +102,7 @@ def _countries_first(pred: str, concepts: list[Concept]) -> list[Concept]:
     read the region Teruel as a country between Morocco and Ukraine."""
     if pred != f"{D}spatial":
         return concepts
-    return sorted(concepts, key=lambda c: not c.iri.startswith(str(EU_COUNTRY)))
+    return sorted(concepts, key=lambda c: not is_country(c.iri))
 
 
 @router.get("/browse/{scheme}/{concept_id}", include_in_schema=False)
