@@ -22,7 +22,7 @@ from ingest.record_format import Record
 from ingest.shacl_words import datatype_reason
 from kg.errors import RecordError
 from kg.geo import country_iri, is_nuts_code, nuts_iri
-from kg.personal import contact_details, url_contact_details
+from kg.personal import contact_details, url_contact_details, url_sign_in
 from kg.settings import PROJECT_ROOT
 from kg.vocab import RIKG, SCHEMA, SCHEMES, concept_iri, graph_iri, record_iri
 
@@ -171,9 +171,16 @@ class RecordMapper:
         """Refuse a record whose published text (name, alternate names, descriptions, notes,
         facts) holds an e-mail address or a telephone number, or whose web addresses (sources,
         `url`, `contact_url`, `same_as`, `described_in`) hold an e-mail address, percent-encoded
-        or not (`kg.personal`): personal data is never published. National-format numbers count
-        in the record's own countries."""
+        or not, or a user name and password (`kg.personal`): personal data is never published.
+        National-format numbers count in the record's own countries."""
         for key, url in self.links:
+            if url_sign_in(url) is not None:
+                raise self.fail(
+                    key,
+                    f"the web address {url!r} holds a user name or password before its host; "
+                    "a published link must not carry sign-in details (RFC 3986 §3.2.1): give "
+                    "the page's public address",
+                )
             in_url = url_contact_details(url)
             if in_url:
                 shown = ", ".join(f"{f.kind} {f.text!r}" for f in in_url)

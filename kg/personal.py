@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import unquote_plus
+from urllib.parse import unquote_plus, urlsplit
 
 import phonenumbers
 
@@ -82,10 +82,29 @@ def url_contact_details(url: str) -> list[ContactDetail]:
     """The e-mail addresses written in the web address `url`, percent-decoded first (`%40` is
     `@`), in the order found: `[]` for `https://medium.com/@anna` (nothing before `@`), one
     `ContactDetail("e-mail", "juan.garcia@gmail.com")` for
-    `https://www.ejemplo.es/contacto?email=juan.garcia@gmail.com`. Rule: README,
+    `https://www.ejemplo.es/contacto?email=juan.garcia@gmail.com`. The user name and password
+    of an address (`https://ana:secret@host/`) are not an e-mail address: `url_sign_in` names
+    them (`https://ana@example.org`, no password, is read both ways). Rule: README,
     "Contributions" (personal data is never published; a link is published with its record)."""
-    decoded = SCHEME.sub("", unquote_plus(url.strip()))
+    text = url.strip()
+    userinfo = url_sign_in(text)
+    if userinfo is not None and ":" in userinfo:  # `ana:secret@host` is not `secret@host`
+        text = text.replace(f"{userinfo}@", "", 1)
+    decoded = SCHEME.sub("", unquote_plus(text))
     return [ContactDetail("e-mail", m.group()) for m in URL_EMAIL.finditer(decoded)]
+
+
+def url_sign_in(url: str) -> str | None:
+    """The user name (and password) written before the host of the web address `url`, as
+    written (`"ana:secret"` for `https://ana:secret@example.org/`), or None. A published link
+    must not carry them: RFC 3986 §3.2.1 deprecates `user:password` in an address, and whatever
+    stands there is someone's sign-in. None for an address that cannot be read (`https://[`)."""
+    try:
+        netloc = urlsplit(url.strip()).netloc
+    except ValueError:
+        return None
+    userinfo, at, _ = netloc.rpartition("@")
+    return userinfo if at and userinfo else None
 
 
 #: what may stand between the words of a name as people write it: spaces, hyphens, apostrophes,

@@ -94,6 +94,17 @@ def test_an_e_mail_address_in_a_source_link_is_refused(records_dir: Path, at: st
     assert "e-mail 'juan.garcia@gmail.com'" in str(no.value)
 
 
+def test_a_user_name_and_password_in_a_source_link_are_refused(records_dir: Path) -> None:
+    path = records_dir / "initiative" / "village-welcome.md"
+    text = path.read_text()
+    url = re.search(r"url: \"?(https://[^\s\",}]+)", text)
+    assert url is not None
+    path.write_text(text.replace(url.group(1), "https://ana:secret@example.org/raices", 1))
+    with pytest.raises(RecordError, match=r"sources\.\w+: the web address .* user name or") as no:
+        record_graph(parse_record(path), base=BASE, ingested_at=NOW)
+    assert "e-mail" not in str(no.value)
+
+
 def test_a_profile_link_with_at_is_kept(records_dir: Path) -> None:
     path = records_dir / "initiative" / "village-welcome.md"
     text = path.read_text()

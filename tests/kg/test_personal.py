@@ -2,7 +2,7 @@
 
 import pytest
 
-from kg.personal import contact_details, holds_name, url_contact_details
+from kg.personal import contact_details, holds_name, url_contact_details, url_sign_in
 
 
 @pytest.mark.parametrize(
@@ -46,10 +46,26 @@ def test_numbers_and_links_are_not_contact_details(text: str) -> None:
         ("https://medium.com/@anna", []),  # a profile path: nothing before `@`
         ("https://medium.com/@anna.smith/a-village-that-welcomes", []),
         ("https://example.org/raices?lang=es", []),
+        ("https://ana:secret@example.org/raices", []),  # a sign-in, not `secret@example.org`
+        ("https://ana:secret@example.org/c?mail=juan.garcia@gmail.com", ["juan.garcia@gmail.com"]),
     ],
 )
 def test_e_mail_addresses_in_web_addresses_are_found(url: str, found: list[str]) -> None:
     assert [(d.kind, d.text) for d in url_contact_details(url)] == [("e-mail", f) for f in found]
+
+
+@pytest.mark.parametrize(
+    ("url", "sign_in"),
+    [
+        ("https://ana:secret@example.org/raices", "ana:secret"),
+        ("ftp://bob@ftp.example.org/report.pdf", "bob"),
+        ("https://medium.com/@anna", None),
+        ("https://www.ejemplo.es/contacto?email=juan.garcia@gmail.com", None),
+        ("https://[", None),  # not a readable address: nothing to say about it
+    ],
+)
+def test_user_names_and_passwords_in_web_addresses_are_found(url: str, sign_in: str | None) -> None:
+    assert url_sign_in(url) == sign_in
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from kg.draft import PRESELECT, Draft, Drafter, Suggestion
 from kg.errors import BadRequest, RateLimited
-from kg.personal import contact_details, holds_name, url_contact_details
+from kg.personal import contact_details, holds_name, url_contact_details, url_sign_in
 from kg.search import SearchService
 from web.i18n import LANGUAGES, N_, language, plain, with_lang
 from web.ratelimit import client_of
@@ -201,8 +201,9 @@ def _check_personal(form: Contribution) -> list[Problem]:
 
 def _check_sources(form: Contribution) -> list[Problem]:
     """A problem for each source link that is not a web address (saying what is wrong: a space,
-    no website after the scheme, not http(s) at all) or holds an e-mail address
-    (`kg.personal.url_contact_details`: links are published), naming its line (the first 10)."""
+    no website after the scheme, not http(s) at all) or holds a user name and password
+    (`kg.personal.url_sign_in`) or an e-mail address (`kg.personal.url_contact_details`: links
+    are published), naming its line (the first 10)."""
     problems = []
     for line, typed in enumerate(form.sources.splitlines(), start=1):
         url = typed.strip()
@@ -245,6 +246,18 @@ def _check_sources(form: Contribution) -> list[Problem]:
                         "starting with http:// or https://."
                     ),
                     {"line": line, "url": url},
+                )
+            )
+        elif url and url_sign_in(url) is not None:
+            problems.append(
+                Problem(
+                    "sources",
+                    N_(
+                        "Line %(line)s of the source links holds a user name or password "
+                        "before the website's name, which would be published with the link: "
+                        "give the page's public address."
+                    ),
+                    {"line": line},
                 )
             )
         elif url and (found := url_contact_details(url)):

@@ -503,6 +503,20 @@ def test_an_e_mail_address_in_a_source_link_is_refused(client: TestClient, at: s
     assert pending(client) == []
 
 
+def test_a_user_name_and_password_in_a_source_link_are_refused(client: TestClient) -> None:
+    """Not read as the e-mail address `secret@example.org`: the form says what it is."""
+    status, html = send(client, "en", sources="https://ana:secret@example.org/raices")
+    assert status == 422
+    assert summary(html) == [
+        (
+            "sources",
+            "Line 1 of the source links holds a user name or password before the website's "
+            "name, which would be published with the link: give the page's public address.",
+        )
+    ]
+    assert pending(client) == []
+
+
 def test_a_profile_link_with_at_is_a_source(client: TestClient) -> None:
     status, _ = send(client, "en", sources="https://medium.com/@anna")
     assert status == 303
