@@ -293,7 +293,8 @@ def serve(
 ) -> None:
     """Serve the web UI, the SPARQL endpoint and the linked-data pages.
 
-    Exits 1 when the store cannot be opened or the address cannot be bound;
+    Exits 1 when the store cannot be opened, holds records ingested under another
+    KG_BASE_URI, or the address cannot be bound;
     2 on a port that is not a number.
     """
     import uvicorn
@@ -301,6 +302,7 @@ def serve(
     from cli.http_protocol import NoDelayHttpToolsProtocol
 
     set_verbose(verbose)
+    from kg.graphs import record_base
     from kg.store import open_store
 
     settings = _settings()
@@ -308,7 +310,16 @@ def serve(
     processes = 1 if settings.in_memory else workers or settings.server_processes
     # open the store here first, so a store that cannot be opened is one `error:` line and exit
     # status 1, not server processes failing (and being restarted) one after another
-    open_store(settings).version()
+    store = open_store(settings)
+    store.version()
+    minted = record_base(store.current())
+    if minted is not None and minted != settings.base:
+        raise KGError(
+            f"the store's records were ingested under {minted}, but KG_BASE_URI is "
+            f"{settings.base}: no record page or record URI would be found. Run `kg ingest` "
+            f"with this KG_BASE_URI (it re-maps every record), or serve with "
+            f"KG_BASE_URI={minted}"
+        )
     # the server processes read their settings from the environment: tell them how many they are
     os.environ["KG_WORKERS"] = str(processes)
     address = (host or settings.host, port or settings.port)

@@ -65,6 +65,19 @@ def triple_count(store: ox.Store) -> int:
     return int(select(store, queries.TRIPLE_COUNT)[0]["n"])
 
 
+def record_base(store: ox.Store) -> str | None:
+    """The base URI the store's records were minted under (`{base}id/{kind}/{slug}`,
+    `kg.vocab.record_iri`), read from one record: `"http://127.0.0.1:8000/"`; None for a store
+    without records. Records are looked up by the IRI a request's path makes under the base the
+    server is configured with, so a server whose base differs finds none of them."""
+    rows = select(store, queries.A_RECORD)
+    if not rows:
+        return None
+    iri, path = rows[0]["r"], f"id/{rows[0]['kind']}/"
+    at = iri.rfind(path)
+    return iri[:at] if at > 0 else None
+
+
 def holds_graph(store: ox.Store, iri: str) -> bool:
     """Whether the store holds a named graph `iri` (an IRI that is not one: False)."""
     try:

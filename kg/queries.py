@@ -44,6 +44,9 @@ SELECT ?kind (COUNT(DISTINCT ?r) AS ?n) WHERE {
 
 TRIPLE_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
+#: one record and its kind: the base URI its IRI was minted under (`kg.graphs.record_base`)
+A_RECORD = "SELECT ?r ?kind WHERE { GRAPH ?g { ?r rikg:kind ?kind } } LIMIT 1"
+
 # --- an external SPARQL store (kg/store/remote.py) ---------------------------------------------
 
 #: the state an external store's version is derived from: it changes whenever an ingest adds,

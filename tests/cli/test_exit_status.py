@@ -112,6 +112,27 @@ def test_serve_exits_1_when_the_store_cannot_be_opened(tmp_path: Path) -> None:
     assert f"error: cannot create store folder {blocker}/store: Not a directory" in out.stderr
 
 
+def test_serve_exits_1_when_the_store_was_ingested_under_another_base(tmp_path: Path) -> None:
+    """Every record page and record URI would be 404 (a trial ingested with the default base
+    and served on another port): the server says so instead of starting."""
+    assert kg(tmp_path, "ingest", str(DATA / "records"), "--no-index").returncode == 0
+    env = {
+        **os.environ,
+        "KG_STORE": str(tmp_path / "store"),
+        "KG_CACHE_DIR": str(tmp_path / "c"),
+        "KG_BASE_URI": "https://rural-integration.example.eu/",
+    }
+    out = subprocess.run(
+        [sys.executable, "-m", "cli.main", "serve", "--port", "0"],
+        env=env, capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert out.returncode == 1
+    assert (
+        "error: the store's records were ingested under http://127.0.0.1:8000/, but KG_BASE_URI "
+        "is https://rural-integration.example.eu/" in out.stderr
+    )
+
+
 def test_model_library_progress_bars_and_logs_only_with_verbose(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -2,7 +2,14 @@
 
 import pyoxigraph as ox
 
-from kg.graphs import content_hashes, holds_graph, kind_counts, select, triple_count
+from kg.graphs import (
+    content_hashes,
+    holds_graph,
+    kind_counts,
+    record_base,
+    select,
+    triple_count,
+)
 from kg.store import LocalStore
 from tests.conftest import BASE
 
@@ -38,3 +45,8 @@ def test_a_named_graph_is_held_or_not(loaded: LocalStore) -> None:
     assert holds_graph(loaded.current(), f"{BASE}graph/ontology/theme")
     assert not holds_graph(loaded.current(), f"{BASE}graph/initiative/nothing")
     assert not holds_graph(loaded.current(), "not an IRI")
+
+
+def test_the_base_records_were_minted_under_is_read_from_the_graph(loaded: LocalStore) -> None:
+    assert record_base(loaded.current()) == BASE
+    assert record_base(ox.Store()) is None  # nothing ingested yet: nothing to compare
