@@ -37,6 +37,9 @@ QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 UPDATE_OPS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 )
+#: functions whose value is new each time a query runs (SPARQL 1.1 Query §17.4: `RAND`, `NOW`
+#: "for the current query execution", `UUID`, `STRUUID`): an answer using one is not reused
+FRESH_EACH_RUN = frozenset({"RAND", "NOW", "UUID", "STRUUID"})
 _OPEN, _CLOSE = frozenset({"{", "(", "[", "<<", "<<("}), frozenset({"}", ")", "]", ">>", ")>>"})
 
 
@@ -80,6 +83,12 @@ class Shape:
     @property
     def is_graph(self) -> bool:
         return self.form in ("CONSTRUCT", "DESCRIBE")
+
+    @property
+    def repeatable(self) -> bool:
+        """Whether running the query again on the same data gives the same answer: False when
+        it calls one of `FRESH_EACH_RUN` (`ORDER BY RAND()`, `BIND(NOW() AS ?t)`)."""
+        return not self.keywords & FRESH_EACH_RUN
 
 
 def shape(text: str) -> Shape:

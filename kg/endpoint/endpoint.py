@@ -23,7 +23,9 @@ from kg.store import GraphStore
 @dataclass(frozen=True)
 class Served:
     answer: Answer
-    etag: str  # quoted strong entity tag (RFC 9110 §8.8.3) of this answer as sent
+    #: quoted strong entity tag (RFC 9110 §8.8.3) of this answer as sent; None for a query
+    #: whose answer is new each run (`QueryRequest.repeatable`), which no tag may validate
+    etag: str | None
     hit: bool  # served from the cache
 
 
@@ -110,10 +112,11 @@ class Endpoint:
         pipe); a run holds one of `client`'s slots (none counted without a client). Raises
         `TooManyQueries` (the client's slots are taken) or the `KGError` of the run
         (`QuerySyntaxError`, `QueryTimeout`, `ServiceBusy`, `NotAcceptable`, `BadRequest`).
-        The ETag is that of the answer sent under `content_type` (default `job.media`)."""
+        The ETag is that of the answer sent under `content_type` (default `job.media`). A job
+        that is not `repeatable` always runs, and its answer is neither kept nor tagged."""
         sent = content_type or job.media
         key = job.key(self.store.version().name)
-        found = self.cache.get(key)
+        found = self.cache.get(key) if job.repeatable else None
         if found is not None:
             return Served(found, _tag(key, sent), hit=True)
         started = time.perf_counter()
@@ -121,6 +124,8 @@ class Endpoint:
         with slots.hold(client) if slots and client is not None else contextlib.nullcontext():
             answer = await self.runner.run_async(job)
         answer = replace(answer, elapsed=time.perf_counter() - started)
+        if not job.repeatable:  # RAND(), NOW(): the next run's answer is another one
+            return Served(answer, None, hit=False)
         key = job.key(answer.version)  # an ingest may have published while the query ran
         self.cache.put(key, answer)
         return Served(answer, _tag(key, sent), hit=False)

@@ -38,6 +38,9 @@ class QueryRequest:
     base_iri: str | None = None
     #: a page explaining the row cap, named in the head of a cut JSON or XML answer
     cap_link: str | None = None
+    #: the same query on the same data gives the same answer (no RAND, NOW, UUID, STRUUID):
+    #: only then is an answer kept and reused
+    repeatable: bool = True
 
     def key(self, version: str) -> str:
         """A digest of everything the answer depends on (cache key and ETag)."""

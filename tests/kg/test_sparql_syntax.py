@@ -65,3 +65,22 @@ def test_dataset_clauses_resolve_iris_and_prefixed_names() -> None:
 )
 def test_dataset_clauses_left_to_the_parser_when_unresolvable(text: str) -> None:
     assert dataset_clauses(text, {}) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "repeatable"),
+    [
+        ("SELECT (RAND() AS ?r) {}", False),
+        ("SELECT * { ?s ?p ?o } ORDER BY rand()", False),
+        ("SELECT (NOW() AS ?t) {}", False),
+        ("SELECT (UUID() AS ?u) (STRUUID() AS ?s) {}", False),
+        ("SELECT ?rand ?now { ?rand <http://e/p> ?now }", True),  # variables
+        ('SELECT * { ?s ?p "RAND() NOW()" } # UUID()', True),  # a string and a comment
+        ("PREFIX ex: <http://e/> SELECT * { ?s ex:now ex:rand }", True),  # prefixed names
+        ("SELECT (BNODE() AS ?b) {}", True),  # a blank node's label is the answer's own
+    ],
+)
+def test_a_query_calling_a_function_new_each_run_is_not_repeatable(
+    text: str, repeatable: bool
+) -> None:
+    assert shape(text).repeatable is repeatable

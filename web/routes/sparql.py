@@ -213,12 +213,16 @@ async def _answer(
         has_dataset=info.has_dataset,
         base_iri=settings.base,  # relative IRIs without BASE resolve against the public base
         cap_link=f"{settings.base}sparql#{ROW_CAP_ANCHOR}",  # the editor's note on the cap
+        repeatable=info.repeatable,
     )
-    if cacheable or request.headers.get("if-none-match") or request.headers.get("if-match"):
-        etag = endpoint.etag(job, choice.content_type)
-        if precondition_failed(request, etag):
+    # an answer with RAND() or NOW() is new each run: no tag, no 304, not kept by caches
+    cacheable = cacheable and info.repeatable
+    conditional = request.headers.get("if-none-match") or request.headers.get("if-match")
+    if cacheable or conditional:
+        etag = endpoint.etag(job, choice.content_type) if info.repeatable else None
+        if precondition_failed(request, etag):  # no tag: `If-Match` with one fails
             return precondition_response(etag)
-        if cacheable and not_modified(request, etag):
+        if etag is not None and cacheable and not_modified(request, etag):
             # a 304 carries the Cache-Control the 200 would have had (RFC 9110 §15.4.5)
             return Response(
                 status_code=304,
@@ -229,12 +233,13 @@ async def _answer(
     answer = served.answer
     headers = {
         "Vary": "Accept",
-        "ETag": served.etag,
         "Cache-Control": "public, max-age=60" if cacheable else "no-store",
         "X-SPARQL-Rows": str(answer.rows),
         "X-SPARQL-Cache": "hit" if served.hit else "miss",
         "Server-Timing": f"query;dur={answer.elapsed * 1000:.1f}",
     }
+    if served.etag is not None:
+        headers["ETag"] = served.etag
     if answer.truncated:  # and the head of a JSON or XML answer links the note on the cap
         headers["X-SPARQL-Truncated"] = "true"
     return Response(answer.body, headers={**headers, "Content-Type": choice.content_type})

@@ -35,6 +35,20 @@ def test_second_answer_is_a_cache_hit_with_the_same_etag(endpoint: Endpoint) -> 
     assert b"http://e/a" in second.answer.body
 
 
+def test_an_answer_new_each_run_is_neither_kept_nor_tagged(endpoint: Endpoint) -> None:
+    job = QueryRequest(
+        query="SELECT (STRUUID() AS ?u) WHERE {}",
+        media="application/sparql-results+json",
+        row_cap=10,
+        repeatable=False,
+    )
+    first = asyncio.run(endpoint.answer_async(job))
+    second = asyncio.run(endpoint.answer_async(job))
+    assert (first.hit, second.hit) == (False, False)
+    assert (first.etag, second.etag) == (None, None)
+    assert first.answer.body != second.answer.body
+
+
 def test_the_etag_follows_the_content_type_sent(endpoint: Endpoint) -> None:
     """One answer sent as `application/json` and as SPARQL JSON: two strong tags (RFC 9110
     §8.8.3), each the same from the cache and from `etag`."""

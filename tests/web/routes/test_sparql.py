@@ -263,6 +263,28 @@ def test_cache_etag_and_revalidation(client: TestClient) -> None:
     assert r.status_code == 304
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT (RAND() AS ?v) WHERE {}",
+        "SELECT (STRUUID() AS ?v) WHERE {}",
+        "SELECT ?v WHERE { VALUES ?v { 1 2 3 4 5 6 7 8 9 10 } } ORDER BY rand() LIMIT 3",
+    ],
+)
+def test_a_query_new_each_run_is_run_each_time(client: TestClient, query: str) -> None:
+    """A trial's `ORDER BY RAND() LIMIT 3` sample came back the same twice, from the cache."""
+    answers = [client.get("/sparql", params={"query": query}) for _ in range(5)]
+    assert [r.headers["x-sparql-cache"] for r in answers] == ["miss"] * 5
+    assert len({r.content for r in answers}) > 1
+    for r in answers:
+        assert r.headers["cache-control"] == "no-store"
+        assert "etag" not in r.headers
+    again = client.get("/sparql", params={"query": query}, headers={"If-None-Match": '"x"'})
+    assert again.status_code == 200
+    tagged = client.get("/sparql", params={"query": query}, headers={"If-Match": '"x"'})
+    assert tagged.status_code == 412  # no tag can match an answer that has none
+
+
 def test_ingest_invalidates_the_cache(client: TestClient, records_dir: Path) -> None:
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?r a schema:Project }"
     before = client.get("/sparql", params={"query": count})
