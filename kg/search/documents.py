@@ -143,6 +143,13 @@ def gather(store: ox.Store) -> tuple[list[SearchDoc], dict[str, Concept]]:
     return [docs[k] for k in sorted(docs)], concepts
 
 
+def filter_code(facet: str, iri: str, notation: str | None) -> str:
+    """The value that filters a search by the concept `iri` (`/search?{facet}={code}`): the
+    ISO 3166 or NUTS code (`skos:notation`, "FR", "ES24") of a place, whose IRI ends otherwise
+    (`…/country/FRA`); the concept id, as record files write it, for the rest ("housing")."""
+    return notation if facet in ("country", "nuts") and notation else iri.rsplit("/", 1)[-1]
+
+
 def gather_concepts(store: ox.Store) -> dict[str, Concept]:
     concepts: dict[str, Concept] = {}
     for row in _rows(store, queries.SEARCH_CONCEPTS):
@@ -151,10 +158,8 @@ def gather_concepts(store: ox.Store) -> dict[str, Concept]:
         facet = SCHEME_FIELDS.get(scheme)
         if facet is None:
             continue
-        # filter values: ISO / NUTS codes for places, the record field's concept id otherwise
         notation = row["notation"].value if "notation" in row else None
-        code = notation if facet in ("country", "nuts") and notation else iri.rsplit("/", 1)[-1]
-        concept = concepts.setdefault(iri, Concept(iri, facet, code))
+        concept = concepts.setdefault(iri, Concept(iri, facet, filter_code(facet, iri, notation)))
         if "broader" in row and concept.broader is None:
             concept.broader = row["broader"].value
     for row in _rows(store, queries.SEARCH_CONCEPT_LABELS):

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from kg import formats
-from kg.browse import Concept, concept_document, concept_page, usage
+from kg.browse import Concept, ConceptPage, concept_document, concept_page, usage
 from kg.errors import NotFound
 from kg.formats import DOCUMENT_FORMATS
 from kg.graphs import kind_counts
 from kg.record_document import about_document, local_href, records_of_kind
+from kg.search.documents import filter_code
 from kg.vocab import DCT_NS as D
 from kg.vocab import EU_COUNTRY, KINDS, NUTS, SCHEME_NS, is_country
 from kg.vocab import RIKG_NS as R
@@ -141,6 +144,7 @@ def browse_concept(request: Request, scheme: str, concept_id: str) -> Response:
             "scheme_title": SCHEME_TITLES[scheme],
             "lists": lists,
             "alternates": alternates,
+            "search_href": _search_href(scheme, page),
         },
     )
     # the data documents, for clients that read headers only (RFC 8288), as record pages do
@@ -149,6 +153,13 @@ def browse_concept(request: Request, scheme: str, concept_id: str) -> Response:
         f'<{base}{href}>; rel="alternate"; type="{media}"' for href, media in alternates
     )
     return response
+
+
+def _search_href(scheme: str, page: ConceptPage) -> str:
+    """The search filtered by the concept: `/search?country=FR` for `/browse/country/FRA` (the
+    filter takes the ISO code the search facet shows, not the EU authority's)."""
+    facet = scheme.replace("-", "_")
+    return f"/search?{urlencode({facet: filter_code(facet, page.iri, page.notation or None)})}"
 
 
 def _concept_data(request: Request, iri: str, path: str, ext: str) -> Response:

@@ -75,3 +75,20 @@ def test_a_concept_page_has_data_documents_like_a_record(client: TestClient) -> 
     assert lower.headers["location"] == "/browse/country/ESP.nt"
     assert client.get("/browse/theme/housing.xyz").status_code == 404
     assert client.get("/browse/theme/no-such-theme.ttl").status_code == 404
+
+
+def test_search_within_a_concepts_records_filters_by_the_code_the_search_takes(
+    client: TestClient,
+) -> None:
+    """A trial's `/browse/country/FRA` led to `/search?country=FRA`, which the search does not
+    know (it filters by ISO code: FR), so it dropped the filter and listed every record."""
+    for page, wanted in [
+        ("/browse/country/ESP", "/search?country=ES"),
+        ("/browse/theme/housing", "/search?theme=housing"),
+    ]:
+        link = re.search(r'<a href="([^"]*)">Search within these records', client.get(page).text)
+        assert link is not None
+        assert link.group(1) == wanted
+        found = client.get(link.group(1)).text
+        assert 'href="/initiative/village-welcome"' in found
+        assert "no record has" not in found  # the note of a filter left out
