@@ -289,8 +289,9 @@ class SearchIndex:
     def filter_code(self, facet: str, value: str) -> str:
         """The code a filter value stands for: the value itself when it is a code, else the
         concept whose preferred label it is in any of the five languages, case and accents
-        aside (`country=Spain`, `country=España` → `ES`; `theme=Vivienda` → `housing`). A
-        label two concepts of the facet share, or no label, leaves the value as given."""
+        aside (`country=Spain`, `country=España` → `ES`; `theme=Vivienda` → `housing`), or
+        whose IRI ends in it (the EU authority's `country=ESP` → `ES`). A label two concepts of
+        the facet share, or no label, leaves the value as given."""
         if (facet, value) in self.by_code:
             return value
         return self._codes_by_label.get((facet, fold(value.strip())), value)
@@ -299,7 +300,8 @@ class SearchIndex:
     def _codes_by_label(self) -> dict[tuple[str, str], str]:
         found: dict[tuple[str, str], set[str]] = {}
         for concept in self.concepts.values():
-            for label in concept.labels.values():
+            names = [*concept.labels.values(), concept.iri.rsplit("/", 1)[-1]]
+            for label in names:
                 found.setdefault((concept.facet, fold(label)), set()).add(concept.code)
         return {key: codes.pop() for key, codes in found.items() if len(codes) == 1}
 

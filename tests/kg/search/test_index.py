@@ -157,6 +157,16 @@ def test_a_filter_value_may_be_a_concepts_label_in_any_language(small_index: Sea
     assert small_index.filter_code("theme", "Housing") == "Housing"
 
 
+def test_a_country_filter_may_be_the_eu_authoritys_code(small_index: SearchIndex) -> None:
+    """`country=ESP`, as the country's IRI ends (an earlier browse page linked so), is Spain."""
+    iri = "http://publications.europa.eu/resource/authority/country/ESP"
+    small_index.concepts[iri] = Concept(iri, "country", "ES", {"en": "Spain"})
+    assert small_index.filter_code("country", "ESP") == "ES"
+    assert small_index.filter_code("country", "esp") == "ES"
+    assert small_index.filter_code("country", "ES") == "ES"
+    assert small_index.filter_code("theme", "ESP") == "ESP"  # only the country's own facet
+
+
 def test_a_phrase_is_words_one_after_the_other_in_a_record(small_index: SearchIndex) -> None:
     """ "Castilla-La Mancha" was evidence of nothing: of no clear language, its words known but
     the model reading it as nothing a record is about. Its words in a row in a record are."""
