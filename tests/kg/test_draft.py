@@ -59,6 +59,30 @@ def test_labels_in_any_language_are_found_with_their_words() -> None:
     assert d.values("funding") == ["amif"]
 
 
+def test_a_label_is_found_in_other_forms_of_its_words() -> None:
+    """A trial's "logements communaux vacants" found no housing theme: the label is "logement"
+    in French. Here the Spanish "Vivienda" in the plural, "clases de español" as "clase"."""
+    d = drafter().draft(
+        "El ayuntamiento rehabilita viviendas vacías para familias refugiadas y organiza una "
+        "clase de español cada semana en la biblioteca del pueblo.",
+        lang="es",
+    )
+    themes = {s.value: s for s in d.suggestions if s.field == "themes"}
+    assert themes["housing"].words == "viviendas"
+    assert themes["language-learning"].words == "clase de español"
+
+
+def test_names_are_matched_only_as_written() -> None:
+    """Places and funding programmes are names: "Italian" is not Italy, "Teruels" not Teruel."""
+    d = drafter().draft(
+        "An Italian cooperative runs it with two Teruels of volunteers and an Asylum, Migration "
+        "and Integration Funds grant, in a village where families settle for good."
+    )
+    assert d.values("countries") == []
+    assert d.values("nuts") == []
+    assert d.values("funding") == []
+
+
 def test_a_region_names_its_country_and_organisations_are_matched() -> None:
     d = drafter().draft(TEXT)
     assert d.values("nuts") == ["ES242"]
