@@ -180,8 +180,8 @@ def _check_personal(form: Contribution) -> list[Problem]:
                     name,
                     N_(
                         "This text is published: remove the contact details in it "
-                        "(%(found)s). Only the moderators see the name and e-mail you give "
-                        "below."
+                        "(%(found)s). The form asks for your name and e-mail under “About "
+                        "you”, which only the moderators see."
                     ),
                     {"found": ", ".join(d.text for d in found)},
                 )

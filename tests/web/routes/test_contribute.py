@@ -426,6 +426,8 @@ def test_contact_details_in_published_text_are_refused(
     page = Fields(html)
     assert shown in page.texts[f"{field}-error"]
     assert "publica" in page.texts[f"{field}-error"]  # says why, in Spanish
+    # and where the contact goes, by the section's name: on the first step it is not "below"
+    assert "«Sobre usted»" in page.texts[f"{field}-error"]
     assert pending(client) == []
     # a grant number, an amount and years are not telephone numbers
     ok = DESCRIPTION + " Subvención 101004535, 2.999.750 euros, 2019-2022."
