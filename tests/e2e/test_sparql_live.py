@@ -166,6 +166,26 @@ def _timed_get(
     out.append((label, time.monotonic() - started))
 
 
+@pytest.mark.parametrize("values", [3_000, 12_000])  # 41 and 167 KB once percent-encoded
+def test_a_query_too_long_for_get_is_414_in_the_error_shape(
+    embedded_server: LiveServer, values: int
+) -> None:
+    """Past 64 KiB of URL the HTTP server had answered a plain-text 400 "Invalid HTTP request
+    received." to a SPARQLWrapper GET with a long VALUES list: both sizes get the 414 that says
+    to use POST (RFC 9110 §15.5.15), in the error shape, with CORS."""
+    query = "SELECT * WHERE { VALUES ?v { " + " ".join(f'"v{i}"' for i in range(values)) + " } }"
+    url = f"{embedded_server.url}sparql?{urlencode({'query': query})}"
+    headers = {"Accept": "application/sparql-results+json", "Origin": "https://example.org"}
+    with pytest.raises(HTTPError) as refused:
+        urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30)
+    assert refused.value.code == 414
+    assert refused.value.headers["access-control-allow-origin"] == "*"
+    assert json.loads(refused.value.read()) == {
+        "error": "URITooLong",
+        "message": "query string over 16 KiB; use POST",
+    }
+
+
 def test_runaway_query_is_stopped_while_others_are_served(embedded_server: LiveServer) -> None:
     server = embedded_server
     # normal times first, on a warm server
