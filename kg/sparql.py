@@ -8,7 +8,7 @@ import pyoxigraph as ox
 
 from kg.errors import BadRequest, QuerySyntaxError
 from kg.queries import PREFIXES
-from kg.sparql_syntax import dataset_clauses, shape
+from kg.sparql_syntax import dataset_clauses, shape, undeclared_prefixes
 
 
 def run_query(
@@ -57,7 +57,31 @@ def run_query(
             **options,  # type: ignore[arg-type]
         )
     except SyntaxError as exc:
-        raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from exc
+        raise QuerySyntaxError(f"SPARQL syntax error: {_explained(query, str(exc))}") from exc
+
+
+def _explained(query: str, message: str) -> str:
+    """The parser's message, or for a prefix it could not find (which it reports as a list of
+    every character a name may hold) which prefix that is, where, and how to declare it: the
+    namespace rdflib knows under that name when it knows one."""
+    if "Prefix not found" not in message:
+        return message
+    missing = undeclared_prefixes(query, PREFIXES)
+    if not missing:
+        return message
+    import rdflib  # only here: query workers start without it
+
+    where = message.split(": expected", 1)[0]  # "error at 1:30"
+    names = ", ".join(f"{p}:" for p in missing)
+    said = f"prefix {names} is" if len(missing) == 1 else f"prefixes {names} are"
+    declared = ", ".join(f"{p}:" for p in sorted(PREFIXES))
+    known = dict(rdflib.Graph().namespace_manager.namespaces())
+    lines = [f"PREFIX {p}: <{known[p]}>" for p in missing if p in known]
+    advice = f", for example {' '.join(lines)}" if lines else ""
+    return (
+        f"{where}: {said} not declared (this endpoint declares {declared}); declare "
+        f"{'it' if len(missing) == 1 else 'each'} with a PREFIX line before the query{advice}"
+    )
 
 
 def _repeats(default: list[str], named: list[str]) -> bool:

@@ -151,6 +151,23 @@ def dataset_clauses(text: str, prefixes: Mapping[str, str]) -> tuple[list[str], 
     return default, named
 
 
+def undeclared_prefixes(text: str, prefixes: Mapping[str, str]) -> list[str]:
+    """The prefixes of the prefixed names in `text` (`foaf` of `foaf:name`) that neither a
+    `PREFIX` of the text nor `prefixes` (the endpoint's predeclared ones) declares, in the
+    order first used. Names in strings, IRIs and comments are not names."""
+    declared = set(prefixes)
+    found = list(tokens(text))
+    missing: dict[str, None] = {}
+    for i, tok in enumerate(found):
+        if tok.kind == "word" and tok.text.upper() == "PREFIX" and i + 1 < len(found):
+            declared.add(found[i + 1].text[:-1])
+        elif tok.kind == "pname" and (i == 0 or found[i - 1].text.upper() != "PREFIX"):
+            prefix = tok.text.partition(":")[0]
+            if prefix not in declared:
+                missing[prefix] = None
+    return list(missing)
+
+
 def _absolute(tok: Token, declared: Mapping[str, str]) -> str | None:
     if tok.kind == "iri":
         iri = tok.text[1:-1]
@@ -172,4 +189,5 @@ __all__ = [
     "dataset_clauses",
     "shape",
     "tokens",
+    "undeclared_prefixes",
 ]

@@ -56,3 +56,18 @@ def test_a_graph_named_twice_counts_once() -> None:
         store(), "SELECT ?n WHERE { ?s schema:name ?n }", default_graphs=["http://x/g1"] * 2
     )
     assert names(given) == ["A"]
+
+
+def test_an_undeclared_prefix_is_named_with_how_to_declare_it() -> None:
+    """The parser reports it as every character a name may hold ("expected one of Prefix not
+    found, ['%'], ['-' | '0' ..= '9' | '\\u{00B7}' …"): a researcher could not read it."""
+    with pytest.raises(QuerySyntaxError) as refused:
+        run_query(ox.Store(), "SELECT * WHERE { ?s foaf:name ?n ; ex:knows ?k }")
+    assert str(refused.value) == (
+        "SPARQL syntax error: error at 1:30: prefixes foaf:, ex: are not declared (this "
+        "endpoint declares dcterms:, owl:, prov:, rdf:, rdfs:, rikg:, schema:, sh:, skos:, "
+        "xsd:); declare each with a PREFIX line before the query, for example "
+        "PREFIX foaf: <http://xmlns.com/foaf/0.1/>"
+    )
+    with pytest.raises(QuerySyntaxError, match=r"error at 1:27: expected one of"):
+        run_query(ox.Store(), "SELECT * WHERE { ?s ?p ?o ")  # other errors: the parser's own

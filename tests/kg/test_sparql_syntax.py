@@ -2,7 +2,7 @@
 
 import pytest
 
-from kg.sparql_syntax import dataset_clauses, shape, tokens
+from kg.sparql_syntax import dataset_clauses, shape, tokens, undeclared_prefixes
 
 
 @pytest.mark.parametrize(
@@ -84,3 +84,15 @@ def test_a_query_calling_a_function_new_each_run_is_not_repeatable(
     text: str, repeatable: bool
 ) -> None:
     assert shape(text).repeatable is repeatable
+
+
+def test_undeclared_prefixes_are_those_no_prefix_line_declares() -> None:
+    text = (
+        'PREFIX ex: <http://e/> SELECT * { ?s ex:p foaf:name ; dc:title "not:this" } # no:pe\n'
+        "ORDER BY ?s"
+    )
+    assert undeclared_prefixes(text, {"rdfs": "http://www.w3.org/2000/01/rdf-schema#"}) == [
+        "foaf",
+        "dc",
+    ]
+    assert undeclared_prefixes("SELECT * { ?s rdfs:label ?l }", {"rdfs": "x"}) == []
