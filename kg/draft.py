@@ -343,6 +343,10 @@ class Drafter:
                     self.acronyms[name] = (doc.slug, doc.name)
                 elif len(name) >= 5:
                     self.organisations.append((doc.slug, fold(name), doc.name))
+        #: acronyms that name a concept (a funding programme) or an organisation of the graph
+        self.known_acronyms = frozenset(
+            [label.phrase for label in self.labels if label.acronym] + list(self.acronyms)
+        )
         self.embedder = embedder
         self._meaning: list[Concept] = [c for c in concepts.values() if c.facet in MEANING_FACETS]
         self._meaning_vectors: np.ndarray | None = None
@@ -351,7 +355,7 @@ class Drafter:
         """Suggestions for a description (plain text, any of the five languages); concept
         labels in `lang`."""
         draft = Draft(description=text.strip())
-        draft.name, draft.acronym = _name_and_acronym(text)
+        draft.name, draft.acronym = _name_and_acronym(text, self.known_acronyms)
         if name:
             draft.name = name.strip()
         folded = fold(text)
@@ -372,6 +376,8 @@ class Drafter:
                     continue
                 said = label.phrase
             elif _contains(folded, label.phrase):
+                if _only_in_names(text, folded, label.phrase):
+                    continue  # "Faux-la-Montagne" is a village, not a mountain area
                 said = _original(text, folded, label.phrase)
             else:
                 said = _stemmed_match(text, spans, stemmed, label.stems)
@@ -518,6 +524,26 @@ def _stems(phrase: str) -> tuple[str, ...]:
     return tuple(stem(w) for _, _, w in words(phrase))
 
 
+def _only_in_names(text: str, folded_text: str, phrase: str) -> bool:
+    """Whether every mention of `phrase` is part of a hyphenated name that starts with a
+    capital ("Faux-la-Montagne", "Saint-Just-le-Martel"): a place, not the concept. A lower-case
+    compound ("self-employment") still counts."""
+    original = re.sub(r"\s+", " ", text.strip())
+    if len(original) != len(folded_text):  # folding changed lengths: offsets do not align
+        return False
+    mentions = list(re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", folded_text))
+    return bool(mentions) and all(_in_name(original, m.start(), m.end()) for m in mentions)
+
+
+def _in_name(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` is joined by a hyphen to a word of a capitalised compound."""
+    hyphened = (start > 0 and text[start - 1] == "-") or (end < len(text) and text[end] == "-")
+    if not hyphened:
+        return False
+    first = text.rfind(" ", 0, start) + 1  # where the compound starts
+    return text[first : first + 1].isupper()
+
+
 def _stemmed_match(
     text: str, spans: list[tuple[int, int, str]], stemmed: list[str], stems: tuple[str, ...]
 ) -> str | None:
@@ -528,8 +554,9 @@ def _stemmed_match(
     if not n:
         return None
     for i in range(len(stemmed) - n + 1):
-        if tuple(stemmed[i : i + n]) == stems:
-            return text[spans[i][0] : spans[i + n - 1][1]]
+        start, end = spans[i][0], spans[i + n - 1][1]
+        if tuple(stemmed[i : i + n]) == stems and not _in_name(text, start, end):
+            return text[start:end]
     return None
 
 
@@ -554,12 +581,16 @@ def _concept_text(concept: Concept) -> str:
     return "; ".join(english)
 
 
-def _name_and_acronym(text: str) -> tuple[str | None, str | None]:
-    """A stated "Long Name (ACRONYM)" or "ACRONYM (Long Name)", else a short title line."""
+def _name_and_acronym(
+    text: str, known: frozenset[str] = frozenset()
+) -> tuple[str | None, str | None]:
+    """A stated "Long Name (ACRONYM)" or "ACRONYM (Long Name)", else a short title line. An
+    acronym in `known` (a funding programme's or an organisation's the graph has: "LEADER",
+    "AMIF") names that, not the practice: "Toit et Langue en Creuse (LEADER)" has none."""
     head = text.strip()[:600]
     for pattern in (ACRONYM_BEFORE, ACRONYM_AFTER):
         match = pattern.search(head)
-        if match is None:
+        if match is None or match.group("short") in known:
             continue
         long, short = match.group("long").strip(), match.group("short")
         initials = "".join(w[0] for w in re.findall(r"[A-Za-zÀ-ÿ]+", long) if w[0].isupper())

@@ -140,6 +140,34 @@ def test_name_and_acronym_when_stated() -> None:
     assert (d.name, d.acronym) == ("Migration Impact Assessment to Enhance Integration", "MIATEI")
 
 
+def test_a_known_programmes_acronym_is_not_the_practices() -> None:
+    """A trial's "… en Creuse (FAMI)"-like name (it was LEADER) became the practice's acronym,
+    which the contributor could not remove."""
+    d = drafter().draft(
+        "Toit et Langue en Creuse\nFinancé par le FAMI (Fonds asile, migration et intégration), "
+        "le groupe accueille des familles dans trois villages."
+    )
+    assert (d.name, d.acronym) == ("Toit et Langue en Creuse", None)  # the title line
+    assert d.values("funding") == ["amif"]  # the programme it names
+    organisation = drafter().draft(
+        "Vivir Aquí\nCon CEPAIM (Centro de Estudios para la Integración), acoge a familias."
+    )
+    assert (organisation.name, organisation.acronym) == ("Vivir Aquí", None)
+
+
+def test_a_label_inside_a_place_name_is_not_the_concept() -> None:
+    """A trial's "Faux-la-Montagne" (a village) ticked the theme mountain areas."""
+    d = drafter().draft(
+        "In Vivienda-de-Arriba and Ruelle-sur-Housing the group welcomes refugee families and "
+        "teaches them the language with volunteers from both villages every week."
+    )
+    assert "housing" not in d.values("themes")
+    lower = drafter().draft(
+        "The group finds self-housing solutions and affordable-homes for families who arrive."
+    )
+    assert "housing" in lower.values("themes")  # a lower-case compound still says it
+
+
 def test_new_organisations_are_proposed_not_invented() -> None:
     d = drafter().draft(
         "The Asociación Vecinal de Ejulve and the Fundación Cepaim run it in Teruel."
