@@ -193,3 +193,14 @@ def test_api_reference_renders_every_route(server: LiveServer, page: Page) -> No
     expect(page.locator(".opblock-summary-path", has_text="/api/search").first).to_be_visible()
     expect(page.locator(".opblock-summary-path", has_text="/sparql").first).to_be_visible()
     expect(page.get_by_text("Unable to render this definition")).to_have_count(0)
+
+
+def test_a_printed_practice_gives_each_sources_address(server: LiveServer, page: Page) -> None:
+    """On paper a link is its address: a trial's printout listed the sources' titles only."""
+    page.goto(f"{server.url}initiative/matilde")
+    link = page.locator("ol.sources a[href^='http']").first
+    href = link.get_attribute("href")
+    after = "el => getComputedStyle(el, '::after').content"
+    assert link.evaluate(after) in ("none", "normal")  # on screen, the title alone
+    page.emulate_media(media="print")
+    assert link.evaluate(after) == f'" <{href}>"'
