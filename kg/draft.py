@@ -203,10 +203,13 @@ class Suggestion:
     confidence: float
     words: str = ""
     similarity: float | None = None
+    added: bool = False  # chosen by the person from a list, not read in the text
 
     @property
     def evidence(self) -> str:
         """The evidence in English words (record file comments, the CLI)."""
+        if self.added:
+            return "chosen by the contributor"
         parts = [f'"{self.words}" in the text'] if self.words else []
         if self.similarity is not None:
             parts.append(f"close in meaning ({self.similarity:.2f})")
@@ -438,6 +441,25 @@ class Drafter:
             add(s)
         draft.suggestions = sorted(found.values(), key=lambda s: (s.field, -s.confidence, s.value))
         return draft
+
+    def choices(self, field_name: str, lang: str = "en") -> list[tuple[str, str]]:
+        """Every value of a concept field (`countries`, `themes`, …) a person may choose when
+        the text names none: (code, label in `lang`), in the alphabetical order of the labels
+        (accents aside)."""
+        found = [
+            (c.code, c.label(lang))
+            for c in self.concepts.values()
+            if FACET_FIELDS.get(c.facet) == field_name
+        ]
+        return sorted(found, key=lambda pair: (fold(pair[1]), pair[0]))
+
+    def chosen(self, field_name: str, value: str, lang: str = "en") -> Suggestion | None:
+        """The person's own choice of `value` for `field_name` (from `choices`) as a suggestion
+        marked `added`; None for a value no concept of that field has."""
+        for code, label in self.choices(field_name, lang):
+            if code == value:
+                return Suggestion(field_name, code, label, 1.0, added=True)
+        return None
 
     def _country_of(self, concept: Concept) -> Concept | None:
         current: Concept | None = concept

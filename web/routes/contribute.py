@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -108,6 +109,15 @@ class Contribution:
         return len(self.description) >= MIN_DESCRIPTION and not any(
             MARKUP.search(v) for v in (self.name, self.description)
         )
+
+
+#: fields a contributor may fill from a list when the text names nothing for them (two trials'
+#: texts named villages of the Creuse, no country: the practice would have had no place)
+ADDABLE = (("countries", N_("Country")), ("themes", N_("Theme")))
+
+
+def _choices(drafter: Drafter, lang: str) -> dict[str, list[tuple[str, str]]]:
+    return {f: drafter.choices(f, lang) for f, _ in ADDABLE}
 
 
 def _drafter(request: Request, service: SearchService) -> Drafter:
@@ -319,9 +329,13 @@ def _render(
     review: bool = False,
     chosen: set[str] | None = None,
     shown: set[str] | None = None,
+    added: Sequence[str] = (),
+    choices: dict[str, list[tuple[str, str]]] | None = None,
     status: int = 200,
 ) -> Response:
     """The form: the first step, or with `review` the second (the structure, the contact).
+    `added`: the values the contributor chose from `choices` (`countries:FR`), for what the
+    text does not name (`ADDABLE`).
 
     A suggestion is ticked as the contributor left it when it was `shown` to them before
     ("Suggest again": ticked if in `chosen`), else when confident; with `chosen` and no
@@ -348,6 +362,8 @@ def _render(
             "groups": groups,
             "kept": sorted(chosen or ()),
             "kept_shown": sorted(shown or ()),
+            "added": list(added),
+            "addable": [(f, title, (choices or {}).get(f, [])) for f, title in ADDABLE],
             "max_description": MAX_DESCRIPTION,
             "languages_named": [(code, LANGUAGES[code]) for code in TEXT_LANGUAGES],
             # the language switcher sends the form again, so what was typed is kept: the first
@@ -387,11 +403,14 @@ def contribute(
     step: Annotated[str, Form(max_length=10)] = "suggest",
     chosen: Annotated[list[str] | None, Form(max_length=200)] = None,
     shown: Annotated[list[str] | None, Form(max_length=200)] = None,
+    added: Annotated[list[str] | None, Form(max_length=200)] = None,
 ) -> Response:
     """Suggest the structure (`step=suggest`), store the submission (`step=send`), or show the
     first step again as typed (`step=edit`: the language switcher of the first step).
     `chosen`: the suggestions ticked; `shown`: those the page showed ("Suggest again" keeps
-    the ticks and unticks of those suggested again)."""
+    the ticks and unticks of those suggested again); `added`: values chosen from the lists of
+    `ADDABLE` fields (`countries:FR`; an empty choice or an unknown value is ignored)."""
+    added = [a for a in dict.fromkeys(added or ()) if a]
     if leave_empty:
         raise BadRequest("this form was filled in by a program; nothing was stored")
     form = Contribution(
@@ -408,12 +427,12 @@ def contribute(
     sending = step == "send"
     form.errors = _check(form, sending=sending)
     draft = None
+    drafter = _drafter(request, service)
+    lang = language(request)
     # a refused name or description is to be rewritten: nothing is suggested from it until then
     refused_text = any(p.field in ("name", "description") for p in form.errors)
     if form.readable() and not refused_text:
-        draft = _drafter(request, service).draft(
-            form.description, name=form.name or None, lang=language(request)
-        )
+        draft = drafter.draft(form.description, name=form.name or None, lang=lang)
     if form.errors or not sending or draft is None:
         return _render(
             request,
@@ -422,6 +441,8 @@ def contribute(
             review=sending or draft is not None,
             chosen=set(chosen or ()) if sending or shown else None,
             shown=None if sending else set(shown or ()),
+            added=added,
+            choices=_choices(drafter, lang),
             status=422 if form.errors else 200,
         )
     try:
@@ -438,16 +459,29 @@ def contribute(
             )
         ]
         response = _render(
-            request, form, draft=draft, review=True, chosen=set(chosen or ()), status=429
+            request,
+            form,
+            draft=draft,
+            review=True,
+            chosen=set(chosen or ()),
+            added=added,
+            choices=_choices(drafter, lang),
+            status=429,
         )
         response.headers["Retry-After"] = str(limited.retry_after)
         return response
     kept = set(chosen or [])
+    suggestions = [s for s in draft.suggestions if _key(s) in kept]
+    for key in added:  # what the contributor chose from a list, unless ticked already
+        field_name, _, value = key.partition(":")
+        extra = drafter.chosen(field_name, value, lang) if field_name in dict(ADDABLE) else None
+        if extra is not None and key not in {_key(s) for s in suggestions}:
+            suggestions.append(extra)
     confirmed = Draft(
         description=draft.description,
         name=draft.name,
         acronym=draft.acronym,
-        suggestions=[s for s in draft.suggestions if _key(s) in kept],
+        suggestions=suggestions,
         new_organisations=draft.new_organisations,
     )
     text = confirmed.record_text(sources=form.source_urls(), text_lang=form.text_lang)

@@ -704,3 +704,29 @@ def test_switching_language_before_the_suggestions_keeps_what_was_typed(
     assert 'class="field-error"' not in german.text  # nothing was checked yet
     assert 'class="errors"' not in german.text
     assert pending(client) == []
+
+
+def test_a_country_and_a_theme_the_text_does_not_name_can_be_chosen(client: TestClient) -> None:
+    """Two trials' texts named villages of the Creuse and no country: the practice would have
+    had no place. The review step offers every country and theme to choose from."""
+    review = client.post("/contribute?lang=es", data={**FORM, "step": "suggest"}).text
+    assert '<select id="add-countries" name="added">' in review
+    assert '<option value="countries:FR">Francia</option>' in review  # in the page's language
+    assert '<option value="themes:education">' in review
+    added = ["countries:FR", "countries:ZZ", "themes:education", ""]  # ZZ, "": ignored
+    r = client.post("/contribute?lang=es", data={**FORM, "step": "send", "added": added})
+    assert r.status_code == 303
+    (sub_id,) = pending(client)
+    page = client.get(f"/moderate/{sub_id}", headers={"Authorization": "Bearer moderator-token"})
+    text = unescape(page.text)
+    assert "  - FR  # suggestion 1.00: Francia (chosen by the contributor)" in text
+    assert "  - education  # suggestion 1.00:" in text
+    assert "ZZ" not in text
+
+
+def test_a_choice_from_the_lists_is_kept_when_suggesting_again(client: TestClient) -> None:
+    again = client.post(
+        "/contribute?lang=es",
+        data={**FORM, "step": "suggest", "shown": "themes:housing", "added": "countries:FR"},
+    ).text
+    assert '<option value="countries:FR" selected>Francia</option>' in again
