@@ -7,7 +7,7 @@ from typing import Any
 
 from kg.record_document import RecordView
 from kg.vocab import DCT_NS as D
-from kg.vocab import OWL_NS
+from kg.vocab import LICENSE, OWL_NS
 from kg.vocab import RIKG_NS as R
 from kg.vocab import SCHEMA_NS as S
 from web.i18n import DEFAULT, N_, plain
@@ -89,6 +89,7 @@ def schema_org(view: RecordView, *, page_url: str) -> dict[str, Any]:
     if view.modified:
         page["dateModified"] = view.modified
     page["isBasedOn"] = [s.value for s in view.sources]
+    page["license"] = LICENSE  # what a re-user may do with it: the dataset's licence
     doc["mainEntityOfPage"] = page
     return doc
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 
+from kg.vocab import LICENSE
 from web import i18n, meta, practice
 from web.i18n import N_
 
@@ -111,4 +112,5 @@ def make_templates() -> Jinja2Templates:
     templates.env.globals["kind_labels"] = KIND_LABELS
     templates.env.globals["facet_titles"] = FACET_TITLES
     templates.env.globals["kind_plurals"] = KIND_PLURALS
+    templates.env.globals["licence"] = LICENSE  # of the data the pages show (rel=license)
     return templates

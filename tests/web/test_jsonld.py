@@ -46,7 +46,7 @@ DOMAIN = {
                         "funder", "funding", "keywords", "contributor"},
     "Event": THING | {"startDate", "endDate", "location", "contributor", "funder", "funding",
                       "keywords"},
-    "WebPage": THING | {"dateModified", "isBasedOn"},
+    "WebPage": THING | {"dateModified", "isBasedOn", "license"},  # CreativeWork's
 }  # fmt: skip
 
 
@@ -62,6 +62,8 @@ def test_every_property_is_in_its_schema_org_types_domain(records_dir: Path) -> 
     assert set(page) <= DOMAIN["WebPage"], set(page) - DOMAIN["WebPage"]
     assert page["@id"] == PAGE
     assert sorted(page["isBasedOn"]) == ["https://example.org/a", "https://example.org/b"]
+    # a re-user reads what they may do with it (a trial found no licence on the page)
+    assert page["license"] == "https://creativecommons.org/licenses/by/4.0/"
 
 
 def test_a_funding_programme_is_a_grant_not_an_organisation(records_dir: Path) -> None:

@@ -126,6 +126,14 @@ def test_page_shows_facts_sources_and_disagreement(client: TestClient) -> None:
     assert 'rel="alternate" type="application/json+oembed"' in text
 
 
+def test_a_page_and_its_embed_card_name_the_licence(client: TestClient) -> None:
+    """A re-user (and their tools) finds what they may do with the record: a trial found no
+    licence on the page or the embed card (HTML `rel=license`)."""
+    licence = '<link rel="license" href="https://creativecommons.org/licenses/by/4.0/">'
+    assert licence in client.get("/initiative/village-welcome").text
+    assert licence in client.get("/embed/initiative/village-welcome").text
+
+
 def test_page_embeds_schema_org_project(client: TestClient) -> None:
     text = client.get("/initiative/village-welcome").text
     raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', text, re.S)
