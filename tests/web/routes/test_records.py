@@ -126,6 +126,18 @@ def test_page_shows_facts_sources_and_disagreement(client: TestClient) -> None:
     assert 'rel="alternate" type="application/json+oembed"' in text
 
 
+def test_disputed_dates_are_written_as_the_page_language_writes_dates(
+    client: TestClient,
+) -> None:
+    """A trial read "2018-09 contre 2018-10" in the French list of what sources disagree on."""
+    page = client.get("/initiative/village-welcome?lang=fr").text
+    listed = re.search(r'<section class="facts" id="disagreements">.*?</section>', page, re.S)
+    assert listed is not None
+    assert "décembre 2021" in listed.group(0)
+    assert "juin 2022" in listed.group(0)
+    assert "2021-12" not in listed.group(0)
+
+
 def test_a_page_and_its_embed_card_name_the_licence(client: TestClient) -> None:
     """A re-user (and their tools) finds what they may do with the record: a trial found no
     licence on the page or the embed card (HTML `rel=license`)."""
