@@ -730,3 +730,12 @@ def test_a_choice_from_the_lists_is_kept_when_suggesting_again(client: TestClien
         data={**FORM, "step": "suggest", "shown": "themes:housing", "added": "countries:FR"},
     ).text
     assert '<option value="countries:FR" selected>Francia</option>' in again
+
+
+def test_a_suggested_amount_is_written_as_the_page_language_writes_money(
+    client: TestClient,
+) -> None:
+    """A trial's French form offered "€45,000", written the English way."""
+    review = client.post("/contribute?lang=es", data={**FORM, "step": "suggest"}).text
+    assert 'value="budget:120000" checked> 120.000,00\xa0€ <span class="muted">' in review
+    assert "€120,000" not in review
