@@ -110,19 +110,20 @@ def test_contribute_in_spanish_moderate_find_and_keep_the_email_private(
     page.get_by_role("button", name="Enviar para revisión").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Gracias")
 
-    # the moderator signs in with the admin token, reviews and publishes
+    # the moderator, in the same Spanish browser, signs in with the admin token, reviews and
+    # publishes: the moderation pages speak Spanish too
     page.goto(server.url + "moderate")
-    page.get_by_label("Admin token").fill(TOKEN)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Token de administración").fill(TOKEN)
+    page.get_by_role("button", name="Iniciar sesión").click()
     page.get_by_role("link", name=NAME).click()  # the queue lists practices by name
-    record = page.get_by_label(re.compile("^Record"))
+    record = page.get_by_label(re.compile("^Ficha"))
     text = record.input_value()
     assert "- housing" in text
     assert "- employment" not in text  # the contributor's correction holds
     assert EMAIL in page.content()  # the moderator sees whom to ask
     # publishing validates the record and ingests it before the page answers: on a busy
     # two-core machine that takes longer than a click's default 30 s
-    page.get_by_role("button", name="Accept and publish").click(timeout=120_000)
+    page.get_by_role("button", name="Aceptar y publicar").click(timeout=120_000)
     expect(page.locator("p.notice")).to_contain_text("initiative/huertos-compartidos-de-gudar")
 
     # anyone finds it by its name and opens its permanent page, with its provenance

@@ -15,6 +15,7 @@ which the form promises to keep private.
 
 from __future__ import annotations
 
+import functools
 import hmac
 import re
 from datetime import UTC, datetime
@@ -26,11 +27,18 @@ from fastapi.responses import RedirectResponse, Response
 
 from kg.errors import BadRequest, Forbidden, ValidationFailed
 from kg.moderation import ID, Submission, own_name
-from kg.settings import Settings
+from kg.settings import PROJECT_ROOT, Settings
 from web.auth import Sessions, bearer_matches
+from web.i18n import N_
 from web.ratelimit import client_of
 
 router = APIRouter()
+#: a submission's state, as the pages say it (msgids)
+STATES = {"pending": N_("pending"), "accepted": N_("accepted"), "rejected": N_("rejected")}
+#: the record format a moderator edits in, shown under the form (a path in the checkout
+#: meant nothing to a trial's moderator on the site)
+RECORD_FORMAT = PROJECT_ROOT / "ingest" / "records" / "README.md"
+WRONG_TOKEN = N_("That is not the admin token.")
 COOKIE = "kg_moderator"
 SESSION_HOURS = 8
 LOGINS, LOGIN_WINDOW = 10, 900  # sign-in attempts per client in 15 minutes
@@ -57,12 +65,22 @@ def _authorised(request: Request) -> bool:
 def _page(
     request: Request, template: str, context: dict[str, object], status: int = 200
 ) -> Response:
+    context = {**context, "states": STATES, "record_format": _record_format()}
     response: Response = request.app.state.templates.TemplateResponse(
         request, template, context, status_code=status
     )
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Robots-Tag"] = "noindex"
     return response
+
+
+@functools.cache
+def _record_format() -> str | None:
+    """The record format's guide (`RECORD_FORMAT`), or None where the checkout has none."""
+    try:
+        return RECORD_FORMAT.read_text(encoding="utf-8")
+    except OSError:
+        return None
 
 
 #: where a moderator may be sent back to after signing in: a page of `/moderate`, never a
@@ -113,7 +131,7 @@ def login(
     request.app.state.login_limiter.check(client_of(request))
     back = _return_path(next)
     if not hmac.compare_digest(token.strip().encode(), expected):
-        context: dict[str, object] = {"error": "That is not the admin token.", "next": back}
+        context: dict[str, object] = {"error": WRONG_TOKEN, "next": back}
         return _page(request, "moderate_login.html", context, 403)
     response = RedirectResponse(back, status_code=303)
     response.set_cookie(

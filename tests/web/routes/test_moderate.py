@@ -273,3 +273,20 @@ def test_after_signing_out_a_submission_link_leads_to_sign_in_and_back(client: T
 def test_signing_in_never_sends_the_moderator_elsewhere(client: TestClient, elsewhere: str) -> None:
     r = client.post("/moderate/login", data={"token": TOKEN, "next": elsewhere})
     assert r.headers["location"] == "/moderate"
+
+
+def test_the_moderation_pages_speak_the_moderators_language(client: TestClient) -> None:
+    """Two trials' French moderators met pages in English only, and a record format that was a
+    path in the checkout ("ingest/records/README.md"), not on the site."""
+    sub = submit(client)
+    listing = client.get("/moderate?lang=fr", headers=ADMIN).text
+    assert "<h1>Modération</h1>" in listing
+    assert "En attente (1)" in listing
+    assert f'href="/moderate/{sub.id}?lang=fr"' in listing  # the language stays on the way
+    item = client.get(f"/moderate/{sub.id}?lang=fr", headers=ADMIN).text
+    assert "Accepter et publier" in item
+    assert "· en attente</p>" in item
+    assert "<summary>Le format des fiches (en anglais)</summary>" in item
+    assert "# Curated records — the file format" in item  # the guide itself, on the page
+    login = client.get("/moderate?lang=de").text  # not signed in: the sign-in form
+    assert "Admin-Token" in login
