@@ -84,6 +84,8 @@ def get(url: str) -> bytes:
 
 
 def measure(tmp: Path, workers: int, extra: dict[str, str]) -> dict[str, object]:
+    """RSS and PSS of `kg serve --workers N` on the store in `tmp`; `extra` carries the
+    KG_BASE_URI the store was ingested under (`kg serve` refuses another)."""
     port = free_port()
     env = kg_env(tmp, port, KG_WORKERS=str(workers), KG_RATE_LIMIT_PER_MINUTE="0", **extra)
     log = (tmp / f"server-{workers}.log").open("wb")
@@ -133,6 +135,7 @@ def main() -> None:
         tmp = Path(name)
         env = kg_env(tmp, free_port(), **extra)
         subprocess.run([sys.executable, "-m", "cli.main", "ingest"], env=env, check=True)
+        extra["KG_BASE_URI"] = env["KG_BASE_URI"]  # the servers on other ports keep it
         report = [measure(tmp, n, extra) for n in args.workers]
     for r in report:
         print(json.dumps({k: v for k, v in r.items() if k != "processes"}))

@@ -159,10 +159,16 @@ def start_floor(tmp: Path, snapshot: Path) -> tuple[subprocess.Popen[bytes], str
 
 
 def start_server(
-    tmp: Path, tree: Path | None = None, *, ingest: bool = True, workers: int | None = None
+    tmp: Path,
+    tree: Path | None = None,
+    *,
+    ingest: bool = True,
+    workers: int | None = None,
+    base: str | None = None,
 ) -> tuple[subprocess.Popen[bytes], str, Path]:
     """`kg serve` on the store in `tmp` (ingested first when `ingest`), from this source tree or
-    from `tree`."""
+    from `tree`; `base`: the KG_BASE_URI the store was ingested under, for a second server on
+    it (`kg serve` refuses a store ingested under another base than its own)."""
     from bench.live import free_port, kg_env
 
     port = free_port()
@@ -171,6 +177,8 @@ def start_server(
     # records in the background while it is being measured
     processes = workers or os.cpu_count() or 1
     env = kg_env(tmp, port, KG_RATE_LIMIT_PER_MINUTE="0", KG_WORKERS=str(processes))
+    if base is not None:
+        env["KG_BASE_URI"] = base
     if tree is not None:
         env["PYTHONPATH"] = str(tree)
     kg = [sys.executable, "-m", "cli.main"]
@@ -236,7 +244,11 @@ def main() -> None:
     before_url = None
     if args.compare is not None:
         before, before_url, _ = start_server(
-            tmp, args.compare.resolve(), ingest=False, workers=args.workers
+            tmp,
+            args.compare.resolve(),
+            ingest=False,
+            workers=args.workers,
+            base=url.removesuffix("sparql"),  # the first server's, which ingested the store
         )
         procs.append(before)
     tp_before = None
