@@ -461,3 +461,21 @@ def test_the_sitemap_answers_a_crawlers_conditional_request(
     assert again.status_code == 304
     since = {"If-Modified-Since": first.headers["last-modified"]}
     assert client.get("/sitemap.xml", headers=since).status_code == 304
+
+
+def test_an_embed_card_tags_its_description_with_the_language_it_is_in(
+    records_dir: Path,
+) -> None:
+    """A record described in French only: the English card showed it marked `lang="en"`, so a
+    screen reader read French with English sounds."""
+    french = (
+        "---\nname: Accueil en Creuse\nname_lang: fr\norg_type: ngo\ncountry: FR\n"
+        'descriptions:\n  fr: "Une association accueille des familles réfugiées dans trois '
+        'villages de la Creuse."\nsources:\n  a: {url: "https://example.org/accueil"}\n---\n'
+    )
+    store = ingested(
+        records_dir, {"organisation/accueil-en-creuse": french}, base="http://testserver/"
+    )
+    with client_of(store) as c:
+        card = c.get("/embed/organisation/accueil-en-creuse").text
+    assert '<p class="d" lang="fr">Une association accueille' in card

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -13,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from ingest.pipeline import ingest_records
 from kg.errors import ServiceBusy, TooManyQueries
+from kg.queries import PREFIXES
 from kg.settings import Settings
 from tests.conftest import RDF_FORMATS, ingested
 from web.app import create_app
@@ -410,3 +412,11 @@ def test_the_editor_names_the_configured_endpoint_not_the_host_header(client: Te
     assert r.status_code == 200
     assert "evil.example" not in r.text
     assert f"SPARQL 1.1 Protocol at <code>{BASE}sparql</code>" in " ".join(r.text.split())
+
+
+def test_the_editor_names_every_predeclared_prefix(client: TestClient) -> None:
+    """A re-trial saw 8 prefixes in the editor's help and 10 in the undeclared-prefix error."""
+    html = client.get("/sparql", headers={"Accept": "text/html"}).text
+    listed = re.search(r"The common prefixes \(([^)]*)\) are predeclared", " ".join(html.split()))
+    assert listed is not None
+    assert set(listed.group(1).split(", ")) == set(PREFIXES)
