@@ -142,8 +142,11 @@ def test_a_page_and_its_embed_card_name_the_licence(client: TestClient) -> None:
     """A re-user (and their tools) finds what they may do with the record: a trial found no
     licence on the page or the embed card (HTML `rel=license`)."""
     licence = '<link rel="license" href="https://creativecommons.org/licenses/by/4.0/">'
-    assert licence in client.get("/initiative/village-welcome").text
+    page = client.get("/initiative/village-welcome?lang=fr").text
+    assert licence in page
     assert licence in client.get("/embed/initiative/village-welcome").text
+    # and said where a person reads it (a re-trial found only the hidden link)
+    assert 'réutilisés sous la licence <a rel="license" href=' in page
 
 
 def test_page_embeds_schema_org_project(client: TestClient) -> None:
