@@ -200,7 +200,10 @@ def test_embed_card_is_self_contained(app_client: tuple[TestClient, GraphStore])
     assert "Village Welcome" in text
     # one small script of this site (whole rows of chips), nothing else loaded
     assert re.findall(r"<script[^>]*>", text) == ['<script src="/static/embed.js">']
-    assert "<link" not in text  # no external stylesheet
+    # no stylesheet or anything else loaded: its one <link> names the licence
+    assert re.findall(r"<link[^>]*>", text) == [
+        '<link rel="license" href="https://creativecommons.org/licenses/by/4.0/">'
+    ]
     assert client.get("/static/embed.js").status_code == 200
 
 
