@@ -27,10 +27,13 @@ from fastapi.responses import RedirectResponse, Response
 
 from kg.errors import BadRequest, Forbidden, ValidationFailed
 from kg.moderation import ID, Submission, own_name
+from kg.search.documents import SearchDoc
+from kg.search.types import SearchQuery
 from kg.settings import PROJECT_ROOT, Settings
 from web.auth import Sessions, bearer_matches
 from web.i18n import N_
 from web.ratelimit import client_of
+from web.services import services
 
 router = APIRouter()
 #: a submission's state, as the pages say it (msgids)
@@ -173,7 +176,22 @@ def submission(request: Request, sub_id: str) -> Response:
         return _sign_in_first(request)
     sub = _submission(request, sub_id)
     context = {"sub": sub, "errors": [], "text": sub.record_text, "saved": False}
+    context["close"] = _closest(request, sub) if sub.state == "pending" else []
     return _page(request, "moderate_item.html", context)
+
+
+#: practices listed beside a submission, closest first, for the moderator to rule out that it
+#: is one of them (a re-trial published a second record of a practice the graph had)
+CLOSEST = 3
+
+
+def _closest(request: Request, sub: Submission) -> list[SearchDoc]:
+    """The initiatives the search ranks first for the submission's name and description (the
+    description's first 300 characters: a practice's own words); [] when the search finds
+    nothing. Raises nothing the page would not: the search index is loaded by then."""
+    text = " ".join(part for part in (sub.name, sub.description[:300]) if part)
+    query = SearchQuery(text=text, filters={"kind": ["initiative"]}, limit=CLOSEST)
+    return [hit.doc for hit in services(request).search.search(query).hits]
 
 
 @router.post("/moderate/{sub_id}", include_in_schema=False)
@@ -198,6 +216,7 @@ def decide(
             sub = queue.edit(sub.id, text)
             problems = own_name(sub, text) + request.app.state.check_record(text)
             context = {"sub": sub, "errors": problems, "text": text, "saved": True}
+            context["close"] = _closest(request, sub)
             return _page(request, "moderate_item.html", context)
         if action == "reject":
             queue.reject(sub.id, reason=reason)
@@ -216,4 +235,5 @@ def decide(
     except BadRequest as exc:
         errors = [exc.message]
     context = {"sub": sub, "errors": errors, "text": text, "saved": False}
+    context["close"] = _closest(request, sub)
     return _page(request, "moderate_item.html", context, status=422)

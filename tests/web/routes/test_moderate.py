@@ -4,6 +4,7 @@ nothing is published. The publisher here is a stand-in that records what it was 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from html import unescape
@@ -14,8 +15,11 @@ from fastapi.testclient import TestClient
 
 from kg.errors import RecordError, ValidationFailed
 from kg.moderation import Submission
+from kg.search import SearchService
+from kg.search.embed import HashEmbedder
 from kg.settings import Settings
 from kg.store import LocalStore
+from tests.conftest import ingested
 from web.app import create_app
 
 TOKEN = "moderator-token"
@@ -35,14 +39,18 @@ class Publisher:
         return "initiative/raices-nuevas"
 
 
-def make_client(tmp_path: Path, publish: Publisher, **env: str) -> TestClient:
+def make_client(
+    tmp_path: Path, publish: Publisher, store: LocalStore | None = None, **env: str
+) -> TestClient:
     settings = Settings.from_env(
         {"KG_BASE_URI": "http://testserver/", "KG_STORE": "memory", **env},
         cache_dir=tmp_path / "cache",
         data_dir=tmp_path / "data",
         queue_dir=tmp_path / "queue",
     )
-    app = create_app(settings, store=LocalStore(None), publish=publish)
+    graph = store or LocalStore(None)
+    search = SearchService(graph, settings, embedder=HashEmbedder())
+    app = create_app(settings, store=graph, publish=publish, search=search)
     return TestClient(app, follow_redirects=False)
 
 
@@ -290,3 +298,25 @@ def test_the_moderation_pages_speak_the_moderators_language(client: TestClient) 
     assert "# Curated records — the file format" in item  # the guide itself, on the page
     login = client.get("/moderate?lang=de").text  # not signed in: the sign-in form
     assert "Admin-Token" in login
+
+
+def test_a_submission_is_shown_beside_the_practices_closest_to_it(
+    tmp_path: Path, publish: Publisher, records_dir: Path
+) -> None:
+    """A re-trial published a second record of a practice the graph had: the moderator is
+    shown the closest practices, to rule that out."""
+    store = ingested(records_dir, base="http://testserver/")
+    with make_client(tmp_path, publish, store, KG_ADMIN_TOKEN=TOKEN) as c:
+        queue = c.app.state.queue  # type: ignore[attr-defined]
+        sub = queue.submit(
+            description="Refugee families settle in villages with housing and local jobs.",
+            record_text=DRAFT,
+            lang="en",
+            sources=["https://example.org/raices"],
+            contact_name="",
+            contact_email="",
+        )[0]
+        page = c.get(f"/moderate/{sub.id}", headers=ADMIN).text
+    box = re.search(r"<h2>Already in the graph\?</h2>.*?</div>", page, re.S)
+    assert box is not None
+    assert '<a href="/initiative/village-welcome">Village Welcome</a>' in box.group(0)
