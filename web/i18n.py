@@ -132,6 +132,14 @@ def ngettext(context: Context, singular: str, plural: str, n: int) -> str:
 
 
 @pass_context
+def colon(context: Context) -> str:
+    """What stands between a label and its value: ": ", and " : " on a French page (French
+    typography puts a space before the colon, as this project's French translations write it;
+    a trial read "Début: 2019")."""
+    return " : " if context.get("lang", DEFAULT) == "fr" else ": "
+
+
+@pass_context
 def number(context: Context, value: float) -> str:
     """A number as the page's language writes it (1,234 · 1.234 · 1 234)."""
     return format_decimal(value, locale=context.get("lang", DEFAULT))

@@ -112,5 +112,6 @@ def make_templates() -> Jinja2Templates:
     templates.env.globals["kind_labels"] = KIND_LABELS
     templates.env.globals["facet_titles"] = FACET_TITLES
     templates.env.globals["kind_plurals"] = KIND_PLURALS
+    templates.env.globals["colon"] = i18n.colon
     templates.env.globals["licence"] = LICENSE  # of the data the pages show (rel=license)
     return templates

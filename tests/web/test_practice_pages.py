@@ -293,7 +293,12 @@ def test_several_coordinators_are_listed_in_one_sentence(client: TestClient) -> 
 
 @pytest.mark.parametrize(
     ("lang", "start"),
-    [("en", "Start: April 2019"), ("es", "Inicio: abril de 2019"), ("it", "aprile 2019")],
+    [
+        ("en", "Start: April 2019"),
+        ("es", "Inicio: abril de 2019"),
+        ("it", "aprile 2019"),
+        ("fr", "Début : avril 2019"),  # French typography: a space before the colon
+    ],
 )
 def test_dates_as_precise_as_the_sources_in_the_pages_language(
     client: TestClient, lang: str, start: str
