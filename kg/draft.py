@@ -456,9 +456,9 @@ class Drafter:
     def chosen(self, field_name: str, value: str, lang: str = "en") -> Suggestion | None:
         """The person's own choice of `value` for `field_name` (from `choices`) as a suggestion
         marked `added`; None for a value no concept of that field has."""
-        for code, label in self.choices(field_name, lang):
-            if code == value:
-                return Suggestion(field_name, code, label, 1.0, added=True)
+        for c in self.concepts.values():
+            if FACET_FIELDS.get(c.facet) == field_name and c.code == value:
+                return Suggestion(field_name, c.code, c.label(lang), 1.0, added=True)
         return None
 
     def _country_of(self, concept: Concept) -> Concept | None:

@@ -81,36 +81,34 @@ def test_numbers_that_are_not_telephones_are_kept(records_dir: Path) -> None:
     assert any("101004535" in str(o) for o in g.objects(None, SCHEMA.description))
 
 
-@pytest.mark.parametrize("at", ["@", "%40"])
-def test_an_e_mail_address_in_a_source_link_is_refused(records_dir: Path, at: str) -> None:
+def with_first_source(records_dir: Path, address: str) -> Path:
+    """The test initiative's file with its first source's web address replaced by `address`."""
     path = records_dir / "initiative" / "village-welcome.md"
     text = path.read_text()
     url = re.search(r"url: \"?(https://[^\s\",}]+)", text)
     assert url is not None
+    path.write_text(text.replace(url.group(1), address, 1))
+    return path
+
+
+@pytest.mark.parametrize("at", ["@", "%40"])
+def test_an_e_mail_address_in_a_source_link_is_refused(records_dir: Path, at: str) -> None:
     leaky = f"https://www.ejemplo.es/contacto?email=juan.garcia{at}gmail.com"
-    path.write_text(text.replace(url.group(1), leaky, 1))
+    path = with_first_source(records_dir, leaky)
     with pytest.raises(RecordError, match=r"sources\.\w+: the web address .* holds contact") as no:
         record_graph(parse_record(path), base=BASE, ingested_at=NOW)
     assert "e-mail 'juan.garcia@gmail.com'" in str(no.value)
 
 
 def test_a_user_name_and_password_in_a_source_link_are_refused(records_dir: Path) -> None:
-    path = records_dir / "initiative" / "village-welcome.md"
-    text = path.read_text()
-    url = re.search(r"url: \"?(https://[^\s\",}]+)", text)
-    assert url is not None
-    path.write_text(text.replace(url.group(1), "https://ana:secret@example.org/raices", 1))
+    path = with_first_source(records_dir, "https://ana:secret@example.org/raices")
     with pytest.raises(RecordError, match=r"sources\.\w+: the web address .* user name or") as no:
         record_graph(parse_record(path), base=BASE, ingested_at=NOW)
     assert "e-mail" not in str(no.value)
 
 
 def test_a_profile_link_with_at_is_kept(records_dir: Path) -> None:
-    path = records_dir / "initiative" / "village-welcome.md"
-    text = path.read_text()
-    url = re.search(r"url: \"?(https://[^\s\",}]+)", text)
-    assert url is not None
-    path.write_text(text.replace(url.group(1), "https://medium.com/@anna", 1))
+    path = with_first_source(records_dir, "https://medium.com/@anna")
     _, g = record_graph(parse_record(path), base=BASE, ingested_at=NOW)
     assert URIRef("https://medium.com/@anna") in set(g.objects())
 

@@ -427,11 +427,11 @@ def contribute(
     sending = step == "send"
     form.errors = _check(form, sending=sending)
     draft = None
-    drafter = _drafter(request, service)
     lang = language(request)
     # a refused name or description is to be rewritten: nothing is suggested from it until then
     refused_text = any(p.field in ("name", "description") for p in form.errors)
     if form.readable() and not refused_text:
+        drafter = _drafter(request, service)
         draft = drafter.draft(form.description, name=form.name or None, lang=lang)
     if form.errors or not sending or draft is None:
         return _render(
@@ -442,7 +442,8 @@ def contribute(
             chosen=set(chosen or ()) if sending or shown else None,
             shown=None if sending else set(shown or ()),
             added=added,
-            choices=_choices(drafter, lang),
+            # the lists stand beside the suggestions, shown only with a draft
+            choices=_choices(drafter, lang) if draft is not None else None,
             status=422 if form.errors else 200,
         )
     try:
@@ -472,10 +473,11 @@ def contribute(
         return response
     kept = set(chosen or [])
     suggestions = [s for s in draft.suggestions if _key(s) in kept]
+    addable, ticked = dict(ADDABLE), {_key(s) for s in suggestions}
     for key in added:  # what the contributor chose from a list, unless ticked already
         field_name, _, value = key.partition(":")
-        extra = drafter.chosen(field_name, value, lang) if field_name in dict(ADDABLE) else None
-        if extra is not None and key not in {_key(s) for s in suggestions}:
+        extra = drafter.chosen(field_name, value, lang) if field_name in addable else None
+        if extra is not None and key not in ticked:
             suggestions.append(extra)
     confirmed = Draft(
         description=draft.description,

@@ -68,7 +68,6 @@ def _authorised(request: Request) -> bool:
 def _page(
     request: Request, template: str, context: dict[str, object], status: int = 200
 ) -> Response:
-    context = {**context, "states": STATES, "record_format": _record_format()}
     response: Response = request.app.state.templates.TemplateResponse(
         request, template, context, status_code=status
     )
@@ -175,9 +174,31 @@ def submission(request: Request, sub_id: str) -> Response:
     if not _authorised(request):
         return _sign_in_first(request)
     sub = _submission(request, sub_id)
-    context = {"sub": sub, "errors": [], "text": sub.record_text, "saved": False}
-    context["close"] = _closest(request, sub) if sub.state == "pending" else []
-    return _page(request, "moderate_item.html", context)
+    return _item(request, sub, sub.record_text)
+
+
+def _item(
+    request: Request,
+    sub: Submission,
+    text: str,
+    errors: list[str] | None = None,
+    *,
+    saved: bool = False,
+    status: int = 200,
+) -> Response:
+    """A submission's page: `text` the record as it stands in the form, `errors` what refuses
+    it; a pending one beside the practices closest to it and the record format's guide."""
+    pending = sub.state == "pending"
+    context: dict[str, object] = {
+        "sub": sub,
+        "errors": errors or [],
+        "text": text,
+        "saved": saved,
+        "states": STATES,
+        "close": _closest(request, sub) if pending else [],
+        "record_format": _record_format() if pending else None,
+    }
+    return _page(request, "moderate_item.html", context, status)
 
 
 #: practices listed beside a submission, closest first, for the moderator to rule out that it
@@ -215,9 +236,7 @@ def decide(
         if action == "save":  # kept as it is, and what would refuse it said
             sub = queue.edit(sub.id, text)
             problems = own_name(sub, text) + request.app.state.check_record(text)
-            context = {"sub": sub, "errors": problems, "text": text, "saved": True}
-            context["close"] = _closest(request, sub)
-            return _page(request, "moderate_item.html", context)
+            return _item(request, sub, text, problems, saved=True)
         if action == "reject":
             queue.reject(sub.id, reason=reason)
             return RedirectResponse(f"/moderate?done=rejected+{sub.id}", status_code=303)
@@ -234,6 +253,4 @@ def decide(
         errors = [e.message for e in exc.errors]
     except BadRequest as exc:
         errors = [exc.message]
-    context = {"sub": sub, "errors": errors, "text": text, "saved": False}
-    context["close"] = _closest(request, sub)
-    return _page(request, "moderate_item.html", context, status=422)
+    return _item(request, sub, text, errors, status=422)
