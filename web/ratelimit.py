@@ -22,6 +22,7 @@ from fastapi import Request
 
 from kg.errors import RateLimited
 from kg.settings import Settings
+from kg.sqlite_files import BUSY_TIMEOUT, prepare_wal
 
 WINDOW = 60.0
 
@@ -63,6 +64,13 @@ def _refusal(limiter: RateLimiter, client: str, age: float) -> RateLimited:
     )
 
 
+BUDGETS_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS seen "
+    "(budget TEXT NOT NULL, client TEXT NOT NULL, at REAL NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS seen_by_client ON seen (budget, client, at)",
+)
+
+
 class SharedRateLimiter(RateLimiter):
     """`RateLimiter` with its budgets in the SQLite file `path`, shared by every process that
     opens it (the clock is wall time, which all processes share). `name` keeps budgets of
@@ -72,15 +80,11 @@ class SharedRateLimiter(RateLimiter):
         super().__init__(per_minute, window=window)
         self._clock = time.time
         self._name = name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=OFF")  # budgets need not survive a power cut
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS seen (budget TEXT NOT NULL, client TEXT NOT NULL, "
-            "at REAL NOT NULL)"
+        prepare_wal(path, BUDGETS_SCHEMA)
+        self._db = sqlite3.connect(
+            path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
         )
-        self._db.execute("CREATE INDEX IF NOT EXISTS seen_by_client ON seen (budget, client, at)")
+        self._db.execute("PRAGMA synchronous=OFF")  # budgets need not survive a power cut
         self._checks = 0
 
     def check(self, client: str) -> None:

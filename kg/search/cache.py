@@ -18,6 +18,7 @@ from tqdm import tqdm
 
 from kg.errors import StoreError
 from kg.search.embed import Embedder, Vectors
+from kg.sqlite_files import BUSY_TIMEOUT, prepare_wal
 
 log = logging.getLogger(__name__)
 BATCH = 256
@@ -39,16 +40,16 @@ class VectorCache:
     """Vectors by (model, text hash); `path=None` keeps them in memory (tests)."""
 
     def __init__(self, path: Path | None) -> None:
-        target = ":memory:"
-        if path is not None:
+        if path is None:
+            self.db = sqlite3.connect(":memory:", check_same_thread=False)
+            self.db.execute(SCHEMA)
+        else:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(f"cannot create cache folder {path.parent}: {exc}") from exc
-            target = str(path)
-        self.db = sqlite3.connect(target, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute(SCHEMA)
+            prepare_wal(path, [SCHEMA])  # server processes open it together
+            self.db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, check_same_thread=False)
 
     def get(self, model: str, keys: Sequence[str]) -> dict[str, bytes]:
         found: dict[str, bytes] = {}

@@ -47,7 +47,10 @@ def socket_owners(pids: list[int]) -> dict[int, int]:
     """Socket inode → the process of `pids` holding it (from /proc/PID/fd)."""
     owners = {}
     for pid in pids:
-        for fd in Path(f"/proc/{pid}/fd").iterdir():
+        fds = Path(f"/proc/{pid}/fd")
+        if not fds.exists():
+            raise AssertionError(f"server process {pid} exited: uvicorn replaced it (see its log)")
+        for fd in fds.iterdir():
             with contextlib.suppress(OSError):
                 target = os.readlink(fd)
                 if target.startswith("socket:["):

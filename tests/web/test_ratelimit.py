@@ -1,5 +1,7 @@
 """Per-client budgets: a sliding minute, 429 with the seconds to wait."""
 
+import multiprocessing
+import multiprocessing.synchronize
 from pathlib import Path
 
 import pytest
@@ -82,3 +84,29 @@ def test_a_shared_budget_frees_as_the_window_slides(tmp_path: Path) -> None:
         shared.check("c")
     now[0] += 60
     shared.check("c")
+
+
+def _open_and_spend(path: Path, barrier: multiprocessing.synchronize.Barrier) -> None:
+    barrier.wait()
+    for name in ("api", "submissions", "moderator-logins"):  # each server process opens three
+        SharedRateLimiter(10, path, name).check("10.0.0.1")
+
+
+def test_server_processes_starting_together_all_open_the_budgets_file(tmp_path: Path) -> None:
+    """`kg serve`'s server processes start at once and open a new budgets file together; none
+    may fail. Each had set WAL mode unconditionally, and SQLite refuses that with "database is
+    locked" at once, without waiting, while another connection holds a lock: a starting server
+    process died so (seen in a fresh-clone test run). Forked processes released together on a
+    fresh file, round after round."""
+    fork = multiprocessing.get_context("fork")
+    for round_ in range(25):
+        path = tmp_path / f"limits-{round_}.sqlite"
+        barrier = fork.Barrier(6)
+        processes = [fork.Process(target=_open_and_spend, args=(path, barrier)) for _ in range(6)]
+        for p in processes:
+            p.start()
+        for p in processes:
+            p.join(60)
+        assert [p.exitcode for p in processes] == [0] * 6, f"round {round_}"
+        spent = SharedRateLimiter(100, path, "api")
+        assert spent._db.execute("SELECT COUNT(*) FROM seen").fetchone()[0] == 18
