@@ -207,6 +207,11 @@ class SearchService:
         does it first to build its links from codes."""
         return _resolved(self.index(), query)
 
+    def label(self, facet: str, code: str, lang: str = "en") -> str:
+        """The label of a filter value in `lang` (`("country", "ES")` → "España"), or `code`
+        itself when no concept of the graph has it (years, unknown values)."""
+        return self.index().label(facet, code, lang)
+
     def similar(self, iri: str, *, limit: int = 5, kinds: tuple[str, ...] = ()) -> list[Similar]:
         return similar(self.index(), iri, limit=limit, kinds=kinds)
 

@@ -183,6 +183,9 @@ def search_page(
             unread.append((PAST, _given([(k, v) for k, v in params.multi_items() if k == "page"])))
         page = pages
         results = service.search(replace(query, offset=(pages - 1) * PAGE_SIZE))
+    unfiltered = None  # "the filters, not the words, left nothing": how much the words find
+    if not results.total and query.text and (query.filters or query.years):
+        unfiltered = service.search(replace(query, filters={}, years=None, offset=0)).total
     ignored = "; ".join(plain(lang, m, given=g) for m, g in unread + unheld) or None
     request.state.canonical_query = canonical_query(params, page)
     state = [(k, v) for k, v in params.multi_items() if k not in ("page", "correct")]
@@ -223,7 +226,9 @@ def search_page(
         if results.facets.get(name)
     ]
     years = [int(fv.value) for fv in results.facets.get("year", [])]
-    chips = [(k, v, labels.get((k, v), v)) for k, v in sorted(active)]
+    # labels of the values the results no longer hold come from the graph (a search that
+    # filters everything out had shown "Paese: ES", "Tema: housing")
+    chips = [(k, v, labels.get((k, v)) or service.label(k, v, lang)) for k, v in sorted(active)]
     chips += [(k, v, v) for k, v in state if k in ("year_from", "year_to") and v]
     export = [(k, v) for k, v in state if k not in ("limit", "offset")]
     if not any(k == "lang" for k, _ in export):
@@ -257,6 +262,10 @@ def search_page(
                 (k, v) for k, v in state if k not in ("q", "lang", "year", "year_from", "year_to")
             ],
             "instead_url": url([*state, ("correct", "0")]),
+            "unfiltered": unfiltered,
+            "unfiltered_url": url(
+                [(k, v) for k, v in state if k not in FACETS and k not in ("year_from", "year_to")]
+            ),
             "all_years": url(
                 [(k, v) for k, v in state if k not in ("year", "year_from", "year_to")]
             ),

@@ -395,3 +395,24 @@ def test_downloads_speak_the_pages_language_when_only_the_browser_named_it(
     assert "lang=es" in link.group(1)
     rows = client.get(html.unescape(link.group(1))).text.splitlines()
     assert any("España" in row for row in rows[1:]), rows[:3]
+
+
+def test_filters_that_leave_nothing_say_so_and_keep_their_labels(client: TestClient) -> None:
+    """A search whose words match but whose filters leave nothing: the heading blames the
+    filters, says how many records the words find without them and links there; the chips
+    keep the values' names in the page's language (a trial saw "Paese: IT", "Tema: housing")."""
+    params = {"q": "refugees", "country": "AT", "theme": "housing", "year_from": "1990"}
+    html = client.get("/search", params={**params, "lang": "it"}).text
+    said = status(html)
+    assert said.startswith("Nessuna scheda corrisponde a questi filtri")
+    words = client.get("/search", params={"q": "refugees", "lang": "it"}).text
+    found = int(re.search(r"di (\d+) schede?", status(words)).group(1))  # type: ignore[union-attr]
+    assert f"«refugees» trova {found} sched" in said
+    assert re.search(r'<a href="/search\?q=refugees&amp;lang=it">mostral[ae]</a>', html)
+    assert "Paese: Austria" in html
+    assert "Paese: AT" not in html
+    assert "Tema: Abitazione" in html
+    assert "Tema: housing" not in html
+    assert "Nothing matched" not in client.get("/search", params=params).text
+    nonsense = client.get("/search", params={"q": "xqzvbnm plorkt", "country": "AT"}).text
+    assert status(nonsense) == "Nothing matched “xqzvbnm plorkt”"  # the words find nothing
