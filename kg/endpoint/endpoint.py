@@ -3,12 +3,13 @@ answers a job with (answer, etag, hit); the web route only translates HTTP to an
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import math
-import threading
 import time
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 
 from kg.endpoint.cache import ResultCache
@@ -37,40 +38,87 @@ def _tag(key: str, content_type: str) -> str:
     return f'"{digest[:32]}"'
 
 
+#: a client's queries that may wait for its slots at once (one more gets 429)
+WAITING = 16
+
+
 class ClientSlots:
-    """At most `per_client` queries of one client running at once (in this server process):
-    one client cannot hold every query worker, so the others still get one. A client past
-    it gets `TooManyQueries` (429, RFC 6585 §4) with `Retry-After` the seconds until its
-    oldest running query reaches its time limit (`limit`) at the latest."""
+    """At most `per_client` queries of one client run at once (in this server process), so
+    one client cannot hold every query worker and the others still get one. The client's
+    further queries wait their turn, first come first served, for up to `limit` seconds (the
+    time limit): a script that sends eight queries at once gets eight answers, in turn (a
+    trial's got two and six 429s). A query still waiting at `limit`, or one arriving while
+    `waiting` others of the client wait, gets `TooManyQueries` (429, RFC 6585 §4) with
+    `Retry-After` the seconds until the client's oldest running query reaches its time limit
+    at the latest. Used from the event loop only: no lock."""
 
-    def __init__(self, per_client: int, limit: float) -> None:
-        self.per_client, self.limit = per_client, limit
+    def __init__(self, per_client: int, limit: float, waiting: int = WAITING) -> None:
+        self.per_client, self.limit, self.waiting = per_client, limit, waiting
         self._running: dict[str, list[float]] = {}  # client → start times of its queries
-        self._lock = threading.Lock()
+        self._queues: dict[str, deque[asyncio.Future[float]]] = {}  # client → waiting turns
 
-    @contextlib.contextmanager
-    def hold(self, client: str) -> Iterator[None]:
-        """A slot of `client` for the time of the block. Raises `TooManyQueries`."""
-        started = time.monotonic()
-        with self._lock:
-            running = self._running.setdefault(client, [])
-            if len(running) >= self.per_client:
-                wait = max(1, math.ceil(min(running) + self.limit - started))
-                raise TooManyQueries(
-                    f"{client} already has {len(running)} "
-                    f"{'query' if len(running) == 1 else 'queries'} running in this server "
-                    f"process, as many as one client may at once in each (so that others get a "
-                    f"query worker); retry in {wait} s",
-                    retry_after=wait,
-                )
+    @contextlib.asynccontextmanager
+    async def hold(self, client: str) -> AsyncIterator[None]:
+        """A slot of `client` for the time of the block, waited for if the client's are
+        taken. Raises `TooManyQueries`."""
+        running = self._running.setdefault(client, [])
+        if len(running) < self.per_client and not self._queues.get(client):
+            started = time.monotonic()
             running.append(started)
+        else:
+            started = await self._turn(client)
         try:
             yield
         finally:
-            with self._lock:
-                running.remove(started)
-                if not running:
-                    self._running.pop(client, None)
+            self._release(client, started)
+
+    async def _turn(self, client: str) -> float:
+        """Wait for a slot that `_release` hands over; returns its start time."""
+        queue = self._queues.setdefault(client, deque())
+        if len(queue) >= self.waiting:
+            raise self._refusal(client, f"and {len(queue)} waiting")
+        turn: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        queue.append(turn)
+        try:
+            return await asyncio.wait_for(asyncio.shield(turn), self.limit)
+        except BaseException as exc:
+            if turn.done():  # handed a slot as the wait ended: give it on
+                self._release(client, turn.result())
+            else:
+                turn.cancel()
+            if isinstance(exc, TimeoutError):
+                raise self._refusal(client, f"and waited {self.limit:g} s for one") from None
+            raise
+        finally:
+            with contextlib.suppress(ValueError):
+                queue.remove(turn)
+            if not queue and self._queues.get(client) is queue:
+                del self._queues[client]
+
+    def _release(self, client: str, started: float) -> None:
+        """End the query of `client` started at `started`; its slot goes to the first query
+        of the client still waiting."""
+        running = self._running.get(client, [])
+        running.remove(started)
+        for turn in self._queues.get(client, ()):
+            if not turn.done():
+                now = time.monotonic()
+                running.append(now)
+                turn.set_result(now)
+                break
+        if not running and not self._queues.get(client):
+            self._running.pop(client, None)
+
+    def _refusal(self, client: str, more: str) -> TooManyQueries:
+        running = self._running.get(client) or [time.monotonic()]
+        wait = max(1, math.ceil(min(running) + self.limit - time.monotonic()))
+        return TooManyQueries(
+            f"{client} already has {len(running)} "
+            f"{'query' if len(running) == 1 else 'queries'} running in this server process, as "
+            f"many as one client may at once in each (so that others get a query worker), "
+            f"{more}; retry in {wait} s",
+            retry_after=wait,
+        )
 
 
 class Endpoint:
@@ -110,7 +158,8 @@ class Endpoint:
         """The answer to `job`, from the cache or the runner (`Runner.run_async`: a cached
         answer costs no thread hop, and the event loop waits for a worker's answer on its
         pipe); a run holds one of `client`'s slots (none counted without a client). Raises
-        `TooManyQueries` (the client's slots are taken) or the `KGError` of the run
+        `TooManyQueries` (the client's slots stayed taken for the time limit, or too many of its
+        queries wait) or the `KGError` of the run
         (`QuerySyntaxError`, `QueryTimeout`, `ServiceBusy`, `NotAcceptable`, `BadRequest`).
         The ETag is that of the answer sent under `content_type` (default `job.media`). A job
         that is not `repeatable` always runs, and its answer is neither kept nor tagged."""
@@ -121,7 +170,7 @@ class Endpoint:
             return Served(found, _tag(key, sent), hit=True)
         started = time.perf_counter()
         slots = self.slots
-        with slots.hold(client) if slots and client is not None else contextlib.nullcontext():
+        async with slots.hold(client) if slots and client is not None else contextlib.nullcontext():
             answer = await self.runner.run_async(job)
         answer = replace(answer, elapsed=time.perf_counter() - started)
         if not job.repeatable:  # RAND(), NOW(): the next run's answer is another one

@@ -93,36 +93,94 @@ class _HeldRunner:
         pass
 
 
-def test_one_client_cannot_hold_every_worker() -> None:
-    """With 3 query workers a client runs at most 2 uncached queries at once: its third is
-    `TooManyQueries` (429) with a Retry-After within the time limit, while another client's
-    query still runs; once one of its queries ends the client gets a slot again."""
+def _held_endpoint(timeout: str = "7") -> tuple[Endpoint, _HeldRunner]:
     settings = Settings.from_env(
         {
             "KG_STORE": "memory",
             "KG_WORKERS": "1",
             "KG_SPARQL_WORKERS": "3",
-            "KG_SPARQL_TIMEOUT": "7",
+            "KG_SPARQL_TIMEOUT": timeout,
         }
     )
     runner = _HeldRunner()
-    endpoint = Endpoint(LocalStore(None), settings, runner=runner)
+    return Endpoint(LocalStore(None), settings, runner=runner), runner
 
-    def job(n: int) -> QueryRequest:
-        return QueryRequest(f"ASK {{ ?s ?p {n} }}", JOB.media, 10)
+
+def _job(n: int) -> QueryRequest:
+    return QueryRequest(f"ASK {{ ?s ?p {n} }}", JOB.media, 10)
+
+
+def test_one_client_cannot_hold_every_worker_and_its_other_queries_wait() -> None:
+    """With 3 query workers a client runs at most 2 uncached queries at once: its next ones
+    wait, in order, while another client's query runs; each gets its answer once one of the
+    client's queries ends (a script sending 8 at once had got 2 answers and 6 429s)."""
+    endpoint, runner = _held_endpoint()
+    started: list[int] = []
+    real = runner.run_async
+
+    async def run_async(request: QueryRequest) -> Answer:
+        started.append(int(request.query.split()[-2]))
+        return await real(request)
+
+    runner.run_async = run_async  # type: ignore[method-assign]
 
     async def scenario() -> None:
-        held = [asyncio.create_task(endpoint.answer_async(job(n), "a")) for n in range(2)]
-        other = asyncio.create_task(endpoint.answer_async(job(9), "b"))
+        mine = [asyncio.create_task(endpoint.answer_async(_job(n), "a")) for n in range(6)]
+        other = asyncio.create_task(endpoint.answer_async(_job(9), "b"))
         await asyncio.sleep(0.05)
-        with pytest.raises(TooManyQueries) as refused:
-            await endpoint.answer_async(job(3), "a")
-        assert refused.value.status == 429
-        assert 1 <= refused.value.retry_after <= 7
-        assert not other.done()  # b's query is running, not refused
+        assert sorted(started) == [0, 1, 9]  # two of a's, and b's: b is not kept waiting
+        assert not any(t.done() for t in mine)  # a's others wait, none refused
         runner.release.set()
-        await asyncio.gather(*held, other)
-        assert (await endpoint.answer_async(job(3), "a")).hit is False
+        answers = await asyncio.gather(*mine, other)
+        assert all(not a.hit for a in answers)
+        assert started[3:] == [2, 3, 4, 5]  # first come, first served
+
+    asyncio.run(scenario())
+
+
+def test_a_query_waiting_past_the_time_limit_or_beyond_the_queue_gets_429() -> None:
+    """A client's query that waited the whole time limit for a slot, or that arrives while
+    `WAITING` of its queries wait already, is `TooManyQueries` (429) with a Retry-After within
+    the time limit; the slots are then free for the client's next query."""
+    endpoint, runner = _held_endpoint(timeout="1")
+    assert endpoint.slots is not None
+    endpoint.slots.waiting = 2
+
+    async def scenario() -> None:
+        held = [asyncio.create_task(endpoint.answer_async(_job(n), "a")) for n in range(2)]
+        waiting = [asyncio.create_task(endpoint.answer_async(_job(n), "a")) for n in (2, 3)]
+        await asyncio.sleep(0.05)
+        with pytest.raises(TooManyQueries, match="and 2 waiting") as refused:
+            await endpoint.answer_async(_job(4), "a")  # the queue is full
+        assert refused.value.status == 429
+        assert 1 <= refused.value.retry_after <= 1
+        for task in waiting:  # the time limit passes with both slots still held
+            with pytest.raises(TooManyQueries, match="waited 1 s"):
+                await task
+        runner.release.set()
+        await asyncio.gather(*held)
+        assert (await endpoint.answer_async(_job(5), "a")).hit is False
+
+    asyncio.run(scenario())
+
+
+def test_a_waiting_query_given_up_leaves_its_turn_to_the_next() -> None:
+    """A waiting query whose request is cancelled (the client went away) takes no slot."""
+    endpoint, runner = _held_endpoint()
+    assert endpoint.slots is not None
+
+    async def scenario() -> None:
+        held = [asyncio.create_task(endpoint.answer_async(_job(n), "a")) for n in range(2)]
+        gone = asyncio.create_task(endpoint.answer_async(_job(2), "a"))
+        nxt = asyncio.create_task(endpoint.answer_async(_job(3), "a"))
+        await asyncio.sleep(0.05)
+        gone.cancel()
+        runner.release.set()
+        await asyncio.gather(*held, nxt)
+        assert gone.cancelled()
+        assert endpoint.slots is not None
+        assert endpoint.slots._running == {}
+        assert endpoint.slots._queues == {}
 
     asyncio.run(scenario())
 
