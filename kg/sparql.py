@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 
 import pyoxigraph as ox
 
 from kg.errors import BadRequest, QuerySyntaxError
 from kg.queries import PREFIXES
-from kg.sparql_syntax import dataset_clauses, shape, undeclared_prefixes
+from kg.sparql_syntax import dataset_clauses, shape, undeclared_prefixes, ungrouped_variables
 
 
 def run_query(
@@ -60,10 +61,49 @@ def run_query(
         raise QuerySyntaxError(f"SPARQL syntax error: {_explained(query, str(exc))}") from exc
 
 
+#: a sentence in the parser's list of what it expected: pyoxigraph reports a query that breaks
+#: a rule of SPARQL 1.1 Query §18.2 (grouping, scope) so, among every token it could have
+#: read ("expected one of "$", "(", IF, The SELECT contains a variable that is unbound, …")
+_RULE = re.compile(r"(?:(?<=of )|(?<=, ))([A-Za-z*]+(?: [A-Za-z*]+){2,})(?=, |$)", re.MULTILINE)
+_GROUPING = (
+    "in a query with GROUP BY or an aggregate (COUNT, SUM, SAMPLE, …) the SELECT may only name "
+    "GROUP BY keys and aggregates (SPARQL 1.1 Query §11.4)"
+)
+
+#: the parser's words for a rule, in the words of the specification
+_PLAIN = {
+    "SELECT * is not authorized with GROUP BY": (
+        "SELECT * cannot be used with GROUP BY: select the GROUP BY keys and aggregates by name "
+        "(SPARQL 1.1 Query §11.4)"
+    ),
+    "The SELECT overrides an existing variable using an expression": (
+        "a (… AS ?v) in the SELECT names a variable the query already binds: choose a new name "
+        "(SPARQL 1.1 Query §18.2.4.1)"
+    ),
+}
+
+
 def _explained(query: str, message: str) -> str:
-    """The parser's message, or for a prefix it could not find (which it reports as a list of
-    every character a name may hold) which prefix that is, where, and how to declare it: the
-    namespace rdflib knows under that name when it knows one."""
+    """The parser's message made plain. For a prefix it could not find (which it reports as a
+    list of every character a name may hold): which prefix that is, where, and how to declare
+    it (the namespace rdflib knows under that name when it knows one). For a rule of the
+    language the query breaks (which it reports among the tokens it expected): that rule alone,
+    and for a selected variable neither grouped nor aggregated, which one and what to do."""
+    where = message.split(": expected", 1)[0]  # "error at 1:30"
+    rules = _RULE.findall(message)
+    if rules and "Prefix not found" not in message:
+        if any("unbound" in r for r in rules):
+            bare = ungrouped_variables(query)
+            if bare:
+                names = ", ".join(bare)
+                return (
+                    f"{where}: {names} {'is' if len(bare) == 1 else 'are'} selected but neither "
+                    f"grouped nor aggregated: {_GROUPING}; add {names} to GROUP BY, or select "
+                    f"an aggregate of {'it' if len(bare) == 1 else 'each'} such as "
+                    f"(SAMPLE({bare[0]}) AS {bare[0]}_)"
+                )
+            return f"{where}: a selected variable is neither grouped nor aggregated: {_GROUPING}"
+        return f"{where}: {'; '.join(_PLAIN.get(r, r) for r in rules)}"
     if "Prefix not found" not in message:
         return message
     missing = undeclared_prefixes(query, PREFIXES)
@@ -71,7 +111,6 @@ def _explained(query: str, message: str) -> str:
         return message
     import rdflib  # only here: query workers start without it
 
-    where = message.split(": expected", 1)[0]  # "error at 1:30"
     names = ", ".join(f"{p}:" for p in missing)
     said = f"prefix {names} is" if len(missing) == 1 else f"prefixes {names} are"
     declared = ", ".join(f"{p}:" for p in sorted(PREFIXES))

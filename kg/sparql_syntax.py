@@ -191,3 +191,61 @@ __all__ = [
     "tokens",
     "undeclared_prefixes",
 ]
+
+
+#: the solution modifiers that may follow GROUP BY (SPARQL 1.1 Query §18.2.4.1 order)
+_AFTER_GROUP = frozenset({"HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES"})
+
+
+def ungrouped_variables(text: str) -> list[str]:
+    """The variables (`?name`) the outermost SELECT of a grouping query selects bare although
+    its GROUP BY does not group by them: SPARQL 1.1 Query §11.4 lets a grouped query select only
+    its GROUP BY keys and aggregates. The query groups when it has GROUP BY at its outermost
+    level or a parenthesised expression in its SELECT clause (an aggregate); otherwise, and for
+    `SELECT *`, the list is empty. Read from the tokens, for an error message: a key given as
+    `(expr AS ?v)` counts as `?v`."""
+    toks = list(_significant(text))
+    words = [t.upper() if k == "word" else "" for k, t in toks]
+    if "SELECT" not in words:
+        return []
+    i = words.index("SELECT") + 1
+    selected: list[str] = []
+    depth, expressions = 0, False
+    while i < len(toks) and not (
+        depth == 0 and (toks[i][1] == "{" or words[i] in ("WHERE", "FROM"))
+    ):
+        kind, tok = toks[i]
+        if tok == "*" and depth == 0:
+            return []
+        if tok == "(":
+            depth, expressions = depth + 1, True
+        elif tok == ")":
+            depth -= 1
+        elif kind == "var" and depth == 0:
+            selected.append(tok)
+        i += 1
+    keys: set[str] = set()
+    grouped = False
+    depth = 0
+    while i < len(toks):
+        tok = toks[i][1]
+        if tok in ("{", "("):
+            depth += 1
+        elif tok in ("}", ")"):
+            depth -= 1
+        elif depth == 0 and words[i] == "GROUP":
+            grouped = True
+            i += 2  # GROUP BY
+            inner = 0
+            while i < len(toks) and not (inner == 0 and words[i] in _AFTER_GROUP):
+                kind, tok = toks[i]
+                inner += tok == "("
+                inner -= tok == ")"
+                if kind == "var" and (inner == 0 or words[i - 1] == "AS"):
+                    keys.add(tok)
+                i += 1
+            break
+        i += 1
+    if not (grouped or expressions):
+        return []
+    return [v for v in dict.fromkeys(selected) if v[1:] not in {k[1:] for k in keys}]

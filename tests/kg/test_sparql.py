@@ -71,3 +71,41 @@ def test_an_undeclared_prefix_is_named_with_how_to_declare_it() -> None:
     )
     with pytest.raises(QuerySyntaxError, match=r"error at 1:27: expected one of"):
         run_query(ox.Store(), "SELECT * WHERE { ?s ?p ?o ")  # other errors: the parser's own
+
+
+def test_a_selected_variable_neither_grouped_nor_aggregated_is_named() -> None:
+    """The parser reports it among every token it expected, as "a variable that is unbound"
+    at the end of the query; a researcher read that as a typo somewhere (a trial)."""
+    query = (
+        "SELECT ?i ?name (COUNT(?t) AS ?n)\n"
+        "WHERE { ?i schema:name ?name ; schema:about ?t }\nGROUP BY ?i"
+    )
+    with pytest.raises(QuerySyntaxError) as refused:
+        run_query(store(), query)
+    said = str(refused.value)
+    assert said.startswith(
+        "SPARQL syntax error: error at 3:12: ?name is selected but neither grouped nor "
+        "aggregated: in a query with GROUP BY or an aggregate"
+    )
+    assert "add ?name to GROUP BY, or select an aggregate of it such as (SAMPLE(?name)" in said
+    assert "expected one of" not in said
+    implicit = "SELECT ?name (COUNT(?s) AS ?n) WHERE { ?s schema:name ?name }"
+    with pytest.raises(QuerySyntaxError, match=r"\?name is selected but neither grouped"):
+        run_query(store(), implicit)  # an aggregate without GROUP BY groups all in one
+
+
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o } GROUP BY ?s", "SELECT * cannot be used with GROUP BY"),
+        (
+            "SELECT (COUNT(?o) AS ?s) WHERE { ?s ?p ?o } GROUP BY ?s",
+            "a (… AS ?v) in the SELECT names a variable the query already binds",
+        ),
+    ],
+)
+def test_a_broken_rule_of_the_language_is_said_alone(query: str, said: str) -> None:
+    with pytest.raises(QuerySyntaxError) as refused:
+        run_query(store(), query)
+    assert said in str(refused.value)
+    assert "expected one of" not in str(refused.value)

@@ -2,7 +2,13 @@
 
 import pytest
 
-from kg.sparql_syntax import dataset_clauses, shape, tokens, undeclared_prefixes
+from kg.sparql_syntax import (
+    dataset_clauses,
+    shape,
+    tokens,
+    undeclared_prefixes,
+    ungrouped_variables,
+)
 
 
 @pytest.mark.parametrize(
@@ -96,3 +102,22 @@ def test_undeclared_prefixes_are_those_no_prefix_line_declares() -> None:
         "dc",
     ]
     assert undeclared_prefixes("SELECT * { ?s rdfs:label ?l }", {"rdfs": "x"}) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "bare"),
+    [
+        ("SELECT ?i ?name (COUNT(?t) AS ?n) WHERE { ?i ?p ?name } GROUP BY ?i", ["?name"]),
+        ("SELECT ?name (COUNT(*) AS ?n) WHERE { ?i ?p ?name }", ["?name"]),  # implicit group
+        ("SELECT ?i ?n WHERE { ?i ?p ?n } GROUP BY ?i LIMIT 3", ["?n"]),
+        ("SELECT ?i ?y WHERE { ?i ?p ?y } GROUP BY ?i ?y HAVING (COUNT(*) > 1)", []),
+        ("SELECT ?i ?l WHERE { ?i ?p ?l } GROUP BY ?i (STR(?l) AS ?l)", []),  # a key `AS ?l`
+        ("SELECT ?i ?l { { SELECT ?i { ?i ?p ?o } GROUP BY ?i } ?i ?q ?l }", []),  # inner only
+        ("SELECT * WHERE { ?s ?p ?o } GROUP BY ?s", []),
+        ("SELECT ?x WHERE { ?s ?p ?o }", []),  # no grouping
+    ],
+)
+def test_ungrouped_variables_are_the_bare_selected_ones_not_grouped(
+    query: str, bare: list[str]
+) -> None:
+    assert ungrouped_variables(query) == bare
