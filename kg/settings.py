@@ -88,7 +88,9 @@ class Settings(BaseSettings):
         10_000, description="Most result rows the SPARQL endpoint returns; more are truncated."
     )
     sparql_max_query_bytes: int = Field(
-        20_000, description="Largest SPARQL query accepted, in bytes (larger: HTTP 413)."
+        262_144,
+        description="Largest SPARQL query accepted, in bytes (larger: HTTP 413); room for a "
+        "VALUES list of some 6,000 IRIs.",
     )
     sparql_workers: int | None = Field(
         None,

@@ -477,7 +477,7 @@ def test_errors_carry_cors_and_expose_the_headers_clients_read(records_dir: Path
             ),
             c.post(
                 "/sparql",
-                content="#" * 70_000,
+                content="#" * 300_000,
                 headers={**origin, "Content-Type": "application/sparql-query"},
             ),
             c.get("/sparql", params={"query": "ASK {}"}, headers={**origin, "Accept": "image/png"}),
