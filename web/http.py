@@ -52,7 +52,10 @@ class HeadAndAllow:
     that path allows (§15.5.6), HEAD wherever GET is. The router's redirect of a trailing
     slash (`/initiative/x/` → `/initiative/x`) is 308 Permanent, not Starlette's 307. An
     HTTP/1.1 request without exactly one `Host` header is a 400 (RFC 9112 §3.2; uvicorn's
-    httptools parser does not check it)."""
+    httptools parser does not check it). Repeated lines of a list field the site reads
+    (`LIST_FIELDS`) are joined into one, as RFC 9110 §5.3 combines them: routes read one
+    `Accept`, and a client sending two had its second ignored (a trial's 303 went to Turtle
+    when JSON-LD was preferred)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -71,6 +74,7 @@ class HeadAndAllow:
                 )
                 await answer(scope, receive, send)
                 return
+        scope = _combined(scope)
         head = scope["method"] == "HEAD"
         if head:
             scope = {**scope, "method": "GET"}
@@ -91,6 +95,31 @@ class HeadAndAllow:
             await send(message)
 
         await self.app(scope, receive, wrapped)
+
+
+#: request fields defined as comma-separated lists that routes read (RFC 9110 §12.5.1, §12.5.4,
+#: §13.1.1, §13.1.2): several lines of one are one list, in order
+LIST_FIELDS = frozenset({b"accept", b"accept-language", b"if-match", b"if-none-match"})
+
+
+def _combined(scope: Scope) -> Scope:
+    """`scope` with each repeated `LIST_FIELDS` header joined into its first line."""
+    headers = scope.get("headers", ())
+    names = [name.lower() for name, _ in headers]
+    if not any(names.count(n) > 1 for n in LIST_FIELDS & set(names)):
+        return scope
+    joined: dict[bytes, list[bytes]] = {}
+    kept: list[tuple[bytes, bytes]] = []
+    for (name, value), lower in zip(headers, names, strict=True):
+        if lower in LIST_FIELDS:
+            if lower not in joined:
+                joined[lower] = []
+                kept.append((lower, b""))  # its place; filled below
+            joined[lower].append(value.strip())
+        else:
+            kept.append((name, value))
+    headers = [(n, b", ".join(v for v in joined[n] if v) if n in joined else v) for n, v in kept]
+    return {**scope, "headers": headers}
 
 
 def allowed_methods(scope: Scope) -> list[str]:

@@ -35,6 +35,10 @@ def app() -> FastAPI:
     def put_thing() -> Response:
         return Response(status_code=204)
 
+    @a.get("/echo")
+    def echo(request: Request) -> dict[str, list[str]]:
+        return {k: request.headers.getlist(k) for k in ("accept", "accept-language", "x-other")}
+
     @a.post("/only-post")
     def post_only() -> Response:
         return Response(status_code=204)
@@ -223,3 +227,23 @@ def test_an_http11_request_needs_exactly_one_host_header() -> None:
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+def test_repeated_list_fields_are_read_as_one_list() -> None:
+    """RFC 9110 §5.3: two `Accept` lines are one list; a route reading one header saw only the
+    first (a trial's 303 went to Turtle, its q=0.3 choice, over JSON-LD at q=0.9). Other
+    repeated fields are left as sent."""
+    headers = [
+        ("Accept", "text/turtle;q=0.3"),
+        ("X-Other", "a"),
+        ("Accept", "application/ld+json;q=0.9"),
+        ("Accept-Language", "xx"),
+        ("Accept-Language", "es"),
+        ("X-Other", "b"),
+    ]
+    seen = TestClient(app()).get("/echo", headers=headers).json()
+    assert seen == {
+        "accept": ["text/turtle;q=0.3, application/ld+json;q=0.9"],
+        "accept-language": ["xx, es"],
+        "x-other": ["a", "b"],
+    }

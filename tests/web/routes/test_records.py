@@ -30,6 +30,14 @@ def test_uri_303_by_accept(client: TestClient, accept: str, location: str) -> No
     assert "Accept" in r.headers["vary"]
 
 
+def test_uri_303_reads_every_accept_line(client: TestClient) -> None:
+    """Two `Accept` lines are one list (RFC 9110 §5.3): JSON-LD at q=0.9 wins over Turtle at
+    q=0.3 in the second line, as it does in one line."""
+    two = [("Accept", "text/turtle;q=0.3"), ("Accept", "application/ld+json;q=0.9")]
+    r = client.get("/id/initiative/village-welcome", headers=two)
+    assert (r.status_code, r.headers["location"]) == (303, "/initiative/village-welcome.jsonld")
+
+
 @pytest.mark.parametrize(
     "accept",
     [
