@@ -363,8 +363,8 @@ class RecordMapper:
                 self.graph.add(
                     (node, SCHEMA.containedInPlace, self._country("places", place["country"]))
                 )
-            if "nuts" in place:
-                nuts = self._nuts("places", place["nuts"])
+            for code in _list(place.get("nuts")):  # one NUTS code, or a list of them
+                nuts = self._nuts("places", code)
                 self.graph.add((node, DCTERMS.spatial, nuts))
                 self.graph.add((self.subject, DCTERMS.spatial, nuts))
             for k in self._source_keys("places", place):

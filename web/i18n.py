@@ -34,6 +34,7 @@ from markupsafe import Markup, escape
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kg.search.text import fold
+from kg.vocab import is_country
 
 LOCALES = Path(__file__).parent / "locales"
 DEFAULT = "en"
@@ -183,6 +184,15 @@ def by_label(context: Context, values: list[Any]) -> list[Any]:
     in the order of their codes ("Austria, Bélgica, Canadá, Alemania")."""
     lang = context.get("lang", DEFAULT)
     return sorted(values, key=lambda v: fold(v.label_in(lang)))
+
+
+@pass_context
+def places_order(context: Context, values: list[Any]) -> list[Any]:
+    """Places (`kg.record_document.Value` of countries and NUTS regions): the countries, then
+    the regions, each in the page language's alphabetical order, as browse pages list them
+    ("España, Aragón, Soria, Teruel"); an embed card had listed them in the graph's order."""
+    lang = context.get("lang", DEFAULT)
+    return sorted(values, key=lambda v: (not is_country(v.value), fold(v.label_in(lang))))
 
 
 @pass_context

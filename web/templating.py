@@ -103,6 +103,7 @@ def make_templates() -> Jinja2Templates:
     templates.env.filters["currency"] = i18n.currency
     templates.env.filters["listed"] = i18n.listed
     templates.env.filters["by_label"] = i18n.by_label
+    templates.env.filters["places_order"] = i18n.places_order
     templates.env.filters["cut_title"] = meta.cut_title
     templates.env.filters["first_sentence"] = practice.first_sentence
     templates.env.filters["lead"] = practice.lead
