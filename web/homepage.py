@@ -41,14 +41,15 @@ def home_context(store: Any, base: str, lang: str, link: Any = None) -> dict[str
         title=t.gettext("Map of Europe: initiatives per country"),
         describe=describe,
     )
-    region_rows = [
+    # the regions most named first, as the countries: with the places' regions there are some
+    # 90, most named once, and in code order the list began "Vienna, Carinthia, Oststeiermark"
+    region_rows = sorted(
         (
-            pick(labels.get(f"{NUTS}{code}", {}), lang) or code,
-            code,
-            n,
-        )
-        for code, n in sorted(regions.items())
-    ]
+            (pick(labels.get(f"{NUTS}{code}", {}), lang) or code, code, n)
+            for code, n in regions.items()
+        ),
+        key=lambda row: (-row[2], fold(row[0])),
+    )
     chosen = featured(store)
     return {
         "featured": [
@@ -67,11 +68,14 @@ def home_context(store: Any, base: str, lang: str, link: Any = None) -> dict[str
         "map_svg": map_svg,
         "map_countries": countries,
         "map_regions": region_rows,
+        "regions_shown": REGIONS_SHOWN,
         "initiative_total": len(summaries(store)),
     }
 
 
 NUTS = "http://data.europa.eu/nuts/code/"
+#: regions the home page lists beside the map (the most named); the rest are a link away
+REGIONS_SHOWN = 12
 #: the order of a concept or country page: practices first
 KIND_ORDER = ("initiative", "organisation", "policy")
 

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from ingest.pipeline import ingest_records
 from kg.record_document import records_of_kind
 from kg.store import LocalStore
-from tests.conftest import ingested
+from tests.conftest import BUNDLED, ingested
 from web.homepage import home_context, kind_lists
 
 BASE = "http://kg.test/"
@@ -53,3 +54,16 @@ def test_concept_lists_put_initiatives_first_each_record_once(store: LocalStore)
     assert practice["href"] == "/initiative/village-welcome"
     assert practice["what"].startswith("A test initiative")
     assert practice["where"][0] == "Spain"
+
+
+def test_the_regions_beside_the_map_are_the_most_named_first_the_rest_a_link_away() -> None:
+    """With the bundled places' regions there are some 90: the home page lists the most named
+    (in code order the list had begun "Vienna, Carinthia, Oststeiermark") and links to all."""
+    store = LocalStore(None)
+    ingest_records(store, [BUNDLED], base=BASE)
+    ctx = home_context(store.current(), BASE, "en")
+    counts = [n for _, _, n in ctx["map_regions"]]
+    assert counts == sorted(counts, reverse=True)
+    assert len(counts) > ctx["regions_shown"]
+    names = [name for name, _, _ in ctx["map_regions"]]
+    assert "Teruel" in names[: ctx["regions_shown"]]  # named by four practices

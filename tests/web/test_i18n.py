@@ -248,7 +248,7 @@ def test_search_in_each_language(client: TestClient, schemes: Graph, lang: str) 
     assert f'<span class="chip">{label(schemes, HOUSING, lang)}</span>' in page  # a hit's theme
     assert f"theme=housing&lang={lang}" not in page  # facet toggles add to the URL's end
     housing = re.escape(label(schemes, HOUSING, lang))
-    assert re.search(rf'lang={lang}&theme=housing">{housing}<', page)  # a facet value
+    assert re.search(rf'lang={lang}&theme=housing#filters">{housing}<', page)  # a facet value
 
 
 @pytest.mark.parametrize("lang", list(LANGUAGES))
