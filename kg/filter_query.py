@@ -19,7 +19,8 @@ PATHS = {
     "challenge": ("rikg:addressesChallenge", f"{SCHEME_NS}challenge/"),
     "opportunity": ("rikg:buildsOnOpportunity", f"{SCHEME_NS}opportunity/"),
     "country": ("dcterms:spatial", "country"),
-    "nuts": ("dcterms:spatial", str(NUTS)),
+    # a region holds the places of the regions inside it, as the search's filter has it
+    "nuts": ("dcterms:spatial/skos:broader*", str(NUTS)),
 }
 
 

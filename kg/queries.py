@@ -223,16 +223,29 @@ FIRST_INGEST = "SELECT (MIN(?t) AS ?first) WHERE { GRAPH ?g { ?g prov:generatedA
 #: how many initiatives link to each concept, country or region, by the linking property
 CONCEPT_USAGE = """
 SELECT ?concept ?p (COUNT(DISTINCT ?record) AS ?n) WHERE {
-  GRAPH ?g { ?record rikg:kind "initiative" ; ?p ?concept }
-  VALUES ?p { dcterms:subject rikg:targetGroup rikg:fundingProgramme rikg:addressesChallenge
-              rikg:buildsOnOpportunity dcterms:spatial }
+  {
+    GRAPH ?g { ?record rikg:kind "initiative" ; ?p ?concept }
+    VALUES ?p { dcterms:subject rikg:targetGroup rikg:fundingProgramme rikg:addressesChallenge
+                rikg:buildsOnOpportunity dcterms:spatial }
+  } UNION {
+    GRAPH ?g { ?record rikg:kind "initiative" ; dcterms:spatial ?narrower }
+    GRAPH ?s { ?narrower skos:broader+ ?concept }
+    BIND(dcterms:spatial AS ?p)
+  }
 } GROUP BY ?concept ?p"""
 
-#: records that link to a concept (or any IRI), with the linking property
+#: records that link to a concept (or any IRI), with the linking property; a place counts for
+#: the regions and country enclosing it (`skos:broader`), as the search's region filter has it
 CONCEPT_RECORDS = """
 SELECT ?record ?kind ?name ?p ?concept WHERE {
-  GRAPH ?g { ?record ?p ?concept ; rikg:kind ?kind ; schema:name ?name }
-  FILTER(?p != rdf:object)
+  {
+    GRAPH ?g { ?record ?p ?concept ; rikg:kind ?kind ; schema:name ?name }
+    FILTER(?p != rdf:object)
+  } UNION {
+    GRAPH ?s { ?narrower skos:broader+ ?concept }
+    GRAPH ?g { ?record dcterms:spatial ?narrower ; rikg:kind ?kind ; schema:name ?name }
+    BIND(dcterms:spatial AS ?p)
+  }
 } ORDER BY xsd:string(LCASE(STR(?name)))"""
 
 #: what the graph says about a concept (labels, definition, scheme, notation, broader)
@@ -246,13 +259,14 @@ SELECT ?p ?o (LANG(?o) AS ?lang) ?concept WHERE { GRAPH ?g { ?concept ?p ?o } }"
 FILTER_QUERY = """# Initiatives matching the filters of a search on the Rural Integration KG
 PREFIX schema: <http://schema.org/>
 PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rikg: <https://w3id.org/rikg/ns#>
 
-SELECT DISTINCT ?record ?name WHERE {{
+SELECT ?record (SAMPLE(?label) AS ?name) WHERE {{
   ?record rikg:kind "initiative" ;
-          schema:name ?name .
-{patterns}  FILTER(LANG(?name) = "" || LANGMATCHES(LANG(?name), "en"))
-}}
+          schema:name ?label .
+{patterns}}}
+GROUP BY ?record
 ORDER BY ?name"""
 
 # --- practice pages and the home page (kg/practices.py) ----------------------------------

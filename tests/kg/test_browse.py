@@ -55,3 +55,32 @@ def test_a_concept_document_holds_its_skos_statements_and_the_records_using_it(
 def test_a_concept_nothing_is_known_of_has_no_document(loaded: LocalStore) -> None:
     with pytest.raises(NotFound):
         concept_document(loaded.current(), "https://w3id.org/rikg/scheme/theme/none")
+
+
+@pytest.fixture(scope="module")
+def bundled() -> ox.Store:
+    from ingest.pipeline import ingest_records
+    from tests.conftest import BUNDLED
+
+    store = LocalStore(None)
+    ingest_records(store, [BUNDLED], base=BASE)
+    return store.current()
+
+
+def test_a_region_counts_and_lists_the_places_of_the_regions_inside_it(bundled: ox.Store) -> None:
+    """Aragón (ES24) holds the practices whose places are in Teruel (ES242) or Huesca: its page
+    and its count had listed 2 where its "search within" link found 5 (a trial); a country
+    holds them too."""
+    spatial = "http://purl.org/dc/terms/spatial"
+    counts = {c.iri.rsplit("/", 1)[-1]: c.count for c in usage(bundled)[spatial]}
+    teruel = concept_page(bundled, "http://data.europa.eu/nuts/code/ES242")
+    aragon = concept_page(bundled, "http://data.europa.eu/nuts/code/ES24")
+    assert teruel is not None
+    assert aragon is not None
+    in_teruel = {r["record"] for r in teruel.records[spatial]}
+    in_aragon = {r["record"] for r in aragon.records[spatial] if r["kind"] == "initiative"}
+    assert in_teruel < in_aragon
+    assert counts["ES24"] == len(in_aragon) > counts["ES242"] == len(in_teruel) >= 4
+    hesse = concept_page(bundled, "http://data.europa.eu/nuts/code/DE7")  # named by none
+    assert hesse is not None
+    assert counts["DE7"] == len(hesse.records[spatial]) >= 3
