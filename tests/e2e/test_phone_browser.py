@@ -88,3 +88,21 @@ def test_the_way_to_get_in_touch_is_near_the_top_on_a_phone(
     assert box["y"] + box["height"] <= 844  # on the first screen
     jump.tap()
     expect(phone.get_by_role("heading", name="How to get in touch")).to_be_in_viewport()
+
+
+def test_a_long_unbroken_name_keeps_the_results_inside_the_screen(
+    server: LiveServer, phone: Page
+) -> None:
+    """A result named "HAWK Hildesheim/Holzminden/Göttingen" (no space in 33 characters) had
+    pushed the results column past the screen's right edge, text and Filters button touching
+    it (a phone trial)."""
+    phone.goto(server.url + "search?q=HAWK+Hildesheim+Holzminden")
+    width = phone.viewport_size["width"] if phone.viewport_size else 390
+    titles = phone.locator("li.hit h2")
+    expect(titles.first).to_be_visible()
+    for box in [t.bounding_box() for t in titles.all()]:
+        assert box is not None
+        assert box["x"] + box["width"] <= width - 8  # the page's margin kept
+    button = phone.locator("label.filters-button").bounding_box()
+    assert button is not None
+    assert button["x"] + button["width"] <= width - 8

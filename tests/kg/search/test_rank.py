@@ -213,6 +213,15 @@ def test_pages_join_up_to_the_whole_ranking(index: SearchIndex, mode: str) -> No
     assert search(index, SearchQuery(text, mode=mode, offset=whole.total)).hits == []
 
 
+@pytest.mark.parametrize("name", ["Alto Adige", "Südtirol", "Sudtirolo"])
+def test_a_region_is_found_by_its_names_in_its_own_languages(index: SearchIndex, name: str) -> None:
+    """An Italian and a German trial searched "Alto Adige" and "Südtirol" and found nothing:
+    the practice whose place is South Tyrol comes first under each name."""
+    results = search(index, SearchQuery(name, lang="it", limit=3))
+    assert results.hits
+    assert results.hits[0].doc.slug == "eumint"
+
+
 def test_keyword_mode_returns_only_records_with_a_query_word(index: SearchIndex) -> None:
     results = search(index, SearchQuery("Riace", mode="keyword", limit=100))
     assert results.total > 0
