@@ -221,3 +221,14 @@ def test_sparqlwrapper_reads_every_example_as_the_query_form_it_is() -> None:
         client.setQuery(example.query)
         assert client.queryType == first, example.slug
         assert not client.isSparqlUpdateRequest(), example.slug
+
+
+def test_each_nuts_region_is_placed_in_its_country(store: GraphStore) -> None:
+    """A region points to the region enclosing it (Teruel → Aragón), and the example climbs to
+    the country: its country column had read "Aragon" for Teruel."""
+    answer = {
+        r["code"]: r.get("countryName") for r in rows(run(store, get_example("nuts-regions")))
+    }
+    assert answer["ES242"] == answer["ES24"] == "Spain"
+    assert answer["DE409"] == "Germany"
+    assert all(name for name in answer.values())
