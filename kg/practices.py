@@ -130,7 +130,8 @@ def coordinator_contacts(store: ox.Store, record: str) -> list[Contact]:
 
 
 def place_counts(store: ox.Store) -> tuple[dict[str, int], dict[str, int]]:
-    """Initiatives per country (alpha-3 code) and per NUTS region (code), as the map shows."""
+    """Initiatives per country (alpha-3 code) and per NUTS region (code), as the map shows; a
+    place counts for the regions enclosing it, as on their pages (`kg.browse.usage`)."""
     countries: dict[str, int] = {}
     regions: dict[str, int] = {}
     for row in select(store, PLACE_COUNTS):

@@ -294,5 +294,10 @@ SELECT ?org ?name ?url ?contact ?record WHERE {
 #: how many initiatives each country or NUTS region is the place of
 PLACE_COUNTS = """
 SELECT ?place (COUNT(DISTINCT ?record) AS ?n) WHERE {
-  GRAPH ?g { ?record rikg:kind "initiative" ; dcterms:spatial ?place }
+  { GRAPH ?g { ?record rikg:kind "initiative" ; dcterms:spatial ?place } }
+  UNION
+  {
+    GRAPH ?g { ?record rikg:kind "initiative" ; dcterms:spatial ?narrower }
+    GRAPH ?s { ?narrower skos:broader+ ?place }
+  }
 } GROUP BY ?place"""

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from ingest.pipeline import ingest_records
+from kg.browse import usage
 from kg.record_document import records_of_kind
 from kg.store import LocalStore
 from tests.conftest import BUNDLED, ingested
@@ -40,7 +41,8 @@ def test_the_map_counts_and_links_each_country(store: LocalStore) -> None:
     assert (spain.name, spain.count, spain.href) == ("Spain", 1, "/browse/country/ESP?lang=en")
     assert "<svg" in ctx["map_svg"]
     assert "Spain: 1 initiative" in ctx["map_svg"]
-    assert [(code, n) for _, code, n in ctx["map_regions"]] == [("ES242", 1)]
+    # Teruel, and Aragón, which holds it
+    assert [(code, n) for _, code, n in ctx["map_regions"]] == [("ES24", 1), ("ES242", 1)]
 
 
 def test_concept_lists_put_initiatives_first_each_record_once(store: LocalStore) -> None:
@@ -67,3 +69,9 @@ def test_the_regions_beside_the_map_are_the_most_named_first_the_rest_a_link_awa
     assert len(counts) > ctx["regions_shown"]
     names = [name for name, _, _ in ctx["map_regions"]]
     assert "Teruel" in names[: ctx["regions_shown"]]  # named by four practices
+    # each count is the one the region's page gives (Aragón holds Teruel's practices too)
+    spatial = "http://purl.org/dc/terms/spatial"
+    pages = {c.iri.rsplit("/", 1)[-1]: c.count for c in usage(store.current())[spatial]}
+    shown = {code: n for _, code, n in ctx["map_regions"]}
+    assert shown == {code: n for code, n in pages.items() if code in shown}
+    assert shown["ES24"] > shown["ES242"]
