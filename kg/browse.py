@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from kg import queries
 from kg.errors import NotFound
 from kg.graphs import select
-from kg.record_document import concept_labels, pick
+from kg.record_document import concept_labels, label_of
 from kg.vocab import SKOS_NS as SKOS
 
 
@@ -21,7 +21,7 @@ class Concept:
     count: int = 0
 
     def label(self, lang: str = "en") -> str:
-        return pick(self.labels, lang) or self.iri.rsplit("/", 1)[-1]
+        return label_of(self.iri, self.labels, lang) or self.iri.rsplit("/", 1)[-1]
 
 
 @dataclass

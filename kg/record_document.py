@@ -15,7 +15,7 @@ from kg import queries
 from kg.errors import NotFound
 from kg.graphs import select
 from kg.vocab import DCT_NS as DCT
-from kg.vocab import FOAF_NS, KINDS, LICENSE, RDFS_NS, RIKG_NS, VOID_NS, graph_iri, record_iri
+from kg.vocab import FOAF_NS, KINDS, LICENSE, NUTS, RDFS_NS, RIKG_NS, VOID_NS, graph_iri, record_iri
 from kg.vocab import PROV_NS as PROV
 from kg.vocab import RDF_NS as RDF
 from kg.vocab import SCHEMA_NS as SCHEMA
@@ -88,8 +88,9 @@ class Value:
     labels: dict[str, str] = field(default_factory=dict)  # of a linked concept, by language
 
     def label_in(self, lang: str) -> str:
-        """The label in `lang` where the linked thing has one (concepts: five languages)."""
-        return pick(self.labels, lang) or self.label
+        """The label in `lang` where the linked thing has one (concepts: five languages; a
+        region: `label_of`)."""
+        return label_of(self.value, self.labels, lang) or self.label
 
 
 @dataclass
@@ -132,7 +133,7 @@ class RecordView:
         return pick_lang(self.descriptions, lang)
 
     def label(self, iri: str, lang: str = "en") -> str:
-        return pick(self.labels.get(iri, {}), lang) or iri.rsplit("/", 1)[-1]
+        return label_of(iri, self.labels.get(iri, {}), lang) or iri.rsplit("/", 1)[-1]
 
     def values(self, predicate: str) -> list[Value]:
         return self.fields.get(predicate, [])
@@ -148,6 +149,19 @@ class RecordView:
 def pick(by_lang: dict[str, str], lang: str) -> str:
     """The text in `lang`, else in English, else untagged, else the first there is."""
     return by_lang.get(pick_lang(by_lang, lang), "")
+
+
+def label_of(iri: str, by_lang: dict[str, str], lang: str) -> str:
+    """The label of `iri` in `lang` (`pick`), except for a NUTS region without one: its
+    official name, which Eurostat's NUTS table gives in the region's own language and every
+    language version of it keeps ("Castilla y León", "Niedersachsen" on a French page), before
+    the English one (a French trial read "Castile and León", "Lower Saxony" among French
+    words). A region named in several official languages gives the first by language tag."""
+    if iri.startswith(str(NUTS)) and lang not in by_lang:
+        official = sorted(k for k in by_lang if k not in ("en", ""))
+        if official:
+            return by_lang[official[0]]
+    return pick(by_lang, lang)
 
 
 def pick_lang(by_lang: dict[str, str], lang: str) -> str:

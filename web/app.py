@@ -17,6 +17,7 @@ from kg.search import SearchService
 from kg.settings import Settings
 from kg.store import GraphStore, open_store
 from web import services
+from web.compression import Compression
 from web.errors import install_error_handlers
 from web.http import install_http
 from web.i18n import ContentLanguage
@@ -103,6 +104,8 @@ def create_app(
     # pages computed once per store version: outside the headers above (kept with the page),
     # inside CORS (which answers each request's Origin)
     app.add_middleware(PageCache, store=graph, max_bytes=int(settings.page_cache_mb * 1024 * 1024))
+    # gzip for every text response; a kept page brings its own gzip bytes (web/pagecache.py)
+    app.add_middleware(Compression)
     install_http(app)  # outermost: CORS on every response, HEAD, 405 with Allow
     app.mount(
         "/static/swagger",

@@ -6,7 +6,7 @@ from typing import Any
 
 from kg.geo import ISO3_TO_ISO2
 from kg.practices import featured, place_counts, place_labels, summaries
-from kg.record_document import local_href, pick
+from kg.record_document import label_of, local_href, pick
 from kg.search.text import fold
 from kg.vocab import is_country
 from web.europe_map import Country, europe_svg
@@ -45,7 +45,7 @@ def home_context(store: Any, base: str, lang: str, link: Any = None) -> dict[str
     # 90, most named once, and in code order the list began "Vienna, Carinthia, Oststeiermark"
     region_rows = sorted(
         (
-            (pick(labels.get(f"{NUTS}{code}", {}), lang) or code, code, n)
+            (label_of(f"{NUTS}{code}", labels.get(f"{NUTS}{code}", {}), lang) or code, code, n)
             for code, n in regions.items()
         ),
         key=lambda row: (-row[2], fold(row[0])),
@@ -58,7 +58,7 @@ def home_context(store: Any, base: str, lang: str, link: Any = None) -> dict[str
                 "href": local_href(s.iri, base),
                 # the card's line names countries; its regions are on the practice's page
                 "countries": [
-                    pick(labels.get(p, {}), lang) or p.rsplit("/", 1)[-1]
+                    label_of(p, labels.get(p, {}), lang) or p.rsplit("/", 1)[-1]
                     for p in s.places
                     if not p.startswith(NUTS)
                 ],
@@ -102,7 +102,10 @@ def kind_lists(
                 item["what_lang"] = s.what_lang(lang)
                 # countries, then regions, each in the page language's alphabetical order (a
                 # Spanish trial read "Austria, Bélgica, Canadá, Alemania": the codes' order)
-                named = {p: pick(labels.get(p, {}), lang) or p.rsplit("/", 1)[-1] for p in s.places}
+                named = {
+                    p: label_of(p, labels.get(p, {}), lang) or p.rsplit("/", 1)[-1]
+                    for p in s.places
+                }
                 order = sorted(s.places, key=lambda p: (not is_country(p), fold(named[p])))
                 item["where"] = [named[p] for p in order]
                 item["name"] = s.name(lang)

@@ -3,11 +3,15 @@
 `PageCache` is an ASGI middleware in front of the routes that render record pages and their
 data documents (`/{kind}/{slug}`, `/{kind}/{slug}.{ext}`), search result pages (`/search`: the
 results depend only on the query string, the language and the index, which follows the store
-version), browse pages (`/browse…`), embed
+version), browse pages (`/browse…`), the list of dumps (`/data/`), embed
 cards and oEmbed (`/embed/…`, `/oembed`) and the home page (`/`). A `GET` of one of these is
 answered from memory when the same page was rendered on the same store version, for the same
 query string, interface language (`web.i18n.language`: `?lang=`, else `Accept-Language`) and,
-for data documents, the same `Accept` header (it picks the media type). A new store version
+for data documents and the list of dumps (`/data/`), the same `Accept` header (it picks the
+media type). A page of at least `web.compression.MINIMUM_SIZE` bytes of a text type also keeps
+its gzip bytes, made the first time a client accepts them (`Accept-Encoding`), so a page is
+compressed once per version rather than once per request; `web.compression.Compression`
+around this middleware gives that representation its own entity tag. A new store version
 (an ingest, a SPARQL Update) makes every earlier entry unreachable and they are dropped.
 
 Every response of those routes — cached or not — gets a strong `ETag` (a digest of its media
@@ -36,6 +40,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kg.store import GraphStore
 from kg.vocab import KINDS
+from web.compression import MINIMUM_SIZE, accepts_gzip, compressible, gzip_bytes, tagged
 from web.http import http_date, not_modified, precondition_failed, precondition_response
 from web.i18n import negotiate, requested
 
@@ -43,7 +48,7 @@ from web.i18n import negotiate, requested
 #: (data documents) `Accept`
 CACHED_PATHS = re.compile(
     r"^/(?:"
-    r"|search|browse|browse/[^/]+/[^/]+"
+    r"|search|browse|browse/[^/]+/[^/]+|data/"
     r"|embed/[^/]+/[^/]+|oembed"
     rf"|(?:{'|'.join(KINDS)})/[^/]+"
     r")$"
@@ -54,13 +59,33 @@ _CONDITIONAL = {b"if-none-match", b"if-modified-since", b"if-match", b"if-unmodi
 
 
 class _Page:
-    __slots__ = ("body", "etag", "headers", "last_modified")
+    """A kept response: `headers` of the identity body (`Content-Length` included), and, for
+    a page worth coding (`codable`), its gzip bytes once a client has accepted them."""
+
+    __slots__ = ("body", "codable", "etag", "gzipped", "headers", "last_modified")
 
     def __init__(
-        self, body: bytes, headers: list[tuple[bytes, bytes]], etag: str, last_modified: str
+        self,
+        body: bytes,
+        headers: list[tuple[bytes, bytes]],
+        etag: str,
+        last_modified: str,
+        *,
+        codable: bool,
     ) -> None:
         self.body, self.headers = body, headers
         self.etag, self.last_modified = etag, last_modified
+        self.codable = codable
+        self.gzipped: bytes | None = None
+
+    def coded(self) -> tuple[bytes, list[tuple[bytes, bytes]]]:
+        """The gzip body and its headers (`web.compression` tags its `ETag`). Two requests
+        racing here both compress; the bytes are the same (`gzip_bytes`)."""
+        if self.gzipped is None:
+            self.gzipped = gzip_bytes(self.body)
+        headers = [(k, v) for k, v in self.headers if k != b"content-length"]
+        headers += [(b"content-encoding", b"gzip"), (b"content-length", b"%d" % len(self.gzipped))]
+        return self.gzipped, headers
 
 
 class PageCache:
@@ -146,8 +171,8 @@ def _key(scope: Scope, version: str) -> tuple[str, ...]:
     lang = requested(Request(scope)) if "lang=" in query else None
     if lang is None:
         lang = _negotiate(headers.get(b"accept-language", b"").decode("latin-1"))
-    document = "." in path.rsplit("/", 1)[-1]
-    accept = headers.get(b"accept", b"").decode("latin-1") if document else ""
+    negotiated = "." in path.rsplit("/", 1)[-1] or path == "/data/"  # Accept picks the type
+    accept = headers.get(b"accept", b"").decode("latin-1") if negotiated else ""
     return (version, path, query, lang, accept)
 
 
@@ -182,22 +207,43 @@ def _page(start: Message, body: bytes, created: str) -> _Page:
         headers.append((b"last-modified", last_modified.encode()))
     if b"cache-control" not in found:  # stored, but asked again (with the ETag) each time
         headers.append((b"cache-control", b"no-cache"))
+    codable = len(body) >= MINIMUM_SIZE and compressible(found.get(b"content-type"))
+    if codable:  # either coding may be sent: caches are told it depends on Accept-Encoding
+        vary = [v for k, v in headers if k.lower() == b"vary"]
+        headers = [(k, v) for k, v in headers if k.lower() != b"vary"]
+        headers.append((b"vary", b", ".join([*vary, b"Accept-Encoding"])))
     headers.append((b"content-length", str(len(body)).encode()))
-    return _Page(body, headers, etag, last_modified)
+    return _Page(body, headers, etag, last_modified, codable=codable)
 
 
 async def _send(send: Send, scope: Scope, page: _Page) -> None:
+    coded = page.codable and accepts_gzip(_accept_encoding(scope))
+    # the tag of the representation a GET would get (`web.compression.tagged` for gzip); the
+    # conditions compare the content's own tag (`Compression` takes the suffix off them)
+    etag = tagged(page.etag) if coded else page.etag
     conditional = any(k in _CONDITIONAL for k, _ in scope["headers"])
     if conditional and precondition_failed(Request(scope), page.etag, page.last_modified or None):
-        await precondition_response(page.etag)(scope, _no_receive, send)
+        await precondition_response(etag)(scope, _no_receive, send)
         return
     if conditional and not_modified(Request(scope), page.etag, page.last_modified or None):
-        headers = [(k, v) for k, v in page.headers if k.lower() not in _NO_CONTENT_HEADERS]
+        headers = [
+            (k, etag.encode() if k == b"etag" else v)
+            for k, v in page.headers
+            if k.lower() not in _NO_CONTENT_HEADERS
+        ]
         await send({"type": "http.response.start", "status": 304, "headers": headers})
         await send({"type": "http.response.body", "body": b""})
         return
-    await send({"type": "http.response.start", "status": 200, "headers": page.headers})
-    await send({"type": "http.response.body", "body": page.body})
+    body, headers = page.coded() if coded else (page.body, page.headers)
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _accept_encoding(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == b"accept-encoding":
+            return str(value.decode("latin-1"))
+    return None
 
 
 async def _no_receive() -> Message:

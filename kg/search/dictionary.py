@@ -124,6 +124,21 @@ def build() -> npt.NDArray[np.uint64]:
     return out
 
 
+@functools.lru_cache(maxsize=4096)
+def zipf_in(word: str, lang: str) -> float:
+    """How common `word` (as written, accents and all) is in language `lang` (one of
+    `LANGUAGES`): its Zipf value in wordfreq's "small" list of that language (the words used
+    about once per million or more, a few MB per language, read on first use), 0.0 when the
+    list does not hold it or `lang` is none of the five. Spelling correction uses it to choose,
+    between equally near corrections, the word of the query's language ("familes" in a French
+    query is "familles", in an English one "families")."""
+    if lang not in LANGUAGES:
+        return 0.0
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, lang, wordlist="small"))
+
+
 def _key(word: str, zipf: float) -> int:
     tenths = min(round(zipf * 10), (1 << ZIPF_BITS) - 1)
     return (_hash(word) >> ZIPF_BITS << ZIPF_BITS) | tenths

@@ -18,6 +18,7 @@ from typing import Any, cast
 import pyoxigraph as ox
 
 from kg import queries
+from kg.record_document import label_of
 from kg.vocab import SCHEME_NS
 
 #: concept scheme IRI → facet field (record field names of ingest/records/README.md, singular)
@@ -58,11 +59,9 @@ class Concept:
     broader: str | None = None
 
     def label(self, lang: str = "en") -> str:
-        return (
-            self.labels.get(lang)
-            or self.labels.get("en")
-            or next(iter(self.labels.values()), self.code)
-        )
+        """The label in `lang`, else (a region) the official name, else English
+        (`kg.record_document.label_of`), else the code."""
+        return label_of(self.iri, self.labels, lang) or self.code
 
     def all_labels(self) -> list[tuple[str, str]]:
         return [*self.labels.items(), *self.alt_labels]

@@ -38,7 +38,7 @@ import numpy.typing as npt
 
 from kg.search.cache import VectorCache, embed_passages
 from kg.search.dictionary import NONE as NO_WORDS
-from kg.search.dictionary import Words
+from kg.search.dictionary import Words, zipf_in
 from kg.search.documents import CONCEPT_FACETS, Concept, SearchDoc
 from kg.search.embed import Embedder, Vectors
 from kg.search.names import NameIndex
@@ -149,7 +149,12 @@ class SearchIndex:
         words of `dictionary` as written."""
         vocab = self.bm25.vocab_dict
         return Speller(
-            self.words, lambda t: t in vocab, self.dictionary, self.spellings, self.dictionary.zipf
+            self.words,
+            lambda t: t in vocab,
+            self.dictionary,
+            self.spellings,
+            self.dictionary.zipf,
+            zipf_in,
         )
 
     def concept_vectors(self) -> tuple[list[Concept], Vectors]:

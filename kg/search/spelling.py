@@ -6,7 +6,10 @@ languages — with the number of records holding it. A query word is left alone 
 term is known (so "villages" is never "corrected" when only "village" occurs: both have the same
 term). An unknown word is replaced by the known word at the smallest optimal-string-alignment
 distance (Levenshtein plus the transposition of two neighbours, "mountian" → "mountain"),
-computed by rapidfuzz; ties go to the word more records hold, then to the first alphabetically.
+computed by rapidfuzz; ties go to the word commoner in the query's language (detected from the
+whole query, `kg.search.understand`; wordfreq's lists, `kg.search.dictionary.zipf_in`), so
+"familes" in "logement des familes réfugiées" is "familles" and in "refugee familes" is
+"families"; then to the word more records hold; then to the first alphabetically.
 A word of the dictionary (`kg.search.dictionary`: the words of the five languages) is only
 read as another form of itself: a known word that keeps all its letters but the last, for a
 word of six letters or more ("Aktionsgruppe" → "aktionsgruppen", "Sprachkurs" → "sprachkurse",
@@ -75,6 +78,7 @@ class Speller:
         dictionary: Container[str] = frozenset(),
         spellings: Mapping[str, Mapping[str, int]] | None = None,
         zipf: Callable[[str], float] = lambda word: 0.0,
+        zipf_in: Callable[[str, str], float] = lambda word, lang: 0.0,
     ) -> None:
         """`words`: folded word → number of records holding it; `known(term)`: whether the
         index holds that term; `dictionary`: folded words only read as forms of themselves;
@@ -82,21 +86,25 @@ class Speller:
         written with accents (a correction is shown in the spelling nearest to what was
         typed: "intégraton" → "intégration", "integraton" → "integration"); `zipf(word)`: how
         common a folded word is in the languages (`kg.search.dictionary.Words.zipf`, 0.0 when
-        unknown): no word is corrected into a rarer one."""
+        unknown): no word is corrected into a rarer one; `zipf_in(word, lang)`: how common a
+        word as written is in one language (`kg.search.dictionary.zipf_in`), which breaks ties
+        between equally near corrections for a query in that language."""
         self._choices = sorted(words)
         self._counts = [words[w] for w in self._choices]
         self._known = known
         self._dictionary = dictionary
         self._zipf = zipf
+        self._zipf_in = zipf_in
         self._spellings = spellings or {}
 
-    def word(self, word: str) -> str | None:
-        """The known word to read `word` (folded) as, or None when it is known, a dictionary
-        word with no known form, or nothing is near enough."""
-        read = self._read(word)
+    def word(self, word: str, lang: str = "und") -> str | None:
+        """The known word to read `word` (folded) as, in a query of language `lang` (ISO 639-1,
+        or "und"), or None when it is known, a dictionary word with no known form, or nothing
+        is near enough."""
+        read = self._read(word, lang)
         return None if read is None else read[0]
 
-    def _read(self, word: str) -> tuple[str, bool] | None:
+    def _read(self, word: str, lang: str) -> tuple[str, bool] | None:
         """`word`'s reading and whether it is a form of a dictionary word (not a misspelling)."""
         t = term(word)
         if t is None or self._known(t) or any(c.isdigit() for c in word):
@@ -114,24 +122,35 @@ class Speller:
             found = [f for f in found if _same_word(word, self._choices[f[2]])]
             if not found:
                 return None
-        _, _, best = min(found, key=lambda f: (f[1], -self._counts[f[2]], self._choices[f[2]]))
+        nearest = min(f[1] for f in found)
+        found = [f for f in found if f[1] == nearest]
+        if len(found) > 1 and lang != "und":  # the query's language first (module docstring)
+            usage = {f[2]: self._usage(self._choices[f[2]], lang) for f in found}
+            top = max(usage.values())
+            found = [f for f in found if usage[f[2]] == top]
+        _, _, best = min(found, key=lambda f: (-self._counts[f[2]], self._choices[f[2]]))
         if not form and self._zipf(word) > self._zipf(self._choices[best]):
             return None  # a rare word, but commoner than the correction: a name ("Lapland")
         return self._choices[best], form
 
-    def correct(self, text: str) -> tuple[str, list[tuple[str, str]]]:
+    def _usage(self, folded: str, lang: str) -> float:
+        """How common a known word is in `lang`, in the commonest way the records write it."""
+        return max(self._zipf_in(w, lang) for w in self._spellings.get(folded, {folded: 1}))
+
+    def correct(self, text: str, lang: str = "und") -> tuple[str, list[tuple[str, str]]]:
         """The text with each unknown word replaced (the rest as written), and the changes."""
-        read = self.read(text)
+        read = self.read(text, lang)
         return read.searched, [(typed, fixed) for typed, fixed, _ in read.changes]
 
-    def read(self, text: str) -> Reading:
-        """How `text` is searched and shown (`Reading`)."""
+    def read(self, text: str, lang: str = "und") -> Reading:
+        """How `text`, a query in language `lang` (ISO 639-1 or "und"), is searched and shown
+        (`Reading`)."""
         searched: list[str] = []
         shown: list[str] = []
         changes: list[tuple[str, str, bool]] = []
         pos = 0
         for m in WORD.finditer(text):
-            read = self._read(fold(m.group()))
+            read = self._read(fold(m.group()), lang)
             if read is None:
                 continue
             fixed, form = read

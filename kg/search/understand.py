@@ -125,9 +125,9 @@ def understand(text: str, matcher: ConceptMatcher, speller: Speller | None = Non
     first (`kg.search.spelling`) and the terms and concepts are those of the corrected text.
     `corrected` is the text as shown ("Showing results for"): misspellings corrected, other
     forms of a dictionary word searched but kept as typed (`Speller.read`)."""
-    read = Reading(text, text, []) if speller is None else speller.read(text)
+    lang = detect_language(text)  # as typed: a misspelt word or two do not change it
+    read = Reading(text, text, []) if speller is None else speller.read(text, lang)
     terms = tuple(tokenize(read.searched))
-    lang = detect_language(text)
     return Understanding(
         text,
         terms,

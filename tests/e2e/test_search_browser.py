@@ -263,3 +263,17 @@ def test_phone_folds_the_facets_into_a_filters_panel(server: LiveServer, phone: 
     expect(panel).to_be_hidden()
     button.tap()
     expect(panel).to_be_visible()
+    # the open panel is screens long: a button at the bottom of the screen leads to the
+    # results it gives (a French trial found them four screens below after each filter)
+    show = phone.locator("a.show-results")
+    expect(show).to_be_visible()
+    expect(show).to_contain_text(f"Show {count} result")
+    box = show.bounding_box()
+    assert box is not None
+    assert box["y"] + box["height"] <= 844 + 1  # inside the screen, wherever the panel is
+    show.tap()
+    phone.wait_for_url("**#results")
+    expect(panel).to_be_hidden()  # leaving #filters closes it
+    first = phone.locator("li.hit").first.bounding_box()
+    assert first is not None
+    assert 0 <= first["y"] < 844  # the first result is on the screen

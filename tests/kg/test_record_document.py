@@ -4,7 +4,15 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import NotFound
-from kg.record_document import document, local_href, pick, pick_lang, records_of_kind, view
+from kg.record_document import (
+    document,
+    label_of,
+    local_href,
+    pick,
+    pick_lang,
+    records_of_kind,
+    view,
+)
 from kg.store import LocalStore
 from tests.conftest import BASE
 
@@ -81,3 +89,17 @@ def test_the_language_of_the_description_a_page_shows() -> None:
     assert pick_lang(both, "es") == "es"
     assert pick_lang(both, "it") == "en"  # no Italian: the English text, marked English
     assert pick_lang({}, "en") == ""
+
+
+def test_a_region_without_a_name_in_the_language_keeps_its_official_name() -> None:
+    """A French trial read "Castile and León" and "Lower Saxony" among French words: NUTS
+    gives a region's official name in its own language, which every language keeps."""
+    region = "http://data.europa.eu/nuts/code/ES41"
+    names = {"es": "Castilla y León", "en": "Castile and León"}
+    assert label_of(region, names, "fr") == "Castilla y León"
+    assert label_of(region, names, "en") == "Castile and León"
+    assert label_of(region, names, "es") == "Castilla y León"
+    assert label_of(region, {"en": "Somewhere"}, "fr") == "Somewhere"
+    # anything else falls back to English, as before
+    theme = "http://example.org/theme/housing"
+    assert label_of(theme, {"es": "Vivienda", "en": "Housing"}, "fr") == "Housing"

@@ -6,11 +6,14 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import replace
+from gettext import NullTranslations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, Field
 from starlette.datastructures import QueryParams
 
@@ -18,6 +21,7 @@ from kg.search import SearchQuery, SearchResults, SearchService, Similar
 from kg.search.explain import SharedValue, Why
 from kg.search.text import words
 from kg.search.types import SORTS, FacetValue, Hit, Label
+from web.i18n import N_, translations
 from web.services import limit, search_service
 
 router = APIRouter(prefix="/api", tags=["search"], dependencies=[Depends(limit)])
@@ -160,6 +164,7 @@ CSV_COLUMNS = (
     "kind",
     "slug",
     "name",
+    "summary",
     "url",
     "start",
     "end",
@@ -192,9 +197,13 @@ def api_search_download(
     ] = "csv",
 ) -> Response:
     """Every result of a search (all pages, up to 10,000, the same parameters as
-    `/api/search` without `limit`/`offset`) as a CSV (RFC 4180, UTF-8, comma-separated), Excel
-    (`xlsx`: opens in any locale's spreadsheet with its accents and columns intact, which a
-    CSV does not in a spreadsheet that expects `;` or another encoding) or JSON attachment."""
+    `/api/search` without `limit`/`offset`) as a CSV (RFC 4180, comma-separated, UTF-8 with a
+    byte order mark, without which Excel reads it in the system's legacy encoding: a French
+    trial's "Dépeuplement" read "DÃ©peuplement"; columns `CSV_COLUMNS`), Excel (`xlsx`: opens
+    in any locale's spreadsheet with its accents and columns intact, which a CSV does not in a
+    spreadsheet that expects `;`; headers in the search's language, links, a filter on every
+    column) or JSON attachment. The summary is the record's description in the search's
+    language, else English."""
     params = [
         (k, v)
         for k, v in request.query_params.multi_items()
@@ -222,6 +231,7 @@ def api_search_download(
             hit.doc.kind,
             hit.doc.slug,
             hit.doc.name,
+            hit.doc.description(query.lang),
             f"{base}{hit.doc.kind}/{hit.doc.slug}",
             hit.doc.start or "",
             hit.doc.end or "",
@@ -234,11 +244,12 @@ def api_search_download(
     ]
     if format == "xlsx":
         return Response(
-            _workbook(rows),
+            _workbook(rows, translations(query.lang)),
             media_type=XLSX,
             headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
         )
     out = io.StringIO()
+    out.write("\ufeff")  # the byte order mark (docstring)
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     writer.writerows(rows)
@@ -249,13 +260,44 @@ def api_search_download(
     )
 
 
-def _workbook(rows: Sequence[Sequence[object]]) -> bytes:
-    """One sheet, "results": the header row (`CSV_COLUMNS`), then `rows` (openpyxl)."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("results")
-    sheet.append(list(CSV_COLUMNS))
+#: the spreadsheet's column titles (`CSV_COLUMNS` in order), translated
+SHEET_TITLES = (
+    N_("Rank"),
+    N_("Type"),
+    N_("Identifier"),
+    N_("Name"),
+    N_("Summary"),
+    N_("Page"),
+    N_("Start"),
+    N_("End"),
+    N_("Countries"),
+    N_("Themes"),
+    N_("Score"),
+    N_("Why"),
+)
+#: column widths in characters (openpyxl's unit), `CSV_COLUMNS` in order
+SHEET_WIDTHS = (6, 12, 24, 40, 60, 40, 8, 8, 20, 30, 8, 40)
+
+
+def _workbook(rows: Sequence[Sequence[object]], lang: NullTranslations) -> bytes:
+    """One sheet, "Search results" in the search's language: the header row (`SHEET_TITLES`)
+    frozen and filtered, then `rows`, the page addresses as links (openpyxl)."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = lang.gettext("Search results")[:31]  # Excel's limit on a sheet's name
+    sheet.append([lang.gettext(t) for t in SHEET_TITLES])
+    page = CSV_COLUMNS.index("url") + 1
     for row in rows:
-        sheet.append(row)
+        sheet.append(list(row))
+        cell = sheet.cell(row=sheet.max_row, column=page)
+        cell.hyperlink, cell.style = str(cell.value), "Hyperlink"
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for n, width in enumerate(SHEET_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(n)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -98,3 +98,19 @@ def test_no_word_is_corrected_into_a_rarer_one() -> None:
     assert s.correct("refugees Lapland") == ("refugees Lapland", [])
     assert s.correct("comunity") == ("community", [("comunity", "community")])
     assert s.correct("Lappland")[1] == [("Lappland", "oppland")]  # unknown to the lists
+
+
+def test_of_equally_near_corrections_the_querys_language_decides() -> None:
+    """ "familes" is one edit from the English "families" (more records) and the French
+    "familles": a French query means the French word, an English one the English word."""
+    common = {("familles", "fr"): 4.8, ("families", "en"): 4.9}
+    s = Speller(
+        {"families": 9, "familles": 2},
+        lambda t: False,
+        zipf_in=lambda w, lang: common.get((w, lang), 0.0),
+    )
+    assert s.word("familes", "fr") == "familles"
+    assert s.word("familes", "en") == "families"
+    assert s.word("familes") == "families"  # language unknown: the word more records hold
+    # a nearer word still wins over the query's language
+    assert s.word("famillies", "en") == "families"  # one edit; "familles" is two

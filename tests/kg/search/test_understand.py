@@ -90,3 +90,22 @@ def test_of_labels_as_long_the_one_in_the_querys_language_is_named() -> None:
     assert (spanish.label, spanish.lang) == ("Familias migrantes", "es")
     [english] = matcher.match(terms, "en")
     assert (english.label, english.lang) == ("Migrant families", "en")
+
+
+def test_a_misspelling_is_corrected_into_the_querys_language() -> None:
+    """A French practitioner's "familes" (the index holds the English "families" in more
+    records, and the French "familles"): the language of the whole query, with wordfreq's
+    lists, picks "familles"; an English query gets "families"."""
+    from kg.search.dictionary import zipf_in
+
+    known = {"families": 9, "familles": 2, "logement": 3, "housing": 5, "refugee": 4}
+    known |= {"refugiees": 1, "villages": 6, "dans": 1, "les": 1, "des": 1, "for": 1, "in": 1}
+    speller = Speller(known, lambda t: t in {term(w) for w in known}, zipf_in=zipf_in)
+    french = understand(
+        "logement des familes réfugiées dans les villages", ConceptMatcher([]), speller
+    )
+    assert french.lang == "fr"
+    assert french.corrections == (("familes", "familles"),)
+    english = understand("housing for refugee familes in villages", ConceptMatcher([]), speller)
+    assert english.lang == "en"
+    assert english.corrections == (("familes", "families"),)

@@ -140,8 +140,9 @@ def test_download_gives_every_result_of_the_search(client: TestClient) -> None:
     assert (
         got.headers["content-disposition"] == 'attachment; filename="search-results-refugees.csv"'
     )
-    rows = list(csv.DictReader(io.StringIO(got.text)))
+    rows = list(csv.DictReader(io.StringIO(got.content.decode("utf-8-sig"))))
     assert [r["slug"] for r in rows] == [h["slug"] for h in whole["results"]]
+    assert [r["rank"] for r in rows] == [str(n) for n in range(1, len(rows) + 1)]
     data = client.get("/api/search/download", params={**params, "format": "json"}).json()
     assert [h["slug"] for h in data["results"]] == [h["slug"] for h in whole["results"]]
 
@@ -157,9 +158,45 @@ def test_the_excel_download_opens_with_its_accents_and_columns(client: TestClien
     sheet = load_workbook(io.BytesIO(got.content)).active
     assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:4] == ("rank", "kind", "slug", "name")
+    assert rows[0][:5] == ("Rank", "Type", "Identifier", "Name", "Summary")
     assert [r[2] for r in rows[1:]] == [h["slug"] for h in whole["results"]]
     assert [r[3] for r in rows[1:]] == [h["name"] for h in whole["results"]]
+    # a sheet people work in: the header stays in view, every column filters, pages open
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == sheet.dimensions
+    page = sheet.cell(row=2, column=6)
+    assert page.hyperlink is not None
+    assert (
+        page.hyperlink.target
+        == page.value
+        == f"http://testserver/{whole['results'][0]['kind']}/{whole['results'][0]['slug']}"
+    )
+
+
+def test_a_spreadsheet_speaks_the_searchs_language(client: TestClient) -> None:
+    """A French coordinator's Excel file had English column titles."""
+    got = client.get(
+        "/api/search/download", params={"q": "refugees", "format": "xlsx", "lang": "fr"}
+    )
+    sheet = load_workbook(io.BytesIO(got.content)).active
+    assert sheet is not None
+    assert sheet.title == "Résultats de la recherche"
+    assert next(sheet.iter_rows(values_only=True))[:5] == (
+        "Rang",
+        "Type",
+        "Identifiant",
+        "Nom",
+        "Résumé",
+    )
+
+
+def test_the_csv_opens_in_excel_with_its_accents(client: TestClient) -> None:
+    """Without a byte order mark Excel reads UTF-8 as the system's legacy encoding: a French
+    trial's "Dépeuplement" read "DÃ©peuplement"."""
+    got = client.get("/api/search/download", params={"q": "refugees", "format": "csv"})
+    assert got.content.startswith(b"\xef\xbb\xbf")
+    header = got.content.decode("utf-8-sig").splitlines()[0]
+    assert header.startswith("rank,kind,slug,name,summary,url,")
 
 
 def test_the_download_says_why_in_the_searchs_language(client: TestClient) -> None:

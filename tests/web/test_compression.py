@@ -1,0 +1,110 @@
+"""gzip content coding with an entity tag per coding (web/compression.py)."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+from fastapi.testclient import TestClient
+
+from web.compression import accepts_gzip, compressible, tagged
+
+GZIP = {"Accept-Encoding": "gzip"}
+IDENTITY = {"Accept-Encoding": "identity"}
+VOID = ("/.well-known/void", "text/turtle")
+SPARQL = ("/sparql?query=SELECT%20*%20%7B?s%20?p%20?o%7D", "application/sparql-results+json")
+#: pages kept by the page cache; routes that tag what they send themselves (VoID, SPARQL)
+TAGGED = [("/initiative/village-welcome", "text/html"), ("/browse", "text/html"), VOID, SPARQL]
+#: and a response without a tag
+PATHS = [*TAGGED, ("/api/search?q=village", "application/json")]
+
+
+def raw(
+    client: TestClient, path: str, headers: dict[str, str]
+) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers and the bytes as sent (httpx would decode them)."""
+    with client.stream("GET", path, headers=headers) as r:
+        return r.status_code, dict(r.headers), b"".join(r.iter_raw())
+
+
+@pytest.mark.parametrize(("path", "accept"), PATHS)
+def test_a_client_accepting_gzip_gets_the_same_content_coded(
+    client: TestClient, path: str, accept: str
+) -> None:
+    status, plain_headers, plain = raw(client, path, {**IDENTITY, "Accept": accept})
+    assert status == 200
+    assert "content-encoding" not in plain_headers
+    status, headers, coded = raw(client, path, {**GZIP, "Accept": accept})
+    assert status == 200
+    assert headers["content-encoding"] == "gzip"
+    assert gzip.decompress(coded) == plain
+    assert len(coded) < len(plain)
+    assert headers["content-length"] == str(len(coded))
+    for h in (headers, plain_headers):  # either may be sent: shared caches must know
+        assert "accept-encoding" in h["vary"].lower()
+
+
+@pytest.mark.parametrize(("path", "accept"), TAGGED)
+def test_each_coding_has_its_own_tag_and_its_own_304(
+    client: TestClient, path: str, accept: str
+) -> None:
+    gz, plain_gz = {**GZIP, "Accept": accept}, {**IDENTITY, "Accept": accept}
+    _, plain, _ = raw(client, path, plain_gz)
+    _, coded, _ = raw(client, path, gz)
+    assert coded["etag"] == tagged(plain["etag"]) != plain["etag"]
+    again = client.get(path, headers={**gz, "If-None-Match": coded["etag"]})
+    assert again.status_code == 304
+    assert again.headers["etag"] == coded["etag"]
+    again = client.get(path, headers={**plain_gz, "If-None-Match": plain["etag"]})
+    assert again.status_code == 304
+    assert again.headers["etag"] == plain["etag"]
+    # If-Match compares strongly against the tag of what a GET would send
+    assert client.get(path, headers={**gz, "If-Match": coded["etag"]}).status_code == 200
+
+
+def test_head_sends_the_headers_of_the_coded_get(client: TestClient) -> None:
+    path = "/initiative/village-welcome"
+    _, got, _ = raw(client, path, GZIP)
+    head = client.head(path, headers=GZIP)
+    assert head.content == b""
+    for name in ("content-encoding", "content-length", "etag", "vary"):
+        assert head.headers[name] == got[name]
+
+
+def test_refused_gzip_and_packed_files_are_sent_as_they_are(client: TestClient) -> None:
+    _, headers, _ = raw(client, "/initiative/village-welcome", {"Accept-Encoding": "br, gzip;q=0"})
+    assert "content-encoding" not in headers
+    _, headers, body = raw(client, "/data/rikg.ttl.gz", GZIP)  # a gzip file, not coded twice
+    assert "content-encoding" not in headers
+    assert gzip.decompress(body).startswith(b"@prefix") or b"<http" in gzip.decompress(body)
+    _, headers, _ = raw(client, "/static/og-card.png", GZIP)
+    assert "content-encoding" not in headers
+
+
+def test_accept_encoding_is_read_with_its_q_values() -> None:
+    assert accepts_gzip("gzip, deflate, br")
+    assert accepts_gzip("deflate, x-gzip")
+    assert accepts_gzip("br, *;q=0.1")
+    assert not accepts_gzip("br, *;q=0.1, gzip;q=0")
+    assert not accepts_gzip("*;q=0")
+    assert not accepts_gzip("identity")
+    assert not accepts_gzip(None)
+    assert not accepts_gzip("")
+
+
+def test_text_types_are_coded_and_packed_ones_are_not() -> None:
+    for media in (
+        "text/html; charset=utf-8",
+        "application/json",
+        "application/ld+json",
+        "application/sparql-results+json",
+        "application/rdf+xml",
+        "application/n-triples",
+        "text/turtle",
+        "image/svg+xml",
+    ):
+        assert compressible(media), media
+    for media in ("application/gzip", "image/png", "application/octet-stream", None):
+        assert not compressible(media), media
+    assert tagged('W/"a"') == 'W/"a-gzip"'
+    assert tagged('"a-gzip"') == '"a-gzip"'
