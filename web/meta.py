@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from fastapi import Request
 from markupsafe import Markup
 
-from web.i18n import LANGUAGES, language, requested, switcher
+from web.i18n import DEFAULT, LANGUAGES, language, requested, switcher
 
 #: Open Graph locales (language_TERRITORY) of the interface languages
 OG_LOCALES = {"en": "en_GB", "es": "es_ES", "it": "it_IT", "de": "de_DE", "fr": "fr_FR"}
@@ -24,7 +24,8 @@ TITLE_MAX = 120
 
 
 def canonical(request: Request) -> str | None:
-    """The page's public URL: `KG_BASE_URI` + path, keeping only an explicit `lang`; or None
+    """The page's public URL: `KG_BASE_URI` + path, with `lang` when it was asked for or the
+    page is not in the default language; or None
     for a page that declares none (an error page: `request.state.canonical = None`).
 
     A route whose page depends on its query string (the search page) sets
@@ -36,7 +37,10 @@ def canonical(request: Request) -> str | None:
     base = settings.base if settings is not None else str(request.base_url)
     url = base.rstrip("/") + request.url.path
     pairs = [(k, v) for k, v in getattr(request.state, "canonical_query", []) if k != "lang"]
-    lang = requested(request)
+    # a page in another language than the default, chosen by Accept-Language, is the page of
+    # its `?lang=` address: a crawler or link preview, sending no Accept-Language, would get
+    # English at the bare address (a web developer's trial)
+    lang = requested(request) or (language(request) if language(request) != DEFAULT else None)
     if lang:
         pairs.append(("lang", lang))
     return f"{url}?{urlencode(pairs)}" if pairs else url

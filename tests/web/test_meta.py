@@ -1,5 +1,6 @@
-"""Link previews: every page names its canonical public URL (the `lang` only when the URL names
-it) and its Open Graph locale, with the other interface languages as alternates."""
+"""Link previews: every page names its canonical public URL (with `lang` when the URL names it or
+the page is in another language than English) and its Open Graph locale, with the other
+interface languages as alternates."""
 
 from __future__ import annotations
 
@@ -36,10 +37,14 @@ def test_a_language_in_the_url_is_kept_and_sets_the_locale(
     assert sorted(meta(page, "og:locale:alternate")) == sorted(set(OG_LOCALES.values()) - {locale})
 
 
-def test_a_language_from_the_browser_sets_the_locale_not_the_url(client: TestClient) -> None:
+def test_a_language_from_the_browser_names_the_address_of_that_language(
+    client: TestClient,
+) -> None:
+    """A preview bot sends no Accept-Language: given the bare address, it would show English
+    where the person sharing the link saw Italian."""
     page = client.get("/browse", headers={"Accept-Language": "it-IT,it;q=0.9"}).text
     assert meta(page, "og:locale") == ["it_IT"]
-    assert meta(page, "og:url") == ["http://testserver/browse"]
+    assert meta(page, "og:url") == ["http://testserver/browse?lang=it"]
     unknown = client.get("/browse?lang=xx").text  # not one of ours: not kept
     assert meta(unknown, "og:url") == ["http://testserver/browse"]
 
@@ -152,3 +157,15 @@ def test_an_event_dated_by_its_start_is_that_day_not_since(event_client: TestCli
     card = event_client.get("/embed/event/rural-day", params={"lang": "fr"}).text
     assert "<dt>Quand</dt><dd>11 octobre 2022</dd>" in card
     assert "depuis" not in card
+
+
+def test_a_page_in_the_browsers_language_names_its_lang_address(client: TestClient) -> None:
+    """A Spanish page at the bare address (Accept-Language) named the bare address canonical,
+    where a crawler without Accept-Language gets English."""
+    page = client.get("/initiative/village-welcome", headers={"Accept-Language": "es-ES"}).text
+    assert 'lang="es"' in page
+    assert (
+        '<link rel="canonical" href="http://testserver/initiative/village-welcome?lang=es">' in page
+    )
+    english = client.get("/initiative/village-welcome", headers={"Accept-Language": "en"}).text
+    assert '<link rel="canonical" href="http://testserver/initiative/village-welcome">' in english

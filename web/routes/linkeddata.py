@@ -153,11 +153,14 @@ def _void_prefixes() -> dict[str, str]:
 @router.get("/sitemap.xml", include_in_schema=False)
 def sitemap(request: Request) -> Response:
     """The sitemap of the current store version, with its validators (a crawler's conditional
-    request gets a 304 before anything is listed; a harvester trial found none)."""
+    request gets a 304 before anything is listed; a harvester trial found none; a failed
+    `If-Match`/`If-Unmodified-Since` a 412, RFC 9110 §13.2.2)."""
     settings = request.app.state.settings
     version = request.app.state.store.version()
     etag, last_modified = version_validators(version, "sitemap")
     validators = {"ETag": etag, **({"Last-Modified": last_modified} if last_modified else {})}
+    if precondition_failed(request, etag, last_modified):
+        return precondition_response(etag)
     if not_modified(request, etag, last_modified):
         return Response(status_code=304, headers=validators)
     current = request.app.state.store.current()
@@ -187,11 +190,21 @@ def sitemap(request: Request) -> Response:
     return Response(body, media_type="application/xml", headers=validators)
 
 
+#: what crawlers are asked to leave (robots.txt, RFC 9309): query answers, and search result
+#: pages, whose filter links combine without end (a link checker from the home page had found
+#: 2,587 addresses after 15 minutes, most of them filter combinations and language copies;
+#: every record, concept and region page is in the sitemap)
+NOT_CRAWLED = ("/sparql?", "/search", "/api/")
+
+
 @router.get("/robots.txt", include_in_schema=False)
 def robots(request: Request) -> Response:
     base = request.app.state.settings.base
     return Response(
-        f"User-agent: *\nDisallow: /sparql?\nSitemap: {base}sitemap.xml\n", media_type="text/plain"
+        "User-agent: *\n"
+        + "".join(f"Disallow: {path}\n" for path in NOT_CRAWLED)
+        + f"Sitemap: {base}sitemap.xml\n",
+        media_type="text/plain",
     )
 
 
@@ -207,7 +220,8 @@ def embed(request: Request, kind: str, slug: str) -> Response:
         # the card's links open the record in the card's language (`?lang=` of its address)
         {"v": v, "page_url": f"{settings.base}{kind}/{slug}" + _lang_query(request)},
         # the security headers (web/security.py) add the site's CSP with `frame-ancestors *`
-        headers={"Cache-Control": "public, max-age=300"},
+        # a card is a copy of the record's page for other sites' frames: not to be indexed
+        headers={"Cache-Control": "public, max-age=300", "X-Robots-Tag": "noindex"},
     )
     return response
 
@@ -307,7 +321,7 @@ def oembed(
             "type": "rich",
             "provider_name": "Rural Integration Knowledge Graph",
             "provider_url": settings.base,
-            "title": v.name(lang),
+            "title": f"{v.acronym()}: {v.name(lang)}" if v.acronym() else v.name(lang),
             "html": html,
             "width": width,
             "height": height,

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode, urlparse
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from kg import formats
 from kg.errors import NotAcceptable, NotFound
@@ -77,7 +77,21 @@ def resource(request: Request, kind: str, slug: str) -> Response:
     lang = requested(request)
     if lang is not None and fmt is HTML:
         target += f"?lang={lang}"
-    return RedirectResponse(target, status_code=303, headers={"Vary": "Accept"})
+    return see_other(target)
+
+
+def see_other(target: str) -> Response:
+    """303 See Other to `target` (RFC 9110 §15.4.4), with the short hypertext note the RFC
+    asks of it (a `curl` of an identifier without `-L` had printed nothing) and freshness of
+    its own, as the pages it leads to: a shared cache stores a 303 only with explicit
+    freshness (RFC 9111 §3), and every identifier on the site's pages links through one."""
+    href = html.escape(target, quote=True)
+    note = f'<!doctype html>\n<title>See Other</title>\n<p>See <a href="{href}">{href}</a>.</p>\n'
+    return HTMLResponse(
+        note,
+        status_code=303,
+        headers={"Location": target, "Vary": "Accept", "Cache-Control": "public, max-age=300"},
+    )
 
 
 Search = Annotated[SearchService, Depends(search_service)]

@@ -482,3 +482,43 @@ def test_an_embed_card_tags_its_description_with_the_language_it_is_in(
     with client_of(store) as c:
         card = c.get("/embed/organisation/accueil-en-creuse").text
     assert '<p class="d" lang="fr">Une association accueille' in card
+
+
+def test_crawlers_are_kept_out_of_endless_filter_links(
+    app_client: tuple[TestClient, GraphStore],
+) -> None:
+    """A link checker from the home page found 2,587 addresses in 15 minutes, most of them
+    search filter combinations; records, concepts and regions are all in the sitemap."""
+    client, _ = app_client
+    rules = client.get("/robots.txt").text.splitlines()
+    assert "Disallow: /search" in rules
+    assert "Disallow: /api/" in rules
+    assert any(r.startswith("Sitemap: http://testserver/sitemap.xml") for r in rules)
+    sitemap = client.get("/sitemap.xml").text
+    assert "/search" not in sitemap
+    # an embed card is a copy of a page for other sites' frames
+    card = client.get("/embed/initiative/village-welcome")
+    assert card.headers["x-robots-tag"] == "noindex"
+
+
+def test_the_sitemap_and_the_list_of_dumps_answer_conditional_requests(
+    app_client: tuple[TestClient, GraphStore],
+) -> None:
+    client, _ = app_client
+    for path, accept in [
+        ("/sitemap.xml", "*/*"),
+        ("/data/", "text/html"),
+        ("/data/", "application/json"),
+    ]:
+        first = client.get(path, headers={"Accept": accept})
+        assert first.status_code == 200
+        etag = first.headers["etag"]
+        assert "last-modified" in first.headers
+        again = client.get(path, headers={"Accept": accept, "If-None-Match": etag})
+        assert again.status_code == 304, path
+        failed = client.get(path, headers={"Accept": accept, "If-Match": '"other"'})
+        assert failed.status_code == 412, path
+    # the list of dumps is negotiated: each type its own tag
+    html_tag = client.get("/data/", headers={"Accept": "text/html"}).headers["etag"]
+    json_tag = client.get("/data/", headers={"Accept": "application/json"}).headers["etag"]
+    assert html_tag != json_tag

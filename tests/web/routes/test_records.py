@@ -220,3 +220,29 @@ def test_the_json_ld_document_is_compacted_and_says_what_the_turtle_says(
     assert set(ox.parse(r.content, ox.RdfFormat.JSON_LD)) == set(
         ox.parse(turtle, ox.RdfFormat.TURTLE)
     )
+
+
+def test_the_303_carries_a_note_and_its_freshness(client: TestClient) -> None:
+    """RFC 9110 §15.4.4: a 303 ought to hold a short hypertext note linking where it leads
+    (a `curl` of an identifier printed nothing); RFC 9111 §3: a shared cache stores it only
+    with explicit freshness (every identifier on the pages links through one)."""
+    r = client.get("/id/initiative/village-welcome", headers={"Accept": "text/html"})
+    assert r.status_code == 303
+    assert r.headers["location"] == "/initiative/village-welcome"
+    assert r.headers["content-type"].startswith("text/html")
+    assert '<a href="/initiative/village-welcome">' in r.text
+    assert "max-age=" in r.headers["cache-control"]
+    head = client.head("/id/initiative/village-welcome")
+    assert head.status_code == 303
+    assert head.content == b""
+
+
+def test_a_title_leads_with_the_acronym_people_know(client: TestClient) -> None:
+    """A web developer's trial found "SHARE SIRA" in no title or link preview."""
+    page = client.get("/initiative/village-welcome").text
+    assert "<title>VW: Village Welcome — " in page
+    assert '<meta property="og:title" content="VW: Village Welcome — ' in page
+    card = client.get("/oembed", params={"url": "http://testserver/initiative/village-welcome"})
+    assert card.json()["title"] == "VW: Village Welcome"
+    # a record without one keeps its name alone
+    assert "<title>Test NGO — " in client.get("/organisation/test-ngo").text
