@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from kg.settings import Settings
 from kg.store import LocalStore
-from web.app import create_app
+from web.app import STATIC_MAX_AGE, create_app
 
 
 @pytest.fixture
@@ -58,3 +58,13 @@ def test_favicon_ico_leads_to_the_site_icon(client: TestClient) -> None:
     icon = client.get("/favicon.ico")
     assert icon.status_code == 200
     assert icon.headers["content-type"].startswith("image/svg+xml")
+
+
+def test_static_files_say_how_long_they_keep(client: TestClient) -> None:
+    """The embed script, loaded by every embedded card, had only heuristic freshness."""
+    for path in ("/static/embed.js", "/static/site.css", "/static/og-card.png"):
+        r = client.get(path)
+        assert r.status_code == 200
+        assert r.headers["cache-control"] == f"public, max-age={STATIC_MAX_AGE}"
+        again = client.get(path, headers={"If-None-Match": r.headers["etag"]})
+        assert again.status_code == 304
