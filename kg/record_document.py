@@ -7,6 +7,7 @@ provenance — plus the labels of everything it links to, so a harvester needs n
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -175,12 +176,20 @@ def label_of(iri: str, by_lang: dict[str, str], lang: str) -> str:
     official name, which Eurostat's NUTS table gives in the region's own language and every
     language version of it keeps ("Castilla y León", "Niedersachsen" on a French page), before
     the English one (a French trial read "Castile and León", "Lower Saxony" among French
-    words). A region named in several official languages gives the first by language tag."""
+    words). A region named in several official languages gives the first by language tag; a
+    name not in Latin letters is passed over (`_latin`)."""
     if iri.startswith(str(NUTS)) and lang not in by_lang:
-        official = sorted(k for k in by_lang if k not in ("en", ""))
+        official = sorted(k for k in by_lang if k not in ("en", "") and _latin(by_lang[k]))
         if official:
             return by_lang[official[0]]
     return pick(by_lang, lang)
+
+
+def _latin(text: str) -> bool:
+    """Whether every letter of `text` is a Latin one: an official name in Greek or Cyrillic
+    letters ("Καρδίτσα, Τρίκαλα") is not one a reader of the five languages can read, and the
+    English name serves instead."""
+    return all(unicodedata.name(c, "").startswith("LATIN") for c in text if c.isalpha())
 
 
 def pick_lang(by_lang: dict[str, str], lang: str) -> str:

@@ -100,6 +100,10 @@ def test_a_region_without_a_name_in_the_language_keeps_its_official_name() -> No
     assert label_of(region, names, "en") == "Castile and León"
     assert label_of(region, names, "es") == "Castilla y León"
     assert label_of(region, {"en": "Somewhere"}, "fr") == "Somewhere"
+    # a name in Greek letters is not one a reader of the five languages can read
+    thessaly = "http://data.europa.eu/nuts/code/EL61"
+    assert label_of(thessaly, {"el": "Θεσσαλία", "en": "Thessaly"}, "es") == "Thessaly"
+    assert label_of(region, {"pl": "Dolnośląskie", "en": "Lower Silesia"}, "it") == "Dolnośląskie"
     # anything else falls back to English, as before
     theme = "http://example.org/theme/housing"
     assert label_of(theme, {"es": "Vivienda", "en": "Housing"}, "fr") == "Housing"
