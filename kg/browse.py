@@ -33,6 +33,11 @@ class ConceptPage:
     notation: str
     records: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
+    def label(self, lang: str = "en") -> str:
+        """The page's title: the label in `lang` (`kg.record_document.label_of`: a region
+        without one keeps its official name, as in every list that names it)."""
+        return label_of(self.iri, self.labels, lang) or self.iri.rsplit("/", 1)[-1]
+
 
 def usage(store: ox.Store) -> dict[str, list[Concept]]:
     """Concepts by linking property, most used first, each with its labels."""

@@ -3,7 +3,7 @@
 import pyoxigraph as ox
 import pytest
 
-from kg.browse import concept_document, concept_page, usage
+from kg.browse import ConceptPage, concept_document, concept_page, usage
 from kg.errors import NotFound
 from kg.store import LocalStore
 from kg.vocab import SKOS_NS as SKOS
@@ -84,3 +84,14 @@ def test_a_region_counts_and_lists_the_places_of_the_regions_inside_it(bundled: 
     hesse = concept_page(bundled, "http://data.europa.eu/nuts/code/DE7")  # named by none
     assert hesse is not None
     assert counts["DE7"] == len(hesse.records[spatial]) >= 3
+
+
+def test_a_region_page_is_titled_as_the_lists_name_it() -> None:
+    """A French trial read "Kärnten" in a region list and "Carinthia" as the title of the
+    page it led to."""
+    page = ConceptPage(
+        "http://data.europa.eu/nuts/code/AT21", {"de": "Kärnten", "en": "Carinthia"}, {}, "", "AT21"
+    )
+    assert page.label("fr") == "Kärnten"
+    assert page.label("en") == "Carinthia"
+    assert page.label("de") == "Kärnten"
