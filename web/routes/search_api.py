@@ -23,6 +23,7 @@ from kg.search.text import words
 from kg.search.types import SORTS, FacetValue, Hit, Label
 from web.i18n import N_, translations
 from web.services import limit, search_service
+from web.templating import KIND_LABELS
 
 router = APIRouter(prefix="/api", tags=["search"], dependencies=[Depends(limit)])
 Service = Annotated[SearchService, Depends(search_service)]
@@ -281,15 +282,21 @@ SHEET_WIDTHS = (6, 12, 24, 40, 60, 40, 8, 8, 20, 30, 8, 40)
 
 def _workbook(rows: Sequence[Sequence[object]], lang: NullTranslations) -> bytes:
     """One sheet, "Search results" in the search's language: the header row (`SHEET_TITLES`)
-    frozen and filtered, then `rows`, the page addresses as links (openpyxl)."""
+    frozen and filtered, then `rows` (`CSV_COLUMNS`), record types named in that language and
+    the page addresses as links (openpyxl)."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = lang.gettext("Search results")[:31]  # Excel's limit on a sheet's name
     sheet.append([lang.gettext(t) for t in SHEET_TITLES])
     page = CSV_COLUMNS.index("url") + 1
+    kind = CSV_COLUMNS.index("kind")
     for row in rows:
-        sheet.append(list(row))
+        # the record type as the pages name it, in the search's language (a French trial's
+        # sheet read "policy", "event")
+        cells = list(row)
+        cells[kind] = lang.gettext(KIND_LABELS.get(str(cells[kind]), str(cells[kind])))
+        sheet.append(cells)
         cell = sheet.cell(row=sheet.max_row, column=page)
         cell.hyperlink, cell.style = str(cell.value), "Hyperlink"
     for cell in sheet[1]:

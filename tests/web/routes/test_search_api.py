@@ -188,6 +188,9 @@ def test_a_spreadsheet_speaks_the_searchs_language(client: TestClient) -> None:
         "Nom",
         "Résumé",
     )
+    kinds = {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert kinds
+    assert kinds <= {"Initiative", "Organisation", "Politique", "Événement", "Document source"}
 
 
 def test_the_csv_opens_in_excel_with_its_accents(client: TestClient) -> None:
