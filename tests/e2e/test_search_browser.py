@@ -213,7 +213,8 @@ def test_csv_download_holds_every_result(server: LiveServer, page: Page) -> None
     with page.expect_download() as info:
         page.get_by_role("link", name="CSV").click()
     path = info.value.path()
-    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel's sign of UTF-8
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     assert len(rows) == expected
     assert {r["kind"] for r in rows} == {"initiative"}
     first = page.locator("li.hit h2").first.inner_text()
