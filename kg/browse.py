@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from kg import queries
 from kg.errors import NotFound
 from kg.graphs import select
-from kg.record_document import concept_labels, label_of
+from kg.record_document import concept_labels, label_of, pick_lang
 from kg.vocab import SKOS_NS as SKOS
 
 
@@ -29,7 +29,7 @@ class ConceptPage:
     iri: str
     labels: dict[str, str]
     alt_labels: dict[str, list[str]]
-    definition: str
+    definitions: dict[str, str]  # by language tag
     notation: str
     records: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
@@ -37,6 +37,12 @@ class ConceptPage:
         """The page's title: the label in `lang` (`kg.record_document.label_of`: a region
         without one keeps its official name, as in every list that names it)."""
         return label_of(self.iri, self.labels, lang) or self.iri.rsplit("/", 1)[-1]
+
+    def definition(self, lang: str = "en") -> tuple[str, str]:
+        """The definition in `lang`, else English (`kg.record_document.pick_lang`), and the
+        language it is in (the page's `lang=` attribute)."""
+        chosen = pick_lang(self.definitions, lang)
+        return self.definitions.get(chosen, ""), chosen
 
 
 def usage(store: ox.Store) -> dict[str, list[Concept]]:
@@ -60,7 +66,8 @@ def concept_page(store: ox.Store, iri: str) -> ConceptPage | None:
         return None
     labels: dict[str, str] = {}
     alts: dict[str, list[str]] = defaultdict(list)
-    definition = notation = ""
+    definitions: dict[str, str] = {}
+    notation = ""
     for row in info:
         p, o = row["p"], row["o"]
         if p == f"{SKOS}prefLabel":
@@ -68,7 +75,7 @@ def concept_page(store: ox.Store, iri: str) -> ConceptPage | None:
         elif p == f"{SKOS}altLabel":
             alts[row.get("lang", "")].append(o)
         elif p == f"{SKOS}definition":
-            definition = definition or o
+            definitions.setdefault(row.get("lang", ""), o)
         elif p == f"{SKOS}notation":
             notation = o
     by_p: dict[str, list[dict[str, str]]] = defaultdict(list)
@@ -77,7 +84,7 @@ def concept_page(store: ox.Store, iri: str) -> ConceptPage | None:
         if (row["p"], row["record"]) not in seen:
             seen.add((row["p"], row["record"]))
             by_p[row["p"]].append(row)
-    return ConceptPage(iri, labels, dict(alts), definition, notation, dict(by_p))
+    return ConceptPage(iri, labels, dict(alts), definitions, notation, dict(by_p))
 
 
 def concept_document(store: ox.Store, iri: str) -> list[ox.Triple]:

@@ -132,8 +132,9 @@ class RecordView:
 
     def acronym(self) -> str | None:
         """The record's short name, where its alternate names hold one the name does not:
-        the first written as an acronym (capitals, digits, spaces, `-`, `&`, `/`; at most
-        `ACRONYM_MAX` characters: "SHARE SIRA", "WHOLE-COMM", "MATILDE"). Titles and link
+        the first written as an acronym, at most `ACRONYM_MAX` characters with two capitals or
+        more: in capitals, digits, spaces, `-`, `&`, `/` ("SHARE SIRA", "WHOLE-COMM",
+        "MATILDE"), or one word ("PlurAlps", "ReROOT", "ERN4mob"). Titles and link
         previews lead with it, the name people know a project by (a web developer's trial
         found "SHARE SIRA" in none of them)."""
         name = " ".join(self.names.values())
@@ -163,7 +164,10 @@ class RecordView:
 
 #: an alternate name written as an acronym (`RecordView.acronym`)
 ACRONYM_MAX = 24
-ACRONYM = re.compile(rf"(?=.*[A-Z].*[A-Z])[A-Z0-9][A-Z0-9 &/-]{{1,{ACRONYM_MAX - 1}}}")
+ACRONYM = re.compile(
+    rf"(?=.*[A-Z].*[A-Z])(?:[A-Z0-9][A-Z0-9 &/-]{{1,{ACRONYM_MAX - 1}}}"  # SHARE SIRA, WHOLE-COMM
+    rf"|[A-Za-z0-9][A-Za-z0-9&/+-]{{1,{ACRONYM_MAX - 1}}})"  # one word: PlurAlps, ReROOT, ERN4mob
+)
 
 
 def pick(by_lang: dict[str, str], lang: str) -> str:

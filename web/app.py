@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.requests import Request
 from starlette.types import Scope
 
 from kg.errors import StoreError
@@ -22,7 +23,7 @@ from kg.store import GraphStore, open_store
 from web import services
 from web.compression import Compression
 from web.errors import install_error_handlers
-from web.http import install_http
+from web.http import install_http, precondition_failed, precondition_response
 from web.i18n import ContentLanguage
 from web.openapi import validation_as_bad_request
 from web.pagecache import PageCache
@@ -51,7 +52,9 @@ STATIC_MAX_AGE = 3600
 class StaticAssets(StaticFiles):
     """Starlette's static files (`ETag`, `Last-Modified`, 304, ranges) with explicit freshness,
     `Cache-Control: public, max-age=STATIC_MAX_AGE` (a web developer's trial found none: the
-    embed script, loaded by every embedded card, got only heuristic freshness)."""
+    embed script, loaded by every embedded card, got only heuristic freshness), and 412 for a
+    failed `If-Match`/`If-Unmodified-Since` (`web.http.precondition_failed`), which Starlette
+    does not read."""
 
     def file_response(
         self,
@@ -61,6 +64,9 @@ class StaticAssets(StaticFiles):
         status_code: int = 200,
     ) -> Response:
         response = super().file_response(full_path, stat_result, scope, status_code)
+        etag, modified = response.headers.get("etag"), response.headers.get("last-modified")
+        if precondition_failed(Request(scope), etag, modified):  # before Starlette's 304
+            return precondition_response(etag)
         response.headers.setdefault("Cache-Control", f"public, max-age={STATIC_MAX_AGE}")
         return response
 

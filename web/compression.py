@@ -12,7 +12,12 @@ identity one (RFC 9110 §8.8.3). As Apache httpd's mod_deflate does, the tag get
 suffix inside the quotes (`"abc"` → `"abc-gzip"`), and the suffix is taken off the tags of
 `If-None-Match` and `If-Match` before the routes compare them: the tag a route computes for the
 content stays the one it knows, and a client holding the gzip representation is answered 304
-(with the suffixed tag) when the content has not changed.
+(with the suffixed tag) when the content has not changed. A route that answers a conditional
+request itself (the sitemap, VoID, SPARQL, static files) sends its 304 without knowing the
+coding: its tag gets the suffix, and `Vary` names `Accept-Encoding`, when the client holds the
+gzip representation or this process has sent that content as one whose coding follows
+`Accept-Encoding` (a table of `CODED_TAGS` tags; a 304 from a process that never sent the 200
+keeps the identity tag).
 
 Starlette's own `Accept-Encoding` check is a substring test ("gzip;q=0" would be coded);
 `accepts_gzip` reads the q-values. Level 6 (zlib's default) rather than Starlette's 9: on the
@@ -25,6 +30,7 @@ import gzip
 import re
 from collections.abc import Iterable
 
+from cachetools import LRUCache
 from starlette.datastructures import MutableHeaders
 from starlette.middleware.gzip import GZipResponder, IdentityResponder
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -40,6 +46,8 @@ _TEXT = re.compile(
     r"n-triples|n-quads|trig|sparql-query|sparql-update)|image/svg\+xml)\s*(?:;|$)"
 )
 SUFFIX = "-gzip"
+#: entity tags whose coding a server process remembers (`Compression`)
+CODED_TAGS = 65_536
 _CONDITIONS = (b"if-none-match", b"if-match")
 
 
@@ -96,6 +104,10 @@ class Compression:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        #: entity tag (without its `-gzip`) → whether its 200's coding follows Accept-Encoding
+        #: (a text of `MINIMUM_SIZE` or more), for the 304s of routes that answer conditional
+        #: requests themselves (they do not know the coding)
+        self._varies: LRUCache[str, bool] = LRUCache(maxsize=CODED_TAGS)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -110,13 +122,28 @@ class Compression:
 
         async def tagging(message: Message) -> None:
             if message["type"] == "http.response.start":
-                out = MutableHeaders(raw=message.setdefault("headers", []))
+                # a new list: the one given may be kept by whoever sent it (a cached page)
+                message = {**message, "headers": list(message.get("headers", []))}
+                out = MutableHeaders(raw=message["headers"])
                 coded = out.get("content-encoding", "").lower() == "gzip"
                 etag = out.get("etag")
-                if etag and (coded or (message["status"] == 304 and wanted and held)):
+                status = message["status"]
+                named = [v.strip() for v in out.get("vary", "").split(",") if v.strip()]
+                kept: list[str] = []
+                for v in named:
+                    if v.lower() not in (k.lower() for k in kept):
+                        kept.append(v)
+                if len(kept) < len(named):  # a kept page names Accept-Encoding, as the
+                    out["vary"] = ", ".join(kept)  # responder does again: once is enough
+                vary = [v.lower() for v in kept]
+                if etag and status == 200:  # whether its coding follows Accept-Encoding
+                    self._varies[_base(etag)] = "accept-encoding" in vary
+                # a 304 carries the tag and Vary the 200 would (RFC 9110 §15.4.5): the gzip
+                # tag when the client holds it or would get that content coded
+                varies = held or (etag is not None and self._varies.get(_base(etag), False))
+                if etag and (coded or (status == 304 and wanted and varies)):
                     out["etag"] = tagged(etag)
-                vary = [v.strip().lower() for v in out.get("vary", "").split(",")]
-                if message["status"] == 304 and wanted and held and "accept-encoding" not in vary:
+                if status == 304 and varies and "accept-encoding" not in vary:
                     out.add_vary_header("Accept-Encoding")
             await send(message)
 
@@ -172,6 +199,12 @@ def _header(headers: Iterable[tuple[bytes, bytes]], name: bytes) -> str | None:
         if n.lower() == name:
             return v.decode("latin-1")
     return None
+
+
+def _base(etag: str) -> str:
+    """The tag without its weakness mark and `-gzip` suffix: the content's own."""
+    tag = etag[2:] if etag.startswith("W/") else etag
+    return tag[: -len(SUFFIX) - 1] + '"' if tag.endswith(SUFFIX + '"') else tag
 
 
 def _untagged(name: bytes, value: bytes) -> tuple[bytes, bytes]:

@@ -97,9 +97,11 @@ class HeadAndAllow:
         await self.app(scope, receive, wrapped)
 
 
-#: request fields defined as comma-separated lists that routes read (RFC 9110 §12.5.1, §12.5.4,
-#: §13.1.1, §13.1.2): several lines of one are one list, in order
-LIST_FIELDS = frozenset({b"accept", b"accept-language", b"if-match", b"if-none-match"})
+#: request fields defined as comma-separated lists that routes read (RFC 9110 §12.5.1, §12.5.3,
+#: §12.5.4, §13.1.1, §13.1.2): several lines of one are one list, in order
+LIST_FIELDS = frozenset(
+    {b"accept", b"accept-encoding", b"accept-language", b"if-match", b"if-none-match"}
+)
 
 
 def _combined(scope: Scope) -> Scope:

@@ -235,7 +235,9 @@ async def _send(send: Send, scope: Scope, page: _Page) -> None:
         await send({"type": "http.response.body", "body": b""})
         return
     body, headers = page.coded() if coded else (page.body, page.headers)
-    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    # a copy: the middlewares outside add to the list they are given (Vary, ETag), and the
+    # kept page's own list had grown by one "Accept-Encoding" per request
+    await send({"type": "http.response.start", "status": 200, "headers": list(headers)})
     await send({"type": "http.response.body", "body": body})
 
 

@@ -90,7 +90,7 @@ def test_a_region_page_is_titled_as_the_lists_name_it() -> None:
     """A French trial read "Kärnten" in a region list and "Carinthia" as the title of the
     page it led to."""
     page = ConceptPage(
-        "http://data.europa.eu/nuts/code/AT21", {"de": "Kärnten", "en": "Carinthia"}, {}, "", "AT21"
+        "http://data.europa.eu/nuts/code/AT21", {"de": "Kärnten", "en": "Carinthia"}, {}, {}, "AT21"
     )
     assert page.label("fr") == "Kärnten"
     assert page.label("en") == "Carinthia"

@@ -68,3 +68,8 @@ def test_static_files_say_how_long_they_keep(client: TestClient) -> None:
         assert r.headers["cache-control"] == f"public, max-age={STATIC_MAX_AGE}"
         again = client.get(path, headers={"If-None-Match": r.headers["etag"]})
         assert again.status_code == 304
+        # RFC 9110 §13.2.2: a failed If-Match or If-Unmodified-Since is a 412
+        assert client.get(path, headers={"If-Match": '"other"'}).status_code == 412
+        stale = {"If-Unmodified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"}
+        assert client.get(path, headers=stale).status_code == 412
+        assert client.get(path, headers={"If-Match": r.headers["etag"]}).status_code == 200

@@ -108,3 +108,45 @@ def test_text_types_are_coded_and_packed_ones_are_not() -> None:
         assert not compressible(media), media
     assert tagged('W/"a"') == 'W/"a-gzip"'
     assert tagged('"a-gzip"') == '"a-gzip"'
+
+
+@pytest.mark.parametrize("coding", [GZIP, IDENTITY])
+def test_a_kept_pages_headers_stay_the_same_request_after_request(
+    client: TestClient, coding: dict[str, str]
+) -> None:
+    """The kept page's header list was handed on and added to: its Vary grew by one
+    "Accept-Encoding" per request, past what HTTP clients read (a trial's 10,000 requests)."""
+    path = "/initiative/village-welcome"
+    seen = [raw(client, path, coding)[1] for _ in range(5)]
+    assert all(h == seen[0] for h in seen[1:])
+    assert seen[0]["vary"].lower().count("accept-encoding") == 1
+    again = client.get(path, headers={**coding, "If-None-Match": seen[0]["etag"]})
+    assert again.status_code == 304
+    assert again.headers["vary"] == seen[0]["vary"]
+
+
+@pytest.mark.parametrize(("path", "accept"), [VOID, SPARQL])
+def test_a_routes_own_304_carries_the_tag_and_vary_of_its_200(
+    client: TestClient, path: str, accept: str
+) -> None:
+    """RFC 9110 §15.4.5: a 304 answered by the route (which does not know the coding) to a
+    gzip client holding the identity tag or asking by date had the identity tag, no Vary."""
+    gz = {**GZIP, "Accept": accept}
+    _, coded, _ = raw(client, path, gz)
+    conditions = [{"If-None-Match": "*"}]
+    if "last-modified" in coded:
+        conditions.append({"If-Modified-Since": coded["last-modified"]})
+    for condition in conditions:
+        again = client.get(path, headers={**gz, **condition})
+        assert again.status_code == 304
+        assert again.headers["etag"] == coded["etag"]
+        assert "accept-encoding" in again.headers["vary"].lower()
+
+
+def test_accept_encoding_on_two_lines_is_one_list(client: TestClient) -> None:
+    """RFC 9110 §5.3: "identity" on one line and "gzip" on the next allow gzip."""
+    got = client.get(
+        "/initiative/village-welcome",
+        headers=[("Accept-Encoding", "identity"), ("Accept-Encoding", "gzip")],
+    )
+    assert got.headers["content-encoding"] == "gzip"

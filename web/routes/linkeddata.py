@@ -310,9 +310,10 @@ def oembed(
     in_url = parse_qs(parsed.query).get("lang", [""])[0].strip().lower()
     lang = in_url if in_url in LANGUAGES else language(request)
     src = f"{settings.base}embed/{kind}/{slug}" + (f"?lang={lang}" if lang != DEFAULT else "")
+    title = f"{v.acronym()}: {v.name(lang)}" if v.acronym() else v.name(lang)
     html = (
         f'<iframe src="{escape(src)}" width="{width}" height="{height}" '
-        f'style="border:0" title="{escape(v.name(lang), {chr(34): "&quot;"})}" '
+        f'style="border:0" title="{escape(title, {chr(34): "&quot;"})}" '
         'loading="lazy"></iframe>'
     )
     return JSONResponse(
@@ -321,7 +322,7 @@ def oembed(
             "type": "rich",
             "provider_name": "Rural Integration Knowledge Graph",
             "provider_url": settings.base,
-            "title": f"{v.acronym()}: {v.name(lang)}" if v.acronym() else v.name(lang),
+            "title": title,
             "html": html,
             "width": width,
             "height": height,

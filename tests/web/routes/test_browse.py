@@ -1,7 +1,11 @@
+import html
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 from rdflib import DCTERMS, SKOS, Graph, URIRef
+
+from kg.settings import PROJECT_ROOT
 
 
 def test_home_shows_counts_search_box_and_entry_points(client: TestClient) -> None:
@@ -92,3 +96,16 @@ def test_search_within_a_concepts_records_filters_by_the_code_the_search_takes(
         found = client.get(link.group(1)).text
         assert 'href="/initiative/village-welcome"' in found
         assert "no record has" not in found  # the note of a filter left out
+
+
+@pytest.mark.parametrize("lang", ["es", "it", "de", "fr"])
+def test_a_concepts_definition_is_in_the_pages_language(client: TestClient, lang: str) -> None:
+    """A French trial read the definition of "Zones de montagne" in English."""
+    scheme = Graph().parse(PROJECT_ROOT / "ontology" / "schemes" / "theme.ttl")
+    housing = URIRef("https://w3id.org/rikg/scheme/theme/housing")
+    wanted = {d.language: str(d) for d in scheme.objects(housing, SKOS.definition)}
+    page = client.get(f"/browse/theme/housing?lang={lang}").text
+    assert f'<p class="lede" lang="{lang}">{html.escape(wanted[lang], quote=False)}</p>' in (
+        page.replace("&#39;", "'")
+    )
+    assert wanted["en"] not in page

@@ -246,3 +246,14 @@ def test_a_title_leads_with_the_acronym_people_know(client: TestClient) -> None:
     assert card.json()["title"] == "VW: Village Welcome"
     # a record without one keeps its name alone
     assert "<title>Test NGO — " in client.get("/organisation/test-ngo").text
+
+
+def test_oembed_discovery_names_the_language_the_page_is_in(client: TestClient) -> None:
+    """A consumer following the discovery link sends no Accept-Language: from a page in
+    Spanish by the browser's language it got an English card."""
+    page = client.get("/initiative/village-welcome", headers={"Accept-Language": "es"}).text
+    link = re.search(r'type="application/json\+oembed" href="([^"]+)"', page)
+    assert link is not None
+    assert "lang%3Des" in link.group(1)
+    english = client.get("/initiative/village-welcome", headers={"Accept-Language": "en"}).text
+    assert "lang%3D" not in english.split('json+oembed" href="', 1)[1].split('"', 1)[0]
