@@ -32,7 +32,7 @@ from collections.abc import Iterable
 
 from cachetools import LRUCache
 from starlette.datastructures import MutableHeaders
-from starlette.middleware.gzip import GZipResponder, IdentityResponder
+from starlette.middleware.gzip import GZipResponder
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 #: bodies smaller than this are sent as they are: a gzip header and trailer take 18 bytes, and
@@ -132,6 +132,8 @@ class Compression:
                 coded = out.get("content-encoding", "").lower() == "gzip"
                 etag = out.get("etag")
                 status = message["status"]
+                if not wanted and _codable(out):  # what the responder would say (below)
+                    out.add_vary_header("Accept-Encoding")
                 named = [v.strip() for v in out.get("vary", "").split(",") if v.strip()]
                 kept: list[str] = []
                 for v in named:
@@ -151,14 +153,12 @@ class Compression:
                     out.add_vary_header("Accept-Encoding")
             await send(message)
 
-        inner = _marking(self.app)
-        responder: ASGIApp
-        if wanted:
-            responder = GZipResponder(
-                inner, MINIMUM_SIZE, compresslevel=DYNAMIC_LEVEL, exclude_content_types=()
-            )
-        else:
-            responder = IdentityResponder(inner, MINIMUM_SIZE, exclude_content_types=())
+        if not wanted:  # nothing to code: no responder holding the response back (it cost a
+            await self.app(scope, receive, tagging)  # tenth of a kept page's throughput)
+            return
+        responder = GZipResponder(
+            _marking(self.app), MINIMUM_SIZE, compresslevel=DYNAMIC_LEVEL, exclude_content_types=()
+        )
         await responder(scope, receive, _unmarked(tagging))
 
 
@@ -196,6 +196,16 @@ def _unmarked(send: Send) -> Send:
         await send(message)
 
     return unmarking
+
+
+def _codable(headers: MutableHeaders) -> bool:
+    """Whether a response would be gzip-coded for a client accepting it, as the responder
+    decides: not coded already, of a `compressible` type, and `MINIMUM_SIZE` or more (a
+    streamed body, of no announced length, counts)."""
+    if "content-encoding" in headers or not compressible(headers.get("content-type")):
+        return False
+    length = headers.get("content-length")
+    return length is None or not length.isdigit() or int(length) >= MINIMUM_SIZE
 
 
 def _header(headers: Iterable[tuple[bytes, bytes]], name: bytes) -> str | None:
