@@ -130,6 +130,12 @@ class RecordView:
     def description(self, lang: str = "en") -> str:
         return pick(self.descriptions, lang)
 
+    def title(self, lang: str = "en") -> str:
+        """The record's name in `lang`, led by its acronym where it has one ("SHARE SIRA:
+        Strengthening…"): page and card titles, link previews, oEmbed."""
+        short = self.acronym()
+        return f"{short}: {self.name(lang)}" if short else self.name(lang)
+
     def acronym(self) -> str | None:
         """The record's short name, where its alternate names hold one the name does not:
         the first written as an acronym, at most `ACRONYM_MAX` characters with two capitals or

@@ -118,7 +118,7 @@ class Compression:
             await self.app(scope, receive, send)
             return
         headers = scope.get("headers", ())
-        wanted = accepts_gzip(_header(headers, b"accept-encoding"))
+        wanted = accepts_gzip(header(headers, b"accept-encoding"))
         held = False  # the client's conditional request names a gzip representation's tag
         if any(n.lower() in _CONDITIONS and SUFFIX.encode() in v for n, v in headers):
             held = True
@@ -174,8 +174,8 @@ def _marking(app: ASGIApp) -> ASGIApp:
         async def marking(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = message.get("headers", [])
-                if _header(headers, b"content-encoding") is None and not compressible(
-                    _header(headers, b"content-type")
+                if header(headers, b"content-encoding") is None and not compressible(
+                    header(headers, b"content-type")
                 ):
                     message = {**message, "headers": [*headers, _MARK]}
             await send(message)
@@ -208,7 +208,8 @@ def _codable(headers: MutableHeaders) -> bool:
     return length is None or not length.isdigit() or int(length) >= MINIMUM_SIZE
 
 
-def _header(headers: Iterable[tuple[bytes, bytes]], name: bytes) -> str | None:
+def header(headers: Iterable[tuple[bytes, bytes]], name: bytes) -> str | None:
+    """The value of the ASGI header `name` (lower case), or None."""
     for n, v in headers:
         if n.lower() == name:
             return v.decode("latin-1")
@@ -227,4 +228,4 @@ def _untagged(name: bytes, value: bytes) -> tuple[bytes, bytes]:
     return name, value
 
 
-__all__ = ["Compression", "accepts_gzip", "compressible", "gzip_bytes", "tagged"]
+__all__ = ["Compression", "accepts_gzip", "compressible", "gzip_bytes", "header", "tagged"]

@@ -37,13 +37,19 @@ def canonical(request: Request) -> str | None:
     base = settings.base if settings is not None else str(request.base_url)
     url = base.rstrip("/") + request.url.path
     pairs = [(k, v) for k, v in getattr(request.state, "canonical_query", []) if k != "lang"]
-    # a page in another language than the default, chosen by Accept-Language, is the page of
-    # its `?lang=` address: a crawler or link preview, sending no Accept-Language, would get
-    # English at the bare address (a web developer's trial)
-    lang = requested(request) or (language(request) if language(request) != DEFAULT else None)
+    lang = addressed_language(request)
     if lang:
         pairs.append(("lang", lang))
     return f"{url}?{urlencode(pairs)}" if pairs else url
+
+
+def addressed_language(request: Request) -> str | None:
+    """The `lang` a page's public address names: the one asked for, else the page's language
+    when it is not the default. A page in Spanish by Accept-Language is the page of its
+    `?lang=es` address: a crawler, link preview or oEmbed consumer, sending no
+    Accept-Language, would get English at the bare one (a web developer's trial)."""
+    lang = language(request)
+    return requested(request) or (lang if lang != DEFAULT else None)
 
 
 def cut_title(title: str, site: str, limit: int = TITLE_MAX) -> str:

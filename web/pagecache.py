@@ -40,7 +40,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kg.store import GraphStore
 from kg.vocab import KINDS
-from web.compression import MINIMUM_SIZE, accepts_gzip, compressible, gzip_bytes, tagged
+from web.compression import (
+    MINIMUM_SIZE,
+    accepts_gzip,
+    compressible,
+    gzip_bytes,
+    header,
+    tagged,
+)
 from web.http import http_date, not_modified, precondition_failed, precondition_response
 from web.i18n import negotiate, requested
 
@@ -217,7 +224,7 @@ def _page(start: Message, body: bytes, created: str) -> _Page:
 
 
 async def _send(send: Send, scope: Scope, page: _Page) -> None:
-    coded = page.codable and accepts_gzip(_accept_encoding(scope))
+    coded = page.codable and accepts_gzip(header(scope["headers"], b"accept-encoding"))
     # the tag of the representation a GET would get (`web.compression.tagged` for gzip); the
     # conditions compare the content's own tag (`Compression` takes the suffix off them)
     etag = tagged(page.etag) if coded else page.etag
@@ -239,13 +246,6 @@ async def _send(send: Send, scope: Scope, page: _Page) -> None:
     # kept page's own list had grown by one "Accept-Encoding" per request
     await send({"type": "http.response.start", "status": 200, "headers": list(headers)})
     await send({"type": "http.response.body", "body": body})
-
-
-def _accept_encoding(scope: Scope) -> str | None:
-    for name, value in scope["headers"]:
-        if name == b"accept-encoding":
-            return str(value.decode("latin-1"))
-    return None
 
 
 async def _no_receive() -> Message:

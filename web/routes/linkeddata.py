@@ -310,7 +310,7 @@ def oembed(
     in_url = parse_qs(parsed.query).get("lang", [""])[0].strip().lower()
     lang = in_url if in_url in LANGUAGES else language(request)
     src = f"{settings.base}embed/{kind}/{slug}" + (f"?lang={lang}" if lang != DEFAULT else "")
-    title = f"{v.acronym()}: {v.name(lang)}" if v.acronym() else v.name(lang)
+    title = v.title(lang)
     html = (
         f'<iframe src="{escape(src)}" width="{width}" height="{height}" '
         f'style="border:0" title="{escape(title, {chr(34): "&quot;"})}" '

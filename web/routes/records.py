@@ -17,8 +17,9 @@ from kg.search import SearchService
 from kg.vocab import SCHEMA_NS, record_iri
 from web.datadocument import document_format, document_response
 from web.http import http_date
-from web.i18n import DEFAULT, N_, language, requested
+from web.i18n import N_, language, requested
 from web.jsonld import citation, dumps, schema_org
+from web.meta import addressed_language
 from web.practice import practice_context
 from web.recordpage import GROUPS, INCOMING_LABELS, check, grouped
 from web.services import search_service
@@ -162,13 +163,9 @@ def page(request: Request, kind: str, slug: str, search: SearchService) -> Respo
         (N_("Also described in: %(site)s"), x.value, x.value)
         for x in v.values(f"{SCHEMA_NS}subjectOf")
     ]
-    # the page's language where it is not the default, asked for or from Accept-Language, as
-    # its canonical address names it (web/meta.py): a consumer following the discovery link
-    # sends no Accept-Language, and got an English card from a Spanish page
-    lang = requested(request) or (language(request) if language(request) != DEFAULT else None)
+    lang = addressed_language(request)  # as the canonical address names it
     # the snippet a site pastes: the card in this page's language, its title attribute escaped
     embed_url = f"{settings.base}embed/{kind}/{slug}" + (f"?lang={lang}" if lang else "")
-    titled = f"{v.acronym()}: {v.name()}" if v.acronym() else v.name()
     context: dict[str, Any] = {
         "v": v,
         "groups": groups,
@@ -188,7 +185,7 @@ def page(request: Request, kind: str, slug: str, search: SearchService) -> Respo
         "citation": citation(v, page_url=page_url, lang=language(request)),
         "embed_snippet": (
             f'<iframe src="{embed_url}" width="400" height="300" '
-            f'style="border:0" title="{html.escape(titled)}" loading="lazy"></iframe>'
+            f'style="border:0" title="{html.escape(v.title())}" loading="lazy"></iframe>'
         ),
         "similar": similar_for(search, v.iri) if kind == "initiative" else [],
     }
