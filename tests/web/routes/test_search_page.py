@@ -298,6 +298,11 @@ def test_a_value_of_a_filtered_facet_says_what_it_adds(client: TestClient) -> No
     )
     assert added is not None  # Austria, not selected: "+N", the results it adds (OR)
     assert 'title="añade' in facet
+    # said in words too, not only in the tooltip; only in a facet with a value chosen
+    assert "Elegir otro valor añade sus resultados (+N)." in facet
+    theme = html.split('data-facet="theme"', 1)[1].split("</section>", 1)[0]
+    assert "facet-note" not in theme
+    assert "count adds" not in theme
     before = len(titles(html))
     after = client.get(added.group(1).replace("&amp;", "&")).text
     assert len(titles(after)) == before + int(added.group(2))
@@ -416,3 +421,15 @@ def test_filters_that_leave_nothing_say_so_and_keep_their_labels(client: TestCli
     assert "Nothing matched" not in client.get("/search", params=params).text
     nonsense = client.get("/search", params={"q": "xqzvbnm plorkt", "country": "AT"}).text
     assert status(nonsense) == "Nothing matched “xqzvbnm plorkt”"  # the words find nothing
+
+
+def test_a_french_reason_sets_a_space_before_its_semicolons(client: TestClient) -> None:
+    """French typography: "mentionne « x » ; Thème : …" (a trial read "« x »; Thème")."""
+    params = {"q": "refugees", "kind": ["initiative", "organisation"]}
+    whys = re.findall(WHY, client.get("/search", params={**params, "lang": "fr"}).text)
+    joined = [w for w in whys if ";" in w]
+    assert joined, whys[:3]
+    assert all(re.search("[^\u00a0];", w) is None for w in joined), joined[:3]
+    english = re.findall(WHY, client.get("/search", params={**params, "lang": "en"}).text)
+    assert any("»; " not in w and "; " in w for w in english), english[:3]
+    assert not any("\u00a0;" in w for w in english), english[:3]
