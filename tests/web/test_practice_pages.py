@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from rdflib.namespace import SKOS
 
 from ingest.pipeline import ingest_records
+from kg.geo import ISO2_TO_ISO3
 from kg.practices import featured
 from kg.search.text import fold
 from kg.settings import PROJECT_ROOT
@@ -351,12 +352,25 @@ def test_the_english_notice_comes_before_the_english_of_at_a_glance(client: Test
     assert '<div class="places">' in en
 
 
-def test_browse_lists_the_countries_before_the_regions(client: TestClient) -> None:
-    """A trial read the region Teruel as a country, listed between Morocco and Ukraine."""
+def test_browse_lists_each_region_under_its_country(client: TestClient) -> None:
+    """A trial read the region Teruel as a country, listed between Morocco and Ukraine; another
+    found some 130 regions in one list after the countries, provinces beside their regions.
+    Each region is now listed under its country, a province beside the region holding it."""
     page = main_part(client.get("/browse", headers=HTML).text)
-    places = re.findall(r'href="/browse/(country|nuts)/', page)
-    assert "nuts" in places
-    assert places == sorted(places)  # every country, then every region
+    section = page.split('<ul class="places">', 1)[1].split("</section>", 1)[0]
+    countries = re.split(r'<li><a class="chip" href="/browse/country/', section)[1:]
+    assert len(countries) > 10
+    seen = []
+    for block in countries:
+        iso3 = block[:3]
+        regions = re.findall(r'href="/browse/nuts/(\w+)"', block)
+        assert all(ISO2_TO_ISO3[code[:2]] == iso3 for code in regions), (iso3, regions)
+        seen += regions
+    assert len(seen) == len(set(seen))
+    spain = next(b for b in countries if b.startswith("ESP"))
+    aragon = spain.split('href="/browse/nuts/ES24"', 1)[1].split("</li>", 1)[0]
+    assert 'href="/browse/nuts/ES242"' in aragon  # Teruel, with the region holding it
+    assert 'href="/browse/country/' not in section.split("</ul>", 1)[0].split("<ul>", 1)[1]
 
 
 def test_more_ways_to_get_in_touch_only_where_there_are_more(client: TestClient) -> None:

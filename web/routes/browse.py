@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -11,9 +12,11 @@ from kg import formats
 from kg.browse import Concept, ConceptPage, concept_document, concept_page, usage
 from kg.errors import NotFound
 from kg.formats import DOCUMENT_FORMATS
+from kg.geo import ISO2_TO_ISO3
 from kg.graphs import kind_counts
 from kg.record_document import about_document, local_href, records_of_kind
 from kg.search.documents import filter_code
+from kg.search.text import fold
 from kg.vocab import DCT_NS as D
 from kg.vocab import EU_COUNTRY, KINDS, NUTS, SCHEME_NS, is_country
 from kg.vocab import RIKG_NS as R
@@ -85,8 +88,9 @@ def browse_index(request: Request) -> Response:
     lists = {kind: records_of_kind(current, kind) for kind in KINDS}
     used = usage(current)
     entry_points = [
-        (title, [(c, concept_href(c.iri)) for c in _countries_first(pred, used.get(pred, []))])
+        (title, [(c, concept_href(c.iri)) for c in used.get(pred, [])])
         for pred, title in ENTRY_POINTS
+        if pred != f"{D}spatial"
     ]
     return _render(
         request,
@@ -94,18 +98,50 @@ def browse_index(request: Request) -> Response:
         {
             "lists": lists,
             "entry_points": entry_points,
+            "places": by_country(used.get(f"{D}spatial", []), language(request)),
+            "places_title": ENTRY_POINTS[-1][1],
             "href": local_href,
             "base": request.app.state.settings.base,
         },
     )
 
 
-def _countries_first(pred: str, concepts: list[Concept]) -> list[Concept]:
-    """Of "Countries and regions", the countries (most used first), then the regions: a trial
-    read the region Teruel as a country between Morocco and Ukraine."""
-    if pred != f"{D}spatial":
-        return concepts
-    return sorted(concepts, key=lambda c: not is_country(c.iri))
+@dataclass
+class Place:
+    """A country or region of the browse page, with the regions it holds that records name."""
+
+    concept: Concept
+    href: str | None
+    regions: list[Place] = field(default_factory=list)
+
+
+def by_country(concepts: list[Concept], lang: str) -> list[Place]:
+    """The countries and regions records name, each region under its country and under the
+    nearest region holding it (NUTS codes nest: ES24 Aragón holds ES242 Teruel), most named
+    first and then by name in `lang`. A trial read the region Teruel as a country between
+    Morocco and Ukraine, and another found some 130 regions in one list, provinces beside
+    their regions. A region whose country no record names comes last, on its own."""
+
+    def order(place: Place) -> tuple[int, str]:
+        return -place.concept.count, fold(place.concept.label(lang))
+
+    countries = {c.iri: Place(c, concept_href(c.iri)) for c in concepts if is_country(c.iri)}
+    regions = {
+        c.iri.removeprefix(NUTS): Place(c, concept_href(c.iri))
+        for c in concepts
+        if c.iri.startswith(NUTS)
+    }
+    alone: list[Place] = []
+    for code, region in sorted(regions.items(), key=lambda item: order(item[1])):
+        holders = [code[:n] for n in range(len(code) - 1, 2, -1) if code[:n] in regions]
+        country = countries.get(f"{EU_COUNTRY}{ISO2_TO_ISO3.get(code[:2], '')}")
+        if holders:
+            regions[holders[0]].regions.append(region)
+        elif country is not None:
+            country.regions.append(region)
+        else:
+            alone.append(region)
+    return sorted(countries.values(), key=order) + alone
 
 
 @router.get("/browse/{scheme}/{concept_id}", include_in_schema=False)
