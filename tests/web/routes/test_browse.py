@@ -53,6 +53,14 @@ def test_a_count_of_one_takes_the_singular(client: TestClient) -> None:
     assert "1 iniciativas" not in text
 
 
+def test_german_counts_keep_the_capital_of_their_nouns(client: TestClient) -> None:
+    """A German trial read "19 initiativen · 34 organisationen": the counts were lowered, as
+    English and Spanish write them, but German nouns take a capital."""
+    text = client.get("/browse/country/ESP?lang=de").text
+    assert re.search(r">1 Initiative</a> · <a [^>]+>1 Organisation</a>", text)
+    assert "1 initiative<" not in text
+
+
 def test_a_concept_page_has_data_documents_like_a_record(client: TestClient) -> None:
     """An EU network site's developer found concept pages with no RDF alternates: no `.ttl`, no
     `Link` header, no `<link rel="alternate">`."""

@@ -195,12 +195,12 @@ def test_a_filter_value_no_record_holds_is_left_out_and_said(client: TestClient)
 
 
 def test_a_part_of_the_url_the_page_cannot_use_is_left_out_and_said(client: TestClient) -> None:
-    """A person's browser gets the search page, not the API's JSON 400: a reversed year range
-    or an unknown sort is left out, the page says why (in its language), and its links leave
+    """A person's browser gets the search page, not the API's JSON 400: a year range that is
+    not one or an unknown sort is left out, the page says why (in its language), and its links leave
     it out too."""
     plain = client.get("/search", params={"q": "refugees"}).text
     for extra, reason in (
-        ({"year_from": "2023", "year_to": "2018"}, "year_from=2023, year_to=2018 is not a year"),
+        ({"year_from": "20x3", "year_to": "2018"}, "year_from=20x3, year_to=2018 is not a year"),
         ({"sort": "nope"}, "sort=nope is not a sort order"),
         ({"mode": "nope"}, "mode=nope is not a sort order or a search mode"),
         ({"page": "two"}, "page=two is not a page number"),
@@ -433,3 +433,23 @@ def test_a_french_reason_sets_a_space_before_its_semicolons(client: TestClient) 
     english = re.findall(WHY, client.get("/search", params={**params, "lang": "en"}).text)
     assert any("»; " not in w and "; " in w for w in english), english[:3]
     assert not any("\u00a0;" in w for w in english), english[:3]
+
+
+def test_a_year_range_given_backwards_reads_as_the_years_between(client: TestClient) -> None:
+    """A German trial typed "von 2020 bis 2010" and read "year_from=2020, year_to=2010 ist kein
+    Zeitraum": the page reads it as 2010–2020, and its links carry it in order."""
+    backwards = client.get(
+        "/search", params={"q": "refugees", "year_from": "2023", "year_to": "2018"}
+    )
+    ordered = client.get(
+        "/search", params={"q": "refugees", "year_from": "2018", "year_to": "2023"}
+    )
+    assert "could not be used" not in backwards.text
+    assert titles(backwards.text) == titles(ordered.text)
+    assert (
+        'name="year_from" inputmode="numeric" min="1000" max="9999" value="2018"' in backwards.text
+    )
+    main = backwards.text.split("<main", 1)[1].split("</main>")[0]
+    assert "year_from=2023" not in main
+    api = client.get("/api/search", params={"year_from": "2023", "year_to": "2018"})
+    assert api.status_code == 400
