@@ -334,7 +334,9 @@ def test_facts_in_english_are_said_to_be_so_on_another_languages_page(client: Te
     facts are written in English. The page says so, and marks them for screen readers and
     translating browsers."""
     es = main_part(client.get("/initiative/nuevos-senderos?lang=es", headers=HTML).text)
-    assert "Los datos que siguen están en inglés" in es
+    assert "Los datos que siguen están redactados en inglés" in es
+    # not "as they were read from the sources": a German trial's sources were German
+    assert "sea cual sea el idioma de sus fuentes" in es
     assert '<ul class="claims" lang="en">' in es
     en = main_part(client.get("/initiative/nuevos-senderos?lang=en", headers=HTML).text)
     assert "written in English" not in en
