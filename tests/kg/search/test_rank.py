@@ -222,6 +222,19 @@ def test_a_region_is_found_by_its_names_in_its_own_languages(index: SearchIndex,
     assert results.hits[0].doc.slug == "eumint"
 
 
+@pytest.mark.parametrize(("word", "lang"), [("Mitfahrgelegenheit", "de"), ("Fahrdienst", "de")])
+def test_everyday_words_for_rural_transport_find_its_practices(
+    index: SearchIndex, word: str, lang: str
+) -> None:
+    """A German trial's "Mitfahrgelegenheit" found nothing, and "Fahrdienst" offered the theme
+    "Resettlement": both are names of the theme "Mobility and transport" now, and find the
+    practices classified under it, each saying so."""
+    results = search(index, SearchQuery(word, lang=lang, limit=100))
+    themed = [h for h in results.hits if "mobility-transport" in h.doc.facets.get("theme", ())]
+    assert themed
+    assert all(any(c.value == "mobility-transport" for c in h.why.concepts) for h in themed)
+
+
 def test_keyword_mode_returns_only_records_with_a_query_word(index: SearchIndex) -> None:
     results = search(index, SearchQuery("Riace", mode="keyword", limit=100))
     assert results.total > 0
