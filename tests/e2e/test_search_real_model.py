@@ -193,8 +193,10 @@ def test_a_place_name_lists_only_what_is_there_or_close(service: SearchService) 
             int(r) for r in ranking.rows if ranking.keyword[r] <= 0 and int(r) not in ranking.named
         ]
         assert all(ranking.similarity[r] >= NEAR_MIN for r in by_meaning), text
-    uckermark = service.search(SearchQuery("Uckermark"))
-    assert all(h.doc.kind == "initiative" for h in uckermark.hits)
+    uckermark = service.search(SearchQuery("Uckermark", limit=100))
+    assert uckermark.hits
+    close = [h.why.similarity for h in uckermark.hits if h.why.close]
+    assert all(s is not None and s >= NEAR_MIN for s in close), close
 
 
 def test_a_correctly_spelt_word_is_searched_as_written(service: SearchService) -> None:
