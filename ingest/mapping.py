@@ -20,6 +20,7 @@ from rdflib.namespace import DCTERMS, PROV
 
 from ingest.record_format import Record
 from ingest.shacl_words import datatype_reason
+from kg.dates import finest
 from kg.errors import RecordError
 from kg.geo import country_iri, is_nuts_code, nuts_iri
 from kg.personal import contact_details, url_contact_details, url_sign_in
@@ -246,7 +247,9 @@ class RecordMapper:
             return
         claims = self._claims_of(key, raw)
         values = {c.value for c in claims}
-        disputed = len(values) > 1 and key in SINGLE_VALUED
+        # dates disagree only when neither lies within the other ("2024", "2024-07-31" agree)
+        distinct = finest(map(str, values)) if key in DATES else values
+        disputed = key in SINGLE_VALUED and len(distinct) > 1
         for c in claims:
             obj = convert(key, c.value)
             self.graph.add((self.subject, pred, obj))

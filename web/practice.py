@@ -8,10 +8,11 @@ Titles are msgids, translated by the templates (web/i18n.py)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlparse
 
+from kg.dates import finest, within
 from kg.practices import Contact, coordinator_contacts
 from kg.record_document import ClaimText, RecordView, Value
 from web.i18n import N_
@@ -80,14 +81,32 @@ class Section:
 
 @dataclass
 class Dates:
-    """Start and end as the sources give them: several values when they disagree."""
+    """Start and end as the sources give them: several values when they disagree. A date
+    within another ("2024" and "31 July 2024") agrees with it: only the finer is shown, with
+    the sources of both (`kg.dates`; a German trial read "End: 2024 or 31 July 2024",
+    marked disputed)."""
 
     starts: list[Value]
     ends: list[Value]
 
+    def __post_init__(self) -> None:
+        self.starts, self.ends = _finest(self.starts), _finest(self.ends)
+
     @property
     def disputed(self) -> bool:
-        return len({v.value for v in self.starts}) > 1 or len({v.value for v in self.ends}) > 1
+        return len(self.starts) > 1 or len(self.ends) > 1
+
+
+def _finest(values: list[Value]) -> list[Value]:
+    """The values no other refines, earliest first, each with the sources of the values it
+    refines too."""
+    kept = finest(v.value for v in values)
+    out = []
+    for date in kept:
+        first = next(v for v in values if v.value == date)
+        sources = [s for v in values if within(date, v.value) for s in v.sources]
+        out.append(replace(first, sources=list(dict.fromkeys(sources)), disputed=len(kept) > 1))
+    return out
 
 
 @dataclass

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, XSD
+from rdflib.namespace import DCTERMS, RDF, XSD
 
 from ingest.mapping import record_graph
 from ingest.record_format import parse_record
@@ -38,6 +38,21 @@ def test_disagreeing_sources_are_both_kept(records_dir: Path) -> None:
     assert len(disputed) == 4  # two end-date claims and two scale claims
     for claim in disputed:
         assert g.value(claim, DCTERMS.source) is not None
+
+
+def test_a_date_within_another_sources_date_is_not_disputed(records_dir: Path) -> None:
+    """A German trial read "End: 2024 or 31 July 2024" marked disputed: a year and a day in it
+    agree. Both are kept, each with its source; neither claim is marked disputed."""
+    path = records_dir / "initiative" / "village-welcome.md"
+    text = path.read_text()
+    assert '"2022-06"' in text
+    path.write_text(text.replace('"2022-06"', '"2021"'))
+    _, g = record_graph(parse_record(path), base=BASE, ingested_at=NOW)
+    s = URIRef(f"{BASE}id/initiative/village-welcome")
+    assert {str(e) for e in g.objects(s, SCHEMA.endDate)} == {"2021-12", "2021"}
+    disputed = set(g.subjects(RIKG.disputed, Literal(True)))
+    assert len(disputed) == 2  # the scale claims only
+    assert not [c for c in disputed if g.value(c, RDF.predicate) == SCHEMA.endDate]
 
 
 def test_unknown_source_key_is_refused(records_dir: Path) -> None:

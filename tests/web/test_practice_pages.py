@@ -150,6 +150,23 @@ def test_disputed_values_are_marked_where_they_stand(client: TestClient) -> None
     assert '<a class="disputed" href="#disagreements">disputed</a>' in glance
 
 
+def test_a_date_within_another_is_shown_once_with_both_sources(client: TestClient) -> None:
+    """WELCOMING SPACES ends "2024" by one source and "2024-07-31" by another: a German trial
+    read "End: 2024 or 31 July 2024", marked disputed. The day is shown, with both sources;
+    its start ("2019" and "1 February 2020") still disagrees and is marked."""
+    page = html.unescape(client.get("/initiative/welcoming-spaces", headers=HTML).text)
+    glance = page[
+        page.index(">At a glance</h2>") : page.index("</dl>", page.index(">At a glance</h2>"))
+    ]
+    end = glance.split(">End", 1)[1].split("</span>", 1)[0]
+    assert "31 July 2024" in end
+    assert " or " not in end
+    assert len(re.findall(r'href="#src-', end)) == 2, end
+    start = glance.split(">Start", 1)[1].split("</span>", 1)[0]
+    assert " or " in start
+    assert '<a class="disputed" href="#disagreements">disputed</a>' in glance
+
+
 def test_links_and_plain_tags_look_different(client: TestClient) -> None:
     page = client.get("/initiative/nuevos-senderos", headers=HTML).text
     assert '<a class="chip" href="/browse/theme/housing">' in page
