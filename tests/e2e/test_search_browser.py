@@ -219,6 +219,18 @@ def test_csv_download_holds_every_result(server: LiveServer, page: Page) -> None
     assert {r["kind"] for r in rows} == {"initiative"}
     first = page.locator("li.hit h2").first.inner_text()
     assert rows[0]["name"] == first
+    assert info.value.suggested_filename == "search-results-refugees.csv"
+
+
+def test_a_download_takes_the_name_of_its_search_in_its_language(
+    server: LiveServer, page: Page
+) -> None:
+    """A German trial's file was "search-results-gefluchtete-dorf.xlsx": the browser now
+    saves it under the name the server gives in the search's language and letters."""
+    page.goto(server.url + "search?q=Geflüchtete+Dorf&lang=de")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Excel").click()
+    assert info.value.suggested_filename == "Suchergebnisse-geflüchtete-dorf.xlsx"
 
 
 def test_similar_initiatives_on_an_initiative_page(server: LiveServer, page: Page) -> None:

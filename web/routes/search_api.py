@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from gettext import NullTranslations
 from typing import Annotated, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
@@ -214,7 +215,6 @@ def api_search_download(
     total = service.search(query).total
     results = service.search(replace(query, limit=min(total, DOWNLOAD_MAX)))
     base = request.app.state.settings.base
-    name = _file_name(query.text)
     # why each came up, in the search's language, as the page says it
     why = request.app.state.templates.env.get_template("_why.html").make_module(
         {"lang": query.lang}
@@ -224,7 +224,7 @@ def api_search_download(
         return Response(
             body,
             media_type="application/json",
-            headers={"Content-Disposition": f'attachment; filename="{name}.json"'},
+            headers={"Content-Disposition": _disposition(query.text, query.lang, "json")},
         )
     rows = [
         [
@@ -247,7 +247,7 @@ def api_search_download(
         return Response(
             _workbook(rows, translations(query.lang)),
             media_type=XLSX,
-            headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+            headers={"Content-Disposition": _disposition(query.text, query.lang, "xlsx")},
         )
     out = io.StringIO()
     out.write("\ufeff")  # the byte order mark (docstring)
@@ -257,7 +257,7 @@ def api_search_download(
     return Response(
         out.getvalue(),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        headers={"Content-Disposition": _disposition(query.text, query.lang, "csv")},
     )
 
 
@@ -363,6 +363,20 @@ def _file_name(text: str) -> str:
     ("search-results-vivienda-para-refugiados"; a trial's downloads all had one name)."""
     said = [w for _, _, w in words(text)][:6]
     return "-".join(["search-results", *said])[:80].rstrip("-")
+
+
+def _disposition(text: str, lang: str, extension: str) -> str:
+    """`Content-Disposition` of a download: the ASCII name (`_file_name`) for every client,
+    and the name in the search's language and letters as `filename*` (RFC 6266 §4.3, UTF-8
+    percent-encoded as RFC 8187 says), which browsers prefer: a German trial got
+    "search-results-gefluchtete-dorf.xlsx" for "Geflüchtete Dorf"."""
+    said = [text[a:b].lower() for a, b, _ in words(text)][:6]
+    prefix = translations(lang).gettext("search-results")
+    local = "-".join([prefix, *said])[:80].rstrip("-")
+    return (
+        f'attachment; filename="{_file_name(text)}.{extension}"; '
+        f"filename*=UTF-8''{quote(local + '.' + extension, safe='')}"
+    )
 
 
 def _why(why: Why) -> WhyPublic:

@@ -6,6 +6,7 @@ import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -137,8 +138,9 @@ def test_download_gives_every_result_of_the_search(client: TestClient) -> None:
     whole = client.get("/api/search", params={**params, "limit": 100}).json()
     got = client.get("/api/search/download", params={**params, "format": "csv"})
     assert got.headers["content-type"].startswith("text/csv")
-    assert (
-        got.headers["content-disposition"] == 'attachment; filename="search-results-refugees.csv"'
+    assert got.headers["content-disposition"] == (
+        'attachment; filename="search-results-refugees.csv"; '
+        "filename*=UTF-8''search-results-refugees.csv"
     )
     rows = list(csv.DictReader(io.StringIO(got.content.decode("utf-8-sig"))))
     assert [r["slug"] for r in rows] == [h["slug"] for h in whole["results"]]
@@ -230,3 +232,18 @@ def test_a_download_is_named_after_its_search(client: TestClient) -> None:
     )
     browse = client.get("/api/search/download", params={"country": "ES", "format": "json"})
     assert 'filename="search-results.json"' in browse.headers["content-disposition"]
+
+
+def test_a_download_is_named_in_the_searchs_language_and_letters(client: TestClient) -> None:
+    """A German trial got "search-results-gefluchtete-dorf.xlsx" for "Geflüchtete Dorf": the
+    name in the search's language and letters goes as RFC 6266's `filename*`, which browsers
+    prefer, beside the ASCII one for older clients."""
+    got = client.get(
+        "/api/search/download",
+        params={"q": "Geflüchtete Dorf", "lang": "de", "format": "xlsx"},
+    )
+    disposition = got.headers["content-disposition"]
+    assert 'filename="search-results-gefluchtete-dorf.xlsx"' in disposition
+    name = disposition.split("filename*=UTF-8''", 1)[1]
+    assert unquote(name) == "Suchergebnisse-geflüchtete-dorf.xlsx"
+    assert name.isascii()
