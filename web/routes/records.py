@@ -175,7 +175,11 @@ def page(request: Request, kind: str, slug: str, search: SearchService) -> Respo
         "aspects": ASPECTS,
         "budget_kinds": BUDGET_KINDS,
         "links_out": links_out,
-        "formats": [(f.extension, f.media) for f in DOCUMENT_FORMATS],
+        # the formats by their names ("RDF/XML"), not extensions ("RDF"), which told a
+        # practitioner nothing; under "Data for software"
+        "formats": [
+            (f.extension, f.media, (f.w3c or f.name).replace("_", "/")) for f in DOCUMENT_FORMATS
+        ],
         "page_path": f"/{kind}/{slug}",
         "page_url": page_url,
         # oEmbed discovery (oEmbed §4): absolute, and naming the page's language when it does
