@@ -167,6 +167,22 @@ def test_a_date_within_another_is_shown_once_with_both_sources(client: TestClien
     assert '<a class="disputed" href="#disagreements">disputed</a>' in glance
 
 
+def test_a_one_sentence_summary_leads_and_the_full_text_follows(client: TestClient) -> None:
+    """Acquaformosa's Italian summary is one sentence: an Italian trial found no "Descrizione"
+    on its Italian page, the record's full text hidden among the other languages. The summary
+    leads, and the full English text is the description, marked as English."""
+    it = main_part(client.get("/initiative/acquaformosa?lang=it", headers=HTML).text)
+    assert it.index('<p class="lede" lang="it">') < it.index('id="description-h">Descrizione')
+    section = it.split('id="description-h">', 1)[1].split("</section>", 1)[0]
+    assert '<p lang="en">' in section
+    others = it.split("Questa descrizione in altre lingue", 1)
+    assert len(others) == 1 or '<p lang="en">' not in others[1].split("</details>", 1)[0]
+    en = main_part(client.get("/initiative/acquaformosa?lang=en", headers=HTML).text)
+    section = en.split('id="description-h">', 1)[1].split("</section>", 1)[0]
+    assert '<p lang="en">' in section
+    assert en.count(section) == 1
+
+
 def test_links_and_plain_tags_look_different(client: TestClient) -> None:
     page = client.get("/initiative/nuevos-senderos", headers=HTML).text
     assert '<a class="chip" href="/browse/theme/housing">' in page
@@ -303,7 +319,11 @@ def test_the_first_sentence_is_said_once(client: TestClient) -> None:
     assert lede is not None
     assert lede.group(1).startswith("Empresa social")
     assert lede.group(1).endswith("Latinoamérica.")
-    assert ">Descripción</h2>" not in short
+    # "Descripción" holds the record's full English text (an Italian trial found none), not
+    # the Spanish summary's second sentence
+    section = short.split(">Descripción</h2>", 1)[1].split("</section>", 1)[0]
+    assert '<p lang="en">' in section
+    assert "Latinoamérica." not in section
 
 
 def test_several_coordinators_are_listed_in_one_sentence(client: TestClient) -> None:
