@@ -125,3 +125,14 @@ def test_the_year_boxes_and_downloads_are_big_enough_to_tap(
         box = target.bounding_box()
         assert box is not None
         assert box["height"] >= 44, (target, box)
+
+
+def test_the_home_pages_search_box_is_on_the_first_screen(server: LiveServer, phone: Page) -> None:
+    """A German and an Italian trial found the home page's search box a screen and a half down
+    on a phone, below two paragraphs: it now follows the first."""
+    phone.goto(server.url)
+    box = phone.get_by_label("Search practices in your own words")
+    expect(box).to_be_in_viewport()
+    bounds = box.bounding_box()
+    assert bounds is not None
+    assert bounds["y"] + bounds["height"] <= 844
