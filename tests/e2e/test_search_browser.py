@@ -206,6 +206,20 @@ def test_sort_by_start_year(server: LiveServer, page: Page) -> None:
     assert starts == sorted(starts, reverse=True)
 
 
+def test_a_results_theme_tag_searches_that_theme(server: LiveServer, page: Page) -> None:
+    """Two trials tapped a result's theme, which looked like a link and did nothing: it now
+    opens the search for that theme, where every result carries it."""
+    page.goto(server.url + "search?q=refugees")
+    tag = page.locator("li.hit p.tags a.chip").first
+    name = tag.inner_text()
+    tag.click()
+    page.wait_for_url("**/search?theme=*")
+    hits = page.locator("li.hit")
+    expect(hits.first).to_be_visible()
+    for hit in hits.all():
+        expect(hit.locator("p.tags a.chip", has_text=name).first).to_be_visible()
+
+
 def test_csv_download_holds_every_result(server: LiveServer, page: Page) -> None:
     page.goto(server.url + "search?q=refugees&kind=initiative")
     expected = total(page)

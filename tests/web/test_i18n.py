@@ -245,7 +245,9 @@ def test_search_in_each_language(client: TestClient, schemes: Graph, lang: str) 
     page = text(client.get(f"/search?q=empty+houses+villages&lang={lang}").text)
     gettext = translations(lang).gettext
     assert f"<h2>{gettext('Theme')}</h2>" in page  # a facet title
-    assert f'<span class="chip">{label(schemes, HOUSING, lang)}</span>' in page  # a hit's theme
+    # a hit's theme, a link to its records (two trials tapped the tags)
+    tag = f'<a class="chip" href="/search?lang={lang}&theme=housing">'
+    assert f"{tag}{label(schemes, HOUSING, lang)}</a>" in page
     assert f"theme=housing&lang={lang}" not in page  # facet toggles add to the URL's end
     housing = re.escape(label(schemes, HOUSING, lang))
     assert re.search(rf'lang={lang}&theme=housing#filters">{housing}<', page)  # a facet value

@@ -223,6 +223,11 @@ def search_page(
     def page_url(n: int) -> str:
         return url([*state, ("page", str(n))])
 
+    def tagged(name: str, value: str) -> str:
+        """URL of a new search for the records tagged `value` (a result's theme or country),
+        in this page's language when its URL names one."""
+        return url([*((k, v) for k, v in state if k == "lang"), (name, value)])
+
     active = {(k, v) for k, v in state if k in FACETS}
     labels = {(name, fv.value): fv.label for name, fvs in results.facets.items() for fv in fvs}
     facets = [
@@ -263,6 +268,7 @@ def search_page(
             "page": page,
             "pages": pages,
             "page_url": page_url,
+            "tagged": tagged,
             "first": (page - 1) * PAGE_SIZE + 1,
             "sparql": filter_query(dict(query.filters)) if query.filters else None,
             "examples": EXAMPLES,
