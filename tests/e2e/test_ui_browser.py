@@ -6,6 +6,7 @@ pages are written to docs/screenshots/ for the README.
 
 import re
 from collections.abc import Iterator
+from urllib.parse import unquote
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -204,3 +205,26 @@ def test_a_printed_practice_gives_each_sources_address(server: LiveServer, page:
     assert link.evaluate(after) in ("none", "normal")  # on screen, the title alone
     page.emulate_media(media="print")
     assert link.evaluate(after) == f'" <{href}>"'
+
+
+def test_a_practice_can_be_shared_by_its_address(server: LiveServer) -> None:
+    """Two trials looked for a way to send a practice to a colleague: the page's Share box
+    holds its address, a "Copy link" button that puts it on the clipboard and says so, and an
+    e-mail link with the title and address."""
+    with (
+        chromium() as browser,
+        local_page(browser, viewport={"width": 1280, "height": 900}) as (page, outside),
+    ):
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        page.goto(server.url + "initiative/nuevos-senderos?lang=es")
+        box = page.locator(".share")
+        address = box.locator("input").input_value()
+        assert address.endswith("/initiative/nuevos-senderos?lang=es")
+        box.get_by_role("button", name="Copiar enlace").click()
+        expect(box.get_by_role("status")).to_have_text("Enlace copiado.")
+        assert page.evaluate("navigator.clipboard.readText()") == address
+        mail = box.get_by_role("link", name="Por correo electrónico").get_attribute("href")
+        assert mail is not None
+        assert mail.startswith("mailto:?subject=Nuevos%20Senderos")
+        assert unquote(mail.split("&body=", 1)[1]) == address
+        assert outside == []
