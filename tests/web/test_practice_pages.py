@@ -394,7 +394,8 @@ def test_the_english_notice_comes_before_the_english_of_at_a_glance(client: Test
 def test_browse_lists_each_region_under_its_country(client: TestClient) -> None:
     """A trial read the region Teruel as a country, listed between Morocco and Ukraine; another
     found some 130 regions in one list after the countries, provinces beside their regions.
-    Each region is now listed under its country, a province beside the region holding it."""
+    Each region is now listed under its country, a province beside the region holding it, and
+    a region holding others (Kassel, in Hesse) on a line of its own with them."""
     page = main_part(client.get("/browse", headers=HTML).text)
     section = page.split('<ul class="places">', 1)[1].split("</section>", 1)[0]
     countries = re.split(r'<li><a class="chip" href="/browse/country/', section)[1:]
@@ -409,6 +410,12 @@ def test_browse_lists_each_region_under_its_country(client: TestClient) -> None:
     spain = next(b for b in countries if b.startswith("ESP"))
     aragon = spain.split('href="/browse/nuts/ES24"', 1)[1].split("</li>", 1)[0]
     assert 'href="/browse/nuts/ES242"' in aragon  # Teruel, with the region holding it
+    # three levels: Hesse, its Regierungsbezirk Kassel on a line of its own, Kassel's Kreise
+    germany = next(b for b in countries if b.startswith("DEU"))
+    hesse = germany.split('href="/browse/nuts/DE7"', 1)[1]
+    kassel = hesse.split("<ul><li>", 1)[1].split("</li>", 1)[0]
+    assert kassel.startswith('<a class="chip" href="/browse/nuts/DE73"')
+    assert 'href="/browse/nuts/DE736"' in kassel  # Waldeck-Frankenberg
     assert 'href="/browse/country/' not in section.split("</ul>", 1)[0].split("<ul>", 1)[1]
 
 
