@@ -94,7 +94,15 @@ class Dates:
 
     @property
     def disputed(self) -> bool:
-        return len(self.starts) > 1 or len(self.ends) > 1
+        return self.starts_disputed or self.ends_disputed
+
+    @property
+    def starts_disputed(self) -> bool:
+        return len(self.starts) > 1
+
+    @property
+    def ends_disputed(self) -> bool:
+        return len(self.ends) > 1
 
 
 def _finest(values: list[Value]) -> list[Value]:
