@@ -299,7 +299,11 @@ def test_a_value_of_a_filtered_facet_says_what_it_adds(client: TestClient) -> No
     assert added is not None  # Austria, not selected: "+N", the results it adds (OR)
     assert 'title="añade' in facet
     # said in words too, not only in the tooltip; only in a facet with a value chosen
-    assert "Elegir otro valor añade sus resultados (+N)." in facet
+    assert "+N: los resultados que se añaden al elegir también este valor." in facet
+    # one result is said in the singular (a German trial read "fügt 1 Ergebnisse hinzu")
+    said = re.findall(r'title="añade (\d+) (resultados?)"', html)
+    assert said
+    assert all((word == "resultado") == (n == "1") for n, word in said), said
     theme = html.split('data-facet="theme"', 1)[1].split("</section>", 1)[0]
     assert "facet-note" not in theme
     assert "count adds" not in theme
