@@ -86,11 +86,8 @@ class Dates:
     the sources of both (`kg.dates`; a German trial read "End: 2024 or 31 July 2024",
     marked disputed)."""
 
-    starts: list[Value]
+    starts: list[Value]  # `finest`'s: earliest first, no date within another
     ends: list[Value]
-
-    def __post_init__(self) -> None:
-        self.starts, self.ends = _finest(self.starts), _finest(self.ends)
 
     @property
     def disputed(self) -> bool:
@@ -168,10 +165,7 @@ def practice_context(store: Any, view: RecordView, base: str) -> dict[str, Any]:
         "sections": sections(view),
         "status_claims": [c for c in view.claims if c.aspect in STATUS_ASPECTS],
         # earliest first, whatever order the store returns them in
-        "dates": Dates(
-            sorted(view.values(f"{S}startDate"), key=lambda v: v.value),
-            sorted(view.values(f"{S}endDate"), key=lambda v: v.value),
-        ),
+        "dates": Dates(_finest(view.values(f"{S}startDate")), _finest(view.values(f"{S}endDate"))),
         "contacts": contacts,
         "contact_links": links(view, contacts),
         "described_in": [

@@ -28,13 +28,14 @@ from web.recordpage import concept_href
 
 router = APIRouter()
 #: titles are translated by the templates (web/i18n.py)
+PLACES = f"{D}spatial"  # "Countries and regions": grouped by country (`by_country`)
 ENTRY_POINTS = [
     (f"{D}subject", N_("Themes")),
     (f"{R}targetGroup", N_("Target groups")),
     (f"{R}addressesChallenge", N_("Rural challenges")),
     (f"{R}buildsOnOpportunity", N_("Rural opportunities")),
     (f"{R}fundingProgramme", N_("Funding")),
-    (f"{D}spatial", N_("Countries and regions")),
+    (PLACES, N_("Countries and regions")),
 ]
 SCHEME_TITLES = {
     "theme": N_("Theme"),
@@ -61,7 +62,7 @@ def home(request: Request) -> Response:
     entry_points = []
     for pred, title in ENTRY_POINTS:
         concepts = used.get(pred, [])
-        if pred == f"{D}spatial":
+        if pred == PLACES:
             concepts = [c for c in concepts if c.iri.startswith(str(EU_COUNTRY))]
         entry_points.append((title, [(c, concept_href(c.iri)) for c in concepts]))
     context = {
@@ -90,7 +91,7 @@ def browse_index(request: Request) -> Response:
     entry_points = [
         (title, [(c, concept_href(c.iri)) for c in used.get(pred, [])])
         for pred, title in ENTRY_POINTS
-        if pred != f"{D}spatial"
+        if pred != PLACES
     ]
     return _render(
         request,
@@ -98,8 +99,8 @@ def browse_index(request: Request) -> Response:
         {
             "lists": lists,
             "entry_points": entry_points,
-            "places": by_country(used.get(f"{D}spatial", []), language(request)),
-            "places_title": ENTRY_POINTS[-1][1],
+            "places": by_country(used.get(PLACES, []), language(request)),
+            "places_title": dict(ENTRY_POINTS)[PLACES],
             "href": local_href,
             "base": request.app.state.settings.base,
         },
@@ -133,10 +134,10 @@ def by_country(concepts: list[Concept], lang: str) -> list[Place]:
     }
     alone: list[Place] = []
     for code, region in sorted(regions.items(), key=lambda item: order(item[1])):
-        holders = [code[:n] for n in range(len(code) - 1, 2, -1) if code[:n] in regions]
+        holder = next((code[:n] for n in range(len(code) - 1, 2, -1) if code[:n] in regions), None)
         country = countries.get(f"{EU_COUNTRY}{ISO2_TO_ISO3.get(code[:2], '')}")
-        if holders:
-            regions[holders[0]].regions.append(region)
+        if holder is not None:
+            regions[holder].regions.append(region)
         elif country is not None:
             country.regions.append(region)
         else:

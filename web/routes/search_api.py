@@ -358,23 +358,25 @@ def _hit(hit: Hit) -> SearchHitPublic:
     )
 
 
-def _file_name(text: str) -> str:
-    """The download's file name, after the search's first words, folded to ASCII
-    ("search-results-vivienda-para-refugiados"; a trial's downloads all had one name)."""
-    said = [w for _, _, w in words(text)][:6]
-    return "-".join(["search-results", *said])[:80].rstrip("-")
+def _file_name(prefix: str, said: list[str]) -> str:
+    """A download's file name: `prefix` and the search's first six words, at most 80
+    characters ("search-results-vivienda-para-refugiados"; a trial's downloads all had one
+    name)."""
+    return "-".join([prefix, *said[:6]])[:80].rstrip("-")
 
 
 def _disposition(text: str, lang: str, extension: str) -> str:
-    """`Content-Disposition` of a download: the ASCII name (`_file_name`) for every client,
-    and the name in the search's language and letters as `filename*` (RFC 6266 §4.3, UTF-8
+    """`Content-Disposition` of a download: its name folded to ASCII for every client, and
+    in the search's language and letters as `filename*` (RFC 6266 §4.3, UTF-8
     percent-encoded as RFC 8187 says), which browsers prefer: a German trial got
     "search-results-gefluchtete-dorf.xlsx" for "Geflüchtete Dorf"."""
-    said = [text[a:b].lower() for a, b, _ in words(text)][:6]
-    prefix = translations(lang).gettext("search-results")
-    local = "-".join([prefix, *said])[:80].rstrip("-")
+    found = list(words(text))
+    ascii_name = _file_name("search-results", [w for _, _, w in found])
+    local = _file_name(
+        translations(lang).gettext("search-results"), [text[a:b].lower() for a, b, _ in found]
+    )
     return (
-        f'attachment; filename="{_file_name(text)}.{extension}"; '
+        f'attachment; filename="{ascii_name}.{extension}"; '
         f"filename*=UTF-8''{quote(local + '.' + extension, safe='')}"
     )
 
