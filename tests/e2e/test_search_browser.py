@@ -177,6 +177,26 @@ def test_a_year_range_keeps_records_active_in_it(server: LiveServer, page: Page)
         assert len(years) == 1 or years[1] >= 2019
 
 
+def test_back_shows_the_year_range_of_the_page_it_returns_to(
+    server: LiveServer, page: Page
+) -> None:
+    """A range typed backwards is applied as the years between; Back then shows the earlier
+    page's own range (none), not the years typed into its boxes, which the browser would
+    otherwise restore beside results that ignore them."""
+    page.goto(server.url + "search?q=integration")
+    form = page.locator("form.year-range")
+    form.get_by_label("from").fill("2021")
+    form.get_by_label("to").fill("2019")
+    form.get_by_role("button", name="Apply").click()
+    page.wait_for_url("**year_from=*")
+    expect(form.get_by_label("from")).to_have_value("2019")
+    expect(form.get_by_label("to")).to_have_value("2021")
+    page.go_back()
+    page.wait_for_url("**search?q=integration")
+    expect(form.get_by_label("from")).to_have_value("")
+    expect(form.get_by_label("to")).to_have_value("")
+
+
 def test_show_all_reaches_every_value(server: LiveServer, page: Page) -> None:
     page.goto(server.url + "search")
     countries = facet(page, "country")

@@ -222,17 +222,27 @@ def test_a_region_is_found_by_its_names_in_its_own_languages(index: SearchIndex,
     assert results.hits[0].doc.slug == "eumint"
 
 
-@pytest.mark.parametrize(("word", "lang"), [("Mitfahrgelegenheit", "de"), ("Fahrdienst", "de")])
-def test_everyday_words_for_rural_transport_find_its_practices(
-    index: SearchIndex, word: str, lang: str
+@pytest.mark.parametrize(
+    ("word", "lang", "facet", "code"),
+    [
+        ("Mitfahrgelegenheit", "de", "theme", "mobility-transport"),
+        ("Fahrdienst", "de", "theme", "mobility-transport"),
+        ("colegio", "es", "theme", "education"),
+        ("asilados", "es", "target_group", "refugees"),
+        ("Pflege", "de", "theme", "health"),
+    ],
+)
+def test_everyday_words_find_the_practices_of_their_concept(
+    index: SearchIndex, word: str, lang: str, facet: str, code: str
 ) -> None:
-    """A German trial's "Mitfahrgelegenheit" found nothing, and "Fahrdienst" offered the theme
-    "Resettlement": both are names of the theme "Mobility and transport" now, and find the
-    practices classified under it, each saying so."""
+    """Trials' everyday words that found nothing or the wrong theme: a German's
+    "Mitfahrgelegenheit" (nothing) and "Fahrdienst" (the theme "Resettlement"), a Spaniard's
+    "colegio" and "asilados", a German's "Pflege". Each is a name of its concept now, and finds
+    the practices classified under it, each saying so."""
     results = search(index, SearchQuery(word, lang=lang, limit=100))
-    themed = [h for h in results.hits if "mobility-transport" in h.doc.facets.get("theme", ())]
-    assert themed
-    assert all(any(c.value == "mobility-transport" for c in h.why.concepts) for h in themed)
+    classified = [h for h in results.hits if code in h.doc.facets.get(facet, ())]
+    assert classified
+    assert all(any(c.value == code for c in h.why.concepts) for h in classified)
 
 
 def test_keyword_mode_returns_only_records_with_a_query_word(index: SearchIndex) -> None:
