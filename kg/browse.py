@@ -32,6 +32,8 @@ class ConceptPage:
     definitions: dict[str, str]  # by language tag
     notation: str
     records: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    #: the concepts enclosing this one, outermost first (a region's country, then its region)
+    broader: list[Concept] = field(default_factory=list)
 
     def label(self, lang: str = "en") -> str:
         """The page's title: the label in `lang` (`kg.record_document.label_of`: a region
@@ -68,6 +70,7 @@ def concept_page(store: ox.Store, iri: str) -> ConceptPage | None:
     alts: dict[str, list[str]] = defaultdict(list)
     definitions: dict[str, str] = {}
     notation = ""
+    above: set[str] = set()
     for row in info:
         p, o = row["p"], row["o"]
         if p == f"{SKOS}prefLabel":
@@ -78,13 +81,38 @@ def concept_page(store: ox.Store, iri: str) -> ConceptPage | None:
             definitions.setdefault(row.get("lang", ""), o)
         elif p == f"{SKOS}notation":
             notation = o
+        elif p == f"{SKOS}broader":
+            above.add(o)
     by_p: dict[str, list[dict[str, str]]] = defaultdict(list)
     seen = set()
     for row in records:
         if (row["p"], row["record"]) not in seen:
             seen.add((row["p"], row["record"]))
             by_p[row["p"]].append(row)
-    return ConceptPage(iri, labels, dict(alts), definitions, notation, dict(by_p))
+    return ConceptPage(
+        iri, labels, dict(alts), definitions, notation, dict(by_p), _broader(store, node, above)
+    )
+
+
+def _broader(store: ox.Store, node: ox.NamedNode, above: set[str]) -> list[Concept]:
+    """The chain of `skos:broader` above `node` (whose own broader concepts are `above`),
+    outermost first, as `Concept`s with their preferred labels; empty for a top concept. A
+    chain that branches (a concept with two broader ones) follows the first by IRI."""
+    if not above:
+        return []
+    labels: dict[str, dict[str, str]] = defaultdict(dict)
+    up: dict[str, set[str]] = defaultdict(set)
+    for row in select(store, queries.CONCEPT_BROADER, concept=node):
+        labels[row["up"]].setdefault(row.get("lang", ""), row["label"])
+        if "broader" in row:
+            up[row["up"]].add(row["broader"])
+    up[node.value] = above
+    chain: list[Concept] = []
+    current = node.value
+    while (nexts := sorted(up.get(current, set()) & labels.keys())) and len(chain) < len(labels):
+        current = nexts[0]
+        chain.append(Concept(current, labels[current]))
+    return chain[::-1]
 
 
 def concept_document(store: ox.Store, iri: str) -> list[ox.Triple]:

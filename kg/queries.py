@@ -248,6 +248,15 @@ SELECT ?record ?kind ?name ?p ?concept WHERE {
   }
 } ORDER BY xsd:string(LCASE(STR(?name)))"""
 
+#: the concepts enclosing a concept (`skos:broader`, transitively: a NUTS 3 region's NUTS 2
+#: region and country), each with its own broader concept and its preferred labels
+CONCEPT_BROADER = """
+SELECT ?up ?broader ?label (LANG(?label) AS ?lang) ?concept WHERE {
+  GRAPH ?g { ?concept skos:broader+ ?up }
+  GRAPH ?h { ?up skos:prefLabel ?label }
+  OPTIONAL { GRAPH ?k { ?up skos:broader ?broader } }
+}"""
+
 #: what the graph says about a concept (labels, definition, scheme, notation, broader)
 CONCEPT_INFO = """
 SELECT ?p ?o (LANG(?o) AS ?lang) ?concept WHERE { GRAPH ?g { ?concept ?p ?o } }"""

@@ -182,6 +182,8 @@ def browse_concept(request: Request, scheme: str, concept_id: str) -> Response:
             "lists": lists,
             "alternates": alternates,
             "search_href": _search_href(scheme, page),
+            # up to the browse page through the regions and country enclosing it
+            "crumbs": [(up.label(language(request)), concept_href(up.iri)) for up in page.broader],
         },
     )
     # the data documents, for clients that read headers only (RFC 8288), as record pages do

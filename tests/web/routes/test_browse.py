@@ -117,3 +117,30 @@ def test_a_concepts_definition_is_in_the_pages_language(client: TestClient, lang
         page.replace("&#39;", "'")
     )
     assert wanted["en"] not in page
+
+
+def test_a_region_page_links_up_to_its_region_country_and_the_browse_page(
+    client: TestClient,
+) -> None:
+    """A trial found no way up from a province's page. Teruel's page now leads, in the page's
+    language, to Spain, to Aragón and to the browse page, and names itself last, unlinked."""
+    text = client.get("/browse/nuts/ES242?lang=es").text
+    crumbs = re.search(r'<nav class="crumbs" aria-label="([^"]+)"><ol>(.*?)</ol></nav>', text)
+    assert crumbs is not None
+    assert crumbs.group(1) == "Ruta de navegación"
+    steps = re.findall(r'<li>(?:<a href="([^"]+)">)?([^<]+)', crumbs.group(2))
+    assert steps == [
+        ("/browse?lang=es", "Explorar"),
+        ("/browse/country/ESP?lang=es", "España"),
+        ("/browse/nuts/ES24?lang=es", "Aragón"),
+    ]
+    assert crumbs.group(2).endswith('<li aria-current="page">Teruel</li>')
+
+
+def test_a_top_concept_leads_up_to_the_browse_page_only(client: TestClient) -> None:
+    text = client.get("/browse/theme/housing").text
+    crumbs = re.search(r'<nav class="crumbs"[^>]*><ol>(.*?)</ol></nav>', text)
+    assert crumbs is not None
+    assert crumbs.group(1) == (
+        '<li><a href="/browse">Browse</a></li><li aria-current="page">Housing</li>'
+    )
