@@ -105,6 +105,9 @@ class RIKG(DefinedNamespace):
     contentHash: URIRef
     adapter: URIRef
     contactPage: URIRef
+    distinctTriples: URIRef
+
+    similarity: URIRef  # a SPARQL extension function (sd:Function)
 
 
 def scheme_iri(scheme: str) -> str:

@@ -39,6 +39,7 @@ from web.routes import (
     search_api,
     search_page,
     sparql,
+    vocabulary,
 )
 from web.routes.moderate import LOGIN_WINDOW, LOGINS
 from web.security import SecurityHeaders
@@ -177,6 +178,7 @@ def create_app(
     app.include_router(graphstore.router)
     app.include_router(contribute.router)
     app.include_router(moderate.router)
+    app.include_router(vocabulary.router)
     # records last: its /{kind}/{slug} pattern must not shadow the other routes
     app.include_router(records.router)
     return app

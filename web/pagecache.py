@@ -4,10 +4,11 @@
 data documents (`/{kind}/{slug}`, `/{kind}/{slug}.{ext}`), search result pages (`/search`: the
 results depend only on the query string, the language and the index, which follows the store
 version), browse pages (`/browse…`), the list of dumps (`/data/`), embed
-cards and oEmbed (`/embed/…`, `/oembed`) and the home page (`/`). A `GET` of one of these is
+cards and oEmbed (`/embed/…`, `/oembed`), the vocabulary (`/ns`, `/ns.{ext}`) and the home
+page (`/`). A `GET` of one of these is
 answered from memory when the same page was rendered on the same store version, for the same
 query string, interface language (`web.i18n.language`: `?lang=`, else `Accept-Language`) and,
-for data documents and the list of dumps (`/data/`), the same `Accept` header (it picks the
+for data documents, the list of dumps (`/data/`) and `/ns`, the same `Accept` header (it picks the
 media type). A page of at least `web.compression.MINIMUM_SIZE` bytes of a text type also keeps
 its gzip bytes, made the first time a client accepts them (`Accept-Encoding`), so a page is
 compressed once per version rather than once per request; `web.compression.Compression`
@@ -56,7 +57,7 @@ from web.i18n import negotiate, requested
 CACHED_PATHS = re.compile(
     r"^/(?:"
     r"|search|browse|browse/[^/]+/[^/]+|data/"
-    r"|embed/[^/]+/[^/]+|oembed"
+    r"|embed/[^/]+/[^/]+|oembed|ns|ns\.[a-z]+"
     rf"|(?:{'|'.join(KINDS)})/[^/]+"
     r")$"
 )
@@ -178,7 +179,8 @@ def _key(scope: Scope, version: str) -> tuple[str, ...]:
     lang = requested(Request(scope)) if "lang=" in query else None
     if lang is None:
         lang = _negotiate(headers.get(b"accept-language", b"").decode("latin-1"))
-    negotiated = "." in path.rsplit("/", 1)[-1] or path == "/data/"  # Accept picks the type
+    # Accept picks the type
+    negotiated = "." in path.rsplit("/", 1)[-1] or path in ("/data/", "/ns")
     accept = headers.get(b"accept", b"").decode("latin-1") if negotiated else ""
     return (version, path, query, lang, accept)
 

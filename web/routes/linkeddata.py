@@ -174,7 +174,7 @@ def sitemap(request: Request) -> Response:
             if (href := concept_href(c.iri))
         }
     )
-    for href in ["/browse", "/data/", "/sparql", *browse]:
+    for href in ["/browse", "/data/", "/sparql", "/ns", *browse]:
         urls.append(f"<url><loc>{escape(settings.base + href.lstrip('/'))}</loc></url>")
     for row in all_records(current):
         href = local_href(row["record"], settings.base)

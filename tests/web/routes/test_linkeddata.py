@@ -158,7 +158,7 @@ def test_sitemap_lists_every_record_page(app_client: tuple[TestClient, GraphStor
     assert "<loc>http://testserver/organisation/test-ngo</loc>" in text
     # and the browse pages a crawler reaches from them: concepts, countries, regions in use
     places = ("browse/theme/housing", "browse/country/ESP", "browse/nuts/ES242")
-    for path in ("browse", "data/", "sparql", *places):  # the data and query pages too
+    for path in ("browse", "data/", "sparql", "ns", *places):  # the data, query, vocabulary pages
         assert f"<loc>http://testserver/{path}</loc>" in text
     assert "browse/theme/employment</loc>" not in text  # a theme no record is classified under
 

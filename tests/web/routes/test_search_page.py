@@ -139,7 +139,10 @@ def test_several_values_of_a_facet_and_a_year_range_stay_in_the_url(client: Test
     assert "Country: Spain" in html
     dated = client.get("/search", params=[*both, ("year_from", "2019")]).text
     assert titles(dated) == ["village-welcome"]  # the only one active from 2019 on
-    assert 'name="year_from" inputmode="numeric" min="1000" max="9999" value="2019"' in dated
+    assert (
+        'name="year_from" inputmode="numeric" autocomplete="off" min="1000" max="9999" value="2019"'
+        in dated
+    )
 
 
 def canonical(html: str) -> tuple[str, list[str]]:
@@ -451,7 +454,8 @@ def test_a_year_range_given_backwards_reads_as_the_years_between(client: TestCli
     assert "could not be used" not in backwards.text
     assert titles(backwards.text) == titles(ordered.text)
     assert (
-        'name="year_from" inputmode="numeric" min="1000" max="9999" value="2018"' in backwards.text
+        'name="year_from" inputmode="numeric" autocomplete="off" min="1000" max="9999" value="2018"'
+        in backwards.text
     )
     main = backwards.text.split("<main", 1)[1].split("</main>")[0]
     assert "year_from=2023" not in main

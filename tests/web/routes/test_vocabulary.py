@@ -1,0 +1,103 @@
+"""`/ns`, where the `rikg:` namespace resolves: the vocabulary for people and for software."""
+
+import json
+import re
+
+import rdflib
+from fastapi.testclient import TestClient
+from rdflib.compare import isomorphic
+
+from kg.settings import PROJECT_ROOT
+from kg.vocab import RIKG_NS
+
+OWN = PROJECT_ROOT / "ontology" / "rikg.ttl"
+TERM = re.compile(re.escape(RIKG_NS) + r"([A-Za-z]+)")
+
+
+def anchors(client: TestClient) -> set[str]:
+    return set(re.findall(r'<section class="term" id="([^"]+)">', client.get("/ns").text))
+
+
+def test_every_term_has_its_anchor_on_the_page(client: TestClient) -> None:
+    """A term's IRI is the namespace plus `#name`, so the page must hold an anchor per term
+    for the IRI to land on its description."""
+    own = rdflib.Graph().parse(OWN)
+    defined = {str(s).removeprefix(RIKG_NS) for s in own.subjects() if str(s).startswith(RIKG_NS)}
+    assert anchors(client) == defined
+
+
+def test_every_rikg_term_the_site_uses_is_described(client: TestClient) -> None:
+    """The graph's statements, its VoID description and the endpoint's service description
+    use no `rikg:` term that `/ns` leaves undescribed (`rikg:distinctTriples` and the
+    `rikg:similarity` function were)."""
+    used = set()
+    rows = client.get(
+        "/sparql",
+        params={"query": "SELECT DISTINCT ?p ?c WHERE { ?s ?p ?o OPTIONAL { ?s a ?c } }"},
+        headers={"Accept": "application/sparql-results+json"},
+    ).json()["results"]["bindings"]
+    for row in rows:
+        used |= {TERM.match(v["value"]) for v in row.values()} - {None}  # type: ignore[arg-type]
+    for path, accept in (
+        ("/.well-known/void", "application/n-triples"),
+        ("/sparql", "application/n-triples"),
+    ):
+        r = client.get(path, headers={"Accept": accept})
+        assert r.status_code == 200, path
+        used |= set(TERM.finditer(r.text))
+    names = {m.group(1) for m in used if m is not None}
+    assert {"Initiative", "coordinator", "distinctTriples", "similarity"} <= names
+    assert names <= anchors(client)
+
+
+def test_a_browser_gets_the_page_in_its_language(client: TestClient) -> None:
+    r = client.get("/ns", headers={"Accept": "text/html", "Accept-Language": "de"})
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/html")
+    assert "Accept" in r.headers["vary"]
+    assert '<h2 id="classes">Klassen</h2>' in r.text
+    assert 'href="http://schema.org/Project"><code>schema:Project</code>' in r.text
+    assert 'href="#Initiative"><code>rikg:Initiative</code>' in r.text  # a domain of ours
+    for ext in ("ttl", "nt", "jsonld", "rdf"):
+        assert f'href="/ns.{ext}"' in r.text
+
+
+def test_software_gets_the_statements_in_the_format_it_asks_for(client: TestClient) -> None:
+    own = rdflib.Graph().parse(OWN)
+    for accept, fmt, ext in (
+        ("text/turtle", "turtle", "ttl"),
+        ("application/ld+json", "json-ld", "jsonld"),
+        ("application/rdf+xml", "xml", "rdf"),
+        ("application/n-triples", "nt", "nt"),
+    ):
+        r = client.get("/ns", headers={"Accept": accept})
+        assert r.status_code == 200, accept
+        assert r.headers["content-type"].startswith(accept)
+        assert r.headers["content-location"] == f"/ns.{ext}"
+        assert "Accept" in r.headers["vary"]
+        assert isomorphic(rdflib.Graph().parse(data=r.content, format=fmt), own), accept
+        named = client.get(f"/ns.{ext}")
+        assert named.content == r.content
+    assert "@context" in json.loads(client.get("/ns.jsonld").content)
+
+
+def test_unknown_formats_are_refused_clearly(client: TestClient) -> None:
+    r = client.get("/ns", headers={"Accept": "image/png"})
+    assert r.status_code == 406
+    assert "text/turtle" in r.text
+    assert client.get("/ns.xyz").status_code == 404
+
+
+def test_head_and_conditional_requests(client: TestClient) -> None:
+    got = client.get("/ns", headers={"Accept": "text/turtle"})
+    head = client.head("/ns", headers={"Accept": "text/turtle"})
+    assert (head.status_code, head.content) == (200, b"")
+    assert head.headers["etag"] == got.headers["etag"]
+    again = client.get(
+        "/ns", headers={"Accept": "text/turtle", "If-None-Match": got.headers["etag"]}
+    )
+    assert again.status_code == 304
+
+
+def test_the_data_page_leads_to_the_vocabulary(client: TestClient) -> None:
+    assert 'href="/ns"' in client.get("/data/", headers={"Accept": "text/html"}).text

@@ -1,0 +1,82 @@
+"""The vocabulary document, `/ns`: where the `rikg:` namespace (`https://w3id.org/rikg/ns#`)
+resolves — a page for people with an anchor per term, and the same statements as data."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from kg import formats
+from kg.errors import NotAcceptable
+from kg.formats import DOCUMENT_FORMATS, HTML, Format
+from kg.vocab import PREFIXES
+from kg.vocabulary import vocabulary, vocabulary_document
+from web.datadocument import document_format, document_response
+
+router = APIRouter()
+#: what `/ns` answers, by `Accept`: the page first (a browser, no `Accept`, `*/*`)
+OFFERED = (HTML, *DOCUMENT_FORMATS)
+#: the prefixes of the vocabulary's own statements, besides the site's
+VOCABULARY_PREFIXES = {**PREFIXES, "vann": "http://purl.org/vocab/vann/"}
+HEADERS = {"Cache-Control": "public, max-age=300"}
+
+
+@router.get("/ns", include_in_schema=False)
+def namespace(request: Request) -> Response:
+    """The vocabulary in the format `Accept` prefers (RFC 9110 §12.5.1): its page, or a data
+    document, whose own URL (`/ns.ttl`, …) is named in `Content-Location` (RFC 9110 §8.7).
+    Raises `NotAcceptable` (406, listing the formats) when the client accepts none."""
+    choice = formats.negotiate(request.headers.get("accept"), OFFERED)
+    if choice is None:
+        raise NotAcceptable(f"the vocabulary is available as {', '.join(f.media for f in OFFERED)}")
+    if choice.format is HTML:
+        response = page(request)
+    else:
+        response = document(request, choice.format)
+        response.headers["Content-Location"] = f"/ns.{choice.format.extension}"
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@router.get("/ns.{ext}", include_in_schema=False)
+def namespace_document(request: Request, ext: str) -> Response:
+    """The vocabulary's data document in the format its extension names (`ttl`, `nt`,
+    `jsonld`, `rdf`). Raises `NotFound` for another extension."""
+    return document(request, document_format(ext))
+
+
+def document(request: Request, fmt: Format) -> Response:
+    triples = vocabulary_document(
+        request.app.state.store.current(), base=request.app.state.settings.base
+    )
+    prefixes = VOCABULARY_PREFIXES if fmt.extension in ("ttl", "rdf", "jsonld") else None
+    body = formats.serialize_graph(triples, fmt, prefixes=prefixes, compact=True)
+    return document_response(request, body, fmt, HEADERS)
+
+
+def page(request: Request) -> Response:
+    vocab = vocabulary(request.app.state.store.current(), base=request.app.state.settings.base)
+    alternates = [
+        (f"/ns.{f.extension}", f.media, (f.w3c or f.name).replace("_", "/"))
+        for f in DOCUMENT_FORMATS
+    ]
+    response: Response = request.app.state.templates.TemplateResponse(
+        request,
+        "vocabulary.html",
+        {
+            "vocab": vocab,
+            "alternates": alternates,
+            "curie": curie,
+            "local": {t.iri: t.name for t in [*vocab.classes, *vocab.properties]},
+        },
+        headers=HEADERS,
+    )
+    return response
+
+
+def curie(iri: str) -> str:
+    """`iri` in a prefix the site declares ("schema:Organization"), else as it is."""
+    for prefix, ns in VOCABULARY_PREFIXES.items():
+        if iri.startswith(ns) and iri != ns:
+            return f"{prefix}:{iri[len(ns) :]}"
+    return iri
