@@ -13,6 +13,7 @@ import pyoxigraph as ox
 from kg.graphs import select
 from kg.queries import COORDINATOR_CONTACTS, INITIATIVE_FACTS, PLACE_COUNTS
 from kg.record_document import concept_labels, pick
+from kg.sentences import first_sentence
 from kg.vocab import EU_COUNTRY, NUTS
 
 S, D = "http://schema.org/", "http://purl.org/dc/terms/"
@@ -35,11 +36,11 @@ class Summary:
         return pick(self.names, lang) or self.iri.rsplit("/", 1)[-1]
 
     def what(self, lang: str = "en", limit: int = 220) -> str:
-        """The first sentence of the description in `lang` (else English), at most `limit`
+        """The first sentence of the description in `lang` (else English;
+        `kg.sentences.first_sentence`: "SU.PR.EME. Italia is …" is one), at most `limit`
         characters (cut at a word, with an ellipsis)."""
         text = pick(self.descriptions, lang)
-        first = text.split(". ", 1)[0].rstrip(".")
-        first = first + "." if first else ""
+        first = first_sentence(text) if text.strip() else ""
         if len(first) <= limit:
             return first
         return first[:limit].rsplit(" ", 1)[0] + "…"

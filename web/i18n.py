@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
@@ -149,14 +150,32 @@ def number(context: Context, value: float) -> str:
 @pass_context
 def day(context: Context, value: str) -> str:
     """An ISO 8601 date (or date-time: its date) as the page's language writes it in full
-    (30 November 2026 · 30 de noviembre de 2026 · 30. November 2026); anything else as given."""
+    (30 November 2026 · 30 de noviembre de 2026 · 30. November 2026 · 1er décembre 2026);
+    anything else as given."""
     try:
         parsed = date.fromisoformat(value[:10])
     except ValueError:
         return value
     lang = context.get("lang", DEFAULT)
+    if lang == "fr" and parsed.day == 1:
+        # French writes the first of a month as an ordinal, "1er décembre 2026" (Imprimerie
+        # nationale, Lexique des règles typographiques); CLDR's pattern has the cardinal
+        return format_date(parsed, format="'1er' MMMM y", locale="fr")
     # English as the EU institutions write it (day month year), not babel's US default
     return format_date(parsed, format="long", locale="en_GB" if lang == "en" else lang)
+
+
+@pass_context
+def language_name(context: Context, code: str) -> str:
+    """The name of the language `code` (ISO 639-1, or a BCP 47 tag) in the page's language,
+    from CLDR by babel, as a label starts ("Catalan", "Espagnol" on a French page); the code
+    itself when CLDR does not name it. A trial read "[ ca ]" and "[ es ]"."""
+    lang = context.get("lang", DEFAULT)
+    try:
+        name = Locale.parse(lang).languages.get(code.replace("-", "_").split("_")[0])
+    except (ValueError, UnknownLocaleError):
+        name = None
+    return name[:1].upper() + name[1:] if name else code
 
 
 @pass_context

@@ -69,7 +69,10 @@ def _headers(path: str) -> list[tuple[bytes, bytes]]:
     """The security headers of a response to `path` (each set unless the route set it)."""
     embeddable = path.startswith("/embed/")
     csp = DOCS_CSP if path == "/api/docs" else BASE_CSP
-    csp += "; frame-ancestors *" if embeddable else "; frame-ancestors 'self'"
+    # an embed card names no frame-ancestors, so any page may frame it: `*` would leave out
+    # pages without a network origin (CSP 3 §6.7.2.5), and a webmaster trying the embed code
+    # in a local file saw "refused to connect" (a trial)
+    csp += "" if embeddable else "; frame-ancestors 'self'"
     headers = [
         (b"content-security-policy", csp.encode()),
         (b"x-content-type-options", b"nosniff"),

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 
+from kg import sentences
 from kg.vocab import LICENSE
 from web import i18n, meta, practice
 from web.i18n import N_
@@ -99,13 +100,14 @@ def make_templates() -> Jinja2Templates:
     )
     templates.env.filters["number"] = i18n.number
     templates.env.filters["day"] = i18n.day
+    templates.env.filters["language_name"] = i18n.language_name
     templates.env.filters["when"] = i18n.when
     templates.env.filters["currency"] = i18n.currency
     templates.env.filters["listed"] = i18n.listed
     templates.env.filters["by_label"] = i18n.by_label
     templates.env.filters["places_order"] = i18n.places_order
     templates.env.filters["cut_title"] = meta.cut_title
-    templates.env.filters["first_sentence"] = practice.first_sentence
+    templates.env.filters["first_sentence"] = sentences.first_sentence
     templates.env.filters["lead"] = practice.lead
     templates.env.filters["after_lead"] = practice.after_lead
     templates.env.globals["language_names"] = i18n.LANGUAGES

@@ -13,10 +13,14 @@ whole query, `kg.search.understand`; wordfreq's lists, `kg.search.dictionary.zip
 A word of the dictionary (`kg.search.dictionary`: the words of the five languages) is only
 read as another form of itself: a known word that keeps all its letters but the last, for a
 word of six letters or more ("Aktionsgruppe" → "aktionsgruppen", "Sprachkurs" → "sprachkurse",
-"ayudan" → "ayuda", "Ukrainer" → "ukraine"). Otherwise it stays as written: "quality" is not
-"equality", "cierra" not "tierra", "mañana" not "manage", "Real" not "rea". Such a form is
-searched but not announced: the word was spelt right, so no "Showing results for" names it
-(`Speller.read`: the text shown keeps "Dörfern", the words searched hold "dorfer").
+"ayudan" → "ayuda", "Ukrainer" → "ukraine"), or, failing that, a known word of six letters or
+more that it begins with, up to `SUFFIX` letters shorter: the stem a verb or adjective shares
+with the noun the records use (a French trial's "accueillir" → "accueil", "villageois" →
+"village"; the records say "accueil" in 43 places and never the infinitive). Otherwise it
+stays as written: "quality" is not "equality", "cierra" not "tierra", "mañana" not "manage",
+"Real" not "rea". Such a form is searched but not announced: the word was spelt right, so no
+"Showing results for" names it (`Speller.read`: the text shown keeps "Dörfern", the words
+searched hold "dorfer").
 
 How far a correction may go follows the length of the word, as Elasticsearch's `AUTO`
 fuzziness: no edit for words of up to 2 characters, one for 3 to 5, two for longer words.
@@ -39,6 +43,7 @@ from rapidfuzz.distance import OSA
 from kg.search.text import WORD, fold, term
 
 FORM_LENGTH = 6  # shorter real words are too often another word with one letter changed
+SUFFIX = 4  # letters a word may have beyond a known word it begins with, to be read as it
 
 
 def max_edits(word: str) -> int:
@@ -90,6 +95,7 @@ class Speller:
         word as written is in one language (`kg.search.dictionary.zipf_in`), which breaks ties
         between equally near corrections for a query in that language."""
         self._choices = sorted(words)
+        self._words = frozenset(words)
         self._counts = [words[w] for w in self._choices]
         self._known = known
         self._dictionary = dictionary
@@ -112,16 +118,17 @@ class Speller:
         limit = max_edits(word)
         if limit == 0 or not self._choices:
             return None
+        form = word in self._dictionary
         found = process.extract(
             word, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=None
         )
-        if not found:
-            return None
-        form = word in self._dictionary
         if form:  # a real word: only another form of it (module docstring)
             found = [f for f in found if _same_word(word, self._choices[f[2]])]
             if not found:
-                return None
+                start = self._known_start(word)
+                return None if start is None else (start, True)
+        if not found:
+            return None
         nearest = min(f[1] for f in found)
         found = [f for f in found if f[1] == nearest]
         if len(found) > 1 and lang != "und":  # the query's language first (module docstring)
@@ -132,6 +139,15 @@ class Speller:
         if not form and self._zipf(word) > self._zipf(self._choices[best]):
             return None  # a rare word, but commoner than the correction: a name ("Lapland")
         return self._choices[best], form
+
+    def _known_start(self, word: str) -> str | None:
+        """The longest known word of at least `FORM_LENGTH` letters that `word` begins with,
+        at most `SUFFIX` letters shorter than it, or None."""
+        shortest = max(FORM_LENGTH, len(word) - SUFFIX)
+        return next(
+            (word[:n] for n in range(len(word) - 1, shortest - 1, -1) if word[:n] in self._words),
+            None,
+        )
 
     def _usage(self, folded: str, lang: str) -> float:
         """How common a known word is in `lang`, in the commonest way the records write it."""

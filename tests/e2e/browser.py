@@ -41,7 +41,7 @@ def local_page(browser: Browser, **context: object) -> Iterator[tuple[Page, Outs
 
     def guard(route: Route) -> None:
         host = urlparse(route.request.url).hostname or ""
-        if route.request.url.startswith(("data:", "about:", "blob:")) or host in (
+        if route.request.url.startswith(("data:", "about:", "blob:", "file:")) or host in (
             "127.0.0.1",
             "localhost",
             "::1",

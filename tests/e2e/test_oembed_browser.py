@@ -85,6 +85,24 @@ def test_embedded_card_renders_without_overflow(consumer: str) -> None:
         assert outside == []
 
 
+def test_the_embed_code_shows_the_card_in_a_local_file(server: LiveServer, tmp_path: Path) -> None:
+    """A webmaster pasted the embed code into a local HTML file to try it, and Chromium showed
+    "refused to connect": `frame-ancestors *` leaves out pages without a network origin."""
+    local = tmp_path / "try-the-embed-code.html"
+    local.write_text(
+        '<!doctype html><meta charset="utf-8"><title>Try</title>'
+        f'<iframe src="{server.url}embed/initiative/nuevos-senderos" width="400" height="300">'
+        "</iframe>"
+    )
+    with chromium() as browser, local_page(browser) as (page, outside):
+        page.goto(local.as_uri())
+        frame = page.wait_for_selector("iframe", timeout=15_000).content_frame()
+        assert frame is not None
+        frame.wait_for_selector("h1", timeout=15_000)
+        assert frame.inner_text("h1") == "Nuevos Senderos"
+        assert outside == []
+
+
 #: the theme chips an embedded card shows that its chip area cuts (it must show whole rows)
 CUT_CHIPS = """() => { const area = document.querySelector('.tags').getBoundingClientRect();
   return [...document.querySelectorAll('.tags span')].filter(c => !c.hidden)

@@ -61,6 +61,9 @@ def test_what_is_the_first_sentence_cut_at_a_word() -> None:
     assert s.what("es") == "Casas."
     assert s.what(limit=12) == "Homes for…"
     assert (s.what_lang("es"), s.what_lang("it")) == ("es", "en")
+    # an acronym's full stops end no sentence: browse lists showed "SU.PR.EME." alone
+    acronym = Summary("x", descriptions={"en": "SU.PR.EME. Italia is a project. It ran."})
+    assert acronym.what() == "SU.PR.EME. Italia is a project."
     assert Summary("http://x/id/initiative/slug").name() == "slug"
 
 

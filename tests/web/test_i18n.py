@@ -369,3 +369,12 @@ def test_a_date_as_precise_as_its_source(lang: str, month: str, full: str) -> No
     assert when(context, "2019-03") == month  # type: ignore[arg-type]
     assert when(context, "2019-03-05") == full  # type: ignore[arg-type]
     assert when(context, "2019-13") == "2019-13"  # type: ignore[arg-type]  # not a date: as given
+
+
+@pytest.mark.parametrize(
+    ("lang", "written"),
+    [("fr", "1er décembre 2026"), ("en", "1 December 2026"), ("de", "1. Dezember 2026")],
+)
+def test_the_first_of_a_month_is_an_ordinal_in_french(lang: str, written: str) -> None:
+    """A French trial read « Mis à jour le 1 décembre 2026 »: French writes « 1er »."""
+    assert day({"lang": lang}, "2026-12-01") == written  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ import pytest
 
 from kg.record_document import view
 from tests.conftest import ingested
-from web.practice import after_first_sentence, after_lead, first_sentence, lead, practice_context
+from web.practice import after_lead, lead, practice_context
 
 BASE = "http://kg.test/"
 
@@ -75,35 +75,6 @@ def test_ways_in_most_direct_first(context: dict[str, Any]) -> None:
 
 def test_the_subtype_of_the_initiative(context: dict[str, Any]) -> None:
     assert context["initiative_type"] == "Local practice"
-
-
-@pytest.mark.parametrize(
-    ("text", "lead"),
-    [
-        # an acronym written with dots is not a sentence end (the card read "SU.PR.EME.")
-        (
-            "SU.PR.EME. Italia fights exploitation. It ran to 2022.",
-            "SU.PR.EME. Italia fights exploitation.",
-        ),
-        ("Runs since 2019. It moves families.", "Runs since 2019."),
-        ("Funded by the EU. It ran in 2019. Then more.", "Funded by the EU. It ran in 2019."),
-        ("¿Qué es? Un proyecto.", "¿Qué es?"),
-        ("One sentence without a stop", "One sentence without a stop."),
-        # a German ordinal is not a sentence end (the German lead stopped at "seit 1.")
-        (
-            "Im Rathaus seit 1. Jänner 2016 tätig. Sie berät.",
-            "Im Rathaus seit 1. Jänner 2016 tätig.",
-        ),
-        (
-            "Kurse, z. B. Deutsch, ab 24. Februar. Dann mehr.",
-            "Kurse, z. B. Deutsch, ab 24. Februar.",
-        ),
-    ],
-)
-def test_the_first_sentence_of_a_description(text: str, lead: str) -> None:
-    assert first_sentence(text) == lead
-    rest = after_first_sentence(text)
-    assert (f"{lead} {rest}" if rest else lead).rstrip(".") == text.rstrip(".")
 
 
 @pytest.mark.parametrize(

@@ -186,6 +186,15 @@ def test_a_one_sentence_summary_leads_and_the_full_text_follows(client: TestClie
     assert en.count(section) == 1
 
 
+def test_other_languages_are_named_in_the_pages_language(client: TestClient) -> None:
+    """A French trial read « [ ca ] » and « [ es ] » above Oportunitat 500's other texts."""
+    page = main_part(client.get("/initiative/oportunitat-500?lang=fr", headers=HTML).text)
+    others = page.split("Cette description dans d'autres langues", 1)[1].split("</details>")[0]
+    assert '<p lang="ca"><span class="muted" lang="fr">Catalan : </span>' in others
+    assert '<p lang="es"><span class="muted" lang="fr">Espagnol : </span>' in others
+    assert "[<abbr" not in others
+
+
 def test_links_and_plain_tags_look_different(client: TestClient) -> None:
     page = client.get("/initiative/nuevos-senderos", headers=HTML).text
     assert '<a class="chip" href="/browse/theme/housing">' in page

@@ -18,7 +18,7 @@ def test_security_headers_on_pages(client: TestClient) -> None:
 
 def test_embed_cards_may_be_framed_anywhere(client: TestClient) -> None:
     r = client.get("/embed/initiative/village-welcome")
-    assert "frame-ancestors *" in r.headers["content-security-policy"]
+    assert "frame-ancestors" not in r.headers["content-security-policy"]  # any ancestor
     assert "x-frame-options" not in r.headers
 
 

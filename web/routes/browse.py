@@ -145,6 +145,18 @@ def by_country(concepts: list[Concept], lang: str) -> list[Place]:
     return sorted(countries.values(), key=order) + alone
 
 
+def inside(places: list[Place], iri: str) -> list[Place]:
+    """The regions of `places` (as `by_country` nests them) inside the country or region
+    `iri`, or [] when it holds none."""
+    for place in places:
+        if place.concept.iri == iri:
+            return place.regions
+        found = inside(place.regions, iri)
+        if found:
+            return found
+    return []
+
+
 @router.get("/browse/{scheme}/{concept_id}", include_in_schema=False)
 def browse_concept(request: Request, scheme: str, concept_id: str) -> Response:
     """A concept's page, or with an extension (`.ttl`, `.nt`, `.jsonld`, `.rdf`) its data
@@ -170,6 +182,12 @@ def browse_concept(request: Request, scheme: str, concept_id: str) -> Response:
     base = request.app.state.settings.base
     current = request.app.state.store.current()
     lists = kind_lists(current, page.records, base, language(request))
+    # a country's or region's page leads down to the regions inside it that records name
+    regions = (
+        inside(by_country(usage(current).get(PLACES, []), language(request)), iri)
+        if scheme in ("country", "nuts")
+        else []
+    )
     path = f"/browse/{scheme}/{concept_id}"
     alternates = [(f"{path}.{f.extension}", f.media) for f in DOCUMENT_FORMATS]
     response = _render(
@@ -184,6 +202,7 @@ def browse_concept(request: Request, scheme: str, concept_id: str) -> Response:
             "search_href": _search_href(scheme, page),
             # up to the browse page through the regions and country enclosing it
             "crumbs": [(up.label(language(request)), concept_href(up.iri)) for up in page.broader],
+            "regions": regions,
         },
     )
     # the data documents, for clients that read headers only (RFC 8288), as record pages do

@@ -73,6 +73,24 @@ def test_a_form_is_searched_but_not_announced_as_a_correction() -> None:
     assert read.forms == [("Villager", "village")]
 
 
+def test_a_dictionary_word_is_read_as_the_known_word_it_begins_with() -> None:
+    """A French trial's "accueillir" found nothing: the records say "accueil", never the
+    infinitive. A real word is read as the longest known word of six letters or more it
+    begins with, at most four letters longer (searched, not announced); a shorter start
+    ("loger", "log") or a longer ending ("villageoisement") is not."""
+    words = {"accueil": 43, "village": 9, "log": 3}
+    spelt = Speller(
+        words,
+        lambda t: t in {term(w) for w in words},
+        frozenset({"accueillir", "villageois", "loger", "villageoisement"}),
+    )
+    read = spelt.read("accueillir villageois loger villageoisement")
+    assert read.searched == "accueil village loger villageoisement"
+    assert read.shown == "accueillir villageois loger villageoisement"
+    assert read.corrections == []
+    assert spelt.word("acueillir") is None  # a misspelling is not read by its start
+
+
 def test_a_correction_is_shown_as_the_records_write_it() -> None:
     """A French query's misspelt word is shown with its accents (a trial saw "intégraton des
     réfugiés" shown as "integration des réfugiés"): of the ways the records write the word,
