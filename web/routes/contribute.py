@@ -338,8 +338,10 @@ def _render(
     text does not name (`ADDABLE`).
 
     A suggestion is ticked as the contributor left it when it was `shown` to them before
-    ("Suggest again": ticked if in `chosen`), else when confident; with `chosen` and no
-    `shown` (a refused send), exactly those in `chosen` are ticked."""
+    ("Suggest again", or a refused send: ticked if in `chosen`), else when confident; with
+    `chosen` and no `shown` (a send naming none), exactly those in `chosen` are ticked. The
+    `shown` of a send stays on the page while a refused description hides the suggestions, so
+    "Suggest again" on the corrected text keeps every untick."""
     groups: list[tuple[str, list[tuple[Suggestion, bool]]]] = []
 
     def ticked(s: Suggestion) -> bool:
@@ -440,7 +442,8 @@ def contribute(
             draft=draft,
             review=sending or draft is not None,
             chosen=set(chosen or ()) if sending or shown else None,
-            shown=None if sending else set(shown or ()),
+            # kept as sent, so a refused send followed by "Suggest again" keeps every untick
+            shown=set(shown) if shown else None,
             added=added,
             # the lists stand beside the suggestions, shown only with a draft
             choices=_choices(drafter, lang) if draft is not None else None,

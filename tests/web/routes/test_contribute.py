@@ -639,6 +639,39 @@ def test_suggest_again_keeps_what_the_contributor_ticked_and_unticked(client: Te
     assert "nuts:ES242" in now.ticked  # still ticked
 
 
+def test_a_refused_send_then_suggest_again_keeps_what_was_unticked(client: TestClient) -> None:
+    """A French trial's send was refused (its own name in the description): the suggestions
+    left the page, and after "Suggest again" on the corrected text every untick was undone."""
+    first = Fields(client.post("/contribute?lang=es", data={**FORM, "step": "suggest"}).text)
+    unticked = "countries:ES"
+    assert unticked in first.ticked
+    data = {**FORM, "chosen": sorted(first.ticked - {unticked}), "shown": sorted(first.boxes)}
+    refused = client.post(
+        "/contribute?lang=es",
+        data={
+            **data,
+            "step": "send",
+            "contact_name": "Ana Beltrán",
+            "description": DESCRIPTION + " Lo coordina Ana Beltrán.",
+        },
+    )
+    assert refused.status_code == 422
+    hidden = {
+        name: re.findall(rf'type="hidden" name="{name}" value="([^"]+)"', refused.text)
+        for name in ("chosen", "shown")
+    }
+    assert sorted(hidden["shown"]) == sorted(first.boxes)
+    again = Fields(
+        client.post(
+            "/contribute?lang=es",
+            data={**FORM, "step": "suggest", "contact_name": "Ana Beltrán", **hidden},
+        ).text
+    )
+    assert unticked in again.boxes
+    assert unticked not in again.ticked
+    assert first.ticked - {unticked} <= again.ticked
+
+
 def test_switching_language_on_the_suggestions_keeps_what_was_typed(client: TestClient) -> None:
     link = re.compile(r'<a href="[^"]*" lang="de" hreflang="de"')
     first = client.post("/contribute?lang=es", data={**FORM, "step": "suggest"})
