@@ -228,3 +228,29 @@ def test_a_practice_can_be_shared_by_its_address(server: LiveServer) -> None:
         assert mail.startswith("mailto:?subject=Nuevos%20Senderos")
         assert unquote(mail.split("&body=", 1)[1]) == address
         assert outside == []
+
+
+def test_the_embed_code_is_in_the_share_box_with_a_copy_button_and_a_preview(
+    server: LiveServer,
+) -> None:
+    """A French trial found the embed code only inside the collapsed "About this record",
+    without a way to copy it or see the card. It is in the Share box now: "Copy code" puts
+    the iframe on the clipboard and says so; "Preview the card" opens the card."""
+    with (
+        chromium() as browser,
+        local_page(browser, viewport={"width": 1280, "height": 900}) as (page, outside),
+    ):
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        page.goto(server.url + "initiative/nuevos-senderos?lang=fr")
+        box = page.locator(".share")
+        box.get_by_text("Intégrer à un site web").click()
+        box.get_by_role("button", name="Copier le code").click()
+        expect(box.get_by_role("status")).to_have_text("Code copié.")
+        code = page.evaluate("navigator.clipboard.readText()")
+        assert code.startswith("<iframe")
+        assert "/embed/initiative/nuevos-senderos?lang=fr" in code
+        assert code == box.locator("pre.snippet").inner_text()
+        box.get_by_role("link", name="Aperçu de la carte").click()
+        page.wait_for_url("**/embed/initiative/nuevos-senderos?lang=fr")
+        expect(page.locator("h1")).to_have_text("Nuevos Senderos")
+        assert outside == []
