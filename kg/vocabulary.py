@@ -53,6 +53,10 @@ class Term:
         """The label in `lang`, else English (`pick_lang`), else the local name."""
         return self.labels.get(pick_lang(self.labels, lang)) or self.name
 
+    def label_lang(self, lang: str = "en") -> str:
+        """The language `label(lang)` is in (a page marks a label not in its own)."""
+        return pick_lang(self.labels, lang)
+
     def comment(self, lang: str = "en") -> tuple[str, str]:
         """The comment in `lang`, else English, and the language it is in."""
         chosen = pick_lang(self.comments, lang)
@@ -75,6 +79,9 @@ class Vocabulary:
 
     def title(self, lang: str = "en") -> str:
         return self.titles.get(pick_lang(self.titles, lang)) or self.iri
+
+    def title_lang(self, lang: str = "en") -> str:
+        return pick_lang(self.titles, lang)
 
 
 def ontology_graph(base: str) -> str:

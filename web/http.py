@@ -4,13 +4,14 @@ the methods the resource really allows, conditional requests, and CORS for the p
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -264,6 +265,20 @@ def _date(text: str) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
+def see_other(target: str) -> Response:
+    """303 See Other to `target` (RFC 9110 §15.4.4), with the short hypertext note the RFC
+    asks of it (a `curl` of an identifier without `-L` had printed nothing) and freshness of
+    its own, as the pages it leads to: a shared cache stores a 303 only with explicit
+    freshness (RFC 9111 §3), and every identifier on the site's pages links through one."""
+    href = html.escape(target, quote=True)
+    note = f'<!doctype html>\n<title>See Other</title>\n<p>See <a href="{href}">{href}</a>.</p>\n'
+    return HTMLResponse(
+        note,
+        status_code=303,
+        headers={"Location": target, "Vary": "Accept", "Cache-Control": "public, max-age=300"},
+    )
+
+
 __all__ = [
     "EXPOSED",
     "HeadAndAllow",
@@ -274,4 +289,5 @@ __all__ = [
     "not_modified",
     "precondition_failed",
     "precondition_response",
+    "see_other",
 ]

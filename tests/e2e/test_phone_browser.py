@@ -18,6 +18,8 @@ PAGES = [
     "sparql",
     "data/",
     "organisation/fundacion-cepaim",
+    "ns",  # its long IRIs made it 17 px wider than a 375 px screen (a trial)
+    "browse/country/FRA",
 ]
 
 

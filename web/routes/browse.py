@@ -10,8 +10,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from kg import formats
 from kg.browse import Concept, ConceptPage, concept_document, concept_page, usage
-from kg.errors import NotFound
-from kg.formats import DOCUMENT_FORMATS
+from kg.errors import NotAcceptable, NotFound
+from kg.formats import DOCUMENT_FORMATS, HTML
 from kg.geo import ISO2_TO_ISO3
 from kg.graphs import kind_counts
 from kg.record_document import about_document, local_href, records_of_kind
@@ -23,6 +23,7 @@ from kg.vocab import RIKG_NS as R
 from web import jsonld
 from web.datadocument import document_format, document_response
 from web.homepage import home_context, kind_lists
+from web.http import see_other
 from web.i18n import N_, language, requested, with_lang
 from web.recordpage import concept_href
 
@@ -155,6 +156,46 @@ def inside(places: list[Place], iri: str) -> list[Place]:
         if found:
             return found
     return []
+
+
+#: the browse page's section of each scheme (`browse.html` names sections by their titles)
+SCHEME_SECTIONS = {
+    "theme": "themes",
+    "target-group": "target-groups",
+    "challenge": "rural-challenges",
+    "opportunity": "rural-opportunities",
+    "funding": "funding",
+}
+
+
+@router.get("/scheme/{scheme}", include_in_schema=False)
+def scheme_resource(scheme: str) -> Response:
+    """A concept scheme's IRI (`https://w3id.org/rikg/scheme/theme`, resolved here as the
+    vocabulary's `/ns` is): 303 See Other to its concepts on the browse page. Raises
+    `NotFound` for a scheme the graph does not have."""
+    if scheme not in SCHEME_SECTIONS:
+        raise NotFound(f"no concept scheme {scheme!r}; schemes are {', '.join(SCHEME_SECTIONS)}")
+    return see_other(f"/browse#{SCHEME_SECTIONS[scheme]}")
+
+
+@router.get("/scheme/{scheme}/{concept_id}", include_in_schema=False)
+def concept_resource(request: Request, scheme: str, concept_id: str) -> Response:
+    """A concept's IRI (`https://w3id.org/rikg/scheme/challenge/mountain-areas`): 303 See
+    Other to its page or data document by `Accept`, as a record's `/id/…` does (Cool URIs for
+    the Semantic Web §4.3; a trial found concept IRIs answering 404). Raises `NotFound` (no
+    such concept) or `NotAcceptable` (406) when the client accepts none of them."""
+    iri = f"{SCHEME_NS}{scheme}/{concept_id}"
+    if scheme not in SCHEMES or concept_page(request.app.state.store.current(), iri) is None:
+        raise NotFound(f"no concept {scheme}/{concept_id} in the graph")
+    offered = (HTML, *DOCUMENT_FORMATS)
+    choice = formats.negotiate(request.headers.get("accept"), offered)
+    if choice is None:
+        raise NotAcceptable(f"this concept is available as {', '.join(f.media for f in offered)}")
+    target = f"/browse/{scheme}/{concept_id}"
+    if choice.format is not HTML:
+        return see_other(f"{target}.{choice.format.extension}")
+    lang = requested(request)
+    return see_other(target + (f"?lang={lang}" if lang else ""))
 
 
 @router.get("/browse/{scheme}/{concept_id}", include_in_schema=False)

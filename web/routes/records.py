@@ -16,7 +16,7 @@ from kg.record_document import about_document, document, document_modified, view
 from kg.search import SearchService
 from kg.vocab import SCHEMA_NS, record_iri
 from web.datadocument import document_format, document_response
-from web.http import http_date
+from web.http import http_date, see_other
 from web.i18n import N_, language, requested
 from web.jsonld import citation, dumps, schema_org
 from web.meta import addressed_language
@@ -79,20 +79,6 @@ def resource(request: Request, kind: str, slug: str) -> Response:
     if lang is not None and fmt is HTML:
         target += f"?lang={lang}"
     return see_other(target)
-
-
-def see_other(target: str) -> Response:
-    """303 See Other to `target` (RFC 9110 §15.4.4), with the short hypertext note the RFC
-    asks of it (a `curl` of an identifier without `-L` had printed nothing) and freshness of
-    its own, as the pages it leads to: a shared cache stores a 303 only with explicit
-    freshness (RFC 9111 §3), and every identifier on the site's pages links through one."""
-    href = html.escape(target, quote=True)
-    note = f'<!doctype html>\n<title>See Other</title>\n<p>See <a href="{href}">{href}</a>.</p>\n'
-    return HTMLResponse(
-        note,
-        status_code=303,
-        headers={"Location": target, "Vary": "Accept", "Cache-Control": "public, max-age=300"},
-    )
 
 
 Search = Annotated[SearchService, Depends(search_service)]

@@ -158,3 +158,22 @@ def test_a_country_or_region_page_leads_down_to_the_regions_inside_it(client: Te
     assert re.findall(r'id="regions">.*?href="([^"]+)"', aragon, re.S) == ["/browse/nuts/ES242"]
     assert 'id="regions"' not in client.get("/browse/nuts/ES242").text  # holds none
     assert 'id="regions"' not in client.get("/browse/theme/housing").text
+
+
+def test_a_concepts_iri_leads_to_its_page_or_its_data(client: TestClient) -> None:
+    """A linked-data trial found concept IRIs (`…/scheme/theme/housing`) answering 404 where
+    the vocabulary's resolve: 303 to the page or, by `Accept`, the data document."""
+    page = client.get("/scheme/theme/housing?lang=es", follow_redirects=False)
+    assert (page.status_code, page.headers["location"]) == (303, "/browse/theme/housing?lang=es")
+    data = client.get(
+        "/scheme/theme/housing", headers={"Accept": "text/turtle"}, follow_redirects=False
+    )
+    assert (data.status_code, data.headers["location"]) == (303, "/browse/theme/housing.ttl")
+    assert "Accept" in data.headers["vary"]
+    scheme = client.get("/scheme/theme", follow_redirects=False)
+    assert (scheme.status_code, scheme.headers["location"]) == (303, "/browse#themes")
+    assert 'id="themes"' in client.get("/browse").text
+    assert client.get("/scheme/theme/no-such-theme").status_code == 404
+    assert client.get("/scheme/colour").status_code == 404
+    refused = client.get("/scheme/theme/housing", headers={"Accept": "image/png"})
+    assert refused.status_code == 406

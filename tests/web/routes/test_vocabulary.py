@@ -101,3 +101,14 @@ def test_head_and_conditional_requests(client: TestClient) -> None:
 
 def test_the_data_page_leads_to_the_vocabulary(client: TestClient) -> None:
     assert 'href="/ns"' in client.get("/data/", headers={"Accept": "text/html"}).text
+
+
+def test_english_labels_on_another_languages_page_say_they_are_english(
+    client: TestClient,
+) -> None:
+    """A trial read the German page's English headings and labels unmarked: a screen reader
+    would speak them as German."""
+    page = client.get("/ns?lang=de", headers={"Accept": "text/html"}).text
+    assert '<h1 lang="en">Rural Integration Knowledge Graph ontology</h1>' in page
+    assert '<span class="muted" lang="en">coordinator</span>' in page
+    assert '<span class="muted">Initiative</span>' in page  # German has its own label
