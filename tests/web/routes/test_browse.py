@@ -150,12 +150,17 @@ def test_a_country_or_region_page_leads_down_to_the_regions_inside_it(client: Te
     """A French trial could go up from Creuse to Limousin and France, but not down: a country
     lists the regions inside it that records name, each after the region holding it."""
     spain = client.get("/browse/country/ESP?lang=fr").text
-    section = spain.split('<section class="facts" id="regions">', 1)[1].split("</section>")[0]
-    assert "<h2>Régions</h2>" in section
+    section = spain.split('<nav class="regions" id="regions" aria-label="Régions">', 1)[1]
+    section = section.split("</nav>")[0]
+    assert '<span class="muted">Régions : </span>' in section
+    # a way down, before the lists, which stay the page's first sections
+    assert spain.index('id="regions"') < spain.index('<section class="facts"')
     links = re.findall(r'<a class="chip" href="([^"]+)">', section)
     assert links == ["/browse/nuts/ES24?lang=fr", "/browse/nuts/ES242?lang=fr"]
     aragon = client.get("/browse/nuts/ES24").text
-    assert re.findall(r'id="regions">.*?href="([^"]+)"', aragon, re.S) == ["/browse/nuts/ES242"]
+    assert re.findall(r'id="regions"[^>]*>.*?href="([^"]+)"', aragon, re.S) == [
+        "/browse/nuts/ES242"
+    ]
     assert 'id="regions"' not in client.get("/browse/nuts/ES242").text  # holds none
     assert 'id="regions"' not in client.get("/browse/theme/housing").text
 
