@@ -16,11 +16,11 @@ import pyoxigraph as ox
 
 from kg.errors import NotFound
 from kg.record_document import pick_lang
-from kg.vocab import OWL_NS, RDF_NS, RDFS_NS, RIKG_NS
+from kg.vocab import DCT_NS, OWL_NS, RDF_NS, RDFS_NS, RIKG_NS, SD_NS
 
 #: the vocabulary's own IRI (its `owl:Ontology`), the namespace without its `#`
 ONTOLOGY = RIKG_NS.rstrip("#")
-DCT_TITLE = "http://purl.org/dc/terms/title"
+DCT_TITLE = f"{DCT_NS}title"
 VANN_PREFIX = "http://purl.org/vocab/vann/preferredNamespacePrefix"
 #: what a term is, by its `rdf:type`, as the page groups terms
 KINDS = {
@@ -30,7 +30,7 @@ KINDS = {
     f"{OWL_NS}DatatypeProperty": "property",
     f"{OWL_NS}AnnotationProperty": "property",
     f"{RDF_NS}Property": "property",
-    "http://www.w3.org/ns/sparql-service-description#Function": "function",
+    f"{SD_NS}Function": "function",
 }
 
 

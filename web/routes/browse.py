@@ -47,7 +47,15 @@ SCHEME_TITLES = {
     "country": N_("Country"),
     "nuts": N_("Region (NUTS)"),
 }
-SCHEMES = {"theme", "target-group", "funding", "challenge", "opportunity"}
+#: the browse page's section of each scheme (`browse.html` names sections by their titles)
+SCHEME_SECTIONS = {
+    "theme": "themes",
+    "target-group": "target-groups",
+    "challenge": "rural-challenges",
+    "opportunity": "rural-opportunities",
+    "funding": "funding",
+}
+SCHEMES = set(SCHEME_SECTIONS)
 
 
 def _render(request: Request, template: str, context: dict[str, object]) -> Response:
@@ -156,16 +164,6 @@ def inside(places: list[Place], iri: str) -> list[Place]:
         if found:
             return found
     return []
-
-
-#: the browse page's section of each scheme (`browse.html` names sections by their titles)
-SCHEME_SECTIONS = {
-    "theme": "themes",
-    "target-group": "target-groups",
-    "challenge": "rural-challenges",
-    "opportunity": "rural-opportunities",
-    "funding": "funding",
-}
 
 
 @router.get("/scheme/{scheme}", include_in_schema=False)
