@@ -155,6 +155,7 @@ class SearchIndex:
             self.spellings,
             self.dictionary.zipf,
             zipf_in,
+            self.dictionary.zipfs,
         )
 
     def concept_vectors(self) -> tuple[list[Concept], Vectors]:

@@ -22,6 +22,13 @@ stays as written: "quality" is not "equality", "cierra" not "tierra", "mañana" 
 "Showing results for" names it (`Speller.read`: the text shown keeps "Dörfern", the words
 searched hold "dorfer").
 
+A misspelling of a word the records never use ("acceuillir", where the records say "accueil")
+is near no known word. It is first corrected against the dictionary: the commonest dictionary
+word one edit away (the candidates Norvig's corrector generates: every deletion,
+transposition, substitution and insertion of a letter), if it is commoner than the word typed;
+then read as that word's known form, as above ("acceuillir" → "accueillir" → "accueil").
+This one is a misspelling, so it is announced, as the known word searched.
+
 How far a correction may go follows the length of the word, as Elasticsearch's `AUTO`
 fuzziness: no edit for words of up to 2 characters, one for 3 to 5, two for longer words.
 Digits are never corrected (grant numbers, years). Nor is a word the language lists
@@ -34,7 +41,7 @@ corrected query finds anything is decided afterwards by the same evidence rule a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Mapping
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import process
@@ -42,6 +49,9 @@ from rapidfuzz.distance import OSA
 
 from kg.search.text import WORD, fold, term
 
+#: the letters of the candidates one edit from a misspelling (`one_edit`): folded words are
+#: ASCII but for the few letters NFKD cannot decompose (`kg.search.text.EXTRA_FOLDS`)
+ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 FORM_LENGTH = 6  # shorter real words are too often another word with one letter changed
 SUFFIX = 4  # letters a word may have beyond a known word it begins with, to be read as it
 
@@ -84,6 +94,7 @@ class Speller:
         spellings: Mapping[str, Mapping[str, int]] | None = None,
         zipf: Callable[[str], float] = lambda word: 0.0,
         zipf_in: Callable[[str, str], float] = lambda word, lang: 0.0,
+        zipfs: Callable[[Sequence[str]], Sequence[float]] | None = None,
     ) -> None:
         """`words`: folded word → number of records holding it; `known(term)`: whether the
         index holds that term; `dictionary`: folded words only read as forms of themselves;
@@ -93,7 +104,8 @@ class Speller:
         common a folded word is in the languages (`kg.search.dictionary.Words.zipf`, 0.0 when
         unknown): no word is corrected into a rarer one; `zipf_in(word, lang)`: how common a
         word as written is in one language (`kg.search.dictionary.zipf_in`), which breaks ties
-        between equally near corrections for a query in that language."""
+        between equally near corrections for a query in that language; `zipfs(words)`: `zipf`
+        of many words at once (`kg.search.dictionary.Words.zipfs`; default: `zipf` of each)."""
         self._choices = sorted(words)
         self._words = frozenset(words)
         self._counts = [words[w] for w in self._choices]
@@ -101,6 +113,7 @@ class Speller:
         self._dictionary = dictionary
         self._zipf = zipf
         self._zipf_in = zipf_in
+        self._zipfs = zipfs or (lambda words: [zipf(w) for w in words])
         self._spellings = spellings or {}
 
     def word(self, word: str, lang: str = "und") -> str | None:
@@ -128,7 +141,7 @@ class Speller:
                 start = self._known_start(word)
                 return None if start is None else (start, True)
         if not found:
-            return None
+            return self._respelt(word, lang)
         nearest = min(f[1] for f in found)
         found = [f for f in found if f[1] == nearest]
         if len(found) > 1 and lang != "und":  # the query's language first (module docstring)
@@ -139,6 +152,22 @@ class Speller:
         if not form and self._zipf(word) > self._zipf(self._choices[best]):
             return None  # a rare word, but commoner than the correction: a name ("Lapland")
         return self._choices[best], form
+
+    def _respelt(self, word: str, lang: str) -> tuple[str, bool] | None:
+        """A misspelling near no known word, read through the commonest dictionary word one
+        edit away (module docstring): that word's known form, the word itself when the index
+        holds it, or None."""
+        near = one_edit(word)
+        zipfs = self._zipfs(near)
+        best = max(range(len(near)), key=lambda i: (zipfs[i], near[i]))
+        spelt = near[best]
+        if spelt not in self._dictionary or zipfs[best] <= self._zipf(word):
+            return None
+        t = term(spelt)
+        if t is not None and self._known(t):
+            return spelt, False
+        read = self._read(spelt, lang)
+        return None if read is None or not read[1] else (read[0], False)
 
     def _known_start(self, word: str) -> str | None:
         """The longest known word of at least `FORM_LENGTH` letters that `word` begins with,
@@ -187,6 +216,18 @@ class Speller:
         lower = typed.lower()
         word = min(spelt, key=lambda w: (OSA.distance(lower, w), -spelt[w], w)) if spelt else fixed
         return word[:1].upper() + word[1:] if typed[:1].isupper() else word
+
+
+def one_edit(word: str) -> list[str]:
+    """Every string one optimal-string-alignment edit from `word` over `ALPHABET` (each
+    deletion, transposition of neighbours, substitution and insertion), without repeats, as
+    Norvig's "How to Write a Spelling Corrector" generates them: 54n + 25 for n letters."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = [a + b[1:] for a, b in splits if b]
+    swaps = [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
+    changes = [a + c + b[1:] for a, b in splits if b for c in ALPHABET if c != b[0]]
+    inserts = [a + c + b for a, b in splits for c in ALPHABET]
+    return list(dict.fromkeys(deletes + swaps + changes + inserts))
 
 
 def _same_word(word: str, other: str) -> bool:

@@ -39,3 +39,11 @@ def test_how_common_a_word_is_down_to_once_per_hundred_million(tmp_path: Path) -
     assert "lapland" not in words  # not a dictionary word: still open to correction
     assert words.zipf("oppland") < words.zipf("lapland")
     assert words.zipf("famlies") == 0.0  # absent from the lists
+
+
+def test_many_words_are_looked_up_at_once_as_one_by_one(tmp_path: Path) -> None:
+    words = dictionary.load(tmp_path)
+    asked = ["community", "comunity", "famlies", "accueillir", "lapland", "zzzzqqq", "a"]
+    assert words.zipfs(asked) == [words.zipf(w) for w in asked]
+    assert words.zipfs([]) == []
+    assert dictionary.NONE.zipfs(["community"]) == [0.0]

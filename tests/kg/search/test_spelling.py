@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.search.spelling import Speller, max_edits
+from kg.search.spelling import Speller, max_edits, one_edit
 from kg.search.text import term
 
 WORDS = {"mountain": 5, "village": 9, "villages": 3, "refugee": 7, "housing": 4, "hosting": 1}
@@ -132,3 +132,33 @@ def test_of_equally_near_corrections_the_querys_language_decides() -> None:
     assert s.word("familes") == "families"  # language unknown: the word more records hold
     # a nearer word still wins over the query's language
     assert s.word("famillies", "en") == "families"  # one edit; "familles" is two
+
+
+def test_a_misspelt_word_the_records_never_use_is_read_through_the_dictionary() -> None:
+    """A French trial's "acceuillir" was corrected to nothing: the records say "accueil",
+    three edits away. The commonest dictionary word one edit away ("accueillir") is read as
+    its known form, and, being a misspelling, the correction is announced. A word one edit
+    from no dictionary word, or from one rarer than itself, stays as typed."""
+    words = {"accueil": 43, "village": 9}
+    zipf = {"accueillir": 4.4, "acceuillir": 2.3, "accueillit": 3.1, "villages": 4.0}.get
+    spelt = Speller(
+        words,
+        lambda t: t in {term(w) for w in words},
+        frozenset({"accueillir", "accueillit", "villages"}),
+        zipf=lambda w: zipf(w, 0.0),
+    )
+    read = spelt.read("acceuillir")
+    assert read.searched == "accueil"
+    assert read.corrections == [("acceuillir", "accueil")]
+    assert spelt.word("vilages") == "village"  # a known word near: as before
+    assert spelt.word("xqzvbnmk") is None
+    rarer = Speller(words, lambda t: False, frozenset({"accueillir"}), zipf=lambda w: 2.0)
+    assert rarer.word("acceuillir") is None
+
+
+def test_one_edit_makes_every_candidate_once() -> None:
+    near = one_edit("ab")
+    assert {"b", "a", "ba", "xb", "ax", "xab", "axb", "abx"} <= set(near)
+    assert "ab" not in near
+    assert len(near) == len(set(near))
+    assert len(one_edit("acceuillir")) <= 54 * 10 + 25
