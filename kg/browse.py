@@ -117,9 +117,12 @@ def _broader(store: ox.Store, node: ox.NamedNode, above: set[str]) -> list[Conce
 
 def concept_document(store: ox.Store, iri: str) -> list[ox.Triple]:
     """A concept's data document: its SKOS statements as its scheme gives them (labels in
-    every language, definition, notation, scheme), the labels of what it links to, and the
-    records that link to it with their names. Raises `NotFound` when the graph holds
-    nothing about `iri`."""
+    every language, definition, notation, scheme), the labels of what it links to, the
+    records that link to it with their names, and the concepts inside it: its direct ones as
+    `skos:narrower` (the inverse of `skos:broader`, SKOS §8), and every one below with its
+    `skos:broader`, labels and the records placed in it (`dcterms:spatial`), so the document
+    holds the records its page lists. Raises `NotFound` when the graph holds nothing about
+    `iri`."""
     result = store.query(
         queries.CONCEPT_DOCUMENT,
         prefixes=queries.PREFIXES,

@@ -86,14 +86,21 @@ CONSTRUCT {
     FILTER(?lg != ?g) }
 }"""
 
-#: a concept's own statements (its scheme's graph), the labels of what it links to, and the
-#: records that link to it with their names: a harvester needs no second request
+#: a concept's own statements (its scheme's graph), the labels of what it links to, the
+#: records that link to it with their names, and the concepts inside it (`skos:narrower`: a
+#: country's regions, a region's provinces) with their labels and the records placed in them,
+#: as its page counts them (`CONCEPT_RECORDS`): a harvester needs no second request
 CONCEPT_DOCUMENT = """
 CONSTRUCT {
   ?c ?p ?o .
   ?o ?lp ?label .
   ?r ?rp ?c .
   ?r schema:name ?name .
+  ?c skos:narrower ?direct .
+  ?n skos:broader ?nb .
+  ?n ?nlp ?nlabel .
+  ?r2 dcterms:spatial ?n .
+  ?r2 schema:name ?name2 .
 } WHERE {
   { GRAPH ?g { ?c ?p ?o } }
   UNION
@@ -103,6 +110,15 @@ CONSTRUCT {
   UNION
   { GRAPH ?rg { ?r ?rp ?c ; rikg:kind ?kind ; schema:name ?name }
     FILTER(?rp NOT IN (rdf:subject, rdf:object)) }
+  UNION
+  { GRAPH ?dg { ?direct skos:broader ?c } }
+  UNION
+  { GRAPH ?s { ?n skos:broader+ ?c }
+    { GRAPH ?ng { ?n skos:broader ?nb } }
+    UNION
+    { GRAPH ?nlg { ?n ?nlp ?nlabel } VALUES ?nlp { skos:prefLabel skos:notation } }
+    UNION
+    { GRAPH ?rg2 { ?r2 dcterms:spatial ?n ; rikg:kind ?kind2 ; schema:name ?name2 } } }
 }"""
 
 #: records that link to this one, from other graphs (partners of an organisation, …)

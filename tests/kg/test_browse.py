@@ -95,3 +95,36 @@ def test_a_region_page_is_titled_as_the_lists_name_it() -> None:
     assert page.label("fr") == "Kärnten"
     assert page.label("en") == "Carinthia"
     assert page.label("de") == "Kärnten"
+
+
+def test_a_region_document_holds_the_regions_inside_it_and_their_records(
+    bundled: ox.Store,
+) -> None:
+    """A linked-data trial found Calabria's page listing the practices of its provinces and
+    its data document only those naming Calabria itself (43 of 125 on a country), with no
+    way down: the document now says which regions it holds (`skos:narrower`), names them and
+    lists the records placed in them, the same records as the page."""
+    spatial = "http://purl.org/dc/terms/spatial"
+    aragon = "http://data.europa.eu/nuts/code/ES24"
+    teruel = "http://data.europa.eu/nuts/code/ES242"
+    said = {
+        (t.subject.value, t.predicate.value, t.object.value)
+        for t in concept_document(bundled, aragon)
+    }
+    assert (aragon, f"{SKOS}narrower", teruel) in said
+    assert (teruel, f"{SKOS}broader", aragon) in said
+    assert (teruel, f"{SKOS}notation", "ES242") in said
+    page = concept_page(bundled, aragon)
+    assert page is not None
+    listed = {r["record"] for r in page.records[spatial]}
+    placed = {s for s, p, o in said if p == spatial}
+    assert placed == listed
+    named = {s for s, p, o in said if p == "http://schema.org/name"}
+    assert placed <= named
+    spain = {
+        (t.subject.value, t.predicate.value, t.object.value)
+        for t in concept_document(
+            bundled, "http://publications.europa.eu/resource/authority/country/ESP"
+        )
+    }
+    assert (teruel, f"{SKOS}broader", aragon) in spain  # every level below, not only the next
