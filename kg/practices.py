@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from kg.graphs import select
-from kg.queries import COORDINATOR_CONTACTS, INITIATIVE_FACTS, PLACE_COUNTS
+from kg.queries import COORDINATOR_CONTACTS, INITIATIVE_FACTS, PLACE_COUNTS, RECORD_LINKS
 from kg.record_document import concept_labels, pick
 from kg.sentences import first_sentence
 from kg.vocab import EU_COUNTRY, NUTS
@@ -128,6 +128,17 @@ def coordinator_contacts(store: ox.Store, record: str) -> list[Contact]:
         if row.get("contact") and row["contact"] not in c.contact_pages:
             c.contact_pages.append(row["contact"])
     return list(out.values())
+
+
+def record_websites(store: ox.Store) -> dict[str, list[str]]:
+    """Every record's own web addresses by record IRI: its websites (`schema:url`), then its
+    contact pages (`rikg:contactPage`, a sub-property of it); records that give none are
+    absent. Organisations' and projects' pages only: the records hold no person's address."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for row in select(store, RECORD_LINKS):
+        if row["url"] not in out[row["record"]]:
+            out[row["record"]].append(row["url"])
+    return dict(out)
 
 
 def place_counts(store: ox.Store) -> tuple[dict[str, int], dict[str, int]]:

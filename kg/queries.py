@@ -316,6 +316,13 @@ SELECT ?org ?name ?url ?contact ?record WHERE {
     OPTIONAL { ?org rikg:contactPage ?contact } }
 } ORDER BY xsd:string(?name)"""
 
+#: every record's own websites and contact pages (downloads of search results)
+RECORD_LINKS = """
+SELECT ?record ?p ?url WHERE {
+  GRAPH ?g { ?record rikg:kind ?kind ; ?p ?url }
+  VALUES ?p { schema:url rikg:contactPage }
+} ORDER BY ?record ?p xsd:string(STR(?url))"""
+
 #: how many initiatives each country or NUTS region is the place of
 PLACE_COUNTS = """
 SELECT ?place (COUNT(DISTINCT ?record) AS ?n) WHERE {

@@ -32,9 +32,14 @@ This one is a misspelling, so it is announced, as the known word searched.
 How far a correction may go follows the length of the word, as Elasticsearch's `AUTO`
 fuzziness: no edit for words of up to 2 characters, one for 3 to 5, two for longer words.
 Digits are never corrected (grant numbers, years). Nor is a word the language lists
-(`kg.search.dictionary`) find commoner than its correction, the prior of the noisy-channel model
-of spelling (Kernighan, Church and Gale 1990): "Lapland" is a place, not a misspelling of the
-rarer "Oppland" a record names, while "comunity" is rarer than "community". Whether the
+(`kg.search.dictionary`) know, unless its correction is more likely than the word as typed: the
+noisy-channel model of spelling (Kernighan, Church and Gale 1990), with the correction's
+frequency as its prior and each edit costing a factor of 100 (`EDIT_COST` on the Zipf scale:
+about one word in a hundred mistyped; a choice, fitted to no query). "Lapland" is a place, not
+a misspelling of the rarer "Oppland" a record names; "comunity" (Zipf 2.0) is "community"
+(5.3, one edit); but "Ukrainerinnen" (1.9), a German trial's word for Ukrainian women, is not
+"Trainerinnen" (2.6, two edits), which it had become. A word the lists do not know at all
+("famlies") is open to any correction within its budget. Whether the
 corrected query finds anything is decided afterwards by the same evidence rule as any query
 (`kg.search.rank`), so a word corrected into a stray match of nonsense still yields nothing.
 """
@@ -52,6 +57,8 @@ from kg.search.text import WORD, fold, term
 #: the letters of the candidates one edit from a misspelling (`one_edit`): folded words are
 #: ASCII but for the few letters NFKD cannot decompose (`kg.search.text.EXTRA_FOLDS`)
 ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+#: the cost of one edit on the Zipf scale (a factor of 100: module docstring)
+EDIT_COST = 2.0
 FORM_LENGTH = 6  # shorter real words are too often another word with one letter changed
 SUFFIX = 4  # letters a word may have beyond a known word it begins with, to be read as it
 
@@ -149,8 +156,8 @@ class Speller:
             top = max(usage.values())
             found = [f for f in found if usage[f[2]] == top]
         _, _, best = min(found, key=lambda f: (-self._counts[f[2]], self._choices[f[2]]))
-        if not form and self._zipf(word) > self._zipf(self._choices[best]):
-            return None  # a rare word, but commoner than the correction: a name ("Lapland")
+        if not form and not self._likelier(self._zipf(self._choices[best]), nearest, word):
+            return None  # a rare word, likelier than the correction: a name ("Lapland")
         return self._choices[best], form
 
     def _respelt(self, word: str, lang: str) -> tuple[str, bool] | None:
@@ -161,13 +168,19 @@ class Speller:
         zipfs = self._zipfs(near)
         best = max(range(len(near)), key=lambda i: (zipfs[i], near[i]))
         spelt = near[best]
-        if spelt not in self._dictionary or zipfs[best] <= self._zipf(word):
+        if spelt not in self._dictionary or not self._likelier(zipfs[best], 1, word):
             return None
         t = term(spelt)
         if t is not None and self._known(t):
             return spelt, False
         read = self._read(spelt, lang)
         return None if read is None or not read[1] else (read[0], False)
+
+    def _likelier(self, zipf: float, edits: int, word: str) -> bool:
+        """Whether a correction as common as `zipf`, `edits` away, is likelier than `word`
+        as typed (module docstring): always for a word the lists do not know."""
+        typed = self._zipf(word)
+        return typed == 0.0 or zipf - EDIT_COST * edits > typed
 
     def _known_start(self, word: str) -> str | None:
         """The longest known word of at least `FORM_LENGTH` letters that `word` begins with,

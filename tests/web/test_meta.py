@@ -157,6 +157,7 @@ def test_an_event_dated_by_its_start_is_that_day_not_since(event_client: TestCli
     card = event_client.get("/embed/event/rural-day", params={"lang": "fr"}).text
     assert "<dt>Quand</dt><dd>11 octobre 2022</dd>" in card
     assert "depuis" not in card
+    assert "début en" not in card
 
 
 def test_a_page_in_the_browsers_language_names_its_lang_address(client: TestClient) -> None:

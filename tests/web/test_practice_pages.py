@@ -232,7 +232,7 @@ def test_oembed_language_from_parameter_and_header(client: TestClient) -> None:
     # the country, then the regions the record's places name, in Spanish alphabetical order
     assert where.group(1).startswith("España, Aragón, Castilla y León, Castilla-La Mancha, ")
     assert where.group(1).endswith(", Soria, Teruel")
-    assert "desde 2002 o 2006 (las fuentes difieren)" in card
+    assert "inicio en 2002 o 2006 (las fuentes difieren)" in card
 
 
 # --- 404 ---------------------------------------------------------------------------------

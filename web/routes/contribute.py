@@ -366,6 +366,7 @@ def _render(
             "kept_shown": sorted(shown or ()),
             "added": list(added),
             "addable": [(f, title, (choices or {}).get(f, [])) for f, title in ADDABLE],
+            "min_description": MIN_DESCRIPTION,
             "max_description": MAX_DESCRIPTION,
             "languages_named": [(code, LANGUAGES[code]) for code in TEXT_LANGUAGES],
             # the language switcher sends the form again, so what was typed is kept: the first

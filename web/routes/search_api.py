@@ -18,10 +18,12 @@ from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, Field
 from starlette.datastructures import QueryParams
 
+from kg.practices import record_websites
 from kg.search import SearchQuery, SearchResults, SearchService, Similar
 from kg.search.explain import SharedValue, Why
 from kg.search.text import words
 from kg.search.types import SORTS, FacetValue, Hit, Label
+from web.i18n import DEFAULT as DEFAULT_LANG
 from web.i18n import N_, translations
 from web.services import limit, search_service
 from web.templating import KIND_LABELS
@@ -168,6 +170,7 @@ CSV_COLUMNS = (
     "name",
     "summary",
     "url",
+    "website",
     "start",
     "end",
     "countries",
@@ -205,7 +208,8 @@ def api_search_download(
     in any locale's spreadsheet with its accents and columns intact, which a CSV does not in a
     spreadsheet that expects `;`; headers in the search's language, links, a filter on every
     column) or JSON attachment. The summary is the record's description in the search's
-    language, else English."""
+    language, else English; `url` is the record's page in that language; `website` the
+    record's own web addresses (`kg.practices.record_websites`), space-separated."""
     params = [
         (k, v)
         for k, v in request.query_params.multi_items()
@@ -215,6 +219,9 @@ def api_search_download(
     total = service.search(query).total
     results = service.search(replace(query, limit=min(total, DOWNLOAD_MAX)))
     base = request.app.state.settings.base
+    websites = record_websites(request.app.state.store.current())
+    # the pages in the search's language, as the person who downloaded read them
+    lang_of_page = "" if query.lang == DEFAULT_LANG else f"?lang={query.lang}"
     # why each came up, in the search's language, as the page says it
     why = request.app.state.templates.env.get_template("_why.html").make_module(
         {"lang": query.lang}
@@ -233,7 +240,8 @@ def api_search_download(
             hit.doc.slug,
             hit.doc.name,
             hit.doc.description(query.lang),
-            f"{base}{hit.doc.kind}/{hit.doc.slug}",
+            f"{base}{hit.doc.kind}/{hit.doc.slug}{lang_of_page}",
+            " ".join(websites.get(f"{base}id/{hit.doc.kind}/{hit.doc.slug}", ())),
             hit.doc.start or "",
             hit.doc.end or "",
             "; ".join(c.label for c in hit.countries),
@@ -269,6 +277,7 @@ SHEET_TITLES = (
     N_("Name"),
     N_("Summary"),
     N_("Page"),
+    N_("Website"),
     N_("Start"),
     N_("End"),
     N_("Countries"),
@@ -277,7 +286,7 @@ SHEET_TITLES = (
     N_("Why"),
 )
 #: column widths in characters (openpyxl's unit), `CSV_COLUMNS` in order
-SHEET_WIDTHS = (6, 12, 24, 40, 60, 40, 8, 8, 20, 30, 8, 40)
+SHEET_WIDTHS = (6, 12, 24, 40, 60, 40, 40, 8, 8, 20, 30, 8, 40)
 
 
 def _workbook(rows: Sequence[Sequence[object]], lang: NullTranslations) -> bytes:

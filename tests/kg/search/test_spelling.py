@@ -162,3 +162,22 @@ def test_one_edit_makes_every_candidate_once() -> None:
     assert "ab" not in near
     assert len(near) == len(set(near))
     assert len(one_edit("acceuillir")) <= 54 * 10 + 25
+
+
+def test_a_word_the_lists_know_needs_a_correction_likelier_than_itself() -> None:
+    """A German trial's "Ukrainerinnen" (Ukrainian women) became "Trainerinnen", two edits
+    away and only a little commoner: each edit costs a factor of 100, so it stays as typed,
+    while "comunity" (one edit from a far commoner word) and "famlies" (a word no list
+    knows, two edits) are still corrected."""
+    zipf = {
+        "ukrainerinnen": 1.9,
+        "trainerinnen": 2.6,
+        "comunity": 2.0,
+        "community": 5.3,
+        "families": 5.0,
+    }.get
+    words = {"trainerinnen": 2, "community": 8, "families": 9}
+    s = Speller(words, lambda t: False, zipf=lambda w: zipf(w, 0.0))
+    assert s.word("ukrainerinnen") is None
+    assert s.word("comunity") == "community"
+    assert s.word("famlies") == "families"

@@ -15,9 +15,9 @@ def test_home_shows_counts_search_box_and_entry_points(client: TestClient) -> No
     assert 'href="/browse/theme/housing"' in text
     assert 'href="/browse/challenge/' not in text  # the test record names no challenge
     assert 'href="/browse/country/ESP"' in text
-    # a featured practice that ended says when (its sources give two ends), not "since 2019"
+    # a featured practice that ended says when (its sources give two ends), not "started 2019"
     assert "2019–2021 or 2022" in text
-    assert "since 2019" not in text
+    assert "started 2019" not in text
 
 
 def test_concept_page_lists_linked_records_and_labels(client: TestClient) -> None:

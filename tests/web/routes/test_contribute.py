@@ -132,7 +132,7 @@ def test_the_form_speaks_five_languages(client: TestClient, lang: str, title: st
 
 
 @pytest.mark.parametrize(
-    ("lang", "hint"), [("en", "Up to 20,000 characters."), ("es", "Hasta 20.000 caracteres.")]
+    ("lang", "hint"), [("en", "80 to 20,000 characters."), ("es", "De 80 a 20.000 caracteres.")]
 )
 def test_the_description_says_its_length_limit(client: TestClient, lang: str, hint: str) -> None:
     blank = client.get(f"/contribute?lang={lang}").text

@@ -221,7 +221,7 @@ def test_embed_card_shows_every_start_year_the_sources_claim(tmp_path: Path) -> 
     ingest_records(store, [PROJECT_ROOT / "ingest/records"], base="http://testserver/")
     with client_of(store, base="http://testserver/", follow_redirects=True) as c:
         card = c.get("/embed/initiative/nuevos-senderos").text
-    assert f"since {' or '.join(years)} (sources differ)" in card
+    assert f"started {' or '.join(years)} (sources differ)" in card
 
 
 PAGE = "http://testserver/initiative/village-welcome"

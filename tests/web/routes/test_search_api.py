@@ -247,3 +247,41 @@ def test_a_download_is_named_in_the_searchs_language_and_letters(client: TestCli
     name = disposition.split("filename*=UTF-8''", 1)[1]
     assert unquote(name) == "Suchergebnisse-geflüchtete-dorf.xlsx"
     assert name.isascii()
+
+
+def test_the_download_gives_each_records_website_and_its_page_in_the_searchs_language(
+    records_dir: Path, tmp_path: Path
+) -> None:
+    """A German coordinator could not build a contact list from the file: it held no website,
+    and its page addresses opened in English."""
+    ngo = records_dir / "organisation" / "test-ngo.md"
+    ngo.write_text(
+        ngo.read_text().replace("country: ES\n", 'country: ES\nurl: "https://ngo.example.org/"\n')
+    )
+    store = ingested(records_dir, base=BASE)
+    settings = Settings.from_env({"KG_BASE_URI": BASE, "KG_STORE": "memory"}, cache_dir=tmp_path)
+    search = SearchService(store, settings, embedder=HashEmbedder(), cache=VectorCache(None))
+    with TestClient(create_app(settings, store=store, search=search)) as c:
+        params = {"q": "Test NGO", "format": "csv"}
+        english = list(
+            csv.DictReader(
+                io.StringIO(c.get("/api/search/download", params=params).text.lstrip("\ufeff"))
+            )
+        )
+        german = list(
+            csv.DictReader(
+                io.StringIO(
+                    c.get("/api/search/download", params={**params, "lang": "de"}).text.lstrip(
+                        "\ufeff"
+                    )
+                )
+            )
+        )
+    ngo_row = next(r for r in english if r["slug"] == "test-ngo")
+    assert ngo_row["website"] == "https://ngo.example.org/"
+    assert ngo_row["url"] == f"{BASE}organisation/test-ngo"
+    assert (
+        next(r for r in german if r["slug"] == "test-ngo")["url"]
+        == f"{BASE}organisation/test-ngo?lang=de"
+    )
+    assert all(r["website"] == "" for r in english if r["slug"] != "test-ngo")

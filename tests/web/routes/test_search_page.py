@@ -364,9 +364,10 @@ def test_the_why_line_names_a_filter_only_where_it_tells_something(client: TestC
 WHY = r'<p class="why">(.*?)</p>'
 
 
-def test_a_result_with_no_known_end_says_since(records_dir: Path) -> None:
-    """A trial read a bare "2015" on a result as a one-year project; the record page says
-    "since 2015"."""
+def test_a_result_with_no_known_end_says_when_it_started(records_dir: Path) -> None:
+    """A trial read a bare "2015" on a result as a one-year project. "since 2015", as it then
+    said, a German trial read as still running ("seit 2015") on a pilot that ended: with no
+    known end, a result says only when it started."""
     record = (
         '---\nname: Open Door\nstart: "2015"\ncountries: [AT]\n'
         "sources: {a: {url: 'https://example.org/od'}}\n---\n"
@@ -377,9 +378,9 @@ def test_a_result_with_no_known_end_says_since(records_dir: Path) -> None:
         page = c.get("/search", params={"q": "lantern families", "mode": "keyword"}).text
         spanish = c.get("/search", params={"q": "lantern", "mode": "keyword", "lang": "es"}).text
     kinds = re.findall(r'<p class="kind">(.*?)</p>', page)
-    assert "Initiative · since 2015" in kinds
+    assert "Initiative · started 2015" in kinds
     assert "Initiative · 2019–2022" in kinds  # the test initiative's span, as before
-    assert "Iniciativa · desde 2015" in re.findall(r'<p class="kind">(.*?)</p>', spanish)
+    assert "Iniciativa · inicio en 2015" in re.findall(r'<p class="kind">(.*?)</p>', spanish)
 
 
 def test_the_chips_of_one_facet_say_they_combine_with_or(client: TestClient) -> None:
