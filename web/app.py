@@ -25,7 +25,7 @@ from web.compression import Compression
 from web.errors import install_error_handlers
 from web.http import install_http, precondition_failed, precondition_response
 from web.i18n import ContentLanguage
-from web.openapi import validation_as_bad_request
+from web.openapi import admin_security, validation_as_bad_request
 from web.pagecache import PageCache
 from web.ratelimit import limiter_for
 from web.routes import (
@@ -127,7 +127,7 @@ def create_app(
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = validation_as_bad_request(generated())
+            app.openapi_schema = admin_security(validation_as_bad_request(generated()))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

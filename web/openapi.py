@@ -41,6 +41,32 @@ def validation_as_bad_request(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+#: the name of the admin token's security scheme (`web.auth`)
+ADMIN_SCHEME = "adminToken"
+
+
+#: `openapi_extra` of a route that requires the admin token (`web.auth.require_admin`)
+ADMIN_ONLY: dict[str, Any] = {"security": [{ADMIN_SCHEME: []}]}
+
+
+def admin_security(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema` saying which operations take the admin token (OpenAPI 3.1 §4.8.27, an HTTP
+    bearer scheme, RFC 6750): those declared with `ADMIN_ONLY` require it; the others that
+    can answer 401 (`/sparql`, where only an update needs it) accept it or nothing."""
+    scheme = {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "`KG_ADMIN_TOKEN` as `Authorization: Bearer <token>`: every write "
+        "needs it; without a configured token the service is read-only (403).",
+    }
+    schema.setdefault("components", {}).setdefault("securitySchemes", {})[ADMIN_SCHEME] = scheme
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "401" in operation.get("responses", {}):
+                operation.setdefault("security", [{}, {ADMIN_SCHEME: []}])
+    return schema
+
+
 def query_parameters(*names: str) -> dict[str, Any]:
     """`openapi_extra` for routes that read repeated or dashed query parameters themselves."""
     return {

@@ -49,3 +49,18 @@ def test_an_unreadable_parameter_is_described_as_the_400_it_gets(client: TestCli
     r = client.get("/api/search", params={"limit": "abc"})
     assert r.status_code == 400
     assert set(r.json()) == {"error", "message"}
+
+
+def test_the_writes_say_they_take_the_admin_token(client: TestClient) -> None:
+    """A German trial read PUT, POST and DELETE on `/rdf-graphs` in the API's documentation
+    with nothing saying they were protected: they require the bearer token; `/sparql` takes
+    it (for updates) or nothing; reads do not mention it."""
+    doc = client.get("/openapi.json").json()
+    scheme = doc["components"]["securitySchemes"]["adminToken"]
+    assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
+    graphs = doc["paths"]["/rdf-graphs"]
+    for method in ("put", "post", "delete"):
+        assert graphs[method]["security"] == [{"adminToken": []}]
+    assert "security" not in graphs["get"]
+    assert doc["paths"]["/sparql"]["post"]["security"] == [{}, {"adminToken": []}]
+    assert "security" not in doc["paths"]["/api/search"]["get"]

@@ -31,7 +31,7 @@ from web.http import (
     precondition_response,
     version_validators,
 )
-from web.openapi import errors, media, query_parameters
+from web.openapi import ADMIN_ONLY, errors, media, query_parameters
 from web.services import limit, sparql_engine
 
 SparqlEngine = Annotated[Endpoint, Depends(sparql_engine)]
@@ -166,7 +166,7 @@ async def _write(request: Request, eng: Endpoint, *, replace: bool) -> Response:
     dependencies=[Depends(require_admin)],
     response_class=Response,
     responses=WRITE,
-    openapi_extra=GRAPH,
+    openapi_extra={**GRAPH, **ADMIN_ONLY},
 )
 async def put_graph(request: Request, eng: SparqlEngine) -> Response:
     """Replace a graph with the request body (admin token)."""
@@ -178,7 +178,7 @@ async def put_graph(request: Request, eng: SparqlEngine) -> Response:
     dependencies=[Depends(require_admin)],
     response_class=Response,
     responses=WRITE,
-    openapi_extra=GRAPH,
+    openapi_extra={**GRAPH, **ADMIN_ONLY},
 )
 async def post_graph(request: Request, eng: SparqlEngine) -> Response:
     """Add the request body's triples to a graph (admin token)."""
@@ -190,7 +190,7 @@ async def post_graph(request: Request, eng: SparqlEngine) -> Response:
     dependencies=[Depends(require_admin)],
     response_class=Response,
     responses=WRITE,
-    openapi_extra=GRAPH,
+    openapi_extra={**GRAPH, **ADMIN_ONLY},
 )
 def remove_graph(request: Request, eng: SparqlEngine) -> Response:
     """Drop a graph (admin token)."""
