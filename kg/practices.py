@@ -12,7 +12,7 @@ import pyoxigraph as ox
 
 from kg.graphs import select
 from kg.queries import COORDINATOR_CONTACTS, INITIATIVE_FACTS, PLACE_COUNTS, RECORD_LINKS
-from kg.record_document import concept_labels, pick
+from kg.record_document import concept_labels, pick, pick_lang
 from kg.sentences import first_sentence
 from kg.vocab import EU_COUNTRY, NUTS
 
@@ -34,6 +34,10 @@ class Summary:
 
     def name(self, lang: str = "en") -> str:
         return pick(self.names, lang) or self.iri.rsplit("/", 1)[-1]
+
+    def name_lang(self, lang: str = "en") -> str:
+        """The language tag of `name(lang)` ("" when untagged; WCAG 2.1 SC 3.1.2)."""
+        return pick_lang(self.names, lang)
 
     def what(self, lang: str = "en", limit: int = 220) -> str:
         """The first sentence of the description in `lang` (else English;

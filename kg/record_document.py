@@ -127,6 +127,11 @@ class RecordView:
     def name(self, lang: str = "en") -> str:
         return pick(self.names, lang) or self.slug
 
+    def name_lang(self, lang: str = "en") -> str:
+        """The language tag of `name(lang)` ("" when untagged): a page marks a name in another
+        language than its own (WCAG 2.1 SC 3.1.2)."""
+        return pick_lang(self.names, lang)
+
     def description(self, lang: str = "en") -> str:
         return pick(self.descriptions, lang)
 

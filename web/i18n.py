@@ -165,6 +165,15 @@ def day(context: Context, value: str) -> str:
     return format_date(parsed, format="long", locale="en_GB" if lang == "en" else lang)
 
 
+def lang_attr(text_lang: str, page_lang: str) -> Markup:
+    """` lang="…"` for a text in another language than the page's (WCAG 2.1 SC 3.1.2, a
+    German record's name on an English page), nothing for one in the page's language or of
+    no known language; `text_lang` is a BCP 47 tag as the data gives it."""
+    if not text_lang or text_lang.split("-")[0].lower() == page_lang:
+        return Markup("")
+    return Markup(' lang="%s"') % text_lang
+
+
 @pass_context
 def language_name(context: Context, code: str) -> str:
     """The name of the language `code` (ISO 639-1, or a BCP 47 tag) in the page's language,

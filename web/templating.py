@@ -116,5 +116,6 @@ def make_templates() -> Jinja2Templates:
     templates.env.globals["facet_titles"] = FACET_TITLES
     templates.env.globals["kind_plurals"] = KIND_PLURALS
     templates.env.globals["colon"] = i18n.colon
+    templates.env.globals["lang_attr"] = i18n.lang_attr
     templates.env.globals["licence"] = LICENSE  # of the data the pages show (rel=license)
     return templates

@@ -324,3 +324,40 @@ def test_phone_folds_the_facets_into_a_filters_panel(server: LiveServer, phone: 
     first = phone.locator("li.hit").first.bounding_box()
     assert first is not None
     assert 0 <= first["y"] < 844  # the first result is on the screen
+
+
+def test_the_filters_switch_says_what_the_screen_shows(server: LiveServer, phone: Page) -> None:
+    """An accessibility audit (WCAG 2.1) found, on a phone after a filter: the panel open but
+    its switch "not checked" (SC 4.1.2), the switch named "Filters" without its count, the
+    filters after every result in the tab order though above them on screen (SC 2.4.3), and
+    the sticky "Show N results" over the filter that had focus (SC 2.4.11)."""
+    phone.goto(server.url + "search?q=community+sponsorship")
+    switch = phone.locator("#filters-toggle")
+    order = phone.evaluate(
+        "[...document.querySelectorAll('a, input, button, summary')].findIndex(e => "
+        "e.closest('#filters')) < [...document.querySelectorAll('a, input, button, summary')]"
+        ".findIndex(e => e.closest('li.hit'))"
+    )
+    assert order  # the filters come before the results
+    phone.locator("label.filters-button").tap()
+    expect(switch).to_be_checked()
+    facet(phone, "country").locator("li a").first.tap()
+    phone.wait_for_url("**country=*")
+    expect(phone.locator(".facet-panel")).to_be_visible()
+    expect(switch).to_be_checked()
+    assert phone.get_by_role("checkbox", name="Filters (1)").count() == 1
+    switch.focus()
+    covered = []
+    for _ in range(40):
+        phone.keyboard.press("Tab")
+        covered += phone.evaluate(
+            """() => { const e = document.activeElement;
+            const s = document.querySelector('.show-results');
+            if (!e.closest('.facet-panel') || e === s) return [];
+            const a = e.getBoundingClientRect(), b = s.getBoundingClientRect();
+            return a.bottom > b.top && a.top < b.bottom ? [e.textContent.trim()] : []; }"""
+        )
+    assert covered == []
+    phone.locator("label.filters-button").tap()
+    expect(switch).not_to_be_checked()
+    expect(phone.locator(".facet-panel")).to_be_hidden()

@@ -1,5 +1,6 @@
 """A record's facts grouped for its page, concepts linked to their browse pages."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,8 @@ import pytest
 from kg.errors import NotFound
 from kg.record_document import view
 from tests.conftest import BASE, ingested
+from tests.web.conftest import client_of
+from web.i18n import lang_attr
 from web.recordpage import CODES, check, concept_href, grouped
 
 
@@ -54,3 +57,18 @@ def test_a_type_code_is_named_in_every_interface_language(records_dir: Path) -> 
         "ONG",
     ]
     assert CODES.keys() >= {"university", "municipality", "local-action-group", "company"}
+
+
+def test_a_name_in_another_language_than_the_page_says_its_language(records_dir: Path) -> None:
+    """An accessibility audit heard a Dutch title read with English rules (WCAG 2.1 SC 3.1.2):
+    a record's name carries its own language where it is not the page's."""
+    path = records_dir / "initiative" / "village-welcome.md"
+    path.write_text(path.read_text().replace("---\nname: ", "---\nname_lang: de\nname: ", 1))
+    store = ingested(records_dir, base=BASE)
+    with client_of(store, base=BASE, follow_redirects=True) as c:
+        english = c.get("/initiative/village-welcome").text
+        german = c.get("/initiative/village-welcome", params={"lang": "de"}).text
+    assert re.search(r'<h1 lang="de">', english)
+    assert "<h1>" in german  # the page's own language: nothing to say
+    assert lang_attr("", "en") == "" == lang_attr("de-AT", "de")
+    assert lang_attr("nl", "en") == ' lang="nl"'

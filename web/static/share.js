@@ -3,6 +3,14 @@
 // sheet (phones: WhatsApp, Signal, …), and "Copy code" for the embed code. Two trials looked for
 // a way to send a practice on.
 (function () {
+  // each status is an empty live region from the start and gets its words on each copy, so a
+  // screen reader says them every time (WAI-ARIA live regions announce changes of text; an
+  // audit heard nothing on a second copy when the words were only unhidden)
+  document.querySelectorAll(".copied").forEach(function (said) {
+    said.dataset.words = said.textContent;
+    said.textContent = "";
+    said.hidden = false;
+  });
   document.querySelectorAll("[data-copy]").forEach(function (button) {
     if (!navigator.clipboard) return;
     button.hidden = false;
@@ -10,7 +18,8 @@
       // the status next to the button: the link's, or the embed code's in its own details
       var said = button.closest("details, .share").querySelector(".copied");
       navigator.clipboard.writeText(button.dataset.copy).then(function () {
-        said.hidden = false;
+        said.textContent = "";
+        setTimeout(function () { said.textContent = said.dataset.words; }, 100);
       });
     });
   });
