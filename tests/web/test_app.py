@@ -24,6 +24,7 @@ def test_the_api_docs_load_nothing_from_elsewhere(client: TestClient) -> None:
     assert "/static/swagger/swagger-ui-bundle.js" in page
     assert "https://" not in page.replace("https://schema.org", "")
     assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
+    assert '<html lang="en">' in page  # an accessibility audit found no language (SC 3.1.1)
 
 
 def test_the_openapi_description_names_protocol_parameters_and_errors(client: TestClient) -> None:
