@@ -154,7 +154,7 @@ def test_card_uses_its_space(server: LiveServer, width: int, height: int) -> Non
         assert link_bottom <= height  # the link to the full record is always shown
         expect(p.locator("h1")).to_have_text("Nuevos Senderos")
         expect(p.locator("dl")).to_contain_text("España")
-        expect(p.locator("dl")).to_contain_text("desde 2002 o 2006")
+        expect(p.locator("dl")).to_contain_text("inicio en 2002 o 2006")
         if height >= 300:
             expect(p.locator(".tags span").first).to_be_visible()
         assert serious_violations(p) == []
