@@ -113,12 +113,13 @@ CONSTRUCT {
   UNION
   { GRAPH ?dg { ?direct skos:broader ?c } }
   UNION
+  { GRAPH ?s { ?n skos:broader+ ?c } GRAPH ?ng { ?n skos:broader ?nb } }
+  UNION
+  { GRAPH ?s { ?n skos:broader+ ?c } GRAPH ?nlg { ?n ?nlp ?nlabel }
+    VALUES ?nlp { skos:prefLabel skos:notation } }
+  UNION
   { GRAPH ?s { ?n skos:broader+ ?c }
-    { GRAPH ?ng { ?n skos:broader ?nb } }
-    UNION
-    { GRAPH ?nlg { ?n ?nlp ?nlabel } VALUES ?nlp { skos:prefLabel skos:notation } }
-    UNION
-    { GRAPH ?rg2 { ?r2 dcterms:spatial ?n ; rikg:kind ?kind2 ; schema:name ?name2 } } }
+    GRAPH ?rg2 { ?r2 dcterms:spatial ?n ; rikg:kind ?kind2 ; schema:name ?name2 } }
 }"""
 
 #: records that link to this one, from other graphs (partners of an organisation, …)

@@ -103,6 +103,34 @@ def test_record_page_renders_with_name_and_sources(server: LiveServer) -> None:
     assert "bab.gv.at" in text  # a second source of the record's facts
 
 
+@pytest.mark.parametrize(
+    "concept",
+    [
+        "http://data.europa.eu/nuts/code/ES24",
+        "http://publications.europa.eu/resource/authority/country/ESP",
+        "https://w3id.org/rikg/scheme/theme/housing",
+    ],
+)
+def test_a_concepts_data_document_is_the_embedded_stores(
+    server: LiveServer, embedded: GraphStore, concept: str
+) -> None:
+    """A region's document holds the regions inside it and the records placed there; its first
+    query nested a union under a property path, which Virtuoso answered with the direct records
+    only (24 statements for Aragón where the embedded store gives 42)."""
+    from kg.browse import concept_document
+
+    scheme, code = concept.rstrip("/").rsplit("/", 2)[-2:]
+    path = {"code": f"browse/nuts/{code}", "country": f"browse/country/{code}"}.get(
+        scheme, f"browse/theme/{code}"
+    )
+    status, body = get(server, path + ".nt")
+    assert status == 200
+    served = {line for line in body.decode().splitlines() if line.strip()}
+    own = {str(t) + " ." for t in concept_document(embedded.current(), concept)}
+    assert own <= served
+    assert len(served - own) == 3  # the document's own statements: topic, licence, dataset
+
+
 def test_search_ranks_by_meaning(server: LiveServer) -> None:
     query = urllib.parse.urlencode({"q": "families who moved to a village for a job"})
     status, body = get(server, f"api/search?{query}")
