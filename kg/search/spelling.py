@@ -109,7 +109,8 @@ class Speller:
         written with accents (a correction is shown in the spelling nearest to what was
         typed: "intégraton" → "intégration", "integraton" → "integration"); `zipf(word)`: how
         common a folded word is in the languages (`kg.search.dictionary.Words.zipf`, 0.0 when
-        unknown): no word is corrected into a rarer one; `zipf_in(word, lang)`: how common a
+        unknown): a word the lists know is corrected only into a likelier one (`EDIT_COST`);
+        `zipf_in(word, lang)`: how common a
         word as written is in one language (`kg.search.dictionary.zipf_in`), which breaks ties
         between equally near corrections for a query in that language; `zipfs(words)`: `zipf`
         of many words at once (`kg.search.dictionary.Words.zipfs`; default: `zipf` of each)."""

@@ -23,6 +23,7 @@ from kg.search import SearchQuery, SearchResults, SearchService, Similar
 from kg.search.explain import SharedValue, Why
 from kg.search.text import words
 from kg.search.types import SORTS, FacetValue, Hit, Label
+from kg.vocab import record_iri
 from web.i18n import DEFAULT as DEFAULT_LANG
 from web.i18n import N_, translations
 from web.services import limit, search_service
@@ -241,7 +242,7 @@ def api_search_download(
             hit.doc.name,
             hit.doc.description(query.lang),
             f"{base}{hit.doc.kind}/{hit.doc.slug}{lang_of_page}",
-            " ".join(websites.get(f"{base}id/{hit.doc.kind}/{hit.doc.slug}", ())),
+            " ".join(websites.get(record_iri(base, hit.doc.kind, hit.doc.slug), ())),
             hit.doc.start or "",
             hit.doc.end or "",
             "; ".join(c.label for c in hit.countries),
