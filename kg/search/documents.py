@@ -87,7 +87,17 @@ class SearchDoc:
 
     @property
     def name(self) -> str:
-        return self.names.get("en") or next(iter(self.names.values()), self.slug)
+        """The English name, else the untagged one, else any; the slug when it has none."""
+        return self.names.get(self.name_lang) or self.slug
+
+    @property
+    def name_lang(self) -> str:
+        """The language tag of `name` ("" when untagged): a result list marks a name in
+        another language than the page's (WCAG 2.1 SC 3.1.2)."""
+        for key in ("en", ""):
+            if key in self.names:
+                return key
+        return next(iter(self.names), "")
 
     def description(self, lang: str = "en") -> str:
         return (
@@ -186,7 +196,7 @@ def _rows(store: ox.Store, query: str) -> Iterator[dict[str, Any]]:
 def _add_text(doc: SearchDoc, field_name: str, text: ox.Literal) -> None:
     value, lang = text.value.strip(), text.language or ""
     if field_name == "name":
-        doc.names.setdefault(lang or "en", value)
+        doc.names.setdefault(lang, value)
     elif field_name == "alternateName":
         doc.alt_names.append(value)
     elif field_name == "identifier":

@@ -27,6 +27,20 @@ def test_concept_page_lists_linked_records_and_labels(client: TestClient) -> Non
     assert 'href="/initiative/village-welcome"' in text
 
 
+def test_a_concepts_other_labels_carry_their_language_and_the_pages_words_do_not(
+    client: TestClient,
+) -> None:
+    """An accessibility audit heard "— also" read with Spanish rules on an English page: the
+    page's own words sat inside the label's `lang` (WCAG 2.1 SC 3.1.2)."""
+    text = client.get("/browse/theme/housing").text
+    row = re.search(r"<dd>(.*?accommodation.*?)</dd>", text)
+    assert row, "the English altLabel is listed"
+    assert '<span lang="en">accommodation</span>' in row.group(1)
+    also = re.search(r'<span class="muted">(.*?)</span>\s*$', row.group(1)).group(1)  # type: ignore[union-attr]
+    assert also.startswith("— also ")  # the page's words, outside any label's lang
+    assert not re.search(r'<dd lang="', text)
+
+
 def test_country_page(client: TestClient) -> None:
     text = client.get("/browse/country/ESP").text
     assert 'href="/initiative/village-welcome"' in text

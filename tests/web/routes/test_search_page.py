@@ -120,6 +120,41 @@ def test_query_text_is_escaped(client: TestClient) -> None:
     assert "&lt;script&gt;" in html
 
 
+def test_a_filtered_or_later_page_is_titled_apart_from_the_first(client: TestClient) -> None:
+    """An accessibility audit found every page of a search titled like its first (WCAG 2.1 SC
+    2.4.2): tabs, history and screen readers could not tell them apart."""
+
+    def title(**params: str) -> str:
+        text = client.get("/search", params=params).text
+        return html.unescape(re.search(r"<title>(.*?)</title>", text).group(1))  # type: ignore[union-attr]
+
+    assert title(q="jobs").startswith("jobs — Search — ")
+    assert title(q="jobs", country="AT").startswith("jobs — Austria — Search — ")
+    assert title(q="jobs", year_from="2010").startswith("jobs — from 2010 — Search — ")
+    assert title(country="AT", lang="de").startswith("Österreich — Suchen — ")
+
+
+def test_a_result_named_in_another_language_says_so(records_dir: Path, tmp_path: Path) -> None:
+    """Result titles carry the name's language where it is not the page's (WCAG 2.1 SC 3.1.2),
+    as record headings do (a record's name is English unless it says otherwise)."""
+    records = {
+        "initiative/dorf": "---\nname: Willkommen im Dorf\nname_lang: de\ncountries: [DE]\n"
+        "sources: {a: {url: 'https://example.org/d'}}\n---\nA village welcomes refugees.\n",
+        "initiative/plain": "---\nname: Village Plain\ncountries: [DE]\n"
+        "sources: {a: {url: 'https://example.org/p'}}\n---\nA village welcomes refugees.\n",
+    }
+    store = ingested(records_dir, records, base="http://testserver/")
+    settings = Settings.from_env({"KG_BASE_URI": "http://testserver/"}, cache_dir=tmp_path / "c")
+    search = SearchService(store, settings, embedder=HashEmbedder())
+    with TestClient(create_app(settings, store=store, search=search)) as c:
+        english = c.get("/search", params={"q": "village"}).text
+        german = c.get("/search", params={"q": "village", "lang": "de"}).text
+    assert re.search(r'<a href="/initiative/dorf" lang="de">Willkommen im Dorf</a>', english)
+    assert re.search(r'<a href="/initiative/dorf\?lang=de">Willkommen im Dorf</a>', german)
+    assert re.search(r'<a href="/initiative/plain">Village Plain</a>', english)
+    assert re.search(r'<a href="/initiative/plain\?lang=de" lang="en">Village Plain</a>', german)
+
+
 def test_a_page_past_the_end_shows_the_last_page(client: TestClient) -> None:
     html = client.get("/search", params={"page": "99"}).text
     first, last, total = (int(n) for n in re.findall(r"\d+", status(html))[:3])
