@@ -34,6 +34,8 @@ class ConceptPage:
     records: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     #: the concepts enclosing this one, outermost first (a region's country, then its region)
     broader: list[Concept] = field(default_factory=list)
+    #: the concepts directly inside this one (a theme's narrower themes), by IRI; no counts
+    narrower: list[Concept] = field(default_factory=list)
 
     def label(self, lang: str = "en") -> str:
         """The page's title: the label in `lang` (`kg.record_document.label_of`: a region
@@ -89,8 +91,21 @@ def concept_page(store: ox.Store, iri: str) -> ConceptPage | None:
         if (row["p"], row["record"]) not in seen:
             seen.add((row["p"], row["record"]))
             by_p[row["p"]].append(row)
+    below: dict[str, dict[str, str]] = defaultdict(dict)
+    for row in select(store, queries.CONCEPT_NARROWER, concept=node):
+        found = below[row["narrower"]]
+        if "label" in row:
+            found.setdefault(row.get("lang", ""), row["label"])
+    narrower = [Concept(n, below[n]) for n in sorted(below)]
     return ConceptPage(
-        iri, labels, dict(alts), definitions, notation, dict(by_p), _broader(store, node, above)
+        iri,
+        labels,
+        dict(alts),
+        definitions,
+        notation,
+        dict(by_p),
+        _broader(store, node, above),
+        narrower,
     )
 
 

@@ -11,15 +11,17 @@ from kg.queries import FILTER_QUERY
 from kg.vocab import EU_COUNTRY, NUTS, SCHEME_NS
 
 SAFE = re.compile(r"^[A-Za-z0-9-]+$")
-#: filter name → (property path, how a value becomes an IRI)
+#: filter name → (property path, how a value becomes an IRI); a record linked to a narrower
+#: concept matches the broader one (`skos:broader*`: a place in a region for its country, a
+#: "Seasonal agricultural work" practice for "Agriculture and food"), as the search's filter has
+#: it, so the query finds what the search found
 PATHS = {
-    "theme": ("dcterms:subject", f"{SCHEME_NS}theme/"),
-    "target_group": ("rikg:targetGroup", f"{SCHEME_NS}target-group/"),
-    "funding": ("rikg:fundingProgramme", f"{SCHEME_NS}funding/"),
-    "challenge": ("rikg:addressesChallenge", f"{SCHEME_NS}challenge/"),
-    "opportunity": ("rikg:buildsOnOpportunity", f"{SCHEME_NS}opportunity/"),
-    "country": ("dcterms:spatial", "country"),
-    # a region holds the places of the regions inside it, as the search's filter has it
+    "theme": ("dcterms:subject/skos:broader*", f"{SCHEME_NS}theme/"),
+    "target_group": ("rikg:targetGroup/skos:broader*", f"{SCHEME_NS}target-group/"),
+    "funding": ("rikg:fundingProgramme/skos:broader*", f"{SCHEME_NS}funding/"),
+    "challenge": ("rikg:addressesChallenge/skos:broader*", f"{SCHEME_NS}challenge/"),
+    "opportunity": ("rikg:buildsOnOpportunity/skos:broader*", f"{SCHEME_NS}opportunity/"),
+    "country": ("dcterms:spatial/skos:broader*", "country"),
     "nuts": ("dcterms:spatial/skos:broader*", str(NUTS)),
 }
 

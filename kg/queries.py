@@ -88,7 +88,8 @@ CONSTRUCT {
 
 #: a concept's own statements (its scheme's graph), the labels of what it links to, the
 #: records that link to it with their names, and the concepts inside it (`skos:narrower`: a
-#: country's regions, a region's provinces) with their labels and the records placed in them,
+#: country's regions, a region's provinces, a theme's narrower themes) with their labels and the
+#: records linked to them,
 #: as its page counts them (`CONCEPT_RECORDS`): a harvester needs no second request
 CONCEPT_DOCUMENT = """
 CONSTRUCT {
@@ -99,7 +100,7 @@ CONSTRUCT {
   ?c skos:narrower ?direct .
   ?n skos:broader ?nb .
   ?n ?nlp ?nlabel .
-  ?r2 dcterms:spatial ?n .
+  ?r2 ?rp2 ?n .
   ?r2 schema:name ?name2 .
 } WHERE {
   { GRAPH ?g { ?c ?p ?o } }
@@ -119,7 +120,8 @@ CONSTRUCT {
     VALUES ?nlp { skos:prefLabel skos:notation } }
   UNION
   { GRAPH ?s { ?n skos:broader+ ?c }
-    GRAPH ?rg2 { ?r2 dcterms:spatial ?n ; rikg:kind ?kind2 ; schema:name ?name2 } }
+    GRAPH ?rg2 { ?r2 ?rp2 ?n ; rikg:kind ?kind2 ; schema:name ?name2 }
+    FILTER(?rp2 NOT IN (rdf:subject, rdf:object)) }
 }"""
 
 #: records that link to this one, from other graphs (partners of an organisation, …)
@@ -237,7 +239,9 @@ FIRST_INGEST = "SELECT (MIN(?t) AS ?first) WHERE { GRAPH ?g { ?g prov:generatedA
 
 # --- browse (home page entry points, concept pages) --------------------------------------
 
-#: how many initiatives link to each concept, country or region, by the linking property
+#: how many initiatives link to each concept, country or region, by the linking property; a
+#: record linked to a narrower concept counts for every broader one (a region for its country,
+#: "Seasonal agricultural work" for "Agriculture and food"), as the search's filters count it
 CONCEPT_USAGE = """
 SELECT ?concept ?p (COUNT(DISTINCT ?record) AS ?n) WHERE {
   {
@@ -245,23 +249,25 @@ SELECT ?concept ?p (COUNT(DISTINCT ?record) AS ?n) WHERE {
     VALUES ?p { dcterms:subject rikg:targetGroup rikg:fundingProgramme rikg:addressesChallenge
                 rikg:buildsOnOpportunity dcterms:spatial }
   } UNION {
-    GRAPH ?g { ?record rikg:kind "initiative" ; dcterms:spatial ?narrower }
+    GRAPH ?g { ?record rikg:kind "initiative" ; ?p ?narrower }
+    VALUES ?p { dcterms:subject rikg:targetGroup rikg:fundingProgramme rikg:addressesChallenge
+                rikg:buildsOnOpportunity dcterms:spatial }
     GRAPH ?s { ?narrower skos:broader+ ?concept }
-    BIND(dcterms:spatial AS ?p)
   }
 } GROUP BY ?concept ?p"""
 
-#: records that link to a concept (or any IRI), with the linking property; a place counts for
-#: the regions and country enclosing it (`skos:broader`), as the search's region filter has it
+#: records that link to a concept (or any IRI), with the linking property; a record linked to
+#: a narrower concept counts for the broader ones (`skos:broader`: a place for the regions and
+#: country enclosing it, a theme for its broader theme), as the search's filters have it
 CONCEPT_RECORDS = """
 SELECT ?record ?kind ?name ?p ?concept WHERE {
   {
     GRAPH ?g { ?record ?p ?concept ; rikg:kind ?kind ; schema:name ?name }
-    FILTER(?p != rdf:object)
+    FILTER(?p NOT IN (rdf:subject, rdf:object))
   } UNION {
     GRAPH ?s { ?narrower skos:broader+ ?concept }
-    GRAPH ?g { ?record dcterms:spatial ?narrower ; rikg:kind ?kind ; schema:name ?name }
-    BIND(dcterms:spatial AS ?p)
+    GRAPH ?g { ?record ?p ?narrower ; rikg:kind ?kind ; schema:name ?name }
+    FILTER(?p NOT IN (rdf:subject, rdf:object))
   }
 } ORDER BY xsd:string(LCASE(STR(?name)))"""
 
@@ -275,6 +281,13 @@ SELECT ?up ?broader ?label (LANG(?label) AS ?lang) ?concept WHERE {
 }"""
 
 #: what the graph says about a concept (labels, definition, scheme, notation, broader)
+#: the concepts directly inside a concept (`skos:broader`), with their preferred labels
+CONCEPT_NARROWER = """
+SELECT ?narrower ?label (LANG(?label) AS ?lang) ?concept WHERE {
+  GRAPH ?g { ?narrower skos:broader ?concept }
+  OPTIONAL { GRAPH ?l { ?narrower skos:prefLabel ?label } }
+}"""
+
 CONCEPT_INFO = """
 SELECT ?p ?o (LANG(?o) AS ?lang) ?concept WHERE { GRAPH ?g { ?concept ?p ?o } }"""
 

@@ -82,6 +82,9 @@ class SearchDoc:
     types: list[str] = field(default_factory=list)
     linked_names: list[str] = field(default_factory=list)
     facets: dict[str, list[str]] = field(default_factory=dict)
+    #: the concepts the record itself states, by facet; `facets` adds the broader ones (None:
+    #: an index written before this field, whose tags fall back to `facets`)
+    stated: dict[str, list[str]] | None = None
     start: int | None = None
     end: int | None = None
 
@@ -216,9 +219,11 @@ def _add_links(
     concepts: dict[str, Concept],
 ) -> None:
     facets: dict[str, set[str]] = defaultdict(set)
+    stated: dict[str, set[str]] = defaultdict(set)
     facets["kind"].add(doc.kind)
     for field_name, target in sorted(links):
         if target in concepts:
+            stated[concepts[target].facet].add(concepts[target].code)
             # a NUTS region also counts for its larger regions and its country (prefix codes)
             current: Concept | None = concepts[target]
             while current is not None:
@@ -231,6 +236,7 @@ def _add_links(
             c.code for c in concepts.values() if c.facet == "nuts" and code.startswith(c.code)
         )
     doc.facets = {k: sorted(v) for k, v in facets.items()}
+    doc.stated = {k: sorted(v) for k, v in stated.items()}
 
 
 def _add_dates(doc: SearchDoc, start: ox.Literal | None, end: ox.Literal | None) -> None:

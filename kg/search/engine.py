@@ -101,6 +101,10 @@ def _closest(index: SearchIndex, query: SearchQuery) -> tuple[Label, ...]:
 def _values(index: SearchIndex, doc: SearchDoc, facet: str, lang: str) -> list[Label]:
     """The record's values of `facet`, labelled in `lang`: themes in the record's order,
     countries in the alphabetical order of their names (accents folded), "Alemania, Austria,
-    Bélgica", not the order of their codes (a trial)."""
-    labels = [Label(c, index.label(facet, c, lang)) for c in doc.facets.get(facet, ())]
+    Bélgica", not the order of their codes (a trial). Themes are those the record states, not
+    the broader ones its filter also matches (a researcher read "Agriculture and food" in the
+    download of a record that states "Seasonal agricultural work" only); a country is shown
+    too where the record names only a region of it."""
+    given = doc.facets if facet == "country" or doc.stated is None else doc.stated
+    labels = [Label(c, index.label(facet, c, lang)) for c in given.get(facet, ())]
     return sorted(labels, key=lambda v: fold(v.label)) if facet == "country" else labels

@@ -128,3 +128,72 @@ def test_a_region_document_holds_the_regions_inside_it_and_their_records(
         )
     }
     assert (teruel, f"{SKOS}broader", aragon) in spain  # every level below, not only the next
+
+
+def test_a_broader_concept_holds_the_records_of_its_narrower_ones_on_every_surface(
+    bundled: ox.Store,
+) -> None:
+    """A researcher counted 20 practices on the page of "Agriculture and food" and in SPARQL,
+    22 in the search filter its "search within" link gives: the search held the practices
+    classified under "Seasonal agricultural work", the page and the query the search page shows
+    as SPARQL did not. Every concept with narrower ones in use now gives one set of practices on
+    the page, in its count, in its data document, in the search's facet and in that query."""
+    from kg.filter_query import filter_query
+    from kg.search.documents import gather
+    from kg.sparql import run_query
+
+    docs, _ = gather(bundled)
+    by_property = usage(bundled)
+    filters = {
+        "http://purl.org/dc/terms/subject": "theme",
+        "https://w3id.org/rikg/ns#targetGroup": "target_group",
+        "https://w3id.org/rikg/ns#addressesChallenge": "challenge",
+    }
+    broader = {
+        row["b"].value
+        for row in bundled.query(
+            f"SELECT DISTINCT ?b WHERE {{ GRAPH ?g {{ ?n <{SKOS}broader> ?b }} }}"
+        )
+    }
+    checked = 0
+    for prop, facet in filters.items():
+        for concept in by_property.get(prop, []):
+            if concept.iri not in broader:
+                continue
+            code = concept.iri.rsplit("/", 1)[-1]
+            page = concept_page(bundled, concept.iri)
+            assert page is not None
+            listed = {r["record"] for r in page.records[prop] if r["kind"] == "initiative"}
+            searched = {
+                d.iri for d in docs if d.kind == "initiative" and code in d.facets.get(facet, ())
+            }
+            queried = {
+                row["record"].value for row in run_query(bundled, filter_query({facet: [code]}))
+            }
+            placed = {
+                t.subject.value
+                for t in concept_document(bundled, concept.iri)
+                if t.predicate.value == prop
+            }
+            assert listed == searched == queried, code
+            assert concept.count == len(listed), code
+            assert listed <= placed, code
+            checked += 1
+    direct = {
+        row["r"].value
+        for row in bundled.query(
+            "SELECT ?r WHERE { GRAPH ?g { ?r <http://purl.org/dc/terms/subject> "
+            "<https://w3id.org/rikg/scheme/theme/agriculture-food> } }"
+        )
+    }
+    agriculture = concept_page(bundled, "https://w3id.org/rikg/scheme/theme/agriculture-food")
+    assert agriculture is not None
+    theme_rows = agriculture.records["http://purl.org/dc/terms/subject"]
+    below = {r["record"] for r in theme_rows if r["kind"] == "initiative"} - direct
+    assert below
+    for d in docs:  # their tags (result cards, downloads) are what they state
+        if d.iri in below:
+            assert d.stated is not None
+            assert "agriculture-food" not in d.stated["theme"]
+            assert "agriculture-food" in d.facets["theme"]
+    assert checked >= 3

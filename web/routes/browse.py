@@ -227,6 +227,14 @@ def browse_concept(request: Request, scheme: str, concept_id: str) -> Response:
         if scheme in ("country", "nuts")
         else []
     )
+    # a theme's, target group's or challenge's page leads down to the narrower ones in use,
+    # whose practices it lists too (`kg.queries.CONCEPT_RECORDS`)
+    used = {c.iri: c.count for concepts in usage(current).values() for c in concepts}
+    narrower = [
+        (n.label(language(request)), href, used[n.iri])
+        for n in page.narrower
+        if not regions and used.get(n.iri) and (href := concept_href(n.iri))
+    ]
     path = f"/browse/{scheme}/{concept_id}"
     alternates = [(f"{path}.{f.extension}", f.media) for f in DOCUMENT_FORMATS]
     response = _render(
@@ -242,6 +250,7 @@ def browse_concept(request: Request, scheme: str, concept_id: str) -> Response:
             # up to the browse page through the regions and country enclosing it
             "crumbs": [(up.label(language(request)), concept_href(up.iri)) for up in page.broader],
             "regions": regions,
+            "narrower": narrower,
         },
     )
     # the data documents, for clients that read headers only (RFC 8288), as record pages do

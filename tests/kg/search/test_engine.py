@@ -68,3 +68,18 @@ def test_a_hit_is_close_in_meaning_only_above_the_rankings_threshold(
         slug = small_index.docs[int(row)].slug
         assert close[slug] == bool(ranking.similarity[row] >= ranking.near)
     assert not all(close.values())  # some hits are there for their words alone
+
+
+def test_a_hit_is_tagged_with_the_themes_it_states_and_found_by_the_broader_ones() -> None:
+    """A researcher read "Agriculture and food" in the downloaded row of a practice that states
+    "Seasonal agricultural work" only: its tags are its own concepts; the broader one, which
+    its facet holds, still finds it."""
+    from tests.kg.search import small
+
+    index = small.build()
+    record = next(d for d in index.docs if d.slug == "house-and-work")
+    record.stated = {"theme": ["employment"], "country": ["ES"]}  # housing: as if broader
+    results = search(index, SearchQuery(filters={"theme": ["housing"]}))
+    hit = next(h for h in results.hits if h.doc.slug == "house-and-work")
+    assert [t.label for t in hit.themes] == ["Employment"]
+    assert [c.value for c in hit.countries] == ["ES"]

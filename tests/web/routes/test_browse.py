@@ -1,11 +1,14 @@
 import html
 import re
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from rdflib import DCTERMS, SKOS, Graph, URIRef
 
 from kg.settings import PROJECT_ROOT
+from tests.conftest import ingested
+from tests.web.conftest import BASE, client_of
 
 
 def test_home_shows_counts_search_box_and_entry_points(client: TestClient) -> None:
@@ -196,3 +199,26 @@ def test_a_concepts_iri_leads_to_its_page_or_its_data(client: TestClient) -> Non
     assert client.get("/scheme/colour").status_code == 404
     refused = client.get("/scheme/theme/housing", headers={"Accept": "image/png"})
     assert refused.status_code == 406
+
+
+def test_a_broader_themes_page_lists_and_leads_to_the_narrower_ones(records_dir: Path) -> None:
+    """A researcher counted 20 practices on "Agriculture and food" and 22 behind its "search
+    within" link: the page now holds the practices of its narrower themes, as the search does,
+    and names those themes as a way down."""
+    record = (
+        "---\nname: Harvest Welcome\ncountries: [IT]\nthemes: [seasonal-agricultural-work]\n"
+        "sources: {a: {url: 'https://example.org/h'}}\n---\nSeasonal farm work for refugees.\n"
+    )
+    store = ingested(records_dir, {"initiative/harvest": record}, base=BASE)
+    with client_of(store) as c:
+        text = c.get("/browse/theme/agriculture-food").text
+        italian = c.get("/browse/theme/agriculture-food", params={"lang": "it"}).text
+    assert 'href="/initiative/harvest"' in text
+    assert re.search(r'<a href="#initiative">1 initiative</a>', text)
+    assert re.search(
+        r'aria-label="Includes".*<a class="chip" href="/browse/theme/seasonal-agricultural-work">'
+        r'Seasonal agricultural work <span class="muted">\(1\)</span></a>',
+        text,
+    )
+    assert "Comprende" in italian
+    assert 'href="/search?theme=agriculture-food"' in text
