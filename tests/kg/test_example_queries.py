@@ -237,3 +237,17 @@ def test_each_nuts_region_is_placed_in_its_country(store: GraphStore) -> None:
     assert answer["ES242"] == answer["ES24"] == "Spain"
     assert answer["DE409"] == "Germany"
     assert all(name for name in answer.values())
+
+
+def test_a_nuts_region_counts_the_records_of_the_regions_inside_it(store: GraphStore) -> None:
+    """A researcher read "Aragon (5)" on the home page and 2 for ES24 in this example: the
+    example now counts what is located in the regions inside a region too, as the pages do."""
+    from kg.browse import concept_page
+
+    answer = {r["code"]: r for r in rows(run(store, get_example("nuts-regions")))}
+    for code in ("ES24", "ES242", "DE7"):
+        page = concept_page(store.current(), f"http://data.europa.eu/nuts/code/{code}")
+        assert page is not None
+        listed = {r["record"] for rows_ in page.records.values() for r in rows_}
+        assert int(answer[code]["records"]) == len(listed), code
+    assert int(answer["ES24"]["records"]) > int(answer["ES242"]["records"]) > 0
