@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import BadRequest
+from kg.geo import ISO2_TO_ISO3, ISO3_TO_ISO2
 from kg.search.documents import FACETS
 
 if TYPE_CHECKING:
@@ -26,8 +27,15 @@ FILTERS = tuple(f for f in FACETS if f != "year")
 
 def filter_value(name: str, value: str) -> str:
     """A filter value as the graph writes it: country and NUTS codes upper-case (ES, ES24),
-    concept ids as given (lowercase already); surrounding spaces dropped."""
-    return value.strip().upper() if name in ("country", "nuts") else value.strip()
+    concept ids as given (lowercase already); surrounding spaces dropped. A country may be
+    given by any code `kg.geo` knows for it, ISO 3166 alpha-2 or alpha-3 or the EU's own: GB,
+    GBR and UK are the United Kingdom, whose code in the graph (`skos:notation`) is UK; EL and
+    GRC are Greece (GR). A researcher's loop over ISO codes had found nothing for GB."""
+    if name == "country":
+        code = value.strip().upper()
+        iso3 = code if code in ISO3_TO_ISO2 else ISO2_TO_ISO3.get(code)
+        return ISO3_TO_ISO2[iso3] if iso3 else code
+    return value.strip().upper() if name == "nuts" else value.strip()
 
 
 MAX_LIMIT = 100

@@ -132,7 +132,12 @@ def api_search(
     theme: Values = [],  # noqa: B006 - FastAPI copies query defaults
     target_group: Values = [],  # noqa: B006
     country: Annotated[
-        list[str], Query(description="ISO 3166 alpha-2 (ES), or the country's name (Spain, España)")
+        list[str],
+        Query(
+            description="ISO 3166 alpha-2 or alpha-3 (ES, ESP; the graph writes the United "
+            "Kingdom UK and Greece GR, and takes GB and EL too), or the country's name (Spain, "
+            "España)"
+        ),
     ] = [],  # noqa: B006
     nuts: Annotated[list[str], Query(description="NUTS code, e.g. ES24")] = [],  # noqa: B006
     funding: Values = [],  # noqa: B006

@@ -134,12 +134,18 @@ def _ordered_years(params: QueryParams) -> QueryParams:
 def _coded(
     query: SearchQuery, params: QueryParams, service: SearchService
 ) -> tuple[SearchQuery, QueryParams]:
-    """The search with filter values given by a label (`country=Spain`, `theme=Vivienda`) as
-    the codes they stand for, in the query and in the parameters the page's links are built
-    from, so the facet list shows them ticked and a click removes them."""
+    """The search with filter values given by a label (`country=Spain`, `theme=Vivienda`) or
+    another code (`country=GB`) as the codes they stand for, in the query and in the
+    parameters the page's links are built from, so the facet list shows them ticked and a
+    click removes them."""
     resolved = service.resolve(query)
-    if resolved == query:
+    if resolved == query and all(
+        filter_value(k, v).upper() == v.strip().upper()
+        for k, v in params.multi_items()
+        if k in query.filters
+    ):
         return query, params
+    # another code of a country (`country=GB` for UK) is read as the graph's code too
     index = service.index()
     items = [
         (k, index.filter_code(k, filter_value(k, v)) if k in query.filters else v)

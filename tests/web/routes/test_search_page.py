@@ -497,3 +497,28 @@ def test_a_year_range_given_backwards_reads_as_the_years_between(client: TestCli
     assert "year_from=2023" not in main
     api = client.get("/api/search", params={"year_from": "2023", "year_to": "2018"})
     assert api.status_code == 400
+
+
+def test_a_country_given_by_another_code_is_the_same_filter(
+    records_dir: Path, tmp_path: Path
+) -> None:
+    """A researcher's loop over ISO 3166 codes found nothing for GB: the graph writes the
+    United Kingdom UK (the EU's code). GB, GBR and UK now filter alike, in the API and on the
+    page, whose chip and facet read the graph's code."""
+    record = (
+        "---\nname: Highland Welcome\ncountries: [UK]\n"
+        "sources: {a: {url: 'https://example.org/h'}}\n---\nA village welcomes refugees.\n"
+    )
+    store = ingested(records_dir, {"initiative/highland": record}, base="http://testserver/")
+    settings = Settings.from_env({"KG_BASE_URI": "http://testserver/"}, cache_dir=tmp_path / "c")
+    search = SearchService(store, settings, embedder=HashEmbedder())
+    with TestClient(create_app(settings, store=store, search=search)) as c:
+        totals = {
+            code: c.get("/api/search", params={"country": code}).json()["total"]
+            for code in ("UK", "GB", "gbr")
+        }
+        page = c.get("/search", params={"country": "GB"}).text
+    assert totals == {"UK": 1, "GB": 1, "gbr": 1}
+    assert "Country: United Kingdom" in page
+    assert "no record has country=GB" not in html.unescape(page)
+    assert 'href="/initiative/highland"' in page
