@@ -85,6 +85,14 @@ class SearchHitPublic(BaseModel):
     why: WhyPublic
     themes: list[LabelPublic]
     countries: list[LabelPublic]
+    start: int | None = Field(
+        None,
+        description="Start year; where sources disagree, the earliest they give (the record's "
+        "page and data list each claim with its source)",
+    )
+    end: int | None = Field(
+        None, description="End year; where sources disagree, the latest; none: no known end"
+    )
 
 
 class SearchResultsPublic(BaseModel):
@@ -215,7 +223,9 @@ def api_search_download(
     spreadsheet that expects `;`; headers in the search's language, links, a filter on every
     column) or JSON attachment. The summary is the record's description in the search's
     language, else English; `url` is the record's page in that language; `website` the
-    record's own web addresses (`kg.practices.record_websites`), space-separated."""
+    record's own web addresses (`kg.practices.record_websites`), space-separated; `start` and
+    `end` are years, the widest span where sources disagree (the earliest start, the latest
+    end), as in `/api/search`."""
     params = [
         (k, v)
         for k, v in request.query_params.multi_items()
@@ -370,6 +380,8 @@ def _hit(hit: Hit) -> SearchHitPublic:
         why=_why(hit.why),
         themes=[_label(v) for v in hit.themes],
         countries=[_label(v) for v in hit.countries],
+        start=doc.start,
+        end=doc.end,
     )
 
 

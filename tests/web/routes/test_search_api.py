@@ -147,6 +147,12 @@ def test_download_gives_every_result_of_the_search(client: TestClient) -> None:
     assert [r["rank"] for r in rows] == [str(n) for n in range(1, len(rows) + 1)]
     data = client.get("/api/search/download", params={**params, "format": "json"}).json()
     assert [h["slug"] for h in data["results"]] == [h["slug"] for h in whole["results"]]
+    # the years are in every form, not in the CSV alone (a researcher's trial)
+    by_slug = {r["slug"]: r for r in rows}
+    for hit in (*whole["results"], *data["results"]):
+        assert str(hit.get("start") or "") == by_slug[hit["slug"]]["start"]
+        assert str(hit.get("end") or "") == by_slug[hit["slug"]]["end"]
+    assert whole["results"][0]["start"] == 2021  # open-doors: start "2021"
 
 
 def test_the_excel_download_opens_with_its_accents_and_columns(client: TestClient) -> None:
