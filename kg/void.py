@@ -109,10 +109,13 @@ def describe(
     modified: str,
     titles: Mapping[str, str] | None = None,
     descriptions: Mapping[str, str] | None = None,
+    version: str | None = None,
 ) -> list[ox.Triple]:
     """The VoID + DCAT description of the dataset in `store` served under `base`.
 
     `dumps` are the files at `{base}data/`; `modified` the current snapshot's ISO 8601 time;
+    `version` its name (`StoreVersion.name`), given as the dataset's `dcat:version` (DCAT 3
+    §6.4.7), so a citation can name the state it used;
     `titles` and `descriptions` map a language tag to the dataset's title and description in
     that language (English only when not given). IRIs minted here all live under
     `{base}.well-known/void#` (the dataset, its publisher, distributions, class partitions and
@@ -159,6 +162,8 @@ def describe(
     if first and first[0].get("first"):
         add(ds, f"{DCT}issued", lit(first[0]["first"], f"{XSD}dateTime"))
     add(ds, f"{DCT}modified", lit(modified, f"{XSD}dateTime"))
+    if version:
+        add(ds, f"{DCAT}version", lit(version))
     add(ds, f"{DCT}identifier", lit(ds.value))
     add(ds, f"{DCAT}theme", ox.NamedNode(DATA_THEME))
     add(ds, f"{DCT}accrualPeriodicity", ox.NamedNode(FREQUENCY))

@@ -128,6 +128,7 @@ def void(request: Request) -> Response:
         base=settings.base,
         dumps=_dumps(request),
         modified=version.created,
+        version=version.name,
         titles=_in_every_language(TITLE),
         descriptions=_in_every_language(DESCRIPTION),
     )

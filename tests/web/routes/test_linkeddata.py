@@ -98,6 +98,11 @@ def test_void_parses_and_states_counts(app_client: tuple[TestClient, GraphStore]
     dumps = set(g.objects(ds, URIRef(VOID + "dataDump")))
     assert URIRef("http://testserver/data/rikg.nq.gz") in dumps
     assert g.value(ds, URIRef("http://purl.org/dc/terms/license")) is not None
+    # the state a researcher cites: the snapshot the data listing names (a trial found it on
+    # the HTML page only)
+    version = str(g.value(ds, URIRef("http://www.w3.org/ns/dcat#version")))
+    assert version == store.version().name
+    assert version in client.get("/data/", headers={"Accept": "text/html"}).text
 
 
 @pytest.mark.parametrize(
