@@ -44,6 +44,18 @@ MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?][^>]*>")
 EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[^@\s<>\"']{1,190}\.[a-zA-Z]{2,24}$")
 URL = re.compile(r"^https?://[^\s<>\"']+$")
 SCHEME = re.compile(r"^https?://")
+#: a web address typed without its scheme, as people write them ("www.gal-test.it",
+#: "comune.esempio.it/progetto"): read as https (an Italian trial's link was refused)
+BARE_HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}(?:[/?#]\S*)?$", re.I)
+
+
+def with_scheme(sources: str) -> str:
+    """The source links with `https://` before each one typed without a scheme
+    (`BARE_HOST`); other lines as typed, for the checks to name what is wrong."""
+    return "\n".join(
+        f"https://{line.strip()}" if BARE_HOST.match(line.strip()) else line
+        for line in sources.splitlines()
+    )
 TEXT_LANGUAGES = ("en", "es", "it", "de", "fr")
 #: countries whose national-format telephone numbers a description in that language may hold
 LANGUAGE_REGIONS = {
@@ -420,7 +432,7 @@ def contribute(
         name=name.strip(),
         description=description.replace("\r\n", "\n").strip(),
         text_lang=text_lang,
-        sources=sources,
+        sources=with_scheme(sources),
         contact_name=contact_name.strip(),
         contact_email=contact_email.strip(),
         consent=consent == "yes",

@@ -519,6 +519,21 @@ def test_a_user_name_and_password_in_a_source_link_are_refused(client: TestClien
     assert pending(client) == []
 
 
+def test_a_link_typed_without_https_is_taken_as_one(client: TestClient) -> None:
+    """An Italian trial's "www.gal-test.it" was refused as "not a web address starting with
+    http:// or https://", which is how many people type a link: it is read as https."""
+    status, _ = send(client, "it", sources="www.gal-test.it\ncomune.esempio.it/progetto")
+    assert status == 303
+    item = client.get(
+        f"/moderate/{pending(client)[0]}", headers={"Authorization": "Bearer moderator-token"}
+    ).text
+    assert "https://www.gal-test.it" in item
+    assert "https://comune.esempio.it/progetto" in item
+    status, html = send(client, "en", sources="not a link")
+    assert status == 422
+    assert "“not a link”, is not a web address" in html
+
+
 def test_a_profile_link_with_at_is_a_source(client: TestClient) -> None:
     status, _ = send(client, "en", sources="https://medium.com/@anna")
     assert status == 303
