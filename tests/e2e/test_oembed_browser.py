@@ -103,6 +103,39 @@ def test_the_embed_code_shows_the_card_in_a_local_file(server: LiveServer, tmp_p
         assert outside == []
 
 
+def test_the_pages_embed_code_fits_a_phone(server: LiveServer, tmp_path: Path) -> None:
+    """An Italian trial pasted the record page's embed code into a page read on a 390-pixel
+    phone: the 400-pixel frame made the whole page scroll sideways. It now shrinks to fit."""
+    import html
+    import re
+    import urllib.request
+
+    with urllib.request.urlopen(f"{server.url}initiative/nuevos-senderos") as r:
+        page_html = r.read().decode()
+    code = html.unescape(re.search(r'<pre class="snippet">(.*?)</pre>', page_html, re.S).group(1))  # type: ignore[union-attr]
+    local = tmp_path / "partner.html"
+    local.write_text(
+        '<!doctype html><meta charset="utf-8"><meta name="viewport" '
+        'content="width=device-width, initial-scale=1"><title>Partner</title>'
+        f'<body style="margin:8px"><p>Our partners:</p>{code}</body>'
+    )
+    with (
+        chromium() as browser,
+        local_page(
+            browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+        ) as (page, outside),
+    ):
+        page.goto(local.as_uri())
+        frame = page.wait_for_selector("iframe", timeout=15_000).content_frame()
+        assert frame is not None
+        frame.wait_for_selector("h1", timeout=15_000)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert (
+            page.evaluate("document.querySelector('iframe').getBoundingClientRect().right") <= 390
+        )
+        assert outside == []
+
+
 #: the theme chips an embedded card shows that its chip area cuts (it must show whole rows)
 CUT_CHIPS = """() => { const area = document.querySelector('.tags').getBoundingClientRect();
   return [...document.querySelectorAll('.tags span')].filter(c => !c.hidden)

@@ -56,6 +56,8 @@ def with_scheme(sources: str) -> str:
         f"https://{line.strip()}" if BARE_HOST.match(line.strip()) else line
         for line in sources.splitlines()
     )
+
+
 TEXT_LANGUAGES = ("en", "es", "it", "de", "fr")
 #: countries whose national-format telephone numbers a description in that language may hold
 LANGUAGE_REGIONS = {

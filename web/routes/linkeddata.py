@@ -314,7 +314,7 @@ def oembed(
     title = v.title(lang)
     html = (
         f'<iframe src="{escape(src)}" width="{width}" height="{height}" '
-        f'style="border:0" title="{escape(title, {chr(34): "&quot;"})}" '
+        f'style="border:0;max-width:100%" title="{escape(title, {chr(34): "&quot;"})}" '
         'loading="lazy"></iframe>'
     )
     return JSONResponse(

@@ -175,7 +175,8 @@ def page(request: Request, kind: str, slug: str, search: SearchService) -> Respo
         "citation": citation(v, page_url=page_url, lang=language(request)),
         "embed_snippet": (
             f'<iframe src="{embed_url}" width="400" height="300" '
-            f'style="border:0" title="{html.escape(v.title())}" loading="lazy"></iframe>'
+            f'style="border:0;max-width:100%" title="{html.escape(v.title())}" '
+            'loading="lazy"></iframe>'
         ),
         "similar": similar_for(search, v.iri) if kind == "initiative" else [],
     }
