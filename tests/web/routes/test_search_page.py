@@ -522,3 +522,18 @@ def test_a_country_given_by_another_code_is_the_same_filter(
     assert "Country: United Kingdom" in page
     assert "no record has country=GB" not in html.unescape(page)
     assert 'href="/initiative/highland"' in page
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"), [("en", "close in meaning"), ("it", "di significato vicino")]
+)
+def test_the_why_line_says_close_in_meaning_without_a_raw_score(
+    client: TestClient, lang: str, said: str
+) -> None:
+    """A German and an Italian trial read "close in meaning (0,68)" and could make nothing of
+    the number: the page says what it means; the API keeps the similarity, the downloads their
+    score column."""
+    from kg.search.explain import Why
+
+    why = client.app.state.templates.env.get_template("_why.html").make_module({"lang": lang})  # type: ignore[attr-defined]
+    assert str(why.why_line(Why(similarity=0.68, close=True))) == said
