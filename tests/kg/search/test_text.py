@@ -26,6 +26,9 @@ def test_fold_lowercases_and_strips_accents() -> None:
         ("alloggi", "alloggio"),
         ("servizi", "servizio"),
         ("municipios", "municipi"),
+        # Italian -go/-co and their plurals -ghi/-chi: "borghi" found 1 record, "borgo" 11
+        ("borghi", "borgo"),
+        ("parchi", "parco"),
     ],
 )
 def test_light_stemming_joins_word_forms(a: str, b: str) -> None:
