@@ -110,7 +110,18 @@ def explain(
         for m in u.concepts
         if m.concept.code in doc.facets.get(m.concept.facet, ())
     ]
-    concepts += _labels_holding(index, doc, found - terms, text, {c.value for c in concepts}, lang)
+    # a word a named concept's label holds is explained by it: not again by another concept
+    # whose longer label holds it too ("Refugees (from «rifugiati»)" and "Migrant youth (from
+    # «rifugiati»)", through "giovani rifugiati": an Italian trial read it as a misreading)
+    explained = {
+        t
+        for m in u.concepts
+        if m.concept.code in doc.facets.get(m.concept.facet, ())
+        for t in tokenize(m.label)
+    }
+    concepts += _labels_holding(
+        index, doc, found - terms - explained, text, {c.value for c in concepts}, lang
+    )
     wanted = {t for t in u.terms if t in terms}
     why = Why(
         matched_terms=matched,

@@ -143,3 +143,49 @@ def test_a_concept_named_by_its_own_label_is_not_said_twice(small_index: SearchI
     why, _ = explain(small_index, doc, u, filters={}, keyword=1.0, similarity=None, terms=terms)
     assert "theme: Housing" in why.summary
     assert "from" not in why.summary
+
+
+def test_a_word_a_named_concept_explains_is_not_laid_on_another_concept() -> None:
+    """An Italian trial's "accoglienza rifugiati" explained a result by "Refugees (from
+    «rifugiati»)" and "Migrant youth (from «rifugiati»)", the second through its label "giovani
+    rifugiati": the word is the named concept's, and said once."""
+    import copy
+
+    from kg.search.cache import VectorCache
+    from kg.search.documents import Concept
+    from kg.search.embed import HashEmbedder
+    from kg.search.index import build_index
+    from tests.kg.search import small
+
+    group = "https://w3id.org/rikg/scheme/target-group/"
+    concepts = copy.deepcopy(small.CONCEPTS)
+    concepts[f"{group}refugees"] = Concept(
+        f"{group}refugees", "target_group", "refugees", {"en": "Refugees", "it": "Rifugiati"}
+    )
+    concepts[f"{group}youth"] = Concept(
+        f"{group}youth",
+        "target_group",
+        "youth",
+        {"en": "Migrant youth", "it": "Giovani migranti"},
+        [("it", "giovani rifugiati")],
+    )
+    docs = copy.deepcopy(small.DOCS)
+    both, youth_only = docs[0], docs[1]
+    both.facets["target_group"] = ["refugees", "youth"]
+    youth_only.facets["target_group"] = ["youth"]
+    index, _ = build_index(
+        docs,
+        concepts,
+        embedder=HashEmbedder(),
+        cache=VectorCache(None),
+        version="v",
+        progress=False,
+    )
+    u = understand("rifugiati", index.matcher)
+    said = {}
+    for doc in (both, youth_only):
+        [terms] = index.terms_in([index.positions[doc.iri]], u.terms)
+        why, _ = explain(index, doc, u, filters={}, keyword=1.0, similarity=None, terms=terms)
+        said[doc.slug] = [c.value for c in why.concepts]
+    assert said[both.slug] == ["refugees"]
+    assert said[youth_only.slug] == ["youth"]  # there the longer label is the only reason
