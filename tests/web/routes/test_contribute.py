@@ -758,10 +758,12 @@ def test_a_country_and_a_theme_the_text_does_not_name_can_be_chosen(client: Test
     """Two trials' texts named villages of the Creuse and no country: the practice would have
     had no place. The review step offers every country and theme to choose from."""
     review = client.post("/contribute?lang=es", data={**FORM, "step": "suggest"}).text
-    assert '<select id="add-countries" name="added">' in review
-    assert '<option value="countries:FR">Francia</option>' in review  # in the page's language
-    assert '<option value="themes:education">' in review
-    added = ["countries:FR", "countries:ZZ", "themes:education", ""]  # ZZ, "": ignored
+    assert '<details class="add" id="add-countries">' in review
+    box = '<input type="checkbox" name="added" value="countries:FR"> Francia</label>'
+    assert box in review  # in the page's language
+    assert '<input type="checkbox" name="added" value="themes:education">' in review
+    # several of one field at once (an Italian trial could add one theme of two)
+    added = ["countries:FR", "countries:ZZ", "themes:education", "themes:employment", ""]
     r = client.post("/contribute?lang=es", data={**FORM, "step": "send", "added": added})
     assert r.status_code == 303
     (sub_id,) = pending(client)
@@ -769,6 +771,7 @@ def test_a_country_and_a_theme_the_text_does_not_name_can_be_chosen(client: Test
     text = unescape(page.text)
     assert "  - FR  # suggestion 1.00: Francia (chosen by the contributor)" in text
     assert "  - education  # suggestion 1.00:" in text
+    assert "  - employment  # suggestion 1.00:" in text
     assert "ZZ" not in text
 
 
@@ -777,7 +780,8 @@ def test_a_choice_from_the_lists_is_kept_when_suggesting_again(client: TestClien
         "/contribute?lang=es",
         data={**FORM, "step": "suggest", "shown": "themes:housing", "added": "countries:FR"},
     ).text
-    assert '<option value="countries:FR" selected>Francia</option>' in again
+    assert '<input type="checkbox" name="added" value="countries:FR" checked> Francia' in again
+    assert '<details class="add" id="add-countries" open><summary>País (1)</summary>' in again
 
 
 def test_a_suggested_amount_is_written_as_the_page_language_writes_money(
