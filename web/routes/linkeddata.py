@@ -211,10 +211,22 @@ def robots(request: Request) -> Response:
 
 @router.get("/embed/{kind}/{slug}", include_in_schema=False)
 def embed(request: Request, kind: str, slug: str) -> Response:
-    """A compact, self-contained card (no script, inline style) for an iframe."""
-    check(kind, slug)
+    """A compact, self-contained card (inline style; a small script fits its theme chips) for
+    an iframe; for a record the graph does not hold (a mistyped, renamed or removed one) a
+    small card saying so, with a link to the search, as a 404."""
     settings = request.app.state.settings
-    v = view(request.app.state.store.current(), base=settings.base, kind=kind, slug=slug)
+    try:
+        check(kind, slug)
+        v = view(request.app.state.store.current(), base=settings.base, kind=kind, slug=slug)
+    except NotFound:
+        missing: Response = request.app.state.templates.TemplateResponse(
+            request,
+            "embed_missing.html",
+            {"search_url": f"{settings.base}search" + _lang_query(request)},
+            status_code=404,
+            headers={"Cache-Control": "public, max-age=300", "X-Robots-Tag": "noindex"},
+        )
+        return missing
     response: Response = request.app.state.templates.TemplateResponse(
         request,
         "embed.html",

@@ -7,21 +7,21 @@ from typing import Annotated, Any
 from urllib.parse import urlencode, urlparse
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kg import formats
 from kg.errors import NotAcceptable, NotFound
 from kg.formats import DOCUMENT_FORMATS, HTML, Format
 from kg.record_document import about_document, document, document_modified, view
 from kg.search import SearchService
-from kg.vocab import SCHEMA_NS, record_iri
+from kg.vocab import KINDS, SCHEMA_NS, record_iri
 from web.datadocument import document_format, document_response
 from web.http import http_date, see_other
 from web.i18n import N_, language, requested
 from web.jsonld import citation, dumps, schema_org
 from web.meta import addressed_language
 from web.practice import practice_context
-from web.recordpage import GROUPS, INCOMING_LABELS, check, grouped
+from web.recordpage import GROUPS, INCOMING_LABELS, SLUG, check, grouped
 from web.services import search_service
 
 router = APIRouter()
@@ -87,6 +87,14 @@ Search = Annotated[SearchService, Depends(search_service)]
 @router.get("/{kind}/{name}", include_in_schema=False)
 def record(request: Request, kind: str, name: str, search: Search) -> Response:
     slug, _, ext = name.partition(".")
+    if (kind != kind.lower() or slug != slug.lower() or ext.lower() in ("html", "htm")) and (
+        kind.lower() in KINDS and SLUG.match(slug.lower())
+    ):
+        # one URL per record (Cool URIs): `/Initiative/ACCEM`, `/initiative/accem.html`, as
+        # link checkers and old links write them, lead to it (a webmaster's trial: 404s)
+        dot = f".{ext.lower()}" if ext and ext.lower() not in ("html", "htm") else ""
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(f"/{kind.lower()}/{slug.lower()}{dot}{query}", status_code=308)
     check(kind, slug)
     if ext:
         return data_document(request, kind, slug, document_format(ext))

@@ -212,6 +212,41 @@ def test_embed_card_is_self_contained(app_client: tuple[TestClient, GraphStore])
     assert client.get("/static/embed.js").status_code == 200
 
 
+def test_an_embed_of_a_record_the_graph_does_not_hold_is_a_small_card(
+    app_client: tuple[TestClient, GraphStore],
+) -> None:
+    """A webmaster's trial found the site's whole 404 page (header, menu, languages) squeezed
+    into the frame of a mistyped record, its links opening inside it: a small card says so
+    and leads to the search in a new window, in the card's language."""
+    client, _ = app_client
+    for path in ("/embed/initiative/nope", "/embed/initiative/Not..a_slug", "/embed/thing/x"):
+        r = client.get(path)
+        assert r.status_code == 404, path
+        assert "This record is not in the knowledge graph, or no longer is." in r.text
+        assert "<nav" not in r.text  # not the site's page
+        assert "frame-ancestors" not in r.headers["content-security-policy"]  # any site frames it
+    italian = client.get("/embed/initiative/nope", params={"lang": "it"}).text
+    assert '<a href="http://testserver/search?lang=it" target="_blank"' in italian
+    assert "Questa scheda non è, o non è più, nel grafo di conoscenza." in italian
+
+
+def test_a_record_address_in_other_letters_leads_to_the_record(
+    app_client: tuple[TestClient, GraphStore],
+) -> None:
+    """Link checkers and old links write `/Initiative/VILLAGE-WELCOME` or `….html`: they
+    lead to the one address of the record (308) instead of a 404 (a webmaster's trial)."""
+    client, _ = app_client
+    for path, target in (
+        ("/Initiative/Village-Welcome", "/initiative/village-welcome"),
+        ("/initiative/village-welcome.html", "/initiative/village-welcome"),
+        ("/initiative/VILLAGE-WELCOME.TTL?lang=de", "/initiative/village-welcome.ttl?lang=de"),
+    ):
+        r = client.get(path, follow_redirects=False)
+        assert (r.status_code, r.headers["location"]) == (308, target), path
+        assert client.get(path).status_code == 200, path
+    assert client.get("/initiative/no..pe", follow_redirects=False).status_code == 404
+
+
 def test_embed_card_shows_every_start_year_the_sources_claim(tmp_path: Path) -> None:
     """Nuevos Senderos' sources disagree on its start; the card must not pick one silently."""
     import yaml
