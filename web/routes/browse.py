@@ -221,19 +221,17 @@ def browse_concept(request: Request, scheme: str, concept_id: str) -> Response:
     base = request.app.state.settings.base
     current = request.app.state.store.current()
     lists = kind_lists(current, page.records, base, language(request))
+    in_use = usage(current)  # one query for both ways down
+    place = scheme in ("country", "nuts")
     # a country's or region's page leads down to the regions inside it that records name
-    regions = (
-        inside(by_country(usage(current).get(PLACES, []), language(request)), iri)
-        if scheme in ("country", "nuts")
-        else []
-    )
+    regions = inside(by_country(in_use.get(PLACES, []), language(request)), iri) if place else []
     # a theme's, target group's or challenge's page leads down to the narrower ones in use,
     # whose practices it lists too (`kg.queries.CONCEPT_RECORDS`)
-    used = {c.iri: c.count for concepts in usage(current).values() for c in concepts}
+    used = {c.iri: c.count for concepts in in_use.values() for c in concepts}
     narrower = [
         (n.label(language(request)), href, used[n.iri])
         for n in page.narrower
-        if not regions and used.get(n.iri) and (href := concept_href(n.iri))
+        if not place and used.get(n.iri) and (href := concept_href(n.iri))
     ]
     path = f"/browse/{scheme}/{concept_id}"
     alternates = [(f"{path}.{f.extension}", f.media) for f in DOCUMENT_FORMATS]
