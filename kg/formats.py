@@ -86,7 +86,9 @@ TURTLE = Format(
     "graph",
     ("turtle", "ttl"),
     "ttl",
-    ("application/x-turtle",),
+    # Turtle is a subset of N3 (W3C Turtle §1), so a record's Turtle answers a client that
+    # asks for N3 only (tabulator-era linked-data clients; a trial's got 406 from `/id/`)
+    ("application/x-turtle", "text/n3", "text/rdf+n3"),
     ox.RdfFormat.TURTLE,
     w3c="Turtle",
 )

@@ -682,3 +682,14 @@ def test_a_graph_answer_holds_each_triple_once(client: TestClient) -> None:
     assert r.status_code == 200
     assert r.text.splitlines() == ['<http://e/s> <http://e/p> "shared" .']
     assert r.headers["x-sparql-rows"] == "1"
+
+
+def test_a_record_answers_a_client_that_asks_for_n3_with_its_turtle(client: TestClient) -> None:
+    """Turtle is a subset of N3: a linked-data client accepting only `text/n3` gets the
+    record's Turtle under the type it named, from the record's URI and its document."""
+    r = client.get("/id/initiative/village-welcome", headers={"Accept": "text/n3"})
+    assert r.status_code == 303
+    assert r.headers["location"] == "/initiative/village-welcome.ttl"
+    doc = client.get(r.headers["location"], headers={"Accept": "text/n3"})
+    assert doc.headers["content-type"].startswith("text/n3")
+    assert list(ox.parse(doc.content, ox.RdfFormat.N3, base_iri=BASE))
