@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from typing import Annotated, Any
-from urllib.parse import parse_qs, urlencode, urlparse
+from urllib.parse import ParseResult, parse_qs, urlencode, urlparse
 from xml.sax.saxutils import escape
 
 from fastapi import APIRouter, Query, Request
@@ -273,6 +273,24 @@ def _size(name: str, text: str | None) -> int | None:
     return value
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _same_site(url: ParseResult, base: ParseResult) -> bool:
+    """Whether `url` names this site: the same host (case-insensitive) and port, over http or
+    https — a page address copied from the browser bar says https where the site's base (behind
+    a proxy that ends TLS) says http, and an embedder's oEmbed request had been refused so."""
+    if url.scheme.lower() not in _DEFAULT_PORTS or url.hostname != base.hostname:
+        return False
+    try:
+        port = url.port
+    except ValueError:  # a port that is not a number
+        return False
+    if url.scheme.lower() == base.scheme:
+        return (port or _DEFAULT_PORTS[base.scheme]) == (base.port or _DEFAULT_PORTS[base.scheme])
+    return port == base.port  # the other scheme: its own default port, or the same one named
+
+
 @router.get(
     "/oembed",
     tags=["linked data"],
@@ -316,8 +334,8 @@ def oembed(
         raise NotImplementedFormat("only format=json is offered")
     settings = request.app.state.settings
     base = urlparse(settings.base)
-    parsed = urlparse(url)
-    if (parsed.scheme, parsed.netloc) != (base.scheme, base.netloc):
+    parsed = urlparse(url.strip())
+    if not _same_site(parsed, base):
         raise NotFound("url is not a record of this site")
     parts = parsed.path[len(base.path) :].strip("/").split("/")
     if parts and parts[0] == "id":

@@ -183,6 +183,19 @@ def test_oembed_rich_iframe(app_client: tuple[TestClient, GraphStore]) -> None:
         assert 'src="http://testserver/embed/initiative/village-welcome"' in body["html"]
         assert (body["width"], body["height"]) == (400, 300)
     assert client.get("/oembed", params={"url": "https://elsewhere.org/x/y"}).status_code == 404
+    # the page's address as a browser bar shows it: https, the host in capitals, a default port
+    for url in (
+        "https://testserver/initiative/village-welcome",
+        "HTTP://TestServer:80/initiative/village-welcome",
+    ):
+        assert client.get("/oembed", params={"url": url}).status_code == 200, url
+    for url in (  # another host, another port, a port that is not one
+        "http://testserver.evil.org/initiative/village-welcome",
+        "http://testserver:8080/initiative/village-welcome",
+        "http://testserver:x/initiative/village-welcome",
+        "ftp://testserver/initiative/village-welcome",
+    ):
+        assert client.get("/oembed", params={"url": url}).status_code == 404, url
     assert (
         client.get(
             "/oembed",
