@@ -27,7 +27,7 @@ import os
 import re
 import shutil
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -294,22 +294,47 @@ class SearchIndex:
 
     def filter_code(self, facet: str, value: str) -> str:
         """The code a filter value stands for: the value itself when it is a code, else the
-        concept whose preferred label it is in any of the five languages, case and accents
-        aside (`country=Spain`, `country=España` → `ES`; `theme=Vivienda` → `housing`), or
-        whose IRI ends in it (the EU authority's `country=ESP` → `ES`). A label two concepts of
-        the facet share, or no label, leaves the value as given."""
+        concept whose preferred label it is in any of the five languages, case, accents and
+        punctuation aside (`country=Spain`, `country=España` → `ES`; `theme=Vivienda` →
+        `housing`; `challenge=mountain-location` → `mountain-areas`), or whose IRI ends in it
+        (the EU authority's `country=ESP` → `ES`), else one of its alternative labels, the
+        names its browse page lists (`funding=H2020`, `funding=LEADER`; an analyst's filters
+        by them had found nothing). A label two concepts of the facet share, or no label,
+        leaves the value as given."""
         if (facet, value) in self.by_code:
             return value
-        return self._codes_by_label.get((facet, fold(value.strip())), value)
+        key = (facet, _label_key(value))
+        return self._codes_by_label.get(key) or self._codes_by_alt_label.get(key, value)
 
     @functools.cached_property
     def _codes_by_label(self) -> dict[tuple[str, str], str]:
-        found: dict[tuple[str, str], set[str]] = {}
-        for concept in self.concepts.values():
-            names = [*concept.labels.values(), concept.iri.rsplit("/", 1)[-1]]
-            for label in names:
-                found.setdefault((concept.facet, fold(label)), set()).add(concept.code)
-        return {key: codes.pop() for key, codes in found.items() if len(codes) == 1}
+        return _unique(
+            (concept.facet, label, concept.code)
+            for concept in self.concepts.values()
+            for label in [*concept.labels.values(), concept.iri.rsplit("/", 1)[-1]]
+        )
+
+    @functools.cached_property
+    def _codes_by_alt_label(self) -> dict[tuple[str, str], str]:
+        return _unique(
+            (concept.facet, label, concept.code)
+            for concept in self.concepts.values()
+            for _, label in concept.alt_labels
+        )
+
+
+def _label_key(label: str) -> str:
+    """A label as a filter value may write it: case, accents and punctuation aside
+    ("Mountain location", "mountain-location", "mountain_location" are one key)."""
+    return " ".join(re.findall(r"[^\W_]+", fold(label.strip())))
+
+
+def _unique(labelled: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str], str]:
+    """(facet, label key) → code, for the keys that name one concept of their facet only."""
+    found: dict[tuple[str, str], set[str]] = {}
+    for facet, label, code in labelled:
+        found.setdefault((facet, _label_key(label)), set()).add(code)
+    return {key: codes.pop() for key, codes in found.items() if len(codes) == 1}
 
 
 def own_parts(doc: SearchDoc) -> list[str]:

@@ -111,6 +111,12 @@ class SearchResultsPublic(BaseModel):
         description="with a year range: records matching everything else that have no known "
         "dates, which the range leaves out",
     )
+    unmatched: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="filter values, by filter, that no record holds: neither the code nor a "
+        "label of a concept in use (a misspelt or old value); they match nothing, so with one "
+        "of them a filter alone gives total 0",
+    )
 
 
 class SimilarPublic(BaseModel):
@@ -169,9 +175,10 @@ def api_search(
     why it matched. Values of one filter combine with OR, filters with AND. `total` is 0 when
     the query has no evidence in the graph. Order (`sort=relevance`): a record the query names
     first, then initiatives, then organisations, policies, events and sources, each by score;
-    `corrected` is the query as searched when unknown words were corrected."""
+    `corrected` is the query as searched when unknown words were corrected; `unmatched` names
+    the filter values no record holds."""
     query = SearchQuery.from_params(request.query_params)
-    return _results(service.search(query))
+    return _results(service.search(query), service)
 
 
 #: most rows one download gives (the whole result set of the bundled graph many times over)
@@ -243,7 +250,7 @@ def api_search_download(
         {"lang": query.lang}
     )
     if format == "json":
-        body = _results(results).model_dump_json()
+        body = _results(results, service).model_dump_json()
         return Response(
             body,
             media_type="application/json",
@@ -349,8 +356,9 @@ def api_similar(
     return SimilarsPublic(id=iri, results=[_similar(s) for s in found])
 
 
-def _results(results: SearchResults) -> SearchResultsPublic:
+def _results(results: SearchResults, service: SearchService) -> SearchResultsPublic:
     u = results.understanding
+    held = service.index().facet_values
     return SearchResultsPublic(
         total=results.total,
         offset=results.query.offset,
@@ -363,6 +371,11 @@ def _results(results: SearchResults) -> SearchResultsPublic:
         results=[_hit(h) for h in results.hits],
         facets={f: [_facet(v) for v in values] for f, values in results.facets.items()},
         undated=results.undated,
+        unmatched={
+            facet: missing
+            for facet, values in results.query.filters.items()
+            if facet in held and (missing := [v for v in values if v not in held[facet]])
+        },
     )
 
 

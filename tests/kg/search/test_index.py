@@ -157,6 +157,28 @@ def test_a_filter_value_may_be_a_concepts_label_in_any_language(small_index: Sea
     assert small_index.filter_code("theme", "Housing") == "Housing"
 
 
+def test_a_filter_value_may_be_an_alternative_label_or_a_label_written_as_a_code(
+    small_index: SearchIndex,
+) -> None:
+    """`funding=H2020`, `funding=LEADER`, the names a concept's browse page lists, filter as
+    its code (an analyst's had found nothing); so does a label written as codes are
+    (`mountain-location`). A preferred label wins over another concept's alternative one."""
+    fund = "https://w3id.org/rikg/scheme/funding/"
+    small_index.concepts[f"{fund}h2020"] = Concept(
+        f"{fund}h2020", "funding", "horizon-2020", {"en": "Horizon 2020"}, [("en", "H2020")]
+    )
+    small_index.concepts[f"{fund}leader"] = Concept(
+        f"{fund}leader", "funding", "eafrd-leader", {"en": "EAFRD"}, [("en", "Horizon 2020")]
+    )
+    for name in ("_codes_by_label", "_codes_by_alt_label"):
+        small_index.__dict__.pop(name, None)
+    assert small_index.filter_code("funding", "h2020") == "horizon-2020"
+    assert small_index.filter_code("funding", "Horizon 2020") == "horizon-2020"
+    assert small_index.filter_code("funding", "horizon_2020") == "horizon-2020"
+    assert small_index.filter_code("theme", "H2020") == "H2020"  # only the concept's facet
+    assert small_index.filter_code("theme", "village-school") == "village-school"
+
+
 def test_a_country_filter_may_be_the_eu_authoritys_code(small_index: SearchIndex) -> None:
     """`country=ESP`, as the country's IRI ends (an earlier browse page linked so), is Spain."""
     iri = "http://publications.europa.eu/resource/authority/country/ESP"

@@ -98,6 +98,17 @@ def test_filters_and_pagination(client: TestClient) -> None:
     assert client.get("/api/search", params={"year": "2024"}).json()["total"] == 1
 
 
+def test_a_filter_value_no_record_holds_is_named_in_the_answer(client: TestClient) -> None:
+    """An analyst's `funding=EAFRD` gave `total: 0` and no word why; the answer now names the
+    values that match nothing, and none when every value is held."""
+    odd = client.get("/api/search", params={"theme": ["housing", "hosing"], "country": "ZZ"})
+    assert odd.json()["unmatched"] == {"theme": ["hosing"], "country": ["ZZ"]}
+    assert odd.json()["total"] == 0  # country=ZZ: the filters combine with AND
+    held = client.get("/api/search", params={"theme": "Vivienda", "country": "España"}).json()
+    assert held["unmatched"] == {}
+    assert held["total"] >= 1
+
+
 def test_bad_parameters_are_client_errors(client: TestClient) -> None:
     """Every unreadable parameter is a 400 in one shape, the parameter named."""
     for params in ({"q": "x", "mode": "fuzzy"}, {"q": "x", "limit": 1000}):
