@@ -182,3 +182,24 @@ def anywhere_in_store(server: LiveServer, text: str) -> bool:
 def server_logs(server: LiveServer) -> list[Path]:
     folder = Path(server.env["KG_STORE"]).parent
     return sorted(folder.glob("server-*.log"))
+
+
+def test_enter_in_a_field_does_the_forms_step_in_the_pages_language(
+    server: LiveServer, page: Page
+) -> None:
+    """A Spanish contributor's Enter in a field switched the page to English and did not do
+    the step: the header's language buttons, which resend the form, came first in the page."""
+    page.goto(server.url + "contribute")
+    page.get_by_role("textbox", name=re.compile("^Descripción")).fill(DESCRIPTION)
+    page.get_by_label("Enlaces a fuentes").fill("https://example.org/huertos-gudar")
+    page.get_by_label("Nombre de la práctica").fill("Huertos de prueba")
+    page.get_by_label("Nombre de la práctica").press("Enter")
+    expect(page.locator("fieldset.suggestions")).to_contain_text("Teruel")  # step 1 done
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    page.get_by_label("Su nombre").fill("Lucía")
+    page.get_by_label(re.compile("Acepto que la descripción")).check()
+    email = page.get_by_label("Su correo electrónico")
+    email.fill("otra.persona@example.org")
+    email.press("Enter")  # the second step's own first button: send for review
+    expect(page.get_by_role("heading", level=1)).to_have_text("Gracias")
+    expect(page.locator("html")).to_have_attribute("lang", "es")

@@ -387,6 +387,8 @@ def _render(
             # step as it is (`step=edit`: nothing checked), the second suggested again
             "language_form": "contribute",
             "language_step": "suggest" if review else "edit",
+            # what Enter in a field does: the step's first button (base.html)
+            "form_default": "send" if review else "suggest",
         },
         status_code=status,
     )
