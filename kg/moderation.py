@@ -163,10 +163,19 @@ class ModerationQueue:
         return self._move(self._pending(sub_id), "accepted", record=record)
 
     def reject(self, sub_id: str, *, reason: str) -> Submission:
-        """Mark a submission rejected; the reason is required."""
+        """Mark a submission rejected; the reason is required. The contributor's name and
+        e-mail are erased: they were kept to ask about a practice that will not be published
+        (GDPR Art. 5(1)(c) and (e), data minimisation and storage limitation; the contribute
+        form says so)."""
         if not reason.strip():
             raise BadRequest("reason: say why the submission is rejected")
-        return self._move(self._pending(sub_id), "rejected", reason=reason.strip())
+        return self._move(
+            self._pending(sub_id),
+            "rejected",
+            reason=reason.strip(),
+            contact_name="",
+            contact_email="",
+        )
 
     def _pending(self, sub_id: str) -> Submission:
         sub = self.get(sub_id)

@@ -30,6 +30,16 @@ from urllib.parse import unquote_plus, urlsplit
 import phonenumbers
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,24}")
+#: an address written to escape harvesters: "lucia.gomez [at] sierraviva.org", "ana (at) x (dot)
+#: es", "mario chiocciola comune punto it" (the at sign as "at" or "@" in brackets, or a word
+#: that only means it; the dots as they are or as words; a bare "at" is English prose)
+_AT = r"(?:\s*[\[({<]\s*(?:at|@)\s*[\])}>]\s*|\s+(?:arroba|chiocciola|klammeraffe)\s+)"
+_DOT = r"(?:\.|\s*[\[({<]\s*(?:dot|punto|punkt|point)\s*[\])}>]\s*|\s+(?:dot|punto|punkt)\s+)"
+SPELT_EMAIL = re.compile(
+    rf"\b[A-Za-z0-9._%+\-]{{1,64}}{_AT}[A-Za-z0-9\-]+(?:{_DOT}[A-Za-z0-9\-]+)*{_DOT}"
+    r"(?:com|org|net|eu|info|[a-z]{2})\b",
+    re.IGNORECASE,
+)
 URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+", re.IGNORECASE)
 #: an e-mail address inside a web address: a local part must come first (not `/@anna`)
 URL_EMAIL = re.compile(rf"(?<![A-Za-z0-9._%+\-]){EMAIL.pattern}")
@@ -60,8 +70,10 @@ def contact_details(text: str, regions: Iterable[str] = ()) -> list[ContactDetai
     national-format numbers count too; international-format numbers count in any case.
     Web addresses are skipped (a URL's digits or `@` are not contact details)."""
     plain = URL.sub(lambda m: " " * len(m.group()), text)
-    found = [(m.start(), ContactDetail("e-mail", m.group())) for m in EMAIL.finditer(plain)]
-    plain = EMAIL.sub(lambda m: " " * len(m.group()), plain)
+    found = []
+    for pattern in (EMAIL, SPELT_EMAIL):
+        found += [(m.start(), ContactDetail("e-mail", m.group())) for m in pattern.finditer(plain)]
+        plain = pattern.sub(lambda m: " " * len(m.group()), plain)
     seen: set[tuple[int, int]] = set()
     if not DIGIT_RUN.search(plain):  # no run of MIN_DIGITS digits: no number to parse (fast path)
         return [detail for _, detail in sorted(found, key=lambda pair: pair[0])]

@@ -7,6 +7,7 @@ Titles are msgids, translated by the templates (web/i18n.py)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlparse
@@ -34,6 +35,12 @@ def after_lead(text: str) -> str:
     """What a description says after its `lead`: the body under "Description", or ""."""
     text = text.strip()
     return after_first_sentence(text) if len(SENTENCE_END.findall(text)) >= 2 else ""
+
+
+def paragraphs(text: str) -> list[str]:
+    """A description's paragraphs: the parts between blank lines, each with its line breaks
+    read as spaces (a contributed description's two paragraphs had run together)."""
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
 
 
 #: section id → (title, the fact aspects it shows, in this order)

@@ -110,6 +110,7 @@ def make_templates() -> Jinja2Templates:
     templates.env.filters["first_sentence"] = sentences.first_sentence
     templates.env.filters["lead"] = practice.lead
     templates.env.filters["after_lead"] = practice.after_lead
+    templates.env.filters["paragraphs"] = practice.paragraphs
     templates.env.globals["language_names"] = i18n.LANGUAGES
     templates.env.globals["js_messages"] = SPARQL_MESSAGES
     templates.env.globals["kind_labels"] = KIND_LABELS

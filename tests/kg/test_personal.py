@@ -14,6 +14,15 @@ from kg.personal import contact_details, holds_name, url_contact_details, url_si
         ("call +34 600 123 456", (), [("telephone", "+34 600 123 456")]),
         ("o allo 0039 06 1234 5678", ("IT",), [("telephone", "0039 06 1234 5678")]),
         ("Τηλ. 2310 123456", ("EL",), [("telephone", "2310 123456")]),  # the graph's EL is GR
+        # written to escape harvesters (a trial's went through)
+        (
+            "Escriba a lucia.gomez [at] sierraviva.org.",
+            (),
+            [("e-mail", "lucia.gomez [at] sierraviva.org")],
+        ),
+        ("info(at)lag-omezyma.es", (), [("e-mail", "info(at)lag-omezyma.es")]),
+        ("ana (at) pueblo (dot) es", (), [("e-mail", "ana (at) pueblo (dot) es")]),
+        ("mario chiocciola comune punto it", (), [("e-mail", "mario chiocciola comune punto it")]),
     ],
 )
 def test_contact_details_are_found(
@@ -29,6 +38,7 @@ def test_contact_details_are_found(
         "In 2020, 2021 and 2022 about 1 200 people took part.",
         "See https://example.org/people/ana@example.org/600123456 for the report.",
         "Plan 2014-2020 (AMIF) and 2021-2027.",
+        "Families feel at home in Valderrobres. Es ist ein Dorf at Graz.at the border.",
     ],
 )
 def test_numbers_and_links_are_not_contact_details(text: str) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Annotated
@@ -47,6 +48,25 @@ SCHEME = re.compile(r"^https?://")
 #: a web address typed without its scheme, as people write them ("www.gal-test.it",
 #: "comune.esempio.it/progetto"): read as https (an Italian trial's link was refused)
 BARE_HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}(?:[/?#]\S*)?$", re.I)
+
+
+#: invisible characters a paste brings along (a byte order mark, zero-width spaces, direction
+#: marks: Unicode's format characters), kept only where a script needs them (zero-width joiner
+#: and non-joiner); a trial's pasted text kept them into the record
+_INVISIBLE = {
+    c: None
+    for c in range(0x10000)
+    if unicodedata.category(chr(c)) == "Cf" and c not in (0x200C, 0x200D)
+}
+
+
+def typed(text: str) -> str:
+    """Text as typed in a form, as it is to be kept: Unicode NFC, line ends as `\n`, tabs and
+    other spaces as one space, invisible format characters dropped (`_INVISIBLE`), the ends
+    trimmed."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.translate(_INVISIBLE)
+    return re.sub(r"[^\S\n]+", " ", text).strip()
 
 
 def with_scheme(sources: str) -> str:
@@ -433,11 +453,11 @@ def contribute(
     if leave_empty:
         raise BadRequest("this form was filled in by a program; nothing was stored")
     form = Contribution(
-        name=name.strip(),
-        description=description.replace("\r\n", "\n").strip(),
+        name=typed(name),
+        description=typed(description),
         text_lang=text_lang,
         sources=with_scheme(sources),
-        contact_name=contact_name.strip(),
+        contact_name=typed(contact_name),
         contact_email=contact_email.strip(),
         consent=consent == "yes",
     )

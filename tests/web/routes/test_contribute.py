@@ -163,7 +163,9 @@ def test_suggest_shows_the_structure_to_correct(client: TestClient) -> None:
 
 def test_send_queues_and_the_moderator_publishes(client: TestClient) -> None:
     chosen = ["countries:ES", "nuts:ES242", "partners:test-ngo"]
-    r = client.post("/contribute?lang=es", data={**FORM, "step": "send", "chosen": chosen})
+    second = "Cada familia tiene una mentora del pueblo.\r\nLas clases son por la tarde."
+    form = {**FORM, "description": f"{DESCRIPTION}\r\n\r\n{second}"}
+    r = client.post("/contribute?lang=es", data={**form, "step": "send", "chosen": chosen})
     assert r.status_code == 303
     assert r.headers["location"].startswith("/contribute/thanks?ref=")
     assert "Gracias" in client.get(r.headers["location"]).text
@@ -179,6 +181,11 @@ def test_send_queues_and_the_moderator_publishes(client: TestClient) -> None:
     page = client.get("/initiative/raices-nuevas")
     assert page.status_code == 200
     assert "Contributed on" in page.text
+    # its paragraphs stay paragraphs (a trial's two had run together)
+    assert '<p lang="es">Cada familia tiene una mentora del pueblo. Las clases' in page.text
+    # the description is the contributor's text, not "written in our own words" (a trial)
+    assert "Written by the person who contributed the practice" in page.text
+    assert "Written in our own words" not in page.text
     assert (
         client.get("/api/search", params={"q": "Raíces Nuevas"}).json()["results"][0]["slug"]
         == "raices-nuevas"
@@ -791,3 +798,21 @@ def test_a_suggested_amount_is_written_as_the_page_language_writes_money(
     review = client.post("/contribute?lang=es", data={**FORM, "step": "suggest"}).text
     assert 'value="budget:120000" checked> 120.000,00\xa0€ <span class="muted">' in review
     assert "€120,000" not in review
+
+
+def test_invisible_characters_of_a_paste_are_not_kept(client: TestClient) -> None:
+    """A trial's pasted text kept a byte order mark, a zero-width space and a tab into the
+    queue, and so into the record a moderator would publish."""
+    pasted = "\ufeffDesde 2019\u200b familias\trefugiadas" + DESCRIPTION.removeprefix(
+        "Desde 2019 familias refugiadas"
+    )
+    r = client.post(
+        "/contribute?lang=es",
+        data={**FORM, "description": pasted, "name": "Raíces\u200b Nuevas\t", "step": "send"},
+    )
+    assert r.status_code == 303
+    (sub_id,) = pending(client)
+    sub = client.app.state.queue.get(sub_id)  # type: ignore[attr-defined]
+    assert sub.description == DESCRIPTION
+    assert sub.name == "Raíces Nuevas"
+    assert not any(ch in sub.record_text for ch in "\ufeff\u200b\t")

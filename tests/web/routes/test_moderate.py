@@ -209,14 +209,20 @@ def test_an_unknown_action_is_refused(client: TestClient) -> None:
     assert "action must be save, accept or reject" in r.text
 
 
-def test_rejecting_files_the_reason(client: TestClient) -> None:
-    sub = submit(client)
+def test_rejecting_files_the_reason_and_erases_the_contributor(client: TestClient) -> None:
+    sub = submit(client, "Jean-Pierre L'Hôte", "jp.lhote@example.org")
     r = client.post(
         f"/moderate/{sub.id}", data={"action": "reject", "reason": "not rural"}, headers=ADMIN
     )
     assert r.headers["location"] == f"/moderate?done=rejected+{sub.id}"
     done = client.app.state.queue.get(sub.id)  # type: ignore[attr-defined]
     assert (done.state, done.reason) == ("rejected", "not rural")
+    # the contributor's name and e-mail go with the practice (a trial found them kept), in
+    # the queue's file too, and the moderator's page of it shows none
+    assert (done.contact_name, done.contact_email) == ("", "")
+    queue_dir = client.app.state.queue.root  # type: ignore[attr-defined]
+    assert sub.contact_email not in "".join(p.read_text() for p in queue_dir.rglob("*.json"))
+    assert sub.contact_email not in client.get(f"/moderate/{sub.id}", headers=ADMIN).text
 
 
 @pytest.mark.parametrize("sub_id", ["not-an-id", "20240101-zzzzzzzzzzzz"])
