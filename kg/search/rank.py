@@ -526,6 +526,9 @@ def _shown_order(value: FacetValue) -> tuple[bool, int, str]:
 
 
 def _year_counts(index: SearchIndex, rows: Rows) -> list[FacetValue]:
+    """Records active in each year from the first start to the last end, the latest year
+    first: the years a practitioner looks for come before "show all" (a volunteer's list began
+    at 1998)."""
     start, end = index.start[rows], index.end[rows]
     dated = start > 0
     if not dated.any():
@@ -536,4 +539,5 @@ def _year_counts(index: SearchIndex, rows: Rows) -> list[FacetValue]:
     delta = np.bincount(start - first, minlength=size)
     delta -= np.bincount(end - first + 1, minlength=size)
     counts = np.cumsum(delta)[:-1]
-    return [FacetValue(str(first + i), str(first + i), int(c)) for i, c in enumerate(counts)]
+    years = [FacetValue(str(first + i), str(first + i), int(c)) for i, c in enumerate(counts)]
+    return years[::-1]

@@ -185,6 +185,10 @@ def test_year_filter_keeps_records_active_that_year(store: GraphStore, index: Se
     assert results.total == sparql_count(store, query) > 0
     years = facet(search(index, SearchQuery(limit=0)).facets, "year")
     assert years["2020"] == results.total
+    # the latest year first: recent years come before "show all" (a volunteer's began at 1998)
+    listed = [int(v.value) for v in search(index, SearchQuery(limit=0)).facets["year"]]
+    assert listed == sorted(listed, reverse=True)
+    assert len(listed) > 1
 
 
 @pytest.mark.parametrize("bad", ["20x0", "2021-2019", ""])
