@@ -266,6 +266,7 @@ def view(store: ox.Store, *, base: str, kind: str, slug: str) -> RecordView:
             pd = _props(by_subject.get(o.value, []))
             budgets.append(
                 {
+                    "iri": o.value,
                     "amount": pd.get(f"{SCHEMA}value", [""])[0],
                     "currency": pd.get(f"{SCHEMA}currency", [""])[0],
                     "kind": pd.get(f"{RIKG_NS}amountKind", [""])[0],
@@ -290,6 +291,9 @@ def view(store: ox.Store, *, base: str, kind: str, slug: str) -> RecordView:
                     labels.get(_text(o), {}),
                 )
             )
+    # in the record's order (`#amount-1`, `#amount-2`, … as its file lists them: the total
+    # first where it gives one), not the store's (an analyst read "local, EAFRD, total")
+    budgets.sort(key=lambda b: _natural(str(b["iri"])))
     sources = [
         Value(v.value, pick(_titles(by_subject, v.value), "en") or v.value, v.href)
         for v in fields.pop(f"{DCT}source", [])
@@ -383,3 +387,8 @@ def _titles(by_subject: dict[str, list[tuple[str, Term]]], iri: str) -> dict[str
         if p == f"{DCT}title" and isinstance(o, ox.Literal):
             return {"en": o.value}
     return {}
+
+
+def _natural(text: str) -> list[tuple[int, int | str]]:
+    """A sort key reading runs of digits as numbers (`amount-10` after `amount-2`)."""
+    return [(0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text)]

@@ -461,3 +461,12 @@ def test_a_lists_places_are_in_the_pages_alphabetical_order(client: TestClient) 
         countries = [p for p in where if p not in regions]
         assert countries == sorted(countries, key=fold), where
         assert where[: len(countries)] == countries, where  # regions after the countries
+
+
+def test_what_it_cost_lists_the_amounts_in_the_records_order(client: TestClient) -> None:
+    """An analyst read Ny på landet's amounts as "local, EAFRD, total, national" (the store's
+    order): they come as the record gives them, the total first."""
+    page = client.get("/initiative/ny-pa-landet", headers=HTML).text
+    cost = page.split('id="cost"', 1)[1].split("</section>", 1)[0]
+    amounts = [int(a.replace(",", "")) for a in re.findall(r"€\s?([\d,]+)", cost)]
+    assert amounts == [159346, 79968, 27189, 52779]
