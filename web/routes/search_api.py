@@ -196,6 +196,8 @@ CSV_COLUMNS = (
     "end",
     "countries",
     "themes",
+    "funding",
+    "identifiers",
     "score",
     "why",
 )
@@ -232,7 +234,10 @@ def api_search_download(
     language, else English; `url` is the record's page in that language; `website` the
     record's own web addresses (`kg.practices.record_websites`), space-separated; `start` and
     `end` are years, the widest span where sources disagree (the earliest start, the latest
-    end), as in `/api/search`."""
+    end), as in `/api/search`; `funding` the funding programmes the record states, in the
+    search's language; `identifiers` its grant or document numbers (a CORDIS grant number, an
+    EUR-Lex CELEX number). Budgets, partners and sources are in the record's data and SPARQL
+    (they are many per record, with a source each)."""
     params = [
         (k, v)
         for k, v in request.query_params.multi_items()
@@ -269,6 +274,11 @@ def api_search_download(
             hit.doc.end or "",
             "; ".join(c.label for c in hit.countries),
             "; ".join(t.label for t in hit.themes),
+            "; ".join(
+                service.label("funding", code, query.lang)
+                for code in (hit.doc.stated or hit.doc.facets).get("funding", ())
+            ),
+            "; ".join(dict.fromkeys(hit.doc.identifiers)),
             hit.score,
             str(why.why_line(hit.why).unescape()),  # the macro gives Markup: plain text here
         ]
@@ -305,11 +315,13 @@ SHEET_TITLES = (
     N_("End"),
     N_("Countries"),
     N_("Themes"),
+    N_("Funding"),
+    N_("Grant or document numbers"),
     N_("Score"),
     N_("Why"),
 )
 #: column widths in characters (openpyxl's unit), `CSV_COLUMNS` in order
-SHEET_WIDTHS = (6, 12, 24, 40, 60, 40, 40, 8, 8, 20, 30, 8, 40)
+SHEET_WIDTHS = (6, 12, 24, 40, 60, 40, 40, 8, 8, 20, 30, 24, 16, 8, 40)
 
 
 def _workbook(rows: Sequence[Sequence[object]], lang: NullTranslations) -> bytes:

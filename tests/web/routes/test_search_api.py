@@ -164,6 +164,10 @@ def test_download_gives_every_result_of_the_search(client: TestClient) -> None:
         assert str(hit.get("start") or "") == by_slug[hit["slug"]]["start"]
         assert str(hit.get("end") or "") == by_slug[hit["slug"]]["end"]
     assert whole["results"][0]["start"] == 2021  # open-doors: start "2021"
+    # the funding programme, a filter of the search, is a column (an analyst's question was
+    # "by programme"), in the search's language
+    assert by_slug["village-welcome"]["funding"] == "Asylum, Migration and Integration Fund"
+    assert by_slug["open-doors"]["funding"] == ""
 
 
 def test_the_excel_download_opens_with_its_accents_and_columns(client: TestClient) -> None:
