@@ -112,3 +112,14 @@ def test_highlight_cuts_a_window_around_the_matches() -> None:
 )
 def test_elided_articles_are_not_index_terms(text: str, terms: list[str]) -> None:
     assert tokenize(text) == terms
+
+
+def test_french_comme_is_a_function_word_not_an_acronym() -> None:
+    """Indexed, "comme" stemmed to "comm", so `q=Whole-COMM` matched every record under a
+    concept labelled "migrants comme levier de revitalisation" (an analyst's trial)."""
+    assert tokenize("migrants comme levier de revitalisation") == [
+        "migrant",
+        "levier",
+        "revitalisation",
+    ]
+    assert "comm" in tokenize("Whole-COMM")
