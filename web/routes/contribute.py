@@ -543,12 +543,16 @@ def contribute(
 
 @router.get("/contribute/thanks", include_in_schema=False)
 def thanks(request: Request, ref: str = "", again: str = "") -> Response:
-    """After a submission: what happens next. `again=1`: the same practice had been sent
-    already and was not stored twice. Raises `NotFound` (404) for a reference the queue does
-    not hold: the page would say "saved" of nothing."""
+    """After a submission: what happens next, and once a moderator has decided, the decision
+    (published, with the link to its page, or not published: the contributor's way back to
+    it is this page's address; a trial's still said "saved" after a rejection). `again=1`: the
+    same practice had been sent already and was not stored twice. Raises `NotFound` (404) for
+    a reference the queue does not hold: the page would say "saved" of nothing."""
     sub = request.app.state.queue.get(ref)  # NotFound for an unknown or malformed reference
     response: Response = request.app.state.templates.TemplateResponse(
-        request, "contribute_thanks.html", {"ref": sub.id, "again": again == "1"}
+        request,
+        "contribute_thanks.html",
+        {"ref": sub.id, "again": again == "1", "state": sub.state, "record": sub.record},
     )
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -111,7 +111,9 @@ def summary(html: str) -> list[tuple[str, str]]:
 
 def pending(client: TestClient) -> list[str]:
     html = client.get("/moderate", headers={"Authorization": "Bearer moderator-token"}).text
-    return re.findall(r'href="/moderate/([0-9a-f-]+)"', html)
+    # the first section, "Pending"; the decided ones are listed (and linked) in the next
+    waiting = html.split("<h2>")[1]
+    return re.findall(r'href="/moderate/([0-9a-f-]+)"', waiting)
 
 
 @pytest.mark.parametrize(
@@ -168,7 +170,8 @@ def test_send_queues_and_the_moderator_publishes(client: TestClient) -> None:
     r = client.post("/contribute?lang=es", data={**form, "step": "send", "chosen": chosen})
     assert r.status_code == 303
     assert r.headers["location"].startswith("/contribute/thanks?ref=")
-    assert "Gracias" in client.get(r.headers["location"]).text
+    thanks_url = r.headers["location"]
+    assert "Gracias" in client.get(thanks_url).text
     (sub_id,) = pending(client)
     auth = {"Authorization": "Bearer moderator-token"}
     item = client.get(f"/moderate/{sub_id}", headers=auth).text
@@ -178,6 +181,10 @@ def test_send_queues_and_the_moderator_publishes(client: TestClient) -> None:
     r = client.post(f"/moderate/{sub_id}", data={"action": "accept"}, headers=auth)
     assert r.status_code == 303, r.text
     assert r.headers["location"] == "/moderate?done=published+initiative/raices-nuevas"
+    # the thank-you page's address now says what was decided (a trial's still said "saved")
+    thanks = client.get(thanks_url).text
+    assert "Su práctica se ha revisado y publicado" in thanks  # in the language sent in
+    assert 'href="/initiative/raices-nuevas?lang=es"' in thanks
     page = client.get("/initiative/raices-nuevas")
     assert page.status_code == 200
     assert "Contributed on" in page.text

@@ -223,6 +223,12 @@ def test_rejecting_files_the_reason_and_erases_the_contributor(client: TestClien
     queue_dir = client.app.state.queue.root  # type: ignore[attr-defined]
     assert sub.contact_email not in "".join(p.read_text() for p in queue_dir.rglob("*.json"))
     assert sub.contact_email not in client.get(f"/moderate/{sub.id}", headers=ADMIN).text
+    # the contributor's page of it says so; the moderator's list names it, a link
+    thanks = client.get(f"/contribute/thanks?ref={sub.id}").text
+    assert "reviewed and is not published" in thanks
+    assert "name and e-mail have been deleted" in thanks
+    listed = client.get("/moderate", headers=ADMIN).text
+    assert f'<a href="/moderate/{sub.id}">' in listed
 
 
 @pytest.mark.parametrize("sub_id", ["not-an-id", "20240101-zzzzzzzzzzzz"])
