@@ -23,6 +23,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -536,9 +537,22 @@ def contribute(
         contact_name=form.contact_name,
         contact_email=form.contact_email,
     )
-    again = "" if new else "&again=1"
+    # sent again minutes later (not a double click or a reload): said on the thanks page
+    again = "" if new or _just_sent(sub.submitted) else "&again=1"
     target = with_lang(f"/contribute/thanks?ref={sub.id}{again}", request.query_params.get("lang"))
     return RedirectResponse(target, status_code=303)
+
+
+#: a send within this many seconds of the same practice's first is that send again (a double
+#: click, a reload): its thank-you page is the first's, without "we had already received this"
+#: (a trial's double click was told so)
+SAME_SEND = 120
+
+
+def _just_sent(submitted: str) -> bool:
+    """Whether a submission stored at `submitted` (ISO 8601, UTC) is under `SAME_SEND` old."""
+    age = datetime.now(UTC) - datetime.fromisoformat(submitted)
+    return age.total_seconds() < SAME_SEND
 
 
 @router.get("/contribute/thanks", include_in_schema=False)

@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -482,6 +483,15 @@ def test_the_contributors_own_name_is_kept_out_of_the_description(client: TestCl
 
 def test_sending_the_same_practice_twice_stores_it_once(client: TestClient) -> None:
     first = client.post("/contribute?lang=es", data={**FORM, "step": "send"})
+    # a double click or a reload: the same thank-you page, nothing said of a second send (a
+    # trial's double click was told "we had already received this practice")
+    double = client.post("/contribute?lang=es", data={**FORM, "step": "send"})
+    assert double.headers["location"] == first.headers["location"]
+    assert len(pending(client)) == 1
+    # sent again later: said so
+    queue = client.app.state.queue  # type: ignore[attr-defined]
+    (sub,) = queue.list("pending")
+    queue._write(replace(sub, submitted="2026-01-01T10:00:00+00:00"))
     again = client.post("/contribute?lang=es", data={**FORM, "step": "send"})
     assert first.headers["location"].split("&")[0] == again.headers["location"].split("&")[0]
     assert "again=1" in again.headers["location"]
