@@ -31,7 +31,7 @@ from kg.search.documents import SearchDoc
 from kg.search.types import SearchQuery
 from kg.settings import PROJECT_ROOT, Settings
 from web.auth import Sessions, bearer_matches
-from web.i18n import N_
+from web.i18n import N_, language, plain
 from web.ratelimit import client_of
 from web.services import services
 
@@ -41,6 +41,7 @@ STATES = {"pending": N_("pending"), "accepted": N_("accepted"), "rejected": N_("
 #: the record format a moderator edits in, shown under the form (a path in the checkout
 #: meant nothing to a trial's moderator on the site)
 RECORD_FORMAT = PROJECT_ROOT / "ingest" / "records" / "README.md"
+NO_REASON = N_("Say why the submission is rejected: the reason is kept with it.")
 WRONG_TOKEN = N_("That is not the admin token.")
 COOKIE = "kg_moderator"
 SESSION_HOURS = 8
@@ -238,6 +239,8 @@ def decide(
             problems = own_name(sub, text) + request.app.state.check_record(text)
             return _item(request, sub, text, problems, saved=True)
         if action == "reject":
+            if not reason.strip():  # said in the moderator's language (a trial's was English)
+                return _item(request, sub, text, [plain(language(request), NO_REASON)], status=422)
             queue.reject(sub.id, reason=reason)
             return RedirectResponse(f"/moderate?done=rejected+{sub.id}", status_code=303)
         if action != "accept":

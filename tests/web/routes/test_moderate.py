@@ -310,6 +310,11 @@ def test_the_moderation_pages_speak_the_moderators_language(client: TestClient) 
     assert "# Curated records — the file format" in item  # the guide itself, on the page
     login = client.get("/moderate?lang=de").text  # not signed in: the sign-in form
     assert "Admin-Token" in login
+    # a rejection without its reason is said in the moderator's language (a trial's: English)
+    r = client.post(f"/moderate/{sub.id}?lang=es", data={"action": "reject"}, headers=ADMIN)
+    assert r.status_code == 422
+    assert "Indique por qué se rechaza la propuesta" in r.text
+    assert client.app.state.queue.get(sub.id).state == "pending"  # type: ignore[attr-defined]
 
 
 def test_a_submission_is_shown_beside_the_practices_closest_to_it(
