@@ -470,3 +470,23 @@ def test_what_it_cost_lists_the_amounts_in_the_records_order(client: TestClient)
     cost = page.split('id="cost"', 1)[1].split("</section>", 1)[0]
     amounts = [int(a.replace(",", "")) for a in re.findall(r"€\s?([\d,]+)", cost)]
     assert amounts == [159346, 79968, 27189, 52779]
+
+
+@pytest.mark.parametrize(
+    ("query", "theme"),
+    [
+        ("Paten", "mentoring-volunteering"),
+        ("Patenschaft für Geflüchtete", "mentoring-volunteering"),
+        ("Ehrenamtliche", "mentoring-volunteering"),
+        ("Sprachcafé", "language-learning"),
+    ],
+)
+def test_a_volunteers_everyday_german_words_name_their_theme(
+    client: TestClient, query: str, theme: str
+) -> None:
+    """A German volunteer's "Paten" found nothing, though the mentoring theme's own German
+    definition speaks of "Patinnen und Paten"; "Sprachcafe" the same."""
+    body = client.get("/api/search", params={"q": query, "lang": "de"}).json()
+    assert body["total"] > 0, query
+    first = body["results"][0]
+    assert theme in [c["value"] for c in first["why"]["concepts"]], (query, first["why"])
