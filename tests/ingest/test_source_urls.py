@@ -3,11 +3,12 @@
 this test fails, never skips, when the folder is missing).
 
 URLs are compared normalised (`normalise`): scheme (http/https), a leading `www.`, the case of
-the host, a trailing slash, a `#fragment` and percent-encoding are ignored; the path and the
-query must match. A URL the facts write without its scheme (`alpine-space.org/projects/pluralps`)
-counts, a bare domain (`boku.ac.at`) does not. The facts files shorten some URLs: `https://www.icmc.net/2023/03/09/...`
-stands for any URL that starts so, `https://www.aspbologna.it/.../siforref-english-version` for
-any that starts and ends so, and `.../870952/reporting` (after a full URL) for any that ends so.
+the host and a dot ending it, a trailing slash, a `#fragment` and percent-encoding are ignored;
+the path and the query must match. A URL the facts write without its scheme
+(`alpine-space.org/projects/pluralps`) counts, a bare domain (`boku.ac.at`) does not. The facts
+files shorten some URLs: `https://www.icmc.net/2023/03/09/...` stands for any URL that starts
+so, `https://www.aspbologna.it/.../siforref-english-version` for any that starts and ends so,
+and `.../870952/reporting` (after a full URL) for any that ends so.
 """
 
 import re
@@ -28,7 +29,7 @@ SHORT_SUFFIX = re.compile(r"(?<![\w/])(?:\.\.\.|…)(/[^\s\]\[<>\"'`;,)]+)")
 def normalise(url: str) -> str:
     url = unquote(url.strip()).rstrip(".,:)>")
     parts = urlsplit(url)
-    host = parts.netloc.lower().removeprefix("www.")
+    host = parts.netloc.lower().removeprefix("www.").rstrip(".")  # "cordis.europa.eu." too
     path = parts.path.rstrip("/")
     return f"{host}{path}" + (f"?{parts.query}" if parts.query else "")
 
@@ -77,6 +78,8 @@ def record_sources() -> list[tuple[str, str, str]]:
         ("https://www.Example.org/a/b/", "http://example.org/a/b"),
         ("https://example.org/a?id=1#top", "example.org/a?id=1"),
         ("https://example.org/%C5%82%C3%B3d%C5%BA", "https://example.org/łódź"),
+        # a host written fully qualified, with its root's dot, is the same host (RFC 1034 §3.1)
+        ("https://cordis.europa.eu/project/id/1", "https://cordis.europa.eu./project/id/1"),
     ],
 )
 def test_normalise_ignores_what_does_not_name_another_page(url: str, written: str) -> None:
