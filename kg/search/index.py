@@ -27,7 +27,7 @@ import os
 import re
 import shutil
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -305,6 +305,17 @@ class SearchIndex:
             return value
         key = (facet, _label_key(value))
         return self._codes_by_label.get(key) or self._codes_by_alt_label.get(key, value)
+
+    def unheld(self, filters: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+        """The filter values (codes, after `filter_code`) no record holds, by facet: they match
+        nothing (a misspelt or old value). Facets that are not concept facets (`year`) are
+        not judged."""
+        return {
+            facet: missing
+            for facet, values in filters.items()
+            if facet in self.facet_values
+            and (missing := [v for v in values if v not in self.facet_values[facet]])
+        }
 
     @functools.cached_property
     def _codes_by_label(self) -> dict[tuple[str, str], str]:

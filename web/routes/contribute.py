@@ -52,21 +52,17 @@ BARE_HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}(?:[/
 
 
 #: invisible characters a paste brings along (a byte order mark, zero-width spaces, direction
-#: marks: Unicode's format characters), kept only where a script needs them (zero-width joiner
-#: and non-joiner); a trial's pasted text kept them into the record
-_INVISIBLE = {
-    c: None
-    for c in range(0x10000)
-    if unicodedata.category(chr(c)) == "Cf" and c not in (0x200C, 0x200D)
-}
+#: marks: Unicode's format characters, category Cf) are dropped, but for these two, which some
+#: scripts need (zero-width non-joiner and joiner); a trial's pasted text kept them
+_KEPT_FORMAT = "\u200c\u200d"
 
 
 def typed(text: str) -> str:
     """Text as typed in a form, as it is to be kept: Unicode NFC, line ends as `\n`, tabs and
-    other spaces as one space, invisible format characters dropped (`_INVISIBLE`), the ends
+    other spaces as one space, invisible format characters dropped (`_KEPT_FORMAT` aside), the ends
     trimmed."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = text.translate(_INVISIBLE)
+    text = "".join(ch for ch in text if ch in _KEPT_FORMAT or unicodedata.category(ch) != "Cf")
     return re.sub(r"[^\S\n]+", " ", text).strip()
 
 

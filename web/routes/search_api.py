@@ -370,7 +370,6 @@ def api_similar(
 
 def _results(results: SearchResults, service: SearchService) -> SearchResultsPublic:
     u = results.understanding
-    held = service.index().facet_values
     return SearchResultsPublic(
         total=results.total,
         offset=results.query.offset,
@@ -383,11 +382,7 @@ def _results(results: SearchResults, service: SearchService) -> SearchResultsPub
         results=[_hit(h) for h in results.hits],
         facets={f: [_facet(v) for v in values] for f, values in results.facets.items()},
         undated=results.undated,
-        unmatched={
-            facet: missing
-            for facet, values in results.query.filters.items()
-            if facet in held and (missing := [v for v in values if v not in held[facet]])
-        },
+        unmatched=service.index().unheld(results.query.filters),
     )
 
 

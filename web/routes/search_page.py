@@ -161,12 +161,10 @@ def _held_values(
     hand-edited or old link), and which were left out. With them the page would say that
     nothing matched the words, which would not be true; `/api/search` keeps them (and answers
     `total: 0`), as a program asked for exactly that."""
-    held = service.index().facet_values
     dropped = [
         (name, value)
-        for name, values in query.filters.items()
+        for name, values in service.index().unheld(query.filters).items()
         for value in values
-        if name in held and value not in held[name]
     ]
     if not dropped:
         return query, params, []
