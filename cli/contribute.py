@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kg.errors import BadRequest
-from kg.moderation import Check, ModerationQueue, Publish, own_name
+from kg.moderation import Check, ModerationQueue, Publish, Withdraw, own_name
 from kg.settings import Settings
 
 if TYPE_CHECKING:
@@ -73,6 +73,26 @@ def publisher(settings: Settings, store: GraphStore) -> Publish:
         return f"{published.kind}/{published.slug}"
 
     return publish
+
+
+def withdrawer(settings: Settings, store: GraphStore) -> Withdraw:
+    """What withdrawing a published contribution does, for `kg moderate withdraw` and the
+    `/moderate` page: `ingest.contributions.withdraw`, then the dumps of the new snapshot."""
+
+    def withdraw(record: str) -> None:
+        from ingest.contributions import withdraw as withdraw_record
+        from kg.dumps import ensure_dumps
+
+        withdraw_record(
+            record,
+            store=store,
+            records_dir=settings.records_dir,
+            contrib_dir=settings.contrib_dir,
+            base=settings.base,
+        )
+        ensure_dumps(store, settings.data_dir)
+
+    return withdraw
 
 
 def _index(settings: Settings) -> SearchIndex:
@@ -256,6 +276,30 @@ def accept(
     record = publish(sub.record_text, contributed_on=sub.submitted_on, reviewed_on=today)
     queue.accept(sub_id, record=record)
     typer.echo(f"accepted: {record}")
+
+
+@moderate_app.command("withdraw")
+def withdraw(
+    sub_id: Annotated[str, typer.Argument(help="Submission id of a published practice.")],
+    reason: Annotated[str, typer.Option(help="Why (kept with the submission, not published).")],
+) -> None:
+    """Take a published contribution off the site: its page then answers 410 Gone, and the
+    contributor's name and e-mail are deleted.
+
+    Exits 1 on an unknown submission, one not published, or an empty reason.
+    """
+    from kg.store import open_store
+
+    settings = Settings()
+    queue = _queue(settings)
+    sub = queue.get(sub_id)
+    if sub.state != "accepted" or not sub.record:
+        raise BadRequest(f"submission {sub_id} is {sub.state}, not published")
+    if not reason.strip():
+        raise BadRequest("reason: say why the practice is withdrawn")
+    withdrawer(settings, open_store(settings))(sub.record)
+    queue.withdraw(sub_id, reason=reason)
+    typer.echo(f"withdrawn: {sub.record}")
 
 
 @moderate_app.command("reject")

@@ -26,7 +26,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.contribute import checker, default_sources, draft, moderate_app, publisher
+from cli.contribute import (
+    checker,
+    default_sources,
+    draft,
+    moderate_app,
+    publisher,
+    withdrawer,
+)
 from kg.errors import BadRequest, KGError, ValidationFailed
 from kg.settings import Settings
 
@@ -363,6 +370,7 @@ def server_app() -> FastAPI:
         settings,
         store=store,
         publish=publisher(settings, store),
+        withdraw=withdrawer(settings, store),
         check=checker(settings),
         warm_search=True,
     )

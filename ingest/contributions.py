@@ -13,6 +13,10 @@ A kill between 2 and 3 leaves a valid record file that the next ingest (or the m
 second "accept", which finds the same file) publishes; a kill before 2 leaves nothing. The
 slug comes from the record's name (lower case, ASCII, hyphens) and never from a path a user
 typed; an existing different record of that slug is refused.
+
+`withdraw(record, …)` takes a published contribution off the site: its file leaves the
+contributed folder and the same ingest removes its graph; should the ingest refuse, the file
+is put back and the store is unchanged.
 """
 
 from __future__ import annotations
@@ -88,6 +92,33 @@ def publish(
         shutil.rmtree(staging, ignore_errors=True)
     report = ingest_records(store, [records_dir, contrib_dir], base=base)
     return Published(KIND, slug, report)
+
+
+def withdraw(
+    record: str, *, store: GraphStore, records_dir: Path, contrib_dir: Path, base: str
+) -> IngestReport:
+    """Unpublish the contributed record `record` (`initiative/{slug}`): remove its file from
+    `contrib_dir` and ingest, so its graph, search entry and page are gone (one atomic store
+    snapshot). A record already without a file (a kill after the removal, a second
+    "withdraw") is ingested away all the same. Raises `BadRequest` for a `record` that names
+    no contributed initiative (curated records are not withdrawn here: their files are edited
+    in the repository); on a refused ingest (`ValidationFailed`) the file is put back."""
+    kind, _, slug = record.partition("/")
+    if kind != KIND or not SLUG.match(slug):
+        raise BadRequest(f"record: {record!r} is not a contributed practice")
+    target = contrib_dir / KIND / f"{slug}.md"
+    aside = contrib_dir / f".withdrawing-{slug}.md"
+    if target.exists():
+        target.replace(aside)
+    sources = [records_dir, contrib_dir] if contrib_dir.is_dir() else [records_dir]
+    try:
+        report = ingest_records(store, sources, base=base)
+    except BaseException:
+        if aside.exists():
+            aside.replace(target)
+        raise
+    aside.unlink(missing_ok=True)
+    return report
 
 
 def check(

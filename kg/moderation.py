@@ -1,11 +1,12 @@
 """The moderation queue: contributed practices wait here, outside the public graph.
 
 A `Submission` is one JSON file under `{root}/{state}/{id}.json`, `state` being `pending`,
-`accepted` or `rejected`. Every write goes to a temporary file in the same folder, is flushed and
-fsynced, then renamed over the target and the folder fsynced (POSIX rename is atomic), so a crash
-or kill at any moment leaves either the old or the new file, never half of one. A state change
-writes the new state's file before it removes the old one; should a kill fall between the two,
-the later state wins when the queue is read (`accepted`/`rejected` over `pending`).
+`accepted`, `rejected` or `withdrawn` (accepted, published, and later taken off the site). Every
+write goes to a temporary file in the same folder, is flushed and fsynced, then renamed over the
+target and the folder fsynced (POSIX rename is atomic), so a crash or kill at any moment leaves
+either the old or the new file, never half of one. A state change writes the new state's file before
+it removes the old one; should a kill fall between the two, the later state wins when the queue is
+read (`accepted`/`rejected` over `pending`, `withdrawn` over `accepted`).
 
 The contributor's name and e-mail live only in these files: they are never written to a record,
 the graph, the dumps or a log. Identifiers are generated here (`secrets.token_hex`) and checked
@@ -27,7 +28,7 @@ from typing import Any, Protocol
 from kg.errors import BadRequest, NotFound
 from kg.personal import holds_name
 
-STATES = ("pending", "accepted", "rejected")
+STATES = ("pending", "accepted", "rejected", "withdrawn")
 ID = re.compile(r"^[0-9]{8}-[0-9a-f]{12}$")
 
 
@@ -37,7 +38,8 @@ class Submission:
 
     `record_text` is the draft record file (front matter + description) the contributor
     confirmed and a moderator may edit; `contact_name`/`contact_email` are private.
-    Dates are ISO 8601 (`submitted`, `reviewed`: UTC date-times).
+    Dates are ISO 8601 (`submitted`, `reviewed`, `withdrawn`: UTC date-times); `reason` is why
+    it was rejected or withdrawn (private to moderators).
     """
 
     id: str
@@ -53,6 +55,7 @@ class Submission:
     reviewed: str | None = None
     reason: str | None = None
     record: str | None = None  # "initiative/{slug}" once accepted
+    withdrawn: str | None = None  # when a published record was taken off the site
 
     @property
     def submitted_on(self) -> str:
@@ -67,6 +70,15 @@ class Publish(Protocol):
     """
 
     def __call__(self, text: str, *, contributed_on: str, reviewed_on: str) -> str: ...
+
+
+class Withdraw(Protocol):
+    """Takes a published contribution (`kind/slug`, as `Publish` returned it) off the site: its
+    record file and graph are removed. Raises `BadRequest` for a record that is not a
+    contribution, `ValidationFailed` when the ingest refuses (nothing is then removed). The
+    CLI wires the implementation (`ingest.contributions.withdraw`)."""
+
+    def __call__(self, record: str) -> None: ...
 
 
 class Check(Protocol):
@@ -177,6 +189,27 @@ class ModerationQueue:
             contact_email="",
         )
 
+    def withdraw(self, sub_id: str, *, reason: str) -> Submission:
+        """Mark an accepted submission withdrawn (its record taken off the site: the caller
+        has unpublished it first), with the time and the reason, which is required and private
+        to moderators. The contributor's name and e-mail are erased, as on rejection. Raises
+        `BadRequest` for an empty reason or a submission that is not accepted, `NotFound` for
+        an unknown id."""
+        if not reason.strip():
+            raise BadRequest("reason: say why the practice is withdrawn")
+        sub = self.get(sub_id)
+        if sub.state != "accepted":
+            raise BadRequest(f"submission {sub_id} is {sub.state}, not published")
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        erased = {"contact_name": "", "contact_email": ""}
+        return self._move(sub, "withdrawn", withdrawn=now, reason=reason.strip(), **erased)
+
+    def withdrawn_records(self) -> dict[str, str]:
+        """Records taken off the site: `kind/slug` → the date (YYYY-MM-DD) it was withdrawn.
+        A record published again later (a new submission of the same name) is in the graph
+        again; the caller asks the graph first."""
+        return {s.record: (s.withdrawn or "")[:10] for s in self.list("withdrawn") if s.record}
+
     def _pending(self, sub_id: str) -> Submission:
         sub = self.get(sub_id)
         if sub.state != "pending":
@@ -184,10 +217,13 @@ class ModerationQueue:
         return sub
 
     def _move(self, sub: Submission, state: str, **changes: Any) -> Submission:
-        now = datetime.now(UTC).isoformat(timespec="seconds")
-        moved = replace(sub, state=state, reviewed=now, **changes)
+        """`sub` in `state`, written before its previous state's file is removed. A decision on
+        a pending submission is dated `reviewed`; a withdrawal keeps the review's date."""
+        if sub.state == "pending":
+            changes["reviewed"] = datetime.now(UTC).isoformat(timespec="seconds")
+        moved = replace(sub, state=state, **changes)
         self._write(moved)
-        (self.root / "pending" / f"{sub.id}.json").unlink(missing_ok=True)
+        (self.root / sub.state / f"{sub.id}.json").unlink(missing_ok=True)
         return moved
 
     def _write(self, sub: Submission) -> None:

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.types import Scope
 
 from kg.errors import StoreError
-from kg.moderation import Check, ModerationQueue, Publish
+from kg.moderation import Check, ModerationQueue, Publish, Withdraw
 from kg.search import SearchService
 from kg.settings import Settings
 from kg.store import GraphStore, open_store
@@ -83,15 +83,16 @@ def create_app(
     search: SearchService | None = None,
     warm_search: bool = False,
     publish: Publish | None = None,
+    withdraw: Withdraw | None = None,
     check: Check | None = None,
 ) -> FastAPI:
     """The app over `store` (default: the one `settings` name). Its services (`web.services`:
     search, SPARQL engine, rate limiter) are built when it starts; `search` replaces the search
-    service (tests), and `warm_search` loads the search index and model in the background at
-    start (`kg serve`). `publish` is what accepting a contributed practice does (the CLI wires
-    `ingest.contributions`; without it `/moderate` can list and reject but answers 503 to
-    "accept"); `check` says what would refuse an edited record (without it, nothing is
-    checked before "accept")."""
+    service (tests), and `warm_search` loads the search index and model in the background at start
+    (`kg serve`). `publish` is what accepting a contributed practice does (the CLI wires
+    `ingest.contributions`; without it `/moderate` can list and reject but answers 503 to "accept"),
+    `withdraw` what taking a published one off the site does (likewise); `check` says what would
+    refuse an edited record (without it, nothing is checked before "accept")."""
     graph = store or open_store(settings)
 
     @contextlib.asynccontextmanager
@@ -117,6 +118,7 @@ def create_app(
     app.state.templates = make_templates()
     app.state.queue = ModerationQueue(settings.queue_dir)
     app.state.publish = publish or _cannot_publish
+    app.state.withdraw = withdraw or _cannot_withdraw
     app.state.check_record = check or _nothing_to_check
     app.state.login_limiter = limiter_for(LOGINS, settings, "moderator-logins", window=LOGIN_WINDOW)
     app.state.submit_limiter = limiter_for(
@@ -193,3 +195,7 @@ def _nothing_to_check(text: str) -> list[str]:
 
 def _cannot_publish(text: str, *, contributed_on: str, reviewed_on: str) -> str:
     raise StoreError("publishing contributions needs the ingest pipeline: run `kg serve`")
+
+
+def _cannot_withdraw(record: str) -> None:
+    raise StoreError("withdrawing contributions needs the ingest pipeline: run `kg serve`")

@@ -1,6 +1,7 @@
 """One handler for the whole KGError family: a status and an HTML or JSON body (HTML for a
 person's browser: the 404 page with suggestions, else a page saying the request could not be
-answered)."""
+answered). A record's address that a moderator withdrew answers 410 Gone instead of 404
+(RFC 9110 §15.5.11: the page is gone on purpose, and link checkers may drop the link)."""
 
 from __future__ import annotations
 
@@ -13,14 +14,54 @@ from starlette.exceptions import HTTPException
 
 from kg import formats
 from kg.errors import KGError, NotFound, Unauthorized
+from kg.vocab import KINDS
 from web.notfound import not_found_page
 
 
 def not_found_response(request: Request, message: str) -> Response:
-    """404 as an HTML page for browsers, else JSON (`Vary: Accept`: the body follows it)."""
+    """404 as an HTML page for browsers, else JSON (`Vary: Accept`: the body follows it); 410
+    for the address of a withdrawn contribution (`gone_response`)."""
+    record = addressed_record(request.url.path)
+    queue = getattr(request.app.state, "queue", None)  # an app without moderation has none
+    withdrawn = queue.withdrawn_records() if record and queue is not None else {}
+    if record is not None and record in withdrawn:
+        return gone_response(request, record, withdrawn[record])
     if _wants_html(request):
         return _negotiated(not_found_page(request, message))
     return _negotiated(JSONResponse({"error": "NotFound", "message": message}, status_code=404))
+
+
+def addressed_record(path: str) -> str | None:
+    """The record (`kind/slug`) an address names: its page, data document or URI.
+
+    >>> addressed_record("/id/initiative/raices-nuevas"), addressed_record("/initiative/a.ttl")
+    ('initiative/raices-nuevas', 'initiative/a')
+    >>> addressed_record("/search") is None
+    True
+    """
+    parts = path.strip("/").split("/")
+    if parts[0] == "id":
+        parts = parts[1:]
+    if len(parts) != 2 or parts[0] not in KINDS:
+        return None
+    return f"{parts[0]}/{parts[1].partition('.')[0]}"
+
+
+def gone_response(request: Request, record: str, day: str) -> Response:
+    """410 Gone for a record withdrawn on `day` (YYYY-MM-DD): for a browser a page in its
+    language saying so, with onward links; else `{"error": "Gone", "message": …}`. The reason
+    stays with the moderators."""
+    message = f"{record} was withdrawn from the graph on {day}"
+    if request.method != "HEAD" and _wants_html(request):
+        request.state.canonical = None
+        page: Response = request.app.state.templates.TemplateResponse(
+            request,
+            "error.html",
+            {"message": message, "status": 410, "gone_on": day},
+            status_code=410,
+        )
+        return _negotiated(page)
+    return _negotiated(JSONResponse({"error": "Gone", "message": message}, status_code=410))
 
 
 def _negotiated(response: Response) -> Response:

@@ -141,3 +141,14 @@ def test_moderate_from_the_command_line(tmp: Path) -> None:
     assert state["reason"] == "advertising"
     # a plain re-ingest keeps the contributed record (it reads both folders)
     assert "0 removed" in kg(tmp, "ingest", "--no-index").stdout
+    # withdrawn: out of the graph and the search, its file gone, the contributor erased
+    assert kg(tmp, "moderate", "withdraw", spam.id, "--reason", "x").returncode == 1
+    gone = kg(tmp, "moderate", "withdraw", good.id, "--reason", "the practice asked us to")
+    assert gone.returncode == 0, gone.stderr
+    assert gone.stdout.strip() == "withdrawn: initiative/raices-nuevas"
+    about = "<http://127.0.0.1:8000/id/initiative/raices-nuevas>"
+    asked = kg(tmp, "query", f"ASK {{ GRAPH ?g {{ {about} ?p ?o }} }}")
+    assert "false" in asked.stdout.lower(), asked.stdout + asked.stderr
+    assert "raices-nuevas" not in kg(tmp, "search", "Raíces Nuevas Teruel").stdout
+    assert not list((tmp / "contributed").rglob("raices-nuevas.md"))
+    assert "ana@example.org" not in kg(tmp, "moderate", "show", good.id).stdout

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.contributions import check, publish, slugify
+from ingest.contributions import check, publish, slugify, withdraw
 from ingest.pipeline import ingest_records
 from kg.errors import BadRequest, ValidationFailed
 from kg.store import GraphStore, LocalStore
@@ -100,6 +100,46 @@ def test_accepting_again_after_a_crash_publishes_the_same_file(
     other = RECORD.replace("themes: [housing]", "themes: [employment]")
     with pytest.raises(BadRequest, match="contributed record"):
         publish(other, **args, **DATES)
+
+
+def test_a_withdrawn_contribution_leaves_the_graph_and_its_folder(
+    store: GraphStore, records_dir: Path, tmp_path: Path
+) -> None:
+    contrib = tmp_path / "contributed"
+    args = {"store": store, "records_dir": records_dir, "contrib_dir": contrib, "base": BASE}
+    before = graph_count(store)
+    publish(RECORD, **args, **DATES)
+    assert graph_count(store) == before + 1
+    withdraw("initiative/raices-nuevas", **args)
+    assert graph_count(store) == before
+    about = "ASK { GRAPH ?g { <http://kg.test/id/initiative/raices-nuevas> ?p ?o } }"
+    assert not bool(store.current().query(about))
+    assert list(contrib.rglob("*.md")) == []
+    withdraw("initiative/raices-nuevas", **args)  # again (a retry after a kill): no error
+    assert graph_count(store) == before
+    with pytest.raises(BadRequest, match="not a contributed practice"):
+        withdraw("initiative/../../etc", **args)
+    with pytest.raises(BadRequest, match="not a contributed practice"):
+        withdraw("organisation/test-ngo", **args)
+
+
+def test_a_refused_withdrawal_puts_the_file_back(
+    store: GraphStore, records_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    contrib = tmp_path / "contributed"
+    args = {"store": store, "records_dir": records_dir, "contrib_dir": contrib, "base": BASE}
+    publish(RECORD, **args, **DATES)
+    before = graph_count(store)
+
+    def refused(*_: object, **__: object) -> None:
+        raise ValidationFailed([])
+
+    monkeypatch.setattr("ingest.contributions.ingest_records", refused)
+    with pytest.raises(ValidationFailed):
+        withdraw("initiative/raices-nuevas", **args)
+    assert (contrib / "initiative" / "raices-nuevas.md").exists()
+    assert not list(contrib.glob(".withdrawing-*"))
+    assert graph_count(store) == before
 
 
 def test_slugify() -> None:

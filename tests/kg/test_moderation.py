@@ -54,6 +54,29 @@ def test_an_interrupted_move_keeps_the_later_state(tmp_path: Path) -> None:
     assert [s.id for s in queue.list("accepted")] == [sub_id]
 
 
+def test_a_published_practice_is_withdrawn_with_a_reason_and_no_contact(tmp_path: Path) -> None:
+    queue = ModerationQueue(tmp_path)
+    sub_id, pending = submit(queue), submit(queue, description="Another practice.")
+    accepted = queue.accept(sub_id, record="initiative/a")
+    with pytest.raises(BadRequest, match="reason"):
+        queue.withdraw(sub_id, reason=" ")
+    with pytest.raises(BadRequest, match="not published"):
+        queue.withdraw(pending, reason="a mistake")
+    gone = queue.withdraw(sub_id, reason="the practice ended in 2019")
+    assert (gone.state, gone.record, gone.reason) == ("withdrawn", "initiative/a", gone.reason)
+    assert gone.reviewed == accepted.reviewed
+    assert gone.withdrawn is not None
+    assert queue.list("accepted") == []
+    assert [s.id for s in queue.list("withdrawn")] == [sub_id]
+    assert queue.withdrawn_records() == {"initiative/a": gone.withdrawn[:10]}
+    files = [p.read_text() for p in tmp_path.rglob(f"{sub_id}.json")]
+    assert len(files) == 1
+    assert "ana@example.org" not in files[0]
+    assert '"Ana"' not in files[0]
+    with pytest.raises(BadRequest, match="withdrawn, not published"):
+        queue.withdraw(sub_id, reason="again")
+
+
 def test_ids_never_become_paths(tmp_path: Path) -> None:
     queue = ModerationQueue(tmp_path)
     (tmp_path / "secret.json").write_text("{}")

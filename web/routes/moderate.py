@@ -1,16 +1,18 @@
 """`/moderate`: moderators review contributed practices (admin token required).
 
-A moderator signs in with `KG_ADMIN_TOKEN` and gets a session (`web.auth.Sessions`: a random
-id in an HttpOnly, SameSite=Strict cookie limited to `/moderate`, valid `SESSION_HOURS`, ended
-by "Sign out"; API clients may send `Authorization: Bearer` instead); sign-in attempts are
-limited per client (`LOGINS` in `LOGIN_WINDOW` seconds, then 429). The moderator lists the
-pending submissions, edits a draft record (the format of `ingest/records/README.md`; "Save"
-keeps the edit and says what would refuse it: `kg.moderation.Check`), and accepts it: it is
-validated, filed and ingested with "contributed on / reviewed on" dates by the publisher the
-CLI wires in (`kg.moderation.Publish`). Or the moderator rejects it with a reason. A refused
-record is shown again with each error; nothing is published then. Both "Save" and "Accept"
-refuse a record whose text holds the contributor's own name (`kg.moderation.own_name`),
-which the form promises to keep private.
+A moderator signs in with `KG_ADMIN_TOKEN` and gets a session (`web.auth.Sessions`: a random id in
+an HttpOnly, SameSite=Strict cookie limited to `/moderate`, valid `SESSION_HOURS`, ended by "Sign
+out"; API clients may send `Authorization: Bearer` instead); sign-in attempts are limited per client
+(`LOGINS` in `LOGIN_WINDOW` seconds, then 429). The moderator lists the pending submissions, edits a
+draft record (the format of `ingest/records/README.md`; "Save" keeps the edit and says what would
+refuse it: `kg.moderation.Check`), and accepts it: it is validated, filed and ingested with
+"contributed on / reviewed on" dates by the publisher the CLI wires in (`kg.moderation.Publish`). Or
+the moderator rejects it with a reason. A refused record is shown again with each error; nothing is
+published then. A published contribution can later be withdrawn with a reason
+(`kg.moderation.Withdraw`): its record leaves the graph, its addresses answer 410 Gone
+(`web.errors`) and the contributor's contact is deleted. Both "Save" and "Accept" refuse a record
+whose text holds the contributor's own name (`kg.moderation.own_name`), which the form promises to
+keep private.
 """
 
 from __future__ import annotations
@@ -37,11 +39,17 @@ from web.services import services
 
 router = APIRouter()
 #: a submission's state, as the pages say it (msgids)
-STATES = {"pending": N_("pending"), "accepted": N_("accepted"), "rejected": N_("rejected")}
+STATES = {
+    "pending": N_("pending"),
+    "accepted": N_("accepted"),
+    "rejected": N_("rejected"),
+    "withdrawn": N_("withdrawn"),
+}
 #: the record format a moderator edits in, shown under the form (a path in the checkout
 #: meant nothing to a trial's moderator on the site)
 RECORD_FORMAT = PROJECT_ROOT / "ingest" / "records" / "README.md"
 NO_REASON = N_("Say why the submission is rejected: the reason is kept with it.")
+NO_WITHDRAW_REASON = N_("Say why the practice is withdrawn: the reason is kept with it.")
 WRONG_TOKEN = N_("That is not the admin token.")
 COOKIE = "kg_moderator"
 SESSION_HOURS = 8
@@ -116,6 +124,7 @@ def moderate(request: Request, done: str = "", next: str = "") -> Response:
             "pending": queue.list("pending"),
             "accepted": queue.list("accepted"),
             "rejected": queue.list("rejected"),
+            "withdrawn": queue.list("withdrawn"),
             "done": done if len(done) < 120 else "",
         },
     )
@@ -224,13 +233,16 @@ def decide(
     record_text: Annotated[str, Form(max_length=100_000)] = "",
     reason: Annotated[str, Form(max_length=2_000)] = "",
 ) -> Response:
-    """`action=save` keeps the edited draft, `accept` publishes it, `reject` needs a reason.
-    Not signed in: 303 to the sign-in form (nothing is changed)."""
+    """`action=save` keeps the edited draft, `accept` publishes it, `reject` needs a reason;
+    `withdraw` takes a published one off the site and needs a reason. Not signed in: 303 to
+    the sign-in form (nothing is changed)."""
     if not _authorised(request):
         return _sign_in_first(request)
     sub = _submission(request, sub_id)
     queue = request.app.state.queue
     text = record_text.replace("\r\n", "\n") or sub.record_text
+    if action == "withdraw":
+        return _withdraw(request, sub, reason)
     if sub.state != "pending":
         raise BadRequest(f"submission {sub.id} is already {sub.state}")
     try:
@@ -257,3 +269,19 @@ def decide(
     except BadRequest as exc:
         errors = [exc.message]
     return _item(request, sub, text, errors, status=422)
+
+
+def _withdraw(request: Request, sub: Submission, reason: str) -> Response:
+    """Unpublish an accepted submission's record, then mark it withdrawn (in that order: a
+    kill between the two leaves it accepted, and withdrawing again finishes the work)."""
+    if sub.state != "accepted" or not sub.record:
+        raise BadRequest(f"submission {sub.id} is {sub.state}, not published")
+    if not reason.strip():
+        message = plain(language(request), NO_WITHDRAW_REASON)
+        return _item(request, sub, sub.record_text, [message], status=422)
+    try:
+        request.app.state.withdraw(sub.record)
+    except ValidationFailed as exc:
+        return _item(request, sub, sub.record_text, [e.message for e in exc.errors], status=422)
+    request.app.state.queue.withdraw(sub.id, reason=reason)
+    return RedirectResponse(f"/moderate?done=withdrawn+{sub.record}", status_code=303)

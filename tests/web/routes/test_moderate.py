@@ -39,8 +39,20 @@ class Publisher:
         return "initiative/raices-nuevas"
 
 
+class Withdrawer:
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def __call__(self, record: str) -> None:
+        self.calls.append(record)
+
+
 def make_client(
-    tmp_path: Path, publish: Publisher, store: LocalStore | None = None, **env: str
+    tmp_path: Path,
+    publish: Publisher,
+    store: LocalStore | None = None,
+    withdraw: Withdrawer | None = None,
+    **env: str,
 ) -> TestClient:
     settings = Settings.from_env(
         {"KG_BASE_URI": "http://testserver/", "KG_STORE": "memory", **env},
@@ -50,7 +62,9 @@ def make_client(
     )
     graph = store or LocalStore(None)
     search = SearchService(graph, settings, embedder=HashEmbedder())
-    app = create_app(settings, store=graph, publish=publish, search=search)
+    app = create_app(
+        settings, store=graph, publish=publish, withdraw=withdraw or Withdrawer(), search=search
+    )
     return TestClient(app, follow_redirects=False)
 
 
@@ -229,6 +243,70 @@ def test_rejecting_files_the_reason_and_erases_the_contributor(client: TestClien
     assert "name and e-mail have been deleted" in thanks
     listed = client.get("/moderate", headers=ADMIN).text
     assert f'<a href="/moderate/{sub.id}">' in listed
+
+
+def test_a_published_practice_is_withdrawn_and_its_addresses_say_gone(
+    tmp_path: Path, publish: Publisher
+) -> None:
+    withdraw = Withdrawer()
+    with make_client(tmp_path, publish, withdraw=withdraw, KG_ADMIN_TOKEN=TOKEN) as client:
+        sub = submit(client, "Ana Gómez", "ana.gomez@example.org")
+        client.post(f"/moderate/{sub.id}", data={"action": "accept"}, headers=ADMIN)
+        page = client.get(f"/moderate/{sub.id}", headers=ADMIN).text
+        assert 'value="withdraw"' in page
+        assert 'href="/initiative/raices-nuevas"' in page
+        html = {"Accept": "text/html"}
+        assert client.get("/initiative/raices-nuevas", headers=html).status_code == 404
+        no_reason = client.post(
+            f"/moderate/{sub.id}", data={"action": "withdraw", "reason": " "}, headers=ADMIN
+        )
+        assert no_reason.status_code == 422
+        assert "Say why the practice is withdrawn" in no_reason.text
+        assert withdraw.calls == []
+        r = client.post(
+            f"/moderate/{sub.id}",
+            data={"action": "withdraw", "reason": "the village asked us to"},
+            headers=ADMIN,
+        )
+        assert (r.status_code, r.headers["location"]) == (
+            303,
+            "/moderate?done=withdrawn+initiative/raices-nuevas",
+        )
+        assert withdraw.calls == ["initiative/raices-nuevas"]
+        # every address of the record says it is gone on purpose, to people and to software
+        gone = client.get("/initiative/raices-nuevas", headers=html)
+        assert gone.status_code == 410
+        assert "This record has been withdrawn" in gone.text
+        assert "the village asked us to" not in gone.text  # the reason stays private
+        for path in ("/id/initiative/raices-nuevas", "/initiative/raices-nuevas.ttl"):
+            r = client.get(path)
+            assert (r.status_code, r.json()["error"]) == (410, "Gone")
+        assert client.get("/initiative/raices-nueva", headers=html).status_code == 404
+        # the contact goes, the moderator's list and the contributor's page say what happened
+        queue_dir = client.app.state.queue.root  # type: ignore[attr-defined]
+        files = "".join(p.read_text() for p in queue_dir.rglob("*.json"))
+        assert "ana.gomez@example.org" not in files
+        assert "Ana Gómez" not in files
+        listed = client.get("/moderate?done=withdrawn+initiative/raices-nuevas", headers=ADMIN)
+        assert "Withdrawn from the site: initiative/raices-nuevas" in listed.text
+        assert "withdrawn from the site" in listed.text
+        assert "the village asked us to" in listed.text
+        thanks = client.get(f"/contribute/thanks?ref={sub.id}").text
+        assert "has since been taken off the site" in thanks
+        again = client.post(
+            f"/moderate/{sub.id}", data={"action": "withdraw", "reason": "x"}, headers=ADMIN
+        )
+        assert again.status_code == 400
+        assert withdraw.calls == ["initiative/raices-nuevas"]
+
+
+def test_withdrawing_needs_the_token(client: TestClient) -> None:
+    sub = submit(client)
+    client.post(f"/moderate/{sub.id}", data={"action": "accept"}, headers=ADMIN)
+    r = client.post(f"/moderate/{sub.id}", data={"action": "withdraw", "reason": "spam"})
+    assert r.status_code == 303
+    assert r.headers["location"].startswith("/moderate?next=")
+    assert client.app.state.queue.get(sub.id).state == "accepted"  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("sub_id", ["not-an-id", "20240101-zzzzzzzzzzzz"])
