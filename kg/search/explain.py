@@ -1,6 +1,13 @@
 """Why a record came up (issue 4 item 4): the query words it contains, the concepts it shares
 with the query (found through labels in any language, issue 9 item 3), the filters it passed,
-how close it is in meaning, and a snippet with the matches marked."""
+how close it is in meaning, and a snippet with the matches marked.
+
+It also says which query words the record does not hold (`Why.missing`), as the big engines'
+"Missing:" line does: a search trial's "football club migration statistics Brazil" listed
+practices that mention "migration" and nothing else, and nothing said that "Brazil" matched
+nowhere. A word counts as held when the record's text or one of its concepts' labels holds it
+(a Spanish word may be held through the Spanish label of the record's theme). Said only of a
+record that holds some other word of the query: one found by meaning alone says so instead."""
 
 from __future__ import annotations
 
@@ -45,6 +52,7 @@ class Why:
     similarity: float | None = None
     query_language: str | None = None
     close: bool = False  # the similarity stands out against the collection (kg.search.rank)
+    missing: list[str] = field(default_factory=list)  # query words, as typed, it does not hold
 
     @property
     def summary(self) -> str:
@@ -59,6 +67,8 @@ class Why:
         if self.close and self.similarity is not None:
             parts.append(f"close in meaning ({self.similarity:.2f})")
         parts += [f"{FACET_NAMES.get(f.facet, f.facet)}: {f.label}" for f in self.shown_filters]
+        if self.missing:
+            parts.append("does not mention " + ", ".join(f"“{t}”" for t in self.missing))
         return "; ".join(parts)
 
     @property
@@ -123,6 +133,18 @@ def explain(
         index, doc, found - terms - explained, text, {c.value for c in concepts}, lang
     )
     wanted = {t for t in u.terms if t in terms}
+    held = found | explained
+    missing = (
+        list(
+            dict.fromkeys(
+                text[s:e]
+                for s, e, w in words(text)
+                if (t := term(w)) is not None and t not in held and form_terms.get(w) not in held
+            )
+        )
+        if held & set(u.terms)
+        else []
+    )
     why = Why(
         matched_terms=matched,
         concepts=concepts,
@@ -131,6 +153,7 @@ def explain(
         similarity=None if similarity is None else round(similarity, 4),
         query_language=u.lang,
         close=close,
+        missing=missing,
     )
     return why, highlight(_snippet_source(doc, wanted, label_lang, read), wanted)
 

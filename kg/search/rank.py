@@ -109,6 +109,7 @@ import numpy.typing as npt
 
 from kg.search.documents import FACETS
 from kg.search.index import IntArray, SearchIndex
+from kg.search.names import COMMON
 from kg.search.text import tokenize
 from kg.search.types import FILTERS, FUSIONS, MODES, FacetValue, SearchQuery, parse_years
 from kg.search.understand import Understanding, understand
@@ -215,9 +216,12 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
         return Ranking(
             rows, np.zeros(len(rows), np.float32), None, None, None, facet_rows=facet_rows
         )
-    u = understand(text, index.matcher, index.speller if query.correct else None)
+    # a query naming a record as typed, run together ("kpax" for K-Pax), is not misspelt
+    correct = query.correct and not index.names.match((), text)
+    u = understand(text, index.matcher, index.speller if correct else None)
     terms = list(dict.fromkeys(u.terms))
-    named = index.names.match(u.terms)
+    common = {t for t in terms if index.known(t) > COMMON * len(index)}
+    named = index.names.match(u.terms, u.text, common)
     known = sum(1 for t in terms if index.known(t))
     phrases = [m for m in u.concepts if len(m.label.split()) > 1]  # a one-word label is weak
     strong = bool(named or phrases)

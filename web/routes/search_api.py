@@ -71,6 +71,11 @@ class WhyPublic(BaseModel):
     keyword_score: float | None
     similarity: float | None
     query_language: str | None
+    missing_terms: list[str] = Field(
+        default_factory=list,
+        description="the query's words, as typed, this record holds neither in its text nor "
+        "in its concepts' labels (said only of a record holding another word of the query)",
+    )
 
 
 class SearchHitPublic(BaseModel):
@@ -437,6 +442,7 @@ def _why(why: Why) -> WhyPublic:
         keyword_score=why.keyword_score,
         similarity=why.similarity,
         query_language=why.query_language,
+        missing_terms=why.missing,
     )
 
 

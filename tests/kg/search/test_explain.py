@@ -189,3 +189,22 @@ def test_a_word_a_named_concept_explains_is_not_laid_on_another_concept() -> Non
         said[doc.slug] = [c.value for c in why.concepts]
     assert said[both.slug] == ["refugees"]
     assert said[youth_only.slug] == ["youth"]  # there the longer label is the only reason
+
+
+def test_the_query_words_a_record_does_not_hold_are_said(small_index: SearchIndex) -> None:
+    """A search trial's "football club migration statistics Brazil" listed records mentioning
+    "migration" alone, and nothing said that the other words matched nowhere. A word held
+    through a concept's label is held; a record found by meaning alone is not told so."""
+    doc = small_index.docs[small_index.positions[f"{X}initiative/house-and-work"]]
+    row = small_index.positions[doc.iri]
+
+    def why_of(query: str) -> Why:
+        u = understand(query, small_index.matcher)
+        [terms] = small_index.terms_in([row], u.terms)
+        return explain(small_index, doc, u, filters={}, keyword=1.0, similarity=0.5, terms=terms)[0]
+
+    why = why_of("vivienda for refugee families in Brazil")
+    assert why.missing == ["Brazil"]  # "vivienda": its theme's Spanish label
+    assert why.summary.endswith("; does not mention “Brazil”")
+    assert why_of("refugee families").missing == []
+    assert why_of("Brazil football").missing == []  # nothing held: not found by these words

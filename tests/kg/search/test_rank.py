@@ -21,6 +21,7 @@ from kg.search.cache import VectorCache
 from kg.search.documents import SearchDoc
 from kg.search.embed import HashEmbedder
 from kg.search.index import SearchIndex
+from kg.search.names import COMMON, SQUASHED_MIN, squashed, squashed_fields
 from kg.search.rank import (
     FacetValue,
     _blocks,
@@ -30,7 +31,7 @@ from kg.search.rank import (
     parse_years,
     rank,
 )
-from kg.search.text import tokenize
+from kg.search.text import WORD, fold, term, tokenize
 from kg.search.understand import understand
 from kg.settings import Settings
 from kg.store import GraphStore, LocalStore
@@ -414,6 +415,37 @@ def test_a_records_name_acronym_or_identifier_brings_it_first(index: SearchIndex
             assert hits[0].doc.slug in same, (name, hits[0].doc.slug)
             checked += 1
     assert checked > len(index.docs)
+
+
+def test_a_name_typed_run_together_brings_the_record_first(index: SearchIndex) -> None:
+    """A search trial's "wholecomm" and "agri4integration" found nothing, and "kpax" was
+    corrected to "pax"."""
+    checked = 0
+    for doc in index.docs:
+        joined = squashed(doc.name)
+        if len(doc.name.split()) < 2 or len(joined) < SQUASHED_MIN:
+            continue
+        hits = search(index, SearchQuery(joined, limit=1)).hits
+        same = {d.slug for d in index.docs if joined in squashed_fields(d)}
+        assert hits, joined
+        assert hits[0].named, joined
+        assert hits[0].doc.slug in same, (joined, hits[0].doc.slug)
+        checked += 1
+    assert checked > len(index.docs) / 2
+    assert search(index, SearchQuery("kpax")).corrected is None
+
+
+def test_a_common_word_alone_pins_no_record_first(index: SearchIndex) -> None:
+    """A search trial's "project" pinned the organisation ON Projects and "integration" the
+    organisation Integration Halland: words most records hold name no record by themselves."""
+    names = {squashed(f) for d in index.docs for f in [*d.names.values(), *d.alt_names, d.slug]}
+    words = {w for d in index.docs for w in WORD.findall(fold(d.name)) if term(w)}
+    common = sorted(
+        w for w in words if index.known(str(term(w))) > COMMON * len(index) and w not in names
+    )
+    assert {"integration", "projects", "rural"} <= set(common)
+    for word in common:
+        assert not any(h.named for h in search(index, SearchQuery(word)).hits), word
 
 
 @pytest.mark.parametrize("seed", range(5))

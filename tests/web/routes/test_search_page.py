@@ -537,3 +537,26 @@ def test_the_why_line_says_close_in_meaning_without_a_raw_score(
 
     why = client.app.state.templates.env.get_template("_why.html").make_module({"lang": lang})  # type: ignore[attr-defined]
     assert str(why.why_line(Why(similarity=0.68, close=True))) == said
+
+
+def test_a_result_says_which_query_words_it_does_not_hold(client: TestClient) -> None:
+    """A search trial's "football club migration statistics Brazil" listed practices holding
+    one of its words, and nothing said the others matched nowhere; the page, in its language,
+    and the API say it of each result, as the big engines' "Missing:" line does."""
+    params = {"q": "refugees in villages of Brazil"}
+    whys = [
+        w for w in re.findall(WHY, client.get("/search", params=params).text) if "mentions" in w
+    ]
+    assert whys
+    assert all("“Brazil”" in line.partition("does not mention")[2] for line in whys), whys
+    german = re.findall(WHY, client.get("/search", params={**params, "lang": "de"}).text)
+    german = [w for w in german if "erwähnt „" in w]
+    assert german
+    assert all("„Brazil“" in line.partition("erwähnt nicht")[2] for line in german), german
+    hits = client.get("/api/search", params=params).json()["results"]
+    assert hits
+    assert all("Brazil" in h["why"]["missing_terms"] for h in hits if h["why"]["matched_terms"])
+    held = client.get("/api/search", params={"q": "refugees in villages"}).json()["results"]
+    whole = [h for h in held if len(h["why"]["matched_terms"]) == 2]
+    assert whole
+    assert all(h["why"]["missing_terms"] == [] for h in whole)
