@@ -90,8 +90,13 @@ facet count is exactly what its click gives and a nonsense query finds nothing:
 
 Relevance order (`sort=relevance`, documented in the API): named records first (best name match
 first), then initiatives — the practices, which are what the judged queries ask for — then the
-other kinds, each group by fused score. `sort=start|end` puts the newest first (records without
-an end but with a start count as ongoing; undated records last); `sort=name` is A–Z.
+other kinds, each group by fused score; records found by meaning alone (no query word, no
+concept the query names) come after all these, initiatives first. A search trial's
+"Ballaghaderreen" had put a Norwegian practice "close in meaning" (score 0) above the county
+council that names the town, and "Youth4All" a practice close in meaning above the three
+organisations that name the project; every nDCG@10 of the dev files is the same either way.
+`sort=start|end` puts the newest first (records without an end but with a start count as
+ongoing; undated records last); `sort=name` is A–Z.
 """
 
 from __future__ import annotations
@@ -276,6 +281,11 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
     else:
         order = _by_score(scores, index.browse_rank[rows])
         group = np.where(index.docs_initiative[rows[order]], 1, 2)
+        if keyword is not None:  # found by meaning alone: after every record the words found
+            lexical = keyword[rows[order]] > 0
+            if u.concepts:
+                lexical |= _concept_share(index, u, rows[order]) > 0
+            group[~lexical] += 2
         if named:
             group[np.isin(rows[order], np.fromiter(named, dtype=np.intp))] = 0
         order = order[np.argsort(group, kind="stable")]

@@ -179,7 +179,9 @@ def api_search(
     """Hybrid (meaning + keyword) search with graph filters and facet counts; each hit says
     why it matched. Values of one filter combine with OR, filters with AND. `total` is 0 when
     the query has no evidence in the graph. Order (`sort=relevance`): a record the query names
-    first, then initiatives, then organisations, policies, events and sources, each by score;
+    first, then initiatives, then organisations, policies, events and sources, each by score,
+    and after them the records found by meaning alone (no query word, no concept of the
+    query), initiatives first; `score` is comparable within one of these groups only;
     `corrected` is the query as searched when unknown words were corrected; `unmatched` names
     the filter values no record holds."""
     query = SearchQuery.from_params(request.query_params)

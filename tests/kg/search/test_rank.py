@@ -448,6 +448,36 @@ def test_a_common_word_alone_pins_no_record_first(index: SearchIndex) -> None:
         assert not any(h.named for h in search(index, SearchQuery(word)).hits), word
 
 
+@pytest.mark.parametrize(
+    "text", ["Ballaghaderreen", "refugee families in villages", "Youth4All", "rifugiati"]
+)
+def test_records_found_by_meaning_alone_come_after_those_the_words_found(
+    index: SearchIndex, text: str
+) -> None:
+    """A search trial's "Ballaghaderreen" put a practice close in meaning (score 0) above the
+    county council that names the town: initiatives lead among the records the query's words
+    or concepts found, and the records found by meaning alone follow them all."""
+    ranking = rank(index, SearchQuery(text))
+    assert ranking.keyword is not None
+    lexical = [
+        bool(ranking.keyword[r] > 0)
+        or int(r) in ranking.named
+        or _carries_a_concept(index, ranking, int(r))
+        for r in ranking.rows
+    ]
+    assert any(lexical)
+    first_meaning_only = lexical.index(False) if False in lexical else len(lexical)
+    assert all(lexical[:first_meaning_only])
+    assert not any(lexical[first_meaning_only:])
+
+
+def _carries_a_concept(index: SearchIndex, ranking: rank_module.Ranking, row: int) -> bool:
+    u = ranking.understanding
+    assert u is not None
+    doc = index.docs[row]
+    return any(m.concept.code in doc.facets.get(m.concept.facet, ()) for m in u.concepts)
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_letters_at_random_find_nothing(index: SearchIndex, seed: int) -> None:
     rng = np.random.default_rng(seed)
