@@ -8,7 +8,7 @@ from kg.search.documents import SearchDoc
 from kg.search.explain import explain
 from kg.search.index import SearchIndex
 from kg.search.rank import SENSE, Ranking, facet_counts, rank
-from kg.search.text import fold
+from kg.search.text import fold, tokenize
 from kg.search.types import Correction, Hit, Label, SearchQuery, SearchResults
 
 __all__ = ["Hit", "Label", "SearchResults", "search"]
@@ -86,8 +86,10 @@ def _closest(index: SearchIndex, query: SearchQuery) -> tuple[Label, ...]:
     least `SENSE` similar (the cosine a query of several words must reach with a record to
     make sense, `kg.search.rank`): nonsense is nearest to some concept too ("xqzvbn plorf"
     at 0.22 to "Resettlement", where "bus to town" is at 0.40 to "Mobility and transport"),
-    and offering it as a closest topic would be a guess."""
-    if index.embedder is None or not index.concepts:
+    and offering it as a closest topic would be a guess. A query of function words only
+    ("the", "of and the") says nothing to be near: a search trial's "the" was offered
+    "Refugees"."""
+    if index.embedder is None or not index.concepts or not tokenize(query.text):
         return ()
     concepts, vectors = index.concept_vectors()
     sims = vectors @ index.encode_query(query.text)

@@ -207,6 +207,32 @@ def test_a_correctly_spelt_word_is_searched_as_written(service: SearchService) -
     assert [(c.original, c.corrected) for c in fixed.corrections] == [("famlies", "families")]
 
 
+def test_common_misspellings_of_a_search_trial_are_corrected(service: SearchService) -> None:
+    """A search trial's "language cources" became "language sources" and found nothing, and
+    "Ukranian" (a misspelling the web's word lists hold) was left as typed, its five Ukraine
+    practices at ranks 26-44."""
+    courses = service.search(SearchQuery("language cources"))
+    assert [(c.original, c.corrected) for c in courses.corrections] == [("cources", "courses")]
+    assert courses.total > 0
+    ukraine = service.search(SearchQuery("Ukranian refugees", limit=5))
+    assert [(c.original, c.corrected) for c in ukraine.corrections] == [("Ukranian", "ukrainian")]
+    assert ukraine.corrected == "Ukrainian refugees"  # as shown: "Showing results for"
+    fleeing = [
+        h for h in ukraine.hits if "people-fleeing-ukraine" in h.doc.facets.get("target_group", ())
+    ]
+    assert len(fleeing) >= 3, [h.doc.slug for h in ukraine.hits]
+
+
+@pytest.mark.parametrize("text", ["the", "of and the", "les des"])
+def test_function_words_alone_find_nothing_and_are_offered_no_topic(
+    service: SearchService, text: str
+) -> None:
+    """A search trial's "the" found nothing but was offered the topic "Refugees"."""
+    result = service.search(SearchQuery(text))
+    assert result.total == 0
+    assert result.concepts == ()
+
+
 def test_spelling_correction_lifts_the_typo_queries(service: SearchService) -> None:
     """The same typo queries ranked with and without correction (README table: hybrid)."""
     index = service.index()
