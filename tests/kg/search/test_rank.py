@@ -235,6 +235,9 @@ def test_a_region_is_found_by_its_names_in_its_own_languages(index: SearchIndex,
         ("colegio", "es", "theme", "education"),
         ("asilados", "es", "target_group", "refugees"),
         ("Pflege", "de", "theme", "health"),
+        ("repeuplement", "fr", "theme", "depopulation-revitalisation"),
+        ("Wiederbesiedlung", "de", "theme", "depopulation-revitalisation"),
+        ("mineurs isolés", "fr", "target_group", "unaccompanied-minors"),
     ],
 )
 def test_everyday_words_find_the_practices_of_their_concept(
@@ -242,8 +245,9 @@ def test_everyday_words_find_the_practices_of_their_concept(
 ) -> None:
     """Trials' everyday words that found nothing or the wrong theme: a German's
     "Mitfahrgelegenheit" (nothing) and "Fahrdienst" (the theme "Resettlement"), a Spaniard's
-    "colegio" and "asilados", a German's "Pflege". Each is a name of its concept now, and finds
-    the practices classified under it, each saying so."""
+    "colegio" and "asilados", a German's "Pflege", a search trial's French "repeuplement" and
+    "mineurs isolés" (the French terms of the field). Each is a name of its concept now, and
+    finds the practices classified under it, each saying so."""
     results = search(index, SearchQuery(word, lang=lang, limit=100))
     classified = [h for h in results.hits if code in h.doc.facets.get(facet, ())]
     assert classified
