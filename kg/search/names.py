@@ -19,7 +19,11 @@ A run of one term that is a common word of the collection (held by more than `CO
 records: "integration", "rural", "project") names nothing: "integration" is a subject, not the
 organisation Integration Halland, nor "project" the firm ON Projects (whose "ON" is a stopword).
 A query of the whole name as written ("Integration Halland") still names it; so does a run of
-several terms, specific by their conjunction ("Rural Pact"). 10 % is MySQL's full-text rule
+several terms, specific by their conjunction ("Rural Pact"). Nor does one word of the languages
+(`ordinary`: a word of the spelling dictionary, `kg.search.dictionary`) name a record of which
+it is only a part: "Austria" is a subject, not the organisation BAB Austria, nor "district" the
+Burgenland district; a coined word, which the language lists do not hold, does: "Cepaim" is
+Fundación Cepaim, "Halland" Integration Halland. 10 % is MySQL's full-text rule
 (a word in half the rows is noise) made stricter for names: on the bundled graph the name
 words such a rule could touch are "together" (14 %) and, below 10 %, "share", "arrival",
 "agri", "leader" (6.5–7.4 %), while the subject words are held by 24-41 %.
@@ -105,11 +109,17 @@ class NameIndex:
         return [self._rows[a:b] for a, b in zip(low.tolist(), high.tolist(), strict=True)]
 
     def match(
-        self, terms: Sequence[str], text: str = "", common: Container[str] = ()
+        self,
+        terms: Sequence[str],
+        text: str = "",
+        common: Container[str] = (),
+        ordinary: Container[str] = (),
     ) -> dict[int, float]:
         """Record row → match score in [0.5, 1] for every record the terms name; `text` is
         the query as typed (matched run together: module docstring), `common` the query terms
-        that are common words of the collection (a run of one of them alone names nothing)."""
+        that are common words of the collection (a run of one of them alone names nothing),
+        `ordinary` those that are words of the languages (one alone names no record of which
+        it is only part)."""
         q = tuple(terms)
         found: dict[int, float] = {}
         joined = squashed(text)
@@ -133,7 +143,7 @@ class NameIndex:
             for row in rows.tolist():
                 if run in name_fields(self._docs[row]):
                     found[row] = max(found.get(row, 0.0), len(run) / n)
-        if n == 1 and q[0] in common:
+        if n == 1 and (q[0] in common or q[0] in ordinary):
             return found
         for row in part.tolist():
             for fields in name_fields(self._docs[row]):

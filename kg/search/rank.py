@@ -115,7 +115,7 @@ import numpy.typing as npt
 from kg.search.documents import FACETS
 from kg.search.index import IntArray, SearchIndex
 from kg.search.names import COMMON
-from kg.search.text import tokenize
+from kg.search.text import term, tokenize, words
 from kg.search.types import FILTERS, FUSIONS, MODES, FacetValue, SearchQuery, parse_years
 from kg.search.understand import Understanding, understand
 
@@ -226,7 +226,8 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
     u = understand(text, index.matcher, index.speller if correct else None)
     terms = list(dict.fromkeys(u.terms))
     common = {t for t in terms if index.known(t) > COMMON * len(index)}
-    named = index.names.match(u.terms, u.text, common)
+    ordinary = {t for _, _, w in words(u.searched) if (t := term(w)) and w in index.dictionary}
+    named = index.names.match(u.terms, u.text, common, ordinary)
     known = sum(1 for t in terms if index.known(t))
     phrases = [m for m in u.concepts if len(m.label.split()) > 1]  # a one-word label is weak
     strong = bool(named or phrases)

@@ -94,6 +94,16 @@ def test_a_common_word_of_the_collection_alone_names_nothing() -> None:
     assert list(found) == [1]  # a run of several terms is a name's part, common words or not
 
 
+def test_a_word_of_the_languages_names_no_record_it_is_only_part_of() -> None:
+    """A search trial's "Cepaim" is Fundación Cepaim (a coined word), but "Austria" would be
+    BAB Austria, "district" the Burgenland district: ordinary words are subjects there."""
+    index = NameIndex(DOCS)
+    assert index.match(tokenize("Cepaim"), "Cepaim", ordinary=set()) == {2: 1.0, 3: 0.5}
+    assert index.match(tokenize("comm"), "comm", ordinary={"comm"}) == {}
+    assert index.match(tokenize("comm"), "comm") == {4: 0.5}
+    assert index.match(tokenize("project"), "project", ordinary={"project"}) == {6: 1.0}  # whole
+
+
 def test_the_start_of_a_long_name_names_it() -> None:
     found = match("Action Plan on Integration and Inclusion")
     assert list(found) == [1]
