@@ -56,7 +56,7 @@ def checker(settings: Settings) -> Check:
 def publisher(settings: Settings, store: GraphStore) -> Publish:
     """What accepting a submission does, for `kg moderate accept` and the `/moderate` page."""
 
-    def publish(text: str, *, contributed_on: str, reviewed_on: str) -> str:
+    def publish(text: str, *, contributed_on: str, reviewed_on: str, restore: bool = False) -> str:
         from ingest.contributions import publish as publish_record
         from kg.dumps import ensure_dumps
 
@@ -68,6 +68,7 @@ def publisher(settings: Settings, store: GraphStore) -> Publish:
             base=settings.base,
             contributed_on=contributed_on,
             reviewed_on=reviewed_on,
+            restore=restore,
         )
         ensure_dumps(store, settings.data_dir)
         return f"{published.kind}/{published.slug}"
@@ -300,6 +301,30 @@ def withdraw(
     withdrawer(settings, open_store(settings))(sub.record)
     queue.withdraw(sub_id, reason=reason)
     typer.echo(f"withdrawn: {sub.record}")
+
+
+@moderate_app.command("republish")
+def republish(
+    sub_id: Annotated[str, typer.Argument(help="Submission id of a withdrawn practice.")],
+) -> None:
+    """Publish a withdrawn practice again, at its own address (a withdrawal undone).
+
+    Exits 1 on an unknown submission or one that is not withdrawn.
+    """
+    from kg.store import open_store
+
+    settings = Settings()
+    queue = _queue(settings)
+    sub = queue.get(sub_id)
+    if sub.state != "withdrawn":
+        raise BadRequest(f"submission {sub_id} is {sub.state}, not withdrawn")
+    today = datetime.now(UTC).date().isoformat()
+    publish = publisher(settings, open_store(settings))
+    record = publish(
+        sub.record_text, contributed_on=sub.submitted_on, reviewed_on=today, restore=True
+    )
+    queue.republish(sub_id, record=record)
+    typer.echo(f"published again: {record}")
 
 
 @moderate_app.command("reject")

@@ -16,7 +16,10 @@ typed; an existing different record of that slug is refused.
 
 `withdraw(record, …)` takes a published contribution off the site: its file leaves the
 contributed folder and the same ingest removes its graph; should the ingest refuse, the file
-is put back and the store is unchanged.
+is put back and the store is unchanged. A withdrawn address is never given to another practice
+(Cool URIs: a URI names one thing for good): its slug is kept under
+`{contrib_dir}/.withdrawn/initiative/`, and a name with that slug is refused, except when the
+withdrawn practice itself is published again (`publish(…, restore=True)`).
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ from kg.moderation import write_atomic
 from kg.store import GraphStore
 
 KIND = "initiative"
+#: `{contrib_dir}/{WITHDRAWN}/{kind}/{slug}`: the addresses of withdrawn contributions
+WITHDRAWN = ".withdrawn"
 
 
 @dataclass(frozen=True)
@@ -57,11 +62,14 @@ def publish(
     base: str,
     contributed_on: str,
     reviewed_on: str,
+    restore: bool = False,
 ) -> Published:
-    """Validate, file and ingest one accepted record (dates as YYYY-MM-DD).
+    """Validate, file and ingest one accepted record (dates as YYYY-MM-DD); `restore`: it is a
+    withdrawn practice published again, at its own address.
 
     Raises `ValidationFailed` (each error names field and reason) or `BadRequest` (no name, or
-    a slug taken by another record); the store and the folders are then unchanged.
+    a slug taken by another record or by a withdrawn one); the store and the folders are then
+    unchanged.
     """
     data, body = _read(text)
     name = data.get("name")
@@ -72,7 +80,7 @@ def publish(
     data["reviewed_on"] = reviewed_on
     final = _join(data, body)
     target = contrib_dir / KIND / f"{slug}.md"
-    clash = _clash(slug, final, records_dir=records_dir, contrib_dir=contrib_dir)
+    clash = _clash(slug, final, records_dir=records_dir, contrib_dir=contrib_dir, restore=restore)
     if clash:
         raise BadRequest(clash)
     staging = contrib_dir / f".staging-{slug}"
@@ -88,6 +96,8 @@ def publish(
                 [RecordError(f"{KIND}/{slug}", e.field, e.reason) for e in errors]
             )
         write_atomic(target, final)
+        if restore:
+            _tombstone(contrib_dir, slug).unlink(missing_ok=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     report = ingest_records(store, [records_dir, contrib_dir], base=base)
@@ -108,6 +118,7 @@ def withdraw(
         raise BadRequest(f"record: {record!r} is not a contributed practice")
     target = contrib_dir / KIND / f"{slug}.md"
     aside = contrib_dir / f".withdrawing-{slug}.md"
+    write_atomic(_tombstone(contrib_dir, slug), f"{record}\n")  # before the file leaves
     if target.exists():
         target.replace(aside)
     sources = [records_dir, contrib_dir] if contrib_dir.is_dir() else [records_dir]
@@ -147,11 +158,24 @@ def check(
     return [clash] if clash else []  # (a missing name is the mapping's first refusal)
 
 
-def _clash(slug: str, final: str, *, records_dir: Path, contrib_dir: Path) -> str:
-    """Why `slug` cannot be filed ("" when it can): a curated record holds it, or another
-    contributed record does (the same record accepted again, moderation dates aside, can)."""
+def _tombstone(contrib_dir: Path, slug: str) -> Path:
+    return contrib_dir / WITHDRAWN / KIND / slug
+
+
+def _clash(
+    slug: str, final: str, *, records_dir: Path, contrib_dir: Path, restore: bool = False
+) -> str:
+    """Why `slug` cannot be filed ("" when it can): a curated record holds it, another
+    contributed record does (the same record accepted again, moderation dates aside, can), or
+    a withdrawn one did (unless it is that one, published again: `restore`)."""
     if (records_dir / KIND / f"{slug}.md").exists():
         return f"name: a record {KIND}/{slug} exists already; choose another name"
+    if not restore and _tombstone(contrib_dir, slug).exists():
+        return (
+            f"name: {KIND}/{slug} is the address of a practice withdrawn from the site, and an "
+            "address is never given to another practice; choose another name (or publish the "
+            "withdrawn one again from its submission)"
+        )
     target = contrib_dir / KIND / f"{slug}.md"
     if target.exists() and _without_dates(target.read_text(encoding="utf-8")) != _without_dates(
         final

@@ -25,6 +25,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+import yaml
+
 from kg.errors import BadRequest, NotFound
 from kg.personal import holds_name
 
@@ -65,11 +67,15 @@ class Submission:
 class Publish(Protocol):
     """Turns an accepted record text into a published record; returns `kind/slug`.
 
-    Dates are YYYY-MM-DD. Raises `ValidationFailed` or `BadRequest` and publishes nothing when
-    the record is refused. The CLI wires the implementation (`ingest.contributions`).
+    Dates are YYYY-MM-DD; `restore`: a withdrawn practice published again at its address (which
+    is otherwise never given again). Raises `ValidationFailed` or `BadRequest` and publishes
+    nothing when the record is refused. The CLI wires the implementation
+    (`ingest.contributions`).
     """
 
-    def __call__(self, text: str, *, contributed_on: str, reviewed_on: str) -> str: ...
+    def __call__(
+        self, text: str, *, contributed_on: str, reviewed_on: str, restore: bool = False
+    ) -> str: ...
 
 
 class Withdraw(Protocol):
@@ -204,11 +210,25 @@ class ModerationQueue:
         erased = {"contact_name": "", "contact_email": ""}
         return self._move(sub, "withdrawn", withdrawn=now, reason=reason.strip(), **erased)
 
-    def withdrawn_records(self) -> dict[str, str]:
-        """Records taken off the site: `kind/slug` → the date (YYYY-MM-DD) it was withdrawn.
-        A record published again later (a new submission of the same name) is in the graph
-        again; the caller asks the graph first."""
-        return {s.record: (s.withdrawn or "")[:10] for s in self.list("withdrawn") if s.record}
+    def republish(self, sub_id: str, *, record: str) -> Submission:
+        """Mark a withdrawn submission accepted again as `record` (the caller has published it
+        again), reviewed now; the withdrawal's date and reason go. Raises `BadRequest` for a
+        submission that is not withdrawn, `NotFound` for an unknown id."""
+        sub = self.get(sub_id)
+        if sub.state != "withdrawn":
+            raise BadRequest(f"submission {sub_id} is {sub.state}, not withdrawn")
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        return self._move(sub, "accepted", record=record, reviewed=now, withdrawn=None, reason=None)
+
+    def withdrawn_records(self) -> dict[str, tuple[str, str]]:
+        """Records taken off the site: `kind/slug` → (the date it was withdrawn, YYYY-MM-DD;
+        its name as published). The caller asks the graph first: a record published again is
+        in it."""
+        return {
+            s.record: ((s.withdrawn or "")[:10], published_name(s.record_text) or s.name)
+            for s in self.list("withdrawn")
+            if s.record
+        }
 
     def _pending(self, sub_id: str) -> Submission:
         sub = self.get(sub_id)
@@ -262,6 +282,17 @@ def _same_text(a: str, b: str) -> bool:
 def _load(path: Path) -> Submission:
     data = json.loads(path.read_text(encoding="utf-8"))
     return Submission(**data)
+
+
+def published_name(record_text: str) -> str:
+    """The `name` of a record text's front matter ("" when it has none or does not parse)."""
+    head, sep, _ = record_text.removeprefix("---\n").partition("\n---")
+    try:
+        data = yaml.safe_load(head) if sep else None
+    except yaml.YAMLError:
+        return ""
+    name = data.get("name") if isinstance(data, dict) else None
+    return name.strip() if isinstance(name, str) else ""
 
 
 def own_name(sub: Submission, text: str) -> list[str]:

@@ -193,7 +193,9 @@ def _nothing_to_check(text: str) -> list[str]:
     return []
 
 
-def _cannot_publish(text: str, *, contributed_on: str, reviewed_on: str) -> str:
+def _cannot_publish(
+    text: str, *, contributed_on: str, reviewed_on: str, restore: bool = False
+) -> str:
     raise StoreError("publishing contributions needs the ingest pipeline: run `kg serve`")
 
 

@@ -22,42 +22,56 @@ def not_found_response(request: Request, message: str) -> Response:
     """404 as an HTML page for browsers, else JSON (`Vary: Accept`: the body follows it); 410
     for the address of a withdrawn contribution (`gone_response`)."""
     record = addressed_record(request.url.path)
-    queue = getattr(request.app.state, "queue", None)  # an app without moderation has none
-    withdrawn = queue.withdrawn_records() if record and queue is not None else {}
-    if record is not None and record in withdrawn:
-        return gone_response(request, record, withdrawn[record])
+    gone = withdrawn(request, record) if record else None
+    if record and gone:
+        return gone_response(request, record, *gone)
     if _wants_html(request):
         return _negotiated(not_found_page(request, message))
     return _negotiated(JSONResponse({"error": "NotFound", "message": message}, status_code=404))
 
 
+#: address prefixes of a record besides its page: URI, named graph, embed card, similar records
+RECORD_PREFIXES = (("id",), ("graph",), ("embed",), ("api", "similar"))
+
+
 def addressed_record(path: str) -> str | None:
-    """The record (`kind/slug`) an address names: its page, data document or URI.
+    """The record (`kind/slug`) an address names: its page, data document, URI, named graph,
+    embed card or similar records.
 
     >>> addressed_record("/id/initiative/raices-nuevas"), addressed_record("/initiative/a.ttl")
     ('initiative/raices-nuevas', 'initiative/a')
-    >>> addressed_record("/search") is None
-    True
+    >>> addressed_record("/api/similar/initiative/a"), addressed_record("/search")
+    ('initiative/a', None)
     """
     parts = path.strip("/").split("/")
-    if parts[0] == "id":
-        parts = parts[1:]
+    for prefix in RECORD_PREFIXES:
+        if tuple(parts[: len(prefix)]) == prefix:
+            parts = parts[len(prefix) :]
+            break
     if len(parts) != 2 or parts[0] not in KINDS:
         return None
     return f"{parts[0]}/{parts[1].partition('.')[0]}"
 
 
-def gone_response(request: Request, record: str, day: str) -> Response:
-    """410 Gone for a record withdrawn on `day` (YYYY-MM-DD): for a browser a page in its
-    language saying so, with onward links; else `{"error": "Gone", "message": …}`. The reason
-    stays with the moderators."""
+def withdrawn(request: Request, record: str) -> tuple[str, str] | None:
+    """(the date, its published name) when a moderator withdrew `record` (`kind/slug`), else
+    None; the caller has found it absent from the graph."""
+    queue = getattr(request.app.state, "queue", None)  # an app without moderation has none
+    found: tuple[str, str] | None = queue.withdrawn_records().get(record) if queue else None
+    return found
+
+
+def gone_response(request: Request, record: str, day: str, name: str) -> Response:
+    """410 Gone for a record withdrawn on `day` (YYYY-MM-DD) that was published as `name`: for
+    a browser a page in its language saying so, with onward links; else `{"error": "Gone",
+    "message": …}`. The reason stays with the moderators."""
     message = f"{record} was withdrawn from the graph on {day}"
     if request.method != "HEAD" and _wants_html(request):
         request.state.canonical = None
         page: Response = request.app.state.templates.TemplateResponse(
             request,
             "error.html",
-            {"message": message, "status": 410, "gone_on": day},
+            {"message": message, "status": 410, "gone_on": day, "gone_name": name},
             status_code=410,
         )
         return _negotiated(page)

@@ -152,3 +152,10 @@ def test_moderate_from_the_command_line(tmp: Path) -> None:
     assert "raices-nuevas" not in kg(tmp, "search", "Raíces Nuevas Teruel").stdout
     assert not list((tmp / "contributed").rglob("raices-nuevas.md"))
     assert "ana@example.org" not in kg(tmp, "moderate", "show", good.id).stdout
+    # withdrawn by mistake: published again at its own address
+    back = kg(tmp, "moderate", "republish", good.id)
+    assert back.returncode == 0, back.stderr
+    assert back.stdout.strip() == "published again: initiative/raices-nuevas"
+    asked = kg(tmp, "query", f"ASK {{ GRAPH ?g {{ {about} ?p ?o }} }}")
+    assert "true" in asked.stdout.lower(), asked.stdout + asked.stderr
+    assert kg(tmp, "moderate", "republish", good.id).returncode == 1  # not withdrawn now

@@ -117,6 +117,16 @@ def test_a_withdrawn_contribution_leaves_the_graph_and_its_folder(
     assert list(contrib.rglob("*.md")) == []
     withdraw("initiative/raices-nuevas", **args)  # again (a retry after a kill): no error
     assert graph_count(store) == before
+    # the address is never given to another practice of the same name (a trial's second
+    # "Orti Condivisi" took the withdrawn one's URI), but the withdrawn one may come back
+    other = RECORD.replace("themes: [housing]", "themes: [employment]")
+    with pytest.raises(BadRequest, match="withdrawn from the site"):
+        publish(other, **args, **DATES)
+    assert check(other, base=BASE, records_dir=records_dir, contrib_dir=contrib) != []
+    assert graph_count(store) == before
+    publish(RECORD, **args, **DATES, restore=True)
+    assert graph_count(store) == before + 1
+    assert not list((contrib / ".withdrawn").rglob("raices-nuevas"))
     with pytest.raises(BadRequest, match="not a contributed practice"):
         withdraw("initiative/../../etc", **args)
     with pytest.raises(BadRequest, match="not a contributed practice"):

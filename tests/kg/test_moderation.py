@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import BadRequest, NotFound
-from kg.moderation import ModerationQueue, Submission, own_name, write_atomic
+from kg.moderation import ModerationQueue, Submission, own_name, published_name, write_atomic
 
 
 def submit(
@@ -68,13 +68,35 @@ def test_a_published_practice_is_withdrawn_with_a_reason_and_no_contact(tmp_path
     assert gone.withdrawn is not None
     assert queue.list("accepted") == []
     assert [s.id for s in queue.list("withdrawn")] == [sub_id]
-    assert queue.withdrawn_records() == {"initiative/a": gone.withdrawn[:10]}
+    assert queue.withdrawn_records() == {"initiative/a": (gone.withdrawn[:10], "A")}
     files = [p.read_text() for p in tmp_path.rglob(f"{sub_id}.json")]
     assert len(files) == 1
     assert "ana@example.org" not in files[0]
     assert '"Ana"' not in files[0]
     with pytest.raises(BadRequest, match="withdrawn, not published"):
         queue.withdraw(sub_id, reason="again")
+    # a withdrawal undone: accepted again, reviewed anew, the withdrawal forgotten
+    with pytest.raises(BadRequest, match="not withdrawn"):
+        queue.republish(pending, record="initiative/a")
+    again = queue.republish(sub_id, record="initiative/a")
+    assert (again.state, again.withdrawn, again.reason) == ("accepted", None, None)
+    assert again.reviewed is not None
+    assert queue.withdrawn_records() == {}
+    assert [s.id for s in queue.list("accepted")] == [sub_id]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("---\nname: Raíces Nuevas\nthemes: [housing]\n---\nbody\n", "Raíces Nuevas"),
+        ("---\nname: 'Orti: condivisi'\n---\n", "Orti: condivisi"),
+        ("---\nthemes: [housing]\n---\n", ""),
+        ("---\nname: [unclosed\n---\n", ""),
+        ("no front matter", ""),
+    ],
+)
+def test_published_name_reads_the_front_matter(text: str, name: str) -> None:
+    assert published_name(text) == name
 
 
 def test_ids_never_become_paths(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from kg.record_document import all_records, local_href, view
 from kg.vocab import KINDS
 from kg.void import DESCRIPTION, TITLE, describe
 from web import jsonld
+from web.errors import withdrawn
 from web.http import (
     not_modified,
     precondition_failed,
@@ -223,17 +224,23 @@ def robots(request: Request) -> Response:
 def embed(request: Request, kind: str, slug: str) -> Response:
     """A compact, self-contained card (inline style; a small script fits its theme chips) for
     an iframe; for a record the graph does not hold (a mistyped, renamed or removed one) a
-    small card saying so, with a link to the search, as a 404."""
+    small card saying so, with a link to the search, as a 404, or as a 410 saying when for a
+    withdrawn contribution."""
     settings = request.app.state.settings
     try:
         check(kind, slug)
         v = view(request.app.state.store.current(), base=settings.base, kind=kind, slug=slug)
     except NotFound:
+        gone = withdrawn(request, f"{kind}/{slug}")  # 410 and a card saying so (RFC 9110)
         missing: Response = request.app.state.templates.TemplateResponse(
             request,
             "embed_missing.html",
-            {"search_url": f"{settings.base}search" + _lang_query(request)},
-            status_code=404,
+            {
+                "search_url": f"{settings.base}search" + _lang_query(request),
+                "gone_on": gone[0] if gone else None,
+                "gone_name": gone[1] if gone else None,
+            },
+            status_code=410 if gone else 404,
             headers={"Cache-Control": "public, max-age=300", "X-Robots-Tag": "noindex"},
         )
         return missing

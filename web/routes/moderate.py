@@ -50,6 +50,7 @@ STATES = {
 RECORD_FORMAT = PROJECT_ROOT / "ingest" / "records" / "README.md"
 NO_REASON = N_("Say why the submission is rejected: the reason is kept with it.")
 NO_WITHDRAW_REASON = N_("Say why the practice is withdrawn: the reason is kept with it.")
+NOT_WITHDRAWN = N_("Not withdrawn")
 WRONG_TOKEN = N_("That is not the admin token.")
 COOKIE = "kg_moderator"
 SESSION_HOURS = 8
@@ -195,15 +196,18 @@ def _item(
     *,
     saved: bool = False,
     status: int = 200,
+    failed: str | None = None,
 ) -> Response:
     """A submission's page: `text` the record as it stands in the form, `errors` what refuses
-    it; a pending one beside the practices closest to it and the record format's guide."""
+    it under the heading `failed` (a msgid; default "Not published"); a pending one beside the
+    practices closest to it and the record format's guide."""
     pending = sub.state == "pending"
     context: dict[str, object] = {
         "sub": sub,
         "errors": errors or [],
         "text": text,
         "saved": saved,
+        "failed": failed,
         "states": STATES,
         "close": _closest(request, sub) if pending else [],
         "record_format": _record_format() if pending else None,
@@ -243,6 +247,8 @@ def decide(
     text = record_text.replace("\r\n", "\n") or sub.record_text
     if action == "withdraw":
         return _withdraw(request, sub, reason)
+    if action == "republish":
+        return _republish(request, sub)
     if sub.state != "pending":
         raise BadRequest(f"submission {sub.id} is already {sub.state}")
     try:
@@ -273,15 +279,38 @@ def decide(
 
 def _withdraw(request: Request, sub: Submission, reason: str) -> Response:
     """Unpublish an accepted submission's record, then mark it withdrawn (in that order: a
-    kill between the two leaves it accepted, and withdrawing again finishes the work)."""
+    kill between the two leaves it accepted, and withdrawing again finishes the work). A
+    submission not published (a second click in a stale tab) is its page again, saying so."""
     if sub.state != "accepted" or not sub.record:
-        raise BadRequest(f"submission {sub.id} is {sub.state}, not published")
+        problem = f"submission {sub.id} is {sub.state}, not published"
+        return _item(request, sub, sub.record_text, [problem], status=409, failed=NOT_WITHDRAWN)
     if not reason.strip():
         message = plain(language(request), NO_WITHDRAW_REASON)
-        return _item(request, sub, sub.record_text, [message], status=422)
+        return _item(request, sub, sub.record_text, [message], status=422, failed=NOT_WITHDRAWN)
     try:
         request.app.state.withdraw(sub.record)
     except ValidationFailed as exc:
-        return _item(request, sub, sub.record_text, [e.message for e in exc.errors], status=422)
+        problems = [e.message for e in exc.errors]
+        return _item(request, sub, sub.record_text, problems, status=422, failed=NOT_WITHDRAWN)
     request.app.state.queue.withdraw(sub.id, reason=reason)
     return RedirectResponse(f"/moderate?done=withdrawn+{sub.record}", status_code=303)
+
+
+def _republish(request: Request, sub: Submission) -> Response:
+    """Publish a withdrawn submission's record again, at its own address (a withdrawal
+    undone), then mark it accepted. Its contributor's contact is not restored: it was
+    erased."""
+    if sub.state != "withdrawn":
+        problem = f"submission {sub.id} is {sub.state}, not withdrawn"
+        return _item(request, sub, sub.record_text, [problem], status=409)
+    today = datetime.now(UTC).date().isoformat()
+    try:
+        record = request.app.state.publish(
+            sub.record_text, contributed_on=sub.submitted_on, reviewed_on=today, restore=True
+        )
+    except ValidationFailed as exc:
+        return _item(request, sub, sub.record_text, [e.message for e in exc.errors], status=422)
+    except BadRequest as exc:
+        return _item(request, sub, sub.record_text, [exc.message], status=422)
+    request.app.state.queue.republish(sub.id, record=record)
+    return RedirectResponse(f"/moderate?done=published+{record}", status_code=303)

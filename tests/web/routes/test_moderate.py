@@ -32,10 +32,13 @@ class Publisher:
         self.calls: list[tuple[str, str, str]] = []
         self.refuse: ValidationFailed | None = None
 
-    def __call__(self, text: str, *, contributed_on: str, reviewed_on: str) -> str:
+    def __call__(
+        self, text: str, *, contributed_on: str, reviewed_on: str, restore: bool = False
+    ) -> str:
         if self.refuse is not None:
             raise self.refuse
         self.calls.append((text, contributed_on, reviewed_on))
+        self.restored = restore
         return "initiative/raices-nuevas"
 
 
@@ -277,10 +280,20 @@ def test_a_published_practice_is_withdrawn_and_its_addresses_say_gone(
         gone = client.get("/initiative/raices-nuevas", headers=html)
         assert gone.status_code == 410
         assert "This record has been withdrawn" in gone.text
+        assert "Raíces Nuevas" in gone.text  # which practice, as it was published
         assert "the village asked us to" not in gone.text  # the reason stays private
-        for path in ("/id/initiative/raices-nuevas", "/initiative/raices-nuevas.ttl"):
+        paths = [
+            "/id/initiative/raices-nuevas",
+            "/initiative/raices-nuevas.ttl",
+            "/graph/initiative/raices-nuevas",
+            "/api/similar/initiative/raices-nuevas",
+        ]
+        for path in paths:
             r = client.get(path)
-            assert (r.status_code, r.json()["error"]) == (410, "Gone")
+            assert (r.status_code, r.json()["error"]) == (410, "Gone"), path
+        card = client.get("/embed/initiative/raices-nuevas")  # the iframe partner sites paste
+        assert card.status_code == 410
+        assert "took it off the knowledge graph" in card.text
         assert client.get("/initiative/raices-nueva", headers=html).status_code == 404
         # the contact goes, the moderator's list and the contributor's page say what happened
         queue_dir = client.app.state.queue.root  # type: ignore[attr-defined]
@@ -293,11 +306,20 @@ def test_a_published_practice_is_withdrawn_and_its_addresses_say_gone(
         assert "the village asked us to" in listed.text
         thanks = client.get(f"/contribute/thanks?ref={sub.id}").text
         assert "has since been taken off the site" in thanks
+        # a second click in a stale tab: the submission's page, saying why, nothing done
         again = client.post(
             f"/moderate/{sub.id}", data={"action": "withdraw", "reason": "x"}, headers=ADMIN
         )
-        assert again.status_code == 400
+        assert again.status_code == 409
+        assert "Not withdrawn" in again.text
+        assert 'value="republish"' in again.text
         assert withdraw.calls == ["initiative/raices-nuevas"]
+        # withdrawn by mistake: published again, as accepted, at its own address
+        back = client.post(f"/moderate/{sub.id}", data={"action": "republish"}, headers=ADMIN)
+        assert back.headers["location"] == "/moderate?done=published+initiative/raices-nuevas"
+        assert publish.restored is True
+        assert client.app.state.queue.get(sub.id).state == "accepted"  # type: ignore[attr-defined]
+        assert client.get("/initiative/raices-nuevas", headers=html).status_code == 404  # stand-in
 
 
 def test_withdrawing_needs_the_token(client: TestClient) -> None:
