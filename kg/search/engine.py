@@ -38,6 +38,7 @@ def search(index: SearchIndex, query: SearchQuery) -> SearchResults:
             terms=terms,
             lang=query.lang,
             close=ranking.similarity is not None and ranking.similarity[row] >= ranking.near,
+            named=row in ranking.named,
         )
         hits.append(
             Hit(

@@ -7,7 +7,9 @@ It also says which query words the record does not hold (`Why.missing`), as the 
 practices that mention "migration" and nothing else, and nothing said that "Brazil" matched
 nowhere. A word counts as held when the record's text or one of its concepts' labels holds it
 (a Spanish word may be held through the Spanish label of the record's theme). Said only of a
-record that holds some other word of the query: one found by meaning alone says so instead."""
+record that holds some other word of the query: one found by meaning alone says so instead;
+nor of one the query names (`Why.named`, said first: "name matches"), whose name holds the
+query's words in its own way ("supreme" in SU.PR.EME.; "4" in Youth4All)."""
 
 from __future__ import annotations
 
@@ -53,11 +55,12 @@ class Why:
     query_language: str | None = None
     close: bool = False  # the similarity stands out against the collection (kg.search.rank)
     missing: list[str] = field(default_factory=list)  # query words, as typed, it does not hold
+    named: bool = False  # the query names it (kg.search.names): its name matched
 
     @property
     def summary(self) -> str:
         """One line a practitioner can read."""
-        parts = []
+        parts = ["name matches"] if self.named else []
         if self.matched_terms:
             parts.append("mentions " + ", ".join(f"“{t}”" for t in self.matched_terms))
         for c in self.concepts:
@@ -92,10 +95,12 @@ def explain(
     terms: set[str] | frozenset[str] = frozenset(),
     lang: str = "en",
     close: bool = False,
+    named: bool = False,
 ) -> tuple[Why, str]:
     """The explanation of one hit and its HTML snippet (text escaped, matches in `<mark>`);
     `terms` are the query's terms the record contains (`SearchIndex.terms_in`); `close`:
-    whether its similarity stands out (only then is it "close in meaning")."""
+    whether its similarity stands out (only then is it "close in meaning"); `named`: whether
+    the query names it."""
     label_lang = u.lang if u is not None and u.lang != "und" else lang
     shared = [
         SharedValue(f, v, index.label(f, v, lang), one_of_several=len(values) > 1)
@@ -142,7 +147,7 @@ def explain(
                 if (t := term(w)) is not None and t not in held and form_terms.get(w) not in held
             )
         )
-        if held & set(u.terms)
+        if held & set(u.terms) and not named
         else []
     )
     why = Why(
@@ -154,6 +159,7 @@ def explain(
         query_language=u.lang,
         close=close,
         missing=missing,
+        named=named,
     )
     return why, highlight(_snippet_source(doc, wanted, label_lang, read), wanted)
 

@@ -6,8 +6,13 @@ A field F matches the query's terms Q (in order, stopwords removed, after spelli
 when one holds the other as a contiguous run and the shorter is at least half the longer:
 
 - F is a run of Q, |F| ≥ |Q| / 2 — "Matilde project" names MATILDE;
-- Q is a run of F, |Q| ≥ |F| / 2 — "Action Plan on Integration and Inclusion" names the
-  "… 2021–2027" plan, "Cepaim" Fundación Cepaim, "red cross" the Irish Red Cross.
+- Q is the start of F, |Q| ≥ |F| / 2 — "Action Plan on Integration and Inclusion" names the
+  "… 2021–2027" plan; or, when Q holds a coined word (one the language lists do not hold:
+  `ordinary` below), any run of F — "Cepaim" names Fundación Cepaim. A phrase of ordinary
+  words inside a name is a subject: a search trial's "desarrollo rural", "cooperativa
+  sociale", "social innovation", "employment services" had pinned the organisations Red
+  Estatal de Desarrollo Rural, K-Pax Cooperativa Sociale, CSI Center for Social Innovation and
+  the Swedish Public Employment Service.
 
 A field also matches when the query, its letters and digits run together, is the field run
 together (`squashed`): people type a name's words joined or split otherwise than the record
@@ -143,11 +148,13 @@ class NameIndex:
             for row in rows.tolist():
                 if run in name_fields(self._docs[row]):
                     found[row] = max(found.get(row, 0.0), len(run) / n)
-        if n == 1 and (q[0] in common or q[0] in ordinary):
+        plain = all(t in ordinary for t in q)  # words of the languages only: a subject?
+        if n == 1 and (q[0] in common or plain):
             return found
         for row in part.tolist():
             for fields in name_fields(self._docs[row]):
-                if 2 * n >= len(fields) and _holds(fields, q):
+                inside = fields[:n] == q or (not plain and _holds(fields, q))
+                if 2 * n >= len(fields) and inside:
                     found[row] = max(found.get(row, 0.0), n / len(fields))
         return found
 

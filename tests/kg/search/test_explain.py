@@ -208,3 +208,21 @@ def test_the_query_words_a_record_does_not_hold_are_said(small_index: SearchInde
     assert why.summary.endswith("; does not mention “Brazil”")
     assert why_of("refugee families").missing == []
     assert why_of("Brazil football").missing == []  # nothing held: not found by these words
+
+
+def test_a_record_the_query_names_says_so_and_lists_no_missing_word(
+    small_index: SearchIndex,
+) -> None:
+    """A search trial's "youth 4 all" put Youth4All first saying it did not mention "4", and
+    "kpax" said only "close in meaning" of K-Pax: the name matched, in its own way."""
+    doc = small_index.docs[small_index.positions[f"{X}initiative/house-and-work"]]
+    row = small_index.positions[doc.iri]
+    u = understand("refugee families in Brazil", small_index.matcher)
+    [terms] = small_index.terms_in([row], u.terms)
+    why = explain(small_index, doc, u, filters={}, keyword=1.0, similarity=0.5, terms=terms)[0]
+    named = explain(
+        small_index, doc, u, filters={}, keyword=1.0, similarity=0.5, terms=terms, named=True
+    )[0]
+    assert why.missing == ["Brazil"]
+    assert named.missing == []
+    assert named.summary.startswith("name matches; mentions")

@@ -104,6 +104,17 @@ def test_a_word_of_the_languages_names_no_record_it_is_only_part_of() -> None:
     assert index.match(tokenize("project"), "project", ordinary={"project"}) == {6: 1.0}  # whole
 
 
+def test_a_phrase_of_ordinary_words_names_a_record_it_starts_not_one_it_is_inside() -> None:
+    """A search trial's "desarrollo rural" pinned the organisation Red Estatal de Desarrollo
+    Rural, "cooperativa sociale" K-Pax Cooperativa Sociale: ordinary words inside a name are a
+    subject. At the start of a name they are still its name."""
+    index = NameIndex(DOCS)
+    words = {"action", "plan", "integration", "inclusion"}
+    assert index.match(tokenize("plan integration inclusion"), "", ordinary=words) == {}
+    assert list(index.match(tokenize("action plan integration"), "", ordinary=words)) == [1]
+    assert list(index.match(tokenize("plan integration inclusion"), "")) == [1]  # coined: inside
+
+
 def test_the_start_of_a_long_name_names_it() -> None:
     found = match("Action Plan on Integration and Inclusion")
     assert list(found) == [1]

@@ -560,3 +560,14 @@ def test_a_result_says_which_query_words_it_does_not_hold(client: TestClient) ->
     whole = [h for h in held if len(h["why"]["matched_terms"]) == 2]
     assert whole
     assert all(h["why"]["missing_terms"] == [] for h in whole)
+
+
+def test_a_named_result_says_its_name_matched(client: TestClient) -> None:
+    """A search trial read no reason on the page for a record found by its name."""
+    api = client.get("/api/search", params={"q": "Alpine Welcome"}).json()["results"]
+    assert api[0]["named"]
+    assert api[0]["why"]["summary"].startswith("name matches")
+    page = client.get("/search", params={"q": "Alpine Welcome", "lang": "es"}).text
+    whys = re.findall(WHY, page)
+    assert "el nombre coincide" in whys[0]
+    assert not any("el nombre coincide" in w for w in whys[1:])
