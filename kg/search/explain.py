@@ -139,17 +139,14 @@ def explain(
     )
     wanted = {t for t in u.terms if t in terms}
     held = found | explained
-    missing = (
-        list(
-            dict.fromkeys(
-                text[s:e]
-                for s, e, w in words(text)
-                if (t := term(w)) is not None and t not in held and form_terms.get(w) not in held
-            )
+    missing: list[str] = []
+    if held & set(u.terms) and not named:  # (module docstring: of which records it is said)
+        unheld = (
+            text[s:e]
+            for s, e, w in words(text)
+            if (t := term(w)) is not None and t not in held and form_terms.get(w) not in held
         )
-        if held & set(u.terms) and not named
-        else []
-    )
+        missing = list(dict.fromkeys(unheld))
     why = Why(
         matched_terms=matched,
         concepts=concepts,

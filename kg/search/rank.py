@@ -222,12 +222,13 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
             rows, np.zeros(len(rows), np.float32), None, None, None, facet_rows=facet_rows
         )
     # a query naming a record as typed, run together ("kpax" for K-Pax), is not misspelt
-    correct = query.correct and not index.names.match((), text)
+    as_typed = index.names.match((), text)  # the name run together, looked up once
+    correct = query.correct and not as_typed
     u = understand(text, index.matcher, index.speller if correct else None)
     terms = list(dict.fromkeys(u.terms))
     common = {t for t in terms if index.known(t) > COMMON * len(index)}
     ordinary = {t for _, _, w in words(u.searched) if (t := term(w)) and w in index.dictionary}
-    named = index.names.match(u.terms, u.text, common, ordinary)
+    named = {**index.names.match(u.terms, "", common, ordinary), **as_typed}
     known = sum(1 for t in terms if index.known(t))
     phrases = [m for m in u.concepts if len(m.label.split()) > 1]  # a one-word label is weak
     strong = bool(named or phrases)
@@ -254,6 +255,8 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
         chosen[np.fromiter(named, dtype=np.intp)] = True
     rows = np.flatnonzero(chosen & mask)
     facet_rows = {f: (chosen & o, keeps[f]) for f, o in others.items()}
+    # each row's share of the concepts the query names: its boost, and evidence of its words
+    shares = _concept_share(index, u, rows) if u.concepts else np.zeros(len(rows), np.float32)
     if query.mode == "keyword":
         assert keyword is not None
         scores = keyword[rows]
@@ -274,8 +277,7 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
         scores = np.empty(len(rows), dtype=np.float32)
         for part in (lead, ~lead):
             scores[part] = _convex(keyword[rows[part]], similarity[rows[part]], alpha)
-        if u.concepts:
-            scores += CONCEPT_BOOST * _concept_share(index, u, rows)
+        scores += CONCEPT_BOOST * shares
     scores = scores.astype(np.float32)
     if query.sort != "relevance":
         order = _sorted(index, rows, query.sort)
@@ -283,9 +285,7 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
         order = _by_score(scores, index.browse_rank[rows])
         group = np.where(index.docs_initiative[rows[order]], 1, 2)
         if keyword is not None:  # found by meaning alone: after every record the words found
-            lexical = keyword[rows[order]] > 0
-            if u.concepts:
-                lexical |= _concept_share(index, u, rows[order]) > 0
+            lexical = (keyword[rows[order]] > 0) | (shares[order] > 0)
             group[~lexical] += 2
         if named:
             group[np.isin(rows[order], np.fromiter(named, dtype=np.intp))] = 0
