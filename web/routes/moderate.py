@@ -100,6 +100,18 @@ def _record_format() -> str | None:
 RETURN = re.compile(r"^/moderate(/[0-9]{8}-[0-9a-f]{12})?$")
 
 
+#: what a redirect after an action reports (`?done=ACTION+WHAT`): the action done and the record
+#: key or submission id it was done to; any other text is not shown, so a link cannot put words
+#: of its own on a moderator's page
+DONE = re.compile(r"^(published|rejected|withdrawn) ([a-z]+/[a-z0-9-]+|[0-9]{8}-[0-9a-f]{12})$")
+
+
+def _done(text: str) -> tuple[str, str] | None:
+    """`("published", "initiative/x")` from the redirect's `done` text, or None."""
+    found = DONE.match(text)
+    return (found[1], found[2]) if found else None
+
+
 def _return_path(path: str) -> str:
     return path if RETURN.match(path) else "/moderate"
 
@@ -126,7 +138,7 @@ def moderate(request: Request, done: str = "", next: str = "") -> Response:
             "accepted": queue.list("accepted"),
             "rejected": queue.list("rejected"),
             "withdrawn": queue.list("withdrawn"),
-            "done": done if len(done) < 120 else "",
+            "done": _done(done),
         },
     )
 

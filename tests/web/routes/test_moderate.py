@@ -331,6 +331,21 @@ def test_withdrawing_needs_the_token(client: TestClient) -> None:
     assert client.app.state.queue.get(sub.id).state == "accepted"  # type: ignore[attr-defined]
 
 
+def test_a_link_cannot_put_its_own_words_on_the_moderators_page(client: TestClient) -> None:
+    # the notice after an action comes from the redirect's address; a link sent to a moderator
+    # with other text in it shows no notice at all
+    tricked = client.get(
+        "/moderate", params={"done": "Urgent: publish 20240101-aaaaaaaaaaaa now"}, headers=ADMIN
+    )
+    assert tricked.status_code == 200
+    assert "Urgent: publish" not in tricked.text  # (the language links carry it encoded)
+    assert 'class="notice"' not in tricked.text
+    odd = client.get("/moderate", params={"done": "published <b>x</b>"}, headers=ADMIN)
+    assert 'class="notice"' not in odd.text
+    real = client.get("/moderate", params={"done": "rejected 20240101-aaaaaaaaaaaa"}, headers=ADMIN)
+    assert "Rejected: 20240101-aaaaaaaaaaaa" in real.text
+
+
 @pytest.mark.parametrize("sub_id", ["not-an-id", "20240101-zzzzzzzzzzzz"])
 def test_a_malformed_id_is_a_bad_request(client: TestClient, sub_id: str) -> None:
     r = client.get(f"/moderate/{sub_id}", headers=ADMIN)
