@@ -245,20 +245,30 @@ class SearchIndex:
         """Whether a record's keyword text holds `terms` one right after the other (as the
         analyser reads it: stopwords dropped, so "Castilla-La Mancha" is castill, manch). Of the
         records holding every term (the intersection of their postings), the first `depth` are
-        read; a phrase only past them is not seen."""
+        read; a phrase only past them is not seen. The intersection starts from the rarest
+        term's postings and keeps, term by term, the rows the next one holds (a lookup table
+        over the postings' range, not a sort: at 100,000 records common terms hold half of
+        them)."""
         wanted = list(terms)
         if len(wanted) < 2 or not self.docs:
             return False
         scores = self.bm25.scores
-        rows: npt.NDArray[np.int32] | None = None
+        postings = []
         for t in dict.fromkeys(wanted):
             token = self.bm25.vocab_dict.get(t)
             if token is None:
                 return False
-            posting = scores["indices"][scores["indptr"][token] : scores["indptr"][token + 1]]
-            rows = posting if rows is None else np.intersect1d(rows, posting)
+            postings.append(
+                scores["indices"][scores["indptr"][token] : scores["indptr"][token + 1]]
+            )
+        postings.sort(key=len)
+        rows = postings[0]
+        for posting in postings[1:]:
+            if not len(rows):
+                return False
+            rows = rows[np.isin(rows, posting, assume_unique=True, kind="table")]
         n = len(wanted)
-        for row in (rows if rows is not None else [])[:depth]:
+        for row in rows[:depth]:
             said = tokenize(self.keyword_text(self.docs[int(row)]))
             if any(said[i : i + n] == wanted for i in range(len(said) - n + 1)):
                 return True

@@ -237,7 +237,8 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
     several = len([w for w in text.split() if tokenize(w)]) > 1
     if evidence and not strong and several and query.mode != "keyword" and u.lang in READ:
         matched = keyword if keyword is not None else _keyword(index, u)
-        evidence = index.holds_phrase(u.terms) or _makes_sense(index, u, matched)
+        # the sense check first: it reads the query's embedding, which the ranking needs anyway
+        evidence = _makes_sense(index, u, matched) or index.holds_phrase(u.terms)
     if not evidence:
         nothing = np.zeros(0, dtype=np.intp)
         return Ranking(nothing, np.zeros(0, np.float32), None, None, u)
