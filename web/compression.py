@@ -12,7 +12,11 @@ identity one (RFC 9110 §8.8.3). As Apache httpd's mod_deflate does, the tag get
 suffix inside the quotes (`"abc"` → `"abc-gzip"`), and the suffix is taken off the tags of
 `If-None-Match` and `If-Match` before the routes compare them: the tag a route computes for the
 content stays the one it knows, and a client holding the gzip representation is answered 304
-(with the suffixed tag) when the content has not changed. A route that answers a conditional
+(with the suffixed tag) when the content has not changed. Unlike mod_deflate, the identity
+tag does not match for a client that would be sent the gzip representation (RFC 9110
+§13.1.2; httpd's bug 45023): `If-None-Match` loses the identity tags of content this process
+sends coded, and such a client gets a 200. A client not accepting gzip is compared as sent,
+so a gzip tag matches nothing for it. A route that answers a conditional
 request itself (the sitemap, VoID, SPARQL, static files) sends its 304 without knowing the
 coding: its tag gets the suffix, and `Vary` names `Accept-Encoding`, when the client holds the
 gzip representation or this process has sent that content as one whose coding follows
@@ -119,10 +123,10 @@ class Compression:
             return
         headers = scope.get("headers", ())
         wanted = accepts_gzip(header(headers, b"accept-encoding"))
-        held = False  # the client's conditional request names a gzip representation's tag
-        if any(n.lower() in _CONDITIONS and SUFFIX.encode() in v for n, v in headers):
-            held = True
-            scope = {**scope, "headers": [_untagged(n, v) for n, v in headers]}
+        # the client's conditional request names a gzip representation's tag
+        held = wanted and any(n.lower() in _CONDITIONS and SUFFIX.encode() in v for n, v in headers)
+        if held or (wanted and any(n.lower() == b"if-none-match" for n, _ in headers)):
+            scope = {**scope, "headers": self._conditions(headers)}
 
         async def tagging(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -160,6 +164,27 @@ class Compression:
             _marking(self.app), MINIMUM_SIZE, compresslevel=DYNAMIC_LEVEL, exclude_content_types=()
         )
         await responder(scope, receive, _unmarked(tagging))
+
+    def _conditions(self, headers: Iterable[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+        """The request's headers as the route should compare them, for a client accepting gzip:
+        a gzip tag loses its suffix (the content's own tag, which the route knows), and an
+        identity tag in `If-None-Match` of content this process sends coded is dropped, since
+        it names another representation than the one selected (RFC 9110 §13.1.2: it does not
+        match, so the answer is a 200). A list left empty drops the header."""
+        out = []
+        for name, value in headers:
+            if name.lower() == b"if-none-match" and value.strip() != b"*":
+                tags = [t.strip() for t in value.decode("latin-1").split(",") if t.strip()]
+                kept = [
+                    t
+                    for t in tags
+                    if t.endswith(SUFFIX + '"') or not self._varies.get(_base(t), False)
+                ]
+                if not kept:
+                    continue
+                value = ", ".join(kept).encode("latin-1")
+            out.append(_untagged(name, value))
+        return out
 
 
 #: Starlette's responders pass a response through untouched when it has a `Content-Encoding`;

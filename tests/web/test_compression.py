@@ -62,6 +62,27 @@ def test_each_coding_has_its_own_tag_and_its_own_304(
     assert client.get(path, headers={**gz, "If-Match": coded["etag"]}).status_code == 200
 
 
+@pytest.mark.parametrize(("path", "accept"), TAGGED)
+def test_a_tag_of_the_other_coding_does_not_match(
+    client: TestClient, path: str, accept: str
+) -> None:
+    """RFC 9110 §13.1.2: a tag matches only the representation it names. A trial's gzip client
+    sending the identity tag had a 304 carrying the gzip tag, which its cache cannot place."""
+    gz, plain_gz = {**GZIP, "Accept": accept}, {**IDENTITY, "Accept": accept}
+    _, plain, _ = raw(client, path, plain_gz)
+    _, coded, _ = raw(client, path, gz)
+    crossed = client.get(path, headers={**gz, "If-None-Match": plain["etag"]})
+    assert crossed.status_code == 200
+    assert crossed.headers["etag"] == coded["etag"]
+    crossed = client.get(path, headers={**plain_gz, "If-None-Match": coded["etag"]})
+    assert crossed.status_code == 200
+    assert crossed.headers["etag"] == plain["etag"]
+    # either tag in one list: the one that names the selected representation matches
+    both = f"{plain['etag']}, {coded['etag']}"
+    assert client.get(path, headers={**gz, "If-None-Match": both}).status_code == 304
+    assert client.get(path, headers={**plain_gz, "If-None-Match": both}).status_code == 304
+
+
 def test_head_sends_the_headers_of_the_coded_get(client: TestClient) -> None:
     path = "/initiative/village-welcome"
     _, got, _ = raw(client, path, GZIP)
