@@ -57,3 +57,23 @@ def local_page(browser: Browser, **context: object) -> Iterator[tuple[Page, Outs
         yield page, outside
     finally:
         ctx.close()
+
+
+#: words of a text node that the layout split over two lines
+BROKEN_WORDS = """(root) => {
+  const broken = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walker.nextNode())) {
+    const re = /\\S+/g;
+    let m;
+    while ((m = re.exec(node.textContent))) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const rects = Array.from(range.getClientRects()).filter((r) => r.width > 0);
+      if (new Set(rects.map((r) => Math.round(r.top))).size > 1) broken.push(m[0]);
+    }
+  }
+  return broken;
+}"""

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from bench.live import LiveServer, live_server
-from tests.e2e.browser import chromium, local_page
+from tests.e2e.browser import BROKEN_WORDS, chromium, local_page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 PAGES = [
@@ -146,3 +146,14 @@ def test_the_home_pages_search_box_is_on_the_first_screen(server: LiveServer, ph
     bounds = box.bounding_box()
     assert bounds is not None
     assert bounds["y"] + bounds["height"] <= 844
+
+
+def test_the_dumps_table_splits_no_word_on_a_phone(server: LiveServer, phone: Page) -> None:
+    """A trial's Italian phone showed "Dimen|sione", "rikg.n|q.gz" and "415.49|9 byte": the
+    table now gives each file a block of named cells."""
+    phone.goto(server.url + "data/?lang=it")
+    assert phone.locator("table.dumps tbody").evaluate(BROKEN_WORDS) == []
+    first = phone.locator("table.dumps tbody tr").first
+    assert first.get_by_role("link").inner_text().endswith(".gz")
+    label = first.locator("td").nth(2).evaluate("td => getComputedStyle(td, '::before').content")
+    assert label == '"Dimensione"'  # each value named by its column, in the page's language

@@ -12,28 +12,10 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from bench.live import LiveServer, live_server
-from tests.e2e.browser import chromium, local_page
+from tests.e2e.browser import BROKEN_WORDS, chromium, local_page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 TOTAL = re.compile(r"of ([\d,]+) records?")
-#: words of a text node that the layout split over two lines
-BROKEN_WORDS = """(root) => {
-  const broken = [];
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  let node;
-  while ((node = walker.nextNode())) {
-    const re = /\\S+/g;
-    let m;
-    while ((m = re.exec(node.textContent))) {
-      const range = document.createRange();
-      range.setStart(node, m.index);
-      range.setEnd(node, m.index + m[0].length);
-      const rects = Array.from(range.getClientRects()).filter((r) => r.width > 0);
-      if (new Set(rects.map((r) => Math.round(r.top))).size > 1) broken.push(m[0]);
-    }
-  }
-  return broken;
-}"""
 
 
 @pytest.fixture(scope="module")
