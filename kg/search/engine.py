@@ -67,6 +67,7 @@ def search(index: SearchIndex, query: SearchQuery) -> SearchResults:
         tuple(Correction(a, b) for a, b in u.corrections) if u is not None else (),
         _closest(index, query) if u is not None and not len(ranking.rows) else (),
         _undated(index, ranking),
+        _open_ended(index, ranking, query),
     )
 
 
@@ -79,6 +80,16 @@ def _undated(index: SearchIndex, ranking: Ranking) -> int:
     undated = others & (index.start == 0)
     undated[index.postings.get("kind", {}).get("organisation", np.zeros(0, np.int32))] = False
     return int(np.count_nonzero(undated))
+
+
+def _open_ended(index: SearchIndex, ranking: Ranking, query: SearchQuery) -> int:
+    """Results the year range holds only by taking a record with no known end as still active:
+    started before the range's first year, no end year (0 without a range). Events and
+    organisations have no such reading (an event dated by its start alone took place then)."""
+    if query.years is None or not len(ranking.rows):
+        return 0
+    start, end = index.start[ranking.rows], index.end[ranking.rows]
+    return int(np.count_nonzero((end == 0) & (start > 0) & (start < query.years[0])))
 
 
 def _closest(index: SearchIndex, query: SearchQuery) -> tuple[Label, ...]:

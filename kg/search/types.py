@@ -215,3 +215,6 @@ class SearchResults:
     #: with a year range: how many records match everything else but have no known dates, so
     #: the range leaves them out (the page says so)
     undated: int = 0
+    #: with a year range: how many results it holds only because they have no known end (they
+    #: started before it and are counted as still active, `kg.search.rank.active_until`)
+    open_ended: int = 0

@@ -490,3 +490,33 @@ def test_a_volunteers_everyday_german_words_name_their_theme(
     assert body["total"] > 0, query
     first = body["results"][0]
     assert theme in [c["value"] for c in first["why"]["concepts"]], (query, first["why"])
+
+
+def test_a_year_range_says_which_results_it_counts_as_active_for_want_of_an_end(
+    client: TestClient,
+) -> None:
+    """A practitioner's trial found practices with a start year alone (Riace, which its own page
+    says was largely dismantled after 2018) listed as active in 2026, with nothing saying why."""
+    year = 2020
+    said = client.get(
+        "/api/search", params={"year_from": str(year), "kind": "initiative", "limit": "100"}
+    ).json()
+    assert said["total"] <= 100
+    assumed = [h for h in said["results"] if h["start"] < year and not h["end"]]
+    assert {"riace", "nuevos-senderos"} <= {h["slug"] for h in assumed}
+    assert said["open_ended"] == len(assumed) < said["total"]
+    html = client.get(
+        "/search", params={"year_from": str(year), "kind": "initiative", "lang": "it"}
+    ).text
+    note = re.search(r'<p class="muted open-ended">(.*?)</p>', html, re.S)
+    assert note is not None
+    assert f"{len(assumed)} di questi sono iniziati prima del {year}" in note.group(1)
+    lines = re.findall(r'<p class="kind">(.*?)</p>', html, re.S)
+    assert lines
+    for line in lines:  # each result started before the range with no end says so
+        started = re.search(r"avvio nel (\d{4})", line)
+        assert ("fine non nota" in line) == (started is not None and int(started[1]) < year)
+    assert any("fine non nota" in line for line in lines)
+    plain = client.get("/search", params={"kind": "initiative", "lang": "it"}).text
+    assert "open-ended" not in plain
+    assert "fine non nota" not in plain

@@ -116,6 +116,11 @@ class SearchResultsPublic(BaseModel):
         description="with a year range: records matching everything else that have no known "
         "dates, which the range leaves out",
     )
+    open_ended: int = Field(
+        0,
+        description="with a year range: results it holds only because they have no known end "
+        "date; they started before the range and are counted as still active",
+    )
     unmatched: dict[str, list[str]] = Field(
         default_factory=dict,
         description="filter values, by filter, that no record holds: neither the code nor a "
@@ -389,6 +394,7 @@ def _results(results: SearchResults, service: SearchService) -> SearchResultsPub
         results=[_hit(h) for h in results.hits],
         facets={f: [_facet(v) for v in values] for f, values in results.facets.items()},
         undated=results.undated,
+        open_ended=results.open_ended,
         unmatched=service.index().unheld(results.query.filters),
     )
 

@@ -192,6 +192,23 @@ def test_year_filter_keeps_records_active_that_year(store: GraphStore, index: Se
     assert len(listed) > 1
 
 
+def test_a_year_range_counts_the_results_it_takes_as_ongoing(
+    store: GraphStore, index: SearchIndex
+) -> None:
+    """`open_ended`: results a range holds only because a record with no end is taken as still
+    active; events dated by their start alone are not among them (they took place then)."""
+    results = search(index, SearchQuery(years=parse_years("2020-2021"), limit=0))
+    query = """
+    SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE {
+      GRAPH ?g { ?g schema:about ?r . ?r schema:startDate ?s
+                 FILTER NOT EXISTS { ?r schema:endDate ?e }
+                 FILTER NOT EXISTS { ?r a schema:Event } }
+      FILTER(xsd:integer(SUBSTR(STR(?s), 1, 4)) < 2020)
+    }"""
+    assert results.open_ended == sparql_count(store, query) > 0
+    assert search(index, SearchQuery(limit=0)).open_ended == 0
+
+
 @pytest.mark.parametrize("bad", ["20x0", "2021-2019", ""])
 def test_bad_year_is_refused(bad: str) -> None:
     with pytest.raises(BadRequest):
