@@ -125,7 +125,7 @@ class Compression:
         wanted = accepts_gzip(header(headers, b"accept-encoding"))
         # the client's conditional request names a gzip representation's tag
         held = wanted and any(n.lower() in _CONDITIONS and SUFFIX.encode() in v for n, v in headers)
-        if held or (wanted and any(n.lower() == b"if-none-match" for n, _ in headers)):
+        if wanted and any(n.lower() in _CONDITIONS for n, _ in headers):
             scope = {**scope, "headers": self._conditions(headers)}
 
         async def tagging(message: Message) -> None:
