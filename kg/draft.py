@@ -231,12 +231,21 @@ class Draft:
         picked = [s for s in self.suggestions if s.field == field_name]
         return [s.value for s in sorted(picked, key=lambda s: -s.confidence)]
 
-    def record_text(self, *, sources: Sequence[str] = (), text_lang: str = "en") -> str:
+    def record_text(
+        self,
+        *,
+        sources: Sequence[str] = (),
+        text_lang: str = "en",
+        url: str = "",
+        contact_url: str = "",
+    ) -> str:
         """The draft as a record file (front matter + body); each suggestion marked by a comment.
 
         `sources` are URLs given with the description (they become `sources:` entries);
         `text_lang` is the description's language: English is the body, any other language
-        goes into `descriptions:` (the record format's rule).
+        goes into `descriptions:` (the record format's rule); `url` and `contact_url`, the
+        practice's own website and contact page as the contributor gave them, become the
+        record's fields of those names.
         """
         lines = ["---"]
         if self.name:
@@ -247,6 +256,9 @@ class Draft:
             lines.append("name:   # required: the practice's name")
         if self.acronym:
             lines.append(f"acronym: {_yaml_scalar(self.acronym)}  # suggestion: confirm")
+        for key, address in (("url", url), ("contact_url", contact_url)):
+            if address:
+                lines.append(f"{key}: {_quoted(address)}  # given by the contributor")
         for key in ("start", "end"):
             for s in self._of(key):
                 lines.append(f'{key}: "{s.value}"  # suggestion ({s.evidence})')

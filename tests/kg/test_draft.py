@@ -203,6 +203,14 @@ def test_source_links_with_query_strings_stay_readable() -> None:
     assert [s["url"] for s in data["sources"].values()] == links
 
 
+def test_the_practices_own_addresses_become_its_url_and_contact_url() -> None:
+    site, contact = "https://rn.example.org/?lang=es&x=1,2", "https://rn.example.org/contacto"
+    text = drafter().draft(TEXT).record_text(url=site, contact_url=contact)
+    data = yaml.safe_load(text.split("---\n")[1])
+    assert (data["url"], data["contact_url"]) == (site, contact)
+    assert "url" not in yaml.safe_load(drafter().draft(TEXT).record_text().split("---\n")[1])
+
+
 def test_evaluate_scores_drafts_against_curated_fields() -> None:
     initiative = SearchDoc("x/initiative/rn", "initiative", "rn")
     initiative.descriptions = {"es": TEXT}

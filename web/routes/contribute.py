@@ -1,7 +1,8 @@
 """`/contribute`: practitioners describe a practice in their own words; we suggest the structure.
 
 Two steps, no account, no JavaScript: the contributor writes the description (and the name,
-source links, their contact details, consent to publication under CC BY 4.0); "Suggest the
+source links, the practice's own website and contact page if it has them, their own contact
+details, consent to publication under CC BY 4.0); "Suggest the
 structure" shows what `kg.draft` reads in it (themes, target groups, places, organisations,
 dates, amounts), each a checkbox pre-ticked when confident; "Send" stores the submission in the
 moderation queue (`kg.moderation`, on disk before the thank-you page) for a moderator.
@@ -9,10 +10,12 @@ moderation queue (`kg.moderation`, on disk before the thank-you page) for a mode
 Refused, each with a message next to its field and in a summary at the top linked to it (the
 form comes back at the step it was sent from, everything typed kept): a description under 80 or
 over 20,000 characters, HTML markup in any field, more than 10 source links or one that is not
-http(s), no e-mail address or one that is not valid, no consent, more than
-`KG_CONTRIBUTE_PER_HOUR` submissions from one client in an hour (429: the form again, all
-kept, saying in how many minutes it can be sent), and anything in the
-hidden honeypot field (400: only programs fill it in).
+http(s), a website or contact page that is not one public http(s) address, no e-mail address
+or one that is not valid, no consent, more than `KG_CONTRIBUTE_PER_HOUR` submissions from one
+client in an hour (429: the form again, all kept, saying in how many minutes it can be sent),
+and anything in the hidden honeypot field (400: only programs fill it in). The practice's
+addresses are named `practice_url` and `practice_contact`, not `website`: a browser fills in
+its user's own website for that name, which would then be published.
 The contributor's name and e-mail go to the queue file only; they are never logged.
 """
 
@@ -67,8 +70,8 @@ def typed(text: str) -> str:
 
 
 def with_scheme(sources: str) -> str:
-    """The source links with `https://` before each one typed without a scheme
-    (`BARE_HOST`); other lines as typed, for the checks to name what is wrong."""
+    """The source links (or one address) with `https://` before each one typed without a
+    scheme (`BARE_HOST`); other lines as typed, for the checks to name what is wrong."""
     return "\n".join(
         f"https://{line.strip()}" if BARE_HOST.match(line.strip()) else line
         for line in sources.splitlines()
@@ -86,10 +89,26 @@ LANGUAGE_REGIONS = {
 }
 #: the form's fields by their id on the page, in its order; those typed freely (no markup)
 FIELDS = (
-    *("name", "description", "text_lang", "sources", "contact_name", "contact_email", "consent"),
+    *("name", "description", "text_lang", "sources", "practice_url", "practice_contact"),
+    *("contact_name", "contact_email", "consent"),
     "send",  # the send button: what stops the whole form (too many sent this hour)
 )
-TYPED = ("name", "description", "sources", "contact_name", "contact_email")
+TYPED = (
+    *("name", "description", "sources", "practice_url", "practice_contact"),
+    *("contact_name", "contact_email"),
+)
+#: the practice's own addresses, published as the record's `url` and `contact_url` (a trial's
+#: LEADER manager found nowhere to give them, and 31 of 77 practices have no website)
+ADDRESSES = {
+    "practice_url": N_(
+        "The website must be one public web address as the browser shows it (https://…), "
+        "without spaces, an e-mail address, a user name or a password."
+    ),
+    "practice_contact": N_(
+        "The contact page must be one public web address as the browser shows it (https://…), "
+        "without spaces, an e-mail address, a user name or a password."
+    ),
+}
 #: the fields suggestions are grouped under, in the order the form shows them
 GROUPS = (
     ("themes", N_("Themes")),
@@ -127,6 +146,8 @@ class Contribution:
     description: str = ""
     text_lang: str = "en"
     sources: str = ""
+    practice_url: str = ""
+    practice_contact: str = ""
     contact_name: str = ""
     contact_email: str = ""
     consent: bool = False
@@ -203,7 +224,21 @@ def _check_practice(form: Contribution) -> list[Problem]:
         ),
     )
     found = [Problem(name, message) for failed, name, message in checks if failed]
+    found += [Problem(f, message) for f, message in ADDRESSES.items() if _bad_address(form, f)]
     return found + _check_personal(form) + _check_sources(form)
+
+
+def _bad_address(form: Contribution, name: str) -> bool:
+    """Whether the optional address `name` (`ADDRESSES`), as given, is not one public web
+    address: the rules of a source link (`_check_sources`), on a single line."""
+    url = getattr(form, name)
+    return bool(url) and (
+        len(url) > MAX_URL
+        or not URL.match(url)
+        or not _host(url)
+        or url_sign_in(url) is not None
+        or bool(url_contact_details(url))
+    )
 
 
 def _check_personal(form: Contribution) -> list[Problem]:
@@ -431,6 +466,8 @@ def contribute(
     name: Annotated[str, Form(max_length=MAX_NAME * 2)] = "",
     text_lang: Annotated[str, Form(max_length=5)] = "en",
     sources: Annotated[str, Form(max_length=MAX_SOURCES * MAX_URL * 2)] = "",
+    practice_url: Annotated[str, Form(max_length=MAX_URL * 2)] = "",
+    practice_contact: Annotated[str, Form(max_length=MAX_URL * 2)] = "",
     contact_name: Annotated[str, Form(max_length=MAX_NAME * 2)] = "",
     contact_email: Annotated[str, Form(max_length=MAX_URL)] = "",
     consent: Annotated[str, Form(max_length=10)] = "",
@@ -454,6 +491,8 @@ def contribute(
         description=typed(description),
         text_lang=text_lang,
         sources=with_scheme(sources),
+        practice_url=with_scheme(practice_url.strip()),
+        practice_contact=with_scheme(practice_contact.strip()),
         contact_name=typed(contact_name),
         contact_email=contact_email.strip(),
         consent=consent == "yes",
@@ -523,7 +562,12 @@ def contribute(
         suggestions=suggestions,
         new_organisations=draft.new_organisations,
     )
-    text = confirmed.record_text(sources=form.source_urls(), text_lang=form.text_lang)
+    text = confirmed.record_text(
+        sources=form.source_urls(),
+        text_lang=form.text_lang,
+        url=form.practice_url,
+        contact_url=form.practice_contact,
+    )
     sub, new = request.app.state.queue.submit(
         name=form.name,
         description=form.description,

@@ -241,6 +241,9 @@ def search_page(
             [
                 (fv, with_value(name, fv.value), (name, fv.value) in active)
                 for fv in results.facets.get(name, [])
+                # a value whose every result is already shown: its click changes nothing, and
+                # "Österreich +0" read as noise (a practitioner's trial); the API keeps it
+                if fv.adds != 0
             ],
         )
         for name in FACETS

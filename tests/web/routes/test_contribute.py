@@ -207,6 +207,53 @@ def test_send_queues_and_the_moderator_publishes(client: TestClient) -> None:
     assert "Ana" not in sparql.text
 
 
+def test_the_practices_own_website_and_contact_page_are_published(client: TestClient) -> None:
+    # typed as people write them: without the scheme, with spaces around
+    form = {
+        **FORM,
+        "practice_url": " www.raices.example.org/proyecto ",
+        "practice_contact": "raices.example.org/contacto",
+        "step": "send",
+        "chosen": ["countries:ES"],
+    }
+    r = client.post("/contribute?lang=es", data=form)
+    assert r.status_code == 303, r.text
+    (sub_id,) = pending(client)
+    auth = {"Authorization": "Bearer moderator-token"}
+    r = client.post(f"/moderate/{sub_id}", data={"action": "accept"}, headers=auth)
+    assert r.status_code == 303, r.text
+    page = client.get("/initiative/raices-nuevas?lang=es").text
+    contact = page.split('id="contact"', 1)[1].split("</section>", 1)[0]
+    assert 'href="https://www.raices.example.org/proyecto"' in contact
+    assert 'href="https://raices.example.org/contacto"' in contact
+    turtle = client.get("/initiative/raices-nuevas.ttl").text
+    assert "<https://www.raices.example.org/proyecto>" in turtle
+    assert "<https://raices.example.org/contacto>" in turtle
+
+
+@pytest.mark.parametrize(
+    ("website", "contact_page"),
+    [
+        ("mailto:ana.private@example.org", "https://ana:secret@raices.example.org/contacto"),
+        ("https://raices.example.org/a b", "https://raices.example.org/?email=ana@example.org"),
+        ("https://", "raices"),
+    ],
+)
+def test_a_website_that_is_not_one_public_address_is_refused(
+    client: TestClient, website: str, contact_page: str
+) -> None:
+    status, html = send(client, practice_url=website, practice_contact=contact_page)
+    assert status == 422
+    for name, said in (("practice_url", "El sitio web"), ("practice_contact", "La página de")):
+        error = re.search(rf'<div class="field-error" id="{name}-error">(.*?)</div>', html, re.S)
+        assert error is not None, name
+        assert said in error.group(1)
+        assert f'href="#{name}"' in html  # in the summary, linked to the field
+    fields = Fields(html).inputs  # everything typed is kept
+    assert unescape(fields["practice_url"]["value"] or "") == website
+    assert pending(client) == []
+
+
 def test_a_moderator_sees_refusals_and_can_reject(client: TestClient) -> None:
     assert send(client)[0] == 303
     (sub_id,) = pending(client)

@@ -350,6 +350,28 @@ def test_a_value_of_a_filtered_facet_says_what_it_adds(client: TestClient) -> No
     assert len(titles(after)) == before + int(added.group(2))
 
 
+def test_a_value_that_would_add_nothing_is_not_offered(records_dir: Path, tmp_path: Path) -> None:
+    # the only Portuguese record is Spanish too: with Spain chosen, Portugal adds nothing
+    record = (
+        "---\nname: Border Bridge\ncountries: [ES, PT]\nthemes: [employment]\n"
+        "sources: {a: {url: 'https://example.org/b'}}\n---\n"
+        "Two border towns share a job office for refugees.\n"
+    )
+    store = ingested(records_dir, {"initiative/border-bridge": record}, base="http://testserver/")
+    settings = Settings.from_env({"KG_BASE_URI": "http://testserver/"}, cache_dir=tmp_path / "c")
+    search = SearchService(store, settings, embedder=HashEmbedder())
+    app = create_app(settings, store=store, search=search)
+    with TestClient(app) as c:
+        facets = c.get("/api/search", params={"country": "ES", "limit": "0"}).json()["facets"]
+        portugal = [v for v in facets["country"] if v["value"] == "PT"]
+        assert [v["adds"] for v in portugal] == [0]  # the API still says so
+        html = c.get("/search", params={"country": "ES", "lang": "en"}).text
+    facet = html.split('data-facet="country"', 1)[1].split("</section>", 1)[0]
+    assert "✓ Spain" in facet  # chosen, it stays (its link takes it off)
+    assert "country=PT" not in facet
+    assert "+0<" not in html
+
+
 def test_the_year_range_form_keeps_the_language(client: TestClient) -> None:
     html = client.get("/search", params={"q": "refugees", "lang": "fr"}).text
     form = html.split('class="year-range"', 1)[1].split("</form>", 1)[0]
