@@ -462,9 +462,9 @@ def evaluate(
         bool, typer.Option("--verbose", "-v", help="Each query's top 5, and library warnings.")
     ] = False,
 ) -> None:
-    """Print, per file: nDCG@10, recall@10 and MRR of hybrid, keyword and vector ranking
-    (graded files), the share of queries whose named record is first (navigational), the
-    share with no result (off-topic).
+    """Print, per file: nDCG@10, recall@10, MRR and nDCG'@10 (unjudged records taken out:
+    `kg.search.evaluate`) of hybrid, keyword and vector ranking (graded files), the share of
+    queries whose named record is first (navigational), the share with no result (off-topic).
 
     Exits 1 on a queries file with a malformed line (named with its line);
     2 on a missing file.
@@ -487,7 +487,10 @@ def evaluate(
             f"kinds {', '.join(kinds) or 'all'}, fusion {fusion}"
         )
         kinds_of = {q.kind for q in judged}
-        columns = [("nDCG@10", "ndcg"), ("recall@10", "recall"), ("MRR", "mrr")]
+        columns = [
+            *(("nDCG@10", "ndcg"), ("recall@10", "recall"), ("MRR", "mrr")),
+            ("nDCG'@10", "judged_ndcg"),
+        ]
         if kinds_of == {"navigational"}:
             columns = [("named first", "first")]
         elif kinds_of == {"offtopic"}:

@@ -7,7 +7,13 @@ A queries file has one JSON object per line (`eval/README.md`): `{"q": ..., "rel
 (the record the query names); or `{"q": ...}` alone (nothing should match). nDCG uses the gain
 2^grade − 1 and the discount log2(rank + 1); recall@10 counts relevant records of any grade
 among the first ten; MRR is 1 / rank of the first relevant record in the result set (0 when
-none is found). Queries are asked as a user would: the default search with no filter, every
+none is found). nDCG'@10 (`judged_ndcg`) is nDCG@10 of the ranking with the records the file
+does not judge taken out ("condensed lists", T. Sakai, "Alternatives to Bpref", SIGIR 2007):
+judgments written for a smaller graph miss the records added since, and an unjudged record
+ranked above a judged one lowers nDCG@10 whether it answers the query or not. The two together
+say whether a loss is a judged record ranked low (both fall) or unjudged records ranked above
+judged ones (only nDCG@10 falls), which only new judgments can settle; nDCG@10 stays the
+measure. Queries are asked as a user would: the default search with no filter, every
 kind of record in its relevance order (named record, then initiatives, then other kinds;
 `kg.search.rank`); `kinds` restricts the kinds for comparison.
 """
@@ -45,6 +51,7 @@ class Scores:
     recall: float
     mrr: float
     queries: int
+    judged_ndcg: float = 0.0  # nDCG'@10: unjudged records taken out (module docstring)
     first: float = 0.0  # navigational: share with the named record first
     empty: float = 0.0  # off-topic: share with no result
 
@@ -58,6 +65,7 @@ class QueryResult:
     recall: float
     rr: float
     total: int = 0
+    judged_ndcg: float = 0.0
 
 
 def load_queries(path: Path) -> list[Judged]:
@@ -89,6 +97,13 @@ def ndcg(ranked: Sequence[str], relevant: dict[str, int], k: int = K) -> float:
     ideal = sorted(relevant.values(), reverse=True)[:k]
     best = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
     return dcg / best if best > 0 else 0.0
+
+
+def judged_ndcg(ranked: Sequence[str], relevant: dict[str, int], k: int = K) -> float:
+    """nDCG@k of `ranked` without the records `relevant` does not name (Sakai's condensed
+    list; module docstring): 1.0 when the judged records come in the best order, whatever
+    unjudged records stand between them."""
+    return ndcg([s for s in ranked if s in relevant], relevant, k)
 
 
 def recall(ranked: Sequence[str], relevant: dict[str, int], k: int = K) -> float:
@@ -126,6 +141,7 @@ def run(
                     recall(ranked, q.relevant),
                     reciprocal_rank(ranked, q.relevant),
                     len(ranking.rows),
+                    judged_ndcg(ranked, q.relevant),
                 )
             )
     return out
@@ -141,6 +157,7 @@ def summarise(results: Sequence[QueryResult]) -> dict[str, Scores]:
             recall=sum(r.recall for r in rs) / len(rs),
             mrr=sum(r.rr for r in rs) / len(rs),
             queries=len(rs),
+            judged_ndcg=sum(r.judged_ndcg for r in rs) / len(rs),
             first=sum(1 for r in rs if r.query.top and r.ranked[:1] == [r.query.top]) / len(rs),
             empty=sum(1 for r in rs if r.total == 0) / len(rs),
         )

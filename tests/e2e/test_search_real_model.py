@@ -260,6 +260,7 @@ def test_kg_search_and_kg_eval(env: dict[str, str]) -> None:
     assert evaluated.returncode == 0, evaluated.stderr
     lines = evaluated.stdout.splitlines()
     assert [line.split()[0] for line in lines[-3:]] == ["hybrid", "keyword", "vector"]
+    assert "nDCG'@10" in lines[-4]  # beside nDCG@10: unjudged records taken out
     every = kg(env, "eval")  # every file of eval/, each with its own figures
     assert every.returncode == 0, every.stderr
     files = [line.split(":")[0] for line in every.stdout.splitlines() if ".jsonl:" in line]
