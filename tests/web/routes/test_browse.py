@@ -169,11 +169,16 @@ def test_a_country_or_region_page_leads_down_to_the_regions_inside_it(client: Te
     spain = client.get("/browse/country/ESP?lang=fr").text
     section = spain.split('<nav class="regions" id="regions" aria-label="Régions">', 1)[1]
     section = section.split("</nav>")[0]
-    assert '<span class="muted">Régions : </span>' in section
+    assert '<p class="muted">Régions : </p>' in section
     # a way down, before the lists, which stay the page's first sections
     assert spain.index('id="regions"') < spain.index('<section class="facts"')
     links = re.findall(r'<a class="chip" href="([^"]+)">', section)
     assert links == ["/browse/nuts/ES24?lang=fr", "/browse/nuts/ES242?lang=fr"]
+    # a region on its line, the province inside it after it (a phone trial could not tell
+    # Italy's provinces from its regions in one run of chips)
+    lines = re.findall(r"<li>(.*?)</li>", section, re.S)
+    assert len(lines) == 1
+    assert re.search(r'ES24\?lang=fr".*<span class="within">.*ES242\?lang=fr', lines[0], re.S)
     aragon = client.get("/browse/nuts/ES24").text
     assert re.findall(r'id="regions"[^>]*>.*?href="([^"]+)"', aragon, re.S) == [
         "/browse/nuts/ES242"
