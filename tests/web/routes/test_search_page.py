@@ -593,3 +593,23 @@ def test_a_named_result_says_its_name_matched(client: TestClient) -> None:
     whys = re.findall(WHY, page)
     assert "el nombre coincide" in whys[0]
     assert not any("el nombre coincide" in w for w in whys[1:])
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "refugees"},
+        {"country": "ES", "theme": "housing"},
+        {"q": "xqzvbnm plorkt"},
+        {"q": "refugees", "country": "AT", "theme": "housing", "year_from": "1990"},
+    ],
+)
+def test_the_page_has_one_h1_and_it_comes_before_the_filters_headings(
+    client: TestClient, params: dict[str, str]
+) -> None:
+    # an audit found the results' heading after the filters' (WCAG 1.3.1, heading order)
+    html = client.get("/search", params=params).text
+    main = html.split("<main", 1)[1]
+    levels = re.findall(r"<h([1-6])[ >]", main)
+    assert levels.count("1") == 1, levels
+    assert levels[0] == "1", levels
