@@ -15,6 +15,12 @@ def test_home_shows_counts_search_box_and_entry_points(client: TestClient) -> No
     text = client.get("/").text
     assert "A knowledge graph of 1 initiative, 1 organisation" in text
     assert '<form action="/search"' in text
+    # the example is a hint the box names, not a placeholder cut off on a phone
+    box = re.search(r'<input id="q"[^>]*>', text)
+    assert box is not None
+    assert "placeholder" not in box.group(0)
+    assert 'aria-describedby="q-hint"' in box.group(0)
+    assert re.search(r'id="q-hint">e\.g\. families who moved to a village for a job<', text)
     assert 'href="/browse/theme/housing"' in text
     assert 'href="/browse/challenge/' not in text  # the test record names no challenge
     assert 'href="/browse/country/ESP"' in text
