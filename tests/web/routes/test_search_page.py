@@ -16,7 +16,7 @@ from kg.settings import Settings
 from tests.conftest import BASE, ingested
 from tests.web.conftest import client_of
 from web.app import create_app
-from web.routes.search_page import canonical_query
+from web.routes.search_page import canonical_query, page_numbers
 
 
 @pytest.fixture
@@ -613,3 +613,39 @@ def test_the_page_has_one_h1_and_it_comes_before_the_filters_headings(
     levels = re.findall(r"<h([1-6])[ >]", main)
     assert levels.count("1") == 1, levels
     assert levels[0] == "1", levels
+
+
+def test_page_numbers_link_the_ends_and_the_pages_around_this_one() -> None:
+    assert page_numbers(6, 35) == [1, None, 4, 5, 6, 7, 8, None, 35]
+    assert page_numbers(1, 4) == [1, 2, 3, 4]
+    assert page_numbers(3, 8) == [1, 2, 3, 4, 5, None, 8]
+    assert page_numbers(3, 7) == [1, 2, 3, 4, 5, 6, 7]  # a gap of one number shows it
+    assert page_numbers(1, 1) == [1]
+
+
+def test_the_pager_links_page_numbers(records_dir: Path, tmp_path: Path) -> None:
+    """A trial met 35 pages of organisations with only "Previous" and "Next"."""
+    records = {
+        f"initiative/village-{n}": (
+            f"---\nname: Village {n}\ncountries: [AT]\n"
+            "sources: {a: {url: 'https://example.org/v'}}\n---\n"
+            "A village welcomes refugees with jobs and housing.\n"
+        )
+        for n in range(70)
+    }
+    store = ingested(records_dir, records, base="http://testserver/")
+    settings = Settings.from_env({"KG_BASE_URI": "http://testserver/"}, cache_dir=tmp_path / "c")
+    search = SearchService(store, settings, embedder=HashEmbedder())
+    with TestClient(create_app(settings, store=store, search=search)) as c:
+        fourth = c.get("/search", params={"country": "AT", "page": "4", "lang": "de"}).text
+        pager = fourth.split('<nav class="pager"', 1)[1].split("</nav>", 1)[0]
+        linked = re.findall(r'<a href="([^"]*page=(\d+)[^"]*)" aria-label="Seite \2 von 7"', pager)
+        assert [n for _, n in linked] == ["2", "3", "5", "6", "7"]
+        assert re.search(r'<strong aria-current="page">.*Seite 4 von 7.*</strong>', pager)
+        first = re.search(r'<a href="([^"]*)" aria-label="Seite 1 von 7"', pager)
+        assert first is not None  # page 1: the search without a page number
+        assert "page=" not in first.group(1)
+        assert "…" not in pager  # 1 … would hide nothing here: 1 2 3 [4] 5 6 7
+        page6 = c.get(html.unescape(linked[-2][0])).text
+        assert re.search(r'<strong aria-current="page">.*Seite 6 von 7', page6)
+        assert len(titles(page6)) == 10
