@@ -42,7 +42,11 @@ class Dump:
 
 
 def ensure_dumps(store: GraphStore, data_dir: Path) -> list[Dump]:
-    """Dumps for the current snapshot, written once per snapshot (atomically, by rename)."""
+    """Dumps for the current snapshot, written once per snapshot (atomically, by rename).
+
+    The dumps of earlier snapshots are removed: the folders of `data_dir` holding a
+    `manifest.json`, and nothing else (a store or a folder of one's own kept in `data_dir`
+    stays; one had been emptied by the first ingest)."""
     version = store.version().name
     folder = data_dir / version
     manifest = folder / "manifest.json"
@@ -67,8 +71,12 @@ def ensure_dumps(store: GraphStore, data_dir: Path) -> list[Dump]:
         tmp.rename(folder)
     except OSError:  # another process won the race: theirs is as good as ours
         shutil.rmtree(tmp, ignore_errors=True)
-    for old in data_dir.iterdir():
-        if old.is_dir() and old.name != version and not old.name.startswith("."):
+    for old in data_dir.iterdir():  # earlier snapshots' dumps: only folders this wrote
+        if (
+            old.name != version
+            and not old.name.startswith(".")
+            and (old / "manifest.json").exists()
+        ):
             shutil.rmtree(old, ignore_errors=True)
     return dumps
 

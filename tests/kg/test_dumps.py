@@ -36,6 +36,28 @@ def test_dumps_are_made_once_per_version_and_the_old_ones_go(
     assert [p.name for p in data.iterdir() if not p.name.startswith(".")] == [loaded.version().name]
 
 
+def test_a_store_kept_in_the_data_folder_survives_its_dumps(tmp_path: Path) -> None:
+    """`KG_STORE=/srv/kg/data/store` beside `KG_DATA_DIR=/srv/kg/data`: the first ingest had
+    removed the store's snapshots with the dumps of earlier ones."""
+    data = tmp_path / "data"
+    store = LocalStore(data / "store")
+    (data / "notes").mkdir()
+    (data / "notes" / "README").write_text("mine")
+    for n in range(3):  # three snapshots, each dumped; the dumps before the last go
+        with store.write() as staging:
+            staging.add(_quad(n))
+        ensure_dumps(store, data)
+    assert (data / "notes" / "README").read_text() == "mine"
+    assert len(LocalStore(data / "store").current()) == 3
+    folders = [p.name for p in data.iterdir() if (p / "manifest.json").exists()]
+    assert folders == [store.version().name]
+
+
+def _quad(n: int) -> ox.Quad:
+    x = ox.NamedNode(f"http://x/{n}")
+    return ox.Quad(x, ox.NamedNode("http://x/b"), ox.Literal("c"), ox.NamedNode("http://x/g"))
+
+
 def test_only_known_dump_names_resolve(tmp_path: Path) -> None:
     assert dump_path(tmp_path, "v1", "../../etc/passwd") is None
     assert dump_path(tmp_path, "v1", next(iter(DUMPS))) is None  # not written yet
