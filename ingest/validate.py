@@ -36,6 +36,7 @@ FIELD_OF |= {
     f"{RIKG_NS}contactPage": "contact_url",
     f"{SCHEMA_NS}currency": "budget.currency",
     f"{SCHEMA_NS}value": "budget.amount",
+    f"{RIKG_NS}amountKind": "budget.label",
     f"{RIKG_NS}participantCount": "participants",
 }
 

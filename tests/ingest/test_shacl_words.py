@@ -100,6 +100,19 @@ def test_pattern_a_currency_that_is_not_a_code(records_dir: Path) -> None:
     ]
 
 
+def test_in_a_kind_of_amount_outside_the_list(records_dir: Path) -> None:
+    """A record's own word for an amount ("amif-first-wing") had shown on its page as written."""
+    path = records_dir / "initiative" / "village-welcome.md"
+    text = path.read_text().replace(
+        "countries: [ES]", "countries: [ES]\nbudget:\n  - {amount: 9, label: amif-first-wing}"
+    )
+    path.write_text(text)
+    [message] = refusals(records_dir, "initiative", "village-welcome", "budget:", "budget:")
+    assert message.startswith(
+        "initiative/village-welcome.md: budget.label: amif-first-wing is not one of eafrd, erdf, "
+    ), message
+
+
 def test_in_an_organisation_type_outside_the_list(records_dir: Path) -> None:
     old, new = "org_type: ngo", "org_type: charity"
     assert refusals(records_dir, "organisation", "test-ngo", old, new) == [

@@ -1,12 +1,19 @@
 import json
 import re
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import SH
 
-from kg.vocab import SCHEMA
+from kg.settings import PROJECT_ROOT
+from kg.vocab import RIKG, SCHEMA
+from tests.conftest import ingested
+from tests.web.conftest import BASE, client_of
+from web.routes.records import BUDGET_KINDS
 
 REC = URIRef("http://testserver/id/initiative/village-welcome")
 
@@ -257,3 +264,26 @@ def test_oembed_discovery_names_the_language_the_page_is_in(client: TestClient) 
     assert "lang%3Des" in link.group(1)
     english = client.get("/initiative/village-welcome", headers={"Accept-Language": "en"}).text
     assert "lang%3D" not in english.split('json+oembed" href="', 1)[1].split('"', 1)[0]
+
+
+def test_every_kind_of_amount_the_shapes_allow_has_a_name() -> None:
+    shapes = Graph().parse(PROJECT_ROOT / "ontology" / "shapes.ttl")
+    [allowed] = [
+        [str(v) for v in Collection(shapes, shapes.value(prop, SH["in"]))]
+        for prop in shapes.subjects(SH.path, RIKG.amountKind)
+    ]
+    assert sorted(allowed) == sorted(BUDGET_KINDS)
+
+
+def test_a_budget_says_what_each_amount_is_in_the_page_language(records_dir: Path) -> None:
+    """A trial's Spanish page showed "900.000,00 € (amif-first-wing)": the record's own word."""
+    path = records_dir / "initiative" / "village-welcome.md"
+    budget = (
+        "budget:\n  - {amount: 1000, label: erdf, source: a}\n"
+        "  - {amount: 250, label: own-contribution, source: a}"
+    )
+    path.write_text(path.read_text().replace("countries: [ES]", f"countries: [ES]\n{budget}"))
+    with client_of(ingested(records_dir, base=BASE)) as c:
+        page = c.get("/initiative/village-welcome?lang=es").text
+    assert "1.000,00\xa0€ (FEDER)" in page
+    assert "250,00\xa0€ (aportación propia)" in page
