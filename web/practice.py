@@ -117,6 +117,22 @@ def sections(view: RecordView) -> list[Section]:
     return out
 
 
+SHOWN_CHARS = 48  # of an address shown as a link's text, "…" past it
+
+
+def shown_address(url: str) -> str:
+    """An address as a link's text: host (no "www.") and path, no scheme, query or final "/",
+    cut with "…" past `SHOWN_CHARS` ("ngo.example.org/contact"): a contact page and the
+    website on one host had read the same ("accueil-creuse.example.org" twice, a trial).
+
+    >>> shown_address("https://www.ngo.example.org/en/contact/?ref=kg")
+    'ngo.example.org/en/contact'
+    """
+    parts = urlparse(url)
+    text = parts.netloc.removeprefix("www.") + parts.path.rstrip("/")
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
+
+
 def links(view: RecordView, contacts: list[Contact]) -> list[Link]:
     """How to get in touch, most direct first: the project's contact page and website, then
     each coordinator's contact page and website. Pages of other portals come after."""
@@ -126,7 +142,7 @@ def links(view: RecordView, contacts: list[Contact]) -> list[Link]:
     def add(what: str, url: str) -> None:
         if url not in seen:
             seen.add(url)
-            out.append(Link(what, url, urlparse(url).netloc.removeprefix("www.")))
+            out.append(Link(what, url, shown_address(url)))
 
     for v in view.values(f"{R}contactPage"):
         add(N_("Contact page of the project"), v.value)

@@ -10,7 +10,7 @@ import pytest
 
 from kg.record_document import view
 from tests.conftest import ingested
-from web.practice import after_lead, lead, practice_context
+from web.practice import SHOWN_CHARS, after_lead, lead, practice_context, shown_address
 
 BASE = "http://kg.test/"
 
@@ -63,14 +63,27 @@ def test_ways_in_most_direct_first(context: dict[str, Any]) -> None:
         (
             "Contact page of the project",
             "https://village-welcome.example/contact",
-            "village-welcome.example",
+            "village-welcome.example/contact",
         ),
         ("Website", "https://www.village-welcome.example/", "village-welcome.example"),
-        ("Contact page of the coordinator", "https://ngo.example.org/contact", "ngo.example.org"),
+        (
+            "Contact page of the coordinator",
+            "https://ngo.example.org/contact",
+            "ngo.example.org/contact",
+        ),
         ("Website of the coordinator", "https://ngo.example.org/", "ngo.example.org"),
     ]
     assert [link.url for link in context["described_in"]] == ["https://rural-pact.example/vw"]
     assert context["contact_href"] == {f"{BASE}id/organisation/test-ngo": "/organisation/test-ngo"}
+
+
+def test_a_long_address_is_cut_where_it_shows() -> None:
+    shown = shown_address("https://example.org/" + "a" * 80 + "?x=1")
+    assert len(shown) == SHOWN_CHARS
+    assert shown.endswith("…")
+    assert shown_address("https://www.ngo.example.org/en/contact/?ref=kg") == (
+        "ngo.example.org/en/contact"
+    )
 
 
 def test_the_subtype_of_the_initiative(context: dict[str, Any]) -> None:
