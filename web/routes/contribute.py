@@ -101,12 +101,14 @@ TYPED = (
 #: LEADER manager found nowhere to give them, and 31 of 77 practices have no website)
 ADDRESSES = {
     "practice_url": N_(
-        "The website must be one public web address as the browser shows it (https://…), "
-        "without spaces, an e-mail address, a user name or a password."
+        "The website must be one public web address as the browser shows it, with its domain "
+        "ending (https://www.example.org): no spaces, e-mail address, user name or password."
     ),
     "practice_contact": N_(
-        "The contact page must be one public web address as the browser shows it (https://…), "
-        "without spaces, an e-mail address, a user name or a password."
+        "The contact page must be one public web address as the browser shows it, with its "
+        "domain ending (https://www.example.org/contact): no spaces, user name or password. "
+        "This graph publishes no e-mail address, not even an organisation's: give the page "
+        "that shows it."
     ),
 }
 #: the fields suggestions are grouped under, in the order the form shows them

@@ -237,6 +237,7 @@ def test_the_practices_own_website_and_contact_page_are_published(client: TestCl
         ("mailto:ana.private@example.org", "https://ana:secret@raices.example.org/contacto"),
         ("https://raices.example.org/a b", "https://raices.example.org/?email=ana@example.org"),
         ("https://", "raices"),
+        ("www.raices-nuevas", "mailto:info@raices.example.org"),  # no domain ending; an e-mail
     ],
 )
 def test_a_website_that_is_not_one_public_address_is_refused(
@@ -252,6 +253,20 @@ def test_a_website_that_is_not_one_public_address_is_refused(
     fields = Fields(html).inputs  # everything typed is kept
     assert unescape(fields["practice_url"]["value"] or "") == website
     assert pending(client) == []
+
+
+def test_a_refused_address_says_what_to_give_instead(client: TestClient) -> None:
+    """A trial's "www.creuse-accueil" was refused without naming what it lacked, and an
+    organisation's e-mail in the contact field without saying none is published."""
+    html = send(
+        client, practice_url="www.raices-nuevas", practice_contact="mailto:info@raices.org"
+    )[1]
+    website = re.search(r'id="practice_url-error">(.*?)</div>', html, re.S)
+    contact = re.search(r'id="practice_contact-error">(.*?)</div>', html, re.S)
+    assert website is not None
+    assert contact is not None
+    assert "terminación de su dominio (https://www.example.org)" in website.group(1)
+    assert "ni siquiera la de una organización" in unescape(contact.group(1))
 
 
 def test_a_moderator_sees_refusals_and_can_reject(client: TestClient) -> None:
