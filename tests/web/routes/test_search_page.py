@@ -3,6 +3,7 @@
 import html
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -19,6 +20,17 @@ from web.app import create_app
 from web.routes.search_page import canonical_query, page_numbers
 
 
+@contextmanager
+def searching(records_dir: Path, tmp_path: Path, records: dict[str, str]) -> Iterator[TestClient]:
+    """A client of the search page over the test records and `records` ("kind/slug" → text),
+    with the fake embedder."""
+    store = ingested(records_dir, records, base="http://testserver/")
+    settings = Settings.from_env({"KG_BASE_URI": "http://testserver/"}, cache_dir=tmp_path / "c")
+    search = SearchService(store, settings, embedder=HashEmbedder())
+    with TestClient(create_app(settings, store=store, search=search)) as c:
+        yield c
+
+
 @pytest.fixture
 def client(records_dir: Path, tmp_path: Path) -> Iterator[TestClient]:
     record = (
@@ -26,11 +38,7 @@ def client(records_dir: Path, tmp_path: Path) -> Iterator[TestClient]:
         "sources: {a: {url: 'https://example.org/x'}}\n---\n"
         "Mountain municipalities offer jobs and language courses to refugees.\n"
     )
-    store = ingested(records_dir, {"initiative/alpine-welcome": record}, base="http://testserver/")
-    settings = Settings.from_env({"KG_BASE_URI": "http://testserver/"}, cache_dir=tmp_path / "c")
-    search = SearchService(store, settings, embedder=HashEmbedder())
-    app = create_app(settings, store=store, search=search)
-    with TestClient(app) as c:
+    with searching(records_dir, tmp_path, {"initiative/alpine-welcome": record}) as c:
         yield c
 
 
@@ -143,10 +151,7 @@ def test_a_result_named_in_another_language_says_so(records_dir: Path, tmp_path:
         "initiative/plain": "---\nname: Village Plain\ncountries: [DE]\n"
         "sources: {a: {url: 'https://example.org/p'}}\n---\nA village welcomes refugees.\n",
     }
-    store = ingested(records_dir, records, base="http://testserver/")
-    settings = Settings.from_env({"KG_BASE_URI": "http://testserver/"}, cache_dir=tmp_path / "c")
-    search = SearchService(store, settings, embedder=HashEmbedder())
-    with TestClient(create_app(settings, store=store, search=search)) as c:
+    with searching(records_dir, tmp_path, records) as c:
         english = c.get("/search", params={"q": "village"}).text
         german = c.get("/search", params={"q": "village", "lang": "de"}).text
     assert re.search(r'<a href="/initiative/dorf" lang="de">Willkommen im Dorf</a>', english)
@@ -357,11 +362,7 @@ def test_a_value_that_would_add_nothing_is_not_offered(records_dir: Path, tmp_pa
         "sources: {a: {url: 'https://example.org/b'}}\n---\n"
         "Two border towns share a job office for refugees.\n"
     )
-    store = ingested(records_dir, {"initiative/border-bridge": record}, base="http://testserver/")
-    settings = Settings.from_env({"KG_BASE_URI": "http://testserver/"}, cache_dir=tmp_path / "c")
-    search = SearchService(store, settings, embedder=HashEmbedder())
-    app = create_app(settings, store=store, search=search)
-    with TestClient(app) as c:
+    with searching(records_dir, tmp_path, {"initiative/border-bridge": record}) as c:
         facets = c.get("/api/search", params={"country": "ES", "limit": "0"}).json()["facets"]
         portugal = [v for v in facets["country"] if v["value"] == "PT"]
         assert [v["adds"] for v in portugal] == [0]  # the API still says so
@@ -531,10 +532,7 @@ def test_a_country_given_by_another_code_is_the_same_filter(
         "---\nname: Highland Welcome\ncountries: [UK]\n"
         "sources: {a: {url: 'https://example.org/h'}}\n---\nA village welcomes refugees.\n"
     )
-    store = ingested(records_dir, {"initiative/highland": record}, base="http://testserver/")
-    settings = Settings.from_env({"KG_BASE_URI": "http://testserver/"}, cache_dir=tmp_path / "c")
-    search = SearchService(store, settings, embedder=HashEmbedder())
-    with TestClient(create_app(settings, store=store, search=search)) as c:
+    with searching(records_dir, tmp_path, {"initiative/highland": record}) as c:
         totals = {
             code: c.get("/api/search", params={"country": code}).json()["total"]
             for code in ("UK", "GB", "gbr")
@@ -633,10 +631,7 @@ def test_the_pager_links_page_numbers(records_dir: Path, tmp_path: Path) -> None
         )
         for n in range(70)
     }
-    store = ingested(records_dir, records, base="http://testserver/")
-    settings = Settings.from_env({"KG_BASE_URI": "http://testserver/"}, cache_dir=tmp_path / "c")
-    search = SearchService(store, settings, embedder=HashEmbedder())
-    with TestClient(create_app(settings, store=store, search=search)) as c:
+    with searching(records_dir, tmp_path, records) as c:
         fourth = c.get("/search", params={"country": "AT", "page": "4", "lang": "de"}).text
         pager = fourth.split('<nav class="pager"', 1)[1].split("</nav>", 1)[0]
         linked = re.findall(r'<a href="([^"]*page=(\d+)[^"]*)" aria-label="Seite \2 von 7"', pager)
