@@ -21,6 +21,7 @@ from kg.settings import Settings
 from kg.store import LocalStore
 from tests.conftest import ingested
 from web.app import create_app
+from web.i18n import day
 
 TOKEN = "moderator-token"
 ADMIN = {"Authorization": f"Bearer {TOKEN}"}
@@ -421,6 +422,12 @@ def test_the_moderation_pages_speak_the_moderators_language(client: TestClient) 
     item = client.get(f"/moderate/{sub.id}?lang=fr", headers=ADMIN).text
     assert "Accepter et publier" in item
     assert "· en attente</p>" in item
+    # the date as the moderator's language writes it (a German trial's: 2026-12-03T06:59:25+00:00)
+    written = day({"lang": "fr"}, sub.submitted)  # "3 décembre 2026"
+    assert re.fullmatch(r"(1er|\d{1,2}) \w+ \d{4}", written), written
+    assert f"Envoyé le {written} ·" in item
+    assert sub.submitted not in item
+    assert f"<td>{written}</td>" in listing
     assert "<summary>Le format des fiches (en anglais)</summary>" in item
     assert "# Curated records — the file format" in item  # the guide itself, on the page
     login = client.get("/moderate?lang=de").text  # not signed in: the sign-in form
