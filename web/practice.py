@@ -117,6 +117,11 @@ def sections(view: RecordView) -> list[Section]:
     return out
 
 
+def host(url: str) -> str:
+    """The host of `url` as people name a site: "www." left out ("cepaim.org")."""
+    return urlparse(url).netloc.removeprefix("www.")
+
+
 SHOWN_CHARS = 48  # of an address shown as a link's text, "…" past it
 
 
@@ -128,8 +133,7 @@ def shown_address(url: str) -> str:
     >>> shown_address("https://www.ngo.example.org/en/contact/?ref=kg")
     'ngo.example.org/en/contact'
     """
-    parts = urlparse(url)
-    text = parts.netloc.removeprefix("www.") + parts.path.rstrip("/")
+    text = host(url) + urlparse(url).path.rstrip("/")
     return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
 
 
@@ -167,8 +171,7 @@ def practice_context(store: Any, view: RecordView, base: str) -> dict[str, Any]:
         "contacts": contacts,
         "contact_links": links(view, contacts),
         "described_in": [
-            Link(N_("Described in"), v.value, urlparse(v.value).netloc.removeprefix("www."))
-            for v in view.values(f"{S}subjectOf")
+            Link(N_("Described in"), v.value, host(v.value)) for v in view.values(f"{S}subjectOf")
         ],
         "contact_href": {c.iri: c.iri.replace(f"{base}id/", "/", 1) for c in contacts},
         "initiative_type": initiative_type(view),

@@ -57,12 +57,14 @@ def page_numbers(page: int, pages: int, around: int = AROUND) -> list[int | None
     """
     shown = sorted({1, pages, *range(max(1, page - around), min(pages, page + around) + 1)})
     out: list[int | None] = []
+    previous = 0
     for n in shown:
-        if out and n - (out[-1] or 0) == 2:
+        if n - previous == 2:
             out.append(n - 1)  # a gap of one number is that number, not "…"
-        elif out and n - (out[-1] or 0) > 2:
+        elif n - previous > 2:
             out.append(None)
         out.append(n)
+        previous = n
     return out
 
 
