@@ -437,6 +437,15 @@ def test_the_moderation_pages_speak_the_moderators_language(client: TestClient) 
     assert r.status_code == 422
     assert "Indique por qué se rechaza la propuesta" in r.text
     assert client.app.state.queue.get(sub.id).state == "pending"  # type: ignore[attr-defined]
+    # and the decided list dates a decision as the page's language writes it (a German trial's
+    # "2026-12-03, angenommen")
+    client.post(
+        f"/moderate/{sub.id}", data={"action": "reject", "reason": "hors sujet"}, headers=ADMIN
+    )
+    reviewed = client.app.state.queue.get(sub.id).reviewed  # type: ignore[attr-defined]
+    decided = client.get("/moderate?lang=fr", headers=ADMIN).text
+    assert f"{day({'lang': 'fr'}, reviewed)}, refusé " in decided
+    assert reviewed[:10] not in decided
 
 
 def test_a_submission_is_shown_beside_the_practices_closest_to_it(
