@@ -32,6 +32,9 @@ def test_the_served_document_uses_them(client: TestClient) -> None:
     assert sparql["responses"]["400"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ErrorBody"
     }
+    # a search hit's snippet is HTML (a trial's client showed "<mark>" as text): it says so
+    snippet = doc["components"]["schemas"]["SearchHitPublic"]["properties"]["snippet"]
+    assert snippet["description"].startswith("HTML:")
 
 
 def test_an_unreadable_parameter_is_described_as_the_400_it_gets(client: TestClient) -> None:

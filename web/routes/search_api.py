@@ -85,7 +85,10 @@ class SearchHitPublic(BaseModel):
     kind: str
     name: str
     url: str
-    snippet: str
+    snippet: str = Field(
+        description="HTML: a passage of the record's text, escaped, with the query's words in "
+        "<mark>; insert it as HTML, not as text"
+    )
     score: float
     why: WhyPublic
     themes: list[LabelPublic]
