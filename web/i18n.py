@@ -175,16 +175,19 @@ def lang_attr(text_lang: str, page_lang: str) -> Markup:
 
 
 @pass_context
-def language_name(context: Context, code: str) -> str:
+def language_name(context: Context, code: str, start: bool = True) -> str:
     """The name of the language `code` (ISO 639-1, or a BCP 47 tag) in the page's language,
-    from CLDR by babel, as a label starts ("Catalan", "Espagnol" on a French page); the code
-    itself when CLDR does not name it. A trial read "[ ca ]" and "[ es ]"."""
+    from CLDR by babel: as a label starts ("Catalan", "Espagnol" on a French page), or with
+    `start=False` as a sentence writes it ("en espagnol", "auf Spanisch"); the code itself
+    when CLDR does not name it. A trial read "[ ca ]" and "[ es ]"."""
     lang = context.get("lang", DEFAULT)
     try:
         name = Locale.parse(lang).languages.get(code.replace("-", "_").split("_")[0])
     except (ValueError, UnknownLocaleError):
         name = None
-    return name[:1].upper() + name[1:] if name else code
+    if not name:
+        return code
+    return name[:1].upper() + name[1:] if start else str(name)
 
 
 @pass_context

@@ -287,3 +287,34 @@ def test_a_budget_says_what_each_amount_is_in_the_page_language(records_dir: Pat
         page = c.get("/initiative/village-welcome?lang=es").text
     assert "1.000,00\xa0€ (FEDER)" in page
     assert "250,00\xa0€ (aportación propia)" in page
+
+
+def test_a_description_in_another_language_than_the_page_says_which(records_dir: Path) -> None:
+    """A contributed practice described in French led its English and German pages with no word
+    that it was French; an English description on a German page is said with the facts'
+    notice, not in a second one."""
+    path = records_dir / "initiative" / "village-welcome.md"
+    text = path.read_text()
+    front, _, _ = text.rpartition("---\n")
+    french = "Un village accueille des familles réfugiées dans ses maisons vides."
+    path.write_text(
+        front.replace("countries: [ES]", f'countries: [ES]\ndescriptions:\n  fr: "{french}"')
+        + "---\n"
+    )
+    with client_of(ingested(records_dir, base=BASE)) as c:
+        en, de, fr = (
+            c.get(f"/initiative/village-welcome?lang={lang}").text for lang in ("en", "de", "fr")
+        )
+    assert f'<p class="lede" lang="fr">{french}</p>' in en
+    assert "This description is in French; your browser can translate it." in en
+    assert "Diese Beschreibung ist auf Französisch; Ihr Browser kann sie übersetzen." in de
+    assert "Die folgenden Angaben sind auf Englisch verfasst" in de  # the facts: still said
+    assert 'id="description-language"' not in fr
+    path.write_text(text)  # described in English again
+    with client_of(ingested(records_dir, base=BASE)) as c:
+        de = c.get("/initiative/village-welcome?lang=de").text
+        en = c.get("/initiative/village-welcome?lang=en").text
+    assert 'id="description-language"' not in de
+    assert "Diese Beschreibung und die folgenden Angaben sind auf Englisch verfasst" in de
+    assert 'id="description-language"' not in en
+    assert "written in English" not in en
