@@ -21,6 +21,7 @@ The contributor's name and e-mail go to the queue file only; they are never logg
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -32,6 +33,7 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from publicsuffixlist import PublicSuffixList
 
 from kg.draft import PRESELECT, Draft, Drafter, Suggestion
 from kg.errors import BadRequest, RateLimited
@@ -237,7 +239,7 @@ def _bad_address(form: Contribution, name: str) -> bool:
     return bool(url) and (
         len(url) > MAX_URL
         or not URL.match(url)
-        or not _host(url)
+        or not _public_host(url)
         or url_sign_in(url) is not None
         or bool(url_contact_details(url))
     )
@@ -315,6 +317,18 @@ def _check_sources(form: Contribution) -> list[Problem]:
                     {"line": line, "url": url},
                 )
             )
+        elif SCHEME.match(url) and not _public_host(url):
+            problems.append(
+                Problem(
+                    "sources",
+                    N_(
+                        "Line %(line)s of the source links, “%(url)s”, has no domain ending "
+                        "(.org, .es, .eu …) after the website's name. Copy it from the browser's "
+                        "address bar."
+                    ),
+                    {"line": line, "url": url},
+                )
+            )
         elif url and not URL.match(url):
             problems.append(
                 Problem(
@@ -359,6 +373,21 @@ def _host(url: str) -> str:
         return urlsplit(url).hostname or ""
     except ValueError:
         return ""
+
+
+@functools.cache
+def _suffixes() -> PublicSuffixList:
+    """The Public Suffix List (publicsuffix.org) as the package `publicsuffixlist` ships it,
+    read once (0.1 s) and never downloaded; a suffix it does not list is unknown."""
+    return PublicSuffixList(accept_unknown=False)
+
+
+def _public_host(url: str) -> bool:
+    """Whether `url`'s host is a name under a public suffix ("raices.es", "comune.esempio.it"):
+    not one without its domain ending ("www.raices", a Spanish trial's website was published
+    so), an IP address, "localhost", or a suffix alone ("co.uk")."""
+    host = _host(url).rstrip(".")
+    return bool(host) and _suffixes().privatesuffix(host) is not None
 
 
 def _check_contact(form: Contribution) -> list[Problem]:

@@ -267,6 +267,13 @@ def test_a_refused_address_says_what_to_give_instead(client: TestClient) -> None
     assert contact is not None
     assert "terminación de su dominio (https://www.example.org)" in website.group(1)
     assert "ni siquiera la de una organización" in unescape(contact.group(1))
+    # a name without a domain ending the Public Suffix List knows: a Spanish trial's
+    # "www.raices" was accepted and published as https://www.raices
+    for address in ("www.raices", "https://localhost/contacto", "https://co.uk/"):
+        html = send(client, practice_url=address, practice_contact=address)[1]
+        assert 'id="practice_url-error"' in html, address
+        assert 'id="practice_contact-error"' in html, address
+    assert send(client, practice_url="raices.es", practice_contact="https://raices.es/c")[0] == 303
 
 
 def test_a_moderator_sees_refusals_and_can_reject(client: TestClient) -> None:
@@ -652,6 +659,13 @@ def test_a_first_name_that_is_also_a_place_does_not_block_the_description(
         ),
         ("es", "https://", "«https://», no indica ningún sitio web después de http:// o https://."),
         ("en", "https://[", "“https://[”, names no website after http:// or https://."),
+        # a name with no domain ending the Public Suffix List knows (a trial's was published)
+        (
+            "en",
+            "https://www.raices/proyecto",
+            "“https://www.raices/proyecto”, has no domain ending (.org, .es, .eu …)",
+        ),
+        ("es", "http://192.168.1.10/informe", "no tiene terminación de dominio (.org, .es, .eu …)"),
     ],
 )
 def test_a_broken_link_is_told_what_is_wrong_with_it(
