@@ -74,6 +74,11 @@ def schema_org(view: RecordView, *, page_url: str) -> dict[str, Any]:
     urls = [v.value for v in view.values(f"{S}url")]
     if urls and view.kind != "initiative":
         doc["url"] = urls[0]
+    # the practice's contact page, where people find whom to write to (schema.org/contactPoint,
+    # of an Organization and so of a Project; a ContactPoint's `url`): no e-mail, no person
+    contact = [v.value for v in view.values(f"{R}contactPage")]
+    if contact and SCHEMA_TYPE[view.kind] in ("Project", "Organization"):
+        doc["contactPoint"] = {"@type": "ContactPoint", "url": contact[0]}
     same = [v.value for v in view.values(OWL_SAME_AS)] + urls
     if same:
         doc["sameAs"] = same

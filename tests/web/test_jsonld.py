@@ -43,7 +43,7 @@ THING = {"@context", "@type", "@id", "url", "name", "description", "alternateNam
          "identifier", "mainEntityOfPage"}  # fmt: skip
 DOMAIN = {
     "Project": THING | {"foundingDate", "dissolutionDate", "location", "areaServed", "member",
-                        "funder", "funding", "keywords", "contributor"},
+                        "funder", "funding", "keywords", "contributor", "contactPoint"},
     "Event": THING | {"startDate", "endDate", "location", "contributor", "funder", "funding",
                       "keywords"},
     "WebPage": THING | {"dateModified", "isBasedOn", "license"},  # CreativeWork's
@@ -122,3 +122,16 @@ def test_an_event_names_its_organisers_and_how_it_was_attended(records_dir: Path
     ]
     assert doc["eventAttendanceMode"] == "https://schema.org/OnlineEventAttendanceMode"
     assert doc["location"] == {"@type": "VirtualLocation"}
+
+
+def test_the_contact_page_is_the_projects_contact_point(records_dir: Path) -> None:
+    """The schema.org description named the practice's website but not its contact page, which
+    the page shows under "How to get in touch": it is a ContactPoint, an address and nothing
+    personal."""
+    path = records_dir / "initiative" / "village-welcome.md"
+    contact = "https://village-welcome.example.org/contact"
+    path.write_text(
+        path.read_text().replace("countries: [ES]", f"countries: [ES]\ncontact_url: {contact}")
+    )
+    doc = schema_org(record(records_dir), page_url=PAGE)
+    assert doc["contactPoint"] == {"@type": "ContactPoint", "url": contact}
