@@ -297,6 +297,7 @@ SELECT ?p ?o (LANG(?o) AS ?lang) ?concept WHERE { GRAPH ?g { ?concept ?p ?o } }"
 #: built by kg.filter_query from validated concept ids (one VALUES block per filter)
 FILTER_QUERY = """# Initiatives matching the filters of a search on the Rural Integration KG
 PREFIX schema: <http://schema.org/>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rikg: <https://w3id.org/rikg/ns#>
@@ -307,6 +308,19 @@ SELECT ?record (SAMPLE(?label) AS ?name) WHERE {{
 {patterns}}}
 GROUP BY ?record
 ORDER BY ?name"""
+
+#: a year range as the search reads it (`kg.search.rank.filter_keeps`): the widest span the
+#: sources give, a record known only by its end active in that year, one without an end active
+#: until this year (or its start, if later); `{first}` and `{last}` are integers
+YEAR_RANGE = """  OPTIONAL {{ SELECT ?record (MIN(xsd:integer(SUBSTR(STR(?s), 1, 4))) AS ?start)
+             WHERE {{ ?record schema:startDate ?s }} GROUP BY ?record }}
+  OPTIONAL {{ SELECT ?record (MAX(xsd:integer(SUBSTR(STR(?e), 1, 4))) AS ?end)
+             WHERE {{ ?record schema:endDate ?e }} GROUP BY ?record }}
+  BIND(COALESCE(?start, ?end) AS ?from)
+  BIND(IF(BOUND(?end), IF(?end > ?from, ?end, ?from),
+          IF(?from > YEAR(NOW()), ?from, YEAR(NOW()))) AS ?until)
+  FILTER(BOUND(?from) && ?from <= {last} && ?until >= {first})
+"""
 
 # --- practice pages and the home page (kg/practices.py) ----------------------------------
 

@@ -7,7 +7,7 @@ import numpy as np
 from kg.search.documents import SearchDoc
 from kg.search.explain import explain
 from kg.search.index import SearchIndex
-from kg.search.rank import SENSE, Ranking, facet_counts, rank
+from kg.search.rank import SENSE, Ranking, facet_counts, known_start, rank
 from kg.search.text import fold, tokenize
 from kg.search.types import Correction, Hit, Label, SearchQuery, SearchResults
 
@@ -72,12 +72,13 @@ def search(index: SearchIndex, query: SearchQuery) -> SearchResults:
 
 
 def _undated(index: SearchIndex, ranking: Ranking) -> int:
-    """Records the year range alone leaves out for having no start year (0 without a range);
-    organisations, which have no years of activity in the graph, are not counted."""
+    """Records the year range alone leaves out for having no dates, neither start nor end
+    (0 without a range); organisations, which have no years of activity in the graph, are not
+    counted."""
     if "year" not in ranking.facet_rows:
         return 0
     others, _ = ranking.facet_rows["year"]
-    undated = others & (index.start == 0)
+    undated = others & (known_start(index.start, index.end) == 0)
     undated[index.postings.get("kind", {}).get("organisation", np.zeros(0, np.int32))] = False
     return int(np.count_nonzero(undated))
 

@@ -164,8 +164,9 @@ class Ranking:
 def filter_keeps(index: SearchIndex, query: SearchQuery) -> dict[str, npt.NDArray[np.bool_]]:
     """Per filtered facet (and "year" for a year range): the records passing that filter.
     Records pass the search's filters when they pass every one: values of one facet combine
-    with OR, facets with AND; a year range keeps records active in some year of it (dated
-    records only)."""
+    with OR, facets with AND; a year range keeps records active in some year of it: from
+    their start (`known_start`: a record known only by its end was active in that year) to
+    `active_until`."""
     keeps = {}
     empty = np.zeros(0, dtype=np.int32)
     for facet, values in query.filters.items():
@@ -178,11 +179,8 @@ def filter_keeps(index: SearchIndex, query: SearchQuery) -> dict[str, npt.NDArra
         keeps[facet] = keep
     if query.years is not None:
         first, last = query.years
-        keeps["year"] = (
-            (index.start > 0)
-            & (index.start <= last)
-            & (active_until(index.start, index.end) >= first)
-        )
+        start = known_start(index.start, index.end)
+        keeps["year"] = (start > 0) & (start <= last) & (active_until(start, index.end) >= first)
     return keeps
 
 
@@ -191,6 +189,14 @@ def _passing(index: SearchIndex, keeps: Iterable[npt.NDArray[np.bool_]]) -> npt.
     for keep in keeps:
         mask &= keep
     return mask
+
+
+def known_start(start: IntArray, end: IntArray) -> IntArray:
+    """The first year each record is known to be active: its start, or for a record whose
+    sources give only an end (MINPLUS: "ended 2021 or 2022") that end; 0 for none. An
+    Italian researcher's "active since 2015" had left such records out as having no dates."""
+    out: IntArray = np.where(start > 0, start, end)
+    return out
 
 
 def active_until(start: IntArray, end: IntArray) -> IntArray:
@@ -545,7 +551,8 @@ def _year_counts(index: SearchIndex, rows: Rows) -> list[FacetValue]:
     """Records active in each year from the first start to the last end, the latest year
     first: the years a practitioner looks for come before "show all" (a volunteer's list began
     at 1998)."""
-    start, end = index.start[rows], index.end[rows]
+    end = index.end[rows]
+    start = known_start(index.start[rows], end)
     dated = start > 0
     if not dated.any():
         return []

@@ -1,5 +1,6 @@
 """Search filters as SPARQL a researcher can run: values become checked IRIs, never text."""
 
+import numpy as np
 import pyoxigraph as ox
 import pytest
 import yaml
@@ -7,6 +8,7 @@ import yaml
 from kg.errors import BadRequest
 from kg.filter_query import filter_query
 from kg.queries import PREFIXES
+from kg.search.types import YEARS
 from kg.store import LocalStore
 
 
@@ -49,3 +51,46 @@ def test_a_region_filter_holds_the_regions_inside_it_and_names_in_any_language()
             expected.add(path.stem)
     assert found == expected
     assert "accem-burbaguena" in found  # its name is Spanish
+
+
+@pytest.mark.parametrize(
+    ("countries", "years"),
+    [
+        (["IT", "ES"], (2015, YEARS[1])),
+        ([], (2000, 2010)),
+        ([], (2021, 2021)),
+        (["DE"], (2030, 2040)),
+    ],
+)
+def test_a_year_range_finds_what_the_search_keeps(
+    countries: list[str], years: tuple[int, int]
+) -> None:
+    """An Italian researcher's "Italy or Spain, active since 2015" listed 32 practices and its
+    "show as SPARQL" returned 40: the range was left out of the query. Now the query keeps what
+    the search keeps, records known only by their end year (Youth4All) included."""
+    from ingest.pipeline import ingest_records
+    from kg.search import SearchService
+    from kg.search.embed import HashEmbedder
+    from kg.search.rank import filter_keeps
+    from kg.search.types import SearchQuery
+    from kg.settings import Settings
+    from kg.sparql import run_query
+    from tests.conftest import BASE, BUNDLED
+
+    store = LocalStore(None)
+    ingest_records(store, [BUNDLED], base=BASE)
+    settings = Settings.from_env({"KG_BASE_URI": BASE, "KG_STORE": "memory"})
+    index = SearchService(store, settings, embedder=HashEmbedder()).index()
+    filters = {"country": countries} if countries else {}
+    query = SearchQuery(filters={**filters, "kind": ["initiative"]}, years=years)
+    keep = np.logical_and.reduce(list(filter_keeps(index, query).values()))
+    searched = {index.docs[i].slug for i in np.flatnonzero(keep)}
+    found = {
+        row["record"].value.rsplit("/", 1)[-1]
+        for row in run_query(store.current(), filter_query(filters, years))
+    }
+    assert found == searched
+    if years[0] == 2015:
+        assert "youth4all" in found  # known by its end only (2024), in Spain
+    if years == (2030, 2040):
+        assert found == set()

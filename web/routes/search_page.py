@@ -305,7 +305,11 @@ def search_page(
             "page_url": page_url,
             "tagged": tagged,
             "first": (page - 1) * PAGE_SIZE + 1,
-            "sparql": filter_query(dict(query.filters)) if query.filters else None,
+            "sparql": (
+                filter_query(dict(query.filters), query.years)
+                if query.filters or query.years
+                else None
+            ),
             "examples": EXAMPLES,
             "sort": query.sort,
             "sorts": SORT_TITLES,
