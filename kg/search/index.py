@@ -42,7 +42,7 @@ from kg.search.dictionary import Words, zipf_in
 from kg.search.documents import CONCEPT_FACETS, Concept, SearchDoc
 from kg.search.embed import Embedder, Vectors
 from kg.search.names import NameIndex
-from kg.search.spelling import Speller
+from kg.search.spelling import Speller, abbreviation
 from kg.search.text import ANALYZER, WORD, fold, term, tokenize
 from kg.search.understand import ConceptMatcher
 
@@ -156,6 +156,13 @@ class SearchIndex:
             self.dictionary.zipf,
             zipf_in,
             self.dictionary.zipfs,
+            capitals={
+                fold(word)
+                for doc in self.docs
+                for text in (*doc.names.values(), *doc.alt_names)
+                for word in WORD.findall(text)
+                if abbreviation(word)
+            },
         )
 
     def concept_vectors(self) -> tuple[list[Concept], Vectors]:

@@ -35,22 +35,25 @@ This one is a misspelling, so it is announced, as the known word searched.
 
 How far a correction may go follows the length of the word, as Elasticsearch's `AUTO`
 fuzziness: no edit for words of up to 2 characters, one for 3 to 5, two for longer words.
-Digits are never corrected (grant numbers, years). Nor is a word the language lists
-(`kg.search.dictionary`) know, unless its correction is more likely than the word as typed: the
-noisy-channel model of spelling (Kernighan, Church and Gale 1990), with the correction's
-frequency as its prior and each edit costing a factor of 20 (`EDIT_COST` = 1.3 on the Zipf
-scale): 10-15 % of the queries sent to a search engine hold a misspelling (Cucerzan and Brill,
-"Spelling correction as an iterative process that exploits the collective knowledge of web
-users", EMNLP 2004), about one word in twenty of queries of two or three words. It was a
+Digits are never corrected (grant numbers, years). A short word typed in capitals is an
+abbreviation the user knows (`ABBREVIATION`): it is corrected only to a word the records' names
+write in capitals too ("EUMNT" → "EUMINT"), never to a common word (a Polish trial's "LGD", a
+LEADER local action group, had become "Led" and the search found nothing). Nor is a word the
+language lists (`kg.search.dictionary`) know, unless its correction is more likely than the
+word as typed: the noisy-channel model of spelling (Kernighan, Church and Gale 1990), with the
+correction's frequency as its prior and each edit costing a factor of 20 (`EDIT_COST` = 1.3 on
+the Zipf scale): 10-15 % of the queries sent to a search engine hold a misspelling (Cucerzan
+and Brill, "Spelling correction as an iterative process that exploits the collective knowledge
+of web users", EMNLP 2004), about one word in twenty of queries of two or three words. It was a
 factor of 100, one word in a hundred, as in running text; a search trial's "Ukranian" (Zipf
 2.3, a misspelling common enough on the web to be listed) then stayed as typed beside
-"Ukrainian" (4.2), and its five practices fell to ranks 26-44. "Lapland" is a place, not
-a misspelling of the rarer "Oppland" a record names; "comunity" (Zipf 2.0) is "community"
-(5.3, one edit); but "Ukrainerinnen" (1.9), a German trial's word for Ukrainian women, is not
+"Ukrainian" (4.2), and its five practices fell to ranks 26-44. "Lapland" is a place, not a
+misspelling of the rarer "Oppland" a record names; "comunity" (Zipf 2.0) is "community" (5.3,
+one edit); but "Ukrainerinnen" (1.9), a German trial's word for Ukrainian women, is not
 "Trainerinnen" (2.6, two edits), which it had become. A word the lists do not know at all
-("famlies") is open to any correction within its budget. Whether the
-corrected query finds anything is decided afterwards by the same evidence rule as any query
-(`kg.search.rank`), so a word corrected into a stray match of nonsense still yields nothing.
+("famlies") is open to any correction within its budget. Whether the corrected query finds
+anything is decided afterwards by the same evidence rule as any query (`kg.search.rank`), so a
+word corrected into a stray match of nonsense still yields nothing.
 """
 
 from __future__ import annotations
@@ -111,6 +114,7 @@ class Speller:
         zipf: Callable[[str], float] = lambda word: 0.0,
         zipf_in: Callable[[str, str], float] = lambda word, lang: 0.0,
         zipfs: Callable[[Sequence[str]], Sequence[float]] | None = None,
+        capitals: Container[str] = frozenset(),
     ) -> None:
         """`words`: folded word → number of records holding it; `known(term)`: whether the
         index holds that term; `dictionary`: folded words only read as forms of themselves;
@@ -122,7 +126,9 @@ class Speller:
         `zipf_in(word, lang)`: how common a
         word as written is in one language (`kg.search.dictionary.zipf_in`), which breaks ties
         between equally near corrections for a query in that language; `zipfs(words)`: `zipf`
-        of many words at once (`kg.search.dictionary.Words.zipfs`; default: `zipf` of each)."""
+        of many words at once (`kg.search.dictionary.Words.zipfs`; default: `zipf` of each);
+        `capitals`: folded words the records' names write in capitals ("amif", "eumint"), the
+        only corrections of a word typed in capitals."""
         self._choices = sorted(words)
         self._words = frozenset(words)
         self._counts = [words[w] for w in self._choices]
@@ -132,6 +138,7 @@ class Speller:
         self._zipf_in = zipf_in
         self._zipfs = zipfs or (lambda words: [zipf(w) for w in words])
         self._spellings = spellings or {}
+        self._capitals = capitals
 
     def word(self, word: str, lang: str = "und") -> str | None:
         """The known word to read `word` (folded) as, in a query of language `lang` (ISO 639-1,
@@ -224,6 +231,8 @@ class Speller:
             if read is None:
                 continue
             fixed, form = read
+            if not form and abbreviation(m.group()) and fixed not in self._capitals:
+                continue  # "LGD" is not "led" (module docstring)
             between = text[pos : m.start()]
             searched += [between, fixed]
             shown += [between, m.group() if form else self._written(fixed, m.group())]
@@ -240,6 +249,8 @@ class Speller:
         spelt = self._spellings.get(fixed)
         lower = typed.lower()
         word = min(spelt, key=lambda w: (OSA.distance(lower, w), -spelt[w], w)) if spelt else fixed
+        if abbreviation(typed):
+            return word.upper()
         return word[:1].upper() + word[1:] if typed[:1].isupper() else word
 
 
@@ -253,6 +264,17 @@ def one_edit(word: str) -> list[str]:
     changes = [a + c + b[1:] for a, b in splits if b for c in ALPHABET if c != b[0]]
     inserts = [a + c + b for a, b in splits for c in ALPHABET]
     return list(dict.fromkeys(deletes + swaps + changes + inserts))
+
+
+#: the most letters of an abbreviation typed in capitals (EAFRD); a longer word in capitals is
+#: a word typed so ("VILAGE")
+ABBREVIATION = 5
+
+
+def abbreviation(word: str) -> bool:
+    """Whether `word` is written as an abbreviation is: in capitals, 2 to `ABBREVIATION`
+    letters ("LGD", "AMIF")."""
+    return 1 < len(word) <= ABBREVIATION and word.isupper()
 
 
 def _same_word(word: str, other: str) -> bool:

@@ -201,3 +201,13 @@ def test_of_equally_near_corrections_the_one_keeping_the_first_letter_wins() -> 
     assert s.word("cources", "en") == "courses"
     assert s.word("cources") == "courses"
     assert s.word("sourses", "en") == "sources"  # nearer still wins: "courses" is two edits
+
+
+def test_a_word_in_capitals_is_corrected_only_to_an_acronym() -> None:
+    """A Polish trial's "LGD ukraina" (LGD: a LEADER local action group) was searched as "Led
+    ukraina" and found nothing; an acronym typed wrong still finds the acronym."""
+    words = {"led": 9, "eumint": 1, "ukraina": 3}
+    spell = Speller(words, lambda t: t in words, capitals=frozenset({"eumint"}))
+    assert spell.read("LGD ukraina").searched == "LGD ukraina"
+    assert spell.read("lgd ukraina").searched == "led ukraina"  # as a word, it is a misspelling
+    assert spell.read("EUMNT").shown == "EUMINT"
