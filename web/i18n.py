@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gettext as gnu
 import io
+import re
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -38,6 +39,8 @@ from kg.search.text import fold
 from kg.vocab import is_country
 
 LOCALES = Path(__file__).parent / "locales"
+#: letters of a currency touching a digit, either way round (`currency`)
+CURRENCY_SPACING = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 DEFAULT = "en"
 #: the interface languages, each named in itself (the switcher shows these)
 LANGUAGES = {
@@ -236,11 +239,15 @@ def listed(context: Context, items: list[str]) -> Markup:
 
 @pass_context
 def currency(context: Context, value: float, code: str) -> str:
-    """An amount of money as the page's language writes it (€1,000.00 · 1.000,00 €)."""
+    """An amount of money as the page's language writes it (€1,000.00 · 1.000,00 € ·
+    PLN 8,050.00). A currency written in letters is kept apart from the digits by a no-break
+    space, CLDR's currency spacing (UTS #35 part 3, "Currencies": `insertBetween` where the
+    symbol is not a symbol character), which babel's formatter leaves out (a trial read
+    "PLN8,050.00")."""
     lang = context.get("lang", DEFAULT)
     if not code:
         return format_decimal(value, format="#,##0.00", locale=lang)
-    return format_currency(value, code, locale=lang)
+    return CURRENCY_SPACING.sub("\xa0", format_currency(value, code, locale=lang))
 
 
 def with_lang(url: str, lang: str | None) -> str:

@@ -23,6 +23,7 @@ from web.i18n import (
     DEFAULT,
     LANGUAGES,
     LOCALES,
+    currency,
     day,
     negotiate,
     plain,
@@ -378,3 +379,18 @@ def test_a_date_as_precise_as_its_source(lang: str, month: str, full: str) -> No
 def test_the_first_of_a_month_is_an_ordinal_in_french(lang: str, written: str) -> None:
     """A French trial read « Mis à jour le 1 décembre 2026 »: French writes « 1er »."""
     assert day({"lang": lang}, "2026-12-01") == written  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("lang", "code", "written"),
+    [
+        ("en", "PLN", "PLN\xa08,050.00"),  # a trial read "PLN8,050.00"
+        ("en", "EUR", "€8,050.00"),  # a symbol needs no space
+        ("de", "CHF", "8.050,00\xa0CHF"),
+        ("fr", "EUR", "8\u202f050,00\xa0€"),
+    ],
+)
+def test_an_amount_keeps_a_currency_in_letters_apart_from_its_digits(
+    lang: str, code: str, written: str
+) -> None:
+    assert currency({"lang": lang}, 8050, code) == written
