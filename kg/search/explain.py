@@ -101,7 +101,7 @@ def explain(
     `terms` are the query's terms the record contains (`SearchIndex.terms_in`); `close`:
     whether its similarity stands out (only then is it "close in meaning"); `named`: whether
     the query names it."""
-    label_lang = u.lang if u is not None and u.lang != "und" else lang
+    label_lang = u.shown_lang if u is not None and u.shown_lang != "und" else lang
     shared = [
         SharedValue(f, v, index.label(f, v, lang), one_of_several=len(values) > 1)
         for f, values in filters.items()
@@ -153,7 +153,7 @@ def explain(
         filters=shared,
         keyword_score=None if keyword is None else round(keyword, 4),
         similarity=None if similarity is None else round(similarity, 4),
-        query_language=u.lang,
+        query_language=u.shown_lang,
         close=close,
         missing=missing,
         named=named,

@@ -393,7 +393,7 @@ def _results(results: SearchResults, service: SearchService) -> SearchResultsPub
         query=results.query.text,
         corrected=results.corrected,
         sort=results.query.sort,
-        query_language=u.lang if u is not None else None,
+        query_language=u.shown_lang if u is not None else None,
         results=[_hit(h) for h in results.hits],
         facets={f: [_facet(v) for v in values] for f, values in results.facets.items()},
         undated=results.undated,

@@ -109,3 +109,23 @@ def test_a_misspelling_is_corrected_into_the_querys_language() -> None:
     english = understand("housing for refugee familes in villages", ConceptMatcher([]), speller)
     assert english.lang == "en"
     assert english.corrections == (("familes", "families"),)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("ukraina mieszkania", "und"),  # Polish: was said to be German
+        ("vluchtelingen op het platteland", "und"),  # Dutch
+        ("accoglienza dei migranti nelle aree montane", "it"),
+        ("Geflüchtete aus der Ukraine privat aufnehmen", "de"),
+        ("private hosting of people fleeing the war in Ukraine", "en"),
+    ],
+)
+def test_a_query_in_another_language_is_not_said_to_be_one_of_the_five(
+    text: str, shown: str
+) -> None:
+    """A Polish trial's query was labelled "query language: Deutsch" and its snippets were
+    German on an English page; the ranking still reads it as the nearest of the five."""
+    u = understand(text, ConceptMatcher(CONCEPTS))
+    assert u.shown_lang == shown
+    assert u.lang in ("en", "es", "it", "de", "fr")  # what the ranking reads
