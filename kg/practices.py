@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from kg.graphs import select
-from kg.queries import COORDINATOR_CONTACTS, INITIATIVE_FACTS, PLACE_COUNTS, RECORD_LINKS
+from kg.queries import (
+    COORDINATOR_CONTACTS,
+    INITIATIVE_FACTS,
+    PLACE_COUNTS,
+    RECORD_BUDGETS,
+    RECORD_LINKS,
+)
 from kg.record_document import concept_labels, pick, pick_lang
 from kg.sentences import first_sentence
 from kg.vocab import EU_COUNTRY, NUTS
@@ -142,6 +148,22 @@ def record_websites(store: ox.Store) -> dict[str, list[str]]:
     for row in select(store, RECORD_LINKS):
         if row["url"] not in out[row["record"]]:
             out[row["record"]].append(row["url"])
+    return dict(out)
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    amount: str  # xsd:decimal as stored ("834050", "3000283.75")
+    currency: str  # ISO 4217
+    kind: str  # `rikg:amountKind` ("total", "eu-contribution"), "" when not stated
+
+
+def record_budgets(store: ox.Store) -> dict[str, list[BudgetLine]]:
+    """Every record's budget lines by record IRI, in the record's order; records that state
+    none are absent. Where sources disagree each figure is a line of its own."""
+    out: dict[str, list[BudgetLine]] = defaultdict(list)
+    for row in select(store, RECORD_BUDGETS):
+        out[row["record"]].append(BudgetLine(row["amount"], row["currency"], row.get("kind") or ""))
     return dict(out)
 
 

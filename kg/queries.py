@@ -351,6 +351,14 @@ SELECT ?record ?p ?url WHERE {
   VALUES ?p { schema:url rikg:contactPage }
 } ORDER BY ?record ?p xsd:string(STR(?url))"""
 
+#: every record's budget lines: amount, currency and kind (downloads of search results)
+RECORD_BUDGETS = """
+SELECT ?record ?budget ?amount ?currency ?kind WHERE {
+  GRAPH ?g { ?record rikg:budget ?budget .
+    ?budget schema:value ?amount ; schema:currency ?currency .
+    OPTIONAL { ?budget rikg:amountKind ?kind } }
+} ORDER BY ?record STR(?budget)"""
+
 #: how many initiatives each country or NUTS region is the place of
 PLACE_COUNTS = """
 SELECT ?place (COUNT(DISTINCT ?record) AS ?n) WHERE {

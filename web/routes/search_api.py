@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, Field
 from starlette.datastructures import QueryParams
 
-from kg.practices import record_websites
+from kg.practices import BudgetLine, record_budgets, record_websites
 from kg.search import SearchQuery, SearchResults, SearchService, Similar
 from kg.search.explain import SharedValue, Why
 from kg.search.text import words
@@ -26,6 +26,7 @@ from kg.search.types import SORTS, FacetValue, Hit, Label
 from kg.vocab import record_iri
 from web.i18n import DEFAULT as DEFAULT_LANG
 from web.i18n import N_, translations
+from web.routes.records import BUDGET_KINDS
 from web.services import limit, search_service
 from web.templating import KIND_LABELS
 
@@ -212,6 +213,7 @@ CSV_COLUMNS = (
     "countries",
     "themes",
     "funding",
+    "budget",
     "identifiers",
     "score",
     "why",
@@ -250,9 +252,12 @@ def api_search_download(
     record's own web addresses (`kg.practices.record_websites`), space-separated; `start` and
     `end` are years, the widest span where sources disagree (the earliest start, the latest
     end), as in `/api/search`; `funding` the funding programmes the record states, in the
-    search's language; `identifiers` its grant or document numbers (a CORDIS grant number, an
-    EUR-Lex CELEX number). Budgets, partners and sources are in the record's data and SPARQL
-    (they are many per record, with a source each)."""
+    search's language; `budget` its budget lines, each amount with its currency code and kind
+    ("834050 EUR (total); 764915 EUR (total)": where sources disagree, each figure; an
+    Italian researcher's table of practices needed them and found them only through SPARQL);
+    `identifiers` its grant or document numbers (a CORDIS grant number, an EUR-Lex CELEX
+    number). Partners and sources are in the record's data and SPARQL (they are many per
+    record, with a source each)."""
     params = [
         (k, v)
         for k, v in request.query_params.multi_items()
@@ -263,6 +268,8 @@ def api_search_download(
     results = service.search(replace(query, limit=min(total, DOWNLOAD_MAX)))
     base = request.app.state.settings.base
     websites = record_websites(request.app.state.store.current())
+    budgets = record_budgets(request.app.state.store.current())
+    said = translations(query.lang)
     # the pages in the search's language, as the person who downloaded read them
     lang_of_page = "" if query.lang == DEFAULT_LANG else f"?lang={query.lang}"
     # why each came up, in the search's language, as the page says it
@@ -293,6 +300,10 @@ def api_search_download(
                 service.label("funding", code, query.lang)
                 for code in (hit.doc.stated or hit.doc.facets).get("funding", ())
             ),
+            "; ".join(
+                _budget_line(line, said)
+                for line in budgets.get(record_iri(base, hit.doc.kind, hit.doc.slug), ())
+            ),
             "; ".join(dict.fromkeys(hit.doc.identifiers)),
             hit.score,
             str(why.why_line(hit.why).unescape()),  # the macro gives Markup: plain text here
@@ -301,7 +312,7 @@ def api_search_download(
     ]
     if format == "xlsx":
         return Response(
-            _workbook(rows, translations(query.lang)),
+            _workbook(rows, said),
             media_type=XLSX,
             headers={"Content-Disposition": _disposition(query.text, query.lang, "xlsx")},
         )
@@ -315,6 +326,13 @@ def api_search_download(
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": _disposition(query.text, query.lang, "csv")},
     )
+
+
+def _budget_line(line: BudgetLine, said: NullTranslations) -> str:
+    """One budget line as a download writes it: the amount as stored, its currency code and
+    its kind in the search's language ("834050 EUR (total)", "6000 PLN (subvención)")."""
+    kind = BUDGET_KINDS.get(line.kind)
+    return f"{line.amount} {line.currency}" + (f" ({said.gettext(kind)})" if kind else "")
 
 
 #: the spreadsheet's column titles (`CSV_COLUMNS` in order), translated
@@ -331,12 +349,13 @@ SHEET_TITLES = (
     N_("Countries"),
     N_("Themes"),
     N_("Funding"),
+    N_("Budget"),
     N_("Grant or document numbers"),
     N_("Score"),
     N_("Why"),
 )
 #: column widths in characters (openpyxl's unit), `CSV_COLUMNS` in order
-SHEET_WIDTHS = (6, 12, 24, 40, 60, 40, 40, 8, 8, 20, 30, 24, 16, 8, 40)
+SHEET_WIDTHS = (6, 12, 24, 40, 60, 40, 40, 8, 8, 20, 30, 24, 30, 16, 8, 40)
 
 
 def _workbook(rows: Sequence[Sequence[object]], lang: NullTranslations) -> bytes:

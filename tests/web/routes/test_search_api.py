@@ -27,6 +27,9 @@ themes: [housing]
 target_groups: [refugees]
 countries: [IT]
 start: "2021"
+budget:
+  - {amount: 6000, currency: PLN, label: grant, source: a}
+  - {amount: 500, currency: PLN, label: own-contribution, source: a}
 sources:
   a: {url: "https://example.org/doors"}
 ---
@@ -168,6 +171,9 @@ def test_download_gives_every_result_of_the_search(client: TestClient) -> None:
     # "by programme"), in the search's language
     assert by_slug["village-welcome"]["funding"] == "Asylum, Migration and Integration Fund"
     assert by_slug["open-doors"]["funding"] == ""
+    # and its budget: an Italian researcher's table of practices found it only through SPARQL
+    assert by_slug["open-doors"]["budget"] == "6000 PLN (grant); 500 PLN (own contribution)"
+    assert by_slug["village-welcome"]["budget"] == ""
 
 
 def test_the_excel_download_opens_with_its_accents_and_columns(client: TestClient) -> None:
@@ -213,6 +219,9 @@ def test_a_spreadsheet_speaks_the_searchs_language(client: TestClient) -> None:
     )
     kinds = {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert kinds
+    budget = next(sheet.iter_rows(values_only=True)).index("Budget")
+    lines = {row[budget] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert "6000 PLN (subvention); 500 PLN (apport propre)" in lines
     assert kinds <= {"Initiative", "Organisation", "Politique", "Événement", "Document source"}
 
 
