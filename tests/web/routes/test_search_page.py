@@ -342,7 +342,11 @@ def test_a_value_of_a_filtered_facet_says_what_it_adds(client: TestClient) -> No
     assert added is not None  # Austria, not selected: "+N", the results it adds (OR)
     assert 'title="añade' in facet
     # said in words too, not only in the tooltip; only in a facet with a value chosen
-    assert "+N: los resultados que se añaden al elegir también este valor." in facet
+    # in words a reader of a second language follows (a Polish trial could not parse "+N: the
+    # results choosing this value too would add.")
+    assert "+N: cuántos resultados más obtienes si eliges también este valor." in facet
+    english = client.get("/search", params={"country": "ES"}).text
+    assert "+N: how many more results you get if you also choose this value." in english
     # one result is said in the singular (a German trial read "fügt 1 Ergebnisse hinzu")
     said = re.findall(r'title="añade (\d+) (resultados?)"', html)
     assert said
