@@ -51,6 +51,27 @@ SECTIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("cost", N_("What it cost"), ("budget-note",)),
     ("lessons", N_("Lessons and transferability"), ("lesson", "transferability", "conclusion")),
 ]
+#: the name of each kind of amount (`rikg:amountKind`, a budget's `label`): exactly the values
+#: the shapes allow (ontology/shapes.ttl, `sh:in`), a test checks
+BUDGET_KINDS = {
+    "total": N_("total"),
+    "eu-contribution": N_("EU contribution"),
+    "eafrd": N_("EAFRD"),
+    "erdf": N_("ERDF"),
+    "national": N_("national"),
+    "national-regional": N_("national and regional"),
+    "regional": N_("regional"),
+    "local": N_("local"),
+    "municipal": N_("municipal"),
+    "project-funding": N_("project funding"),
+    "grant": N_("grant"),
+    "own-contribution": N_("own contribution"),
+    "topic": N_("call topic"),
+    "phase-1": N_("first phase"),
+    "phase-2": N_("second phase"),
+    "unspecified": N_("unspecified"),
+}
+
 STATUS_ASPECTS = ("status",)
 
 

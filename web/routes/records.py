@@ -20,7 +20,7 @@ from web.http import http_date, see_other
 from web.i18n import N_, language, requested
 from web.jsonld import citation, dumps, schema_org
 from web.meta import addressed_language
-from web.practice import practice_context
+from web.practice import BUDGET_KINDS, practice_context
 from web.recordpage import GROUPS, INCOMING_LABELS, SLUG, check, grouped
 from web.services import search_service
 
@@ -43,26 +43,6 @@ ASPECTS = {
     "result": N_("result"),
     "scale": N_("scale"),
     "status": N_("status"),
-}
-#: the name of each kind of amount (`rikg:amountKind`, a budget's `label`): exactly the values
-#: the shapes allow (ontology/shapes.ttl, `sh:in`), a test checks
-BUDGET_KINDS = {
-    "total": N_("total"),
-    "eu-contribution": N_("EU contribution"),
-    "eafrd": N_("EAFRD"),
-    "erdf": N_("ERDF"),
-    "national": N_("national"),
-    "national-regional": N_("national and regional"),
-    "regional": N_("regional"),
-    "local": N_("local"),
-    "municipal": N_("municipal"),
-    "project-funding": N_("project funding"),
-    "grant": N_("grant"),
-    "own-contribution": N_("own contribution"),
-    "topic": N_("call topic"),
-    "phase-1": N_("first phase"),
-    "phase-2": N_("second phase"),
-    "unspecified": N_("unspecified"),
 }
 
 

@@ -26,7 +26,7 @@ from kg.search.types import SORTS, FacetValue, Hit, Label
 from kg.vocab import record_iri
 from web.i18n import DEFAULT as DEFAULT_LANG
 from web.i18n import N_, translations
-from web.routes.records import BUDGET_KINDS
+from web.practice import BUDGET_KINDS
 from web.services import limit, search_service
 from web.templating import KIND_LABELS
 

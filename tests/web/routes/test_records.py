@@ -13,7 +13,7 @@ from kg.settings import PROJECT_ROOT
 from kg.vocab import RIKG, SCHEMA
 from tests.conftest import ingested
 from tests.web.conftest import BASE, client_of
-from web.routes.records import BUDGET_KINDS
+from web.practice import BUDGET_KINDS
 
 REC = URIRef("http://testserver/id/initiative/village-welcome")
 
