@@ -177,6 +177,13 @@ def lang_attr(text_lang: str, page_lang: str) -> Markup:
     return Markup(' lang="%s"') % text_lang
 
 
+def starting(text: str) -> str:
+    """`text` as a label or list item starts it: its first letter a capital, the rest as
+    written. Jinja's `capitalize` lowercases the rest, which turns German nouns ("Hinweis zum
+    Budget") and acronyms ("EU contribution") into misspellings."""
+    return text[:1].upper() + text[1:]
+
+
 @pass_context
 def language_name(context: Context, code: str, start: bool = True) -> str:
     """The name of the language `code` (ISO 639-1, or a BCP 47 tag) in the page's language,
@@ -190,7 +197,7 @@ def language_name(context: Context, code: str, start: bool = True) -> str:
         name = None
     if not name:
         return code
-    return name[:1].upper() + name[1:] if start else str(name)
+    return starting(name) if start else str(name)
 
 
 @pass_context

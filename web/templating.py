@@ -101,6 +101,7 @@ def make_templates() -> Jinja2Templates:
     templates.env.filters["number"] = i18n.number
     templates.env.filters["day"] = i18n.day
     templates.env.filters["language_name"] = i18n.language_name
+    templates.env.filters["starting"] = i18n.starting
     templates.env.filters["when"] = i18n.when
     templates.env.filters["currency"] = i18n.currency
     templates.env.filters["listed"] = i18n.listed

@@ -318,3 +318,20 @@ def test_a_description_in_another_language_than_the_page_says_which(records_dir:
     assert "Diese Beschreibung und die folgenden Angaben sind auf Englisch verfasst" in de
     assert 'id="description-language"' not in en
     assert "written in English" not in en
+
+
+def test_what_sources_disagree_on_keeps_the_case_of_its_label(records_dir: Path) -> None:
+    """A German trial read "Hinweis zum budget" in the list of what sources disagree on: the
+    label's first letter was raised and every other letter lowered."""
+    path = records_dir / "initiative" / "village-welcome.md"
+    notes = (
+        '  - {aspect: budget-note, text: "counted per year", source: a, conflict: money}\n'
+        '  - {aspect: budget-note, text: "counted in all", source: b, conflict: money}\n'
+    )
+    path.write_text(path.read_text().replace("facts:\n", "facts:\n" + notes))
+    with client_of(ingested(records_dir, base=BASE)) as c:
+        page = c.get("/initiative/village-welcome?lang=de").text
+    listed = re.search(r'<section class="facts" id="disagreements">.*?</section>', page, re.S)
+    assert listed is not None
+    assert "Hinweis zum Budget" in listed.group(0)
+    assert "Hinweis zum budget" not in listed.group(0)
