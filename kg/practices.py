@@ -156,14 +156,23 @@ class BudgetLine:
     amount: str  # xsd:decimal as stored ("834050", "3000283.75")
     currency: str  # ISO 4217
     kind: str  # `rikg:amountKind` ("total", "eu-contribution"), "" when not stated
+    disputed: bool = False  # `rikg:disputed`: its sources give other figures too
 
 
 def record_budgets(store: ox.Store) -> dict[str, list[BudgetLine]]:
     """Every record's budget lines by record IRI, in the record's order; records that state
-    none are absent. Where sources disagree each figure is a line of its own."""
+    none are absent. Where sources disagree each figure is a line of its own, marked
+    `disputed`."""
     out: dict[str, list[BudgetLine]] = defaultdict(list)
     for row in select(store, RECORD_BUDGETS):
-        out[row["record"]].append(BudgetLine(row["amount"], row["currency"], row.get("kind") or ""))
+        out[row["record"]].append(
+            BudgetLine(
+                row["amount"],
+                row["currency"],
+                row.get("kind") or "",
+                row.get("disputed") == "true",
+            )
+        )
     return dict(out)
 
 

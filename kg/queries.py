@@ -353,10 +353,11 @@ SELECT ?record ?p ?url WHERE {
 
 #: every record's budget lines: amount, currency and kind (downloads of search results)
 RECORD_BUDGETS = """
-SELECT ?record ?budget ?amount ?currency ?kind WHERE {
+SELECT ?record ?budget ?amount ?currency ?kind ?disputed WHERE {
   GRAPH ?g { ?record rikg:budget ?budget .
     ?budget schema:value ?amount ; schema:currency ?currency .
-    OPTIONAL { ?budget rikg:amountKind ?kind } }
+    OPTIONAL { ?budget rikg:amountKind ?kind }
+    OPTIONAL { ?budget rikg:disputed ?disputed } }
 } ORDER BY ?record STR(?budget)"""
 
 #: how many initiatives each country or NUTS region is the place of

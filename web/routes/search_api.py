@@ -330,9 +330,13 @@ def api_search_download(
 
 def _budget_line(line: BudgetLine, said: NullTranslations) -> str:
     """One budget line as a download writes it: the amount as stored, its currency code and
-    its kind in the search's language ("834050 EUR (total)", "6000 PLN (subvención)")."""
+    its kind in the search's language, and "disputed" where its sources give other figures too
+    ("834050 EUR (total)", "6000 PLN (subvención)", "1200000 EUR (total, disputed)")."""
     kind = BUDGET_KINDS.get(line.kind)
-    return f"{line.amount} {line.currency}" + (f" ({said.gettext(kind)})" if kind else "")
+    said_of = [said.gettext(kind)] if kind else []
+    if line.disputed:
+        said_of.append(said.gettext(N_("disputed")))
+    return f"{line.amount} {line.currency}" + (f" ({', '.join(said_of)})" if said_of else "")
 
 
 #: the spreadsheet's column titles (`CSV_COLUMNS` in order), translated

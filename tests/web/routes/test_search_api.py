@@ -315,3 +315,28 @@ def test_the_download_gives_each_records_website_and_its_page_in_the_searchs_lan
         == f"{BASE}organisation/test-ngo?lang=de"
     )
     assert all(r["website"] == "" for r in english if r["slug"] != "test-ngo")
+
+
+def test_a_download_says_which_budget_figures_its_sources_dispute(
+    records_dir: Path, tmp_path: Path
+) -> None:
+    """A researcher's table gave two totals for one practice with nothing saying its sources
+    disagree, which its page says."""
+    path = records_dir / "initiative" / "village-welcome.md"
+    totals = (
+        "budget:\n"
+        "  - {amount: 1200000, currency: EUR, label: total, source: a}\n"
+        "  - {amount: 900000, currency: EUR, label: total, source: b}\n"
+    )
+    path.write_text(path.read_text().replace("facts:\n", totals + "facts:\n"))
+    store = ingested(records_dir, base=BASE)
+    settings = Settings.from_env({"KG_BASE_URI": BASE, "KG_STORE": "memory"}, cache_dir=tmp_path)
+    search = SearchService(store, settings, embedder=HashEmbedder(), cache=VectorCache(None))
+    with TestClient(create_app(settings, store=store, search=search)) as c:
+        for lang, said in (("en", "total, disputed"), ("de", "gesamt, strittig")):
+            params = {"q": "Village Welcome", "format": "csv", "lang": lang}
+            rows = csv.DictReader(
+                io.StringIO(c.get("/api/search/download", params=params).text.lstrip("\ufeff"))
+            )
+            row = next(r for r in rows if r["slug"] == "village-welcome")
+            assert row["budget"] == f"1200000 EUR ({said}); 900000 EUR ({said})"
