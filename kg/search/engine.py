@@ -28,7 +28,7 @@ def search(index: SearchIndex, query: SearchQuery) -> SearchResults:
     hits = []
     for i, row, terms in zip(page, rows, contained, strict=True):
         doc = index.docs[row]
-        why, snippet = explain(
+        why, snippet, snippet_lang = explain(
             index,
             doc,
             ranking.understanding,
@@ -49,6 +49,7 @@ def search(index: SearchIndex, query: SearchQuery) -> SearchResults:
                 _values(index, doc, "theme", query.lang),
                 _values(index, doc, "country", query.lang),
                 row in ranking.named,
+                snippet_lang,
             )
         )
     return SearchResults(

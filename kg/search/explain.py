@@ -96,8 +96,10 @@ def explain(
     lang: str = "en",
     close: bool = False,
     named: bool = False,
-) -> tuple[Why, str]:
-    """The explanation of one hit and its HTML snippet (text escaped, matches in `<mark>`);
+) -> tuple[Why, str, str]:
+    """The explanation of one hit, its HTML snippet (text escaped, matches in `<mark>`) and
+    the snippet's language (the BCP 47 tag of the description it comes from; "" when the data
+    does not say, for a claim, a note or an alternate name);
     `terms` are the query's terms the record contains (`SearchIndex.terms_in`); `close`:
     whether its similarity stands out (only then is it "close in meaning"); `named`: whether
     the query names it."""
@@ -109,7 +111,8 @@ def explain(
         if v in doc.facets.get(f, ())
     ]
     if u is None:
-        return Why(filters=shared), highlight(_snippet_source(doc, set(), label_lang, {}), ())
+        text, text_lang = _snippet_source(doc, set(), label_lang, {})
+        return Why(filters=shared), highlight(text, ()), text_lang
     found = set(terms)
     read: dict[str, set[str]] = {}  # each text of the record tokenised once per explanation
     terms = _said(index, doc, found, read)
@@ -158,7 +161,8 @@ def explain(
         missing=missing,
         named=named,
     )
-    return why, highlight(_snippet_source(doc, wanted, label_lang, read), wanted)
+    text, text_lang = _snippet_source(doc, wanted, label_lang, read)
+    return why, highlight(text, wanted), text_lang
 
 
 def _typed(text: str, label: str) -> str:
@@ -188,22 +192,25 @@ def _labels_holding(
     return out
 
 
-def _snippet_source(doc: SearchDoc, wanted: set[str], lang: str, read: dict[str, set[str]]) -> str:
-    """The text with the most distinct query terms; a description in the query's language
-    (then English) when several tie or none matches. `read`: texts already tokenised (text →
-    its terms), filled as texts are read."""
-    preferred = [doc.descriptions.get(lang), doc.descriptions.get("en")]
-    candidates = [t for t in preferred if t] + list(doc.descriptions.values())
-    candidates += doc.claims + doc.notes + doc.alt_names
+def _snippet_source(
+    doc: SearchDoc, wanted: set[str], lang: str, read: dict[str, set[str]]
+) -> tuple[str, str]:
+    """The text with the most distinct query terms, and its language ("" when the data does not
+    say); a description in the query's language (then English) when several tie or none
+    matches. `read`: texts already tokenised (text → its terms), filled as texts are read."""
+    described = [(text, tag) for tag, text in doc.descriptions.items() if text]
+    preferred = [(doc.descriptions[t], t) for t in (lang, "en") if doc.descriptions.get(t)]
+    candidates = preferred + described
+    candidates += [(text, "") for text in (*doc.claims, *doc.notes, *doc.alt_names)]
     if not candidates:
-        return doc.name
+        return doc.name, doc.name_lang
     if not wanted:
         return candidates[0]
     best, most = candidates[0], -1
-    for text in candidates:  # the first of equals: the preferred order
+    for text, tag in candidates:  # the first of equals: the preferred order
         hits = len(wanted & _terms(text, read))
         if hits > most:
-            best, most = text, hits
+            (best, most) = (text, tag), hits
             if hits == len(wanted):  # none can hold more
                 break
     return best

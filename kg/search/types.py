@@ -196,6 +196,7 @@ class Hit:
     themes: list[Label]
     countries: list[Label]
     named: bool = False  # the query is (or closely matches) this record's name
+    snippet_lang: str = ""  # BCP 47 tag of the snippet's text; "": the data does not say
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,11 @@ class SearchHitPublic(BaseModel):
         description="HTML: a passage of the record's text, escaped, with the query's words in "
         "<mark>; insert it as HTML, not as text"
     )
+    snippet_language: str | None = Field(
+        None,
+        description="BCP 47 tag of the snippet's language (a description in Spanish: 'es'); "
+        "none when the data does not say",
+    )
     score: float
     why: WhyPublic
     themes: list[LabelPublic]
@@ -435,6 +440,7 @@ def _hit(hit: Hit) -> SearchHitPublic:
         name=doc.name,
         url=f"/{doc.kind}/{doc.slug}",
         snippet=hit.snippet,
+        snippet_language=hit.snippet_lang or None,
         score=hit.score,
         why=_why(hit.why),
         themes=[_label(v) for v in hit.themes],

@@ -8,7 +8,7 @@ from dataclasses import replace
 from kg.search.explain import Why, explain
 from kg.search.index import SearchIndex
 from kg.search.spelling import Speller
-from kg.search.text import term
+from kg.search.text import term, tokenize
 from kg.search.understand import understand
 from tests.kg.search.small import X
 
@@ -18,7 +18,7 @@ def test_words_concepts_filters_and_meaning_are_all_named(small_index: SearchInd
     u = understand("vivienda for refugee families", small_index.matcher)
     row = small_index.positions[doc.iri]
     [terms] = small_index.terms_in([row], u.terms)
-    why, snippet = explain(
+    why, snippet, _ = explain(
         small_index,
         doc,
         u,
@@ -52,7 +52,7 @@ def test_a_form_searched_is_named_as_typed(small_index: SearchIndex) -> None:
     speller = Speller({"village": 1}, lambda t: t == term("village"), frozenset({"villager"}))
     u = understand("villager", small_index.matcher, speller)
     [terms] = small_index.terms_in([small_index.positions[doc.iri]], u.terms)
-    why, _ = explain(small_index, doc, u, filters={}, keyword=1.0, similarity=None, terms=terms)
+    why, _, _ = explain(small_index, doc, u, filters={}, keyword=1.0, similarity=None, terms=terms)
     assert why.matched_terms == ["villager"]
 
 
@@ -63,7 +63,7 @@ def test_a_word_the_record_says_is_mentioned_even_when_a_label_holds_it_too(
     doc = small_index.docs[small_index.positions[f"{X}initiative/empty-houses"]]
     u = understand("housing", small_index.matcher)
     [terms] = small_index.terms_in([small_index.positions[doc.iri]], u.terms)
-    why, snippet = explain(
+    why, snippet, _ = explain(
         small_index, doc, u, filters={}, keyword=1.0, similarity=None, terms=terms
     )
     assert why.matched_terms == ["housing"]
@@ -74,7 +74,7 @@ def test_the_snippet_escapes_the_text(small_index: SearchIndex) -> None:
     doc = small_index.docs[0]
     doc.descriptions["en"] = "houses <b>for</b> families & friends"
     u = understand("families", small_index.matcher)
-    _, snippet = explain(
+    _, snippet, _ = explain(
         small_index, doc, u, filters={}, keyword=None, similarity=None, terms={"famili"}
     )
     assert "&lt;b&gt;" in snippet
@@ -84,13 +84,13 @@ def test_the_snippet_escapes_the_text(small_index: SearchIndex) -> None:
 
 def test_a_listing_without_words_explains_only_the_filters(small_index: SearchIndex) -> None:
     doc = small_index.docs[small_index.positions[f"{X}initiative/farm-jobs"]]
-    why, snippet = explain(
+    why, snippet, _ = explain(
         small_index, doc, None, filters={"country": ["IT"]}, keyword=None, similarity=None
     )
     assert why == Why(filters=why.filters)
     assert [(f.facet, f.value) for f in why.filters] == [("country", "IT")]
     assert why.summary == ""  # true of every result: the page shows no line
-    either, _ = explain(
+    either, _, _ = explain(
         small_index,
         doc,
         None,
@@ -124,7 +124,7 @@ def test_a_concept_whose_label_holds_a_query_word_is_named(small_index: SearchIn
     u = replace(understand("empleo", small_index.matcher), concepts=())
     [terms] = small_index.terms_in([small_index.positions[doc.iri]], u.terms)
     assert terms  # the keyword text holds the label's word
-    why, _ = explain(
+    why, _, _ = explain(
         small_index, doc, u, filters={"country": ["IT"]}, keyword=0.5, similarity=None, terms=terms
     )
     assert why.matched_terms == []  # the record does not say it
@@ -140,7 +140,7 @@ def test_a_concept_named_by_its_own_label_is_not_said_twice(small_index: SearchI
     doc = small_index.docs[small_index.positions[f"{X}initiative/empty-houses"]]
     u = understand("housing", small_index.matcher)
     [terms] = small_index.terms_in([small_index.positions[doc.iri]], u.terms)
-    why, _ = explain(small_index, doc, u, filters={}, keyword=1.0, similarity=None, terms=terms)
+    why, _, _ = explain(small_index, doc, u, filters={}, keyword=1.0, similarity=None, terms=terms)
     assert "theme: Housing" in why.summary
     assert "from" not in why.summary
 
@@ -185,7 +185,7 @@ def test_a_word_a_named_concept_explains_is_not_laid_on_another_concept() -> Non
     said = {}
     for doc in (both, youth_only):
         [terms] = index.terms_in([index.positions[doc.iri]], u.terms)
-        why, _ = explain(index, doc, u, filters={}, keyword=1.0, similarity=None, terms=terms)
+        why, _, _ = explain(index, doc, u, filters={}, keyword=1.0, similarity=None, terms=terms)
         said[doc.slug] = [c.value for c in why.concepts]
     assert said[both.slug] == ["refugees"]
     assert said[youth_only.slug] == ["youth"]  # there the longer label is the only reason
@@ -226,3 +226,39 @@ def test_a_record_the_query_names_says_so_and_lists_no_missing_word(
     assert why.missing == ["Brazil"]
     assert named.missing == []
     assert named.summary.startswith("name matches; mentions")
+
+
+def test_the_snippet_says_its_language_when_the_data_does(small_index: SearchIndex) -> None:
+    """An English page showed a French description as its snippet with nothing telling a
+    screen reader or a browser's translator that it was French (WCAG 2.1 SC 3.1.2)."""
+    doc = replace(
+        small_index.docs[0],
+        descriptions={"en": "houses for families", "fr": "des maisons pour les bénévoles"},
+        claims=["twelve volunteers"],
+    )
+    u = understand("bénévoles", small_index.matcher)
+    _, snippet, lang = explain(
+        small_index,
+        doc,
+        u,
+        filters={},
+        keyword=1.0,
+        similarity=None,
+        terms=set(tokenize("bénévoles")),
+    )
+    assert "<mark>bénévoles</mark>" in snippet
+    assert lang == "fr"
+    u = understand("volunteers", small_index.matcher)
+    _, snippet, lang = explain(
+        small_index,
+        doc,
+        u,
+        filters={},
+        keyword=1.0,
+        similarity=None,
+        terms=set(tokenize("volunteers")),
+    )
+    assert "<mark>volunteers</mark>" in snippet
+    assert lang == ""  # a claim: the data does not say its language
+    _, _, lang = explain(small_index, doc, None, filters={}, keyword=None, similarity=None)
+    assert lang == "en"

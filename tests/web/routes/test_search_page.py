@@ -648,3 +648,22 @@ def test_the_pager_links_page_numbers(records_dir: Path, tmp_path: Path) -> None
         page6 = c.get(html.unescape(linked[-2][0])).text
         assert re.search(r'<strong aria-current="page">.*Seite 6 von 7', page6)
         assert len(titles(page6)) == 10
+
+
+def test_a_snippet_in_another_language_says_which(records_dir: Path, tmp_path: Path) -> None:
+    """An English results page showed a French practice's description with nothing telling a
+    screen reader or the browser's translator it was French (WCAG 2.1 SC 3.1.2)."""
+    record = (
+        "---\nname: Club Rural\ncountries: [FR]\nthemes: [education]\n"
+        "descriptions:\n  fr: Des bénévoles du village apprennent le français aux réfugiés.\n"
+        "sources: {a: {url: 'https://example.org/club'}}\n---\n"
+    )
+    with searching(records_dir, tmp_path, {"initiative/club-rural": record}) as c:
+        page = c.get("/search", params={"q": "bénévoles"}).text
+        api = c.get("/api/search", params={"q": "bénévoles"}).json()
+        french = c.get("/search", params={"q": "bénévoles", "lang": "fr"}).text
+    assert re.search(r'<p class="snippet" lang="fr">[^<]*<mark>bénévoles</mark>', page)
+    hit = next(h for h in api["results"] if h["slug"] == "club-rural")
+    assert hit["snippet_language"] == "fr"
+    assert '<p class="snippet">' in french
+    assert 'class="snippet" lang=' not in french
