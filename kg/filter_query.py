@@ -27,11 +27,21 @@ PATHS = {
 
 
 def filter_query(filters: Mapping[str, Sequence[str]], years: tuple[int, int] | None = None) -> str:
-    """A SELECT over initiatives with every filter as a VALUES block (values are checked ids)
-    and the year range `years` (first, last; inclusive) as the search keeps it: records active
-    in some year of it (`YEAR_RANGE`). A researcher's copy had lost the range: 40 rows where
-    the page listed 32."""
+    """A SELECT over records with every filter as a VALUES block (values are checked ids), the
+    kinds of record (`kind`: "initiative", …) among them, every kind when none is given, as the
+    search page's "All" tab; and the year range `years` (first, last; inclusive) as the search
+    keeps it: records active in some year of it (`YEAR_RANGE`). A researcher's copy had lost
+    the range: 40 rows where the page listed 32; and it listed initiatives under any tab.
+
+    Raises `BadRequest` for a value that is not an id."""
     lines = []
+    kinds = filters.get("kind") or ()
+    for kind in kinds:
+        if not SAFE.match(kind):
+            raise BadRequest(f"kind value {kind!r} is not an id")
+    if kinds:
+        quoted = " ".join(f'"{kind}"' for kind in kinds)
+        lines.append(f"  VALUES ?kind {{ {quoted} }}\n")
     for i, (name, values) in enumerate(sorted(filters.items())):
         if name not in PATHS or not values:
             continue

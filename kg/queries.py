@@ -294,19 +294,20 @@ SELECT ?p ?o (LANG(?o) AS ?lang) ?concept WHERE { GRAPH ?g { ?concept ?p ?o } }"
 # --- "show as SPARQL" on the search page -------------------------------------------------
 
 #: the filter part of a search as a query a researcher can run and extend; {patterns} are
-#: built by kg.filter_query from validated concept ids (one VALUES block per filter)
-FILTER_QUERY = """# Initiatives matching the filters of a search on the Rural Integration KG
+#: built by kg.filter_query from validated concept ids (one VALUES block per filter, the kinds
+#: of record among them)
+FILTER_QUERY = """# Records matching the filters of a search on the Rural Integration KG
 PREFIX schema: <http://schema.org/>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rikg: <https://w3id.org/rikg/ns#>
 
-SELECT ?record (SAMPLE(?label) AS ?name) WHERE {{
-  ?record rikg:kind "initiative" ;
+SELECT ?record ?kind (SAMPLE(?label) AS ?name) WHERE {{
+  ?record rikg:kind ?kind ;
           schema:name ?label .
 {patterns}}}
-GROUP BY ?record
+GROUP BY ?record ?kind
 ORDER BY ?name"""
 
 #: a year range as the search reads it (`kg.search.rank.filter_keeps`): the widest span the

@@ -168,7 +168,8 @@ def test_a_broader_concept_holds_the_records_of_its_narrower_ones_on_every_surfa
                 d.iri for d in docs if d.kind == "initiative" and code in d.facets.get(facet, ())
             }
             queried = {
-                row["record"].value for row in run_query(bundled, filter_query({facet: [code]}))
+                row["record"].value
+                for row in run_query(bundled, filter_query({facet: [code], "kind": ["initiative"]}))
             }
             placed = {
                 t.subject.value

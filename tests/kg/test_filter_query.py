@@ -13,17 +13,19 @@ from kg.store import LocalStore
 
 
 def test_filters_become_values_blocks_of_iris_and_the_query_parses() -> None:
-    text = filter_query({"country": ["ES", "it"], "theme": ["housing"], "kind": ["x"]})
+    text = filter_query({"country": ["ES", "it"], "theme": ["housing"], "kind": ["policy"]})
     assert "<http://publications.europa.eu/resource/authority/country/ESP>" in text
     assert "<http://publications.europa.eu/resource/authority/country/ITA>" in text
     assert "<https://w3id.org/rikg/scheme/theme/housing>" in text
-    assert "VALUES ?kind" not in text  # not a graph filter: left out
+    assert 'VALUES ?kind { "policy" }' in text
     ox.Store().query(text, prefixes=PREFIXES)  # raises on a syntax error
 
 
 def test_a_value_that_is_not_an_id_is_refused_before_it_reaches_sparql() -> None:
     with pytest.raises(BadRequest, match="theme value"):
         filter_query({"theme": ["x> } ; DROP ALL ; {"]})
+    with pytest.raises(BadRequest, match="kind value"):
+        filter_query({"kind": ['x" } ; DROP ALL ; {']})
 
 
 def test_a_region_filter_holds_the_regions_inside_it_and_names_in_any_language() -> None:
@@ -38,7 +40,9 @@ def test_a_region_filter_holds_the_regions_inside_it_and_names_in_any_language()
     ingest_records(store, [BUNDLED], base=BASE)
     found = {
         row["record"].value.rsplit("/", 1)[-1]
-        for row in run_query(store.current(), filter_query({"nuts": ["ES24"]}))
+        for row in run_query(
+            store.current(), filter_query({"nuts": ["ES24"], "kind": ["initiative"]})
+        )
     }
     expected = set()
     for path in (BUNDLED / "initiative").glob("*.md"):
@@ -81,8 +85,8 @@ def test_a_year_range_finds_what_the_search_keeps(
     ingest_records(store, [BUNDLED], base=BASE)
     settings = Settings.from_env({"KG_BASE_URI": BASE, "KG_STORE": "memory"})
     index = SearchService(store, settings, embedder=HashEmbedder()).index()
-    filters = {"country": countries} if countries else {}
-    query = SearchQuery(filters={**filters, "kind": ["initiative"]}, years=years)
+    filters = {"country": countries, "kind": ["initiative"]} if countries else {}
+    query = SearchQuery(filters=filters, years=years)
     keep = np.logical_and.reduce(list(filter_keeps(index, query).values()))
     searched = {index.docs[i].slug for i in np.flatnonzero(keep)}
     found = {
@@ -94,3 +98,40 @@ def test_a_year_range_finds_what_the_search_keeps(
         assert "youth4all" in found  # known by its end only (2024), in Spain
     if years == (2030, 2040):
         assert found == set()
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"country": ["ES"]},
+        {"country": ["ES"], "kind": ["organisation"]},
+        {"theme": ["housing"], "kind": ["initiative", "policy"]},
+        {"kind": ["event"]},
+    ],
+)
+def test_each_record_type_tab_gives_the_query_of_what_it_lists(
+    filters: dict[str, list[str]],
+) -> None:
+    """A researcher on the "Organisations" tab opened "show as SPARQL" and got initiatives: the
+    query listed initiatives whatever the tab, and under "All" it left the other kinds out."""
+    from ingest.pipeline import ingest_records
+    from kg.search import SearchService
+    from kg.search.embed import HashEmbedder
+    from kg.search.rank import filter_keeps
+    from kg.search.types import SearchQuery
+    from kg.settings import Settings
+    from kg.sparql import run_query
+    from tests.conftest import BASE, BUNDLED
+
+    store = LocalStore(None)
+    ingest_records(store, [BUNDLED], base=BASE)
+    settings = Settings.from_env({"KG_BASE_URI": BASE, "KG_STORE": "memory"})
+    index = SearchService(store, settings, embedder=HashEmbedder()).index()
+    keep = np.logical_and.reduce(list(filter_keeps(index, SearchQuery(filters=filters)).values()))
+    searched = {(index.docs[i].kind, index.docs[i].slug) for i in np.flatnonzero(keep)}
+    found = {
+        (row["kind"].value, row["record"].value.rsplit("/", 1)[-1])
+        for row in run_query(store.current(), filter_query(filters))
+    }
+    assert found == searched
+    assert {kind for kind, _ in found} == set(filters.get("kind") or {k for k, _ in searched})

@@ -667,3 +667,18 @@ def test_a_snippet_in_another_language_says_which(records_dir: Path, tmp_path: P
     assert hit["snippet_language"] == "fr"
     assert '<p class="snippet">' in french
     assert 'class="snippet" lang=' not in french
+
+
+def test_the_sparql_shown_holds_the_tab_and_says_it_leaves_the_words_out(
+    client: TestClient,
+) -> None:
+    """A trial opened "show as SPARQL" on the Organisations tab of a word search and got every
+    initiative the filters kept, with nothing saying why the rows were not the page's."""
+    tab = html.unescape(
+        client.get("/search", params={"q": "refugees", "kind": "organisation"}).text
+    )
+    assert 'VALUES ?kind { "organisation" }' in tab
+    assert "This query holds the filters, not the words searched" in tab
+    browsing = html.unescape(client.get("/search", params={"kind": "organisation"}).text)
+    assert 'VALUES ?kind { "organisation" }' in browsing
+    assert "not the words searched" not in browsing  # nothing left out
