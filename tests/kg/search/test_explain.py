@@ -236,29 +236,13 @@ def test_the_snippet_says_its_language_when_the_data_does(small_index: SearchInd
         descriptions={"en": "houses for families", "fr": "des maisons pour les bénévoles"},
         claims=["twelve volunteers"],
     )
-    u = understand("bénévoles", small_index.matcher)
-    _, snippet, lang = explain(
-        small_index,
-        doc,
-        u,
-        filters={},
-        keyword=1.0,
-        similarity=None,
-        terms=set(tokenize("bénévoles")),
-    )
-    assert "<mark>bénévoles</mark>" in snippet
-    assert lang == "fr"
-    u = understand("volunteers", small_index.matcher)
-    _, snippet, lang = explain(
-        small_index,
-        doc,
-        u,
-        filters={},
-        keyword=1.0,
-        similarity=None,
-        terms=set(tokenize("volunteers")),
-    )
-    assert "<mark>volunteers</mark>" in snippet
-    assert lang == ""  # a claim: the data does not say its language
+    for word, text_lang in (("bénévoles", "fr"), ("volunteers", "")):  # "": a claim's
+        u = understand(word, small_index.matcher)
+        terms = set(tokenize(word))
+        _, snippet, lang = explain(
+            small_index, doc, u, filters={}, keyword=1.0, similarity=None, terms=terms
+        )
+        assert f"<mark>{word}</mark>" in snippet
+        assert lang == text_lang  # a claim: the data does not say its language
     _, _, lang = explain(small_index, doc, None, filters={}, keyword=None, similarity=None)
     assert lang == "en"
