@@ -3,7 +3,8 @@ navigational queries whose named record comes first, the share of off-topic quer
 result.
 
 A queries file has one JSON object per line (`eval/README.md`): `{"q": ..., "relevant":
-{"slug": grade}}` with grade 2 (highly relevant) or 1 (relevant); `{"q": ..., "top": "slug"}`
+{"slug": grade}}` with grade 2 (highly relevant), 1 (relevant) or 0 (judged not relevant: a
+pooled record read and found not to answer); `{"q": ..., "top": "slug"}`
 (the record the query names); or `{"q": ...}` alone (nothing should match). nDCG uses the gain
 2^grade − 1 and the discount log2(rank + 1); recall@10 counts relevant records of any grade
 among the first ten; MRR is 1 / rank of the first relevant record in the result set (0 when
@@ -78,6 +79,8 @@ def load_queries(path: Path) -> list[Judged]:
             text = str(data["q"])
             if "relevant" in data:
                 relevant = {str(k): int(v) for k, v in data["relevant"].items()}
+                if bad := sorted({g for g in relevant.values()} - {0, 1, 2}):
+                    raise ValueError(f"grade {bad[0]} is not 0, 1 or 2")
                 judged = Judged(text, relevant)
             elif "top" in data:
                 judged = Judged(text, {str(data["top"]): 2}, top=str(data["top"]))

@@ -1,10 +1,12 @@
 """Search quality metrics: graded gain for nDCG, recall and reciprocal rank."""
 
 import math
+from pathlib import Path
 
 import pytest
 
-from kg.search.evaluate import judged_ndcg, ndcg, recall, reciprocal_rank
+from kg.errors import BadRequest
+from kg.search.evaluate import judged_ndcg, load_queries, ndcg, recall, reciprocal_rank
 
 
 def test_metrics_use_graded_gain() -> None:
@@ -25,3 +27,15 @@ def test_judged_ndcg_leaves_out_the_records_the_file_does_not_judge() -> None:
     # judged records in the wrong order, or one judged irrelevant above them, lower both
     assert judged_ndcg(["b", "x", "a"], relevant) == pytest.approx(ndcg(["b", "a"], relevant))
     assert judged_ndcg(["z", "a", "b"], {**relevant, "z": 0}) < 1.0
+
+
+def test_a_file_may_judge_a_record_not_relevant_but_no_other_grade(tmp_path: Path) -> None:
+    path = tmp_path / "q.jsonl"
+    path.write_text('{"q": "farm work", "relevant": {"a": 2, "b": 0}}\n')
+    (judged,) = load_queries(path)
+    # a record read and found not to answer is judged: it stays out of recall, in nDCG'
+    assert recall(["b", "a"], judged.relevant) == 1.0
+    assert judged_ndcg(["b", "a"], judged.relevant) < 1.0
+    path.write_text('{"q": "farm work", "relevant": {"a": 2}}\n{"q": "x", "relevant": {"b": 3}}\n')
+    with pytest.raises(BadRequest, match=r"q\.jsonl:2: .*grade 3 is not 0, 1 or 2"):
+        load_queries(path)
