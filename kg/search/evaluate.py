@@ -79,7 +79,7 @@ def load_queries(path: Path) -> list[Judged]:
             text = str(data["q"])
             if "relevant" in data:
                 relevant = {str(k): int(v) for k, v in data["relevant"].items()}
-                if bad := sorted({g for g in relevant.values()} - {0, 1, 2}):
+                if bad := sorted(set(relevant.values()) - {0, 1, 2}):
                     raise ValueError(f"grade {bad[0]} is not 0, 1 or 2")
                 judged = Judged(text, relevant)
             elif "top" in data:
