@@ -17,7 +17,7 @@ from kg.errors import BadRequest
 from kg.filter_query import filter_query
 from kg.search import SearchService
 from kg.search.documents import FACETS
-from kg.search.types import FILTERS, SearchQuery, filter_value
+from kg.search.types import FILTERS, FacetValue, SearchQuery, SearchResults, filter_value
 from web.i18n import N_, language, plain
 from web.services import search_service
 from web.templating import FACET_TITLES
@@ -208,6 +208,23 @@ def _held_values(
     return replace(query, filters=filters), kept, [(UNHELD, _given(given))]
 
 
+def named_concepts(results: SearchResults) -> set[tuple[str, str]]:
+    """(facet, value) of each concept the query names in one of the five languages (the
+    theme "Community sponsorship" for "community sponsorship", a country for its name)."""
+    u = results.understanding
+    return {(m.concept.facet, m.concept.code) for m in u.concepts} if u is not None else set()
+
+
+def pinned_first(
+    values: list[tuple[FacetValue, str, bool]], facet: str, named: set[tuple[str, str]]
+) -> list[tuple[FacetValue, str, bool]]:
+    """A facet's values as the page lists them: the values chosen and those the query names
+    first, then the rest in the engine's order (by count; countries A–Z). Only the first
+    `SHOWN` are in view before "Show all": a phone trial's "community sponsorship" found 62
+    records, and its theme, with 5 of them, was 17th of 30, behind "Show all"."""
+    return sorted(values, key=lambda v: not (v[2] or (facet, v[0].value) in named))
+
+
 @router.get("/search", include_in_schema=False)
 def search_page(
     request: Request, service: Annotated[SearchService, Depends(search_service)]
@@ -265,13 +282,17 @@ def search_page(
         (
             name,
             FACET_TITLES[name],
-            [
-                (fv, with_value(name, fv.value), (name, fv.value) in active)
-                for fv in results.facets.get(name, [])
-                # a value whose every result is already shown: its click changes nothing, and
-                # "Österreich +0" read as noise (a practitioner's trial); the API keeps it
-                if fv.adds != 0
-            ],
+            pinned_first(
+                [
+                    (fv, with_value(name, fv.value), (name, fv.value) in active)
+                    for fv in results.facets.get(name, [])
+                    # a value whose every result is already shown: its click changes nothing,
+                    # and "Österreich +0" read as noise (a practitioner's trial); the API keeps it
+                    if fv.adds != 0
+                ],
+                name,
+                named_concepts(results),
+            ),
         )
         for name in FACETS
         if results.facets.get(name)

@@ -682,3 +682,39 @@ def test_the_sparql_shown_holds_the_tab_and_says_it_leaves_the_words_out(
     browsing = html.unescape(client.get("/search", params={"kind": "organisation"}).text)
     assert 'VALUES ?kind { "organisation" }' in browsing
     assert "not the words searched" not in browsing  # nothing left out
+
+
+def test_a_theme_the_query_names_is_in_view_before_show_all(
+    records_dir: Path, tmp_path: Path
+) -> None:
+    """A phone trial's "community sponsorship": its theme, held by few results, was 17th of 30
+    behind "Show all"; a value the query names is listed first, as a chosen one is."""
+    themes = [
+        "employment", "housing", "education", "health", "reception", "language-learning",
+        "social-cohesion", "agriculture-food", "capacity-building", "entrepreneurship",
+        "access-to-services", "mentoring-volunteering", "culture-sport-leisure",
+    ]  # fmt: skip
+    records = {
+        f"initiative/village-{n}": (
+            f"---\nname: Village {n}\nthemes: [{theme}, {themes[(n + 1) % len(themes)]}]\n"
+            "sources: {a: {url: 'https://example.org/v'}}\n---\n"
+            "A community of volunteers welcomes newcomers in a small village.\n"
+        )
+        for n, theme in enumerate(themes)
+    }
+    records["initiative/host-groups"] = (
+        "---\nname: Host Groups\nthemes: [community-sponsorship]\n"
+        "sources: {a: {url: 'https://example.org/h'}}\n---\n"
+        "Community sponsorship groups find a home for a refugee family.\n"
+    )
+
+    def theme_in_view(q: str) -> tuple[bool, bool]:
+        html = c.get("/search", params={"q": q, "lang": "en"}).text
+        facet = html.split('data-facet="theme"', 1)[1].split("</section>", 1)[0]
+        in_view, _, hidden = facet.partition('<details class="more">')
+        return "Community sponsorship</a>" in in_view, "Community sponsorship</a>" in hidden
+
+    with searching(records_dir, tmp_path, records) as c:
+        assert theme_in_view("community sponsorship") == (True, False)
+        # not named, it keeps its place by count: behind "Show all"
+        assert theme_in_view("community volunteers") == (False, True)
