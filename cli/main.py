@@ -16,6 +16,7 @@ stack and the ingest pipeline before it can answer (seconds), and `kg --help` wo
 from __future__ import annotations
 
 import html
+import json
 import logging
 import os
 import sys
@@ -461,17 +462,28 @@ def evaluate(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Each query's top 5, and library warnings.")
     ] = False,
+    pool_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--pool",
+            help="Also write the records to judge next: per graded query, those any mode ranks "
+            "in its first 10 and the file does not judge (JSON lines: file, q, records A-Z).",
+            dir_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Print, per file: nDCG@10, recall@10, MRR and nDCG'@10 (unjudged records taken out:
     `kg.search.evaluate`) of hybrid, keyword and vector ranking (graded files), the share of
     queries whose named record is first (navigational), the share with no result (off-topic).
+    With `--pool FILE`, also write the unjudged records of every mode's first ten
+    (`kg.search.evaluate.pool`; how such a pool is judged: eval/README.md).
 
     Exits 1 on a queries file with a malformed line (named with its line);
     2 on a missing file.
     """
     set_verbose(verbose)
     from kg.search import SearchService
-    from kg.search.evaluate import load_queries, run, summarise
+    from kg.search.evaluate import load_queries, pool, run, summarise
     from kg.settings import PROJECT_ROOT
     from kg.store import open_store
 
@@ -479,9 +491,14 @@ def evaluate(
     kinds = [] if kind in (None, ["all"]) else list(kind)
     files = queries or sorted((PROJECT_ROOT / "eval").glob("*.jsonl"))
     index = SearchService(open_store(settings), settings).index(progress=True)
+    pooled: list[str] = []
     for path in files:
         judged = load_queries(path)
         results = run(index, judged, kinds=kinds, fusion=fusion)
+        pooled += [
+            json.dumps({"file": path.name, "q": q, "records": slugs}, ensure_ascii=False)
+            for q, slugs in pool(results).items()
+        ]
         typer.echo(
             f"{path.name}: {len(judged)} queries, model {index.model}, "
             f"kinds {', '.join(kinds) or 'all'}, fusion {fusion}"
@@ -501,6 +518,9 @@ def evaluate(
         if verbose:
             for r in results:
                 typer.echo(f"[{r.mode}] {r.ndcg:.3f} {r.query.text!r}: {', '.join(r.ranked[:5])}")
+    if pool_file is not None:
+        pool_file.write_text("".join(line + "\n" for line in pooled), encoding="utf-8")
+        typer.echo(f"{pool_file}: {len(pooled)} queries with records to judge")
 
 
 def main() -> None:

@@ -150,6 +150,19 @@ def run(
     return out
 
 
+def pool(results: Sequence[QueryResult], depth: int = K) -> dict[str, list[str]]:
+    """The records to judge next (TREC pooling): per graded query, each record that any mode
+    ranked in its first `depth` and the file does not judge, sorted by slug so an assessor
+    cannot read the rank order from the list. Queries with nothing to judge are left out.
+    `kg eval --pool FILE` writes it; `eval/README.md` says how such a pool was judged."""
+    out: dict[str, set[str]] = {}
+    for r in results:
+        if r.query.kind == "graded":
+            fresh = {s for s in r.ranked[:depth] if s not in r.query.relevant}
+            out.setdefault(r.query.text, set()).update(fresh)
+    return {q: sorted(slugs) for q, slugs in out.items() if slugs}
+
+
 def summarise(results: Sequence[QueryResult]) -> dict[str, Scores]:
     by_mode: dict[str, list[QueryResult]] = {}
     for r in results:

@@ -248,7 +248,7 @@ def test_spelling_correction_lifts_the_typo_queries(service: SearchService) -> N
     assert mean_ndcg(True) >= mean_ndcg(False) + 0.2
 
 
-def test_kg_search_and_kg_eval(env: dict[str, str]) -> None:
+def test_kg_search_and_kg_eval(env: dict[str, str], tmp_path: Path) -> None:
     out = kg(env, "search", "families who moved to a village for a job", "-n", "10")
     assert out.returncode == 0, out.stderr
     assert "Nuevos Senderos" in out.stdout
@@ -275,6 +275,19 @@ def test_kg_search_and_kg_eval(env: dict[str, str]) -> None:
     assert "no result" in every.stdout
     corrected = kg(env, "search", "comunity sponsorshp", "-n", "1")
     assert "showing results for: community sponsorship" in corrected.stdout
+    # --pool: what to judge next, for a file judging one record of a query
+    one = tmp_path / "one.jsonl"
+    one.write_text(
+        '{"q": "families who moved to a village for a job", "relevant": {"nuevos-senderos": 2}}\n'
+    )
+    pooled = kg(env, "eval", str(one), "--pool", str(tmp_path / "pool.jsonl"))
+    assert pooled.returncode == 0, pooled.stderr
+    [line] = (tmp_path / "pool.jsonl").read_text().splitlines()
+    slugs = json.loads(line)["records"]
+    assert 10 <= len(slugs) <= 29  # the first ten of three modes, the judged one left out
+    assert slugs == sorted(slugs)  # A-Z: the rank order is not told
+    assert "nuevos-senderos" not in slugs
+    assert all(list(PROJECT_ROOT.glob(f"ingest/records/*/{s}.md")) for s in slugs)
 
 
 def test_live_api_search(env: dict[str, str], tmp_path: Path) -> None:

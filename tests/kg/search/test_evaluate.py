@@ -39,3 +39,25 @@ def test_a_file_may_judge_a_record_not_relevant_but_no_other_grade(tmp_path: Pat
     path.write_text('{"q": "farm work", "relevant": {"a": 2}}\n{"q": "x", "relevant": {"b": 3}}\n')
     with pytest.raises(BadRequest, match=r"q\.jsonl:2: .*grade 3 is not 0, 1 or 2"):
         load_queries(path)
+
+
+def test_the_pool_holds_every_unjudged_record_of_any_modes_first_ten() -> None:
+    from kg.search.evaluate import Judged, QueryResult, pool
+
+    q = Judged("farm work", {"a": 2, "b": 0})
+    nav = Judged("Alpine Welcome", {}, top="alpine-welcome")
+
+    def ranked(mode: str, query: Judged, slugs: list[str]) -> QueryResult:
+        return QueryResult(query, mode, slugs, 0.0, 0.0, 0.0)
+
+    results = [
+        ranked("hybrid", q, ["a", "z", "b", *(f"h{n}" for n in range(7)), "past-ten"]),
+        ranked("keyword", q, ["c", "a"]),
+        ranked("vector", q, ["a", "b"]),
+        ranked("hybrid", nav, ["other"]),  # navigational: judged by its `top`, not pooled
+    ]
+    pooled = pool(results)
+    # judged records (a 0 included) and the eleventh are not asked again; slugs sorted, so
+    # the list does not tell the assessor which ranked first
+    assert pooled == {"farm work": ["c", *(f"h{n}" for n in range(7)), "z"]}
+    assert pool(results[2:3]) == {}  # nothing left to judge: the query is not listed
