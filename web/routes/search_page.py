@@ -278,6 +278,7 @@ def search_page(
 
     active = {(k, v) for k, v in state if k in FACETS}
     labels = {(name, fv.value): fv.label for name, fvs in results.facets.items() for fv in fvs}
+    named = named_concepts(results)
     facets = [
         (
             name,
@@ -291,7 +292,7 @@ def search_page(
                     if fv.adds != 0
                 ],
                 name,
-                named_concepts(results),
+                named,
             ),
         )
         for name in FACETS
