@@ -219,7 +219,7 @@ def pinned_first(
     values: list[tuple[FacetValue, str, bool]], facet: str, named: set[tuple[str, str]]
 ) -> list[tuple[FacetValue, str, bool]]:
     """A facet's values as the page lists them: the values chosen and those the query names
-    first, then the rest in the engine's order (by count; countries A–Z). Only the first
+    first, then the rest in the engine's order (by count). Only the first
     `SHOWN` are in view before "Show all": a phone trial's "community sponsorship" found 62
     records, and its theme, with 5 of them, was 17th of 30, behind "Show all"."""
     return sorted(values, key=lambda v: not (v[2] or (facet, v[0].value) in named))
