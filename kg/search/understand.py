@@ -69,6 +69,16 @@ class Understanding:
     def searched(self) -> str:
         return self.corrected if self.corrected is not None else self.text
 
+    @property
+    def concept_coverage(self) -> float:
+        """The share of the query's distinct terms that the labels of the concepts it names
+        hold, 0 to 1: "mountain areas migration" names the rural challenge "Mountain areas",
+        2 of its 3 terms; "sponsorship groups Germany" names the country, 1 of 3
+        (`kg.search.rank` weighs its concept boost by it)."""
+        distinct = set(self.terms)
+        held = {t for m in self.concepts for t in tokenize(m.label)} & distinct
+        return len(held) / len(distinct) if distinct else 0.0
+
     def expanded(self) -> str:
         """The query for the embedding model: the text plus English labels of its concepts."""
         folded = " ".join(tokenize(self.searched))

@@ -620,8 +620,12 @@ def test_records_classified_under_the_named_concept_gain_the_boost(
     after = dict(zip(boosted.rows.tolist(), boosted.scores.tolist(), strict=True))
     assert before.keys() == after.keys()  # the boost orders, it never adds a record
     assert tagged & after.keys()
+    u = boosted.understanding
+    assert u is not None
+    assert u.concept_coverage == pytest.approx(2 / 3)  # "mountain areas" of its three terms
     for row, score in after.items():
-        gain = boost if row in tagged else 0.0  # the query names one concept: share 0 or 1
+        # the query names one concept (share 0 or 1), two of its three terms
+        gain = boost * 2 / 3 if row in tagged else 0.0
         assert score == pytest.approx(before[row] + gain, abs=1e-5)
     # so the tagged records move up, never down
     for row in tagged & after.keys():

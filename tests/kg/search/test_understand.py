@@ -43,6 +43,17 @@ def test_a_form_is_searched_without_a_showing_results_for() -> None:
     assert [m.concept.code for m in u.concepts] == ["housing"]
 
 
+def test_concept_coverage_is_the_share_of_query_terms_the_named_concepts_hold() -> None:
+    matcher = ConceptMatcher(CONCEPTS)
+    assert understand("community sponsorship", matcher).concept_coverage == 1.0
+    # "community sponsorship" is named, "groups" and "villages" are not ("in": a stopword)
+    assert understand("community sponsorship groups in villages", matcher).concept_coverage == (
+        pytest.approx(2 / 4)
+    )
+    assert understand("patrocinio comunitario y vivienda", matcher).concept_coverage == 1.0
+    assert understand("refugee families", matcher).concept_coverage == 0.0
+
+
 def test_every_word_of_a_label_must_occur() -> None:
     assert understand("comunitario", ConceptMatcher(CONCEPTS)).concepts == ()
 
