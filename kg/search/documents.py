@@ -81,6 +81,10 @@ class SearchDoc:
     places: list[str] = field(default_factory=list)
     types: list[str] = field(default_factory=list)
     linked_names: list[str] = field(default_factory=list)
+    #: IRIs of the records it links to: its coordinator, partners, funders, organisers,
+    #: publisher and parent organisation, the policies it contributes to, the initiatives it is
+    #: about or related to (`kg.queries.SEARCH_LINKS`)
+    linked: list[str] = field(default_factory=list)
     facets: dict[str, list[str]] = field(default_factory=dict)
     #: the concepts the record itself states, by facet; `facets` adds the broader ones (None:
     #: an index written before this field, whose tags fall back to `facets`)
@@ -152,6 +156,7 @@ def gather(store: ox.Store) -> tuple[list[SearchDoc], dict[str, Concept]]:
         ):
             values.sort()
         doc.linked_names = sorted(set(doc.linked_names))
+        doc.linked = sorted(set(doc.linked))
     return [docs[k] for k in sorted(docs)], concepts
 
 
@@ -229,8 +234,11 @@ def _add_links(
             while current is not None:
                 facets[current.facet].add(current.code)
                 current = concepts.get(current.broader) if current.broader else None
-        elif field_name in ("organisation", "policy") and target in docs:
-            doc.linked_names.append(docs[target].name)
+        elif field_name in ("organisation", "policy", "initiative") and target in docs:
+            if field_name != "initiative":
+                doc.linked_names.append(docs[target].name)
+            if target != doc.iri:
+                doc.linked.append(target)
     for code in list(facets.get("nuts", ())):
         facets["nuts"].update(
             c.code for c in concepts.values() if c.facet == "nuts" and code.startswith(c.code)

@@ -39,6 +39,7 @@ def search(index: SearchIndex, query: SearchQuery) -> SearchResults:
             lang=query.lang,
             close=ranking.similarity is not None and ranking.similarity[row] >= ranking.near,
             named=row in ranking.named,
+            linked=[index.docs[n].name for n in ranking.linked.get(row, ())],
         )
         hits.append(
             Hit(

@@ -9,7 +9,9 @@ nowhere. A word counts as held when the record's text or one of its concepts' la
 (a Spanish word may be held through the Spanish label of the record's theme). Said only of a
 record that holds some other word of the query: one found by meaning alone says so instead;
 nor of one the query names (`Why.named`, said first: "name matches"), whose name holds the
-query's words in its own way ("supreme" in SU.PR.EME.; "4" in Youth4All)."""
+query's words in its own way ("supreme" in SU.PR.EME.; "4" in Youth4All), nor of one linked
+with a record the query names (`Why.linked`: "linked to WELCOMING SPACES", said of its
+partners), which is there for the link, not for the words."""
 
 from __future__ import annotations
 
@@ -56,11 +58,16 @@ class Why:
     close: bool = False  # the similarity stands out against the collection (kg.search.rank)
     missing: list[str] = field(default_factory=list)  # query words, as typed, it does not hold
     named: bool = False  # the query names it (kg.search.names): its name matched
+    #: the names of the records the query names that it is linked with (its project, its
+    #: coordinator: `kg.search.rank`, relevance order)
+    linked: list[str] = field(default_factory=list)
 
     @property
     def summary(self) -> str:
         """One line a practitioner can read."""
         parts = ["name matches"] if self.named else []
+        if self.linked:
+            parts.append("linked to " + ", ".join(f"“{n}”" for n in self.linked))
         if self.matched_terms:
             parts.append("mentions " + ", ".join(f"“{t}”" for t in self.matched_terms))
         for c in self.concepts:
@@ -96,13 +103,14 @@ def explain(
     lang: str = "en",
     close: bool = False,
     named: bool = False,
+    linked: list[str] | None = None,
 ) -> tuple[Why, str, str]:
     """The explanation of one hit, its HTML snippet (text escaped, matches in `<mark>`) and
     the snippet's language (the BCP 47 tag of the description it comes from; "" when the data
     does not say, for a claim, a note or an alternate name);
     `terms` are the query's terms the record contains (`SearchIndex.terms_in`); `close`:
     whether its similarity stands out (only then is it "close in meaning"); `named`: whether
-    the query names it."""
+    the query names it; `linked`: the names of the named records it is linked with."""
     label_lang = u.shown_lang if u is not None and u.shown_lang != "und" else lang
     shared = [
         SharedValue(f, v, index.label(f, v, lang), one_of_several=len(values) > 1)
@@ -143,7 +151,8 @@ def explain(
     wanted = {t for t in u.terms if t in terms}
     held = found | explained
     missing: list[str] = []
-    if held & set(u.terms) and not named:  # (module docstring: of which records it is said)
+    # (module docstring: of which records it is said)
+    if held & set(u.terms) and not named and not linked:
         unheld = (
             text[s:e]
             for s, e, w in words(text)
@@ -160,6 +169,7 @@ def explain(
         close=close,
         missing=missing,
         named=named,
+        linked=list(linked or ()),
     )
     text, text_lang = _snippet_source(doc, wanted, label_lang, read)
     return why, highlight(text, wanted), text_lang

@@ -48,7 +48,7 @@ from kg.search.understand import ConceptMatcher
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.INFO)  # bm25s sets DEBUG on import: one line per build
-FORMAT = 5  # bump when the saved layout or what goes into it changes
+FORMAT = 6  # bump when the saved layout or what goes into it changes
 KEEP_INDEXES = 2
 IntArray = npt.NDArray[np.int32]
 #: order of kinds when there is no query to rank by (browsing with filters only)
@@ -126,6 +126,33 @@ class SearchIndex:
         sample = np.unique(np.linspace(0, max(len(self.docs) - 1, 0), SAMPLE).astype(np.intp))
         self.sample_vectors = np.ascontiguousarray(self.vectors[sample[: len(self.vectors)]])
         self.encode_query = functools.lru_cache(maxsize=512)(self._encode_query)
+
+    @functools.cached_property
+    def links(self) -> dict[int, frozenset[int]]:
+        """Record → the records it is linked with, either way (`SearchDoc.linked`: a project
+        and its partners, an organisation and the projects it coordinates, a policy and the
+        practices contributing to it); built on the first search that names a record."""
+        out: dict[int, set[int]] = {}
+        for i, doc in enumerate(self.docs):
+            for iri in doc.linked:
+                j = self.positions.get(iri)
+                if j is not None and j != i:
+                    out.setdefault(i, set()).add(j)
+                    out.setdefault(j, set()).add(i)
+        return {i: frozenset(js) for i, js in out.items()}
+
+    def linked_to(
+        self, named: Iterable[int], rows: npt.NDArray[np.integer[Any]]
+    ) -> dict[int, tuple[int, ...]]:
+        """Of `rows`, those linked with a record of `named` and not named themselves: row →
+        the named records it is linked with, in `named` order."""
+        named = list(named)
+        among = set(rows.tolist()) - set(named)
+        out: dict[int, list[int]] = {}
+        for n in named:
+            for row in self.links.get(n, frozenset()) & among:
+                out.setdefault(row, []).append(n)
+        return {row: tuple(ns) for row, ns in out.items()}
 
     @functools.cached_property
     def facet_postings(self) -> dict[str, tuple[list[str], IntArray, npt.NDArray[np.intp]]]:

@@ -93,13 +93,22 @@ facet count is exactly what its click gives and a nonsense query finds nothing:
    the one practice in that district. So a record also needs a cosine of at least `NEAR_MIN`
    to be close in meaning. 0.3 is the middle of the plateau 0.25–0.35 where nDCG@10, named
    first and no result are unchanged on every dev file; "Uckermark" then lists 1 record,
-   "MATILDE" 4 (was 10). Hybrid: the union. Named records always belong. The filters then
-   keep the records passing every facet.
+   "MATILDE" 4 (was 10). Hybrid: the union. Named records always belong, and so do the
+   records linked with them in the graph (`SearchIndex.links`: a project's coordinator,
+   partners and funders, an organisation's projects, a policy's practices): the link is
+   evidence of its own, and it depends on the query alone. The filters then keep the records
+   passing every facet.
 
 Relevance order (`sort=relevance`, documented in the API): named records first (best name match
-first), then initiatives — the practices, which are what the judged queries ask for — then the
-other kinds, each group by fused score; records found by meaning alone (no query word, no
-concept the query names) come after all these, initiatives first. A search trial's
+first), then the records linked with them, whatever their kind, then initiatives — the
+practices, which are what the judged queries ask for — then the other kinds, each group by
+fused score; records found by meaning alone (no query word, no concept the query names) come
+after all these, initiatives first. Whoever types a project's name wants the project, then
+who ran it with whom; an organisation's name, the organisation, then its projects. Before,
+"Welcoming Spaces" listed ten practices that share the word "welcoming" before the project's
+partners, and the typo file's "Welcomming Spces", whose judges graded the partners related
+and those practices not, scored 0.606 (now 1.000; the typo file 0.779 → 0.877, the others
+unchanged: no query of theirs names a record). A search trial's
 "Ballaghaderreen" had put a Norwegian practice "close in meaning" (score 0) above the county
 council that names the town, and "Youth4All" a practice close in meaning above the three
 organisations that name the project; every nDCG@10 of the dev files is the same either way.
@@ -167,6 +176,8 @@ class Ranking:
     #: over the index), what its counts are taken over (`facet_counts`), and which records
     #: pass its own filter
     facet_rows: dict[str, tuple[Bools, Bools]] = field(default_factory=dict)
+    #: row → the named records it is linked with (`SearchIndex.linked_to`): it follows them
+    linked: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
 
 def filter_keeps(index: SearchIndex, query: SearchQuery) -> dict[str, npt.NDArray[np.bool_]]:
@@ -268,6 +279,9 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
         chosen |= similarity >= threshold
     if named:
         chosen[np.fromiter(named, dtype=np.intp)] = True
+        near = [j for n in named for j in index.links.get(n, ())]
+        if near:
+            chosen[np.asarray(near, dtype=np.intp)] = True
     rows = np.flatnonzero(chosen & mask)
     facet_rows = {f: (chosen & o, keeps[f]) for f, o in others.items()}
     # each row's share of the concepts the query names: its boost, and evidence of its words
@@ -294,14 +308,18 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
             scores[part] = _convex(keyword[rows[part]], similarity[rows[part]], alpha)
         scores += CONCEPT_BOOST * u.concept_coverage * shares
     scores = scores.astype(np.float32)
+    # records linked with a named one (its partners, its coordinator…): they follow it
+    linked = index.linked_to(sorted(named, key=lambda r: -named[r]), rows) if named else {}
     if query.sort != "relevance":
         order = _sorted(index, rows, query.sort)
     else:
         order = _by_score(scores, index.browse_rank[rows])
-        group = np.where(index.docs_initiative[rows[order]], 1, 2)
+        group = np.where(index.docs_initiative[rows[order]], 2, 3)
         if keyword is not None:  # found by meaning alone: after every record the words found
             lexical = (keyword[rows[order]] > 0) | (shares[order] > 0)
             group[~lexical] += 2
+        if linked:
+            group[np.isin(rows[order], np.fromiter(linked, dtype=np.intp))] = 1
         if named:
             group[np.isin(rows[order], np.fromiter(named, dtype=np.intp))] = 0
         order = order[np.argsort(group, kind="stable")]
@@ -309,7 +327,9 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
         if first > 1:  # best name match first; equal matches by score
             best = sorted(order[:first], key=lambda i: -named[int(rows[i])])
             order[:first] = best
-    return Ranking(rows[order], scores[order], keyword, similarity, u, named, threshold, facet_rows)
+    return Ranking(
+        rows[order], scores[order], keyword, similarity, u, named, threshold, facet_rows, linked
+    )
 
 
 def _compared(

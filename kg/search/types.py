@@ -19,8 +19,8 @@ if TYPE_CHECKING:
 
 MODES = ("hybrid", "keyword", "vector")
 FUSIONS = ("weighted", "rrf")
-#: result orders: by relevance (named record, then initiatives, then other kinds, each by
-#: score), newest start or end year first, or name A–Z
+#: result orders: by relevance (named record, the records linked with it, then initiatives,
+#: then other kinds, each by score), newest start or end year first, or name A–Z
 SORTS = ("relevance", "start", "end", "name")
 FILTERS = tuple(f for f in FACETS if f != "year")
 

@@ -77,6 +77,12 @@ class WhyPublic(BaseModel):
         description="the query's words, as typed, this record holds neither in its text nor "
         "in its concepts' labels (said only of a record holding another word of the query)",
     )
+    linked_to: list[str] = Field(
+        default_factory=list,
+        description="the names of the records the query names that this record is linked "
+        "with (a project's partners and coordinator, an organisation's projects): it follows "
+        "them in the relevance order",
+    )
 
 
 class SearchHitPublic(BaseModel):
@@ -193,7 +199,9 @@ def api_search(
     """Hybrid (meaning + keyword) search with graph filters and facet counts; each hit says
     why it matched. Values of one filter combine with OR, filters with AND. `total` is 0 when
     the query has no evidence in the graph. Order (`sort=relevance`): a record the query names
-    first, then initiatives, then organisations, policies, events and sources, each by score,
+    first, then the records linked with it (its partners and coordinator, an organisation's
+    projects; `why.linked_to`), then initiatives, then organisations, policies, events and
+    sources, each by score,
     and after them the records found by meaning alone (no query word, no concept of the
     query), initiatives first; `score` is comparable within one of these groups only;
     `corrected` is the query as searched when unknown words were corrected; `unmatched` names
@@ -483,6 +491,7 @@ def _why(why: Why) -> WhyPublic:
         similarity=why.similarity,
         query_language=why.query_language,
         missing_terms=why.missing,
+        linked_to=why.linked,
     )
 
 

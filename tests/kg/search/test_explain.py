@@ -228,6 +228,30 @@ def test_a_record_the_query_names_says_so_and_lists_no_missing_word(
     assert named.summary.startswith("name matches; mentions")
 
 
+def test_a_record_linked_with_a_named_one_says_so_and_lists_no_missing_word(
+    small_index: SearchIndex,
+) -> None:
+    """A project's partner follows the project its name was searched for: it is there for the
+    link, so the line says which named record it is linked with, not which words it lacks."""
+    doc = small_index.docs[small_index.positions[f"{X}initiative/house-and-work"]]
+    row = small_index.positions[doc.iri]
+    u = understand("refugee families in Brazil", small_index.matcher)
+    [terms] = small_index.terms_in([row], u.terms)
+    why = explain(
+        small_index,
+        doc,
+        u,
+        filters={},
+        keyword=1.0,
+        similarity=0.5,
+        terms=terms,
+        linked=["Empty Houses"],
+    )[0]
+    assert why.linked == ["Empty Houses"]
+    assert why.missing == []
+    assert why.summary.startswith("linked to “Empty Houses”; mentions")
+
+
 def test_the_snippet_says_its_language_when_the_data_does(small_index: SearchIndex) -> None:
     """An English page showed a French description as its snippet with nothing telling a
     screen reader or a browser's translator that it was French (WCAG 2.1 SC 3.1.2)."""

@@ -438,6 +438,46 @@ def test_a_records_name_acronym_or_identifier_brings_it_first(index: SearchIndex
     assert checked > len(index.docs)
 
 
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("WELCOMING SPACES", "organisation"),  # its partners
+        ("Nuevos Senderos", "organisation"),  # its funders and coordinator
+        ("Fundación Cepaim", "initiative"),  # the projects it coordinates or joins
+    ],
+)
+def test_the_records_linked_with_a_named_one_follow_it(
+    index: SearchIndex, name: str, kind: str
+) -> None:
+    """Whoever types a project's name wants the project, then its partners and coordinator;
+    an organisation's name, the organisation, then its projects — before other practices
+    that merely share words with the name ("welcoming" is in many)."""
+    hits = search(index, SearchQuery(name, limit=500)).hits
+    named = [h for h in hits if h.named]
+    assert named
+    assert hits[: len(named)] == named
+    after = hits[len(named) :]
+    linked = [h for h in after if h.why.linked]
+    assert len(linked) >= 2, name
+    assert after[: len(linked)] == linked  # right after the named records, before the rest
+    names = {h.doc.name for h in named}
+    for hit in linked:
+        assert set(hit.why.linked) <= names
+        assert hit.why.missing == []  # it is there for the link, not for the words
+        assert any(hit.doc.iri in h.doc.linked or h.doc.iri in hit.doc.linked for h in named), (
+            hit.doc.slug
+        )
+    assert kind in {h.doc.kind for h in linked}
+    # and every record linked with a named one and found is among them
+    found = {h.doc.iri for h in after}
+    expected = {
+        iri
+        for h in named
+        for iri in [*h.doc.linked, *(d.iri for d in index.docs if h.doc.iri in d.linked)]
+    } & found
+    assert {h.doc.iri for h in linked} == expected
+
+
 def test_a_name_typed_run_together_brings_the_record_first(index: SearchIndex) -> None:
     """A search trial's "wholecomm" and "agri4integration" found nothing, and "kpax" was
     corrected to "pax"."""

@@ -64,6 +64,18 @@ def test_search_returns_ranked_explained_hits_and_facets(client: TestClient) -> 
     assert kinds["initiative"] == 2
 
 
+def test_a_named_records_coordinator_follows_it_and_says_why(client: TestClient) -> None:
+    """The API and the page say why a record came right after the one the query names."""
+    body = client.get("/api/search", params={"q": "Village Welcome"}).json()
+    first, second = body["results"][:2]
+    assert (first["slug"], first["named"]) == ("village-welcome", True)
+    assert second["slug"] == "test-ngo"
+    assert second["why"]["linked_to"] == ["Village Welcome"]
+    assert second["why"]["summary"].startswith("linked to “Village Welcome”")
+    page = client.get("/search", params={"q": "Village Welcome", "lang": "es"}).text
+    assert "vinculado a «Village Welcome»" in page
+
+
 def test_snippets_escape_record_text(client: TestClient) -> None:
     # keyword mode: the words decide (this test's embedder is a stand-in for the model)
     params = {"q": "volunteers open homes", "mode": "keyword"}
