@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from kg.search.documents import SearchDoc
-from kg.search.explain import explain
+from kg.search.explain import explain, name_as_searched
 from kg.search.index import SearchIndex
 from kg.search.rank import SENSE, Ranking, facet_counts, known_start, rank
 from kg.search.text import fold, tokenize
@@ -39,7 +39,10 @@ def search(index: SearchIndex, query: SearchQuery) -> SearchResults:
             lang=query.lang,
             close=ranking.similarity is not None and ranking.similarity[row] >= ranking.near,
             named=row in ranking.named,
-            linked=[index.docs[n].name for n in ranking.linked.get(row, ())],
+            linked=[
+                name_as_searched(index.docs[n], u.terms if u is not None else ())
+                for n in ranking.linked.get(row, ())
+            ],
         )
         hits.append(
             Hit(

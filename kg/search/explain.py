@@ -15,6 +15,7 @@ partners), which is there for the link, not for the words."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kg.search.documents import SearchDoc
@@ -173,6 +174,18 @@ def explain(
     )
     text, text_lang = _snippet_source(doc, wanted, label_lang, read)
     return why, highlight(text, wanted), text_lang
+
+
+def name_as_searched(doc: SearchDoc, terms: Sequence[str]) -> str:
+    """The name of `doc` that holds most of the query's `terms`, the shortest of those: the
+    acronym "MATILDE" for the query "matilde", not the project's full title; the record's name
+    when none holds a term (a name typed run together, "youth4all")."""
+    wanted = set(terms)
+    held = {n: len(wanted.intersection(tokenize(n))) for n in [doc.name, *doc.alt_names]}
+    best = max(held.values(), default=0)
+    if not best:
+        return doc.name
+    return min((n for n, k in held.items() if k == best), key=len)
 
 
 def _typed(text: str, label: str) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from kg.search.explain import Why, explain
+from kg.search.documents import SearchDoc
+from kg.search.explain import Why, explain, name_as_searched
 from kg.search.index import SearchIndex
 from kg.search.spelling import Speller
 from kg.search.text import term, tokenize
@@ -250,6 +251,21 @@ def test_a_record_linked_with_a_named_one_says_so_and_lists_no_missing_word(
     assert why.linked == ["Empty Houses"]
     assert why.missing == []
     assert why.summary.startswith("linked to “Empty Houses”; mentions")
+
+
+def test_a_named_record_is_called_by_the_name_the_query_holds() -> None:
+    """ "linked to “Migration Impact Assessment to Enhance Integration and Local Development in
+    European Rural and Mountain Areas”" read worse than "linked to “MATILDE”", what was typed."""
+    doc = SearchDoc(
+        "x",
+        "initiative",
+        "matilde",
+        names={"en": "Migration Impact Assessment to Enhance Integration"},
+        alt_names=["MATILDE"],
+    )
+    assert name_as_searched(doc, tokenize("Matilde")) == "MATILDE"
+    assert name_as_searched(doc, tokenize("migration impact assessment")) == doc.name
+    assert name_as_searched(doc, tokenize("matildeproject")) == doc.name  # nothing held
 
 
 def test_the_snippet_says_its_language_when_the_data_does(small_index: SearchIndex) -> None:

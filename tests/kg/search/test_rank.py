@@ -460,7 +460,7 @@ def test_the_records_linked_with_a_named_one_follow_it(
     linked = [h for h in after if h.why.linked]
     assert len(linked) >= 2, name
     assert after[: len(linked)] == linked  # right after the named records, before the rest
-    names = {h.doc.name for h in named}
+    names = {n for h in named for n in [h.doc.name, *h.doc.alt_names]}
     for hit in linked:
         assert set(hit.why.linked) <= names
         assert hit.why.missing == []  # it is there for the link, not for the words
