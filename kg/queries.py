@@ -180,10 +180,10 @@ SELECT ?record ?field ?target WHERE {
       (dcterms:subject "theme") (rikg:targetGroup "target_group")
       (rikg:fundingProgramme "funding") (rikg:addressesChallenge "challenge")
       (rikg:buildsOnOpportunity "opportunity") (dcterms:spatial "spatial")
-      (rikg:coordinator "organisation") (rikg:partner "organisation")
-      (schema:funder "organisation") (rikg:organiser "organisation")
-      (schema:publisher "organisation") (schema:parentOrganization "organisation")
-      (rikg:contributesTo "policy") (schema:about "initiative") (dcterms:relation "initiative")
+      (rikg:coordinator "coordinator") (rikg:partner "partner") (schema:funder "funder")
+      (rikg:organiser "organiser") (schema:publisher "publisher")
+      (schema:parentOrganization "parent") (rikg:contributesTo "policy") (schema:about "about")
+      (dcterms:relation "related")
     }
     FILTER(isIRI(?target))
   }

@@ -89,6 +89,29 @@ FACET_TITLES = {
 }
 
 
+#: how a result is linked with the record the query names (`kg.search.explain.RELATIONS`),
+#: translated by the templates: "partner in “WELCOMING SPACES”"
+LINK_PHRASES = {
+    "coordinator-of": N_("coordinator of %(names)s"),
+    "partner-in": N_("partner in %(names)s"),
+    "funder-of": N_("funder of %(names)s"),
+    "organiser-of": N_("organiser of %(names)s"),
+    "publisher-of": N_("publisher of %(names)s"),
+    "parent-of": N_("parent organisation of %(names)s"),
+    "policy-of": N_("policy that %(names)s contributes to"),
+    "subject-of": N_("subject of %(names)s"),
+    "related-to": N_("related to %(names)s"),
+    "coordinated-by": N_("coordinated by %(names)s"),
+    "with-partner": N_("with partner %(names)s"),
+    "funded-by": N_("funded by %(names)s"),
+    "organised-by": N_("organised by %(names)s"),
+    "published-by": N_("published by %(names)s"),
+    "part-of": N_("part of %(names)s"),
+    "contributes-to": N_("contributes to %(names)s"),
+    "about": N_("about %(names)s"),
+}
+
+
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(
         directory=str(TEMPLATES), context_processors=[i18n.template_context, meta.meta_context]
@@ -116,6 +139,7 @@ def make_templates() -> Jinja2Templates:
     templates.env.globals["js_messages"] = SPARQL_MESSAGES
     templates.env.globals["kind_labels"] = KIND_LABELS
     templates.env.globals["facet_titles"] = FACET_TITLES
+    templates.env.globals["link_phrases"] = LINK_PHRASES
     templates.env.globals["kind_plurals"] = KIND_PLURALS
     templates.env.globals["colon"] = i18n.colon
     templates.env.globals["lang_attr"] = i18n.lang_attr

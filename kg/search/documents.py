@@ -45,6 +45,25 @@ FACETS = (
 )
 CONCEPT_FACETS = ("theme", "target_group", "funding", "challenge", "opportunity", "country", "nuts")
 YEAR = re.compile(r"^(\d{4})")
+#: how a record links to another record (the fields of `kg.queries.SEARCH_LINKS`), the closest
+#: tie first: the order in which the records linked with a named one follow it
+#: (`kg.search.rank`): its coordinator, partners, funders, organisers, publisher, parent
+#: organisation, the records it is about (a source, an event), related records, and last the
+#: policies it contributes to — an EU action plan has dozens of contributing practices, so the
+#: link says less of either than a partnership does
+LINKS = (
+    "coordinator",
+    "partner",
+    "funder",
+    "organiser",
+    "publisher",
+    "parent",
+    "about",
+    "related",
+    "policy",
+)
+#: the links to organisations, whose names join the record's searchable text
+ORGANISATION_LINKS = LINKS[:6]
 
 
 @dataclass
@@ -81,10 +100,8 @@ class SearchDoc:
     places: list[str] = field(default_factory=list)
     types: list[str] = field(default_factory=list)
     linked_names: list[str] = field(default_factory=list)
-    #: IRIs of the records it links to: its coordinator, partners, funders, organisers,
-    #: publisher and parent organisation, the policies it contributes to, the initiatives it is
-    #: about or related to (`kg.queries.SEARCH_LINKS`)
-    linked: list[str] = field(default_factory=list)
+    #: the records it links to, by link (`LINKS`) → IRIs, A–Z
+    linked: dict[str, list[str]] = field(default_factory=dict)
     facets: dict[str, list[str]] = field(default_factory=dict)
     #: the concepts the record itself states, by facet; `facets` adds the broader ones (None:
     #: an index written before this field, whose tags fall back to `facets`)
@@ -156,7 +173,7 @@ def gather(store: ox.Store) -> tuple[list[SearchDoc], dict[str, Concept]]:
         ):
             values.sort()
         doc.linked_names = sorted(set(doc.linked_names))
-        doc.linked = sorted(set(doc.linked))
+        doc.linked = {k: sorted(set(v)) for k, v in sorted(doc.linked.items())}
     return [docs[k] for k in sorted(docs)], concepts
 
 
@@ -234,11 +251,11 @@ def _add_links(
             while current is not None:
                 facets[current.facet].add(current.code)
                 current = concepts.get(current.broader) if current.broader else None
-        elif field_name in ("organisation", "policy", "initiative") and target in docs:
-            if field_name != "initiative":
+        elif field_name in LINKS and target in docs:
+            if field_name in (*ORGANISATION_LINKS, "policy"):
                 doc.linked_names.append(docs[target].name)
             if target != doc.iri:
-                doc.linked.append(target)
+                doc.linked.setdefault(field_name, []).append(target)
     for code in list(facets.get("nuts", ())):
         facets["nuts"].update(
             c.code for c in concepts.values() if c.facet == "nuts" and code.startswith(c.code)

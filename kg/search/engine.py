@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from kg.search.documents import SearchDoc
-from kg.search.explain import explain, name_as_searched
+from kg.search.explain import RELATIONS, LinkedTo, explain, name_as_searched
 from kg.search.index import SearchIndex
 from kg.search.rank import SENSE, Ranking, facet_counts, known_start, rank
 from kg.search.text import fold, tokenize
@@ -40,8 +40,11 @@ def search(index: SearchIndex, query: SearchQuery) -> SearchResults:
             close=ranking.similarity is not None and ranking.similarity[row] >= ranking.near,
             named=row in ranking.named,
             linked=[
-                name_as_searched(index.docs[n], u.terms if u is not None else ())
-                for n in ranking.linked.get(row, ())
+                LinkedTo(
+                    name_as_searched(index.docs[t.record], u.terms if u is not None else ()),
+                    RELATIONS[t.link, t.outward][0],
+                )
+                for t in ranking.linked.get(row, ())
             ],
         )
         hits.append(

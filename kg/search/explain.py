@@ -10,8 +10,8 @@ nowhere. A word counts as held when the record's text or one of its concepts' la
 record that holds some other word of the query: one found by meaning alone says so instead;
 nor of one the query names (`Why.named`, said first: "name matches"), whose name holds the
 query's words in its own way ("supreme" in SU.PR.EME.; "4" in Youth4All), nor of one linked
-with a record the query names (`Why.linked`: "linked to WELCOMING SPACES", said of its
-partners), which is there for the link, not for the words."""
+with a record the query names (`Why.linked`: "partner in “WELCOMING SPACES”", "coordinated by
+“Cepaim”": `RELATIONS`), which is there for the link, not for the words."""
 
 from __future__ import annotations
 
@@ -48,6 +48,49 @@ class SharedValue:
     one_of_several: bool = False
 
 
+#: how a record is linked with a record the query names → (key, English phrase): by the link
+#: (`kg.search.documents.LINKS`) and whether the record holds it (True: a project coordinated by
+#: the named organisation) or the named record does (False: the named project's coordinator);
+#: the web pages translate each key's phrase (web/templating.py, `LINK_PHRASES`)
+RELATIONS = {
+    ("coordinator", False): ("coordinator-of", "coordinator of {names}"),
+    ("partner", False): ("partner-in", "partner in {names}"),
+    ("funder", False): ("funder-of", "funder of {names}"),
+    ("organiser", False): ("organiser-of", "organiser of {names}"),
+    ("publisher", False): ("publisher-of", "publisher of {names}"),
+    ("parent", False): ("parent-of", "parent organisation of {names}"),
+    ("policy", False): ("policy-of", "policy that {names} contributes to"),
+    ("about", False): ("subject-of", "subject of {names}"),
+    ("related", False): ("related-to", "related to {names}"),
+    ("coordinator", True): ("coordinated-by", "coordinated by {names}"),
+    ("partner", True): ("with-partner", "with partner {names}"),
+    ("funder", True): ("funded-by", "funded by {names}"),
+    ("organiser", True): ("organised-by", "organised by {names}"),
+    ("publisher", True): ("published-by", "published by {names}"),
+    ("parent", True): ("part-of", "part of {names}"),
+    ("policy", True): ("contributes-to", "contributes to {names}"),
+    ("about", True): ("about", "about {names}"),
+    ("related", True): ("related-to", "related to {names}"),
+}
+PHRASES = dict(RELATIONS.values())
+
+
+@dataclass(frozen=True)
+class LinkedTo:
+    """A record the query names, and how the explained record is linked with it."""
+
+    name: str  # as the query names it (`name_as_searched`)
+    relation: str  # a key of `RELATIONS`' values: "coordinator-of", "with-partner"…
+
+
+def relations(linked: Sequence[LinkedTo]) -> list[tuple[str, list[str]]]:
+    """The relations in order of first mention, each with its records' names."""
+    out: dict[str, list[str]] = {}
+    for link in linked:
+        out.setdefault(link.relation, []).append(link.name)
+    return list(out.items())
+
+
 @dataclass(frozen=True)
 class Why:
     matched_terms: list[str] = field(default_factory=list)
@@ -59,16 +102,16 @@ class Why:
     close: bool = False  # the similarity stands out against the collection (kg.search.rank)
     missing: list[str] = field(default_factory=list)  # query words, as typed, it does not hold
     named: bool = False  # the query names it (kg.search.names): its name matched
-    #: the names of the records the query names that it is linked with (its project, its
+    #: the records the query names that it is linked with, and how (its project, its
     #: coordinator: `kg.search.rank`, relevance order)
-    linked: list[str] = field(default_factory=list)
+    linked: list[LinkedTo] = field(default_factory=list)
 
     @property
     def summary(self) -> str:
         """One line a practitioner can read."""
         parts = ["name matches"] if self.named else []
-        if self.linked:
-            parts.append("linked to " + ", ".join(f"“{n}”" for n in self.linked))
+        for relation, names in self.linked_relations:
+            parts.append(PHRASES[relation].format(names=", ".join(f"“{n}”" for n in names)))
         if self.matched_terms:
             parts.append("mentions " + ", ".join(f"“{t}”" for t in self.matched_terms))
         for c in self.concepts:
@@ -81,6 +124,11 @@ class Why:
         if self.missing:
             parts.append("does not mention " + ", ".join(f"“{t}”" for t in self.missing))
         return "; ".join(parts)
+
+    @property
+    def linked_relations(self) -> list[tuple[str, list[str]]]:
+        """`linked` by relation, in order of first mention: (key, names)."""
+        return relations(self.linked)
 
     @property
     def shown_filters(self) -> list[SharedValue]:
@@ -104,14 +152,14 @@ def explain(
     lang: str = "en",
     close: bool = False,
     named: bool = False,
-    linked: list[str] | None = None,
+    linked: Sequence[LinkedTo] = (),
 ) -> tuple[Why, str, str]:
     """The explanation of one hit, its HTML snippet (text escaped, matches in `<mark>`) and
     the snippet's language (the BCP 47 tag of the description it comes from; "" when the data
     does not say, for a claim, a note or an alternate name);
     `terms` are the query's terms the record contains (`SearchIndex.terms_in`); `close`:
     whether its similarity stands out (only then is it "close in meaning"); `named`: whether
-    the query names it; `linked`: the names of the named records it is linked with."""
+    the query names it; `linked`: the named records it is linked with, and how."""
     label_lang = u.shown_lang if u is not None and u.shown_lang != "und" else lang
     shared = [
         SharedValue(f, v, index.label(f, v, lang), one_of_several=len(values) > 1)
@@ -170,7 +218,7 @@ def explain(
         close=close,
         missing=missing,
         named=named,
-        linked=list(linked or ()),
+        linked=list(linked),
     )
     text, text_lang = _snippet_source(doc, wanted, label_lang, read)
     return why, highlight(text, wanted), text_lang

@@ -39,7 +39,7 @@ import numpy.typing as npt
 from kg.search.cache import VectorCache, embed_passages
 from kg.search.dictionary import NONE as NO_WORDS
 from kg.search.dictionary import Words, zipf_in
-from kg.search.documents import CONCEPT_FACETS, Concept, SearchDoc
+from kg.search.documents import CONCEPT_FACETS, LINKS, Concept, SearchDoc
 from kg.search.embed import Embedder, Vectors
 from kg.search.names import NameIndex
 from kg.search.spelling import Speller, abbreviation
@@ -48,7 +48,7 @@ from kg.search.understand import ConceptMatcher
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.INFO)  # bm25s sets DEBUG on import: one line per build
-FORMAT = 6  # bump when the saved layout or what goes into it changes
+FORMAT = 7  # bump when the saved layout or what goes into it changes
 KEEP_INDEXES = 2
 IntArray = npt.NDArray[np.int32]
 #: order of kinds when there is no query to rank by (browsing with filters only)
@@ -56,6 +56,17 @@ PRACTICE_FACETS = ("theme", "target_group", "challenge", "opportunity")
 SAMPLE = 4096  # records whose similarity to a query stands for the whole collection
 PHRASE_DEPTH = 50  # records holding every query term read for the phrase (`holds_phrase`)
 KIND_ORDER = {"initiative": 0, "policy": 1, "event": 2, "organisation": 3, "source": 4}
+
+
+@dataclass(frozen=True)
+class Tie:
+    """How a record is linked with `record` (a row): by `link` (`LINKS`), which it holds
+    (`outward`: a project whose coordinator is `record`) or `record` holds (a project's
+    coordinator, linked with the project)."""
+
+    record: int
+    link: str
+    outward: bool
 
 
 @dataclass
@@ -128,31 +139,39 @@ class SearchIndex:
         self.encode_query = functools.lru_cache(maxsize=512)(self._encode_query)
 
     @functools.cached_property
-    def links(self) -> dict[int, frozenset[int]]:
-        """Record → the records it is linked with, either way (`SearchDoc.linked`: a project
-        and its partners, an organisation and the projects it coordinates, a policy and the
-        practices contributing to it); built on the first search that names a record."""
-        out: dict[int, set[int]] = {}
+    def links(self) -> dict[int, dict[int, Tie]]:
+        """Record → the records it is linked with, either way, each by its closest link
+        (`SearchDoc.linked`, `LINKS` order: a project and its coordinator, partners and funders,
+        an organisation and its projects, a policy and the practices contributing to it); built
+        on the first search that names a record."""
+        out: dict[int, dict[int, Tie]] = {}
+
+        def add(row: int, other: int, tie: Tie) -> None:
+            ties = out.setdefault(row, {})
+            if other not in ties or LINKS.index(tie.link) < LINKS.index(ties[other].link):
+                ties[other] = tie
+
         for i, doc in enumerate(self.docs):
-            for iri in doc.linked:
-                j = self.positions.get(iri)
-                if j is not None and j != i:
-                    out.setdefault(i, set()).add(j)
-                    out.setdefault(j, set()).add(i)
-        return {i: frozenset(js) for i, js in out.items()}
+            for link, iris in doc.linked.items():
+                for iri in iris:
+                    j = self.positions.get(iri)
+                    if j is not None and j != i:
+                        add(i, j, Tie(j, link, outward=True))
+                        add(j, i, Tie(i, link, outward=False))
+        return out
 
     def linked_to(
         self, named: Iterable[int], rows: npt.NDArray[np.integer[Any]]
-    ) -> dict[int, tuple[int, ...]]:
+    ) -> dict[int, tuple[Tie, ...]]:
         """Of `rows`, those linked with a record of `named` and not named themselves: row →
-        the named records it is linked with, in `named` order."""
+        how it is linked with each (`Tie.record`: the named record), in `named` order."""
         named = list(named)
         among = set(rows.tolist()) - set(named)
-        out: dict[int, list[int]] = {}
+        out: dict[int, list[Tie]] = {}
         for n in named:
-            for row in self.links.get(n, frozenset()) & among:
-                out.setdefault(row, []).append(n)
-        return {row: tuple(ns) for row, ns in out.items()}
+            for row in self.links.get(n, {}).keys() & among:
+                out.setdefault(row, []).append(self.links[row][n])
+        return {row: tuple(ties) for row, ties in out.items()}
 
     @functools.cached_property
     def facet_postings(self) -> dict[str, tuple[list[str], IntArray, npt.NDArray[np.intp]]]:

@@ -100,7 +100,9 @@ facet count is exactly what its click gives and a nonsense query finds nothing:
    passing every facet.
 
 Relevance order (`sort=relevance`, documented in the API): named records first (best name match
-first), then the records linked with them, whatever their kind, then initiatives — the
+first), then the records linked with them, whatever their kind (the closest link first:
+coordinator, partners, funders, organisers, publisher, parent organisation, the record a
+source or event is about, related records, a policy: `LINKS`), then initiatives — the
 practices, which are what the judged queries ask for — then the other kinds, each group by
 fused score; records found by meaning alone (no query word, no concept the query names) come
 after all these, initiatives first. Whoever types a project's name wants the project, then
@@ -129,8 +131,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from kg.search.documents import FACETS
-from kg.search.index import IntArray, SearchIndex
+from kg.search.documents import FACETS, LINKS
+from kg.search.index import IntArray, SearchIndex, Tie
 from kg.search.names import COMMON
 from kg.search.text import term, tokenize, words
 from kg.search.types import FILTERS, FUSIONS, MODES, FacetValue, SearchQuery, parse_years
@@ -176,8 +178,8 @@ class Ranking:
     #: over the index), what its counts are taken over (`facet_counts`), and which records
     #: pass its own filter
     facet_rows: dict[str, tuple[Bools, Bools]] = field(default_factory=dict)
-    #: row → the named records it is linked with (`SearchIndex.linked_to`): it follows them
-    linked: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    #: row → how it is linked with the named records (`SearchIndex.linked_to`): it follows them
+    linked: dict[int, tuple[Tie, ...]] = field(default_factory=dict)
 
 
 def filter_keeps(index: SearchIndex, query: SearchQuery) -> dict[str, npt.NDArray[np.bool_]]:
@@ -318,8 +320,10 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
         if keyword is not None:  # found by meaning alone: after every record the words found
             lexical = (keyword[rows[order]] > 0) | (shares[order] > 0)
             group[~lexical] += 2
-        if linked:
-            group[np.isin(rows[order], np.fromiter(linked, dtype=np.intp))] = 1
+        if linked:  # closest link first: the coordinator before partners, funders…
+            closest = {r: min(LINKS.index(t.link) for t in ties) for r, ties in linked.items()}
+            tie = np.fromiter((closest.get(int(r), -1) for r in rows[order]), np.intp, len(order))
+            group = np.where(tie >= 0, 1 + (tie + 1) / (len(LINKS) + 1), group)
         if named:
             group[np.isin(rows[order], np.fromiter(named, dtype=np.intp))] = 0
         order = order[np.argsort(group, kind="stable")]

@@ -60,6 +60,17 @@ class SharedValuePublic(LabelPublic):
     matched: str | None = None
 
 
+class LinkedToPublic(BaseModel):
+    name: str = Field(description="the linked record's name, as the query names it")
+    relation: str = Field(
+        description="how this record is linked with it: coordinator-of, partner-in, "
+        "funder-of, organiser-of, publisher-of, parent-of, policy-of, subject-of, "
+        "related-to (the named record holds the link), coordinated-by, with-partner, "
+        "funded-by, organised-by, published-by, part-of, contributes-to, about (this record "
+        "holds it)"
+    )
+
+
 class WhyPublic(BaseModel):
     summary: str = Field(
         description="the line the search page shows, in English: the words matched, the "
@@ -77,11 +88,11 @@ class WhyPublic(BaseModel):
         description="the query's words, as typed, this record holds neither in its text nor "
         "in its concepts' labels (said only of a record holding another word of the query)",
     )
-    linked_to: list[str] = Field(
+    linked_to: list[LinkedToPublic] = Field(
         default_factory=list,
-        description="the names of the records the query names that this record is linked "
-        "with (a project's partners and coordinator, an organisation's projects): it follows "
-        "them in the relevance order",
+        description="the records the query names that this record is linked with, and how (a "
+        "project's coordinator and partners, an organisation's projects): it follows them in "
+        "the relevance order",
     )
 
 
@@ -491,7 +502,7 @@ def _why(why: Why) -> WhyPublic:
         similarity=why.similarity,
         query_language=why.query_language,
         missing_terms=why.missing,
-        linked_to=why.linked,
+        linked_to=[LinkedToPublic(name=n.name, relation=n.relation) for n in why.linked],
     )
 
 

@@ -22,7 +22,7 @@ def test_a_record_file_becomes_one_search_document(loaded: LocalStore) -> None:
     assert doc.description().startswith("A test initiative that helps refugee families")
     assert doc.claims == ["11 villages", "8 villages"]  # both sides of the disagreement
     assert doc.linked_names == ["Test NGO"]  # the coordinator's name is searchable
-    assert doc.linked == [f"{BASE}id/organisation/test-ngo"]  # and the record it is
+    assert doc.linked == {"coordinator": [f"{BASE}id/organisation/test-ngo"]}  # and by link
 
 
 def test_facets_hold_the_concept_codes_and_the_larger_regions(loaded: LocalStore) -> None:

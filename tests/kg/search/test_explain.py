@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from kg.search.documents import SearchDoc
-from kg.search.explain import Why, explain, name_as_searched
+from kg.search.explain import LinkedTo, Why, explain, name_as_searched
 from kg.search.index import SearchIndex
 from kg.search.spelling import Speller
 from kg.search.text import term, tokenize
@@ -246,11 +246,10 @@ def test_a_record_linked_with_a_named_one_says_so_and_lists_no_missing_word(
         keyword=1.0,
         similarity=0.5,
         terms=terms,
-        linked=["Empty Houses"],
+        linked=[LinkedTo("Empty Houses", "partner-in"), LinkedTo("Farm Jobs", "partner-in")],
     )[0]
-    assert why.linked == ["Empty Houses"]
     assert why.missing == []
-    assert why.summary.startswith("linked to “Empty Houses”; mentions")
+    assert why.summary.startswith("partner in “Empty Houses”, “Farm Jobs”; mentions")
 
 
 def test_a_named_record_is_called_by_the_name_the_query_holds() -> None:

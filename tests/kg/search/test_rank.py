@@ -18,7 +18,7 @@ from kg.search import SearchQuery, SearchService, run_query_with_search, search,
 from kg.search import rank as rank_module
 from kg.search import sparql as search_sparql
 from kg.search.cache import VectorCache
-from kg.search.documents import SearchDoc
+from kg.search.documents import LINKS, SearchDoc
 from kg.search.embed import HashEmbedder
 from kg.search.index import SearchIndex
 from kg.search.names import COMMON, SQUASHED_MIN, squashed, squashed_fields
@@ -461,21 +461,26 @@ def test_the_records_linked_with_a_named_one_follow_it(
     assert len(linked) >= 2, name
     assert after[: len(linked)] == linked  # right after the named records, before the rest
     names = {n for h in named for n in [h.doc.name, *h.doc.alt_names]}
+
+    def links(a: SearchDoc, b: SearchDoc) -> list[str]:  # a's links to b
+        return [link for link in LINKS if b.iri in a.linked.get(link, ())]
+
+    closest = []
     for hit in linked:
-        assert set(hit.why.linked) <= names
+        assert {n.name for n in hit.why.linked} <= names
         assert hit.why.missing == []  # it is there for the link, not for the words
-        assert any(hit.doc.iri in h.doc.linked or h.doc.iri in hit.doc.linked for h in named), (
-            hit.doc.slug
-        )
+        ties = [
+            LINKS.index(k) for h in named for k in links(h.doc, hit.doc) + links(hit.doc, h.doc)
+        ]
+        assert ties, hit.doc.slug
+        closest.append(min(ties))
+    assert closest == sorted(closest)  # the coordinator before the partners, …
+    assert closest[0] == LINKS.index("coordinator")
     assert kind in {h.doc.kind for h in linked}
     # and every record linked with a named one and found is among them
     found = {h.doc.iri for h in after}
-    expected = {
-        iri
-        for h in named
-        for iri in [*h.doc.linked, *(d.iri for d in index.docs if h.doc.iri in d.linked)]
-    } & found
-    assert {h.doc.iri for h in linked} == expected
+    expected = {d.iri for h in named for d in index.docs if links(h.doc, d) or links(d, h.doc)}
+    assert {h.doc.iri for h in linked} == expected & found
 
 
 def test_a_name_typed_run_together_brings_the_record_first(index: SearchIndex) -> None:

@@ -70,10 +70,16 @@ def test_a_named_records_coordinator_follows_it_and_says_why(client: TestClient)
     first, second = body["results"][:2]
     assert (first["slug"], first["named"]) == ("village-welcome", True)
     assert second["slug"] == "test-ngo"
-    assert second["why"]["linked_to"] == ["Village Welcome"]
-    assert second["why"]["summary"].startswith("linked to “Village Welcome”")
+    assert second["why"]["linked_to"] == [{"name": "Village Welcome", "relation": "coordinator-of"}]
+    assert second["why"]["summary"].startswith("coordinator of “Village Welcome”")
     page = client.get("/search", params={"q": "Village Welcome", "lang": "es"}).text
-    assert "vinculado a «Village Welcome»" in page
+    assert "coordinador de «Village Welcome»" in page
+    # and the other way round: the organisation named, then its project
+    body = client.get("/api/search", params={"q": "Test NGO"}).json()
+    assert [r["slug"] for r in body["results"][:2]] == ["test-ngo", "village-welcome"]
+    assert body["results"][1]["why"]["linked_to"] == [
+        {"name": "Test NGO", "relation": "coordinated-by"}
+    ]
 
 
 def test_snippets_escape_record_text(client: TestClient) -> None:
