@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from kg.search.documents import SearchDoc
@@ -76,7 +78,23 @@ def search(index: SearchIndex, query: SearchQuery) -> SearchResults:
         _closest(index, query) if u is not None and not len(ranking.rows) else (),
         _undated(index, ranking),
         _open_ended(index, ranking, query),
+        _suggestion(index, query, ranking) if not len(ranking.rows) else None,
     )
+
+
+def _suggestion(index: SearchIndex, query: SearchQuery, ranking: Ranking) -> str | None:
+    """For a search that found nothing, a query that finds records: its words the index does
+    not know spelt as the nearest it knows (`Speller.suggest`), the filters kept; None when
+    there is none. "Mathilde", a name of the languages, is not corrected to MATILDE (a word
+    spelt right is not changed unasked), so it found nothing and said nothing."""
+    u = ranking.understanding
+    if u is None:
+        return None
+    text = index.speller.suggest(query.text, u.lang)
+    if text is None:
+        return None
+    found = rank(index, dataclasses.replace(query, text=text, correct=True))
+    return text if len(found.rows) else None
 
 
 def _undated(index: SearchIndex, ranking: Ranking) -> int:

@@ -147,15 +147,17 @@ class Speller:
         read = self._read(word, lang)
         return None if read is None else read[0]
 
-    def _read(self, word: str, lang: str) -> tuple[str, bool] | None:
-        """`word`'s reading and whether it is a form of a dictionary word (not a misspelling)."""
+    def _read(self, word: str, lang: str, *, strict: bool = True) -> tuple[str, bool] | None:
+        """`word`'s reading and whether it is a form of a dictionary word (not a misspelling).
+        Not `strict`: the nearest known word, even for a word of the languages and when the
+        word as typed is the likelier (`suggest`)."""
         t = term(word)
         if t is None or self._known(t) or any(c.isdigit() for c in word):
             return None
         limit = max_edits(word)
         if limit == 0 or not self._choices:
             return None
-        form = word in self._dictionary
+        form = strict and word in self._dictionary
         found = process.extract(
             word, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=None
         )
@@ -165,7 +167,7 @@ class Speller:
                 start = self._known_start(word)
                 return None if start is None else (start, True)
         if not found:
-            return self._respelt(word, lang)
+            return self._respelt(word, lang) if strict else None
         nearest = min(f[1] for f in found)
         found = [f for f in found if f[1] == nearest]
         first = [f for f in found if self._choices[f[2]][:1] == word[:1]]
@@ -175,7 +177,11 @@ class Speller:
             top = max(usage.values())
             found = [f for f in found if usage[f[2]] == top]
         _, _, best = min(found, key=lambda f: (-self._counts[f[2]], self._choices[f[2]]))
-        if not form and not self._likelier(self._zipf(self._choices[best]), nearest, word):
+        if (
+            strict
+            and not form
+            and not self._likelier(self._zipf(self._choices[best]), nearest, word)
+        ):
             return None  # a rare word, likelier than the correction: a name ("Lapland")
         return self._choices[best], form
 
@@ -241,6 +247,37 @@ class Speller:
         searched.append(text[pos:])
         shown.append(text[pos:])
         return Reading("".join(searched), "".join(shown), changes)
+
+    def suggest(self, text: str, lang: str = "und") -> str | None:
+        """A "Did you mean" for a query that found nothing: `text` with every word the index
+        does not know replaced by its correction (`read`) or, where `read` keeps the word as
+        typed — a word of the languages ("Mathilde", a name in French and German, where the
+        records say MATILDE) or a word likelier than its correction — by the nearest word the
+        index knows one edit away. None when a word has no such neighbour (nonsense has none,
+        so it is offered nothing; two edits made "qwerty" "werte" and "anti-racism"
+        "anci-raise") or nothing would change. Offered, not searched: the caller checks that
+        the suggestion finds records."""
+        shown: list[str] = []
+        pos = 0
+        changed = False
+        for m in WORD.finditer(text):
+            typed = m.group()
+            t = term(fold(typed))
+            if t is None or self._known(t) or any(c.isdigit() for c in typed):
+                continue
+            word = fold(typed)
+            read = self._read(word, lang)
+            if read is None:  # one letter away at most: "qwerty" is not "werte"
+                read = self._read(word, lang, strict=False)
+                if read is not None and OSA.distance(word, read[0]) > 1:
+                    read = None
+            if read is None or (abbreviation(typed) and read[0] not in self._capitals):
+                return None
+            shown += [text[pos : m.start()], self._written(read[0], typed)]
+            pos = m.end()
+            changed = True
+        shown.append(text[pos:])
+        return "".join(shown) if changed else None
 
     def _written(self, fixed: str, typed: str) -> str:
         """The correction `fixed` (folded) as the records write it: of its spellings, the

@@ -219,3 +219,6 @@ class SearchResults:
     #: with a year range: how many results it holds only because they have no known end (they
     #: started before it and are counted as still active, `kg.search.rank.active_until`)
     open_ended: int = 0
+    #: when nothing matched: a query that finds records ("Did you mean"), its unknown words
+    #: spelt as the nearest words of the index (`kg.search.engine`)
+    suggestion: str | None = None

@@ -147,6 +147,12 @@ class SearchResultsPublic(BaseModel):
         description="with a year range: results it holds only because they have no known end "
         "date; they started before the range and are counted as still active",
     )
+    suggestion: str | None = Field(
+        None,
+        description="when nothing matched: a query that finds records with the same filters "
+        '("Did you mean"), its words the index does not know spelt as the nearest it '
+        "knows ('Lesbos' → 'Lesvos')",
+    )
     unmatched: dict[str, list[str]] = Field(
         default_factory=dict,
         description="filter values, by filter, that no record holds: neither the code nor a "
@@ -446,6 +452,7 @@ def _results(results: SearchResults, service: SearchService) -> SearchResultsPub
         undated=results.undated,
         open_ended=results.open_ended,
         unmatched=service.index().unheld(results.query.filters),
+        suggestion=results.suggestion,
     )
 
 

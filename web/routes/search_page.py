@@ -341,6 +341,14 @@ def search_page(
                 (k, v) for k, v in state if k not in ("q", "lang", "year", "year_from", "year_to")
             ],
             "instead_url": url([*state, ("correct", "0")]),
+            "suggestion_url": (
+                url(
+                    [(k, v) for k, v in state if k not in ("q", "offset")]
+                    + [("q", results.suggestion)]
+                )
+                if results.suggestion
+                else None
+            ),
             "unfiltered": unfiltered,
             "unfiltered_url": url(
                 [(k, v) for k, v in state if k not in FACETS and k not in ("year_from", "year_to")]

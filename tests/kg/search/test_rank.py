@@ -483,6 +483,19 @@ def test_the_records_linked_with_a_named_one_follow_it(
     assert {h.doc.iri for h in linked} == expected & found
 
 
+def test_a_name_of_the_languages_that_finds_nothing_is_offered_the_records_spelling(
+    index: SearchIndex,
+) -> None:
+    """A practitioner trial's "Mathilde" (a name in French and German, so not corrected)
+    found nothing and was offered the topic "Capacity building"; the project is MATILDE."""
+    results = search(index, SearchQuery("Mathilde"))
+    assert (results.total, results.suggestion) == (0, "Matilde")
+    hits = search(index, SearchQuery(results.suggestion)).hits
+    assert hits[0].doc.slug == "matilde"
+    assert hits[0].named
+    assert search(index, SearchQuery("xqzvbnm")).suggestion is None
+
+
 def test_a_name_typed_run_together_brings_the_record_first(index: SearchIndex) -> None:
     """A search trial's "wholecomm" and "agri4integration" found nothing, and "kpax" was
     corrected to "pax"."""

@@ -718,3 +718,29 @@ def test_a_theme_the_query_names_is_in_view_before_show_all(
         assert theme_in_view("community sponsorship") == (True, False)
         # not named, it keeps its place by count: behind "Show all"
         assert theme_in_view("community volunteers") == (False, True)
+
+
+def test_a_search_that_finds_nothing_offers_the_spelling_the_records_use(
+    records_dir: Path, tmp_path: Path
+) -> None:
+    """ "Lesbos" is spelt right, so it is not corrected; the records say "Lesvos", so it found
+    nothing and the page offered only topics. It now asks "Did you mean Lesvos?", and the
+    link finds the record; nonsense is offered no spelling."""
+    record = (
+        "---\nname: Island Hosting\ncountries: [GR]\nthemes: [housing]\n"
+        "sources: {a: {url: 'https://example.org/x'}}\n---\n"
+        "Families on Lesvos host refugees in their homes.\n"
+    )
+    with searching(records_dir, tmp_path, {"initiative/island-hosting": record}) as c:
+        api = c.get("/api/search", params={"q": "Lesbos"}).json()
+        assert (api["total"], api["suggestion"]) == (0, "Lesvos")
+        page = c.get("/search", params={"q": "Lesbos", "lang": "es"}).text
+        offer = re.search(r'<p class="suggestion">(.*?)<a href="([^"]+)">([^<]+)</a>', page)
+        assert offer is not None
+        assert (offer[1].strip(), offer[3]) == ("¿Quiso decir", "Lesvos")
+        href = html.unescape(offer[2])
+        assert "q=Lesvos" in href
+        assert "lang=es" in href
+        assert "island-hosting" in c.get(href).text
+        nonsense = c.get("/api/search", params={"q": "xqzvbnm plorkt"}).json()
+        assert (nonsense["total"], nonsense["suggestion"]) == (0, None)
