@@ -106,6 +106,29 @@ def test_a_typo_is_corrected_and_the_original_stays_one_click_away(
     expect(page.locator(".summary h2")).to_contain_text("Nothing matched")
 
 
+def test_a_spelling_of_the_languages_is_offered_the_records_and_the_named_record_its_partners(
+    server: LiveServer, page: Page
+) -> None:
+    """A practitioner trial's "Mathilde" found nothing and was offered "Capacity building";
+    MATILDE's coordinator was seventh of its records, behind its partners."""
+    page.goto(server.url + "search?q=Mathilde")
+    expect(page.locator(".summary h2")).to_have_text("Nothing matched “Mathilde”")
+    column = page.locator(".results-column").bounding_box()
+    grid = page.locator(".grid.search").bounding_box()
+    assert column is not None
+    assert grid is not None
+    assert column["width"] > 0.9 * grid["width"]  # no filters: the text takes the page's width
+    expect(page.locator("p.suggestion")).to_have_text("Did you mean Matilde?")
+    page.locator("p.suggestion a").click()
+    page.wait_for_url("**q=Matilde*")
+    hits = page.locator("li.hit")
+    expect(hits.first).to_have_class(re.compile("named"))
+    expect(hits.first.locator(".snippet")).to_contain_text("MATILDE")
+    expect(hits.nth(1).locator("h2")).to_have_text("University of Eastern Finland")
+    expect(hits.nth(1).locator(".why")).to_contain_text("coordinator of “MATILDE”")
+    expect(hits.nth(2).locator(".why")).to_contain_text("partner in “MATILDE”")
+
+
 def test_values_of_one_facet_combine_with_or(server: LiveServer, page: Page) -> None:
     page.goto(server.url + "search?q=refugees")
     spain = int(
