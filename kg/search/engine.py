@@ -10,7 +10,7 @@ from kg.search.documents import SearchDoc
 from kg.search.explain import RELATIONS, LinkedTo, explain, name_as_searched
 from kg.search.index import SearchIndex
 from kg.search.rank import SENSE, Ranking, facet_counts, known_start, rank
-from kg.search.text import fold, tokenize
+from kg.search.text import fold, term, tokenize, words
 from kg.search.types import Correction, Hit, Label, SearchQuery, SearchResults
 
 __all__ = ["Hit", "Label", "SearchResults", "search"]
@@ -79,7 +79,27 @@ def search(index: SearchIndex, query: SearchQuery) -> SearchResults:
         _undated(index, ranking),
         _open_ended(index, ranking, query),
         _suggestion(index, query, ranking) if not len(ranking.rows) else None,
+        _unheld(index, ranking) if len(ranking.rows) else (),
     )
+
+
+def _unheld(index: SearchIndex, ranking: Ranking) -> tuple[str, ...]:
+    """The query's words, as typed (after spelling correction), that no record holds, for a
+    search that found records through its other words: a practitioner trial's "Zorblax Rural
+    Futures" listed 112 records and only each one's "does not mention" said that "Zorblax"
+    matched nowhere. Not said when the query names a record: its name may hold the word in its
+    own way ("youth4all")."""
+    u = ranking.understanding
+    if u is None or ranking.named:
+        return ()
+    forms = {fold(typed) for typed, _ in u.forms}  # searched as a known form of themselves
+    text = u.searched
+    unheld = (
+        text[s:e]
+        for s, e, w in words(text)
+        if (t := term(w)) is not None and w not in forms and not index.known(t)
+    )
+    return tuple(dict.fromkeys(unheld))
 
 
 def _suggestion(index: SearchIndex, query: SearchQuery, ranking: Ranking) -> str | None:

@@ -222,3 +222,6 @@ class SearchResults:
     #: when nothing matched: a query that finds records ("Did you mean"), its unknown words
     #: spelt as the nearest words of the index (`kg.search.engine`)
     suggestion: str | None = None
+    #: the query's words, as typed, that no record holds, when the others found records
+    #: (`kg.search.engine`): the page says so once, not only under each result
+    unheld: tuple[str, ...] = ()

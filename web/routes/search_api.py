@@ -147,6 +147,11 @@ class SearchResultsPublic(BaseModel):
         description="with a year range: results it holds only because they have no known end "
         "date; they started before the range and are counted as still active",
     )
+    unheld_words: list[str] = Field(
+        default_factory=list,
+        description="the query's words, as typed (after spelling correction), that no record "
+        "holds, when its other words found records; empty when the query names a record",
+    )
     suggestion: str | None = Field(
         None,
         description="when nothing matched: a query that finds records with the same filters "
@@ -453,6 +458,7 @@ def _results(results: SearchResults, service: SearchService) -> SearchResultsPub
         open_ended=results.open_ended,
         unmatched=service.index().unheld(results.query.filters),
         suggestion=results.suggestion,
+        unheld_words=list(results.unheld),
     )
 
 

@@ -744,3 +744,22 @@ def test_a_search_that_finds_nothing_offers_the_spelling_the_records_use(
         assert "island-hosting" in c.get(href).text
         nonsense = c.get("/api/search", params={"q": "xqzvbnm plorkt"}).json()
         assert (nonsense["total"], nonsense["suggestion"]) == (0, None)
+
+
+def test_a_word_no_record_holds_is_said_once_above_the_results(client: TestClient) -> None:
+    """A practitioner trial's "Zorblax Rural Futures" listed 112 records, and only each one's
+    "does not mention" hinted that "Zorblax" matched nowhere."""
+    # by words alone: the fake embedder reads no meaning, which a query of several words needs
+    params = {"q": "Zorblax mountain jobs", "mode": "keyword"}
+    api = client.get("/api/search", params=params).json()
+    assert api["total"] > 0
+    assert api["unheld_words"] == ["Zorblax"]
+    page = client.get("/search", params=params).text
+    assert "No record mentions “Zorblax”: these results hold the other words." in page
+    french = client.get("/search", params={**params, "lang": "fr"}).text
+    assert "Aucune fiche ne mentionne «\u00a0Zorblax\u00a0»\u00a0:" in french
+    named = client.get("/api/search", params={"q": "Alpine Welcome"}).json()
+    assert named["unheld_words"] == []
+    plain = client.get("/search", params={"q": "mountain jobs", "mode": "keyword"}).text
+    assert "mountain" in plain
+    assert "No record mentions" not in plain
