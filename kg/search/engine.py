@@ -88,7 +88,8 @@ def _unheld(index: SearchIndex, ranking: Ranking) -> tuple[str, ...]:
     search that found records through its other words: a practitioner trial's "Zorblax Rural
     Futures" listed 112 records and only each one's "does not mention" said that "Zorblax"
     matched nowhere. Not said when the query names a record: its name may hold the word in its
-    own way ("youth4all")."""
+    own way ("youth4all"). The page says only that no record mentions it: results found by
+    meaning may hold none of the other words either."""
     u = ranking.understanding
     if u is None or ranking.named:
         return ()

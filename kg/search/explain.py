@@ -225,11 +225,14 @@ def explain(
 
 
 def name_as_searched(doc: SearchDoc, terms: Sequence[str]) -> str:
-    """The name of `doc` that holds most of the query's `terms`, the shortest of those: the
-    acronym "MATILDE" for the query "matilde", not the project's full title; the record's name
-    when none holds a term (a name typed run together, "youth4all")."""
+    """The name of `doc` that holds most of the query's `terms`, the shortest of those, of
+    its names in every language, alternate names and identifiers (the fields the name lane
+    reads, `kg.search.names`): the acronym "MATILDE" for the query "matilde", not the
+    project's full title; "Nuevos Senderos" for that Spanish name, not "New Paths"; the
+    record's name when none holds a term (a name typed run together, "youth4all")."""
     wanted = set(terms)
-    held = {n: len(wanted.intersection(tokenize(n))) for n in [doc.name, *doc.alt_names]}
+    names = dict.fromkeys([doc.name, *doc.names.values(), *doc.alt_names, *doc.identifiers])
+    held = {n: len(wanted.intersection(tokenize(n))) for n in names}
     best = max(held.values(), default=0)
     if not best:
         return doc.name

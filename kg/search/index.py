@@ -58,7 +58,7 @@ PHRASE_DEPTH = 50  # records holding every query term read for the phrase (`hold
 KIND_ORDER = {"initiative": 0, "policy": 1, "event": 2, "organisation": 3, "source": 4}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tie:
     """How a record is linked with `record` (a row): by `link` (`LINKS`), which it holds
     (`outward`: a project whose coordinator is `record`) or `record` holds (a project's
@@ -166,11 +166,14 @@ class SearchIndex:
         """Of `rows`, those linked with a record of `named` and not named themselves: row →
         how it is linked with each (`Tie.record`: the named record), in `named` order."""
         named = list(named)
-        among = set(rows.tolist()) - set(named)
+        among = np.zeros(len(self.docs), dtype=bool)
+        among[rows] = True
+        among[named] = False
         out: dict[int, list[Tie]] = {}
         for n in named:
-            for row in self.links.get(n, {}).keys() & among:
-                out.setdefault(row, []).append(self.links[row][n])
+            for row in self.links.get(n, {}):
+                if among[row]:
+                    out.setdefault(row, []).append(self.links[row][n])
         return {row: tuple(ties) for row, ties in out.items()}
 
     @functools.cached_property

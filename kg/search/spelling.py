@@ -273,6 +273,8 @@ class Speller:
                     read = None
             if read is None or (abbreviation(typed) and read[0] not in self._capitals):
                 return None
+            if read[1]:  # another form of a word spelt right: searched so, shown as typed
+                continue
             shown += [text[pos : m.start()], self._written(read[0], typed)]
             pos = m.end()
             changed = True

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from web.templating import KIND_LABELS, KIND_PLURALS, make_templates
+from kg.search.explain import RELATIONS
+from web.templating import KIND_LABELS, KIND_PLURALS, LINK_PHRASES, make_templates
 
 
 @pytest.mark.parametrize(
@@ -38,3 +39,11 @@ def test_every_record_kind_has_a_name_and_a_plural_in_the_page_language() -> Non
 def test_the_language_switcher_names_each_language_in_itself() -> None:
     template = make_templates().env.from_string("{{ language_names['es'] }}")
     assert template.render(lang="en") == "Español"
+
+
+def test_every_link_a_result_can_have_is_phrased_for_the_page() -> None:
+    """A relation the search gives and the page cannot phrase would fail the page's render."""
+    phrases = dict(RELATIONS.values())
+    assert LINK_PHRASES.keys() == phrases.keys()
+    for key, english in phrases.items():
+        assert LINK_PHRASES[key] == english.replace("{names}", "%(names)s"), key

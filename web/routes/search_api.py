@@ -64,10 +64,10 @@ class LinkedToPublic(BaseModel):
     name: str = Field(description="the linked record's name, as the query names it")
     relation: str = Field(
         description="how this record is linked with it: coordinator-of, partner-in, "
-        "funder-of, organiser-of, publisher-of, parent-of, policy-of, subject-of, "
-        "related-to (the named record holds the link), coordinated-by, with-partner, "
-        "funded-by, organised-by, published-by, part-of, contributes-to, about (this record "
-        "holds it)"
+        "funder-of, organiser-of, publisher-of, parent-of, policy-of, subject-of (the named "
+        "record holds the link), coordinated-by, with-partner, funded-by, organised-by, "
+        "published-by, part-of, contributes-to, about (this record holds it), related-to "
+        "(either way)"
     )
 
 

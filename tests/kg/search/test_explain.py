@@ -265,6 +265,8 @@ def test_a_named_record_is_called_by_the_name_the_query_holds() -> None:
     assert name_as_searched(doc, tokenize("Matilde")) == "MATILDE"
     assert name_as_searched(doc, tokenize("migration impact assessment")) == doc.name
     assert name_as_searched(doc, tokenize("matildeproject")) == doc.name  # nothing held
+    spanish = SearchDoc("y", "initiative", "ns", names={"en": "New Paths", "es": "Nuevos Senderos"})
+    assert name_as_searched(spanish, tokenize("nuevos senderos")) == "Nuevos Senderos"
 
 
 def test_the_snippet_says_its_language_when_the_data_does(small_index: SearchIndex) -> None:

@@ -217,13 +217,19 @@ def test_a_word_spelt_right_that_finds_nothing_is_offered_the_known_word_one_let
     """ "Mathilde", a name in French and German, is not corrected to the project MATILDE (a
     word of the languages is only read as a form of itself), so it found nothing and the page
     offered nothing; "Did you mean Matilde?" is what a searcher needs there."""
-    words = {"matilde": 4, "project": 9, "lesvos": 2, "refugee": 7, "werte": 1}
+    words = {"matilde": 4, "project": 9, "lesvos": 2, "refugee": 7, "werte": 1, "families": 3}
+    words |= {"dorfer": 2}
     known = {term(w) for w in words}
-    s = Speller(words, lambda t: t in known, frozenset({"mathilde", "lesbos", "qwerty"}))
+    dictionary = frozenset({"mathilde", "lesbos", "qwerty", "dorfern"})
+    s = Speller(words, lambda t: t in known, dictionary)
     assert s.correct("Mathilde project") == ("Mathilde project", [])  # not searched so
     assert s.suggest("Mathilde project") == "Matilde project"
     assert s.suggest("refugees on Lesbos") == "refugees on Lesvos"
     assert s.suggest("qwerty") is None  # "werte" is two edits away
     assert s.suggest("Mathilde xqzvb") is None  # a word with no neighbour: no suggestion
     assert s.suggest("refugee") is None  # nothing to change
-    assert s.suggest("famlies refugee") is None  # corrected, but to nothing known here
+    assert s.suggest("famlies Mathilde") == "families Matilde"  # the correction kept
+    assert s.suggest("famlies xqzvb") is None  # corrected, but another word has no neighbour
+    # a form of a word spelt right is searched as its known form, and shown as typed
+    assert s.read("Dörfern").searched == "dorfer"
+    assert s.suggest("Dörfern Mathilde") == "Dörfern Matilde"
