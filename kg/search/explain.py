@@ -229,12 +229,14 @@ def name_as_searched(doc: SearchDoc, terms: Sequence[str]) -> str:
     its names in every language, alternate names and identifiers (the fields the name lane
     reads, `kg.search.names`): the acronym "MATILDE" for the query "matilde", not the
     project's full title; "Nuevos Senderos" for that Spanish name, not "New Paths"; the
-    record's name when none holds a term (a name typed run together, "youth4all")."""
+    record's own name where it holds as many ("Senderos Aragón", not its alternate name
+    "Senderos", for "nuevos senderos"); the record's name when none holds a term (a name
+    typed run together, "youth4all")."""
     wanted = set(terms)
     names = dict.fromkeys([doc.name, *doc.names.values(), *doc.alt_names, *doc.identifiers])
     held = {n: len(wanted.intersection(tokenize(n))) for n in names}
     best = max(held.values(), default=0)
-    if not best:
+    if not best or held[doc.name] == best:
         return doc.name
     return min((n for n, k in held.items() if k == best), key=len)
 

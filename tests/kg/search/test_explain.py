@@ -267,6 +267,12 @@ def test_a_named_record_is_called_by_the_name_the_query_holds() -> None:
     assert name_as_searched(doc, tokenize("matildeproject")) == doc.name  # nothing held
     spanish = SearchDoc("y", "initiative", "ns", names={"en": "New Paths", "es": "Nuevos Senderos"})
     assert name_as_searched(spanish, tokenize("nuevos senderos")) == "Nuevos Senderos"
+    # a second trial read "coordinator of “Nuevos Senderos”, “Senderos”": the record's own name
+    # when it holds as many of the query's words as a shorter alternate name
+    aragon = SearchDoc(
+        "z", "initiative", "sa", names={"es": "Senderos Aragón"}, alt_names=["Senderos"]
+    )
+    assert name_as_searched(aragon, tokenize("nuevos senderos")) == "Senderos Aragón"
 
 
 def test_the_snippet_says_its_language_when_the_data_does(small_index: SearchIndex) -> None:
