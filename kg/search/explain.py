@@ -83,14 +83,6 @@ class LinkedTo:
     relation: str  # a key of `RELATIONS`' values: "coordinator-of", "with-partner"…
 
 
-def relations(linked: Sequence[LinkedTo]) -> list[tuple[str, list[str]]]:
-    """The relations in order of first mention, each with its records' names."""
-    out: dict[str, list[str]] = {}
-    for link in linked:
-        out.setdefault(link.relation, []).append(link.name)
-    return list(out.items())
-
-
 @dataclass(frozen=True)
 class Why:
     matched_terms: list[str] = field(default_factory=list)
@@ -128,7 +120,10 @@ class Why:
     @property
     def linked_relations(self) -> list[tuple[str, list[str]]]:
         """`linked` by relation, in order of first mention: (key, names)."""
-        return relations(self.linked)
+        out: dict[str, list[str]] = {}
+        for link in self.linked:
+            out.setdefault(link.relation, []).append(link.name)
+        return list(out.items())
 
     @property
     def shown_filters(self) -> list[SharedValue]:

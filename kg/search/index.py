@@ -160,19 +160,13 @@ class SearchIndex:
                         add(j, i, Tie(i, link, outward=False))
         return out
 
-    def linked_to(
-        self, named: Iterable[int], rows: npt.NDArray[np.integer[Any]]
-    ) -> dict[int, tuple[Tie, ...]]:
-        """Of `rows`, those linked with a record of `named` and not named themselves: row →
-        how it is linked with each (`Tie.record`: the named record), in `named` order."""
-        named = list(named)
-        among = np.zeros(len(self.docs), dtype=bool)
-        among[rows] = True
-        among[named] = False
+    def linked_to(self, named: Sequence[int]) -> dict[int, tuple[Tie, ...]]:
+        """The records linked with a record of `named` and not named themselves: row → how it
+        is linked with each (`Tie.record`: the named record), in `named` order."""
         out: dict[int, list[Tie]] = {}
         for n in named:
             for row in self.links.get(n, {}):
-                if among[row]:
+                if row not in named:
                     out.setdefault(row, []).append(self.links[row][n])
         return {row: tuple(ties) for row, ties in out.items()}
 

@@ -178,7 +178,8 @@ class Ranking:
     #: over the index), what its counts are taken over (`facet_counts`), and which records
     #: pass its own filter
     facet_rows: dict[str, tuple[Bools, Bools]] = field(default_factory=dict)
-    #: row → how it is linked with the named records (`SearchIndex.linked_to`): it follows them
+    #: row → how it is linked with the named records (`SearchIndex.linked_to`; filtered out
+    #: or not): it follows them
     linked: dict[int, tuple[Tie, ...]] = field(default_factory=dict)
 
 
@@ -279,11 +280,12 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
         chosen |= keyword > 0
     if similarity is not None:
         chosen |= similarity >= threshold
+    # records linked with a named one (its partners, its coordinator…): they follow it
+    linked = index.linked_to(sorted(named, key=lambda r: -named[r])) if named else {}
     if named:
         chosen[np.fromiter(named, dtype=np.intp)] = True
-        near = [j for n in named for j in index.links.get(n, ())]
-        if near:
-            chosen[np.asarray(near, dtype=np.intp)] = True
+    if linked:
+        chosen[np.fromiter(linked, dtype=np.intp)] = True
     rows = np.flatnonzero(chosen & mask)
     facet_rows = {f: (chosen & o, keeps[f]) for f, o in others.items()}
     # each row's share of the concepts the query names: its boost, and evidence of its words
@@ -310,8 +312,6 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
             scores[part] = _convex(keyword[rows[part]], similarity[rows[part]], alpha)
         scores += CONCEPT_BOOST * u.concept_coverage * shares
     scores = scores.astype(np.float32)
-    # records linked with a named one (its partners, its coordinator…): they follow it
-    linked = index.linked_to(sorted(named, key=lambda r: -named[r]), rows) if named else {}
     if query.sort != "relevance":
         order = _sorted(index, rows, query.sort)
     else:
@@ -321,8 +321,10 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
             lexical = (keyword[rows[order]] > 0) | (shares[order] > 0)
             group[~lexical] += 2
         if linked:  # closest link first: the coordinator before partners, funders…
-            closest = {r: min(LINKS.index(t.link) for t in ties) for r, ties in linked.items()}
-            tie = np.fromiter((closest.get(int(r), -1) for r in rows[order]), np.intp, len(order))
+            closest = np.full(len(index), -1, dtype=np.intp)
+            for r, ties in linked.items():
+                closest[r] = min(LINKS.index(t.link) for t in ties)
+            tie = closest[rows[order]]
             group = np.where(tie >= 0, 1 + (tie + 1) / (len(LINKS) + 1), group)
         if named:
             group[np.isin(rows[order], np.fromiter(named, dtype=np.intp))] = 0
