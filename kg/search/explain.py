@@ -220,20 +220,25 @@ def explain(
 
 
 def name_as_searched(doc: SearchDoc, terms: Sequence[str]) -> str:
-    """The name of `doc` that holds most of the query's `terms`, the shortest of those, of
-    its names in every language, alternate names and identifiers (the fields the name lane
-    reads, `kg.search.names`): the acronym "MATILDE" for the query "matilde", not the
-    project's full title; "Nuevos Senderos" for that Spanish name, not "New Paths"; the
-    record's own name where it holds as many ("Senderos Aragón", not its alternate name
-    "Senderos", for "nuevos senderos"); the record's name when none holds a term (a name
-    typed run together, "youth4all")."""
+    """The name of `doc` the query holds best, of its names in every language, alternate names
+    and identifiers (the fields the name lane reads, `kg.search.names`): the name the query is,
+    word for word ("WELCOMING SPACES" for "welcoming spaces", not the 14-word title that also
+    holds both words; "MATILDE" for "matilde"); else the one holding most of the query's
+    `terms`, the record's own name where it holds as many ("Senderos Aragón", not its alternate
+    name "Senderos", for "nuevos senderos"), else the shortest of those ("Nuevos Senderos" for
+    that Spanish name, not "New Paths"); the record's name when none holds a term (a name typed
+    run together, "youth4all")."""
     wanted = set(terms)
     names = dict.fromkeys([doc.name, *doc.names.values(), *doc.alt_names, *doc.identifiers])
-    held = {n: len(wanted.intersection(tokenize(n))) for n in names}
-    best = max(held.values(), default=0)
-    if not best or held[doc.name] == best:
+    held = {n: set(tokenize(n)) for n in names}
+    exact = [n for n, t in held.items() if t == wanted]
+    if wanted and exact:
+        return doc.name if doc.name in exact else min(exact, key=len)
+    count = {n: len(wanted & t) for n, t in held.items()}
+    best = max(count.values(), default=0)
+    if not best or count[doc.name] == best:
         return doc.name
-    return min((n for n, k in held.items() if k == best), key=len)
+    return min((n for n, k in count.items() if k == best), key=len)
 
 
 def _typed(text: str, label: str) -> str:

@@ -273,6 +273,18 @@ def test_a_named_record_is_called_by_the_name_the_query_holds() -> None:
         "z", "initiative", "sa", names={"es": "Senderos Aragón"}, alt_names=["Senderos"]
     )
     assert name_as_searched(aragon, tokenize("nuevos senderos")) == "Senderos Aragón"
+    # but the name the query is, word for word, before a title that holds its words too: the
+    # partners of Welcoming Spaces read "partner in “Investing in 'Welcoming Spaces' in Europe:
+    # revitalizing shrinking areas by hosting non-EU migrants”"
+    spaces = SearchDoc(
+        "w",
+        "initiative",
+        "welcoming-spaces",
+        names={"en": "Investing in 'Welcoming Spaces' in Europe: revitalizing shrinking areas"},
+        alt_names=["WELCOMING SPACES", "WelcomingSpaces"],
+    )
+    assert name_as_searched(spaces, tokenize("Welcoming Spaces")) == "WELCOMING SPACES"
+    assert name_as_searched(spaces, tokenize("welcoming spaces Europe")) == spaces.name
 
 
 def test_the_snippet_says_its_language_when_the_data_does(small_index: SearchIndex) -> None:
