@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from urllib.parse import urlsplit, urlunsplit
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -90,12 +91,26 @@ class HeadAndAllow:
                 # the router's redirect of `/x/` to `/x` (the only 307 the site sends) is for
                 # good: 308 Permanent Redirect (RFC 9110 §15.4.9), which link checkers and
                 # search engines record as the address, where a 307 is kept as temporary
-                message = {**message, "status": 308}
+                # and relative (RFC 9110 §10.2.2): Starlette writes the client's `Host` into
+                # it, so a request with a forged Host got a cacheable redirect to that host
+                headers = [
+                    (k, _relative(v) if k.lower() == b"location" else v)
+                    for k, v in message.get("headers", [])
+                ]
+                message = {**message, "status": 308, "headers": headers}
             elif message["type"] == "http.response.body" and head:
                 message = {**message, "body": b""}
             await send(message)
 
         await self.app(scope, receive, wrapped)
+
+
+def _relative(location: bytes) -> bytes:
+    """The path and query of an absolute `Location` (`http://host/a?b` → `/a?b`), with one
+    leading slash: `//host/x` would be a reference to another host."""
+    parts = urlsplit(location.decode("latin-1"))
+    path = "/" + parts.path.lstrip("/")
+    return urlunsplit(("", "", path, parts.query, "")).encode("latin-1")
 
 
 #: request fields defined as comma-separated lists that routes read (RFC 9110 §12.5.1, §12.5.3,

@@ -137,6 +137,17 @@ def grouped(view: RecordView) -> list[tuple[str, list[tuple[str, list[Value]]]]]
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
+def misspelt_case(kind: str, slug: str) -> tuple[str, str] | None:
+    """The record address `kind`/`slug` in lower case when it is written otherwise and names
+    one in lower case (`Initiative`/`MATILDE` → `initiative`/`matilde`), else None: old links,
+    link checkers and editors write addresses so, and every address of a record (its page, its
+    URI, its card, the oEmbed `url`) leads to the lower-case one (Cool URIs: one URI a thing)."""
+    lower = kind.lower(), slug.lower()
+    if (kind, slug) != lower and lower[0] in KINDS and SLUG.match(lower[1]):
+        return lower
+    return None
+
+
 def check(kind: str, slug: str) -> None:
     """Refuse (`NotFound`) an address that cannot name a record: an unknown kind, or a slug
     other than lowercase words joined by single hyphens (no dots, slashes or `..`)."""

@@ -19,7 +19,7 @@ from cli.http_protocol import NoDelayHttpToolsProtocol
 from kg.settings import Settings
 from kg.store import LocalStore
 from web.errors import install_error_handlers
-from web.http import etags, install_http, not_modified, precondition_failed
+from web.http import _relative, etags, install_http, not_modified, precondition_failed
 from web.templating import make_templates
 
 
@@ -73,7 +73,12 @@ def test_a_trailing_slash_redirects_for_good() -> None:
         for method in ("GET", "HEAD", "PUT"):
             r = c.request(method, "/thing/")
             assert r.status_code == 308, method
-            assert r.headers["location"].endswith("/thing")
+            assert r.headers["location"] == "/thing"
+        # relative: the client's Host is not written into a cacheable redirect (a trial's
+        # `Host: evil.example` got `Location: http://evil.example/…`), nor `//host` kept
+        forged = c.get("/thing/", headers={"Host": "evil.example"})
+        assert forged.headers["location"] == "/thing"
+    assert _relative(b"http://testserver//evil.example?a=1") == b"/evil.example?a=1"
 
 
 def test_cors_headers_are_on_errors_too() -> None:

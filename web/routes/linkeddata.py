@@ -28,7 +28,7 @@ from web.http import (
     version_validators,
 )
 from web.i18n import DEFAULT, LANGUAGES, language, requested, translations
-from web.recordpage import check, concept_href
+from web.recordpage import check, concept_href, misspelt_case
 
 router = APIRouter()
 EMBED_WIDTH, EMBED_HEIGHT = 400, 300
@@ -226,6 +226,9 @@ def embed(request: Request, kind: str, slug: str) -> Response:
     an iframe; for a record the graph does not hold (a mistyped, renamed or removed one) a
     small card saying so, with a link to the search, as a 404, or as a 410 saying when for a
     withdrawn contribution."""
+    if lower := misspelt_case(kind, slug):  # `/embed/initiative/Nuevos-Senderos`
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(f"/embed/{lower[0]}/{lower[1]}{query}", status_code=308)
     settings = request.app.state.settings
     try:
         check(kind, slug)
@@ -328,7 +331,10 @@ def oembed(
     """oEmbed 1.0 (https://oembed.com): an iframe of `/embed/{kind}/{slug}`, 400×300 pixels.
 
     The card's language is the `lang` parameter of `url` (`…/initiative/matilde?lang=es`),
-    else this request's `lang`, else `Accept-Language`, else English. `maxwidth`/`maxheight`
+    else this request's `lang`, else `Accept-Language`, else English, and is pinned in the
+    iframe's address (`?lang=en` too), so every visitor of the embedding page sees one card.
+    A `url` with its kind or slug in another case (`/initiative/MATILDE`, which the site
+    redirects) names the record too. `maxwidth`/`maxheight`
     are never exceeded (oEmbed §2.2): the iframe is scaled down to them (the card's layout
     wraps to the smaller frame) rather than answered 404. Errors, in the project's error shape:
     400 `BadRequest` for a missing `url` or a `maxwidth`/`maxheight` that is not a whole number
@@ -347,9 +353,10 @@ def oembed(
     parts = parsed.path[len(base.path) :].strip("/").split("/")
     if parts and parts[0] == "id":
         parts = parts[1:]
-    if len(parts) != 2 or parts[0] not in KINDS:
+    if len(parts) != 2 or parts[0].lower() not in KINDS:
         raise NotFound("url is not a record page")
     kind, slug = parts[0], parts[1].split(".")[0]
+    kind, slug = misspelt_case(kind, slug) or (kind, slug)  # a page address the site redirects
     check(kind, slug)
     v = view(request.app.state.store.current(), base=settings.base, kind=kind, slug=slug)
     width = min(EMBED_WIDTH, width_max or EMBED_WIDTH)
@@ -357,7 +364,9 @@ def oembed(
     # the card's language: `lang` in `url`, else `lang=` of this request, else Accept-Language
     in_url = parse_qs(parsed.query).get("lang", [""])[0].strip().lower()
     lang = in_url if in_url in LANGUAGES else language(request)
-    src = f"{settings.base}embed/{kind}/{slug}" + (f"?lang={lang}" if lang != DEFAULT else "")
+    # pinned, English too: a card without `lang` follows each visitor's browser, so an English
+    # page's card turned German for a German visitor while an Austrian CMS's was German for all
+    src = f"{settings.base}embed/{kind}/{slug}?{urlencode({'lang': lang})}"
     title = v.title(lang)
     html = (
         f'<iframe src="{escape(src)}" width="{width}" height="{height}" '

@@ -21,7 +21,7 @@ from web.i18n import N_, language, requested
 from web.jsonld import citation, dumps, schema_org
 from web.meta import addressed_language
 from web.practice import BUDGET_KINDS, practice_context
-from web.recordpage import GROUPS, INCOMING_LABELS, SLUG, check, grouped
+from web.recordpage import GROUPS, INCOMING_LABELS, SLUG, check, grouped, misspelt_case
 from web.services import search_service
 
 router = APIRouter()
@@ -54,6 +54,9 @@ def resource(request: Request, kind: str, slug: str) -> Response:
     §15.5.7, listing what is available) when the client accepts none of them (`image/png`,
     `text/html;q=0`, `application/n-quads`). A `lang` of ours (`?lang=es`) is kept on the
     redirect to the page; data documents have no interface language."""
+    if lower := misspelt_case(kind, slug):  # `/id/initiative/MATILDE`, as the page allows
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(f"/id/{lower[0]}/{lower[1]}{query}", status_code=308)
     check(kind, slug)
     settings = request.app.state.settings
     document(request.app.state.store.current(), base=settings.base, kind=kind, slug=slug)
@@ -75,12 +78,17 @@ Search = Annotated[SearchService, Depends(search_service)]
 
 @router.get("/{kind}/{name}", include_in_schema=False)
 def record(request: Request, kind: str, name: str, search: Search) -> Response:
-    slug, _, ext = name.partition(".")
-    if (kind != kind.lower() or slug != slug.lower() or ext.lower() in ("html", "htm")) and (
-        kind.lower() in KINDS and SLUG.match(slug.lower())
-    ):
+    slug, dotted, ext = name.partition(".")
+    if (
+        kind != kind.lower()
+        or slug != slug.lower()
+        or ext.lower() in ("html", "htm")
+        or (dotted and not ext)
+    ) and (kind.lower() in KINDS and SLUG.match(slug.lower())):
         # one URL per record (Cool URIs): `/Initiative/ACCEM`, `/initiative/accem.html`, as
-        # link checkers and old links write them, lead to it (a webmaster's trial: 404s)
+        # link checkers and old links write them, lead to it (a webmaster's trial: 404s), and
+        # `/initiative/accem.`, a link pasted with the sentence's full stop (a second trial:
+        # a page of its own that gave itself as canonical)
         dot = f".{ext.lower()}" if ext and ext.lower() not in ("html", "htm") else ""
         query = f"?{request.url.query}" if request.url.query else ""
         return RedirectResponse(f"/{kind.lower()}/{slug.lower()}{dot}{query}", status_code=308)
@@ -147,8 +155,9 @@ def page(request: Request, kind: str, slug: str, search: SearchService) -> Respo
         for x in v.values(f"{SCHEMA_NS}subjectOf")
     ]
     lang = addressed_language(request)  # as the canonical address names it
-    # the snippet a site pastes: the card in this page's language, its title attribute escaped
-    embed_url = f"{settings.base}embed/{kind}/{slug}" + (f"?lang={lang}" if lang else "")
+    # the snippet a site pastes: the card in the language of the page it was copied from,
+    # pinned (English too, as oEmbed's), its title attribute escaped
+    embed_url = f"{settings.base}embed/{kind}/{slug}?" + urlencode({"lang": language(request)})
     context: dict[str, Any] = {
         "v": v,
         "groups": groups,

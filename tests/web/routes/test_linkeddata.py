@@ -180,7 +180,7 @@ def test_oembed_rich_iframe(app_client: tuple[TestClient, GraphStore]) -> None:
         # cache_age and the HTTP caching say the same (an embedder saw 3600 beside no-cache)
         assert answer.headers["cache-control"] == f"public, max-age={body['cache_age']}"
         assert body["version"] == "1.0"
-        assert 'src="http://testserver/embed/initiative/village-welcome"' in body["html"]
+        assert 'src="http://testserver/embed/initiative/village-welcome?lang=en"' in body["html"]
         assert (body["width"], body["height"]) == (400, 300)
     assert client.get("/oembed", params={"url": "https://elsewhere.org/x/y"}).status_code == 404
     # the page's address as a browser bar shows it: https, the host in capitals, a default port
@@ -297,6 +297,53 @@ def test_oembed_takes_the_language_from_the_url_first(
     assert src(url=PAGE, lang="de") == card + "?lang=de"  # then lang=
     assert src(url=PAGE) == card + "?lang=it"  # then Accept-Language
     assert src(url=PAGE + "?lang=xx", lang="fr") == card + "?lang=fr"  # not one of ours
+
+
+def test_an_oembed_card_keeps_one_language_for_every_visitor(
+    app_client: tuple[TestClient, GraphStore],
+) -> None:
+    """A webmaster's trial: a card asked with no language (or in English) had none in its
+    address and followed each visitor's browser, German for a German visitor of an English
+    page, while a card asked in German was German for all. English is pinned as the others."""
+    client, _ = app_client
+    for header in ({}, {"Accept-Language": "en"}, {"Accept-Language": "pl"}):
+        html = client.get("/oembed", params={"url": PAGE}, headers=header).json()["html"]
+        assert 'src="http://testserver/embed/initiative/village-welcome?lang=en"' in html, header
+    card = client.get(
+        "/embed/initiative/village-welcome",
+        params={"lang": "en"},
+        headers={"Accept-Language": "de"},
+    )
+    assert '<html lang="en"' in card.text
+
+
+def test_every_address_of_a_record_forgives_its_letter_case(
+    app_client: tuple[TestClient, GraphStore],
+) -> None:
+    """A webmaster's trial: `/initiative/MATILDE` led to the page, but `/id/initiative/MATILDE`,
+    `/embed/…/Nuevos-Senderos` and an oEmbed request for `/initiative/MATILDE` were 404s, so a
+    link that opened in a browser failed when pasted into a CMS."""
+    client, _ = app_client
+    for path, target in (
+        ("/id/Initiative/Village-Welcome", "/id/initiative/village-welcome"),
+        ("/embed/initiative/VILLAGE-WELCOME?lang=fr", "/embed/initiative/village-welcome?lang=fr"),
+    ):
+        r = client.get(path, follow_redirects=False)
+        assert (r.status_code, r.headers["location"]) == (308, target), path
+    assert client.get("/id/initiative/no..pe", follow_redirects=False).status_code == 404
+    body = client.get("/oembed", params={"url": "http://testserver/Initiative/VILLAGE-WELCOME"})
+    assert body.status_code == 200
+    assert "embed/initiative/village-welcome?lang=en" in body.json()["html"]
+
+
+def test_a_page_address_with_a_full_stop_leads_to_the_page(
+    app_client: tuple[TestClient, GraphStore],
+) -> None:
+    """A link pasted with the sentence's full stop, `/initiative/matilde.`, was a page of its
+    own that named itself canonical (a webmaster's trial); it is the record's page's address."""
+    client, _ = app_client
+    r = client.get("/initiative/village-welcome.?lang=de", follow_redirects=False)
+    assert (r.status_code, r.headers["location"]) == (308, "/initiative/village-welcome?lang=de")
 
 
 @pytest.mark.parametrize(
