@@ -147,11 +147,15 @@ class RecordView:
         more: in capitals, digits, spaces, `-`, `&`, `/` ("SHARE SIRA", "WHOLE-COMM",
         "MATILDE"), or one word ("PlurAlps", "ReROOT", "ERN4mob"). Titles and link
         previews lead with it, the name people know a project by (a web developer's trial
-        found "SHARE SIRA" in none of them)."""
-        name = " ".join(self.names.values())
+        found "SHARE SIRA" in none of them). One the name holds as written ("CIDOB – …") or
+        is, in other letters, is not repeated; one the name holds only in other letters is the
+        short name still ("WELCOMING SPACES" beside "Investing in 'Welcoming Spaces' in Europe:
+        …", where a webmaster's trial got CORDIS's "WelcomingSpaces")."""
+        names = list(self.names.values())
         for v in self.values(f"{SCHEMA}alternateName"):
             text = v.label.strip()
-            if ACRONYM.fullmatch(text) and text.casefold() not in name.casefold():
+            same = any(text in n or text.casefold() == n.casefold() for n in names)
+            if ACRONYM.fullmatch(text) and not same:
                 return text
         return None
 

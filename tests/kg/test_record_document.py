@@ -5,6 +5,8 @@ import pytest
 
 from kg.errors import NotFound
 from kg.record_document import (
+    RecordView,
+    Value,
     document,
     label_of,
     local_href,
@@ -14,6 +16,7 @@ from kg.record_document import (
     view,
 )
 from kg.store import LocalStore
+from kg.vocab import SCHEMA_NS
 from tests.conftest import BASE
 
 IRI = f"{BASE}id/initiative/village-welcome"
@@ -107,3 +110,24 @@ def test_a_region_without_a_name_in_the_language_keeps_its_official_name() -> No
     # anything else falls back to English, as before
     theme = "http://example.org/theme/housing"
     assert label_of(theme, {"es": "Vivienda", "en": "Housing"}, "fr") == "Housing"
+
+
+def _named(names: dict[str, str], alternates: list[str]) -> RecordView:
+    alt = [Value(a, a) for a in alternates]
+    return RecordView(
+        "x", "initiative", "x", names, {}, [], {f"{SCHEMA_NS}alternateName": alt}, [], [], [],
+        [], [], None, None, {},
+    )  # fmt: skip
+
+
+def test_the_short_name_is_one_the_name_does_not_already_show() -> None:
+    """Titles lead with a record's short name; not one its name shows as written or is in
+    other letters, but one its name holds only in other letters (a webmaster's trial got
+    CORDIS's "WelcomingSpaces" for WELCOMING SPACES, whose title quotes 'Welcoming Spaces')."""
+    spaces = _named(
+        {"en": "Investing in 'Welcoming Spaces' in Europe"}, ["WELCOMING SPACES", "WelcomingSpaces"]
+    )
+    assert spaces.title() == "WELCOMING SPACES: Investing in 'Welcoming Spaces' in Europe"
+    assert _named({"en": "CIDOB – Barcelona Centre"}, ["CIDOB"]).acronym() is None
+    assert _named({"en": "Sharing Capacity"}, ["SHARING CAPACITY"]).acronym() is None
+    assert _named({"en": "Strengthening rural areas"}, ["SHARE SIRA"]).acronym() == "SHARE SIRA"

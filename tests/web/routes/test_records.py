@@ -251,6 +251,9 @@ def test_a_title_leads_with_the_acronym_people_know(client: TestClient) -> None:
     assert '<meta property="og:title" content="VW: Village Welcome — ' in page
     card = client.get("/oembed", params={"url": "http://testserver/initiative/village-welcome"})
     assert card.json()["title"] == "VW: Village Welcome"
+    # the embed card's heading too: at 150 pixels wide it showed only "Migration…" of MATILDE
+    embedded = client.get("/embed/initiative/village-welcome").text
+    assert 'rel="noopener">VW: Village Welcome</a></h1>' in embedded
     # a record without one keeps its name alone
     assert "<title>Test NGO — " in client.get("/organisation/test-ngo").text
 
