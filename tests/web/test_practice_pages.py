@@ -522,3 +522,17 @@ def test_a_year_range_says_which_results_it_counts_as_active_for_want_of_an_end(
     plain = client.get("/search", params={"kind": "initiative", "lang": "it"}).text
     assert "open-ended" not in plain
     assert "fine non nota" not in plain
+
+
+def test_english_notes_and_disputed_claims_say_so_on_other_languages_pages(
+    client: TestClient,
+) -> None:
+    """A webmaster's trial found Nuevos Senderos' English notes and the English side of a
+    disagreement unmarked on its French page (WCAG 2.1 SC 3.1.2), while its claims were."""
+    fr = main_part(client.get("/initiative/nuevos-senderos?lang=fr", headers=HTML).text)
+    notes = fr.split(">Notes</h2>", 1)[1].split("</section>", 1)[0]
+    assert notes.startswith('<ul lang="en">')
+    disputes = fr.split('id="disagreements"', 1)[1].split("</section>", 1)[0]
+    assert '<span lang="en">' in disputes
+    en = main_part(client.get("/initiative/nuevos-senderos?lang=en", headers=HTML).text)
+    assert '<ul lang="en">' not in en.split(">Notes</h2>", 1)[1].split("</section>", 1)[0]
