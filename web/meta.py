@@ -4,7 +4,7 @@ Templates fill `og:title` and `og:description` from their title and description 
 (`base.html`); this context processor gives the canonical URL (the public base `KG_BASE_URI`
 plus the path, the query a page declares as its own, and `?lang=` when the URL names the
 language; none on error pages), the page's locale and the others; `cut_title` shortens long
-titles without cutting the site's name.
+titles without cutting the site's name, `page_part` is the title without it.
 """
 
 from __future__ import annotations
@@ -50,6 +50,18 @@ def addressed_language(request: Request) -> str | None:
     Accept-Language, would get English at the bare one (a web developer's trial)."""
     lang = language(request)
     return requested(request) or (lang if lang != DEFAULT else None)
+
+
+def page_part(title: str, site: str) -> str:
+    """The page's own part of a `page — site` title: `og:title` and `twitter:title` name the
+    object, and `og:site_name` the site (Open Graph, https://ogp.me; a webmaster's trial read
+    the site's name twice in every preview); the site's own pages keep its name.
+
+    >>> page_part("MATILDE — Site", "Site")
+    'MATILDE'
+    """
+    suffix = f" — {site}"
+    return title[: -len(suffix)] if title.endswith(suffix) and title != suffix else title
 
 
 def cut_title(title: str, site: str, limit: int = TITLE_MAX) -> str:

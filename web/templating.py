@@ -131,6 +131,7 @@ def make_templates() -> Jinja2Templates:
     templates.env.filters["by_label"] = i18n.by_label
     templates.env.filters["places_order"] = i18n.places_order
     templates.env.filters["cut_title"] = meta.cut_title
+    templates.env.filters["page_part"] = meta.page_part
     templates.env.filters["first_sentence"] = sentences.first_sentence
     templates.env.filters["lead"] = practice.lead
     templates.env.filters["after_lead"] = practice.after_lead
