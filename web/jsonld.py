@@ -43,9 +43,15 @@ def schema_org(view: RecordView, *, page_url: str) -> dict[str, Any]:
     if alt:
         doc["alternateName"] = alt
     doc.update(_dates(view))
-    places = [
+    regions = [
         {"@type": "Place", "name": v.label, "sameAs": v.value} for v in view.values(f"{D}spatial")
-    ] + [{"@type": "Place", "name": p.label} for p in view.places]
+    ]
+    # a place the record names that is one of its regions is said once, with the region's
+    # link (a webmaster's trial read Carinthia and Vorarlberg twice in MATILDE's)
+    named = {r["name"].casefold() for r in regions}
+    places = regions + [
+        {"@type": "Place", "name": p.label} for p in view.places if p.label.casefold() not in named
+    ]
     if places:
         doc[PLACE_PROPERTY[SCHEMA_TYPE[view.kind]]] = places
     orgs = [

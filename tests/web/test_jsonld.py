@@ -135,3 +135,17 @@ def test_the_contact_page_is_the_projects_contact_point(records_dir: Path) -> No
     )
     doc = schema_org(record(records_dir), page_url=PAGE)
     assert doc["contactPoint"] == {"@type": "ContactPoint", "url": contact}
+
+
+def test_a_place_that_is_one_of_the_records_regions_is_said_once(records_dir: Path) -> None:
+    """A webmaster's trial read Carinthia and Vorarlberg twice in MATILDE's description, once
+    as its NUTS region and once as a place it names; the region, with its link, is kept."""
+    path = records_dir / "initiative" / "village-welcome.md"
+    places = "places:\n  - {name: Teruel, country: ES, nuts: ES242, source: a}\n"
+    places += "  - {name: Albarracín, country: ES, source: a}\n"
+    path.write_text(path.read_text().replace("nuts: [ES242]\n", "nuts: [ES242]\n" + places))
+    doc = schema_org(record(records_dir), page_url=PAGE)
+    names = [p["name"] for p in doc["location"]]
+    assert (names.count("Teruel"), names.count("Albarracín")) == (1, 1)
+    [teruel] = [p for p in doc["location"] if p["name"] == "Teruel"]
+    assert "ES242" in teruel["sameAs"]
