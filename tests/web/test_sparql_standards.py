@@ -172,6 +172,31 @@ def test_update_sent_as_query_is_refused_with_a_clear_message(client: TestClient
     assert "SPARQL Update" in r.json()["message"]
 
 
+def test_a_query_in_the_url_and_in_the_body_is_refused(client: TestClient) -> None:
+    """Protocol §2.1.2, §2.1.3: a request holds exactly one query. A researcher's POST with one
+    in the URL and another in the body got the body's answer, where a GET with two is a 400."""
+    ask, select = "ASK {}", "SELECT * WHERE {}"
+    form = client.post("/sparql", params={"query": ask}, data={"query": select}, headers=JSON)
+    assert form.status_code == 400
+    assert "`query` given 2 times" in form.json()["message"]
+    direct = client.post(
+        "/sparql",
+        params={"query": ask},
+        content=select,
+        headers={"Content-Type": "application/sparql-query", **JSON},
+    )
+    assert direct.status_code == 400
+    assert "send it once" in direct.json()["message"]
+    # a dataset in the URL beside a form query still counts: one of each is no repeat
+    ok = client.post(
+        "/sparql",
+        params={"default-graph-uri": "urn:g"},
+        data={"query": select},
+        headers=JSON,
+    )
+    assert ok.status_code == 200
+
+
 # --- HEAD and 405 (RFC 9110 §9.3.2, §15.5.6) -------------------------------------------------
 
 

@@ -180,8 +180,13 @@ async def sparql_post(request: Request, endpoint: SparqlEndpoint) -> Response:
     body = _body_text(await request.body(), charset)
     url = _url_params(request)
     if content_type == FORM:
-        protocol = _params({**url, **_form(body, "the form body", charset)})
+        form = _form(body, "the form body", charset)
+        # a parameter in the URL and in the body is given twice (Protocol §2.1.2: exactly one
+        # query string): refused, not one of them silently used (a researcher's trial)
+        protocol = _params({k: url.get(k, []) + form.get(k, []) for k in {*url, *form}})
     elif content_type == QUERY_BODY:
+        if "query" in url:  # §2.1.3: the body is the query; one in the URL too is two
+            raise BadRequest("the query is in the body and in the URL's `query`: send it once")
         protocol = _params(url, body_query=body)
     elif content_type == UPDATE_BODY:
         protocol = Protocol(None, body, (), (), ())
