@@ -176,3 +176,17 @@ def test_a_store_ingested_under_another_base_keeps_no_graph_of_it(records_dir: P
     again = ingest_records(store, [records_dir], base=BASE)
     assert again.changes == 0
     assert again.schemes == []
+
+
+def test_no_published_text_names_a_working_folder() -> None:
+    """A researcher read "Derived from the seed documents in shared/seeds" in the published
+    description of two concept schemes: a path of the project's working files, which no reader
+    of the graph can open."""
+    from rdflib import Graph, Literal
+
+    from kg.settings import PROJECT_ROOT
+
+    for path in sorted((PROJECT_ROOT / "ontology").rglob("*.ttl")):
+        texts = [o for o in Graph().parse(path).objects() if isinstance(o, Literal)]
+        assert texts, path
+        assert not [t for t in texts if "shared/" in t], path
