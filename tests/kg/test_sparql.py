@@ -49,6 +49,22 @@ def test_a_syntax_error_says_where() -> None:
         run_query(store(), "SELECT ?n WHERE { ?s schema:name }")
 
 
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        ("", "the query is empty"),
+        ("  # only a comment\n", "the query is empty"),
+        ("SELEC ?x WHERE { ?x ?p ?o }", "starts with SELECT, ASK, CONSTRUCT or DESCRIBE"),
+        ("PREFIX ex: <http://e/> BASE <http://b/> SLECT * {}", "not “SLECT”"),
+    ],
+)
+def test_an_empty_query_or_a_misspelt_form_is_said_plainly(query: str, said: str) -> None:
+    """A researcher's trial read "expected [_]" for an empty query and "expected CONSTRUCT" for
+    `SELEC ?x …`: the parser's list of what it could read next, not what is wrong."""
+    with pytest.raises(QuerySyntaxError, match=said):
+        run_query(store(), query)
+
+
 def test_a_graph_named_twice_counts_once() -> None:
     query = "SELECT ?n FROM <http://x/g1> FROM <http://x/g1> WHERE { ?s schema:name ?n }"
     assert names(run_query(store(), query)) == ["A"]
