@@ -167,7 +167,10 @@ def sitemap(request: Request) -> Response:
     if not_modified(request, etag, last_modified):
         return Response(status_code=304, headers=validators)
     current = request.app.state.store.current()
-    urls = [f"<url><loc>{escape(settings.base)}</loc></url>"]
+    # the site's own and browse pages change with every version of the graph (their counts):
+    # its date is their `lastmod` (sitemaps.org; a webmaster's trial found none on them)
+    changed = f"<lastmod>{version.created[:10]}</lastmod>" if last_modified else ""
+    urls = [f"<url><loc>{escape(settings.base)}</loc>{changed}</url>"]
     # the browse pages of every concept, country and region a record links to
     browse = sorted(
         {
@@ -178,7 +181,7 @@ def sitemap(request: Request) -> Response:
         }
     )
     for href in ["/browse", "/data/", "/sparql", "/ns", *browse]:
-        urls.append(f"<url><loc>{escape(settings.base + href.lstrip('/'))}</loc></url>")
+        urls.append(f"<url><loc>{escape(settings.base + href.lstrip('/'))}</loc>{changed}</url>")
     for row in all_records(current):
         href = local_href(row["record"], settings.base)
         if href:

@@ -166,6 +166,10 @@ def test_sitemap_lists_every_record_page(app_client: tuple[TestClient, GraphStor
     for path in ("browse", "data/", "sparql", "ns", *places):  # the data, query, vocabulary pages
         assert f"<loc>http://testserver/{path}</loc>" in text
     assert "browse/theme/employment</loc>" not in text  # a theme no record is classified under
+    # every entry says when it last changed (a webmaster's trial: the browse pages did not)
+    entries = re.findall(r"<url>.*?</url>", text)
+    assert entries
+    assert all(re.search(r"<lastmod>\d{4}-\d{2}-\d{2}</lastmod>", e) for e in entries), entries
 
 
 def test_oembed_rich_iframe(app_client: tuple[TestClient, GraphStore]) -> None:
