@@ -257,10 +257,6 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
     common = {t for t in terms if index.known(t) > COMMON * len(index)}
     ordinary = {t for _, _, w in words(u.searched) if (t := term(w)) and w in index.dictionary}
     named = {**index.names.match(u.terms, "", common, ordinary), **as_typed}
-    whole = list(u.terms)  # a record's name in full is in its name's language
-    u = u.as_name(
-        {lang for r in named for lang, n in index.docs[r].names.items() if tokenize(n) == whole}
-    )
     known = sum(1 for t in terms if index.known(t))
     phrases = [m for m in u.concepts if len(m.label.split()) > 1]  # a one-word label is weak
     strong = bool(named or phrases)

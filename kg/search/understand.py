@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from kg.search.documents import Concept
@@ -78,18 +78,6 @@ class Understanding:
         distinct = set(self.terms)
         held = {t for m in self.concepts for t in tokenize(m.label)} & distinct
         return len(held) / len(distinct) if distinct else 0.0
-
-    def as_name(self, langs: Collection[str]) -> Understanding:
-        """The query read as a record's name written in `langs` (the languages of the record
-        names it is in full): a name is in the language it is written in, whatever two words
-        say to py3langid ("Utrecht University" and "University of Siegen" read as German, 0.72
-        and 0.70; a trial's English page said "query language: Deutsch" and labelled in German).
-        The detected language stays when the name is written in it, too; a name written only in
-        languages outside the five reads as another language (`shown_lang` "und")."""
-        if not langs or self.lang in langs:
-            return self
-        five = [lang for lang in LANGUAGES if lang in langs]
-        return replace(self, lang=five[0], foreign=False) if five else replace(self, foreign=True)
 
     def expanded(self) -> str:
         """The query for the embedding model: the text plus English labels of its concepts."""

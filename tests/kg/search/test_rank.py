@@ -715,27 +715,3 @@ def test_a_phrase_of_a_record_is_evidence_whatever_the_model_reads(
     (the fake embedder here reads nothing at all)."""
     found = search(small_index, SearchQuery("refugee families rent"))
     assert f"{X}initiative/empty-houses" in [h.doc.iri for h in found.hits]
-
-
-@pytest.mark.parametrize(
-    ("text", "lang"),
-    [("Utrecht University", "en"), ("University of Siegen", "en"), ("Fundación Cepaim", "es")],
-)
-def test_a_query_that_is_a_record_name_is_in_the_name_language(
-    index: SearchIndex, text: str, lang: str
-) -> None:
-    """Two words say little to a language identifier: a trial's "Utrecht University" was said
-    to be German on an English page, its labels and snippets German. A query that is a record's
-    name in full is in the language the name is written in."""
-    ranking = rank(index, SearchQuery(text))
-    assert ranking.understanding is not None
-    assert (ranking.understanding.shown_lang, ranking.understanding.lang) == (lang, lang)
-    assert index.docs[int(ranking.rows[0])].names.get(lang) == text
-
-
-def test_a_query_holding_more_than_a_name_keeps_its_detected_language(index: SearchIndex) -> None:
-    """Only a name in full is read so: a sentence that holds one is in its own language."""
-    text = "Utrecht University Forschung über Geflüchtete in ländlichen Gemeinden"
-    ranking = rank(index, SearchQuery(text))
-    assert ranking.understanding is not None
-    assert ranking.understanding.lang == "de"
