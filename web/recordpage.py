@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import re
 
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+
 from kg.errors import NotFound
 from kg.record_document import RecordView, Value
 from kg.vocab import DCT_NS as D
@@ -146,6 +149,16 @@ def misspelt_case(kind: str, slug: str) -> tuple[str, str] | None:
     if (kind, slug) != lower and lower[0] in KINDS and SLUG.match(lower[1]):
         return lower
     return None
+
+
+def to_lower_case(request: Request, prefix: str, kind: str, slug: str) -> Response | None:
+    """308 Permanent Redirect to `{prefix}/{kind}/{slug}` in lower case, the request's query
+    kept, when the address is written otherwise (`misspelt_case`); else None."""
+    lower = misspelt_case(kind, slug)
+    if lower is None:
+        return None
+    query = f"?{request.url.query}" if request.url.query else ""
+    return RedirectResponse(f"{prefix}/{lower[0]}/{lower[1]}{query}", status_code=308)
 
 
 def check(kind: str, slug: str) -> None:

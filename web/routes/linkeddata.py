@@ -28,7 +28,7 @@ from web.http import (
     version_validators,
 )
 from web.i18n import DEFAULT, LANGUAGES, language, requested, translations
-from web.recordpage import check, concept_href, misspelt_case
+from web.recordpage import check, concept_href, misspelt_case, to_lower_case
 
 router = APIRouter()
 EMBED_WIDTH, EMBED_HEIGHT = 400, 300
@@ -229,9 +229,8 @@ def embed(request: Request, kind: str, slug: str) -> Response:
     an iframe; for a record the graph does not hold (a mistyped, renamed or removed one) a
     small card saying so, with a link to the search, as a 404, or as a 410 saying when for a
     withdrawn contribution."""
-    if lower := misspelt_case(kind, slug):  # `/embed/initiative/Nuevos-Senderos`
-        query = f"?{request.url.query}" if request.url.query else ""
-        return RedirectResponse(f"/embed/{lower[0]}/{lower[1]}{query}", status_code=308)
+    if moved := to_lower_case(request, "/embed", kind, slug):  # `/embed/…/Nuevos-Senderos`
+        return moved
     settings = request.app.state.settings
     try:
         check(kind, slug)

@@ -21,7 +21,7 @@ from web.i18n import N_, language, requested
 from web.jsonld import citation, dumps, schema_org
 from web.meta import addressed_language
 from web.practice import BUDGET_KINDS, practice_context
-from web.recordpage import GROUPS, INCOMING_LABELS, SLUG, check, grouped, misspelt_case
+from web.recordpage import GROUPS, INCOMING_LABELS, SLUG, check, grouped, to_lower_case
 from web.services import search_service
 
 router = APIRouter()
@@ -54,9 +54,8 @@ def resource(request: Request, kind: str, slug: str) -> Response:
     §15.5.7, listing what is available) when the client accepts none of them (`image/png`,
     `text/html;q=0`, `application/n-quads`). A `lang` of ours (`?lang=es`) is kept on the
     redirect to the page; data documents have no interface language."""
-    if lower := misspelt_case(kind, slug):  # `/id/initiative/MATILDE`, as the page allows
-        query = f"?{request.url.query}" if request.url.query else ""
-        return RedirectResponse(f"/id/{lower[0]}/{lower[1]}{query}", status_code=308)
+    if moved := to_lower_case(request, "/id", kind, slug):  # `/id/initiative/MATILDE`
+        return moved
     check(kind, slug)
     settings = request.app.state.settings
     document(request.app.state.store.current(), base=settings.base, kind=kind, slug=slug)
