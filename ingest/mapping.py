@@ -27,8 +27,8 @@ from kg.personal import contact_details, url_contact_details, url_sign_in
 from kg.settings import PROJECT_ROOT
 from kg.vocab import RIKG, SCHEMA, SCHEMES, concept_iri, graph_iri, record_iri
 
-DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?\Z")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 TYPES = {
     "initiative": [SCHEMA.Project, RIKG.Initiative],
     "organisation": [SCHEMA.Organization, RIKG.Organisation],
@@ -288,13 +288,13 @@ class RecordMapper:
 
     def _iri(self, key: str, value: Any) -> URIRef:
         text = str(value).strip()
-        if not re.match(r"^https?://\S+$", text):
+        if not re.match(r"^https?://\S+\Z", text):
             raise self.fail(key, f"{text!r} is not an http(s) URL")
         self.links.append((key, text))
         return URIRef(text.replace(" ", "%20"))
 
     def _concept(self, key: str, scheme: str, value: Any) -> URIRef:
-        if not isinstance(value, str) or not re.match(r"^[a-z0-9-]+$", value):
+        if not isinstance(value, str) or not re.match(r"^[a-z0-9-]+\Z", value):
             if isinstance(value, str) and "," in value:
                 items = ", ".join(v.strip() for v in value.split(","))
                 raise self.fail(key, f"{value!r} is one text; write a list: [{items}]")
@@ -318,7 +318,7 @@ class RecordMapper:
         return self._link_kind(kind, kind, value)
 
     def _link_kind(self, key: str, kind: str, slug: Any) -> URIRef:
-        if not isinstance(slug, str) or not re.match(r"^[a-z0-9]+(-[a-z0-9]+)*$", slug):
+        if not isinstance(slug, str) or not re.match(r"^[a-z0-9]+(-[a-z0-9]+)*\Z", slug):
             raise self.fail(key, f"{slug!r} is not a record slug")
         return URIRef(record_iri(self.base, kind, slug))
 

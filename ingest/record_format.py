@@ -48,7 +48,7 @@ _RecordLoader.yaml_implicit_resolvers = {
 }
 #: the front matter starts on the file's second line: YAML line 0 is file line 2
 FRONT_LINE = 2
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?(.*)\Z", re.S)
 
 

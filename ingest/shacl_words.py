@@ -50,7 +50,7 @@ CLASS_KINDS = {
     "https://w3id.org/rikg/ns#Event": "event",
     "https://w3id.org/rikg/ns#SourceDocument": "source",
 }
-SCHEME = re.compile(r"^https://w3id\.org/rikg/scheme/([a-z-]+)/([^/]+)$")
+SCHEME = re.compile(r"^https://w3id\.org/rikg/scheme/([a-z-]+)/([^/]+)\Z")
 
 
 def reason(result: Node, report: Graph, shapes: Graph, data: Graph) -> str:
@@ -139,7 +139,7 @@ def datatype_reason(value: Node | None, expected: list[Node | None]) -> str:
 
 
 def _why_invalid(text: str, datatype: Node | None) -> str:
-    match = re.match(r"^(-?\d{4,})-(\d{2})(?:-(\d{2}))?$", text)
+    match = re.match(r"^(-?\d{4,})-(\d{2})(?:-(\d{2}))?\Z", text)
     if not match or datatype not in (XSD.date, XSD.gYearMonth):
         return ""
     year, month = int(match.group(1)), int(match.group(2))

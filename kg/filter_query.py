@@ -10,7 +10,7 @@ from kg.geo import country_iri
 from kg.queries import FILTER_QUERY, YEAR_RANGE
 from kg.vocab import EU_COUNTRY, NUTS, SCHEME_NS
 
-SAFE = re.compile(r"^[A-Za-z0-9-]+$")
+SAFE = re.compile(r"^[A-Za-z0-9-]+\Z")
 #: filter name → (property path, how a value becomes an IRI); a record linked to a narrower
 #: concept matches the broader one (`skos:broader*`: a place in a region for its country, a
 #: "Seasonal agricultural work" practice for "Agriculture and food"), as the search's filter has

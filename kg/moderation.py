@@ -31,7 +31,7 @@ from kg.errors import BadRequest, NotFound
 from kg.personal import holds_name
 
 STATES = ("pending", "accepted", "rejected", "withdrawn")
-ID = re.compile(r"^[0-9]{8}-[0-9a-f]{12}$")
+ID = re.compile(r"^[0-9]{8}-[0-9a-f]{12}\Z")
 
 
 @dataclass(frozen=True)

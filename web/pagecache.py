@@ -59,7 +59,7 @@ CACHED_PATHS = re.compile(
     r"|search|browse|browse/[^/]+/[^/]+|data/"
     r"|embed/[^/]+/[^/]+|oembed|ns|ns\.[a-z]+"
     rf"|(?:{'|'.join(KINDS)})/[^/]+"
-    r")$"
+    r")\Z"
 )
 #: headers a 304 leaves out (RFC 9110 §15.4.5: it has no content)
 _NO_CONTENT_HEADERS = {b"content-type", b"content-length", b"content-language"}

@@ -137,7 +137,7 @@ def grouped(view: RecordView) -> list[tuple[str, list[tuple[str, list[Value]]]]]
     return out
 
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
 
 def misspelt_case(kind: str, slug: str) -> tuple[str, str] | None:

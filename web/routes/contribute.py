@@ -48,12 +48,12 @@ router = APIRouter()
 MIN_DESCRIPTION, MAX_DESCRIPTION = 80, 20_000
 MAX_NAME, MAX_SOURCES, MAX_URL = 200, 10, 500
 MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?][^>]*>")
-EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[^@\s<>\"']{1,190}\.[a-zA-Z]{2,24}$")
-URL = re.compile(r"^https?://[^\s<>\"']+$")
+EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[^@\s<>\"']{1,190}\.[a-zA-Z]{2,24}\Z")
+URL = re.compile(r"^https?://[^\s<>\"']+\Z")
 SCHEME = re.compile(r"^https?://")
 #: a web address typed without its scheme, as people write them ("www.gal-test.it",
 #: "comune.esempio.it/progetto"): read as https (an Italian trial's link was refused)
-BARE_HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}(?:[/?#]\S*)?$", re.I)
+BARE_HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}(?:[/?#]\S*)?\Z", re.I)
 
 
 #: invisible characters a paste brings along (a byte order mark, zero-width spaces, direction

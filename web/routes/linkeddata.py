@@ -180,8 +180,11 @@ def sitemap(request: Request) -> Response:
             if (href := concept_href(c.iri))
         }
     )
-    for href in ["/browse", "/data/", "/sparql", "/ns", *browse]:
+    for href in ["/browse", "/data/", *browse]:
         urls.append(f"<url><loc>{escape(settings.base + href.lstrip('/'))}</loc>{changed}</url>")
+    # the query editor and the vocabulary do not change with the graph: no date rather than a
+    # wrong one (a code review)
+    urls += [f"<url><loc>{escape(settings.base + href)}</loc></url>" for href in ("sparql", "ns")]
     for row in all_records(current):
         href = local_href(row["record"], settings.base)
         if href:

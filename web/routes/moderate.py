@@ -97,13 +97,13 @@ def _record_format() -> str | None:
 
 #: where a moderator may be sent back to after signing in: a page of `/moderate`, never a
 #: whole address (an open redirect)
-RETURN = re.compile(r"^/moderate(/[0-9]{8}-[0-9a-f]{12})?$")
+RETURN = re.compile(r"^/moderate(/[0-9]{8}-[0-9a-f]{12})?\Z")
 
 
 #: what a redirect after an action reports (`?done=ACTION+WHAT`): the action done and the record
 #: key or submission id it was done to; any other text is not shown, so a link cannot put words
 #: of its own on a moderator's page
-DONE = re.compile(rf"^(published|rejected|withdrawn) ([a-z]+/[a-z0-9-]+|{ID.pattern[1:-1]})$")
+DONE = re.compile(rf"^(published|rejected|withdrawn) ([a-z]+/[a-z0-9-]+|{ID.pattern[1:-2]})\Z")
 
 
 def _done(text: str) -> tuple[str, str] | None:

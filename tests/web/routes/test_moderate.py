@@ -405,7 +405,9 @@ def test_after_signing_out_a_submission_link_leads_to_sign_in_and_back(client: T
     assert client.app.state.queue.get(sub.id).state == "pending"  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("elsewhere", ["https://evil.example/", "//evil.example", "/sparql"])
+@pytest.mark.parametrize(
+    "elsewhere", ["https://evil.example/", "//evil.example", "/sparql", "/moderate\n"]
+)
 def test_signing_in_never_sends_the_moderator_elsewhere(client: TestClient, elsewhere: str) -> None:
     r = client.post("/moderate/login", data={"token": TOKEN, "next": elsewhere})
     assert r.headers["location"] == "/moderate"
