@@ -12,8 +12,8 @@ from kg.queries import PREFIXES
 from kg.sparql_syntax import (
     QUERY_FORMS,
     UPDATE_OPS,
-    Token,
     dataset_clauses,
+    opening,
     shape,
     tokens,
     undeclared_prefixes,
@@ -99,15 +99,16 @@ def _explained(query: str, message: str) -> str:
     language the query breaks (which it reports among the tokens it expected): that rule alone,
     and for a selected variable neither grouped nor aggregated, which one and what to do."""
     where = message.split(": expected", 1)[0]  # "error at 1:30"
-    found = list(tokens(query))
-    if not found:  # the parser: "expected [_]", a researcher's trial could not read it
+    first = opening(query)
+    if first is None and next(tokens(query), None) is None:
+        # the parser: "expected [_]", a researcher's trial could not read it
         return f"{where}: the query is empty: send a SELECT, ASK, CONSTRUCT or DESCRIBE query"
-    start = _first_word(found)
-    if start is not None and start.upper() not in QUERY_FORMS | UPDATE_OPS:
-        # the parser names one keyword it expected ("SELEC ?x" → "expected CONSTRUCT")
+    if first is not None and first.text.upper() not in QUERY_FORMS | UPDATE_OPS:
+        # the parser names one keyword it expected, where it stopped reading ("SELEC ?x {}" →
+        # "error at 1:10: expected CONSTRUCT"): say what is wrong, where it is
         return (
-            f"{where}: a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE (after its BASE "
-            f"and PREFIX lines), not “{start}”"
+            f"error at {first.line}:{first.column}: a query starts with SELECT, ASK, CONSTRUCT "
+            f"or DESCRIBE (after its BASE and PREFIX lines), not “{first.text}”"
         )
     rules = _RULE.findall(message)
     if rules and "Prefix not found" not in message:
@@ -140,19 +141,6 @@ def _explained(query: str, message: str) -> str:
         f"{where}: {said} not declared (this endpoint declares {declared}); declare "
         f"{'it' if len(missing) == 1 else 'each'} with a PREFIX line before the query{advice}"
     )
-
-
-def _first_word(found: Sequence[Token]) -> str | None:
-    """The first token after the prologue (`BASE <iri>`, `PREFIX p: <iri>`) when it is a word,
-    where the query's form keyword belongs; else None."""
-    i = 0
-    while i < len(found) and found[i].kind == "word" and found[i].text.upper() in _PROLOGUE:
-        i += _PROLOGUE[found[i].text.upper()]
-    return found[i].text if i < len(found) and found[i].kind == "word" else None
-
-
-#: tokens each prologue declaration takes, its keyword included
-_PROLOGUE = {"BASE": 2, "PREFIX": 3}
 
 
 def _repeats(default: list[str], named: list[str]) -> bool:

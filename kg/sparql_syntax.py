@@ -40,6 +40,9 @@ UPDATE_OPS = frozenset(
 #: functions whose value is new each time a query runs (SPARQL 1.1 Query §17.4: `RAND`, `NOW`
 #: "for the current query execution", `UUID`, `STRUUID`): an answer using one is not reused
 FRESH_EACH_RUN = frozenset({"RAND", "NOW", "UUID", "STRUUID"})
+#: the prologue's declarations and the tokens each takes, its keyword included (SPARQL 1.1
+#: Query §4.1: `BASE <iri>`, `PREFIX p: <iri>`; SPARQL 1.2 adds `VERSION "1.2"`)
+PROLOGUE = {"BASE": 2, "PREFIX": 3, "VERSION": 2}
 _OPEN, _CLOSE = frozenset({"{", "(", "[", "<<", "<<("}), frozenset({"}", ")", "]", ">>", ")>>"})
 
 
@@ -63,6 +66,35 @@ def _significant(text: str) -> Iterator[tuple[str, str]]:
         kind = m.lastgroup or "punct"
         if kind != "ws" and kind != "comment":
             yield kind, m.group()
+
+
+@dataclass(frozen=True)
+class Opening:
+    """The first token after a query's prologue, where its form keyword belongs: `text`, and
+    its `line` and `column`, both from 1 (as pyoxigraph's "error at 1:10" counts)."""
+
+    text: str
+    line: int
+    column: int
+
+
+def opening(text: str) -> Opening | None:
+    """The token that follows the prologue (`BASE`, `PREFIX`, `VERSION` declarations) of
+    `text`, or None when nothing follows it (an empty query, or a prologue alone)."""
+    skip = 0
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup or "punct"
+        if kind == "ws" or kind == "comment":
+            continue
+        if skip:
+            skip -= 1
+        elif kind == "word" and m.group().upper() in PROLOGUE:
+            skip = PROLOGUE[m.group().upper()] - 1
+        else:
+            before = text[: m.start()]
+            line_start = max(before.rfind("\n"), before.rfind("\r")) + 1
+            return Opening(m.group(), before.count("\n") + 1, m.start() - line_start + 1)
+    return None
 
 
 @dataclass(frozen=True)
@@ -108,7 +140,7 @@ def shape(text: str) -> Shape:
             continue
         word = text_.upper()
         keywords.add(word)
-        if prologue and word in ("BASE", "PREFIX"):
+        if prologue and word in PROLOGUE:
             continue
         if prologue:
             prologue = False

@@ -56,11 +56,15 @@ def test_a_syntax_error_says_where() -> None:
         ("  # only a comment\n", "the query is empty"),
         ("SELEC ?x WHERE { ?x ?p ?o }", "starts with SELECT, ASK, CONSTRUCT or DESCRIBE"),
         ("PREFIX ex: <http://e/> BASE <http://b/> SLECT * {}", "not “SLECT”"),
+        ('VERSION "1.2" SELEC * {}', "not “SELEC”"),
+        ("{ ?s ?p ?o }", "error at 1:1: a query starts with .*, not “{”"),
+        ("PREFIX ex: <http://e/>\n\n  SELEC * {}", "error at 3:3: "),
     ],
 )
 def test_an_empty_query_or_a_misspelt_form_is_said_plainly(query: str, said: str) -> None:
     """A researcher's trial read "expected [_]" for an empty query and "expected CONSTRUCT" for
-    `SELEC ?x …`: the parser's list of what it could read next, not what is wrong."""
+    `SELEC ?x …`: the parser's list of what it could read next, not what is wrong, and where
+    it stopped reading (the end of the query), not where the wrong word is."""
     with pytest.raises(QuerySyntaxError, match=said):
         run_query(store(), query)
 

@@ -20,6 +20,7 @@ from kg.sparql_syntax import (
         ("# SELECT\nDESCRIBE <http://e/x>", "DESCRIBE"),
         ("PREFIX e: <http://e/> INSERT DATA { e:a e:b e:c }", "UPDATE"),
         ("WITH <http://e/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "UPDATE"),
+        ('VERSION "1.2" CONSTRUCT WHERE { ?s ?p ?o }', "CONSTRUCT"),
         ("?x", ""),
     ],
 )
