@@ -35,6 +35,8 @@ router = APIRouter(tags=["sparql"])
 FORM = "application/x-www-form-urlencoded"
 QUERY_BODY = "application/sparql-query"
 UPDATE_BODY = "application/sparql-update"
+#: an update's dataset parameters (SPARQL 1.1 Protocol §2.2.3)
+USING_PARAMS = ("using-graph-uri", "using-named-graph-uri")
 #: the element of the editor page (templates/sparql.html) that states the time and row limits
 ROW_CAP_ANCHOR = "editor-help"
 
@@ -179,8 +181,10 @@ async def sparql_post(request: Request, endpoint: SparqlEndpoint) -> Response:
     charset = _charset(header)
     body = _body_text(await request.body(), charset)
     url = _url_params(request)
+    given = url  # every parameter the request names, in the URL and a form body
     if content_type == FORM:
         form = _form(body, "the form body", charset)
+        given = {**url, **form}
         # a parameter in the URL and in the body is given twice (Protocol §2.1.2: exactly one
         # query string): refused, not one of them silently used (a researcher's trial)
         protocol = _params({k: url.get(k, []) + form.get(k, []) for k in {*url, *form}})
@@ -189,12 +193,21 @@ async def sparql_post(request: Request, endpoint: SparqlEndpoint) -> Response:
             raise BadRequest("the query is in the body and in the URL's `query`: send it once")
         protocol = _params(url, body_query=body)
     elif content_type == UPDATE_BODY:
+        if "update" in url or "query" in url:  # §2.2.2: the body is the update
+            raise BadRequest("the update is in the body and in the URL: send it once, in the body")
         protocol = Protocol(None, body, (), (), ())
     else:
         return _error(415, "UnsupportedMediaType", f"send {FORM}, {QUERY_BODY} or {UPDATE_BODY}")
     if protocol.update is not None:
         if protocol.query is not None:
             raise BadRequest("send either `query` or `update`, not both")
+        if using := [p for p in USING_PARAMS if p in given]:
+            # Protocol §2.2.3 asks a service to apply them; the store's update takes no
+            # dataset, so they are refused, never silently dropped
+            raise BadRequest(
+                f"`{using[0]}` is not supported here: name the graphs with USING or WITH in "
+                "the update itself (SPARQL 1.1 Update §3.1.2)"
+            )
         return await run_in_threadpool(_update, request, endpoint, protocol.update)
     if protocol.query is None:
         raise BadRequest("no `query` parameter")

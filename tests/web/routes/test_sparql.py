@@ -264,6 +264,33 @@ def test_update_and_graph_store_with_the_admin_token(records_dir: Path) -> None:
         )
 
 
+def test_an_update_whose_parameters_cannot_be_honoured_is_refused_not_half_done(
+    records_dir: Path,
+) -> None:
+    """A code review: a direct update POST (Protocol §2.2.2) with another `update` in the URL,
+    or an update with `using-graph-uri` (§2.2.3, which the store's update cannot take), ran
+    with the URL's words silently dropped."""
+    with make_client(records_dir, KG_ADMIN_TOKEN="s3cret-token") as c:
+        update = "INSERT DATA { <http://x/a> <http://x/b> 'c' }"
+        direct = {
+            "Content-Type": "application/sparql-update",
+            "Authorization": "Bearer s3cret-token",
+        }
+        for url, kwargs in (
+            ("/sparql?update=CLEAR+DEFAULT", {"content": update, "headers": direct}),
+            ("/sparql?using-graph-uri=http://x/g", {"content": update, "headers": direct}),
+            (
+                "/sparql?using-named-graph-uri=http://x/g",
+                {"data": {"update": update}, "headers": {"Authorization": "Bearer s3cret-token"}},
+            ),
+        ):
+            r = c.post(url, **kwargs)  # type: ignore[arg-type]
+            assert r.status_code == 400, url
+            assert "update" in r.json()["message"] or "USING" in r.json()["message"]
+        ask = {"query": "ASK { <http://x/a> <http://x/b> 'c' }"}
+        assert c.get("/sparql", params=ask).json()["boolean"] is False
+
+
 def test_cache_etag_and_revalidation(client: TestClient) -> None:
     first = client.get("/sparql", params={"query": NAMES})
     again = client.get("/sparql", params={"query": NAMES})
