@@ -173,9 +173,15 @@ def page(request: Request, kind: str, slug: str, search: SearchService) -> Respo
         ],
         "page_path": f"/{kind}/{slug}",
         "page_url": page_url,
-        # oEmbed discovery (oEmbed §4): absolute, and naming the page's language when it does
+        # oEmbed discovery (oEmbed §4): absolute, naming the page's language as its address
+        # does; a page whose address names none pins the card to the language it is in (a
+        # consumer's `Accept-Language` would otherwise choose the card's)
         "oembed_url": f"{settings.base}oembed?"
-        + urlencode({"url": page_url + (f"?lang={lang}" if lang else ""), "format": "json"}),
+        + urlencode(
+            {"url": page_url + f"?lang={lang}", "format": "json"}
+            if lang
+            else {"url": page_url, "format": "json", "lang": language(request)}
+        ),
         "jsonld": dumps(schema_org(v, page_url=page_url)),
         "citation": citation(v, page_url=page_url, lang=language(request)),
         "embed_snippet": (

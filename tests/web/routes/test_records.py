@@ -1,3 +1,4 @@
+import html
 import json
 import re
 from pathlib import Path
@@ -206,7 +207,7 @@ def test_the_oembed_discovery_link_is_absolute_and_names_the_language(client: Te
     plain = discovery(client.get("/initiative/village-welcome").text)
     assert plain == (
         "http://testserver/oembed?url=http%3A%2F%2Ftestserver%2Finitiative%2Fvillage-welcome"
-        "&format=json"
+        "&format=json&lang=en"
     )
 
 
@@ -266,7 +267,11 @@ def test_oembed_discovery_names_the_language_the_page_is_in(client: TestClient) 
     assert link is not None
     assert "lang%3Des" in link.group(1)
     english = client.get("/initiative/village-welcome", headers={"Accept-Language": "en"}).text
-    assert "lang%3D" not in english.split('json+oembed" href="', 1)[1].split('"', 1)[0]
+    discovery = english.split('json+oembed" href="', 1)[1].split('"', 1)[0]
+    assert "lang%3D" not in discovery  # the page's address names no language
+    # but the card is English, whatever language the consumer's server asks for (code review)
+    card = client.get(html.unescape(discovery), headers={"Accept-Language": "de"}).json()
+    assert "?lang=en" in card["html"]
 
 
 def test_every_kind_of_amount_the_shapes_allow_has_a_name() -> None:
