@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -142,22 +143,11 @@ class RecordView:
         return f"{short}: {self.name(lang)}" if short else self.name(lang)
 
     def acronym(self) -> str | None:
-        """The record's short name, where its alternate names hold one the name does not:
-        the first written as an acronym, at most `ACRONYM_MAX` characters with two capitals or
-        more: in capitals, digits, spaces, `-`, `&`, `/` ("SHARE SIRA", "WHOLE-COMM",
-        "MATILDE"), or one word ("PlurAlps", "ReROOT", "ERN4mob"). Titles and link
-        previews lead with it, the name people know a project by (a web developer's trial
-        found "SHARE SIRA" in none of them). One the name holds as written ("CIDOB – …") or
-        is, in other letters, is not repeated; one the name holds only in other letters is the
-        short name still ("WELCOMING SPACES" beside "Investing in 'Welcoming Spaces' in Europe:
-        …", where a webmaster's trial got CORDIS's "WelcomingSpaces")."""
-        names = list(self.names.values())
-        for v in self.values(f"{SCHEMA}alternateName"):
-            text = v.label.strip()
-            same = any(text in n or text.casefold() == n.casefold() for n in names)
-            if ACRONYM.fullmatch(text) and not same:
-                return text
-        return None
+        """The record's short name (`short_name` of its names and alternate names)."""
+        # the record's `acronym` is its untagged alternate name: it comes first
+        values = sorted(self.values(f"{SCHEMA}alternateName"), key=lambda v: bool(v.lang))
+        alternates = [v.label for v in values]
+        return short_name(self.names.values(), alternates)
 
     def description_lang(self, lang: str = "en") -> str:
         """The language of the text `description(lang)` gives, for the page's `lang=`."""
@@ -183,6 +173,26 @@ ACRONYM = re.compile(
     rf"(?=.*[A-Z].*[A-Z])(?:[A-Z0-9][A-Z0-9 &/-]{{1,{ACRONYM_MAX - 1}}}"  # SHARE SIRA, WHOLE-COMM
     rf"|[A-Za-z0-9][A-Za-z0-9&/+-]{{1,{ACRONYM_MAX - 1}}})"  # one word: PlurAlps, ReROOT, ERN4mob
 )
+
+
+def short_name(names: Iterable[str], alternates: Iterable[str]) -> str | None:
+    """A record's short name, where its `alternates` (untagged first: a record's own
+    `acronym`) hold one its names do not: the first written as an acronym, at most
+    `ACRONYM_MAX` characters with two capitals or more: in capitals, digits, spaces, `-`,
+    `&`, `/` ("SHARE SIRA", "WHOLE-COMM", "MATILDE"), or one word ("PlurAlps", "ReROOT",
+    "ERN4mob"). Titles, link previews and search results lead with
+    it, the name people know a project by (a web developer's trial found "SHARE SIRA" in none
+    of them). One a name holds as written ("CIDOB – …") or is, in other letters, is not
+    repeated; one a name holds only in other letters is the short name still ("WELCOMING
+    SPACES" beside "Investing in 'Welcoming Spaces' in Europe: …", where a webmaster's trial
+    got CORDIS's "WelcomingSpaces")."""
+    names = list(names)
+    for alternate in alternates:
+        text = alternate.strip()
+        same = any(text in n or text.casefold() == n.casefold() for n in names)
+        if ACRONYM.fullmatch(text) and not same:
+            return text
+    return None
 
 
 def pick(by_lang: dict[str, str], lang: str) -> str:

@@ -18,7 +18,7 @@ from typing import Any, cast
 import pyoxigraph as ox
 
 from kg import queries
-from kg.record_document import label_of
+from kg.record_document import label_of, short_name
 from kg.vocab import SCHEME_NS
 
 #: concept scheme IRI → facet field (record field names of ingest/records/README.md, singular)
@@ -93,6 +93,7 @@ class SearchDoc:
     slug: str
     names: dict[str, str] = field(default_factory=dict)
     alt_names: list[str] = field(default_factory=list)
+    acronyms: list[str] = field(default_factory=list)  # untagged alternate names, A–Z
     identifiers: list[str] = field(default_factory=list)  # grant numbers, document numbers
     descriptions: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -113,6 +114,13 @@ class SearchDoc:
     def name(self) -> str:
         """The English name, else the untagged one, else any; the slug when it has none."""
         return self.names.get(self.name_lang) or self.slug
+
+    @property
+    def title(self) -> str:
+        """`name`, led by the record's short name where it has one ("MATILDE: Migration
+        Impact Assessment…"), as its page's title is (`kg.record_document.short_name`)."""
+        short = short_name(self.names.values(), [*self.acronyms, *self.alt_names])
+        return f"{short}: {self.name}" if short else self.name
 
     @property
     def name_lang(self) -> str:
@@ -165,6 +173,7 @@ def gather(store: ox.Store) -> tuple[list[SearchDoc], dict[str, Concept]]:
     for doc in docs.values():  # the same graph gives the same texts, whatever the query order
         for values in (
             doc.alt_names,
+            doc.acronyms,
             doc.identifiers,
             doc.notes,
             doc.claims,
@@ -224,6 +233,8 @@ def _add_text(doc: SearchDoc, field_name: str, text: ox.Literal) -> None:
         doc.names.setdefault(lang, value)
     elif field_name == "alternateName":
         doc.alt_names.append(value)
+        if not lang:  # a record's own `acronym`
+            doc.acronyms.append(value)
     elif field_name == "identifier":
         doc.identifiers.append(value)
     elif field_name == "description":

@@ -76,3 +76,21 @@ def test_an_event_dated_by_its_start_alone_took_place_that_year(records_dir: Pat
     docs = {d.slug: d for d in gather(store.current())[0]}
     assert (docs["rural-day"].start, docs["rural-day"].end) == (2022, 2022)
     assert docs["test-ngo"].end is None  # other records keep an unknown end unknown
+
+
+def test_a_result_is_titled_by_the_records_own_acronym_as_its_page_is(records_dir: Path) -> None:
+    """Results showed only the long name ("Exploring the Integration of Post-2014 Migrants…")
+    where the page's title leads with "Whole-COMM"; and of two alternate names written as
+    acronyms, the record's own `acronym` leads (untagged), not the first in A–Z order."""
+    record = (
+        "---\nname: Exploring integration in small towns\nacronym: Whole-COMM\n"
+        "alternate_names:\n  - {value: WHOLE COMM, lang: en, source: a}\n"
+        "sources: {a: {url: 'https://example.org/w'}}\n---\nA research project.\n"
+    )
+    store = ingested(records_dir, {"initiative/whole-comm": record}, base=BASE)
+    docs = {d.slug: d for d in gather(store.current())[0]}
+    assert docs["whole-comm"].title == "Whole-COMM: Exploring integration in small towns"
+    assert docs["village-welcome"].title == "VW: Village Welcome"
+    assert docs["test-ngo"].title == "Test NGO"  # no short name: the name alone
+    again = SearchDoc.from_json(docs["whole-comm"].to_json())  # as a saved index reads it
+    assert again.title == docs["whole-comm"].title

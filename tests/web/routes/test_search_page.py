@@ -81,6 +81,8 @@ def titles(html: str) -> list[str]:
 def test_query_finds_and_explains(client: TestClient) -> None:
     html = client.get("/search", params={"q": "empty houses villages"}).text
     assert titles(html)[0] == "village-welcome"
+    # headed as its page is titled: by the short name people know it by, then its name
+    assert 'href="/initiative/village-welcome">VW: Village Welcome</a></h2>' in html
     assert "<mark>" in html
     assert "Why:" in html
 
