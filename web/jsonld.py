@@ -26,19 +26,27 @@ SCHEMA_TYPE = {
 }
 
 
-def schema_org(view: RecordView, *, page_url: str) -> dict[str, Any]:
+def schema_org(
+    view: RecordView, *, page_url: str, address: str | None = None, lang: str = "en"
+) -> dict[str, Any]:
     """A schema.org description search engines and extruct understand: every property in its
     type's domain on schema.org (a validator flags others), the page's own facts
-    (`dateModified`, `isBasedOn`) on the `WebPage` it is the main entity of."""
+    (`dateModified`, `isBasedOn`, `inLanguage`) on the `WebPage` it is the main entity of.
+
+    `page_url`: the record page's address (the record's `url`); `address`: the address of the
+    page this is embedded in (its canonical one, `…?lang=fr`), the `WebPage`'s `@id`, default
+    `page_url`; `lang`: the page's language, that of the name and description where the record
+    has them in it (a webmaster's trial: French pages described the record in English, as the
+    English page)."""
     doc: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": SCHEMA_TYPE[view.kind],
         "@id": view.iri,
         "url": page_url,
-        "name": view.name(),
+        "name": view.name(lang),
     }
-    if view.description():
-        doc["description"] = view.description()
+    if view.description(lang):
+        doc["description"] = view.description(lang)
     alt = [v.label for v in view.values(f"{S}alternateName")]
     if alt:
         doc["alternateName"] = alt
@@ -96,7 +104,7 @@ def schema_org(view: RecordView, *, page_url: str) -> dict[str, Any]:
         doc["identifier"] = identifiers
     # the page, a CreativeWork, carries when it changed and what it is based on: properties a
     # Project or an Organization does not have
-    page: dict[str, Any] = {"@type": "WebPage", "@id": page_url}
+    page: dict[str, Any] = {"@type": "WebPage", "@id": address or page_url, "inLanguage": lang}
     if view.modified:
         page["dateModified"] = view.modified
     page["isBasedOn"] = [s.value for s in view.sources]

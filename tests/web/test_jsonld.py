@@ -46,7 +46,7 @@ DOMAIN = {
                         "funder", "funding", "keywords", "contributor", "contactPoint"},
     "Event": THING | {"startDate", "endDate", "location", "contributor", "funder", "funding",
                       "keywords"},
-    "WebPage": THING | {"dateModified", "isBasedOn", "license"},  # CreativeWork's
+    "WebPage": THING | {"dateModified", "isBasedOn", "license", "inLanguage"},  # CreativeWork's
 }  # fmt: skip
 
 
@@ -149,3 +149,24 @@ def test_a_place_that_is_one_of_the_records_regions_is_said_once(records_dir: Pa
     assert (names.count("Teruel"), names.count("Albarracín")) == (1, 1)
     [teruel] = [p for p in doc["location"] if p["name"] == "Teruel"]
     assert "ES242" in teruel["sameAs"]
+
+
+def test_a_page_in_another_language_describes_the_record_in_it(records_dir: Path) -> None:
+    """A webmaster's trial: the French page's schema.org said the record in English, and
+    named the English page (the bare address) as the page it is the main entity of."""
+    path = records_dir / "initiative" / "village-welcome.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "sources:\n", 'descriptions:\n  fr: "Un village accueille des familles."\nsources:\n', 1
+        ),
+        encoding="utf-8",
+    )
+    french = schema_org(record(records_dir), page_url=PAGE, address=f"{PAGE}?lang=fr", lang="fr")
+    assert french["description"] == "Un village accueille des familles."
+    assert french["mainEntityOfPage"]["@id"] == f"{PAGE}?lang=fr"
+    assert french["mainEntityOfPage"]["inLanguage"] == "fr"
+    assert (french["@id"], french["url"]) == (f"{BASE}id/initiative/village-welcome", PAGE)
+    # a language the record has no text in: the English one, as the page shows
+    german = schema_org(record(records_dir), page_url=PAGE, address=f"{PAGE}?lang=de", lang="de")
+    assert "refugee families" in german["description"]

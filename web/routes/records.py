@@ -182,7 +182,14 @@ def page(request: Request, kind: str, slug: str, search: SearchService) -> Respo
             if lang
             else {"url": page_url, "format": "json", "lang": language(request)}
         ),
-        "jsonld": dumps(schema_org(v, page_url=page_url)),
+        "jsonld": dumps(
+            schema_org(
+                v,
+                page_url=page_url,
+                address=page_url + (f"?lang={lang}" if lang else ""),
+                lang=language(request),
+            )
+        ),
         "citation": citation(v, page_url=page_url, lang=language(request)),
         "embed_snippet": (
             f'<iframe src="{embed_url}" width="400" height="300" '
