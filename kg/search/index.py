@@ -539,8 +539,11 @@ def _spellings(written: Counter[str], words: Counter[str]) -> dict[str, dict[str
 
 
 def index_dir(cache_dir: Path, model: str, version: str) -> Path:
-    """Where the index of store `version` with `model` and this analyser is saved."""
-    return cache_dir / "index" / _safe(model) / f"{_safe(version)}-a{ANALYZER}"
+    """Where the index of store `version` with `model`, this analyser and this saved layout
+    (`FORMAT`) is saved: an index another layout wrote is in another folder, never taken for
+    current (after a `FORMAT` change, one that was kept the old folder's name was found
+    complete, not read, and rebuilt in every process at every start without being saved)."""
+    return cache_dir / "index" / _safe(model) / f"{_safe(version)}-a{ANALYZER}-f{FORMAT}"
 
 
 ARRAYS = ("vectors", "bm25_data", "bm25_indices", "bm25_indptr")

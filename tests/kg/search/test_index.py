@@ -198,3 +198,22 @@ def test_a_phrase_is_words_one_after_the_other_in_a_record(small_index: SearchIn
     assert not small_index.holds_phrase(tokenize("refugee jobs"))  # both known, apart
     assert not small_index.holds_phrase(tokenize("mountain"))  # one word is no phrase
     assert not small_index.holds_phrase(tokenize("mountain zzzz"))  # a word no record holds
+
+
+def test_an_index_another_layout_saved_is_replaced_not_rebuilt_at_every_start(
+    disk_store: GraphStore, settings: Settings, records_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the saved layout changed (`FORMAT`), the old folder was found complete and never
+    replaced: each server process rebuilt the index at every start, in its own memory."""
+    from kg.search import index as index_module
+
+    ingest_records(disk_store, [records_dir], base=BASE)
+    version = disk_store.version().name
+    monkeypatch.setattr(index_module, "FORMAT", index_module.FORMAT - 1)
+    service(disk_store, settings, HashEmbedder()).index()  # saved by the previous layout
+    monkeypatch.undo()
+    upgraded = service(disk_store, settings, HashEmbedder())
+    assert not upgraded.is_current()
+    upgraded.index()
+    assert load_index(settings.cache_dir, "hash-64", version) is not None  # saved, readable
+    assert isinstance(service(disk_store, settings, HashEmbedder()).index().vectors, np.memmap)
