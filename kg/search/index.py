@@ -48,7 +48,7 @@ from kg.search.understand import ConceptMatcher
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.INFO)  # bm25s sets DEBUG on import: one line per build
-FORMAT = 8  # bump when the saved layout or what goes into it changes
+FORMAT = 9  # bump when the saved layout or what goes into it changes
 KEEP_INDEXES = 2
 IntArray = npt.NDArray[np.int32]
 #: order of kinds when there is no query to rank by (browsing with filters only)
@@ -347,7 +347,7 @@ class SearchIndex:
             for code in doc.facets.get(facet, ()):
                 if (facet, code) not in self._concept_terms:
                     concept = self.by_code.get((facet, code))
-                    labels = [label for _, label in concept.all_labels()] if concept else []
+                    labels = keyword_labels(facet, concept) if concept else []
                     self._concept_terms[(facet, code)] = frozenset(tokenize(" ".join(labels)))
                 out[(facet, code)] = self._concept_terms[(facet, code)]
         return out
@@ -422,14 +422,40 @@ def own_text(doc: SearchDoc) -> str:
     return "\n".join(own_parts(doc))
 
 
+#: facets whose labels are proper names: a word of a name of several words is not a word of
+#: the record ("paesi" is not the Netherlands' "Paesi Bassi", "unido" not "Reino Unido")
+PLACE_FACETS = frozenset({"country", "nuts"})
+
+
 def keyword_text(doc: SearchDoc, by_code: dict[tuple[str, str], Concept]) -> str:
+    """`own_text` and the labels, in every language, of the concepts the record is classified
+    under (`keyword_labels`)."""
     parts = [own_text(doc)]
     for facet in CONCEPT_FACETS:
         for code in doc.facets.get(facet, ()):
             concept = by_code.get((facet, code))
             if concept is not None:
-                parts.extend(label for _, label in concept.all_labels())
+                parts.extend(keyword_labels(facet, concept))
     return "\n".join(parts)
+
+
+def keyword_labels(facet: str, concept: Concept) -> list[str]:
+    """The labels of `concept` as words of the records classified under it (`keyword_text`):
+    every label, but a country's or region's name of several words as one word (`joined`):
+    such a name is matched whole, not word by word (an Italian trial's "paesi di montagna",
+    villages in the mountains, ranked Dutch practices first: "country: Paesi Bassi (from
+    «paesi»)")."""
+    labels = [label for _, label in concept.all_labels()]
+    if facet in PLACE_FACETS:
+        return [label if len(tokenize(label)) < 2 else joined(label) for label in labels]
+    return labels
+
+
+def joined(label: str) -> str:
+    """A name of several words as one word ("Paesi Bassi" → "paesibassi"): how the keyword
+    index holds such a place name, matched only by a query that names the place whole
+    (`keyword_labels`; `kg.search.rank` adds it to the query's terms then)."""
+    return "".join(m.group() for m in WORD.finditer(fold(label)))
 
 
 def passages(doc: SearchDoc, by_code: dict[tuple[str, str], Concept]) -> list[str]:

@@ -132,7 +132,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kg.search.documents import FACETS, LINKS
-from kg.search.index import IntArray, SearchIndex, Tie
+from kg.search.index import PLACE_FACETS, IntArray, SearchIndex, Tie, joined
 from kg.search.names import COMMON
 from kg.search.text import term, tokenize, words
 from kg.search.types import FILTERS, FUSIONS, MODES, FacetValue, SearchQuery, parse_years
@@ -403,16 +403,30 @@ def _by_score(scores: Floats, ties: IntArray) -> Rows:
     return np.argsort(keys)
 
 
+def place_terms(u: Understanding) -> dict[str, int]:
+    """The query's terms for the keyword index, in order, each with its weight: its own (1),
+    and for each country or region it names by a name of several words ("Paesi Bassi"), that
+    name as the index holds it (`kg.search.index.keyword_labels`), weighing as its words would
+    (2: "Paesi Bassi" named whole scored two matched words when the index held them apart)."""
+    terms = dict.fromkeys(u.terms, 1)
+    for m in u.concepts:
+        size = len(tokenize(m.label))
+        if m.concept.facet in PLACE_FACETS and size > 1:
+            terms.update(dict.fromkeys(tokenize(joined(m.label)), size))
+    return terms
+
+
 def _keyword(index: SearchIndex, u: Understanding) -> Floats:
     """BM25 scores of every record: `bm25s.BM25.get_scores`, whose `np.add.at` took 3 to 20 ms
     at 100,000 records; a term's postings name each record once, so a plain indexed add is the
     same sum in the same order."""
-    ids = [index.bm25.vocab_dict[t] for t in dict.fromkeys(u.terms) if t in index.bm25.vocab_dict]
+    vocab = index.bm25.vocab_dict
+    ids = [(vocab[t], weight) for t, weight in place_terms(u).items() if t in vocab]
     scores = np.zeros(len(index), dtype=np.float32)
     matrix = index.bm25.scores if ids else {}
-    for token in ids:
+    for token, weight in ids:
         start, end = int(matrix["indptr"][token]), int(matrix["indptr"][token + 1])
-        scores[matrix["indices"][start:end]] += matrix["data"][start:end]
+        scores[matrix["indices"][start:end]] += matrix["data"][start:end] * weight
     return scores
 
 

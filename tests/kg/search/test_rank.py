@@ -20,7 +20,7 @@ from kg.search import sparql as search_sparql
 from kg.search.cache import VectorCache
 from kg.search.documents import LINKS, SearchDoc
 from kg.search.embed import HashEmbedder
-from kg.search.index import SearchIndex
+from kg.search.index import SearchIndex, own_text
 from kg.search.names import COMMON, SQUASHED_MIN, squashed, squashed_fields
 from kg.search.rank import (
     FacetValue,
@@ -715,3 +715,29 @@ def test_a_phrase_of_a_record_is_evidence_whatever_the_model_reads(
     (the fake embedder here reads nothing at all)."""
     found = search(small_index, SearchQuery("refugee families rent"))
     assert f"{X}initiative/empty-houses" in [h.doc.iri for h in found.hits]
+
+
+def test_a_word_of_a_place_name_is_not_the_place(index: SearchIndex) -> None:
+    """An Italian trial's "paesi di montagna" (villages in the mountains) ranked Dutch practices
+    first, "country: Paesi Bassi (from «paesi»)": the words of the Netherlands' Italian name
+    were words of every record classified under it. A place named whole still counts as much."""
+
+    def says(doc: SearchDoc) -> set[str]:  # its own words and those of its other concepts
+        labels = (
+            t for (f, _), ts in index.concept_terms(doc).items() if f != "country" for t in ts
+        )
+        return {*tokenize(own_text(doc)), *labels}
+
+    dutch = [
+        i
+        for i, d in enumerate(index.docs)
+        if "NL" in d.facets.get("country", ()) and "pae" not in says(d)
+    ]
+    assert dutch
+    part = rank_module._keyword(index, understand("paesi", index.matcher))
+    assert not part[dutch].any()
+    whole = rank_module._keyword(index, understand("Paesi Bassi", index.matcher))
+    assert whole[dutch].all()
+    assert int(np.argmax(whole)) in dutch  # no record holds the name more than these
+    first = search(index, SearchQuery("Paesi Bassi")).hits[0].doc
+    assert "NL" in first.facets["country"]
