@@ -18,7 +18,7 @@ from kg.queries import (
     RECORD_BUDGETS,
     RECORD_LINKS,
 )
-from kg.record_document import concept_labels, pick, pick_lang
+from kg.record_document import concept_labels, pick, pick_lang, short_name
 from kg.sentences import first_sentence
 from kg.vocab import EU_COUNTRY, NUTS
 
@@ -31,6 +31,7 @@ class Summary:
 
     iri: str
     names: dict[str, str] = field(default_factory=dict)
+    alternates: list[tuple[str, str]] = field(default_factory=list)  # (language tag, name)
     descriptions: dict[str, str] = field(default_factory=dict)
     places: list[str] = field(default_factory=list)  # country and NUTS IRIs
     sources: set[str] = field(default_factory=set)
@@ -40,6 +41,14 @@ class Summary:
 
     def name(self, lang: str = "en") -> str:
         return pick(self.names, lang) or self.iri.rsplit("/", 1)[-1]
+
+    def title(self, lang: str = "en") -> str:
+        """`name(lang)`, led by the short name people know it by ("MATILDE: Migration
+        Impact…"), as its page is titled (`kg.record_document.short_name`)."""
+        # the untagged one (a record's own `acronym`) first, then A–Z, as on its page
+        ordered = [a for _, a in sorted(self.alternates, key=lambda la: (la[0] != "", la[1]))]
+        short = short_name(self.names.values(), ordered)
+        return f"{short}: {self.name(lang)}" if short else self.name(lang)
 
     def name_lang(self, lang: str = "en") -> str:
         """The language tag of `name(lang)` ("" when untagged; WCAG 2.1 SC 3.1.2)."""
@@ -72,6 +81,8 @@ def summaries(store: ox.Store) -> dict[str, Summary]:
         s.modified = max(s.modified, row.get("modified", ""))
         if p == f"{S}name":
             s.names.setdefault(lang, o)
+        elif p == f"{S}alternateName":
+            s.alternates.append((lang, o))
         elif p == f"{S}description":
             s.descriptions.setdefault(lang, o)
         elif p == f"{D}spatial" and o not in s.places:

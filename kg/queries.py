@@ -331,8 +331,8 @@ SELECT ?record ?p ?o (LANG(?o) AS ?lang) ?modified WHERE {
   GRAPH ?g {
     ?g schema:about ?record ; prov:generatedAtTime ?modified .
     ?record rikg:kind "initiative" ; ?p ?o .
-    VALUES ?p { schema:name schema:description dcterms:spatial dcterms:source
-                schema:startDate schema:endDate }
+    VALUES ?p { schema:name schema:alternateName schema:description dcterms:spatial
+                dcterms:source schema:startDate schema:endDate }
   }
 }"""
 

@@ -144,8 +144,10 @@ class RecordView:
 
     def acronym(self) -> str | None:
         """The record's short name (`short_name` of its names and alternate names)."""
-        # the record's `acronym` is its untagged alternate name: it comes first
-        values = sorted(self.values(f"{SCHEMA}alternateName"), key=lambda v: bool(v.lang))
+        # the record's `acronym` is its untagged alternate name: it comes first, then A–Z
+        values = sorted(
+            self.values(f"{SCHEMA}alternateName"), key=lambda v: (bool(v.lang), v.label)
+        )
         alternates = [v.label for v in values]
         return short_name(self.names.values(), alternates)
 

@@ -108,7 +108,7 @@ def kind_lists(
                 }
                 order = sorted(s.places, key=lambda p: (not is_country(p), fold(named[p])))
                 item["where"] = [named[p] for p in order]
-                item["name"] = s.name(lang)
+                item["name"] = s.title(lang)  # "MATILDE: Migration Impact…", as its page
             by_kind[kind].append(item)
     for items in by_kind.values():
         items.sort(key=lambda i: str(i["name"]).lower())

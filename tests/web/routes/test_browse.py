@@ -33,7 +33,11 @@ def test_concept_page_lists_linked_records_and_labels(client: TestClient) -> Non
     text = client.get("/browse/theme/housing").text
     assert "<h1>Housing</h1>" in text
     assert 'lang="es">Vivienda' in text
-    assert 'href="/initiative/village-welcome"' in text
+    # listed as its page is titled, by the short name people know it by (an Italian trial
+    # could not spot "matilde" among the long names)
+    assert 'href="/initiative/village-welcome">VW: Village Welcome</a>' in text
+    home = client.get("/").text
+    assert ">VW: Village Welcome</a></h3>" in home  # a featured practice too
 
 
 def test_a_concepts_other_labels_carry_their_language_and_the_pages_words_do_not(

@@ -133,7 +133,7 @@ def test_page_shows_facts_sources_and_disagreement(client: TestClient) -> None:
     r = client.get("/initiative/village-welcome")
     assert r.status_code == 200
     text = r.text
-    assert "<h1>Village Welcome</h1>" in text
+    assert "<h1>VW: Village Welcome</h1>" in text  # as titled everywhere: short name first
     assert "Sources disagree" in text
     assert "11 villages" in text
     assert "8 villages" in text
