@@ -18,7 +18,7 @@ from kg.queries import (
     RECORD_BUDGETS,
     RECORD_LINKS,
 )
-from kg.record_document import concept_labels, pick, pick_lang, short_name
+from kg.record_document import concept_labels, pick, pick_lang, short_name, titled
 from kg.sentences import first_sentence
 from kg.vocab import EU_COUNTRY, NUTS
 
@@ -45,10 +45,7 @@ class Summary:
     def title(self, lang: str = "en") -> str:
         """`name(lang)`, led by the short name people know it by ("MATILDE: Migration
         Impact…"), as its page is titled (`kg.record_document.short_name`)."""
-        # the untagged one (a record's own `acronym`) first, then A–Z, as on its page
-        ordered = [a for _, a in sorted(self.alternates, key=lambda la: (la[0] != "", la[1]))]
-        short = short_name(self.names.values(), ordered)
-        return f"{short}: {self.name(lang)}" if short else self.name(lang)
+        return titled(self.name(lang), short_name(self.names.values(), self.alternates))
 
     def name_lang(self, lang: str = "en") -> str:
         """The language tag of `name(lang)` ("" when untagged; WCAG 2.1 SC 3.1.2)."""

@@ -139,16 +139,11 @@ class RecordView:
     def title(self, lang: str = "en") -> str:
         """The record's name in `lang`, led by its acronym where it has one ("SHARE SIRA:
         Strengthening…"): page and card titles, link previews, oEmbed."""
-        short = self.acronym()
-        return f"{short}: {self.name(lang)}" if short else self.name(lang)
+        return titled(self.name(lang), self.acronym())
 
     def acronym(self) -> str | None:
         """The record's short name (`short_name` of its names and alternate names)."""
-        # the record's `acronym` is its untagged alternate name: it comes first, then A–Z
-        values = sorted(
-            self.values(f"{SCHEMA}alternateName"), key=lambda v: (bool(v.lang), v.label)
-        )
-        alternates = [v.label for v in values]
+        alternates = [(v.lang or "", v.label) for v in self.values(f"{SCHEMA}alternateName")]
         return short_name(self.names.values(), alternates)
 
     def description_lang(self, lang: str = "en") -> str:
@@ -177,9 +172,16 @@ ACRONYM = re.compile(
 )
 
 
-def short_name(names: Iterable[str], alternates: Iterable[str]) -> str | None:
-    """A record's short name, where its `alternates` (untagged first: a record's own
-    `acronym`) hold one its names do not: the first written as an acronym, at most
+def titled(name: str, short: str | None) -> str:
+    """A record's title: `name`, led by its `short_name` where it has one ("MATILDE:
+    Migration Impact…")."""
+    return f"{short}: {name}" if short else name
+
+
+def short_name(names: Iterable[str], alternates: Iterable[tuple[str, str]]) -> str | None:
+    """A record's short name, where its `alternates` ((language tag, name) pairs; the untagged
+    one, a record's own `acronym`, comes first, then A–Z) hold one its names do not: the
+    first written as an acronym, at most
     `ACRONYM_MAX` characters with two capitals or more: in capitals, digits, spaces, `-`,
     `&`, `/` ("SHARE SIRA", "WHOLE-COMM", "MATILDE"), or one word ("PlurAlps", "ReROOT",
     "ERN4mob"). Titles, link previews and search results lead with
@@ -189,7 +191,7 @@ def short_name(names: Iterable[str], alternates: Iterable[str]) -> str | None:
     SPACES" beside "Investing in 'Welcoming Spaces' in Europe: …", where a webmaster's trial
     got CORDIS's "WelcomingSpaces")."""
     names = list(names)
-    for alternate in alternates:
+    for _, alternate in sorted(alternates, key=lambda la: (la[0] != "", la[1])):
         text = alternate.strip()
         same = any(text in n or text.casefold() == n.casefold() for n in names)
         if ACRONYM.fullmatch(text) and not same:

@@ -18,7 +18,7 @@ from typing import Any, cast
 import pyoxigraph as ox
 
 from kg import queries
-from kg.record_document import label_of, short_name
+from kg.record_document import label_of, short_name, titled
 from kg.vocab import SCHEME_NS
 
 #: concept scheme IRI → facet field (record field names of ingest/records/README.md, singular)
@@ -119,8 +119,9 @@ class SearchDoc:
     def title(self) -> str:
         """`name`, led by the record's short name where it has one ("MATILDE: Migration
         Impact Assessment…"), as its page's title is (`kg.record_document.short_name`)."""
-        short = short_name(self.names.values(), [*self.acronyms, *self.alt_names])
-        return f"{short}: {self.name}" if short else self.name
+        # the index keeps which alternate names are untagged (`acronyms`), not their tags
+        tagged = [("", a) for a in self.acronyms] + [("*", a) for a in self.alt_names]
+        return titled(self.name, short_name(self.names.values(), tagged))
 
     @property
     def name_lang(self) -> str:
