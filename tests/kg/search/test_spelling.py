@@ -233,3 +233,31 @@ def test_a_word_spelt_right_that_finds_nothing_is_offered_the_known_word_one_let
     # a form of a word spelt right is searched as its known form, and shown as typed
     assert s.read("Dörfern").searched == "dorfer"
     assert s.suggest("Dörfern Mathilde") == "Dörfern Matilde"
+
+
+def test_a_word_no_record_uses_is_read_as_the_known_word_of_its_family() -> None:
+    """An Italian trial's "spopolati" (depopulated) found nothing while the records say
+    "spopolamento" (depopulation) in 37 places: both have the Snowball stem "spopol". The
+    reading is announced, since a stem joins other words too. A stem under six letters joins
+    nothing ("formati", trained, is not "forma", shape), nor does a word the stemmer leaves
+    whole (the English "later" is no Italian stem for "laterano")."""
+    words = {"spopolamento": 37, "forma": 5, "later": 3}
+    spelt = Speller(words, lambda t: t in {term(w) for w in words}, frozenset({"formati"}))
+    read = spelt.read("comuni spopolati formati laterano", "it")
+    assert read.searched == "comuni spopolamento formati laterano"
+    assert read.corrections == [("spopolati", "spopolamento")]
+    assert spelt.word("spopolati") == "spopolamento"  # no language detected: any of the five
+
+
+def test_of_a_family_the_word_of_the_querys_language_is_read() -> None:
+    """The Spanish "presentarla" shares the stem "present" with the English "presented" and
+    the Spanish "presentacion"; in a Spanish query it is read as the Spanish word, though
+    fewer records hold it."""
+    words = {"presented": 10, "presentacion": 2}
+    spanish = {"presentacion": 3.1}
+    spelt = Speller(
+        words,
+        lambda t: t in {term(w) for w in words},
+        zipf_in=lambda word, lang: spanish.get(word, 0.0) if lang == "es" else 0.0,
+    )
+    assert spelt.word("presentarla", "es") == "presentacion"
