@@ -148,6 +148,7 @@ class Speller:
         of many words at once (`kg.search.dictionary.Words.zipfs`; default: `zipf` of each);
         `capitals`: folded words the records' names write in capitals ("amif", "eumint"), the
         only corrections of a word typed in capitals."""
+        words = {w: n for w, n in words.items() if term(w) is not None}  # stopwords: not searched
         self._choices = sorted(words)
         self._words = frozenset(words)
         self._counts = [words[w] for w in self._choices]

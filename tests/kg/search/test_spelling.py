@@ -261,3 +261,13 @@ def test_of_a_family_the_word_of_the_querys_language_is_read() -> None:
         zipf_in=lambda word, lang: spanish.get(word, 0.0) if lang == "es" else 0.0,
     )
     assert spelt.word("presentarla", "es") == "presentacion"
+
+
+def test_a_word_is_never_corrected_into_a_stopword() -> None:
+    """The records' texts hold function words too, but a function word is never searched:
+    "Alps" had been read as the German "als", one edit away, and found nothing. It is read as
+    the nearest word that is searched, "Alpes", one edit away too."""
+    words = {"als": 40, "alpes": 2}
+    spelt = Speller(words, lambda t: t in {term(w) for w in words if term(w)})
+    assert spelt.word("alps") == "alpes"
+    assert spelt.read("Alps", "en").searched == "alpes"
