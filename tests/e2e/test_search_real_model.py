@@ -201,6 +201,20 @@ def test_a_place_name_lists_only_what_is_there_or_close(service: SearchService) 
     assert all(s is not None and s >= NEAR_MIN for s in close), close
 
 
+@pytest.mark.parametrize("place", ["Sachsen", "Piemonte", "Polen", "Castilla y León"])
+def test_a_place_name_alone_lists_the_records_of_that_place(
+    service: SearchService, place: str
+) -> None:
+    """An Italian trial's "Piemonte" and a German one's "Sachsen" listed other regions'
+    governments and villages "close in meaning" after the records that are there. A query that
+    is a place's name takes no record by meaning: each result holds the name, or is classified
+    under the place."""
+    found = service.search(SearchQuery(place, limit=100))
+    assert found.hits, place
+    for hit in found.hits:
+        assert hit.why.matched_terms or hit.why.concepts, (place, hit.doc.slug, hit.why)
+
+
 def test_a_correctly_spelt_word_is_searched_as_written(service: SearchService) -> None:
     """ "quality" is not in the records, and is not read as "equality"; a misspelling still is
     corrected."""
