@@ -78,11 +78,11 @@ def schema_org(
     if funders:
         doc["funder"] = funders
     # a funding programme (AMIF, "national public funding") is no organisation: schema.org's
-    # `funding`, a Grant, says what paid for the work (schema.org/funding, schema.org/Grant)
-    grants = [
-        {"@type": "Grant", "@id": v.value, "name": v.label}
-        for v in view.values(f"{R}fundingProgramme")
-    ]
+    # `funding`, a Grant, says what paid for the work (schema.org/funding, schema.org/Grant).
+    # The programme is no grant either: the Grant is a node of its own, named by the
+    # programme it came from (schema.org has no property from a Grant to its FundingScheme);
+    # the programme's IRI stays in the record's RDF (rikg:fundingProgramme)
+    grants = [{"@type": "Grant", "name": v.label} for v in view.values(f"{R}fundingProgramme")]
     if grants:
         doc["funding"] = grants
     urls = [v.value for v in view.values(f"{S}url")]
