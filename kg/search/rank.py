@@ -98,12 +98,13 @@ facet count is exactly what its click gives and a nonsense query finds nothing:
    no record by meaning: the model reads a place's name as a place somewhere, and an Italian
    trial's "Piemonte" and a German one's "Sachsen" listed other regions' governments and
    villages "close in meaning" (0.41-0.46) after the one or two records that are there; the
-   records of the place are those the classification and the words put there. Hybrid: the
-   union. Named records always belong, and so do the
-   records linked with them in the graph (`SearchIndex.links`: a project's coordinator,
-   partners and funders, an organisation's projects, a policy's practices): the link is
-   evidence of its own, and it depends on the query alone. The filters then keep the records
-   passing every facet.
+   records of the place are those the classification and the words put there. They are
+   scored and ordered as for any query (the fusion's scaling is taken over the same
+   candidates), and those found by meaning alone are then left out. Hybrid: the union.
+   Named records always belong, and so do the records linked with them in the graph
+   (`SearchIndex.links`: a project's coordinator, partners and funders, an organisation's
+   projects, a policy's practices): the link is evidence of its own, and it depends on the
+   query alone. The filters then keep the records passing every facet.
 
 Relevance order (`sort=relevance`, documented in the API): named records first (best name match
 first), then the records linked with them, whatever their kind (the closest link first:
@@ -222,6 +223,20 @@ def _a_place(u: Understanding) -> bool:
     )
 
 
+def _lexical(
+    index: SearchIndex, u: Understanding, keyword: Floats | None, chosen: Bools, named: list[int]
+) -> Bools:
+    """Of the `chosen` records, those found by more than meaning: a query word, a concept
+    the query names, or a name (`named`: the named records and those linked with them)."""
+    held = np.zeros(len(index), dtype=bool)
+    candidates = np.flatnonzero(chosen)
+    held[candidates] = _concept_share(index, u, candidates) > 0
+    if keyword is not None:
+        held |= (keyword > 0) & chosen
+    held[np.asarray(named, dtype=np.intp)] = True
+    return held
+
+
 def _passing(index: SearchIndex, keeps: Iterable[npt.NDArray[np.bool_]]) -> npt.NDArray[np.bool_]:
     mask = np.ones(len(index), dtype=bool)
     for keep in keeps:
@@ -294,7 +309,7 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
     chosen = np.zeros(len(index), dtype=bool)
     if keyword is not None:
         chosen |= keyword > 0
-    if similarity is not None and not _a_place(u):
+    if similarity is not None:
         chosen |= similarity >= threshold
     # records linked with a named one (its partners, its coordinator…): they follow it
     linked = index.linked_to(sorted(named, key=lambda r: -named[r])) if named else {}
@@ -328,6 +343,11 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
             scores[part] = _convex(keyword[rows[part]], similarity[rows[part]], alpha)
         scores += CONCEPT_BOOST * u.concept_coverage * shares
     scores = scores.astype(np.float32)
+    if similarity is not None and _a_place(u):  # scored as any query, then only the place's
+        held = _lexical(index, u, keyword, chosen, [*named, *linked])
+        keep = held[rows]
+        rows, scores, shares = rows[keep], scores[keep], shares[keep]
+        facet_rows = {f: (c & held, k) for f, (c, k) in facet_rows.items()}
     if query.sort != "relevance":
         order = _sorted(index, rows, query.sort)
     else:

@@ -139,6 +139,21 @@ def test_facet_counts_describe_the_query_result_set(store: GraphStore, index: Se
         assert facet(results.facets, name) == concept_counts(store, predicate, values)
 
 
+@pytest.mark.parametrize("place", ["Italia", "Südtirol"])
+def test_a_place_name_alone_counts_and_lists_only_that_places_records(
+    index: SearchIndex, place: str
+) -> None:
+    """A query that is a place's name takes no record by meaning alone (`kg.search.rank`),
+    and its facet counts are what each click gives."""
+    results = search(index, SearchQuery(place, limit=500))
+    assert results.total == len(results.hits) > 0
+    assert all(h.why.matched_terms or h.why.concepts or h.why.named for h in results.hits)
+    for name in ("kind", "theme", "country"):
+        for value, count in facet(results.facets, name).items():
+            clicked = search(index, SearchQuery(place, filters={name: [value]}, limit=1))
+            assert clicked.total == count, (place, name, value)
+
+
 def test_values_of_a_facet_combine_with_or_facets_with_and(
     store: GraphStore, index: SearchIndex
 ) -> None:
