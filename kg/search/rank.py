@@ -93,12 +93,14 @@ facet count is exactly what its click gives and a nonsense query finds nothing:
    the one practice in that district. So a record also needs a cosine of at least `NEAR_MIN`
    to be close in meaning. 0.3 is the middle of the plateau 0.25–0.35 where nDCG@10, named
    first and no result are unchanged on every dev file; "Uckermark" then lists 1 record,
-   "MATILDE" 4 (was 10). A query that is a place's name and nothing else ("Sachsen",
-   "Polen", "Piemonte": every term held by the label of a country or region it names) takes
-   no record by meaning: the model reads a place's name as a place somewhere, and an Italian
-   trial's "Piemonte" and a German one's "Sachsen" listed other regions' governments and
-   villages "close in meaning" (0.41-0.46) after the one or two records that are there; the
-   records of the place are those the classification and the words put there. They are
+   "MATILDE" 4 (was 10). A query that is a place's or a funding programme's name and
+   nothing else ("Sachsen", "Polen", "ESF+": every term held by the label of a country,
+   region or programme it names) takes no record by meaning: the model reads a place's name
+   as a place somewhere, a programme's as some funding. An Italian trial's "Piemonte" and a
+   German one's "Sachsen" listed other regions' governments and villages "close in meaning"
+   (0.41-0.46) after the one or two records that are there; "ESF" listed the Red Cross EU
+   Office and ELARD beside the two practices the ESF paid for. The records of the place or
+   programme are those the classification and the words put there. They are
    scored and ordered as for any query (the fusion's scaling is taken over the same
    candidates), and those found by meaning alone are then left out. Hybrid: the union.
    Named records always belong, and so do the records linked with them in the graph
@@ -213,12 +215,17 @@ def filter_keeps(index: SearchIndex, query: SearchQuery) -> dict[str, npt.NDArra
     return keeps
 
 
-def _a_place(u: Understanding) -> bool:
-    """Whether the query is the name of a place and nothing else: every term is held by the
-    label of a country or region it names (module docstring, item 2)."""
+#: the schemes whose labels are proper names the model cannot read (module docstring, item 2)
+PROPER_NAMES = PLACE_FACETS | {"funding"}
+
+
+def _a_proper_name(u: Understanding) -> bool:
+    """Whether the query is the name of a place or of a funding programme and nothing else:
+    every term is held by the label of a country, region or programme it names (module
+    docstring, item 2)."""
     return (
         bool(u.concepts)
-        and all(m.concept.facet in PLACE_FACETS for m in u.concepts)
+        and all(m.concept.facet in PROPER_NAMES for m in u.concepts)
         and u.concept_coverage == 1.0
     )
 
@@ -343,7 +350,7 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
             scores[part] = _convex(keyword[rows[part]], similarity[rows[part]], alpha)
         scores += CONCEPT_BOOST * u.concept_coverage * shares
     scores = scores.astype(np.float32)
-    if similarity is not None and _a_place(u):  # scored as any query, then only the place's
+    if similarity is not None and _a_proper_name(u):  # scored as any query, then only its own
         held = _lexical(index, u, keyword, chosen, [*named, *linked])
         keep = held[rows]
         rows, scores, shares = rows[keep], scores[keep], shares[keep]

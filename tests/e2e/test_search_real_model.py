@@ -201,14 +201,15 @@ def test_a_place_name_lists_only_what_is_there_or_close(service: SearchService) 
     assert all(s is not None and s >= NEAR_MIN for s in close), close
 
 
-@pytest.mark.parametrize("place", ["Sachsen", "Piemonte", "Polen", "Castilla y León"])
+@pytest.mark.parametrize("place", ["Sachsen", "Piemonte", "Polen", "Castilla y León", "ESF"])
 def test_a_place_name_alone_lists_the_records_of_that_place(
     service: SearchService, place: str
 ) -> None:
     """An Italian trial's "Piemonte" and a German one's "Sachsen" listed other regions'
-    governments and villages "close in meaning" after the records that are there. A query that
-    is a place's name takes no record by meaning: each result holds the name, or is classified
-    under the place."""
+    governments and villages "close in meaning" after the records that are there, and "ESF"
+    the Red Cross EU Office beside the two practices the ESF paid for. A query that is a
+    place's or a programme's name takes no record by meaning: each result holds the name, or
+    is classified under the place or programme."""
     found = service.search(SearchQuery(place, limit=100))
     assert found.hits, place
     for hit in found.hits:
