@@ -119,9 +119,15 @@ class SearchDoc:
     def title(self) -> str:
         """`name`, led by the record's short name where it has one ("MATILDE: Migration
         Impact Assessment…"), as its page's title is (`kg.record_document.short_name`)."""
+        return titled(self.name, self.short_name)
+
+    @property
+    def short_name(self) -> str | None:
+        """The short name the record is known by ("MATILDE", "Whole-COMM"), or None
+        (`kg.record_document.short_name`)."""
         # the index keeps which alternate names are untagged (`acronyms`), not their tags
         tagged = [("", a) for a in self.acronyms] + [("*", a) for a in self.alt_names]
-        return titled(self.name, short_name(self.names.values(), tagged))
+        return short_name(self.names.values(), tagged)
 
     @property
     def name_lang(self) -> str:

@@ -102,6 +102,11 @@ class SearchHitPublic(BaseModel):
     slug: str
     kind: str
     name: str
+    short_name: str | None = Field(
+        None,
+        description="the short name the record is known by (its acronym: 'MATILDE'), which "
+        "the site's result lists and pages put before its name",
+    )
     url: str
     snippet: str = Field(
         description="HTML: a passage of the record's text, escaped, with the query's words in "
@@ -171,6 +176,7 @@ class SimilarPublic(BaseModel):
     slug: str
     kind: str
     name: str
+    short_name: str | None = Field(None, description="the short name the record is known by")
     url: str
     score: float
     similarity: float
@@ -240,6 +246,7 @@ CSV_COLUMNS = (
     "kind",
     "slug",
     "name",
+    "short_name",
     "summary",
     "url",
     "website",
@@ -276,23 +283,24 @@ def api_search_download(
         Literal["csv", "xlsx", "json"], Query(description="csv, xlsx (Excel) or json")
     ] = "csv",
 ) -> Response:
-    """Every result of a search (all pages, up to 10,000, the same parameters as
-    `/api/search` without `limit`/`offset`) as a CSV (RFC 4180, comma-separated, UTF-8 with a
-    byte order mark, without which Excel reads it in the system's legacy encoding: a French
-    trial's "Dépeuplement" read "DÃ©peuplement"; columns `CSV_COLUMNS`), Excel (`xlsx`: opens
-    in any locale's spreadsheet with its accents and columns intact, which a CSV does not in a
+    """Every result of a search (all pages, up to 10,000, the same parameters as `/api/search`
+    without `limit`/`offset`) as a CSV (RFC 4180, comma-separated, UTF-8 with a byte order mark,
+    without which Excel reads it in the system's legacy encoding: a French trial's
+    "Dépeuplement" read "DÃ©peuplement"; columns `CSV_COLUMNS`), Excel (`xlsx`: opens in any
+    locale's spreadsheet with its accents and columns intact, which a CSV does not in a
     spreadsheet that expects `;`; headers in the search's language, links, a filter on every
     column) or JSON attachment. The summary is the record's description in the search's
-    language, else English; `url` is the record's page in that language; `website` the
-    record's own web addresses (`kg.practices.record_websites`), space-separated; `start` and
-    `end` are years, the widest span where sources disagree (the earliest start, the latest
-    end), as in `/api/search`; `funding` the funding programmes the record states, in the
+    language, else English; `short_name` the short name the record is known by (its acronym),
+    which the site's lists put before the name; `url` is the record's page in that language;
+    `website` the record's own web addresses (`kg.practices.record_websites`), space-separated;
+    `start` and `end` are years, the widest span where sources disagree (the earliest start, the
+    latest end), as in `/api/search`; `funding` the funding programmes the record states, in the
     search's language; `budget` its budget lines, each amount with its currency code and kind
-    ("834050 EUR (total); 764915 EUR (total)": where sources disagree, each figure; an
-    Italian researcher's table of practices needed them and found them only through SPARQL);
+    ("834050 EUR (total); 764915 EUR (total)": where sources disagree, each figure; an Italian
+    researcher's table of practices needed them and found them only through SPARQL);
     `identifiers` its grant or document numbers (a CORDIS grant number, an EUR-Lex CELEX
-    number). Partners and sources are in the record's data and SPARQL (they are many per
-    record, with a source each)."""
+    number). Partners and sources are in the record's data and SPARQL (they are many per record,
+    with a source each)."""
     params = [
         (k, v)
         for k, v in request.query_params.multi_items()
@@ -324,6 +332,7 @@ def api_search_download(
             hit.doc.kind,
             hit.doc.slug,
             hit.doc.name,
+            hit.doc.short_name or "",
             hit.doc.description(query.lang),
             f"{base}{hit.doc.kind}/{hit.doc.slug}{lang_of_page}",
             " ".join(websites.get(record_iri(base, hit.doc.kind, hit.doc.slug), ())),
@@ -380,6 +389,7 @@ SHEET_TITLES = (
     N_("Type"),
     N_("Identifier"),
     N_("Name"),
+    N_("Short name"),
     N_("Summary"),
     N_("Page"),
     N_("Website"),
@@ -394,7 +404,7 @@ SHEET_TITLES = (
     N_("Why"),
 )
 #: column widths in characters (openpyxl's unit), `CSV_COLUMNS` in order
-SHEET_WIDTHS = (6, 12, 24, 40, 60, 40, 40, 8, 8, 20, 30, 24, 30, 16, 8, 40)
+SHEET_WIDTHS = (6, 12, 24, 40, 16, 60, 40, 40, 8, 8, 20, 30, 24, 30, 16, 8, 40)
 
 
 def _workbook(rows: Sequence[Sequence[object]], lang: NullTranslations) -> bytes:
@@ -470,6 +480,7 @@ def _hit(hit: Hit) -> SearchHitPublic:
         slug=doc.slug,
         kind=doc.kind,
         name=doc.name,
+        short_name=doc.short_name,
         url=f"/{doc.kind}/{doc.slug}",
         snippet=hit.snippet,
         snippet_language=hit.snippet_lang or None,
@@ -526,6 +537,7 @@ def _similar(s: Similar) -> SimilarPublic:
         slug=doc.slug,
         kind=doc.kind,
         name=doc.name,
+        short_name=doc.short_name,
         url=f"/{doc.kind}/{doc.slug}",
         score=s.score,
         similarity=s.similarity,

@@ -205,13 +205,13 @@ def test_the_excel_download_opens_with_its_accents_and_columns(client: TestClien
     sheet = load_workbook(io.BytesIO(got.content)).active
     assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:5] == ("Rank", "Type", "Identifier", "Name", "Summary")
+    assert rows[0][:6] == ("Rank", "Type", "Identifier", "Name", "Short name", "Summary")
     assert [r[2] for r in rows[1:]] == [h["slug"] for h in whole["results"]]
     assert [r[3] for r in rows[1:]] == [h["name"] for h in whole["results"]]
     # a sheet people work in: the header stays in view, every column filters, pages open
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == sheet.dimensions
-    page = sheet.cell(row=2, column=6)
+    page = sheet.cell(row=2, column=7)
     assert page.hyperlink is not None
     assert (
         page.hyperlink.target
@@ -228,11 +228,12 @@ def test_a_spreadsheet_speaks_the_searchs_language(client: TestClient) -> None:
     sheet = load_workbook(io.BytesIO(got.content)).active
     assert sheet is not None
     assert sheet.title == "Résultats de la recherche"
-    assert next(sheet.iter_rows(values_only=True))[:5] == (
+    assert next(sheet.iter_rows(values_only=True))[:6] == (
         "Rang",
         "Type",
         "Identifiant",
         "Nom",
+        "Nom court",
         "Résumé",
     )
     kinds = {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
@@ -249,7 +250,17 @@ def test_the_csv_opens_in_excel_with_its_accents(client: TestClient) -> None:
     got = client.get("/api/search/download", params={"q": "refugees", "format": "csv"})
     assert got.content.startswith(b"\xef\xbb\xbf")
     header = got.content.decode("utf-8-sig").splitlines()[0]
-    assert header.startswith("rank,kind,slug,name,summary,url,")
+    assert header.startswith("rank,kind,slug,name,short_name,summary,url,")
+
+
+def test_a_download_and_the_api_give_the_short_name_the_lists_show(client: TestClient) -> None:
+    """A German trial could not match "Arrival Infrastructures as Sites…" in a download with
+    "ReROOT: Arrival Infrastructures…" on the page: the short name is a column of its own."""
+    got = client.get("/api/search/download", params={"q": "Village Welcome", "format": "csv"})
+    rows = {r["slug"]: r for r in csv.DictReader(io.StringIO(got.content.decode("utf-8-sig")))}
+    assert rows["village-welcome"]["short_name"] == "VW"
+    hits = client.get("/api/search", params={"q": "Village Welcome"}).json()["results"]
+    assert next(h for h in hits if h["slug"] == "village-welcome")["short_name"] == "VW"
 
 
 def test_the_download_says_why_in_the_searchs_language(client: TestClient) -> None:
