@@ -162,6 +162,23 @@ def test_a_result_named_in_another_language_says_so(records_dir: Path, tmp_path:
     assert re.search(r'<a href="/initiative/plain\?lang=de" lang="en">Village Plain</a>', german)
 
 
+def test_a_result_known_only_by_its_end_says_when_it_ended(
+    records_dir: Path, tmp_path: Path
+) -> None:
+    """A German trial's result "Zukunft für Geflüchtete…" (ended May 2021, start not in its
+    sources) showed no year at all; a result with both shows its span."""
+    records = {
+        "initiative/ended": "---\nname: Ended Village Project\ncountries: [DE]\n"
+        "end: {value: '2021-05', source: a}\n"
+        "sources: {a: {url: 'https://example.org/e'}}\n---\nA village welcomes refugees.\n",
+    }
+    with searching(records_dir, tmp_path, records) as c:
+        english = c.get("/search", params={"q": "Ended Village Project"}).text
+        german = c.get("/search", params={"q": "Ended Village Project", "lang": "de"}).text
+    assert "ended 2021, start not known" in english
+    assert "Ende 2021, Beginn nicht bekannt" in german
+
+
 def test_a_page_past_the_end_shows_the_last_page(client: TestClient) -> None:
     html = client.get("/search", params={"page": "99"}).text
     first, last, total = (int(n) for n in re.findall(r"\d+", status(html))[:3])
