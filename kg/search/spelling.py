@@ -62,10 +62,12 @@ factor of 100, one word in a hundred, as in running text; a search trial's "Ukra
 "Ukrainian" (4.2), and its five practices fell to ranks 26-44. "Lapland" is a place, not a
 misspelling of the rarer "Oppland" a record names; "comunity" (Zipf 2.0) is "community" (5.3,
 one edit); but "Ukrainerinnen" (1.9), a German trial's word for Ukrainian women, is not
-"Trainerinnen" (2.6, two edits), which it had become. A word the lists do not know at all
-("famlies") is open to any correction within its budget. Whether the corrected query finds
-anything is decided afterwards by the same evidence rule as any query (`kg.search.rank`), so a
-word corrected into a stray match of nonsense still yields nothing.
+"Trainerinnen" (2.6, two edits), which it had become. Such a word, likelier as typed, is
+read as a dictionary word is, as a form of itself: a German trial's "leerstehenden" (vacant,
+Zipf 2.85) is searched as "leerstehende", which the records say. A word the lists do not
+know at all ("famlies") is open to any correction within its budget. Whether the corrected
+query finds anything is decided afterwards by the same evidence rule as any query
+(`kg.search.rank`), so a word corrected into a stray match of nonsense still yields nothing.
 """
 
 from __future__ import annotations
@@ -169,17 +171,20 @@ class Speller:
         read = self._read(word, lang)
         return None if read is None else read[0]
 
-    def _read(self, word: str, lang: str, *, strict: bool = True) -> tuple[str, bool] | None:
+    def _read(
+        self, word: str, lang: str, *, strict: bool = True, real: bool = False
+    ) -> tuple[str, bool] | None:
         """`word`'s reading and whether it is a form of a dictionary word (not a misspelling).
         Not `strict`: the nearest known word, even for a word of the languages and when the
-        word as typed is the likelier (`suggest`)."""
+        word as typed is the likelier (`suggest`). `real`: a word of the lists, read only as
+        a form of itself as a dictionary word is."""
         t = term(word)
         if t is None or self._known(t) or any(c.isdigit() for c in word):
             return None
         limit = max_edits(word)
         if limit == 0 or not self._choices:
             return None
-        form = strict and word in self._dictionary
+        form = strict and (real or word in self._dictionary)
         found = process.extract(
             word, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=None
         )
@@ -206,7 +211,9 @@ class Speller:
             and not form
             and not self._likelier(self._zipf(self._choices[best]), nearest, word)
         ):
-            return None  # a rare word, likelier than the correction: a name ("Lapland")
+            # a rare word, likelier than the correction: a name ("Lapland"), or a form of a
+            # known word ("leerstehenden", where the records say "leerstehende")
+            return self._read(word, lang, real=True)
         return self._choices[best], form
 
     def _respelt(self, word: str, lang: str) -> tuple[str, bool] | None:

@@ -271,3 +271,16 @@ def test_a_word_is_never_corrected_into_a_stopword() -> None:
     spelt = Speller(words, lambda t: t in {term(w) for w in words if term(w)})
     assert spelt.word("alps") == "alpes"
     assert spelt.read("Alps", "en").searched == "alpes"
+
+
+def test_a_rare_word_likelier_than_its_correction_is_read_as_a_form_of_itself() -> None:
+    """A German trial's "leerstehenden" (vacant; Zipf 2.85, too rare for the dictionary) is
+    one letter from "leerstehende", which the records say, but no likelier: it stayed as
+    typed and the page said no record mentions it, above results saying "leerstehende". Read
+    as a dictionary word is, it is that form of itself; "Lapland" is still no "Oppland"."""
+    words = {"leerstehende": 3, "oppland": 1}
+    zipf = {"leerstehenden": 2.85, "leerstehende": 2.86, "lapland": 2.6, "oppland": 1.3}.get
+    spelt = Speller(words, lambda t: t in {term(w) for w in words}, zipf=lambda w: zipf(w, 0.0))
+    read = spelt.read("leerstehenden Lapland", "de")
+    assert read.searched == "leerstehende Lapland"
+    assert read.corrections == []  # a form, not a misspelling
