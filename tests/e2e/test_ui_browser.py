@@ -206,6 +206,10 @@ def test_a_printed_practice_gives_each_sources_address(server: LiveServer, page:
     assert link.evaluate(after) in ("none", "normal")  # on screen, the title alone
     page.emulate_media(media="print")
     assert link.evaluate(after) == f'" <{href}>"'
+    # what only works on screen stays off the paper (a German trial's printout had the Share
+    # box, its "Copy link" button and the closed "About this record")
+    expect(page.locator(".box.share")).to_be_hidden()
+    expect(page.locator("details.about")).to_be_hidden()
 
 
 def test_a_practice_can_be_shared_by_its_address(server: LiveServer) -> None:
