@@ -171,23 +171,36 @@ class Speller:
         read = self._read(word, lang)
         return None if read is None else read[0]
 
-    def _read(
-        self, word: str, lang: str, *, strict: bool = True, real: bool = False
-    ) -> tuple[str, bool] | None:
+    def _read(self, word: str, lang: str, *, strict: bool = True) -> tuple[str, bool] | None:
         """`word`'s reading and whether it is a form of a dictionary word (not a misspelling).
         Not `strict`: the nearest known word, even for a word of the languages and when the
-        word as typed is the likelier (`suggest`). `real`: a word of the lists, read only as
-        a form of itself as a dictionary word is."""
+        word as typed is the likelier (`suggest`)."""
         t = term(word)
         if t is None or self._known(t) or any(c.isdigit() for c in word):
             return None
         limit = max_edits(word)
         if limit == 0 or not self._choices:
             return None
-        form = strict and (real or word in self._dictionary)
-        found = process.extract(
+        near = process.extract(
             word, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=None
         )
+        return self._nearest(
+            word, lang, near, strict=strict, form=strict and word in self._dictionary
+        )
+
+    def _nearest(
+        self,
+        word: str,
+        lang: str,
+        near: list[tuple[str, int, int]],
+        *,
+        strict: bool,
+        form: bool,
+    ) -> tuple[str, bool] | None:
+        """`_read` of `word` given the known words within its edit budget (`near`: rapidfuzz's
+        (word, distance, index) triples). `form`: a word of the lists, read only as a form of
+        itself."""
+        found = near
         if form:  # a real word: only another form of it (module docstring)
             found = [f for f in found if _same_word(word, self._choices[f[2]])]
             if not found:
@@ -213,7 +226,7 @@ class Speller:
         ):
             # a rare word, likelier than the correction: a name ("Lapland"), or a form of a
             # known word ("leerstehenden", where the records say "leerstehende")
-            return self._read(word, lang, real=True)
+            return self._nearest(word, lang, near, strict=True, form=True)
         return self._choices[best], form
 
     def _respelt(self, word: str, lang: str) -> tuple[str, bool] | None:
