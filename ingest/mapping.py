@@ -25,7 +25,7 @@ from kg.errors import RecordError
 from kg.geo import country_iri, is_nuts_code, nuts_iri
 from kg.personal import contact_details, url_contact_details, url_sign_in
 from kg.settings import PROJECT_ROOT
-from kg.vocab import RIKG, SCHEMA, SCHEMES, concept_iri, graph_iri, record_iri
+from kg.vocab import INITIATIVE_TYPES, RIKG, SCHEMA, SCHEMES, concept_iri, graph_iri, record_iri
 
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?\Z")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
@@ -36,14 +36,6 @@ TYPES = {
     "event": [SCHEMA.Event, RIKG.Event],
     "source": [SCHEMA.CreativeWork, RIKG.SourceDocument],
     "place": [SCHEMA.Place],
-}
-INITIATIVE_TYPES = {
-    "research-project": RIKG.ResearchProject,
-    "funded-project": RIKG.FundedProject,
-    "programme": RIKG.Programme,
-    "local-practice": RIKG.LocalPractice,
-    "network": RIKG.Network,
-    "pilot": RIKG.Pilot,
 }
 #: record field → (predicate, kind of the linked record)
 LINKS = {

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from kg.errors import BadRequest
 from kg.geo import country_iri
 from kg.queries import FILTER_QUERY, YEAR_RANGE
-from kg.vocab import EU_COUNTRY, NUTS, SCHEME_NS
+from kg.vocab import EU_COUNTRY, INITIATIVE_TYPES, NUTS, RIKG_NS, SCHEME_NS
 
 SAFE = re.compile(r"^[A-Za-z0-9-]+\Z")
 #: filter name → (property path, how a value becomes an IRI); a record linked to a narrower
@@ -29,7 +29,8 @@ PATHS = {
 def filter_query(filters: Mapping[str, Sequence[str]], years: tuple[int, int] | None = None) -> str:
     """A SELECT over records with every filter as a VALUES block (values are checked ids), the
     kinds of record (`kind`: "initiative", …) among them, every kind when none is given, as the
-    search page's "All" tab; and the year range `years` (first, last; inclusive) as the search
+    search page's "All" tab, and the initiative subtypes (`initiative_type`: "local-practice"
+    is `a rikg:LocalPractice`); and the year range `years` (first, last; inclusive) as the search
     keeps it: records active in some year of it (`YEAR_RANGE`). A researcher's copy had lost
     the range: 40 rows where the page listed 32; and it listed initiatives under any tab.
 
@@ -42,6 +43,14 @@ def filter_query(filters: Mapping[str, Sequence[str]], years: tuple[int, int] | 
     if kinds:
         quoted = " ".join(f'"{kind}"' for kind in kinds)
         lines.append(f"  VALUES ?kind {{ {quoted} }}\n")
+    types = filters.get("initiative_type") or ()
+    for code in types:
+        if not SAFE.match(code):
+            raise BadRequest(f"initiative_type value {code!r} is not an id")
+    if types:
+        # a code no subtype has: a class of the ontology's namespace that nothing is
+        classes = " ".join(f"<{INITIATIVE_TYPES.get(c, RIKG_NS + c)}>" for c in types)
+        lines.append(f"  VALUES ?type {{ {classes} }}\n  ?record a ?type .\n")
     for i, (name, values) in enumerate(sorted(filters.items())):
         if name not in PATHS or not values:
             continue

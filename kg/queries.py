@@ -183,7 +183,7 @@ SELECT ?record ?field ?target WHERE {
       (rikg:coordinator "coordinator") (rikg:partner "partner") (schema:funder "funder")
       (rikg:organiser "organiser") (schema:publisher "publisher")
       (schema:parentOrganization "parent") (rikg:contributesTo "policy") (schema:about "about")
-      (dcterms:relation "related")
+      (dcterms:relation "related") (rdf:type "initiative_type")
     }
     FILTER(isIRI(?target))
   }

@@ -110,6 +110,18 @@ class RIKG(DefinedNamespace):
     similarity: URIRef  # a SPARQL extension function (sd:Function)
 
 
+#: initiative subtypes: `initiative_type` of the record format (and the search filter's codes)
+#: → class of the ontology
+INITIATIVE_TYPES = {
+    "research-project": RIKG.ResearchProject,
+    "funded-project": RIKG.FundedProject,
+    "programme": RIKG.Programme,
+    "local-practice": RIKG.LocalPractice,
+    "network": RIKG.Network,
+    "pilot": RIKG.Pilot,
+}
+
+
 def scheme_iri(scheme: str) -> str:
     return f"{SCHEME_NS}{scheme}"
 

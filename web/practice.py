@@ -16,6 +16,7 @@ from kg.dates import finest, within
 from kg.practices import Contact, coordinator_contacts
 from kg.record_document import ClaimText, RecordView, Value
 from kg.sentences import SENTENCE_END, after_first_sentence, first_sentence
+from kg.vocab import INITIATIVE_TYPES
 from web.i18n import N_
 
 S, R = "http://schema.org/", "https://w3id.org/rikg/ns#"
@@ -199,17 +200,19 @@ def practice_context(store: Any, view: RecordView, base: str) -> dict[str, Any]:
     }
 
 
-#: initiative subtypes (`initiative_type` in the record format) as the sheet names them
-INITIATIVE_TYPES = {
-    f"{R}ResearchProject": N_("Research project"),
-    f"{R}FundedProject": N_("Funded project"),
-    f"{R}Programme": N_("Programme"),
-    f"{R}LocalPractice": N_("Local practice"),
-    f"{R}Network": N_("Network"),
-    f"{R}Pilot": N_("Pilot"),
+#: initiative subtypes by their code (`initiative_type` in the record format and the search
+#: filter) as the sheet and the search page name them
+TYPE_LABELS = {
+    "research-project": N_("Research project"),
+    "funded-project": N_("Funded project"),
+    "programme": N_("Programme"),
+    "local-practice": N_("Local practice"),
+    "network": N_("Network"),
+    "pilot": N_("Pilot"),
 }
+_BY_CLASS = {str(iri): TYPE_LABELS[code] for code, iri in INITIATIVE_TYPES.items()}
 
 
 def initiative_type(view: RecordView) -> str | None:
     """The msgid of the initiative's subtype, when its record gives one."""
-    return next((INITIATIVE_TYPES[t] for t in view.types if t in INITIATIVE_TYPES), None)
+    return next((_BY_CLASS[t] for t in view.types if t in _BY_CLASS), None)

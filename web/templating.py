@@ -23,6 +23,8 @@ KIND_LABELS = {
     "place": N_("Place"),
     "other": N_("Other record"),  # the events and source documents of a concept page
 }
+#: the filters whose values the pages name from msgids, not from the graph's labels
+VALUE_LABELS = {"kind": KIND_LABELS, "initiative_type": practice.TYPE_LABELS}
 KIND_PLURALS = {
     "initiative": N_("Initiatives"),
     "organisation": N_("Organisations"),
@@ -78,6 +80,7 @@ SPARQL_MESSAGES = {
 #: downloads name a facet so
 FACET_TITLES = {
     "kind": N_("Record type"),
+    "initiative_type": N_("Type of initiative"),
     "theme": N_("Theme"),
     "target_group": N_("Target group"),
     "country": N_("Country"),
@@ -139,6 +142,7 @@ def make_templates() -> Jinja2Templates:
     templates.env.globals["language_names"] = i18n.LANGUAGES
     templates.env.globals["js_messages"] = SPARQL_MESSAGES
     templates.env.globals["kind_labels"] = KIND_LABELS
+    templates.env.globals["value_labels"] = VALUE_LABELS
     templates.env.globals["facet_titles"] = FACET_TITLES
     templates.env.globals["link_phrases"] = LINK_PHRASES
     templates.env.globals["kind_plurals"] = KIND_PLURALS

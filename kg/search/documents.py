@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from kg import queries
 from kg.record_document import label_of, short_name, titled
-from kg.vocab import SCHEME_NS
+from kg.vocab import INITIATIVE_TYPES, SCHEME_NS
 
 #: concept scheme IRI → facet field (record field names of ingest/records/README.md, singular)
 SCHEME_FIELDS = {
@@ -34,6 +34,7 @@ SCHEME_FIELDS = {
 #: facets of the search API, in display order
 FACETS = (
     "kind",
+    "initiative_type",
     "theme",
     "target_group",
     "country",
@@ -43,6 +44,8 @@ FACETS = (
     "opportunity",
     "year",
 )
+#: class of an initiative subtype → its code in the `initiative_type` filter
+TYPE_CODES = {str(iri): code for code, iri in INITIATIVE_TYPES.items()}
 CONCEPT_FACETS = ("theme", "target_group", "funding", "challenge", "opportunity", "country", "nuts")
 YEAR = re.compile(r"^(\d{4})")
 #: how a record links to another record (the fields of `kg.queries.SEARCH_LINKS`), the closest
@@ -262,7 +265,10 @@ def _add_links(
     stated: dict[str, set[str]] = defaultdict(set)
     facets["kind"].add(doc.kind)
     for field_name, target in sorted(links):
-        if target in concepts:
+        if field_name == "initiative_type":
+            if target in TYPE_CODES:  # rikg:LocalPractice → local-practice
+                facets[field_name].add(TYPE_CODES[target])
+        elif target in concepts:
             stated[concepts[target].facet].add(concepts[target].code)
             # a NUTS region also counts for its larger regions and its country (prefix codes)
             current: Concept | None = concepts[target]

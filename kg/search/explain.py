@@ -25,6 +25,7 @@ from kg.search.understand import Understanding
 
 FACET_NAMES = {
     "kind": "kind",
+    "initiative_type": "type of initiative",
     "theme": "theme",
     "target_group": "target group",
     "country": "country",

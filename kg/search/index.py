@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import math
 import os
 import re
 import shutil
@@ -42,13 +43,14 @@ from kg.search.dictionary import Words, zipf_in
 from kg.search.documents import CONCEPT_FACETS, LINKS, Concept, SearchDoc
 from kg.search.embed import Embedder, Vectors
 from kg.search.names import NameIndex
+from kg.search.passages import PassageReader
 from kg.search.spelling import Speller, abbreviation
 from kg.search.text import ANALYZER, WORD, fold, term, tokenize
 from kg.search.understand import ConceptMatcher
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.INFO)  # bm25s sets DEBUG on import: one line per build
-FORMAT = 9  # bump when the saved layout or what goes into it changes
+FORMAT = 10  # bump when the saved layout or what goes into it changes
 KEEP_INDEXES = 2
 IntArray = npt.NDArray[np.int32]
 #: order of kinds when there is no query to rank by (browsing with filters only)
@@ -104,6 +106,7 @@ class SearchIndex:
     sample_vectors: Vectors = field(init=False)
     _concept_vectors: tuple[list[Concept], Vectors] | None = field(init=False, default=None)
     _concept_terms: dict[tuple[str, str], frozenset[str]] = field(init=False, default_factory=dict)
+    _passages: PassageReader = field(init=False, default_factory=PassageReader)
 
     def __post_init__(self) -> None:
         self.positions = {d.iri: i for i, d in enumerate(self.docs)}
@@ -219,6 +222,19 @@ class SearchIndex:
             vectors = self.embedder.encode_passages([c.label("en") for c in chosen])
             self._concept_vectors = (chosen, vectors)
         return self._concept_vectors
+
+    def closest_passages(
+        self, rows: Iterable[int], terms: Sequence[str], vector: Vectors
+    ) -> dict[int, float]:
+        """Of the records `rows` (best match first), those with a passage holding the
+        weightier half of `terms` (`kg.search.passages`; a term weighs ln(1 + N / n), N
+        records, n of them holding it, as BM25's IDF), each with the cosine of its closest
+        such passage to the query `vector`: row → -1.0 to 1.0."""
+        if self.embedder is None:
+            raise RuntimeError("this index has no embedder attached")
+        weights = {t: math.log(1 + len(self) / max(1, self.known(t))) for t in set(terms)}
+        parts = ((int(r), own_parts(self.docs[int(r)])) for r in rows)
+        return self._passages.closest(self.embedder, parts, weights, vector)
 
     def known(self, term: str) -> int:
         """How many records hold the index term (0 when none)."""

@@ -170,12 +170,32 @@ def test_everyday_web_searches_find_nothing(service: SearchService, text: str) -
         "cursos de idiomas",
         "schrumpfende Dörfer",
         "women",
+        "care workers",
+        "forestry jobs",
     ],
 )
 def test_plain_searches_on_the_graphs_subjects_find_records(
     service: SearchService, text: str
 ) -> None:
     assert service.search(SearchQuery(text)).total > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "saying"),
+    [
+        ("elderly care", "proyecto-arraigo"),  # "homes for the elderly"
+        ("care home jobs", "accem-burbaguena"),  # work at the village's care home
+        ("bus to town", "accem-burbaguena"),  # the school bus to Calamocha restored
+    ],
+)
+def test_a_query_a_passage_says_finds_the_record_that_says_it(
+    service: SearchService, text: str, saying: str
+) -> None:
+    """A German trial's "Pflegekräfte" (care workers) and our own "elderly care" found nothing:
+    no record read as a whole was close enough to the query, though one passage of a record
+    says it. The passage now stands for its record, which is among the first three."""
+    results = service.search(SearchQuery(text, limit=3))
+    assert saying in [h.doc.slug for h in results.hits], [h.doc.slug for h in results.hits]
 
 
 def test_a_place_name_lists_only_what_is_there_or_close(service: SearchService) -> None:

@@ -107,6 +107,9 @@ def test_a_year_range_finds_what_the_search_keeps(
         {"country": ["ES"], "kind": ["organisation"]},
         {"theme": ["housing"], "kind": ["initiative", "policy"]},
         {"kind": ["event"]},
+        {"initiative_type": ["local-practice"]},
+        {"initiative_type": ["pilot", "network"], "country": ["IE", "DE"]},
+        {"initiative_type": ["no-such-type"]},
     ],
 )
 def test_each_record_type_tab_gives_the_query_of_what_it_lists(
@@ -135,3 +138,5 @@ def test_each_record_type_tab_gives_the_query_of_what_it_lists(
     }
     assert found == searched
     assert {kind for kind, _ in found} == set(filters.get("kind") or {k for k, _ in searched})
+    if filters.get("initiative_type") != ["no-such-type"]:
+        assert found

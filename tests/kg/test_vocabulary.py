@@ -34,7 +34,8 @@ def test_every_term_is_listed_once_with_its_label_comment_and_place(loaded: Loca
     functions = {t.name: t for t in vocab.functions}
     assert classes["Initiative"].parents == (f"{SCHEMA}Project",)
     assert classes["Initiative"].label("es") == "Iniciativa"
-    assert classes["Pilot"].label("es") == "Pilot"  # English where the term has no Spanish
+    assert classes["Pilot"].label("es") == "Piloto"  # as the search filter names it
+    assert classes["Organisation"].label("es") == "Organisation"  # English: no Spanish label
     assert properties["coordinator"].domain == (f"{RIKG_NS}Initiative",)
     assert properties["coordinator"].range == (f"{SCHEMA}Organization",)
     assert properties["coordinator"].comment("de") == (

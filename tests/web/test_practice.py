@@ -106,3 +106,12 @@ def test_the_subtype_of_the_initiative(context: dict[str, Any]) -> None:
 def test_the_lead_of_a_practice_sheet(text: str, led: str, rest: str) -> None:
     assert lead(text) == led
     assert after_lead(text) == rest
+
+
+def test_every_initiative_type_has_a_name_the_pages_translate() -> None:
+    """Each subtype a record may give is named on its page, on the search filter and in the
+    spreadsheet (a missing one would show its code, "local-practice")."""
+    from kg.vocab import INITIATIVE_TYPES
+    from web.practice import TYPE_LABELS
+
+    assert set(TYPE_LABELS) == set(INITIATIVE_TYPES)

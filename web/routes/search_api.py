@@ -23,10 +23,10 @@ from kg.search import SearchQuery, SearchResults, SearchService, Similar
 from kg.search.explain import SharedValue, Why
 from kg.search.text import words
 from kg.search.types import SORTS, FacetValue, Hit, Label
-from kg.vocab import record_iri
+from kg.vocab import INITIATIVE_TYPES, record_iri
 from web.i18n import DEFAULT as DEFAULT_LANG
 from web.i18n import N_, translations
-from web.practice import BUDGET_KINDS
+from web.practice import BUDGET_KINDS, TYPE_LABELS
 from web.services import limit, search_service
 from web.templating import KIND_LABELS
 
@@ -213,6 +213,14 @@ def api_search(
     kind: Annotated[
         list[str], Query(description="Record kinds, e.g. initiative (repeat for OR)")
     ] = [],  # noqa: B006
+    initiative_type: Annotated[
+        list[str],
+        Query(
+            description="Initiative subtypes (repeat for OR): "
+            + ", ".join(INITIATIVE_TYPES)
+            + "; records of other kinds have none"
+        ),
+    ] = [],  # noqa: B006
     year: Annotated[
         str | None, Query(description="Active in YYYY, YYYY-YYYY, YYYY- or -YYYY")
     ] = None,
@@ -244,6 +252,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_COLUMNS = (
     "rank",
     "kind",
+    "initiative_type",
     "slug",
     "name",
     "short_name",
@@ -289,18 +298,19 @@ def api_search_download(
     "Dépeuplement" read "DÃ©peuplement"; columns `CSV_COLUMNS`), Excel (`xlsx`: opens in any
     locale's spreadsheet with its accents and columns intact, which a CSV does not in a
     spreadsheet that expects `;`; headers in the search's language, links, a filter on every
-    column) or JSON attachment. The summary is the record's description in the search's
-    language, else English; `short_name` the short name the record is known by (its acronym),
-    which the site's lists put before the name; `url` is the record's page in that language;
-    `website` the record's own web addresses (`kg.practices.record_websites`), space-separated;
-    `start` and `end` are years, the widest span where sources disagree (the earliest start, the
-    latest end), as in `/api/search`; `funding` the funding programmes the record states, in the
-    search's language; `budget` its budget lines, each amount with its currency code and kind
-    ("834050 EUR (total); 764915 EUR (total)": where sources disagree, each figure; an Italian
-    researcher's table of practices needed them and found them only through SPARQL);
-    `identifiers` its grant or document numbers (a CORDIS grant number, an EUR-Lex CELEX
-    number). Partners and sources are in the record's data and SPARQL (they are many per record,
-    with a source each)."""
+    column) or JSON attachment. `initiative_type` is an initiative's subtype code
+    (`local-practice`, …; empty for other kinds); the summary is the record's description in the
+    search's language, else English; `short_name` the short name the record is known by (its
+    acronym), which the site's lists put before the name; `url` is the record's page in that
+    language; `website` the record's own web addresses (`kg.practices.record_websites`),
+    space-separated; `start` and `end` are years, the widest span where sources disagree (the
+    earliest start, the latest end), as in `/api/search`; `funding` the funding programmes the
+    record states, in the search's language; `budget` its budget lines, each amount with its
+    currency code and kind ("834050 EUR (total); 764915 EUR (total)": where sources disagree,
+    each figure; an Italian researcher's table of practices needed them and found them only
+    through SPARQL); `identifiers` its grant or document numbers (a CORDIS grant number, an
+    EUR-Lex CELEX number). Partners and sources are in the record's data and SPARQL (they are
+    many per record, with a source each)."""
     params = [
         (k, v)
         for k, v in request.query_params.multi_items()
@@ -330,6 +340,7 @@ def api_search_download(
         [
             n,
             hit.doc.kind,
+            "; ".join(hit.doc.facets.get("initiative_type", ())),
             hit.doc.slug,
             hit.doc.name,
             hit.doc.short_name or "",
@@ -387,6 +398,7 @@ def _budget_line(line: BudgetLine, said: NullTranslations) -> str:
 SHEET_TITLES = (
     N_("Rank"),
     N_("Type"),
+    N_("Type of initiative"),
     N_("Identifier"),
     N_("Name"),
     N_("Short name"),
@@ -404,13 +416,13 @@ SHEET_TITLES = (
     N_("Why"),
 )
 #: column widths in characters (openpyxl's unit), `CSV_COLUMNS` in order
-SHEET_WIDTHS = (6, 12, 24, 40, 16, 60, 40, 40, 8, 8, 20, 30, 24, 30, 16, 8, 40)
+SHEET_WIDTHS = (6, 12, 16, 24, 40, 16, 60, 40, 40, 8, 8, 20, 30, 24, 30, 16, 8, 40)
 
 
 def _workbook(rows: Sequence[Sequence[object]], lang: NullTranslations) -> bytes:
     """One sheet, "Search results" in the search's language: the header row (`SHEET_TITLES`)
-    frozen and filtered, then `rows` (`CSV_COLUMNS`), record types named in that language and
-    the page addresses as links (openpyxl)."""
+    frozen and filtered, then `rows` (`CSV_COLUMNS`), record types and initiative types named in
+    that language, and the page addresses as links (openpyxl)."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -423,6 +435,8 @@ def _workbook(rows: Sequence[Sequence[object]], lang: NullTranslations) -> bytes
         # sheet read "policy", "event")
         cells = list(row)
         cells[kind] = lang.gettext(KIND_LABELS.get(str(cells[kind]), str(cells[kind])))
+        subtype = str(cells[kind + 1])
+        cells[kind + 1] = lang.gettext(TYPE_LABELS[subtype]) if subtype in TYPE_LABELS else ""
         sheet.append(cells)
         cell = sheet.cell(row=sheet.max_row, column=page)
         cell.hyperlink, cell.style = str(cell.value), "Hyperlink"

@@ -129,6 +129,24 @@ def test_kind_and_country_counts_agree_with_sparql(store: GraphStore, index: Sea
     assert facet(facets, "country") == expected
 
 
+def test_initiative_type_counts_agree_with_sparql(store: GraphStore, index: SearchIndex) -> None:
+    """A mayor looking for what a municipality did, not a research consortium, filters by the
+    type of initiative: each count is the records typed so in the graph."""
+    facets = search(index, SearchQuery(limit=0)).facets
+    expected = sparql_counts(
+        store,
+        "?r a ?c",
+        outside="?c rdfs:subClassOf rikg:Initiative FILTER(?c != rikg:Initiative)",
+    )
+    codes = {"ResearchProject": "research-project", "FundedProject": "funded-project"}
+    codes |= {"Programme": "programme", "LocalPractice": "local-practice"}
+    codes |= {"Network": "network", "Pilot": "pilot"}
+    assert len(expected) > 3
+    assert facet(facets, "initiative_type") == {
+        codes[c.rsplit("#", 1)[-1]]: n for c, n in expected.items()
+    }
+
+
 def test_facet_counts_describe_the_query_result_set(store: GraphStore, index: SearchIndex) -> None:
     query = SearchQuery("refugee families settling in villages", filters={"kind": ["initiative"]})
     results = search(index, query)

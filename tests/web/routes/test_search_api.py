@@ -205,13 +205,25 @@ def test_the_excel_download_opens_with_its_accents_and_columns(client: TestClien
     sheet = load_workbook(io.BytesIO(got.content)).active
     assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:6] == ("Rank", "Type", "Identifier", "Name", "Short name", "Summary")
-    assert [r[2] for r in rows[1:]] == [h["slug"] for h in whole["results"]]
-    assert [r[3] for r in rows[1:]] == [h["name"] for h in whole["results"]]
+    assert rows[0][:7] == (
+        "Rank",
+        "Type",
+        "Type of initiative",
+        "Identifier",
+        "Name",
+        "Short name",
+        "Summary",
+    )
+    assert [r[3] for r in rows[1:]] == [h["slug"] for h in whole["results"]]
+    assert [r[4] for r in rows[1:]] == [h["name"] for h in whole["results"]]
+    # the subtype a mayor filters by, named as the page names it; none for an organisation
+    subtypes = {r[3]: r[2] for r in rows[1:]}
+    assert subtypes["village-welcome"] == "Local practice"
+    assert all(r[2] is None for r in rows[1:] if r[1] != "Initiative")
     # a sheet people work in: the header stays in view, every column filters, pages open
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == sheet.dimensions
-    page = sheet.cell(row=2, column=7)
+    page = sheet.cell(row=2, column=8)
     assert page.hyperlink is not None
     assert (
         page.hyperlink.target
@@ -228,9 +240,10 @@ def test_a_spreadsheet_speaks_the_searchs_language(client: TestClient) -> None:
     sheet = load_workbook(io.BytesIO(got.content)).active
     assert sheet is not None
     assert sheet.title == "Résultats de la recherche"
-    assert next(sheet.iter_rows(values_only=True))[:6] == (
+    assert next(sheet.iter_rows(values_only=True))[:7] == (
         "Rang",
         "Type",
+        "Type d’initiative",
         "Identifiant",
         "Nom",
         "Nom court",
@@ -250,7 +263,7 @@ def test_the_csv_opens_in_excel_with_its_accents(client: TestClient) -> None:
     got = client.get("/api/search/download", params={"q": "refugees", "format": "csv"})
     assert got.content.startswith(b"\xef\xbb\xbf")
     header = got.content.decode("utf-8-sig").splitlines()[0]
-    assert header.startswith("rank,kind,slug,name,short_name,summary,url,")
+    assert header.startswith("rank,kind,initiative_type,slug,name,short_name,summary,url,")
 
 
 def test_a_download_and_the_api_give_the_short_name_the_lists_show(client: TestClient) -> None:

@@ -460,7 +460,7 @@ def test_a_result_with_no_known_end_says_when_it_started(records_dir: Path) -> N
         spanish = c.get("/search", params={"q": "lantern", "mode": "keyword", "lang": "es"}).text
     kinds = re.findall(r'<p class="kind">(.*?)</p>', page)
     assert "Initiative · started 2015" in kinds
-    assert "Initiative · 2019–2022" in kinds  # the test initiative's span, as before
+    assert "Initiative · Local practice · 2019–2022" in kinds  # the test initiative, as before
     assert "Iniciativa · inicio en 2015" in re.findall(r'<p class="kind">(.*?)</p>', spanish)
 
 
@@ -788,3 +788,21 @@ def test_a_word_no_record_holds_is_said_once_above_the_results(client: TestClien
     plain = client.get("/search", params={"q": "mountain jobs", "mode": "keyword"}).text
     assert "mountain" in plain
     assert "No record mentions" not in plain
+
+
+def test_the_type_of_initiative_is_a_filter_named_in_the_pages_language(
+    client: TestClient,
+) -> None:
+    """A mayor wants what a municipality did, not a research consortium: the type of
+    initiative filters the results, in German as "Lokale Praxis", and each result says its
+    type as its page does."""
+    html = client.get("/search", params={"q": "refugees", "lang": "de"}).text
+    section = html.split('data-facet="initiative_type"', 1)[1].split("</section>", 1)[0]
+    assert "Art der Initiative" in section
+    link = re.search(r'<a href="(/search\?[^"]*initiative_type=local-practice[^"]*)"', section)
+    assert link is not None
+    assert "Lokale Praxis" in section
+    filtered = client.get(link.group(1).replace("&amp;", "&")).text
+    assert titles(filtered) == ["village-welcome?lang=de"]
+    assert "Initiative · Lokale Praxis" in filtered
+    assert "VALUES ?type { &lt;https://w3id.org/rikg/ns#LocalPractice&gt; }" in filtered
