@@ -45,12 +45,12 @@ from kg.search.embed import Embedder, Vectors
 from kg.search.names import NameIndex
 from kg.search.passages import PassageReader
 from kg.search.spelling import Speller, abbreviation
-from kg.search.text import ANALYZER, WORD, fold, term, tokenize
+from kg.search.text import ANALYZER, WORD, coined_parts, fold, term, tokenize
 from kg.search.understand import ConceptMatcher
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.INFO)  # bm25s sets DEBUG on import: one line per build
-FORMAT = 10  # bump when the saved layout or what goes into it changes
+FORMAT = 11  # bump when the saved layout or what goes into it changes
 KEEP_INDEXES = 2
 IntArray = npt.NDArray[np.int32]
 #: order of kinds when there is no query to rank by (browsing with filters only)
@@ -444,9 +444,10 @@ PLACE_FACETS = frozenset({"country", "nuts"})
 
 
 def keyword_text(doc: SearchDoc, by_code: dict[tuple[str, str], Concept]) -> str:
-    """`own_text` and the labels, in every language, of the concepts the record is classified
+    """`own_text`, the words its names join in camel case (`coined_parts`: "Alps" of
+    "PlurAlps") and the labels, in every language, of the concepts the record is classified
     under (`keyword_labels`)."""
-    parts = [own_text(doc)]
+    parts = [own_text(doc), coined_parts(" ".join([*doc.names.values(), *doc.alt_names]))]
     for facet in CONCEPT_FACETS:
         for code in doc.facets.get(facet, ()):
             concept = by_code.get((facet, code))

@@ -160,3 +160,26 @@ def _window(text: str, spans: list[tuple[int, int]], width: int) -> int:
         space = text.rfind(" ", 0, best)
         best = space + 1 if space >= 0 else 0
     return best
+
+
+#: where a word written in camel case starts another: "PlurAlps", "ZukunftGeflüchtete"; not
+#: inside capitals ("ReROOT", "DignityFIRM", "GmbH" stay whole)
+_INNER_WORD = re.compile(r"(?<=[a-zß-ÿ])(?=[A-ZÀ-Þ][a-zß-ÿ])")
+
+
+def coined_parts(text: str) -> str:
+    """The words that names written in camel case join, space-separated ("" when `text` has
+    none), as Lucene's WordDelimiterFilter splits them: "PlurAlps" holds "Alps", and an
+    Italian trial's "Alps" found nothing.
+
+    >>> coined_parts("PlurAlps: Alpine Space")
+    'Plur Alps'
+    >>> coined_parts("ReROOT, SafeHabitus GmbH")
+    'Safe Habitus'
+    """
+    out = []
+    for word in WORD.findall(text):
+        split = _INNER_WORD.sub(" ", word)
+        if split != word:
+            out.append(split)
+    return " ".join(out)

@@ -774,3 +774,11 @@ def test_a_word_of_a_place_name_is_not_the_place(index: SearchIndex) -> None:
     assert int(np.argmax(whole)) in dutch  # no record holds the name more than these
     first = search(index, SearchQuery("Paesi Bassi")).hits[0].doc
     assert "NL" in first.facets["country"]
+
+
+def test_a_word_a_name_joins_in_camel_case_finds_its_record(index: SearchIndex) -> None:
+    """An Italian trial's "Alps" found nothing and the page asked "Did you mean Alpes?":
+    PlurAlps, a project on the Alps, writes the word only inside its name."""
+    results = search(index, SearchQuery("Alps", mode="keyword"))
+    assert "pluralps" in [h.doc.slug for h in results.hits]
+    assert results.corrected is None

@@ -123,3 +123,13 @@ def test_french_comme_is_a_function_word_not_an_acronym() -> None:
         "revitalisation",
     ]
     assert "comm" in tokenize("Whole-COMM")
+
+
+def test_names_written_in_camel_case_give_their_words() -> None:
+    """An Italian trial's "Alps" found nothing, though PlurAlps is about the Alps."""
+    from kg.search.text import coined_parts
+
+    assert coined_parts("PlurAlps: Alpine Space") == "Plur Alps"
+    assert coined_parts("ZukunftGeflüchtete") == "Zukunft Geflüchtete"
+    # capitals inside a word are not the start of another one
+    assert coined_parts("ReROOT, DignityFIRM, GmbH, SIforREF") == ""
