@@ -36,30 +36,21 @@ def filter_query(filters: Mapping[str, Sequence[str]], years: tuple[int, int] | 
 
     Raises `BadRequest` for a value that is not an id."""
     lines = []
-    kinds = filters.get("kind") or ()
-    for kind in kinds:
-        if not SAFE.match(kind):
-            raise BadRequest(f"kind value {kind!r} is not an id")
+    kinds = _ids(filters, "kind")
     if kinds:
         quoted = " ".join(f'"{kind}"' for kind in kinds)
         lines.append(f"  VALUES ?kind {{ {quoted} }}\n")
-    types = filters.get("initiative_type") or ()
-    for code in types:
-        if not SAFE.match(code):
-            raise BadRequest(f"initiative_type value {code!r} is not an id")
+    types = _ids(filters, "initiative_type")
     if types:
         # a code no subtype has: a class of the ontology's namespace that nothing is
         classes = " ".join(f"<{INITIATIVE_TYPES.get(c, RIKG_NS + c)}>" for c in types)
         lines.append(f"  VALUES ?type {{ {classes} }}\n  ?record a ?type .\n")
-    for i, (name, values) in enumerate(sorted(filters.items())):
+    for i, name in enumerate(sorted(filters)):
+        values = _ids(filters, name)
         if name not in PATHS or not values:
             continue
         path, prefix = PATHS[name]
-        iris = []
-        for value in values:
-            if not SAFE.match(value):
-                raise BadRequest(f"{name} value {value!r} is not an id")
-            iris.append(_country(value) if prefix == "country" else prefix + value)
+        iris = [_country(v) if prefix == "country" else prefix + v for v in values]
         var = f"?{name.replace('_', '')}{i}"
         lines.append(f"  VALUES {var} {{ {' '.join(f'<{iri}>' for iri in iris)} }}\n")
         lines.append(f"  ?record {path} {var} .\n")
@@ -67,6 +58,16 @@ def filter_query(filters: Mapping[str, Sequence[str]], years: tuple[int, int] | 
         first, last = (int(y) for y in years)
         lines.append(YEAR_RANGE.format(first=first, last=last))
     return FILTER_QUERY.format(patterns="".join(lines))
+
+
+def _ids(filters: Mapping[str, Sequence[str]], name: str) -> Sequence[str]:
+    """The values of the filter `name`, each checked to be an id (`SAFE`): they are written
+    into the query. Raises `BadRequest` naming the filter and the value."""
+    values = filters.get(name) or ()
+    for value in values:
+        if not SAFE.match(value):
+            raise BadRequest(f"{name} value {value!r} is not an id")
+    return values
 
 
 def _country(code: str) -> str:

@@ -107,6 +107,11 @@ class SearchHitPublic(BaseModel):
         description="the short name the record is known by (its acronym: 'MATILDE'), which "
         "the site's result lists and pages put before its name",
     )
+    initiative_type: str | None = Field(
+        None,
+        description="an initiative's subtype, as the `initiative_type` filter names it "
+        "(local-practice, pilot, …); none for other kinds or when the record gives none",
+    )
     url: str
     snippet: str = Field(
         description="HTML: a passage of the record's text, escaped, with the query's words in "
@@ -477,7 +482,10 @@ def _results(results: SearchResults, service: SearchService) -> SearchResultsPub
         sort=results.query.sort,
         query_language=u.shown_lang if u is not None else None,
         results=[_hit(h) for h in results.hits],
-        facets={f: [_facet(v) for v in values] for f, values in results.facets.items()},
+        facets={
+            f: [_facet(v, f, results.query.lang) for v in values]
+            for f, values in results.facets.items()
+        },
         undated=results.undated,
         open_ended=results.open_ended,
         unmatched=service.index().unheld(results.query.filters),
@@ -495,6 +503,7 @@ def _hit(hit: Hit) -> SearchHitPublic:
         kind=doc.kind,
         name=doc.name,
         short_name=doc.short_name,
+        initiative_type=next(iter(doc.facets.get("initiative_type", ())), None),
         url=f"/{doc.kind}/{doc.slug}",
         snippet=hit.snippet,
         snippet_language=hit.snippet_lang or None,
@@ -563,10 +572,13 @@ def _label(value: Label) -> LabelPublic:
     return LabelPublic(value=value.value, label=value.label)
 
 
-def _facet(value: FacetValue) -> FacetValuePublic:
-    return FacetValuePublic(
-        value=value.value, label=value.label, count=value.count, adds=value.adds
-    )
+def _facet(value: FacetValue, facet: str, lang: str) -> FacetValuePublic:
+    """A facet value as the API gives it: an initiative type named in `lang` as the pages
+    name it (the graph has no concept for it to be labelled by)."""
+    label = value.label
+    if facet == "initiative_type" and value.value in TYPE_LABELS:
+        label = translations(lang).gettext(TYPE_LABELS[value.value])
+    return FacetValuePublic(value=value.value, label=label, count=value.count, adds=value.adds)
 
 
 def _shared(value: SharedValue) -> SharedValuePublic:

@@ -382,3 +382,14 @@ def test_a_download_says_which_budget_figures_its_sources_dispute(
             )
             row = next(r for r in rows if r["slug"] == "village-welcome")
             assert row["budget"] == f"1200000 EUR ({said}); 900000 EUR ({said})"
+
+
+def test_the_type_of_initiative_is_named_and_given_per_result(client: TestClient) -> None:
+    """A trial's program read "local-practice" as the filter value's label, and no result
+    said its type."""
+    got = client.get("/api/search", params={"q": "refugees", "lang": "de", "limit": 100}).json()
+    labels = {v["value"]: v["label"] for v in got["facets"]["initiative_type"]}
+    assert labels["local-practice"] == "Lokale Praxis"
+    types = {h["slug"]: h["initiative_type"] for h in got["results"]}
+    assert types["village-welcome"] == "local-practice"
+    assert all(types[h["slug"]] is None for h in got["results"] if h["kind"] != "initiative")
