@@ -143,6 +143,8 @@ def page(request: Request, kind: str, slug: str, search: SearchService) -> Respo
         (N_("Website: %(site)s"), urlparse(x.value).netloc, x.value)
         for x in v.values(f"{SCHEMA_NS}url")
     ]
+    # an organisation's own site is how to reach it: the box says so
+    links_title = N_("How to get in touch") if kind == "organisation" and links_out else N_("Links")
     links_out += [
         (N_("CORDIS project page"), "", x.value)
         if "cordis.europa.eu" in x.value
@@ -166,6 +168,7 @@ def page(request: Request, kind: str, slug: str, search: SearchService) -> Respo
         "aspects": ASPECTS,
         "budget_kinds": BUDGET_KINDS,
         "links_out": links_out,
+        "links_title": links_title,
         # the formats by their names ("RDF/XML"), not extensions ("RDF"), which told a
         # practitioner nothing; under "Data for software"
         "formats": [

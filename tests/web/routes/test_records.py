@@ -343,3 +343,21 @@ def test_what_sources_disagree_on_keeps_the_case_of_its_label(records_dir: Path)
     assert listed is not None
     assert "Hinweis zum Budget" in listed.group(0)
     assert "Hinweis zum budget" not in listed.group(0)
+
+
+def test_an_organisations_website_is_offered_as_how_to_get_in_touch(records_dir: Path) -> None:
+    """A German trial looked for "Kontakt" on an organisation's page and found its website
+    under "Links"; with no website of its own the box stays "Links"."""
+    (records_dir / "organisation" / "valley-council.md").write_text(
+        "---\nname: Valley Council\norg_type: municipality\ncountry: AT\n"
+        'url: "https://valley.example.org/"\n'
+        'sources:\n  a: {url: "https://example.org/valley"}\n---\n'
+    )
+    store = ingested(records_dir, base=BASE)
+    with client_of(store, base=BASE, follow_redirects=True) as c:
+        page = c.get("/organisation/valley-council", params={"lang": "de"}).text
+        without = c.get("/organisation/test-ngo").text
+    box = page.split('id="contact"', 1)[1].split("</div>", 1)[0]
+    assert "<h2>Kontakt</h2>" in box
+    assert "valley.example.org" in box
+    assert "How to get in touch" not in without
