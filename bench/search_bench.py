@@ -40,6 +40,7 @@ from kg.search.documents import Concept, SearchDoc, gather_concepts
 from kg.search.embed import SentenceTransformerEmbedder
 from kg.search.index import assemble_index, build_index, passages
 from kg.settings import PROJECT_ROOT
+from kg.vocab import INITIATIVE_TYPES
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -170,6 +171,8 @@ def generate(n: int, concepts: dict[str, Concept], *, seed: int) -> list[SearchD
         if c.facet == "nuts":
             nuts.setdefault({"EL": "GR"}.get(c.code[:2], c.code[:2]), []).append(c.code)
     funding = sorted(c.code for c in concepts.values() if c.facet == "funding")
+    # an initiative's subtype from a generator of its own, so the rest is what it always was
+    subtypes, typing = sorted(INITIATIVE_TYPES), random.Random(seed + 1)
     out = []
     for i in range(n):
         kind = "initiative" if i % 10 < 8 else ("organisation" if i % 10 == 8 else "policy")
@@ -201,6 +204,8 @@ def generate(n: int, concepts: dict[str, Concept], *, seed: int) -> list[SearchD
             "challenge": sorted(challenges),
             "country": sorted(countries),
         }
+        if kind == "initiative":
+            facets["initiative_type"] = [typing.choice(subtypes)]
         regions = [(c, r) for c in countries for r in nuts.get(c, ())]
         if regions and rng.random() < 0.3:
             country, code = rng.choice(regions)
@@ -275,6 +280,10 @@ def to_nquads(doc: SearchDoc, concepts: dict[tuple[str, str], Concept]) -> str:
         for code in doc.facets.get(facet, ()):
             if (facet, code) in concepts:
                 lines.append(f"{s} <{pred}> <{concepts[(facet, code)].iri}>")
+    lines += [
+        f"{s} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{INITIATIVE_TYPES[code]}>"
+        for code in doc.facets.get("initiative_type", ())
+    ]
     if doc.start:
         year = "<http://www.w3.org/2001/XMLSchema#gYear>"
         lines.append(f'{s} <http://schema.org/startDate> "{doc.start}"^^{year}')

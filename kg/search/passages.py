@@ -1,4 +1,5 @@
-"""A record read passage by passage: its sentences, and the clauses of its lists.
+"""A record read passage by passage: its sentences, and the clauses of its lists (not
+`kg.search.index.passages`, the few long texts whose mean vector stands for the whole record).
 
 The sense check of a query of several words (`kg.search.rank`, step 1) compares the query with
 each of its best keyword matches as a whole. A record of twenty statements reads, as a whole,
