@@ -120,6 +120,15 @@ INITIATIVE_TYPES = {
     "network": RIKG.Network,
     "pilot": RIKG.Pilot,
 }
+#: their English names, as the ontology labels the classes (the pages translate them)
+INITIATIVE_TYPE_NAMES = {
+    "research-project": "Research project",
+    "funded-project": "Funded project",
+    "programme": "Programme",
+    "local-practice": "Local practice",
+    "network": "Network",
+    "pilot": "Pilot",
+}
 
 
 def scheme_iri(scheme: str) -> str:

@@ -47,6 +47,7 @@ from kg.search.passages import PassageReader
 from kg.search.spelling import Speller, abbreviation
 from kg.search.text import ANALYZER, WORD, coined_parts, fold, term, tokenize
 from kg.search.understand import ConceptMatcher
+from kg.vocab import INITIATIVE_TYPE_NAMES
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.INFO)  # bm25s sets DEBUG on import: one line per build
@@ -310,42 +311,52 @@ class SearchIndex:
     def holds_phrase(self, terms: Sequence[str], *, depth: int = PHRASE_DEPTH) -> bool:
         """Whether a record's keyword text holds `terms` one right after the other (as the
         analyser reads it: stopwords dropped, so "Castilla-La Mancha" is castill, manch). Of the
-        records holding every term (the intersection of their postings), the first `depth` are
-        read; a phrase only past them is not seen. The intersection starts from the rarest
-        term's postings and keeps, term by term, the rows the next one holds (a lookup table
-        over the postings' range, not a sort: at 100,000 records common terms hold half of
-        them)."""
+        records holding every term (`holding_all`), the first `depth` are read; a phrase only
+        past them is not seen."""
         wanted = list(terms)
         if len(wanted) < 2 or not self.docs:
             return False
-        scores = self.bm25.scores
-        postings = []
-        for t in dict.fromkeys(wanted):
-            token = self.bm25.vocab_dict.get(t)
-            if token is None:
-                return False
-            postings.append(
-                scores["indices"][scores["indptr"][token] : scores["indptr"][token + 1]]
-            )
-        postings.sort(key=len)
-        rows = postings[0]
-        for posting in postings[1:]:
-            if not len(rows):
-                return False
-            rows = rows[np.isin(rows, posting, assume_unique=True, kind="table")]
         n = len(wanted)
-        for row in rows[:depth]:
+        for row in self.holding_all(wanted)[:depth]:
             said = tokenize(self.keyword_text(self.docs[int(row)]))
             if any(said[i : i + n] == wanted for i in range(len(said) - n + 1)):
                 return True
         return False
 
+    def holding_all(self, terms: Iterable[str]) -> IntArray:
+        """The rows of the records holding every one of `terms` (index terms), ascending: the
+        intersection of their postings, from the rarest term's and keeping, term by term, the
+        rows the next one holds (a lookup table over the postings' range, not a sort: at
+        100,000 records common terms hold half of them). Empty when a term is unknown."""
+        scores = self.bm25.scores
+        postings = []
+        for t in dict.fromkeys(terms):
+            token = self.bm25.vocab_dict.get(t)
+            if token is None or not self.docs:
+                return np.zeros(0, dtype=np.int32)
+            postings.append(
+                scores["indices"][scores["indptr"][token] : scores["indptr"][token + 1]]
+            )
+        if not postings:
+            return np.zeros(0, dtype=np.int32)
+        postings.sort(key=len)
+        rows: IntArray = postings[0]
+        for posting in postings[1:]:
+            if not len(rows):
+                break
+            rows = rows[np.isin(rows, posting, assume_unique=True, kind="table")]
+        return rows
+
     def keyword_text(self, doc: SearchDoc) -> str:
         return keyword_text(doc, self.by_code)
 
     def label(self, facet: str, code: str, lang: str = "en") -> str:
+        """The label of a filter value in `lang`: a concept's, an initiative type's English
+        name (`INITIATIVE_TYPE_NAMES`; the pages translate it), else `code` itself."""
         concept = self.by_code.get((facet, code))
-        return concept.label(lang) if concept is not None else code
+        if concept is not None:
+            return concept.label(lang)
+        return INITIATIVE_TYPE_NAMES.get(code, code) if facet == "initiative_type" else code
 
     def label_terms(self, doc: SearchDoc) -> set[str]:
         """The index terms of the labels, in every language, of the record's concepts: words

@@ -118,9 +118,12 @@ facet count is exactly what its click gives and a nonsense query finds nothing:
    German one's "Sachsen" listed other regions' governments and villages "close in meaning"
    (0.41-0.46) after the one or two records that are there; "ESF" listed the Red Cross EU
    Office and ELARD beside the two practices the ESF paid for. The records of the place or
-   programme are those the classification and the words put there. They are
+   programme are those the classification and the words put there, all the name's words
+   together: a record holding "Alto" and not "Adige" is not in Alto Adige (an Italian trial's
+   Portuguese and Spanish practices saying "alto" stood after the South Tyrol one). They are
    scored and ordered as for any query (the fusion's scaling is taken over the same
-   candidates), and those found by meaning alone are then left out. Hybrid: the union.
+   candidates), and those found by meaning alone or by part of the name are then left out.
+   Hybrid: the union.
    Named records always belong, and so do the records linked with them in the graph
    (`SearchIndex.links`: a project's coordinator, partners and funders, an organisation's
    projects, a policy's practices): the link is evidence of its own, and it depends on the
@@ -253,13 +256,17 @@ def _a_proper_name(u: Understanding) -> bool:
 def _lexical(
     index: SearchIndex, u: Understanding, keyword: Floats | None, chosen: Bools, named: list[int]
 ) -> Bools:
-    """Of the `chosen` records, those found by more than meaning: a query word, a concept
-    the query names, or a name (`named`: the named records and those linked with them)."""
+    """Of the `chosen` records, those found by more than meaning: the name's words (every
+    one of them: "Alto" alone is not "Alto Adige", an Italian trial's Portuguese and Spanish
+    practices that say "alto" stood after the South Tyrol one), a concept the query names,
+    or a name (`named`: the named records and those linked with them)."""
     held = np.zeros(len(index), dtype=bool)
     candidates = np.flatnonzero(chosen)
     held[candidates] = _concept_share(index, u, candidates) > 0
     if keyword is not None:
-        held |= (keyword > 0) & chosen
+        every = np.zeros(len(index), dtype=bool)
+        every[index.holding_all(u.terms)] = True
+        held |= (keyword > 0) & chosen & every
     held[np.asarray(named, dtype=np.intp)] = True
     return held
 

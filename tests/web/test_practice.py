@@ -115,3 +115,11 @@ def test_every_initiative_type_has_a_name_the_pages_translate() -> None:
     from web.practice import TYPE_LABELS
 
     assert set(TYPE_LABELS) == set(INITIATIVE_TYPES)
+
+
+def test_the_pages_name_each_initiative_type_as_the_graph_does_in_english() -> None:
+    """The API and its English explanations name a type as the pages do before translating."""
+    from kg.vocab import INITIATIVE_TYPE_NAMES
+    from web.practice import TYPE_LABELS
+
+    assert TYPE_LABELS == INITIATIVE_TYPE_NAMES

@@ -264,6 +264,7 @@ CSV_COLUMNS = (
     "summary",
     "url",
     "website",
+    "coordinator",
     "start",
     "end",
     "countries",
@@ -308,14 +309,15 @@ def api_search_download(
     search's language, else English; `short_name` the short name the record is known by (its
     acronym), which the site's lists put before the name; `url` is the record's page in that
     language; `website` the record's own web addresses (`kg.practices.record_websites`),
-    space-separated; `start` and `end` are years, the widest span where sources disagree (the
-    earliest start, the latest end), as in `/api/search`; `funding` the funding programmes the
-    record states, in the search's language; `budget` its budget lines, each amount with its
-    currency code and kind ("834050 EUR (total); 764915 EUR (total)": where sources disagree,
-    each figure; an Italian researcher's table of practices needed them and found them only
-    through SPARQL); `identifiers` its grant or document numbers (a CORDIS grant number, an
-    EUR-Lex CELEX number). Partners and sources are in the record's data and SPARQL (they are
-    many per record, with a source each)."""
+    space-separated; `coordinator` the organisations that coordinate it, by name (a LEADER
+    group's sheet of examples needed who ran each); `start` and `end` are years, the widest span
+    where sources disagree (the earliest start, the latest end), as in `/api/search`; `funding`
+    the funding programmes the record states, in the search's language; `budget` its budget
+    lines, each amount with its currency code and kind ("834050 EUR (total); 764915 EUR
+    (total)": where sources disagree, each figure; an Italian researcher's table of practices
+    needed them and found them only through SPARQL); `identifiers` its grant or document numbers
+    (a CORDIS grant number, an EUR-Lex CELEX number). Partners and sources are in the record's
+    data and SPARQL (they are many per record, with a source each)."""
     params = [
         (k, v)
         for k, v in request.query_params.multi_items()
@@ -326,6 +328,7 @@ def api_search_download(
     results = service.search(replace(query, limit=min(total, DOWNLOAD_MAX)))
     base = request.app.state.settings.base
     websites = record_websites(request.app.state.store.current())
+    index = service.index()
     budgets = record_budgets(request.app.state.store.current())
     said = translations(query.lang)
     # the pages in the search's language, as the person who downloaded read them
@@ -352,6 +355,11 @@ def api_search_download(
             hit.doc.description(query.lang),
             f"{base}{hit.doc.kind}/{hit.doc.slug}{lang_of_page}",
             " ".join(websites.get(record_iri(base, hit.doc.kind, hit.doc.slug), ())),
+            "; ".join(
+                index.docs[index.positions[iri]].name
+                for iri in hit.doc.linked.get("coordinator", ())
+                if iri in index.positions
+            ),
             hit.doc.start or "",
             hit.doc.end or "",
             "; ".join(c.label for c in hit.countries),
@@ -410,6 +418,7 @@ SHEET_TITLES = (
     N_("Summary"),
     N_("Page"),
     N_("Website"),
+    N_("Coordinator"),
     N_("Start"),
     N_("End"),
     N_("Countries"),
@@ -421,7 +430,7 @@ SHEET_TITLES = (
     N_("Why"),
 )
 #: column widths in characters (openpyxl's unit), `CSV_COLUMNS` in order
-SHEET_WIDTHS = (6, 12, 16, 24, 40, 16, 60, 40, 40, 8, 8, 20, 30, 24, 30, 16, 8, 40)
+SHEET_WIDTHS = (6, 12, 16, 24, 40, 16, 60, 40, 40, 30, 8, 8, 20, 30, 24, 30, 16, 8, 40)
 
 
 def _workbook(rows: Sequence[Sequence[object]], lang: NullTranslations) -> bytes:

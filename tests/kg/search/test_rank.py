@@ -157,6 +157,19 @@ def test_facet_counts_describe_the_query_result_set(store: GraphStore, index: Se
         assert facet(results.facets, name) == concept_counts(store, predicate, values)
 
 
+def test_a_word_of_a_place_name_alone_is_not_the_place(index: SearchIndex) -> None:
+    """An Italian trial's "Alto Adige" listed, after the South Tyrol practice, a Portuguese
+    and a Spanish one that say "alto" and never "Adige": a name's words count together."""
+    results = search(index, SearchQuery("Alto Adige", lang="it", limit=500))
+    assert results.hits[0].doc.slug == "eumint"
+    for hit in results.hits:
+        assert (
+            "ITH1" in hit.doc.facets.get("nuts", ())
+            or hit.why.named
+            or ({"alto", "adige"} <= {w.casefold() for w in hit.why.matched_terms})
+        ), (hit.doc.slug, hit.why.summary)
+
+
 @pytest.mark.parametrize("place", ["Italia", "Südtirol"])
 def test_a_place_name_alone_counts_and_lists_only_that_places_records(
     index: SearchIndex, place: str

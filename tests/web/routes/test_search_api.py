@@ -188,6 +188,9 @@ def test_download_gives_every_result_of_the_search(client: TestClient) -> None:
     # the funding programme, a filter of the search, is a column (an analyst's question was
     # "by programme"), in the search's language
     assert by_slug["village-welcome"]["funding"] == "Asylum, Migration and Integration Fund"
+    # who ran it: a LEADER group's sheet of examples needed it beside each practice
+    assert by_slug["village-welcome"]["coordinator"] == "Test NGO"
+    assert by_slug["open-doors"]["coordinator"] == ""
     assert by_slug["open-doors"]["funding"] == ""
     # and its budget: an Italian researcher's table of practices found it only through SPARQL
     assert by_slug["open-doors"]["budget"] == "6000 PLN (grant); 500 PLN (own contribution)"
