@@ -28,7 +28,7 @@ from web.i18n import DEFAULT as DEFAULT_LANG
 from web.i18n import N_, translations
 from web.practice import BUDGET_KINDS, TYPE_LABELS
 from web.services import limit, search_service
-from web.templating import KIND_LABELS
+from web.templating import KIND_LABELS, VALUE_LABELS
 
 router = APIRouter(prefix="/api", tags=["search"], dependencies=[Depends(limit)])
 Service = Annotated[SearchService, Depends(search_service)]
@@ -582,11 +582,11 @@ def _label(value: Label) -> LabelPublic:
 
 
 def _facet(value: FacetValue, facet: str, lang: str) -> FacetValuePublic:
-    """A facet value as the API gives it: an initiative type named in `lang` as the pages
-    name it (the graph has no concept for it to be labelled by)."""
-    label = value.label
-    if facet == "initiative_type" and value.value in TYPE_LABELS:
-        label = translations(lang).gettext(TYPE_LABELS[value.value])
+    """A facet value as the API gives it: a record kind or an initiative type named in `lang`
+    as the pages name it (the graph has no concept for them to be labelled by; a trial's
+    program read "initiative" and "local-practice" as labels)."""
+    own = VALUE_LABELS.get(facet, {})
+    label = translations(lang).gettext(own[value.value]) if value.value in own else value.label
     return FacetValuePublic(value=value.value, label=label, count=value.count, adds=value.adds)
 
 

@@ -393,6 +393,10 @@ def test_the_type_of_initiative_is_named_and_given_per_result(client: TestClient
     got = client.get("/api/search", params={"q": "refugees", "lang": "de", "limit": 100}).json()
     labels = {v["value"]: v["label"] for v in got["facets"]["initiative_type"]}
     assert labels["local-practice"] == "Lokale Praxis"
+    italian = client.get("/api/search", params={"q": "refugees", "lang": "it", "limit": 0})
+    assert {v["value"]: v["label"] for v in italian.json()["facets"]["kind"]}["initiative"] == (
+        "Iniziativa"
+    )
     types = {h["slug"]: h["initiative_type"] for h in got["results"]}
     assert types["village-welcome"] == "local-practice"
     assert all(types[h["slug"]] is None for h in got["results"] if h["kind"] != "initiative")
