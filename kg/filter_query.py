@@ -8,9 +8,11 @@ from collections.abc import Mapping, Sequence
 from kg.errors import BadRequest
 from kg.geo import country_iri
 from kg.queries import FILTER_QUERY, YEAR_RANGE
-from kg.vocab import EU_COUNTRY, INITIATIVE_TYPES, NUTS, RIKG_NS, SCHEME_NS
+from kg.vocab import EU_COUNTRY, INITIATIVE_TYPES, NUTS, SCHEME_NS
 
 SAFE = re.compile(r"^[A-Za-z0-9-]+\Z")
+#: where an unknown `initiative_type` code is written: no record is typed with such an IRI
+NO_TYPE = "https://w3id.org/rikg/unknown-initiative-type/"
 #: filter name → (property path, how a value becomes an IRI); a record linked to a narrower
 #: concept matches the broader one (`skos:broader*`: a place in a region for its country, a
 #: "Seasonal agricultural work" practice for "Agriculture and food"), as the search's filter has
@@ -42,8 +44,9 @@ def filter_query(filters: Mapping[str, Sequence[str]], years: tuple[int, int] | 
         lines.append(f"  VALUES ?kind {{ {quoted} }}\n")
     types = _ids(filters, "initiative_type")
     if types:
-        # a code no subtype has: a class of the ontology's namespace that nothing is
-        classes = " ".join(f"<{INITIATIVE_TYPES.get(c, RIKG_NS + c)}>" for c in types)
+        # a code no subtype has: an IRI outside the ontology that no record is typed with
+        # ("Pilot" is not the code "pilot", and rikg:Pilot would find what the search did not)
+        classes = " ".join(f"<{INITIATIVE_TYPES.get(c, NO_TYPE + c)}>" for c in types)
         lines.append(f"  VALUES ?type {{ {classes} }}\n  ?record a ?type .\n")
     for i, name in enumerate(sorted(filters)):
         values = _ids(filters, name)

@@ -256,10 +256,11 @@ def _a_proper_name(u: Understanding) -> bool:
 def _lexical(
     index: SearchIndex, u: Understanding, keyword: Floats | None, chosen: Bools, named: list[int]
 ) -> Bools:
-    """Of the `chosen` records, those found by more than meaning: the name's words (every
-    one of them: "Alto" alone is not "Alto Adige", an Italian trial's Portuguese and Spanish
-    practices that say "alto" stood after the South Tyrol one), a concept the query names,
-    or a name (`named`: the named records and those linked with them)."""
+    """Of the `chosen` records, those found by more than meaning: the query's words, every
+    one of them (the words of all the names it is made of together: "Alto" alone is not "Alto
+    Adige", an Italian trial's Portuguese and Spanish practices saying "alto" stood after the
+    South Tyrol one), a concept the query names, or a name (`named`: the named records and
+    those linked with them)."""
     held = np.zeros(len(index), dtype=bool)
     candidates = np.flatnonzero(chosen)
     held[candidates] = _concept_share(index, u, candidates) > 0
@@ -337,16 +338,18 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
     if not evidence:
         nothing = np.zeros(0, dtype=np.intp)
         return Ranking(nothing, np.zeros(0, np.float32), None, None, u)
+    compared = _compared(mask, others, keyword, named)
     similarity, threshold = (
-        (None, 0.0)
-        if query.mode == "keyword"
-        else _similarity(index, u, _compared(mask, others, keyword, named))
+        (None, 0.0) if query.mode == "keyword" else _similarity(index, u, compared)
     )
     if similarity is not None and passages:
-        # a record is as close as its closest passage (MaxP): what let the query in ranks
+        # a record is as close as its closest passage (MaxP): what let the query in ranks;
+        # only where the similarity was computed (the filters and facet counts need it)
         read = np.fromiter(passages, dtype=np.intp)
         closest = np.fromiter(passages.values(), dtype=np.float32)
-        similarity[read] = np.where(mask[read], np.maximum(similarity[read], closest), -1.0)
+        similarity[read] = np.where(
+            compared[read], np.maximum(similarity[read], closest), similarity[read]
+        )
     chosen = np.zeros(len(index), dtype=bool)
     if keyword is not None:
         chosen |= keyword > 0

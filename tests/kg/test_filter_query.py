@@ -110,6 +110,8 @@ def test_a_year_range_finds_what_the_search_keeps(
         {"initiative_type": ["local-practice"]},
         {"initiative_type": ["pilot", "network"], "country": ["IE", "DE"]},
         {"initiative_type": ["no-such-type"]},
+        {"initiative_type": ["Pilot"]},  # not the code "pilot": rikg:Pilot had found 7
+        {"initiative_type": ["Initiative"]},
     ],
 )
 def test_each_record_type_tab_gives_the_query_of_what_it_lists(
@@ -138,5 +140,7 @@ def test_each_record_type_tab_gives_the_query_of_what_it_lists(
     }
     assert found == searched
     assert {kind for kind, _ in found} == set(filters.get("kind") or {k for k, _ in searched})
-    if filters.get("initiative_type") != ["no-such-type"]:
+    if filters.get("initiative_type", ["pilot"])[0].islower() and filters != {
+        "initiative_type": ["no-such-type"]
+    }:
         assert found

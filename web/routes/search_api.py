@@ -449,8 +449,8 @@ def _workbook(rows: Sequence[Sequence[object]], lang: NullTranslations) -> bytes
         # sheet read "policy", "event")
         cells = list(row)
         cells[kind] = lang.gettext(KIND_LABELS.get(str(cells[kind]), str(cells[kind])))
-        subtype = str(cells[kind + 1])
-        cells[kind + 1] = lang.gettext(TYPE_LABELS[subtype]) if subtype in TYPE_LABELS else ""
+        subtypes = [t for t in str(cells[kind + 1]).split("; ") if t in TYPE_LABELS]
+        cells[kind + 1] = "; ".join(lang.gettext(TYPE_LABELS[t]) for t in subtypes)
         sheet.append(cells)
         cell = sheet.cell(row=sheet.max_row, column=page)
         cell.hyperlink, cell.style = str(cell.value), "Hyperlink"
