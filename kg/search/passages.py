@@ -15,6 +15,7 @@ may be.
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -75,17 +76,13 @@ class PassageReader:
         that order; a record without one is left out."""
         wanted = set(weights)
         half = sum(weights.values()) / 2
-        chosen: list[tuple[int, str]] = []
-        for row, texts in parts:
-            for passage in passages(texts):
-                if (
-                    len(chosen) < budget
-                    and wanted
-                    and (sum(weights[t] for t in wanted & set(tokenize(passage))) >= half)
-                ):
-                    chosen.append((row, passage))
-            if len(chosen) >= budget:
-                break
+        read = (
+            (row, passage)
+            for row, texts in parts
+            for passage in passages(texts)
+            if sum(weights[t] for t in wanted & set(tokenize(passage))) >= half
+        )
+        chosen = list(itertools.islice(read, budget)) if wanted else []
         if not chosen:
             return {}
         texts = list(dict.fromkeys(p for _, p in chosen))
