@@ -45,7 +45,7 @@ from kg.search.embed import Embedder, Vectors
 from kg.search.names import NameIndex
 from kg.search.passages import PassageReader
 from kg.search.spelling import Speller, abbreviation
-from kg.search.text import ANALYZER, WORD, coined_parts, fold, term, tokenize
+from kg.search.text import ANALYZER, LANGUAGES, WORD, coined_parts, fold, term, tokenize
 from kg.search.understand import ConceptMatcher
 from kg.vocab import INITIATIVE_TYPE_NAMES
 
@@ -108,6 +108,9 @@ class SearchIndex:
     _concept_vectors: tuple[list[Concept], Vectors] | None = field(init=False, default=None)
     _concept_terms: dict[tuple[str, str], frozenset[str]] = field(init=False, default_factory=dict)
     _passages: PassageReader = field(init=False, default_factory=PassageReader)
+    #: (facet, code, lang) → `label`, for the five languages of `LANGUAGES`: a search's facets
+    #: name every value they count (about 280 labels a search at 100,000 records)
+    _labels: dict[tuple[str, str, str], str] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.positions = {d.iri: i for i, d in enumerate(self.docs)}
@@ -175,17 +178,21 @@ class SearchIndex:
         return {row: tuple(ties) for row, ties in out.items()}
 
     @functools.cached_property
-    def facet_postings(self) -> dict[str, tuple[list[str], IntArray, npt.NDArray[np.intp]]]:
+    def facet_postings(
+        self,
+    ) -> dict[str, tuple[list[str], npt.NDArray[np.intp], npt.NDArray[np.intp]]]:
         """Per facet, its `postings` end to end: (codes, records, where each code's records
         begin), for counting a filtered facet's values in one gather (`kg.search.rank`); built
-        on the first filtered search, not at load."""
+        on the first filtered search, not at load. The records are numpy's index type: a
+        gather by 32-bit indices converts them first, which doubled its time (300,000
+        postings: 0.39 against 0.18 ms)."""
         out = {}
         for f, by_code in self.postings.items():
             if by_code:  # a facet some record names with no value has no postings
                 lengths = [len(r) for r in by_code.values()]
                 out[f] = (
                     list(by_code),
-                    np.concatenate(list(by_code.values())),
+                    np.concatenate(list(by_code.values())).astype(np.intp),
                     np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.intp),
                 )
         return out
@@ -352,11 +359,22 @@ class SearchIndex:
 
     def label(self, facet: str, code: str, lang: str = "en") -> str:
         """The label of a filter value in `lang`: a concept's, an initiative type's English
-        name (`INITIATIVE_TYPE_NAMES`; the pages translate it), else `code` itself."""
-        concept = self.by_code.get((facet, code))
-        if concept is not None:
-            return concept.label(lang)
-        return INITIATIVE_TYPE_NAMES.get(code, code) if facet == "initiative_type" else code
+        name (`INITIATIVE_TYPE_NAMES`; the pages translate it), else `code` itself. Kept per
+        index for the languages of `LANGUAGES` (any other `lang` is looked up each time, so
+        the memo stays bounded by the index's values)."""
+        key = (facet, code, lang)
+        found = self._labels.get(key)
+        if found is None:
+            concept = self.by_code.get((facet, code))
+            if concept is not None:
+                found = concept.label(lang)
+            elif facet == "initiative_type":
+                found = INITIATIVE_TYPE_NAMES.get(code, code)
+            else:
+                found = code
+            if lang in LANGUAGES:
+                self._labels[key] = found
+        return found
 
     def label_terms(self, doc: SearchDoc) -> set[str]:
         """The index terms of the labels, in every language, of the record's concepts: words
