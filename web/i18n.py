@@ -103,9 +103,16 @@ def language(request: Request) -> str:
     return requested(request) or negotiate(request.headers.get("accept-language"))
 
 
-@cache
 def translations(lang: str) -> gnu.NullTranslations:
-    """The compiled catalogue of one language (English is the msgids themselves)."""
+    """The compiled catalogue of one language (English is the msgids themselves); a `lang` not
+    of `LANGUAGES` (the API's `lang` is any string) gets English. Catalogues are compiled once
+    per language of `LANGUAGES` only: cached per string, each distinct `lang` a client sent
+    had kept a catalogue in memory."""
+    return _catalogue(lang if lang in LANGUAGES else DEFAULT)
+
+
+@cache
+def _catalogue(lang: str) -> gnu.NullTranslations:
     path = LOCALES / lang / "LC_MESSAGES" / "messages.po"
     if lang == DEFAULT or not path.exists():
         return gnu.NullTranslations()

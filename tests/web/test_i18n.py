@@ -394,3 +394,14 @@ def test_an_amount_keeps_a_currency_in_letters_apart_from_its_digits(
     lang: str, code: str, written: str
 ) -> None:
     assert currency({"lang": lang}, 8050, code) == written
+
+
+def test_catalogues_are_kept_only_for_the_five_languages() -> None:
+    """The API's `lang` is any string a client sends: each one had kept a compiled catalogue in
+    memory. Other strings read English, and the catalogues kept stay one per language."""
+    from web.i18n import _catalogue
+
+    for n in range(200):
+        assert translations(f"x{n}").gettext("Search results") == "Search results"
+    assert translations("it").gettext("Search results") != "Search results"
+    assert _catalogue.cache_info().currsize <= len(LANGUAGES)
