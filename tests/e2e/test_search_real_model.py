@@ -150,6 +150,7 @@ def test_named_records_come_first_and_nonsense_finds_nothing(service: SearchServ
         "recette de la ratatouille",
         "train timetable",  # "train" names the theme Training by one word: not enough
         "jobs at Google",
+        "car insurance quotes",  # read as French, its words English: held to the sense check
     ],
 )
 def test_everyday_web_searches_find_nothing(service: SearchService, text: str) -> None:

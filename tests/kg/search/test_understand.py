@@ -5,7 +5,12 @@ import pytest
 from kg.search.documents import Concept
 from kg.search.spelling import Speller
 from kg.search.text import term, tokenize
-from kg.search.understand import ConceptMatcher, detect_language, understand
+from kg.search.understand import (
+    ConceptMatcher,
+    detect_language,
+    in_english_words,
+    understand,
+)
 
 CONCEPTS = [
     Concept(
@@ -140,3 +145,21 @@ def test_a_query_in_another_language_is_not_said_to_be_one_of_the_five(
     u = understand(text, ConceptMatcher(CONCEPTS))
     assert u.shown_lang == shown
     assert u.lang in ("en", "es", "it", "de", "fr")  # what the ranking reads
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "english"),
+    [
+        ("car insurance quotes", "fr", True),  # English words the n-gram model read as French
+        ("hotel deals in Paris", "fr", True),
+        ("case vuote", "it", False),  # "case" is English too, "vuote" only Italian
+        ("cursos de idiomas", "es", False),
+        ("schrumpfende Dörfer", "de", False),
+        ("accueil des réfugiés", "fr", False),
+        ("anything at all", "en", True),
+    ],
+)
+def test_words_of_a_query_read_as_another_language_may_be_english(
+    text: str, lang: str, english: bool
+) -> None:
+    assert in_english_words(text, lang) is english
