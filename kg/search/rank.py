@@ -172,7 +172,7 @@ from kg.search.index import PLACE_FACETS, IntArray, SearchIndex, Tie, joined
 from kg.search.names import COMMON
 from kg.search.text import term, tokenize, words
 from kg.search.types import FILTERS, FUSIONS, MODES, FacetValue, SearchQuery, parse_years
-from kg.search.understand import Understanding, in_english_words, understand
+from kg.search.understand import Understanding, understand
 
 __all__ = ["FILTERS", "FUSIONS", "MODES", "FacetValue", "Ranking", "SearchQuery", "parse_years"]
 ALPHA = 0.6
@@ -336,7 +336,7 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
     keyword = _keyword(index, u) if evidence and query.mode != "vector" else None
     several = len([w for w in text.split() if tokenize(w)]) > 1
     passages: dict[int, float] = {}  # read by the sense check: row → closest passage
-    if evidence and not strong and several and query.mode != "keyword" and _read(u):
+    if evidence and not strong and several and query.mode != "keyword" and u.lang in READ:
         matched = keyword if keyword is not None else _keyword(index, u)
         # the sense check first: it reads the query's embedding, which the ranking needs anyway
         sense, passages = _makes_sense(index, u, matched)
@@ -422,14 +422,6 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
     return Ranking(
         rows[order], scores[order], keyword, similarity, u, named, threshold, facet_rows, linked
     )
-
-
-def _read(u: Understanding) -> bool:
-    """Whether the model reads the query, so the sense check holds it (module docstring, step
-    1): English or of no clear language (`READ`), or read as another language but made of
-    English words as much (`kg.search.understand.in_english_words`: "car insurance quotes",
-    read as French, had found nine records through "quota")."""
-    return u.lang in READ or in_english_words(u.searched, u.lang)
 
 
 def _compared(

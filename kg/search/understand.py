@@ -174,8 +174,12 @@ def understand(text: str, matcher: ConceptMatcher, speller: Speller | None = Non
     """The query's terms, language and concepts; with a `speller`, unknown words are corrected
     first (`kg.search.spelling`) and the terms and concepts are those of the corrected text.
     `corrected` is the text as shown ("Showing results for"): misspellings corrected, other
-    forms of a dictionary word searched but kept as typed (`Speller.read`)."""
+    forms of a dictionary word searched but kept as typed (`Speller.read`). A text read as
+    another language but made of English words as much (`in_english_words`) is English: its
+    snippets, labels and fusion weights are English ones, and the sense check holds it."""
     lang = detect_language(text)  # as typed: a misspelt word or two do not change it
+    if lang not in ("en", "und") and in_english_words(text, lang):
+        lang = "en"  # English words the n-gram model read as another language
     read = Reading(text, text, []) if speller is None else speller.read(text, lang)
     terms = tuple(tokenize(read.searched))
     return Understanding(

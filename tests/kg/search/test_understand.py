@@ -163,3 +163,13 @@ def test_words_of_a_query_read_as_another_language_may_be_english(
     text: str, lang: str, english: bool
 ) -> None:
     assert in_english_words(text, lang) is english
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("car insurance quotes", "en"), ("case vuote", "it"), ("cursos de idiomas", "es")],
+)
+def test_english_words_read_as_another_language_are_english(text: str, lang: str) -> None:
+    """The query's language picks its snippets, labels and fusion weight, and whether the sense
+    check holds it: English words are English whatever the n-gram model read."""
+    assert understand(text, ConceptMatcher(CONCEPTS)).lang == lang
