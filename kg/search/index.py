@@ -128,13 +128,15 @@ class SearchIndex:
         self.start = np.asarray([d.start or 0 for d in self.docs], dtype=np.int32)
         self.end = np.asarray([d.end or 0 for d in self.docs], dtype=np.int32)
         self.matcher = ConceptMatcher(self.concepts.values())
+        # A-Z by the title a result shows ("ReROOT: Arrival Infrastructures…" under R, not A)
+        titles = [d.title.casefold() for d in self.docs]
         order = sorted(
             range(len(self.docs)),
-            key=lambda i: (KIND_ORDER.get(self.docs[i].kind, 9), self.docs[i].name.casefold()),
+            key=lambda i: (KIND_ORDER.get(self.docs[i].kind, 9), titles[i]),
         )
         self.browse_rank = np.empty(len(self.docs), dtype=np.int32)
         self.browse_rank[order] = np.arange(len(self.docs), dtype=np.int32)
-        by_name = sorted(range(len(self.docs)), key=lambda i: self.docs[i].name.casefold())
+        by_name = sorted(range(len(self.docs)), key=titles.__getitem__)
         self.name_rank = np.empty(len(self.docs), dtype=np.int32)
         self.name_rank[by_name] = np.arange(len(self.docs), dtype=np.int32)
         self.names = NameIndex(self.docs)

@@ -151,7 +151,8 @@ unchanged: no query of theirs names a record). A search trial's
 council that names the town, and "Youth4All" a practice close in meaning above the three
 organisations that name the project; every nDCG@10 of the dev files is the same either way.
 `sort=start|end` puts the newest first (records without an end but with a start count as
-ongoing; undated records last); `sort=name` is A–Z.
+ongoing; undated records last); `sort=name` is A–Z by the title a result shows, its short name
+first ("ReROOT: Arrival Infrastructures…" under R).
 """
 
 from __future__ import annotations
