@@ -11,9 +11,12 @@ from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from urllib.parse import urlsplit, urlunsplit
 
+import anyio
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.middleware.cors import CORSMiddleware
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kg.store import StoreVersion
@@ -80,13 +83,18 @@ class HeadAndAllow:
         head = scope["method"] == "HEAD"
         if head:
             scope = {**scope, "method": "GET"}
-        original = scope
+        original = {**scope}  # the router writes into `scope` (root_path, path_params, …)
+        held: list[Message] = []  # a 405, kept until the target is known to exist
 
         async def wrapped(message: Message) -> None:
+            if held:
+                held.append(message)
+                return
             if message["type"] == "http.response.start" and message["status"] == 405:
                 allow = ", ".join(allowed_methods(original))
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"allow"]
-                message = {**message, "headers": [*headers, (b"allow", allow.encode())]}
+                held.append({**message, "headers": [*headers, (b"allow", allow.encode())]})
+                return
             elif message["type"] == "http.response.start" and message["status"] == 307:
                 # the router's redirect of `/x/` to `/x` (the only 307 the site sends) is for
                 # good: 308 Permanent Redirect (RFC 9110 §15.4.9), which link checkers and
@@ -103,6 +111,43 @@ class HeadAndAllow:
             await send(message)
 
         await self.app(scope, receive, wrapped)
+        if held:
+            await self._absent_or_405(original, held, send)
+
+    async def _absent_or_405(self, scope: Scope, held: list[Message], send: Send) -> None:
+        """Send the held 405, unless a GET of the same target answers 404 or 410: then that
+        answer (without its body for HEAD). 405 says the resource exists and refuses the
+        method (RFC 9110 §15.5.6); a POST to `/data/nope` or `/static/nope.css` was told
+        "GET, HEAD" for a page that is not there, because a pattern (`/{kind}/{name}`, the
+        static mount) matched its path."""
+        probe: list[Message] = []
+        asked, done = [False], anyio.Event()
+
+        async def nothing() -> Message:
+            if not asked[0]:  # an empty body, then nothing until the answer is complete
+                asked[0] = True
+                return {"type": "http.request", "body": b"", "more_body": False}
+            await done.wait()  # a file response listens for the client leaving meanwhile
+            return {"type": "http.disconnect"}
+
+        async def keep(message: Message) -> None:
+            probe.append(message)
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                done.set()
+
+        get = {**scope, "method": "GET", "headers": _without_body_headers(scope)}
+        await self.app(get, nothing, keep)
+        if probe and probe[0]["type"] == "http.response.start" and probe[0]["status"] in (404, 410):
+            held = probe
+        for message in held:
+            await send(message)
+
+
+def _without_body_headers(scope: Scope) -> list[tuple[bytes, bytes]]:
+    """The request's headers less those describing its body or conditions, for a GET probe."""
+    dropped = {b"content-length", b"content-type", b"transfer-encoding", b"if-match"}
+    dropped |= {b"if-none-match", b"if-modified-since", b"if-unmodified-since"}
+    return [(k, v) for k, v in scope.get("headers", ()) if k.lower() not in dropped]
 
 
 def _relative(location: bytes) -> bytes:
@@ -147,6 +192,8 @@ def allowed_methods(scope: Scope) -> list[str]:
     for route, prefix in _routes(getattr(scope.get("app"), "router", None), ""):
         regex = getattr(route, "path_regex", None)
         route_methods = getattr(route, "methods", None)
+        if isinstance(route, Mount) and isinstance(route.app, StaticFiles):
+            route_methods = {"GET"}  # Starlette's static files answer GET and HEAD
         if regex is None or not route_methods or not path.startswith(prefix):
             continue
         if regex.match(path[len(prefix) :]):

@@ -8,10 +8,12 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import uvicorn
 from fastapi import FastAPI, Response
+from fastapi.staticfiles import StaticFiles
 from fastapi.testclient import TestClient
 from starlette.requests import Request
 
@@ -43,6 +45,12 @@ def app() -> FastAPI:
     def post_only() -> Response:
         return Response(status_code=204)
 
+    @a.get("/things/{name}")
+    def get_named(name: str) -> Response:
+        if name != "kept":
+            return Response("no such thing", status_code=404, media_type="text/plain")
+        return Response("a thing", media_type="text/plain")
+
     return a
 
 
@@ -64,6 +72,28 @@ def test_a_405_lists_what_the_resource_allows() -> None:
         r = c.delete("/thing")
         assert (r.status_code, r.headers["allow"]) == (405, "GET, HEAD, PUT")
         assert c.get("/only-post").headers["allow"] == "POST"
+
+
+def test_a_method_on_a_missing_resource_is_404_not_405() -> None:
+    """405 says the resource exists (RFC 9110 §15.5.6): a POST to a path only a pattern
+    matches, with nothing there, is the GET's 404 (a trial POSTed to `/sparql/update` and
+    `/data/x` and was told "Allow: GET, HEAD"); where the thing exists it stays 405."""
+    with TestClient(app()) as c:
+        missing = c.post("/things/nope", content=b"x=1")
+        assert (missing.status_code, missing.text) == (404, "no such thing")
+        assert "allow" not in missing.headers
+        kept = c.post("/things/kept")
+        assert (kept.status_code, kept.headers["allow"]) == (405, "GET, HEAD")
+
+
+def test_a_method_on_static_files_is_404_or_405_as_the_file_exists(tmp_path: Path) -> None:
+    (tmp_path / "site.css").write_text("body {}")
+    a = app()
+    a.mount("/static", StaticFiles(directory=tmp_path), name="static")
+    with TestClient(a) as c:
+        assert c.post("/static/nope.css").status_code == 404
+        kept = c.post("/static/site.css")
+        assert (kept.status_code, kept.headers["allow"]) == (405, "GET, HEAD")
 
 
 def test_a_trailing_slash_redirects_for_good() -> None:
