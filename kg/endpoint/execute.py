@@ -20,6 +20,10 @@ from kg.store import GraphStore
 if TYPE_CHECKING:
     from kg.search import SearchService
 
+#: the columns of a CONSTRUCT or DESCRIBE answered in a SELECT results format (the positions of
+#: RDF 1.1 Concepts §3.1; a table-only client such as rasqal's `roqet -p` prints them as rows)
+TRIPLE_VARIABLES = ("subject", "predicate", "object")
+
 #: custom SPARQL functions, built lazily (the search index loads a model)
 Functions = dict[ox.NamedNode, Callable[..., object]]
 
@@ -97,7 +101,9 @@ def execute(
 ) -> Answer:
     """The answer to `request` on the store's published snapshot, at most `row_cap` rows.
 
-    SELECT answers in SPARQL JSON are written by pyoxigraph itself (`serialize.native_json`);
+    A CONSTRUCT or DESCRIBE asked for in a results format (`media` a SELECT format) answers a
+    row per triple, columns `TRIPLE_VARIABLES`. SELECT answers in SPARQL JSON are written by
+    pyoxigraph itself (`serialize.native_json`);
     other formats, and a JSON answer over `serialize.NATIVE_JSON_BUDGET` bytes (the query is
     then run again), row by row in Python. Raises the `KGError` of `run_query`."""
     graph = store.current()
@@ -135,7 +141,13 @@ def execute(
     # a graph is a set: DESCRIBE over the union default graph yields a triple once per graph
     # holding it, so repeats are dropped (in order) before the cap counts them
     triples, more = serialize.take(_distinct(result), cap)
-    body = serialize.triples(triples, media)  # type: ignore[arg-type]
+    if media in serialize.SOLUTION_MEDIA:  # asked for a table: a row per triple
+        rows = [(t.subject, t.predicate, t.object) for t in triples]  # type: ignore[attr-defined]
+        body = serialize.solutions(
+            list(TRIPLE_VARIABLES), rows, media, truncated=more, link=request.cap_link
+        )
+    else:
+        body = serialize.triples(triples, media)  # type: ignore[arg-type]
     return Answer(body, media, version, rows=len(triples), truncated=more)
 
 

@@ -155,6 +155,21 @@ def test_roqet_reads_the_xml_results(server: LiveServer, matilde_name: str, outp
         assert list(csv.reader(io.StringIO(proc.stdout))) == [["name"], [matilde_name]]
 
 
+def test_roqet_reads_a_construct(server: LiveServer, matilde_name: str) -> None:
+    """roqet asks for application/sparql-results+xml for a CONSTRUCT too (a researcher's trial
+    got 406) and reads the triples as rows."""
+    proc = subprocess.run(
+        ["roqet", "-q", "-p", server.url + "sparql", "-r", "csv", "-e", GRAPH_OF],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    rows = list(csv.reader(io.StringIO(proc.stdout)))
+    assert rows[0] == ["subject", "predicate", "object"]
+    assert [(r[1], r[2]) for r in rows[1:]] == [("http://schema.org/name", matilde_name)]
+
+
 def _timed_get(
     url: str, out: list[tuple[str, float]], label: str, headers: dict[str, str] | None = None
 ) -> None:

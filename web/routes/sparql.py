@@ -273,8 +273,9 @@ def _browser(request: Request, names: tuple[str, ...]) -> bool:
 
 def _result_format(request: Request, names: tuple[str, ...], *, graph: bool) -> Choice:
     """The format to answer in: the first `format` value this query can answer in, else the
-    RFC 9110 negotiation of `Accept`. Raises `BadRequest` (unknown `format`) or
-    `NotAcceptable` (no acceptable type)."""
+    RFC 9110 negotiation of `Accept` (a CONSTRUCT or DESCRIBE whose `Accept` names only result
+    formats answers in one: `kg.endpoint.execute`'s triple table). Raises `BadRequest`
+    (unknown `format`) or `NotAcceptable` (no acceptable type)."""
     offered = GRAPH_FORMATS if graph else RESULT_FORMATS
     if names:
         for name in names:
@@ -286,7 +287,14 @@ def _result_format(request: Request, names: tuple[str, ...], *, graph: bool) -> 
             # a format we write, but not for this kind of answer: not acceptable, as by Accept
             raise NotAcceptable(f"format {names[0]!r} cannot carry this answer; use {known}")
         raise BadRequest(f"format {names[0]!r} is not available for this query; use {known}")
-    choice = formats.negotiate(request.headers.get("accept"), offered)
+    accept = request.headers.get("accept")
+    choice = formats.negotiate(accept, offered)
+    if choice is None and graph:
+        # a client that reads only result tables (rasqal's `roqet -p` sends `Accept:
+        # application/sparql-results+xml` for every query) gets the triples as the rows of
+        # ?subject ?predicate ?object rather than a 406 (RFC 9110 §12.5.1 lets a server
+        # answer outside `Accept`; a table is what such a client can read)
+        choice = formats.negotiate(accept, RESULT_FORMATS)
     if choice is None:
         raise NotAcceptable(f"this query can answer in: {_media_list(offered)}")
     return choice

@@ -116,6 +116,38 @@ def test_construct_in_every_graph_format(
     assert names == project_names(records_dir)
 
 
+@pytest.mark.parametrize(
+    "accept", ["application/sparql-results+xml", "application/sparql-results+json", "text/csv"]
+)
+def test_construct_for_a_client_that_reads_only_tables(
+    client: TestClient, records_dir: Path, accept: str
+) -> None:
+    """A client asking only for result tables (rasqal's `roqet -p`) gets the triples as rows of
+    subject, predicate, object, not a 406; one that also takes an RDF format gets the graph."""
+    query = "CONSTRUCT { ?r schema:name ?n } WHERE { ?r a schema:Project ; schema:name ?n }"
+    r = client.get("/sparql", params={"query": query}, headers={"Accept": accept})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith(accept)
+    if accept.endswith("json"):
+        table = r.json()
+        assert table["head"]["vars"] == ["subject", "predicate", "object"]
+        names = sorted(b["object"]["value"] for b in table["results"]["bindings"])
+        assert names == project_names(records_dir)
+        assert {b["predicate"]["value"] for b in table["results"]["bindings"]} == {
+            "http://schema.org/name"
+        }
+    elif accept == "text/csv":
+        rows = r.text.splitlines()
+        assert rows[0] == "subject,predicate,object"
+        assert len(rows) - 1 == len(project_names(records_dir))
+    else:
+        assert r.text.count("<result>") == len(project_names(records_dir))
+    both = client.get(
+        "/sparql", params={"query": query}, headers={"Accept": f"{accept}, text/turtle;q=0.1"}
+    )
+    assert both.headers["content-type"].startswith("text/turtle")
+
+
 def test_ask_and_quality_values(client: TestClient) -> None:
     r = client.get(
         "/sparql",
