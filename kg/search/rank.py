@@ -150,8 +150,11 @@ unchanged: no query of theirs names a record). A search trial's
 "Ballaghaderreen" had put a Norwegian practice "close in meaning" (score 0) above the county
 council that names the town, and "Youth4All" a practice close in meaning above the three
 organisations that name the project; every nDCG@10 of the dev files is the same either way.
-`sort=start|end` puts the newest first (records without an end but with a start count as
-ongoing; undated records last); `sort=name` is A–Z by the title a result shows, its short name
+`sort=start|end` puts the newest first, records without that year after those with it:
+`sort=end` lists the records whose sources give an end, then those with a start and no known end
+(newest start first; the graph cannot tell an ongoing practice from an end nobody recorded,
+and a trial found Riace, 1998 with no end given, listed first as if it ended latest), then the
+undated; `sort=name` is A–Z by the title a result shows, its short name
 first ("ReROOT: Arrival Infrastructures…" under R).
 """
 
@@ -478,13 +481,12 @@ def _sorted(index: SearchIndex, rows: Rows, sort: str) -> Rows:
     names = index.name_rank[rows]
     if sort == "name":
         return np.argsort(names, kind="stable")
-    start, end = index.start[rows], index.end[rows]
+    start, end = index.start[rows].astype(np.int64), index.end[rows].astype(np.int64)
     if sort == "start":
-        year = start
-    else:
-        year = np.where((end == 0) & (start > 0), np.iinfo(np.int32).max, end)
-    undated = year == 0
-    return np.lexsort((names, -year.astype(np.int64), undated))
+        return np.lexsort((names, -start, start == 0))
+    # by end: known ends, then a start without a known end (newest start first), then undated
+    group = np.where(end > 0, 0, np.where(start > 0, 1, 2))
+    return np.lexsort((names, -start, -end, group))
 
 
 def _by_score(scores: Floats, ties: IntArray) -> Rows:

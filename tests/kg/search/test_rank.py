@@ -704,12 +704,17 @@ def test_sort_orders_the_whole_result_set(index: SearchIndex, sort: str) -> None
         assert any(h.doc.short_name for h in hits)  # the case that tells title from name
         return
 
-    def year(doc: SearchDoc) -> int:  # ongoing (a start, no end) counts as latest
-        return doc.start or 0 if sort == "start" else doc.end or (9999 if doc.start else 0)
+    def key(doc: SearchDoc) -> tuple[int, ...]:  # newest first, the unknown after the known
+        if sort == "start":
+            return (doc.start is not None, doc.start or 0)
+        # an end nobody recorded is not "ongoing": known ends first, then by start, undated last
+        return (doc.end is not None, doc.end or 0, doc.start is not None, doc.start or 0)
 
-    years = [year(h.doc) for h in hits]
-    assert years == sorted(years, reverse=True)  # newest first, undated (0) last
-    assert years[0] > 0
+    keys = [key(h.doc) for h in hits]
+    assert keys == sorted(keys, reverse=True)
+    assert keys[0][0]
+    if sort == "end":  # the case that tells an unknown end from a late one
+        assert any(h.doc.start and not h.doc.end for h in hits)
 
 
 def test_records_classified_under_the_named_concept_gain_the_boost(
