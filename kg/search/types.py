@@ -45,7 +45,8 @@ YEARS = (1000, 9999)  # bounds of an open year range
 
 def parse_years(value: str) -> tuple[int, int]:
     """`2020`, `2018-2021`, or an open range `2018-` / `-2021` (an initiative is active in year
-    Y if start ≤ Y ≤ end; a record without an end is still active). Raises `BadRequest`."""
+    Y if start ≤ Y ≤ end; a record without an end is still active), each year within `YEARS`
+    as `year_from`/`year_to` are. Raises `BadRequest`."""
     first, dash, last = value.strip().partition("-")
     try:
         low = int(first) if first.strip() else YEARS[0]
@@ -54,6 +55,8 @@ def parse_years(value: str) -> tuple[int, int]:
         raise BadRequest(f"year must be YYYY or YYYY-YYYY, not {value!r}") from None
     if not first.strip() and not last.strip():
         raise BadRequest(f"year must be YYYY or YYYY-YYYY, not {value!r}")
+    if not (YEARS[0] <= low <= YEARS[1] and YEARS[0] <= high <= YEARS[1]):
+        raise BadRequest(f"year must be from {YEARS[0]} to {YEARS[1]}, not {value!r}")
     if low > high:
         raise BadRequest(f"year range {value!r} ends before it starts")
     return low, high

@@ -44,6 +44,10 @@ def _app() -> FastAPI:
 
 
 APP = _app()
+# the SPARQL Protocol's query and update bodies are text: sent as text/plain bodies are
+schemathesis.serializer.alias(
+    ["application/sparql-query", "application/sparql-update"], "text/plain"
+)
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
 

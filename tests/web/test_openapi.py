@@ -67,3 +67,31 @@ def test_the_writes_say_they_take_the_admin_token(client: TestClient) -> None:
     assert "security" not in graphs["get"]
     assert doc["paths"]["/sparql"]["post"]["security"] == [{}, {"adminToken": []}]
     assert "security" not in doc["paths"]["/api/search"]["get"]
+
+
+def test_what_the_document_says_a_client_must_send(client: TestClient) -> None:
+    """A researcher's trial read POST /sparql with no request body, oEmbed's `url` as optional
+    (it is refused without), open-ended years (1000-9999 are taken) and /api/similar without
+    its 404: each is described as the routes answer."""
+    doc = client.get("/openapi.json").json()
+    body = doc["paths"]["/sparql"]["post"]["requestBody"]
+    assert body["required"] is True
+    assert set(body["content"]) == {
+        "application/x-www-form-urlencoded",
+        "application/sparql-query",
+        "application/sparql-update",
+    }
+    form = body["content"]["application/x-www-form-urlencoded"]["schema"]["properties"]
+    assert {"query", "update", "default-graph-uri", "named-graph-uri"} <= set(form)
+    [url] = [p for p in doc["paths"]["/oembed"]["get"]["parameters"] if p["name"] == "url"]
+    assert url["required"] is True
+    assert client.get("/oembed").status_code == 400
+    for name in ("year_from", "year_to"):
+        [param] = [p for p in doc["paths"]["/api/search"]["get"]["parameters"] if p["name"] == name]
+        [number] = [s for s in param["schema"]["anyOf"] if s["type"] == "integer"]
+        assert (number["minimum"], number["maximum"]) == (1000, 9999)
+        assert client.get("/api/search", params={name: "999"}).status_code == 400
+    similar = doc["paths"]["/api/similar/{kind}/{slug}"]["get"]["responses"]
+    assert "404" in similar
+    assert client.get("/api/similar/initiative/no-such-thing").status_code == 404
+    assert "429" in doc["paths"]["/api/search"]["get"]["responses"]

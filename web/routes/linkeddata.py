@@ -318,9 +318,7 @@ def _same_site(url: ParseResult, base: ParseResult) -> bool:
 )
 def oembed(
     request: Request,
-    url: Annotated[
-        str | None, Query(description="A record page or record URI of this site (required).")
-    ] = None,
+    url: Annotated[str, Query(description="A record page or record URI of this site.")],
     format: Annotated[str, Query(description="Only json is offered.")] = "json",
     maxwidth: Annotated[
         str | None, Query(description="Largest iframe width in pixels, a positive integer.")
@@ -345,7 +343,7 @@ def oembed(
     400 `BadRequest` for a missing `url` or a `maxwidth`/`maxheight` that is not a whole number
     of at least `MIN_SIZE` (a malformed request, RFC 9110 §15.5.1), 404 for a `url` that is
     not a record of this site, 501 for a `format` other than json (oEmbed §2.3.4)."""
-    if url is None or not url.strip():
+    if not url.strip():
         raise BadRequest("url: missing; give the address of a record page of this site")
     width_max, height_max = _size("maxwidth", maxwidth), _size("maxheight", maxheight)
     if format.strip().lower() not in ("json", ""):  # `format=JSON`, `format=`: JSON

@@ -22,15 +22,18 @@ from kg.practices import BudgetLine, record_budgets, record_websites
 from kg.search import SearchQuery, SearchResults, SearchService, Similar
 from kg.search.explain import SharedValue, Why
 from kg.search.text import words
-from kg.search.types import SORTS, FacetValue, Hit, Label
+from kg.search.types import SORTS, YEARS, FacetValue, Hit, Label
 from kg.vocab import INITIATIVE_TYPES, record_iri
 from web.i18n import DEFAULT as DEFAULT_LANG
 from web.i18n import N_, translations
+from web.openapi import errors
 from web.practice import BUDGET_KINDS, TYPE_LABELS
 from web.services import limit, search_service
 from web.templating import KIND_LABELS, VALUE_LABELS
 
-router = APIRouter(prefix="/api", tags=["search"], dependencies=[Depends(limit)])
+router = APIRouter(
+    prefix="/api", tags=["search"], dependencies=[Depends(limit)], responses=errors(429)
+)
 Service = Annotated[SearchService, Depends(search_service)]
 Values = Annotated[
     list[str],
@@ -229,8 +232,12 @@ def api_search(
     year: Annotated[
         str | None, Query(description="Active in YYYY, YYYY-YYYY, YYYY- or -YYYY")
     ] = None,
-    year_from: Annotated[int | None, Query(description="Active in or after")] = None,
-    year_to: Annotated[int | None, Query(description="Active in or before")] = None,
+    year_from: Annotated[
+        int | None, Query(description="Active in or after", ge=YEARS[0], le=YEARS[1])
+    ] = None,
+    year_to: Annotated[
+        int | None, Query(description="Active in or before", ge=YEARS[0], le=YEARS[1])
+    ] = None,
     sort: Annotated[
         Literal["relevance", "start", "end", "name"], Query(description=", ".join(SORTS))
     ] = "relevance",
@@ -465,7 +472,11 @@ def _workbook(rows: Sequence[Sequence[object]], lang: NullTranslations) -> bytes
     return out.getvalue()
 
 
-@router.get("/similar/{kind}/{slug}", response_model=SimilarsPublic)
+@router.get(
+    "/similar/{kind}/{slug}",
+    response_model=SimilarsPublic,
+    responses=errors(404),  # no record of that kind and slug
+)
 def api_similar(
     request: Request,
     service: Service,

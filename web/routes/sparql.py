@@ -166,12 +166,44 @@ async def sparql_get(request: Request, endpoint: SparqlEndpoint) -> Response:
     return await _answer(request, endpoint, protocol, cacheable=True)
 
 
+#: the three bodies of SPARQL 1.1 Protocol §2.1.2, §2.1.3, §2.2.1 and §2.2.2, for OpenAPI
+POST_BODY: dict[str, Any] = {
+    "required": True,
+    "content": {
+        FORM: {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "query": {"type": "string", "description": "a SPARQL 1.1 query"},
+                    "update": {
+                        "type": "string",
+                        "description": "a SPARQL 1.1 update (needs the admin token)",
+                    },
+                    "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+                    "named-graph-uri": {"type": "array", "items": {"type": "string"}},
+                    "format": {"type": "string"},
+                },
+            },
+            "encoding": {
+                "default-graph-uri": {"explode": True},
+                "named-graph-uri": {"explode": True},
+            },
+        },
+        QUERY_BODY: {"schema": {"type": "string", "description": "the query, unencoded"}},
+        UPDATE_BODY: {"schema": {"type": "string", "description": "the update, unencoded"}},
+    },
+}
+
+
 @router.post(
     "/sparql",
     dependencies=[Depends(limit)],
     response_class=Response,
     responses={**RESPONSES, 204: {"description": "update applied"}},
-    openapi_extra=query_parameters("default-graph-uri", "named-graph-uri", "format"),
+    openapi_extra={
+        **query_parameters("default-graph-uri", "named-graph-uri", "format"),
+        "requestBody": POST_BODY,
+    },
 )
 async def sparql_post(request: Request, endpoint: SparqlEndpoint) -> Response:
     """SPARQL 1.1 query or update by POST: form-encoded, `application/sparql-query` or
