@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -13,12 +13,12 @@ from kg.browse import Concept, ConceptPage, concept_document, concept_page, usag
 from kg.errors import NotAcceptable, NotFound
 from kg.formats import DOCUMENT_FORMATS, HTML
 from kg.geo import ISO2_TO_ISO3
-from kg.graphs import kind_counts
+from kg.graphs import holds_graph, kind_counts
 from kg.record_document import about_document, local_href, records_of_kind
 from kg.search.documents import filter_code
 from kg.search.text import fold
 from kg.vocab import DCT_NS as D
-from kg.vocab import EU_COUNTRY, KINDS, NUTS, SCHEME_NS, is_country
+from kg.vocab import EU_COUNTRY, KINDS, NUTS, SCHEME_NS, graph_iri, is_country
 from kg.vocab import RIKG_NS as R
 from web import jsonld
 from web.datadocument import document_format, document_response
@@ -167,13 +167,26 @@ def inside(places: list[Place], iri: str) -> list[Place]:
 
 
 @router.get("/scheme/{scheme}", include_in_schema=False)
-def scheme_resource(scheme: str) -> Response:
+def scheme_resource(request: Request, scheme: str) -> Response:
     """A concept scheme's IRI (`https://w3id.org/rikg/scheme/theme`, resolved here as the
-    vocabulary's `/ns` is): 303 See Other to its concepts on the browse page. Raises
-    `NotFound` for a scheme the graph does not have."""
+    vocabulary's `/ns` is): 303 See Other by `Accept`, to its concepts on the browse page, or
+    to the named graph holding the scheme (`{base}graph/ontology/theme`: the scheme, every
+    concept with its labels in five languages, definitions and hierarchy) through the Graph
+    Store Protocol, which answers in the RDF format asked for (a researcher's trial asked for
+    Turtle and got the HTML page). Raises `NotFound` for a scheme the graph does not have,
+    `NotAcceptable` when the client accepts none of the formats."""
     if scheme not in SCHEME_SECTIONS:
         raise NotFound(f"no concept scheme {scheme!r}; schemes are {', '.join(SCHEME_SECTIONS)}")
-    return see_other(f"/browse#{SCHEME_SECTIONS[scheme]}")
+    offered = (HTML, *DOCUMENT_FORMATS)
+    choice = formats.negotiate(request.headers.get("accept"), offered)
+    if choice is None:
+        raise NotAcceptable(f"this scheme is available as {', '.join(f.media for f in offered)}")
+    if choice.format is HTML:
+        return see_other(f"/browse#{SCHEME_SECTIONS[scheme]}")
+    graph = graph_iri(request.app.state.settings.base, "ontology", scheme)
+    if not holds_graph(request.app.state.store.current(), graph):
+        raise NotFound(f"the store holds no graph {graph} of the scheme {scheme!r}")
+    return see_other(f"/rdf-graphs?graph={quote(graph, safe='')}")
 
 
 @router.get("/scheme/{scheme}/{concept_id}", include_in_schema=False)

@@ -216,6 +216,27 @@ def test_a_concepts_iri_leads_to_its_page_or_its_data(client: TestClient) -> Non
     assert refused.status_code == 406
 
 
+@pytest.mark.parametrize(
+    ("media", "rdflib_format"), [("text/turtle", "turtle"), ("application/ld+json", "json-ld")]
+)
+def test_a_schemes_iri_gives_its_statements_to_software(
+    client: TestClient, media: str, rdflib_format: str
+) -> None:
+    """A researcher's trial asked `/scheme/theme` for Turtle and was sent to the HTML browse
+    page: software following the 303 gets the scheme and its concepts in the format asked."""
+    answer = client.get("/scheme/theme", headers={"Accept": media}, follow_redirects=True)
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith(media)
+    graph = Graph().parse(data=answer.content, format=rdflib_format)
+    scheme = URIRef("https://w3id.org/rikg/scheme/theme")
+    concepts = set(graph.subjects(SKOS.inScheme, scheme))
+    assert URIRef("https://w3id.org/rikg/scheme/theme/housing") in concepts
+    assert set(graph.objects(scheme, SKOS.hasTopConcept)) <= concepts
+    housing = URIRef("https://w3id.org/rikg/scheme/theme/housing")
+    assert {label.language for label in graph.objects(housing, SKOS.prefLabel)} >= {"en", "de"}
+    assert client.get("/scheme/theme", headers={"Accept": "image/png"}).status_code == 406
+
+
 def test_a_broader_themes_page_lists_and_leads_to_the_narrower_ones(records_dir: Path) -> None:
     """A researcher counted 20 practices on "Agriculture and food" and 22 behind its "search
     within" link: the page now holds the practices of its narrower themes, as the search does,
