@@ -84,7 +84,7 @@ class HeadAndAllow:
         if head:
             scope = {**scope, "method": "GET"}
         original = {**scope}  # the router writes into `scope` (root_path, path_params, …)
-        held: list[Message] = []  # a 405, kept until the target is known to exist
+        held: list[Message] = []  # a 405 or 308, kept until its target is known to exist
 
         async def wrapped(message: Message) -> None:
             if held:
@@ -105,21 +105,35 @@ class HeadAndAllow:
                     (k, _relative(v) if k.lower() == b"location" else v)
                     for k, v in message.get("headers", [])
                 ]
-                message = {**message, "status": 308, "headers": headers}
+                held.append({**message, "status": 308, "headers": headers})
+                return
             elif message["type"] == "http.response.body" and head:
                 message = {**message, "body": b""}
             await send(message)
 
         await self.app(scope, receive, wrapped)
         if held:
-            await self._absent_or_405(original, held, send)
+            await self._unless_absent(original, held, send, head=head)
 
-    async def _absent_or_405(self, scope: Scope, held: list[Message], send: Send) -> None:
-        """Send the held 405, unless a GET of the same target answers 404 or 410: then that
-        answer (without its body for HEAD). 405 says the resource exists and refuses the
-        method (RFC 9110 §15.5.6); a POST to `/data/nope` or `/static/nope.css` was told
-        "GET, HEAD" for a page that is not there, because a pattern (`/{kind}/{name}`, the
-        static mount) matched its path."""
+    async def _unless_absent(
+        self, scope: Scope, held: list[Message], send: Send, *, head: bool
+    ) -> None:
+        """Send the held 405 or 308, unless a GET of its target (the 405's own, the address
+        the 308 leads to) answers 404 or 410: then that answer (without its body for HEAD).
+        405 says the resource exists and refuses the method (RFC 9110 §15.5.6); a POST to
+        `/data/nope` or `/static/nope.css` was told "GET, HEAD" for a page that is not there,
+        because a pattern (`/{kind}/{name}`, the static mount) matched its path. A link
+        checker following `/id/initiative/` was sent for good (308) to a 404."""
+        target = scope
+        if held[0]["status"] == 308:
+            location = dict(held[0].get("headers", [])).get(b"location", b"")
+            parts = urlsplit(location.decode("latin-1"))
+            target = {
+                **scope,
+                "path": parts.path,
+                "raw_path": parts.path.encode("latin-1"),
+                "query_string": parts.query.encode("latin-1"),
+            }
         probe: list[Message] = []
         asked, done = [False], anyio.Event()
 
@@ -135,11 +149,13 @@ class HeadAndAllow:
             if message["type"] == "http.response.body" and not message.get("more_body"):
                 done.set()
 
-        get = {**scope, "method": "GET", "headers": _without_body_headers(scope)}
+        get = {**target, "method": "GET", "headers": _without_body_headers(target)}
         await self.app(get, nothing, keep)
         if probe and probe[0]["type"] == "http.response.start" and probe[0]["status"] in (404, 410):
             held = probe
         for message in held:
+            if head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             await send(message)
 
 

@@ -108,6 +108,14 @@ def test_a_trailing_slash_redirects_for_good() -> None:
         # `Host: evil.example` got `Location: http://evil.example/…`), nor `//host` kept
         forged = c.get("/thing/", headers={"Host": "evil.example"})
         assert forged.headers["location"] == "/thing"
+        # never for good to a page that is not there (a link checker's `/id/initiative/`)
+        for method in ("GET", "HEAD"):
+            gone = c.request(method, "/things/nope/")
+            assert (gone.status_code, gone.text) == (
+                404,
+                "" if method == "HEAD" else "no such thing",
+            )
+        assert c.get("/things/kept/").status_code == 308
     assert _relative(b"http://testserver//evil.example?a=1") == b"/evil.example?a=1"
 
 
