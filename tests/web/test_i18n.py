@@ -204,7 +204,7 @@ def test_negotiated_language_leaves_links_alone(client: TestClient) -> None:
 def test_plain_messages_are_text_a_template_escapes() -> None:
     message = "Please write plain text: HTML tags such as <script> are not accepted."
     text = plain("es", message)
-    assert text == "Escriba texto sin formato: no se aceptan etiquetas HTML como <script>."
+    assert text == "Escribe texto sin formato: no se aceptan etiquetas HTML como <script>."
     assert not hasattr(text, "__html__")  # not Markup: Jinja2 escapes it when printing it
     filled = plain(
         "es", "%(facet)s: %(label)s (from “%(matched)s”)", facet="T", label="<b>", matched="x"
@@ -405,3 +405,23 @@ def test_catalogues_are_kept_only_for_the_five_languages() -> None:
         assert translations(f"x{n}").gettext("Search results") == "Search results"
     assert translations("it").gettext("Search results") != "Search results"
     assert _catalogue.cache_info().currsize <= len(LANGUAGES)
+
+
+#: Spanish forms of address of the formal register (usted), none of which the informal
+#: translation (tú) uses
+USTED = re.compile(
+    r"\b(usted|Describa|Indique|indique|Elija|Escriba|Marque|desmarque|Revise|Añada|Guarde|quite|"
+    r"compruebe|contactarle|preguntarle|le escriba|Le sugerimos|Su (nombre|correo|práctica))\b"
+)
+
+
+def test_the_spanish_site_speaks_to_its_reader_in_one_register() -> None:
+    """A practitioner's trial found the search box saying "Busca… tus propias palabras" (tú)
+    and the contribution form "Describa… Le sugerimos" (usted): the site says tú throughout."""
+    with (LOCALES / "es" / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        catalog = read_po(po, locale="es")
+    formal = []
+    for message in catalog:
+        texts = message.string if isinstance(message.string, tuple) else (message.string,)
+        formal += [t for t in texts if t and USTED.search(t)]
+    assert formal == []

@@ -29,6 +29,16 @@ def test_home_shows_counts_search_box_and_entry_points(client: TestClient) -> No
     assert "started 2019" not in text
 
 
+def test_home_says_when_featured_summaries_are_in_english(client: TestClient) -> None:
+    """A practitioner's trial found the featured cards in English on the German home page
+    with nothing saying so: the page says so (and marks each summary's language), in the
+    page's language; on the English page there is nothing to say."""
+    german = client.get("/?lang=de").text
+    assert 'id="featured-language">Wo ein Praxisbeispiel keine Zusammenfassung' in german
+    assert re.search(r'<p lang="en">[^<]+</p></li>', german)
+    assert 'id="featured-language"' not in client.get("/?lang=en").text
+
+
 def test_concept_page_lists_linked_records_and_labels(client: TestClient) -> None:
     text = client.get("/browse/theme/housing").text
     assert "<h1>Housing</h1>" in text

@@ -184,7 +184,7 @@ def test_send_queues_and_the_moderator_publishes(client: TestClient) -> None:
     assert r.headers["location"] == "/moderate?done=published+initiative/raices-nuevas"
     # the thank-you page's address now says what was decided (a trial's still said "saved")
     thanks = client.get(thanks_url).text
-    assert "Su práctica se ha revisado y publicado" in thanks  # in the language sent in
+    assert "Tu práctica se ha revisado y publicado" in thanks  # in the language sent in
     assert 'href="/initiative/raices-nuevas?lang=es"' in thanks
     page = client.get("/initiative/raices-nuevas")
     assert page.status_code == 200
@@ -414,7 +414,7 @@ def test_a_send_without_a_readable_description_keeps_the_contact_and_choices(
     ("lang", "missing", "invalid"),
     [
         ("en", "Give an e-mail address", "The e-mail address is not valid"),
-        ("es", "Indique un correo electrónico", "La dirección de correo electrónico no es válida"),
+        ("es", "Indica un correo electrónico", "La dirección de correo electrónico no es válida"),
         ("it", "Indica un indirizzo e-mail", "L'indirizzo e-mail non è valido"),
         ("de", "Geben Sie eine E-Mail-Adresse an", "Die E-Mail-Adresse ist ungültig"),
         ("fr", "Indiquez une adresse e-mail", "L'adresse e-mail n'est pas valide"),
@@ -511,7 +511,7 @@ def test_contact_details_in_published_text_are_refused(
     assert shown in page.texts[f"{field}-error"]
     assert "publica" in page.texts[f"{field}-error"]  # says why, in Spanish
     # and where the contact goes, by the section's name: on the first step it is not "below"
-    assert "«Sobre usted»" in page.texts[f"{field}-error"]
+    assert "«Sobre ti»" in page.texts[f"{field}-error"]
     assert pending(client) == []
     # a grant number, an amount and years are not telephone numbers
     ok = DESCRIPTION + " Subvención 101004535, 2.999.750 euros, 2019-2022."
@@ -546,7 +546,7 @@ def test_the_contributors_own_name_is_kept_out_of_the_description(client: TestCl
         client, contact_name="Ana Beltrán", description=DESCRIPTION + " Lo coordina Ana Beltrán."
     )
     assert status == 422
-    assert "su propio nombre" in Fields(html).texts["description-error"]
+    assert "tu propio nombre" in Fields(html).texts["description-error"]
     assert pending(client) == []
 
 

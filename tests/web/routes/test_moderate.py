@@ -437,7 +437,7 @@ def test_the_moderation_pages_speak_the_moderators_language(client: TestClient) 
     # a rejection without its reason is said in the moderator's language (a trial's: English)
     r = client.post(f"/moderate/{sub.id}?lang=es", data={"action": "reject"}, headers=ADMIN)
     assert r.status_code == 422
-    assert "Indique por qué se rechaza la propuesta" in r.text
+    assert "Indica por qué se rechaza la propuesta" in r.text
     assert client.app.state.queue.get(sub.id).state == "pending"  # type: ignore[attr-defined]
     # and the decided list dates a decision as the page's language writes it (a German trial's
     # "2026-12-03, angenommen")
