@@ -124,6 +124,10 @@ def test_not_found_in_spanish_offers_the_nearest_record(server: LiveServer) -> N
         assert response is not None
         assert response.status == 404
         expect(p.get_by_role("heading", level=1)).to_have_text("No encontrado")
+        # a question, in Spanish (a trial read a bare "Did you mean" heading)
+        expect(p.get_by_role("heading", level=2)).to_have_text(
+            "¿Quizá buscabas una de estas páginas?"
+        )
         expect(p.locator("ul.suggestions li").first).to_contain_text("Nuevos Senderos")
         expect(p.get_by_role("searchbox")).to_have_value("nuevos sendero")
         assert serious_violations(p) == []
