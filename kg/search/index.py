@@ -128,8 +128,10 @@ class SearchIndex:
         self.start = np.asarray([d.start or 0 for d in self.docs], dtype=np.int32)
         self.end = np.asarray([d.end or 0 for d in self.docs], dtype=np.int32)
         self.matcher = ConceptMatcher(self.concepts.values())
-        # A-Z by the title a result shows ("ReROOT: Arrival Infrastructures…" under R, not A)
-        titles = [d.title.casefold() for d in self.docs]
+        # A-Z by the title a result shows ("ReROOT: Arrival Infrastructures…" under R, not A),
+        # a letter with a diacritic beside its base letter ("Łódzkie" under L, "Šťastné" under
+        # S: they had followed Z), then case and accents apart to keep the order total
+        titles = [(fold(d.title), d.title.casefold(), d.title) for d in self.docs]
         order = sorted(
             range(len(self.docs)),
             key=lambda i: (KIND_ORDER.get(self.docs[i].kind, 9), titles[i]),

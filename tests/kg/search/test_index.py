@@ -217,3 +217,20 @@ def test_an_index_another_layout_saved_is_replaced_not_rebuilt_at_every_start(
     upgraded.index()
     assert load_index(settings.cache_dir, "hash-64", version) is not None  # saved, readable
     assert isinstance(service(disk_store, settings, HashEmbedder()).index().vectors, np.memmap)
+
+
+def test_name_order_puts_a_letter_with_a_diacritic_beside_its_base_letter() -> None:
+    """A–Z as a reader expects: "Łódzkie Region" under L and "Šťastné deti" under S (they
+    had followed every Z), the browse order too."""
+    from kg.search.index import build_index
+    from tests.kg.search.small import doc
+
+    names = ["Šťastné deti", "Zuhause", "Łódzkie Region", "Mountain", "Almería", "lake"]
+    docs = [doc(f"r{i}", "initiative", n, "text", []) for i, n in enumerate(names)]
+    index, _ = build_index(
+        docs, {}, embedder=HashEmbedder(), cache=VectorCache(None), version="v", progress=False
+    )
+    by_name = [index.docs[i].name for i in np.argsort(index.name_rank)]
+    assert by_name == ["Almería", "lake", "Łódzkie Region", "Mountain", "Šťastné deti", "Zuhause"]
+    by_browse = [index.docs[i].name for i in np.argsort(index.browse_rank)]
+    assert by_browse == by_name
