@@ -80,7 +80,18 @@ def search(index: SearchIndex, query: SearchQuery) -> SearchResults:
         _open_ended(index, ranking, query),
         _suggestion(index, query, ranking) if not len(ranking.rows) else None,
         _unheld(index, ranking) if len(ranking.rows) else (),
+        _end_unknown(index, ranking, query),
     )
+
+
+def _end_unknown(index: SearchIndex, ranking: Ranking, query: SearchQuery) -> int:
+    """Sorted by end year: the results with a start and no known end (0 in other orders),
+    which `kg.search.rank` lists after every result whose end is known: the graph cannot tell
+    a running practice from an end its sources do not give."""
+    if query.sort != "end" or not len(ranking.rows):
+        return 0
+    start, end = index.start[ranking.rows], index.end[ranking.rows]
+    return int(np.count_nonzero((end == 0) & (start > 0)))
 
 
 def _unheld(index: SearchIndex, ranking: Ranking) -> tuple[str, ...]:

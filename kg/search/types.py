@@ -228,3 +228,6 @@ class SearchResults:
     #: the query's words, as typed, that no record holds, when the others found records
     #: (`kg.search.engine`): the page says so once, not only under each result
     unheld: tuple[str, ...] = ()
+    #: sorted by end year: how many results have a start and no known end, listed after those
+    #: whose end is known (`kg.search.rank`; the page says so)
+    end_unknown: int = 0

@@ -538,3 +538,30 @@ def test_english_notes_and_disputed_claims_say_so_on_other_languages_pages(
     assert '<span lang="en">' in disputes
     en = main_part(client.get("/initiative/nuevos-senderos?lang=en", headers=HTML).text)
     assert '<ul lang="en">' not in en.split(">Notes</h2>", 1)[1].split("</section>", 1)[0]
+
+
+def test_sorted_by_end_the_records_without_a_known_end_follow_and_the_page_says_so(
+    client: TestClient,
+) -> None:
+    """Sorted by end year, a practitioner's trial read Riace (1998, no end in its sources)
+    first as if it ended latest, and a later one read the records without an end after those
+    that ended in 2016 with nothing saying why: they follow the known ends, and the page and
+    the API say how many."""
+    said = client.get(
+        "/api/search", params={"sort": "end", "kind": "initiative", "limit": "100"}
+    ).json()
+    assert said["total"] <= 100
+    results = said["results"]
+    unknown = [h for h in results if h["start"] and not h["end"]]
+    assert said["end_unknown"] == len(unknown) > 0
+    first_unknown = results.index(unknown[0])
+    assert all(h["end"] for h in results[:first_unknown])
+    assert "riace" in {h["slug"] for h in unknown}
+    html = client.get("/search", params={"sort": "end", "kind": "initiative", "lang": "de"}).text
+    note = re.search(r'<p class="muted end-unknown">(.*?)</p>', html, re.S)
+    assert note is not None
+    assert f"{len(unknown)} Treffer haben ein Anfangsjahr, aber kein bekanntes Ende" in note.group(
+        1
+    )
+    other = client.get("/api/search", params={"sort": "start", "kind": "initiative"}).json()
+    assert other["end_unknown"] == 0

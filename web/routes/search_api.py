@@ -160,6 +160,11 @@ class SearchResultsPublic(BaseModel):
         description="with a year range: results it holds only because they have no known end "
         "date; they started before the range and are counted as still active",
     )
+    end_unknown: int = Field(
+        0,
+        description="sorted by end year: results with a start and no known end date, listed "
+        "after those whose end is known",
+    )
     unheld_words: list[str] = Field(
         default_factory=list,
         description="the query's words, as typed (after spelling correction), that no record "
@@ -508,6 +513,7 @@ def _results(results: SearchResults, service: SearchService) -> SearchResultsPub
         },
         undated=results.undated,
         open_ended=results.open_ended,
+        end_unknown=results.end_unknown,
         unmatched=service.index().unheld(results.query.filters),
         suggestion=results.suggestion,
         unheld_words=list(results.unheld),
