@@ -95,3 +95,8 @@ def test_what_the_document_says_a_client_must_send(client: TestClient) -> None:
     assert "404" in similar
     assert client.get("/api/similar/initiative/no-such-thing").status_code == 404
     assert "429" in doc["paths"]["/api/search"]["get"]["responses"]
+    # a POST whose If-None-Match matches is 412, a GET's is 304 (RFC 9110 §13.1.2); the query
+    # string has a limit (414): a researcher's trial got the 412 and 414 undocumented
+    post, get = (doc["paths"]["/sparql"][m]["responses"] for m in ("post", "get"))
+    assert ("412" in post, "304" in post) == (True, False)
+    assert {"304", "414"} <= set(get)

@@ -139,16 +139,23 @@ def options() -> Response:
 ALL_MEDIA = [f.media for f in (*RESULT_FORMATS, *GRAPH_FORMATS, HTML)]
 RESPONSES = {
     **media("query results, service description or the editor page", *ALL_MEDIA),
-    304: {"description": "not modified (an If-None-Match tag matched)"},
     **errors(400, 401, 403, 406, 413, 415, 429, 503),
 }
+#: a GET's answer to a matching If-None-Match, and its query string's limit (`web.security`)
+GET_RESPONSES = {
+    **RESPONSES,
+    304: {"description": "not modified (an If-None-Match tag matched)"},
+    **errors(414),
+}
+#: a POST whose If-None-Match matches, or whose If-Match does not, is not run (RFC 9110 §13.1)
+POST_RESPONSES = {**RESPONSES, 204: {"description": "update applied"}, **errors(412)}
 
 
 @router.get(
     "/sparql",
     dependencies=[Depends(limit)],
     response_class=Response,
-    responses=RESPONSES,
+    responses=GET_RESPONSES,
     openapi_extra=query_parameters("query", "default-graph-uri", "named-graph-uri", "format"),
 )
 async def sparql_get(request: Request, endpoint: SparqlEndpoint) -> Response:
@@ -199,7 +206,7 @@ POST_BODY: dict[str, Any] = {
     "/sparql",
     dependencies=[Depends(limit)],
     response_class=Response,
-    responses={**RESPONSES, 204: {"description": "update applied"}},
+    responses=POST_RESPONSES,
     openapi_extra={
         **query_parameters("default-graph-uri", "named-graph-uri", "format"),
         "requestBody": POST_BODY,
@@ -310,8 +317,10 @@ def _result_format(request: Request, names: tuple[str, ...], *, graph: bool) -> 
     (unknown `format`) or `NotAcceptable` (no acceptable type)."""
     offered = GRAPH_FORMATS if graph else RESULT_FORMATS
     if names:
+        # a CONSTRUCT or DESCRIBE may be asked for as a table by name too (`format=csv`)
+        tables = (*offered, *RESULT_FORMATS) if graph else offered
         for name in names:
-            found = formats.by_name(name, offered)
+            found = formats.by_name(name, tables)
             if found is not None:
                 return Choice(found, found.media)
         known = ", ".join(sorted({n for f in offered for n in f.names}))
