@@ -2,7 +2,8 @@
 
 Every fact given with a source also becomes a `rikg:Claim` (an `rdf:Statement` with
 `dcterms:source`), so a page can show each fact's source; where sources give different values,
-all are asserted and each claim is marked `rikg:disputed true`.
+all are asserted and each claim is marked `rikg:disputed true`. Facts that contradict each
+other share a `conflict` name; when it is a field's name (`end`), that field's value is disputed.
 """
 
 from __future__ import annotations
@@ -67,6 +68,8 @@ TEXTS = {
     "policy_type": RIKG.policyType,
     "part_of": SCHEMA.superEvent,
 }
+#: a single-valued field a fact's `conflict` may name, and the predicate of its value
+FIELD_PREDICATES = {**DATES, "grant": SCHEMA.identifier, "identifier": SCHEMA.identifier}
 #: literals that are codes, not prose: never read as contact details
 PUBLIC_CODES = {SCHEMA.identifier, RIKG.orgType, RIKG.policyType, RIKG.kind}
 #: the record field a literal of the mapped graph comes from, for the error message
@@ -408,6 +411,9 @@ class RecordMapper:
                 if conflicts.count(conflict) < 2:
                     raise self.fail("facts", f"conflict {conflict!r} names only one fact")
                 g.add((node, RIKG.disputed, Literal(True)))
+        # a conflict named after a field (`conflict: end`) contradicts that field's value too
+        fields = {FIELD_PREDICATES[c] for c in conflicts if c in FIELD_PREDICATES}
+        self.claims = [(p, o, c, d or p in fields) for p, o, c, d in self.claims]
         for i, note in enumerate(_list(notes)):
             note_text: Any = note.get("text") if isinstance(note, dict) else note
             if not note_text:

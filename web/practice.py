@@ -88,22 +88,23 @@ class Dates:
     """Start and end as the sources give them: several values when they disagree. A date
     within another ("2024" and "31 July 2024") agrees with it: only the finer is shown, with
     the sources of both (`kg.dates`; a German trial read "End: 2024 or 31 July 2024",
-    marked disputed)."""
+    marked disputed). A date is also disputed when a fact contradicts it (`rikg:disputed`)."""
 
     starts: list[Value]  # `finest`'s: earliest first, no date within another
     ends: list[Value]
 
     @property
-    def disputed(self) -> bool:
-        return self.starts_disputed or self.ends_disputed
+    def differ(self) -> bool:
+        """The sources give two starts or two ends."""
+        return len(self.starts) > 1 or len(self.ends) > 1
 
     @property
     def starts_disputed(self) -> bool:
-        return len(self.starts) > 1
+        return any(v.disputed for v in self.starts)
 
     @property
     def ends_disputed(self) -> bool:
-        return len(self.ends) > 1
+        return any(v.disputed for v in self.ends)
 
 
 def _finest(values: list[Value]) -> list[Value]:
@@ -114,7 +115,8 @@ def _finest(values: list[Value]) -> list[Value]:
     for date in kept:
         first = next(v for v in values if v.value == date)
         sources = [s for v in values if within(date, v.value) for s in v.sources]
-        out.append(replace(first, sources=list(dict.fromkeys(sources)), disputed=len(kept) > 1))
+        disputed = len(kept) > 1 or any(v.disputed for v in values if within(date, v.value))
+        out.append(replace(first, sources=list(dict.fromkeys(sources)), disputed=disputed))
     return out
 
 

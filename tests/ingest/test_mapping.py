@@ -55,6 +55,36 @@ def test_a_date_within_another_sources_date_is_not_disputed(records_dir: Path) -
     assert not [c for c in disputed if g.value(c, RDF.predicate) == SCHEMA.endDate]
 
 
+def test_facts_in_conflict_with_a_field_dispute_that_field(records_dir: Path) -> None:
+    """A researcher found two facts flagged disputed (`conflict: end`: a final meeting after the
+    stated end) while the end date they contradict was not. A `conflict` named after a field
+    (`start`, `end`, `grant`, ...) disputes that field's sourced value too; other names do not."""
+    path = records_dir / "initiative" / "village-welcome.md"
+    text = path.read_text()
+    one_end = '  - {value: "2021-12", source: a}\n  - {value: "2022-06", source: b}\n'
+    assert one_end in text
+    text = text.replace("end:\n" + one_end, 'end: {value: "2021-12", source: a}\n')
+    text = text.replace(
+        "facts:\n",
+        "facts:\n"
+        '  - {aspect: scale, text: "Ran until December 2021", source: a, conflict: end}\n'
+        '  - {aspect: activity, text: "Held a meeting in May 2022", source: b, conflict: end}\n',
+    )
+    path.write_text(text)
+    _, g = record_graph(parse_record(path), base=BASE, ingested_at=NOW)
+    disputed = set(g.subjects(RIKG.disputed, Literal(True)))
+    ends = [c for c in disputed if g.value(c, RDF.predicate) == SCHEMA.endDate]
+    assert [str(g.value(c, RDF.object)) for c in ends] == ["2021-12"]
+    assert not [c for c in disputed if g.value(c, RDF.predicate) == SCHEMA.startDate]
+    facts = {str(g.value(c, RDF.value)) for c in disputed if g.value(c, RIKG.aspect)}
+    assert facts == {
+        "Ran until December 2021",
+        "Held a meeting in May 2022",
+        "11 villages",
+        "8 villages",
+    }
+
+
 def test_unknown_source_key_is_refused(records_dir: Path) -> None:
     path = records_dir / "initiative" / "village-welcome.md"
     path.write_text(path.read_text().replace("source: b}", "source: zz}", 1))

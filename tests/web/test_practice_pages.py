@@ -172,6 +172,26 @@ def test_a_date_within_another_is_shown_once_with_both_sources(client: TestClien
     assert mark not in end
 
 
+def test_an_end_date_a_fact_contradicts_is_marked_disputed(client: TestClient) -> None:
+    """Rural Migrantour's end (28 February 2023) is contradicted by a final meeting in September
+    2023: a researcher found the two facts marked disputed and the end date not. The end is
+    marked where it stands and listed among the disagreements; with one end given, the page
+    does not say the sources give different dates."""
+    page = html.unescape(client.get("/initiative/rural-migrantour", headers=HTML).text)
+    glance = page[
+        page.index(">At a glance</h2>") : page.index("</dl>", page.index(">At a glance</h2>"))
+    ]
+    mark = '<a class="disputed" href="#disagreements">disputed</a>'
+    end = glance.split(">End", 1)[1].split("</span>", 1)[0]
+    assert "28 February 2023" in end
+    assert mark in end
+    assert mark not in glance.split(">Start", 1)[1].split("</span>", 1)[0]
+    assert "the sources give different dates" not in glance
+    disagreements = page[page.index('id="disagreements"') :].split("</section>", 1)[0]
+    assert "End: 28 February 2023" in disagreements
+    assert "final meeting was held" in disagreements
+
+
 def test_a_one_sentence_summary_leads_and_the_full_text_follows(client: TestClient) -> None:
     """Acquaformosa's Italian summary is one sentence: an Italian trial found no "Descrizione"
     on its Italian page, the record's full text hidden among the other languages. The summary
