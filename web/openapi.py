@@ -8,6 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from kg.formats import DOCUMENT_FORMATS
+
 
 class ErrorBody(BaseModel):
     error: str
@@ -20,6 +22,27 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 def media(description: str, *types: str) -> dict[int | str, dict[str, Any]]:
     return {200: {"description": description, "content": {t: {} for t in types}}}
+
+
+def page_errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """`errors` of a route people reach from a browser too: the error body as JSON, or, for
+    an `Accept` preferring HTML, the error page (`web.errors`)."""
+    return {
+        s: {**e, "content": {"text/html": {"schema": {"type": "string"}}}}
+        for s, e in errors(*statuses).items()
+    }
+
+
+def redirect(status: int, description: str) -> dict[int | str, dict[str, Any]]:
+    """A redirect without a body: `status` (303 See Other, 308 Permanent Redirect) and its
+    `Location` (RFC 9110 §10.2.2)."""
+    location = {"description": "where the resource is", "schema": {"type": "string"}}
+    return {status: {"description": description, "headers": {"Location": location}}}
+
+
+def status_304() -> dict[int | str, dict[str, Any]]:
+    """304 to a conditional GET whose validator matches (RFC 9110 §15.4.5), no body."""
+    return {304: {"description": "not modified since the validators the client sent"}}
 
 
 def validation_as_bad_request(schema: dict[str, Any]) -> dict[str, Any]:
@@ -90,3 +113,9 @@ _REASONS = {
     429: "rate limit reached (see Retry-After)",
     503: "query stopped at the time limit, or the store is unavailable",
 }
+
+
+#: the tag of the linked-data routes: IRIs that resolve, data documents, dumps, VoID
+LINKED_DATA = "linked data"
+#: the RDF media types of a data document (`kg.formats.DOCUMENT_FORMATS`)
+RDF_MEDIA = tuple(f.media for f in DOCUMENT_FORMATS)

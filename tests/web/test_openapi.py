@@ -100,3 +100,36 @@ def test_what_the_document_says_a_client_must_send(client: TestClient) -> None:
     post, get = (doc["paths"]["/sparql"][m]["responses"] for m in ("post", "get"))
     assert ("412" in post, "304" in post) == (True, False)
     assert {"304", "414"} <= set(get)
+
+
+def test_the_linked_data_routes_are_described_as_they_answer(client: TestClient) -> None:
+    """A researcher's trial found no path of the linked data in the document (record and
+    concept IRIs, data documents, dumps, VoID, the vocabulary) and `/api/search/download`
+    with `format` alone, though it takes every filter of the search: each is described, and
+    what a described route answers is what its description says."""
+    doc = client.get("/openapi.json").json()
+    paths = doc["paths"]
+    rdf = {"text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml"}
+    iri = paths["/id/{kind}/{slug}"]["get"]
+    assert "linked data" in iri["tags"]
+    assert {"303", "308", "404", "406"} <= set(iri["responses"])
+    assert "Location" in iri["responses"]["303"]["headers"]
+    record = paths["/{kind}/{name}"]["get"]["responses"]
+    assert rdf | {"text/html"} <= set(record["200"]["content"])
+    for path in ("/ns.{ext}", "/.well-known/void"):
+        assert rdf == set(paths[path]["get"]["responses"]["200"]["content"]), path
+    assert set(paths["/data/{name}"]["get"]["responses"]["200"]["content"]) == {"application/gzip"}
+    for path in ("/scheme/{scheme}", "/scheme/{scheme}/{concept_id}", "/graph/{kind}/{slug}"):
+        assert "303" in paths[path]["get"]["responses"], path
+    assert {"404", "410"} <= set(paths["/embed/{kind}/{slug}"]["get"]["responses"])
+    # what they say holds: a record's IRI sends Turtle's client to the Turtle document
+    r = client.get(
+        "/id/initiative/village-welcome", headers={"Accept": "text/turtle"}, follow_redirects=False
+    )
+    assert (r.status_code, r.headers["location"]) == (303, "/initiative/village-welcome.ttl")
+    assert client.get(r.headers["location"]).headers["content-type"].startswith("text/turtle")
+    search = {p["name"] for p in paths["/api/search"]["get"]["parameters"]}
+    download = {p["name"] for p in paths["/api/search/download"]["get"]["parameters"]}
+    assert download == search - {"limit", "offset"} | {"format"}
+    assert {"q", "theme", "country", "year_from", "sort", "lang"} <= download
+    assert client.get("/api/search/download", params={"year_from": "99"}).status_code == 400

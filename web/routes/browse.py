@@ -25,6 +25,7 @@ from web.datadocument import document_format, document_response
 from web.homepage import home_context, kind_lists
 from web.http import see_other
 from web.i18n import N_, language, requested, with_lang
+from web.openapi import LINKED_DATA, RDF_MEDIA, media, page_errors, redirect, status_304
 from web.recordpage import concept_href
 
 router = APIRouter()
@@ -166,7 +167,16 @@ def inside(places: list[Place], iri: str) -> list[Place]:
     return []
 
 
-@router.get("/scheme/{scheme}", include_in_schema=False)
+@router.get(
+    "/scheme/{scheme}",
+    tags=[LINKED_DATA],
+    response_class=Response,
+    summary="A concept scheme's IRI",
+    responses={
+        **redirect(303, "the scheme on the browse page, or its named graph for an RDF Accept"),
+        **page_errors(404, 406),
+    },
+)
 def scheme_resource(request: Request, scheme: str) -> Response:
     """A concept scheme's IRI (`https://w3id.org/rikg/scheme/theme`, resolved here as the
     vocabulary's `/ns` is): 303 See Other by `Accept`, to its concepts on the browse page, or
@@ -189,12 +199,26 @@ def scheme_resource(request: Request, scheme: str) -> Response:
     return see_other(f"/rdf-graphs?graph={quote(graph, safe='')}")
 
 
-@router.get("/scheme/{scheme}/{concept_id}", include_in_schema=False)
+@router.get(
+    "/scheme/{scheme}/{concept_id}",
+    tags=[LINKED_DATA],
+    response_class=Response,
+    summary="A concept's IRI",
+    responses={
+        **redirect(303, "the concept's page, or its data document for an RDF Accept"),
+        **redirect(308, "the IRI with the concept's code as the scheme writes it"),
+        **page_errors(404, 406),
+    },
+)
 def concept_resource(request: Request, scheme: str, concept_id: str) -> Response:
     """A concept's IRI (`https://w3id.org/rikg/scheme/challenge/mountain-areas`): 303 See
     Other to its page or data document by `Accept`, as a record's `/id/…` does (Cool URIs for
     the Semantic Web §4.3; a trial found concept IRIs answering 404). Raises `NotFound` (no
-    such concept) or `NotAcceptable` (406) when the client accepts none of them."""
+    such concept) or `NotAcceptable` (406) when the client accepts none of them. Written in
+    other case than the scheme's (`/scheme/theme/EMPLOYMENT`): 308 to the concept's IRI, as
+    a record's is (`web.recordpage.to_lower_case`)."""
+    if moved := _lower_concept(request, "/scheme", scheme, concept_id):
+        return moved
     iri = f"{SCHEME_NS}{scheme}/{concept_id}"
     if scheme not in SCHEMES or concept_page(request.app.state.store.current(), iri) is None:
         raise NotFound(f"no concept {scheme}/{concept_id} in the graph")
@@ -209,10 +233,38 @@ def concept_resource(request: Request, scheme: str, concept_id: str) -> Response
     return see_other(target + (f"?lang={lang}" if lang else ""))
 
 
-@router.get("/browse/{scheme}/{concept_id}", include_in_schema=False)
+def _lower_concept(request: Request, prefix: str, scheme: str, concept_id: str) -> Response | None:
+    """308 Permanent Redirect to `{prefix}/{scheme}/{concept_id}` in lower case, the query
+    kept, when a concept of the project's schemes (codes in lower case) is written otherwise
+    and exists so (Cool URIs: one URI a thing; old links and link checkers change case);
+    else None. Countries and regions keep their upper-case codes (`browse_concept`)."""
+    lower = scheme.lower(), concept_id.lower()
+    if (scheme, concept_id) == lower or lower[0] not in SCHEMES:
+        return None
+    code = lower[1].partition(".")[0]
+    if concept_page(request.app.state.store.current(), f"{SCHEME_NS}{lower[0]}/{code}") is None:
+        return None
+    query = f"?{request.url.query}" if request.url.query else ""
+    return RedirectResponse(f"{prefix}/{lower[0]}/{lower[1]}{query}", status_code=308)
+
+
+@router.get(
+    "/browse/{scheme}/{concept_id}",
+    tags=[LINKED_DATA],
+    response_class=Response,
+    summary="A concept's page, or its data document (code.ttl, .nt, .jsonld, .rdf)",
+    responses={
+        **media("the page, or the data document the extension names", "text/html", *RDF_MEDIA),
+        **status_304(),
+        **redirect(308, "the one address of the page (codes as the scheme writes them)"),
+        **page_errors(404),
+    },
+)
 def browse_concept(request: Request, scheme: str, concept_id: str) -> Response:
     """A concept's page, or with an extension (`.ttl`, `.nt`, `.jsonld`, `.rdf`) its data
     document (`kg.browse.concept_document`), as a record's page has its own."""
+    if moved := _lower_concept(request, "/browse", scheme, concept_id):
+        return moved
     concept_id, _, ext = concept_id.partition(".")
     if scheme in SCHEMES:
         iri = f"{SCHEME_NS}{scheme}/{concept_id}"

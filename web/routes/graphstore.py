@@ -31,7 +31,15 @@ from web.http import (
     precondition_response,
     version_validators,
 )
-from web.openapi import ADMIN_ONLY, errors, media, query_parameters
+from web.openapi import (
+    ADMIN_ONLY,
+    LINKED_DATA,
+    errors,
+    media,
+    page_errors,
+    query_parameters,
+    redirect,
+)
 from web.services import limit, sparql_engine
 
 SparqlEngine = Annotated[Endpoint, Depends(sparql_engine)]
@@ -126,7 +134,16 @@ def _prefers_html(request: Request) -> bool:
     return choice is not None and choice.format is formats.HTML
 
 
-@router.get("/graph/{kind}/{slug}", include_in_schema=False)
+@router.get(
+    "/graph/{kind}/{slug}",
+    tags=[LINKED_DATA],
+    response_class=Response,
+    summary="A named graph's IRI",
+    responses={
+        **redirect(303, "the graph through the Graph Store Protocol, or its page for a browser"),
+        **page_errors(404),
+    },
+)
 def graph_iri_document(request: Request, kind: str, slug: str) -> Response:
     """A named graph IRI (`{base}graph/{kind}/{slug}`: a record's, the subject of its
     provenance, or one of the ontology's) resolves: 303 See Other to the graph through the

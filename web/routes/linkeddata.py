@@ -28,6 +28,7 @@ from web.http import (
     version_validators,
 )
 from web.i18n import DEFAULT, LANGUAGES, language, requested, translations
+from web.openapi import LINKED_DATA, RDF_MEDIA, media, page_errors, redirect, status_304
 from web.recordpage import check, concept_href, misspelt_case, to_lower_case
 
 router = APIRouter()
@@ -47,7 +48,17 @@ def _dumps(request: Request) -> list[Any]:
 OEMBED_CACHE_AGE = 3600
 
 
-@router.get("/data/", include_in_schema=False)
+@router.get(
+    "/data/",
+    tags=[LINKED_DATA],
+    response_class=Response,
+    summary="The downloads: one file per format of the whole graph",
+    responses={
+        **media("the list of dumps (JSON), or the data page", "application/json", "text/html"),
+        **redirect(303, "VoID, for an RDF Accept"),
+        **page_errors(406),
+    },
+)
 def data_index(request: Request) -> Response:
     dumps = _dumps(request)
     choice = formats.negotiate(request.headers.get("accept"), [JSON, HTML, *DOCUMENT_FORMATS])
@@ -71,7 +82,17 @@ def data_index(request: Request) -> Response:
     return response
 
 
-@router.get("/data/{name}", include_in_schema=False)
+@router.get(
+    "/data/{name}",
+    tags=[LINKED_DATA],
+    response_class=Response,
+    summary="A dump of the whole graph (gzip), named in /data/ and VoID",
+    responses={
+        **media("the dump", "application/gzip"),
+        **status_304(),
+        **page_errors(404, 412),
+    },
+)
 def data_file(request: Request, name: str) -> Response:
     _dumps(request)
     settings = request.app.state.settings
@@ -97,7 +118,18 @@ def data_file(request: Request, name: str) -> Response:
     return response
 
 
-@router.get("/.well-known/void", include_in_schema=False)
+@router.get(
+    "/.well-known/void",
+    tags=[LINKED_DATA],
+    response_class=Response,
+    summary="The VoID and DCAT description of the dataset",
+    responses={
+        **media("the description", *RDF_MEDIA),
+        **redirect(303, "the data page, for a browser"),
+        **status_304(),
+        **page_errors(406, 412),
+    },
+)
 def void(request: Request) -> Response:
     """The VoID + DCAT description in the negotiated format (a browser, preferring HTML, is
     sent to `/data/`, the same description for people), with validators (RFC 9110 §8.8):
@@ -226,7 +258,19 @@ def robots(request: Request) -> Response:
     return Response(body, media_type="text/plain", headers=headers)
 
 
-@router.get("/embed/{kind}/{slug}", include_in_schema=False)
+@router.get(
+    "/embed/{kind}/{slug}",
+    tags=[LINKED_DATA],
+    response_class=Response,
+    summary="A record's card for an iframe (what oEmbed's html embeds)",
+    responses={
+        **media("the card", "text/html"),
+        **status_304(),
+        **redirect(308, "the card's one address (lower case)"),
+        404: {"description": "a card saying the record is not here", "content": {"text/html": {}}},
+        410: {"description": "a card saying when it was withdrawn", "content": {"text/html": {}}},
+    },
+)
 def embed(request: Request, kind: str, slug: str) -> Response:
     """A compact, self-contained card (inline style; a small script fits its theme chips) for
     an iframe; for a record the graph does not hold (a mistyped, renamed or removed one) a

@@ -20,6 +20,7 @@ from web.http import http_date, see_other
 from web.i18n import N_, language, requested
 from web.jsonld import citation, dumps, schema_org
 from web.meta import addressed_language
+from web.openapi import LINKED_DATA, RDF_MEDIA, media, page_errors, redirect, status_304
 from web.practice import BUDGET_KINDS, practice_context
 from web.recordpage import GROUPS, INCOMING_LABELS, SLUG, check, grouped, to_lower_case
 from web.services import search_service
@@ -46,7 +47,17 @@ ASPECTS = {
 }
 
 
-@router.get("/id/{kind}/{slug}", include_in_schema=False)
+@router.get(
+    "/id/{kind}/{slug}",
+    tags=[LINKED_DATA],
+    response_class=Response,
+    summary="A record's IRI",
+    responses={
+        **redirect(303, "the record's page, or its data document for an RDF Accept"),
+        **redirect(308, "the IRI in lower case"),
+        **page_errors(404, 406),
+    },
+)
 def resource(request: Request, kind: str, slug: str) -> Response:
     """The thing itself: 303 See Other to its page or data document, by Accept (RFC 9110
     §12.5.1 negotiation over `OFFERED`: no Accept or `*/*` is the page, as is a browser's
@@ -75,7 +86,18 @@ def resource(request: Request, kind: str, slug: str) -> Response:
 Search = Annotated[SearchService, Depends(search_service)]
 
 
-@router.get("/{kind}/{name}", include_in_schema=False)
+@router.get(
+    "/{kind}/{name}",
+    tags=[LINKED_DATA],
+    response_class=Response,
+    summary="A record's page, or its data document (name.ttl, .nt, .jsonld, .rdf)",
+    responses={
+        **media("the page, or the data document the extension names", "text/html", *RDF_MEDIA),
+        **status_304(),
+        **redirect(308, "the one address of the page (lower case, no .html)"),
+        **page_errors(404, 406),
+    },
+)
 def record(request: Request, kind: str, name: str, search: Search) -> Response:
     slug, dotted, ext = name.partition(".")
     if (

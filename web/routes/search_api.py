@@ -201,13 +201,8 @@ class SimilarsPublic(BaseModel):
     results: list[SimilarPublic]
 
 
-@router.get("/search", response_model=SearchResultsPublic)
-def api_search(
-    request: Request,
-    service: Service,
+def search_parameters(
     q: Annotated[str, Query(description="Text in any language; empty lists by filters.")] = "",
-    limit: Annotated[int, Query(ge=0, le=100)] = 10,
-    offset: Annotated[int, Query(ge=0)] = 0,
     mode: Literal["hybrid", "keyword", "vector"] = "hybrid",
     theme: Values = [],  # noqa: B006 - FastAPI copies query defaults
     target_group: Values = [],  # noqa: B006
@@ -248,6 +243,22 @@ def api_search(
     ] = "relevance",
     correct: Annotated[bool, Query(description="Correct unknown words")] = True,
     lang: Annotated[str, Query(description="Language of labels")] = "en",
+) -> None:
+    """The parameters of a search, for `/api/search` and `/api/search/download` alike: declared
+    here so that FastAPI validates them (422 with the field) and the OpenAPI document lists them
+    on both; the endpoints read them with `SearchQuery.from_params`."""
+
+
+SearchParameters = Annotated[None, Depends(search_parameters)]
+
+
+@router.get("/search", response_model=SearchResultsPublic)
+def api_search(
+    request: Request,
+    service: Service,
+    _search: SearchParameters,
+    limit: Annotated[int, Query(ge=0, le=100)] = 10,
+    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> SearchResultsPublic:
     """Hybrid (meaning + keyword) search with graph filters and facet counts; each hit says
     why it matched. Values of one filter combine with OR, filters with AND. `total` is 0 when
@@ -306,6 +317,7 @@ CSV_COLUMNS = (
 def api_search_download(
     request: Request,
     service: Service,
+    _search: SearchParameters,
     format: Annotated[
         Literal["csv", "xlsx", "json"], Query(description="csv, xlsx (Excel) or json")
     ] = "csv",

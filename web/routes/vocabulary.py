@@ -12,6 +12,7 @@ from kg.formats import DOCUMENT_FORMATS, HTML, Format
 from kg.vocab import PREFIXES
 from kg.vocabulary import vocabulary, vocabulary_document
 from web.datadocument import document_format, document_response
+from web.openapi import LINKED_DATA, RDF_MEDIA, media, page_errors, status_304
 
 router = APIRouter()
 #: what `/ns` answers, by `Accept`: the page first (a browser, no `Accept`, `*/*`)
@@ -21,7 +22,17 @@ VOCABULARY_PREFIXES = {**PREFIXES, "vann": "http://purl.org/vocab/vann/"}
 HEADERS = {"Cache-Control": "public, max-age=300"}
 
 
-@router.get("/ns", include_in_schema=False)
+@router.get(
+    "/ns",
+    tags=[LINKED_DATA],
+    response_class=Response,
+    summary="The vocabulary (rikg ontology)",
+    responses={
+        **media("its page, or a data document, by Accept", "text/html", *RDF_MEDIA),
+        **status_304(),
+        **page_errors(406),
+    },
+)
 def namespace(request: Request) -> Response:
     """The vocabulary in the format `Accept` prefers (RFC 9110 §12.5.1): its page, or a data
     document, whose own URL (`/ns.ttl`, …) is named in `Content-Location` (RFC 9110 §8.7).
@@ -38,7 +49,13 @@ def namespace(request: Request) -> Response:
     return response
 
 
-@router.get("/ns.{ext}", include_in_schema=False)
+@router.get(
+    "/ns.{ext}",
+    tags=[LINKED_DATA],
+    response_class=Response,
+    summary="The vocabulary as a data document (ttl, nt, jsonld, rdf)",
+    responses={**media("the data document", *RDF_MEDIA), **status_304(), **page_errors(404)},
+)
 def namespace_document(request: Request, ext: str) -> Response:
     """The vocabulary's data document in the format its extension names (`ttl`, `nt`,
     `jsonld`, `rdf`). Raises `NotFound` for another extension."""

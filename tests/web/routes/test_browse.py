@@ -268,3 +268,21 @@ def test_a_broader_themes_page_lists_and_leads_to_the_narrower_ones(records_dir:
     )
     assert "Comprende" in italian
     assert 'href="/search?theme=agriculture-food"' in text
+
+
+def test_a_concept_written_in_upper_case_redirects_to_its_one_address(client: TestClient) -> None:
+    """A researcher's trial: `/initiative/MATILDE` leads to the record, `/scheme/theme/EMPLOYMENT`
+    was 404. The project's concept codes are lower case; written otherwise, their IRI and page
+    are 308 to the one address, the query kept; a code no concept has stays 404."""
+    cases = {
+        "/scheme/theme/HOUSING": "/scheme/theme/housing",
+        "/scheme/Theme/housing?lang=de": "/scheme/theme/housing?lang=de",
+        "/browse/theme/Housing": "/browse/theme/housing",
+        "/browse/THEME/HOUSING.TTL": "/browse/theme/housing.ttl",
+    }
+    for asked, moved in cases.items():
+        r = client.get(asked, follow_redirects=False)
+        assert (r.status_code, r.headers.get("location")) == (308, moved), asked
+        assert client.get(moved, follow_redirects=False).status_code in (200, 303), moved
+    assert client.get("/scheme/theme/NO-SUCH-THEME", follow_redirects=False).status_code == 404
+    assert client.get("/browse/theme/NO-SUCH-THEME", follow_redirects=False).status_code == 404
