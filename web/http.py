@@ -107,6 +107,8 @@ class HeadAndAllow:
                 ]
                 held.append({**message, "status": 308, "headers": headers})
                 return
+            elif message["type"] == "http.response.start" and original["method"] == "OPTIONS":
+                message = {**message, "headers": _preflight_methods(message, original)}
             elif message["type"] == "http.response.body" and head:
                 message = {**message, "body": b""}
             await send(message)
@@ -199,6 +201,20 @@ def _combined(scope: Scope) -> Scope:
             kept.append((name, value))
     headers = [(n, b", ".join(v for v in joined[n] if v) if n in joined else v) for n, v in kept]
     return {**scope, "headers": headers}
+
+
+def _preflight_methods(message: Message, scope: Scope) -> list[tuple[bytes, bytes]]:
+    """The headers of a CORS preflight answer with `Access-Control-Allow-Methods` naming the
+    methods this resource allows (Fetch standard, CORS protocol: the methods "supported by the
+    resource"), not every method some route of the site takes: a trial's preflight for a PUT
+    to a record's IRI was told PUT was allowed, then got 405. A path no route matches keeps
+    GET and HEAD, so a script still reads the 404. Other answers to OPTIONS are unchanged."""
+    headers = message.get("headers", [])
+    if not any(k.lower() == b"access-control-allow-methods" for k, _ in headers):
+        return list(headers)
+    methods = [*(allowed_methods(scope) or ["GET", "HEAD"]), "OPTIONS"]
+    value = ", ".join(dict.fromkeys(methods)).encode()
+    return [(k, value if k.lower() == b"access-control-allow-methods" else v) for k, v in headers]
 
 
 def allowed_methods(scope: Scope) -> list[str]:

@@ -130,6 +130,27 @@ def test_cors_headers_are_on_errors_too() -> None:
     assert "Content-Disposition" in exposed
 
 
+def test_a_preflight_names_the_methods_of_its_resource() -> None:
+    """A researcher's trial: the preflight of a PUT to a record's IRI said PUT was allowed
+    (every method the site takes), and the PUT then got 405. The preflight names the methods
+    of the resource asked about, which a browser checks before sending; a path no route
+    matches still allows GET and HEAD, so a script can read its 404."""
+
+    def preflight(c: TestClient, path: str) -> str:
+        r = c.options(
+            path,
+            headers={"Origin": "https://x.eu", "Access-Control-Request-Method": "PUT"},
+        )
+        assert r.status_code == 200, path
+        return str(r.headers["access-control-allow-methods"])
+
+    with TestClient(app()) as c:
+        assert preflight(c, "/thing") == "GET, HEAD, PUT, OPTIONS"
+        assert preflight(c, "/things/kept") == "GET, HEAD, OPTIONS"
+        assert preflight(c, "/only-post") == "POST, OPTIONS"
+        assert preflight(c, "/nowhere/at/all") == "GET, HEAD, OPTIONS"
+
+
 def test_etag_lists_are_read_with_weak_tags() -> None:
     assert etags('W/"a", "b",W/"c"') == ['"a"', '"b"', '"c"']
     assert etags("") == []
