@@ -281,3 +281,33 @@ def ungrouped_variables(text: str) -> list[str]:
     if not (grouped or expressions):
         return []
     return [v for v in dict.fromkeys(selected) if v[1:] not in {k[1:] for k in keys}]
+
+
+def star_variables(text: str) -> list[str] | None:
+    """For a `SELECT *` query (`SELECT DISTINCT *`, `SELECT REDUCED *`), its variable names in
+    the order they first appear after the projection, without `?`/`$`; None for any other
+    query. SPARQL 1.1 Query §18.2.1 leaves the order of `*`'s variables open; pyoxigraph gives
+    them A-Z, where Jena, Virtuoso and rdflib give them in the order the pattern names them,
+    as a researcher reading `SELECT * WHERE { ?s schema:name ?name }` expects (`?s`, then
+    `?name`; a trial got `name, s`). Variables of a sub-query that it does not project are
+    listed too: the caller orders the engine's own variables by this list."""
+    toks = _significant(text)
+    prologue = True
+    for kind, tok in toks:
+        word = tok.upper() if kind == "word" else ""
+        if prologue and word in PROLOGUE:
+            for _ in range(PROLOGUE[word] - 1):
+                next(toks, None)
+            continue
+        prologue = False
+        if word != "SELECT":
+            return None
+        break
+    else:
+        return None
+    kind, tok = next(toks, ("", ""))
+    if kind == "word" and tok.upper() in ("DISTINCT", "REDUCED"):
+        kind, tok = next(toks, ("", ""))
+    if tok != "*":
+        return None
+    return list(dict.fromkeys(t[1:] for k, t in toks if k == "var"))

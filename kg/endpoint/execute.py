@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from kg.endpoint import serialize
 from kg.settings import Settings
 from kg.sparql import run_query
+from kg.sparql_syntax import star_variables
 from kg.store import GraphStore
 
 if TYPE_CHECKING:
@@ -125,17 +126,23 @@ def execute(
     if isinstance(result, ox.QueryBoolean):
         return Answer(serialize.boolean(bool(result), media), media, version, rows=1)
     if isinstance(result, ox.QuerySolutions):
+        engine = [v.value for v in result.variables]
+        order = _columns(request.query, engine)
         if media == serialize.JSON_MEDIA:
-            native = serialize.native_json(result, cap, link=request.cap_link)
+            columns = None if order is None else [engine[i] for i in order]
+            native = serialize.native_json(result, cap, link=request.cap_link, variables=columns)
             if native is not None:
                 return Answer(native[0], media, version, rows=native[1], truncated=native[2])
             again = run()  # too large to hold whole: again, row by row up to the cap
             assert isinstance(again, ox.QuerySolutions)  # the same query has the same form
             result = again
-        variables = [v.value for v in result.variables]
         head, more = serialize.take(result, cap)
         # a solution iterates its values in the order of `variables` (one call, not one each)
         rows: list[serialize.Row] = [tuple(sol) for sol in head]  # type: ignore[arg-type]
+        variables = engine
+        if order is not None:
+            variables = [engine[i] for i in order]
+            rows = [tuple(row[i] for i in order) for row in rows]
         body = serialize.solutions(variables, rows, media, truncated=more, link=request.cap_link)
         return Answer(body, media, version, rows=len(rows), truncated=more)
     # a graph is a set: DESCRIBE over the union default graph yields a triple once per graph
@@ -149,6 +156,20 @@ def execute(
     else:
         body = serialize.triples(triples, media)  # type: ignore[arg-type]
     return Answer(body, media, version, rows=len(triples), truncated=more)
+
+
+def _columns(query: str, engine: list[str]) -> list[int] | None:
+    """For a `SELECT *` query whose variables pyoxigraph lists otherwise than the query names
+    them (`kg.sparql_syntax.star_variables`), the positions of `engine`'s variables in the
+    query's order; else None (the engine's order stands)."""
+    if "*" not in query or len(engine) < 2:
+        return None
+    named = star_variables(query)
+    if named is None:
+        return None
+    rank = {name: i for i, name in enumerate(named)}
+    order = sorted(range(len(engine)), key=lambda i: rank.get(engine[i], len(rank) + i))
+    return None if order == list(range(len(engine))) else order
 
 
 def _distinct(triples: Iterable[ox.Triple]) -> Iterator[ox.Triple]:

@@ -71,15 +71,21 @@ class _Bounded(io.BytesIO):
 
 
 def native_json(
-    result: ox.QuerySolutions, cap: int, *, budget: int | None = None, link: str | None = None
+    result: ox.QuerySolutions,
+    cap: int,
+    *,
+    budget: int | None = None,
+    link: str | None = None,
+    variables: list[str] | None = None,
 ) -> tuple[bytes, int, bool] | None:
     """`result` as SPARQL JSON written by pyoxigraph (in Rust, byte for byte what `solutions`
     writes, without a Python object per term): `(body, rows, truncated)`, cut to the first `cap`
     rows with the `truncated` flag as `solutions` writes it. None when the document would exceed
     `budget` bytes (default `NATIVE_JSON_BUDGET`): the caller runs the query again and writes it
     row by row (`take`, `solutions`), so a huge result is never held whole. A cut answer names
-    `link` in `head.link`, as `solutions` does; an answer within the cap is pyoxigraph's bytes
-    untouched."""
+    `link` in `head.link`, as `solutions` does; `variables`, when given, is the order of
+    `head.vars` (the rows are objects, keyed by name). An answer within the cap and without
+    `variables` is pyoxigraph's bytes untouched."""
     out = _Bounded(NATIVE_JSON_BUDGET if budget is None else budget)
     try:
         result.serialize(out, ox.QueryResultsFormat.JSON)
@@ -88,8 +94,10 @@ def native_json(
     body = out.getvalue()
     doc = orjson.loads(body)  # the rows must be counted (a header says how many) and capped
     bindings = doc["results"]["bindings"]
+    if variables is not None:
+        doc["head"]["vars"] = variables
     if len(bindings) <= cap:
-        return body, len(bindings), False
+        return (body if variables is None else orjson.dumps(doc)), len(bindings), False
     doc["results"]["bindings"] = bindings[:cap]
     if link is not None:
         doc["head"]["link"] = [*doc["head"].get("link", []), link]

@@ -5,6 +5,7 @@ import pytest
 from kg.sparql_syntax import (
     dataset_clauses,
     shape,
+    star_variables,
     tokens,
     undeclared_prefixes,
     ungrouped_variables,
@@ -122,3 +123,14 @@ def test_ungrouped_variables_are_the_bare_selected_ones_not_grouped(
     query: str, bare: list[str]
 ) -> None:
     assert ungrouped_variables(query) == bare
+
+
+def test_star_variables_are_listed_as_the_query_names_them() -> None:
+    query = (
+        'PREFIX x: <http://a/?b> SELECT DISTINCT * { ?zeta x:p "?no" . ?mid <http://x?y> $zeta }'
+    )
+    assert star_variables(query) == ["zeta", "mid"]
+    assert star_variables("BASE <http://x/> select * { ?q ?r ?s }") == ["q", "r", "s"]
+    assert star_variables("SELECT ?a WHERE { ?b ?a ?c }") is None
+    assert star_variables("ASK { ?a ?b ?c }") is None
+    assert star_variables("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c }") is None

@@ -79,3 +79,28 @@ def test_an_answer_too_large_to_write_whole_is_run_again_and_capped(monkeypatch)
     monkeypatch.setattr(serialize, "NATIVE_JSON_BUDGET", 10)
     again = execute(graph, request)
     assert (again.body, again.rows, again.truncated) == (whole.body, 3, True)
+
+
+def test_select_star_columns_follow_the_query(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A researcher's trial: `SELECT * WHERE { ?s schema:name ?name }` came back as `name, s`
+    (pyoxigraph lists `*`'s variables A-Z). Jena, Virtuoso and rdflib list them as the query
+    names them; so does the endpoint, in every results format, cut or not, each row's values
+    under their own column. A query that names its columns keeps them as written."""
+    graph = store()
+    query = "SELECT * WHERE { ?s <http://x/p> ?value BIND(STR(?s) AS ?another) } ORDER BY ?s"
+    cells = {"s": "http://x/s0", "value": "0", "another": "http://x/s0"}
+    for cap in (10, 2):
+        doc = json.loads(execute(graph, QueryRequest(query, serialize.JSON_MEDIA, cap)).body)
+        assert doc["head"]["vars"] == ["s", "value", "another"]
+        assert {k: v["value"] for k, v in doc["results"]["bindings"][0].items()} == cells
+    monkeypatch.setattr(serialize, "NATIVE_JSON_BUDGET", 10)  # the row-by-row writer
+    doc = json.loads(execute(graph, QueryRequest(query, serialize.JSON_MEDIA, 10)).body)
+    assert doc["head"]["vars"] == ["s", "value", "another"]
+    csv = execute(graph, QueryRequest(query, "text/csv", 10)).body.decode().splitlines()
+    assert csv[:2] == ["s,value,another", "http://x/s0,0,http://x/s0"]
+    tsv = execute(graph, QueryRequest(query, "text/tab-separated-values", 10)).body.decode()
+    assert tsv.splitlines()[0] == "?s\t?value\t?another"
+    xml = execute(graph, QueryRequest(query, "application/sparql-results+xml", 10)).body.decode()
+    assert xml.index('name="s"') < xml.index('name="value"') < xml.index('name="another"')
+    named = QueryRequest("SELECT ?value ?s WHERE { ?s ?p ?value }", "text/csv", 10)
+    assert execute(graph, named).body.decode().splitlines()[0] == "value,s"
