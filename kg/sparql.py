@@ -15,6 +15,7 @@ from kg.sparql_syntax import (
     dataset_clauses,
     opening,
     shape,
+    slips,
     tokens,
     undeclared_prefixes,
     ungrouped_variables,
@@ -125,7 +126,7 @@ def _explained(query: str, message: str) -> str:
             return f"{where}: a selected variable is neither grouped nor aggregated: {_GROUPING}"
         return f"{where}: {'; '.join(_PLAIN.get(r, r) for r in rules)}"
     if "Prefix not found" not in message:
-        return message
+        return _slip(query, where) or message
     missing = undeclared_prefixes(query, PREFIXES)
     if not missing:
         return message
@@ -141,6 +142,20 @@ def _explained(query: str, message: str) -> str:
         f"{where}: {said} not declared (this endpoint declares {declared}); declare "
         f"{'it' if len(missing) == 1 else 'each'} with a PREFIX line before the query{advice}"
     )
+
+
+def _slip(query: str, where: str) -> str | None:
+    """The first common slip of the query (`kg.sparql_syntax.slips`: a string, a bracket left
+    open, commas between selected variables) at or before the place the parser stopped
+    (`where`, "error at 1:28"), said where it is: the parser lists the tokens it expected
+    there instead ("expected one of ",", ".", ";", "{", …"), which a researcher's trial could
+    not act on. None when there is none."""
+    at = re.fullmatch(r"error at (\d+):(\d+)", where.strip())
+    stopped = (int(at[1]), int(at[2])) if at else None
+    for slip in slips(query):
+        if stopped is None or (slip.line, slip.column) <= stopped:
+            return f"error at {slip.line}:{slip.column}: {slip.what}"
+    return None
 
 
 def _repeats(default: list[str], named: list[str]) -> bool:

@@ -311,3 +311,69 @@ def star_variables(text: str) -> list[str] | None:
     if tok != "*":
         return None
     return list(dict.fromkeys(t[1:] for k, t in toks if k == "var"))
+
+
+@dataclass(frozen=True)
+class Slip:
+    """A common slip in a query's text, for an error message: what it is and where (line and
+    column from 1, as pyoxigraph counts)."""
+
+    what: str
+    line: int
+    column: int
+
+
+def slips(text: str) -> list[Slip]:
+    """The slips the parser reports only as the list of tokens it expected, in the order met:
+    a string not closed ("a quote opened at 1:25"), a comma between selected variables (SQL's
+    habit: `SELECT ?s, ?o`; SPARQL 1.1 Query §19.8 rule [9] separates them by spaces), and a
+    `{`, `(` or `[` still open where the text ends."""
+    found: list[Slip] = []
+    stack: list[tuple[str, int]] = []
+    pairs = {"}": "{", ")": "(", "]": "["}
+    projection = False
+    depth = 0
+    for m in _TOKEN.finditer(text):
+        kind, tok = m.lastgroup or "punct", m.group()
+        if kind in ("ws", "comment"):
+            continue
+        if kind == "punct" and tok in ("'", '"'):
+            found.append(Slip(f"the string opened here with {tok} is not closed", *_at(text, m)))
+            return found  # the rest of the text is the string's, as the parser reads it
+        if kind == "word" and tok.upper() == "SELECT":
+            projection = True
+        elif (kind == "word" and tok.upper() in ("WHERE", "FROM")) or tok == "{":
+            projection = False
+        if projection and depth == 0 and tok == ",":
+            where = _at(text, m)
+            found.append(Slip("selected variables are separated by spaces, not commas", *where))
+        if tok in ("{", "(", "["):
+            stack.append((tok, m.start()))
+            depth += tok == "("
+        elif tok in pairs:
+            if pairs[tok] not in (o for o, _ in stack):
+                found.append(Slip(f"this {tok} closes nothing", *_at(text, m)))
+                continue
+            while stack[-1][0] != pairs[tok]:  # `FILTER(?o = 1 }`: the ( is left open
+                opener, offset = stack.pop()
+                depth -= opener == "("
+                line, column = _at(text, m)
+                said = f"this {opener} is not closed before the {tok} at {line}:{column}"
+                found.append(Slip(said, *_line_column(text, offset)))
+            stack.pop()
+            depth -= tok == ")"
+    closers = {v: k for k, v in pairs.items()}
+    for opener, offset in stack:
+        said = f"this {opener} is not closed: the query ends before its {closers[opener]}"
+        found.append(Slip(said, *_line_column(text, offset)))
+    return found
+
+
+def _at(text: str, m: re.Match[str]) -> tuple[int, int]:
+    return _line_column(text, m.start())
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    line_start = max(before.rfind("\n"), before.rfind("\r")) + 1
+    return before.count("\n") + 1, offset - line_start + 1

@@ -89,8 +89,26 @@ def test_an_undeclared_prefix_is_named_with_how_to_declare_it() -> None:
         "xsd:); declare each with a PREFIX line before the query, for example "
         "PREFIX foaf: <http://xmlns.com/foaf/0.1/>"
     )
-    with pytest.raises(QuerySyntaxError, match=r"error at 1:27: expected one of"):
-        run_query(ox.Store(), "SELECT * WHERE { ?s ?p ?o ")  # other errors: the parser's own
+    with pytest.raises(QuerySyntaxError, match=r"error at 1:37: expected BY"):
+        run_query(ox.Store(), "SELECT * WHERE { ?s ?p ?o } GROUP ?s")  # others: the parser's
+
+
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o ", "error at 1:16: this { is not closed: the query ends"),
+        ("SELECT ?s, ?o { ?s ?p ?o }", "error at 1:10: selected variables are separated by spaces"),
+        ('SELECT * { ?s ?p "open }', 'error at 1:18: the string opened here with " is not closed'),
+        ("SELECT * {\n  ?s ?p ?o FILTER(?o = 1 }", r"error at 2:18: this \( is not closed before"),
+        ("SELECT * { ?s ?p ?o } }", "error at 1:23: this } closes nothing"),
+    ],
+)
+def test_a_common_slip_is_said_where_it_is(query: str, said: str) -> None:
+    """A researcher's trial read `expected one of ",", ".", ";", "{", "{|", "}", "~", [_]` for a
+    query whose `{` was never closed, and "expected DISTINCT" for `SELECT ?s, ?o`: what the
+    parser could read at the place it stopped (the end), not the slip and where it is."""
+    with pytest.raises(QuerySyntaxError, match=said):
+        run_query(ox.Store(), query)
 
 
 def test_a_selected_variable_neither_grouped_nor_aggregated_is_named() -> None:
