@@ -137,8 +137,12 @@ JSON = Format("application/json", "data", ("json",), "json")
 RESULT_FORMATS = (SPARQL_JSON, SPARQL_XML, CSV, TSV)
 #: CONSTRUCT / DESCRIBE answers and graphs, server preference first
 GRAPH_FORMATS = (TURTLE, N_TRIPLES, JSON_LD, RDF_XML, N_QUADS, TRIG, N3)
-#: record data documents (`/{kind}/{slug}.{ext}`)
+#: data documents (`/{kind}/{slug}.{ext}`, concepts', the vocabulary's)
 DOCUMENT_FORMATS = (TURTLE, N_TRIPLES, JSON_LD, RDF_XML)
+#: a record's data document as a dataset: each statement in the named graph it is stored in
+DATASET_FORMATS = (TRIG, N_QUADS)
+#: every format of a record's data document
+RECORD_FORMATS = (*DOCUMENT_FORMATS, *DATASET_FORMATS)
 ALL = (*RESULT_FORMATS, *GRAPH_FORMATS, HTML, JSON)
 
 
@@ -284,11 +288,12 @@ def serialize_graph(
     return buf.getvalue()
 
 
-def serialize_document(triples: Iterable[ox.Triple], fmt: Format) -> bytes:
-    """A data document (a record's or a concept's `.ttl`, `.nt`, `.jsonld`, `.rdf`) in `fmt`:
-    Turtle and RDF/XML with the site's prefixes, JSON-LD compacted with them as its context,
-    N-Triples as is. Raises as `serialize_graph`."""
-    prefixes = PREFIXES if fmt.extension in ("ttl", "rdf", "jsonld") else None
+def serialize_document(triples: Iterable[ox.Triple] | Iterable[ox.Quad], fmt: Format) -> bytes:
+    """A data document (a record's or a concept's `.ttl`, `.nt`, `.jsonld`, `.rdf`; a record's
+    quads as `.trig`, `.nq`) in `fmt`: Turtle, TriG and RDF/XML with the site's prefixes,
+    JSON-LD compacted with them as its context, N-Triples and N-Quads as they are. Raises as
+    `serialize_graph`."""
+    prefixes = PREFIXES if fmt.extension in ("ttl", "rdf", "jsonld", "trig") else None
     return serialize_graph(triples, fmt, prefixes=prefixes, compact=True)
 
 

@@ -86,6 +86,18 @@ CONSTRUCT {
     FILTER(?lg != ?g) }
 }"""
 
+#: `RECORD_DOCUMENT` with the named graph of each statement (`?in`): the record's graph, and
+#: the graphs the labels of what it links to come from (a scheme's, another record's)
+RECORD_DATASET = """
+SELECT ?s ?p ?o ?in ?g WHERE {
+  { GRAPH ?g { ?s ?p ?o } BIND(?g AS ?in) }
+  UNION
+  { GRAPH ?g { ?s0 ?p0 ?s } FILTER(isIRI(?s))
+    GRAPH ?in { ?s ?p ?o }
+    VALUES ?p { schema:name skos:prefLabel rdfs:label skos:notation dcterms:title }
+    FILTER(?in != ?g) }
+}"""
+
 #: a concept's own statements (its scheme's graph), the labels of what it links to, the
 #: records that link to it with their names, and the concepts inside it (`skos:narrower`: a
 #: country's regions, a region's provinces, a theme's narrower themes) with their labels and the

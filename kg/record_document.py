@@ -51,6 +51,30 @@ def document(store: ox.Store, *, base: str, kind: str, slug: str) -> list[ox.Tri
     return triples
 
 
+def dataset(
+    store: ox.Store, *, base: str, kind: str, slug: str, default: Iterable[ox.Triple] = ()
+) -> list[ox.Quad]:
+    """The record's data document (`document`) as quads: each statement in the named graph
+    the store holds it in (the record's own graph, with its provenance; a linked concept's or
+    record's label in that one's graph), then `default` (what the document says of itself,
+    `about_document`) in the default graph; for TriG and N-Quads, which keep the graph a
+    statement comes from. Each quad once. NotFound as `document`."""
+    if kind not in KINDS:
+        raise NotFound(f"no record kind {kind!r}; kinds are {', '.join(KINDS)}")
+    g = ox.NamedNode(graph_iri(base, kind, slug))
+    result = store.query(
+        queries.RECORD_DATASET,
+        prefixes=queries.PREFIXES,
+        substitutions={ox.Variable("g"): g},
+    )
+    assert isinstance(result, ox.QuerySolutions)
+    quads = list(dict.fromkeys(ox.Quad(s, p, o, in_) for s, p, o, in_, _ in result))
+    del result  # pyoxigraph results must not outlive their thread (e.g. in a traceback)
+    if not quads:
+        raise NotFound(f"no {kind} record {slug!r}")
+    return [*quads, *(ox.Quad(t.subject, t.predicate, t.object) for t in default)]
+
+
 def about_document(document: str, topic: str, *, base: str) -> list[ox.Triple]:
     """What a data document (`document`: the page it is the data of) says of itself (Cool URIs
     for the Semantic Web §4.3: the document is not the thing): its `foaf:primaryTopic` is

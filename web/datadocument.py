@@ -1,7 +1,10 @@
 """The response of a data document: a record's (`/{kind}/{slug}.ttl`) or a concept's
-(`/browse/{scheme}/{id}.ttl`), in Turtle, N-Triples, JSON-LD or RDF/XML by its extension."""
+(`/browse/{scheme}/{id}.ttl`), in Turtle, N-Triples, JSON-LD or RDF/XML by its extension (a
+record's also in TriG and N-Quads)."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -11,12 +14,12 @@ from kg.errors import NotFound
 from kg.formats import DOCUMENT_FORMATS, Format
 
 
-def document_format(ext: str) -> Format:
-    """The format a document URL's extension names ("ttl", "nt", "jsonld", "rdf"). Raises
-    `NotFound` (404) naming the formats there are."""
-    fmt = formats.by_extension(ext)
+def document_format(ext: str, offered: Sequence[Format] = DOCUMENT_FORMATS) -> Format:
+    """The format of `offered` a document URL's extension names ("ttl", "nt", "jsonld", "rdf";
+    a record's also "trig", "nq"). Raises `NotFound` (404) naming the formats there are."""
+    fmt = formats.by_extension(ext, offered)
     if fmt is None:
-        names = ", ".join(f".{f.extension}" for f in DOCUMENT_FORMATS)
+        names = ", ".join(f".{f.extension}" for f in offered)
         raise NotFound(f"no format .{ext}; formats are {names}")
     return fmt
 

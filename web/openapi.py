@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from kg.formats import DOCUMENT_FORMATS
+from kg.formats import DATASET_FORMATS, DOCUMENT_FORMATS
 
 
 class ErrorBody(BaseModel):
@@ -119,3 +119,5 @@ _REASONS = {
 LINKED_DATA = "linked data"
 #: the RDF media types of a data document (`kg.formats.DOCUMENT_FORMATS`)
 RDF_MEDIA = tuple(f.media for f in DOCUMENT_FORMATS)
+#: the media types of a record's data document as a dataset (`kg.formats.DATASET_FORMATS`)
+DATASET_MEDIA = tuple(f.media for f in DATASET_FORMATS)

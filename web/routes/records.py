@@ -11,8 +11,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kg import formats
 from kg.errors import NotAcceptable, NotFound
-from kg.formats import DOCUMENT_FORMATS, HTML, Format
-from kg.record_document import about_document, document, document_modified, view
+from kg.formats import DATASET_FORMATS, HTML, RECORD_FORMATS, Format
+from kg.record_document import about_document, dataset, document, document_modified, view
 from kg.search import SearchService
 from kg.vocab import KINDS, SCHEMA_NS, record_iri
 from web.datadocument import document_format, document_response
@@ -20,14 +20,22 @@ from web.http import http_date, see_other
 from web.i18n import N_, language, requested
 from web.jsonld import citation, dumps, schema_org
 from web.meta import addressed_language
-from web.openapi import LINKED_DATA, RDF_MEDIA, media, page_errors, redirect, status_304
+from web.openapi import (
+    DATASET_MEDIA,
+    LINKED_DATA,
+    RDF_MEDIA,
+    media,
+    page_errors,
+    redirect,
+    status_304,
+)
 from web.practice import BUDGET_KINDS, practice_context
 from web.recordpage import GROUPS, INCOMING_LABELS, SLUG, check, grouped, to_lower_case
 from web.services import search_service
 
 router = APIRouter()
 #: what the 303 of a record URI can lead to: its page or one of its data documents
-OFFERED = (HTML, *DOCUMENT_FORMATS)
+OFFERED = (HTML, *RECORD_FORMATS)
 #: what free-text claims are about (`aspect` in ingest/records/README.md) and kinds of amount,
 #: as msgids the record page translates
 ASPECTS = {
@@ -90,9 +98,14 @@ Search = Annotated[SearchService, Depends(search_service)]
     "/{kind}/{name}",
     tags=[LINKED_DATA],
     response_class=Response,
-    summary="A record's page, or its data document (name.ttl, .nt, .jsonld, .rdf)",
+    summary="A record's page, or its data document (name.ttl, .nt, .jsonld, .rdf, .trig, .nq)",
     responses={
-        **media("the page, or the data document the extension names", "text/html", *RDF_MEDIA),
+        **media(
+            "the page, or the data document the extension names",
+            "text/html",
+            *RDF_MEDIA,
+            *DATASET_MEDIA,
+        ),
         **status_304(),
         **redirect(308, "the one address of the page (lower case, no .html)"),
         **page_errors(404, 406),
@@ -115,7 +128,7 @@ def record(request: Request, kind: str, name: str, search: Search) -> Response:
         return RedirectResponse(f"/{kind.lower()}/{slug.lower()}{dot}{query}", status_code=308)
     check(kind, slug)
     if ext:
-        return data_document(request, kind, slug, document_format(ext))
+        return data_document(request, kind, slug, document_format(ext, RECORD_FORMATS))
     return page(request, kind, slug, search)
 
 
@@ -135,7 +148,12 @@ def data_document(request: Request, kind: str, slug: str, fmt: Format) -> Respon
     about = about_document(
         f"{settings.base}{kind}/{slug}", record_iri(settings.base, kind, slug), base=settings.base
     )
-    body = formats.serialize_document([*triples, *about], fmt)
+    if fmt in DATASET_FORMATS:  # each statement in its named graph, the document's own in none
+        graph = request.app.state.store.current()
+        quads = dataset(graph, base=settings.base, kind=kind, slug=slug, default=about)
+        body = formats.serialize_document(quads, fmt)
+    else:
+        body = formats.serialize_document([*triples, *about], fmt)
     return document_response(request, body, fmt, _validators(document_modified(triples)))
 
 
@@ -149,9 +167,7 @@ def page(request: Request, kind: str, slug: str, search: SearchService) -> Respo
     # the data documents of the page, for clients that read headers only (RFC 8288; the page
     # says the same in its <link rel="alternate"> elements)
     headers["Link"] = ", ".join(
-        f'<{page_url}.{f.extension}>; rel="alternate"; type="{f.media}"'
-        for f in DOCUMENT_FORMATS
-        if f is not HTML
+        f'<{page_url}.{f.extension}>; rel="alternate"; type="{f.media}"' for f in RECORD_FORMATS
     )
     groups = grouped(v)
     labels = {pred: label for _, fields in groups_for_labels() for pred, label in fields}
@@ -194,7 +210,7 @@ def page(request: Request, kind: str, slug: str, search: SearchService) -> Respo
         # the formats by their names ("RDF/XML"), not extensions ("RDF"), which told a
         # practitioner nothing; under "Data for software"
         "formats": [
-            (f.extension, f.media, (f.w3c or f.name).replace("_", "/")) for f in DOCUMENT_FORMATS
+            (f.extension, f.media, (f.w3c or f.name).replace("_", "/")) for f in RECORD_FORMATS
         ],
         "page_path": f"/{kind}/{slug}",
         "page_url": page_url,

@@ -6,8 +6,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
-from rdflib import Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import SH
 
 from kg.settings import PROJECT_ROOT
@@ -68,7 +69,7 @@ def test_uri_without_a_preference_or_from_a_browser_goes_to_the_page(
 
 
 @pytest.mark.parametrize(
-    "accept", ["image/png", "text/html;q=0", "application/n-quads", "text/html;q=0, image/*"]
+    "accept", ["image/png", "text/html;q=0", "application/pdf", "text/html;q=0, image/*"]
 )
 def test_uri_answers_406_when_nothing_offered_is_acceptable(
     client: TestClient, accept: str
@@ -84,6 +85,38 @@ def test_uri_answers_406_when_nothing_offered_is_acceptable(
     assert body["error"] == "NotAcceptable"
     for media in ("text/html", "text/turtle", "application/ld+json", "application/rdf+xml"):
         assert media in body["message"]
+
+
+@pytest.mark.parametrize(
+    ("media", "ext"), [("application/trig", "trig"), ("application/n-quads", "nq")]
+)
+def test_a_record_as_a_dataset_keeps_each_statement_in_its_graph(
+    client: TestClient, media: str, ext: str
+) -> None:
+    """A researcher's trial asked a record's IRI for N-Quads and got 406: the record is a named
+    graph of the dataset, with its provenance, and its document holds labels from other graphs
+    (a scheme's, a linked record's). In TriG and N-Quads each statement is in the graph the
+    store holds it in, and what the document says of itself is in the default graph; the same
+    statements as the Turtle document."""
+    r = client.get("/id/initiative/village-welcome", headers={"Accept": media})
+    assert (r.status_code, r.headers["location"]) == (303, f"/initiative/village-welcome.{ext}")
+    doc = client.get(r.headers["location"])
+    assert doc.headers["content-type"].startswith(media)
+    data = Dataset()
+    data.parse(data=doc.text, format={"nq": "nquads"}.get(ext, ext))
+    record = URIRef("http://testserver/graph/initiative/village-welcome")
+    assert (REC, SCHEMA.name, Literal("Village Welcome", lang="en"), record) in data
+    org = URIRef("http://testserver/id/organisation/test-ngo")
+    org_graph = URIRef("http://testserver/graph/organisation/test-ngo")
+    assert (org, SCHEMA.name, Literal("Test NGO", lang="en"), org_graph) in data
+    assert (record, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"), None, record) in data
+    page = URIRef("http://testserver/initiative/village-welcome")
+    primary = URIRef("http://xmlns.com/foaf/0.1/primaryTopic")
+    assert (page, primary, REC, DATASET_DEFAULT_GRAPH_ID) in data
+    turtle = Graph().parse(data=client.get("/initiative/village-welcome.ttl").text, format="ttl")
+    assert {(s, p, o) for s, p, o, _ in data.quads()} == set(turtle)
+    page_html = client.get("/initiative/village-welcome").text
+    assert f'href="/initiative/village-welcome.{ext}"' in page_html
 
 
 @pytest.mark.parametrize(
