@@ -15,7 +15,9 @@ languages) and returns a `Draft`: the name and acronym where the text states the
   labels embedded with the search model; a concept whose best sentence similarity passes
   `MEANING_THRESHOLD` is suggested with that similarity as confidence. The threshold is the one
   measured by `kg draft --eval` on the bundled initiatives (README, "Contributions"), where it kept
-  precision of themes at or above 0.8.
+  precision of themes at or above 0.8. A match of one general word (a one-word label) counts
+  less unless the text's meaning, or a second, different word of the concept's labels
+  ("empleo" and "ocupación"), corroborates it.
 - **organisations** of the graph whose name, or acronym of at least three letters (written in
   capitals), appears in the text → suggested as partners (0.9 for a name, 0.7 for an acronym:
   the role is for the person to set). Names that look like an organisation (a capitalised phrase
@@ -37,7 +39,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import yaml
@@ -384,6 +386,9 @@ class Drafter:
                 found[key] = s
 
         meaning = self._meaning_scores(text)
+        # the distinct words of a concept's one-word labels the text holds ("viviendas",
+        # "casas"): two are evidence as meaning is, in a language the model does not read
+        words_said: dict[str, set[str]] = {}
         for label in self.labels:
             said: str | None = None  # the words of the text that matched, as written
             if label.acronym:
@@ -411,6 +416,7 @@ class Drafter:
                 if score >= CORROBORATION:
                     confidence += 0.15
                     similarity = round(score, 2)
+                words_said.setdefault(concept.iri, set()).add(stem(fold(said)))
             add(
                 Suggestion(
                     FACET_FIELDS[concept.facet],
@@ -425,6 +431,12 @@ class Drafter:
                 country = self._country_of(concept)
                 if country is not None:
                     add(Suggestion("countries", country.code, country.label(lang), 0.8, said))
+        for iri, said_words in words_said.items():
+            concept = self.concepts[iri]
+            key = (FACET_FIELDS[concept.facet], concept.code)
+            if len(said_words) >= 2 and found[key].confidence < PRESELECT:
+                agreed = found[key].confidence + 0.15
+                found[key] = replace(found[key], confidence=round(agreed, 2))
         for iri, score in meaning.items():
             if score >= MEANING_THRESHOLD:
                 concept = self.concepts[iri]

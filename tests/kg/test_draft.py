@@ -133,6 +133,27 @@ def test_one_general_word_is_weak_evidence() -> None:
     assert housing.confidence >= PRESELECT  # a phrase label is pre-selected
 
 
+def test_two_words_of_a_concepts_labels_corroborate_each_other() -> None:
+    """A Spanish trial's draft pre-selected no housing theme for a text about "viviendas" and
+    "casas": each one-word alternative label is weak evidence, and the English-only model
+    cannot corroborate a Spanish text by meaning. Two different words of the concept's labels
+    corroborate it as meaning does; one word twice does not."""
+    found = concepts()
+    work = Concept(f"{S}theme/employment", "theme", "employment", {"en": "Employment"})
+    work.alt_labels = [("es", "empleo"), ("es", "ocupación")]
+    found[work.iri] = work
+    drafter = Drafter(docs(), found, HashEmbedder())
+
+    def confidence(text: str) -> float:
+        draft = drafter.draft(text, lang="es")
+        return next(s.confidence for s in draft.suggestions if s.value == "employment")
+
+    once = confidence("El programa ayuda a encontrar empleo a familias recién llegadas.")
+    twice = confidence("Busca empleo; el empleo es para familias recién llegadas.")
+    both = confidence("Busca empleo y ocupación para familias recién llegadas.")
+    assert once == twice < PRESELECT <= both
+
+
 def test_name_and_acronym_when_stated() -> None:
     d = drafter().draft(
         "Migration Impact Assessment to Enhance Integration (MIATEI) studies villages."
