@@ -27,6 +27,7 @@ from web.http import see_other
 from web.i18n import N_, language, requested, with_lang
 from web.openapi import LINKED_DATA, RDF_MEDIA, media, page_errors, redirect, status_304
 from web.recordpage import concept_href
+from web.services import services
 
 router = APIRouter()
 #: titles are translated by the templates (web/i18n.py)
@@ -233,6 +234,22 @@ def concept_resource(request: Request, scheme: str, concept_id: str) -> Response
     return see_other(target + (f"?lang={lang}" if lang else ""))
 
 
+def _place_code(request: Request, scheme: str, given: str) -> str | None:
+    """The code a country's or region's page is at (`ITA`, `ES242`: the end of its IRI) for
+    `given`: itself when the graph has it, else the place it names as the search's filters
+    read it (`SearchIndex.filter_code`: ISO alpha-2 or alpha-3 or NUTS code in any case, a
+    name in any of the five languages: `IT`, `it`, `Italy`, `Italia`, `gr`, `es242`); None
+    when it names none."""
+    prefix = EU_COUNTRY if scheme == "country" else NUTS
+    if concept_page(request.app.state.store.current(), f"{prefix}{given}") is not None:
+        return given
+    index = services(request).search.index()
+    concept = index.by_code.get((scheme, index.filter_code(scheme, given)))
+    if concept is None:
+        concept = index.by_code.get((scheme, index.filter_code(scheme, given.upper())))
+    return concept.iri.rsplit("/", 1)[-1] if concept is not None else None
+
+
 def _lower_concept(request: Request, prefix: str, scheme: str, concept_id: str) -> Response | None:
     """308 Permanent Redirect to `{prefix}/{scheme}/{concept_id}` in lower case, the query
     kept, when a concept of the project's schemes (codes in lower case) is written otherwise
@@ -269,12 +286,15 @@ def browse_concept(request: Request, scheme: str, concept_id: str) -> Response:
     if scheme in SCHEMES:
         iri = f"{SCHEME_NS}{scheme}/{concept_id}"
     elif scheme in ("country", "nuts"):
-        if concept_id != concept_id.upper():
-            # one URL per page (Cool URIs): codes are upper case, as the graph writes them
+        code = _place_code(request, scheme, concept_id)
+        if code is None:
+            raise NotFound(f"no {scheme} {concept_id!r} in the graph")
+        if code != concept_id:
+            # one URL per page (Cool URIs), as the graph writes the code: `es242`, `Italy`,
+            # `IT` and `italia` lead to it (a link checker's `Italy` had led to `ITALY`, 404)
             query = f"?{request.url.query}" if request.url.query else ""
             dot = f".{ext}" if ext else ""
-            url = f"/browse/{scheme}/{concept_id.upper()}{dot}{query}"
-            return RedirectResponse(url, status_code=308)
+            return RedirectResponse(f"/browse/{scheme}/{code}{dot}{query}", status_code=308)
         iri = f"{EU_COUNTRY if scheme == 'country' else NUTS}{concept_id}"
     else:
         raise NotFound(f"nothing to browse under {scheme!r}")

@@ -286,3 +286,20 @@ def test_a_concept_written_in_upper_case_redirects_to_its_one_address(client: Te
         assert client.get(moved, follow_redirects=False).status_code in (200, 303), moved
     assert client.get("/scheme/theme/NO-SUCH-THEME", follow_redirects=False).status_code == 404
     assert client.get("/browse/theme/NO-SUCH-THEME", follow_redirects=False).status_code == 404
+
+
+def test_a_place_named_otherwise_leads_to_its_page_never_to_a_404(client: TestClient) -> None:
+    """A link checker's `/browse/country/Italy` was sent for good (308) to `ITALY`, a 404, and
+    `/browse/country/gr` to `GR`, another: a country or region written as the search's filters
+    take it (ISO alpha-2 or alpha-3 in any case, its name in any of the five languages, a NUTS
+    code in lower case) leads to its one page; what names no place is 404, not a redirect."""
+    for given in ("Spain", "SPAIN", "es", "ES", "España", "espana", "esp"):
+        r = client.get(f"/browse/country/{given}?lang=es", follow_redirects=False)
+        assert (r.status_code, r.headers.get("location")) == (308, "/browse/country/ESP?lang=es")
+    r = client.get("/browse/country/gr", follow_redirects=False)
+    assert (r.status_code, r.headers.get("location")) == (308, "/browse/country/GRC")
+    assert client.get("/browse/country/GRC").status_code == 200
+    r = client.get("/browse/nuts/es242.ttl", follow_redirects=False)
+    assert (r.status_code, r.headers.get("location")) == (308, "/browse/nuts/ES242.ttl")
+    for nowhere in ("Atlantis", "XX", "atlantis.ttl"):
+        assert client.get(f"/browse/country/{nowhere}", follow_redirects=False).status_code == 404
