@@ -192,6 +192,23 @@ def test_an_end_date_a_fact_contradicts_is_marked_disputed(client: TestClient) -
     assert "final meeting was held" in disagreements
 
 
+def test_a_practice_whose_cost_is_unknown_says_so(client: TestClient) -> None:
+    """The home page promises what each practice cost; an Italian trial found the section
+    missing on 36 of 77 sheets and could not tell "not known" from "forgotten". Where the
+    sources give no amount and no note on cost, the section says so, in the page's language;
+    where they give one, it is shown instead."""
+    unknown = main_part(
+        client.get("/initiative/pettinengo-paese-che-accoglie?lang=it", headers=HTML).text
+    )
+    cost = unknown.split('id="cost-h">', 1)[1].split("</section>", 1)[0]
+    assert "Quanto è costato" in cost
+    assert "Le fonti di questa scheda non dicono quanto è costato." in cost
+    known = main_part(client.get("/initiative/matilde", headers=HTML).text)
+    cost = known.split('id="cost-h">', 1)[1].split("</section>", 1)[0]
+    assert "EUR" in cost or "€" in cost
+    assert "do not say what it cost" not in cost
+
+
 def test_a_one_sentence_summary_leads_and_the_full_text_follows(client: TestClient) -> None:
     """Acquaformosa's Italian summary is one sentence: an Italian trial found no "Descrizione"
     on its Italian page, the record's full text hidden among the other languages. The summary
