@@ -247,8 +247,15 @@ def _typed(text: str, label: str) -> str:
     the label "escuelas": a trial read "from «escuelas»" as a word it had not written); the
     label itself when none is found."""
     wanted = set(tokenize(label))
-    typed = dict.fromkeys(text[s:e] for s, e, w in words(text) if term(w) in wanted)
-    return " ".join(typed) or label
+    spans = [(s, e) for s, e, w in words(text) if term(w) in wanted]
+    if not spans:
+        return label
+    start, end = spans[0][0], spans[-1][1]
+    # the words as one run, the little words between kept ("mineurs non accompagnés": a trial
+    # read «mineurs accompagnés», the opposite), unless words of other meaning stand between
+    if all(term(w) is None or term(w) in wanted for s, e, w in words(text) if start <= s < end):
+        return text[start:end]
+    return " ".join(dict.fromkeys(text[s:e] for s, e in spans))
 
 
 def _labels_holding(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from kg.search.documents import SearchDoc
-from kg.search.explain import LinkedTo, Why, explain, name_as_searched
+from kg.search.explain import LinkedTo, Why, _typed, explain, name_as_searched
 from kg.search.index import SearchIndex
 from kg.search.spelling import Speller
 from kg.search.text import term, tokenize
@@ -305,3 +305,16 @@ def test_the_snippet_says_its_language_when_the_data_does(small_index: SearchInd
         assert lang == text_lang  # a claim: the data does not say its language
     _, _, lang = explain(small_index, doc, None, filters={}, keyword=None, similarity=None)
     assert lang == "en"
+
+
+def test_the_words_that_named_a_concept_are_quoted_as_one_run() -> None:
+    """A French trial read "Jeunes migrants (from «mineurs accompagnés»)" for "mineurs non
+    accompagnés": the words of the label were quoted without the little word between them,
+    saying the opposite. A run of the query is quoted whole, little words kept; words of other
+    meaning between are left out."""
+    label = "Mineurs non accompagnés"
+    assert _typed("mineurs non accompagnés", label) == "mineurs non accompagnés"
+    assert _typed("aide aux Mineurs non Accompagnés ruraux", label) == "Mineurs non Accompagnés"
+    assert _typed("mineurs isolés accompagnés", label) == "mineurs accompagnés"
+    assert _typed("escuela rural", "Escuelas") == "escuela"
+    assert _typed("nothing here", label) == label
