@@ -27,7 +27,7 @@ from kg.vocab import INITIATIVE_TYPES, record_iri
 from web.i18n import DEFAULT as DEFAULT_LANG
 from web.i18n import N_, translations
 from web.openapi import errors
-from web.practice import BUDGET_KINDS, TYPE_LABELS
+from web.practice import BUDGET_KINDS, TYPE_LABELS, lead
 from web.services import limit, search_service
 from web.templating import KIND_LABELS, VALUE_LABELS
 
@@ -329,19 +329,22 @@ def api_search_download(
     locale's spreadsheet with its accents and columns intact, which a CSV does not in a
     spreadsheet that expects `;`; headers in the search's language, links, a filter on every
     column) or JSON attachment. `initiative_type` is an initiative's subtype code
-    (`local-practice`, …; empty for other kinds); the summary is the record's description in the
-    search's language, else English; `short_name` the short name the record is known by (its
-    acronym), which the site's lists put before the name; `url` is the record's page in that
-    language; `website` the record's own web addresses (`kg.practices.record_websites`),
-    space-separated; `coordinator` the organisations that coordinate it, by name (a LEADER
-    group's sheet of examples needed who ran each); `start` and `end` are years, the widest span
-    where sources disagree (the earliest start, the latest end), as in `/api/search`; `funding`
-    the funding programmes the record states, in the search's language; `budget` its budget
-    lines, each amount with its currency code and kind ("834050 EUR (total); 764915 EUR
-    (total)": where sources disagree, each figure; an Italian researcher's table of practices
-    needed them and found them only through SPARQL); `identifiers` its grant or document numbers
-    (a CORDIS grant number, an EUR-Lex CELEX number). Partners and sources are in the record's
-    data and SPARQL (they are many per record, with a source each)."""
+    (`local-practice`, …; empty for other kinds); the summary is the lead of the record's
+    description in the search's language, else English, as its page opens with it (the first
+    sentence of a longer text: an Italian trial's column held one Italian sentence for most
+    records and 900 English characters for others); `short_name` the short name the record is
+    known by (its acronym), which the site's lists put before the name; `url` is the record's
+    page in that language; `website` the record's own web addresses
+    (`kg.practices.record_websites`), space-separated; `coordinator` the organisations that
+    coordinate it, by name (a LEADER group's sheet of examples needed who ran each); `start` and
+    `end` are years, the widest span where sources disagree (the earliest start, the latest
+    end), as in `/api/search`; `funding` the funding programmes the record states, in the
+    search's language; `budget` its budget lines, each amount with its currency code and kind
+    ("834050 EUR (total); 764915 EUR (total)": where sources disagree, each figure; an Italian
+    researcher's table of practices needed them and found them only through SPARQL);
+    `identifiers` its grant or document numbers (a CORDIS grant number, an EUR-Lex CELEX
+    number). Partners and sources are in the record's data and SPARQL (they are many per record,
+    with a source each)."""
     params = [
         (k, v)
         for k, v in request.query_params.multi_items()
@@ -376,7 +379,7 @@ def api_search_download(
             hit.doc.slug,
             hit.doc.name,
             hit.doc.short_name or "",
-            hit.doc.description(query.lang),
+            lead(text) if (text := hit.doc.description(query.lang)) else "",
             f"{base}{hit.doc.kind}/{hit.doc.slug}{lang_of_page}",
             " ".join(websites.get(record_iri(base, hit.doc.kind, hit.doc.slug), ())),
             "; ".join(

@@ -400,3 +400,29 @@ def test_the_type_of_initiative_is_named_and_given_per_result(client: TestClient
     types = {h["slug"]: h["initiative_type"] for h in got["results"]}
     assert types["village-welcome"] == "local-practice"
     assert all(types[h["slug"]] is None for h in got["results"] if h["kind"] != "initiative")
+
+
+def test_a_downloads_summary_is_the_lead_its_page_opens_with(
+    records_dir: Path, tmp_path: Path
+) -> None:
+    """An Italian trial's spreadsheet held one Italian sentence as the summary of most records
+    and the whole English description (900 characters) of the others: the summary is the lead
+    of the description in the search's language, else English, as the record's page opens."""
+    path = records_dir / "initiative" / "village-welcome.md"
+    text = path.read_text()
+    long = (
+        "Families settle in villages with empty houses. Hosts visit the village first. "
+        "The town hall lends tools. Schools keep their classes open."
+    )
+    old = (
+        "A test initiative that helps refugee families settle in small villages with empty houses."
+    )
+    assert old in text
+    path.write_text(text.replace(old, long))
+    store = ingested(records_dir, base=BASE)
+    settings = Settings.from_env({"KG_BASE_URI": BASE, "KG_STORE": "memory"}, cache_dir=tmp_path)
+    search = SearchService(store, settings, embedder=HashEmbedder(), cache=VectorCache(None))
+    with TestClient(create_app(settings, store=store, search=search)) as client:
+        got = client.get("/api/search/download", params={"q": "villages", "format": "csv"})
+    rows = {r["slug"]: r for r in csv.DictReader(io.StringIO(got.content.decode("utf-8-sig")))}
+    assert rows["village-welcome"]["summary"] == "Families settle in villages with empty houses."
