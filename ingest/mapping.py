@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from rapidfuzz import fuzz, process
 from rdflib import OWL, RDF, SKOS, XSD, Graph, Literal, Namespace, URIRef
@@ -286,7 +287,7 @@ class RecordMapper:
         if not re.match(r"^https?://\S+\Z", text):
             raise self.fail(key, f"{text!r} is not an http(s) URL")
         self.links.append((key, text))
-        return URIRef(text.replace(" ", "%20"))
+        return URIRef(_untracked(text).replace(" ", "%20"))
 
     def _concept(self, key: str, scheme: str, value: Any) -> URIRef:
         if not isinstance(value, str) or not re.match(r"^[a-z0-9-]+\Z", value):
@@ -436,6 +437,22 @@ class RecordMapper:
                 g.add((node, DCTERMS.source, self.source_iris[k]))
             if disputed:
                 g.add((node, RIKG.disputed, Literal(True)))
+
+
+#: query parameters that say how a visitor came to a page, not which page it is: campaign
+#: tags (Google Analytics' `utm_*`) and ad click identifiers (Facebook's, Google's, Microsoft's)
+TRACKING = re.compile(r"utm_[a-z_]*|fbclid|gclid|msclkid", re.IGNORECASE)
+
+
+def _untracked(url: str) -> str:
+    """`url` without its tracking parameters (`TRACKING`), the others kept in their order: a
+    source's address names the document, and a trial found `?utm_source=rss` in links the
+    pages hand out."""
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    kept = [p for p in parts.query.split("&") if not TRACKING.fullmatch(p.partition("=")[0])]
+    return urlunsplit(parts._replace(query="&".join(kept)))
 
 
 README = "ingest/records/README.md"

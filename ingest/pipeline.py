@@ -42,8 +42,8 @@ if TYPE_CHECKING:
 ONTOLOGY = PROJECT_ROOT / "ontology"
 
 log = logging.getLogger(__name__)
-MAPPER_VERSION = "4"  # 2: source titles in their own graph; 3: contact details refused;
-# 4: a fact's `conflict` named after a field disputes that field
+MAPPER_VERSION = "5"  # 2: source titles in their own graph; 3: contact details refused;
+# 4: a fact's `conflict` named after a field disputes that field; 5: tracking parameters dropped
 
 
 @dataclass

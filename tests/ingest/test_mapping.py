@@ -85,6 +85,28 @@ def test_facts_in_conflict_with_a_field_dispute_that_field(records_dir: Path) ->
     }
 
 
+def test_tracking_parameters_are_dropped_from_links(records_dir: Path) -> None:
+    """An editor's trial found `?utm_source=rss` and `?utm_cmp_rs=subtitle` in the source links
+    the pages hand out: they say how someone came to a page, not which page it is. Campaign
+    tags and ad click identifiers are dropped; the address's other parameters stay."""
+    path = records_dir / "initiative" / "village-welcome.md"
+    text = path.read_text()
+    assert 'url: "https://example.org/a"' in text
+    text = text.replace(
+        'url: "https://example.org/a"', 'url: "https://example.org/a?id=7&utm_source=rss&b=2"'
+    )
+    text = text.replace(
+        'url: "https://example.org/b"', 'url: "https://example.org/b?utm_cmp_rs=x&fbclid=Iw1"'
+    )
+    path.write_text(text)
+    _, g = record_graph(parse_record(path), base=BASE, ingested_at=NOW)
+    s = URIRef(f"{BASE}id/initiative/village-welcome")
+    assert set(g.objects(s, DCTERMS.source)) == {
+        URIRef("https://example.org/a?id=7&b=2"),
+        URIRef("https://example.org/b"),
+    }
+
+
 def test_unknown_source_key_is_refused(records_dir: Path) -> None:
     path = records_dir / "initiative" / "village-welcome.md"
     path.write_text(path.read_text().replace("source: b}", "source: zz}", 1))
