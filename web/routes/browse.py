@@ -247,7 +247,12 @@ def _place_code(request: Request, scheme: str, given: str) -> str | None:
     concept = index.by_code.get((scheme, index.filter_code(scheme, given)))
     if concept is None:
         concept = index.by_code.get((scheme, index.filter_code(scheme, given.upper())))
-    return concept.iri.rsplit("/", 1)[-1] if concept is not None else None
+    if concept is not None:
+        return concept.iri.rsplit("/", 1)[-1]
+    alpha3 = ISO2_TO_ISO3.get(given.upper()) if scheme == "country" else None  # GB, EL
+    if alpha3 and concept_page(request.app.state.store.current(), f"{prefix}{alpha3}"):
+        return alpha3
+    return None
 
 
 def _lower_concept(request: Request, prefix: str, scheme: str, concept_id: str) -> Response | None:
