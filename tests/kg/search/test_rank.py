@@ -301,6 +301,10 @@ def test_a_region_is_found_by_its_names_in_its_own_languages(index: SearchIndex,
         ("repeuplement", "fr", "theme", "depopulation-revitalisation"),
         ("Wiederbesiedlung", "de", "theme", "depopulation-revitalisation"),
         ("mineurs isolés", "fr", "target_group", "unaccompanied-minors"),
+        # an Italian LEADER officer's word for a local action group (a trial): "GAL" found
+        # Rimur.gal and ministries, none of them LEADER's
+        ("GAL", "it", "funding", "eafrd-leader"),
+        ("LAG", "de", "funding", "eafrd-leader"),
     ],
 )
 def test_everyday_words_find_the_practices_of_their_concept(
