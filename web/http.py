@@ -125,7 +125,8 @@ class HeadAndAllow:
         405 says the resource exists and refuses the method (RFC 9110 §15.5.6); a POST to
         `/data/nope` or `/static/nope.css` was told "GET, HEAD" for a page that is not there,
         because a pattern (`/{kind}/{name}`, the static mount) matched its path. A link
-        checker following `/id/initiative/` was sent for good (308) to a 404."""
+        checker following `/id/initiative/` was sent for good (308) to a 404. A 308 whose target
+        itself moves for good leads straight to where that one leads."""
         target = scope
         if held[0]["status"] == 308:
             location = dict(held[0].get("headers", [])).get(b"location", b"")
@@ -153,8 +154,19 @@ class HeadAndAllow:
 
         get = {**target, "method": "GET", "headers": _without_body_headers(target)}
         await self.app(get, nothing, keep)
-        if probe and probe[0]["type"] == "http.response.start" and probe[0]["status"] in (404, 410):
+        answer = probe[0] if probe and probe[0]["type"] == "http.response.start" else None
+        if answer is not None and answer["status"] in (404, 410):
             held = probe
+        elif answer is not None and held[0]["status"] == 308 and answer["status"] in (301, 308):
+            # the target moved for good too (`/initiative/Matilde/` → `/initiative/Matilde` →
+            # `/initiative/matilde`): one redirect to where it is, not two (a trial's hops)
+            onward = dict(answer.get("headers", [])).get(b"location")
+            if onward:
+                headers = held[0].get("headers", [])
+                moved = [
+                    (k, _relative(onward) if k.lower() == b"location" else v) for k, v in headers
+                ]
+                held = [{**held[0], "headers": moved}, *held[1:]]
         for message in held:
             if head and message["type"] == "http.response.body":
                 message = {**message, "body": b""}

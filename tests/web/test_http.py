@@ -45,6 +45,14 @@ def app() -> FastAPI:
     def post_only() -> Response:
         return Response(status_code=204)
 
+    @a.get("/Moved")
+    def moved() -> Response:
+        return Response(status_code=308, headers={"Location": "/moved?from=case"})
+
+    @a.get("/moved")
+    def arrived() -> Response:
+        return Response("here", media_type="text/plain")
+
     @a.get("/things/{name}")
     def get_named(name: str) -> Response:
         if name != "kept":
@@ -116,6 +124,10 @@ def test_a_trailing_slash_redirects_for_good() -> None:
                 "" if method == "HEAD" else "no such thing",
             )
         assert c.get("/things/kept/").status_code == 308
+        # a target that moves for good too is not a second hop (a trial's /initiative/Matilde/)
+        for method in ("GET", "HEAD"):
+            once = c.request(method, "/Moved/")
+            assert (once.status_code, once.headers["location"]) == (308, "/moved?from=case")
     assert _relative(b"http://testserver//evil.example?a=1") == b"/evil.example?a=1"
 
 
