@@ -11,12 +11,19 @@ it runs in any client)::
 
 The slug is the file name without its number and extension. Researchers can copy the files as
 they are; `tests/kg/test_example_queries.py` runs every one against the bundled records.
+
+The title and question in the other four languages of the interface are in
+`kg/examples/translations.json` (slug → language → `title`, `question`), not in the query files:
+a comment line more in a query file is one more line clients such as SPARQLWrapper read as part
+of the query (see `parse_example`). The queries' own comments and variable names stay English.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 
@@ -29,9 +36,22 @@ ORDER = re.compile(r"^\d+-")
 @dataclass(frozen=True)
 class Example:
     slug: str
-    title: str
+    title: str  # in English, as the file says it
     question: str
     query: str
+    #: language → (title, question) in the other languages of the interface
+    translations: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+
+    def lang_in(self, lang: str) -> str:
+        """The language the example is told in on a page in `lang`: `lang` when translated
+        into it, else English."""
+        return lang if lang in self.translations else "en"
+
+    def title_in(self, lang: str) -> str:
+        return self.translations[lang][0] if lang in self.translations else self.title
+
+    def question_in(self, lang: str) -> str:
+        return self.translations[lang][1] if lang in self.translations else self.question
 
 
 def parse_example(name: str, text: str) -> Example:
@@ -55,7 +75,18 @@ def parse_example(name: str, text: str) -> Example:
 def _load() -> tuple[Example, ...]:
     folder = resources.files("kg").joinpath("examples")
     files = sorted((f for f in folder.iterdir() if f.name.endswith(".rq")), key=lambda f: f.name)
-    return tuple(parse_example(f.name, f.read_text(encoding="utf-8")) for f in files)
+    told = json.loads(folder.joinpath("translations.json").read_text(encoding="utf-8"))
+    examples = [parse_example(f.name, f.read_text(encoding="utf-8")) for f in files]
+    return tuple(
+        replace(
+            e,
+            translations={
+                lang: (said["title"], said["question"])
+                for lang, said in told.get(e.slug, {}).items()
+            },
+        )
+        for e in examples
+    )
 
 
 def load_examples() -> list[Example]:

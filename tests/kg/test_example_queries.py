@@ -207,7 +207,28 @@ def test_labels_come_in_the_chosen_language(store: GraphStore) -> None:
 
 def test_example_files_ship_as_package_data() -> None:
     pyproject = (Path(__file__).parents[2] / "pyproject.toml").read_text()
-    assert 'kg = ["examples/*.rq"]' in pyproject
+    assert 'kg = ["examples/*.rq", "examples/translations.json"]' in pyproject
+
+
+@pytest.mark.parametrize("lang", ["es", "it", "de", "fr"])
+def test_every_example_is_told_in_each_language_of_the_interface(lang: str) -> None:
+    """A German researcher's editor listed the catalogue in English among German words (marked
+    `lang="en"`): each example's title and question are in every language of the interface,
+    a question still a question, the query's own words (VALUES, ?lang, CONSTRUCT, ASK) kept."""
+    for example in EXAMPLES:
+        assert example.lang_in(lang) == lang, example.slug
+        title, question = example.title_in(lang), example.question_in(lang)
+        assert title != example.title, (lang, example.slug)
+        assert question != example.question, (lang, example.slug)
+        assert question.endswith("?"), (lang, example.slug)
+        for word in ("VALUES", "?lang", "(CONSTRUCT)", "(ASK)", "NUTS", "schema.org"):
+            assert (word in example.title + example.question) == (word in title + question), (
+                lang,
+                example.slug,
+                word,
+            )
+    assert EXAMPLES[0].lang_in("en") == "en"
+    assert EXAMPLES[0].title_in("pl") == EXAMPLES[0].title
 
 
 def test_sparqlwrapper_reads_every_example_as_the_query_form_it_is() -> None:

@@ -490,3 +490,13 @@ def test_the_editor_names_every_predeclared_prefix(client: TestClient) -> None:
     listed = re.search(r"The common prefixes \(([^)]*)\) are predeclared", " ".join(html.split()))
     assert listed is not None
     assert set(listed.group(1).split(", ")) == set(PREFIXES)
+
+
+def test_the_editor_lists_the_examples_in_the_pages_language(client: TestClient) -> None:
+    """A German researcher's editor listed the example catalogue in English: each example is
+    titled and asked in the page's language, and says so (`lang`)."""
+    de = client.get("/sparql?lang=de", headers={"Accept": "text/html"}).text
+    assert 'data-example="initiatives-per-country" lang="de">Initiativen nach Land</a>' in de
+    assert '<p lang="de">In welchen Ländern arbeiten die Initiativen' in de
+    en = client.get("/sparql", headers={"Accept": "text/html"}).text
+    assert 'data-example="initiatives-per-country" lang="en">Initiatives per country</a>' in en
