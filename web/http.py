@@ -6,10 +6,10 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import anyio
 from fastapi import FastAPI, Request
@@ -19,6 +19,9 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kg import formats
+from kg.errors import NotAcceptable
+from kg.formats import Format
 from kg.store import StoreVersion
 
 #: response headers a script on another origin may read (CORS)
@@ -369,6 +372,22 @@ def _date(text: str) -> datetime:
     asctime form carries no zone and is read as GMT."""
     value = parsedate_to_datetime(text)
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def negotiated(request: Request, offered: Sequence[Format], what: str) -> Format:
+    """The format of `offered` the request's `Accept` prefers (RFC 9110 §12.5.1; no `Accept`:
+    the first). Raises `NotAcceptable` (406, RFC 9110 §15.5.7) saying that `what` ("this
+    record") is available in the media types offered, when the client accepts none."""
+    choice = formats.negotiate(request.headers.get("accept"), offered)
+    if choice is None:
+        raise NotAcceptable(f"{what} is available as {', '.join(f.media for f in offered)}")
+    return choice.format
+
+
+def graph_store_address(graph: str) -> str:
+    """Where the Graph Store Protocol serves the named graph `graph` (indirect identification,
+    SPARQL 1.1 Graph Store HTTP Protocol §4.2), in the RDF format a client asks for."""
+    return f"/rdf-graphs?graph={quote(graph, safe='')}"
 
 
 def see_other(target: str) -> Response:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from kg import formats
 from kg.browse import Concept, ConceptPage, concept_document, concept_page, usage
-from kg.errors import NotAcceptable, NotFound
+from kg.errors import NotFound
 from kg.formats import DOCUMENT_FORMATS, HTML
 from kg.geo import ISO2_TO_ISO3
 from kg.graphs import holds_graph, kind_counts
@@ -23,7 +23,7 @@ from kg.vocab import RIKG_NS as R
 from web import jsonld
 from web.datadocument import document_format, document_response
 from web.homepage import home_context, kind_lists
-from web.http import see_other
+from web.http import graph_store_address, negotiated, see_other
 from web.i18n import N_, language, requested, with_lang
 from web.openapi import LINKED_DATA, RDF_MEDIA, media, page_errors, redirect, status_304
 from web.recordpage import concept_href
@@ -188,16 +188,12 @@ def scheme_resource(request: Request, scheme: str) -> Response:
     `NotAcceptable` when the client accepts none of the formats."""
     if scheme not in SCHEME_SECTIONS:
         raise NotFound(f"no concept scheme {scheme!r}; schemes are {', '.join(SCHEME_SECTIONS)}")
-    offered = (HTML, *DOCUMENT_FORMATS)
-    choice = formats.negotiate(request.headers.get("accept"), offered)
-    if choice is None:
-        raise NotAcceptable(f"this scheme is available as {', '.join(f.media for f in offered)}")
-    if choice.format is HTML:
+    if negotiated(request, (HTML, *DOCUMENT_FORMATS), "this scheme") is HTML:
         return see_other(f"/browse#{SCHEME_SECTIONS[scheme]}")
     graph = graph_iri(request.app.state.settings.base, "ontology", scheme)
     if not holds_graph(request.app.state.store.current(), graph):
         raise NotFound(f"the store holds no graph {graph} of the scheme {scheme!r}")
-    return see_other(f"/rdf-graphs?graph={quote(graph, safe='')}")
+    return see_other(graph_store_address(graph))
 
 
 @router.get(
@@ -223,13 +219,10 @@ def concept_resource(request: Request, scheme: str, concept_id: str) -> Response
     iri = f"{SCHEME_NS}{scheme}/{concept_id}"
     if scheme not in SCHEMES or concept_page(request.app.state.store.current(), iri) is None:
         raise NotFound(f"no concept {scheme}/{concept_id} in the graph")
-    offered = (HTML, *DOCUMENT_FORMATS)
-    choice = formats.negotiate(request.headers.get("accept"), offered)
-    if choice is None:
-        raise NotAcceptable(f"this concept is available as {', '.join(f.media for f in offered)}")
+    fmt = negotiated(request, (HTML, *DOCUMENT_FORMATS), "this concept")
     target = f"/browse/{scheme}/{concept_id}"
-    if choice.format is not HTML:
-        return see_other(f"{target}.{choice.format.extension}")
+    if fmt is not HTML:
+        return see_other(f"{target}.{fmt.extension}")
     lang = requested(request)
     return see_other(target + (f"?lang={lang}" if lang else ""))
 

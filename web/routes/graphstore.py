@@ -11,7 +11,6 @@ conditional request 304 or 412 (RFC 9110 §13)."""
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -26,6 +25,7 @@ from kg.graphs import holds_graph
 from kg.vocab import KINDS, graph_iri
 from web.auth import require_admin
 from web.http import (
+    graph_store_address,
     not_modified,
     precondition_failed,
     precondition_response,
@@ -158,9 +158,7 @@ def graph_iri_document(request: Request, kind: str, slug: str) -> Response:
     page = _page_of(kind, slug)
     if page is not None and _prefers_html(request):
         return RedirectResponse(page, status_code=303, headers=headers)
-    return RedirectResponse(
-        f"/rdf-graphs?graph={quote(iri, safe='')}", status_code=303, headers=headers
-    )
+    return RedirectResponse(graph_store_address(iri), status_code=303, headers=headers)
 
 
 async def _write(request: Request, eng: Endpoint, *, replace: bool) -> Response:

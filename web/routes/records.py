@@ -10,13 +10,13 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kg import formats
-from kg.errors import NotAcceptable, NotFound
+from kg.errors import NotFound
 from kg.formats import DATASET_FORMATS, HTML, RECORD_FORMATS, Format
 from kg.record_document import about_document, dataset, document, document_modified, view
 from kg.search import SearchService
 from kg.vocab import KINDS, SCHEMA_NS, record_iri
 from web.datadocument import document_format, document_response
-from web.http import http_date, see_other
+from web.http import http_date, negotiated, see_other
 from web.i18n import N_, language, requested
 from web.jsonld import citation, dumps, schema_org
 from web.meta import addressed_language
@@ -78,11 +78,7 @@ def resource(request: Request, kind: str, slug: str) -> Response:
     check(kind, slug)
     settings = request.app.state.settings
     document(request.app.state.store.current(), base=settings.base, kind=kind, slug=slug)
-    choice = formats.negotiate(request.headers.get("accept"), OFFERED)
-    if choice is None:
-        available = ", ".join(f.media for f in OFFERED)
-        raise NotAcceptable(f"this record is available as {available}")
-    fmt = choice.format
+    fmt = negotiated(request, OFFERED, "this record")
     target = f"/{kind}/{slug}" + ("" if fmt is HTML else f".{fmt.extension}")
     # the interface language the URI was asked in stays with the page it leads to
     lang = requested(request)

@@ -7,11 +7,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from kg import formats
-from kg.errors import NotAcceptable
 from kg.formats import DOCUMENT_FORMATS, HTML, Format
 from kg.vocab import PREFIXES
 from kg.vocabulary import vocabulary, vocabulary_document
 from web.datadocument import document_format, document_response
+from web.http import negotiated
 from web.openapi import LINKED_DATA, RDF_MEDIA, media, page_errors, status_304
 
 router = APIRouter()
@@ -37,14 +37,12 @@ def namespace(request: Request) -> Response:
     """The vocabulary in the format `Accept` prefers (RFC 9110 §12.5.1): its page, or a data
     document, whose own URL (`/ns.ttl`, …) is named in `Content-Location` (RFC 9110 §8.7).
     Raises `NotAcceptable` (406, listing the formats) when the client accepts none."""
-    choice = formats.negotiate(request.headers.get("accept"), OFFERED)
-    if choice is None:
-        raise NotAcceptable(f"the vocabulary is available as {', '.join(f.media for f in OFFERED)}")
-    if choice.format is HTML:
+    fmt = negotiated(request, OFFERED, "the vocabulary")
+    if fmt is HTML:
         response = page(request)
     else:
-        response = document(request, choice.format)
-        response.headers["Content-Location"] = f"/ns.{choice.format.extension}"
+        response = document(request, fmt)
+        response.headers["Content-Location"] = f"/ns.{fmt.extension}"
     response.headers["Vary"] = "Accept"
     return response
 
