@@ -35,14 +35,7 @@ LABEL_PREDICATES = {
 
 def document(store: ox.Store, *, base: str, kind: str, slug: str) -> list[ox.Triple]:
     """The record's data document; NotFound when no such record was ingested."""
-    if kind not in KINDS:
-        raise NotFound(f"no record kind {kind!r}; kinds are {', '.join(KINDS)}")
-    g = ox.NamedNode(graph_iri(base, kind, slug))
-    result = store.query(
-        queries.RECORD_DOCUMENT,
-        prefixes=queries.PREFIXES,
-        substitutions={ox.Variable("g"): g},
-    )
+    result = _of_record(store, queries.RECORD_DOCUMENT, base=base, kind=kind, slug=slug)
     assert isinstance(result, ox.QueryTriples)
     triples = list(result)
     del result  # pyoxigraph results must not outlive their thread (e.g. in a traceback)
@@ -59,20 +52,24 @@ def dataset(
     record's label in that one's graph), then `default` (what the document says of itself,
     `about_document`) in the default graph; for TriG and N-Quads, which keep the graph a
     statement comes from. Each quad once. NotFound as `document`."""
-    if kind not in KINDS:
-        raise NotFound(f"no record kind {kind!r}; kinds are {', '.join(KINDS)}")
-    g = ox.NamedNode(graph_iri(base, kind, slug))
-    result = store.query(
-        queries.RECORD_DATASET,
-        prefixes=queries.PREFIXES,
-        substitutions={ox.Variable("g"): g},
-    )
+    result = _of_record(store, queries.RECORD_DATASET, base=base, kind=kind, slug=slug)
     assert isinstance(result, ox.QuerySolutions)
     quads = list(dict.fromkeys(ox.Quad(s, p, o, in_) for s, p, o, in_, _ in result))
-    del result  # pyoxigraph results must not outlive their thread (e.g. in a traceback)
+    del result  # as in `document`
     if not quads:
         raise NotFound(f"no {kind} record {slug!r}")
     return [*quads, *(ox.Quad(t.subject, t.predicate, t.object) for t in default)]
+
+
+def _of_record(
+    store: ox.Store, query: str, *, base: str, kind: str, slug: str
+) -> ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean:
+    """`query` run with `?g` the named graph of the record `kind`/`slug`; NotFound for a kind
+    the graph does not have."""
+    if kind not in KINDS:
+        raise NotFound(f"no record kind {kind!r}; kinds are {', '.join(KINDS)}")
+    g = ox.NamedNode(graph_iri(base, kind, slug))
+    return store.query(query, prefixes=queries.PREFIXES, substitutions={ox.Variable("g"): g})
 
 
 def about_document(document: str, topic: str, *, base: str) -> list[ox.Triple]:
