@@ -263,16 +263,28 @@ def _labels_holding(
 ) -> list[SharedValue]:
     """The record's concepts whose labels (in any language) hold query terms its own text does
     not: the keyword match came through them, so they are named, each with the query words
-    their labels hold ("rifugiati" in a theme's Italian label)."""
+    their labels hold ("rifugiati" in a theme's Italian label). A concept whose alternative
+    labels alone hold a word that another's preferred label holds too is not named for it:
+    "migranti" is "Lavoratori migranti", not "Imprenditorialità" through its alternative
+    "imprenditoria migrante" (an Italian trial read that as a misreading)."""
     if not label_only:
         return []
-    out = []
+    found: list[tuple[str, str, frozenset[str], frozenset[str]]] = []  # words held, by pref
     for (facet, code), held in index.concept_terms(doc).items():
         hit = held & label_only
         if hit and code not in named:
-            said = list(dict.fromkeys(text[s:e] for s, e, w in words(text) if term(w) in hit))
-            label = index.label(facet, code, lang)
-            out.append(SharedValue(facet, code, label, ", ".join(said) or None))
+            concept = index.by_code.get((facet, code))
+            preferred = frozenset(tokenize(" ".join(concept.labels.values()))) if concept else hit
+            found.append((facet, code, hit, hit & preferred))
+    by_preferred = frozenset(t for *_, pref in found for t in pref)
+    out = []
+    for facet, code, hit, pref in found:
+        if not pref and hit <= by_preferred:
+            continue
+        said = list(dict.fromkeys(text[s:e] for s, e, w in words(text) if term(w) in hit))
+        out.append(
+            SharedValue(facet, code, index.label(facet, code, lang), ", ".join(said) or None)
+        )
     return out
 
 

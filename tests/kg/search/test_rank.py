@@ -807,3 +807,18 @@ def test_a_word_a_name_joins_in_camel_case_finds_its_record(index: SearchIndex) 
     results = search(index, SearchQuery("Alps", mode="keyword"))
     assert "pluralps" in [h.doc.slug for h in results.hits]
     assert results.corrected is None
+
+
+def test_a_word_is_explained_by_the_concept_that_names_it_not_by_an_alternative(
+    index: SearchIndex,
+) -> None:
+    """An Italian trial read "Tema: Imprenditorialità (da «migranti»)" under Casa Sankara for
+    "lavoro in agricoltura per migranti": the word is in that theme's alternative label
+    "imprenditoria migrante", and in the preferred label of "Lavoratori migranti", which the
+    record also has. The concept whose preferred label holds the word explains it."""
+    results = search(index, SearchQuery("lavoro in agricoltura per migranti", lang="it", limit=100))
+    [sankara] = [h for h in results.hits if h.doc.slug == "casa-sankara"]
+    said = {c.value: c.matched for c in sankara.why.concepts}
+    assert said.get("migrant-workers") == "migranti"
+    assert "entrepreneurship" in sankara.doc.facets["theme"]
+    assert "entrepreneurship" not in said
