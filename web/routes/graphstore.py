@@ -83,6 +83,11 @@ def get_graph(request: Request) -> Response:
     `?default` is the store's own default graph (what SPARQL Update writes without `GRAPH`;
     `kg.endpoint.update.read_graph`), not the union `/sparql` queries without a dataset."""
     store, target = request.app.state.store, _target(request)
+    # a graph the store does not hold is 404 whatever the client accepts (a browser's Accept
+    # was sent to a page that is not there, `Accept: text/html` got 406: a trial)
+    named = request.query_params.get("graph")
+    if named is not None and not holds_graph(store.current(), named):
+        raise NotFound(f"no graph {named}")
     page = _record_page(request, request.query_params.get("graph", ""))
     if page is not None:  # a browser asking for a record's graph: its page, as /graph/… does
         return RedirectResponse(page, status_code=303, headers={"Vary": "Accept"})

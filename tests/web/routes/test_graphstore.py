@@ -229,3 +229,22 @@ def test_an_ontology_graph_iri_sends_a_browser_where_its_statements_show(
         followed = client.get(r.headers["location"], headers=browser)
         assert followed.status_code == 200, graph
         assert followed.headers["content-type"].startswith("text/turtle"), graph
+
+
+def test_a_graph_the_store_does_not_hold_is_404_whatever_is_accepted(client: TestClient) -> None:
+    """An editor's trial: a graph that is not there answered 406 to `Accept: text/html` and a
+    303 to a missing page to a browser. It is 404 for every client, and a graph that is there
+    still answers each as before."""
+    missing = {"graph": f"{BASE}graph/initiative/no-such-thing"}
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    for accept in ("text/html", browser, "text/turtle", "image/png"):
+        r = client.get("/rdf-graphs", params=missing, headers={"Accept": accept})
+        assert r.status_code == 404, accept
+    held = {"graph": f"{BASE}graph/initiative/village-welcome"}
+    assert (
+        client.get("/rdf-graphs", params=held, headers={"Accept": "text/turtle"}).status_code == 200
+    )
+    assert client.get("/rdf-graphs", params=held, headers={"Accept": browser}).status_code == 303
+    assert (
+        client.get("/rdf-graphs", params=held, headers={"Accept": "image/png"}).status_code == 406
+    )
