@@ -266,6 +266,10 @@ def test_a_country_people_come_from_is_offered_not_preselected() -> None:
         "Volunteers host refugees from Italy in villages of Spain.",
         "Voluntarios acogen a familias procedentes de Italia en pueblos de España.",
         "Freiwillige nehmen Geflüchtete aus Italien in Dörfern in Spanien auf.",
+        # a list after a word of people's origin: every country of it (a Spanish trial's
+        # third one, Marruecos, was pre-selected)
+        "Acogen a familias procedentes de Ucrania, Siria e Italia en pueblos de España.",
+        "Volunteers host families fleeing Syria and Italy in villages of Spain.",
     ):
         d = Drafter(docs(), known, HashEmbedder()).draft(text)
         countries = {s.value: s.confidence for s in d.suggestions if s.field == "countries"}
