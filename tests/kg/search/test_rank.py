@@ -822,3 +822,16 @@ def test_a_word_is_explained_by_the_concept_that_names_it_not_by_an_alternative(
     assert said.get("migrant-workers") == "migranti"
     assert "entrepreneurship" in sankara.doc.facets["theme"]
     assert "entrepreneurship" not in said
+
+
+@pytest.mark.parametrize("query", ["clase de idiomas", "clases idiomas", "clases de idiona"])
+def test_a_short_spanish_query_of_no_clear_language_finds_its_practices(
+    index: SearchIndex, query: str
+) -> None:
+    """A Spanish trial found nothing for "clase de idiomas", "clases idiomas" and the corrected
+    "clases de idiona" (offered as "also tried: clases de idiomas"), and 20 records for
+    "clases de idiomas": read as no language, they were held to the English model's sense
+    check. Read as Spanish by their words, they find the language-learning practices."""
+    results = search(index, SearchQuery(query, lang="es", limit=20))
+    assert results.total > 0
+    assert any("language-learning" in h.doc.facets.get("theme", ()) for h in results.hits)

@@ -9,6 +9,7 @@ from kg.search.understand import (
     ConceptMatcher,
     detect_language,
     in_english_words,
+    language_of_words,
     understand,
 )
 
@@ -173,3 +174,17 @@ def test_english_words_read_as_another_language_are_english(text: str, lang: str
     """The query's language picks its snippets, labels and fusion weight, and whether the sense
     check holds it: English words are English whatever the n-gram model read."""
     assert understand(text, ConceptMatcher(CONCEPTS)).lang == lang
+
+
+def test_a_short_text_of_no_clear_language_is_read_by_its_words() -> None:
+    """A Spanish trial's "clase de idiomas" (language class) was of no language to the n-gram
+    model, was held to the English model's sense check and found nothing, while "clases de
+    idiomas" found 20 records. Words far more common in one of the other four languages than
+    in English make it that language; a name and an international word, or nonsense, do not."""
+    assert language_of_words("clase de idiomas") == "es"
+    assert language_of_words("clases de idiona") == "es"  # a typo, the rest Spanish
+    assert language_of_words("Flüchtlinge Dorf") == "de"
+    assert language_of_words("MATILDE project") == "und"
+    assert language_of_words("xqzvbnm plorkt") == "und"
+    assert language_of_words("bus to town") == "und"  # English: left to the sense check
+    assert language_of_words("idiomas") == "und"  # one word: the word is the evidence
