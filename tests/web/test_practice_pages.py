@@ -192,6 +192,23 @@ def test_an_end_date_a_fact_contradicts_is_marked_disputed(client: TestClient) -
     assert "final meeting was held" in disagreements
 
 
+def test_budgets_the_sources_dispute_are_listed_among_the_disagreements(
+    client: TestClient,
+) -> None:
+    """A Spanish trial read six IIRA amounts marked "en disputa" and, under "Las fuentes
+    discrepan", only the start year: the disputed budget figures are listed there too, each
+    kind with its figures side by side and their sources."""
+    page = html.unescape(client.get("/initiative/iira?lang=es", headers=HTML).text)
+    section = page[page.index('id="disagreements"') :].split("</section>", 1)[0]
+    items = re.findall(r"<li>(.*?)</li>", section, re.S)
+    [total] = [i for i in items if i.startswith("Cuánto costó (total)")]
+    plain = re.sub(r"<sup.*?</sup>", "", total)
+    assert "600.000,00\u00a0€" in plain
+    assert " frente a " in plain
+    assert len(re.findall(r'href="#src-', total)) >= 2
+    assert any(i.startswith("Inicio") for i in items)
+
+
 def test_a_practice_whose_cost_is_unknown_says_so(client: TestClient) -> None:
     """The home page promises what each practice cost; an Italian trial found the section
     missing on 36 of 77 sheets and could not tell "not known" from "forgotten". Where the
