@@ -33,7 +33,7 @@ from kg.search.documents import SearchDoc
 from kg.search.types import SearchQuery
 from kg.settings import PROJECT_ROOT, Settings
 from web.auth import Sessions, bearer_matches
-from web.i18n import N_, language, plain
+from web.i18n import N_, language, plain, requested, with_lang
 from web.ratelimit import client_of
 from web.services import services
 
@@ -158,7 +158,9 @@ def login(
     if not hmac.compare_digest(token.strip().encode(), expected):
         context: dict[str, object] = {"error": WRONG_TOKEN, "next": back}
         return _page(request, "moderate_login.html", context, 403)
-    response = RedirectResponse(back, status_code=303)
+    # the language the sign-in page was in stays with the queue (`link` gave the form's action
+    # the page's `?lang=`; a Spanish trial's queue opened in English)
+    response = RedirectResponse(with_lang(back, requested(request)), status_code=303)
     response.set_cookie(
         COOKIE,
         _sessions(request).start(),

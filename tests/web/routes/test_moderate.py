@@ -470,3 +470,13 @@ def test_a_submission_is_shown_beside_the_practices_closest_to_it(
     box = re.search(r"<h2>Already in the graph\?</h2>.*?</div>", page, re.S)
     assert box is not None
     assert '<a href="/initiative/village-welcome">Village Welcome</a>' in box.group(0)
+
+
+def test_signing_in_keeps_the_language_of_the_sign_in_page(client: TestClient) -> None:
+    """A Spanish trial signed in on `/moderate?lang=es` and the queue opened in English: the
+    form posts with the page's language, and the queue it leads to keeps it."""
+    form = client.get("/moderate?lang=es").text
+    assert 'action="/moderate/login?lang=es"' in form
+    r = client.post("/moderate/login?lang=es", data={"token": TOKEN, "next": "/moderate"})
+    assert (r.status_code, r.headers["location"]) == (303, "/moderate?lang=es")
+    assert 'lang="es"' in client.get(r.headers["location"]).text[:200]
