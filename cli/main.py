@@ -1,11 +1,7 @@
 """The `kg` command: thin subcommands over library functions; the one place that wires
 `ingest/`, `kg/` and `web/` together (ARCHITECTURE.md).
 
-Exit status of every command: 0 done;
-1 an error, one `error:` or `refused:` line per problem on stderr
-(a refused record, a bad query, format or file, an unusable store);
-2 a usage error (unknown option, missing argument); 130 interrupted.
-Library warnings and tracebacks stay off the terminal unless --verbose.
+What `kg --help` tells its users, the exit status of every command included: `HELP`.
 
 Most imports sit inside the commands, on purpose: the SPARQL query workers are spawned
 processes, and a spawned process imports the parent's main module again (`python -m cli.main
@@ -44,8 +40,19 @@ if TYPE_CHECKING:
     from ingest.pipeline import IngestReport
     from kg.store import GraphStore
 
+#: what `kg --help` says: what the tool does and its exit status (the module docstring is for
+#: the people who work on it)
+HELP = """Ingest records and CORDIS exports into the Rural Integration Knowledge Graph, serve its
+site, API and SPARQL endpoint, evaluate its search, and draft and moderate contributions.
+
+Exit status of every command: 0 done;
+1 an error, one `error:` or `refused:` line per problem on stderr
+(a refused record, a bad query, format or file, an unusable store);
+2 a usage error (unknown option, missing argument); 130 interrupted.
+Library warnings and tracebacks stay off the terminal unless --verbose.
+"""
 app = typer.Typer(
-    add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False
+    add_completion=False, no_args_is_help=True, help=HELP, pretty_exceptions_enable=False
 )
 log = logging.getLogger("kg")
 HEALTHCHECK_TIMEOUT = 30  # seconds (uvicorn's default: 5)
