@@ -16,8 +16,13 @@ class ErrorBody(BaseModel):
     message: str
 
 
-def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    return {s: {"model": ErrorBody, "description": _REASONS.get(s, "error")} for s in statuses}
+def errors(*statuses: int, said: dict[int, str] | None = None) -> dict[int | str, dict[str, Any]]:
+    """The JSON error body of each status, described by `said` or the usual reason."""
+    told = said or {}
+    return {
+        s: {"model": ErrorBody, "description": told.get(s) or _REASONS.get(s, "error")}
+        for s in statuses
+    }
 
 
 def media(description: str, *types: str) -> dict[int | str, dict[str, Any]]:

@@ -52,9 +52,9 @@ def parse_years(value: str) -> tuple[int, int]:
         low = int(first) if first.strip() else YEARS[0]
         high = int(last) if last.strip() else (YEARS[1] if dash else low)
     except ValueError:
-        raise BadRequest(f"year must be YYYY or YYYY-YYYY, not {value!r}") from None
+        raise BadRequest(f"year must be YYYY, YYYY-YYYY, YYYY- or -YYYY, not {value!r}") from None
     if not first.strip() and not last.strip():
-        raise BadRequest(f"year must be YYYY or YYYY-YYYY, not {value!r}")
+        raise BadRequest(f"year must be YYYY, YYYY-YYYY, YYYY- or -YYYY, not {value!r}")
     if not (YEARS[0] <= low <= YEARS[1] and YEARS[0] <= high <= YEARS[1]):
         raise BadRequest(f"year must be from {YEARS[0]} to {YEARS[1]}, not {value!r}")
     if low > high:

@@ -73,7 +73,7 @@ def test_library_warnings_and_tracebacks_only_with_verbose(tmp_path: Path) -> No
         (["query", "@{tmp}/missing.rq"], 1, "error: No such file or directory: {tmp}/missing.rq"),
         (["export", "--format", "docx"], 1, "error: format 'docx' is not one of"),
         (["search", "village", "--year", "20x"], 1,
-         "error: year must be YYYY or YYYY-YYYY, not '20x'"),
+         "error: year must be YYYY, YYYY-YYYY, YYYY- or -YYYY, not '20x'"),
         (["search", "village", "--mode", "fuzzy"], 1,
          "error: mode must be one of hybrid, keyword, vector"),
         (["eval", "{tmp}/bad.jsonl"], 1, "error: {tmp}/bad.jsonl:1: expected {{'q': ..."),

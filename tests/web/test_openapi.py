@@ -114,6 +114,11 @@ def test_the_linked_data_routes_are_described_as_they_answer(client: TestClient)
     assert "linked data" in iri["tags"]
     assert {"303", "308", "404", "406"} <= set(iri["responses"])
     assert "Location" in iri["responses"]["303"]["headers"]
+    # a route that only redirects lists no 200 (a trial's client expected one it never got)
+    for path in ("/id/{kind}/{slug}", "/graph/{kind}/{slug}", "/scheme/{scheme}"):
+        assert "200" not in paths[path]["get"]["responses"], path
+    oembed_404 = paths["/oembed"]["get"]["responses"]["404"]
+    assert "application/json" in oembed_404["content"]  # as it answers
     record = paths["/{kind}/{name}"]["get"]["responses"]
     assert rdf | {"text/html"} <= set(record["200"]["content"])
     for path in ("/ns.{ext}", "/.well-known/void"):

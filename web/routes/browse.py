@@ -172,6 +172,7 @@ def inside(places: list[Place], iri: str) -> list[Place]:
     "/scheme/{scheme}",
     tags=[LINKED_DATA],
     response_class=Response,
+    status_code=303,
     summary="A concept scheme's IRI",
     responses={
         **redirect(303, "the scheme on the browse page, or its named graph for an RDF Accept"),
@@ -200,6 +201,7 @@ def scheme_resource(request: Request, scheme: str) -> Response:
     "/scheme/{scheme}/{concept_id}",
     tags=[LINKED_DATA],
     response_class=Response,
+    status_code=303,
     summary="A concept's IRI",
     responses={
         **redirect(303, "the concept's page, or its data document for an RDF Accept"),

@@ -143,6 +143,7 @@ def _prefers_html(request: Request) -> bool:
     "/graph/{kind}/{slug}",
     tags=[LINKED_DATA],
     response_class=Response,
+    status_code=303,
     summary="A named graph's IRI",
     responses={
         **redirect(303, "the graph through the Graph Store Protocol, or its page for a browser"),

@@ -28,7 +28,7 @@ from web.http import (
     version_validators,
 )
 from web.i18n import DEFAULT, LANGUAGES, language, requested, translations
-from web.openapi import LINKED_DATA, RDF_MEDIA, media, page_errors, redirect, status_304
+from web.openapi import LINKED_DATA, RDF_MEDIA, errors, media, page_errors, redirect, status_304
 from web.recordpage import check, concept_href, misspelt_case, to_lower_case
 
 router = APIRouter()
@@ -352,13 +352,18 @@ def _same_site(url: ParseResult, base: ParseResult) -> bool:
 
 @router.get(
     "/oembed",
-    tags=["linked data"],
+    tags=[LINKED_DATA],
     summary="oEmbed provider (type rich)",
-    responses={
-        400: {"description": "`url` missing, or `maxwidth`/`maxheight` not a positive integer"},
-        404: {"description": "`url` is not a record of this site"},
-        501: {"description": "a `format` other than json"},
-    },
+    responses=errors(
+        400,
+        404,
+        501,
+        said={
+            400: "`url` missing, or `maxwidth`/`maxheight` not a positive integer",
+            404: "`url` is not a record of this site",
+            501: "a `format` other than json",
+        },
+    ),
 )
 def oembed(
     request: Request,

@@ -59,6 +59,7 @@ ASPECTS = {
     "/id/{kind}/{slug}",
     tags=[LINKED_DATA],
     response_class=Response,
+    status_code=303,
     summary="A record's IRI",
     responses={
         **redirect(303, "the record's page, or its data document for an RDF Accept"),

@@ -74,7 +74,7 @@ def test_the_text_is_cut_to_its_maximum_length() -> None:
         ),
         ({"page": "0"}, "page must be at least 1, not 0"),
         ({"offset": "-1"}, "offset must be at least 0, not -1"),
-        ({"year": "20x0"}, "year must be YYYY or YYYY-YYYY, not '20x0'"),
+        ({"year": "20x0"}, "year must be YYYY, YYYY-YYYY, YYYY- or -YYYY, not '20x0'"),
         ({"year": "2021-2019"}, "year range '2021-2019' ends before it starts"),
         ({"year": "99-"}, "year must be from 1000 to 9999, not '99-'"),
         ({"year": "2020-10000"}, "year must be from 1000 to 9999, not '2020-10000'"),
