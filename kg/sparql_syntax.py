@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz, process
+
 #: one token each; tried in order at every position (SPARQL 1.1 Query §19.8)
 _TOKEN = re.compile(
     r"""
@@ -323,6 +325,22 @@ class Slip:
     column: int
 
 
+#: every word SPARQL 1.1 (and 1.2, as pyoxigraph reads it) takes bare, outside IRIs, prefixed
+#: names and strings: keywords and built-in functions (Query §19.8 and §17.4, Update §19)
+KEYWORDS = frozenset(
+    """BASE PREFIX VERSION SELECT CONSTRUCT DESCRIBE ASK DISTINCT REDUCED AS FROM NAMED WHERE
+    ORDER BY ASC DESC LIMIT OFFSET VALUES UNDEF GROUP HAVING OPTIONAL GRAPH SERVICE SILENT BIND
+    MINUS FILTER UNION NOT IN EXISTS TRUE FALSE LOAD CLEAR DROP CREATE ADD MOVE COPY TO INTO
+    INSERT DELETE DATA WITH USING DEFAULT ALL LATERAL STR LANG LANGMATCHES DATATYPE BOUND IRI
+    URI BNODE RAND ABS CEIL FLOOR ROUND CONCAT STRLEN UCASE LCASE ENCODE_FOR_URI CONTAINS
+    STRSTARTS STRENDS STRBEFORE STRAFTER YEAR MONTH DAY HOURS MINUTES SECONDS TIMEZONE TZ NOW
+    UUID STRUUID MD5 SHA1 SHA256 SHA384 SHA512 COALESCE IF STRLANG STRDT SAMETERM ISIRI ISURI
+    ISBLANK ISLITERAL ISNUMERIC REGEX SUBSTR REPLACE COUNT SUM MIN MAX AVG SAMPLE GROUP_CONCAT
+    SEPARATOR TRIPLE SUBJECT PREDICATE OBJECT ISTRIPLE LANGDIR STRLANGDIR HASLANG HASLANGDIR
+    ADJUST""".split()  # noqa: SIM905 - as words, the list reads as the grammar lists them
+)
+
+
 def slips(text: str) -> list[Slip]:
     """The slips the parser reports only as the list of tokens it expected, in the order met:
     a string not closed ("a quote opened at 1:25"), a comma between selected variables (SQL's
@@ -340,6 +358,18 @@ def slips(text: str) -> list[Slip]:
         if kind == "punct" and tok in ("'", '"'):
             found.append(Slip(f"the string opened here with {tok} is not closed", *_at(text, m)))
             return found  # the rest of the text is the string's, as the parser reads it
+        if kind == "word" and tok != "a" and tok.upper() not in KEYWORDS:
+            # a bare word SPARQL does not have: a misspelt keyword (`LIMT 10`), or a name
+            # without its prefix (the parser names what it expected after it, not the word)
+            near = process.extractOne(tok.upper(), sorted(KEYWORDS), scorer=fuzz.ratio)
+            keyword = near[0] if near and near[1] >= 80 else None
+            if keyword and tok.isupper():  # written as keywords are
+                said = f"did you mean {keyword}?"
+            elif keyword:
+                said = f"{keyword} misspelt, or a name without its prefix (prefix:{tok})?"
+            else:
+                said = f"a name needs its prefix (prefix:{tok})"
+            found.append(Slip(f"“{tok}” is not a word of SPARQL: {said}", *_at(text, m)))
         if kind == "word" and tok.upper() == "SELECT":
             projection = True
         elif (kind == "word" and tok.upper() in ("WHERE", "FROM")) or tok == "{":

@@ -101,6 +101,16 @@ def test_an_undeclared_prefix_is_named_with_how_to_declare_it() -> None:
         ('SELECT * { ?s ?p "open }', 'error at 1:18: the string opened here with " is not closed'),
         ("SELECT * {\n  ?s ?p ?o FILTER(?o = 1 }", r"error at 2:18: this \( is not closed before"),
         ("SELECT * { ?s ?p ?o } }", "error at 1:23: this } closes nothing"),
+        # a misspelt keyword: the parser stopped after it, listing what may follow a pattern
+        (
+            "SELECT * { ?s ?p ?o } LIMT 10",
+            "error at 1:23: “LIMT” is not a word of SPARQL: did you mean LIMIT\\?",
+        ),
+        (
+            "SELECT * { ?s name ?o }",
+            "error at 1:15: “name” is not a word of SPARQL: NAMED "
+            "misspelt, or a name without its prefix \\(prefix:name\\)\\?",
+        ),
     ],
 )
 def test_a_common_slip_is_said_where_it_is(query: str, said: str) -> None:
