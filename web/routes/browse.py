@@ -229,6 +229,19 @@ def concept_resource(request: Request, scheme: str, concept_id: str) -> Response
     return see_other(target + (f"?lang={lang}" if lang else ""))
 
 
+def _named_concept(request: Request, scheme: str, given: str) -> str | None:
+    """The id of the concept of `scheme` that `given` is, or names by a label in any of the
+    five languages (`SearchIndex.filter_code`); None when it names none. Only asked when the
+    graph has no concept `given`."""
+    store = request.app.state.store.current()
+    if concept_page(store, f"{SCHEME_NS}{scheme}/{given}") is not None:
+        return given
+    index = services(request).search.index()
+    facet = scheme.replace("-", "_")
+    concept = index.by_code.get((facet, index.filter_code(facet, given)))
+    return concept.iri.rsplit("/", 1)[-1] if concept is not None else None
+
+
 def _place_code(request: Request, scheme: str, given: str) -> str | None:
     """The code a country's or region's page is at (`ITA`, `ES242`: the end of its IRI) for
     `given`: itself when the graph has it, else the place it names as the search's filters
@@ -285,6 +298,13 @@ def browse_concept(request: Request, scheme: str, concept_id: str) -> Response:
     concept_id, _, ext = concept_id.partition(".")
     if scheme in SCHEMES:
         iri = f"{SCHEME_NS}{scheme}/{concept_id}"
+        named = _named_concept(request, scheme, concept_id)
+        if named is not None and named != concept_id:
+            # a concept's label in any of the five languages (`vivienda`), as the search's
+            # filter takes it (a trial's `/browse/theme/vivienda` was 404 beside theme=Vivienda)
+            query = f"?{request.url.query}" if request.url.query else ""
+            dot = f".{ext}" if ext else ""
+            return RedirectResponse(f"/browse/{scheme}/{named}{dot}{query}", status_code=308)
     elif scheme in ("country", "nuts"):
         code = _place_code(request, scheme, concept_id)
         if code is None:

@@ -304,3 +304,19 @@ def test_a_place_named_otherwise_leads_to_its_page_never_to_a_404(client: TestCl
     assert (r.status_code, r.headers.get("location")) == (308, "/browse/nuts/ES242.ttl")
     for nowhere in ("Atlantis", "XX", "atlantis.ttl"):
         assert client.get(f"/browse/country/{nowhere}", follow_redirects=False).status_code == 404
+
+
+def test_a_concept_named_by_its_label_leads_to_its_page(client: TestClient) -> None:
+    """A trial's `/browse/theme/vivienda` was 404 while `theme=Vivienda` filtered the search:
+    a concept's label in any of the five languages leads (308) to its page, the query and an
+    extension kept; what names no concept stays 404."""
+    cases = {
+        "/browse/theme/vivienda?lang=es": "/browse/theme/housing?lang=es",
+        "/browse/theme/Wohnen": "/browse/theme/housing",
+        "/browse/theme/logement.ttl": "/browse/theme/housing.ttl",
+    }
+    for asked, moved in cases.items():
+        r = client.get(asked, follow_redirects=False)
+        assert (r.status_code, r.headers.get("location")) == (308, moved), asked
+    assert client.get("/browse/theme/housing", follow_redirects=False).status_code == 200
+    assert client.get("/browse/theme/no-such-theme", follow_redirects=False).status_code == 404
