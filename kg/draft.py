@@ -123,8 +123,9 @@ WHEN = (  # after the starting or ending word: perhaps a day and a month, then t
 )
 STARTED = re.compile(
     r"\b(?:since|started in|start(?:ed|ing)? in|launched in|began in|founded in|created in|"
-    r"set up in|desde|iniciado en|comenzó en|dal|avviato nel|nato nel|seit|gestartet|"
-    r"gegründet|depuis|lancé en|créé en)" + WHEN,
+    r"set up in|desde|iniciado en|comenzó en|empezó en|nació en|surgió en|creado en|"
+    r"puesto en marcha en|dal|avviato nel|nato nel|nata nel|partito nel|seit|gestartet|"
+    r"gegründet|depuis|lancé en|créé en|né en|née en|démarré en)" + WHEN,
     re.I,
 )
 #: an ending word: "until June 2022", "terminado en diciembre de 2022", "bis 2021"

@@ -106,6 +106,9 @@ def test_dates_and_amounts_stated_in_spanish() -> None:
         ("Il progetto accoglie famiglie dal maggio 2018.", "2018-05"),
         ("Desde principios de 2019 acoge a familias.", "2019"),  # no month: the year alone
         ("The project has run since 2016.", "2016"),
+        # a practice's birth, as a Spanish trial's text said it (no start was suggested)
+        ("El proyecto nació en 2021 en un pueblo de Soria.", "2021"),
+        ("Le projet est né en 2018 dans la vallée.", "2018"),
     ],
 )
 def test_a_start_as_precise_as_the_text_says_it(text: str, start: str) -> None:
