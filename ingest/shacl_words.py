@@ -138,6 +138,12 @@ def datatype_reason(value: Node | None, expected: list[Node | None]) -> str:
     return f"{text} is not a {' or a '.join(nouns)}"
 
 
+def date_reason(text: str) -> str:
+    """Why `text`, written as an ISO date (`YYYY-MM-DD`), names no day: "month 13", "day 30;
+    February 2021 has 28 days"; "" when it names one or is not so written."""
+    return _why_invalid(text, XSD.date)
+
+
 def _why_invalid(text: str, datatype: Node | None) -> str:
     match = re.match(r"^(-?\d{4,})-(\d{2})(?:-(\d{2}))?\Z", text)
     if not match or datatype not in (XSD.date, XSD.gYearMonth):

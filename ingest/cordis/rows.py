@@ -19,6 +19,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from ingest.cordis.export import Row
+from ingest.shacl_words import date_reason
 from kg.geo import is_nuts_code
 
 ISO_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T][0-9:.]+)?$")
@@ -177,12 +178,15 @@ def parse_date(row: Row, column: str) -> date | None:
     if not text:
         return None
     match = ISO_DATE.match(text)
+    if match is None:
+        raise row.error(column, f"{text!r} is not an ISO date (YYYY-MM-DD)")
     try:
-        if match:
-            return date.fromisoformat(match.group(1))
+        return date.fromisoformat(match.group(1))
     except ValueError:
-        pass
-    raise row.error(column, f"{text!r} is not an ISO date (YYYY-MM-DD)")
+        # written as a date, naming no day: which part is wrong (a data steward's trial read
+        # "'2025-02-30' is not an ISO date" of a date in ISO form)
+        reason = date_reason(match.group(1)) or "no such day"
+        raise row.error(column, f"{text!r} is not a valid date ({reason})") from None
 
 
 def parse_amount(row: Row, column: str) -> Decimal | None:
