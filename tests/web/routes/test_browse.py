@@ -270,6 +270,15 @@ def test_a_broader_themes_page_lists_and_leads_to_the_narrower_ones(records_dir:
     assert 'href="/search?theme=agriculture-food"' in text
 
 
+def assert_moved(client: TestClient, cases: dict[str, str], *, nowhere: list[str]) -> None:
+    """Each address of `cases` answers 308 to its value; each of `nowhere` 404."""
+    for asked, moved in cases.items():
+        r = client.get(asked, follow_redirects=False)
+        assert (r.status_code, r.headers.get("location")) == (308, moved), asked
+    for path in nowhere:
+        assert client.get(path, follow_redirects=False).status_code == 404, path
+
+
 def test_a_concept_written_in_upper_case_redirects_to_its_one_address(client: TestClient) -> None:
     """A researcher's trial: `/initiative/MATILDE` leads to the record, `/scheme/theme/EMPLOYMENT`
     was 404. The project's concept codes are lower case; written otherwise, their IRI and page
@@ -280,12 +289,9 @@ def test_a_concept_written_in_upper_case_redirects_to_its_one_address(client: Te
         "/browse/theme/Housing": "/browse/theme/housing",
         "/browse/THEME/HOUSING.TTL": "/browse/theme/housing.ttl",
     }
-    for asked, moved in cases.items():
-        r = client.get(asked, follow_redirects=False)
-        assert (r.status_code, r.headers.get("location")) == (308, moved), asked
+    assert_moved(client, cases, nowhere=["/scheme/theme/NO-SUCH-THEME", "/browse/theme/NOPE"])
+    for moved in cases.values():
         assert client.get(moved, follow_redirects=False).status_code in (200, 303), moved
-    assert client.get("/scheme/theme/NO-SUCH-THEME", follow_redirects=False).status_code == 404
-    assert client.get("/browse/theme/NO-SUCH-THEME", follow_redirects=False).status_code == 404
 
 
 def test_a_place_named_otherwise_leads_to_its_page_never_to_a_404(client: TestClient) -> None:
@@ -315,8 +321,5 @@ def test_a_concept_named_by_its_label_leads_to_its_page(client: TestClient) -> N
         "/browse/theme/Wohnen": "/browse/theme/housing",
         "/browse/theme/logement.ttl": "/browse/theme/housing.ttl",
     }
-    for asked, moved in cases.items():
-        r = client.get(asked, follow_redirects=False)
-        assert (r.status_code, r.headers.get("location")) == (308, moved), asked
+    assert_moved(client, cases, nowhere=["/browse/theme/no-such-theme"])
     assert client.get("/browse/theme/housing", follow_redirects=False).status_code == 200
-    assert client.get("/browse/theme/no-such-theme", follow_redirects=False).status_code == 404
