@@ -35,7 +35,9 @@ def test_every_term_is_listed_once_with_its_label_comment_and_place(loaded: Loca
     assert classes["Initiative"].parents == (f"{SCHEMA}Project",)
     assert classes["Initiative"].label("es") == "Iniciativa"
     assert classes["Pilot"].label("es") == "Piloto"  # as the search filter names it
-    assert classes["Organisation"].label("es") == "Organisation"  # English: no Spanish label
+    assert classes["Organisation"].label("es") == "Organización"
+    for term in [*vocab.classes, *vocab.properties, *vocab.functions]:  # every language
+        assert all(term.label_lang(lang) == lang for lang in ("es", "it", "de", "fr")), term.name
     assert properties["coordinator"].domain == (f"{RIKG_NS}Initiative",)
     assert properties["coordinator"].range == (f"{SCHEMA}Organization",)
     assert properties["coordinator"].comment("de") == (

@@ -110,5 +110,9 @@ def test_english_labels_on_another_languages_page_say_they_are_english(
     would speak them as German."""
     page = client.get("/ns?lang=de", headers={"Accept": "text/html"}).text
     assert '<h1 lang="en">Rural Integration Knowledge Graph ontology</h1>' in page
-    assert '<span class="muted" lang="en">coordinator</span>' in page
+    assert '<p lang="en">The organisation that leads the initiative.</p>' in page  # a comment
     assert '<span class="muted">Initiative</span>' in page  # German has its own label
+    # every term is labelled in the five languages (a researcher's trial found 30 of 37 in
+    # English alone on the German page)
+    assert '<span class="muted">Koordinator</span>' in page
+    assert '<span class="muted" lang="en">' not in page
