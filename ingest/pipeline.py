@@ -220,18 +220,11 @@ def _titles_change(
 
 
 def ontology_changes(store: GraphStore, *, base: str) -> list[GraphChange]:
-    """The ontology, its SHACL shapes and the concept schemes, one named graph per file
-    (`{base}graph/ontology/{stem}`), replaced when they change;
+    """The ontology and concept schemes, one named graph per file, replaced when they change;
     an ontology graph no file gives (a scheme file removed, or the store ingested before under
     another base URI) is dropped, so a scheme is never served twice."""
     existing = content_hashes(store.current(), adapter="ontology")
-    # the SHACL shapes are published too, so those who validate what they harvest have them
-    # where the ontology is (a researcher's trial found no address for them)
-    paths = [
-        ONTOLOGY / "rikg.ttl",
-        ONTOLOGY / "shapes.ttl",
-        *sorted((ONTOLOGY / "schemes").glob("*.ttl")),
-    ]
+    paths = [ONTOLOGY / "rikg.ttl", *sorted((ONTOLOGY / "schemes").glob("*.ttl"))]
     wanted = {f"{base}graph/ontology/{path.stem}": path for path in paths}
     changes = [GraphChange(g, None) for g in sorted(existing) if g not in wanted]
     for g_iri, path in wanted.items():

@@ -123,11 +123,10 @@ def _record_page(request: Request, graph: str) -> str | None:
 def _page_of(kind: str, slug: str) -> str | None:
     """The page that shows the statements of graph `{base}graph/{kind}/{slug}` to a person: a
     record's page, or `/browse` for a concept scheme (`ontology/theme`, …). None for the graphs
-    only the Graph Store serves: the ontology (`ontology/rikg`), its SHACL shapes
-    (`ontology/shapes`) and the list of sources."""
+    only the Graph Store serves: the ontology (`ontology/rikg`) and the list of sources."""
     if kind in KINDS:
         return f"/{kind}/{slug}"
-    if kind == "ontology" and slug not in ("rikg", "shapes"):
+    if kind == "ontology" and slug != "rikg":
         return "/browse"
     return None
 

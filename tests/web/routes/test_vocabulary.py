@@ -116,20 +116,3 @@ def test_english_labels_on_another_languages_page_say_they_are_english(
     # English alone on the German page)
     assert '<span class="muted">Koordinator</span>' in page
     assert '<span class="muted" lang="en">' not in page
-
-
-def test_the_shapes_every_record_is_checked_against_are_published(client: TestClient) -> None:
-    """A researcher's trial found no address for the SHACL shapes (`/shapes`, `/ns/shapes`,
-    SPARQL: none): they are a named graph of the store beside the ontology, linked from
-    `/ns`, and their IRI leads to them in the format asked for."""
-    page = client.get("/ns", headers={"Accept": "text/html"}).text
-    assert '<a href="/graph/ontology/shapes">SHACL shapes</a>' in page
-    moved = client.get("/graph/ontology/shapes", headers={"Accept": "text/turtle"})
-    assert moved.status_code == 303
-    r = client.get(moved.headers["location"], headers={"Accept": "text/turtle"})
-    assert r.status_code == 200
-    assert r.headers["content-type"].startswith("text/turtle")
-    shapes = rdflib.Graph().parse(data=r.text, format="turtle")
-    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
-    targets = set(shapes.objects(None, sh.targetClass))
-    assert rdflib.URIRef("https://w3id.org/rikg/ns#Initiative") in targets
