@@ -229,36 +229,29 @@ def concept_resource(request: Request, scheme: str, concept_id: str) -> Response
     return see_other(target + (f"?lang={lang}" if lang else ""))
 
 
+def _prefix(scheme: str) -> str:
+    """The namespace of the concepts a browse section lists."""
+    return {"country": EU_COUNTRY, "nuts": NUTS}.get(scheme, f"{SCHEME_NS}{scheme}/")
+
+
 def _named_concept(request: Request, scheme: str, given: str) -> str | None:
-    """The id of the concept of `scheme` that `given` is, or names by a label in any of the
-    five languages (`SearchIndex.filter_code`); None when it names none. Only asked when the
-    graph has no concept `given`."""
+    """The code the page of the concept `given` names is at (the end of its IRI: `housing`,
+    `ITA`, `ES242`): `given` itself when the graph has it, else the concept it names as the
+    search's filters read it (`SearchIndex.filter_code`: a label in any of the five languages,
+    an ISO alpha-2 or alpha-3 or NUTS code in any case: `vivienda`, `IT`, `Italia`, `gr`,
+    `es242`; the EU's `EL` and ISO's `GB`); None when it names none."""
     store = request.app.state.store.current()
-    if concept_page(store, f"{SCHEME_NS}{scheme}/{given}") is not None:
+    if concept_page(store, _prefix(scheme) + given) is not None:
         return given
     index = services(request).search.index()
     facet = scheme.replace("-", "_")
     concept = index.by_code.get((facet, index.filter_code(facet, given)))
-    return concept.iri.rsplit("/", 1)[-1] if concept is not None else None
-
-
-def _place_code(request: Request, scheme: str, given: str) -> str | None:
-    """The code a country's or region's page is at (`ITA`, `ES242`: the end of its IRI) for
-    `given`: itself when the graph has it, else the place it names as the search's filters
-    read it (`SearchIndex.filter_code`: ISO alpha-2 or alpha-3 or NUTS code in any case, a
-    name in any of the five languages: `IT`, `it`, `Italy`, `Italia`, `gr`, `es242`); None
-    when it names none."""
-    prefix = EU_COUNTRY if scheme == "country" else NUTS
-    if concept_page(request.app.state.store.current(), f"{prefix}{given}") is not None:
-        return given
-    index = services(request).search.index()
-    concept = index.by_code.get((scheme, index.filter_code(scheme, given)))
-    if concept is None:
-        concept = index.by_code.get((scheme, index.filter_code(scheme, given.upper())))
+    if concept is None and scheme in ("country", "nuts"):
+        concept = index.by_code.get((facet, index.filter_code(facet, given.upper())))
     if concept is not None:
         return concept.iri.rsplit("/", 1)[-1]
     alpha3 = ISO2_TO_ISO3.get(given.upper()) if scheme == "country" else None  # GB, EL
-    if alpha3 and concept_page(request.app.state.store.current(), f"{prefix}{alpha3}"):
+    if alpha3 and concept_page(store, _prefix(scheme) + alpha3) is not None:
         return alpha3
     return None
 
@@ -296,28 +289,20 @@ def browse_concept(request: Request, scheme: str, concept_id: str) -> Response:
     if moved := _lower_concept(request, "/browse", scheme, concept_id):
         return moved
     concept_id, _, ext = concept_id.partition(".")
-    if scheme in SCHEMES:
-        iri = f"{SCHEME_NS}{scheme}/{concept_id}"
-        named = _named_concept(request, scheme, concept_id)
-        if named is not None and named != concept_id:
-            # a concept's label in any of the five languages (`vivienda`), as the search's
-            # filter takes it (a trial's `/browse/theme/vivienda` was 404 beside theme=Vivienda)
-            query = f"?{request.url.query}" if request.url.query else ""
-            dot = f".{ext}" if ext else ""
-            return RedirectResponse(f"/browse/{scheme}/{named}{dot}{query}", status_code=308)
-    elif scheme in ("country", "nuts"):
-        code = _place_code(request, scheme, concept_id)
-        if code is None:
-            raise NotFound(f"no {scheme} {concept_id!r} in the graph")
-        if code != concept_id:
-            # one URL per page (Cool URIs), as the graph writes the code: `es242`, `Italy`,
-            # `IT` and `italia` lead to it (a link checker's `Italy` had led to `ITALY`, 404)
-            query = f"?{request.url.query}" if request.url.query else ""
-            dot = f".{ext}" if ext else ""
-            return RedirectResponse(f"/browse/{scheme}/{code}{dot}{query}", status_code=308)
-        iri = f"{EU_COUNTRY if scheme == 'country' else NUTS}{concept_id}"
-    else:
+    if scheme not in (*SCHEMES, "country", "nuts"):
         raise NotFound(f"nothing to browse under {scheme!r}")
+    code = _named_concept(request, scheme, concept_id)
+    if code is None:
+        raise NotFound(f"no {scheme} {concept_id!r} in the graph")
+    if code != concept_id:
+        # one URL per page (Cool URIs), as the graph writes the code: `es242`, `Italy`, `IT`,
+        # `italia` (a link checker's `Italy` had led to `ITALY`, 404) and a concept's label in
+        # any of the five languages (a trial's `/browse/theme/vivienda` was 404 beside
+        # theme=Vivienda) lead to it
+        query = f"?{request.url.query}" if request.url.query else ""
+        dot = f".{ext}" if ext else ""
+        return RedirectResponse(f"/browse/{scheme}/{code}{dot}{query}", status_code=308)
+    iri = _prefix(scheme) + code
     if ext:
         return _concept_data(request, iri, f"/browse/{scheme}/{concept_id}", ext)
     page = concept_page(request.app.state.store.current(), iri)
