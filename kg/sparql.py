@@ -14,6 +14,7 @@ from kg.sparql_syntax import (
     UPDATE_OPS,
     dataset_clauses,
     opening,
+    rebound,
     shape,
     slips,
     tokens,
@@ -126,7 +127,8 @@ def _explained(query: str, message: str) -> str:
             return f"{where}: a selected variable is neither grouped nor aggregated: {_GROUPING}"
         return f"{where}: {'; '.join(_PLAIN.get(r, r) for r in rules)}"
     if "Prefix not found" not in message:
-        return _slip(query, where) or message
+        again = _rebound(query) if message.endswith(": expected [_]") else None
+        return _slip(query, where) or again or message
     missing = undeclared_prefixes(query, PREFIXES)
     if not missing:
         return message
@@ -156,6 +158,13 @@ def _slip(query: str, where: str) -> str | None:
         if stopped is None or (slip.line, slip.column) <= stopped:
             return f"error at {slip.line}:{slip.column}: {slip.what}"
     return None
+
+
+def _rebound(query: str) -> str | None:
+    """For the parser's bare "expected [_]": a `BIND` naming a variable already in scope
+    (`kg.sparql_syntax.rebound`), said where it is. None otherwise."""
+    slip = rebound(query)
+    return None if slip is None else f"error at {slip.line}:{slip.column}: {slip.what}"
 
 
 def _repeats(default: list[str], named: list[str]) -> bool:

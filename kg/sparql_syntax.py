@@ -344,7 +344,8 @@ KEYWORDS = frozenset(
 def slips(text: str) -> list[Slip]:
     """The slips the parser reports only as the list of tokens it expected, in the order met:
     a string not closed ("a quote opened at 1:25"), a comma between selected variables (SQL's
-    habit: `SELECT ?s, ?o`; SPARQL 1.1 Query §19.8 rule [9] separates them by spaces), and a
+    habit: `SELECT ?s, ?o`; SPARQL 1.1 Query §19.8 rule [9] separates them by spaces), an
+    operator with nothing after it (`FILTER(?o = )`), a bare word that is no keyword, and a
     `{`, `(` or `[` still open where the text ends."""
     found: list[Slip] = []
     stack: list[tuple[str, int]] = []
@@ -370,6 +371,10 @@ def slips(text: str) -> list[Slip]:
             else:
                 said = f"a name needs its prefix (prefix:{tok})"
             found.append(Slip(f"“{tok}” is not a word of SPARQL: {said}", *_at(text, m)))
+        if tok in _BINARY and _next_significant(text, m.end()) in (")", "}", ",", "]", ""):
+            what = "a condition" if tok in ("&&", "||") else "a value"
+            said = f"{what} is missing after “{tok}”: {_OPERAND[what]}"
+            found.append(Slip(said, *_at(text, m)))
         if kind == "word" and tok.upper() == "SELECT":
             projection = True
         elif (kind == "word" and tok.upper() in ("WHERE", "FROM")) or tok == "{":
@@ -397,6 +402,53 @@ def slips(text: str) -> list[Slip]:
         said = f"this {opener} is not closed: the query ends before its {closers[opener]}"
         found.append(Slip(said, *_line_column(text, offset)))
     return found
+
+
+#: the operators that take an operand after them (SPARQL 1.1 Query §17.3 and §9.1: `*`, `+`
+#: and `?` close a path element, and `*` is `SELECT *` and `COUNT(*)`, so they are left out)
+_BINARY = frozenset({"=", "!=", "<", ">", "<=", ">=", "&&", "||", "/"})
+_OPERAND = {
+    "a value": "give a variable, a literal, an IRI or a function call",
+    "a condition": "give an expression, or remove the operator",
+}
+
+
+def _next_significant(text: str, offset: int) -> str:
+    """The first significant token at or after `offset` ("" when the text ends first)."""
+    for m in _TOKEN.finditer(text, offset):
+        if (m.lastgroup or "punct") not in ("ws", "comment"):
+            return m.group()
+    return ""
+
+
+def rebound(text: str) -> Slip | None:
+    """The first `BIND(… AS ?x)` naming a variable its group already used before it (in a
+    pattern, or in a group inside it), which SPARQL 1.1 Query refuses (§18.2.1, the grammar's
+    note 12) and pyoxigraph reports only as "expected [_]". A nested `SELECT`'s unprojected
+    variables count as used: read only once the parser has refused the query."""
+    groups: list[set[str]] = [set()]
+    before = ""
+    for m in _TOKEN.finditer(text):
+        kind, tok = m.lastgroup or "punct", m.group()
+        if kind in ("ws", "comment"):
+            continue
+        if tok == "{":
+            groups.append(set())
+        elif tok == "}" and len(groups) > 1:
+            inner = groups.pop()
+            groups[-1] |= inner  # a group's variables are in scope after it
+        elif kind == "var":
+            name = tok[1:]
+            if before.upper() == "AS" and len(groups) > 1 and name in groups[-1]:
+                said = (
+                    f"{tok} is already bound where this BIND binds it again: a BIND must name "
+                    "a variable not used before it in its group (SPARQL 1.1 Query §18.2.1); "
+                    f"choose another name, such as {tok}2"
+                )
+                return Slip(said, *_at(text, m))
+            groups[-1].add(name)
+        before = tok
+    return None
 
 
 def _at(text: str, m: re.Match[str]) -> tuple[int, int]:

@@ -5,6 +5,7 @@ import pytest
 
 from kg.errors import QuerySyntaxError
 from kg.sparql import run_query
+from kg.sparql_syntax import slips
 
 NQ = (
     b'<http://x/a> <http://schema.org/name> "A" <http://x/g1> .\n'
@@ -106,6 +107,21 @@ def test_an_undeclared_prefix_is_named_with_how_to_declare_it() -> None:
             "SELECT * { ?s ?p ?o } LIMT 10",
             "error at 1:23: “LIMT” is not a word of SPARQL: did you mean LIMIT\\?",
         ),
+        # an operator with nothing after it: the parser listed every function it knows
+        (
+            "SELECT * WHERE { ?s ?p ?o FILTER(?o = ) }",
+            "error at 1:37: a value is missing after “=”: give a variable, a literal",
+        ),
+        (
+            "SELECT * WHERE { ?s ?p ?o FILTER(?o > 1 && ) }",
+            "error at 1:41: a condition is missing after “&&”",
+        ),
+        # a variable bound twice: the parser said "expected [_]"
+        (
+            "SELECT * WHERE {\n  BIND(1 AS ?x)\n  BIND(2 AS ?x)\n}",
+            r"error at 3:13: \?x is already bound where this BIND binds it again: a BIND must "
+            r"name a variable not used before it in its group",
+        ),
         (
             "SELECT * { ?s name ?o }",
             "error at 1:15: “name” is not a word of SPARQL: NAMED "
@@ -119,6 +135,20 @@ def test_a_common_slip_is_said_where_it_is(query: str, said: str) -> None:
     parser could read at the place it stopped (the end), not the slip and where it is."""
     with pytest.raises(QuerySyntaxError, match=said):
         run_query(ox.Store(), query)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+        "SELECT * WHERE { ?s (rdf:type+)/rdfs:label ?o }",
+        "SELECT * WHERE { ?s ?p ?o FILTER(?o != <http://example.org/x>) }",
+    ],
+)
+def test_operators_in_their_place_are_no_slip(query: str) -> None:
+    """`*`, `+` and `/` closing a path or an aggregate's parentheses are no missing value."""
+    assert slips(query) == []
+    run_query(store(), query)
 
 
 def test_a_selected_variable_neither_grouped_nor_aggregated_is_named() -> None:
