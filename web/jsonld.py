@@ -221,10 +221,11 @@ CITATION_UNDATED = N_("“%(name)s”. %(site)s, %(kind)s record. %(iri)s (acces
 
 def citation(view: RecordView, *, page_url: str, lang: str = DEFAULT) -> str:
     """How to cite the record, in `lang` (plain text: the page escapes it): its name, the
-    site, its kind, the year it last changed, its IRI and the page it was read on."""
+    site, its kind, the year it last changed, its IRI and the page it was read on. The name is
+    the page's title (`RecordView.title`: led by the acronym people know it by)."""
     year = (view.modified or "")[:4]
     values = {
-        "name": view.name(),
+        "name": view.title(),
         "site": plain(lang, SITE),
         "kind": plain(lang, KIND_LABELS[view.kind]),
         "iri": view.iri,
