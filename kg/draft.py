@@ -295,7 +295,13 @@ class Draft:
         if sources:
             lines.append("sources:")
             for i, url in enumerate(sources, 1):
-                lines.append(f"  source-{i}: {{url: {_quoted(url)}, title: {_quoted(url)}}}")
+                # the form asks for links alone: the title is the link until the moderator
+                # gives the document's title, which the record's page shows (a trial: a
+                # contributed record's sources were named by their addresses)
+                lines.append(
+                    f"  source-{i}: {{url: {_quoted(url)}, title: {_quoted(url)}}}"
+                    "  # title: give the document's title"
+                )
         else:
             lines.append("sources:   # required: at least one source (url and title)")
         lines.append("---")

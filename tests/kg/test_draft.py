@@ -211,6 +211,8 @@ def test_record_text_is_the_record_format_with_every_suggestion_marked() -> None
     assert data["sources"] == {
         "source-1": {"url": "https://example.org/rn", "title": "https://example.org/rn"}
     }
+    # the form asks for links alone: the moderator is told to give the document's title
+    assert "title: give the document's title" in front.split("sources:")[1]
     suggested = [line for line in front.splitlines() if line.lstrip().startswith("- ")]
     assert suggested
     assert all("# suggestion" in line for line in suggested)
