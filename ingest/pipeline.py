@@ -36,6 +36,7 @@ from kg.vocab import RIKG_NS, graph_iri, record_iri, source_titles_graph
 
 if TYPE_CHECKING:
     from rdflib import Graph
+    from rdflib.term import Node
 
 # rdflib, pySHACL and the mapper are imported only when something changed: a re-ingest of
 # unchanged sources then costs little more than hashing the files (issue 2).
@@ -220,11 +221,18 @@ def _titles_change(
 
 
 def ontology_changes(store: GraphStore, *, base: str) -> list[GraphChange]:
-    """The ontology and concept schemes, one named graph per file, replaced when they change;
+    """The ontology, its SHACL shapes and the concept schemes, one named graph per file
+    (`{base}graph/ontology/{stem}`), replaced when they change;
     an ontology graph no file gives (a scheme file removed, or the store ingested before under
     another base URI) is dropped, so a scheme is never served twice."""
     existing = content_hashes(store.current(), adapter="ontology")
-    paths = [ONTOLOGY / "rikg.ttl", *sorted((ONTOLOGY / "schemes").glob("*.ttl"))]
+    # the SHACL shapes are published too, so those who validate what they harvest have them
+    # where the ontology is (a researcher's trial found no address for them)
+    paths = [
+        ONTOLOGY / "rikg.ttl",
+        ONTOLOGY / "shapes.ttl",
+        *sorted((ONTOLOGY / "schemes").glob("*.ttl")),
+    ]
     wanted = {f"{base}graph/ontology/{path.stem}": path for path in paths}
     changes = [GraphChange(g, None) for g in sorted(existing) if g not in wanted]
     for g_iri, path in wanted.items():
@@ -233,7 +241,7 @@ def ontology_changes(store: GraphStore, *, base: str) -> list[GraphChange]:
             continue
         from rdflib import Graph  # deferred with the mapper: see the note at the top
 
-        graph = Graph().parse(path)
+        graph = _skolemised(Graph().parse(path), f"{base}.well-known/genid/{path.stem}/")
         nt = graph.serialize(format="nt")
         nt += (
             f'<{g_iri}> <https://w3id.org/rikg/ns#contentHash> "{digest}" .\n'
@@ -242,6 +250,24 @@ def ontology_changes(store: GraphStore, *, base: str) -> list[GraphChange]:
         )
         changes.append(GraphChange(g_iri, nt))
     return changes
+
+
+def _skolemised(graph: Graph, prefix: str) -> Graph:
+    """`graph` with each blank node replaced by the IRI `{prefix}{canonical label}`: a skolem
+    IRI (RDF 1.1 Concepts §3.5), the same for the same file on every ingest. The store labels
+    blank nodes anew on every load, so a file that holds them (the SHACL shapes'
+    `sh:property [ … ]` and `sh:in ( … )` lists) would otherwise give different statements
+    for the same content, and nobody outside could name a shape."""
+    from rdflib import BNode, Graph, URIRef
+    from rdflib.compare import to_canonical_graph
+
+    def named(term: Node) -> Node:
+        return URIRef(f"{prefix}{term}") if isinstance(term, BNode) else term
+
+    out = Graph()
+    for s, p, o in to_canonical_graph(graph):
+        out.add((named(s), p, named(o)))
+    return out
 
 
 def validate_sources(sources: Iterable[Path], *, base: str) -> list[RecordError]:

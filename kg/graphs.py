@@ -78,6 +78,16 @@ def record_base(store: ox.Store) -> str | None:
     return iri[:at] if at > 0 else None
 
 
+def holds_subject(store: ox.Store, iri: str, graph: str) -> bool:
+    """Whether named graph `graph` holds a statement about `iri` (an IRI that is not one:
+    False)."""
+    try:
+        found = store.quads_for_pattern(ox.NamedNode(iri), None, None, ox.NamedNode(graph))
+        return next(iter(found), None) is not None
+    except ValueError:
+        return False
+
+
 def holds_graph(store: ox.Store, iri: str) -> bool:
     """Whether the store holds a named graph `iri` (an IRI that is not one: False)."""
     try:

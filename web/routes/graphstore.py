@@ -21,7 +21,7 @@ from kg.dumps import ensure_dumps
 from kg.endpoint import Endpoint
 from kg.endpoint.update import GraphName, delete_graph, graph_name, read_graph, write_graph
 from kg.errors import BadRequest, NotAcceptable, NotFound
-from kg.graphs import holds_graph
+from kg.graphs import holds_graph, holds_subject
 from kg.vocab import KINDS, graph_iri
 from web.auth import require_admin
 from web.http import (
@@ -29,6 +29,7 @@ from web.http import (
     not_modified,
     precondition_failed,
     precondition_response,
+    see_other,
     version_validators,
 )
 from web.openapi import (
@@ -123,10 +124,11 @@ def _record_page(request: Request, graph: str) -> str | None:
 def _page_of(kind: str, slug: str) -> str | None:
     """The page that shows the statements of graph `{base}graph/{kind}/{slug}` to a person: a
     record's page, or `/browse` for a concept scheme (`ontology/theme`, …). None for the graphs
-    only the Graph Store serves: the ontology (`ontology/rikg`) and the list of sources."""
+    only the Graph Store serves: the ontology (`ontology/rikg`), its SHACL shapes
+    (`ontology/shapes`) and the list of sources."""
     if kind in KINDS:
         return f"/{kind}/{slug}"
-    if kind == "ontology" and slug != "rikg":
+    if kind == "ontology" and slug not in ("rikg", "shapes"):
         return "/browse"
     return None
 
@@ -165,6 +167,27 @@ def graph_iri_document(request: Request, kind: str, slug: str) -> Response:
     if page is not None and _prefers_html(request):
         return RedirectResponse(page, status_code=303, headers=headers)
     return RedirectResponse(graph_store_address(iri), status_code=303, headers=headers)
+
+
+@router.get(
+    "/.well-known/genid/{stem}/{label}",
+    tags=[LINKED_DATA],
+    response_class=Response,
+    status_code=303,
+    summary="A skolem IRI of the ontology's files",
+    responses={**redirect(303, "the ontology graph that holds the node"), **page_errors(404)},
+)
+def skolem_iri(request: Request, stem: str, label: str) -> Response:
+    """A skolem IRI (RDF 1.1 Concepts §3.5) that stands for a blank node of an ontology file,
+    such as one of the SHACL shapes' property shapes, resolves: 303 See Other to the graph
+    that holds it (`{base}graph/ontology/{stem}`) through the Graph Store Protocol. One the
+    graph does not describe is 404."""
+    base = request.app.state.settings.base
+    graph = graph_iri(base, "ontology", stem)
+    iri = f"{base}.well-known/genid/{stem}/{label}"
+    if not holds_subject(request.app.state.store.current(), iri, graph):
+        raise NotFound(f"no node {iri}")
+    return see_other(graph_store_address(graph))
 
 
 async def _write(request: Request, eng: Endpoint, *, replace: bool) -> Response:

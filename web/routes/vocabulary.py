@@ -8,11 +8,11 @@ from fastapi.responses import Response
 
 from kg import formats
 from kg.formats import DOCUMENT_FORMATS, HTML, Format
-from kg.vocab import PREFIXES
+from kg.vocab import PREFIXES, graph_iri
 from kg.vocabulary import vocabulary, vocabulary_document
 from web.datadocument import document_format, document_response
-from web.http import negotiated
-from web.openapi import LINKED_DATA, RDF_MEDIA, media, page_errors, status_304
+from web.http import graph_store_address, negotiated, see_other
+from web.openapi import LINKED_DATA, RDF_MEDIA, media, page_errors, redirect, status_304
 
 router = APIRouter()
 #: what `/ns` answers, by `Accept`: the page first (a browser, no `Accept`, `*/*`)
@@ -58,6 +58,22 @@ def namespace_document(request: Request, ext: str) -> Response:
     """The vocabulary's data document in the format its extension names (`ttl`, `nt`,
     `jsonld`, `rdf`). Raises `NotFound` for another extension."""
     return document(request, document_format(ext))
+
+
+@router.get(
+    "/shapes",
+    tags=[LINKED_DATA],
+    response_class=Response,
+    status_code=303,
+    summary="The SHACL shapes (rikgsh namespace)",
+    responses=redirect(303, "the shapes' named graph through the Graph Store Protocol"),
+)
+def shapes(request: Request) -> Response:
+    """Where the shapes' namespace (`https://w3id.org/rikg/shapes#`) resolves: 303 See Other
+    to the named graph `{base}graph/ontology/shapes`, the SHACL shapes every record is checked
+    against before it is published, in the RDF format `Accept` asks for."""
+    graph = graph_iri(request.app.state.settings.base, "ontology", "shapes")
+    return see_other(graph_store_address(graph))
 
 
 def document(request: Request, fmt: Format) -> Response:

@@ -1,5 +1,6 @@
 """`/ns`, where the `rikg:` namespace resolves: the vocabulary for people and for software."""
 
+import gzip
 import json
 import re
 
@@ -9,6 +10,7 @@ from rdflib.compare import isomorphic
 
 from kg.settings import PROJECT_ROOT
 from kg.vocab import RIKG_NS
+from tests.web.conftest import BASE
 
 OWN = PROJECT_ROOT / "ontology" / "rikg.ttl"
 TERM = re.compile(re.escape(RIKG_NS) + r"([A-Za-z]+)")
@@ -116,3 +118,51 @@ def test_english_labels_on_another_languages_page_say_they_are_english(
     # English alone on the German page)
     assert '<span class="muted">Koordinator</span>' in page
     assert '<span class="muted" lang="en">' not in page
+
+
+def test_the_shapes_every_record_is_checked_against_are_published(client: TestClient) -> None:
+    """A researcher's trial found no address for the SHACL shapes (`/shapes`, `/ns/shapes`,
+    SPARQL: none): they are a named graph of the store beside the ontology, linked from
+    `/ns`, and their IRI leads to them in the format asked for."""
+    page = client.get("/ns", headers={"Accept": "text/html"}).text
+    assert '<a href="/graph/ontology/shapes">SHACL shapes</a>' in page
+    moved = client.get("/graph/ontology/shapes", headers={"Accept": "text/turtle"})
+    assert moved.status_code == 303
+    r = client.get(moved.headers["location"], headers={"Accept": "text/turtle"})
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/turtle")
+    shapes = rdflib.Graph().parse(data=r.text, format="turtle")
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    targets = set(shapes.objects(None, sh.targetClass))
+    assert rdflib.URIRef("https://w3id.org/rikg/ns#Initiative") in targets
+
+
+def test_a_harvester_validates_records_with_the_published_shapes(client: TestClient) -> None:
+    """What the shapes are published for: a harvester fetches them from the site (the shapes'
+    namespace `/shapes`) and runs pySHACL on the graph's dump; it conforms, and the same
+    dump with a record's name taken out does not, with the shapes' message. Their blank
+    nodes are named by skolem IRIs, each resolving to the graph."""
+    from pyshacl import validate
+
+    located = client.get("/shapes", headers={"Accept": "text/turtle"})
+    assert located.status_code == 303
+    shapes = rdflib.Graph().parse(
+        data=client.get(located.headers["location"], headers={"Accept": "text/turtle"}).text,
+        format="turtle",
+    )
+    assert not any(isinstance(t, rdflib.BNode) for triple in shapes for t in triple)
+    dump = client.get("/data/rikg.ttl.gz")
+    assert dump.status_code == 200
+    data = rdflib.Graph().parse(data=gzip.decompress(dump.content), format="turtle")
+    conforms, _, report = validate(data, shacl_graph=shapes)
+    assert conforms, report
+    matilde = rdflib.URIRef(f"{BASE}id/initiative/village-welcome")
+    data.remove((matilde, rdflib.URIRef("http://schema.org/name"), None))
+    conforms, _, report = validate(data, shacl_graph=shapes)
+    assert not conforms
+    assert "needs a name" in report
+    skolem = next(str(s) for s in shapes.subjects() if "/.well-known/genid/shapes/" in str(s))
+    node = client.get(skolem.removeprefix(BASE.rstrip("/")))
+    assert node.status_code == 303
+    assert node.headers["location"] == located.headers["location"]
+    assert client.get("/.well-known/genid/shapes/nothing").status_code == 404
