@@ -48,6 +48,7 @@ def search(index: SearchIndex, query: SearchQuery) -> SearchResults:
                 )
                 for t in ranking.linked.get(row, ())
             ],
+            mentions=ranking.mentions.get(row, ()),
         )
         hits.append(
             Hit(

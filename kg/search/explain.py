@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from kg.search.documents import SearchDoc
 from kg.search.index import SearchIndex, own_parts
 from kg.search.text import fold, highlight, term, tokenize, words
-from kg.search.understand import Understanding
+from kg.search.understand import Mention, Understanding
 
 FACET_NAMES = {
     "kind": "kind",
@@ -44,6 +44,9 @@ class SharedValue:
     value: str
     label: str
     matched: str | None = None  # the concept label the query matched, in its own language
+    #: the concept's label the record's text holds, when the text mentions the concept without
+    #: the record being classified under it (`kg.search.understand.Mention`)
+    mentioned: str | None = None
     #: a filter value chosen beside others of its facet (Spain of "Spain or Italy"): saying it
     #: tells which one the record has, where a lone filter is true of every result
     one_of_several: bool = False
@@ -110,7 +113,11 @@ class Why:
         for c in self.concepts:
             said = c.matched and c.matched.casefold() != c.label.casefold()
             via = f" (from “{c.matched}”)" if said else ""
-            parts.append(f"{FACET_NAMES.get(c.facet, c.facet)}: {c.label}{via}")
+            concept = f"{FACET_NAMES.get(c.facet, c.facet)}: {c.label}"
+            if c.mentioned:  # not classified under it: the text names it
+                parts.append(f"mentions “{c.mentioned}” ({concept}, from “{c.matched}”)")
+            else:
+                parts.append(f"{concept}{via}")
         if self.close and self.similarity is not None:
             parts.append(f"close in meaning ({self.similarity:.2f})")
         parts += [f"{FACET_NAMES.get(f.facet, f.facet)}: {f.label}" for f in self.shown_filters]
@@ -149,13 +156,15 @@ def explain(
     close: bool = False,
     named: bool = False,
     linked: Sequence[LinkedTo] = (),
+    mentions: Sequence[Mention] = (),
 ) -> tuple[Why, str, str]:
     """The explanation of one hit, its HTML snippet (text escaped, matches in `<mark>`) and
     the snippet's language (the BCP 47 tag of the description it comes from; "" when the data
     does not say, for a claim, a note or an alternate name);
     `terms` are the query's terms the record contains (`SearchIndex.terms_in`); `close`:
     whether its similarity stands out (only then is it "close in meaning"); `named`: whether
-    the query names it; `linked`: the named records it is linked with, and how."""
+    the query names it; `linked`: the named records it is linked with, and how; `mentions`:
+    the concepts the query names that its text mentions, unclassified."""
     label_lang = u.shown_lang if u is not None and u.shown_lang != "und" else lang
     shared = [
         SharedValue(f, v, index.label(f, v, lang), one_of_several=len(values) > 1)
@@ -181,6 +190,16 @@ def explain(
         for m in u.concepts
         if m.concept.code in doc.facets.get(m.concept.facet, ())
     ]
+    concepts += [
+        SharedValue(
+            c.match.concept.facet,
+            c.match.concept.code,
+            c.match.concept.label(lang),
+            _typed(text, c.match.label),
+            mentioned=c.label,
+        )
+        for c in mentions
+    ]
     # a word a named concept's label holds is explained by it: not again by another concept
     # whose longer label holds it too ("Refugees (from «rifugiati»)" and "Migrant youth (from
     # «rifugiati»)", through "giovani rifugiati": an Italian trial read it as a misreading)
@@ -189,7 +208,7 @@ def explain(
         for m in u.concepts
         if m.concept.code in doc.facets.get(m.concept.facet, ())
         for t in tokenize(m.label)
-    }
+    } | {t for c in mentions for t in tokenize(c.match.label)}
     concepts += _labels_holding(
         index, doc, found - terms - explained, text, {c.value for c in concepts}, lang
     )

@@ -107,6 +107,8 @@ class SearchIndex:
     sample_vectors: Vectors = field(init=False)
     _concept_vectors: tuple[list[Concept], Vectors] | None = field(init=False, default=None)
     _concept_terms: dict[tuple[str, str], frozenset[str]] = field(init=False, default_factory=dict)
+    #: concept IRI → `mentioning`'s answer, computed once per index
+    _mentions: dict[str, dict[int, str]] = field(init=False, default_factory=dict)
     _passages: PassageReader = field(init=False, default_factory=PassageReader)
     #: (facet, code, lang) → `label`, for the five languages of `LANGUAGES`: a search's facets
     #: name every value they count (about 280 labels a search at 100,000 records)
@@ -333,6 +335,38 @@ class SearchIndex:
             if any(said[i : i + n] == wanted for i in range(len(said) - n + 1)):
                 return True
         return False
+
+    def mentioning(self, concept: Concept, *, depth: int = PHRASE_DEPTH) -> dict[int, str]:
+        """The records not classified under `concept` whose own text (`own_text`: not the
+        labels of their concepts) holds one of its labels of two or more index terms, in any
+        language, one term right after the other ("local action groups" in an English text
+        holds the LEADER concept's "local action group"; stopwords dropped, forms stemmed):
+        row → the label found, the first in the scheme's order. For each label, of the
+        unclassified records holding all its terms (`holding_all`) the first `depth` are read;
+        a mention only past them is not seen. Computed once per concept and index."""
+        cached = self._mentions.get(concept.iri)
+        if cached is not None:
+            return cached
+        empty = np.zeros(0, dtype=np.int32)
+        carrying = self.postings.get(concept.facet, {}).get(concept.code, empty)
+        found: dict[int, str] = {}
+        said: dict[int, list[str]] = {}
+        for _, label in concept.all_labels():
+            wanted = tokenize(label)
+            n = len(wanted)
+            if n < 2:
+                continue
+            holding = self.holding_all(wanted)
+            for row in holding[~np.isin(holding, carrying)][:depth].tolist():
+                if row in found:
+                    continue
+                if row not in said:
+                    said[row] = tokenize(own_text(self.docs[row]))
+                text = said[row]
+                if any(text[i : i + n] == wanted for i in range(len(text) - n + 1)):
+                    found[row] = label
+        self._mentions[concept.iri] = found
+        return found
 
     def holding_all(self, terms: Iterable[str]) -> IntArray:
         """The rows of the records holding every one of `terms` (index terms), ascending: the

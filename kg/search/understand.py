@@ -52,6 +52,16 @@ class ConceptMatch:
 
 
 @dataclass(frozen=True)
+class Mention:
+    """A concept the query names (`match`) that a record's text mentions by `label`, a label
+    of it in any language, without the record being classified under it
+    (`kg.search.index.SearchIndex.mentioning`)."""
+
+    match: ConceptMatch
+    label: str
+
+
+@dataclass(frozen=True)
 class Understanding:
     text: str
     terms: tuple[str, ...]  # of the corrected text when spelling correction changed it

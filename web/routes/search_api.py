@@ -61,6 +61,11 @@ class FacetValuePublic(LabelPublic):
 class SharedValuePublic(LabelPublic):
     facet: str
     matched: str | None = None
+    mentioned: str | None = Field(
+        default=None,
+        description="of a concept the query names that the record is not classified under: "
+        "the concept's label (in any language) its text holds, which brought it in",
+    )
 
 
 class LinkedToPublic(BaseModel):
@@ -624,5 +629,9 @@ def _facet(value: FacetValue, facet: str, lang: str) -> FacetValuePublic:
 
 def _shared(value: SharedValue) -> SharedValuePublic:
     return SharedValuePublic(
-        facet=value.facet, value=value.value, label=value.label, matched=value.matched
+        facet=value.facet,
+        value=value.value,
+        label=value.label,
+        matched=value.matched,
+        mentioned=value.mentioned,
     )

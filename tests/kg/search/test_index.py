@@ -234,3 +234,48 @@ def test_name_order_puts_a_letter_with_a_diacritic_beside_its_base_letter() -> N
     assert by_name == ["Almería", "lake", "Łódzkie Region", "Mountain", "Šťastné deti", "Zuhause"]
     by_browse = [index.docs[i].name for i in np.argsort(index.browse_rank)]
     assert by_browse == by_name
+
+
+def test_mentioning_finds_a_concepts_label_as_a_phrase_in_unclassified_texts() -> None:
+    """`SearchIndex.mentioning`: a label of several words, in any language, held one word
+    after the other in a record's own text (plural or not); not its words scattered, not in a
+    record classified under the concept (it carries it already), not a one-word label."""
+    from kg.search.documents import SearchDoc
+    from kg.search.index import build_index
+
+    iri = "https://w3id.org/rikg/scheme/funding/leader"
+    concept = Concept(
+        iri,
+        "funding",
+        "leader",
+        {"en": "LEADER", "it": "LEADER"},
+        alt_labels=[("en", "local action group"), ("it", "gruppo di azione locale")],
+    )
+
+    def doc(slug: str, text: str, funding: list[str]) -> SearchDoc:
+        return SearchDoc(
+            f"http://x/id/initiative/{slug}",
+            "initiative",
+            slug,
+            names={"en": slug},
+            descriptions={"en": text},
+            facets={"kind": ["initiative"], "funding": funding},
+        )
+
+    docs = [
+        doc("phrase", "Two local action groups hosted refugee families.", []),
+        doc("italian", "Il gruppo di azione locale ha accolto famiglie.", []),
+        doc("scattered", "A local group took action for refugees.", []),
+        doc("classified", "Local action groups again.", ["leader"]),
+        doc("one-word", "LEADER money paid for it.", []),
+    ]
+    index, _ = build_index(
+        docs,
+        {iri: concept},
+        embedder=HashEmbedder(),
+        cache=VectorCache(None),
+        version="v1",
+        progress=False,
+    )
+    found = {index.docs[row].slug: label for row, label in index.mentioning(concept).items()}
+    assert found == {"phrase": "local action group", "italian": "gruppo di azione locale"}

@@ -835,3 +835,33 @@ def test_a_short_spanish_query_of_no_clear_language_finds_its_practices(
     results = search(index, SearchQuery(query, lang="es", limit=20))
     assert results.total > 0
     assert any("language-learning" in h.doc.facets.get("theme", ()) for h in results.hits)
+
+
+def test_a_concept_named_in_one_language_finds_texts_naming_it_in_another(
+    index: SearchIndex,
+) -> None:
+    """A trial's Italian "gruppo di azione locale" (the LEADER concept's Italian label) missed a
+    practice of Czech local action groups that English and French found through its English
+    text: a concept the query names by a label of several words also finds the records whose
+    text holds another of its labels, in any language, without being classified under it;
+    each says which label its text holds, and not that it lacks the query's words."""
+    unclassified = [
+        d
+        for d in index.docs
+        if "eafrd-leader" not in d.facets.get("funding", ())
+        and "local action group" in own_text(d).lower()
+    ]
+    assert unclassified
+    results = search(index, SearchQuery("gruppo di azione locale", lang="it", limit=500))
+    found = {h.doc.slug: h for h in results.hits}
+    for d in unclassified:
+        hit = found[d.slug]
+        said = [c for c in hit.why.concepts if c.value == "eafrd-leader"]
+        assert said
+        assert said[0].mentioned is not None
+        assert "local action group" in said[0].mentioned.lower()
+        assert said[0].matched == "gruppo di azione locale"
+        assert "does not mention" not in hit.why.summary
+    # the classified records still lead: what a record is classified under outweighs a mention
+    first = results.hits[0]
+    assert "eafrd-leader" in first.doc.facets.get("funding", ())

@@ -806,3 +806,21 @@ def test_the_type_of_initiative_is_a_filter_named_in_the_pages_language(
     assert titles(filtered) == ["village-welcome?lang=de"]
     assert "Initiative · Lokale Praxis" in filtered
     assert "VALUES ?type { &lt;https://w3id.org/rikg/ns#LocalPractice&gt; }" in filtered
+
+
+def test_a_result_whose_text_names_the_concept_in_another_language_says_so(
+    records_dir: Path, tmp_path: Path
+) -> None:
+    """An Italian searching "gruppo di azione locale" finds a practice whose English text
+    speaks of local action groups without being classified under LEADER: its line says which
+    words of its text brought it in, in Italian, not that it lacks the query's words."""
+    records = {
+        "initiative/lags": "---\nname: Two Valleys\ncountries: [CZ]\n"
+        "sources: {a: {url: 'https://example.org/v'}}\n---\n"
+        "Two local action groups found homes for refugee families.\n",
+    }
+    with searching(records_dir, tmp_path, records) as c:
+        page = c.get("/search", params={"q": "gruppo di azione locale", "lang": "it"}).text
+    assert "/initiative/lags" in page
+    assert "menziona «local action group» (Finanziamento: " in html.unescape(page)
+    assert "da «gruppo di azione locale»)" in html.unescape(page)
