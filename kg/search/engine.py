@@ -12,6 +12,7 @@ from kg.search.index import SearchIndex
 from kg.search.rank import SENSE, Ranking, facet_counts, known_start, rank
 from kg.search.text import fold, term, tokenize, words
 from kg.search.types import Correction, Hit, Label, SearchQuery, SearchResults
+from kg.search.understand import Understanding
 
 __all__ = ["Hit", "Label", "SearchResults", "search"]
 #: concepts offered when nothing matched
@@ -76,7 +77,7 @@ def search(index: SearchIndex, query: SearchQuery) -> SearchResults:
         u,
         u.corrected if u is not None else None,
         tuple(Correction(a, b) for a, b in u.corrections) if u is not None else (),
-        _closest(index, query) if u is not None and not len(ranking.rows) else (),
+        _closest(index, query, u) if u is not None and not len(ranking.rows) else (),
         _undated(index, ranking),
         _open_ended(index, ranking, query),
         _suggestion(index, query, ranking) if not len(ranking.rows) else None,
@@ -152,24 +153,26 @@ def _open_ended(index: SearchIndex, ranking: Ranking, query: SearchQuery) -> int
     return int(np.count_nonzero((end == 0) & (start > 0) & (start < query.years[0])))
 
 
-def _closest(index: SearchIndex, query: SearchQuery) -> tuple[Label, ...]:
-    """The concepts (themes, target groups, challenges, opportunities) nearest to the query in
-    meaning, for a page where nothing matched: labels embedded on first use. Only those at
+def _closest(index: SearchIndex, query: SearchQuery, u: Understanding) -> tuple[Label, ...]:
+    """For a page where nothing matched: first the concepts the query names by a label (a
+    French trial's "garder l'école ouverte" names Education by "école", which alone finds
+    records, but found nothing and was offered nothing), then the concepts (themes, target
+    groups, challenges, opportunities) nearest to the query in meaning, `CLOSEST` in all:
+    labels embedded on first use. Of the nearest in meaning, only those at
     least `SENSE` similar (the cosine a query of several words must reach with a record to
     make sense, `kg.search.rank`): nonsense is nearest to some concept too ("xqzvbn plorf"
     at 0.22 to "Resettlement", where "bus to town" is at 0.40 to "Mobility and transport"),
     and offering it as a closest topic would be a guess. A query of function words only
     ("the", "of and the") says nothing to be near: a search trial's "the" was offered
     "Refugees"."""
+    named = {f"{m.concept.facet}:{m.concept.code}": m.concept.label(query.lang) for m in u.concepts}
     if index.embedder is None or not index.concepts or not tokenize(query.text):
-        return ()
+        return tuple(Label(v, label) for v, label in named.items())[:CLOSEST]
     concepts, vectors = index.concept_vectors()
     sims = vectors @ index.encode_query(query.text)
     best = [i for i in np.argsort(-sims, kind="stable")[:CLOSEST] if sims[i] >= SENSE]
-    return tuple(
-        Label(f"{concepts[i].facet}:{concepts[i].code}", concepts[i].label(query.lang))
-        for i in best
-    )
+    near = {f"{concepts[i].facet}:{concepts[i].code}": concepts[i].label(query.lang) for i in best}
+    return tuple(Label(v, label) for v, label in {**named, **near}.items())[:CLOSEST]
 
 
 def _values(index: SearchIndex, doc: SearchDoc, facet: str, lang: str) -> list[Label]:

@@ -150,6 +150,11 @@ class SearchIndex:
         sample = np.unique(np.linspace(0, max(len(self.docs) - 1, 0), SAMPLE).astype(np.intp))
         self.sample_vectors = np.ascontiguousarray(self.vectors[sample[: len(self.vectors)]])
         self.encode_query = functools.lru_cache(maxsize=512)(self._encode_query)
+        # every concept's mentions, found here once (0.6 s at 100,000 records) rather than by
+        # the first search naming it: that search had waited up to 30 ms
+        for concept in self.concepts.values():
+            if concept.facet not in PLACE_FACETS:
+                self.mentioning(concept)
 
     @functools.cached_property
     def links(self) -> dict[int, dict[int, Tie]]:
@@ -343,26 +348,34 @@ class SearchIndex:
         holds the LEADER concept's "local action group"; stopwords dropped, forms stemmed):
         row → the label found, the first in the scheme's order. For each label, of the
         unclassified records holding all its terms (`holding_all`) the first `depth` are read;
-        a mention only past them is not seen. Computed once per concept and index."""
+        a mention only past them is not seen. Computed once per concept, for all of them when
+        the index is built or loaded (0.6 s at 100,000 records)."""
         cached = self._mentions.get(concept.iri)
         if cached is not None:
             return cached
         empty = np.zeros(0, dtype=np.int32)
-        carrying = self.postings.get(concept.facet, {}).get(concept.code, empty)
+        carrying = np.zeros(len(self.docs), dtype=bool)
+        carrying[self.postings.get(concept.facet, {}).get(concept.code, empty)] = True
         found: dict[int, str] = {}
-        said: dict[int, list[str]] = {}
+        folded: dict[int, str] = {}
         for _, label in concept.all_labels():
             wanted = tokenize(label)
             n = len(wanted)
             if n < 2:
                 continue
+            # the terms' first letters in order, a few words apart at most (stopwords): a
+            # cheap test that spares stemming most texts (terms keep their words' beginnings)
+            gap = r"\W+(?:\w+\W+){0,3}?"
+            near = re.compile(gap.join(re.escape(t[:4]) + r"\w*" for t in wanted))
             holding = self.holding_all(wanted)
-            for row in holding[~np.isin(holding, carrying)][:depth].tolist():
+            for row in holding[~carrying[holding]][:depth].tolist():
                 if row in found:
                     continue
-                if row not in said:
-                    said[row] = tokenize(own_text(self.docs[row]))
-                text = said[row]
+                if row not in folded:
+                    folded[row] = fold(own_text(self.docs[row]))
+                if not near.search(folded[row]):
+                    continue
+                text = tokenize(folded[row])
                 if any(text[i : i + n] == wanted for i in range(len(text) - n + 1)):
                     found[row] = label
         self._mentions[concept.iri] = found

@@ -347,7 +347,7 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
     # a query naming a record as typed, run together ("kpax" for K-Pax), is not misspelt
     as_typed = index.names.match((), text)  # the name run together, looked up once
     correct = query.correct and not as_typed
-    u = understand(text, index.matcher, index.speller if correct else None)
+    u = understand(text, index.matcher, index.speller if correct else None, page=query.lang)
     terms = list(dict.fromkeys(u.terms))
     common = {t for t in terms if index.known(t) > COMMON * len(index)}
     ordinary = {t for _, _, w in words(u.searched) if (t := term(w)) and w in index.dictionary}

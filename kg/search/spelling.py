@@ -22,9 +22,10 @@ more that it begins with, up to `SUFFIX` letters shorter: the stem a verb or adj
 with the noun the records use (a French trial's "accueillir" → "accueil", "villageois" →
 "village"; the records say "accueil" in 43 places and never the infinitive). Otherwise it
 stays as written: "quality" is not "equality", "cierra" not "tierra", "mañana" not "manage",
-"Real" not "rea". Such a form is searched but not announced: the word was spelt right, so no
-"Showing results for" names it (`Speller.read`: the text shown keeps "Dörfern", the words
-searched hold "dorfer").
+"Real" not "rea"; nor is it read as a word of another language ("garder", to keep, in a French
+query is not the English "garden": `Speller._foreign`). Such a form is searched but not
+announced: the word was spelt right, so no "Showing results for" names it (`Speller.read`:
+the text shown keeps "Dörfern", the words searched hold "dorfer").
 
 A word no record uses and nothing above reads is, last, read as the known word of its family:
 the two share their Snowball stem (Porter's algorithms for the five languages, by PyStemmer)
@@ -88,6 +89,7 @@ ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 EDIT_COST = 1.3
 FORM_LENGTH = 6  # shorter real words are too often another word with one letter changed
 SUFFIX = 4  # letters a word may have beyond a known word it begins with, to be read as it
+FOREIGN = 1.0  # Zipf units: a known word ten times commoner in another language is of it
 #: the shortest Snowball stem that joins a word to its family: shorter ones join other words
 #: (Italian "formati", trained, and "forma", shape, both stem to "form"; German "motorischen"
 #: and "motor", French "brandissant" and "brand"), measured on 15,000 rare words of the lists
@@ -201,8 +203,13 @@ class Speller:
         (word, distance, index) triples). `form`: a word of the lists, read only as a form of
         itself."""
         found = near
-        if form:  # a real word: only another form of it (module docstring)
-            found = [f for f in found if _same_word(word, self._choices[f[2]])]
+        if form:  # a real word: only another form of it, in its language (module docstring)
+            found = [
+                f
+                for f in found
+                if _same_word(word, self._choices[f[2]])
+                and not self._foreign(self._choices[f[2]], lang)
+            ]
             if not found:
                 start = self._known_start(word)
                 return (start, True) if start is not None else self._kin(word, lang)
@@ -295,6 +302,17 @@ class Speller:
                     stems.setdefault(stem, []).append(word)
             self._families[lang] = stems
         return stems
+
+    def _foreign(self, folded: str, lang: str) -> bool:
+        """Whether the known word `folded` is a word of another language than the query's
+        `lang` rather than of `lang`: at least `FOREIGN` (Zipf units: ten times) commoner in
+        one of the other languages. A French "garder" (to keep) is no form of the English
+        "garden" the records hold, though it keeps all its letters but the last (a trial's
+        "garder l'école ouverte" found gardens). False when `lang` is "und"."""
+        if lang not in LANGUAGES:
+            return False
+        own = self._usage(folded, lang)
+        return any(self._usage(folded, other) >= own + FOREIGN for other in LANGUAGES)
 
     def _usage(self, folded: str, lang: str) -> float:
         """How common a known word is in `lang`, in the commonest way the records write it."""

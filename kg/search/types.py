@@ -4,6 +4,7 @@ the results (`SearchResults` of `Hit`s with `FacetValue` counts)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -151,7 +152,7 @@ class SearchQuery:
                 raise BadRequest(f"year_to {high} is before year_from {low}")
             years = (low, high)
         return cls(
-            text=one("q", "")[:MAX_TEXT],
+            text=_without_controls(one("q", ""))[:MAX_TEXT],
             mode=one("mode", "hybrid"),
             filters={f: values(f) for f in FILTERS if values(f)},
             years=years,
@@ -162,6 +163,16 @@ class SearchQuery:
             sort=one("sort", "relevance"),
             correct=one("correct", "1").lower() not in ("0", "false", "off", "no"),
         )
+
+
+#: control characters (C0, DEL, C1): never text a person typed, and a NUL echoed into a page
+#: is invalid HTML (a trial's `q=%00` reached the title and the search box)
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+
+
+def _without_controls(text: str) -> str:
+    """`text` with each run of control characters (tab and line breaks too) as one space."""
+    return _CONTROLS.sub(" ", text).strip()
 
 
 @dataclass(frozen=True)

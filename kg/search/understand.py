@@ -201,19 +201,25 @@ def _identifier(restricted: bool = True) -> Any:
     return identifier
 
 
-def understand(text: str, matcher: ConceptMatcher, speller: Speller | None = None) -> Understanding:
+def understand(
+    text: str, matcher: ConceptMatcher, speller: Speller | None = None, *, page: str = "und"
+) -> Understanding:
     """The query's terms, language and concepts; with a `speller`, unknown words are corrected
     first (`kg.search.spelling`) and the terms and concepts are those of the corrected text.
     `corrected` is the text as shown ("Showing results for"): misspellings corrected, other
     forms of a dictionary word searched but kept as typed (`Speller.read`). A text read as
     another language but made of English words as much (`in_english_words`) is English: its
-    snippets, labels and fusion weights are English ones, and the sense check holds it."""
+    snippets, labels and fusion weights are English ones, and the sense check holds it.
+    `page`: the language of the page the query was typed on; a misspelling in a query of no
+    clear language is read as a word of it where words of several languages are as near
+    ("Itali" on a French page is "Italie", not "Italy": a trial)."""
     lang = detect_language(text)  # as typed: a misspelt word or two do not change it
     if lang not in ("en", "und") and in_english_words(text, lang):
         lang = "en"  # English words the n-gram model read as another language
     elif lang == "und":
         lang = language_of_words(text)
-    read = Reading(text, text, []) if speller is None else speller.read(text, lang)
+    spelt = lang if lang != "und" else page
+    read = Reading(text, text, []) if speller is None else speller.read(text, spelt)
     terms = tuple(tokenize(read.searched))
     return Understanding(
         text,

@@ -83,3 +83,14 @@ def test_a_hit_is_tagged_with_the_themes_it_states_and_found_by_the_broader_ones
     hit = next(h for h in results.hits if h.doc.slug == "house-and-work")
     assert [t.label for t in hit.themes] == ["Employment"]
     assert [c.value for c in hit.countries] == ["ES"]
+
+
+def test_nothing_matched_offers_the_concepts_the_query_names(small_index: SearchIndex) -> None:
+    """A French trial's "garder l'école ouverte" found nothing (two of its three words are in
+    no record) and was offered nothing, though "école" names the theme Education, which alone
+    finds records. A concept the query names by a label leads the topics offered, whatever
+    its distance in meaning (the fake embedder's is arbitrary)."""
+    results = search(small_index, SearchQuery("vivienda garderie ouvertement", lang="fr"))
+    assert results.total == 0
+    assert results.concepts[0].value == "theme:housing"
+    assert results.concepts[0].label == "Housing"  # the small scheme has no French label

@@ -284,3 +284,37 @@ def test_a_rare_word_likelier_than_its_correction_is_read_as_a_form_of_itself() 
     read = spelt.read("leerstehenden Lapland", "de")
     assert read.searched == "leerstehende Lapland"
     assert read.corrections == []  # a form, not a misspelling
+
+
+def test_a_dictionary_word_is_not_read_as_a_word_of_another_language() -> None:
+    """A French trial's "garder l'école ouverte" (keep the school open) was searched as
+    "garden": "garder" keeps all its letters but the last, yet the records' "garden" is an
+    English word, ten times commoner in English than in French. In an English query the
+    form rule stands ("villager" → "village")."""
+    usage = {("garden", "en"): 4.8, ("garden", "fr"): 3.5, ("village", "en"): 4.8}
+    s = Speller(
+        {"garden": 3, "village": 9},
+        lambda t: t in {term("garden"), term("village")},
+        frozenset({"garder", "villager"}),
+        zipf_in=lambda w, lang: usage.get((w, lang), 0.0),
+    )
+    assert s.read("garder l'école", "fr").searched == "garder l'école"
+    assert s.read("villager", "en").searched == "village"
+    assert s.read("garder", "und").searched == "garden"  # no language to judge by
+
+
+def test_a_query_of_no_clear_language_is_read_in_the_pages() -> None:
+    """A French trial's "Itali" became "Italy": the n-gram model reads no language in one
+    word, and of the equally near "Italy" and "Italie" the one more records hold won. On a
+    French page it is "Italie"; on an English one "Italy"."""
+    from kg.search.understand import ConceptMatcher, understand
+
+    usage = {("italie", "fr"): 4.5, ("italy", "fr"): 2.9, ("italy", "en"): 4.9}
+    s = Speller(
+        {"italy": 9, "italie": 2},
+        lambda t: t in {term("italy"), term("italie")},
+        zipf_in=lambda w, lang: usage.get((w, lang), 0.0),
+    )
+    matcher = ConceptMatcher([])
+    assert understand("Itali", matcher, s, page="fr").corrected == "Italie"
+    assert understand("Itali", matcher, s, page="en").corrected == "Italy"

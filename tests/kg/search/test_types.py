@@ -100,3 +100,11 @@ def test_an_unknown_filter_is_refused_listing_the_known_ones() -> None:
 def test_an_empty_year_is_refused() -> None:
     with pytest.raises(BadRequest, match="year must be YYYY"):
         parse_years("-")
+
+
+def test_control_characters_are_not_part_of_the_text() -> None:
+    """A NUL or other control character is nothing a person typed; echoed into a page it is
+    invalid HTML (a trial's `q=%00` reached the title and the search box)."""
+    assert SearchQuery.from_params({"q": "\x00"}).text == ""
+    assert SearchQuery.from_params({"q": "rural\x00\x1fschools\x85"}).text == "rural schools"
+    assert SearchQuery.from_params({"q": "écoles\trurales"}).text == "écoles rurales"
