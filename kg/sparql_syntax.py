@@ -401,6 +401,63 @@ def slips(text: str) -> list[Slip]:
     for opener, offset in stack:
         said = f"this {opener} is not closed: the query ends before its {closers[opener]}"
         found.append(Slip(said, *_line_column(text, offset)))
+    return sorted(found + _short_triples(text), key=lambda slip: (slip.line, slip.column))
+
+
+#: what a triple pattern still needs after its subject, a `;` or a `,` (SPARQL 1.1 Query §4.2)
+_NEEDED = {
+    3: "a triple pattern is a subject, a predicate and an object",
+    2: "after “;” come a predicate and an object",
+    1: "after “,” comes an object",
+}
+
+
+def _short_triples(text: str) -> list[Slip]:
+    """Triple patterns of names and variables alone that end (at `.`, `;`, `,`, `}` or a
+    keyword) with fewer terms than they need: `{ ?s ?p }`, which the parser reports as the
+    keywords it expected ("expected one of LATERAL, SERVICE, [_]"). A pattern holding
+    anything else (a literal, a path, a blank node, a list) is not judged, nor what follows a
+    keyword until the next `{` (an expression, a projection, a VALUES block)."""
+    found: list[Slip] = []
+    run: list[re.Match[str]] = []  # the terms of the pattern being read
+    need, simple, level = 3, True, 0
+    skip: int | None = None  # reading no patterns: after a keyword, or in a VALUES block
+    values = False
+
+    def judge() -> None:
+        if level and skip is None and simple and run and len(run) < need:
+            terms = " ".join(m.group() for m in run)
+            said = f"this pattern has {len(run)} of {need} terms ({terms}): {_NEEDED[need]}"
+            found.append(Slip(said, *_at(text, run[0])))
+
+    for m in _TOKEN.finditer(text):
+        kind, tok = m.lastgroup or "punct", m.group()
+        if kind in ("ws", "comment"):
+            continue
+        if tok == "{":
+            level += 1
+            skip = level if values else None  # a VALUES block holds data, not patterns
+            values = False
+            run, need, simple = [], 3, True
+        elif tok in ("}", ".", ";", ","):
+            judge()
+            if tok == "}":
+                skip = None if skip == level else skip
+                level -= 1
+            elif tok == "." and skip == -1:  # `FILTER(…) .`: patterns follow
+                skip = None
+            run, simple = [], True
+            need = {";": 2, ",": 1}.get(tok, 3)
+        elif kind == "word" and tok != "a" and tok.upper() in KEYWORDS - {"TRUE", "FALSE"}:
+            judge()
+            run, need, simple = [], 3, True
+            values = tok.upper() == "VALUES"
+            skip = skip if skip is not None else -1  # until the next `{`
+        elif skip is None:
+            if kind in ("var", "iri", "pname") or tok == "a":
+                run.append(m)
+            else:
+                simple = False
     return found
 
 

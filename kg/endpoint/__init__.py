@@ -6,7 +6,7 @@ The HTTP protocol lives in `web.routes.sparql`; this package knows nothing of HT
 
 from kg.endpoint.cache import ResultCache
 from kg.endpoint.endpoint import Endpoint, Served
-from kg.endpoint.guard import QueryInfo, inspect_query, inspect_update
+from kg.endpoint.guard import QueryInfo, check_syntax, inspect_query, inspect_update
 from kg.endpoint.runner import Answer, QueryRequest, Runner, make_runner
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "ResultCache",
     "Runner",
     "Served",
+    "check_syntax",
     "inspect_query",
     "inspect_update",
     "make_runner",

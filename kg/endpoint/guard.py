@@ -48,3 +48,16 @@ def _check(text: str, *, max_bytes: int) -> Shape:
     if info.depth > MAX_DEPTH:
         raise BadRequest(f"query nests {info.depth} levels deep; the limit is {MAX_DEPTH}")
     return info
+
+
+def check_syntax(text: str) -> None:
+    """Raises `QuerySyntaxError` (the parser's message, made plain: `kg.sparql.run_query`)
+    when the read query `text` does not parse; else nothing. For an error that must say the
+    query is wrong before saying the answer's format is (a 406 hid a syntax error from a
+    trial's client). Parses against an empty store: a query that parses is answered there
+    at once."""
+    import pyoxigraph as ox
+
+    from kg.sparql import run_query
+
+    run_query(ox.Store(), text)

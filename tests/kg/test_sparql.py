@@ -116,6 +116,16 @@ def test_an_undeclared_prefix_is_named_with_how_to_declare_it() -> None:
             "SELECT * WHERE { ?s ?p ?o FILTER(?o > 1 && ) }",
             "error at 1:41: a condition is missing after “&&”",
         ),
+        # a triple pattern short of a term: the parser listed keywords
+        (
+            "SELECT ?s WHERE { ?s ?p }",
+            r"error at 1:19: this pattern has 2 of 3 terms \(\?s \?p\): a triple pattern is a "
+            "subject, a predicate and an object",
+        ),
+        (
+            "SELECT * WHERE {\n  ?s ?p ?o ;\n     ?q .\n}",
+            r"error at 3:6: this pattern has 1 of 2 terms \(\?q\): after “;” come a predicate",
+        ),
         # a variable bound twice: the parser said "expected [_]"
         (
             "SELECT * WHERE {\n  BIND(1 AS ?x)\n  BIND(2 AS ?x)\n}",
@@ -143,6 +153,11 @@ def test_a_common_slip_is_said_where_it_is(query: str, said: str) -> None:
         "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
         "SELECT * WHERE { ?s (rdf:type+)/rdfs:label ?o }",
         "SELECT * WHERE { ?s ?p ?o FILTER(?o != <http://example.org/x>) }",
+        "SELECT * WHERE { VALUES ?s { rdf:a rdf:b } ?s ?p ?o FILTER(?o) . ?o ?q ?r }",
+        "SELECT * WHERE { VALUES (?a ?b) { (1 2) } ?s ?p ?a ; ?q ?b , ?s }",
+        "SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 2 } }",
+        "SELECT * WHERE { GRAPH ?g { ?s a ?t } OPTIONAL { ?s rdfs:label ?l } }",
+        "SELECT * WHERE { ?s ?p [ rdfs:label ?l ] . ?s ?p (1 2) }",
     ],
 )
 def test_operators_in_their_place_are_no_slip(query: str) -> None:

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from kg import formats
 from kg.dumps import ensure_dumps
-from kg.endpoint import Endpoint, inspect_query
+from kg.endpoint import Endpoint, check_syntax, inspect_query
 from kg.endpoint.description import limits_note
 from kg.endpoint.description import render as render_description
 from kg.endpoint.execute import QueryRequest
@@ -259,7 +259,11 @@ async def _answer(
     settings: Settings = request.app.state.settings
     assert protocol.query is not None
     info = inspect_query(protocol.query, max_bytes=settings.sparql_max_query_bytes)
-    choice = _result_format(request, protocol.formats, graph=info.is_graph)
+    try:
+        choice = _result_format(request, protocol.formats, graph=info.is_graph)
+    except NotAcceptable:
+        check_syntax(protocol.query)  # a query that does not parse is said so first (400)
+        raise
     job = QueryRequest(
         query=protocol.query,
         media=choice.format.media,

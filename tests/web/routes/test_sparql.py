@@ -1,6 +1,7 @@
 """The SPARQL 1.1 Protocol at /sparql (issue 3), in process over the small test records."""
 
 import csv
+import html
 import io
 import json
 import re
@@ -419,6 +420,16 @@ def test_unsupported_body_and_unacceptable_type(client: TestClient) -> None:
     assert r.status_code == 415
     r = client.get("/sparql", params={"query": NAMES}, headers={"Accept": "image/png"})
     assert r.status_code == 406
+    # a query that does not parse is said so first, whatever the client accepts (a trial's
+    # client asking for text/html got "this query can answer in …" for a syntax error)
+    for accept in ("image/png", "text/html"):
+        r = client.post(
+            "/sparql",
+            content="SELECT ?s WHERE { ?s ?p ",
+            headers={"Content-Type": "application/sparql-query", "Accept": accept},
+        )
+        assert r.status_code == 400, accept
+        assert "this { is not closed" in html.unescape(r.text), accept
 
 
 def test_graph_store_refuses_a_relative_graph_name(client: TestClient) -> None:
