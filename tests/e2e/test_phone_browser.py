@@ -20,6 +20,11 @@ PAGES = [
     "organisation/fundacion-cepaim",
     "ns",  # its long IRIs made it 17 px wider than a 375 px screen (a trial)
     "browse/country/FRA",
+    # a trial's: a website address of 50 letters without a break, a trail of four regions,
+    # an organisation named by three towns joined by slashes
+    "initiative/hesse-rural-refugee-integration-pilot?lang=es",
+    "browse/nuts/DE918?lang=es",
+    "organisation/hawk",
 ]
 
 

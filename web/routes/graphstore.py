@@ -123,12 +123,17 @@ def _record_page(request: Request, graph: str) -> str | None:
 
 def _page_of(kind: str, slug: str) -> str | None:
     """The page that shows the statements of graph `{base}graph/{kind}/{slug}` to a person: a
-    record's page, or `/browse` for a concept scheme (`ontology/theme`, …). None for the graphs
-    only the Graph Store serves: the ontology (`ontology/rikg`), its SHACL shapes
-    (`ontology/shapes`) and the list of sources."""
+    record's page, `/ns` for the ontology (`ontology/rikg`: a trial's browser got RDF/XML),
+    or `/browse` for a concept scheme (`ontology/theme`, …). None for the graphs only the Graph
+    Store serves: the list of sources. The SHACL shapes (`ontology/shapes`) lead to their
+    Turtle document, which a browser shows as text."""
     if kind in KINDS:
         return f"/{kind}/{slug}"
-    if kind == "ontology" and slug not in ("rikg", "shapes"):
+    if kind == "ontology" and slug == "rikg":
+        return "/ns"
+    if kind == "ontology" and slug == "shapes":
+        return "/shapes.ttl"  # shown as text; the site has no page of them
+    if kind == "ontology":
         return "/browse"
     return None
 

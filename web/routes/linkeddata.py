@@ -14,12 +14,13 @@ from kg import formats
 from kg.browse import usage
 from kg.dumps import dump_path, ensure_dumps
 from kg.errors import BadRequest, KGError, NotAcceptable, NotFound
-from kg.formats import DOCUMENT_FORMATS, HTML, JSON
+from kg.formats import DOCUMENT_FORMATS, HTML, JSON, Format
 from kg.queries import PREFIXES
 from kg.record_document import all_records, local_href, view
 from kg.vocab import KINDS
 from kg.void import DESCRIPTION, TITLE, describe
 from web import jsonld
+from web.datadocument import document_format
 from web.errors import withdrawn
 from web.http import (
     not_modified,
@@ -27,7 +28,7 @@ from web.http import (
     precondition_response,
     version_validators,
 )
-from web.i18n import DEFAULT, LANGUAGES, language, requested, translations
+from web.i18n import DEFAULT, LANGUAGES, language, requested, translations, with_lang
 from web.openapi import LINKED_DATA, RDF_MEDIA, errors, media, page_errors, redirect, status_304
 from web.recordpage import check, concept_href, misspelt_case, to_lower_case
 
@@ -137,18 +138,47 @@ def void(request: Request) -> Response:
     version's time. The description is a function of the two (`kg.void.describe` mints no
     blank node and lists in a fixed order), so one version gives the same bytes every time,
     and a conditional request is answered 412 or 304 before anything is counted."""
-    settings = request.app.state.settings
-    store = request.app.state.store
-    version = store.version()
     choice = formats.negotiate(request.headers.get("accept"), [*DOCUMENT_FORMATS, HTML])
     if choice is None:
         raise NotAcceptable(f"VoID is available as {', '.join(f.media for f in DOCUMENT_FORMATS)}")
-    if choice.format is HTML:  # a person (the home page links here): the data page
-        return RedirectResponse("/data/", status_code=303, headers={"Vary": "Accept"})
-    etag, last_modified = version_validators(version, choice.content_type)
+    if choice.format is HTML:  # a person (the pages' footers link here): the data page,
+        # in the language the link was followed in (a French trial's click gave English)
+        target = with_lang("/data/", requested(request))
+        return RedirectResponse(target, status_code=303, headers={"Vary": "Accept"})
+    response = _void_document(request, choice.format, choice.content_type)
+    response.headers["Vary"] = "Accept"
+    response.headers["Content-Location"] = f"/.well-known/void.{choice.format.extension}"
+    return response
+
+
+@router.get(
+    "/.well-known/void.{ext}",
+    tags=[LINKED_DATA],
+    response_class=Response,
+    summary="The VoID and DCAT description as a document (ttl, nt, jsonld, rdf)",
+    responses={
+        **media("the description", *RDF_MEDIA),
+        **status_304(),
+        **page_errors(404, 412),
+    },
+)
+def void_document(request: Request, ext: str) -> Response:
+    """The VoID + DCAT description in the format its extension names (`ttl`, `nt`, `jsonld`,
+    `rdf`), as `/.well-known/void` gives it by `Accept`: what the data page links for people
+    to read (a trial's browser was sent from the VoID link back to the data page). Raises
+    `NotFound` for another extension."""
+    fmt = document_format(ext)
+    return _void_document(request, fmt, fmt.content_type)
+
+
+def _void_document(request: Request, fmt: Format, content_type: str) -> Response:
+    """The description in `fmt`, with its validators, or 304/412 for a conditional request."""
+    settings = request.app.state.settings
+    store = request.app.state.store
+    version = store.version()
+    etag, last_modified = version_validators(version, content_type)
     headers = {
         "ETag": etag,
-        "Vary": "Accept",
         "Cache-Control": "no-cache",  # kept, and asked again with the validators each time
         "Access-Control-Allow-Origin": "*",
         **({"Last-Modified": last_modified} if last_modified else {}),
@@ -166,8 +196,8 @@ def void(request: Request) -> Response:
         titles=_in_every_language(TITLE),
         descriptions=_in_every_language(DESCRIPTION),
     )
-    body = formats.serialize_graph(triples, choice.format, prefixes=_void_prefixes())
-    return Response(body, headers={**headers, "Content-Type": choice.content_type})
+    body = formats.serialize_graph(triples, fmt, prefixes=_void_prefixes())
+    return Response(body, headers={**headers, "Content-Type": content_type})
 
 
 def _in_every_language(message: str) -> dict[str, str]:

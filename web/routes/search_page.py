@@ -319,6 +319,11 @@ def search_page(
             "facets": facets,
             "shown": SHOWN,
             "active": chips,
+            # a year range is one filter, though its two ends are two chips (a trial read
+            # "Filters (3)" for a country and a range)
+            "filter_count": len(
+                {"year" if k in ("year_from", "year_to") else (k, v) for k, v, _ in chips}
+            ),
             "remove": with_value,
             "only": only,
             "page": page,

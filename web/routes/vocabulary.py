@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from kg import formats
+from kg.endpoint.update import graph_name, read_graph
 from kg.formats import DOCUMENT_FORMATS, HTML, Format
 from kg.vocab import PREFIXES, graph_iri
 from kg.vocabulary import vocabulary, vocabulary_document
@@ -71,9 +72,36 @@ def namespace_document(request: Request, ext: str) -> Response:
 def shapes(request: Request) -> Response:
     """Where the shapes' namespace (`https://w3id.org/rikg/shapes#`) resolves: 303 See Other
     to the named graph `{base}graph/ontology/shapes`, the SHACL shapes every record is checked
-    against before it is published, in the RDF format `Accept` asks for."""
-    graph = graph_iri(request.app.state.settings.base, "ontology", "shapes")
-    return see_other(graph_store_address(graph))
+    against before it is published, in the RDF format `Accept` asks for; a browser (HTML
+    preferred) to their Turtle document `/shapes.ttl`, which it shows as text (a trial's
+    browser got RDF/XML, shown as an unstyled XML tree)."""
+    offered = [*formats.GRAPH_FORMATS, HTML]
+    choice = formats.negotiate(request.headers.get("accept"), offered)
+    if choice is not None and choice.format is HTML:
+        return see_other("/shapes.ttl")
+    return see_other(graph_store_address(shapes_graph(request)))
+
+
+@router.get(
+    "/shapes.{ext}",
+    tags=[LINKED_DATA],
+    response_class=Response,
+    summary="The SHACL shapes as a data document (ttl, nt, jsonld, rdf)",
+    responses={**media("the data document", *RDF_MEDIA), **page_errors(404)},
+)
+def shapes_document(request: Request, ext: str) -> Response:
+    """The shapes' named graph in the format its extension names (`ttl`, `nt`, `jsonld`,
+    `rdf`): the document `/ns` links for people to read. Raises `NotFound` for another
+    extension, or when the store holds no shapes."""
+    fmt = document_format(ext)
+    graph = graph_name(shapes_graph(request))
+    body = read_graph(request.app.state.store, graph, fmt)
+    return document_response(request, body, fmt, HEADERS)
+
+
+def shapes_graph(request: Request) -> str:
+    """The IRI of the shapes' named graph under the site's base."""
+    return graph_iri(request.app.state.settings.base, "ontology", "shapes")
 
 
 def document(request: Request, fmt: Format) -> Response:

@@ -217,12 +217,15 @@ def test_an_ontology_graph_iri_sends_a_browser_where_its_statements_show(
     client: TestClient,
 ) -> None:
     """A trial's browser followed /graph/ontology/rikg and /graph/sources/records to 404s: only
-    record graphs have a record page. A concept scheme's graph shows on /browse; the ontology
-    and the list of sources are served as RDF, which a browser's `*/*` accepts."""
+    record graphs have a record page. A concept scheme's graph shows on /browse, the ontology
+    on /ns (a later trial's browser got RDF/XML); the list of sources is served as RDF, which
+    a browser's `*/*` accepts."""
     browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
     theme = client.get("/graph/ontology/theme", headers=browser)
     assert (theme.status_code, theme.headers["location"]) == (303, "/browse")
-    for graph in ("ontology/rikg", "sources/records"):
+    ontology = client.get("/graph/ontology/rikg", headers=browser)
+    assert (ontology.status_code, ontology.headers["location"]) == (303, "/ns")
+    for graph in ("sources/records",):
         r = client.get(f"/graph/{graph}", headers=browser)
         assert r.status_code == 303, graph
         assert r.headers["location"].startswith("/rdf-graphs?graph="), graph

@@ -11,6 +11,7 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
 from ingest.pipeline import ingest_records
@@ -648,3 +649,33 @@ def test_the_sitemap_and_the_list_of_dumps_answer_conditional_requests(
     html_tag = client.get("/data/", headers={"Accept": "text/html"}).headers["etag"]
     json_tag = client.get("/data/", headers={"Accept": "application/json"}).headers["etag"]
     assert html_tag != json_tag
+
+
+def test_the_void_description_is_a_document_a_person_can_open(
+    app_client: tuple[TestClient, GraphStore],
+) -> None:
+    """A trial's browser followed the data page's VoID link back to the data page, and from
+    a French page to the English one: the data page links the description as a document
+    (`/.well-known/void.ttl`, the statements `Accept: text/turtle` gives), and a browser
+    following the footer's link keeps the page's language."""
+    client, _ = app_client
+    negotiated = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
+    assert negotiated.headers["content-location"] == "/.well-known/void.ttl"
+    for ext, rdflib_format in (("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")):
+        document = client.get(f"/.well-known/void.{ext}")
+        assert document.status_code == 200, ext
+        assert isomorphic(
+            Graph().parse(data=document.text, format=rdflib_format),
+            Graph().parse(data=negotiated.text, format="turtle"),
+        )
+    assert client.get("/.well-known/void.xyz").status_code == 404
+    page = client.get("/data/", params={"lang": "fr"}, headers={"Accept": "text/html"}).text
+    assert '<a href="/.well-known/void.ttl" type="text/turtle">VoID et DCAT</a>' in page
+    assert '<a href="/.well-known/void?lang=fr">VoID/DCAT</a>' in page  # the footer's
+    browser = client.get(
+        "/.well-known/void",
+        params={"lang": "fr"},
+        headers={"Accept": "text/html"},
+        follow_redirects=False,
+    )
+    assert (browser.status_code, browser.headers["location"]) == (303, "/data/?lang=fr")

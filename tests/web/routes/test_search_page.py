@@ -824,3 +824,25 @@ def test_a_result_whose_text_names_the_concept_in_another_language_says_so(
     assert "/initiative/lags" in page
     assert "menziona «local action group» (Finanziamento: " in html.unescape(page)
     assert "da «gruppo di azione locale»)" in html.unescape(page)
+
+
+def test_a_control_character_in_the_query_never_reaches_the_page(client: TestClient) -> None:
+    """A trial's `/search?q=%00` put a raw NUL into the title, the Open Graph tags, the search
+    box and the heading: invalid HTML. The page is the empty search's."""
+    page = client.get("/search", params={"q": "\x00"})
+    assert page.status_code == 200
+    assert "\x00" not in page.text
+    found = client.get("/search", params={"q": "language\x00courses"}).text
+    assert "\x00" not in found
+    assert 'value="language courses"' in found
+
+
+def test_a_year_range_counts_as_one_filter(client: TestClient) -> None:
+    """The phone's "Filters (n)" button counts a year range once, though its two ends are two
+    chips (a trial read "Filters (3)" for a country and a range)."""
+    page = client.get(
+        "/search", params={"country": "AT", "year_from": "2015", "year_to": "2020"}
+    ).text
+    assert re.search(r'class="filters-button">Filters \(2\)</label>', page)
+    one_end = client.get("/search", params={"country": "AT", "year_from": "2015"}).text
+    assert re.search(r'class="filters-button">Filters \(2\)</label>', one_end)

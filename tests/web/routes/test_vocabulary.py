@@ -166,3 +166,24 @@ def test_a_harvester_validates_records_with_the_published_shapes(client: TestCli
     assert node.status_code == 303
     assert node.headers["location"] == located.headers["location"]
     assert client.get("/.well-known/genid/shapes/nothing").status_code == 404
+
+
+def test_a_browser_reads_the_shapes_as_text(client: TestClient) -> None:
+    """A trial's browser followed `/ns`'s link to the shapes and got RDF/XML, which Chromium
+    shows as an unstyled XML tree: a browser is led to their Turtle document, which it shows
+    as text; software still gets the graph in the format it asks for."""
+    browser = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+    for path in ("/shapes", "/graph/ontology/shapes"):
+        r = client.get(path, headers=browser)
+        assert (r.status_code, r.headers["location"]) == (303, "/shapes.ttl"), path
+    document = client.get("/shapes.ttl", headers=browser)
+    assert document.status_code == 200
+    assert document.headers["content-type"].startswith("text/turtle")
+    graph = client.get("/shapes", headers={"Accept": "application/n-triples"})
+    assert graph.headers["location"].startswith("/rdf-graphs?graph=")
+    same = client.get(graph.headers["location"], headers={"Accept": "application/n-triples"})
+    assert isomorphic(
+        rdflib.Graph().parse(data=document.text, format="turtle"),
+        rdflib.Graph().parse(data=same.text, format="nt"),
+    )
+    assert client.get("/shapes.xyz").status_code == 404
