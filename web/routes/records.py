@@ -17,7 +17,7 @@ from kg.search import SearchService
 from kg.vocab import KINDS, SCHEMA_NS, record_iri
 from web.datadocument import document_format, document_response
 from web.http import http_date, negotiated, see_other
-from web.i18n import N_, language, requested
+from web.i18n import N_, language, requested, with_lang
 from web.jsonld import citation, dumps, schema_org
 from web.meta import addressed_language
 from web.openapi import (
@@ -89,6 +89,32 @@ def resource(request: Request, kind: str, slug: str) -> Response:
 
 
 Search = Annotated[SearchService, Depends(search_service)]
+#: the kinds whose records the search lists (its `kind` filter), each listed at `/{kind}`
+LISTED = ("initiative", "organisation", "policy", "event", "source")
+
+
+def _listing(kind: str) -> Any:
+    def listing(request: Request) -> Response:
+        """The records of one kind: 303 See Other to the search filtered by it, in the page's
+        language. A record's address with its name cut off (`/initiative/`, what a link
+        checker and a person shortening the address try) had been 404."""
+        return see_other(with_lang(f"/search?kind={kind}", requested(request)))
+
+    return listing
+
+
+for _kind in LISTED:
+    for _path in (f"/{_kind}", f"/{_kind}/"):
+        router.add_api_route(
+            _path,
+            _listing(_kind),
+            methods=["GET"],
+            tags=[LINKED_DATA],
+            response_class=Response,
+            status_code=303,
+            summary=f"Every {_kind} record: the search filtered by kind",
+            responses=redirect(303, "the search filtered by this kind"),
+        )
 
 
 @router.get(

@@ -394,3 +394,19 @@ def test_an_organisations_website_is_offered_as_how_to_get_in_touch(records_dir:
     assert "<h2>Kontakt</h2>" in box
     assert "valley.example.org" in box
     assert "How to get in touch" not in without
+
+
+def test_a_kinds_address_without_a_name_lists_its_records(records_dir: Path) -> None:
+    """A link checker and a person shortening `/initiative/camini` to `/initiative/` got 404:
+    the address of a kind leads to the search listing that kind, in the page's language."""
+    with client_of(ingested(records_dir, base=BASE)) as client:
+        for kind in ("initiative", "organisation", "policy", "event", "source"):
+            r = client.get(f"/{kind}")
+            assert (r.status_code, r.headers["location"]) == (303, f"/search?kind={kind}")
+        r = client.get("/initiative/", params={"lang": "fr"})
+        assert r.status_code in (303, 308)
+        listed = client.get("/initiative/?lang=fr", follow_redirects=True)
+        assert listed.status_code == 200
+        assert str(listed.url).endswith("/search?kind=initiative&lang=fr")
+        assert "/initiative/village-welcome" in listed.text
+        assert client.get("/nothing").status_code == 404
