@@ -222,13 +222,15 @@ SELECT ?concept ?scheme ?notation ?broader WHERE {
   }
 }"""
 
-#: preferred and alternative labels of every concept, in every language of the schemes
+#: preferred, alternative and hidden labels of every concept, in every language of the
+#: schemes (a hidden label is for search alone: SKOS Reference §5.4, inflected forms)
 SEARCH_CONCEPT_LABELS = """
 SELECT ?concept ?label ?preferred WHERE {
   GRAPH ?g {
     ?concept a skos:Concept .
     { ?concept skos:prefLabel ?label BIND(true AS ?preferred) }
     UNION { ?concept skos:altLabel ?label BIND(false AS ?preferred) }
+    UNION { ?concept skos:hiddenLabel ?label BIND(false AS ?preferred) }
   }
 }"""
 

@@ -24,9 +24,10 @@ from kg.search.explain import SharedValue, Why
 from kg.search.text import words
 from kg.search.types import SORTS, YEARS, FacetValue, Hit, Label
 from kg.vocab import INITIATIVE_TYPES, record_iri
+from web.http import not_modified, version_validators
 from web.i18n import DEFAULT as DEFAULT_LANG
 from web.i18n import N_, translations
-from web.openapi import errors
+from web.openapi import errors, status_304
 from web.practice import BUDGET_KINDS, TYPE_LABELS, lead
 from web.services import limit, search_service
 from web.templating import KIND_LABELS, VALUE_LABELS
@@ -257,9 +258,10 @@ def search_parameters(
 SearchParameters = Annotated[None, Depends(search_parameters)]
 
 
-@router.get("/search", response_model=SearchResultsPublic)
+@router.get("/search", response_model=SearchResultsPublic, responses=status_304())
 def api_search(
     request: Request,
+    response: Response,
     service: Service,
     _search: SearchParameters,
     limit: Annotated[int, Query(ge=0, le=100)] = 10,
@@ -274,9 +276,28 @@ def api_search(
     and after them the records found by meaning alone (no query word, no concept of the
     query), initiatives first; `score` is comparable within one of these groups only;
     `corrected` is the query as searched when unknown words were corrected; `unmatched` names
-    the filter values no record holds."""
+    the filter values no record holds. Answers carry a strong `ETag` of the store version
+    and the query (with `Last-Modified`), and a conditional request gets 304 (RFC 9110 §13.1:
+    a developer's trial found the API without the validators the pages have)."""
+    headers = _validators(request)
+    if not_modified(request, headers["ETag"], headers.get("Last-Modified")):
+        return Response(status_code=304, headers=headers)  # type: ignore[return-value]
     query = SearchQuery.from_params(request.query_params)
-    return _results(service.search(query), service)
+    answer = _results(service.search(query), service)
+    response.headers.update(headers)
+    return answer
+
+
+def _validators(request: Request) -> dict[str, str]:
+    """`ETag` (the store version, the path and the query string) and `Last-Modified` of an
+    API answer, revalidated on each use (`Cache-Control: no-cache`)."""
+    version = request.app.state.store.version()
+    etag, modified = version_validators(version, request.url.path, request.url.query)
+    return {
+        "ETag": etag,
+        "Cache-Control": "no-cache",
+        **({"Last-Modified": modified} if modified else {}),
+    }
 
 
 #: most rows one download gives (the whole result set of the bundled graph many times over)
@@ -500,18 +521,24 @@ def _workbook(rows: Sequence[Sequence[object]], lang: NullTranslations) -> bytes
 @router.get(
     "/similar/{kind}/{slug}",
     response_model=SimilarsPublic,
-    responses=errors(404),  # no record of that kind and slug
+    responses={**errors(404), **status_304()},  # 404: no record of that kind and slug
 )
 def api_similar(
     request: Request,
+    response: Response,
     service: Service,
     kind: str,
     slug: str,
     limit: Annotated[int, Query(ge=1, le=50)] = 5,
 ) -> SimilarsPublic:
-    """Records most like this one: near in meaning, sharing themes, target groups and profile."""
+    """Records most like this one: near in meaning, sharing themes, target groups and profile.
+    With an `ETag` and 304 to a conditional request, as `/api/search`."""
+    headers = _validators(request)
+    if not_modified(request, headers["ETag"], headers.get("Last-Modified")):
+        return Response(status_code=304, headers=headers)  # type: ignore[return-value]
     iri = f"{request.app.state.settings.base}id/{kind}/{slug}"
     found = service.similar(iri, limit=limit)
+    response.headers.update(headers)
     return SimilarsPublic(id=iri, results=[_similar(s) for s in found])
 
 

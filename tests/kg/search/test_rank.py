@@ -305,6 +305,12 @@ def test_a_region_is_found_by_its_names_in_its_own_languages(index: SearchIndex,
         # Rimur.gal and ministries, none of them LEADER's
         ("GAL", "it", "funding", "eafrd-leader"),
         ("LAG", "de", "funding", "eafrd-leader"),
+        # a second trial's: German inflected forms (hidden labels), synonyms of a German label,
+        # the Italian everyday word for refugees (it had found the Ukraine concept alone)
+        ("Geflüchteten", "de", "target_group", "refugees"),
+        ("Flüchtlingen", "de", "target_group", "refugees"),
+        ("Zuwanderer", "de", "target_group", "newcomers"),
+        ("profughi", "it", "target_group", "refugees"),
     ],
 )
 def test_everyday_words_find_the_practices_of_their_concept(

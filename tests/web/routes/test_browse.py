@@ -323,3 +323,12 @@ def test_a_concept_named_by_its_label_leads_to_its_page(client: TestClient) -> N
     }
     assert_moved(client, cases, nowhere=["/browse/theme/no-such-theme"])
     assert client.get("/browse/theme/housing", follow_redirects=False).status_code == 200
+
+
+def test_a_concepts_hidden_labels_are_searched_not_shown(client: TestClient) -> None:
+    """German inflected forms ("Geflüchteten") are the refugees concept's hidden labels (SKOS
+    Reference §5.4: for search, not display): its page lists its other labels, not them."""
+    text = client.get("/browse/target-group/refugees", params={"lang": "de"}).text
+    assert '<span lang="de">Flüchtlinge</span>' in text
+    assert '<span lang="de">Geflüchteten</span>' not in text
+    assert '<span lang="de">Flüchtlingen</span>' not in text

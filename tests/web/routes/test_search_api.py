@@ -426,3 +426,23 @@ def test_a_downloads_summary_is_the_lead_its_page_opens_with(
         got = client.get("/api/search/download", params={"q": "villages", "format": "csv"})
     rows = {r["slug"]: r for r in csv.DictReader(io.StringIO(got.content.decode("utf-8-sig")))}
     assert rows["village-welcome"]["summary"] == "Families settle in villages with empty houses."
+
+
+def test_api_answers_carry_validators_and_answer_304(client: TestClient) -> None:
+    """A web developer's trial found `/api/search` and `/api/similar` without `ETag` or
+    `Last-Modified` (the pages and data documents have them): a repeated request with the
+    tag gets 304 and no body; another query has another tag."""
+    for path, params in (
+        ("/api/search", {"q": "refugees", "limit": "2"}),
+        ("/api/similar/initiative/village-welcome", {}),
+    ):
+        first = client.get(path, params=params)
+        assert first.status_code == 200, path
+        etag = first.headers["etag"]
+        assert first.headers["last-modified"]
+        again = client.get(path, params=params, headers={"If-None-Match": etag})
+        assert (again.status_code, again.content) == (304, b""), path
+        assert again.headers["etag"] == etag
+    searched = client.get("/api/search", params={"q": "refugees", "limit": "2"})
+    other = client.get("/api/search", params={"q": "housing", "limit": "2"})
+    assert other.headers["etag"] != searched.headers["etag"]
