@@ -235,6 +235,25 @@ def test_a_practice_can_be_shared_by_its_address(server: LiveServer) -> None:
         assert outside == []
 
 
+def test_a_share_sheet_that_fails_copies_the_link_instead(server: LiveServer) -> None:
+    """A phone trial's tap on "Share…" did nothing: the browser had the Web Share call but no
+    sheet, and the call failed. The link is then copied and the page says so."""
+    with (
+        chromium() as browser,
+        local_page(browser, viewport={"width": 390, "height": 844}) as (page, outside),
+    ):
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        fails = "() => Promise.reject(new DOMException('no sheet', 'NotAllowedError'))"
+        page.add_init_script(f"navigator.share = {fails}")
+        page.goto(server.url + "initiative/nuevos-senderos?lang=de")
+        box = page.locator(".share")
+        address = box.locator("input").input_value()
+        box.get_by_role("button", name="Teilen…").click()
+        expect(box.get_by_role("status")).to_have_text("Link kopiert.")
+        assert page.evaluate("navigator.clipboard.readText()") == address
+        assert outside == []
+
+
 def test_the_embed_code_is_in_the_share_box_with_a_copy_button_and_a_preview(
     server: LiveServer,
 ) -> None:

@@ -27,7 +27,17 @@
     if (!navigator.share) return;
     button.hidden = false;
     button.addEventListener("click", function () {
-      navigator.share({ title: button.dataset.title, url: button.dataset.share }).catch(function () {});
+      // a share sheet that fails (a browser that has the call but no sheet: a phone trial's
+      // tap did nothing) copies the link instead and says so; a sheet the person closed
+      // (AbortError) is left closed
+      navigator.share({ title: button.dataset.title, url: button.dataset.share }).catch(function (error) {
+        if ((error && error.name === "AbortError") || !navigator.clipboard) return;
+        var said = button.closest("details, .share").querySelector(".copied");
+        navigator.clipboard.writeText(button.dataset.share).then(function () {
+          said.textContent = "";
+          setTimeout(function () { said.textContent = said.dataset.words; }, 100);
+        });
+      });
     });
   });
 })();
