@@ -85,7 +85,8 @@ def admin_security(schema: dict[str, Any]) -> dict[str, Any]:
         "type": "http",
         "scheme": "bearer",
         "description": "`KG_ADMIN_TOKEN` as `Authorization: Bearer <token>`: every write "
-        "needs it; without a configured token the service is read-only (403).",
+        "needs it: a write without it, or with another, is 401; without a configured "
+        "token the service is read-only and a write is 403.",
     }
     schema.setdefault("components", {}).setdefault("securitySchemes", {})[ADMIN_SCHEME] = scheme
     for operations in schema.get("paths", {}).values():

@@ -138,3 +138,15 @@ def test_the_linked_data_routes_are_described_as_they_answer(client: TestClient)
     assert download == search - {"limit", "offset"} | {"format"}
     assert {"q", "theme", "country", "year_from", "sort", "lang"} <= download
     assert client.get("/api/search/download", params={"year_from": "99"}).status_code == 400
+
+
+def test_every_operation_has_a_summary_a_person_wrote(client: TestClient) -> None:
+    """A web developer's trial read "Sparql Get", "Api Search" and "Api Search Download" in
+    the API docs: FastAPI's titles made from function names. Every operation has its own."""
+    schema = client.get("/openapi.json").json()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            summary = operation.get("summary", "")
+            generated = operation["operationId"].split(f"_{path.strip('/').split('/')[0]}")[0]
+            assert summary, (method, path)
+            assert summary.lower().replace(" ", "_") != generated, (method, path, summary)

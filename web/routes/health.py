@@ -11,7 +11,7 @@ from kg.graphs import kind_counts
 router = APIRouter()
 
 
-@router.get("/healthz")
+@router.get("/healthz", summary="Health: the store version served and its records by kind")
 def healthz(request: Request) -> dict[str, Any]:
     store = request.app.state.store
     version = store.version()

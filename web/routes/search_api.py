@@ -258,7 +258,12 @@ def search_parameters(
 SearchParameters = Annotated[None, Depends(search_parameters)]
 
 
-@router.get("/search", response_model=SearchResultsPublic, responses=status_304())
+@router.get(
+    "/search",
+    response_model=SearchResultsPublic,
+    summary="Search records (hybrid, with filters and facets)",
+    responses=status_304(),
+)
 def api_search(
     request: Request,
     response: Response,
@@ -329,6 +334,7 @@ CSV_COLUMNS = (
 @router.get(
     "/search/download",
     response_class=Response,
+    summary="Every result of a search as a file (CSV, Excel, JSON)",
     responses={
         200: {
             "description": "Every result, as a file to save",
@@ -521,6 +527,7 @@ def _workbook(rows: Sequence[Sequence[object]], lang: NullTranslations) -> bytes
 @router.get(
     "/similar/{kind}/{slug}",
     response_model=SimilarsPublic,
+    summary="Records most like one record",
     responses={**errors(404), **status_304()},  # 404: no record of that kind and slug
 )
 def api_similar(

@@ -155,6 +155,7 @@ POST_RESPONSES = {**RESPONSES, 204: {"description": "update applied"}, **errors(
     "/sparql",
     dependencies=[Depends(limit)],
     response_class=Response,
+    summary="SPARQL 1.1 query by GET (the editor page for a browser)",
     responses=GET_RESPONSES,
     openapi_extra=query_parameters("query", "default-graph-uri", "named-graph-uri", "format"),
 )
@@ -206,6 +207,7 @@ POST_BODY: dict[str, Any] = {
     "/sparql",
     dependencies=[Depends(limit)],
     response_class=Response,
+    summary="SPARQL 1.1 query by POST, or an update with the admin token",
     responses=POST_RESPONSES,
     openapi_extra={
         **query_parameters("default-graph-uri", "named-graph-uri", "format"),
