@@ -10,9 +10,10 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
 from kg.errors import NotFound
+from kg.graphs import holds_graph
 from kg.record_document import RecordView, Value
 from kg.vocab import DCT_NS as D
-from kg.vocab import EU_COUNTRY, KINDS, NUTS, SCHEME_NS
+from kg.vocab import EU_COUNTRY, KINDS, NUTS, SCHEME_NS, graph_iri
 from kg.vocab import RIKG_NS as R
 from kg.vocab import SCHEMA_NS as S
 from web.i18n import LANGUAGES, N_, plain
@@ -153,12 +154,24 @@ def misspelt_case(kind: str, slug: str) -> tuple[str, str] | None:
 
 def to_lower_case(request: Request, prefix: str, kind: str, slug: str) -> Response | None:
     """308 Permanent Redirect to `{prefix}/{kind}/{slug}` in lower case, the request's query
-    kept, when the address is written otherwise (`misspelt_case`); else None."""
+    kept, when the address is written otherwise (`misspelt_case`) and the store holds that
+    record; else None. Raises `NotFound` when it does not: a link checker's `/place/DE7` had
+    been sent on to a 404."""
     lower = misspelt_case(kind, slug)
     if lower is None:
         return None
+    record = lower[1].split(".", 1)[0]  # `village-welcome.ttl`: the record's document
+    if not held(request, lower[0], record):
+        raise NotFound(f"no record at /{lower[0]}/{record}")
     query = f"?{request.url.query}" if request.url.query else ""
     return RedirectResponse(f"{prefix}/{lower[0]}/{lower[1]}{query}", status_code=308)
+
+
+def held(request: Request, kind: str, slug: str) -> bool:
+    """Whether the store holds the record `kind`/`slug` (its named graph): an address in
+    other letters is redirected to it only then, never on to a 404."""
+    base = request.app.state.settings.base
+    return holds_graph(request.app.state.store.current(), graph_iri(base, kind, slug))
 
 
 def check(kind: str, slug: str) -> None:

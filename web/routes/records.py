@@ -30,7 +30,15 @@ from web.openapi import (
     status_304,
 )
 from web.practice import BUDGET_KINDS, practice_context
-from web.recordpage import GROUPS, INCOMING_LABELS, SLUG, check, grouped, to_lower_case
+from web.recordpage import (
+    GROUPS,
+    INCOMING_LABELS,
+    SLUG,
+    check,
+    grouped,
+    held,
+    to_lower_case,
+)
 from web.services import search_service
 
 router = APIRouter()
@@ -146,6 +154,8 @@ def record(request: Request, kind: str, name: str, search: Search) -> Response:
         # link checkers and old links write them, lead to it (a webmaster's trial: 404s), and
         # `/initiative/accem.`, a link pasted with the sentence's full stop (a second trial:
         # a page of its own that gave itself as canonical)
+        if not held(request, kind.lower(), slug.lower()):
+            raise NotFound(f"no record at /{kind.lower()}/{slug.lower()}")
         dot = f".{ext.lower()}" if ext and ext.lower() not in ("html", "htm") else ""
         query = f"?{request.url.query}" if request.url.query else ""
         return RedirectResponse(f"/{kind.lower()}/{slug.lower()}{dot}{query}", status_code=308)

@@ -267,6 +267,10 @@ def test_a_record_address_in_other_letters_leads_to_the_record(
         assert (r.status_code, r.headers["location"]) == (308, target), path
         assert client.get(path).status_code == 200, path
     assert client.get("/initiative/no..pe", follow_redirects=False).status_code == 404
+    # an address no record has in any letters is 404 at once, not sent on to a 404 (a link
+    # checker's `/place/DE7` went 308 to `/place/de7`, then 404)
+    for path in ("/initiative/No-Such-Thing", "/id/initiative/NONE", "/place/DE7"):
+        assert client.get(path, follow_redirects=False).status_code == 404, path
 
 
 def test_embed_card_shows_every_start_year_the_sources_claim(tmp_path: Path) -> None:
