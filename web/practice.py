@@ -184,6 +184,16 @@ def links(view: RecordView, contacts: list[Contact]) -> list[Link]:
     return out
 
 
+def described_in(urls: list[str]) -> list[Link]:
+    """The pages of other portals that describe the record, each named by its site, or by its
+    site and path where two share a site (a trial read "eu-cap-network.ec.europa.eu" twice)."""
+    hosts = [host(url) for url in urls]
+    return [
+        Link(N_("Described in"), url, shown_address(url) if hosts.count(site) > 1 else site)
+        for url, site in zip(urls, hosts, strict=True)
+    ]
+
+
 def practice_context(store: Any, view: RecordView, base: str) -> dict[str, Any]:
     """What record.html needs to lay an initiative out as a practice sheet."""
     contacts = coordinator_contacts(store, view.iri) if view.kind == "initiative" else []
@@ -194,9 +204,7 @@ def practice_context(store: Any, view: RecordView, base: str) -> dict[str, Any]:
         "dates": Dates(_finest(view.values(f"{S}startDate")), _finest(view.values(f"{S}endDate"))),
         "contacts": contacts,
         "contact_links": links(view, contacts),
-        "described_in": [
-            Link(N_("Described in"), v.value, host(v.value)) for v in view.values(f"{S}subjectOf")
-        ],
+        "described_in": described_in([v.value for v in view.values(f"{S}subjectOf")]),
         "contact_href": {c.iri: c.iri.replace(f"{base}id/", "/", 1) for c in contacts},
         "initiative_type": initiative_type(view),
     }

@@ -10,7 +10,14 @@ import pytest
 
 from kg.record_document import view
 from tests.conftest import ingested
-from web.practice import SHOWN_CHARS, after_lead, lead, practice_context, shown_address
+from web.practice import (
+    SHOWN_CHARS,
+    after_lead,
+    described_in,
+    lead,
+    practice_context,
+    shown_address,
+)
 
 BASE = "http://kg.test/"
 
@@ -125,3 +132,22 @@ def test_the_pages_name_each_initiative_type_as_the_graph_does_in_english() -> N
     from web.practice import TYPE_LABELS
 
     assert TYPE_LABELS == INITIATIVE_TYPE_NAMES
+
+
+def test_pages_of_one_site_are_told_apart_by_their_path() -> None:
+    """A trial read "eu-cap-network.ec.europa.eu" twice under "Also described on": two pages
+    of one site show their paths; a site named once shows its name alone."""
+    shown = [
+        link.site
+        for link in described_in(
+            [
+                "https://eu-cap-network.ec.europa.eu/good-practice/iira_en",
+                "https://eu-cap-network.ec.europa.eu/projects/iira-project_en",
+                "https://www.integrationsfonds.at/iira",
+            ]
+        )
+    ]
+    assert shown[0] != shown[1]
+    assert shown[0].startswith("eu-cap-network.ec.europa.eu/good-practice/")
+    assert shown[1].startswith("eu-cap-network.ec.europa.eu/projects/")
+    assert shown[2] == "integrationsfonds.at"
