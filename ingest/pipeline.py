@@ -36,7 +36,6 @@ from kg.vocab import RIKG_NS, graph_iri, record_iri, source_titles_graph
 
 if TYPE_CHECKING:
     from rdflib import Graph
-    from rdflib.term import Node
 
 # rdflib, pySHACL and the mapper are imported only when something changed: a re-ingest of
 # unchanged sources then costs little more than hashing the files (issue 2).
@@ -258,16 +257,13 @@ def _skolemised(graph: Graph, prefix: str) -> Graph:
     blank nodes anew on every load, so a file that holds them (the SHACL shapes'
     `sh:property [ … ]` and `sh:in ( … )` lists) would otherwise give different statements
     for the same content, and nobody outside could name a shape."""
-    from rdflib import BNode, Graph, URIRef
+    from rdflib import Graph
     from rdflib.compare import to_canonical_graph
 
-    def named(term: Node) -> Node:
-        return URIRef(f"{prefix}{term}") if isinstance(term, BNode) else term
-
-    out = Graph()
-    for s, p, o in to_canonical_graph(graph):
-        out.add((named(s), p, named(o)))
-    return out
+    canonical = Graph()
+    for triple in to_canonical_graph(graph):
+        canonical.add(triple)
+    return canonical.skolemize(basepath=prefix)
 
 
 def validate_sources(sources: Iterable[Path], *, base: str) -> list[RecordError]:
