@@ -172,7 +172,9 @@ first ("ReROOT: Arrival Infrastructures…" under R).
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import functools
 import itertools
 import os
 import threading
@@ -182,6 +184,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
+from threadpoolctl import ThreadpoolController
 
 from kg.search.documents import FACETS, LINKS
 from kg.search.index import PLACE_FACETS, IntArray, SearchIndex, Tie, joined
@@ -205,8 +208,9 @@ PASSAGE_DEPTH = 20  # best keyword matches whose passages may reach it
 READ = ("en", "und")  # query languages the model reads, so the rule can hold them to it
 SIMILARITY_BLOCK = 2048  # filtered rows multiplied at a time: 3 MB, stays in the cache
 #: past this share of the records, one pass over the matrix costs less than gathering the rows
-#: (100,000 × 384: the pass 6.2 ms, gathering 0.2 of the rows 5.8, 0.3 of them 7.3)
-FULL_PASS = 0.28
+#: (100,000 × 384 on two threads: the pass 5.6 ms, gathering 0.3 of the rows 4.2, 0.4 of them
+#: 5.3; one thread: 11.0, 7.9 and 10.4)
+FULL_PASS = 0.4
 PASS_BLOCK = 4096  # rows of the matrix multiplied at a time: 6.2 ms against 7.0 in one call
 #: threads beside the caller's that take blocks of a similarity pass (`_blocks`): the pass is
 #: bound by memory, and on this machine's two cores a second stream is what helps
@@ -593,12 +597,14 @@ def _similarity(
     and the similarity that stands out: `NEAR_Z` deviations above the mean over the index's
     fixed sample of records, and at least `NEAR_MIN` (module docstring).
 
-    `einsum`, not `@`: BLAS splits a matrix-vector product over both cores, and with anything
-    else running on this 2-core machine that made it 2 to 3 times slower (issue 4 latency); the
-    product is bound by memory, which one core saturates. Blocks are shared instead
-    (`_blocks`): a second thread takes blocks while it gets a core, and the calling thread
-    takes the rest, so a busy machine costs no more than one thread (100,000 × 384: 6.2 ms on
-    one thread, 3.8 on two when the machine is quiet, 6.3 beside two busy processes)."""
+    Each block is a BLAS matrix-vector product held to one BLAS thread (`_one_blas_thread`):
+    left to itself BLAS splits every product over both cores, and with anything else running
+    on this 2-core machine that made it 2 to 3 times slower (issue 4 latency). Blocks are
+    shared instead (`_blocks`): a second thread takes blocks while it gets a core, and the
+    calling thread takes the rest, so a busy machine costs no more than one thread. BLAS, not
+    `np.einsum`, which was used before: einsum's loop does not use the wide vector
+    instructions, so on a machine of slower cores it was compute-bound (100,000 × 384, same
+    run: einsum 15.3 ms on one thread and 9.1 on two, BLAS 11.9 and 6.0)."""
     vector = index.encode_query(u.expanded())
     sample = np.einsum("ij,j->i", index.sample_vectors, vector)
     threshold = max(NEAR_MIN, float(sample.mean() + NEAR_Z * sample.std())) if len(sample) else 1.0
@@ -609,9 +615,10 @@ def _similarity(
         def part(first: int) -> None:
             block = slice(first, first + PASS_BLOCK)
             if mask[block].any():
-                np.einsum("ij,j->i", index.vectors[block], vector, out=out[block])
+                np.dot(index.vectors[block], vector, out=out[block])
 
-        _blocks(range(0, len(index), PASS_BLOCK), part)
+        with _one_blas_thread():
+            _blocks(range(0, len(index), PASS_BLOCK), part)
         out[~mask] = -1.0
         return out, threshold
 
@@ -627,10 +634,25 @@ def _similarity(
             block = buffers.block = np.empty((SIMILARITY_BLOCK, width), np.float32)
         # mode="clip" (the rows are valid): "raise" copies through a temporary buffer
         np.take(index.vectors, chunk, axis=0, out=block[: len(chunk)], mode="clip")
-        out[chunk] = np.einsum("ij,j->i", block[: len(chunk)], vector)
+        out[chunk] = block[: len(chunk)] @ vector
 
-    _blocks(range(0, len(rows), SIMILARITY_BLOCK), gathered)
+    with _one_blas_thread():
+        _blocks(range(0, len(rows), SIMILARITY_BLOCK), gathered)
     return out, threshold
+
+
+@functools.cache
+def _blas() -> ThreadpoolController:
+    """The BLAS libraries loaded in this process (numpy's OpenBLAS), found once: finding them
+    costs 0.2 ms, limiting them through the found ones 0.01 ms (threadpoolctl)."""
+    return ThreadpoolController().select(user_api="blas")
+
+
+def _one_blas_thread() -> contextlib.AbstractContextManager[object]:
+    """BLAS held to one thread for the duration (threadpoolctl; the limit is the library's,
+    so a product another thread runs meanwhile is held too, which is the point)."""
+    limited: contextlib.AbstractContextManager[object] = _blas().limit(limits=1)
+    return limited
 
 
 _helpers: tuple[int, ThreadPoolExecutor] | None = None
