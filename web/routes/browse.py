@@ -272,6 +272,26 @@ def _lower_concept(request: Request, prefix: str, scheme: str, concept_id: str) 
 
 
 @router.get(
+    "/browse/{scheme}",
+    tags=[LINKED_DATA],
+    response_class=Response,
+    status_code=303,
+    summary="Every concept of a scheme, or every country and region: the browse page's section",
+    responses={**redirect(303, "the scheme's section of the browse page"), **page_errors(404)},
+)
+def browse_scheme(request: Request, scheme: str) -> Response:
+    """303 See Other to the section of the browse page listing the scheme's concepts
+    (`/browse/theme` → `/browse#themes`; `/browse/country` and `/browse/nuts` → its countries
+    and regions), in the page's language: a concept page's address with the concept cut off
+    (what a link checker tries) had been 404. Raises `NotFound` for another name."""
+    places = "countries-and-regions"
+    section = {**SCHEME_SECTIONS, "country": places, "nuts": places}
+    if scheme.lower() not in section:
+        raise NotFound(f"nothing to browse under {scheme!r}; try {', '.join(section)}")
+    return see_other(with_lang("/browse", requested(request)) + f"#{section[scheme.lower()]}")
+
+
+@router.get(
     "/browse/{scheme}/{concept_id}",
     tags=[LINKED_DATA],
     response_class=Response,

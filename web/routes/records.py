@@ -104,15 +104,16 @@ LISTED = ("initiative", "organisation", "policy", "event", "source")
 def _listing(kind: str) -> Any:
     def listing(request: Request) -> Response:
         """The records of one kind: 303 See Other to the search filtered by it, in the page's
-        language. A record's address with its name cut off (`/initiative/`, what a link
-        checker and a person shortening the address try) had been 404."""
+        language. A record's address or identifier with its name cut off (`/initiative/`,
+        `/id/initiative`: what a link checker and a person shortening the address try) had
+        been 404."""
         return see_other(with_lang(f"/search?kind={kind}", requested(request)))
 
     return listing
 
 
 for _kind in LISTED:
-    for _path in (f"/{_kind}", f"/{_kind}/"):
+    for _path in (f"/{_kind}", f"/{_kind}/", f"/id/{_kind}", f"/id/{_kind}/"):
         router.add_api_route(
             _path,
             _listing(_kind),
@@ -147,13 +148,15 @@ def record(request: Request, kind: str, name: str, search: Search) -> Response:
     if (
         kind != kind.lower()
         or slug != slug.lower()
+        or ext != ext.lower()
         or ext.lower() in ("html", "htm")
         or (dotted and not ext)
     ) and (kind.lower() in KINDS and SLUG.match(slug.lower())):
         # one URL per record (Cool URIs): `/Initiative/ACCEM`, `/initiative/accem.html`, as
         # link checkers and old links write them, lead to it (a webmaster's trial: 404s), and
         # `/initiative/accem.`, a link pasted with the sentence's full stop (a second trial:
-        # a page of its own that gave itself as canonical)
+        # a page of its own that gave itself as canonical); `/initiative/accem.TTL` to `.ttl`
+        # (a link checker's 404, in JSON for a browser)
         if not held(request, kind.lower(), slug.lower()):
             raise NotFound(f"no record at /{kind.lower()}/{slug.lower()}")
         dot = f".{ext.lower()}" if ext and ext.lower() not in ("html", "htm") else ""

@@ -166,17 +166,18 @@ def _coded(
     click removes them."""
     resolved = service.resolve(query)
     if resolved == query and all(
-        filter_value(k, v).upper() == v.strip().upper()
-        for k, v in params.multi_items()
-        if k in query.filters
+        filter_value(k, v) == v for k, v in params.multi_items() if k in query.filters
     ):
         return query, params
-    # another code of a country (`country=GB` for UK) is read as the graph's code too
+    # another code of a country (`country=GB` for UK, `country=it`) is read as the graph's
+    # code too; a value that names nothing stays as given, for the page to say so
     index = service.index()
-    items = [
-        (k, index.filter_code(k, filter_value(k, v)) if k in query.filters else v)
-        for k, v in params.multi_items()
-    ]
+
+    def coded(facet: str, value: str) -> str:
+        code = index.filter_code(facet, filter_value(facet, value))
+        return code if (facet, code) in index.by_code else value
+
+    items = [(k, coded(k, v) if k in query.filters else v) for k, v in params.multi_items()]
     return resolved, QueryParams(list(dict.fromkeys(items)))
 
 

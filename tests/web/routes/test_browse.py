@@ -226,6 +226,18 @@ def test_a_concepts_iri_leads_to_its_page_or_its_data(client: TestClient) -> Non
     assert refused.status_code == 406
 
 
+def test_a_concept_address_cut_short_leads_to_its_schemes_section(client: TestClient) -> None:
+    """A link checker's `/browse/theme` and `/browse/country` (the addresses of concept pages
+    with the concept cut off) were 404: each leads to its section of the browse page, in the
+    page's language, and that section is there."""
+    browse = client.get("/browse").text
+    for scheme, section in (("theme", "themes"), ("country", "countries-and-regions")):
+        r = client.get(f"/browse/{scheme}", params={"lang": "de"}, follow_redirects=False)
+        assert (r.status_code, r.headers["location"]) == (303, f"/browse?lang=de#{section}")
+        assert f'id="{section}"' in browse
+    assert client.get("/browse/colour").status_code == 404
+
+
 @pytest.mark.parametrize(
     ("media", "rdflib_format"), [("text/turtle", "turtle"), ("application/ld+json", "json-ld")]
 )

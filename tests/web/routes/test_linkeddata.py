@@ -262,6 +262,7 @@ def test_a_record_address_in_other_letters_leads_to_the_record(
         ("/Initiative/Village-Welcome", "/initiative/village-welcome"),
         ("/initiative/village-welcome.html", "/initiative/village-welcome"),
         ("/initiative/VILLAGE-WELCOME.TTL?lang=de", "/initiative/village-welcome.ttl?lang=de"),
+        ("/initiative/village-welcome.TTL", "/initiative/village-welcome.ttl"),  # was 404
     ):
         r = client.get(path, follow_redirects=False)
         assert (r.status_code, r.headers["location"]) == (308, target), path

@@ -401,8 +401,9 @@ def test_a_kinds_address_without_a_name_lists_its_records(records_dir: Path) -> 
     the address of a kind leads to the search listing that kind, in the page's language."""
     with client_of(ingested(records_dir, base=BASE)) as client:
         for kind in ("initiative", "organisation", "policy", "event", "source"):
-            r = client.get(f"/{kind}")
-            assert (r.status_code, r.headers["location"]) == (303, f"/search?kind={kind}")
+            for cut in (f"/{kind}", f"/id/{kind}"):  # an address, an identifier
+                r = client.get(cut, follow_redirects=False)
+                assert (r.status_code, r.headers["location"]) == (303, f"/search?kind={kind}")
         r = client.get("/initiative/", params={"lang": "fr"})
         assert r.status_code in (303, 308)
         listed = client.get("/initiative/?lang=fr", follow_redirects=True)

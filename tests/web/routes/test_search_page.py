@@ -296,9 +296,10 @@ def test_only_the_part_that_cannot_be_read_is_left_out(client: TestClient) -> No
 
 def test_a_filter_given_by_its_name_is_read_as_its_code(client: TestClient) -> None:
     """A hand-made link `country=Spain` (or `España`) searches Spain, as `country=ES` does: the
-    same results, its chip removes it, and the canonical URL names the code."""
+    same results, its chip removes it, and the canonical URL names the code. So does the code
+    in lower case (`country=es`: an Italian trial's chip read "Paese: it", its facet unticked)."""
     coded = client.get("/search", params={"q": "refugees", "country": "ES"}).text
-    for name in ("Spain", "españa"):
+    for name in ("Spain", "españa", "es"):
         r = client.get("/search", params={"q": "refugees", "country": name}).text
         assert status(r) == status(coded)
         assert "could not be used" not in r
@@ -307,6 +308,7 @@ def test_a_filter_given_by_its_name_is_read_as_its_code(client: TestClient) -> N
         )
         chips = re.findall(r'<a class="chip active" href="([^"]+)"', r)
         assert chips == ["/search?q=refugees"]
+        assert 'class="on" aria-current="true">✓ Spain</a>' in r  # ticked in the facet
 
 
 def test_each_end_of_a_year_range_is_its_own_labelled_chip(client: TestClient) -> None:
