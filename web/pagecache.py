@@ -8,11 +8,12 @@ cards and oEmbed (`/embed/…`, `/oembed`), the vocabulary (`/ns`, `/ns.{ext}`) 
 page (`/`). A `GET` of one of these is
 answered from memory when the same page was rendered on the same store version, for the same
 query string, interface language (`web.i18n.language`: `?lang=`, else `Accept-Language`) and,
-for data documents, the list of dumps (`/data/`) and `/ns`, the same `Accept` header (it picks the
-media type). A page of at least `web.compression.MINIMUM_SIZE` bytes of a text type also keeps
-its gzip bytes, made the first time a client accepts them (`Accept-Encoding`), so a page is
-compressed once per version rather than once per request; `web.compression.Compression`
-around this middleware gives that representation its own entity tag. A new store version
+for data documents, record pages (an RDF type is sent on to the data document), the list of
+dumps (`/data/`) and `/ns`, the same `Accept` header (it picks the media type). A page of at
+least `web.compression.MINIMUM_SIZE` bytes of a text type also keeps its gzip bytes, made the
+first time a client accepts them (`Accept-Encoding`), so a page is compressed once per version
+rather than once per request; `web.compression.Compression` around this middleware gives that
+representation its own entity tag. A new store version
 (an ingest, a SPARQL Update) makes every earlier entry unreachable and they are dropped.
 
 Every response of those routes — cached or not — gets a strong `ETag` (a digest of its media
@@ -61,6 +62,8 @@ CACHED_PATHS = re.compile(
     rf"|(?:{'|'.join(KINDS)})/[^/]+"
     r")\Z"
 )
+#: a record's page (not its data documents), which negotiates by `Accept` too
+_PAGE = re.compile(rf"^/(?:{'|'.join(KINDS)})/[^/.]+\Z")
 #: headers a 304 leaves out (RFC 9110 §15.4.5: it has no content)
 _NO_CONTENT_HEADERS = {b"content-type", b"content-length", b"content-language"}
 _CONDITIONAL = {b"if-none-match", b"if-modified-since", b"if-match", b"if-unmodified-since"}
@@ -179,8 +182,8 @@ def _key(scope: Scope, version: str) -> tuple[str, ...]:
     lang = requested(Request(scope)) if "lang=" in query else None
     if lang is None:
         lang = _negotiate(headers.get(b"accept-language", b"").decode("latin-1"))
-    # Accept picks the type
-    negotiated = "." in path.rsplit("/", 1)[-1] or path in ("/data/", "/ns")
+    # Accept picks the type (a record's page sends an RDF Accept on to its data document)
+    negotiated = "." in path.rsplit("/", 1)[-1] or path in ("/data/", "/ns") or _PAGE.match(path)
     accept = headers.get(b"accept", b"").decode("latin-1") if negotiated else ""
     return (version, path, query, lang, accept)
 

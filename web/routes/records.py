@@ -139,6 +139,7 @@ for _kind in LISTED:
             *DATASET_MEDIA,
         ),
         **status_304(),
+        **redirect(303, "the data document, for an Accept that prefers an RDF format"),
         **redirect(308, "the one address of the page (lower case, no .html)"),
         **page_errors(404, 406),
     },
@@ -165,6 +166,14 @@ def record(request: Request, kind: str, name: str, search: Search) -> Response:
     check(kind, slug)
     if ext:
         return data_document(request, kind, slug, document_format(ext, RECORD_FORMATS))
+    choice = formats.negotiate(request.headers.get("accept"), OFFERED)
+    if choice is not None and choice.format is not HTML:
+        # a linked-data client asking the page for RDF (`Accept: text/turtle`; a trial's
+        # crawler got the HTML page and could not parse it): 303 to the data document, as
+        # the record's IRI answers; no Accept, `*/*` and browsers' get the page
+        if not held(request, kind, slug):
+            raise NotFound(f"no record at /{kind}/{slug}")
+        return see_other(f"/{kind}/{slug}.{choice.format.extension}")
     return page(request, kind, slug, search)
 
 
@@ -198,7 +207,7 @@ def page(request: Request, kind: str, slug: str, search: SearchService) -> Respo
     v = view(request.app.state.store.current(), base=settings.base, kind=kind, slug=slug)
     headers = _validators(v.modified)
     # one page per interface language (web/i18n.py): caches are told why
-    headers["Vary"] = "Accept-Language"
+    headers["Vary"] = "Accept, Accept-Language"  # Accept: an RDF one is sent to the data
     page_url = f"{settings.base}{kind}/{slug}"
     # the data documents of the page, for clients that read headers only (RFC 8288; the page
     # says the same in its <link rel="alternate"> elements)

@@ -39,6 +39,36 @@ def test_uri_303_by_accept(client: TestClient, accept: str, location: str) -> No
     assert "Accept" in r.headers["vary"]
 
 
+def test_a_record_page_sends_an_rdf_client_to_its_data_document(client: TestClient) -> None:
+    """A crawler asking a record's page (not its IRI) for Turtle or JSON-LD got the HTML page,
+    which no RDF parser reads: the page answers as the IRI does, 303 to the data document,
+    even after a browser's request has put the page in the cache; browsers, `*/*` and no
+    Accept get the page, which says it varies by Accept."""
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    page = client.get("/initiative/village-welcome", headers={"Accept": browser})
+    assert page.status_code == 200
+    assert "Accept" in [v.strip() for v in page.headers["vary"].split(",")]
+    for accept, ext in (("text/turtle", "ttl"), ("application/ld+json", "jsonld")):
+        r = client.get(
+            "/initiative/village-welcome", headers={"Accept": accept}, follow_redirects=False
+        )
+        assert (r.status_code, r.headers["location"]) == (303, f"/initiative/village-welcome.{ext}")
+        followed = client.get(
+            "/initiative/village-welcome", headers={"Accept": accept}, follow_redirects=True
+        )
+        assert followed.headers["content-type"].startswith(accept)
+        assert REC in {s for s, _, _ in Graph().parse(data=followed.text, format=accept)}
+    for accept in ("*/*", None):
+        headers = {"Accept": accept} if accept else {}
+        r = client.get("/initiative/village-welcome", headers=headers, follow_redirects=False)
+        assert r.status_code == 200
+        assert r.headers["content-type"].startswith("text/html")
+    assert (
+        client.get("/initiative/no-such-thing", headers={"Accept": "text/turtle"}).status_code
+        == 404
+    )
+
+
 def test_uri_303_reads_every_accept_line(client: TestClient) -> None:
     """Two `Accept` lines are one list (RFC 9110 §5.3): JSON-LD at q=0.9 wins over Turtle at
     q=0.3 in the second line, as it does in one line."""
