@@ -163,6 +163,13 @@ def create_app(
         html = bytes(page.body).decode().replace("<html>", '<html lang="en">', 1)
         return HTMLResponse(html)
 
+    @app.get("/docs", include_in_schema=False)
+    @app.get("/api", include_in_schema=False)
+    def to_api_docs() -> RedirectResponse:
+        """`/docs`, where FastAPI services keep their API pages, and `/api`: 308 to
+        `/api/docs` (a trial's link to `/docs` was 404)."""
+        return RedirectResponse("/api/docs", status_code=308)
+
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> RedirectResponse:
         """Browsers ask for `/favicon.ico` whatever a page declares (and for documents that

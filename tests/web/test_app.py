@@ -61,6 +61,19 @@ def test_favicon_ico_leads_to_the_site_icon(client: TestClient) -> None:
     assert icon.headers["content-type"].startswith("image/svg+xml")
 
 
+def test_the_usual_addresses_of_api_docs_lead_to_them(client: TestClient) -> None:
+    """A trial's link to `/docs` (FastAPI's usual address) was 404."""
+    for path in ("/docs", "/api", "/api/"):
+        moved = client.get(path, follow_redirects=False)
+        assert (moved.status_code, moved.headers["location"]) in {
+            (308, "/api/docs"),
+            (308, "/api"),  # `/api/` loses its slash first
+        }, path
+        docs = client.get(path, follow_redirects=True)
+        assert docs.status_code == 200, path
+        assert "swagger-ui" in docs.text, path
+
+
 def test_static_files_say_how_long_they_keep(client: TestClient) -> None:
     """The embed script, loaded by every embedded card, had only heuristic freshness."""
     for path in ("/static/embed.js", "/static/site.css", "/static/og-card.png"):
