@@ -414,8 +414,10 @@ _NEEDED = {
 
 def _short_triples(text: str) -> list[Slip]:
     """Triple patterns of names and variables alone that end (at `.`, `;`, `,`, `}` or a
-    keyword) with fewer terms than they need: `{ ?s ?p }`, which the parser reports as the
-    keywords it expected ("expected one of LATERAL, SERVICE, [_]"). A pattern holding
+    keyword) with fewer terms than they need, `{ ?s ?p }`, which the parser reports as the
+    keywords it expected ("expected one of LATERAL, SERVICE, [_]"), or with more, two
+    patterns without the "." between them (`{ ?s a <X> ?s <y> ?n }`: "expected OPTIONAL",
+    a researcher's trial). A pattern holding
     anything else (a literal, a path, a blank node, a list) is not judged, nor what follows a
     keyword until the next `{` (an expression, a projection, a VALUES block)."""
     found: list[Slip] = []
@@ -425,10 +427,16 @@ def _short_triples(text: str) -> list[Slip]:
     values = False
 
     def judge() -> None:
-        if level and skip is None and simple and run and len(run) < need:
-            terms = " ".join(m.group() for m in run)
+        if not (level and skip is None and simple and run and len(run) != need):
+            return
+        terms = " ".join(m.group() for m in run)
+        if len(run) < need:
             said = f"this pattern has {len(run)} of {need} terms ({terms}): {_NEEDED[need]}"
             found.append(Slip(said, *_at(text, run[0])))
+        else:  # `?s a <X> ?s <name> ?n`: two patterns with no "." between them
+            after = " ".join(m.group() for m in run[:need])
+            said = f"a “.” is missing after “{after}”: triple patterns are separated by “.”"
+            found.append(Slip(said, *_at(text, run[need])))
 
     for m in _TOKEN.finditer(text):
         kind, tok = m.lastgroup or "punct", m.group()

@@ -126,6 +126,12 @@ def test_an_undeclared_prefix_is_named_with_how_to_declare_it() -> None:
             "SELECT * WHERE {\n  ?s ?p ?o ;\n     ?q .\n}",
             r"error at 3:6: this pattern has 1 of 2 terms \(\?q\): after “;” come a predicate",
         ),
+        # two patterns without the "." between them: the parser said "expected OPTIONAL"
+        (
+            "SELECT ?s WHERE { ?s a <http://x/P> ?s <http://x/name> ?n }",
+            "error at 1:37: a “.” is missing after “\\?s a <http://x/P>”: triple patterns are "
+            "separated by “.”",
+        ),
         # a variable bound twice: the parser said "expected [_]"
         (
             "SELECT * WHERE {\n  BIND(1 AS ?x)\n  BIND(2 AS ?x)\n}",
