@@ -220,6 +220,21 @@ def test_show_all_reaches_every_value(server: LiveServer, page: Page) -> None:
     assert total(page) == count
 
 
+def test_a_keyboard_reaches_the_first_result_in_a_few_presses(
+    server: LiveServer, page: Page
+) -> None:
+    """A keyboard-only trial pressed Tab some 130 times, through every filter, to reach the
+    first result: the page's second skip link leads past them."""
+    page.goto(server.url + "search?q=refugees")
+    first = page.locator("li.hit a").first
+    page.keyboard.press("Tab")  # "Skip to content", then the one to the results
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").strip() == "Skip to results"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    expect(first).to_be_focused()
+
+
 def test_sort_by_start_year(server: LiveServer, page: Page) -> None:
     page.goto(server.url + "search?q=rural+integration&kind=initiative")
     page.locator("p.sort").get_by_role("link", name="start year, newest first").click()
