@@ -94,11 +94,6 @@ class Dates:
     ends: list[Value]
 
     @property
-    def differ(self) -> bool:
-        """The sources give two starts or two ends."""
-        return len(self.starts) > 1 or len(self.ends) > 1
-
-    @property
     def starts_disputed(self) -> bool:
         return any(v.disputed for v in self.starts)
 

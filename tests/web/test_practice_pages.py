@@ -170,6 +170,10 @@ def test_a_date_within_another_is_shown_once_with_both_sources(client: TestClien
     mark = '<a class="disputed" href="#disagreements">disputed</a>'
     assert mark in start
     assert mark not in end
+    # so does the note that the sources differ (a trial read it after ReROOT's end)
+    said = "the sources give different dates"
+    assert said in start
+    assert said not in glance.split(">End", 1)[1]
 
 
 def test_an_end_date_a_fact_contradicts_is_marked_disputed(client: TestClient) -> None:
