@@ -12,15 +12,15 @@ import pyoxigraph as ox
 
 from kg.graphs import select
 from kg.queries import (
-    COORDINATOR_CONTACTS,
     INITIATIVE_FACTS,
+    ORGANISATION_CONTACTS,
     PLACE_COUNTS,
     RECORD_BUDGETS,
     RECORD_LINKS,
 )
 from kg.record_document import concept_labels, pick, pick_lang, short_name, titled
 from kg.sentences import first_sentence
-from kg.vocab import EU_COUNTRY, NUTS
+from kg.vocab import EU_COUNTRY, NUTS, RIKG_NS
 
 S, D = "http://schema.org/", "http://purl.org/dc/terms/"
 
@@ -138,8 +138,19 @@ class Contact:
 def coordinator_contacts(store: ox.Store, record: str) -> list[Contact]:
     """The coordinators of an initiative with the websites and contact pages their records
     give (organisations only: never a person)."""
+    return _contacts(store, record, f"{RIKG_NS}coordinator")
+
+
+def partner_contacts(store: ox.Store, record: str) -> list[Contact]:
+    """The partners of an initiative (`rikg:partner`), as `coordinator_contacts` gives its
+    coordinators."""
+    return _contacts(store, record, f"{RIKG_NS}partner")
+
+
+def _contacts(store: ox.Store, record: str, role: str) -> list[Contact]:
     out: dict[str, Contact] = {}
-    for row in select(store, COORDINATOR_CONTACTS, record=ox.NamedNode(record)):
+    bound = {"record": ox.NamedNode(record), "role": ox.NamedNode(role)}
+    for row in select(store, ORGANISATION_CONTACTS, **bound):
         c = out.setdefault(row["org"], Contact(row["org"], row["name"]))
         if row.get("url") and row["url"] not in c.urls:
             c.urls.append(row["url"])

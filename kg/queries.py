@@ -350,10 +350,11 @@ SELECT ?record ?p ?o (LANG(?o) AS ?lang) ?modified WHERE {
   }
 }"""
 
-#: the websites and contact pages of the organisations an initiative names as coordinator
-COORDINATOR_CONTACTS = """
-SELECT ?org ?name ?url ?contact ?record WHERE {
-  GRAPH ?g { ?record rikg:coordinator ?org }
+#: the websites and contact pages of the organisations an initiative names in a `?role`
+#: (`rikg:coordinator`, `rikg:partner`)
+ORGANISATION_CONTACTS = """
+SELECT ?org ?name ?url ?contact ?record ?role WHERE {
+  GRAPH ?g { ?record ?role ?org }
   GRAPH ?og { ?org rikg:kind "organisation" ; schema:name ?name .
     OPTIONAL { ?org schema:url ?url }
     OPTIONAL { ?org rikg:contactPage ?contact } }

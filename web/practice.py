@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from kg.dates import finest, within
-from kg.practices import Contact, coordinator_contacts
+from kg.practices import Contact, coordinator_contacts, partner_contacts
 from kg.record_document import ClaimText, RecordView, Value
 from kg.sentences import SENTENCE_END, after_first_sentence, first_sentence
 from kg.vocab import INITIATIVE_TYPES
@@ -122,6 +122,7 @@ class Link:
     what: str
     url: str
     site: str
+    name: str = ""  # the organisation `what` names (`%(name)s`: a partner's)
 
 
 def sections(view: RecordView) -> list[Section]:
@@ -156,16 +157,18 @@ def shown_address(url: str) -> str:
     return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
 
 
-def links(view: RecordView, contacts: list[Contact]) -> list[Link]:
+def links(view: RecordView, contacts: list[Contact], partners: list[Contact]) -> list[Link]:
     """How to get in touch, most direct first: the project's contact page and website, then
-    each coordinator's contact page and website. Pages of other portals come after."""
+    each coordinator's contact page and website; where none of them is known, each partner's
+    (a trial found no way in to Community Sponsorship Ireland, whose partner the Irish Red
+    Cross has its website in the graph). Pages of other portals come after."""
     out: list[Link] = []
     seen: set[str] = set()
 
-    def add(what: str, url: str) -> None:
+    def add(what: str, url: str, name: str = "") -> None:
         if url not in seen:
             seen.add(url)
-            out.append(Link(what, url, shown_address(url)))
+            out.append(Link(what, url, shown_address(url), name))
 
     for v in view.values(f"{R}contactPage"):
         add(N_("Contact page of the project"), v.value)
@@ -176,6 +179,11 @@ def links(view: RecordView, contacts: list[Contact]) -> list[Link]:
             add(N_("Contact page of the coordinator"), url)
         for url in c.urls:
             add(N_("Website of the coordinator"), url)
+    for c in partners if not out else []:
+        for url in c.contact_pages:
+            add(N_("Contact page of a partner, %(name)s"), url, c.name)
+        for url in c.urls:
+            add(N_("Website of a partner, %(name)s"), url, c.name)
     return out
 
 
@@ -191,14 +199,16 @@ def described_in(urls: list[str]) -> list[Link]:
 
 def practice_context(store: Any, view: RecordView, base: str) -> dict[str, Any]:
     """What record.html needs to lay an initiative out as a practice sheet."""
-    contacts = coordinator_contacts(store, view.iri) if view.kind == "initiative" else []
+    initiative = view.kind == "initiative"
+    contacts = coordinator_contacts(store, view.iri) if initiative else []
+    partners = partner_contacts(store, view.iri) if initiative else []
     return {
         "sections": sections(view),
         "status_claims": [c for c in view.claims if c.aspect in STATUS_ASPECTS],
         # earliest first, whatever order the store returns them in
         "dates": Dates(_finest(view.values(f"{S}startDate")), _finest(view.values(f"{S}endDate"))),
         "contacts": contacts,
-        "contact_links": links(view, contacts),
+        "contact_links": links(view, contacts, partners),
         "described_in": described_in([v.value for v in view.values(f"{S}subjectOf")]),
         "contact_href": {c.iri: c.iri.replace(f"{base}id/", "/", 1) for c in contacts},
         "initiative_type": initiative_type(view),

@@ -85,6 +85,43 @@ def test_ways_in_most_direct_first(context: dict[str, Any]) -> None:
     assert context["contact_href"] == {f"{BASE}id/organisation/test-ngo": "/organisation/test-ngo"}
 
 
+def test_a_partners_website_is_a_way_in_when_no_nearer_one_is_known(records_dir: Path) -> None:
+    """A trial found no way in to Community Sponsorship Ireland, whose partner the Irish Red
+    Cross has its website in the graph: where neither the practice nor its coordinator gives
+    one, each partner's is offered, named; where one of them does, partners' are left out."""
+    partner = (
+        "---\nname: Valley Council\norg_type: public-authority\ncountry: ES\n"
+        "url: https://valley.example.org/\n"
+        'sources:\n  a: {url: "https://example.org/valley"}\n---\n'
+    )
+    record = (records_dir / "initiative" / "village-welcome.md").read_text()
+    with_partner = record.replace(
+        "coordinator: test-ngo\n", "coordinator: test-ngo\npartners: [valley]\n"
+    )
+    assert with_partner != record  # the premise: the line is there to add to
+
+    def ways_in(coordinator_url: str) -> list[tuple[str, str]]:
+        org = (records_dir / "organisation" / "test-ngo.md").read_text()
+        org = org.replace("country: ES\n", f"country: ES\n{coordinator_url}")
+        store = ingested(
+            records_dir,
+            {
+                "initiative/village-welcome": with_partner,
+                "organisation/valley": partner,
+                "organisation/test-ngo": org,
+            },
+            base=BASE,
+        )
+        v = view(store.current(), base=BASE, kind="initiative", slug="village-welcome")
+        links = practice_context(store.current(), v, BASE)["contact_links"]
+        return [(link.what % {"name": link.name}, link.url) for link in links]
+
+    assert ways_in("") == [("Website of a partner, Valley Council", "https://valley.example.org/")]
+    assert ways_in("url: https://ngo.example.org/\n") == [
+        ("Website of the coordinator", "https://ngo.example.org/")
+    ]
+
+
 def test_a_long_address_is_cut_where_it_shows() -> None:
     shown = shown_address("https://example.org/" + "a" * 80 + "?x=1")
     assert len(shown) == SHOWN_CHARS
