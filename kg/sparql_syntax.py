@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 #: one token each; tried in order at every position (SPARQL 1.1 Query §19.8)
+#: a prefixed name's local part may hold "." but not end in one (SPARQL 1.1 Query §19.8,
+#: PN_LOCAL): `?s a schema:Thing. ?s …` is the name and the end of its pattern
 _TOKEN = re.compile(
     r"""
     (?P<ws>\s+)
@@ -27,7 +29,8 @@ _TOKEN = re.compile(
   | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)
   | (?P<bnode>_:[\w\-.]*[\w\-])
   | (?P<pname>(?:[^\W\d_][\w\-.]*)?:
-              (?:(?:[\w\-:]|%[0-9A-Fa-f]{2}|\\.)(?:[\w\-.:]|%[0-9A-Fa-f]{2}|\\.)*)?)
+              (?:(?:[\w\-:]|%[0-9A-Fa-f]{2}|\\.)
+                 (?:(?:[\w\-.:]|%[0-9A-Fa-f]{2}|\\.)*(?:[\w\-:]|%[0-9A-Fa-f]{2}|\\.))?)?)
   | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
   | (?P<number>[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?))
   | (?P<word>[A-Za-z_][A-Za-z_0-9]*)

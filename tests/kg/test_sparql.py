@@ -132,6 +132,12 @@ def test_an_undeclared_prefix_is_named_with_how_to_declare_it() -> None:
             "error at 1:37: a “.” is missing after “\\?s a <http://x/P>”: triple patterns are "
             "separated by “.”",
         ),
+        # a name ending a pattern with no space before its "." is the name and the end
+        # (PN_LOCAL does not end in "."): the slip said is the real one, not a missing "."
+        (
+            "PREFIX s: <http://s/> SELECT * { ?x a s:Thing. ?x s:name ?n . FILTER(?n = ) }",
+            "error at 1:73: a value is missing after “=”",
+        ),
         # a variable bound twice: the parser said "expected [_]"
         (
             "SELECT * WHERE {\n  BIND(1 AS ?x)\n  BIND(2 AS ?x)\n}",
