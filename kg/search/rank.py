@@ -172,7 +172,6 @@ first ("ReROOT: Arrival Infrastructures…" under R).
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import functools
 import itertools
@@ -617,8 +616,8 @@ def _similarity(
             if mask[block].any():
                 np.dot(index.vectors[block], vector, out=out[block])
 
-        with _one_blas_thread():
-            _blocks(range(0, len(index), PASS_BLOCK), part)
+        _one_blas_thread()
+        _blocks(range(0, len(index), PASS_BLOCK), part)
         out[~mask] = -1.0
         return out, threshold
 
@@ -636,23 +635,20 @@ def _similarity(
         np.take(index.vectors, chunk, axis=0, out=block[: len(chunk)], mode="clip")
         out[chunk] = block[: len(chunk)] @ vector
 
-    with _one_blas_thread():
-        _blocks(range(0, len(rows), SIMILARITY_BLOCK), gathered)
+    _one_blas_thread()
+    _blocks(range(0, len(rows), SIMILARITY_BLOCK), gathered)
     return out, threshold
 
 
 @functools.cache
-def _blas() -> ThreadpoolController:
-    """The BLAS libraries loaded in this process (numpy's OpenBLAS), found once: finding them
-    costs 0.2 ms, limiting them through the found ones 0.01 ms (threadpoolctl)."""
-    return ThreadpoolController().select(user_api="blas")
-
-
-def _one_blas_thread() -> contextlib.AbstractContextManager[object]:
-    """BLAS held to one thread for the duration (threadpoolctl; the limit is the library's,
-    so a product another thread runs meanwhile is held too, which is the point)."""
-    limited: contextlib.AbstractContextManager[object] = _blas().limit(limits=1)
-    return limited
+def _one_blas_thread() -> object:
+    """The BLAS libraries loaded in this process (numpy's OpenBLAS) held to one thread from
+    the first similarity pass on, for good (threadpoolctl). The limit is the library's, for the
+    whole process: set and restored around each pass, two searches at once in the server's
+    threads restored each other's (the second put back the first's limit of one when it
+    ended, the first the library's two while the second ran), so it is set once and kept. The
+    search's other products (`kg.search.similar`, the sense check) are as small or smaller."""
+    return ThreadpoolController().limit(limits=1, user_api="blas")
 
 
 _helpers: tuple[int, ThreadPoolExecutor] | None = None
