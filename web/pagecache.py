@@ -40,6 +40,7 @@ from cachetools import LRUCache
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kg import formats
 from kg.store import GraphStore
 from kg.vocab import KINDS
 from web.compression import (
@@ -182,10 +183,22 @@ def _key(scope: Scope, version: str) -> tuple[str, ...]:
     lang = requested(Request(scope)) if "lang=" in query else None
     if lang is None:
         lang = _negotiate(headers.get(b"accept-language", b"").decode("latin-1"))
-    # Accept picks the type (a record's page sends an RDF Accept on to its data document)
-    negotiated = "." in path.rsplit("/", 1)[-1] or path in ("/data/", "/ns") or _PAGE.match(path)
-    accept = headers.get(b"accept", b"").decode("latin-1") if negotiated else ""
+    # Accept picks the type; a record's page is the page, or a redirect to its data document
+    # for an RDF Accept, so what it depends on is that choice (browsers send many Accepts)
+    accept = headers.get(b"accept", b"").decode("latin-1")
+    if _PAGE.match(path):
+        accept = _page_or_data(accept)
+    elif not ("." in path.rsplit("/", 1)[-1] or path in ("/data/", "/ns")):
+        accept = ""
     return (version, path, query, lang, accept)
+
+
+@functools.lru_cache(maxsize=1024)
+def _page_or_data(accept: str) -> str:
+    """What a record page's `Accept` (`web.routes.records.OFFERED`'s negotiation) chooses:
+    the page (HTML, or none of the formats: the page too) or a data document's type."""
+    choice = formats.negotiate(accept or None, (formats.HTML, *formats.RECORD_FORMATS))
+    return "" if choice is None or choice.format is formats.HTML else choice.format.media
 
 
 #: browsers send a handful of distinct Accept-Language values: parse each once

@@ -201,14 +201,16 @@ def practice_context(store: Any, view: RecordView, base: str) -> dict[str, Any]:
     """What record.html needs to lay an initiative out as a practice sheet."""
     initiative = view.kind == "initiative"
     contacts = coordinator_contacts(store, view.iri) if initiative else []
-    partners = partner_contacts(store, view.iri) if initiative else []
+    ways_in = links(view, contacts, [])
+    if initiative and not ways_in:  # the partners' only where nothing nearer is known
+        ways_in = links(view, contacts, partner_contacts(store, view.iri))
     return {
         "sections": sections(view),
         "status_claims": [c for c in view.claims if c.aspect in STATUS_ASPECTS],
         # earliest first, whatever order the store returns them in
         "dates": Dates(_finest(view.values(f"{S}startDate")), _finest(view.values(f"{S}endDate"))),
         "contacts": contacts,
-        "contact_links": links(view, contacts, partners),
+        "contact_links": ways_in,
         "described_in": described_in([v.value for v in view.values(f"{S}subjectOf")]),
         "contact_href": {c.iri: c.iri.replace(f"{base}id/", "/", 1) for c in contacts},
         "initiative_type": initiative_type(view),

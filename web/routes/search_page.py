@@ -175,7 +175,8 @@ def _coded(
 
     def coded(facet: str, value: str) -> str:
         code = index.filter_code(facet, filter_value(facet, value))
-        return code if (facet, code) in index.by_code else value
+        named = (facet, code) in index.by_code or code in index.facet_values.get(facet, {})
+        return code if named else value
 
     items = [(k, coded(k, v) if k in query.filters else v) for k, v in params.multi_items()]
     return resolved, QueryParams(list(dict.fromkeys(items)))

@@ -309,6 +309,11 @@ def test_a_filter_given_by_its_name_is_read_as_its_code(client: TestClient) -> N
         chips = re.findall(r'<a class="chip active" href="([^"]+)"', r)
         assert chips == ["/search?q=refugees"]
         assert 'class="on" aria-current="true">✓ Spain</a>' in r  # ticked in the facet
+    # another filter given loosely beside it is read as its value too, not kept as given
+    loose = client.get("/search", params={"q": "refugees", "country": "es", "kind": "initiative "})
+    links = re.findall(r'href="([^"]*)"', loose.text.split("<main", 1)[1])
+    assert not [link for link in links if "initiative+" in link or "initiative%20" in link]
+    assert [link for link in links if "kind=initiative" in link]
 
 
 def test_each_end_of_a_year_range_is_its_own_labelled_chip(client: TestClient) -> None:
