@@ -190,7 +190,7 @@ def scheme_resource(request: Request, scheme: str) -> Response:
     if scheme not in SCHEME_SECTIONS:
         raise NotFound(f"no concept scheme {scheme!r}; schemes are {', '.join(SCHEME_SECTIONS)}")
     if negotiated(request, (HTML, *DOCUMENT_FORMATS), "this scheme") is HTML:
-        return see_other(f"/browse#{SCHEME_SECTIONS[scheme]}")
+        return see_other(_section(request, scheme))
     graph = graph_iri(request.app.state.settings.base, "ontology", scheme)
     if not holds_graph(request.app.state.store.current(), graph):
         raise NotFound(f"the store holds no graph {graph} of the scheme {scheme!r}")
@@ -284,11 +284,36 @@ def browse_scheme(request: Request, scheme: str) -> Response:
     (`/browse/theme` → `/browse#themes`; `/browse/country` and `/browse/nuts` → its countries
     and regions), in the page's language: a concept page's address with the concept cut off
     (what a link checker tries) had been 404. Raises `NotFound` for another name."""
-    places = "countries-and-regions"
-    section = {**SCHEME_SECTIONS, "country": places, "nuts": places}
-    if scheme.lower() not in section:
-        raise NotFound(f"nothing to browse under {scheme!r}; try {', '.join(section)}")
-    return see_other(with_lang("/browse", requested(request)) + f"#{section[scheme.lower()]}")
+    if scheme.lower() not in BROWSED:
+        raise NotFound(f"nothing to browse under {scheme!r}; try {', '.join(BROWSED)}")
+    return see_other(_section(request, scheme.lower()))
+
+
+#: the property linking records to the concepts of each scheme the browse page lists
+BROWSED = {
+    "theme": f"{D}subject",
+    "target-group": f"{R}targetGroup",
+    "challenge": f"{R}addressesChallenge",
+    "opportunity": f"{R}buildsOnOpportunity",
+    "funding": f"{R}fundingProgramme",
+    "country": PLACES,
+    "nuts": PLACES,
+}
+
+
+def _section(request: Request, scheme: str) -> str:
+    """The browse page in the request's language (`?lang`), at the scheme's section when the
+    page has it: the page leaves out a section no record's concept is in, and an anchor to it
+    would leave a link checker (and the reader) at an anchor that is not there."""
+    target = with_lang("/browse", requested(request))
+    used = usage(request.app.state.store.current())
+    if not used.get(BROWSED[scheme]):
+        return target
+    return (
+        target
+        + "#"
+        + ("countries-and-regions" if BROWSED[scheme] == PLACES else SCHEME_SECTIONS[scheme])
+    )
 
 
 @router.get(

@@ -104,16 +104,15 @@ LISTED = ("initiative", "organisation", "policy", "event", "source")
 def _listing(kind: str) -> Any:
     def listing(request: Request) -> Response:
         """The records of one kind: 303 See Other to the search filtered by it, in the page's
-        language. A record's address or identifier with its name cut off (`/initiative/`,
-        `/id/initiative`: what a link checker and a person shortening the address try) had
-        been 404."""
+        language. A record's address with its name cut off (`/initiative/`: what a link
+        checker and a person shortening the address try) had been 404."""
         return see_other(with_lang(f"/search?kind={kind}", requested(request)))
 
     return listing
 
 
 for _kind in LISTED:
-    for _path in (f"/{_kind}", f"/{_kind}/", f"/id/{_kind}", f"/id/{_kind}/"):
+    for _path in (f"/{_kind}", f"/{_kind}/"):
         router.add_api_route(
             _path,
             _listing(_kind),
@@ -124,6 +123,38 @@ for _kind in LISTED:
             summary=f"Every {_kind} record: the search filtered by kind",
             responses=redirect(303, "the search filtered by this kind"),
         )
+
+
+def kind_resource(request: Request, kind: str) -> Response:
+    """A kind's IRI with the record cut off (`/id/initiative`): 303 See Other to the search
+    filtered by it, in the page's language; written in other case (`/id/Initiative`), 308 to
+    the lower-case IRI first, the query kept, as a record's IRI is (`to_lower_case`). Raises
+    `NotFound` for a word that names no kind the search lists."""
+    lower = kind.lower()
+    if lower not in LISTED:
+        raise NotFound(f"no kind of record {kind!r}; kinds are {', '.join(LISTED)}")
+    if kind != lower:
+        query = f"?{request.url.query}" if request.url.query else ""
+        tail = "/" if request.url.path.endswith("/") else ""
+        return RedirectResponse(f"/id/{lower}{tail}{query}", status_code=308)
+    return see_other(with_lang(f"/search?kind={lower}", requested(request)))
+
+
+for _path in ("/id/{kind}", "/id/{kind}/"):
+    router.add_api_route(
+        _path,
+        kind_resource,
+        methods=["GET"],
+        tags=[LINKED_DATA],
+        response_class=Response,
+        status_code=303,
+        summary="Every record of a kind (initiative, organisation, policy, event, source)",
+        responses={
+            **redirect(303, "the search filtered by this kind"),
+            **redirect(308, "the address in lower case"),
+            **page_errors(404),
+        },
+    )
 
 
 @router.get(

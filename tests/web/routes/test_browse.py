@@ -236,6 +236,22 @@ def test_a_concept_address_cut_short_leads_to_its_schemes_section(client: TestCl
         assert (r.status_code, r.headers["location"]) == (303, f"/browse?lang=de#{section}")
         assert f'id="{section}"' in browse
     assert client.get("/browse/colour").status_code == 404
+    scheme = client.get("/scheme/theme", params={"lang": "de"}, follow_redirects=False)
+    assert scheme.headers["location"] == "/browse?lang=de#themes"  # the language kept
+
+
+def test_a_schemes_address_leads_to_no_anchor_the_page_leaves_out(client: TestClient) -> None:
+    """The browse page leaves out a scheme no record uses, so `/browse/opportunity` led to an
+    anchor that was not there: it leads to the page's top then, and to the section once a
+    record is classified under the scheme."""
+    browse = client.get("/browse").text
+    assert 'id="rural-opportunities"' not in browse  # no record of the fixture names one
+    for address in ("/browse/opportunity", "/scheme/opportunity"):
+        r = client.get(address, params={"lang": "it"}, follow_redirects=False)
+        assert (r.status_code, r.headers["location"]) == (303, "/browse?lang=it")
+    r = client.get("/browse/theme", follow_redirects=False)
+    assert 'id="themes"' in browse
+    assert r.headers["location"] == "/browse#themes"
 
 
 @pytest.mark.parametrize(

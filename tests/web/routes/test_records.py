@@ -441,3 +441,18 @@ def test_a_kinds_address_without_a_name_lists_its_records(records_dir: Path) -> 
         assert str(listed.url).endswith("/search?kind=initiative&lang=fr")
         assert "/initiative/village-welcome" in listed.text
         assert client.get("/nothing").status_code == 404
+
+
+def test_a_kinds_identifier_in_other_letters_leads_to_its_listing(records_dir: Path) -> None:
+    """`/id/Initiative` (a link written with a capital, as `/id/Initiative/MATILDE` is
+    redirected) had been 404: 308 to the lower-case identifier, the query kept, then 303 to
+    the listing; a word naming no kind stays 404."""
+    with client_of(ingested(records_dir, base=BASE)) as client:
+        r = client.get("/id/Initiative", params={"lang": "de"}, follow_redirects=False)
+        assert (r.status_code, r.headers["location"]) == (308, "/id/initiative?lang=de")
+        r = client.get("/id/ORGANISATION/", follow_redirects=False)
+        assert (r.status_code, r.headers["location"]) == (308, "/id/organisation/")
+        listed = client.get("/id/Initiative", params={"lang": "de"}, follow_redirects=True)
+        assert str(listed.url).endswith("/search?kind=initiative&lang=de")
+        assert "/initiative/village-welcome" in listed.text
+        assert client.get("/id/Nothing").status_code == 404
