@@ -44,7 +44,10 @@ is near no known word. It is first corrected against the dictionary: the commone
 word one edit away (the candidates Norvig's corrector generates: every deletion,
 transposition, substitution and insertion of a letter), if it is commoner than the word typed;
 then read as that word's known form, as above ("acceuillir" → "accueillir" → "accueil").
-This one is a misspelling, so it is announced, as the known word searched.
+This one is a misspelling, so it is announced, as the known word searched. So is a misspelling
+two edits from the nearest word the records hold and one from a dictionary word of the same
+index term: "volunter" is "volunteer", which the records write only as "volunteers" (it had
+been shown as "Showing results for volunteers").
 
 How far a correction may go follows the length of the word, as Elasticsearch's `AUTO`
 fuzziness: no edit for words of up to 2 characters, one for 3 to 5, two for longer words.
@@ -226,6 +229,8 @@ class Speller:
             top = max(usage.values())
             found = [f for f in found if usage[f[2]] == top]
         _, _, best = min(found, key=lambda f: (-self._counts[f[2]], self._choices[f[2]]))
+        if strict and not form and nearest > 1 and (closer := self._closer_form(word)):
+            return closer, False
         if (
             strict
             and not form
@@ -251,6 +256,25 @@ class Speller:
             return spelt, False
         read = self._read(spelt, lang)
         return None if read is None or not read[1] else (read[0], False)
+
+    def _closer_form(self, word: str) -> str | None:
+        """The commonest dictionary word one edit from `word` (the first letter kept, if one
+        does) whose index term the index holds, when it is likelier than `word` as typed;
+        else None. The records may hold only another form of the word meant: "volunter" is
+        two edits from "volunteers", the only form they write, and one from "volunteer";
+        both are searched as the same term, and the page says the nearer."""
+        near = [
+            w
+            for w in one_edit(word)
+            if w in self._dictionary and (t := term(w)) is not None and self._known(t)
+        ]
+        first = [w for w in near if w[:1] == word[:1]]
+        near = first or near
+        if not near:
+            return None
+        zipfs = self._zipfs(near)
+        best = max(range(len(near)), key=lambda i: (zipfs[i], near[i]))
+        return near[best] if self._likelier(zipfs[best], 1, word) else None
 
     def _likelier(self, zipf: float, edits: int, word: str) -> bool:
         """Whether a correction as common as `zipf`, `edits` away, is likelier than `word`

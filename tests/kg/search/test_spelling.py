@@ -150,10 +150,31 @@ def test_a_misspelt_word_the_records_never_use_is_read_through_the_dictionary() 
     read = spelt.read("acceuillir")
     assert read.searched == "accueil"
     assert read.corrections == [("acceuillir", "accueil")]
-    assert spelt.word("vilages") == "village"  # a known word near: as before
+    # two edits from the known "village", one from "villages", its form in the dictionary
+    assert spelt.word("vilages") == "villages"
     assert spelt.word("xqzvbnmk") is None
     rarer = Speller(words, lambda t: False, frozenset({"accueillir"}), zipf=lambda w: 2.0)
     assert rarer.word("acceuillir") is None
+
+
+def test_a_misspelling_is_shown_as_the_nearer_form_of_a_known_term() -> None:
+    """A trial's "volunter" was shown as "volunteers", two edits away, the only form the
+    records write: the dictionary's "volunteer" is one edit away and searched as the same
+    term, so it is the correction. A word whose nearest known word is one edit away keeps it,
+    and a dictionary form whose term no record holds is not offered."""
+    words = {"volunteers": 24, "village": 9}
+    zipf = {"volunteer": 4.3, "volunteers": 4.3, "volunter": 0.0, "villages": 4.0}.get
+    spelt = Speller(
+        words,
+        lambda t: t in {term(w) for w in words},
+        frozenset({"volunteer", "volunteers", "villages", "vintage"}),
+        zipf=lambda w: zipf(w, 0.0),
+    )
+    read = spelt.read("volunter families")
+    assert read.corrections == [("volunter", "volunteer")]
+    assert term("volunteer") == term("volunteers")
+    assert spelt.word("vilage") == "village"  # one edit from a known word: that word
+    assert spelt.word("vintaje") != "vintage"  # its term is in no record
 
 
 def test_one_edit_makes_every_candidate_once() -> None:
