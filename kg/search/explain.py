@@ -182,7 +182,9 @@ def explain(
     form_terms = {fold(typed): term(fold(form)) for typed, form in u.forms}
     matched = list(
         dict.fromkeys(
-            text[s:e] for s, e, w in words(text) if term(w) in terms or form_terms.get(w) in terms
+            text[s:e] if w in index.words else _as_written(doc, t, text[s:e])
+            for s, e, w in words(text)
+            if (t := term(w) if term(w) in terms else form_terms.get(w)) in terms
         )
     )
     concepts = [
@@ -336,6 +338,18 @@ def _terms(text: str, read: dict[str, set[str]]) -> set[str]:
     if text not in read:
         read[text] = set(tokenize(text))
     return read[text]
+
+
+def _as_written(doc: SearchDoc, searched: str | None, typed: str) -> str:
+    """A query word no record writes as typed ("familys", searched as the term of
+    "families"; "villager", searched as "village") as the record writes it: the first word
+    of its own text with the index term `searched`, so "mentions" quotes what the record
+    says; `typed` when none is found (the term came from elsewhere)."""
+    for part in own_parts(doc):
+        for s, e, w in words(part):
+            if term(w) == searched:
+                return part[s:e]
+    return typed
 
 
 def _said(
