@@ -23,9 +23,11 @@ from kg.store import GraphStore
 log = logging.getLogger(__name__)
 
 #: file name → (export format, media type, what a statement is): the N-Quads dump holds one
-#: statement per triple and named graph, Turtle and JSON-LD the distinct triples of the union
+#: statement per triple and named graph, N-Triples, Turtle and JSON-LD the distinct triples of
+#: the union (N-Triples a line each, for tools that read a dump line by line or split it)
 DUMPS = {
     "rikg.nq.gz": ("nq", "application/n-quads", "quads"),
+    "rikg.nt.gz": ("nt", "application/n-triples", "triples"),
     "rikg.ttl.gz": ("turtle", "text/turtle", "triples"),
     "rikg.jsonld.gz": ("jsonld", "application/ld+json", "triples"),
 }
@@ -91,9 +93,10 @@ def dump_path(data_dir: Path, version: str, name: str) -> Path | None:
 
 def _count(data: bytes, fmt: str) -> int:
     """The statements the file holds, as a parser reads them: distinct quads of an N-Quads
-    file, distinct triples of a Turtle or JSON-LD one."""
+    file, distinct triples of an N-Triples, Turtle or JSON-LD one."""
     rdf = {
         "nq": ox.RdfFormat.N_QUADS,
+        "nt": ox.RdfFormat.N_TRIPLES,
         "turtle": ox.RdfFormat.TURTLE,
         "jsonld": ox.RdfFormat.JSON_LD,
     }[fmt]

@@ -74,6 +74,7 @@ def test_each_dump_states_the_statements_its_file_holds(loaded: LocalStore, tmp_
     data = tmp_path / "data"
     formats = {
         "rikg.nq.gz": ox.RdfFormat.N_QUADS,
+        "rikg.nt.gz": ox.RdfFormat.N_TRIPLES,
         "rikg.ttl.gz": ox.RdfFormat.TURTLE,
         "rikg.jsonld.gz": ox.RdfFormat.JSON_LD,
     }

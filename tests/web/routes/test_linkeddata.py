@@ -15,6 +15,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
 from ingest.pipeline import ingest_records
+from kg.dumps import DUMPS
 from kg.graphs import triple_count
 from kg.settings import Settings
 from kg.store import GraphStore, LocalStore
@@ -71,6 +72,7 @@ def test_a_triple_in_two_graphs_is_counted_as_each_dump_holds_it(
     held = {}
     for name, fmt in (
         ("rikg.nq.gz", "nquads"),
+        ("rikg.nt.gz", "nt"),
         ("rikg.ttl.gz", "turtle"),
         ("rikg.jsonld.gz", "json-ld"),
     ):
@@ -85,6 +87,7 @@ def test_a_triple_in_two_graphs_is_counted_as_each_dump_holds_it(
         row = html[html.index(f'<a href="/data/{name}">') :].split("</tr>")[0]
         assert f"{held[name]:,}" in row, (name, row)
     assert held["rikg.nq.gz"] == held["rikg.ttl.gz"] + 1
+    assert held["rikg.nt.gz"] == held["rikg.ttl.gz"]
     assert "each distinct triple once" in html
 
 
@@ -539,7 +542,7 @@ def test_the_home_and_data_pages_describe_the_site_and_dataset_for_search_engine
     data = embedded("/data/")
     assert data["@type"] == "Dataset"
     downloads = [d["contentUrl"] for d in data["distribution"]]
-    assert len(downloads) == 3
+    assert len(downloads) == len(DUMPS)  # one DataDownload a dump
     for url in downloads:
         assert client.head(url.removeprefix("http://testserver")).status_code == 200, url
 
