@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from fastapi import Request
 from markupsafe import Markup
 
-from web.i18n import DEFAULT, LANGUAGES, language, requested, switcher
+from web.i18n import DEFAULT, LANGUAGES, language, requested
 
 #: Open Graph locales (language_TERRITORY) of the interface languages
 OG_LOCALES = {"en": "en_GB", "es": "es_ES", "it": "it_IT", "de": "de_DE", "fr": "fr_FR"}
@@ -116,9 +116,12 @@ def alternates(request: Request) -> list[tuple[str, str]]:
     """`(hreflang, absolute URL)` of this page in every interface language, itself included
     (the language switcher's links, `web.i18n.switcher`), and `x-default` for the address
     without `lang` (the language then comes from the browser), as search engines read
-    `<link rel="alternate" hreflang>`."""
+    `<link rel="alternate" hreflang>`. Built from the page's canonical query
+    (`canonical`), not the request's: hreflang alternates must be canonical addresses, and a
+    campaign link's `?utm_source=x` had given every record a set of its own (a web
+    developer's trial)."""
     base: str = request.app.state.settings.base.rstrip("/")
-    kept = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
-    default = request.url.path + (f"?{urlencode(kept)}" if kept else "")
-    out = [(code, base + url) for code, _, url, _ in switcher(request, language(request))]
-    return [*out, ("x-default", base + default)]
+    path = base + request.url.path
+    kept = [(k, v) for k, v in getattr(request.state, "canonical_query", []) if k != "lang"]
+    out = [(code, f"{path}?{urlencode([*kept, ('lang', code)])}") for code in LANGUAGES]
+    return [*out, ("x-default", path + (f"?{urlencode(kept)}" if kept else ""))]

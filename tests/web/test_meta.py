@@ -110,6 +110,20 @@ def test_hreflang_alternates_are_absolute_with_self_and_x_default(client: TestCl
     assert '<link rel="alternate" hreflang' not in missing  # no alternates, as no canonical
 
 
+def test_hreflang_alternates_are_canonical_addresses(client: TestClient) -> None:
+    """A campaign link's `?utm_source=x` gave a record page hreflang alternates and an
+    x-default of their own, each carrying it (a web developer's trial): alternates are built
+    from the page's canonical address, for a record page and for a search alike."""
+    page = client.get("/initiative/village-welcome", params={"utm_source": "x"}).text
+    found = dict(re.findall(r'<link rel="alternate" hreflang="([\w-]+)" href="([^"]+)"', page))
+    assert found["fr"] == f"{BASE}initiative/village-welcome?lang=fr"
+    assert found["x-default"] == f"{BASE}initiative/village-welcome"
+    search = client.get("/search", params={"q": "village", "utm_medium": "mail"}).text
+    found = dict(re.findall(r'<link rel="alternate" hreflang="([\w-]+)" href="([^"]+)"', search))
+    assert found["de"] == f"{BASE}search?q=village&amp;lang=de"
+    assert "utm" not in "".join(found.values())
+
+
 def test_an_embedded_card_links_to_the_record_in_its_language(client: TestClient) -> None:
     card = client.get("/embed/initiative/village-welcome", params={"lang": "es"}).text
     assert f'href="{BASE}initiative/village-welcome?lang=es"' in card
