@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 from starlette.datastructures import QueryParams
 
 from kg.practices import BudgetLine, record_budgets, record_websites
@@ -207,6 +207,17 @@ class SimilarsPublic(BaseModel):
     results: list[SimilarPublic]
 
 
+#: a year of a year range's bound
+Year = Annotated[int, Field(ge=YEARS[0], le=YEARS[1])]
+
+
+def _absent_if_empty(value: object) -> object:
+    """A form's empty box (`year_to=`, what the search page's year range sends when only one
+    end is filled) is no bound, as `SearchQuery.from_params` reads it: a trial's downloads
+    after "from 2020" were refused as "year_to: Input should be a valid integer"."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
 def search_parameters(
     q: Annotated[str, Query(description="Text in any language; empty lists by filters.")] = "",
     mode: Literal["hybrid", "keyword", "vector"] = "hybrid",
@@ -239,10 +250,14 @@ def search_parameters(
         str | None, Query(description="Active in YYYY, YYYY-YYYY, YYYY- or -YYYY")
     ] = None,
     year_from: Annotated[
-        int | None, Query(description="Active in or after", ge=YEARS[0], le=YEARS[1])
+        Year | None,
+        BeforeValidator(_absent_if_empty),
+        Query(description="Active in or after (empty: no bound)"),
     ] = None,
     year_to: Annotated[
-        int | None, Query(description="Active in or before", ge=YEARS[0], le=YEARS[1])
+        Year | None,
+        BeforeValidator(_absent_if_empty),
+        Query(description="Active in or before (empty: no bound)"),
     ] = None,
     sort: Annotated[
         Literal["relevance", "start", "end", "name"], Query(description=", ".join(SORTS))

@@ -305,7 +305,8 @@ def search_page(
     # filters everything out had shown "Paese: ES", "Tema: housing")
     chips = [(k, v, labels.get((k, v)) or service.label(k, v, lang)) for k, v in sorted(active)]
     chips += [(k, v, v) for k, v in state if k in ("year_from", "year_to") and v]
-    export = [(k, v) for k, v in state if k not in ("limit", "offset")]
+    # an empty box of the form (`year_to=`) is no parameter: the files' links leave it out
+    export = [(k, v) for k, v in state if k not in ("limit", "offset") and v.strip()]
     if not any(k == "lang" for k, _ in export):
         # the page's language, even when only the browser named it (Accept-Language): the
         # files speak it too (a Spanish trial's came in English)

@@ -197,6 +197,30 @@ def test_download_gives_every_result_of_the_search(client: TestClient) -> None:
     assert by_slug["village-welcome"]["budget"] == ""
 
 
+def test_a_year_range_with_one_end_downloads_as_the_page_shows_it(client: TestClient) -> None:
+    """A Spanish trial typed 2020 in "from", left "to" empty and applied: the page showed its
+    results, but every download was refused ("year_to: Input should be a valid integer",
+    given ''). An empty bound is no bound, in the API as in the page, and the page's links
+    to the files leave it out."""
+    params = {"q": "refugees", "year_from": "2020", "year_to": ""}
+    shown = client.get("/api/search", params=params)
+    assert shown.status_code == 200
+    assert (
+        shown.json()["total"]
+        == client.get("/api/search", params={"q": "refugees", "year_from": "2020"}).json()["total"]
+    )
+    for fmt in ("csv", "json", "xlsx"):
+        got = client.get("/api/search/download", params={**params, "format": fmt})
+        assert got.status_code == 200, (fmt, got.text[:200])
+    page = client.get("/search", params={"q": "refugees", "year_from": "", "year_to": "2030"})
+    links = re.findall(r'href="(/api/search/download\?[^"]+)"', page.text)
+    assert links
+    for link in links:
+        assert "year_from=" not in html.unescape(link), link
+        assert client.get(html.unescape(link)).status_code == 200
+    assert client.get("/api/search", params={"year_from": "then"}).status_code in (400, 422)
+
+
 def test_the_excel_download_opens_with_its_accents_and_columns(client: TestClient) -> None:
     params = {"q": "refugees"}
     whole = client.get("/api/search", params={**params, "limit": 100}).json()
