@@ -31,6 +31,9 @@ SCHEME_FIELDS = {
     "http://publications.europa.eu/resource/authority/country": "country",
     "http://data.europa.eu/nuts": "nuts",
 }
+#: the facets whose concepts' labels are proper names (places, funding programmes): the same
+#: name in every language, which the model cannot read (`kg.search.rank`, item 2)
+PROPER_NAMES = frozenset({"country", "nuts", "funding"})
 #: facets of the search API, in display order
 FACETS = (
     "kind",

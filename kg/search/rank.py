@@ -185,7 +185,7 @@ import numpy as np
 import numpy.typing as npt
 from threadpoolctl import ThreadpoolController
 
-from kg.search.documents import FACETS, LINKS
+from kg.search.documents import FACETS, LINKS, PROPER_NAMES
 from kg.search.index import PLACE_FACETS, IntArray, SearchIndex, Tie, joined
 from kg.search.names import COMMON
 from kg.search.text import term, tokenize, words
@@ -263,10 +263,6 @@ def filter_keeps(index: SearchIndex, query: SearchQuery) -> dict[str, npt.NDArra
         start = known_start(index.start, index.end)
         keeps["year"] = (start > 0) & (start <= last) & (active_until(start, index.end) >= first)
     return keeps
-
-
-#: the schemes whose labels are proper names the model cannot read (module docstring, item 2)
-PROPER_NAMES = PLACE_FACETS | {"funding"}
 
 
 def _a_proper_name(u: Understanding) -> bool:

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kg.search.dictionary import zipf_in
-from kg.search.documents import Concept
+from kg.search.documents import PROPER_NAMES, Concept
 from kg.search.spelling import Reading, Speller
 from kg.search.text import LANGUAGES, tokenize, words
 
@@ -42,6 +42,9 @@ MIN_PROBABILITY = 0.6
 #: how many times English's Zipf sum the words of a text of no clear language must reach in
 #: another language to be read as it (`language_of_words`)
 WORDS_OVER_ENGLISH = 2.0
+#: Zipf units by which a query word is commoner in the query's language than in the language of
+#: the concept label it looks like, to be read as a word of its own (`false_friend`)
+FOREIGN_WORD = 1.0
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,32 @@ def in_english_words(text: str, lang: str) -> bool:
     return sum(zipf_in(w, "en") for w in typed) >= sum(zipf_in(w, lang) for w in typed)
 
 
+def false_friend(match: ConceptMatch, text: str, lang: str) -> bool:
+    """Whether a concept matched by a label in another language than the query's (`lang`,
+    detected) was matched by words of the query's own language that only look like it: each
+    query word holding a term of the label is at least `FOREIGN_WORD` (Zipf units: ten times)
+    commoner in `lang` than in the label's language, and no label of the concept in `lang`
+    holds its term. A Spanish trial's "cuidado de mayores" (care of the elderly) had matched
+    the English label "mayors" of local authorities, and its first result was explained
+    "Target group: Local authorities (from «mayores»)". A label's word borrowed by the query's
+    language ("LEADER" in Italian), a name and a word of no list stay matched, as does a
+    cognate that a label in the query's language shares ("comuni montani" matches "montaña"
+    of mountain areas, whose Italian label is "Aree montane"), a place's or a programme's
+    name (`PROPER_NAMES`: the Spanish "Navarra" is Navarre) and every label in a query of no
+    clear language."""
+    if lang not in LANGUAGES or match.lang == lang or match.lang not in LANGUAGES:
+        return False
+    if match.concept.facet in PROPER_NAMES:
+        return False
+    held = set(tokenize(match.label))
+    own = {t for code, label in match.concept.all_labels() if code == lang for t in tokenize(label)}
+    found = [(text[s:e].lower(), set(tokenize(w))) for s, e, w in words(text)]
+    typed = [(w, t) for w, t in found if t & held]
+    return bool(typed) and all(
+        not t & own and zipf_in(w, lang) >= zipf_in(w, match.lang) + FOREIGN_WORD for w, t in typed
+    )
+
+
 def language_of_words(text: str) -> str:
     """For a text the n-gram model cannot place (`detect_language` gives "und"), the language
     of the five whose words it holds most commonly (the sum of their Zipf frequencies,
@@ -221,11 +250,12 @@ def understand(
     spelt = lang if lang != "und" else page
     read = Reading(text, text, []) if speller is None else speller.read(text, spelt)
     terms = tuple(tokenize(read.searched))
+    concepts = (m for m in matcher.match(terms, lang) if not false_friend(m, read.searched, lang))
     return Understanding(
         text,
         terms,
         lang,
-        tuple(matcher.match(terms, lang)),
+        tuple(concepts),
         read.shown if read.corrections else None,
         tuple(read.corrections),
         tuple(read.forms),

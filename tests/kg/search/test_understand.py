@@ -188,3 +188,28 @@ def test_a_short_text_of_no_clear_language_is_read_by_its_words() -> None:
     assert language_of_words("xqzvbnm plorkt") == "und"
     assert language_of_words("bus to town") == "und"  # English: left to the sense check
     assert language_of_words("idiomas") == "und"  # one word: the word is the evidence
+
+
+def test_a_word_of_the_querys_language_is_no_label_it_only_looks_like() -> None:
+    """A Spanish trial's "cuidado de mayores" (care of the elderly) named local authorities
+    through their English label "mayors": a Spanish word, far commoner in Spanish than in
+    English, that no Spanish label of the concept holds, does not name it. A cognate that a
+    label in the query's language holds ("montani", "Aree montane") and a place's name
+    ("Navarra" for the English "Navarre") still do."""
+    authorities = Concept(
+        "t:la", "target_group", "local-authorities", {"en": "Local authorities"}, [("en", "mayors")]
+    )
+    mountains = Concept(
+        "c:m", "challenge", "mountain-areas", {"it": "Aree montane"}, [("es", "montaña")]
+    )
+    navarre = Concept("n:ES22", "nuts", "ES22", {"en": "Navarre"})
+    matcher = ConceptMatcher([authorities, mountains, navarre])
+
+    def named(text: str) -> set[str]:
+        return {m.concept.code for m in understand(text, matcher).concepts}
+
+    assert understand("cuidado de mayores", matcher).lang == "es"
+    assert named("cuidado de mayores") == set()
+    assert named("meeting of rural mayors") == {"local-authorities"}
+    assert named("comuni montani e accoglienza") == {"mountain-areas"}
+    assert named("familias refugiadas en Navarra") == {"ES22"}
