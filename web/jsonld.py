@@ -52,7 +52,8 @@ def schema_org(
         doc["alternateName"] = alt
     doc.update(_dates(view))
     regions = [
-        {"@type": "Place", "name": v.label, "sameAs": v.value} for v in view.values(f"{D}spatial")
+        {"@type": "Place", "name": v.label_in(lang), "sameAs": v.value}
+        for v in view.values(f"{D}spatial")
     ]
     # a place the record names that is one of its regions is said once, with the region's
     # link (a webmaster's trial read Carinthia and Vorarlberg twice in MATILDE's)
@@ -69,8 +70,9 @@ def schema_org(
     ]
     if orgs:
         doc["member" if view.kind == "initiative" else "contributor"] = orgs
+    urls = [v.value for v in view.values(f"{S}url")]
     if view.kind == "event":
-        doc.update(_event(view, has_place=bool(places)))
+        doc.update(_event(view, has_place=bool(places), urls=urls))
     funders = [
         {"@type": "Organization", "@id": v.value, "name": v.label}
         for v in view.values(f"{S}funder")
@@ -85,7 +87,6 @@ def schema_org(
     grants = [{"@type": "Grant", "name": v.label} for v in view.values(f"{R}fundingProgramme")]
     if grants:
         doc["funding"] = grants
-    urls = [v.value for v in view.values(f"{S}url")]
     if urls and view.kind != "initiative":
         doc["url"] = urls[0]
     # the practice's contact page, where people find whom to write to (schema.org/contactPoint,
@@ -96,7 +97,11 @@ def schema_org(
     same = [v.value for v in view.values(OWL_SAME_AS)] + urls
     if same:
         doc["sameAs"] = same
-    keywords = [v.label for p in (f"{D}subject", f"{R}targetGroup") for v in view.values(p)]
+    # in the page's language, as the page names them (a trial read English keywords on the
+    # French and German pages)
+    keywords = [
+        v.label_in(lang) for p in (f"{D}subject", f"{R}targetGroup") for v in view.values(p)
+    ]
     if keywords:
         doc["keywords"] = ", ".join(keywords)
     identifiers = [v.value for v in view.values(f"{S}identifier")]
@@ -113,10 +118,13 @@ def schema_org(
     return doc
 
 
-def _event(view: RecordView, *, has_place: bool) -> dict[str, Any]:
+def _event(view: RecordView, *, has_place: bool, urls: list[str]) -> dict[str, Any]:
     """An event's organisers (`organizer`) and how it was attended (`eventAttendanceMode`); an
     online event with no place is at a `VirtualLocation` (schema.org/Event: `location` is a
-    Place, PostalAddress or VirtualLocation). Only what the record states."""
+    Place, PostalAddress or VirtualLocation), whose `url` is the event's own page where the
+    record gives one (`urls`; Google's Event structured data requires `location.url` of an
+    online event, which a web developer's trial found missing). Only what the record
+    states."""
     out: dict[str, Any] = {}
     organisers = [
         {"@type": "Organization", "@id": v.value, "name": v.label}
@@ -128,7 +136,7 @@ def _event(view: RecordView, *, has_place: bool) -> dict[str, Any]:
     if modes:
         out["eventAttendanceMode"] = f"https://schema.org/{modes[0]}"
         if modes[0] == "OnlineEventAttendanceMode" and not has_place:
-            out["location"] = {"@type": "VirtualLocation"}
+            out["location"] = {"@type": "VirtualLocation", **({"url": urls[0]} if urls else {})}
     return out
 
 
@@ -143,20 +151,23 @@ PLACE_PROPERTY = {
 }
 
 
-def _dates(view: RecordView) -> dict[str, str]:
-    """The record's first start and last end in the properties its schema.org type has: an
-    Event's `startDate`/`endDate`, a Project's or an Organization's `foundingDate` /
-    `dissolutionDate`, a CreativeWork's `temporalCoverage` (an ISO 8601 interval, `..` for an
-    open end); a Place has none."""
-    starts = sorted(v.value for v in view.values(f"{S}startDate"))
-    ends = sorted(v.value for v in view.values(f"{S}endDate"))
+def _dates(view: RecordView) -> dict[str, str | list[str]]:
+    """The record's start and end in the properties its schema.org type has: a Project's or
+    an Organization's `foundingDate` / `dissolutionDate`, every date the sources give where
+    they disagree (a list, as the page and the record's RDF keep both claims: a trial read
+    SHARE SIRA's disputed end as one date here and two there); an Event's `startDate` /
+    `endDate`, its first start and last end (one value each, as event search reads them); a
+    CreativeWork's `temporalCoverage` (an ISO 8601 interval, `..` for an open end); a Place
+    has none."""
+    starts = sorted({v.value for v in view.values(f"{S}startDate")})
+    ends = sorted({v.value for v in view.values(f"{S}endDate")})
     start, end = (starts[0] if starts else None), (ends[-1] if ends else None)
     kind = SCHEMA_TYPE[view.kind]
-    names = {"Event": ("startDate", "endDate"), "Project": ("foundingDate", "dissolutionDate")}
-    names["Organization"] = names["Project"]
-    if kind in names:
-        first, last = names[kind]
-        return {k: v for k, v in ((first, start), (last, end)) if v}
+    if kind in ("Project", "Organization"):
+        stated = (("foundingDate", starts), ("dissolutionDate", ends))
+        return {k: v[0] if len(v) == 1 else v for k, v in stated if v}
+    if kind == "Event":
+        return {k: v for k, v in (("startDate", start), ("endDate", end)) if v}
     if kind == "CreativeWork" and (start or end):
         return {"temporalCoverage": f"{start or '..'}/{end or '..'}"}
     return {}
