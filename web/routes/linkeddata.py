@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Annotated, Any
 from urllib.parse import ParseResult, parse_qs, urlencode, urlparse
+from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
 from fastapi import APIRouter, Query, Request
@@ -391,14 +392,14 @@ def _same_site(url: ParseResult, base: ParseResult) -> bool:
         said={
             400: "`url` missing, or `maxwidth`/`maxheight` not a positive integer",
             404: "`url` is not a record of this site",
-            501: "a `format` other than json",
+            501: "a `format` other than json or xml",
         },
     ),
 )
 def oembed(
     request: Request,
     url: Annotated[str, Query(description="A record page or record URI of this site.")],
-    format: Annotated[str, Query(description="Only json is offered.")] = "json",
+    format: Annotated[str, Query(description="json (the default) or xml.")] = "json",
     maxwidth: Annotated[
         str | None, Query(description="Largest iframe width in pixels, a positive integer.")
     ] = None,
@@ -409,8 +410,10 @@ def oembed(
         str | None,
         Query(description="Language of the card (en, es, it, de, fr); else Accept-Language."),
     ] = None,
-) -> JSONResponse:
-    """oEmbed 1.0 (https://oembed.com): an iframe of `/embed/{kind}/{slug}`, 400×300 pixels.
+) -> Response:
+    """oEmbed 1.0 (https://oembed.com): an iframe of `/embed/{kind}/{slug}`, 400×300 pixels,
+    in JSON (`application/json`) or, with `format=xml`, XML (`text/xml`, an `<oembed>`
+    element with a child per field: oEmbed §2.3.4; XML-only consumers had got 501).
 
     The card's language is the `lang` parameter of `url` (`…/initiative/matilde?lang=es`),
     else this request's `lang`, else `Accept-Language`, else English, and is pinned in the
@@ -421,12 +424,13 @@ def oembed(
     wraps to the smaller frame) rather than answered 404. Errors, in the project's error shape:
     400 `BadRequest` for a missing `url` or a `maxwidth`/`maxheight` that is not a whole number
     of at least `MIN_SIZE` (a malformed request, RFC 9110 §15.5.1), 404 for a `url` that is
-    not a record of this site, 501 for a `format` other than json (oEmbed §2.3.4)."""
+    not a record of this site, 501 for a `format` other than json or xml (oEmbed §2.3.4)."""
     if not url.strip():
         raise BadRequest("url: missing; give the address of a record page of this site")
     width_max, height_max = _size("maxwidth", maxwidth), _size("maxheight", maxheight)
-    if format.strip().lower() not in ("json", ""):  # `format=JSON`, `format=`: JSON
-        raise NotImplementedFormat("only format=json is offered")
+    wanted = format.strip().lower() or "json"  # `format=JSON`, `format=`: JSON
+    if wanted not in ("json", "xml"):
+        raise NotImplementedFormat("format must be json or xml")
     settings = request.app.state.settings
     base = urlparse(settings.base)
     parsed = urlparse(url.strip())
@@ -455,25 +459,36 @@ def oembed(
         f'style="border:0;max-width:100%" title="{escape(title, {chr(34): "&quot;"})}" '
         'loading="lazy"></iframe>'
     )
-    return JSONResponse(
-        {
-            "version": "1.0",
-            "type": "rich",
-            "provider_name": "Rural Integration Knowledge Graph",
-            "provider_url": settings.base,
-            "title": title,
-            "html": html,
-            "width": width,
-            "height": height,
-            "cache_age": OEMBED_CACHE_AGE,
-        },
-        headers={
-            "Access-Control-Allow-Origin": "*",
-            "Vary": "Accept-Language",
-            # what `cache_age` suggests to the consumer (oEmbed §2.3.4), said to HTTP caches too
-            "Cache-Control": f"public, max-age={OEMBED_CACHE_AGE}",
-        },
-    )
+    answer = {
+        "version": "1.0",
+        "type": "rich",
+        "provider_name": "Rural Integration Knowledge Graph",
+        "provider_url": settings.base,
+        "title": title,
+        "html": html,
+        "width": width,
+        "height": height,
+        "cache_age": OEMBED_CACHE_AGE,
+    }
+    headers = {
+        "Access-Control-Allow-Origin": "*",
+        "Vary": "Accept-Language",
+        # what `cache_age` suggests to the consumer (oEmbed §2.3.4), said to HTTP caches too
+        "Cache-Control": f"public, max-age={OEMBED_CACHE_AGE}",
+    }
+    if wanted == "xml":
+        return Response(oembed_xml(answer), media_type="text/xml", headers=headers)
+    return JSONResponse(answer, headers=headers)
+
+
+def oembed_xml(answer: dict[str, Any]) -> bytes:
+    """An oEmbed answer as XML (oEmbed 1.0 §2.3.4: a root `oembed` element holding one element
+    per field, values as text, the `html` escaped), UTF-8 with its declaration."""
+    root = ElementTree.Element("oembed")
+    for name, value in answer.items():
+        ElementTree.SubElement(root, name).text = str(value)
+    written: bytes = ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
+    return written
 
 
 __all__ = ["BadRequest", "router"]

@@ -293,12 +293,15 @@ def page(request: Request, kind: str, slug: str, search: SearchService) -> Respo
         # oEmbed discovery (oEmbed §4): absolute, naming the page's language as its address
         # does; a page whose address names none pins the card to the language it is in (a
         # consumer's `Accept-Language` would otherwise choose the card's)
-        "oembed_url": f"{settings.base}oembed?"
-        + urlencode(
-            {"url": page_url + f"?lang={lang}", "format": "json"}
-            if lang
-            else {"url": page_url, "format": "json", "lang": language(request)}
-        ),
+        "oembed_urls": {
+            fmt: f"{settings.base}oembed?"
+            + urlencode(
+                {"url": page_url + f"?lang={lang}", "format": fmt}
+                if lang
+                else {"url": page_url, "format": fmt, "lang": language(request)}
+            )
+            for fmt in ("json", "xml")
+        },
         "jsonld": dumps(
             schema_org(
                 v,
