@@ -47,7 +47,7 @@ def opengraph(page: str, url: str) -> dict[str, str]:
 
 
 def twitter(page: str) -> dict[str, str]:
-    return dict(re.findall(r'<meta name="(twitter:[a-z]+)" content="([^"]*)"', page))
+    return dict(re.findall(r'<meta name="(twitter:[a-z:]+)" content="([^"]*)"', page))
 
 
 def section_order(page: str, *titles: str) -> list[int]:
@@ -82,6 +82,8 @@ def test_open_graph_and_twitter_tags_parse(client: TestClient, path: str, title:
     card = twitter(r.text)
     assert card["twitter:card"] == "summary_large_image"
     assert card["twitter:image"] == og["og:image"]
+    # the picture described for screen readers in the card too (a trial found no alt there)
+    assert card["twitter:image:alt"] == og["og:image:alt"]
     assert html.unescape(card["twitter:title"]) == own
 
 
