@@ -61,6 +61,18 @@ def usage(store: ox.Store) -> dict[str, list[Concept]]:
     return dict(out)
 
 
+def known(store: ox.Store, iri: str) -> bool:
+    """Whether the graph says anything of the concept `iri` or links anything to it: whether
+    `concept_page` would give a page (one ASK instead of the page's four queries; the
+    concept pages had read everything twice, once to learn that the concept exists)."""
+    answer = store.query(
+        queries.CONCEPT_KNOWN,
+        prefixes=queries.PREFIXES,
+        substitutions={ox.Variable("concept"): ox.NamedNode(iri)},
+    )
+    return bool(answer)
+
+
 def concept_page(store: ox.Store, iri: str) -> ConceptPage | None:
     """Labels, definition and linked records of a concept; None when the graph has neither."""
     node = ox.NamedNode(iri)

@@ -3,7 +3,7 @@
 import pyoxigraph as ox
 import pytest
 
-from kg.browse import ConceptPage, concept_document, concept_page, usage
+from kg.browse import ConceptPage, concept_document, concept_page, known, usage
 from kg.errors import NotFound
 from kg.store import LocalStore
 from kg.vocab import SKOS_NS as SKOS
@@ -29,6 +29,21 @@ def test_a_concept_page_has_labels_in_every_language_and_its_records(loaded: Loc
 
 def test_an_unknown_concept_has_no_page(loaded: LocalStore) -> None:
     assert concept_page(loaded.current(), "https://w3id.org/rikg/scheme/theme/none") is None
+
+
+def test_a_concept_is_known_exactly_when_it_has_a_page(bundled: ox.Store) -> None:
+    """The pages ask `known` before reading a concept's page (one ASK, not the page's four
+    queries): it must say the same as the page would, for concepts with statements, with
+    records only below them (a country through its regions) and for none."""
+    for iri in (
+        HOUSING,
+        "https://w3id.org/rikg/scheme/theme/none",
+        "http://data.europa.eu/nuts/code/ES24",
+        "http://data.europa.eu/nuts/code/DE7",
+        "http://data.europa.eu/nuts/code/XX9",
+        "http://publications.europa.eu/resource/authority/country/ITA",
+    ):
+        assert known(bundled, iri) == (concept_page(bundled, iri) is not None), iri
 
 
 def test_a_concept_document_holds_its_skos_statements_and_the_records_using_it(

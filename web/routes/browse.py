@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from kg import formats
-from kg.browse import Concept, ConceptPage, concept_document, concept_page, usage
+from kg.browse import Concept, ConceptPage, concept_document, concept_page, known, usage
 from kg.errors import NotFound
 from kg.formats import DOCUMENT_FORMATS, HTML
 from kg.geo import ISO2_TO_ISO3
@@ -219,7 +219,7 @@ def concept_resource(request: Request, scheme: str, concept_id: str) -> Response
     if moved := _lower_concept(request, "/scheme", scheme, concept_id):
         return moved
     iri = f"{SCHEME_NS}{scheme}/{concept_id}"
-    if scheme not in SCHEMES or concept_page(request.app.state.store.current(), iri) is None:
+    if scheme not in SCHEMES or not known(request.app.state.store.current(), iri):
         raise NotFound(f"no concept {scheme}/{concept_id} in the graph")
     fmt = negotiated(request, (HTML, *DOCUMENT_FORMATS), "this concept")
     target = f"/browse/{scheme}/{concept_id}"
@@ -241,7 +241,7 @@ def _named_concept(request: Request, scheme: str, given: str) -> str | None:
     an ISO alpha-2 or alpha-3 or NUTS code in any case: `vivienda`, `IT`, `Italia`, `gr`,
     `es242`; the EU's `EL` and ISO's `GB`); None when it names none."""
     store = request.app.state.store.current()
-    if concept_page(store, _prefix(scheme) + given) is not None:
+    if known(store, _prefix(scheme) + given):
         return given
     index = services(request).search.index()
     facet = scheme.replace("-", "_")
@@ -251,7 +251,7 @@ def _named_concept(request: Request, scheme: str, given: str) -> str | None:
     if concept is not None:
         return concept.iri.rsplit("/", 1)[-1]
     alpha3 = ISO2_TO_ISO3.get(given.upper()) if scheme == "country" else None  # GB, EL
-    if alpha3 and concept_page(store, _prefix(scheme) + alpha3) is not None:
+    if alpha3 and known(store, _prefix(scheme) + alpha3):
         return alpha3
     return None
 
@@ -265,7 +265,7 @@ def _lower_concept(request: Request, prefix: str, scheme: str, concept_id: str) 
     if (scheme, concept_id) == lower or lower[0] not in SCHEMES:
         return None
     code = lower[1].partition(".")[0]
-    if concept_page(request.app.state.store.current(), f"{SCHEME_NS}{lower[0]}/{code}") is None:
+    if not known(request.app.state.store.current(), f"{SCHEME_NS}{lower[0]}/{code}"):
         return None
     query = f"?{request.url.query}" if request.url.query else ""
     return RedirectResponse(f"{prefix}/{lower[0]}/{lower[1]}{query}", status_code=308)
