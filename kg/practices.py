@@ -6,6 +6,7 @@ All SPARQL here runs through `kg.graphs.select` (values bound, never pasted)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -95,16 +96,17 @@ def summaries(store: ox.Store) -> dict[str, Summary]:
     return out
 
 
-def featured(store: ox.Store, n: int = 6) -> list[Summary]:
+def featured(infos: Iterable[Summary], n: int = 6) -> list[Summary]:
     """The practices the home page features: the best-sourced initiatives, most recently
     updated first among equals, at most one per country while there are enough countries.
 
     The rule (README, "Home page"): rank initiatives by the number of distinct sources their
     facts cite, then by the time of their last ingest, then by name; walk the ranking and take
     an initiative unless a taken one already shares its first country; fill up with the rest of
-    the ranking when fewer than `n` countries remain."""
+    the ranking when fewer than `n` countries remain. `infos`: every initiative's summary
+    (`summaries`)."""
     ranked = sorted(
-        summaries(store).values(),
+        infos,
         key=lambda s: (-len(s.sources), _negated(s.modified), s.name().lower()),
     )
     chosen: list[Summary] = []

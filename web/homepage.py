@@ -5,18 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from kg.geo import ISO3_TO_ISO2
-from kg.practices import featured, place_counts, place_labels, summaries
+from kg.practices import featured
 from kg.record_document import label_of, local_href, pick
 from kg.search.text import fold
 from kg.vocab import is_country
 from web.europe_map import Country, europe_svg
+from web.graphfacts import GraphFacts
 from web.i18n import translations
 
 
-def home_context(store: Any, base: str, lang: str, link: Any = None) -> dict[str, Any]:
-    """Featured practices (kg.practices.featured's rule), the map and the lists beside it."""
-    counts, regions = place_counts(store)
-    labels = place_labels(store)
+def home_context(facts: GraphFacts, base: str, lang: str, link: Any = None) -> dict[str, Any]:
+    """Featured practices (kg.practices.featured's rule), the map and the lists beside it,
+    from the graph's `facts` (`web.graphfacts`)."""
+    counts, regions = facts.countries, facts.regions
+    labels = facts.place_labels
     t = translations(lang)
     countries = []
     for iso3, n in counts.items():
@@ -50,7 +52,7 @@ def home_context(store: Any, base: str, lang: str, link: Any = None) -> dict[str
         ),
         key=lambda row: (-row[2], fold(row[0])),
     )
-    chosen = featured(store)
+    chosen = featured(facts.summaries.values())
     return {
         "featured": [
             {
@@ -69,7 +71,7 @@ def home_context(store: Any, base: str, lang: str, link: Any = None) -> dict[str
         "map_countries": countries,
         "map_regions": region_rows,
         "regions_shown": REGIONS_SHOWN,
-        "initiative_total": len(summaries(store)),
+        "initiative_total": len(facts.summaries),
     }
 
 
@@ -81,12 +83,12 @@ KIND_ORDER = ("initiative", "organisation", "policy")
 
 
 def kind_lists(
-    store: Any, records: dict[str, list[dict[str, str]]], base: str, lang: str
+    facts: GraphFacts, records: dict[str, list[dict[str, str]]], base: str, lang: str
 ) -> list[tuple[str, list[dict[str, Any]]]]:
     """Records linking to a concept, by kind — initiatives (with what each is and where),
     organisations, policies, then everything else — each record once."""
-    labels = place_labels(store)
-    infos = summaries(store)
+    labels = facts.place_labels
+    infos = facts.summaries
     by_kind: dict[str, list[dict[str, Any]]] = {k: [] for k in (*KIND_ORDER, "other")}
     seen: set[str] = set()
     for rows in records.values():

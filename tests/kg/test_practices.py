@@ -68,8 +68,11 @@ def test_what_is_the_first_sentence_cut_at_a_word() -> None:
 
 
 def test_featured_takes_the_best_sourced_one_per_country_then_fills_up(store: LocalStore) -> None:
-    assert [s.name() for s in featured(store.current(), n=2)] == ["Many Sources", "Italian One"]
-    assert [s.name() for s in featured(store.current(), n=3)] == [
+    assert [s.name() for s in featured(summaries(store.current()).values(), n=2)] == [
+        "Many Sources",
+        "Italian One",
+    ]
+    assert [s.name() for s in featured(summaries(store.current()).values(), n=3)] == [
         "Many Sources",
         "Italian One",
         "Village Welcome",

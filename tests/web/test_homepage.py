@@ -13,6 +13,7 @@ from kg.browse import usage
 from kg.record_document import records_of_kind
 from kg.store import LocalStore
 from tests.conftest import BUNDLED, ingested
+from web.graphfacts import facts_of
 from web.homepage import home_context, kind_lists
 
 BASE = "http://kg.test/"
@@ -25,7 +26,7 @@ def store(records_dir: Path) -> LocalStore:
 
 
 def test_featured_practices_link_to_their_pages_with_their_places(store: LocalStore) -> None:
-    ctx = home_context(store.current(), BASE, "es")
+    ctx = home_context(facts_of(store), BASE, "es")
     [item] = ctx["featured"]
     assert item["href"] == "/initiative/village-welcome"
     assert item["summary"].name() == "Village Welcome"
@@ -36,7 +37,7 @@ def test_featured_practices_link_to_their_pages_with_their_places(store: LocalSt
 
 
 def test_the_map_counts_and_links_each_country(store: LocalStore) -> None:
-    ctx = home_context(store.current(), BASE, "en", link=lambda href: href + "?lang=en")
+    ctx = home_context(facts_of(store), BASE, "en", link=lambda href: href + "?lang=en")
     [spain] = ctx["map_countries"]
     assert (spain.name, spain.count, spain.href) == ("Spain", 1, "/browse/country/ESP?lang=en")
     assert "<svg" in ctx["map_svg"]
@@ -50,7 +51,7 @@ def test_concept_lists_put_initiatives_first_each_record_once(store: LocalStore)
         "a": records_of_kind(store.current(), "organisation"),
         "b": records_of_kind(store.current(), "initiative") * 2,
     }
-    lists = kind_lists(store.current(), rows, BASE, "en")
+    lists = kind_lists(facts_of(store), rows, BASE, "en")
     assert [kind for kind, _ in lists] == ["initiative", "organisation"]
     [practice] = lists[0][1]
     assert practice["href"] == "/initiative/village-welcome"
@@ -63,7 +64,7 @@ def test_the_regions_beside_the_map_are_the_most_named_first_the_rest_a_link_awa
     (in code order the list had begun "Vienna, Carinthia, Oststeiermark") and links to all."""
     store = LocalStore(None)
     ingest_records(store, [BUNDLED], base=BASE)
-    ctx = home_context(store.current(), BASE, "en")
+    ctx = home_context(facts_of(store), BASE, "en")
     counts = [n for _, _, n in ctx["map_regions"]]
     assert counts == sorted(counts, reverse=True)
     assert len(counts) > ctx["regions_shown"]

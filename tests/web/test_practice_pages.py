@@ -16,7 +16,7 @@ from rdflib.namespace import SKOS
 
 from ingest.pipeline import ingest_records
 from kg.geo import ISO2_TO_ISO3
-from kg.practices import featured
+from kg.practices import featured, summaries
 from kg.search.text import fold
 from kg.settings import PROJECT_ROOT
 from kg.store import GraphStore, LocalStore
@@ -358,7 +358,7 @@ def test_entry_point_counts_equal_the_lists(client: TestClient) -> None:
 
 
 def test_featured_practices_follow_the_rule(store: GraphStore, client: TestClient) -> None:
-    chosen = featured(store.current())
+    chosen = featured(summaries(store.current()).values())
     assert len(chosen) == 6
     sources = [len(s.sources) for s in chosen]
     assert sources == sorted(sources, reverse=True)

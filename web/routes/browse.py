@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from kg import formats
-from kg.browse import Concept, ConceptPage, concept_document, concept_page, known, usage
+from kg.browse import Concept, ConceptPage, concept_document, concept_page, known
 from kg.errors import NotFound
 from kg.formats import DOCUMENT_FORMATS, HTML
 from kg.geo import ISO2_TO_ISO3
@@ -22,6 +22,7 @@ from kg.vocab import EU_COUNTRY, KINDS, NUTS, SCHEME_NS, graph_iri, is_country
 from kg.vocab import RIKG_NS as R
 from web import jsonld
 from web.datadocument import document_format, document_response
+from web.graphfacts import graph_facts
 from web.homepage import home_context, kind_lists
 from web.http import graph_store_address, negotiated, see_other
 from web.i18n import N_, language, requested, with_lang
@@ -69,7 +70,8 @@ def _render(request: Request, template: str, context: dict[str, object]) -> Resp
 def home(request: Request) -> Response:
     store = request.app.state.store
     current = store.current()
-    used = usage(current)
+    facts = graph_facts(request)
+    used = facts.usage
     entry_points = []
     for pred, title in ENTRY_POINTS:
         concepts = used.get(pred, [])
@@ -85,7 +87,7 @@ def home(request: Request) -> Response:
     lang, explicit = language(request), requested(request)
     context.update(
         home_context(
-            current,
+            facts,
             request.app.state.settings.base,
             lang,
             (lambda url: with_lang(url, explicit)) if explicit else None,
@@ -98,7 +100,7 @@ def home(request: Request) -> Response:
 def browse_index(request: Request) -> Response:
     current = request.app.state.store.current()
     lists = {kind: records_of_kind(current, kind) for kind in KINDS}
-    used = usage(current)
+    used = graph_facts(request).usage
     entry_points = [
         (title, [(c, concept_href(c.iri)) for c in used.get(pred, [])])
         for pred, title in ENTRY_POINTS
@@ -306,7 +308,7 @@ def _section(request: Request, scheme: str) -> str:
     page has it: the page leaves out a section no record's concept is in, and an anchor to it
     would leave a link checker (and the reader) at an anchor that is not there."""
     target = with_lang("/browse", requested(request))
-    used = usage(request.app.state.store.current())
+    used = graph_facts(request).usage
     if not used.get(BROWSED[scheme]):
         return target
     return (
@@ -354,9 +356,9 @@ def browse_concept(request: Request, scheme: str, concept_id: str) -> Response:
     if page is None:
         raise NotFound(f"no {scheme} {concept_id!r} in the graph")
     base = request.app.state.settings.base
-    current = request.app.state.store.current()
-    lists = kind_lists(current, page.records, base, language(request))
-    in_use = usage(current)  # one query for both ways down
+    facts = graph_facts(request)
+    lists = kind_lists(facts, page.records, base, language(request))
+    in_use = facts.usage  # read once for both ways down
     place = scheme in ("country", "nuts")
     # a country's or region's page leads down to the regions inside it that records name
     regions = inside(by_country(in_use.get(PLACES, []), language(request)), iri) if place else []

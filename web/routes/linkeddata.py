@@ -12,7 +12,6 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
 from kg import formats
-from kg.browse import usage
 from kg.dumps import dump_path, ensure_dumps
 from kg.errors import BadRequest, KGError, NotAcceptable, NotFound
 from kg.formats import DOCUMENT_FORMATS, HTML, JSON, Format
@@ -23,6 +22,7 @@ from kg.void import DESCRIPTION, TITLE, describe
 from web import jsonld
 from web.datadocument import document_format
 from web.errors import withdrawn
+from web.graphfacts import graph_facts
 from web.http import (
     not_modified,
     precondition_failed,
@@ -238,7 +238,7 @@ def sitemap(request: Request) -> Response:
     browse = sorted(
         {
             href
-            for concepts in usage(current).values()
+            for concepts in graph_facts(request).usage.values()
             for c in concepts
             if (href := concept_href(c.iri))
         }
