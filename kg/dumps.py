@@ -44,7 +44,8 @@ class Dump:
 
 
 def ensure_dumps(store: GraphStore, data_dir: Path) -> list[Dump]:
-    """Dumps for the current snapshot, written once per snapshot (atomically, by rename).
+    """Dumps for the current snapshot, written once per snapshot (atomically, by rename), and
+    again when its manifest lacks one of `DUMPS` (a snapshot dumped by an earlier version).
 
     The dumps of earlier snapshots are removed: the folders of `data_dir` holding a
     `manifest.json`, and nothing else (a store or a folder of one's own kept in `data_dir`
@@ -53,7 +54,11 @@ def ensure_dumps(store: GraphStore, data_dir: Path) -> list[Dump]:
     folder = data_dir / version
     manifest = folder / "manifest.json"
     if manifest.exists():
-        return [Dump(**d) for d in json.loads(manifest.read_text())]
+        kept = [Dump(**d) for d in json.loads(manifest.read_text())]
+        if {d.name for d in kept} == set(DUMPS):
+            return kept
+        # written before a format was added (the N-Triples dump): written again, whole
+        shutil.rmtree(folder, ignore_errors=True)
     data_dir.mkdir(parents=True, exist_ok=True)
     tmp = data_dir / f".{version}.{os.getpid()}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)

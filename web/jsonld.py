@@ -56,8 +56,14 @@ def schema_org(
         for v in view.values(f"{D}spatial")
     ]
     # a place the record names that is one of its regions is said once, with the region's
-    # link (a webmaster's trial read Carinthia and Vorarlberg twice in MATILDE's)
-    named = {r["name"].casefold() for r in regions}
+    # link (a webmaster's trial read Carinthia and Vorarlberg twice in MATILDE's); compared
+    # with every label of the region, so the German page's "Kärnten" meets the record's own
+    # "Carinthia"
+    named = {
+        label.casefold()
+        for v in view.values(f"{D}spatial")
+        for label in (v.label, v.label_in(lang), *v.labels.values())
+    }
     places = regions + [
         {"@type": "Place", "name": p.label} for p in view.places if p.label.casefold() not in named
     ]

@@ -2,6 +2,7 @@
 
 import gzip
 import hashlib
+import json
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -86,3 +87,21 @@ def test_each_dump_states_the_statements_its_file_holds(loaded: LocalStore, tmp_
         assert dump.statements == len(parsed), dump.name  # no statement written twice
         expected = len(current) if dump.unit == "quads" else len(distinct)
         assert dump.statements == expected, dump.name
+
+
+def test_a_snapshot_dumped_before_a_format_was_added_is_dumped_again(
+    loaded: LocalStore, tmp_path: Path
+) -> None:
+    """A snapshot whose dumps were written before the N-Triples one existed kept listing
+    three files (and `rikg.nt.gz` was 404) until its data changed (a review): a manifest
+    lacking a dump is written again, with every dump."""
+    data = tmp_path / "data"
+    version = loaded.version().name
+    ensure_dumps(loaded, data)
+    manifest = data / version / "manifest.json"
+    old = [d for d in json.loads(manifest.read_text()) if d["name"] != "rikg.nt.gz"]
+    manifest.write_text(json.dumps(old))
+    (data / version / "rikg.nt.gz").unlink()
+    again = ensure_dumps(loaded, data)
+    assert {d.name for d in again} == set(DUMPS)
+    assert dump_path(data, version, "rikg.nt.gz") is not None

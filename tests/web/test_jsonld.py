@@ -170,6 +170,16 @@ def test_a_place_that_is_one_of_the_records_regions_is_said_once(records_dir: Pa
     assert (names.count("Teruel"), names.count("Albarracín")) == (1, 1)
     [teruel] = [p for p in doc["location"] if p["name"] == "Teruel"]
     assert "ES242" in teruel["sameAs"]
+    # on a page in another language too, where the region is named in it (a review found
+    # the German page naming Carinthia twice, as "Kärnten" and as the record's "Carinthia")
+    path.write_text(
+        path.read_text().replace(places, places + "  - {name: Spain, country: ES, source: a}\n")
+    )
+    spanish = [
+        p["name"] for p in schema_org(record(records_dir), page_url=PAGE, lang="es")["location"]
+    ]
+    assert "España" in spanish
+    assert "Spain" not in spanish
 
 
 def test_a_page_in_another_language_describes_the_record_in_it(records_dir: Path) -> None:

@@ -174,7 +174,10 @@ def test_a_misspelling_is_shown_as_the_nearer_form_of_a_known_term() -> None:
     assert read.corrections == [("volunter", "volunteer")]
     assert term("volunteer") == term("volunteers")
     assert spelt.word("vilage") == "village"  # one edit from a known word: that word
-    assert spelt.word("vintaje") != "vintage"  # its term is in no record
+    # a dictionary word one edit away whose term no record holds is not the correction: the
+    # known word two edits away is ("mountants" is no word of the records)
+    near = Speller({"mountain": 5}, lambda t: t == term("mountain"), frozenset({"mountants"}))
+    assert near.word("mountans") == "mountain"
 
 
 def test_one_edit_makes_every_candidate_once() -> None:
