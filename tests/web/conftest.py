@@ -1,16 +1,31 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from kg.settings import Settings
-from kg.store import GraphStore
+from kg.store import GraphStore, LocalStore
 from tests.conftest import ingested
 from web.app import create_app
 
 BASE = "http://testserver/"
+
+
+class CountingStore:
+    """The app's store, counting every time a route asks it for the graph."""
+
+    def __init__(self, inner: LocalStore) -> None:
+        self.inner, self.reads = inner, 0
+
+    def current(self) -> Any:
+        self.reads += 1
+        return self.inner.current()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
 
 
 @contextmanager

@@ -7,25 +7,11 @@ from types import SimpleNamespace
 from typing import Any
 
 from ingest.pipeline import ingest_records
-from kg.store import LocalStore
 from tests.conftest import ingested
+from tests.web.conftest import CountingStore
 from web.graphfacts import graph_facts
 
 BASE = "http://testserver/"
-
-
-class CountingStore:
-    """A store counting the graphs handed out (each a whole-graph read of the facts)."""
-
-    def __init__(self, inner: LocalStore) -> None:
-        self.inner, self.reads = inner, 0
-
-    def current(self) -> Any:
-        self.reads += 1
-        return self.inner.current()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
 
 
 def request_of(store: CountingStore, state: SimpleNamespace) -> Any:

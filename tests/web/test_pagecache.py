@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from ingest.pipeline import ingest_records
 from kg.settings import Settings
 from kg.store import GraphStore, LocalStore
+from tests.web.conftest import CountingStore
 from web.app import create_app
 
 BASE = "http://testserver/"
@@ -29,20 +30,6 @@ CACHED = [
     "/embed/initiative/village-welcome",
     "/oembed?url=http%3A%2F%2Ftestserver%2Finitiative%2Fvillage-welcome",
 ]
-
-
-class CountingStore:
-    """The app's store, counting every time a route asks it for the graph."""
-
-    def __init__(self, inner: LocalStore) -> None:
-        self.inner, self.reads = inner, 0
-
-    def current(self) -> Any:
-        self.reads += 1
-        return self.inner.current()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
 
 
 @pytest.fixture
