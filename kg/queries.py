@@ -291,7 +291,7 @@ SELECT ?record ?kind ?name ?p ?concept WHERE {
 
 #: whether the graph says anything of a concept, or links anything to it (`kg.browse.known`)
 CONCEPT_KNOWN = """
-ASK { { GRAPH ?g { ?concept ?p ?o } } UNION { GRAPH ?g { ?record ?p ?concept } } }"""
+ASK WHERE { { GRAPH ?g { ?concept ?p ?o } } UNION { GRAPH ?g { ?record ?p ?concept } } }"""
 
 #: the concepts enclosing a concept (`skos:broader`, transitively: a NUTS 3 region's NUTS 2
 #: region and country), each with its own broader concept and its preferred labels

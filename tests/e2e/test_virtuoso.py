@@ -4,6 +4,7 @@ store; every answer is compared with the embedded store's for the same records."
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import subprocess
@@ -101,6 +102,33 @@ def test_record_page_renders_with_name_and_sources(server: LiveServer) -> None:
     assert "MATILDE" in text
     assert "https://cordis.europa.eu/project/id/870831" in text
     assert "bab.gv.at" in text  # a second source of the record's facts
+
+
+@pytest.mark.parametrize(
+    ("path", "concept"),
+    [
+        ("browse/nuts/ES24", "http://data.europa.eu/nuts/code/ES24"),
+        ("browse/country/ESP", "http://publications.europa.eu/resource/authority/country/ESP"),
+        ("browse/theme/housing", "https://w3id.org/rikg/scheme/theme/housing"),
+    ],
+)
+def test_a_concepts_page_lists_the_records_of_the_embedded_store(
+    server: LiveServer, embedded: GraphStore, path: str, concept: str
+) -> None:
+    """A concept's page asks whether the concept is known (an ASK) and lists its records, those
+    of the concepts inside it too (a sub-select of the narrower concepts): over Virtuoso as in
+    the embedded store."""
+    from kg.browse import concept_page
+
+    status, body = get(server, path)
+    assert status == 200
+    page = concept_page(embedded.current(), concept)
+    assert page is not None
+    names = {row["name"] for rows in page.records.values() for row in rows}
+    assert names
+    text = html.unescape(body.decode())
+    assert {n for n in names if n not in text} == set()
+    assert get(server, path.rsplit("/", 1)[0] + "/no-such-concept")[0] == 404
 
 
 @pytest.mark.parametrize(
