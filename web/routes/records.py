@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import urlencode, urlparse
 
@@ -101,7 +102,7 @@ Search = Annotated[SearchService, Depends(search_service)]
 LISTED = ("initiative", "organisation", "policy", "event", "source")
 
 
-def _listing(kind: str) -> Any:
+def _listing(kind: str) -> Callable[[Request], Response]:
     def listing(request: Request) -> Response:
         """The records of one kind: 303 See Other to the search filtered by it, in the page's
         language. A record's address with its name cut off (`/initiative/`: what a link
@@ -137,7 +138,7 @@ def kind_resource(request: Request, kind: str) -> Response:
         query = f"?{request.url.query}" if request.url.query else ""
         tail = "/" if request.url.path.endswith("/") else ""
         return RedirectResponse(f"/id/{lower}{tail}{query}", status_code=308)
-    return see_other(with_lang(f"/search?kind={lower}", requested(request)))
+    return _listing(lower)(request)
 
 
 for _path in ("/id/{kind}", "/id/{kind}/"):
