@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from rapidfuzz import fuzz, process
-from rdflib import OWL, RDF, SKOS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, SKOS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from ingest.record_format import Record
@@ -138,7 +138,7 @@ class RecordMapper:
         for key, link in (
             ("url", SCHEMA.url),
             ("contact_url", RIKG.contactPage),
-            ("same_as", OWL.sameAs),
+            ("same_as", SCHEMA.sameAs),
             ("described_in", SCHEMA.subjectOf),
         ):
             self._values(key, link, self._iri)

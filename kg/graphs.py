@@ -47,7 +47,7 @@ def source_titles(store: ox.Store, graph: str, *, cited: bool = False) -> set[tu
 
 
 def same_as_records(store: ox.Store, *, prefix: str, adapter: str) -> dict[str, str]:
-    """`owl:sameAs` IRI (starting with `prefix`) → the record of `adapter` that states it."""
+    """`schema:sameAs` IRI (starting with `prefix`) → the record of `adapter` that states it."""
     rows = select(
         store,
         queries.SAME_AS_RECORDS,

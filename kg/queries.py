@@ -32,7 +32,7 @@ SELECT DISTINCT ?g ?source ?title WHERE {
 #: a CORDIS project that is also a curated record is merged into it, found by its CORDIS URL)
 SAME_AS_RECORDS = """
 SELECT ?record ?same ?prefix ?adapter WHERE {
-  GRAPH ?g { ?record owl:sameAs ?same . ?g schema:about ?record ; rikg:adapter ?adapter }
+  GRAPH ?g { ?record schema:sameAs ?same . ?g schema:about ?record ; rikg:adapter ?adapter }
   FILTER(STRSTARTS(STR(?same), ?prefix))
 }"""
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from kg.record_document import RecordView
 from kg.vocab import DCT_NS as D
-from kg.vocab import LICENSE, OWL_NS
+from kg.vocab import LICENSE
 from kg.vocab import RIKG_NS as R
 from kg.vocab import SCHEMA_NS as S
 from web.i18n import DEFAULT, N_, plain
@@ -15,7 +15,7 @@ from web.templating import KIND_LABELS
 
 SITE = N_("Rural Integration Knowledge Graph")
 
-OWL_SAME_AS = f"{OWL_NS}sameAs"
+SCHEMA_SAME_AS = f"{S}sameAs"
 SCHEMA_TYPE = {
     "initiative": "Project",
     "organisation": "Organization",
@@ -100,7 +100,7 @@ def schema_org(
     contact = [v.value for v in view.values(f"{R}contactPage")]
     if contact and SCHEMA_TYPE[view.kind] in ("Project", "Organization"):
         doc["contactPoint"] = {"@type": "ContactPoint", "url": contact[0]}
-    same = [v.value for v in view.values(OWL_SAME_AS)] + urls
+    same = [v.value for v in view.values(SCHEMA_SAME_AS)] + urls
     if same:
         doc["sameAs"] = same
     # in the page's language, as the page names them (a trial read English keywords on the

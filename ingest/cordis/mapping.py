@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from rdflib import OWL, RDF, XSD, Graph, Literal, URIRef
+from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from ingest.cordis.rows import Participation, Project
@@ -66,7 +66,7 @@ def project_graph(project: Project, *, base: str) -> Graph:
     g.add((s, SCHEMA.identifier, Literal(project.id)))
     # the CORDIS graph names the same project `?p a eurio:Project ; eurio:identifier "id"`
     g.add((s, EURIO.identifier, Literal(project.id)))
-    g.add((s, OWL.sameAs, page))
+    g.add((s, SCHEMA.sameAs, page))  # the page identifies it; it is not the page
     g.add((s, DCTERMS.source, page))
     g.add((page, DCTERMS.title, Literal(f"CORDIS: {project.acronym or project.title}")))
     if project.start:

@@ -2,7 +2,7 @@
 
 Each project is one named graph, each organisation another, with provenance (adapter `cordis`)
 and a content hash of the rows it came from, so a re-ingest of an unchanged export writes
-nothing. A project that a curated record names with `owl:sameAs <https://cordis.europa.eu/
+nothing. A project that a curated record names with `schema:sameAs <https://cordis.europa.eu/
 project/id/{id}>` is merged: its CORDIS statements go into the graph `graph/cordis/{id}` about the
 curated record, which keeps its own statements. Projects are never pruned: exports of several
 programmes (or selections) can be loaded one after the other.

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import extruct
 import httpx
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import OWL, Graph, Literal, URIRef
 
 from bench.live import LiveServer, live_server
 from kg.vocab import SCHEMA
@@ -39,6 +39,11 @@ def test_rdflib_follows_303_and_parses(server: LiveServer, accept: str) -> None:
     names = {str(n) for n in g.objects(matilde(server), SCHEMA.name)}
     assert any(n.startswith("Migration Impact Assessment") for n in names)
     assert (matilde(server), SCHEMA.identifier, Literal("870831")) in g
+    # its CORDIS page identifies it; the project is not that page (a researcher's reasoner
+    # would have merged the two through owl:sameAs)
+    cordis = URIRef("https://cordis.europa.eu/project/id/870831")
+    assert (matilde(server), SCHEMA.sameAs, cordis) in g
+    assert not list(g.triples((None, OWL.sameAs, None)))
 
 
 @pytest.mark.parametrize("accept", [a for a, (r, _) in FORMATS.items() if r])
@@ -67,3 +72,6 @@ def test_extruct_finds_schema_org_project(server: LiveServer) -> None:
     assert project["name"].startswith("Migration Impact Assessment")
     assert len(project["description"]) > 100
     assert any(p["name"] == "Austria" for p in project["location"])
+    assert "https://cordis.europa.eu/project/id/870831" in project["sameAs"]
+    # and the page links to it by name
+    assert 'href="https://cordis.europa.eu/project/id/870831"' in page

@@ -171,7 +171,7 @@ def test_projects_map_to_initiatives_with_organisations_roles_and_places(csv_zip
     }  # fmt: skip
     q = f"SELECT ?v WHERE {{ <{ROOTSHARE}> rikg:budget [ rikg:amountKind ?k ; schema:value ?v ] }}"
     assert values(store, q) == {"2999875.5"}
-    q = f"SELECT ?v WHERE {{ <{ROOTSHARE}> owl:sameAs|rikg:fundingTopic|rikg:fundingCall ?v }}"
+    q = f"SELECT ?v WHERE {{ <{ROOTSHARE}> schema:sameAs|rikg:fundingTopic|rikg:fundingCall ?v }}"
     assert values(store, q) == {
         "https://cordis.europa.eu/project/id/990000101",
         "MIGRATION-99-2019",

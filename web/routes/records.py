@@ -264,7 +264,7 @@ def page(request: Request, kind: str, slug: str, search: SearchService) -> Respo
         (N_("CORDIS project page"), "", x.value)
         if "cordis.europa.eu" in x.value
         else (None, urlparse(x.value).netloc, x.value)
-        for x in v.values("http://www.w3.org/2002/07/owl#sameAs")
+        for x in v.values(f"{SCHEMA_NS}sameAs")
     ]
     links_out += [
         (N_("Also described in: %(site)s"), x.value, x.value)

@@ -42,7 +42,7 @@ def store(records_dir: Path) -> ox.Store:
     current.add(  # as a curated record that is also a CORDIS project says (SAME_AS_RECORDS)
         ox.Quad(
             ox.NamedNode(f"{BASE}id/initiative/village-welcome"),
-            ox.NamedNode(queries.PREFIXES["owl"] + "sameAs"),
+            ox.NamedNode(queries.PREFIXES["schema"] + "sameAs"),
             ox.NamedNode("https://cordis.europa.eu/project/id/1"),
             ox.NamedNode(f"{BASE}graph/initiative/village-welcome"),
         )
