@@ -55,6 +55,7 @@ GZIP = f"{IANA}application/gzip"
 #: the specification each served format follows (`dct:conformsTo`)
 FORMAT_SPECS = {
     "application/n-quads": "https://www.w3.org/TR/n-quads/",
+    "application/n-triples": "https://www.w3.org/TR/n-triples/",
     "text/turtle": "https://www.w3.org/TR/turtle/",
     "application/ld+json": "https://www.w3.org/TR/json-ld11/",
 }
@@ -64,6 +65,7 @@ EU = "http://publications.europa.eu/resource/authority/"
 #: the EU file type of each dump's format (`dct:format`)
 FILE_TYPES = {
     "application/n-quads": f"{EU}file-type/RDF_N_QUADS",
+    "application/n-triples": f"{EU}file-type/RDF_N_TRIPLES",
     "text/turtle": f"{EU}file-type/RDF_TURTLE",
     "application/ld+json": f"{EU}file-type/JSON_LD",
 }
@@ -248,8 +250,7 @@ def describe(
         add(dist, f"{DCAT}accessURL", ox.NamedNode(f"{base}data/"))
         add(dist, f"{DCAT}downloadURL", url)
         add(dist, f"{DCAT}mediaType", iana(dump.media_type))
-        if dump.media_type in FILE_TYPES:
-            add(dist, f"{DCT}format", ox.NamedNode(FILE_TYPES[dump.media_type]))
+        add(dist, f"{DCT}format", ox.NamedNode(FILE_TYPES[dump.media_type]))
         if dump.sha256:
             checksum = ox.NamedNode(f"{doc}checksum-{dump.name}")
             add(dist, f"{SPDX}checksum", checksum)
@@ -257,8 +258,7 @@ def describe(
             add(checksum, f"{SPDX}algorithm", ox.NamedNode(f"{SPDX}checksumAlgorithm_sha256"))
             add(checksum, f"{SPDX}checksumValue", lit(dump.sha256, f"{XSD}hexBinary"))
         add(dist, f"{DCAT}compressFormat", ox.NamedNode(GZIP))
-        if dump.media_type in FORMAT_SPECS:
-            add(dist, f"{DCT}conformsTo", ox.NamedNode(FORMAT_SPECS[dump.media_type]))
+        add(dist, f"{DCT}conformsTo", ox.NamedNode(FORMAT_SPECS[dump.media_type]))
         add(dist, f"{DCAT}byteSize", lit(dump.bytes, f"{XSD}nonNegativeInteger"))
         add(dist, f"{VOID}triples", lit(dump.statements, f"{XSD}integer"))
         add(dist, f"{DCT}license", ox.NamedNode(LICENSE))

@@ -185,3 +185,18 @@ def test_a_harvester_finds_the_catalogue_and_the_recommended_fields(loaded: Loca
     ]
     ttl = ox.NamedNode(f"{BASE}.well-known/void#distribution-kg.ttl.gz")
     assert objects(triples, ttl, "http://spdx.org/rdf/terms#checksum") == []  # none to state
+
+
+def test_every_dump_the_data_page_offers_states_its_file_type_and_specification(
+    loaded: LocalStore,
+) -> None:
+    """A researcher's trial found the N-Triples dump described without `dct:format` and
+    `dct:conformsTo`, which the other dumps had: every format `kg.dumps` writes has both."""
+    from kg.dumps import DUMPS as WRITTEN
+
+    dumps = [Dump(name, media, 10, 5, unit) for name, (_, media, unit) in WRITTEN.items()]
+    triples = describe(loaded.current(), base=BASE, dumps=dumps, modified="2026-01-01T00:00:00Z")
+    for dump in dumps:
+        dist = ox.NamedNode(f"{BASE}.well-known/void#distribution-{dump.name}")
+        assert objects(triples, dist, f"{DCT}format"), dump.name
+        assert objects(triples, dist, f"{DCT}conformsTo"), dump.name
