@@ -58,6 +58,17 @@ class QueryTimeout(KGError):
         self.retry_after = retry_after
 
 
+class EngineFailed(KGError):
+    """The query engine's process stopped while it ran a query, which was not answered; the
+    process is replaced. 500 (RFC 9110 §15.6.1): the server could not answer, whatever the
+    query's part in it. pyoxigraph 0.5 aborts on some queries instead of answering, so the
+    query's process is what stops: ORDER BY over a mix of numbers, dates and text sorts with a
+    comparison that is not a total order, which Rust's sort refuses by aborting (a
+    researcher's trial; oxigraph/oxigraph#1542 is the same abort for ORDER BY RAND())."""
+
+    status = 500
+
+
 class ServiceBusy(KGError):
     """Every query worker stayed busy for the whole of a query's time limit: the service is
     overloaded, not the query too slow. 503 with `Retry-After` (RFC 9110 §15.6.4, §10.2.3),

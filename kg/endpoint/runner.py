@@ -21,6 +21,7 @@ import math
 import multiprocessing as mp
 import os
 import queue
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -68,6 +69,9 @@ def _unwrap(reply: Reply) -> Answer:
     raise cls(message)
 
 
+ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
+
+
 def _timeout(limit: float, waited: float) -> errors.QueryTimeout:
     """The 503 of a query stopped at its deadline; when it had spent most of its time waiting
     for a worker, the same query may fit later: `Retry-After` the limit."""
@@ -79,6 +83,22 @@ def _timeout(limit: float, waited: float) -> errors.QueryTimeout:
         )
     return errors.QueryTimeout(
         f"query stopped after {limit:g} s (KG_SPARQL_TIMEOUT); narrow it down or add a LIMIT"
+    )
+
+
+def _engine_failed(request: QueryRequest) -> errors.EngineFailed:
+    """The 500 of a query whose worker stopped under it (`errors.EngineFailed`); for a query
+    that sorts, the one way round the engine's known abort."""
+    hint = (
+        " The engine is known to stop so on ORDER BY over a mix of kinds of values (numbers,"
+        " dates, text): sorting by STR(…), or keeping values of one datatype with a FILTER,"
+        " avoids it."
+        if ORDER_BY.search(request.query)
+        else ""
+    )
+    return errors.EngineFailed(
+        "the query engine stopped while running this query, which was not answered; it has"
+        f" been restarted.{hint}"
     )
 
 
@@ -181,9 +201,7 @@ class ProcessRunner:
             reply: Reply = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
             self._died(worker)
-            raise errors.BadRequest(
-                "the query stopped the query engine; it was not answered"
-            ) from None
+            raise _engine_failed(request) from None
         self._done(worker)
         return _unwrap(reply)
 
@@ -234,9 +252,7 @@ class ProcessRunner:
             raise
         except (EOFError, OSError):
             await self._in_pool(self._died, worker)
-            raise errors.BadRequest(
-                "the query stopped the query engine; it was not answered"
-            ) from None
+            raise _engine_failed(request) from None
         if reply is None:
             await self._in_pool(self._killed, worker)
             raise _timeout(self.timeout, 0.0)
