@@ -299,7 +299,11 @@ async def _answer(
         "Cache-Control": "public, max-age=60" if cacheable else "no-store",
         "X-SPARQL-Rows": str(answer.rows),
         "X-SPARQL-Cache": "hit" if served.hit else "miss",
-        "Server-Timing": f"query;dur={answer.elapsed * 1000:.1f}",
+        # the engine's time when it ran the query; a cached answer ran nothing (a trial read
+        # the first run's 1.6 s on an answer served in 0.05 s)
+        "Server-Timing": 'cache;desc="hit"'
+        if served.hit
+        else f"query;dur={answer.elapsed * 1000:.1f}",
     }
     if served.etag is not None:
         headers["ETag"] = served.etag

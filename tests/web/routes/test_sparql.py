@@ -329,6 +329,8 @@ def test_cache_etag_and_revalidation(client: TestClient) -> None:
     again = client.get("/sparql", params={"query": NAMES})
     assert first.headers["x-sparql-cache"] == "miss"
     assert again.headers["x-sparql-cache"] == "hit"
+    assert first.headers["server-timing"].startswith("query;dur=")
+    assert "dur=" not in again.headers["server-timing"]  # a cached answer ran no query
     assert again.content == first.content
     assert "max-age" in first.headers["cache-control"]
     etag = first.headers["etag"]
