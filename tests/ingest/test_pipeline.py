@@ -154,12 +154,12 @@ def test_an_edited_scheme_file_alone_is_written(
     store = LocalStore(None)
     ingest_records(store, [records_dir], base=BASE)
     theme = ontology / "schemes" / "theme.ttl"
-    theme.write_text(theme.read_text().replace('"language courses"@en,', '"language tuition"@en,'))
+    theme.write_text(theme.read_text().replace('"language courses"@en,', '"language classes"@en,'))
     report = ingest_records(store, [records_dir], base=BASE)
     assert report.schemes == [f"{BASE}graph/ontology/theme"]
     assert "1 ontology or scheme files updated" in report.summary()
     labels = "SELECT ?l WHERE { GRAPH ?g { ?c <http://www.w3.org/2004/02/skos/core#altLabel> ?l } }"
-    assert "language tuition" in {r["l"] for r in select(store.current(), labels)}
+    assert "language classes" in {r["l"] for r in select(store.current(), labels)}
     assert ingest_records(store, [records_dir], base=BASE).schemes == []  # once only
 
 
