@@ -161,6 +161,25 @@ def in_english_words(text: str, lang: str) -> bool:
     return sum(zipf_in(w, "en") for w in typed) >= sum(zipf_in(w, lang) for w in typed)
 
 
+def in_page_language(text: str, lang: str, page: str) -> bool:
+    """Whether `text`, read as `lang` by `detect_language`, is as much in the language of the
+    page it was typed on (`page`, one of `LANGUAGES`): every word is a word of `page`
+    (wordfreq's list, `kg.search.dictionary.zipf_in`) and their Zipf sum there is at least
+    their sum in `lang`. An Italian trial's "asilo nido" (nursery) on the Italian page was read
+    as Spanish (Zipf 8.4 in Italian, 7.9 in Spanish), so it matched the Spanish label of a fund,
+    and "asilo nido mensa rifugiati" too (16.6 against 7.9); "trabajo agricola" stays Spanish
+    there ("trabajo" is no Italian word)."""
+    if page not in LANGUAGES or lang not in LANGUAGES:
+        return False
+    typed = [text[s:e].lower() for s, e, _ in words(text)]
+    in_page = [zipf_in(w, page) for w in typed]
+    return (
+        bool(typed)
+        and all(z > 0 for z in in_page)
+        and sum(in_page) >= sum(zipf_in(w, lang) for w in typed)
+    )
+
+
 def false_friend(match: ConceptMatch, text: str, lang: str) -> bool:
     """Whether a concept matched by a label in another language than the query's (`lang`,
     detected) was matched by words of the query's own language that only look like it: each
@@ -238,13 +257,17 @@ def understand(
     `corrected` is the text as shown ("Showing results for"): misspellings corrected, other
     forms of a dictionary word searched but kept as typed (`Speller.read`). A text read as
     another language but made of English words as much (`in_english_words`) is English: its
-    snippets, labels and fusion weights are English ones, and the sense check holds it.
+    snippets, labels and fusion weights are English ones, and the sense check holds it. One
+    read as another language than its page's, but of the page's words as much
+    (`in_page_language`), is in the page's language.
     `page`: the language of the page the query was typed on; a misspelling in a query of no
     clear language is read as a word of it where words of several languages are as near
     ("Itali" on a French page is "Italie", not "Italy": a trial)."""
     lang = detect_language(text)  # as typed: a misspelt word or two do not change it
     if lang not in ("en", "und") and in_english_words(text, lang):
         lang = "en"  # English words the n-gram model read as another language
+    elif lang not in ("und", page) and in_page_language(text, lang, page):
+        lang = page  # words of two languages, typed on a page of one of them
     elif lang == "und":
         lang = language_of_words(text)
     spelt = lang if lang != "und" else page

@@ -9,6 +9,7 @@ from kg.search.understand import (
     ConceptMatcher,
     detect_language,
     in_english_words,
+    in_page_language,
     language_of_words,
     understand,
 )
@@ -213,3 +214,23 @@ def test_a_word_of_the_querys_language_is_no_label_it_only_looks_like() -> None:
     assert named("meeting of rural mayors") == {"local-authorities"}
     assert named("comuni montani e accoglienza") == {"mountain-areas"}
     assert named("familias refugiadas en Navarra") == {"ES22"}
+
+
+@pytest.mark.parametrize(
+    ("text", "page", "read_as"),
+    [
+        ("asilo nido", "it", "it"),  # Italian and Spanish words: the page's language
+        ("asilo nido mensa rifugiati", "it", "it"),
+        ("trabajo agricola", "it", "es"),  # "trabajo" is no Italian word
+        ("cursos de idiomas", "it", "es"),
+    ],
+)
+def test_a_query_of_the_pages_words_as_much_is_in_the_pages_language(
+    text: str, page: str, read_as: str
+) -> None:
+    """An Italian trial's "asilo nido" (nursery), typed on the Italian page, was read as
+    Spanish and said so ("lingua della ricerca: Español")."""
+    assert detect_language(text) in ("es", read_as)
+    matcher = ConceptMatcher([])
+    assert understand(text, matcher, page=page).lang == read_as
+    assert in_page_language(text, detect_language(text), page) == (read_as == page)
