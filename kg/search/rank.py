@@ -50,16 +50,7 @@ facet count is exactly what its click gives and a nonsense query finds nothing:
    distinct terms (after spelling correction, `kg.search.spelling`) occur in the index
    (`EVIDENCE`). Calibrated on the eval files: every dev, cross-lingual, typo and navigational
    query has at least 0.67 of its terms known (4 of 6), the off-topic ones at most 0.33
-   (1 of 3), and 0.5 lies between. A query that names a subject of the graph (a theme, a
-   target group, a rural challenge or opportunity; not a place or a programme) by one of its
-   labels in the query's own language has evidence too, whatever its other words
-   (`_names_a_topic`): an Italian trial's "sostegno psicologico rifugiati" and a German one's
-   "Kinderbetreuung Kita Flüchtlinge" found nothing, two of their three words unknown to the
-   graph; the records about refugees now come, each saying which words no record holds.
-   Measured on lists written for this (6 December): 33 on-topic searches in five languages,
-   29 → 32 find records; 30 everyday ones, the same 5 find records as before; nDCG@10, named
-   first and no result of every dev file unchanged. English queries stay held to the sense
-   check below. Otherwise the result set is empty (`total: 0`).
+   (1 of 3), and 0.5 lies between. Otherwise the result set is empty (`total: 0`).
    Known words alone are weak evidence for a query of several words: everyday words occur
    somewhere in 434 records in five languages, and "used cars for sale", "hotel deals in
    Paris" or "football results" had every word known. Such a query in English (or of no
@@ -363,7 +354,7 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
     known = sum(1 for t in terms if index.known(t))
     phrases = [m for m in u.concepts if len(m.label.split()) > 1]  # a one-word label is weak
     strong = bool(named or phrases)
-    evidence = strong or bool(terms and known >= EVIDENCE * len(terms)) or _names_a_topic(u)
+    evidence = strong or bool(terms and known >= EVIDENCE * len(terms))
     keyword = _keyword(index, u) if evidence and query.mode != "vector" else None
     several = len([w for w in text.split() if tokenize(w)]) > 1
     passages: dict[int, float] = {}  # read by the sense check: row → closest passage
@@ -485,15 +476,6 @@ def _compared(
         extra[np.fromiter(named, dtype=np.intp)] = False
     out: Bools = mask | extra
     return out
-
-
-def _names_a_topic(u: Understanding) -> bool:
-    """Whether the query names a subject of the graph (a theme, a target group, a rural
-    challenge or opportunity; not a place or a funding programme) by one of its labels in the
-    query's own language, whatever its other words (module docstring, step 1): "sostegno
-    psicologico rifugiati" names refugees by their Italian label, though the graph holds
-    neither "sostegno" nor "psicologico"."""
-    return any(m.lang == u.lang and m.concept.facet not in PROPER_NAMES for m in u.concepts)
 
 
 def _makes_sense(

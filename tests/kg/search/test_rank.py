@@ -871,37 +871,3 @@ def test_a_concept_named_in_one_language_finds_texts_naming_it_in_another(
     # the classified records still lead: what a record is classified under outweighs a mention
     first = results.hits[0]
     assert "eafrd-leader" in first.doc.facets.get("funding", ())
-
-
-@pytest.mark.parametrize(
-    ("text", "lang", "unknown"),
-    [
-        ("sostegno psicologico rifugiati", "it", ["sostegno", "psicologico"]),
-        ("Kinderbetreuung Kita Flüchtlinge", "de", ["Kinderbetreuung", "Kita"]),
-    ],
-)
-def test_a_topic_named_in_the_querys_language_is_evidence_whatever_its_other_words(
-    index: SearchIndex, text: str, lang: str, unknown: list[str]
-) -> None:
-    """An Italian and a German trial found nothing for "sostegno psicologico rifugiati" and
-    "Kinderbetreuung Kita Flüchtlinge": two of three words are unknown to the graph, so fewer
-    than half its terms were known. Refugees, named by their label in the query's language, are
-    a subject of the graph: the records about them or saying the word are found, and each says
-    which words no record holds."""
-    results = search(index, SearchQuery(text, lang=lang))
-    assert results.total > 0
-    assert results.hits
-    for hit in results.hits:
-        said = [c.label for c in hit.why.concepts] + hit.why.matched_terms
-        assert said, hit.doc.slug  # the refugees concept or the word naming it
-        assert hit.why.missing == unknown, hit.doc.slug
-
-
-@pytest.mark.parametrize(
-    ("text", "lang"), [("meteo domani Roma", "it"), ("Wetter morgen Berlin", "de")]
-)
-def test_a_place_named_beside_unknown_words_is_not_evidence(
-    index: SearchIndex, text: str, lang: str
-) -> None:
-    """A place's name is no subject: everyday searches that name a city find nothing."""
-    assert search(index, SearchQuery(text, lang=lang)).total == 0
