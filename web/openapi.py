@@ -117,6 +117,7 @@ _REASONS = {
     414: "query string over 16 KiB (send the query by POST)",
     415: "unsupported Content-Type",
     429: "rate limit reached (see Retry-After)",
+    500: "the query engine stopped while running the query (`EngineFailed`); it was restarted",
     503: "query stopped at the time limit, or the store is unavailable",
 }
 

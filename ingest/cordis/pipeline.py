@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 ADAPTER = "cordis"
-MAPPER_VERSION = "2"  # 2: FP4-FP7 programmes, project web sites (issue 16)
+MAPPER_VERSION = "3"  # 2: FP4-FP7 programmes, project web sites (issue 16); 3: schema:sameAs
 
 
 @dataclass

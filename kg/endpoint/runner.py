@@ -181,8 +181,8 @@ class ProcessRunner:
             self._add()
 
     def run(self, request: QueryRequest) -> Answer:
-        """The answer to `request`. Raises `QueryTimeout`, `ServiceBusy`, `BadRequest` (the
-        query killed its worker) or the query's own error."""
+        """The answer to `request`. Raises `QueryTimeout`, `ServiceBusy`, `EngineFailed` (its
+        worker stopped under the query) or the query's own error."""
         self._started.wait(STARTUP)  # before the limit runs (see the class)
         return self._run(request, time.monotonic() + self.timeout)
 

@@ -51,6 +51,7 @@ def test_rate_limited_says_when_to_come_back() -> None:
         ("StoreError", 503),
         ("QueryTimeout", 503),
         ("ServiceBusy", 503),
+        ("EngineFailed", 500),
         ("TooManyQueries", 429),
     ],
 )

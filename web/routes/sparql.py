@@ -139,7 +139,7 @@ def options() -> Response:
 ALL_MEDIA = [f.media for f in (*RESULT_FORMATS, *GRAPH_FORMATS, HTML)]
 RESPONSES = {
     **media("query results, service description or the editor page", *ALL_MEDIA),
-    **errors(400, 401, 403, 406, 413, 415, 429, 503),
+    **errors(400, 401, 403, 406, 413, 415, 429, 500, 503),
 }
 #: a GET's answer to a matching If-None-Match, and its query string's limit (`web.security`)
 GET_RESPONSES = {
