@@ -264,10 +264,10 @@ def understand(
     clear language is read as a word of it where words of several languages are as near
     ("Itali" on a French page is "Italie", not "Italy": a trial)."""
     lang = detect_language(text)  # as typed: a misspelt word or two do not change it
-    if lang not in ("en", "und") and in_english_words(text, lang):
-        lang = "en"  # English words the n-gram model read as another language
-    elif lang not in ("und", page) and in_page_language(text, lang, page):
+    if lang not in ("en", "und", page) and in_page_language(text, lang, page):
         lang = page  # words of two languages, typed on a page of one of them
+    elif lang not in ("en", "und") and in_english_words(text, lang):
+        lang = "en"  # English words the n-gram model read as another language
     elif lang == "und":
         lang = language_of_words(text)
     spelt = lang if lang != "und" else page

@@ -223,6 +223,7 @@ def test_a_word_of_the_querys_language_is_no_label_it_only_looks_like() -> None:
         ("asilo nido mensa rifugiati", "it", "it"),
         ("trabajo agricola", "it", "es"),  # "trabajo" is no Italian word
         ("cursos de idiomas", "it", "es"),
+        ("Ukraine Hilfe", "de", "de"),  # read as French, then as English before the page
     ],
 )
 def test_a_query_of_the_pages_words_as_much_is_in_the_pages_language(
@@ -230,7 +231,7 @@ def test_a_query_of_the_pages_words_as_much_is_in_the_pages_language(
 ) -> None:
     """An Italian trial's "asilo nido" (nursery), typed on the Italian page, was read as
     Spanish and said so ("lingua della ricerca: Español")."""
-    assert detect_language(text) in ("es", read_as)
+    assert detect_language(text) != page or read_as == page
     matcher = ConceptMatcher([])
     assert understand(text, matcher, page=page).lang == read_as
     assert in_page_language(text, detect_language(text), page) == (read_as == page)
