@@ -34,6 +34,25 @@ SCHEME_FIELDS = {
 #: the facets whose concepts' labels are proper names (places, funding programmes): the same
 #: name in every language, which the model cannot read (`kg.search.rank`, item 2)
 PROPER_NAMES = frozenset({"country", "nuts", "funding"})
+#: the target groups that are people who migrate (refugees, asylum seekers, migrant workers…),
+#: not those who receive them (local authorities, employers, volunteers, host communities,
+#: integration professionals): the graph's subject, whatever else a query says (`kg.search.rank`)
+MIGRANT_GROUPS = frozenset(
+    {
+        "refugees",
+        "asylum-seekers",
+        "resettled-refugees",
+        "third-country-nationals",
+        "newcomers",
+        "migrant-families",
+        "migrant-youth",
+        "migrant-women",
+        "people-fleeing-ukraine",
+        "migrant-workers",
+        "unaccompanied-minors",
+        "irregular-migrants",
+    }
+)
 #: facets of the search API, in display order
 FACETS = (
     "kind",

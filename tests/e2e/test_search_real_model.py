@@ -151,6 +151,7 @@ def test_named_records_come_first_and_nonsense_finds_nothing(service: SearchServ
         "train timetable",  # "train" names the theme Training by one word: not enough
         "jobs at Google",
         "car insurance quotes",  # read as French, its words English: held to the sense check
+        "Arbeit finden Hamburg",  # a theme's everyday one-word label is no evidence
     ],
 )
 def test_everyday_web_searches_find_nothing(service: SearchService, text: str) -> None:
@@ -169,6 +170,8 @@ def test_everyday_web_searches_find_nothing(service: SearchService, text: str) -
         "intercultural festival in a village",
         "apprentissage du français pour les migrants",
         "cursos de idiomas",
+        "sostegno psicologico rifugiati",  # refugees named in Italian; two words unknown
+        "Kinderbetreuung Kita Flüchtlinge",
         "schrumpfende Dörfer",
         "women",
         "care workers",

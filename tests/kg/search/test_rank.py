@@ -871,3 +871,45 @@ def test_a_concept_named_in_one_language_finds_texts_naming_it_in_another(
     # the classified records still lead: what a record is classified under outweighs a mention
     first = results.hits[0]
     assert "eafrd-leader" in first.doc.facets.get("funding", ())
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "unknown"),
+    [
+        ("sostegno psicologico rifugiati", "it", ["sostegno", "psicologico"]),
+        ("Kinderbetreuung Kita Flüchtlinge", "de", ["Kinderbetreuung", "Kita"]),
+    ],
+)
+def test_a_topic_named_in_the_querys_language_is_evidence_whatever_its_other_words(
+    index: SearchIndex, text: str, lang: str, unknown: list[str]
+) -> None:
+    """An Italian and a German trial found nothing for "sostegno psicologico rifugiati" and
+    "Kinderbetreuung Kita Flüchtlinge": two of three words are unknown to the graph, so fewer
+    than half its terms were known. Refugees, named by their label in the query's language, are
+    a subject of the graph: the records about them or saying the word are found, and each says
+    which words no record holds."""
+    results = search(index, SearchQuery(text, lang=lang))
+    assert results.total > 0
+    assert results.hits
+    for hit in results.hits:
+        said = [c.label for c in hit.why.concepts] + hit.why.matched_terms
+        assert said, hit.doc.slug  # the refugees concept or the word naming it
+        assert hit.why.missing == unknown, hit.doc.slug
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("meteo domani Torino", "it"),  # a region the graph names in Italian
+        ("Wetter morgen Berlin", "de"),
+        ("Arbeit finden Hamburg", "de"),  # the employment theme's German label
+        ("logement étudiant Lyon", "fr"),  # the housing theme's French label
+    ],
+)
+def test_a_place_or_a_theme_named_beside_unknown_words_is_not_evidence(
+    index: SearchIndex, text: str, lang: str
+) -> None:
+    """Only people who migrate are the graph's subject whatever else a query says: everyday
+    searches naming a city, or a theme by one everyday word, find nothing (a review found a
+    first version of the rule letting "Arbeit finden Hamburg" in through the theme "Arbeit")."""
+    assert search(index, SearchQuery(text, lang=lang)).total == 0
