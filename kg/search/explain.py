@@ -179,12 +179,19 @@ def explain(
     read: dict[str, set[str]] = {}  # each text of the record tokenised once per explanation
     terms = _said(index, doc, found, read)
     text = u.searched
-    form_terms = {fold(typed): term(fold(form)) for typed, form in u.forms}
+    # the terms each word was searched as: its own, or its form's (a German compound's two)
+    form_terms = {fold(typed): tokenize(form) for typed, form in u.forms}
+
+    def searched_as(w: str) -> list[str]:
+        own = term(w)
+        return [own] if own is not None and own in terms else form_terms.get(w, [])
+
     matched = list(
         dict.fromkeys(
             text[s:e] if w in index.words else _as_written(doc, t, text[s:e])
             for s, e, w in words(text)
-            if (t := term(w) if term(w) in terms else form_terms.get(w)) in terms
+            for t in searched_as(w)
+            if t in terms
         )
     )
     concepts = [
@@ -222,7 +229,9 @@ def explain(
         unheld = (
             text[s:e]
             for s, e, w in words(text)
-            if (t := term(w)) is not None and t not in held and form_terms.get(w) not in held
+            if (t := term(w)) is not None
+            and t not in held
+            and not any(f in held for f in form_terms.get(w, ()))
         )
         missing = list(dict.fromkeys(unheld))
     why = Why(

@@ -913,3 +913,17 @@ def test_a_place_or_a_theme_named_beside_unknown_words_is_not_evidence(
     searches naming a city, or a theme by one everyday word, find nothing (a review found a
     first version of the rule letting "Arbeit finden Hamburg" in through the theme "Arbeit")."""
     assert search(index, SearchQuery(text, lang=lang)).total == 0
+
+
+def test_a_german_compound_finds_what_its_parts_find_and_is_not_called_unheld(
+    index: SearchIndex,
+) -> None:
+    """A German trial's "Dorfschule" (village school) found nothing: it is searched as "Dorf"
+    and "Schule", so the village-school practice is found, and does not say it fails to
+    mention the word its words were found through."""
+    results = search(index, SearchQuery("Dorfschule Flüchtlinge", lang="de"))
+    assert results.corrections == ()
+    golzow = [h for h in results.hits if h.doc.slug == "golzow-school-refugee-families"]
+    assert golzow
+    assert "Dorfschule" not in golzow[0].why.missing
+    assert golzow[0].why.matched_terms  # the record's own words for the parts

@@ -342,3 +342,23 @@ def test_a_query_of_no_clear_language_is_read_in_the_pages() -> None:
     matcher = ConceptMatcher([])
     assert understand("Itali", matcher, s, page="fr").corrected == "Italie"
     assert understand("Itali", matcher, s, page="en").corrected == "Italy"
+
+
+def test_a_german_compound_no_record_writes_is_searched_as_its_two_known_parts() -> None:
+    """A German trial's "Dorfschule" (village school) found nothing while "Schule Dorf" found
+    the village school first: a compound of two words the records use is searched as them,
+    shown as typed (a form, not a misspelling); a linking "s" is dropped; nothing is split
+    whose parts the records do not both use, nor in a query of another language."""
+    from kg.search.dictionary import zipf_in
+    from kg.search.text import term
+
+    words = {"dorf": 3, "schule": 2, "integration": 5, "hilfe": 1, "village": 4}
+    known = {term(w) for w in words}
+    spelt = Speller(words, lambda t: t in known, zipf_in=zipf_in)
+    read = spelt.read("Dorfschule Golzow", "de")
+    assert read.searched == "dorf schule Golzow"
+    assert read.shown == "Dorfschule Golzow"
+    assert read.corrections == []
+    assert spelt.read("Integrationshilfe", "de").searched == "integration hilfe"
+    assert spelt.read("Integrationslotsen", "de").searched == "Integrationslotsen"  # no "lotsen"
+    assert spelt.read("Dorfschule", "en").searched == "Dorfschule"
