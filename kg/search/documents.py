@@ -36,7 +36,10 @@ SCHEME_FIELDS = {
 PROPER_NAMES = frozenset({"country", "nuts", "funding"})
 #: the target groups that are people who migrate (refugees, asylum seekers, migrant workers…),
 #: not those who receive them (local authorities, employers, volunteers, host communities,
-#: integration professionals): the graph's subject, whatever else a query says (`kg.search.rank`)
+#: integration professionals): the graph's subject, whatever else a query says (`kg.search.rank`).
+#: People fleeing Ukraine are not among them: their one-word labels are a nationality
+#: ("Ukrainer", "ucraini"), which everyday searches name too ("Ukrainer Rezepte Borschtsch": a
+#: review); their labels of several words count, as every concept's do.
 MIGRANT_GROUPS = frozenset(
     {
         "refugees",
@@ -47,7 +50,6 @@ MIGRANT_GROUPS = frozenset(
         "migrant-families",
         "migrant-youth",
         "migrant-women",
-        "people-fleeing-ukraine",
         "migrant-workers",
         "unaccompanied-minors",
         "irregular-migrants",

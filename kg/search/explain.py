@@ -231,7 +231,7 @@ def explain(
             for s, e, w in words(text)
             if (t := term(w)) is not None
             and t not in held
-            and not any(f in held for f in form_terms.get(w, ()))
+            and not (form_terms.get(w) and all(f in held for f in form_terms[w]))
         )
         missing = list(dict.fromkeys(unheld))
     why = Why(

@@ -99,8 +99,8 @@ FOREIGN = 1.0  # Zipf units: a known word ten times commoner in another language
 STEM_LENGTH = 6
 #: the shortest part of a German compound read as two words (`Speller._compound`)
 COMPOUND_PART = 3
-#: the linking letters between the parts of a German compound ("Integration-s-lotsen")
-LINKS = ("", "s", "es")
+#: the linking letters between the parts of a German compound ("Integration-s-hilfe")
+LINKING = ("", "s", "es")
 #: PyStemmer's names of the Snowball algorithms for the languages of `LANGUAGES`
 SNOWBALL = {"en": "english", "es": "spanish", "it": "italian", "de": "german", "fr": "french"}
 
@@ -377,23 +377,28 @@ class Speller:
         return Reading("".join(searched), "".join(shown), changes)
 
     def _compound(self, typed: str) -> str | None:
-        """A German compound the index does not know, read as its two parts when the index
-        knows both ("Dorfschule" → "dorf schule", "Kinderbetreuung" → "kinder betreuung"): of
-        the splits into two words of the German list, a linking "s" or "es" dropped, the one
-        whose parts are commonest together (the geometric mean of their frequencies, the
-        arithmetic mean of their Zipf values: P. Koehn and K. Knight, "Empirical Methods for
-        Compound Splitting", EACL 2003), if that beats the word's own frequency. Searched as a
-        form, not announced: the word was spelt right. Only for a word nothing else reads
-        (`read`): "Landkreis" stays the records' "Landkreise". A German trial's "Dorfschule"
-        found nothing while "Schule Dorf" found the village school first. None otherwise."""
+        """A German compound that neither the index nor wordfreq's German list knows, read as
+        its two parts when the index knows both ("Dorfschule" → "dorf schule"): of the splits
+        into two words of the German list, a linking "s" or "es" dropped, the one whose parts
+        are commonest together (the geometric mean of their frequencies, the arithmetic mean
+        of their Zipf values: P. Koehn and K. Knight, "Empirical Methods for Compound
+        Splitting", EACL 2003). A word the list holds is left whole: a compound common enough
+        to be listed has a meaning of its own ("Ostsee" is not "ost see", "Stadtplan" not a
+        plan of a town's practices), as have the names it holds ("Rosenheim", "Bergmann"; a
+        review found them split into "rosen heim" and "berg mann"). Searched as a form, not
+        announced: the word was spelt right. Only for a word nothing else reads (`read`):
+        "Landkreis" stays the records' "Landkreise". A German trial's "Dorfschule" found
+        nothing while "Schule Dorf" found the village school first. None otherwise."""
         word = typed.lower()
         t = term(fold(word))
         if t is None or self._known(t) or len(word) < 2 * COMPOUND_PART or not word.isalpha():
             return None
-        best, score = None, self._zipf_in(word, "de")
+        if self._zipf_in(word, "de") > 0:
+            return None
+        best, score = None, 0.0
         for cut in range(COMPOUND_PART, len(word) - COMPOUND_PART + 1):
             second = word[cut:]
-            for link in LINKS:
+            for link in LINKING:
                 if not word[:cut].endswith(link) or cut - len(link) < COMPOUND_PART:
                     continue
                 first = word[: cut - len(link)]

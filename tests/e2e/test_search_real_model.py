@@ -152,6 +152,8 @@ def test_named_records_come_first_and_nonsense_finds_nothing(service: SearchServ
         "jobs at Google",
         "car insurance quotes",  # read as French, its words English: held to the sense check
         "Arbeit finden Hamburg",  # a theme's everyday one-word label is no evidence
+        "Stadtplan Hamburg",  # compounds of the German word list are not split
+        "Ferienhaus Ostsee",
     ],
 )
 def test_everyday_web_searches_find_nothing(service: SearchService, text: str) -> None:

@@ -348,11 +348,13 @@ def test_a_german_compound_no_record_writes_is_searched_as_its_two_known_parts()
     """A German trial's "Dorfschule" (village school) found nothing while "Schule Dorf" found
     the village school first: a compound of two words the records use is searched as them,
     shown as typed (a form, not a misspelling); a linking "s" is dropped; nothing is split
-    whose parts the records do not both use, nor in a query of another language."""
+    whose parts the records do not both use, nor a compound the German word list holds, nor in
+    a query of another language."""
     from kg.search.dictionary import zipf_in
     from kg.search.text import term
 
     words = {"dorf": 3, "schule": 2, "integration": 5, "hilfe": 1, "village": 4}
+    words |= {"ost": 1, "see": 2, "stadt": 3, "plan": 1}
     known = {term(w) for w in words}
     spelt = Speller(words, lambda t: t in known, zipf_in=zipf_in)
     read = spelt.read("Dorfschule Golzow", "de")
@@ -360,5 +362,8 @@ def test_a_german_compound_no_record_writes_is_searched_as_its_two_known_parts()
     assert read.shown == "Dorfschule Golzow"
     assert read.corrections == []
     assert spelt.read("Integrationshilfe", "de").searched == "integration hilfe"
-    assert spelt.read("Integrationslotsen", "de").searched == "Integrationslotsen"  # no "lotsen"
+    # a part the records do not use ("laden"): the word stays whole
+    assert spelt.read("Dorfladen", "de").searched == "Dorfladen"
+    # a compound common enough for the German list means more than its parts
+    assert spelt.read("Ostsee Stadtplan", "de").searched == "Ostsee Stadtplan"
     assert spelt.read("Dorfschule", "en").searched == "Dorfschule"
