@@ -160,7 +160,8 @@ class Endpoint:
         pipe); a run holds one of `client`'s slots (none counted without a client). Raises
         `TooManyQueries` (the client's slots stayed taken for the time limit, or too many of its
         queries wait) or the `KGError` of the run
-        (`QuerySyntaxError`, `QueryTimeout`, `ServiceBusy`, `NotAcceptable`, `EngineFailed`).
+        (`QuerySyntaxError`, `QueryTimeout`, `ServiceBusy`, `NotAcceptable`, `BadRequest`,
+        `EngineFailed`).
         The ETag is that of the answer sent under `content_type` (default `job.media`). A job
         that is not `repeatable` always runs, and its answer is neither kept nor tagged."""
         sent = content_type or job.media

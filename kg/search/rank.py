@@ -115,7 +115,8 @@ facet count is exactly what its click gives and a nonsense query finds nothing:
    first and no result of every dev file unchanged, and the everyday searches tried then in
    the four languages ("coches usados venta", "meteo domani", "Wetter morgen Berlin") still
    find nothing. A query read as one of them but made of English words as much
-   (`kg.search.understand.in_english_words`) is held to it: three or four words give the
+   (`kg.search.understand.in_english_words`), and not as much of its page's language
+   (`in_page_language`, checked first), is held to it: three or four words give the
    language identifier little to go on, and "car insurance quotes", read as French, had found
    nine records through "quota". On our lists (40 on-topic searches in Spanish, Italian,
    German and French, written for this; the 60 English on-topic and 70 everyday ones of the

@@ -230,3 +230,28 @@ def test_cordis_records_pass_the_shacl_shapes(csv_zip: Path) -> None:
     for triple in union.triples((None, None, None)):
         flat.add(triple)
     assert [p for p in validate_graph(flat, {}) if p.severity == "Violation"] == []
+
+
+def test_a_curated_project_mapped_before_schema_same_as_is_still_merged(csv_zip: Path) -> None:
+    """Records mapped before 6 December linked their CORDIS page with owl:sameAs. A CORDIS
+    ingest run on such a store before the records are ingested again still merges the project
+    into its curated record instead of publishing a duplicate (a review)."""
+    store = LocalStore(None)
+    ingest_records(store, [BUNDLED], base=BASE)
+    current = store.current()
+    graph = ox.NamedNode(f"{BASE}graph/initiative/matilde")
+    schema_same = ox.NamedNode("http://schema.org/sameAs")
+    for quad in list(current.quads_for_pattern(ox.NamedNode(MATILDE), schema_same, None, graph)):
+        current.remove(quad)
+        current.add(
+            ox.Quad(
+                quad.subject,
+                ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs"),
+                quad.object,
+                graph,
+            )
+        )
+    report = ingest_cordis(store, csv_zip, base=BASE)
+    assert report.merged == [MATILDE]
+    q = "SELECT ?v WHERE { GRAPH ?g { ?v ?p ?o } FILTER(CONTAINS(STR(?v), 'cordis-870831')) }"
+    assert values(store, q) == set()

@@ -880,13 +880,13 @@ def test_a_concept_named_in_one_language_finds_texts_naming_it_in_another(
         ("Kinderbetreuung Kita Flüchtlinge", "de", ["Kinderbetreuung", "Kita"]),
     ],
 )
-def test_a_topic_named_in_the_querys_language_is_evidence_whatever_its_other_words(
+def test_migrants_named_in_the_querys_language_are_evidence_whatever_its_other_words(
     index: SearchIndex, text: str, lang: str, unknown: list[str]
 ) -> None:
     """An Italian and a German trial found nothing for "sostegno psicologico rifugiati" and
     "Kinderbetreuung Kita Flüchtlinge": two of three words are unknown to the graph, so fewer
     than half its terms were known. Refugees, named by their label in the query's language, are
-    a subject of the graph: the records about them or saying the word are found, and each says
+    the graph's subject: the records about them or saying the word are found, and each says
     which words no record holds."""
     results = search(index, SearchQuery(text, lang=lang))
     assert results.total > 0
@@ -933,3 +933,13 @@ def test_a_german_compound_finds_what_its_parts_find_and_is_not_called_unheld(
     assert golzow
     assert "Dorfschule" not in golzow[0].why.missing
     assert "Dorfes" in golzow[0].why.matched_terms  # the record's own word for a part
+    # a record holding one part only ("Schule") does not mention the word the query typed
+    said = {h.doc.slug: [w.lower() for w in h.why.matched_terms] for h in results.hits}
+    partly = [
+        h
+        for h in results.hits
+        if any(w.startswith("schul") for w in said[h.doc.slug])
+        and not any(w.startswith("dorf") for w in said[h.doc.slug])
+    ]
+    assert partly, said
+    assert all("Dorfschule" in h.why.missing for h in partly)
