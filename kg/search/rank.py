@@ -206,6 +206,7 @@ from threadpoolctl import ThreadpoolController
 from kg.search.documents import FACETS, LINKS, MIGRANT_GROUPS, PROPER_NAMES
 from kg.search.index import PLACE_FACETS, IntArray, SearchIndex, Tie, joined
 from kg.search.names import COMMON
+from kg.search.spelling import abbreviation
 from kg.search.text import term, tokenize, words
 from kg.search.types import FILTERS, FUSIONS, MODES, FacetValue, SearchQuery, parse_years
 from kg.search.understand import Mention, Understanding, understand
@@ -508,7 +509,7 @@ def _names_migrants(u: Understanding) -> bool:
         m.lang == u.lang
         and m.concept.facet == "target_group"
         and m.concept.code in MIGRANT_GROUPS
-        and not m.label.removesuffix("s").isupper()
+        and not abbreviation(m.label.removesuffix("s"))  # "BPI", "TCNs"
         for m in u.concepts
     )
 

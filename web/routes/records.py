@@ -19,7 +19,7 @@ from kg.vocab import KINDS, SCHEMA_NS, record_iri
 from web.datadocument import document_format, document_response
 from web.http import http_date, negotiated, see_other
 from web.i18n import N_, language, requested, with_lang
-from web.jsonld import citation, dumps, schema_org
+from web.jsonld import SCHEMA_SAME_AS, citation, dumps, schema_org
 from web.meta import addressed_language
 from web.openapi import (
     DATASET_MEDIA,
@@ -264,7 +264,7 @@ def page(request: Request, kind: str, slug: str, search: SearchService) -> Respo
         (N_("CORDIS project page"), "", x.value)
         if "cordis.europa.eu" in x.value
         else (None, urlparse(x.value).netloc, x.value)
-        for x in v.values(f"{SCHEMA_NS}sameAs")
+        for x in v.values(SCHEMA_SAME_AS)
     ]
     links_out += [
         (N_("Also described in: %(site)s"), x.value, x.value)
