@@ -90,9 +90,9 @@ def _engine_failed(request: QueryRequest) -> errors.EngineFailed:
     """The 500 of a query whose worker stopped under it (`errors.EngineFailed`); for a query
     that sorts, the one way round the engine's known abort."""
     hint = (
-        " The engine is known to stop so on ORDER BY over a mix of kinds of values (numbers,"
-        " dates, text): sorting by STR(…), or keeping values of one datatype with a FILTER,"
-        " avoids it."
+        " The engine is known to stop so on ORDER BY over values of several kinds together"
+        " (IRIs, text, numbers, dates): sorting by STR(…), or keeping values of one kind with a"
+        " FILTER, avoids it."
         if ORDER_BY.search(request.query)
         else ""
     )
