@@ -152,13 +152,14 @@ def in_english_words(text: str, lang: str) -> bool:
     or four words give the n-gram model little to go on: "car insurance quotes" reads as
     French, yet its words are English (Zipf 14.6 against 5.7 in French); "case vuote" (empty
     houses) stays Italian (8.9 against 5.6 in English), as do "cursos de idiomas" and
-    "schrumpfende Dörfer". True for English itself; False for no text."""
+    "schrumpfende Dörfer". Words neither list holds ("Dorfschule Golzow": a compound and a
+    village) are no evidence of English, and the reading stays `lang`. True for English
+    itself; False for no text."""
     if lang == "en":
         return True
     typed = [text[s:e].lower() for s, e, _ in words(text)]
-    if not typed:
-        return False
-    return sum(zipf_in(w, "en") for w in typed) >= sum(zipf_in(w, lang) for w in typed)
+    english = sum(zipf_in(w, "en") for w in typed)
+    return english > 0 and english >= sum(zipf_in(w, lang) for w in typed)
 
 
 def in_page_language(text: str, lang: str, page: str) -> bool:

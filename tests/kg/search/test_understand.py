@@ -159,6 +159,10 @@ def test_a_query_in_another_language_is_not_said_to_be_one_of_the_five(
         ("schrumpfende Dörfer", "de", False),
         ("accueil des réfugiés", "fr", False),
         ("anything at all", "en", True),
+        # words neither list holds are no evidence of English: the German reading stands, so
+        # the compound is split and the village school found ("Dorfschule" had been called
+        # a word no record holds)
+        ("Dorfschule Golzow", "de", False),
     ],
 )
 def test_words_of_a_query_read_as_another_language_may_be_english(
