@@ -224,9 +224,9 @@ class SearchIndex:
             capitals={
                 fold(word)
                 for doc in self.docs
-                for text in (*doc.names.values(), *doc.alt_names)
+                for text in (*doc.names.values(), *doc.alt_names, *doc.acronyms)
                 for word in WORD.findall(text)
-                if abbreviation(word)
+                if abbreviation(word) or (text in doc.acronyms and word.isupper())
             },
         )
 

@@ -432,7 +432,9 @@ class Speller:
             read = self._read(word, lang)
             if read is None:  # one letter away at most: "qwerty" is not "werte"
                 read = self._read(word, lang, strict=False)
-                if read is not None and OSA.distance(word, read[0]) > 1:
+                if read is not None and (
+                    OSA.distance(word, read[0]) > 1 or self._translated(word, read[0], lang)
+                ):
                     read = None
             if read is None or (abbreviation(typed) and read[0] not in self._capitals):
                 return None
@@ -443,6 +445,17 @@ class Speller:
             changed = True
         shown.append(text[pos:])
         return "".join(shown) if changed else None
+
+    def _translated(self, typed: str, near: str, lang: str) -> bool:
+        """Whether offering `near` for `typed` (both folded) would swap a word of the query's
+        language `lang` for a word of another (`_foreign`), not a name the records write in
+        capitals: a French trial's "loger" (to house) was offered the English "lower", a
+        Spanish "tiempo" (weather) the Italian "tempo"."""
+        return (
+            self._zipf_in(typed, lang) > 0
+            and near not in self._capitals
+            and self._foreign(near, lang)
+        )
 
     def _written(self, fixed: str, typed: str) -> str:
         """The correction `fixed` (folded) as the records write it: of its spellings, the

@@ -389,3 +389,21 @@ def test_everyday_words_for_housing_name_the_theme(service: SearchService, text:
     understood = rank(service.index(), SearchQuery(text)).understanding
     assert understood is not None
     assert "housing" in {m.concept.code for m in understood.concepts}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "offered"),
+    [
+        ("loger", "fr", None),  # French "to house": not the English "lower"
+        ("tiempo", "es", None),  # Spanish "weather": not the Italian "tempo"
+        ("Mathilde", "fr", "Matilde"),  # a name: the project MATILDE
+    ],
+)
+def test_a_word_of_the_pages_language_is_not_offered_another_languages_word(
+    service: SearchService, text: str, lang: str, offered: str | None
+) -> None:
+    """A French trial's "loger" found nothing and the page asked "Vouliez-vous dire lower ?";
+    one word has no clear language, so it is judged as a word of the page's."""
+    result = service.search(SearchQuery(text, lang=lang))
+    assert result.total == 0
+    assert result.suggestion == offered

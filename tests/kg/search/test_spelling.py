@@ -327,6 +327,35 @@ def test_a_dictionary_word_is_not_read_as_a_word_of_another_language() -> None:
     assert s.read("garder", "und").searched == "garden"  # no language to judge by
 
 
+def test_a_word_of_the_querys_language_is_not_offered_a_word_of_another() -> None:
+    """A French trial's "loger" (to house) found nothing and was offered the English "lower",
+    a Spanish "tiempo" (weather) the Italian "tempo": a word of the query's language is not
+    swapped for a known word one letter away that is a word of another language. A name the
+    records write in capitals is offered across languages ("Mathilde" → MATILDE)."""
+    usage = {
+        ("loger", "fr"): 3.8,
+        ("lower", "en"): 5.1,
+        ("tiempo", "es"): 6.0,
+        ("tempo", "es"): 3.3,
+        ("tempo", "it"): 6.0,
+        ("mathilde", "fr"): 3.8,
+        ("matilde", "it"): 3.5,
+    }
+    words = {"lower": 4, "tempo": 3, "matilde": 2}
+    s = Speller(
+        words,
+        lambda t: t in {term(w) for w in words},
+        frozenset({"loger", "tiempo", "mathilde"}),
+        zipf_in=lambda w, lang: usage.get((w, lang), 0.0),
+        capitals={"matilde"},
+    )
+    assert s.suggest("loger", "fr") is None
+    assert s.suggest("tiempo", "es") is None
+    assert s.suggest("lover", "en") == "lower"  # a misspelling, in no list
+    assert s.suggest("Mathilde", "fr") == "Matilde"
+    assert s.suggest("loger", "und") == "lower"  # no language to judge by
+
+
 def test_a_query_of_no_clear_language_is_read_in_the_pages() -> None:
     """A French trial's "Itali" became "Italy": the n-gram model reads no language in one
     word, and of the equally near "Italy" and "Italie" the one more records hold won. On a
