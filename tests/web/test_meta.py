@@ -187,3 +187,12 @@ def test_a_page_in_the_browsers_language_names_its_lang_address(client: TestClie
     )
     english = client.get("/initiative/village-welcome", headers={"Accept-Language": "en"}).text
     assert '<link rel="canonical" href="http://testserver/initiative/village-welcome">' in english
+
+
+def test_an_embedded_cards_title_in_another_language_says_so(client: TestClient) -> None:
+    """A webmaster's trial: the German card's English title carried no `lang`, while its
+    description did (WCAG 2.1 SC 3.1.2, language of parts; the record page marks it)."""
+    german = client.get("/embed/initiative/village-welcome", params={"lang": "de"}).text
+    assert re.search(r'<h1 lang="en"><a [^>]+>[^<]*Village Welcome', german)
+    english = client.get("/embed/initiative/village-welcome", params={"lang": "en"}).text
+    assert re.search(r"<h1><a [^>]+>[^<]*Village Welcome", english)
