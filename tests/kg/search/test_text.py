@@ -60,6 +60,22 @@ def test_question_words_are_function_words(question: str, terms: list[str]) -> N
     assert tokenize(question) == terms
 
 
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        ("ayudar a refugiados en mi pueblo", ["ayudar", "refugiad", "puebl"]),
+        ("lavoro per i nostri giovani", ["lavor", "giovan"]),
+        ("Flüchtlinge in unserem Dorf", ["fluchtling", "dorf"]),
+        ("accueillir dans notre village", ["accueillir", "villag"]),
+        ("jobs in my village", ["job", "villag"]),
+    ],
+)
+def test_pronouns_and_possessives_are_function_words(text: str, terms: list[str]) -> None:
+    """A Spanish trial's "como ayudar a refugiados en mi pueblo" was told that no record
+    mentions «mi»."""
+    assert tokenize(text) == terms
+
+
 def test_negations_are_function_words() -> None:
     # a Spanish trial saw "mentions «no»" and a concept matched "from «no, migrantes»"
     assert tokenize("escuelas que no cierran ni se vacían") == ["escuel", "cierran", "vacian"]
