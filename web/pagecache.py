@@ -7,14 +7,14 @@ version), browse pages (`/browse…`), the list of dumps (`/data/`), embed cards
 (`/embed/…`, `/oembed`), the vocabulary (`/ns`, `/ns.{ext}`), the SHACL shapes
 (`/shapes.{ext}`), the OpenAPI description (`/openapi.json`) and the home page (`/`). A `GET` of
 one of these is answered from memory when the same page was rendered on the same store version,
-for the same query string, interface language (`web.i18n.language`: `?lang=`, else `Accept-
-Language`) and, for data documents, record pages (an RDF type is sent on to the data document),
-the list of dumps (`/data/`) and `/ns`, the same `Accept` header (it picks the media type). A
-page of at least `web.compression.MINIMUM_SIZE` bytes of a text type also keeps its gzip bytes,
-made the first time a client accepts them (`Accept-Encoding`), so a page is compressed once per
-version rather than once per request; `web.compression.Compression` around this middleware gives
-that representation its own entity tag. A new store version (an ingest, a SPARQL Update) makes
-every earlier entry unreachable and they are dropped.
+for the same query string, interface language (`web.i18n.language`: `?lang=`, else
+`Accept-Language`) and, for data documents, record pages (an RDF type is sent on to the data
+document), the list of dumps (`/data/`) and `/ns`, the same `Accept` header (it picks the media
+type). A page of at least `web.compression.MINIMUM_SIZE` bytes of a text type also keeps its
+gzip bytes, made the first time a client accepts them (`Accept-Encoding`), so a page is
+compressed once per version rather than once per request; `web.compression.Compression` around
+this middleware gives that representation its own entity tag. A new store version (an ingest, a
+SPARQL Update) makes every earlier entry unreachable and they are dropped.
 
 Every response of those routes — cached or not — gets a strong `ETag` (a digest of its media
 type and bytes, so every server process gives one page the same tag) and `Last-Modified` (the
