@@ -50,7 +50,7 @@ wer welche welcher welches warum
 le les des du au aux et ou en dans par pour sur avec sans que qui est sont ce cette ces son sa
 ses leur leurs une plus ne pas vers chez depuis pendant selon sous comme aussi dont
 comment quoi quand quel quelle quels quelles pourquoi
-me my mine
+me my
 mi mis tu tus yo te nos nuestro nuestra nuestros nuestras vuestro vuestra
 io ti ci noi voi mio mia miei mie tuo tua tuoi tue nostro nostra nostri nostre vostro vostra
 ich du wir ihr mir mich dich mein meine meinen meinem meiner meines dein deine deinen unser
