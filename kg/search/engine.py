@@ -121,12 +121,14 @@ def _suggestion(index: SearchIndex, query: SearchQuery, ranking: Ranking) -> str
     not know spelt as the nearest it knows (`Speller.suggest`), the filters kept; None when
     there is none. "Mathilde", a name of the languages, is not corrected to MATILDE (a word
     spelt right is not changed unasked), so it found nothing and said nothing. Words are
-    judged in the query's language, else the page's: one word ("loger") has no clear
-    language, and a French word is not offered an English one."""
+    judged in the query's language; one word ("loger") has no clear language, and is judged
+    in the page's, so a French word is not offered an English one."""
     u = ranking.understanding
     if u is None:
         return None
-    text = index.speller.suggest(query.text, u.lang if u.lang != "und" else query.lang)
+    one_word = len(list(words(query.text))) == 1
+    lang = query.lang if u.lang == "und" and one_word else u.lang
+    text = index.speller.suggest(query.text, lang)
     if text is None:
         return None
     found = rank(index, dataclasses.replace(query, text=text, correct=True))

@@ -433,7 +433,7 @@ class Speller:
             if read is None:  # one letter away at most: "qwerty" is not "werte"
                 read = self._read(word, lang, strict=False)
                 if read is not None and (
-                    OSA.distance(word, read[0]) > 1 or self._translated(word, read[0], lang)
+                    OSA.distance(word, read[0]) > 1 or self._kept(typed, read[0], lang)
                 ):
                     read = None
             if read is None or (abbreviation(typed) and read[0] not in self._capitals):
@@ -446,16 +446,17 @@ class Speller:
         shown.append(text[pos:])
         return "".join(shown) if changed else None
 
-    def _translated(self, typed: str, near: str, lang: str) -> bool:
-        """Whether offering `near` for `typed` (both folded) would swap a word of the query's
-        language `lang` for a word of another (`_foreign`), not a name the records write in
-        capitals: a French trial's "loger" (to house) was offered the English "lower", a
-        Spanish "tiempo" (weather) the Italian "tempo"."""
-        return (
-            self._zipf_in(typed, lang) > 0
-            and near not in self._capitals
-            and self._foreign(near, lang)
-        )
+    def _kept(self, typed: str, near: str, lang: str) -> bool:
+        """Whether the word `typed`, a word of the query's language `lang`, stays as it is
+        rather than be offered `near` (folded), the known word one letter away: when `near` is
+        at least `FOREIGN` (Zipf units: ten times) rarer in `lang` than `typed`. A French
+        trial's "loger" (to house) was offered the English "lower", a Spanish "tiempo"
+        (weather) the Italian "tempo", "novia" "nova". A word typed as a name, capitalised, is
+        still offered a name the records write in capitals ("Mathilde" → MATILDE, "Share
+        Sera" → SHARE SIRA). False for "und"."""
+        if typed[:1].isupper() and near in self._capitals:
+            return False
+        return self._zipf_in(fold(typed), lang) >= self._usage(near, lang) + FOREIGN
 
     def _written(self, fixed: str, typed: str) -> str:
         """The correction `fixed` (folded) as the records write it: of its spellings, the

@@ -397,6 +397,7 @@ def test_everyday_words_for_housing_name_the_theme(service: SearchService, text:
         ("loger", "fr", None),  # French "to house": not the English "lower"
         ("tiempo", "es", None),  # Spanish "weather": not the Italian "tempo"
         ("Mathilde", "fr", "Matilde"),  # a name: the project MATILDE
+        ("Share Sera", "fr", "Share Sira"),  # two words: judged in their own language
     ],
 )
 def test_a_word_of_the_pages_language_is_not_offered_another_languages_word(

@@ -327,32 +327,39 @@ def test_a_dictionary_word_is_not_read_as_a_word_of_another_language() -> None:
     assert s.read("garder", "und").searched == "garden"  # no language to judge by
 
 
-def test_a_word_of_the_querys_language_is_not_offered_a_word_of_another() -> None:
+def test_a_word_of_the_querys_language_is_not_offered_a_word_rare_in_it() -> None:
     """A French trial's "loger" (to house) found nothing and was offered the English "lower",
     a Spanish "tiempo" (weather) the Italian "tempo": a word of the query's language is not
-    swapped for a known word one letter away that is a word of another language. A name the
-    records write in capitals is offered across languages ("Mathilde" → MATILDE)."""
+    swapped for a known word one letter away that is ten times rarer in that language. A word
+    typed as a name is offered a name the records write in capitals ("Mathilde" → MATILDE)."""
     usage = {
         ("loger", "fr"): 3.8,
         ("lower", "en"): 5.1,
         ("tiempo", "es"): 6.0,
         ("tempo", "es"): 3.3,
         ("tempo", "it"): 6.0,
+        ("novia", "es"): 4.8,
+        ("nova", "es"): 3.7,
         ("mathilde", "fr"): 3.8,
         ("matilde", "it"): 3.5,
+        ("homme", "fr"): 5.7,
+        ("home", "fr"): 4.1,
     }
-    words = {"lower": 4, "tempo": 3, "matilde": 2}
+    words = {"lower": 4, "tempo": 3, "nova": 1, "matilde": 2, "home": 2}
     s = Speller(
         words,
         lambda t: t in {term(w) for w in words},
-        frozenset({"loger", "tiempo", "mathilde"}),
+        frozenset({"loger", "tiempo", "novia", "mathilde", "homme"}),
         zipf_in=lambda w, lang: usage.get((w, lang), 0.0),
-        capitals={"matilde"},
+        capitals={"matilde", "home"},
     )
     assert s.suggest("loger", "fr") is None
     assert s.suggest("tiempo", "es") is None
+    assert s.suggest("novia", "es") is None
+    assert s.suggest("homme", "fr") is None  # a word of the language, not typed as a name
     assert s.suggest("lover", "en") == "lower"  # a misspelling, in no list
     assert s.suggest("Mathilde", "fr") == "Matilde"
+    assert s.suggest("mathilde", "fr") is None
     assert s.suggest("loger", "und") == "lower"  # no language to judge by
 
 

@@ -68,6 +68,10 @@ def test_question_words_are_function_words(question: str, terms: list[str]) -> N
         ("Flüchtlinge in unserem Dorf", ["fluchtling", "dorf"]),
         ("accueillir dans notre village", ["accueillir", "villag"]),
         ("jobs in my village", ["job", "villag"]),
+        ("lavoro per i loro figli", ["lavor", "figl"]),  # had found nothing
+        ("bei uns im Dorf", ["dorf"]),
+        ("mes villages", ["villag"]),
+        ("vivienda para ellos", ["viviend"]),
     ],
 )
 def test_pronouns_and_possessives_are_function_words(text: str, terms: list[str]) -> None:
