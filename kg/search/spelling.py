@@ -447,16 +447,22 @@ class Speller:
         return "".join(shown) if changed else None
 
     def _kept(self, typed: str, near: str, lang: str) -> bool:
-        """Whether the word `typed`, a word of the query's language `lang`, stays as it is
-        rather than be offered `near` (folded), the known word one letter away: when `near` is
-        at least `FOREIGN` (Zipf units: ten times) rarer in `lang` than `typed`. A French
-        trial's "loger" (to house) was offered the English "lower", a Spanish "tiempo"
-        (weather) the Italian "tempo", "novia" "nova". A word typed as a name, capitalised, is
-        still offered a name the records write in capitals ("Mathilde" → MATILDE, "Share
-        Sera" → SHARE SIRA). False for "und"."""
-        if typed[:1].isupper() and near in self._capitals:
+        """Whether the word `typed`, a word of the query's language `lang` (else of the one of
+        `LANGUAGES` where it is commonest), stays as it is rather than be offered `near`
+        (folded), the known word one letter away: when `near` is at least `FOREIGN` (Zipf
+        units: ten times) rarer in that language than `typed`. A French trial's "loger" (to
+        house) was offered the English "lower" (on an English page "longer"), a Spanish
+        "tiempo" (weather) the Italian "tempo", "novia" "nova", the German "Wetter" on an
+        Italian page "better". A name the records write in capitals that is no word of that
+        language is still offered ("Mathilde" → MATILDE, "Share Sera" → SHARE SIRA; not
+        "Homme" → HOME). False for a word of no language's list ("Lesbos" → "Lesvos")."""
+        word = fold(typed)
+        usage = {code: self._zipf_in(word, code) for code in LANGUAGES}
+        own = lang if usage.get(lang, 0.0) > 0 else max(LANGUAGES, key=usage.__getitem__)
+        near_usage = self._usage(near, own)
+        if near in self._capitals and near_usage == 0:
             return False
-        return self._zipf_in(fold(typed), lang) >= self._usage(near, lang) + FOREIGN
+        return usage[own] > 0 and usage[own] >= near_usage + FOREIGN
 
     def _written(self, fixed: str, typed: str) -> str:
         """The correction `fixed` (folded) as the records write it: of its spellings, the

@@ -398,6 +398,8 @@ def test_everyday_words_for_housing_name_the_theme(service: SearchService, text:
         ("tiempo", "es", None),  # Spanish "weather": not the Italian "tempo"
         ("Mathilde", "fr", "Matilde"),  # a name: the project MATILDE
         ("Share Sera", "fr", "Share Sira"),  # two words: judged in their own language
+        ("loger", "en", None),  # a French word on an English page: not "longer"
+        ("Wetter", "it", None),  # a German word on an Italian page: not "better"
     ],
 )
 def test_a_word_of_the_pages_language_is_not_offered_another_languages_word(

@@ -330,8 +330,10 @@ def test_a_dictionary_word_is_not_read_as_a_word_of_another_language() -> None:
 def test_a_word_of_the_querys_language_is_not_offered_a_word_rare_in_it() -> None:
     """A French trial's "loger" (to house) found nothing and was offered the English "lower",
     a Spanish "tiempo" (weather) the Italian "tempo": a word of the query's language is not
-    swapped for a known word one letter away that is ten times rarer in that language. A word
-    typed as a name is offered a name the records write in capitals ("Mathilde" → MATILDE)."""
+    swapped for a known word one letter away that is ten times rarer in that language, nor a
+    word of another language's list for one ten times rarer in its own (the German "Wetter"
+    on an Italian page had been offered "better"). A name the records write in capitals is
+    offered when it is no word of that language ("Mathilde" → MATILDE)."""
     usage = {
         ("loger", "fr"): 3.8,
         ("lower", "en"): 5.1,
@@ -344,23 +346,29 @@ def test_a_word_of_the_querys_language_is_not_offered_a_word_rare_in_it() -> Non
         ("matilde", "it"): 3.5,
         ("homme", "fr"): 5.7,
         ("home", "fr"): 4.1,
+        ("wetter", "de"): 5.0,
+        ("better", "en"): 5.5,
     }
-    words = {"lower": 4, "tempo": 3, "nova": 1, "matilde": 2, "home": 2}
+    words = {"lower": 4, "tempo": 3, "nova": 1, "matilde": 2, "home": 2, "better": 2}
     s = Speller(
         words,
         lambda t: t in {term(w) for w in words},
-        frozenset({"loger", "tiempo", "novia", "mathilde", "homme"}),
+        frozenset({"loger", "tiempo", "novia", "mathilde", "homme", "wetter"}),
         zipf_in=lambda w, lang: usage.get((w, lang), 0.0),
         capitals={"matilde", "home"},
     )
     assert s.suggest("loger", "fr") is None
     assert s.suggest("tiempo", "es") is None
     assert s.suggest("novia", "es") is None
-    assert s.suggest("homme", "fr") is None  # a word of the language, not typed as a name
+    assert s.suggest("homme", "fr") is None  # HOME is a name, but "home" a French word too
+    assert s.suggest("Homme", "fr") is None
     assert s.suggest("lover", "en") == "lower"  # a misspelling, in no list
     assert s.suggest("Mathilde", "fr") == "Matilde"
-    assert s.suggest("mathilde", "fr") is None
-    assert s.suggest("loger", "und") == "lower"  # no language to judge by
+    assert s.suggest("mathilde", "fr") == "matilde"  # a name that is no French word
+    # a word of another language than the query's is judged in its own
+    assert s.suggest("loger", "und") is None
+    assert s.suggest("loger", "en") is None
+    assert s.suggest("Wetter", "it") is None
 
 
 def test_a_query_of_no_clear_language_is_read_in_the_pages() -> None:
