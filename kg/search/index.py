@@ -224,9 +224,17 @@ class SearchIndex:
             capitals={
                 fold(word)
                 for doc in self.docs
-                for text in (*doc.names.values(), *doc.alt_names, *doc.acronyms)
+                for text in (*doc.names.values(), *doc.alt_names)
                 for word in WORD.findall(text)
-                if abbreviation(word) or (text in doc.acronyms and word.isupper())
+                if abbreviation(word)
+            }
+            # an acronym's words, of any length ("MATILDE", "WHOLE-COMM")
+            | {
+                fold(word)
+                for doc in self.docs
+                for a in doc.acronyms
+                for word in WORD.findall(a)
+                if word.isupper()
             },
         )
 

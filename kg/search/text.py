@@ -30,10 +30,10 @@ COMBINING = re.compile(r"[\u0300-\u036f]")
 EXTRA_FOLDS = str.maketrans({"ß": "ss", "ø": "o", "ł": "l", "đ": "d", "æ": "ae", "œ": "oe"})
 
 #: function words of the five interface languages (issue 9), folded, with their question words
-#: and their personal pronouns and possessives (a Spanish trial's "como ayudar a refugiados en
-#: mi pueblo" was told that no record mentions «mi»)
 #: (a French trial's "comment accueillir des réfugiés" read "comment" as an unknown word and
-#: found nothing, where "accueillir des réfugiés" found 56 records); content words stay. French
+#: found nothing, where "accueillir des réfugiés" found 56 records) and their personal pronouns
+#: and possessives (a Spanish trial's "como ayudar a refugiados en mi pueblo" was told that no
+#: record mentions «mi»); content words stay. French
 #: "comme" had been indexed, as "comm": `q=Whole-COMM` listed 32 records beside Whole-COMM
 #: through a concept's label "migrants comme levier de revitalisation" (an analyst's trial)
 _FUNCTION_WORDS = """
