@@ -27,7 +27,7 @@ def search(index: SearchIndex, query: SearchQuery) -> SearchResults:
     filters = {f: list(v) for f, v in query.filters.items() if v}
     rows = [int(ranking.rows[i]) for i in page]
     u = ranking.understanding
-    contained = index.terms_in(rows, u.terms if u is not None else ())
+    contained = index.terms_in(rows, u.terms if u is not None else (), u)
     hits = []
     for i, row, terms in zip(page, rows, contained, strict=True):
         doc = index.docs[row]
@@ -102,7 +102,9 @@ def _unheld(index: SearchIndex, ranking: Ranking) -> tuple[str, ...]:
     Futures" listed 112 records and only each one's "does not mention" said that "Zorblax"
     matched nowhere. Not said when the query names a record: its name may hold the word in its
     own way ("youth4all"). The page says only that no record mentions it: results found by
-    meaning may hold none of the other words either."""
+    meaning may hold none of the other words either. A word held only by labels of another
+    language that merely look like it ("mayores", the English "mayors") is held by none
+    (`SearchIndex.matches`)."""
     u = ranking.understanding
     if u is None or ranking.named:
         return ()
@@ -111,7 +113,7 @@ def _unheld(index: SearchIndex, ranking: Ranking) -> tuple[str, ...]:
     unheld = (
         text[s:e]
         for s, e, w in words(text)
-        if (t := term(w)) is not None and w not in forms and not index.known(t)
+        if (t := term(w)) is not None and w not in forms and not len(index.matches(t, u)[0])
     )
     return tuple(dict.fromkeys(unheld))
 

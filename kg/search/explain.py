@@ -219,7 +219,7 @@ def explain(
         for t in tokenize(m.label)
     } | {t for c in mentions for t in tokenize(c.match.label)}
     concepts += _labels_holding(
-        index, doc, found - terms - explained, text, {c.value for c in concepts}, lang
+        index, doc, found - terms - explained, u, {c.value for c in concepts}, lang
     )
     wanted = {t for t in u.terms if t in terms}
     held = found | explained
@@ -289,19 +289,29 @@ def _typed(text: str, label: str) -> str:
 
 
 def _labels_holding(
-    index: SearchIndex, doc: SearchDoc, label_only: set[str], text: str, named: set[str], lang: str
+    index: SearchIndex,
+    doc: SearchDoc,
+    label_only: set[str],
+    u: Understanding,
+    named: set[str],
+    lang: str,
 ) -> list[SharedValue]:
-    """The record's concepts whose labels (in any language) hold query terms its own text does
-    not: the keyword match came through them, so they are named, each with the query words
-    their labels hold ("rifugiati" in a theme's Italian label). A concept whose alternative
-    labels alone hold a word that another's preferred label holds too is not named for it:
-    "migranti" is "Lavoratori migranti", not "Imprenditorialità" through its alternative
-    "imprenditoria migrante" (an Italian trial read that as a misreading)."""
+    """The record's concepts whose labels hold query terms its own text does not, as the query
+    `u` matches labels (`SearchIndex.holders`: not a label of another language that only looks
+    like its word): the keyword match came through them, so they are named, each with the
+    query words their labels hold ("rifugiati" in a theme's Italian label). A concept whose
+    alternative labels alone hold a word that another's preferred label holds too is not named
+    for it: "migranti" is "Lavoratori migranti", not "Imprenditorialità" through its
+    alternative "imprenditoria migrante" (an Italian trial read that as a misreading)."""
     if not label_only:
         return []
+    text = u.searched
+    holders = {t: index.holders(t, u) for t in label_only}
     found: list[tuple[str, str, frozenset[str], frozenset[str]]] = []  # words held, by pref
     for (facet, code), held in index.concept_terms(doc).items():
-        hit = held & label_only
+        hit = frozenset(
+            t for t in held & label_only if (h := holders[t]) is None or (facet, code) in h
+        )
         if hit and code not in named:
             concept = index.by_code.get((facet, code))
             preferred = frozenset(tokenize(" ".join(concept.labels.values()))) if concept else hit

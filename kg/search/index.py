@@ -12,7 +12,8 @@ What goes in (issue 4 item 1, issue 9 item 2):
   passages beats a single passage (0.953 vs 0.881 nDCG@10, vector mode) and matches the maximum
   over passages (0.946) at a third of the memory.
 
-The index is saved as one `.npy` file per array (vectors, BM25 matrix) and `index.json`
+The index is saved as one `.npy` file per array (vectors, BM25 matrix, which of its entries the
+record's own text holds: `SearchIndex.own`) and `index.json`
 (documents, concepts, vocabulary) in `{cache_dir}/index/{model}/{store version}/`, so a server
 starts without re-reading the graph, and a changed graph or model never serves a stale index.
 The arrays are memory-mapped when loaded, so several server processes share one copy.
@@ -28,7 +29,7 @@ import os
 import re
 import shutil
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,18 +41,18 @@ import numpy.typing as npt
 from kg.search.cache import VectorCache, embed_passages
 from kg.search.dictionary import NONE as NO_WORDS
 from kg.search.dictionary import Words, zipf_in
-from kg.search.documents import CONCEPT_FACETS, LINKS, Concept, SearchDoc
+from kg.search.documents import CONCEPT_FACETS, LINKS, PROPER_NAMES, Concept, SearchDoc
 from kg.search.embed import Embedder, Vectors
 from kg.search.names import NameIndex
 from kg.search.passages import PassageReader
 from kg.search.spelling import Speller, abbreviation
-from kg.search.text import ANALYZER, LANGUAGES, WORD, coined_parts, fold, term, tokenize
-from kg.search.understand import ConceptMatcher
+from kg.search.text import ANALYZER, LANGUAGES, WORD, coined_parts, fold, term, tokenize, words
+from kg.search.understand import ConceptMatcher, Understanding
 from kg.vocab import INITIATIVE_TYPE_NAMES
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.INFO)  # bm25s sets DEBUG on import: one line per build
-FORMAT = 11  # bump when the saved layout or what goes into it changes
+FORMAT = 12  # bump when the saved layout or what goes into it changes
 KEEP_INDEXES = 2
 IntArray = npt.NDArray[np.int32]
 #: order of kinds when there is no query to rank by (browsing with filters only)
@@ -90,6 +91,9 @@ class SearchIndex:
     #: folded words of the five languages, only read as forms of themselves
     #: (`kg.search.dictionary`); set by `SearchService` from its cache folder
     dictionary: Words = field(default_factory=lambda: NO_WORDS)
+    #: per entry of the BM25 matrix (aligned with `bm25.scores["indices"]`): whether the
+    #: record's own text (`own_keyword_text`) holds the term, not only its concepts' labels
+    own: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
     positions: dict[str, int] = field(init=False)
     by_code: dict[tuple[str, str], Concept] = field(init=False)
     postings: dict[str, dict[str, IntArray]] = field(init=False)
@@ -150,6 +154,8 @@ class SearchIndex:
         sample = np.unique(np.linspace(0, max(len(self.docs) - 1, 0), SAMPLE).astype(np.intp))
         self.sample_vectors = np.ascontiguousarray(self.vectors[sample[: len(self.vectors)]])
         self.encode_query = functools.lru_cache(maxsize=512)(self._encode_query)
+        # a query's terms are matched by the ranking and again by its page's explanations
+        self._kept = functools.lru_cache(maxsize=64)(self._kept_by)
         # every concept's mentions, found here once (0.6 s at 100,000 records) rather than by
         # the first search naming it: that search had waited up to 30 ms
         for concept in self.concepts.values():
@@ -316,34 +322,131 @@ class SearchIndex:
         picked = self.value_ids[slots]
         return np.bincount(picked, minlength=len(self.value_totals)).astype(np.intp)
 
-    def terms_in(self, rows: Sequence[int], terms: Sequence[str]) -> list[set[str]]:
+    def matches(
+        self, t: str, u: Understanding | None = None
+    ) -> tuple[IntArray, npt.NDArray[np.float32]]:
+        """The records holding the index term `t`, ascending, and its BM25 score in each (the
+        matrix's postings). For a query `u` in one of the five languages, without the records
+        that hold `t` only through labels of their concepts in other languages, a false friend
+        of the language-blind stemmer (`kg.search.text`): a Spanish trial's "cuidado de
+        mayores" (care of older people) found 37 records, some through the English label
+        "mayors", and "billet de train Paris" found records through the Italian "tra pari"
+        (peer learning) and the English "training". Such a match is kept when a label of the
+        query's language holds `t`, or one of a language the schemes attest as translating it
+        (`attested`: "migranti" and an English label's "migrants"), or a label writes a word
+        of the query as typed, before any spelling correction ("Integration" in German and
+        "labour market integration"; "mayros" corrected to "mayors" is not so written), or
+        the label is a name (`PROPER_NAMES`: a place or a programme, "Castilla y León" in an
+        Italian query)."""
+        token = self.bm25.vocab_dict.get(t)
+        if token is None or not self.docs:
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+        scores = self.bm25.scores
+        start, end = int(scores["indptr"][token]), int(scores["indptr"][token + 1])
+        rows, data = scores["indices"][start:end], scores["data"][start:end]
+        if u is None or u.foreign or u.lang not in LANGUAGES:
+            return rows, data
+        typed = frozenset(w for _, _, w in words(u.text) if term(w) == t)
+        keep = self._kept(t, u.lang, typed)
+        return (rows, data) if keep is None else (rows[keep], data[keep])
+
+    def _kept_by(self, t: str, lang: str, typed: frozenset[str]) -> npt.NDArray[np.bool_] | None:
+        """Which postings of the known term `t` `matches` keeps for a query in `lang` with
+        the words `typed`; None for all of them."""
+        token = self.bm25.vocab_dict[t]
+        scores = self.bm25.scores
+        start, end = int(scores["indptr"][token]), int(scores["indptr"][token + 1])
+        labelled = ~self.own[start:end]
+        if not labelled.any():
+            return None
+        carrying = np.zeros(len(self.docs), dtype=bool)
+        empty = np.zeros(0, dtype=np.int32)
+        for facet, code in self._holding(t, lang, typed):
+            carrying[self.postings.get(facet, {}).get(code, empty)] = True
+        keep = ~(labelled & ~carrying[scores["indices"][start:end]])
+        return None if keep.all() else keep
+
+    def holders(self, t: str, u: Understanding | None) -> set[tuple[str, str]] | None:
+        """The concepts, as (facet, code), whose labels hold the index term `t` for the query
+        `u` (`matches`): a label of its language, of a language attested as translating `t`,
+        writing a word of the query as typed, or naming a place or programme. None when every
+        label does (no query, or one of no clear language or another language than the
+        five)."""
+        if u is None or u.foreign or u.lang not in LANGUAGES:
+            return None
+        return self._holding(t, u.lang, {w for _, _, w in words(u.text) if term(w) == t})
+
+    def _holding(self, t: str, lang: str, typed: Set[str]) -> set[tuple[str, str]]:
+        trusted = {lang} | self.attested.get((t, lang), frozenset())
+        return {
+            key
+            for key, langs, written in self.label_holders.get(t, ())
+            if key[0] in PROPER_NAMES or langs & trusted or written & typed
+        }
+
+    @functools.cached_property
+    def label_holders(
+        self,
+    ) -> dict[str, list[tuple[tuple[str, str], frozenset[str], frozenset[str]]]]:
+        """Index term → the concepts whose labels (`keyword_labels`) hold it: ((facet, code),
+        the languages of those labels, the folded words of them that give the term)."""
+        out: dict[str, list[tuple[tuple[str, str], frozenset[str], frozenset[str]]]] = {}
+        for concept in self.concepts.values():
+            held: dict[str, tuple[set[str], set[str]]] = {}
+            for lang, label in keyword_labels_by_language(concept.facet, concept):
+                for w in WORD.findall(fold(label)):
+                    if (t := term(w)) is not None:
+                        langs, written = held.setdefault(t, (set(), set()))
+                        langs.add(lang)
+                        written.add(w)
+            for t, (langs, written) in held.items():
+                out.setdefault(t, []).append(
+                    ((concept.facet, concept.code), frozenset(langs), frozenset(written))
+                )
+        return out
+
+    @functools.cached_property
+    def attested(self) -> dict[tuple[str, str], frozenset[str]]:
+        """(index term, language) → the other languages the schemes attest as translating the
+        term: those in which a label of the same concept holds it too ("migrant" in Italian
+        "Lavoratori migranti" and English "Migrant workers")."""
+        out: dict[tuple[str, str], set[str]] = {}
+        for t, holders in self.label_holders.items():
+            for _, langs, _ in holders:
+                for lang in langs:
+                    if len(langs) > 1:
+                        out.setdefault((t, lang), set()).update(langs - {lang})
+        return {key: frozenset(langs) for key, langs in out.items()}
+
+    def terms_in(
+        self, rows: Sequence[int], terms: Sequence[str], u: Understanding | None = None
+    ) -> list[set[str]]:
         """Which of `terms` each record of `rows` contains: read from the BM25 postings, which
-        hold exactly the terms of `keyword_text` (no record text is tokenised at query time)."""
+        hold exactly the terms of `keyword_text` (no record text is tokenised at query time),
+        as the query `u` matches them (`matches`)."""
         found: list[set[str]] = [set() for _ in rows]
         if not rows or not self.docs:
             return found
         slot = np.full(len(self.docs), -1, dtype=np.int32)  # record → its place in `rows`
         slot[np.asarray(rows, dtype=np.intp)] = np.arange(len(rows), dtype=np.int32)
-        scores = self.bm25.scores
         for t in dict.fromkeys(terms):
-            token = self.bm25.vocab_dict.get(t)
-            if token is None:
-                continue
-            places = slot[scores["indices"][scores["indptr"][token] : scores["indptr"][token + 1]]]
+            places = slot[self.matches(t, u)[0]]
             for j in places[places >= 0]:
                 found[int(j)].add(t)
         return found
 
-    def holds_phrase(self, terms: Sequence[str], *, depth: int = PHRASE_DEPTH) -> bool:
+    def holds_phrase(
+        self, terms: Sequence[str], u: Understanding | None = None, *, depth: int = PHRASE_DEPTH
+    ) -> bool:
         """Whether a record's keyword text holds `terms` one right after the other (as the
         analyser reads it: stopwords dropped, so "Castilla-La Mancha" is castill, manch). Of the
-        records holding every term (`holding_all`), the first `depth` are read; a phrase only
-        past them is not seen."""
+        records holding every term as the query `u` matches them (`holding_all`), the first
+        `depth` are read; a phrase only past them is not seen."""
         wanted = list(terms)
         if len(wanted) < 2 or not self.docs:
             return False
         n = len(wanted)
-        for row in self.holding_all(wanted)[:depth]:
+        for row in self.holding_all(wanted, u)[:depth]:
             said = tokenize(self.keyword_text(self.docs[int(row)]))
             if any(said[i : i + n] == wanted for i in range(len(said) - n + 1)):
                 return True
@@ -389,20 +492,17 @@ class SearchIndex:
         self._mentions[concept.iri] = found
         return found
 
-    def holding_all(self, terms: Iterable[str]) -> IntArray:
-        """The rows of the records holding every one of `terms` (index terms), ascending: the
-        intersection of their postings, from the rarest term's and keeping, term by term, the
-        rows the next one holds (a lookup table over the postings' range, not a sort: at
-        100,000 records common terms hold half of them). Empty when a term is unknown."""
-        scores = self.bm25.scores
+    def holding_all(self, terms: Iterable[str], u: Understanding | None = None) -> IntArray:
+        """The rows of the records holding every one of `terms` (index terms; as the query `u`
+        matches them: `matches`), ascending: the intersection of their postings, from the
+        rarest term's and keeping, term by term, the rows the next one holds (a lookup table
+        over the postings' range, not a sort: at 100,000 records common terms hold half of
+        them). Empty when a term is unknown."""
         postings = []
         for t in dict.fromkeys(terms):
-            token = self.bm25.vocab_dict.get(t)
-            if token is None or not self.docs:
+            if t not in self.bm25.vocab_dict or not self.docs:
                 return np.zeros(0, dtype=np.int32)
-            postings.append(
-                scores["indices"][scores["indptr"][token] : scores["indptr"][token + 1]]
-            )
+            postings.append(self.matches(t, u)[0])
         if not postings:
             return np.zeros(0, dtype=np.int32)
         postings.sort(key=len)
@@ -526,16 +626,27 @@ def own_text(doc: SearchDoc) -> str:
     return "\n".join(own_parts(doc))
 
 
+def own_keyword_text(doc: SearchDoc) -> str:
+    """`own_text` and the words its names join in camel case (`coined_parts`: "Alps" of
+    "PlurAlps"): the keyword text the record itself gives, without its concepts' labels."""
+    return "\n".join([own_text(doc), coined_parts(" ".join([*doc.names.values(), *doc.alt_names]))])
+
+
 #: facets whose labels are proper names: a word of a name of several words is not a word of
 #: the record ("paesi" is not the Netherlands' "Paesi Bassi", "unido" not "Reino Unido")
 PLACE_FACETS = frozenset({"country", "nuts"})
 
 
 def keyword_text(doc: SearchDoc, by_code: dict[tuple[str, str], Concept]) -> str:
-    """`own_text`, the words its names join in camel case (`coined_parts`: "Alps" of
-    "PlurAlps") and the labels, in every language, of the concepts the record is classified
-    under (`keyword_labels`)."""
-    parts = [own_text(doc), coined_parts(" ".join([*doc.names.values(), *doc.alt_names]))]
+    """`own_keyword_text` and the labels, in every language, of the concepts the record is
+    classified under (`label_text`)."""
+    return "\n".join([own_keyword_text(doc), label_text(doc, by_code)])
+
+
+def label_text(doc: SearchDoc, by_code: dict[tuple[str, str], Concept]) -> str:
+    """The labels, in every language, of the concepts the record is classified under
+    (`keyword_labels`), one per line."""
+    parts = []
     for facet in CONCEPT_FACETS:
         for code in doc.facets.get(facet, ()):
             concept = by_code.get((facet, code))
@@ -550,9 +661,16 @@ def keyword_labels(facet: str, concept: Concept) -> list[str]:
     such a name is matched whole, not word by word (an Italian trial's "paesi di montagna",
     villages in the mountains, ranked Dutch practices first: "country: Paesi Bassi (from
     «paesi»)")."""
-    labels = [label for _, label in concept.all_labels()]
+    return [label for _, label in keyword_labels_by_language(facet, concept)]
+
+
+def keyword_labels_by_language(facet: str, concept: Concept) -> list[tuple[str, str]]:
+    """`keyword_labels`, each with its language: (lang, label)."""
+    labels = concept.all_labels()
     if facet in PLACE_FACETS:
-        return [label if len(tokenize(label)) < 2 else joined(label) for label in labels]
+        return [
+            (lang, joined(label) if len(tokenize(label)) > 1 else label) for lang, label in labels
+        ]
     return labels
 
 
@@ -631,13 +749,16 @@ def assemble_index(
     corpus: list[list[str]] = []
     words: Counter[str] = Counter()
     written: Counter[str] = Counter()  # the words written with accents, as written
+    own_terms: list[set[str]] = []  # per record, the terms of its own text
     for doc in docs:  # one pass: the index terms and the spelling vocabulary
-        text = keyword_text(doc, by_code).lower()
-        folded = WORD.findall(fold(text))
-        words.update(set(folded))
-        if not text.isascii():
-            written.update({w for w in WORD.findall(text) if not w.isascii()})
-        corpus.append([t for w in folded if (t := term(w)) is not None] or [""])
+        texts = (own_keyword_text(doc), label_text(doc, by_code))
+        own, labelled = _folded(texts[0]), _folded(texts[1])
+        words.update({*own, *labelled})
+        written.update(_accented(texts[0]) | _accented(texts[1]))
+        said = [t for w in own if (t := term(w)) is not None]
+        labels = [t for w in labelled if (t := term(w)) is not None]
+        own_terms.append(set(said))
+        corpus.append(said + labels or [""])
     if docs:
         bm25.index(corpus, show_progress=progress and len(docs) > 5000)
     return SearchIndex(
@@ -650,7 +771,33 @@ def assemble_index(
         embedder,
         dict(words),
         spellings=_spellings(written, words),
+        own=_own_entries(bm25, own_terms) if docs else np.zeros(0, dtype=bool),
     )
+
+
+def _folded(text: str) -> list[str]:
+    """The folded words of `text`, in order."""
+    return WORD.findall(fold(text.lower()))
+
+
+def _accented(text: str) -> set[str]:
+    """The words `text` writes with accents, lowercased as written (the spelling vocabulary)."""
+    text = text.lower()
+    return set() if text.isascii() else {w for w in WORD.findall(text) if not w.isascii()}
+
+
+def _own_entries(bm25: bm25s.BM25, own_terms: Sequence[set[str]]) -> npt.NDArray[np.bool_]:
+    """`SearchIndex.own`: per entry of the BM25 matrix (term by term, a record each), whether
+    the record's own terms (`own_terms`, by row) hold its term."""
+    scores, vocab = bm25.scores, bm25.vocab_dict
+    size = len(scores["indptr"]) - 1
+    term_of = np.repeat(np.arange(size, dtype=np.int64), np.diff(scores["indptr"]))
+    entries = scores["indices"].astype(np.int64) * size + term_of
+    said = np.fromiter(
+        (row * size + vocab[t] for row, held in enumerate(own_terms) for t in held if t in vocab),
+        dtype=np.int64,
+    )
+    return np.isin(entries, said)
 
 
 def _spellings(written: Counter[str], words: Counter[str]) -> dict[str, dict[str, int]]:
@@ -677,7 +824,7 @@ def index_dir(cache_dir: Path, model: str, version: str) -> Path:
     return cache_dir / "index" / _safe(model) / f"{_safe(version)}-a{ANALYZER}-f{FORMAT}"
 
 
-ARRAYS = ("vectors", "bm25_data", "bm25_indices", "bm25_indptr")
+ARRAYS = ("vectors", "bm25_data", "bm25_indices", "bm25_indptr", "bm25_own")
 
 
 def save_index(index: SearchIndex, cache_dir: Path) -> Path:
@@ -697,6 +844,7 @@ def save_index(index: SearchIndex, cache_dir: Path) -> Path:
         "bm25_data": scores.get("data", np.zeros(0, np.float32)),
         "bm25_indices": scores.get("indices", np.zeros(0, np.int32)),
         "bm25_indptr": scores.get("indptr", np.zeros(1, np.int32)),
+        "bm25_own": np.asarray(index.own, dtype=bool),
     }
     for name, array in arrays.items():
         np.save(tmp / f"{name}.npy", np.ascontiguousarray(array))
@@ -758,7 +906,16 @@ def load_index(cache_dir: Path, model: str, version: str) -> SearchIndex | None:
         for f, spelt in meta.get("spellings", {}).items()
     }
     return SearchIndex(
-        meta["version"], meta["model"], docs, concepts, vectors, bm25, None, words, spellings
+        meta["version"],
+        meta["model"],
+        docs,
+        concepts,
+        vectors,
+        bm25,
+        None,
+        words,
+        spellings,
+        own=arrays["bm25_own"],
     )
 
 

@@ -15,7 +15,9 @@ import pytest
 from bench.live import live_server
 from kg.search import SearchQuery, SearchService
 from kg.search.evaluate import load_queries, ndcg, run, summarise
+from kg.search.index import own_keyword_text
 from kg.search.rank import NEAR_MIN, rank
+from kg.search.text import term, tokenize
 from kg.settings import PROJECT_ROOT, Settings
 from kg.store import open_store
 from tests.e2e.virtuoso import virtuoso_server
@@ -154,6 +156,9 @@ def test_named_records_come_first_and_nonsense_finds_nothing(service: SearchServ
         "Arbeit finden Hamburg",  # a theme's everyday one-word label is no evidence
         "Stadtplan Hamburg",  # compounds of the German word list are not split
         "Ferienhaus Ostsee",
+        # "Paris" had matched the Italian label "tra pari" (peer learning), so two of its
+        # three words seemed known
+        "billet de train Paris",
     ],
 )
 def test_everyday_web_searches_find_nothing(service: SearchService, text: str) -> None:
@@ -410,3 +415,32 @@ def test_a_word_of_the_pages_language_is_not_offered_another_languages_word(
     result = service.search(SearchQuery(text, lang=lang))
     assert result.total == 0
     assert result.suggestion == offered
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "word", "concept"),
+    [
+        # Spanish "mayores" (older people) is not the English label "mayors"
+        ("cuidado de mayores", "es", "mayores", ("target_group", "local-authorities")),
+    ],
+)
+def test_a_word_matches_no_record_through_a_label_of_another_language_alone(
+    service: SearchService, text: str, lang: str, word: str, concept: tuple[str, str]
+) -> None:
+    """A Spanish trial's "cuidado de mayores" found records classified under local
+    authorities, whose English label "mayors" the language-blind stemmer reads as "mayores";
+    no hit is found by that word unless its own text or a label of the query's language
+    says it."""
+    index = service.index()
+    result = service.search(SearchQuery(text, lang=lang, limit=100))
+    assert result.total > 0
+    assert result.hits[0].why.query_language == lang
+    for hit in result.hits:
+        facet, code = concept
+        if code not in hit.doc.facets.get(facet, ()):
+            continue
+        said = tokenize(own_keyword_text(hit.doc))
+        assert word not in hit.why.matched_terms or term(word) in said
+        assert all(c.value != code for c in hit.why.concepts)
+    classified = index.postings[concept[0]][concept[1]]
+    assert any(term(word) not in tokenize(own_keyword_text(index.docs[r])) for r in classified)

@@ -127,6 +127,7 @@ def test_saved_index_is_mapped_read_only_and_built_once_per_version(
     index = first.index()
     assert isinstance(index.vectors, np.memmap)
     assert isinstance(index.bm25.scores["data"], np.memmap)
+    assert isinstance(index.own, np.memmap)
     with pytest.raises(ValueError, match="read-only"):
         index.vectors[0, 0] = 1.0
     embedder = HashEmbedder()
@@ -138,6 +139,7 @@ def test_saved_index_is_mapped_read_only_and_built_once_per_version(
         "bm25_data.npy",
         "bm25_indices.npy",
         "bm25_indptr.npy",
+        "bm25_own.npy",
         "index.json",
         "vectors.npy",
     ]
@@ -279,3 +281,133 @@ def test_mentioning_finds_a_concepts_label_as_a_phrase_in_unclassified_texts() -
     )
     found = {index.docs[row].slug: label for row, label in index.mentioning(concept).items()}
     assert found == {"phrase": "local action group", "italian": "gruppo di azione locale"}
+
+
+def false_friends() -> SearchIndex:
+    """Five records and the concepts of a language-blind stemmer's false friends: Spanish
+    "mayores" (older people) and English "mayors" share the term "mayor"."""
+    from kg.search.index import build_index
+    from tests.kg.search.small import doc
+
+    def concept(facet: str, code: str, labels: dict[str, str], *alt: tuple[str, str]) -> Concept:
+        return Concept(f"http://x/scheme/{code}", facet, code, labels, alt_labels=list(alt))
+
+    concepts = [
+        concept("theme", "local-authorities", {"en": "Mayors", "es": "Alcaldes"}),
+        concept("target_group", "older-people", {"en": "Older people", "es": "Personas mayores"}),
+        concept("target_group", "workers", {"en": "Migrant workers", "it": "Lavoratori migranti"}),
+        concept(
+            "target_group",
+            "newcomers",
+            {"en": "Newcomers", "it": "Nuovi arrivati"},
+            ("en", "recently arrived migrants"),
+        ),
+        concept("nuts", "ES41", {"en": "Castile and León", "es": "Castilla y León"}),
+        concept(
+            "theme",
+            "employment",
+            {"en": "Employment", "de": "Beschäftigung"},
+            ("en", "labour market integration"),
+        ),
+    ]
+    docs = [
+        doc("town-hall", "initiative", "Town Hall", "the council meets monthly", []),
+        doc("elder-care", "initiative", "Elder Care", "care homes hire staff", []),
+        doc("own-words", "initiative", "Own Words", "los mayores del pueblo enseñan", []),
+        doc("arrivals", "initiative", "Arrivals", "new families settle", []),
+        doc("jobs", "initiative", "Jobs", "farm work placements", []),
+        doc("council-care", "initiative", "Council Care", "a council service at home", []),
+        doc("leon", "initiative", "Leon", "a welcome in the region", []),
+    ]
+    docs[0].facets["theme"] = ["local-authorities"]
+    docs[1].facets["target_group"] = ["older-people"]
+    docs[3].facets["target_group"] = ["newcomers"]
+    docs[4].facets["theme"] = ["employment"]
+    docs[5].facets["theme"] = ["local-authorities"]
+    docs[5].facets["target_group"] = ["older-people"]
+    docs[6].facets["nuts"] = ["ES41"]
+    index, _ = build_index(
+        docs,
+        {c.iri: c for c in concepts},
+        embedder=HashEmbedder(),
+        cache=VectorCache(None),
+        version="v1",
+        progress=False,
+    )
+    return index
+
+
+def test_a_term_held_only_through_labels_of_another_language_does_not_match() -> None:
+    """A Spanish trial's "cuidado de mayores" found records through the English label
+    "mayors": for a query in one of the five languages, a record holding a term only through
+    its concepts' labels matches when a label of the query's language holds it, or one of a
+    language the schemes attest as translating it, or a label writes the word as typed; its
+    own text always matches; a query of no clear language matches every label."""
+    from kg.search.understand import Understanding
+
+    index = false_friends()
+
+    def found(text: str, lang: str, *, foreign: bool = False) -> set[str]:
+        u = Understanding(text, tuple(tokenize(text)), lang, (), foreign=foreign)
+        rows = index.holding_all(u.terms, u)
+        keyword = {index.docs[r].slug for r in index.matches(u.terms[0], u)[0]}
+        assert keyword == {index.docs[r].slug for r in rows}
+        in_terms = index.terms_in(list(range(len(index))), u.terms, u)
+        assert keyword == {index.docs[r].slug for r, held in enumerate(in_terms) if held}
+        return keyword
+
+    assert found("mayores", "es") == {"elder-care", "own-words", "council-care"}
+    assert found("mayors", "en") == {"town-hall", "own-words", "council-care"}
+    every = {"town-hall", "elder-care", "own-words", "council-care"}
+    assert found("mayores", "und") == every
+    assert found("mayores", "pl", foreign=True) == every
+    # "migranti" (it) and "migrants" (en) translate each other in the workers' labels
+    assert found("migranti", "it") == {"arrivals"}
+    # written as typed in the English label: a cognate
+    assert found("Integration", "de") == {"jobs"}
+    assert found("Integrations", "de") == set()  # same term, not as the label writes it
+    # corrected to the English label's word: not typed so
+    corrected = Understanding("cuidado mayros", ("cuid", "mayor"), "es", (), "cuidado mayors")
+    assert "town-hall" not in {index.docs[r].slug for r in index.matches("mayor", corrected)[0]}
+    # a place's name is a name in every language (matched whole: `joined`)
+    italian = Understanding("rifugiati Castilla y León", ("rifugiat", "castill", "leon"), "it", ())
+    assert [index.docs[r].slug for r in index.matches("castillayleon", italian)[0]] == ["leon"]
+
+
+def test_the_own_text_flags_survive_saving(tmp_path: Path) -> None:
+    """`SearchIndex.own` is saved and mapped back with the BM25 matrix it is aligned with."""
+    from kg.search.index import save_index
+
+    index = false_friends()
+    save_index(index, tmp_path)
+    loaded = load_index(tmp_path, index.model, index.version)
+    assert loaded is not None
+    assert loaded.own.tolist() == index.own.tolist()
+    assert len(loaded.own) == len(loaded.bm25.scores["indices"])
+
+
+def test_a_search_does_not_find_or_explain_a_record_by_another_languages_label() -> None:
+    """The result set and each hit's matched words agree with `matches`: "cuidado de
+    mayores" (care of older people, read as Spanish) finds the older people's records by its
+    words, not the mayors' one, and explains a record classified under both by the older
+    people; the English "care of mayors" the other way round."""
+    index = false_friends()
+    spanish = search(index, SearchQuery("cuidado de mayores", lang="es", mode="keyword"))
+    assert spanish.hits[0].why.query_language == "es"
+    assert {h.doc.slug for h in spanish.hits} == {"elder-care", "own-words", "council-care"}
+    english = search(index, SearchQuery("care of mayors", lang="en", mode="keyword"))
+    assert {h.doc.slug for h in english.hits} == {
+        "town-hall",
+        "own-words",
+        "elder-care",
+        "council-care",
+    }
+    hybrid = search(index, SearchQuery("cuidado de mayores", lang="es", limit=10))
+    said = {h.doc.slug: h.why.matched_terms for h in hybrid.hits}
+    assert said["elder-care"] == []
+    assert said["own-words"] == ["mayores"]
+    assert not said.get("town-hall")
+    named = {h.doc.slug: [c.label for c in h.why.concepts] for h in hybrid.hits}
+    assert named["elder-care"] == ["Personas mayores"]
+    # classified under both: named for the label of the query's language only
+    assert named["council-care"] == ["Personas mayores"]
