@@ -29,7 +29,7 @@ import os
 import re
 import shutil
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence, Set
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -338,24 +338,26 @@ class SearchIndex:
         "labour market integration"; "mayros" corrected to "mayors" is not so written), or
         the label is a name (`PROPER_NAMES`: a place or a programme, "Castilla y León" in an
         Italian query)."""
-        token = self.bm25.vocab_dict.get(t)
-        if token is None or not self.docs:
+        if t not in self.bm25.vocab_dict or not self.docs:
             return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+        start, end = self._span(t)
         scores = self.bm25.scores
-        start, end = int(scores["indptr"][token]), int(scores["indptr"][token + 1])
         rows, data = scores["indices"][start:end], scores["data"][start:end]
         if u is None or u.foreign or u.lang not in LANGUAGES:
             return rows, data
-        typed = frozenset(w for _, _, w in words(u.text) if term(w) == t)
-        keep = self._kept(t, u.lang, typed)
+        keep = self._kept(t, u.lang, _typed(t, u))
         return (rows, data) if keep is None else (rows[keep], data[keep])
+
+    def _span(self, t: str) -> tuple[int, int]:
+        """Where the postings of the known term `t` lie in the BM25 matrix."""
+        token = self.bm25.vocab_dict[t]
+        indptr = self.bm25.scores["indptr"]
+        return int(indptr[token]), int(indptr[token + 1])
 
     def _kept_by(self, t: str, lang: str, typed: frozenset[str]) -> npt.NDArray[np.bool_] | None:
         """Which postings of the known term `t` `matches` keeps for a query in `lang` with
         the words `typed`; None for all of them."""
-        token = self.bm25.vocab_dict[t]
-        scores = self.bm25.scores
-        start, end = int(scores["indptr"][token]), int(scores["indptr"][token + 1])
+        start, end = self._span(t)
         labelled = ~self.own[start:end]
         if not labelled.any():
             return None
@@ -363,7 +365,7 @@ class SearchIndex:
         empty = np.zeros(0, dtype=np.int32)
         for facet, code in self._holding(t, lang, typed):
             carrying[self.postings.get(facet, {}).get(code, empty)] = True
-        keep = ~(labelled & ~carrying[scores["indices"][start:end]])
+        keep = ~(labelled & ~carrying[self.bm25.scores["indices"][start:end]])
         return None if keep.all() else keep
 
     def holders(self, t: str, u: Understanding | None) -> set[tuple[str, str]] | None:
@@ -374,9 +376,9 @@ class SearchIndex:
         five)."""
         if u is None or u.foreign or u.lang not in LANGUAGES:
             return None
-        return self._holding(t, u.lang, {w for _, _, w in words(u.text) if term(w) == t})
+        return self._holding(t, u.lang, _typed(t, u))
 
-    def _holding(self, t: str, lang: str, typed: Set[str]) -> set[tuple[str, str]]:
+    def _holding(self, t: str, lang: str, typed: frozenset[str]) -> set[tuple[str, str]]:
         trusted = {lang} | self.attested.get((t, lang), frozenset())
         return {
             key
@@ -413,8 +415,8 @@ class SearchIndex:
         out: dict[tuple[str, str], set[str]] = {}
         for t, holders in self.label_holders.items():
             for _, langs, _ in holders:
-                for lang in langs:
-                    if len(langs) > 1:
+                if len(langs) > 1:
+                    for lang in langs:
                         out.setdefault((t, lang), set()).update(langs - {lang})
         return {key: frozenset(langs) for key, langs in out.items()}
 
@@ -624,6 +626,11 @@ def own_parts(doc: SearchDoc) -> list[str]:
 def own_text(doc: SearchDoc) -> str:
     """`own_parts` as one text (`keyword_text` adds its concepts' labels)."""
     return "\n".join(own_parts(doc))
+
+
+def _typed(t: str, u: Understanding) -> frozenset[str]:
+    """The query's words, folded as typed (before any spelling correction), whose term is `t`."""
+    return frozenset(w for _, _, w in words(u.text) if term(w) == t)
 
 
 def own_keyword_text(doc: SearchDoc) -> str:
