@@ -125,6 +125,9 @@ class SearchDoc:
     descriptions: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     claims: list[str] = field(default_factory=list)
+    #: the language tag of each tagged alternate name, note and claim, by its text (the
+    #: lists above are sorted apart from their tags); an untagged text has none
+    languages: dict[str, str] = field(default_factory=dict)
     places: list[str] = field(default_factory=list)
     types: list[str] = field(default_factory=list)
     linked_names: list[str] = field(default_factory=list)
@@ -216,6 +219,7 @@ def gather(store: ox.Store) -> tuple[list[SearchDoc], dict[str, Concept]]:
         ):
             values.sort()
         doc.linked_names = sorted(set(doc.linked_names))
+        doc.languages = dict(sorted(doc.languages.items()))
         doc.linked = {k: sorted(set(v)) for k, v in sorted(doc.linked.items())}
     return [docs[k] for k in sorted(docs)], concepts
 
@@ -269,6 +273,8 @@ def _add_text(doc: SearchDoc, field_name: str, text: ox.Literal) -> None:
         doc.alt_names.append(value)
         if not lang:  # a record's own `acronym`
             doc.acronyms.append(value)
+        else:
+            _tag(doc, value, lang)
     elif field_name == "identifier":
         doc.identifiers.append(value)
     elif field_name == "description":
@@ -277,6 +283,14 @@ def _add_text(doc: SearchDoc, field_name: str, text: ox.Literal) -> None:
         {"note": doc.notes, "claim": doc.claims, "place": doc.places, "type": doc.types}[
             field_name
         ].append(value)
+        if lang and field_name in ("note", "claim"):
+            _tag(doc, value, lang)
+
+
+def _tag(doc: SearchDoc, text: str, lang: str) -> None:
+    """Record the language of `text` (`SearchDoc.languages`); a text tagged in two languages
+    keeps the first tag in order, whatever order the graph gives them in."""
+    doc.languages[text] = min(lang, doc.languages.get(text, lang))
 
 
 def _add_links(

@@ -337,7 +337,9 @@ def _snippet_source(
     described = [(text, tag) for tag, text in doc.descriptions.items() if text]
     preferred = [(doc.descriptions[t], t) for t in (lang, "en") if doc.descriptions.get(t)]
     candidates = preferred + described
-    candidates += [(text, "") for text in (*doc.claims, *doc.notes, *doc.alt_names)]
+    candidates += [
+        (text, doc.languages.get(text, "")) for text in (*doc.claims, *doc.notes, *doc.alt_names)
+    ]
     if not candidates:
         return doc.name, doc.name_lang
     if not wanted:

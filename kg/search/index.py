@@ -12,8 +12,8 @@ What goes in (issue 4 item 1, issue 9 item 2):
   passages beats a single passage (0.953 vs 0.881 nDCG@10, vector mode) and matches the maximum
   over passages (0.946) at a third of the memory.
 
-The index is saved as one `.npy` file per array (vectors, BM25 matrix, which of its entries the
-record's own text holds: `SearchIndex.own`) and `index.json`
+The index is saved as one `.npy` file per array (vectors, BM25 matrix, the languages of the
+record's own texts that hold each of its entries: `SearchIndex.own`) and `index.json`
 (documents, concepts, vocabulary) in `{cache_dir}/index/{model}/{store version}/`, so a server
 starts without re-reading the graph, and a changed graph or model never serves a stale index.
 The arrays are memory-mapped when loaded, so several server processes share one copy.
@@ -52,7 +52,7 @@ from kg.vocab import INITIATIVE_TYPE_NAMES
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.INFO)  # bm25s sets DEBUG on import: one line per build
-FORMAT = 12  # bump when the saved layout or what goes into it changes
+FORMAT = 13  # bump when the saved layout or what goes into it changes
 KEEP_INDEXES = 2
 IntArray = npt.NDArray[np.int32]
 #: order of kinds when there is no query to rank by (browsing with filters only)
@@ -91,9 +91,12 @@ class SearchIndex:
     #: folded words of the five languages, only read as forms of themselves
     #: (`kg.search.dictionary`); set by `SearchService` from its cache folder
     dictionary: Words = field(default_factory=lambda: NO_WORDS)
-    #: per entry of the BM25 matrix (aligned with `bm25.scores["indices"]`): whether the
-    #: record's own text (`own_keyword_text`) holds the term, not only its concepts' labels
-    own: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    #: per entry of the BM25 matrix (aligned with `bm25.scores["indices"]`): the languages
+    #: (`LANGUAGE_BITS`) of the record's own texts (`own_keyword_texts`) that hold the term;
+    #: 0 when only its concepts' labels do
+    own: npt.NDArray[np.uint8] = field(default_factory=lambda: np.zeros(0, dtype=np.uint8))
+    #: language key of `LANGUAGE_BITS` → the folded words the records' own texts write in it
+    written_in: Mapping[str, frozenset[str]] = field(default_factory=dict)
     positions: dict[str, int] = field(init=False)
     by_code: dict[tuple[str, str], Concept] = field(init=False)
     postings: dict[str, dict[str, IntArray]] = field(init=False)
@@ -337,7 +340,12 @@ class SearchIndex:
         of the query as typed, before any spelling correction ("Integration" in German and
         "labour market integration"; "mayros" corrected to "mayors" is not so written), or
         the label is a name (`PROPER_NAMES`: a place or a programme, "Castilla y León" in an
-        Italian query)."""
+        Italian query). The record's own texts are read alike, by their language tags (`own`):
+        a trial's "cuidado de mayores migrantes" listed first records whose English
+        description or claim says "mayor". An own text matches when it is in the query's
+        language or an attested one, when a text of its language writes the word as typed
+        (`written_in`: Italian "case", English "case studies"), or when it is untagged (place
+        names, identifiers, types, linked records' names)."""
         if t not in self.bm25.vocab_dict or not self.docs:
             return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
         start, end = self._span(t)
@@ -358,14 +366,17 @@ class SearchIndex:
         """Which postings of the known term `t` `matches` keeps for a query in `lang` with
         the words `typed`; None for all of them."""
         start, end = self._span(t)
-        labelled = ~self.own[start:end]
-        if not labelled.any():
+        trusted = {lang} | self.attested.get((t, lang), frozenset())
+        trusted |= {key for key, written in self.written_in.items() if typed & written}
+        wanted = LANGUAGE_BITS[""] | sum(LANGUAGE_BITS[key] for key in trusted)
+        said = (self.own[start:end] & wanted) != 0
+        if said.all():
             return None
         carrying = np.zeros(len(self.docs), dtype=bool)
         empty = np.zeros(0, dtype=np.int32)
         for facet, code in self._holding(t, lang, typed):
             carrying[self.postings.get(facet, {}).get(code, empty)] = True
-        keep = ~(labelled & ~carrying[self.bm25.scores["indices"][start:end]])
+        keep = said | carrying[self.bm25.scores["indices"][start:end]]
         return None if keep.all() else keep
 
     def holders(self, t: str, u: Understanding | None) -> set[tuple[str, str]] | None:
@@ -617,9 +628,19 @@ def _unique(labelled: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str], s
 def own_parts(doc: SearchDoc) -> list[str]:
     """What the record itself says, text by text: names, identifiers, descriptions, notes,
     claims, places, types and the names of records it links to."""
-    parts = [*doc.names.values(), *doc.alt_names, *doc.identifiers, *doc.descriptions.values()]
-    parts += doc.notes
-    parts += [*doc.claims, *doc.places, *doc.types, *doc.linked_names]
+    return [text for _, text in own_parts_by_language(doc)]
+
+
+def own_parts_by_language(doc: SearchDoc) -> list[tuple[str, str]]:
+    """`own_parts`, each as (language, text): the tag of a name, description, alternate name,
+    note or claim; "" for an untagged text, an identifier, a place, a type and a linked
+    record's name (names of places and organisations, read alike in every language)."""
+    tags = doc.languages
+    parts = [*doc.names.items(), *((tags.get(a, ""), a) for a in doc.alt_names)]
+    parts += [("", i) for i in doc.identifiers]
+    parts += doc.descriptions.items()
+    parts += [(tags.get(text, ""), text) for text in (*doc.notes, *doc.claims)]
+    parts += [("", text) for text in (*doc.places, *doc.types, *doc.linked_names)]
     return parts
 
 
@@ -636,7 +657,26 @@ def _typed(t: str, u: Understanding) -> frozenset[str]:
 def own_keyword_text(doc: SearchDoc) -> str:
     """`own_text` and the words its names join in camel case (`coined_parts`: "Alps" of
     "PlurAlps"): the keyword text the record itself gives, without its concepts' labels."""
-    return "\n".join([own_text(doc), coined_parts(" ".join([*doc.names.values(), *doc.alt_names]))])
+    return "\n".join(text for _, text in own_keyword_texts(doc))
+
+
+def own_keyword_texts(doc: SearchDoc) -> list[tuple[str, str]]:
+    """`own_keyword_text` text by text, as (language, text) (`own_parts_by_language`; the
+    coined parts, a name's own words, are untagged)."""
+    coined = coined_parts(" ".join([*doc.names.values(), *doc.alt_names]))
+    return [*own_parts_by_language(doc), ("", coined)]
+
+
+#: which bit of `SearchIndex.own` stands for own text of a language: one each for the five,
+#: one for any other ("*"), one for untagged text ("")
+LANGUAGE_BITS = {"": 1, **{lang: 2 << i for i, lang in enumerate(LANGUAGES)}, "*": 64}
+
+
+def language_key(lang: str) -> str:
+    """The key of `LANGUAGE_BITS` for own text tagged `lang` ("es-ES" → "es", "sv" → "*",
+    "" → "")."""
+    base = lang.split("-")[0].lower()
+    return (base if base in LANGUAGE_BITS else "*") if base else ""
 
 
 #: facets whose labels are proper names: a word of a name of several words is not a word of
@@ -756,15 +796,27 @@ def assemble_index(
     corpus: list[list[str]] = []
     words: Counter[str] = Counter()
     written: Counter[str] = Counter()  # the words written with accents, as written
-    own_terms: list[set[str]] = []  # per record, the terms of its own text
+    own_terms: list[dict[str, int]] = []  # per record, its own text's terms → language bits
+    written_in: dict[str, set[str]] = {}  # language key → the folded words own texts write
     for doc in docs:  # one pass: the index terms and the spelling vocabulary
+        held: dict[str, int] = {}
+        own: list[str] = []
+        said: list[str] = []
+        for lang, text in own_keyword_texts(doc):
+            key, folded = language_key(lang), _folded(text)
+            bit = LANGUAGE_BITS[key]
+            written_in.setdefault(key, set()).update(folded)
+            own += folded
+            for w in folded:
+                if (t := term(w)) is not None:
+                    said.append(t)
+                    held[t] = held.get(t, 0) | bit
         texts = (own_keyword_text(doc), label_text(doc, by_code))
-        own, labelled = _folded(texts[0]), _folded(texts[1])
+        labelled = _folded(texts[1])
         words.update({*own, *labelled})
         written.update(_accented(texts[0]) | _accented(texts[1]))
-        said = [t for w in own if (t := term(w)) is not None]
         labels = [t for w in labelled if (t := term(w)) is not None]
-        own_terms.append(set(said))
+        own_terms.append(held)
         corpus.append(said + labels or [""])
     if docs:
         bm25.index(corpus, show_progress=progress and len(docs) > 5000)
@@ -778,7 +830,8 @@ def assemble_index(
         embedder,
         dict(words),
         spellings=_spellings(written, words),
-        own=_own_entries(bm25, own_terms) if docs else np.zeros(0, dtype=bool),
+        own=_own_entries(bm25, own_terms) if docs else np.zeros(0, dtype=np.uint8),
+        written_in={key: frozenset(ws) for key, ws in sorted(written_in.items())},
     )
 
 
@@ -793,18 +846,30 @@ def _accented(text: str) -> set[str]:
     return set() if text.isascii() else {w for w in WORD.findall(text) if not w.isascii()}
 
 
-def _own_entries(bm25: bm25s.BM25, own_terms: Sequence[set[str]]) -> npt.NDArray[np.bool_]:
-    """`SearchIndex.own`: per entry of the BM25 matrix (term by term, a record each), whether
-    the record's own terms (`own_terms`, by row) hold its term."""
+def _own_entries(bm25: bm25s.BM25, own_terms: Sequence[dict[str, int]]) -> npt.NDArray[np.uint8]:
+    """`SearchIndex.own`: per entry of the BM25 matrix (term by term, a record each), the
+    language bits (`LANGUAGE_BITS`) of the record's own texts holding its term (`own_terms`,
+    by row: term → bits); 0 when only its concepts' labels do."""
     scores, vocab = bm25.scores, bm25.vocab_dict
     size = len(scores["indptr"]) - 1
     term_of = np.repeat(np.arange(size, dtype=np.int64), np.diff(scores["indptr"]))
     entries = scores["indices"].astype(np.int64) * size + term_of
-    said = np.fromiter(
-        (row * size + vocab[t] for row, held in enumerate(own_terms) for t in held if t in vocab),
-        dtype=np.int64,
-    )
-    return np.isin(entries, said)
+    pairs = [
+        (row * size + vocab[t], bits)
+        for row, held in enumerate(own_terms)
+        for t, bits in held.items()
+        if t in vocab
+    ]
+    keys = np.fromiter((k for k, _ in pairs), dtype=np.int64, count=len(pairs))
+    bits = np.fromiter((b for _, b in pairs), dtype=np.uint8, count=len(pairs))
+    order = np.argsort(keys)
+    keys, bits = keys[order], bits[order]
+    out = np.zeros(len(entries), dtype=np.uint8)
+    if len(keys):
+        at = np.minimum(np.searchsorted(keys, entries), len(keys) - 1)
+        found = keys[at] == entries
+        out[found] = bits[at[found]]
+    return out
 
 
 def _spellings(written: Counter[str], words: Counter[str]) -> dict[str, dict[str, int]]:
@@ -851,7 +916,7 @@ def save_index(index: SearchIndex, cache_dir: Path) -> Path:
         "bm25_data": scores.get("data", np.zeros(0, np.float32)),
         "bm25_indices": scores.get("indices", np.zeros(0, np.int32)),
         "bm25_indptr": scores.get("indptr", np.zeros(1, np.int32)),
-        "bm25_own": np.asarray(index.own, dtype=bool),
+        "bm25_own": np.asarray(index.own, dtype=np.uint8),
     }
     for name, array in arrays.items():
         np.save(tmp / f"{name}.npy", np.ascontiguousarray(array))
@@ -864,6 +929,7 @@ def save_index(index: SearchIndex, cache_dir: Path) -> Path:
         "docs": [d.to_json() for d in index.docs],
         "words": index.words,
         "spellings": index.spellings,
+        "written_in": {key: sorted(ws) for key, ws in index.written_in.items()},
         "concepts": [c.__dict__ for c in index.concepts.values()],
     }
     # index.json last: its presence marks a complete folder (`SearchService.is_current`)
@@ -923,6 +989,7 @@ def load_index(cache_dir: Path, model: str, version: str) -> SearchIndex | None:
         words,
         spellings,
         own=arrays["bm25_own"],
+        written_in={str(k): frozenset(map(str, ws)) for k, ws in meta["written_in"].items()},
     )
 
 

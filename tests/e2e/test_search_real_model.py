@@ -15,7 +15,7 @@ import pytest
 from bench.live import live_server
 from kg.search import SearchQuery, SearchService
 from kg.search.evaluate import load_queries, ndcg, run, summarise
-from kg.search.index import own_keyword_text
+from kg.search.index import keyword_labels_by_language, own_keyword_text, own_keyword_texts
 from kg.search.rank import NEAR_MIN, rank
 from kg.search.text import term, tokenize
 from kg.settings import PROJECT_ROOT, Settings
@@ -444,3 +444,35 @@ def test_a_word_matches_no_record_through_a_label_of_another_language_alone(
         assert all(c.value != code for c in hit.why.concepts)
     classified = index.postings[concept[0]][concept[1]]
     assert any(term(word) not in tokenize(own_keyword_text(index.docs[r])) for r in classified)
+
+
+def test_a_word_matches_no_record_through_its_own_text_of_another_language(
+    service: SearchService,
+) -> None:
+    """A trial's "cuidado de mayores migrantes" (care of older migrants) listed Acquaformosa,
+    Riace and Păltiniș first, each "mentioning «mayores»" through the English "mayor" of its
+    description or a claim. A hit found by "mayores" holds it in a Spanish or untagged text of
+    its own, or in a Spanish label of its concepts; the graph has English texts with "mayor"."""
+    index = service.index()
+    mayor = term("mayores")
+
+    def holds(texts: list[tuple[str, str]]) -> bool:
+        return any(mayor in tokenize(text) for _, text in texts)
+
+    english = [d for d in index.docs if holds([p for p in own_keyword_texts(d) if p[0] == "en"])]
+    assert english  # otherwise this test says nothing
+    result = service.search(SearchQuery("cuidado de mayores migrantes", lang="es", limit=100))
+    assert result.hits
+    assert result.hits[0].why.query_language == "es"
+    for hit in result.hits:
+        if "mayores" not in hit.why.matched_terms:
+            continue
+        labels = [
+            pair
+            for facet, codes in hit.doc.facets.items()
+            for code in codes
+            if (c := index.by_code.get((facet, code))) is not None
+            for pair in keyword_labels_by_language(facet, c)
+        ]
+        spanish = [p for p in [*own_keyword_texts(hit.doc), *labels] if p[0] in ("es", "")]
+        assert holds(spanish), hit.doc.slug

@@ -21,6 +21,8 @@ def test_a_record_file_becomes_one_search_document(loaded: LocalStore) -> None:
     assert doc.alt_names == ["VW"]
     assert doc.description().startswith("A test initiative that helps refugee families")
     assert doc.claims == ["11 villages", "8 villages"]  # both sides of the disagreement
+    # the language each claim is written in, kept apart from the sorted list
+    assert doc.languages["11 villages"] == doc.languages["8 villages"] == "en"
     assert doc.linked_names == ["Test NGO"]  # the coordinator's name is searchable
     assert doc.linked == {"coordinator": [f"{BASE}id/organisation/test-ngo"]}  # and by link
 

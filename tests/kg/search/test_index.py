@@ -374,6 +374,55 @@ def test_a_term_held_only_through_labels_of_another_language_does_not_match() ->
     assert [index.docs[r].slug for r in index.matches("castillayleon", italian)[0]] == ["leon"]
 
 
+def own_languages() -> SearchIndex:
+    """Records whose own texts hold the term "mayor" in English and in Spanish: a name, a
+    description, a claim, a place."""
+    from kg.search.index import build_index
+    from tests.kg.search.small import doc
+
+    docs = [
+        doc("former-mayor", "initiative", "Hill Houses", "a former mayor opens houses", []),
+        doc("claimed", "initiative", "Valley Houses", "families settle in the valley", []),
+        doc("elders", "initiative", "Escuela", "", []),
+        doc("square", "initiative", "Market Days", "a weekly market", []),
+        doc("studies", "initiative", "Studies", "case studies of reception", []),
+        doc("homes", "initiative", "Case", "", []),
+    ]
+    docs[1].claims = ["The association's president is a former mayor"]
+    docs[1].languages = {docs[1].claims[0]: "en"}
+    docs[2].descriptions = {"es": "los mayores del pueblo enseñan a leer"}
+    docs[3].places = ["Plaza Mayor"]
+    docs[5].names = {"it": "Case sfitte per famiglie"}
+    index, _ = build_index(
+        docs, {}, embedder=HashEmbedder(), cache=VectorCache(None), version="v1", progress=False
+    )
+    return index
+
+
+def test_a_term_held_only_by_a_text_of_another_language_does_not_match() -> None:
+    """A trial's "cuidado de mayores migrantes" (care of older migrants) listed first the
+    records whose English description or claim says "mayor": a record's own text matches a
+    query of one of the five languages as its concepts' labels do (`matches`): by a text in the
+    query's language, in a language attested as translating the term, or one writing the word
+    as typed; untagged texts (places, identifiers, types) match in every language."""
+    from kg.search.understand import Understanding
+
+    index = own_languages()
+
+    def found(text: str, lang: str) -> set[str]:
+        u = Understanding(text, tuple(tokenize(text)), lang, ())
+        keyword = {index.docs[r].slug for r in index.matches(u.terms[0], u)[0]}
+        in_terms = index.terms_in(list(range(len(index))), u.terms, u)
+        assert keyword == {index.docs[r].slug for r, held in enumerate(in_terms) if held}
+        return keyword
+
+    assert found("mayores", "es") == {"elders", "square"}
+    assert found("mayor", "en") == {"former-mayor", "claimed", "square"}
+    assert found("mayores", "und") == {"former-mayor", "claimed", "elders", "square"}
+    # the same word as an English text writes it is taken as the same word: Italian "case"
+    assert found("case", "it") == {"studies", "homes"}
+
+
 def test_the_own_text_flags_survive_saving(tmp_path: Path) -> None:
     """`SearchIndex.own` is saved and mapped back with the BM25 matrix it is aligned with."""
     from kg.search.index import save_index
@@ -384,6 +433,7 @@ def test_the_own_text_flags_survive_saving(tmp_path: Path) -> None:
     assert loaded is not None
     assert loaded.own.tolist() == index.own.tolist()
     assert len(loaded.own) == len(loaded.bm25.scores["indices"])
+    assert loaded.written_in == index.written_in
 
 
 def test_a_search_does_not_find_or_explain_a_record_by_another_languages_label() -> None:
