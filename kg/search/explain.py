@@ -177,7 +177,7 @@ def explain(
         return Why(filters=shared), highlight(text, ()), text_lang
     found = set(terms)
     read: dict[str, set[str]] = {}  # each text of the record tokenised once per explanation
-    terms = _said(index, doc, found, read)
+    terms = _said(index, doc, found, u)
     text = u.searched
     # the terms each word was searched as: its own, or its form's (a German compound's two)
     form_terms = {fold(typed): tokenize(form) for typed, form in u.forms}
@@ -373,20 +373,15 @@ def _as_written(doc: SearchDoc, searched: str | None, typed: str) -> str:
     return typed
 
 
-def _said(
-    index: SearchIndex, doc: SearchDoc, terms: set[str], read: dict[str, set[str]]
-) -> set[str]:
-    """The terms of `terms` the record's own text holds. Its keyword text also holds its
-    concepts' labels in five languages ("España vaciada" for a German project classified under
-    depopulation), which the explanation names as concepts; "mentions" names only what the
-    record says. The record's text is read only when a term is also one of those labels, part
-    by part (`own_parts`), until every doubtful term is found."""
+def _said(index: SearchIndex, doc: SearchDoc, terms: set[str], u: Understanding) -> set[str]:
+    """The terms of `terms` the record's own text holds as the query `u` matches it
+    (`SearchIndex.says`: not an English "mayor" for a Spanish "mayores"). Its keyword text also
+    holds its concepts' labels in five languages ("España vaciada" for a German project
+    classified under depopulation), which the explanation names as concepts; "mentions" names
+    only what the record says. Only a term also one of those labels is in doubt: the others
+    are held by the record's own text as the query matches it (`SearchIndex.terms_in`)."""
     doubtful = terms & index.label_terms(doc)
     if not doubtful:
         return terms
-    held: set[str] = set()
-    for part in own_parts(doc):
-        held |= doubtful & _terms(part, read)
-        if held == doubtful:
-            break
-    return (terms - doubtful) | held
+    row = index.positions[doc.iri]
+    return (terms - doubtful) | {t for t in doubtful if index.says(row, t, u)}

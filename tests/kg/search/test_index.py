@@ -376,10 +376,20 @@ def test_a_term_held_only_through_labels_of_another_language_does_not_match() ->
 
 def own_languages() -> SearchIndex:
     """Records whose own texts hold the term "mayor" in English and in Spanish: a name, a
-    description, a claim, a place."""
+    description, a claim, a place; one classified under older people, whose Spanish label
+    says "mayores", and one under a region labelled in Portuguese and English."""
     from kg.search.index import build_index
     from tests.kg.search.small import doc
 
+    concepts = [
+        Concept(
+            "http://x/scheme/older-people",
+            "target_group",
+            "older-people",
+            {"en": "Older people", "es": "Personas mayores"},
+        ),
+        Concept("http://x/nuts/PT18", "nuts", "PT18", {"en": "Alentejo", "pt": "Alentejo"}),
+    ]
     docs = [
         doc("former-mayor", "initiative", "Hill Houses", "a former mayor opens houses", []),
         doc("claimed", "initiative", "Valley Houses", "families settle in the valley", []),
@@ -387,14 +397,24 @@ def own_languages() -> SearchIndex:
         doc("square", "initiative", "Market Days", "a weekly market", []),
         doc("studies", "initiative", "Studies", "case studies of reception", []),
         doc("homes", "initiative", "Case", "", []),
+        doc("quoted", "initiative", "Active Age", "runs the Mayores Activos programme", []),
+        doc("visits", "initiative", "Visits", "the former mayor visits every family", []),
+        doc("alentejo", "initiative", "Odemira", "farm work in the south", []),
     ]
     docs[1].claims = ["The association's president is a former mayor"]
     docs[1].languages = {docs[1].claims[0]: "en"}
     docs[2].descriptions = {"es": "los mayores del pueblo enseñan a leer"}
     docs[3].places = ["Plaza Mayor"]
     docs[5].names = {"it": "Case sfitte per famiglie"}
+    docs[7].facets["target_group"] = ["older-people"]
+    docs[8].facets["nuts"] = ["PT18"]
     index, _ = build_index(
-        docs, {}, embedder=HashEmbedder(), cache=VectorCache(None), version="v1", progress=False
+        docs,
+        {c.iri: c for c in concepts},
+        embedder=HashEmbedder(),
+        cache=VectorCache(None),
+        version="v1",
+        progress=False,
     )
     return index
 
@@ -414,13 +434,46 @@ def test_a_term_held_only_by_a_text_of_another_language_does_not_match() -> None
         keyword = {index.docs[r].slug for r in index.matches(u.terms[0], u)[0]}
         in_terms = index.terms_in(list(range(len(index))), u.terms, u)
         assert keyword == {index.docs[r].slug for r, held in enumerate(in_terms) if held}
+        # what its own text says, as matched: all but a record held through a label alone
+        said = {index.docs[r].slug for r in range(len(index)) if index.says(r, u.terms[0], u)}
+        assert said == keyword - ({"visits"} if lang == "es" else set())
         return keyword
 
-    assert found("mayores", "es") == {"elders", "square"}
-    assert found("mayor", "en") == {"former-mayor", "claimed", "square"}
-    assert found("mayores", "und") == {"former-mayor", "claimed", "elders", "square"}
+    # the English texts' "mayor" is not the Spanish "mayores": only the record whose English
+    # text writes "Mayores" as typed, the Spanish one, the square's name and the Spanish label
+    assert found("mayores", "es") == {"elders", "square", "quoted", "visits"}
+    assert found("mayor", "en") == {"former-mayor", "claimed", "square", "quoted", "visits"}
+    every = {"former-mayor", "claimed", "elders", "square", "quoted", "visits"}
+    assert found("mayores", "und") == every
     # the same word as an English text writes it is taken as the same word: Italian "case"
     assert found("case", "it") == {"studies", "homes"}
+
+
+def test_a_label_in_another_language_than_the_five_attests_a_translation() -> None:
+    """An English search naming a Portuguese region ("Alentejo", labelled in Portuguese and
+    English) raised KeyError in a review: a label of a language outside the five counts as
+    any other language."""
+    from kg.search.understand import Understanding
+
+    index = own_languages()
+    u = Understanding("farm work Alentejo", ("farm", "work", "alentejo"), "en", ())
+    alentejo = tokenize("Alentejo")[0]
+    assert [index.docs[r].slug for r in index.matches(alentejo, u)[0]] == ["alentejo"]
+    result = search(index, SearchQuery("farm work in Alentejo", lang="en"))
+    assert [h.doc.slug for h in result.hits] == ["alentejo"]
+
+
+def test_an_explanation_names_what_the_query_matched_not_another_languages_word() -> None:
+    """A record kept through its Spanish label "Personas mayores" whose English text says
+    "mayor" was explained as mentioning «mayores», with "mayor" marked: it is explained by the
+    label, as `matches` keeps it, and its English word is not said to match."""
+    index = own_languages()
+    result = search(index, SearchQuery("cuidado de mayores", lang="es", mode="keyword"))
+    hit = next(h for h in result.hits if h.doc.slug == "visits")
+    assert hit.why.query_language == "es"
+    assert "mayores" not in hit.why.matched_terms
+    assert [c.label for c in hit.why.concepts] == ["Personas mayores"]
+    assert "<mark>mayor</mark>" not in hit.snippet
 
 
 def test_the_own_text_flags_survive_saving(tmp_path: Path) -> None:
