@@ -345,9 +345,9 @@ class SearchIndex:
         Italian query). The record's own texts are read alike, by their language tags (`own`):
         a trial's "cuidado de mayores migrantes" listed first records whose English
         description or claim says "mayor". An own text matches when it is in the query's
-        language or an attested one, when the record writes the word as typed (`_writes`:
-        Italian "case", English "case studies"), or when it is untagged (place names,
-        identifiers, types, linked records' names) (`says` gives this for one record)."""
+        language or an attested one, when texts of its language write the word as typed
+        (`_typed_bits`: Italian "case", English "case studies"), or when it is untagged (place
+        names, identifiers, types, linked records' names) (`says` gives this for one record)."""
         if t not in self.bm25.vocab_dict or not self.docs:
             return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
         start, end = self._span(t)
@@ -368,14 +368,10 @@ class SearchIndex:
         """Which postings of the known term `t` `matches` keeps for a query in `lang` with
         the words `typed`; None for all of them."""
         start, end = self._span(t)
-        own = self.own[start:end]
-        said = (own & self._trusted(t, lang)) != 0
+        said = (self.own[start:end] & (self._trusted(t, lang) | self._typed_bits(typed))) != 0
         if said.all():
             return None
         rows = self.bm25.scores["indices"][start:end]
-        maybe = self._typed_bits(typed)  # languages whose texts write a typed word somewhere
-        for j in np.flatnonzero(~said & ((own & maybe) != 0)):
-            said[j] = self._writes(int(rows[j]), typed)
         carrying = np.zeros(len(self.docs), dtype=bool)
         empty = np.zeros(0, dtype=np.int32)
         for facet, code in self._holding(t, lang, typed):
@@ -387,8 +383,8 @@ class SearchIndex:
         """Whether record `row`'s own text (`own_keyword_texts`, not its concepts' labels)
         holds the index term `t` as the query `u` matches it (`matches`): in an untagged
         text, one of the query's language or of a language attested as translating `t`, or
-        one writing a word of the query as typed. Any own text for a query of no clear
-        language or of another language than the five."""
+        of a language whose texts write a word of the query as typed (`_typed_bits`). Any own
+        text for a query of no clear language or of another language than the five."""
         if t not in self.bm25.vocab_dict or not self.docs:
             return False
         start, end = self._span(t)
@@ -398,11 +394,8 @@ class SearchIndex:
             return False
         if u is None or u.foreign or u.lang not in LANGUAGES:
             return True
-        bits = int(self.own[start + j])
-        if bits & self._trusted(t, u.lang):
-            return True
-        typed = _typed(t, u)
-        return bool(bits & self._typed_bits(typed)) and self._writes(row, typed)
+        wanted = self._trusted(t, u.lang) | self._typed_bits(_typed(t, u))
+        return bool(int(self.own[start + j]) & wanted)
 
     def _trusted(self, t: str, lang: str) -> int:
         """The bits (`LANGUAGE_BITS`) of the own texts that match `t` for a query in `lang`:
@@ -414,19 +407,17 @@ class SearchIndex:
         )
 
     def _typed_bits(self, typed: frozenset[str]) -> int:
-        """The bits of the languages some own text of which writes a word of `typed`
-        (`written_in`): only a record of those can write it (`_writes`)."""
+        """The bits of the languages some own text of which writes a word of `typed` as typed
+        (`written_in`): a word spelt alike in two languages is taken as one word (Italian
+        "case", English "case studies"; German "Integration"). Read per language, not per
+        record: reading each record's texts at query time doubled the mean hybrid search at
+        100,000 records (bench/RESULTS.md), so one English text quoting a Spanish "mayores"
+        would let every English "mayor" answer it."""
         return functools.reduce(
             operator.or_,
             (LANGUAGE_BITS[key] for key, written in self.written_in.items() if typed & written),
             0,
         )
-
-    def _writes(self, row: int, typed: frozenset[str]) -> bool:
-        """Whether record `row`'s own texts write one of the folded words `typed` as they are
-        (Italian "case" and an English text's "case studies" are taken as one word; an
-        English "mayor" is not the Spanish "mayores" typed)."""
-        return any(typed & set(_folded(text)) for _, text in own_keyword_texts(self.docs[row]))
 
     def holders(self, t: str, u: Understanding | None) -> set[tuple[str, str]] | None:
         """The concepts, as (facet, code), whose labels hold the index term `t` for the query
