@@ -8,7 +8,7 @@ import pytest
 from ingest.pipeline import ingest_records
 from kg.search import SearchQuery, SearchService, search
 from kg.search.cache import VectorCache
-from kg.search.documents import Concept
+from kg.search.documents import Concept, SearchDoc
 from kg.search.embed import HashEmbedder
 from kg.search.index import SearchIndex, index_dir, load_index, passages
 from kg.search.text import tokenize
@@ -283,10 +283,24 @@ def test_mentioning_finds_a_concepts_label_as_a_phrase_in_unclassified_texts() -
     assert found == {"phrase": "local action group", "italian": "gruppo di azione locale"}
 
 
+def _built(docs: list[SearchDoc], concepts: list[Concept]) -> SearchIndex:
+    """The index of `docs` and `concepts` with the fake embedder."""
+    from kg.search.index import build_index
+
+    index, _ = build_index(
+        docs,
+        {c.iri: c for c in concepts},
+        embedder=HashEmbedder(),
+        cache=VectorCache(None),
+        version="v1",
+        progress=False,
+    )
+    return index
+
+
 def false_friends() -> SearchIndex:
     """Five records and the concepts of a language-blind stemmer's false friends: Spanish
     "mayores" (older people) and English "mayors" share the term "mayor"."""
-    from kg.search.index import build_index
     from tests.kg.search.small import doc
 
     def concept(facet: str, code: str, labels: dict[str, str], *alt: tuple[str, str]) -> Concept:
@@ -326,15 +340,7 @@ def false_friends() -> SearchIndex:
     docs[5].facets["theme"] = ["local-authorities"]
     docs[5].facets["target_group"] = ["older-people"]
     docs[6].facets["nuts"] = ["ES41"]
-    index, _ = build_index(
-        docs,
-        {c.iri: c for c in concepts},
-        embedder=HashEmbedder(),
-        cache=VectorCache(None),
-        version="v1",
-        progress=False,
-    )
-    return index
+    return _built(docs, concepts)
 
 
 def test_a_term_held_only_through_labels_of_another_language_does_not_match() -> None:
@@ -378,7 +384,6 @@ def own_languages() -> SearchIndex:
     """Records whose own texts hold the term "mayor" in English and in Spanish: a name, a
     description, a claim, a place; one classified under older people, whose Spanish label
     says "mayores", and one under a region labelled in Portuguese and English."""
-    from kg.search.index import build_index
     from tests.kg.search.small import doc
 
     concepts = [
@@ -407,15 +412,7 @@ def own_languages() -> SearchIndex:
     docs[5].names = {"it": "Case sfitte per famiglie"}
     docs[6].facets["target_group"] = ["older-people"]
     docs[7].facets["nuts"] = ["PT18"]
-    index, _ = build_index(
-        docs,
-        {c.iri: c for c in concepts},
-        embedder=HashEmbedder(),
-        cache=VectorCache(None),
-        version="v1",
-        progress=False,
-    )
-    return index
+    return _built(docs, concepts)
 
 
 def test_a_term_held_only_by_a_text_of_another_language_does_not_match() -> None:
