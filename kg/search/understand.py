@@ -74,6 +74,7 @@ class Understanding:
     corrections: tuple[tuple[str, str], ...] = ()  # (word as typed, word searched)
     forms: tuple[tuple[str, str], ...] = ()  # (word as typed, its form searched), not shown
     foreign: bool = False  # written in a language outside the five (`in_another_language`)
+    page: str = "und"  # the language of the page it was typed on (`understand`)
 
     @property
     def shown_lang(self) -> str:
@@ -81,6 +82,17 @@ class Understanding:
         or "und" for a query in another language than the five (a Polish trial's "ukraina
         mieszkania" was said to be German, its snippets in German on an English page)."""
         return "und" if self.foreign else self.lang
+
+    @property
+    def words_lang(self) -> str:
+        """The language whose words the query's words are taken to be, against false friends
+        of the language-blind stemmer (`kg.search.index.SearchIndex.matches`, `false_friend`):
+        `lang`, or for a query of no clear language (one word: `detect_language`), the page's.
+        A trial's "mayores" on the Spanish page was read as of no clear language and found
+        town-hall projects through the English "mayors"; German "Rente" (pension), English
+        "rent"; French "location" (renting), English "Island location". A word typed as the
+        records or labels write it still matches them ("LEADER", "refugees" on that page)."""
+        return self.page if self.lang == "und" and self.page in LANGUAGES else self.lang
 
     @property
     def searched(self) -> str:
@@ -274,7 +286,10 @@ def understand(
     spelt = lang if lang != "und" else page
     read = Reading(text, text, []) if speller is None else speller.read(text, spelt)
     terms = tuple(tokenize(read.searched))
-    concepts = (m for m in matcher.match(terms, lang) if not false_friend(m, read.searched, lang))
+    words_lang = page if lang == "und" and page in LANGUAGES else lang
+    concepts = (
+        m for m in matcher.match(terms, lang) if not false_friend(m, read.searched, words_lang)
+    )
     return Understanding(
         text,
         terms,
@@ -284,4 +299,5 @@ def understand(
         tuple(read.corrections),
         tuple(read.forms),
         lang != "und" and in_another_language(text),
+        page,
     )

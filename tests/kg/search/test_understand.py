@@ -218,6 +218,14 @@ def test_a_word_of_the_querys_language_is_no_label_it_only_looks_like() -> None:
     assert named("meeting of rural mayors") == {"local-authorities"}
     assert named("comuni montani e accoglienza") == {"mountain-areas"}
     assert named("familias refugiadas en Navarra") == {"ES22"}
+    # one word is of no clear language: read by the page it was typed on (a trial's "mayores"
+    # on the Spanish page was explained "Entidades locales (por «mayores»)")
+    alone = understand("mayores", matcher, page="es")
+    assert (alone.lang, alone.words_lang) == ("und", "es")
+    assert alone.concepts == ()
+    assert {m.concept.code for m in understand("mayors", matcher, page="en").concepts} == {
+        "local-authorities"
+    }
 
 
 @pytest.mark.parametrize(
