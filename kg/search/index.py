@@ -690,13 +690,8 @@ def own_text(doc: SearchDoc) -> str:
 
 
 def _typed(t: str, u: Understanding) -> frozenset[str]:
-    """The query's words, folded as typed (before any spelling correction), whose term is `t`;
-    for a query of no clear language, read by its page's language (`Understanding.words_lang`),
-    the corrected words too: the page says little of the language of one word, and a word
-    corrected into the records' spelling is the word meant ("refugess" on the Spanish page is
-    the English "refugees"; 17 results without this, 97 with it)."""
-    texts = [u.text] if u.lang != "und" else [u.text, u.searched]
-    return frozenset(w for text in texts for _, _, w in words(text) if term(w) == t)
+    """The query's words, folded as typed (before any spelling correction), whose term is `t`."""
+    return frozenset(w for _, _, w in words(u.text) if term(w) == t)
 
 
 def own_keyword_text(doc: SearchDoc) -> str:

@@ -74,7 +74,9 @@ class Understanding:
     corrections: tuple[tuple[str, str], ...] = ()  # (word as typed, word searched)
     forms: tuple[tuple[str, str], ...] = ()  # (word as typed, its form searched), not shown
     foreign: bool = False  # written in a language outside the five (`in_another_language`)
-    page: str = "und"  # the language of the page it was typed on (`understand`)
+    #: the language of the page it was typed on, when the query's words are words of it
+    #: (`of_page_words`); else "und"
+    page: str = "und"
 
     @property
     def shown_lang(self) -> str:
@@ -87,11 +89,13 @@ class Understanding:
     def words_lang(self) -> str:
         """The language whose words the query's words are taken to be, against false friends
         of the language-blind stemmer (`kg.search.index.SearchIndex.matches`, `false_friend`):
-        `lang`, or for a query of no clear language (one word: `detect_language`), the page's.
-        A trial's "mayores" on the Spanish page was read as of no clear language and found
-        town-hall projects through the English "mayors"; German "Rente" (pension), English
-        "rent"; French "location" (renting), English "Island location". A word typed as the
-        records or labels write it still matches them ("LEADER", "refugees" on that page)."""
+        `lang`, or for a query of no clear language (one word: `detect_language`), the page's
+        when its words are words of the page's language (`page`). A trial's "mayores" on the
+        Spanish page was read as of no clear language and found town-hall projects through
+        the English "mayors"; German "Rente" (pension), English "rent"; Italian "parenti"
+        (relatives), English "parents". "refugees" on the Spanish page is no Spanish word,
+        and matches as it did. A word typed as the records or labels write it still matches
+        them ("LEADER" on that page)."""
         return self.page if self.lang == "und" and self.page in LANGUAGES else self.lang
 
     @property
@@ -219,6 +223,14 @@ def false_friend(match: ConceptMatch, text: str, lang: str) -> bool:
     )
 
 
+def of_page_words(text: str, page: str) -> bool:
+    """Whether every word of `text` is a word of the page's language `page` (one of
+    `LANGUAGES`; wordfreq's list, `kg.search.dictionary.zipf_in`): "mayores" on the Spanish
+    page, not "refugees" (`Understanding.words_lang`)."""
+    typed = [text[s:e].lower() for s, e, _ in words(text)]
+    return page in LANGUAGES and bool(typed) and all(zipf_in(w, page) > 0 for w in typed)
+
+
 def language_of_words(text: str) -> str:
     """For a text the n-gram model cannot place (`detect_language` gives "und"), the language
     of the five whose words it holds most commonly (the sum of their Zipf frequencies,
@@ -286,6 +298,7 @@ def understand(
     spelt = lang if lang != "und" else page
     read = Reading(text, text, []) if speller is None else speller.read(text, spelt)
     terms = tuple(tokenize(read.searched))
+    page = page if of_page_words(text, page) else "und"
     words_lang = page if lang == "und" and page in LANGUAGES else lang
     concepts = (
         m for m in matcher.match(terms, lang) if not false_friend(m, read.searched, words_lang)

@@ -223,6 +223,9 @@ def test_a_word_of_the_querys_language_is_no_label_it_only_looks_like() -> None:
     alone = understand("mayores", matcher, page="es")
     assert (alone.lang, alone.words_lang) == ("und", "es")
     assert alone.concepts == ()
+    # no Spanish word: matched as before, by no language's rule (a test's "refugees" on the
+    # Spanish page lost the records whose English text says "refugee")
+    assert understand("refugees", matcher, page="es").words_lang == "und"
     assert {m.concept.code for m in understand("mayors", matcher, page="en").concepts} == {
         "local-authorities"
     }
