@@ -353,9 +353,10 @@ class SearchIndex:
         start, end = self._span(t)
         scores = self.bm25.scores
         rows, data = scores["indices"][start:end], scores["data"][start:end]
-        if u is None or u.foreign or u.words_lang not in LANGUAGES:
+        lang = _judged_in(u)
+        if u is None or lang is None:
             return rows, data
-        keep = self._kept(t, u.words_lang, _typed(t, u))
+        keep = self._kept(t, lang, _typed(t, u))
         return (rows, data) if keep is None else (rows[keep], data[keep])
 
     def _span(self, t: str) -> tuple[int, int]:
@@ -392,19 +393,24 @@ class SearchIndex:
         j = int(np.searchsorted(rows, row))
         if j >= len(rows) or rows[j] != row or not self.own[start + j]:
             return False
-        if u is None or u.foreign or u.words_lang not in LANGUAGES:
+        lang = _judged_in(u)
+        if u is None or lang is None:
             return True
-        wanted = self._trusted(t, u.words_lang) | self._typed_bits(_typed(t, u))
+        wanted = self._trusted(t, lang) | self._typed_bits(_typed(t, u))
         return bool(int(self.own[start + j]) & wanted)
 
     def _trusted(self, t: str, lang: str) -> int:
         """The bits (`LANGUAGE_BITS`) of the own texts that match `t` for a query in `lang`:
         untagged ones, the query's language, and those the schemes attest as translating `t`
         (`attested`; a label of another language than the five counts as any other)."""
-        langs = {lang} | self.attested.get((t, lang), frozenset())
         return LANGUAGE_BITS[""] | functools.reduce(
-            operator.or_, (LANGUAGE_BITS[language_key(key)] for key in langs), 0
+            operator.or_, (LANGUAGE_BITS[language_key(k)] for k in self._translating(t, lang)), 0
         )
+
+    def _translating(self, t: str, lang: str) -> frozenset[str]:
+        """`lang` and the languages the schemes attest as translating `t` from it
+        (`attested`)."""
+        return self.attested.get((t, lang), frozenset()) | {lang}
 
     def _typed_bits(self, typed: frozenset[str]) -> int:
         """The bits of the languages some own text of which writes a word of `typed` as typed
@@ -425,12 +431,13 @@ class SearchIndex:
         writing a word of the query as typed, or naming a place or programme. None when every
         label does (no query, or one of no clear language or another language than the
         five)."""
-        if u is None or u.foreign or u.words_lang not in LANGUAGES:
+        lang = _judged_in(u)
+        if u is None or lang is None:
             return None
-        return self._holding(t, u.words_lang, _typed(t, u))
+        return self._holding(t, lang, _typed(t, u))
 
     def _holding(self, t: str, lang: str, typed: frozenset[str]) -> set[tuple[str, str]]:
-        trusted = {lang} | self.attested.get((t, lang), frozenset())
+        trusted = self._translating(t, lang)
         return {
             key
             for key, langs, written in self.label_holders.get(t, ())
@@ -689,6 +696,15 @@ def own_text(doc: SearchDoc) -> str:
     return "\n".join(own_parts(doc))
 
 
+def _judged_in(u: Understanding | None) -> str | None:
+    """The language whose rule judges the words of the query `u` (`SearchIndex.matches`:
+    `Understanding.words_lang`), or None when every text and label matches it (no query, or
+    one of no clear language or of another language than the five)."""
+    if u is None or u.foreign or u.words_lang not in LANGUAGES:
+        return None
+    return u.words_lang
+
+
 def _typed(t: str, u: Understanding) -> frozenset[str]:
     """The query's words, folded as typed (before any spelling correction), whose term is `t`."""
     return frozenset(w for _, _, w in words(u.text) if term(w) == t)
@@ -842,7 +858,8 @@ def assemble_index(
         held: dict[str, int] = {}
         own: list[str] = []
         said: list[str] = []
-        for lang, text in own_keyword_texts(doc):
+        parts = own_keyword_texts(doc)
+        for lang, text in parts:
             key, folded = language_key(lang), _folded(text)
             bit = LANGUAGE_BITS[key]
             written_in.setdefault(key, set()).update(folded)
@@ -851,7 +868,7 @@ def assemble_index(
                 if (t := term(w)) is not None:
                     said.append(t)
                     held[t] = held.get(t, 0) | bit
-        texts = (own_keyword_text(doc), label_text(doc, by_code))
+        texts = ("\n".join(text for _, text in parts), label_text(doc, by_code))
         labelled = _folded(texts[1])
         words.update({*own, *labelled})
         written.update(_accented(texts[0]) | _accented(texts[1]))

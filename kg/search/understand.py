@@ -28,7 +28,7 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from kg.search.dictionary import zipf_in
@@ -74,8 +74,8 @@ class Understanding:
     corrections: tuple[tuple[str, str], ...] = ()  # (word as typed, word searched)
     forms: tuple[tuple[str, str], ...] = ()  # (word as typed, its form searched), not shown
     foreign: bool = False  # written in a language outside the five (`in_another_language`)
-    #: the language of the page it was typed on, when the query's words are words of it
-    #: (`of_page_words`); else "und"
+    #: for a query of no clear language, the language of the page it was typed on when the
+    #: query's words are words of it (`of_page_words`); else "und" (`words_lang`)
     page: str = "und"
 
     @property
@@ -298,19 +298,18 @@ def understand(
     spelt = lang if lang != "und" else page
     read = Reading(text, text, []) if speller is None else speller.read(text, spelt)
     terms = tuple(tokenize(read.searched))
-    page = page if of_page_words(text, page) else "und"
-    words_lang = page if lang == "und" and page in LANGUAGES else lang
-    concepts = (
-        m for m in matcher.match(terms, lang) if not false_friend(m, read.searched, words_lang)
-    )
-    return Understanding(
+    u = Understanding(
         text,
         terms,
         lang,
-        tuple(concepts),
+        (),
         read.shown if read.corrections else None,
         tuple(read.corrections),
         tuple(read.forms),
         lang != "und" and in_another_language(text),
-        page,
+        page if lang == "und" and of_page_words(text, page) else "und",
+    )
+    named = matcher.match(terms, lang)
+    return replace(
+        u, concepts=tuple(m for m in named if not false_friend(m, read.searched, u.words_lang))
     )
