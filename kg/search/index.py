@@ -138,7 +138,7 @@ class SearchIndex:
         self._value_matrix()
         self.start = np.asarray([d.start or 0 for d in self.docs], dtype=np.int32)
         self.end = np.asarray([d.end or 0 for d in self.docs], dtype=np.int32)
-        self.matcher = ConceptMatcher(self.concepts.values())
+        self.matcher = ConceptMatcher(self.concepts.values(), self._translating)
         # A-Z by the title a result shows ("ReROOT: Arrival Infrastructures…" under R, not A),
         # a letter with a diacritic beside its base letter ("Łódzkie" under L, "Šťastné" under
         # S: they had followed Z), then case and accents apart to keep the order total

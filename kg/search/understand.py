@@ -27,14 +27,14 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
 from kg.search.dictionary import zipf_in
 from kg.search.documents import PROPER_NAMES, Concept
 from kg.search.spelling import Reading, Speller
-from kg.search.text import LANGUAGES, tokenize, words
+from kg.search.text import LANGUAGES, fold, term, tokenize, words
 
 #: below this probability the language is "und"; the lowest among the eval queries whose
 #: language is known is 0.66, the highest among one-word names 0.32 (measured as above)
@@ -123,10 +123,25 @@ class Understanding:
         return f"{self.searched} ({'; '.join(extra)})" if extra else self.searched
 
 
-class ConceptMatcher:
-    """Concept labels (preferred and alternative, every language) indexed by their terms."""
+#: (index term, language) → that language and those the schemes attest as translating the
+#: term from it (`kg.search.index.SearchIndex.attested`)
+Translating = Callable[[str, str], frozenset[str]]
 
-    def __init__(self, concepts: Iterable[Concept]) -> None:
+
+def untranslated(t: str, lang: str) -> frozenset[str]:
+    """`Translating` when no scheme attests a translation: only `lang` itself."""
+    return frozenset({lang})
+
+
+class ConceptMatcher:
+    """Concept labels (preferred and alternative, every language) indexed by their terms.
+    `translating`: which languages the schemes attest as translating an index term
+    (`false_friend` reads it)."""
+
+    def __init__(
+        self, concepts: Iterable[Concept], translating: Translating = untranslated
+    ) -> None:
+        self.translating = translating
         self._by_term: dict[str, list[tuple[frozenset[str], Concept, str, str]]] = defaultdict(list)
         for concept in concepts:
             for lang, label in concept.all_labels():
@@ -197,29 +212,58 @@ def in_page_language(text: str, lang: str, page: str) -> bool:
     )
 
 
-def false_friend(match: ConceptMatch, text: str, lang: str) -> bool:
-    """Whether a concept matched by a label in another language than the query's (`lang`,
-    detected) was matched by words of the query's own language that only look like it: each
-    query word holding a term of the label is at least `FOREIGN_WORD` (Zipf units: ten times)
-    commoner in `lang` than in the label's language, and no label of the concept in `lang`
-    holds its term. A Spanish trial's "cuidado de mayores" (care of the elderly) had matched
-    the English label "mayors" of local authorities, and its first result was explained
-    "Target group: Local authorities (from «mayores»)". A label's word borrowed by the query's
-    language ("LEADER" in Italian), a name and a word of no list stay matched, as does a
-    cognate that a label in the query's language shares ("comuni montani" matches "montaña"
-    of mountain areas, whose Italian label is "Aree montane"), a place's or a programme's
-    name (`PROPER_NAMES`: the Spanish "Navarra" is Navarre) and every label in a query of no
-    clear language."""
+def false_friend(
+    match: ConceptMatch, text: str, lang: str, translating: Translating = untranslated
+) -> bool:
+    """Whether a concept matched by a label in another language than the query's (`lang`)
+    was matched by words of the query's own language that only look like it. Only terms of the
+    label that no label of the concept in `lang` holds, and that no concept's labels attest as
+    translating between `lang` and the label's language (`translating`: the rule the keyword
+    index reads for a record's own text, `kg.search.index.SearchIndex.attested`), can be false
+    friends; a concept is not named when either of:
+
+    - each query word holding a term of the label is at least `FOREIGN_WORD` (Zipf units: ten
+      times) commoner in `lang` than in the label's language, and its terms can be false
+      friends. A Spanish trial's "cuidado de mayores" (care of the elderly) had matched the
+      English label "mayors" of local authorities, and its first result was explained "Target
+      group: Local authorities (from «mayores»)";
+    - some query word of a term that can be a false friend is written otherwise than the label
+      writes it, and the label's word of that term is no word of `lang` as much (its Zipf
+      frequency in `lang` `FOREIGN_WORD` or more below that in the label's language, wordfreq).
+      A French "billet de train" (train ticket) had named education through its English label
+      "training" (3.3 in French, 5.2 in English), and the page that found nothing offered the
+      theme "Éducation"; the English "association" still names the concept whose French label
+      writes "associations" (4.0 in English, 4.6 in French).
+
+    A label's word borrowed by the query's language and written alike ("LEADER" in Italian), a
+    word the schemes translate (Italian "migranti" and a label "Migrants"), a cognate that a
+    label in the query's language shares ("comuni montani" matches "montaña" of mountain areas,
+    whose Italian label is "Aree montane"), a place's or a programme's name (`PROPER_NAMES`:
+    the Spanish "Navarra" is Navarre) and every label in a query of no clear language stay
+    matched."""
     if lang not in LANGUAGES or match.lang == lang or match.lang not in LANGUAGES:
         return False
     if match.concept.facet in PROPER_NAMES:
         return False
     held = set(tokenize(match.label))
     own = {t for code, label in match.concept.all_labels() if code == lang for t in tokenize(label)}
-    found = [(text[s:e].lower(), set(tokenize(w))) for s, e, w in words(text)]
-    typed = [(w, t) for w, t in found if t & held]
-    return bool(typed) and all(
-        not t & own and zipf_in(w, lang) >= zipf_in(w, match.lang) + FOREIGN_WORD for w, t in typed
+    unattested = {t for t in held - own if match.lang not in translating(t, lang)}
+    typed = [(text[s:e].lower(), set(tokenize(w)) & held) for s, e, w in words(text)]
+    typed = [(w, t) for w, t in typed if t]
+    if typed and all(
+        t <= unattested and zipf_in(w, lang) >= zipf_in(w, match.lang) + FOREIGN_WORD
+        for w, t in typed
+    ):
+        return True
+    label_words = [(match.label[s:e].lower(), w) for s, e, w in words(match.label)]
+    return any(
+        fold(w) not in {f for _, f in label_words}
+        and not any(
+            term(f) == t and zipf_in(x, lang) + FOREIGN_WORD > zipf_in(x, match.lang)
+            for x, f in label_words
+        )
+        for w, terms in typed
+        for t in terms & unattested
     )
 
 
@@ -311,5 +355,10 @@ def understand(
     )
     named = matcher.match(terms, lang)
     return replace(
-        u, concepts=tuple(m for m in named if not false_friend(m, read.searched, u.words_lang))
+        u,
+        concepts=tuple(
+            m
+            for m in named
+            if not false_friend(m, read.searched, u.words_lang, matcher.translating)
+        ),
     )

@@ -463,6 +463,30 @@ def test_a_word_of_no_clear_language_is_read_as_a_word_of_its_page() -> None:
     assert found("mayor", "en") == {"former-mayor", "claimed", "square", "visits"}
 
 
+def test_a_concept_is_named_in_another_languages_words_the_schemes_translate() -> None:
+    """An Italian "migranti" names a concept labelled only in English "Migrants": the
+    workers' labels ("Lavoratori migranti", "Migrant workers") attest the term as translating
+    between the two, so the word is no false friend of the label (`understand.false_friend`
+    reads the index's attestation). Without that attestation the same word names nothing,
+    as a French "train" names no English "Training"."""
+    from kg.search.understand import understand
+    from tests.kg.search.small import doc
+
+    def concept(code: str, labels: dict[str, str]) -> Concept:
+        return Concept(f"http://x/scheme/{code}", "target_group", code, labels)
+
+    migrants = concept("migrants", {"en": "Migrants"})
+    workers = concept("workers", {"en": "Migrant workers", "it": "Lavoratori migranti"})
+    docs = [doc("one", "initiative", "One", "a welcome", [])]
+
+    def named(concepts: list[Concept]) -> set[str]:
+        index = _built(docs, concepts)
+        return {m.concept.code for m in understand("migranti nei paesi", index.matcher).concepts}
+
+    assert named([migrants, workers]) == {"migrants"}
+    assert named([migrants]) == set()
+
+
 def test_a_label_in_another_language_than_the_five_attests_a_translation() -> None:
     """An English search naming a Portuguese region ("Alentejo", labelled in Portuguese and
     English) raised KeyError in a review: a label of a language outside the five counts as

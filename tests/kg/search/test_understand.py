@@ -231,6 +231,41 @@ def test_a_word_of_the_querys_language_is_no_label_it_only_looks_like() -> None:
     }
 
 
+def test_a_word_written_otherwise_than_a_label_of_another_language_does_not_name_it() -> None:
+    """A French "billet de train" (train ticket) named education through its English label
+    "training", stemmed alike: a query word written otherwise than the label, of a term no
+    label of the query's language holds and no scheme translates, whose label word is no word
+    of the query's language, names nothing. The English "association" still names the
+    concept whose French label writes "associations" (a word of English as much), and a term
+    the schemes attest as translating names it."""
+    education = Concept(
+        "t:ed", "theme", "education", {"en": "Education", "fr": "Éducation"}, [("en", "training")]
+    )
+    volunteers = Concept(
+        "t:cs",
+        "target_group",
+        "civil-society",
+        {"en": "Civil society", "fr": "Société civile"},
+        [("fr", "associations")],
+    )
+    matcher = ConceptMatcher([education, volunteers])
+
+    def named(text: str, m: ConceptMatcher = matcher) -> set[str]:
+        return {c.concept.code for c in understand(text, m).concepts}
+
+    assert understand("billet de train pour Paris", matcher).lang == "fr"
+    assert named("billet de train pour Paris") == set()
+    assert named("vocational training for refugees") == {"education"}
+    assert understand("association of rural villages", matcher).lang == "en"
+    assert named("association of rural villages") == {"civil-society"}
+
+    def train_translated(t: str, lang: str) -> frozenset[str]:
+        return frozenset({lang, "en"} if t == term("train") else {lang})
+
+    attested = ConceptMatcher([education, volunteers], train_translated)
+    assert named("billet de train pour Paris", attested) == {"education"}
+
+
 @pytest.mark.parametrize(
     ("text", "page", "read_as"),
     [
