@@ -93,6 +93,9 @@ EDIT_COST = 1.3
 FORM_LENGTH = 6  # shorter real words are too often another word with one letter changed
 SUFFIX = 4  # letters a word may have beyond a known word it begins with, to be read as it
 FOREIGN = 1.0  # Zipf units: a known word ten times commoner in another language is of it
+#: Zipf value of a word met once per million words of its language (wordfreq's scale): a word
+#: typed that is at least this common is taken as meant, not offered a neighbour (`_kept`)
+COMMON_WORD = 3.0
 #: the shortest Snowball stem that joins a word to its family: shorter ones join other words
 #: (Italian "formati", trained, and "forma", shape, both stem to "form"; German "motorischen"
 #: and "motor", French "brandissant" and "brand"), measured on 15,000 rare words of the lists
@@ -449,20 +452,27 @@ class Speller:
     def _kept(self, typed: str, near: str, lang: str) -> bool:
         """Whether the word `typed`, a word of the query's language `lang` (else of the one of
         `LANGUAGES` where it is commonest), stays as it is rather than be offered `near`
-        (folded), the known word one letter away: when `near` is at least `FOREIGN` (Zipf
-        units: ten times) rarer in that language than `typed`. A French trial's "loger" (to
-        house) was offered the English "lower" (on an English page "longer"), a Spanish
-        "tiempo" (weather) the Italian "tempo", "novia" "nova", the German "Wetter" on an
-        Italian page "better". A name the records write in capitals that is no word of that
-        language is still offered ("Mathilde" → MATILDE, "Share Sera" → SHARE SIRA; not
-        "Homme" → HOME). False for a word of no language's list ("Lesbos" → "Lesvos")."""
+        (folded), the known word one letter away: when it is a common word of that language
+        (`COMMON_WORD`: once per million words or more, as typed, accents and all) or `near`
+        is at least `FOREIGN` (Zipf units: ten times) rarer in that language than `typed`. A
+        French trial's "loger" (to house) was offered the English "lower" (on an English page
+        "longer"), a Spanish "tiempo" (weather) the Italian "tempo", "novia" "nova", the German
+        "Wetter" on an Italian page "better"; the French "soldes d'été" (summer sales) was
+        offered "soldes d'etc" (the unaccented "ete" is rarer than "etc", "été" far commoner),
+        the German "Handy" (mobile phone) "Hand". A name the records write in capitals that is
+        no word of that language is still offered ("Mathilde" → MATILDE, "Share Sera" → SHARE
+        SIRA; not "Homme" → HOME). False for a word of no language's list ("Lesbos" →
+        "Lesvos")."""
         word = fold(typed)
-        usage = {code: self._zipf_in(word, code) for code in LANGUAGES}
+        usage = {
+            code: max(self._zipf_in(typed.lower(), code), self._zipf_in(word, code))
+            for code in LANGUAGES
+        }
         own = lang if usage.get(lang, 0.0) > 0 else max(LANGUAGES, key=usage.__getitem__)
         near_usage = self._usage(near, own)
         if near in self._capitals and near_usage == 0:
             return False
-        return usage[own] > 0 and usage[own] >= near_usage + FOREIGN
+        return usage[own] > 0 and (usage[own] >= COMMON_WORD or usage[own] >= near_usage + FOREIGN)
 
     def _written(self, fixed: str, typed: str) -> str:
         """The correction `fixed` (folded) as the records write it: of its spellings, the

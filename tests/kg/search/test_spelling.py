@@ -371,6 +371,34 @@ def test_a_word_of_the_querys_language_is_not_offered_a_word_rare_in_it() -> Non
     assert s.suggest("Wetter", "it") is None
 
 
+def test_a_common_word_of_the_querys_language_is_not_offered_a_neighbour() -> None:
+    """A French "soldes d'été" (summer sales) found nothing and was offered "soldes d'etc":
+    the folded "ete" is rarer in French than "etc", though "été" as typed is far commoner. The
+    German "Handy" (mobile phone) was offered "Hand", a word as common. A word of the query's
+    language met once per million words or more is taken as meant; a rarer one is still
+    offered a far commoner neighbour ("stabel" → "stable")."""
+    usage = {
+        ("été", "fr"): 6.2,
+        ("ete", "fr"): 3.9,
+        ("etc", "fr"): 5.3,
+        ("handy", "de"): 4.8,
+        ("hand", "de"): 5.3,
+        ("stabel", "en"): 1.2,
+        ("stable", "en"): 4.6,
+    }
+    words = {"soldes": 2, "etc": 3, "hand": 4, "stable": 2}
+    s = Speller(
+        words,
+        lambda t: t in {term(w) for w in words},
+        frozenset({"ete", "handy", "stabel"}),
+        zipf_in=lambda w, lang: usage.get((w, lang), 0.0),
+    )
+    assert s.suggest("soldes d'été", "fr") is None
+    assert s.suggest("Handy", "de") is None
+    assert s.suggest("Handy", "und") is None  # judged in the language it is a word of
+    assert s.suggest("stabel", "en") == "stable"
+
+
 def test_a_query_of_no_clear_language_is_read_in_the_pages() -> None:
     """A French trial's "Itali" became "Italy": the n-gram model reads no language in one
     word, and of the equally near "Italy" and "Italie" the one more records hold won. On a
