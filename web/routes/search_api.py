@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from gettext import NullTranslations
 from typing import Annotated, Literal
@@ -82,9 +82,9 @@ class LinkedToPublic(BaseModel):
 
 class WhyPublic(BaseModel):
     summary: str = Field(
-        description="the line the search page shows, in English: the words matched, the "
-        "concepts shared, closeness in meaning, and of a facet filtered on several values the "
-        "one this record has (a filter on one value is true of every result)"
+        description="the line the search page shows, in the search's language (`lang`): the "
+        "words matched, the concepts shared, closeness in meaning, and of a facet filtered on "
+        "several values the one this record has (a filter on one value is true of every result)"
     )
     matched_terms: list[str]
     concepts: list[SharedValuePublic]
@@ -303,7 +303,7 @@ def api_search(
     if not_modified(request, headers["ETag"], headers.get("Last-Modified")):
         return Response(status_code=304, headers=headers)  # type: ignore[return-value]
     query = SearchQuery.from_params(request.query_params)
-    answer = _results(service.search(query), service)
+    answer = _results(service.search(query), service, _why_lines(request, query.lang))
     response.headers.update(headers)
     return answer
 
@@ -407,12 +407,9 @@ def api_search_download(
     said = translations(query.lang)
     # the pages in the search's language, as the person who downloaded read them
     lang_of_page = "" if query.lang == DEFAULT_LANG else f"?lang={query.lang}"
-    # why each came up, in the search's language, as the page says it
-    why = request.app.state.templates.env.get_template("_why.html").make_module(
-        {"lang": query.lang}
-    )
+    why = _why_lines(request, query.lang)
     if format == "json":
-        body = _results(results, service).model_dump_json()
+        body = _results(results, service, why).model_dump_json()
         return Response(
             body,
             media_type="application/json",
@@ -448,7 +445,7 @@ def api_search_download(
             ),
             "; ".join(dict.fromkeys(hit.doc.identifiers)),
             hit.score,
-            str(why.why_line(hit.why).unescape()),  # the macro gives Markup: plain text here
+            why(hit.why),
         ]
         for n, hit in enumerate(results.hits, start=1)
     ]
@@ -564,7 +561,22 @@ def api_similar(
     return SimilarsPublic(id=iri, results=[_similar(s) for s in found])
 
 
-def _results(results: SearchResults, service: SearchService) -> SearchResultsPublic:
+def _why_lines(request: Request, lang: str) -> Callable[[Why], str]:
+    """Why a result came up, as plain text in the search's language `lang`, as the search page
+    says it (the `why_line` macro of `_why.html`): the API, the JSON download and the
+    spreadsheet columns say the same as the page (the API's had been in English whatever the
+    search's language)."""
+    module = request.app.state.templates.env.get_template("_why.html").make_module({"lang": lang})
+
+    def line(why: Why) -> str:
+        return str(module.why_line(why).unescape())  # the macro gives Markup: plain text here
+
+    return line
+
+
+def _results(
+    results: SearchResults, service: SearchService, why_line: Callable[[Why], str]
+) -> SearchResultsPublic:
     u = results.understanding
     return SearchResultsPublic(
         total=results.total,
@@ -575,7 +587,7 @@ def _results(results: SearchResults, service: SearchService) -> SearchResultsPub
         corrected=results.corrected,
         sort=results.query.sort,
         query_language=u.shown_lang if u is not None else None,
-        results=[_hit(h) for h in results.hits],
+        results=[_hit(h, why_line) for h in results.hits],
         facets={
             f: [_facet(v, f, results.query.lang) for v in values]
             for f, values in results.facets.items()
@@ -589,7 +601,7 @@ def _results(results: SearchResults, service: SearchService) -> SearchResultsPub
     )
 
 
-def _hit(hit: Hit) -> SearchHitPublic:
+def _hit(hit: Hit, why_line: Callable[[Why], str]) -> SearchHitPublic:
     doc = hit.doc
     return SearchHitPublic(
         named=hit.named,
@@ -603,7 +615,7 @@ def _hit(hit: Hit) -> SearchHitPublic:
         snippet=hit.snippet,
         snippet_language=hit.snippet_lang or None,
         score=hit.score,
-        why=_why(hit.why),
+        why=_why(hit.why, why_line(hit.why)),
         themes=[_label(v) for v in hit.themes],
         countries=[_label(v) for v in hit.countries],
         start=doc.start,
@@ -634,9 +646,9 @@ def _disposition(text: str, lang: str, extension: str) -> str:
     )
 
 
-def _why(why: Why) -> WhyPublic:
+def _why(why: Why, summary: str) -> WhyPublic:
     return WhyPublic(
-        summary=why.summary,
+        summary=summary,
         matched_terms=why.matched_terms,
         concepts=[_shared(c) for c in why.concepts],
         filters=[_shared(f) for f in why.filters],

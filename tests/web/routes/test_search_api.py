@@ -319,6 +319,25 @@ def test_the_download_says_why_in_the_searchs_language(client: TestClient) -> No
     assert html.escape(first, quote=False) in page  # the page's very words, entities aside
 
 
+def test_the_api_says_why_in_the_searchs_language(client: TestClient) -> None:
+    """The API's `why.summary` and the JSON download's say what the page and the CSV say, in
+    the search's language: they had said "mentions “refugees”" on a Spanish search whose CSV
+    said "menciona «refugees»"."""
+    params = {"q": "refugees", "lang": "es"}
+    page = client.get("/search", params=params).text
+    api = client.get("/api/search", params=params).json()["results"]
+    download = client.get("/api/search/download", params={**params, "format": "json"}).json()
+    rows = csv.DictReader(
+        io.StringIO(client.get("/api/search/download", params={**params, "format": "csv"}).text)
+    )
+    first = api[0]["why"]["summary"]
+    assert first.startswith("menciona ")
+    assert html.escape(first, quote=False) in page
+    assert download["results"][0]["why"]["summary"] == first == next(rows)["why"]
+    english = client.get("/api/search", params={"q": "refugees"}).json()["results"]
+    assert english[0]["why"]["summary"].startswith("mentions ")
+
+
 def test_a_download_is_named_after_its_search(client: TestClient) -> None:
     """Every download was "search-results.csv": a practitioner's second search overwrote or
     renamed the first."""
