@@ -25,7 +25,8 @@ from kg.search.cache import VectorCache
 from kg.search.documents import gather
 from kg.search.embed import Embedder
 from kg.search.engine import SearchResults, search
-from kg.search.index import SearchIndex, build_index, index_dir, load_index, save_index
+from kg.search.index import SearchIndex, build_index
+from kg.search.persist import index_dir, load_index, save_index
 from kg.search.rank import SearchQuery
 from kg.search.similar import Similar, similar
 from kg.search.understand import detect_language

@@ -3,14 +3,13 @@
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from ingest.pipeline import ingest_records
 from kg.search import SearchQuery, SearchService, search
 from kg.search.cache import VectorCache
 from kg.search.documents import Concept, SearchDoc
 from kg.search.embed import HashEmbedder
-from kg.search.index import SearchIndex, index_dir, load_index, passages
+from kg.search.index import SearchIndex, passages
 from kg.search.text import tokenize
 from kg.settings import Settings
 from kg.store import GraphStore
@@ -61,46 +60,6 @@ def test_only_new_or_changed_texts_are_embedded(
     assert embedder.calls == 1
 
 
-def test_another_model_has_its_own_cache_and_index(
-    disk_store: GraphStore, settings: Settings, records_dir: Path
-) -> None:
-    ingest_records(disk_store, [records_dir], base=BASE)
-    default = HashEmbedder()
-    built = service(disk_store, settings, default).refresh(progress=False)
-    other = HashEmbedder(32, name="hash-32")
-    assert service(disk_store, settings, other).refresh(progress=False) == built
-    assert other.texts == default.texts
-    version = disk_store.version().name
-    for model in ("hash-64", "hash-32"):
-        assert (index_dir(settings.cache_dir, model, version) / "index.json").exists()
-
-    # the first model's vectors are still cached: rebuilding its index embeds nothing
-    index = index_dir(settings.cache_dir, "hash-64", version)
-    for f in index.iterdir():
-        f.unlink()
-    back = HashEmbedder()
-    assert service(disk_store, settings, back).refresh(progress=False) == 0
-    assert back.calls == 0
-
-
-def test_saved_index_answers_like_the_built_one(
-    disk_store: GraphStore, settings: Settings, records_dir: Path
-) -> None:
-    ingest_records(disk_store, [records_dir], base=BASE)
-    built = service(disk_store, settings, HashEmbedder()).index()
-    loaded = load_index(settings.cache_dir, "hash-64", disk_store.version().name)
-    assert loaded is not None
-    loaded.embedder = HashEmbedder()
-    query = SearchQuery("refugee families in villages", filters={"country": ["ES"]})
-    a, b = search(built, query), search(loaded, query)
-    assert [(h.doc.iri, h.score, h.snippet) for h in a.hits] == [
-        (h.doc.iri, h.score, h.snippet) for h in b.hits
-    ]
-    assert a.facets == b.facets
-    assert (loaded.vectors == built.vectors).all()
-    assert loaded.spellings == built.spellings  # how the records write accented words
-
-
 def test_the_accented_spellings_of_the_records_words(small_index: SearchIndex) -> None:
     """The concept labels of every language are part of the words: "Educación" is written
     with its accent by the records that carry the theme, and "education" without."""
@@ -115,34 +74,6 @@ def test_index_follows_the_store(memory_store: GraphStore, records_dir: Path) ->
     assert svc.search(SearchQuery("anything")).total == 0
     ingest_records(memory_store, [records_dir], base=BASE)
     assert {d.slug for d in svc.index().docs} == {"village-welcome", "test-ngo"}
-
-
-def test_saved_index_is_mapped_read_only_and_built_once_per_version(
-    disk_store: GraphStore, settings: Settings, records_dir: Path
-) -> None:
-    """Several server processes share one copy of the arrays (issue 15): the service serves the
-    saved, memory-mapped index, and a second service of the same version embeds nothing."""
-    ingest_records(disk_store, [records_dir], base=BASE)
-    first = service(disk_store, settings, HashEmbedder())
-    index = first.index()
-    assert isinstance(index.vectors, np.memmap)
-    assert isinstance(index.bm25.scores["data"], np.memmap)
-    assert isinstance(index.own, np.memmap)
-    with pytest.raises(ValueError, match="read-only"):
-        index.vectors[0, 0] = 1.0
-    embedder = HashEmbedder()
-    second = service(disk_store, settings, embedder)
-    assert len(second.index()) == len(index)
-    assert embedder.calls == 0
-    folder = index_dir(settings.cache_dir, "hash-64", disk_store.version().name)
-    assert sorted(p.name for p in folder.iterdir()) == [
-        "bm25_data.npy",
-        "bm25_indices.npy",
-        "bm25_indptr.npy",
-        "bm25_own.npy",
-        "index.json",
-        "vectors.npy",
-    ]
 
 
 def test_a_filter_value_may_be_a_concepts_label_in_any_language(small_index: SearchIndex) -> None:
@@ -200,25 +131,6 @@ def test_a_phrase_is_words_one_after_the_other_in_a_record(small_index: SearchIn
     assert not small_index.holds_phrase(tokenize("refugee jobs"))  # both known, apart
     assert not small_index.holds_phrase(tokenize("mountain"))  # one word is no phrase
     assert not small_index.holds_phrase(tokenize("mountain zzzz"))  # a word no record holds
-
-
-def test_an_index_another_layout_saved_is_replaced_not_rebuilt_at_every_start(
-    disk_store: GraphStore, settings: Settings, records_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """After the saved layout changed (`FORMAT`), the old folder was found complete and never
-    replaced: each server process rebuilt the index at every start, in its own memory."""
-    from kg.search import index as index_module
-
-    ingest_records(disk_store, [records_dir], base=BASE)
-    version = disk_store.version().name
-    monkeypatch.setattr(index_module, "FORMAT", index_module.FORMAT - 1)
-    service(disk_store, settings, HashEmbedder()).index()  # saved by the previous layout
-    monkeypatch.undo()
-    upgraded = service(disk_store, settings, HashEmbedder())
-    assert not upgraded.is_current()
-    upgraded.index()
-    assert load_index(settings.cache_dir, "hash-64", version) is not None  # saved, readable
-    assert isinstance(service(disk_store, settings, HashEmbedder()).index().vectors, np.memmap)
 
 
 def test_name_order_puts_a_letter_with_a_diacritic_beside_its_base_letter() -> None:
@@ -512,19 +424,6 @@ def test_an_explanation_names_what_the_query_matched_not_another_languages_word(
     assert "mayores" not in hit.why.matched_terms
     assert [c.label for c in hit.why.concepts] == ["Personas mayores"]
     assert "<mark>mayor</mark>" not in hit.snippet
-
-
-def test_the_own_text_flags_survive_saving(tmp_path: Path) -> None:
-    """`SearchIndex.own` is saved and mapped back with the BM25 matrix it is aligned with."""
-    from kg.search.index import save_index
-
-    index = false_friends()
-    save_index(index, tmp_path)
-    loaded = load_index(tmp_path, index.model, index.version)
-    assert loaded is not None
-    assert loaded.own.tolist() == index.own.tolist()
-    assert len(loaded.own) == len(loaded.bm25.scores["indices"])
-    assert loaded.written_in == index.written_in
 
 
 def test_a_search_does_not_find_or_explain_a_record_by_another_languages_label() -> None:
