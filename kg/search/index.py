@@ -613,10 +613,14 @@ class SearchIndex:
         `housing`; `challenge=mountain-location` → `mountain-areas`), or whose IRI ends in it
         (the EU authority's `country=ESP` → `ES`), else one of its alternative labels, the
         names its browse page lists (`funding=H2020`, `funding=LEADER`; an analyst's filters
-        by them had found nothing). A label two concepts of the facet share, or no label,
-        leaves the value as given."""
+        by them had found nothing), or the concept's own IRI, as SPARQL answers and the
+        records' data give it (a web editor's trial filtered by a theme's IRI and got
+        nothing). A label two concepts of the facet share, or no label, leaves the value as
+        given."""
         if (facet, value) in self.by_code:
             return value
+        if (concept := self.concepts.get(value)) is not None and concept.facet == facet:
+            return concept.code
         key = (facet, _label_key(value))
         return self._codes_by_label.get(key) or self._codes_by_alt_label.get(key, value)
 

@@ -20,13 +20,14 @@ from starlette.datastructures import QueryParams
 
 from kg.practices import BudgetLine, record_budgets, record_websites
 from kg.search import SearchQuery, SearchResults, SearchService, Similar
+from kg.search.documents import SearchDoc
 from kg.search.explain import SharedValue, Why
 from kg.search.text import words
 from kg.search.types import SORTS, YEARS, FacetValue, Hit, Label
 from kg.vocab import INITIATIVE_TYPES, record_iri
 from web.http import not_modified, version_validators
 from web.i18n import DEFAULT as DEFAULT_LANG
-from web.i18n import N_, translations
+from web.i18n import N_, language, translations
 from web.openapi import errors, status_304
 from web.practice import BUDGET_KINDS, TYPE_LABELS, lead
 from web.services import limit, search_service
@@ -121,7 +122,10 @@ class SearchHitPublic(BaseModel):
         description="an initiative's subtype, as the `initiative_type` filter names it "
         "(local-practice, pilot, …); none for other kinds or when the record gives none",
     )
-    url: str
+    url: str = Field(
+        description="the record's page, an absolute URL, in the search's language (`?lang=` "
+        "unless English): what another site links to"
+    )
     snippet: str = Field(
         description="HTML: a passage of the record's text, escaped, with the query's words in "
         "<mark>; insert it as HTML, not as text"
@@ -196,7 +200,7 @@ class SimilarPublic(BaseModel):
     kind: str
     name: str
     short_name: str | None = Field(None, description="the short name the record is known by")
-    url: str
+    url: str = Field(description="the record's page, an absolute URL")
     score: float
     similarity: float
     shared: list[SharedValuePublic]
@@ -299,20 +303,38 @@ def api_search(
     the filter values no record holds. Answers carry a strong `ETag` of the store version
     and the query (with `Last-Modified`), and a conditional request gets 304 (RFC 9110 §13.1:
     a developer's trial found the API without the validators the pages have)."""
-    headers = _validators(request)
+    params = _with_language(request, request.query_params.multi_items())
+    headers = _validators(request, params["lang"])
     if not_modified(request, headers["ETag"], headers.get("Last-Modified")):
         return Response(status_code=304, headers=headers)  # type: ignore[return-value]
-    query = SearchQuery.from_params(request.query_params)
-    answer = _results(service.search(query), service, _why_lines(request, query.lang))
+    query = SearchQuery.from_params(params)
+    answer = _results(
+        service.search(query),
+        service,
+        _why_lines(request, query.lang),
+        _page_url(request.app.state.settings.base, query.lang),
+    )
     response.headers.update(headers)
     return answer
 
 
-def _validators(request: Request) -> dict[str, str]:
-    """`ETag` (the store version, the path and the query string) and `Last-Modified` of an
-    API answer, revalidated on each use (`Cache-Control: no-cache`)."""
+def _with_language(request: Request, params: Sequence[tuple[str, str]]) -> QueryParams:
+    """`params` with the search's language: the URL's `lang`, else the one `Accept-Language`
+    asks for most (RFC 9110 §12.5.4), as the pages read it (`web.i18n.language`), said back in
+    `Content-Language` with `Vary: Accept-Language` (`web.i18n.ContentLanguage`). A web
+    editor's trial fetched the API from another site's page with `Accept-Language: de`, which
+    the API's CORS allows, and got English labels."""
+    lang = language(request)
+    request.state.page_lang = lang
+    return QueryParams([*((k, v) for k, v in params if k != "lang"), ("lang", lang)])
+
+
+def _validators(request: Request, lang: str = "") -> dict[str, str]:
+    """`ETag` (the store version, the path, the query string and the language the answer is
+    in, `lang`, when `Accept-Language` chose it) and `Last-Modified` of an API answer,
+    revalidated on each use (`Cache-Control: no-cache`)."""
     version = request.app.state.store.version()
-    etag, modified = version_validators(version, request.url.path, request.url.query)
+    etag, modified = version_validators(version, request.url.path, request.url.query, lang)
     return {
         "ETag": etag,
         "Cache-Control": "no-cache",
@@ -397,19 +419,18 @@ def api_search_download(
         for k, v in request.query_params.multi_items()
         if k not in ("limit", "offset", "page", "format")
     ]
-    query = SearchQuery.from_params(QueryParams(params), limit=0)
+    query = SearchQuery.from_params(_with_language(request, params), limit=0)
     total = service.search(query).total
     results = service.search(replace(query, limit=min(total, DOWNLOAD_MAX)))
     base = request.app.state.settings.base
+    page = _page_url(base, query.lang)
     websites = record_websites(request.app.state.store.current())
     index = service.index()
     budgets = record_budgets(request.app.state.store.current())
     said = translations(query.lang)
-    # the pages in the search's language, as the person who downloaded read them
-    lang_of_page = "" if query.lang == DEFAULT_LANG else f"?lang={query.lang}"
     why = _why_lines(request, query.lang)
     if format == "json":
-        body = _results(results, service, why).model_dump_json()
+        body = _results(results, service, why, page).model_dump_json()
         return Response(
             body,
             media_type="application/json",
@@ -424,7 +445,7 @@ def api_search_download(
             hit.doc.name,
             hit.doc.short_name or "",
             lead(text) if (text := hit.doc.description(query.lang)) else "",
-            f"{base}{hit.doc.kind}/{hit.doc.slug}{lang_of_page}",
+            page(hit.doc),
             " ".join(websites.get(record_iri(base, hit.doc.kind, hit.doc.slug), ())),
             "; ".join(
                 index.docs[index.positions[iri]].name
@@ -558,7 +579,8 @@ def api_similar(
     iri = f"{request.app.state.settings.base}id/{kind}/{slug}"
     found = service.similar(iri, limit=limit)
     response.headers.update(headers)
-    return SimilarsPublic(id=iri, results=[_similar(s) for s in found])
+    page = _page_url(request.app.state.settings.base, DEFAULT_LANG)
+    return SimilarsPublic(id=iri, results=[_similar(s, page) for s in found])
 
 
 def _why_lines(request: Request, lang: str) -> Callable[[Why], str]:
@@ -574,8 +596,23 @@ def _why_lines(request: Request, lang: str) -> Callable[[Why], str]:
     return line
 
 
+def _page_url(base: str, lang: str) -> Callable[[SearchDoc], str]:
+    """A record's page as an absolute URL (`KG_BASE_URI`), in the language `lang` (`?lang=`
+    unless it is the default): what another site's page links to (a web editor's trial built
+    links from the API's relative `/initiative/…`, which pointed at its own site)."""
+    suffix = "" if lang == DEFAULT_LANG else f"?lang={lang}"
+
+    def url(doc: SearchDoc) -> str:
+        return f"{base}{doc.kind}/{doc.slug}{suffix}"
+
+    return url
+
+
 def _results(
-    results: SearchResults, service: SearchService, why_line: Callable[[Why], str]
+    results: SearchResults,
+    service: SearchService,
+    why_line: Callable[[Why], str],
+    page: Callable[[SearchDoc], str],
 ) -> SearchResultsPublic:
     u = results.understanding
     return SearchResultsPublic(
@@ -587,7 +624,7 @@ def _results(
         corrected=results.corrected,
         sort=results.query.sort,
         query_language=u.shown_lang if u is not None else None,
-        results=[_hit(h, why_line) for h in results.hits],
+        results=[_hit(h, why_line, page) for h in results.hits],
         facets={
             f: [_facet(v, f, results.query.lang) for v in values]
             for f, values in results.facets.items()
@@ -601,7 +638,9 @@ def _results(
     )
 
 
-def _hit(hit: Hit, why_line: Callable[[Why], str]) -> SearchHitPublic:
+def _hit(
+    hit: Hit, why_line: Callable[[Why], str], page: Callable[[SearchDoc], str]
+) -> SearchHitPublic:
     doc = hit.doc
     return SearchHitPublic(
         named=hit.named,
@@ -611,7 +650,7 @@ def _hit(hit: Hit, why_line: Callable[[Why], str]) -> SearchHitPublic:
         name=doc.name,
         short_name=doc.short_name,
         initiative_type=next(iter(doc.facets.get("initiative_type", ())), None),
-        url=f"/{doc.kind}/{doc.slug}",
+        url=page(doc),
         snippet=hit.snippet,
         snippet_language=hit.snippet_lang or None,
         score=hit.score,
@@ -660,7 +699,7 @@ def _why(why: Why, summary: str) -> WhyPublic:
     )
 
 
-def _similar(s: Similar) -> SimilarPublic:
+def _similar(s: Similar, page: Callable[[SearchDoc], str]) -> SimilarPublic:
     doc = s.doc
     return SimilarPublic(
         id=doc.iri,
@@ -668,7 +707,7 @@ def _similar(s: Similar) -> SimilarPublic:
         kind=doc.kind,
         name=doc.name,
         short_name=doc.short_name,
-        url=f"/{doc.kind}/{doc.slug}",
+        url=page(doc),
         score=s.score,
         similarity=s.similarity,
         shared=[_shared(v) for v in s.shared],

@@ -120,6 +120,8 @@ def test_a_country_filter_may_be_the_eu_authoritys_code(small_index: SearchIndex
     assert small_index.filter_code("country", "esp") == "ES"
     assert small_index.filter_code("country", "ES") == "ES"
     assert small_index.filter_code("theme", "ESP") == "ESP"  # only the country's own facet
+    assert small_index.filter_code("country", iri) == "ES"  # as SPARQL answers give it
+    assert small_index.filter_code("theme", iri) == iri
 
 
 def test_a_phrase_is_words_one_after_the_other_in_a_record(small_index: SearchIndex) -> None:

@@ -489,3 +489,57 @@ def test_api_answers_carry_validators_and_answer_304(client: TestClient) -> None
     searched = client.get("/api/search", params={"q": "refugees", "limit": "2"})
     other = client.get("/api/search", params={"q": "housing", "limit": "2"})
     assert other.headers["etag"] != searched.headers["etag"]
+
+
+def test_another_sites_page_gets_absolute_links_in_its_language(client: TestClient) -> None:
+    """A web editor's trial built links from the API on its own site: the relative
+    `/initiative/…` pointed at that site. Results link to the record's page on this one, in
+    the search's language, as the downloads do; `/api/similar` too."""
+    english = client.get("/api/search", params={"q": "refugee families"}).json()["results"]
+    assert {r["url"] for r in english} >= {f"{BASE}initiative/village-welcome"}
+    german = client.get("/api/search", params={"q": "refugee families", "lang": "de"}).json()
+    assert f"{BASE}initiative/village-welcome?lang=de" in {r["url"] for r in german["results"]}
+    similar = client.get("/api/similar/initiative/village-welcome").json()["results"]
+    assert similar
+    assert all(r["url"].startswith(f"{BASE}") for r in similar)
+
+
+def test_the_api_answers_in_the_language_the_browser_asks_for(client: TestClient) -> None:
+    """A script on another site's page sent `Accept-Language: de` (the API's CORS allows the
+    header) and got English labels: with no `lang` in the URL the header chooses, as on the
+    pages, and the answer says its language (`Content-Language`) and that it varies by the
+    header, with a validator of its own."""
+    asked = client.get("/api/search", params={"country": "IT"}, headers={"Accept-Language": "de"})
+    assert asked.headers["content-language"] == "de"
+    assert "accept-language" in asked.headers["vary"].lower()
+    countries = {v["value"]: v["label"] for v in asked.json()["facets"]["country"]}
+    assert countries["IT"] == "Italien"
+    named = client.get("/api/search", params={"country": "IT", "lang": "de"})
+    assert named.json()["facets"] == asked.json()["facets"]
+    english = client.get("/api/search", params={"country": "IT"})
+    assert english.headers["content-language"] == "en"
+    assert english.headers["etag"] != asked.headers["etag"]
+    again = client.get(
+        "/api/search",
+        params={"country": "IT"},
+        headers={"Accept-Language": "de", "If-None-Match": english.headers["etag"]},
+    )
+    assert again.status_code == 200  # the English answer's tag is not the German one's
+    download = client.get(
+        "/api/search/download",
+        params={"country": "IT", "format": "csv"},
+        headers={"Accept-Language": "it"},
+    )
+    assert download.headers["content-language"] == "it"
+    assert "?lang=it" in download.text
+
+
+def test_a_filter_may_name_a_concept_by_its_iri(client: TestClient) -> None:
+    """A web editor's trial filtered by a theme's IRI, as SPARQL answers give it, and got
+    nothing, told only in `unmatched`."""
+    by_code = client.get("/api/search", params={"theme": "housing"}).json()
+    iri = "https://w3id.org/rikg/scheme/theme/housing"
+    by_iri = client.get("/api/search", params={"theme": iri}).json()
+    assert by_code["total"] > 0
+    assert by_iri["total"] == by_code["total"]
+    assert by_iri["unmatched"] == {}
