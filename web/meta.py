@@ -9,6 +9,7 @@ titles without cutting the site's name, `page_part` is the title without it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -121,7 +122,14 @@ def alternates(request: Request) -> list[tuple[str, str]]:
     campaign link's `?utm_source=x` had given every record a set of its own (a web
     developer's trial)."""
     base: str = request.app.state.settings.base.rstrip("/")
-    path = base + request.url.path
     kept = [(k, v) for k, v in getattr(request.state, "canonical_query", []) if k != "lang"]
-    out = [(code, f"{path}?{urlencode([*kept, ('lang', code)])}") for code in LANGUAGES]
-    return [*out, ("x-default", path + (f"?{urlencode(kept)}" if kept else ""))]
+    return language_versions(base + request.url.path, kept)
+
+
+def language_versions(url: str, query: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str]]:
+    """`(hreflang, absolute URL)` of the page at `url` (absolute, no query) with the canonical
+    `query` in every interface language (`?lang=`), and `x-default` for it without `lang`: the
+    page's `<link rel="alternate" hreflang>` (`alternates`) and its sitemap entry's
+    `xhtml:link`s (Google's "Localized versions of your page": every version lists all)."""
+    out = [(code, f"{url}?{urlencode([*query, ('lang', code)])}") for code in LANGUAGES]
+    return [*out, ("x-default", url + (f"?{urlencode(query)}" if query else ""))]

@@ -30,6 +30,7 @@ from web.http import (
     version_validators,
 )
 from web.i18n import DEFAULT, LANGUAGES, language, requested, translations, with_lang
+from web.meta import language_versions
 from web.openapi import LINKED_DATA, RDF_MEDIA, errors, media, page_errors, redirect, status_304
 from web.recordpage import check, concept_href, misspelt_case, to_lower_case
 
@@ -233,7 +234,7 @@ def sitemap(request: Request) -> Response:
     # the site's own and browse pages change with every version of the graph (their counts):
     # its date is their `lastmod` (sitemaps.org; a webmaster's trial found none on them)
     changed = f"<lastmod>{version.created[:10]}</lastmod>" if last_modified else ""
-    urls = [f"<url><loc>{escape(settings.base)}</loc>{changed}</url>"]
+    urls = [_sitemap_entry(settings.base, changed)]
     # the browse pages of every concept, country and region a record links to
     browse = sorted(
         {
@@ -244,22 +245,32 @@ def sitemap(request: Request) -> Response:
         }
     )
     for href in ["/browse", "/data/", *browse]:
-        urls.append(f"<url><loc>{escape(settings.base + href.lstrip('/'))}</loc>{changed}</url>")
+        urls.append(_sitemap_entry(settings.base + href.lstrip("/"), changed))
     # the query editor and the vocabulary do not change with the graph: no date rather than a
     # wrong one (a code review)
     urls += [f"<url><loc>{escape(settings.base + href)}</loc></url>" for href in ("sparql", "ns")]
     for row in all_records(current):
         href = local_href(row["record"], settings.base)
         if href:
-            loc = escape(settings.base + href.lstrip("/"))
-            urls.append(f"<url><loc>{loc}</loc><lastmod>{row['modified'][:10]}</lastmod></url>")
+            modified = f"<lastmod>{row['modified'][:10]}</lastmod>"
+            urls.append(_sitemap_entry(settings.base + href.lstrip("/"), modified))
     body = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-        + "\n".join(urls)
-        + "\n</urlset>\n"
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n' + "\n".join(urls) + "\n</urlset>\n"
     )
     return Response(body, media_type="application/xml", headers=validators)
+
+
+def _sitemap_entry(url: str, lastmod: str) -> str:
+    """A sitemap `<url>` for the page at `url` with its `lastmod` element (or ""), and its
+    versions in every interface language as `xhtml:link` alternates, as its HTML head names
+    them (`web.meta.language_versions`): a web editor's trial found the sitemap without them."""
+    links = "".join(
+        f'<xhtml:link rel="alternate" hreflang="{code}" href="{escape(href)}"/>'
+        for code, href in language_versions(url)
+    )
+    return f"<url><loc>{escape(url)}</loc>{lastmod}{links}</url>"
 
 
 #: what crawlers are asked to leave (robots.txt, RFC 9309): query answers, and search result
