@@ -33,7 +33,8 @@ def schema_org(
     type's domain on schema.org (a validator flags others), the page's own facts
     (`dateModified`, `isBasedOn`, `inLanguage`) on the `WebPage` it is the main entity of.
 
-    `page_url`: the record page's address (the record's `url`); `address`: the address of the
+    `page_url`: the record page's address (the record's `url` when it names no website of its
+    own); `address`: the address of the
     page this is embedded in (its canonical one, `…?lang=fr`), the `WebPage`'s `@id`, default
     `page_url`; `lang`: the page's language, that of the name and description where the record
     has them in it (a webmaster's trial: French pages described the record in English, as the
@@ -93,7 +94,10 @@ def schema_org(
     grants = [{"@type": "Grant", "name": v.label} for v in view.values(f"{R}fundingProgramme")]
     if grants:
         doc["funding"] = grants
-    if urls and view.kind != "initiative":
+    # the item's own website where the record gives one, a project's as an organisation's
+    # (schema.org/url; Project is an Organization: a web editor's trial read RURITAGE's site
+    # only under `sameAs` and this page as its `url`); the page is `mainEntityOfPage`
+    if urls:
         doc["url"] = urls[0]
     # the practice's contact page, where people find whom to write to (schema.org/contactPoint,
     # of an Organization and so of a Project; a ContactPoint's `url`): no e-mail, no person

@@ -158,6 +158,18 @@ def test_the_contact_page_is_the_projects_contact_point(records_dir: Path) -> No
     assert doc["contactPoint"] == {"@type": "ContactPoint", "url": contact}
 
 
+def test_a_project_with_a_website_names_it_as_its_url(records_dir: Path) -> None:
+    """A web editor's trial read RURITAGE's own website only under `sameAs`, its `url` being
+    this site's page: a project is an organisation (schema.org/Project), whose `url` is its
+    website; the page stays the `WebPage` the project is the main entity of."""
+    path = records_dir / "initiative" / "village-welcome.md"
+    site = "https://village-welcome.example.org/"
+    path.write_text(path.read_text().replace("countries: [ES]", f"countries: [ES]\nurl: {site}"))
+    doc = schema_org(record(records_dir), page_url=PAGE)
+    assert doc["url"] == site
+    assert doc["mainEntityOfPage"]["@id"] == PAGE
+
+
 def test_a_place_that_is_one_of_the_records_regions_is_said_once(records_dir: Path) -> None:
     """A webmaster's trial read Carinthia and Vorarlberg twice in MATILDE's description, once
     as its NUTS region and once as a place it names; the region, with its link, is kept."""
