@@ -183,10 +183,14 @@ class Speller:
         read = self._read(word, lang)
         return None if read is None else read[0]
 
-    def _read(self, word: str, lang: str, *, strict: bool = True) -> tuple[str, bool] | None:
+    def _read(
+        self, word: str, lang: str, *, strict: bool = True, detected: bool = False
+    ) -> tuple[str, bool] | None:
         """`word`'s reading and whether it is a form of a dictionary word (not a misspelling).
         Not `strict`: the nearest known word, even for a word of the languages and when the
-        word as typed is the likelier (`suggest`)."""
+        word as typed is the likelier (`suggest`). `detected`: `lang` was read from the
+        query's own words, so a word of another language in it may be a misspelling
+        (`_of_another`)."""
         t = term(word)
         if t is None or self._known(t) or any(c.isdigit() for c in word):
             return None
@@ -196,9 +200,24 @@ class Speller:
         near = process.extract(
             word, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=None
         )
-        return self._nearest(
-            word, lang, near, strict=strict, form=strict and word in self._dictionary
+        form = (
+            strict and word in self._dictionary and not (detected and self._of_another(word, lang))
         )
+        return self._nearest(word, lang, near, strict=strict, form=form)
+
+    def _of_another(self, word: str, lang: str) -> bool:
+        """Whether the dictionary word `word` (folded) is a word of another of `LANGUAGES`
+        and none of the query's language `lang`: then it is open to correction into a word of
+        the records, as a word the lists do not know is, if that is likelier (`_likelier`).
+        An Italian trial's "accoglenza difusa" was shown as "accoglienza difusa": "difusa" is
+        Spanish (Zipf 3.1; the Italian "diffusa" 4.5), and was read only as a form of itself.
+        A folded word no list holds as written (an accented word typed with its accents, as
+        "jubilación") is not judged. Only for a query whose language its own words tell
+        (`read`'s `detected`): one word is of no clear language, and is judged by the page's,
+        where a name of another language ("Malta" on the French page) is no misspelling."""
+        if lang not in LANGUAGES or self._zipf_in(word, lang) > 0.0:
+            return False
+        return any(self._zipf_in(word, other) > 0.0 for other in LANGUAGES if other != lang)
 
     def _nearest(
         self,
@@ -354,15 +373,16 @@ class Speller:
         read = self.read(text, lang)
         return read.searched, [(typed, fixed) for typed, fixed, _ in read.changes]
 
-    def read(self, text: str, lang: str = "und") -> Reading:
+    def read(self, text: str, lang: str = "und", *, detected: bool = False) -> Reading:
         """How `text`, a query in language `lang` (ISO 639-1 or "und"), is searched and shown
-        (`Reading`)."""
+        (`Reading`). `detected`: `lang` was identified from the text itself, not taken from
+        the page it was typed on (`_of_another`)."""
         searched: list[str] = []
         shown: list[str] = []
         changes: list[tuple[str, str, bool]] = []
         pos = 0
         for m in WORD.finditer(text):
-            read = self._read(fold(m.group()), lang)
+            read = self._read(fold(m.group()), lang, detected=detected)
             if read is None and lang == "de" and (parts := self._compound(m.group())):
                 read = (parts, True)  # a compound of two known words (`_compound`)
             if read is None:

@@ -340,7 +340,11 @@ def understand(
     elif lang == "und":
         lang = language_of_words(text)
     spelt = lang if lang != "und" else page
-    read = Reading(text, text, []) if speller is None else speller.read(text, spelt)
+    read = (
+        Reading(text, text, [])
+        if speller is None
+        else speller.read(text, spelt, detected=lang != "und")
+    )
     terms = tuple(tokenize(read.searched))
     u = Understanding(
         text,
