@@ -31,7 +31,11 @@ def filter_value(name: str, value: str) -> str:
     concept ids as given (lowercase already); surrounding spaces dropped. A country may be
     given by any code `kg.geo` knows for it, ISO 3166 alpha-2 or alpha-3 or the EU's own: GB,
     GBR and UK are the United Kingdom, whose code in the graph (`skos:notation`) is UK; EL and
-    GRC are Greece (GR). A researcher's loop over ISO codes had found nothing for GB."""
+    GRC are Greece (GR). A researcher's loop over ISO codes had found nothing for GB. An IRI
+    (a country's or region's as SPARQL answers give it) is kept as written, to be read as its
+    concept's code (`kg.search.index.SearchIndex.filter_code`)."""
+    if "://" in value:
+        return value.strip()
     if name == "country":
         code = value.strip().upper()
         iso3 = code if code in ISO3_TO_ISO2 else ISO2_TO_ISO3.get(code)

@@ -6,7 +6,7 @@ import hashlib
 from typing import Annotated, Any
 from urllib.parse import ParseResult, parse_qs, urlencode, urlparse
 from xml.etree import ElementTree
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
@@ -224,7 +224,9 @@ def sitemap(request: Request) -> Response:
     `If-Match`/`If-Unmodified-Since` a 412, RFC 9110 §13.2.2)."""
     settings = request.app.state.settings
     version = request.app.state.store.version()
-    etag, last_modified = version_validators(version, "sitemap")
+    # "hreflang": the layout with language versions, so a crawler's copy without them is
+    # replaced before the next ingest
+    etag, last_modified = version_validators(version, "sitemap", "hreflang")
     validators = {"ETag": etag, **({"Last-Modified": last_modified} if last_modified else {})}
     if precondition_failed(request, etag, last_modified):
         return precondition_response(etag)
@@ -248,7 +250,7 @@ def sitemap(request: Request) -> Response:
         urls.append(_sitemap_entry(settings.base + href.lstrip("/"), changed))
     # the query editor and the vocabulary do not change with the graph: no date rather than a
     # wrong one (a code review)
-    urls += [f"<url><loc>{escape(settings.base + href)}</loc></url>" for href in ("sparql", "ns")]
+    urls += [_sitemap_entry(settings.base + href, "") for href in ("sparql", "ns")]
     for row in all_records(current):
         href = local_href(row["record"], settings.base)
         if href:
@@ -267,7 +269,7 @@ def _sitemap_entry(url: str, lastmod: str) -> str:
     versions in every interface language as `xhtml:link` alternates, as its HTML head names
     them (`web.meta.language_versions`): a web editor's trial found the sitemap without them."""
     links = "".join(
-        f'<xhtml:link rel="alternate" hreflang="{code}" href="{escape(href)}"/>'
+        f'<xhtml:link rel="alternate" hreflang="{code}" href={quoteattr(href)}/>'
         for code, href in language_versions(url)
     )
     return f"<url><loc>{escape(url)}</loc>{lastmod}{links}</url>"

@@ -267,7 +267,15 @@ def search_parameters(
         Literal["relevance", "start", "end", "name"], Query(description=", ".join(SORTS))
     ] = "relevance",
     correct: Annotated[bool, Query(description="Correct unknown words")] = True,
-    lang: Annotated[str, Query(description="Language of labels")] = "en",
+    lang: Annotated[
+        str | None,
+        Query(
+            description="Language of the answer's labels, `why.summary` and record `url`s "
+            "(en, es, it, de, fr; a tag with a region, es-ES, names its language); without it, "
+            "the language `Accept-Language` asks for most, else English; said in "
+            "`Content-Language`"
+        ),
+    ] = None,
 ) -> None:
     """The parameters of a search, for `/api/search` and `/api/search/download` alike: declared
     here so that FastAPI validates them (422 with the field) and the OpenAPI document lists them
@@ -331,7 +339,7 @@ def _with_language(request: Request, params: Sequence[tuple[str, str]]) -> Query
 
 def _validators(request: Request, lang: str = "") -> dict[str, str]:
     """`ETag` (the store version, the path, the query string and the language the answer is
-    in, `lang`, when `Accept-Language` chose it) and `Last-Modified` of an API answer,
+    in, `lang`, which `Accept-Language` may have chosen) and `Last-Modified` of an API answer,
     revalidated on each use (`Cache-Control: no-cache`)."""
     version = request.app.state.store.version()
     etag, modified = version_validators(version, request.url.path, request.url.query, lang)

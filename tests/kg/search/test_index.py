@@ -11,6 +11,7 @@ from kg.search.documents import Concept, SearchDoc
 from kg.search.embed import HashEmbedder
 from kg.search.index import SearchIndex, passages
 from kg.search.text import tokenize
+from kg.search.types import filter_value
 from kg.settings import Settings
 from kg.store import GraphStore
 from tests.conftest import BASE
@@ -120,7 +121,7 @@ def test_a_country_filter_may_be_the_eu_authoritys_code(small_index: SearchIndex
     assert small_index.filter_code("country", "esp") == "ES"
     assert small_index.filter_code("country", "ES") == "ES"
     assert small_index.filter_code("theme", "ESP") == "ESP"  # only the country's own facet
-    assert small_index.filter_code("country", iri) == "ES"  # as SPARQL answers give it
+    assert small_index.filter_code("country", filter_value("country", iri)) == "ES"  # as SPARQL
     assert small_index.filter_code("theme", iri) == iri
 
 

@@ -543,3 +543,9 @@ def test_a_filter_may_name_a_concept_by_its_iri(client: TestClient) -> None:
     assert by_code["total"] > 0
     assert by_iri["total"] == by_code["total"]
     assert by_iri["unmatched"] == {}
+    italy = "http://publications.europa.eu/resource/authority/country/ITA"
+    by_country = client.get("/api/search", params={"country": italy}).json()
+    assert (
+        by_country["total"] == client.get("/api/search", params={"country": "IT"}).json()["total"]
+    )
+    assert by_country["total"] > 0
