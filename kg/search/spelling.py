@@ -412,13 +412,25 @@ class Speller:
         announced: the word was spelt right. Only for a word nothing else reads (`read`):
         "Landkreis" stays the records' "Landkreise". A German trial's "Dorfschule" found
         nothing while "Schule Dorf" found the village school first. None otherwise."""
+        best = self._split(typed)
+        if best is None:
+            return None
+        parts = [fold(p) for p in best]
+        known = all((pt := term(p)) is not None and self._known(pt) for p in parts)
+        return " ".join(parts) if known else None
+
+    def _split(self, typed: str) -> tuple[str, str] | None:
+        """The two words of German's list (lowercase, as typed) a German compound that neither
+        the index nor that list knows reads as, the split whose parts are commonest together
+        (`_compound`), or None."""
         word = typed.lower()
         t = term(fold(word))
         if t is None or self._known(t) or len(word) < 2 * COMPOUND_PART or not word.isalpha():
             return None
         if self._zipf_in(word, "de") > 0:
             return None
-        best, score = None, 0.0
+        best: tuple[str, str] | None = None
+        score = 0.0
         for cut in range(COMPOUND_PART, len(word) - COMPOUND_PART + 1):
             second = word[cut:]
             for link in LINKING:
@@ -428,11 +440,7 @@ class Speller:
                 zipfs = (self._zipf_in(first, "de"), self._zipf_in(second, "de"))
                 if min(zipfs) > 0 and sum(zipfs) / 2 > score:
                     best, score = (first, second), sum(zipfs) / 2
-        if best is None:
-            return None
-        parts = [fold(p) for p in best]
-        known = all((pt := term(p)) is not None and self._known(pt) for p in parts)
-        return " ".join(parts) if known else None
+        return best
 
     def suggest(self, text: str, lang: str = "und") -> str | None:
         """A "Did you mean" for a query that found nothing: `text` with every word the index
@@ -441,8 +449,10 @@ class Speller:
         records say MATILDE) or a word likelier than its correction — by the nearest word the
         index knows one edit away. None when a word has no such neighbour (nonsense has none,
         so it is offered nothing; two edits made "qwerty" "werte" and "anti-racism"
-        "anci-raise") or nothing would change. Offered, not searched: the caller checks that
-        the suggestion finds records."""
+        "anci-raise") or nothing would change. A German compound neither the index nor the
+        language's list knows is offered as its two parts when the index knows one
+        (`_parts_known`). Offered, not searched: the caller checks that the suggestion finds
+        records."""
         shown: list[str] = []
         pos = 0
         changed = False
@@ -453,6 +463,11 @@ class Speller:
                 continue
             word = fold(typed)
             read = self._read(word, lang)
+            if read is None and lang == "de" and (parts := self._parts_known(typed)):
+                shown += [text[pos : m.start()], parts]  # a compound, offered as its parts
+                pos = m.end()
+                changed = True
+                continue
             if read is None:  # one letter away at most: "qwerty" is not "werte"
                 read = self._read(word, lang, strict=False)
                 if read is not None and (
@@ -468,6 +483,19 @@ class Speller:
             changed = True
         shown.append(text[pos:])
         return "".join(shown) if changed else None
+
+    def _parts_known(self, typed: str) -> str | None:
+        """For `suggest`: a German compound the index does not know as its two parts
+        (`_split`), each capitalised as German writes nouns, when the index knows one of
+        them; else None. A German trial's "Leerstandsnutzung" (use of vacant buildings)
+        found nothing and was offered nothing, while "Leerstand" finds 24 records: it is
+        offered "Leerstand Nutzung", whose results say which word they do not mention."""
+        parts = self._split(typed)
+        if parts is None:
+            return None
+        if not any((t := term(fold(p))) is not None and self._known(t) for p in parts):
+            return None
+        return " ".join(p[:1].upper() + p[1:] for p in parts)
 
     def _kept(self, typed: str, near: str, lang: str) -> bool:
         """Whether the word `typed`, a word of the query's language `lang` (else of the one of

@@ -422,6 +422,24 @@ def test_a_word_of_another_language_in_a_query_of_clear_language_may_be_a_misspe
     assert s.read("rifugiati a Malta", "it", detected=True).searched == "rifugiati a Malta"
 
 
+def test_a_compound_that_finds_nothing_is_offered_as_its_parts() -> None:
+    """A German trial's "Leerstandsnutzung" (use of vacant buildings) found nothing and was
+    offered nothing, while "Leerstand" finds records: a compound neither the index nor
+    German's list knows is offered as its two parts when the index knows one of them."""
+    usage = {("leerstand", "de"): 3.2, ("nutzung", "de"): 4.6, ("mitfahren", "de"): 3.4}
+    words = {"leerstand": 5, "dorf": 2}
+    s = Speller(
+        words,
+        lambda t: t in {term(w) for w in words},
+        frozenset({"leerstand", "nutzung"}),
+        zipf_in=lambda w, lang: usage.get((w, lang), 0.0),
+    )
+    assert s.suggest("Leerstandsnutzung", "de") == "Leerstand Nutzung"
+    assert s.suggest("Leerstandsnutzung", "en") is None  # a German rule
+    assert s.suggest("Nutzungsleerstand", "de") == "Nutzung Leerstand"
+    assert s.suggest("Mitfahrnutzung", "de") is None  # "mitfahr" is no word of the list
+
+
 def test_a_query_of_no_clear_language_is_read_in_the_pages() -> None:
     """A French trial's "Itali" became "Italy": the n-gram model reads no language in one
     word, and of the equally near "Italy" and "Italie" the one more records hold won. On a
