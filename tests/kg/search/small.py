@@ -10,6 +10,9 @@ from kg.search.cache import VectorCache
 from kg.search.documents import Concept, SearchDoc
 from kg.search.embed import HashEmbedder
 from kg.search.index import SearchIndex, build_index
+from kg.search.service import SearchService
+from kg.settings import Settings
+from kg.store import GraphStore
 
 X = "http://x/id/"
 THEME = "https://w3id.org/rikg/scheme/theme/"
@@ -86,3 +89,8 @@ def build() -> SearchIndex:
         progress=False,
     )
     return index
+
+
+def service(store: GraphStore, settings: Settings, embedder: HashEmbedder) -> SearchService:
+    """The search service of `store` with the fake `embedder` and the settings' cache."""
+    return SearchService(store, settings, embedder=embedder)

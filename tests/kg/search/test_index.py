@@ -15,6 +15,7 @@ from kg.search.types import filter_value
 from kg.settings import Settings
 from kg.store import GraphStore
 from tests.conftest import BASE
+from tests.kg.search.small import service
 
 NEW_RECORD = """---
 name: Mountain Welcome
@@ -26,10 +27,6 @@ sources:
 ---
 Newcomers settle in an alpine valley.
 """
-
-
-def service(store: GraphStore, settings: Settings, embedder: HashEmbedder) -> SearchService:
-    return SearchService(store, settings, embedder=embedder)
 
 
 def test_reingest_of_unchanged_sources_embeds_nothing(

@@ -7,17 +7,14 @@ import numpy as np
 import pytest
 
 from ingest.pipeline import ingest_records
-from kg.search import SearchQuery, SearchService, search
+from kg.search import SearchQuery, search
 from kg.search.embed import HashEmbedder
 from kg.search.index import SearchIndex
 from kg.search.persist import index_dir, load_index, save_index
 from kg.settings import Settings
 from kg.store import GraphStore
 from tests.conftest import BASE
-
-
-def service(store: GraphStore, settings: Settings, embedder: HashEmbedder) -> SearchService:
-    return SearchService(store, settings, embedder=embedder)
+from tests.kg.search.small import service
 
 
 def test_another_model_has_its_own_cache_and_index(
