@@ -683,7 +683,10 @@ def _disposition(text: str, lang: str, extension: str) -> str:
     percent-encoded as RFC 8187 says), which browsers prefer: a German trial got
     "search-results-gefluchtete-dorf.xlsx" for "Geflüchtete Dorf"."""
     found = list(words(text))
-    ascii_name = _file_name("search-results", [w for _, _, w in found])
+    # folding leaves Greek, Cyrillic and other scripts as they are: their words have no ASCII
+    # form (a Greek query's download had failed: a header is Latin-1 at most)
+    plain = [a for _, _, w in found if (a := w.encode("ascii", "ignore").decode())]
+    ascii_name = _file_name("search-results", plain)
     local = _file_name(
         translations(lang).gettext("search-results"), [text[a:b].lower() for a, b, _ in found]
     )

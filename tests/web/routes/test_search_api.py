@@ -352,6 +352,19 @@ def test_a_download_is_named_after_its_search(client: TestClient) -> None:
     assert 'filename="search-results.json"' in browse.headers["content-disposition"]
 
 
+def test_a_download_of_a_search_in_another_script_is_named_in_ascii_too(
+    client: TestClient,
+) -> None:
+    """A download of a Greek search failed (500): its words, folded, were still Greek, and a
+    header holds Latin-1 at most. The ASCII name keeps the words that have an ASCII form; the
+    search's own letters are in `filename*`."""
+    got = client.get("/api/search/download", params={"q": "πρόσφυγες Lesvos", "format": "csv"})
+    assert got.status_code == 200
+    disposition = got.headers["content-disposition"]
+    assert 'filename="search-results-lesvos.csv"' in disposition
+    assert "filename*=UTF-8''search-results-%CF%80%CF%81" in disposition
+
+
 def test_a_download_is_named_in_the_searchs_language_and_letters(client: TestClient) -> None:
     """A German trial got "search-results-gefluchtete-dorf.xlsx" for "Geflüchtete Dorf": the
     name in the search's language and letters goes as RFC 6266's `filename*`, which browsers
