@@ -215,9 +215,7 @@ class Speller:
         "jubilación") is not judged. Only for a query whose language its own words tell
         (`read`'s `detected`): one word is of no clear language, and is judged by the page's,
         where a name of another language ("Malta" on the French page) is no misspelling."""
-        if lang not in LANGUAGES or self._zipf_in(word, lang) > 0.0:
-            return False
-        return any(self._zipf_in(word, other) > 0.0 for other in LANGUAGES if other != lang)
+        return self._usage(word, lang) == 0.0 and self._foreign(word, lang)
 
     def _nearest(
         self,
@@ -289,11 +287,7 @@ class Speller:
         else None. The records may hold only another form of the word meant: "volunter" is
         two edits from "volunteers", the only form they write, and one from "volunteer";
         both are searched as the same term, and the page says the nearer."""
-        near = [
-            w
-            for w in one_edit(word)
-            if w in self._dictionary and (t := term(w)) is not None and self._known(t)
-        ]
+        near = [w for w in one_edit(word) if w in self._dictionary and self._indexed(w)]
         first = [w for w in near if w[:1] == word[:1]]
         near = first or near
         if not near:
@@ -416,8 +410,12 @@ class Speller:
         if best is None:
             return None
         parts = [fold(p) for p in best]
-        known = all((pt := term(p)) is not None and self._known(pt) for p in parts)
-        return " ".join(parts) if known else None
+        return " ".join(parts) if all(self._indexed(p) for p in parts) else None
+
+    def _indexed(self, word: str) -> bool:
+        """Whether the index holds the term of `word`."""
+        t = term(fold(word))
+        return t is not None and self._known(t)
 
     def _split(self, typed: str) -> tuple[str, str] | None:
         """The two words of German's list (lowercase, as typed) a German compound that neither
@@ -463,22 +461,21 @@ class Speller:
                 continue
             word = fold(typed)
             read = self._read(word, lang)
-            if read is None and lang == "de" and (parts := self._parts_known(typed)):
-                shown += [text[pos : m.start()], parts]  # a compound, offered as its parts
-                pos = m.end()
-                changed = True
-                continue
-            if read is None:  # one letter away at most: "qwerty" is not "werte"
-                read = self._read(word, lang, strict=False)
-                if read is not None and (
-                    OSA.distance(word, read[0]) > 1 or self._kept(typed, read[0], lang)
-                ):
-                    read = None
-            if read is None or (abbreviation(typed) and read[0] not in self._capitals):
-                return None
-            if read[1]:  # another form of a word spelt right: searched so, shown as typed
-                continue
-            shown += [text[pos : m.start()], self._written(read[0], typed)]
+            # a German compound nothing reads, offered as its parts
+            offered = self._parts_known(typed) if read is None and lang == "de" else None
+            if offered is None:
+                if read is None:  # one letter away at most: "qwerty" is not "werte"
+                    read = self._read(word, lang, strict=False)
+                    if read is not None and (
+                        OSA.distance(word, read[0]) > 1 or self._kept(typed, read[0], lang)
+                    ):
+                        read = None
+                if read is None or (abbreviation(typed) and read[0] not in self._capitals):
+                    return None
+                if read[1]:  # another form of a word spelt right: searched so, shown as typed
+                    continue
+                offered = self._written(read[0], typed)
+            shown += [text[pos : m.start()], offered]
             pos = m.end()
             changed = True
         shown.append(text[pos:])
@@ -493,7 +490,7 @@ class Speller:
         parts = self._split(typed)
         if parts is None:
             return None
-        if not any((t := term(fold(p))) is not None and self._known(t) for p in parts):
+        if not any(self._indexed(p) for p in parts):
             return None
         return " ".join(p[:1].upper() + p[1:] for p in parts)
 

@@ -247,17 +247,20 @@ def false_friend(
         return False
     held = set(tokenize(match.label))
     own = {t for code, label in match.concept.all_labels() if code == lang for t in tokenize(label)}
+    found = [(text[s:e].lower(), set(tokenize(w)) & held) for s, e, w in words(text)]
+    typed = [(w, t) for w, t in found if t]
+    if not typed:
+        return False
     unattested = {t for t in held - own if match.lang not in translating(t, lang)}
-    typed = [(text[s:e].lower(), set(tokenize(w)) & held) for s, e, w in words(text)]
-    typed = [(w, t) for w, t in typed if t]
-    if typed and all(
+    if all(
         t <= unattested and zipf_in(w, lang) >= zipf_in(w, match.lang) + FOREIGN_WORD
         for w, t in typed
     ):
         return True
     label_words = [(match.label[s:e].lower(), w) for s, e, w in words(match.label)]
+    written = {f for _, f in label_words}
     return any(
-        fold(w) not in {f for _, f in label_words}
+        fold(w) not in written
         and not any(
             term(f) == t and zipf_in(x, lang) + FOREIGN_WORD > zipf_in(x, match.lang)
             for x, f in label_words
