@@ -33,9 +33,11 @@ def filter_value(name: str, value: str) -> str:
     GBR and UK are the United Kingdom, whose code in the graph (`skos:notation`) is UK; EL and
     GRC are Greece (GR). A researcher's loop over ISO codes had found nothing for GB. An IRI
     (a country's or region's as SPARQL answers give it) is kept as written, to be read as its
-    concept's code (`kg.search.index.SearchIndex.filter_code`)."""
+    concept's code (`kg.search.index.SearchIndex.filter_code`), with or without the angle
+    brackets SPARQL and Turtle write around it (a web editor pasted `<http://…/ESP>` and found
+    nothing)."""
     if "://" in value:
-        return value.strip()
+        return value.strip().removeprefix("<").removesuffix(">").strip()
     if name == "country":
         code = value.strip().upper()
         iso3 = code if code in ISO3_TO_ISO2 else ISO2_TO_ISO3.get(code)

@@ -224,9 +224,9 @@ def sitemap(request: Request) -> Response:
     `If-Match`/`If-Unmodified-Since` a 412, RFC 9110 §13.2.2)."""
     settings = request.app.state.settings
     version = request.app.state.store.version()
-    # "hreflang": the layout with language versions, so a crawler's copy without them is
-    # replaced before the next ingest
-    etag, last_modified = version_validators(version, "sitemap", "hreflang")
+    # "hreflang", "each": the layout with every language version in its own entry, so a
+    # crawler's copy of an older layout is replaced before the next ingest
+    etag, last_modified = version_validators(version, "sitemap", "hreflang", "each")
     validators = {"ETag": etag, **({"Last-Modified": last_modified} if last_modified else {})}
     if precondition_failed(request, etag, last_modified):
         return precondition_response(etag)
@@ -265,14 +265,21 @@ def sitemap(request: Request) -> Response:
 
 
 def _sitemap_entry(url: str, lastmod: str) -> str:
-    """A sitemap `<url>` for the page at `url` with its `lastmod` element (or ""), and its
-    versions in every interface language as `xhtml:link` alternates, as its HTML head names
-    them (`web.meta.language_versions`): a web editor's trial found the sitemap without them."""
+    """The sitemap `<url>`s of the page at `url`: one for each of its versions in an interface
+    language and one for the page without `lang` (`x-default`), each with the `lastmod`
+    element (or "") and all the versions as `xhtml:link` alternates, as the page's HTML head
+    names them (`web.meta.language_versions`). Google's "Localized versions of your page"
+    asks for every version in a `<url>` of its own, listing them all, itself included: a web
+    editor's trial found the versions missing, a later one listed only under the bare page."""
+    versions = language_versions(url)
     links = "".join(
         f'<xhtml:link rel="alternate" hreflang="{code}" href={quoteattr(href)}/>'
-        for code, href in language_versions(url)
+        for code, href in versions
     )
-    return f"<url><loc>{escape(url)}</loc>{lastmod}{links}</url>"
+    return "\n".join(
+        f"<url><loc>{escape(href)}</loc>{lastmod}{links}</url>"
+        for href in [url, *(href for code, href in versions if code != "x-default")]
+    )
 
 
 #: what crawlers are asked to leave (robots.txt, RFC 9309): query answers, and search result
@@ -280,6 +287,9 @@ def _sitemap_entry(url: str, lastmod: str) -> str:
 #: 2,587 addresses after 15 minutes, most of them filter combinations and language copies;
 #: every record, concept and region page is in the sitemap)
 NOT_CRAWLED = ("/sparql?", "/search", "/api/")
+#: the exceptions, each the whole address (`$`, RFC 9309 §2.2.3; the longest match wins,
+#: §2.2.2): the query editor in each interface language, which the sitemap lists
+CRAWLED = tuple(f"/sparql?lang={code}$" for code in LANGUAGES)
 
 
 @router.get("/robots.txt", include_in_schema=False)
@@ -290,6 +300,7 @@ def robots(request: Request) -> Response:
     base = request.app.state.settings.base
     body = (
         "User-agent: *\n"
+        + "".join(f"Allow: {path}\n" for path in CRAWLED)
         + "".join(f"Disallow: {path}\n" for path in NOT_CRAWLED)
         + f"Sitemap: {base}sitemap.xml\n"
     )

@@ -119,6 +119,7 @@ def test_a_country_filter_may_be_the_eu_authoritys_code(small_index: SearchIndex
     assert small_index.filter_code("country", "ES") == "ES"
     assert small_index.filter_code("theme", "ESP") == "ESP"  # only the country's own facet
     assert small_index.filter_code("country", filter_value("country", iri)) == "ES"  # as SPARQL
+    assert small_index.filter_code("country", filter_value("country", f" <{iri}> ")) == "ES"
     assert small_index.filter_code("theme", iri) == iri
 
 
