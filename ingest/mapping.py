@@ -4,6 +4,8 @@ Every fact given with a source also becomes a `rikg:Claim` (an `rdf:Statement` w
 `dcterms:source`), so a page can show each fact's source; where sources give different values,
 all are asserted and each claim is marked `rikg:disputed true`. Facts that contradict each
 other share a `conflict` name; when it is a field's name (`end`), that field's value is disputed.
+A value of a list field may carry the name too (`partners: [{value: …, source: …, conflict: …}]`):
+that value alone is disputed (rival co-funders, a country one source adds).
 """
 
 from __future__ import annotations
@@ -96,6 +98,7 @@ KNOWN = (
 class Claim:
     value: Any
     sources: tuple[str, ...]
+    conflict: str | None = None  # the name it shares with what contradicts it (`_facts`)
 
 
 class RecordMapper:
@@ -107,6 +110,7 @@ class RecordMapper:
         self.graph = Graph()
         self.source_iris: dict[str, URIRef] = {}
         self.claims: list[tuple[URIRef, Any, Claim, bool]] = []
+        self.conflicts: list[tuple[str, str]] = []  # (field, conflict name) of field claims
         self.links: list[tuple[str, str]] = []  # (field, web address) as given, for _no_contact
 
     def fail(self, field: str, reason: str) -> RecordError:
@@ -152,9 +156,9 @@ class RecordMapper:
         self._values("nuts", DCTERMS.spatial, self._nuts)
         self._places(d.get("places"))
         self._budget(d.get("budget"))
-        self._facts(d.get("facts"), d.get("notes"))
         if "participants" in d:
             self._values("participants", RIKG.participantCount, self._int)
+        self._facts(d.get("facts"), d.get("notes"))
         if "online" in d:
             mode = "OnlineEventAttendanceMode" if d["online"] else "OfflineEventAttendanceMode"
             g.add((s, SCHEMA.eventAttendanceMode, SCHEMA[mode]))
@@ -249,8 +253,10 @@ class RecordMapper:
         for c in claims:
             obj = convert(key, c.value)
             self.graph.add((self.subject, pred, obj))
+            if c.conflict and not c.sources:
+                raise self.fail(key, f"conflict {c.conflict!r}: a disputed value needs its source")
             if c.sources:
-                self.claims.append((pred, obj, c, disputed))
+                self.claims.append((pred, obj, c, disputed or c.conflict is not None))
 
     def _claims_of(self, key: str, raw: Any) -> list[Claim]:
         out = []
@@ -258,7 +264,12 @@ class RecordMapper:
             if isinstance(item, dict):
                 if "value" not in item:
                     raise self.fail(key, "a claim needs 'value' and 'source'")
-                out.append(Claim(item["value"], self._source_keys(key, item)))
+                conflict = item.get("conflict")
+                out.append(
+                    Claim(item["value"], self._source_keys(key, item), conflict and str(conflict))
+                )
+                if conflict:
+                    self.conflicts.append((key, str(conflict)))
             else:
                 out.append(Claim(item, ()))
         return out
@@ -398,6 +409,11 @@ class RecordMapper:
             keys = self._source_keys("facts", fact) or tuple(self.source_iris)
             entries.append((str(fact["aspect"]), str(fact["text"]), keys, fact.get("conflict")))
         conflicts = [e[3] for e in entries if e[3]]
+        # a value of a field may share a conflict's name with a fact or another value
+        named = conflicts + [name for _, name in self.conflicts]
+        for key, name in self.conflicts:
+            if named.count(name) < 2:
+                raise self.fail(key, f"conflict {name!r} names only one claim")
         for aspect, text, keys, conflict in entries:
             node = URIRef(f"{self.subject}#claim-{_short(aspect + text)}")
             g = self.graph
@@ -409,7 +425,7 @@ class RecordMapper:
             for k in keys:
                 g.add((node, DCTERMS.source, self.source_iris[k]))
             if conflict:
-                if conflicts.count(conflict) < 2:
+                if named.count(conflict) < 2:
                     raise self.fail("facts", f"conflict {conflict!r} names only one fact")
                 g.add((node, RIKG.disputed, Literal(True)))
         # a conflict named after a field (`conflict: end`) contradicts that field's value too

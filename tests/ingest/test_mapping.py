@@ -85,6 +85,49 @@ def test_facts_in_conflict_with_a_field_dispute_that_field(records_dir: Path) ->
     }
 
 
+def test_a_value_of_a_list_field_may_be_disputed_by_name(records_dir: Path) -> None:
+    """A researcher found two sources' rival co-funders, and a country one source adds, kept
+    as plain facts: only a note said the sources disagree. A value of a list field (partners,
+    funders, countries, ...) given with `conflict` is disputed, and only that value: the
+    record's other countries stay plain facts. The name is shared with the facts (or values)
+    that contradict it."""
+    path = records_dir / "initiative" / "village-welcome.md"
+    text = path.read_text()
+    assert "countries: [ES]\n" in text
+    text = text.replace(
+        "countries: [ES]\n",
+        "countries:\n  - {value: ES, source: [a, b]}\n"
+        "  - {value: PT, source: b, conflict: villages}\n",
+    )
+    path.write_text(text)
+    _, g = record_graph(parse_record(path), base=BASE, ingested_at=NOW)
+    disputed = set(g.subjects(RIKG.disputed, Literal(True)))
+    places = [c for c in disputed if g.value(c, RDF.predicate) == DCTERMS.spatial]
+    portugal = URIRef("http://publications.europa.eu/resource/authority/country/PRT")
+    assert [g.value(c, RDF.object) for c in places] == [portugal]
+    assert g.value(places[0], DCTERMS.source) == URIRef("https://example.org/b")
+    assert len(disputed) == 5  # the two end dates, the two scale facts, Portugal
+
+
+@pytest.mark.parametrize(
+    ("entry", "reason"),
+    [
+        ("  - {value: PT, source: b, conflict: coast}\n", "conflict 'coast' names only one"),
+        ("  - {value: PT, conflict: villages}\n", "a disputed value needs its source"),
+    ],
+)
+def test_a_disputed_value_needs_its_source_and_what_it_contradicts(
+    records_dir: Path, entry: str, reason: str
+) -> None:
+    path = records_dir / "initiative" / "village-welcome.md"
+    text = path.read_text().replace("countries: [ES]\n", "countries:\n  - ES\n" + entry)
+    path.write_text(text)
+    with pytest.raises(RecordError) as caught:
+        record_graph(parse_record(path), base=BASE, ingested_at=NOW)
+    assert caught.value.field == "countries"
+    assert reason in str(caught.value)
+
+
 def test_tracking_parameters_are_dropped_from_links(records_dir: Path) -> None:
     """An editor's trial found `?utm_source=rss` and `?utm_cmp_rs=subtitle` in the source links
     the pages hand out: they say how someone came to a page, not which page it is. Campaign
