@@ -437,8 +437,8 @@ class RecordMapper:
                 raise self.fail("notes", f"entry {i + 1} needs 'text'")
             self.graph.add((self.subject, SKOS.note, Literal(str(note_text), lang="en")))
 
-    def _claim(self, pred: URIRef, obj: Any, keys: Iterable[str], disputed: bool = False) -> None:
-        self.claims.append((pred, obj, Claim(str(obj), tuple(keys)), disputed))
+    def _claim(self, pred: URIRef, obj: Any, keys: Iterable[str]) -> None:
+        self.claims.append((pred, obj, Claim(str(obj), tuple(keys)), False))
 
     def _emit_claims(self) -> None:
         g = self.graph

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from pyshacl import validate
@@ -128,7 +127,3 @@ def validate_graph(data: Graph, files: Mapping[str, str]) -> list[Problem]:
         field = FIELD_OF.get(str(path), str(path)) if path is not None else "record"
         problems.append(Problem(files.get(record, record), field, message, severity))
     return sorted(set(problems), key=lambda p: (p.file, p.field, p.reason))
-
-
-def example_files() -> list[Path]:
-    return sorted((ONTOLOGY / "examples").glob("*.ttl"))

@@ -82,15 +82,6 @@ ORIGIN_WORDS = (
 )
 ORIGIN_CONFIDENCE = 0.5  # below PRESELECT: offered, for the person to tick if it is also a place
 LABEL_CONFIDENCE = {"pref": 0.9, "alt": 0.8}
-SUGGESTED_FIELDS = (
-    "name",
-    "acronym",
-    "start",
-    "end",
-    "budget",
-    *FACET_FIELDS.values(),
-    "partners",
-)
 ORG_WORDS = (
     "university|universidad|università|universität|université|foundation|fundación|fondazione|"
     "stiftung|fondation|association|asociación|associazione|verein|verband|cooperative|"

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg import formats
 from kg.export import export_graph
 from kg.store import GraphStore
 
@@ -98,11 +99,9 @@ def dump_path(data_dir: Path, version: str, name: str) -> Path | None:
 
 def _count(data: bytes, fmt: str) -> int:
     """The statements the file holds, as a parser reads them: distinct quads of an N-Quads
-    file, distinct triples of an N-Triples, Turtle or JSON-LD one."""
-    rdf = {
-        "nq": ox.RdfFormat.N_QUADS,
-        "nt": ox.RdfFormat.N_TRIPLES,
-        "turtle": ox.RdfFormat.TURTLE,
-        "jsonld": ox.RdfFormat.JSON_LD,
-    }[fmt]
-    return len(set(ox.parse(data, rdf)))
+    file, distinct triples of an N-Triples, Turtle or JSON-LD one (`fmt`: a name of
+    `kg.formats`)."""
+    named = formats.by_name(fmt, formats.GRAPH_FORMATS)
+    if named is None or named.rdf is None:
+        raise ValueError(f"no RDF format named {fmt!r}")
+    return len(set(ox.parse(data, named.rdf)))

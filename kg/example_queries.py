@@ -27,8 +27,6 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 
-from kg.errors import NotFound
-
 HEADER = re.compile(r"^#\s*(title|question):\s*(.+?)\s*$")
 ORDER = re.compile(r"^\d+-")
 
@@ -92,10 +90,3 @@ def _load() -> tuple[Example, ...]:
 def load_examples() -> list[Example]:
     """Every example, sorted by file name (the order of the catalogue)."""
     return list(_load())
-
-
-def get_example(slug: str) -> Example:
-    for example in _load():
-        if example.slug == slug:
-            return example
-    raise NotFound(f"no example query named {slug!r}")

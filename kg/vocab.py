@@ -131,10 +131,6 @@ INITIATIVE_TYPE_NAMES = {
 }
 
 
-def scheme_iri(scheme: str) -> str:
-    return f"{SCHEME_NS}{scheme}"
-
-
 def concept_iri(scheme: str, concept_id: str) -> str:
     return f"{SCHEME_NS}{scheme}/{concept_id}"
 

@@ -109,7 +109,8 @@ def create_app(
         description=(
             "Projects and good practices for integrating migrants and refugees in rural Europe."
         ),
-        docs_url=None,
+        docs_url=None,  # Swagger UI is served from /static at /api/docs, below
+        redoc_url=None,  # ReDoc would load its script from a CDN, which the CSP blocks
         openapi_url="/openapi.json",
         lifespan=lifespan,
     )

@@ -76,6 +76,7 @@ INCOMING_LABELS = {
     f"{S}publisher": N_("Published"),
 }
 
+#: the heading of incoming links whose property `INCOMING_LABELS` does not name
 LINKED_FROM = N_("Linked from")
 
 SCHEME_PARAMS = {"theme", "target-group", "funding", "challenge", "opportunity"}

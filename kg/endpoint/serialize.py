@@ -24,13 +24,12 @@ import orjson
 import pyoxigraph as ox
 
 from kg import formats
-from kg.vocab import PREFIXES, RDF_NS, XSD_NS
+from kg.vocab import PREFIXES, XSD_NS
 
 if TYPE_CHECKING:  # the type of what io.BytesIO.write takes (typing.Buffer from Python 3.12)
     from typing_extensions import Buffer
 
 XSD_STRING = f"{XSD_NS}string"
-RDF_LANG_STRING = f"{RDF_NS}langString"
 ITS = "http://www.w3.org/2005/11/its"  # the namespace of `its:dir` (base direction)
 
 #: media type → serialiser name, for SELECT/ASK and for CONSTRUCT/DESCRIBE

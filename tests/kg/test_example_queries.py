@@ -12,8 +12,7 @@ import pytest
 
 from ingest.pipeline import ingest_records
 from ingest.record_format import Record, parse_record, record_files
-from kg.errors import NotFound
-from kg.example_queries import Example, get_example, load_examples, parse_example
+from kg.example_queries import Example, load_examples, parse_example
 from kg.search import SearchService
 from kg.search.embed import HashEmbedder
 from kg.search.sparql import run_query_with_search
@@ -23,6 +22,13 @@ from kg.store import GraphStore, LocalStore
 from tests.conftest import BASE, BUNDLED
 
 EXAMPLES = load_examples()
+
+
+def get_example(slug: str) -> Example:
+    """The catalogue's example named `slug`."""
+    return next(e for e in EXAMPLES if e.slug == slug)
+
+
 NEEDS_SEARCH = {"semantic-search"}
 
 
@@ -84,12 +90,6 @@ def test_catalogue_has_the_required_examples() -> None:
         assert example.title
         assert example.question.endswith("?")
         assert "PREFIX " in example.query  # runs in any client, without predeclared prefixes
-
-
-def test_get_example_and_not_found() -> None:
-    assert get_example("initiatives-per-country") == EXAMPLES[0]
-    with pytest.raises(NotFound):
-        get_example("no-such-example")
 
 
 def test_an_example_without_header_is_refused() -> None:

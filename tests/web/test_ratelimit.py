@@ -43,6 +43,9 @@ def test_the_window_slides() -> None:
     lim.check("a")
     clock.now += 60
     lim.check("a")  # the first request has left the window
+    clock.now += 59
+    with pytest.raises(RateLimited, match="retry in 1 s"):  # the second has not
+        lim.check("a")
 
 
 def test_zero_means_no_limit() -> None:

@@ -34,6 +34,7 @@ from web.practice import BUDGET_KINDS, practice_context
 from web.recordpage import (
     GROUPS,
     INCOMING_LABELS,
+    LINKED_FROM,
     SLUG,
     check,
     grouped,
@@ -280,6 +281,7 @@ def page(request: Request, kind: str, slug: str, search: SearchService) -> Respo
         "disputed_fields": disputed,
         "source_index": {s.value: i + 1 for i, s in enumerate(v.sources)},
         "incoming_labels": INCOMING_LABELS,
+        "linked_from": LINKED_FROM,
         "aspects": ASPECTS,
         "budget_kinds": BUDGET_KINDS,
         "links_out": links_out,

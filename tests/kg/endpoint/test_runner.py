@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import uvloop  # a dependency of uvicorn[standard], the loop `kg serve` runs on
 
 from kg.endpoint.execute import Answer, QueryRequest
 from kg.endpoint.runner import ProcessRunner, ThreadRunner, make_runner
@@ -68,7 +69,6 @@ def test_the_event_loop_path_answers_times_out_and_leaves_the_pipe_blocking(
     class of a bad query, a killed and replaced worker past the limit; and the same worker's
     pipe still works for the threaded `run` afterwards (libuv leaves a watched descriptor
     non-blocking, which broke `recv` of the next threaded query)."""
-    uvloop = pytest.importorskip("uvloop")  # a dependency of uvicorn[standard]: always there
     settings = Settings.from_env(
         {
             "KG_STORE": str(tmp_path / "store"),
@@ -110,7 +110,6 @@ def test_queries_over_the_limit_at_once_are_timeouts_and_leave_the_pool_its_size
     that found no worker free within its limit `ServiceBusy` (both 503), never the 400 of a
     worker that died under it, and each killed worker is replaced once, so the pool keeps its
     size (a user trial saw a 400 and a pool grown from 2 to 9 workers)."""
-    uvloop = pytest.importorskip("uvloop")
     settings = Settings.from_env(
         {
             "KG_STORE": str(tmp_path / "store"),
@@ -152,7 +151,6 @@ def test_the_wait_for_a_worker_counts_against_the_limit_and_busy_is_not_a_timeou
     start (a user trial saw 19.6 s against a documented 10 s: the wait, then a whole limit of
     its own): it is `ServiceBusy` when no worker came free in its limit, or a `QueryTimeout`
     that says it waited, and either carries a Retry-After. On uvloop, as `kg serve` runs."""
-    uvloop = pytest.importorskip("uvloop")
     limit = 2.0
     settings = Settings.from_env(
         {

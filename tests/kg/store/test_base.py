@@ -21,8 +21,7 @@ def test_now_is_utc_to_the_second() -> None:
     assert abs(datetime.now(UTC) - parsed) < timedelta(seconds=5)
 
 
-def test_versions_and_changes_are_values() -> None:
-    assert StoreVersion("a", "t") == StoreVersion("a", "t")
+def test_a_change_is_immutable_and_a_drop_has_no_triples() -> None:
     drop = GraphChange("http://x/g", None)
     assert drop.ntriples is None
     with pytest.raises(AttributeError):
