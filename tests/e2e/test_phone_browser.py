@@ -1,6 +1,7 @@
 """Issue 5: the site works on a phone — at 390×844 (a common phone viewport) no page scrolls
 sideways, the navigation and search stay usable, and a result opens."""
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -10,6 +11,7 @@ from bench.live import LiveServer, live_server
 from tests.e2e.browser import BROKEN_WORDS, chromium, local_page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+HYPHENATED = re.compile(r"\w[-‐–/]\w")
 PAGES = [
     "",
     "search?q=community+sponsorship",
@@ -162,3 +164,39 @@ def test_the_dumps_table_splits_no_word_on_a_phone(server: LiveServer, phone: Pa
     assert first.get_by_role("link").inner_text().endswith(".gz")
     label = first.locator("td").nth(2).evaluate("td => getComputedStyle(td, '::before').content")
     assert label == '"Dimensione"'  # each value named by its column, in the page's language
+
+
+def test_no_records_title_splits_a_word_it_could_keep_whole_on_a_phone(
+    server: LiveServer, phone: Page
+) -> None:
+    """A French trial's phone showed "Integrationspotenzial / e ländlicher": a German compound
+    broken without a hyphen, at a size where a phone's line could not hold it. Every record's
+    title, on its page, keeps whole each word a line can hold (the trial's now among them);
+    only a word wider than the line itself may break, which a phone's browser hyphenates
+    (`hyphens: auto` in the title's language; Debian's Chromium has no dictionary)."""
+    sitemap = phone.request.get(server.url + "sitemap.xml").text()
+    pages = re.findall(
+        r"<loc>[^<]*/((?:initiative|organisation|policy|event)/[^<?]+)</loc>", sitemap
+    )
+    assert len(pages) > 300
+    broken = {}
+    for path in pages:
+        phone.goto(server.url + path + "?lang=fr", wait_until="domcontentloaded")
+        title = phone.locator("h1")
+        # a break after a word's hyphen or slash is a break between words
+        words = [w for w in title.evaluate(BROKEN_WORDS) if not HYPHENATED.search(w)]
+        if words:
+            widths = title.evaluate(WIDTHS, words)
+            broken[path] = [w for w, wide in zip(words, widths, strict=True) if not wide]
+    assert {path: words for path, words in broken.items() if words} == {}
+    assert "initiative/integrationspotenziale-laendlicher-regionen" in pages
+    assert "initiative/integrationspotenziale-laendlicher-regionen" not in broken
+
+
+#: for each word given, whether it is wider than the element's line in the element's font
+WIDTHS = """(element, words) => {
+  const style = getComputedStyle(element);
+  const context = document.createElement("canvas").getContext("2d");
+  context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  return words.map((w) => context.measureText(w).width > element.clientWidth);
+}"""
