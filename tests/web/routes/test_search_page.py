@@ -498,6 +498,20 @@ def test_downloads_speak_the_pages_language_when_only_the_browser_named_it(
     assert any("España" in row for row in rows[1:]), rows[:3]
 
 
+def test_the_downloads_are_named_where_the_list_starts(client: TestClient) -> None:
+    """A Spanish trial looked for the files under the page numbers: the line that sorts the
+    list names them too, and leads to them; a search that finds nothing offers none."""
+    page = client.get("/search", params={"q": "refugees", "lang": "es"}).text
+    sort_line = page.split('<p class="sort">', 1)[1].split("</p>", 1)[0]
+    assert '<a class="to-downloads" href="#downloads">Descargar todos los resultados' in sort_line
+    files = page.split('id="downloads"', 1)[1].split("</p>", 1)[0]
+    assert "format=csv" in files
+    assert "format=xlsx" in files
+    nothing = client.get("/search", params={"q": "xqzvbnm plorkt"}).text
+    assert "#downloads" not in nothing
+    assert 'id="downloads"' not in nothing
+
+
 def test_filters_that_leave_nothing_say_so_and_keep_their_labels(client: TestClient) -> None:
     """A search whose words match but whose filters leave nothing: the heading blames the
     filters, says how many records the words find without them and links there; the chips
