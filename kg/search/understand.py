@@ -45,6 +45,8 @@ WORDS_OVER_ENGLISH = 2.0
 #: Zipf units by which a query word is commoner in the query's language than in the language of
 #: the concept label it looks like, to be read as a word of its own (`false_friend`)
 FOREIGN_WORD = 1.0
+#: how many concepts' labels may hold a word for it to point to them (`ConceptMatcher.sharing`)
+SHARED_BY = 2
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,26 @@ class ConceptMatcher:
                     best[concept.iri] = ConceptMatch(concept, label, label_lang)
                     rank[concept.iri] = key
         return sorted(best.values(), key=lambda m: (m.concept.facet, m.concept.code))
+
+    def sharing(
+        self, terms: Iterable[str], most: int = SHARED_BY
+    ) -> list[tuple[Concept, list[str]]]:
+        """Concepts with a label holding one of `terms` that the labels of at most `most`
+        concepts hold, each with those labels, the most terms held first, then by facet and
+        code: "driving lessons" shares "driving" with "driving licence" (Mobility and
+        transport) alone. A term many concepts' labels hold ("migrant", "rural") says nothing
+        of which one is meant."""
+        held: dict[str, tuple[Concept, set[str], list[str]]] = {}
+        for t in sorted(set(terms)):
+            entries = self._by_term.get(t, ())
+            if 0 < len({entry[1].iri for entry in entries}) <= most:
+                for _, concept, label, _ in entries:
+                    _, shared, labels = held.setdefault(concept.iri, (concept, set(), []))
+                    shared.add(t)
+                    if label not in labels:
+                        labels.append(label)
+        ordered = sorted(held.values(), key=lambda c: (-len(c[1]), c[0].facet, c[0].code))
+        return [(concept, labels) for concept, _, labels in ordered]
 
 
 def detect_language(text: str) -> str:

@@ -90,6 +90,15 @@ def test_a_nonsense_query_says_nothing_matched_and_offers_help(
     topic = page.locator("ul.closest li a", has_text="Access to services")
     topic.click()  # a closest topic lists its records
     assert total(page) > 0
+    # a word of a concept's label that means what the query does points to it: a French
+    # trial's "driving lessons" found nothing and was offered nothing ("driving licence" is a
+    # label of Mobility and transport); "best pizza near me" shares "best practices"' word only
+    page.goto(server.url + "search?q=driving+lessons")
+    expect(page.locator(".summary h2")).to_have_text("Nothing matched “driving lessons”")
+    expect(page.locator("ul.closest li a").first).to_have_text("Mobility and transport")
+    page.goto(server.url + "search?q=best+pizza+near+me")
+    expect(page.locator(".summary h2")).to_have_text("Nothing matched “best pizza near me”")
+    expect(page.locator("ul.closest")).to_have_count(0)
 
 
 def test_a_typo_is_corrected_and_the_original_stays_one_click_away(

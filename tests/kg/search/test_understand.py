@@ -61,6 +61,23 @@ def test_concept_coverage_is_the_share_of_query_terms_the_named_concepts_hold() 
     assert understand("refugee families", matcher).concept_coverage == 0.0
 
 
+def test_a_word_few_concepts_labels_hold_points_to_them() -> None:
+    """On a page where nothing matched, a word of one of a concept's labels points to it
+    ("driving lessons" and the label "driving licence"); a word of many concepts' labels
+    points to none."""
+    mobility = Concept(
+        "t:mob", "theme", "mobility", {"en": "Mobility"}, [("en", "driving licence")]
+    )
+    refugees = Concept("g:ref", "target_group", "refugees", {"en": "Refugee families"})
+    matcher = ConceptMatcher([*CONCEPTS, mobility, refugees])
+    assert matcher.sharing(tokenize("driving lessons")) == [(mobility, ["driving licence"])]
+    # "community" and "families" are each one concept's: the concept holding both leads
+    found = matcher.sharing(tokenize("community sponsorship of families"))
+    assert [c.code for c, _ in found] == ["community-sponsorship", "refugees"]
+    assert matcher.sharing(tokenize("families"), most=0) == []  # held by more than `most`
+    assert matcher.sharing(tokenize("lessons")) == []
+
+
 def test_every_word_of_a_label_must_occur() -> None:
     assert understand("comunitario", ConceptMatcher(CONCEPTS)).concepts == ()
 
