@@ -456,3 +456,28 @@ def test_a_kinds_identifier_in_other_letters_leads_to_its_listing(records_dir: P
         assert str(listed.url).endswith("/search?kind=initiative&lang=de")
         assert "/initiative/village-welcome" in listed.text
         assert client.get("/id/Nothing").status_code == 404
+
+
+def test_a_disputed_value_keeps_its_sources_and_mark_together(records_dir: Path) -> None:
+    """A country one source adds against another (`conflict` on the value): its chip, its
+    source and its "disputed" mark are one piece of the line, so the mark never reads as the
+    next value's (Tolgmodellen's funders wrapped so), and the other countries carry none."""
+    path = records_dir / "initiative" / "village-welcome.md"
+    text = path.read_text()
+    assert "countries: [ES]\n" in text
+    path.write_text(
+        text.replace(
+            "countries: [ES]\n",
+            "countries:\n  - {value: ES, source: a}\n"
+            "  - {value: PT, source: b, conflict: villages}\n",
+        )
+    )
+    with client_of(ingested(records_dir, base=BASE)) as c:
+        page = c.get("/initiative/village-welcome").text
+    held = re.findall(r'<span class="held">(.*?)</span> ', page)
+    assert len(held) == 1, held
+    assert "Portugal" in held[0]
+    assert 'class="disputed"' in held[0]
+    assert 'href="#src-' in held[0]
+    spain = page.split(">Spain</a>", 1)[1].split("</dd>", 1)[0].split('class="chip"', 1)[0]
+    assert "disputed" not in spain
