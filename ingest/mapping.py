@@ -71,7 +71,7 @@ TEXTS = {
     "policy_type": RIKG.policyType,
     "part_of": SCHEMA.superEvent,
 }
-#: a single-valued field a fact's `conflict` may name, and the predicate of its value
+#: a single-valued field a `conflict` (of a fact or a value) may name, and its value's predicate
 FIELD_PREDICATES = {**DATES, "grant": SCHEMA.identifier, "identifier": SCHEMA.identifier}
 #: literals that are codes, not prose: never read as contact details
 PUBLIC_CODES = {SCHEMA.identifier, RIKG.orgType, RIKG.policyType, RIKG.kind}
@@ -98,7 +98,7 @@ KNOWN = (
 class Claim:
     value: Any
     sources: tuple[str, ...]
-    conflict: str | None = None  # the name it shares with what contradicts it (`_facts`)
+    conflict: str | None = None  # the name it shares with what contradicts it (`_conflicts`)
 
 
 class RecordMapper:
@@ -110,7 +110,7 @@ class RecordMapper:
         self.graph = Graph()
         self.source_iris: dict[str, URIRef] = {}
         self.claims: list[tuple[URIRef, Any, Claim, bool]] = []
-        self.conflicts: list[tuple[str, str]] = []  # (field, conflict name) of field claims
+        self.conflicts: list[tuple[str, str]] = []  # (field, conflict name) of facts and values
         self.links: list[tuple[str, str]] = []  # (field, web address) as given, for _no_contact
 
     def fail(self, field: str, reason: str) -> RecordError:
@@ -159,6 +159,7 @@ class RecordMapper:
         if "participants" in d:
             self._values("participants", RIKG.participantCount, self._int)
         self._facts(d.get("facts"), d.get("notes"))
+        self._conflicts()  # after every claim of facts and fields is read
         if "online" in d:
             mode = "OnlineEventAttendanceMode" if d["online"] else "OfflineEventAttendanceMode"
             g.add((s, SCHEMA.eventAttendanceMode, SCHEMA[mode]))
@@ -236,6 +237,7 @@ class RecordMapper:
         for alt in _list(d.get("alternate_names")):
             if not isinstance(alt, dict) or "value" not in alt:
                 raise self.fail("alternate_names", "each entry needs a 'value' (and 'lang')")
+            self._no_conflict("alternate_names", alt)
             lit = Literal(str(alt["value"]), lang=alt.get("lang"))
             self.graph.add((self.subject, SCHEMA.alternateName, lit))
             if "source" in alt:
@@ -264,12 +266,9 @@ class RecordMapper:
             if isinstance(item, dict):
                 if "value" not in item:
                     raise self.fail(key, "a claim needs 'value' and 'source'")
-                conflict = item.get("conflict")
                 out.append(
-                    Claim(item["value"], self._source_keys(key, item), conflict and str(conflict))
+                    Claim(item["value"], self._source_keys(key, item), self._conflict(key, item))
                 )
-                if conflict:
-                    self.conflicts.append((key, str(conflict)))
             else:
                 out.append(Claim(item, ()))
         return out
@@ -365,6 +364,7 @@ class RecordMapper:
         for i, place in enumerate(_list(places)):
             if not isinstance(place, dict) or "name" not in place:
                 raise self.fail("places", f"entry {i + 1} needs a 'name'")
+            self._no_conflict("places", place)
             node = URIRef(f"{self.subject}#place-{_slugify(str(place['name']))}")
             self.graph.add((self.subject, SCHEMA.location, node))
             self.graph.add((node, RDF.type, SCHEMA.Place))
@@ -385,6 +385,7 @@ class RecordMapper:
         for i, item in enumerate(items):
             if not isinstance(item, dict) or not isinstance(item.get("amount"), int | float):
                 raise self.fail("budget", f"entry {i + 1} needs a numeric 'amount'")
+            self._no_conflict("budget", item)
             node = URIRef(f"{self.subject}#amount-{i + 1}")
             self.graph.add((self.subject, RIKG.budget, node))
             self.graph.add((node, RDF.type, SCHEMA.MonetaryAmount))
@@ -407,13 +408,8 @@ class RecordMapper:
                 raise self.fail("facts", f"entry {i + 1} needs 'aspect', 'text' and 'source'")
             # a fact without its own source is backed by the record's sources, like plain values
             keys = self._source_keys("facts", fact) or tuple(self.source_iris)
-            entries.append((str(fact["aspect"]), str(fact["text"]), keys, fact.get("conflict")))
-        conflicts = [e[3] for e in entries if e[3]]
-        # a value of a field may share a conflict's name with a fact or another value
-        named = conflicts + [name for _, name in self.conflicts]
-        for key, name in self.conflicts:
-            if named.count(name) < 2:
-                raise self.fail(key, f"conflict {name!r} names only one claim")
+            conflict = self._conflict("facts", fact)
+            entries.append((str(fact["aspect"]), str(fact["text"]), keys, conflict))
         for aspect, text, keys, conflict in entries:
             node = URIRef(f"{self.subject}#claim-{_short(aspect + text)}")
             g = self.graph
@@ -425,17 +421,44 @@ class RecordMapper:
             for k in keys:
                 g.add((node, DCTERMS.source, self.source_iris[k]))
             if conflict:
-                if named.count(conflict) < 2:
-                    raise self.fail("facts", f"conflict {conflict!r} names only one fact")
                 g.add((node, RIKG.disputed, Literal(True)))
-        # a conflict named after a field (`conflict: end`) contradicts that field's value too
-        fields = {FIELD_PREDICATES[c] for c in conflicts if c in FIELD_PREDICATES}
-        self.claims = [(p, o, c, d or p in fields) for p, o, c, d in self.claims]
         for i, note in enumerate(_list(notes)):
             note_text: Any = note.get("text") if isinstance(note, dict) else note
             if not note_text:
                 raise self.fail("notes", f"entry {i + 1} needs 'text'")
             self.graph.add((self.subject, SKOS.note, Literal(str(note_text), lang="en")))
+
+    def _conflict(self, key: str, item: dict[str, Any]) -> str | None:
+        """The `conflict` name an entry of `key` gives, if any: a name (a YAML number or `no`
+        had disputed a value unchecked). Each is counted by `_conflicts`."""
+        if "conflict" not in item:
+            return None
+        name = item["conflict"]
+        if not isinstance(name, str) or not name.strip():
+            raise self.fail(key, f"conflict must be a name, as 'university', not {name!r}")
+        self.conflicts.append((key, name))
+        return name
+
+    def _no_conflict(self, key: str, item: dict[str, Any]) -> None:
+        """Refuse a `conflict` where none is read (names, places, budget amounts: two amounts
+        of one label already disagree), rather than drop it unsaid."""
+        if "conflict" in item:
+            raise self.fail(
+                key,
+                f"takes no 'conflict' (facts and the values of fields given as "
+                f"{{value, source}} do): {item['conflict']!r}",
+            )
+
+    def _conflicts(self) -> None:
+        """Every `conflict` name shared by two claims at least, facts or values of fields, else
+        refused naming the field; a name that is a field's (`end`) disputes that field's
+        sourced values too (a fact that the final meeting came after the stated end)."""
+        names = [name for _, name in self.conflicts]
+        for key, name in self.conflicts:
+            if names.count(name) < 2:
+                raise self.fail(key, f"conflict {name!r} names only one claim")
+        fields = {FIELD_PREDICATES[name] for name in names if name in FIELD_PREDICATES}
+        self.claims = [(p, o, c, d or p in fields) for p, o, c, d in self.claims]
 
     def _claim(self, pred: URIRef, obj: Any, keys: Iterable[str]) -> None:
         self.claims.append((pred, obj, Claim(str(obj), tuple(keys)), False))

@@ -146,20 +146,23 @@ SHOWN_CHARS = 48  # of an address shown as a link's text, "…" past it
 
 
 def shown_address(url: str) -> str:
-    """An address as a link's text: host (no "www."), path and query, no scheme or final "/",
-    cut with "…" past `SHOWN_CHARS` ("ngo.example.org/contact"): a contact page and the
-    website on one host had read the same ("accueil-creuse.example.org" twice, a trial). The
-    query stays: it may be what names the page (a Spanish trial read a project's page on its
-    partner's site, "abd.ong/en/?p=166523", as the partner's home page "abd.ong/en"); campaign
-    tags are gone from the graph's addresses already (`ingest.mapping`).
+    """An address as a link's text: host (no "www."), path and query, no scheme, no final "/"
+    unless a query follows, cut with "…" past `SHOWN_CHARS` ("ngo.example.org/contact"): a
+    contact page and the website on one host had read the same ("accueil-creuse.example.org"
+    twice, a trial). The query stays: it may be what names the page (a Spanish trial read a
+    project's page on its partner's site, abd.ong/en/?p=166523, as the partner's home page
+    "abd.ong/en"); campaign tags are gone from the graph's addresses already
+    (`ingest.mapping`).
 
     >>> shown_address("https://www.ngo.example.org/en/contact/")
     'ngo.example.org/en/contact'
     >>> shown_address("https://abd.ong/en/?p=166523")
-    'abd.ong/en?p=166523'
+    'abd.ong/en/?p=166523'
     """
     parts = urlparse(url)
-    text = host(url) + parts.path.rstrip("/") + (f"?{parts.query}" if parts.query else "")
+    # the final "/" goes only where nothing follows it: "en/?p=1" and "en?p=1" are two pages
+    path = parts.path if parts.query else parts.path.rstrip("/")
+    text = host(url) + path + (f"?{parts.query}" if parts.query else "")
     return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
 
 

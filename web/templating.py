@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 
 from kg import sentences
 from kg.vocab import LICENSE
@@ -115,6 +116,13 @@ LINK_PHRASES = {
 }
 
 
+def breakable(text: str) -> Markup:
+    """`text` escaped, with a line-break opportunity (`<wbr>`, HTML §4.5.29) after each slash:
+    a browser breaks a line at a space or after a hyphen, not after "/", so a phone broke
+    "HAWK Hildesheim/Holzminden/Göttingen" inside "Göttingen" (a browser test of every title)."""
+    return Markup("/<wbr>").join(escape(part) for part in str(text).split("/"))
+
+
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(
         directory=str(TEMPLATES), context_processors=[i18n.template_context, meta.meta_context]
@@ -139,6 +147,7 @@ def make_templates() -> Jinja2Templates:
     templates.env.filters["lead"] = practice.lead
     templates.env.filters["after_lead"] = practice.after_lead
     templates.env.filters["paragraphs"] = practice.paragraphs
+    templates.env.filters["breakable"] = breakable
     templates.env.globals["language_names"] = i18n.LANGUAGES
     templates.env.globals["js_messages"] = SPARQL_MESSAGES
     templates.env.globals["kind_labels"] = KIND_LABELS

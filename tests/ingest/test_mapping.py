@@ -114,6 +114,9 @@ def test_a_value_of_a_list_field_may_be_disputed_by_name(records_dir: Path) -> N
     [
         ("  - {value: PT, source: b, conflict: coast}\n", "conflict 'coast' names only one"),
         ("  - {value: PT, conflict: villages}\n", "a disputed value needs its source"),
+        # YAML reads 0 and no as a number and false: no name, not a dispute unchecked
+        ("  - {value: PT, source: b, conflict: 0}\n", "conflict must be a name"),
+        ("  - {value: PT, source: b, conflict: no}\n", "conflict must be a name"),
     ],
 )
 def test_a_disputed_value_needs_its_source_and_what_it_contradicts(
@@ -126,6 +129,63 @@ def test_a_disputed_value_needs_its_source_and_what_it_contradicts(
         record_graph(parse_record(path), base=BASE, ingested_at=NOW)
     assert caught.value.field == "countries"
     assert reason in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        (
+            "name: Village Welcome\n",
+            "name: Village Welcome\nalternate_names:\n"
+            "  - {value: VW, lang: en, source: a, conflict: villages}\n",
+            "alternate_names",
+        ),
+        (
+            "nuts: [ES242]\n",
+            "nuts: [ES242]\nplaces:\n"
+            "  - {name: Teruel, country: ES, source: a, conflict: villages}\n",
+            "places",
+        ),
+        (
+            "nuts: [ES242]\n",
+            "nuts: [ES242]\nbudget:\n"
+            "  - {amount: 100, label: total, source: a, conflict: villages}\n",
+            "budget",
+        ),
+    ],
+)
+def test_a_conflict_where_none_is_read_is_refused(
+    records_dir: Path, old: str, new: str, field: str
+) -> None:
+    """A review found `conflict` on a name, a place or an amount dropped unsaid."""
+    path = records_dir / "initiative" / "village-welcome.md"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+    with pytest.raises(RecordError, match="takes no 'conflict'") as caught:
+        record_graph(parse_record(path), base=BASE, ingested_at=NOW)
+    assert caught.value.field == field
+
+
+def test_values_in_conflict_with_a_field_dispute_that_field(records_dir: Path) -> None:
+    """As facts do (above): two values whose `conflict` names a field (`end`: a partner that
+    joined after it, say) dispute that field's sourced value too."""
+    path = records_dir / "initiative" / "village-welcome.md"
+    text = path.read_text()
+    one_end = '  - {value: "2021-12", source: a}\n  - {value: "2022-06", source: b}\n'
+    assert one_end in text
+    assert "countries: [ES]\n" in text
+    text = text.replace("end:\n" + one_end, 'end: {value: "2021-12", source: a}\n')
+    text = text.replace(
+        "countries: [ES]\n",
+        "countries:\n  - {value: ES, source: a, conflict: end}\n"
+        "  - {value: PT, source: b, conflict: end}\n",
+    )
+    path.write_text(text)
+    _, g = record_graph(parse_record(path), base=BASE, ingested_at=NOW)
+    disputed = set(g.subjects(RIKG.disputed, Literal(True)))
+    ends = [c for c in disputed if g.value(c, RDF.predicate) == SCHEMA.endDate]
+    assert [str(g.value(c, RDF.object)) for c in ends] == ["2021-12"]
 
 
 def test_tracking_parameters_are_dropped_from_links(records_dir: Path) -> None:

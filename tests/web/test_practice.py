@@ -128,7 +128,7 @@ def test_a_long_address_is_cut_where_it_shows() -> None:
     assert shown.endswith("…")
     assert shown_address("https://www.ngo.example.org/en/contact/") == "ngo.example.org/en/contact"
     # a page named by its query (a trial read a project's page as its partner's home page)
-    assert shown_address("https://abd.ong/en/?p=166523") == "abd.ong/en?p=166523"
+    assert shown_address("https://abd.ong/en/?p=166523") == "abd.ong/en/?p=166523"
 
 
 def test_the_subtype_of_the_initiative(context: dict[str, Any]) -> None:

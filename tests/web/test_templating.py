@@ -47,3 +47,11 @@ def test_every_link_a_result_can_have_is_phrased_for_the_page() -> None:
     assert LINK_PHRASES.keys() == phrases.keys()
     for key, english in phrases.items():
         assert LINK_PHRASES[key] == english.replace("{names}", "%(names)s"), key
+
+
+def test_a_name_may_break_after_its_slashes_and_stays_escaped() -> None:
+    """A phone broke "Hildesheim/Holzminden/Göttingen" inside "Göttingen": browsers do not
+    break a line after a slash of their own."""
+    env = make_templates().env
+    out = env.from_string("{{ name|breakable }}").render(name="HAWK Hildesheim/Göttingen <x>")
+    assert out == "HAWK Hildesheim/<wbr>Göttingen &lt;x&gt;"

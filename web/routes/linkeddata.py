@@ -296,12 +296,14 @@ CRAWLED = tuple(f"/sparql?lang={code}$" for code in LANGUAGES)
 def robots(request: Request) -> Response:
     """The crawl rules, with a strong `ETag` of their text (they change only with the site's
     base address), so a crawler's conditional request gets a 304 (RFC 9110 §13; a webmaster's
-    link checker found none)."""
+    link checker found none). The paths are the public ones: under the base address's path when
+    the site is served below one (`KG_BASE_URI=https://host/kg/`: `/kg/search`; a review)."""
     base = request.app.state.settings.base
+    prefix = urlparse(base).path.rstrip("/")
     body = (
         "User-agent: *\n"
-        + "".join(f"Allow: {path}\n" for path in CRAWLED)
-        + "".join(f"Disallow: {path}\n" for path in NOT_CRAWLED)
+        + "".join(f"Allow: {prefix}{path}\n" for path in CRAWLED)
+        + "".join(f"Disallow: {prefix}{path}\n" for path in NOT_CRAWLED)
         + f"Sitemap: {base}sitemap.xml\n"
     )
     etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'

@@ -216,6 +216,26 @@ def test_the_sitemap_names_each_pages_language_versions(
     assert by_loc["http://testserver/sparql"] == {k: html.unescape(v) for k, v in named.items()}
 
 
+def test_a_site_below_a_path_is_crawled_by_its_public_paths(
+    records_dir: Path, tmp_path: Path
+) -> None:
+    """Served below a path (`KG_BASE_URI=http://testserver/kg/`), the rules name the public
+    paths: every address its sitemap lists may be fetched, its search and queries not (a
+    review found the rules on the root paths, which named nothing of the site)."""
+    base = "http://testserver/kg/"
+    store = ingested(records_dir, base=base)
+    settings = Settings.from_env({"KG_BASE_URI": base}, data_dir=tmp_path / "d")
+    with TestClient(create_app(settings, store=store)) as client:
+        rules = client.get("/robots.txt").text
+        sitemap = client.get("/sitemap.xml").text
+    parser = Protego.parse(rules)
+    listed = [html.unescape(url) for url in re.findall(r"<loc>(.*?)</loc>", sitemap)]
+    assert f"{base}sparql?lang=de" in listed
+    assert [url for url in listed if not parser.can_fetch(url, "bot")] == []
+    for path in ("search?q=x", "sparql?query=ASK%7B%7D", "api/search?q=x"):
+        assert not parser.can_fetch(base + path, "bot"), path
+
+
 def test_oembed_rich_iframe(app_client: tuple[TestClient, GraphStore]) -> None:
     client, _ = app_client
     for url in (
