@@ -56,6 +56,16 @@ def ingested(
     return store
 
 
+def edit_record(records_dir: Path, old: str, new: str) -> Path:
+    """The test initiative's file in `records_dir` with `old` (which it must hold) written
+    `new`; its path."""
+    path = records_dir / "initiative" / "village-welcome.md"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+    return path
+
+
 @pytest.fixture
 def records_dir(tmp_path: Path) -> Path:
     """A copy of the small test record set, safe to edit."""

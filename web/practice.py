@@ -161,8 +161,8 @@ def shown_address(url: str) -> str:
     """
     parts = urlparse(url)
     # the final "/" goes only where nothing follows it: "en/?p=1" and "en?p=1" are two pages
-    path = parts.path if parts.query else parts.path.rstrip("/")
-    text = host(url) + path + (f"?{parts.query}" if parts.query else "")
+    path = f"{parts.path}?{parts.query}" if parts.query else parts.path.rstrip("/")
+    text = host(url) + path
     return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
 
 

@@ -9,7 +9,7 @@ from ingest.mapping import record_graph
 from ingest.record_format import parse_record
 from kg.errors import RecordError
 from kg.vocab import RIKG, SCHEMA
-from tests.conftest import BASE
+from tests.conftest import BASE, edit_record
 
 NOW = "2026-01-01T00:00:00+00:00"
 
@@ -91,15 +91,12 @@ def test_a_value_of_a_list_field_may_be_disputed_by_name(records_dir: Path) -> N
     funders, countries, ...) given with `conflict` is disputed, and only that value: the
     record's other countries stay plain facts. The name is shared with the facts (or values)
     that contradict it."""
-    path = records_dir / "initiative" / "village-welcome.md"
-    text = path.read_text()
-    assert "countries: [ES]\n" in text
-    text = text.replace(
+    path = edit_record(
+        records_dir,
         "countries: [ES]\n",
         "countries:\n  - {value: ES, source: [a, b]}\n"
         "  - {value: PT, source: b, conflict: villages}\n",
     )
-    path.write_text(text)
     _, g = record_graph(parse_record(path), base=BASE, ingested_at=NOW)
     disputed = set(g.subjects(RIKG.disputed, Literal(True)))
     places = [c for c in disputed if g.value(c, RDF.predicate) == DCTERMS.spatial]
@@ -122,9 +119,7 @@ def test_a_value_of_a_list_field_may_be_disputed_by_name(records_dir: Path) -> N
 def test_a_disputed_value_needs_its_source_and_what_it_contradicts(
     records_dir: Path, entry: str, reason: str
 ) -> None:
-    path = records_dir / "initiative" / "village-welcome.md"
-    text = path.read_text().replace("countries: [ES]\n", "countries:\n  - ES\n" + entry)
-    path.write_text(text)
+    path = edit_record(records_dir, "countries: [ES]\n", "countries:\n  - ES\n" + entry)
     with pytest.raises(RecordError) as caught:
         record_graph(parse_record(path), base=BASE, ingested_at=NOW)
     assert caught.value.field == "countries"
@@ -158,10 +153,7 @@ def test_a_conflict_where_none_is_read_is_refused(
     records_dir: Path, old: str, new: str, field: str
 ) -> None:
     """A review found `conflict` on a name, a place or an amount dropped unsaid."""
-    path = records_dir / "initiative" / "village-welcome.md"
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new))
+    path = edit_record(records_dir, old, new)
     with pytest.raises(RecordError, match="takes no 'conflict'") as caught:
         record_graph(parse_record(path), base=BASE, ingested_at=NOW)
     assert caught.value.field == field
@@ -170,18 +162,14 @@ def test_a_conflict_where_none_is_read_is_refused(
 def test_values_in_conflict_with_a_field_dispute_that_field(records_dir: Path) -> None:
     """As facts do (above): two values whose `conflict` names a field (`end`: a partner that
     joined after it, say) dispute that field's sourced value too."""
-    path = records_dir / "initiative" / "village-welcome.md"
-    text = path.read_text()
     one_end = '  - {value: "2021-12", source: a}\n  - {value: "2022-06", source: b}\n'
-    assert one_end in text
-    assert "countries: [ES]\n" in text
-    text = text.replace("end:\n" + one_end, 'end: {value: "2021-12", source: a}\n')
-    text = text.replace(
+    edit_record(records_dir, "end:\n" + one_end, 'end: {value: "2021-12", source: a}\n')
+    path = edit_record(
+        records_dir,
         "countries: [ES]\n",
         "countries:\n  - {value: ES, source: a, conflict: end}\n"
         "  - {value: PT, source: b, conflict: end}\n",
     )
-    path.write_text(text)
     _, g = record_graph(parse_record(path), base=BASE, ingested_at=NOW)
     disputed = set(g.subjects(RIKG.disputed, Literal(True)))
     ends = [c for c in disputed if g.value(c, RDF.predicate) == SCHEMA.endDate]

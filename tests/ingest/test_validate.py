@@ -6,7 +6,7 @@ from rdflib import Graph
 
 from ingest.pipeline import validate_sources
 from ingest.validate import ONTOLOGY, _prepared, validate_graph
-from tests.conftest import BASE, BUNDLED
+from tests.conftest import BASE, BUNDLED, edit_record
 
 #: the worked examples of the ontology, which its documentation shows
 EXAMPLES = sorted((ONTOLOGY / "examples").glob("*.ttl"))
@@ -34,27 +34,20 @@ def test_the_examples_are_found() -> None:
     assert len(EXAMPLES) >= 1
 
 
-def edit(records_dir: Path, old: str, new: str) -> None:
-    path = records_dir / "initiative" / "village-welcome.md"
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new))
-
-
 def test_missing_name_is_refused(records_dir: Path) -> None:
-    edit(records_dir, "name: Village Welcome\n", "")
+    edit_record(records_dir, "name: Village Welcome\n", "")
     [message] = errors_for(records_dir)
     assert "village-welcome.md: name:" in message
 
 
 def test_end_before_start_is_refused(records_dir: Path) -> None:
-    edit(records_dir, 'start: "2019-03"', 'start: "2023-01"')
+    edit_record(records_dir, 'start: "2019-03"', 'start: "2023-01"')
     messages = errors_for(records_dir)
     assert any("village-welcome.md: end:" in m and "before start" in m for m in messages)
 
 
 def test_unknown_theme_is_refused(records_dir: Path) -> None:
-    edit(records_dir, "themes: [housing,", "themes: [time-travel,")
+    edit_record(records_dir, "themes: [housing,", "themes: [time-travel,")
     [message] = errors_for(records_dir)
     assert message.endswith(
         "village-welcome.md: themes: time-travel is not a theme concept "
@@ -63,7 +56,7 @@ def test_unknown_theme_is_refused(records_dir: Path) -> None:
 
 
 def test_dangling_partner_is_refused(records_dir: Path) -> None:
-    edit(records_dir, "coordinator: test-ngo", "coordinator: nobody-known")
+    edit_record(records_dir, "coordinator: test-ngo", "coordinator: nobody-known")
     [message] = errors_for(records_dir)
     assert "coordinator" in message
     assert "nobody-known" in message

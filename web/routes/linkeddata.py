@@ -236,7 +236,7 @@ def sitemap(request: Request) -> Response:
     # the site's own and browse pages change with every version of the graph (their counts):
     # its date is their `lastmod` (sitemaps.org; a webmaster's trial found none on them)
     changed = f"<lastmod>{version.created[:10]}</lastmod>" if last_modified else ""
-    urls = [_sitemap_entry(settings.base, changed)]
+    urls = [_sitemap_entries(settings.base, changed)]
     # the browse pages of every concept, country and region a record links to
     browse = sorted(
         {
@@ -247,15 +247,15 @@ def sitemap(request: Request) -> Response:
         }
     )
     for href in ["/browse", "/data/", *browse]:
-        urls.append(_sitemap_entry(settings.base + href.lstrip("/"), changed))
+        urls.append(_sitemap_entries(settings.base + href.lstrip("/"), changed))
     # the query editor and the vocabulary do not change with the graph: no date rather than a
     # wrong one (a code review)
-    urls += [_sitemap_entry(settings.base + href, "") for href in ("sparql", "ns")]
+    urls += [_sitemap_entries(settings.base + href, "") for href in ("sparql", "ns")]
     for row in all_records(current):
         href = local_href(row["record"], settings.base)
         if href:
             modified = f"<lastmod>{row['modified'][:10]}</lastmod>"
-            urls.append(_sitemap_entry(settings.base + href.lstrip("/"), modified))
+            urls.append(_sitemap_entries(settings.base + href.lstrip("/"), modified))
     body = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
@@ -264,7 +264,7 @@ def sitemap(request: Request) -> Response:
     return Response(body, media_type="application/xml", headers=validators)
 
 
-def _sitemap_entry(url: str, lastmod: str) -> str:
+def _sitemap_entries(url: str, lastmod: str) -> str:
     """The sitemap `<url>`s of the page at `url`: one for each of its versions in an interface
     language and one for the page without `lang` (`x-default`), each with the `lastmod`
     element (or "") and all the versions as `xhtml:link` alternates, as the page's HTML head
