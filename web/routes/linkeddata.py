@@ -24,6 +24,7 @@ from web.datadocument import document_format
 from web.errors import withdrawn
 from web.graphfacts import graph_facts
 from web.http import (
+    http_date,
     not_modified,
     precondition_failed,
     precondition_response,
@@ -217,26 +218,85 @@ def _void_prefixes() -> dict[str, str]:
     }
 
 
+#: the most `<url>`s and bytes (uncompressed) one sitemap file may hold, and the most files
+#: one sitemap index may name (sitemaps.org protocol, "Sitemap file location" and "Using
+#: Sitemap index files"); a larger site is served as an index of numbered parts
+SITEMAP_URLS, SITEMAP_BYTES, SITEMAP_FILES = 50_000, 50 * 1024 * 1024, 50_000
+_URLSET = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+    'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
+)
+
+
 @router.get("/sitemap.xml", include_in_schema=False)
 def sitemap(request: Request) -> Response:
     """The sitemap of the current store version, with its validators (a crawler's conditional
     request gets a 304 before anything is listed; a harvester trial found none; a failed
-    `If-Match`/`If-Unmodified-Since` a 412, RFC 9110 §13.2.2)."""
-    settings = request.app.state.settings
+    `If-Match`/`If-Unmodified-Since` a 412, RFC 9110 §13.2.2). Past `SITEMAP_URLS` entries
+    or `SITEMAP_BYTES` it is a sitemap index naming `/sitemap-1.xml`, `/sitemap-2.xml`, …"""
+    early, validators = _sitemap_validators(request, "index")
+    if early is not None:
+        return early
+    pages = _sitemap_pages(request)
+    parts = _sitemap_parts(pages, request.app.state.settings.base)
+    if len(parts) == 1:
+        return _urlset(pages, validators)
+    base = request.app.state.settings.base
+    entries = []
+    for number, (first, last) in enumerate(parts, 1):
+        dates = [lastmod for _, lastmod in pages[first:last] if lastmod]
+        dated = f"<lastmod>{max(dates)}</lastmod>" if dates else ""
+        entries.append(
+            f"<sitemap><loc>{escape(f'{base}sitemap-{number}.xml')}</loc>{dated}</sitemap>"
+        )
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        + "\n".join(entries)
+        + "\n</sitemapindex>\n"
+    )
+    return Response(body, media_type="application/xml", headers=validators)
+
+
+@router.get("/sitemap-{number:int}.xml", include_in_schema=False)
+def sitemap_part(request: Request, number: int) -> Response:
+    """Part `number` (from 1) of a sitemap too large for one file, as its index names it;
+    404 past the last part, or when the whole sitemap fits in `/sitemap.xml`."""
+    early, validators = _sitemap_validators(request, str(number))
+    if early is not None:
+        return early
+    pages = _sitemap_pages(request)
+    parts = _sitemap_parts(pages, request.app.state.settings.base)
+    if len(parts) == 1 or not 1 <= number <= len(parts):
+        raise NotFound(f"The sitemap has no part {number}: see /sitemap.xml.")
+    first, last = parts[number - 1]
+    return _urlset(pages[first:last], validators)
+
+
+def _sitemap_validators(request: Request, part: str) -> tuple[Response | None, dict[str, str]]:
+    """The validators of a sitemap file (`part`: "index" or a part's number), and the 304 or
+    412 its request gets before anything is listed (None: list it)."""
     version = request.app.state.store.version()
     # "hreflang", "each": the layout with every language version in its own entry, so a
     # crawler's copy of an older layout is replaced before the next ingest
-    etag, last_modified = version_validators(version, "sitemap", "hreflang", "each")
+    etag, last_modified = version_validators(version, "sitemap", "hreflang", "each", part)
     validators = {"ETag": etag, **({"Last-Modified": last_modified} if last_modified else {})}
     if precondition_failed(request, etag, last_modified):
-        return precondition_response(etag)
+        return precondition_response(etag), validators
     if not_modified(request, etag, last_modified):
-        return Response(status_code=304, headers=validators)
-    current = request.app.state.store.current()
+        return Response(status_code=304, headers=validators), validators
+    return None, validators
+
+
+def _sitemap_pages(request: Request) -> list[tuple[str, str]]:
+    """Every page the sitemap lists, as (absolute URL, `lastmod` date or ""): the home page,
+    the browse and data pages, the query editor, the vocabulary, then every record page."""
+    settings = request.app.state.settings
+    version = request.app.state.store.version()
     # the site's own and browse pages change with every version of the graph (their counts):
     # its date is their `lastmod` (sitemaps.org; a webmaster's trial found none on them)
-    changed = f"<lastmod>{version.created[:10]}</lastmod>" if last_modified else ""
-    urls = [_sitemap_entries(settings.base, changed)]
+    changed = version.created[:10] if http_date(version.created) else ""
     # the browse pages of every concept, country and region a record links to
     browse = sorted(
         {
@@ -246,38 +306,60 @@ def sitemap(request: Request) -> Response:
             if (href := concept_href(c.iri))
         }
     )
-    for href in ["/browse", "/data/", *browse]:
-        urls.append(_sitemap_entries(settings.base + href.lstrip("/"), changed))
+    pages = [(settings.base, changed)]
+    pages += [
+        (settings.base + href.lstrip("/"), changed) for href in ["/browse", "/data/", *browse]
+    ]
     # the query editor and the vocabulary do not change with the graph: no date rather than a
     # wrong one (a code review)
-    urls += [_sitemap_entries(settings.base + href, "") for href in ("sparql", "ns")]
-    for row in all_records(current):
+    pages += [(settings.base + href, "") for href in ("sparql", "ns")]
+    for row in all_records(request.app.state.store.current()):
         href = local_href(row["record"], settings.base)
         if href:
-            modified = f"<lastmod>{row['modified'][:10]}</lastmod>"
-            urls.append(_sitemap_entries(settings.base + href.lstrip("/"), modified))
-    body = (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-        'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n' + "\n".join(urls) + "\n</urlset>\n"
-    )
-    return Response(body, media_type="application/xml", headers=validators)
+            pages.append((settings.base + href.lstrip("/"), row["modified"][:10]))
+    return pages
+
+
+def _sitemap_parts(pages: list[tuple[str, str]], base: str) -> list[tuple[int, int]]:
+    """`pages` cut into the files of a sitemap, as `[first, last)` index ranges: each file
+    within `SITEMAP_URLS` entries and `SITEMAP_BYTES`, a page's language versions in one file.
+    Every page gives the same number of entries, and its entries are longest for the longest
+    address, so the pages per file follow from that one page (no file is built to be measured).
+
+    Raises `KGError` past `SITEMAP_FILES` files (some 400 million pages)."""
+    longest = max(pages, key=lambda page: len(page[0]))
+    block = len(_sitemap_entries(longest[0], "0000-00-00").encode()) + 1
+    per_page = len(language_versions(base))  # the bare page and each language's
+    room = SITEMAP_BYTES - len(_URLSET) - len("</urlset>\n")
+    size = max(1, min(SITEMAP_URLS // per_page, room // block))
+    parts = [(first, min(first + size, len(pages))) for first in range(0, len(pages), size)]
+    if len(parts) > SITEMAP_FILES:
+        raise KGError(f"{len(pages)} pages need more than {SITEMAP_FILES} sitemap files")
+    return parts
+
+
+def _urlset(pages: list[tuple[str, str]], headers: dict[str, str]) -> Response:
+    """One sitemap file listing `pages` ((URL, date or "")), with `headers`."""
+    urls = [_sitemap_entries(url, lastmod) for url, lastmod in pages]
+    body = _URLSET + "\n".join(urls) + "\n</urlset>\n"
+    return Response(body, media_type="application/xml", headers=headers)
 
 
 def _sitemap_entries(url: str, lastmod: str) -> str:
     """The sitemap `<url>`s of the page at `url`: one for each of its versions in an interface
     language and one for the page without `lang` (`x-default`), each with the `lastmod`
-    element (or "") and all the versions as `xhtml:link` alternates, as the page's HTML head
-    names them (`web.meta.language_versions`). Google's "Localized versions of your page"
+    date (or none for "") and all the versions as `xhtml:link` alternates, as the page's HTML
+    head names them (`web.meta.language_versions`). Google's "Localized versions of your page"
     asks for every version in a `<url>` of its own, listing them all, itself included: a web
     editor's trial found the versions missing, a later one listed only under the bare page."""
     versions = language_versions(url)
+    dated = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
     links = "".join(
         f'<xhtml:link rel="alternate" hreflang="{code}" href={quoteattr(href)}/>'
         for code, href in versions
     )
     return "\n".join(
-        f"<url><loc>{escape(href)}</loc>{lastmod}{links}</url>"
+        f"<url><loc>{escape(href)}</loc>{dated}{links}</url>"
         for href in [url, *(href for code, href in versions if code != "x-default")]
     )
 

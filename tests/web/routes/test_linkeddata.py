@@ -26,6 +26,7 @@ from tests.conftest import RDF_FORMATS, ingested
 from tests.web.conftest import client_of
 from web.app import create_app
 from web.http import http_date
+from web.routes import linkeddata
 
 VOID = "http://rdfs.org/ns/void#"
 
@@ -214,6 +215,50 @@ def test_the_sitemap_names_each_pages_language_versions(
     editor = client.get("/sparql", headers={"Accept": "text/html"}).text
     named = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)"', editor))
     assert by_loc["http://testserver/sparql"] == {k: html.unescape(v) for k, v in named.items()}
+
+
+def test_a_sitemap_past_the_protocols_limits_is_an_index_of_parts(
+    app_client: tuple[TestClient, GraphStore], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """sitemaps.org allows 50,000 URLs and 50 MB in one file; with six entries a page, a graph
+    of some 8,000 pages passed it (the search benchmark's 100,000 records would list 600,000).
+    Past the limits `/sitemap.xml` is an index of parts, each within them, together listing
+    what the one file lists, each page's language versions in the same part."""
+    client, _ = app_client
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    whole = ElementTree.fromstring(client.get("/sitemap.xml").content)
+    assert whole.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset"
+    expected = [u.findtext("s:loc", namespaces=ns) for u in whole.findall("s:url", ns)]
+    assert client.get("/sitemap-1.xml").status_code == 404  # one file: no parts to name
+    for limit, value in (("SITEMAP_URLS", 20), ("SITEMAP_BYTES", 12_000)):
+        with monkeypatch.context() as patch:
+            patch.setattr(linkeddata, limit, value)
+            answer = client.get("/sitemap.xml")
+            index = ElementTree.fromstring(answer.content)
+            assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+            parts = [
+                s.findtext("s:loc", namespaces=ns) or "" for s in index.findall("s:sitemap", ns)
+            ]
+            assert len(parts) > 2, limit
+            listed: list[str | None] = []
+            for number, url in enumerate(parts, 1):
+                assert url == f"http://testserver/sitemap-{number}.xml"
+                part = client.get(url.removeprefix("http://testserver"))
+                assert part.status_code == 200
+                assert "etag" in part.headers
+                urls = ElementTree.fromstring(part.content).findall("s:url", ns)
+                assert len(urls) <= (value if limit == "SITEMAP_URLS" else 10**9)
+                assert len(part.content) <= (value if limit == "SITEMAP_BYTES" else 10**9)
+                locs = [u.findtext("s:loc", namespaces=ns) for u in urls]
+                bare = {(loc or "").partition("?")[0] for loc in locs}
+                # a page's versions stay together: every bare page has all its six entries here
+                assert len(locs) == 6 * len(bare), url
+                listed += locs
+            assert listed == expected, limit
+            assert client.get(f"/sitemap-{len(parts) + 1}.xml").status_code == 404
+            assert client.get("/sitemap-0.xml").status_code == 404
+            again = client.get("/sitemap.xml", headers={"If-None-Match": answer.headers["etag"]})
+            assert again.status_code == 304
 
 
 def test_a_site_below_a_path_is_crawled_by_its_public_paths(
