@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import quote, unquote_to_bytes, urlparse
 
 from kg.dates import finest, within
 from kg.practices import Contact, coordinator_contacts, partner_contacts
@@ -158,12 +158,33 @@ def shown_address(url: str) -> str:
     'ngo.example.org/en/contact'
     >>> shown_address("https://abd.ong/en/?p=166523")
     'abd.ong/en/?p=166523'
+
+    Escaped letters read as the letters, as a browser's address bar shows them (the cut had
+    fallen inside an escape); a space, a control or an invisible character stays escaped, and
+    so does an escape that is not UTF-8:
+
+    >>> shown_address("https://leaderlinne.se/gr%C3%B6n-landsbygdsintegration")
+    'leaderlinne.se/grön-landsbygdsintegration'
+    >>> shown_address("https://example.org/a%20b%E2%80%AEc")
+    'example.org/a%20b%E2%80%AEc'
+    >>> shown_address("https://example.org/gr%C3%B6n/%FF")
+    'example.org/gr%C3%B6n/%FF'
     """
     parts = urlparse(url)
     # the final "/" goes only where nothing follows it: "en/?p=1" and "en?p=1" are two pages
     path = f"{parts.path}?{parts.query}" if parts.query else parts.path.rstrip("/")
-    text = host(url) + path
+    text = host(url) + _readable(path)
     return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
+
+
+def _readable(path: str) -> str:
+    """`path` with its percent-escapes of printable letters decoded (WHATWG URL standard,
+    "URL rendering": a browser shows them so); unchanged when they are not UTF-8."""
+    try:
+        decoded = unquote_to_bytes(path).decode("utf-8")
+    except UnicodeDecodeError:
+        return path
+    return "".join(c if c.isprintable() and not c.isspace() else quote(c) for c in decoded)
 
 
 def links(view: RecordView, contacts: list[Contact], partners: list[Contact]) -> list[Link]:

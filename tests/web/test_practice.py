@@ -131,6 +131,18 @@ def test_a_long_address_is_cut_where_it_shows() -> None:
     assert shown_address("https://abd.ong/en/?p=166523") == "abd.ong/en/?p=166523"
 
 
+def test_an_address_shows_its_letters_not_their_escapes() -> None:
+    """As a browser's address bar shows it ("grön", not "gr%C3%B6n", which the cut could also
+    split); what could mislead or hide stays escaped: spaces, controls, direction marks."""
+    assert shown_address("https://leaderlinne.se/gr%C3%B6n-landsbygdsintegration") == (
+        "leaderlinne.se/grön-landsbygdsintegration"
+    )
+    cut = shown_address("https://example.org/" + "%C3%A4" * 60)
+    assert cut == "example.org/" + "ä" * (SHOWN_CHARS - len("example.org/") - 1) + "…"
+    assert shown_address("https://example.org/a%20b%E2%80%AEc") == "example.org/a%20b%E2%80%AEc"
+    assert shown_address("https://example.org/%FF%C3%B6") == "example.org/%FF%C3%B6"
+
+
 def test_the_subtype_of_the_initiative(context: dict[str, Any]) -> None:
     assert context["initiative_type"] == "Local practice"
 
