@@ -96,6 +96,14 @@ class SearchFunctions:
             self._made = (index, functions)
         return self._made[1]
 
+    def load(self) -> None:
+        """Load now what a first `rikg:similarity` call would: the index, the model and the
+        language models of the query reading (`SearchService.warm`). Raises the `KGError` of
+        an index that cannot be loaded or built."""
+        self()
+        assert self._service is not None
+        self._service.warm()
+
 
 def execute(
     store: GraphStore, request: QueryRequest, functions: Callable[[], Functions] | None = None

@@ -32,7 +32,7 @@ from typing import Protocol, TypeVar
 
 from kg import errors
 from kg.endpoint.execute import Answer, QueryRequest, SearchFunctions
-from kg.endpoint.worker import READY, Reply, answer, main
+from kg.endpoint.worker import LOAD_SEARCH, READY, Reply, answer, main
 from kg.settings import Settings
 from kg.store import GraphStore
 
@@ -112,6 +112,7 @@ def _busy(limit: float, retry_after: float) -> errors.ServiceBusy:
 
 class _Worker:
     def __init__(self, ctx: mp.context.SpawnContext, settings: Settings) -> None:
+        self.searching = False  # it has loaded the search index and model (`ProcessRunner`)
         self.conn, child = ctx.Pipe()
         self.process: BaseProcess = ctx.Process(
             target=main, args=(child, settings), daemon=True, name="kg-sparql-worker"
@@ -132,7 +133,10 @@ class ProcessRunner:
     limit (plus the kill); one that finds no worker free in that time is `ServiceBusy`, one
     whose worker is still at it at the deadline `QueryTimeout`. Only the first queries of a
     server process whose workers are still starting wait for the start (at most `STARTUP`)
-    before their limit runs."""
+    before their limit runs; so does a worker's first `rikg:similarity` query for it to load
+    the search index and model (about 2 s on a quiet machine, past a 10 s limit on a busy one:
+    a researcher's trial saw its first such query stopped, and the load lost with the worker,
+    twice in a row)."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -194,6 +198,9 @@ class ProcessRunner:
             raise self._overloaded() from None
         waited = time.monotonic() - started
         try:
+            if request.uses_search and not worker.searching:
+                self._load_search(worker)
+                deadline = time.monotonic() + self.timeout
             self._dispatch(worker, request, deadline)
             if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
                 self._killed(worker)
@@ -204,6 +211,18 @@ class ProcessRunner:
             raise _engine_failed(request) from None
         self._done(worker)
         return _unwrap(reply)
+
+    def _load_search(self, worker: _Worker) -> None:
+        """Have `worker` load the search index and model (at most `STARTUP`), before a query
+        whose time limit is not to run while it loads. Raises `EOFError` or `OSError` when the
+        worker dies or does not answer in that time (the callers' "worker died")."""
+        with self._lock:
+            self._deadlines[worker] = time.monotonic() + STARTUP
+        worker.conn.send(LOAD_SEARCH)
+        if not worker.conn.poll(STARTUP):
+            raise OSError("the worker did not load the search index in time")
+        worker.conn.recv()  # READY, or the error the query itself will meet and report
+        worker.searching = True
 
     def _dispatch(self, worker: _Worker, request: QueryRequest, deadline: float) -> None:
         with self._lock:
@@ -244,6 +263,9 @@ class ProcessRunner:
         except queue.Empty:
             return await self._in_pool(lambda r: self._run(r, deadline), request)
         try:
+            if request.uses_search and not worker.searching:
+                await self._in_pool(self._load_search, worker)
+                deadline = time.monotonic() + self.timeout
             self._dispatch(worker, request, deadline)
             answered = await self._readable(worker.conn.fileno(), deadline)
             reply: Reply | None = worker.conn.recv() if answered else None

@@ -18,6 +18,8 @@ from kg.store import GraphStore, open_store
 #: what a worker sends back: an answer, or the error class name and its message
 Reply = Answer | tuple[str, str]
 READY = "ready"
+#: the request to load the search index and model now, answered READY (or the error)
+LOAD_SEARCH = "load-search"
 
 
 def main(conn: Connection, settings: Settings) -> None:
@@ -34,7 +36,20 @@ def main(conn: Connection, settings: Settings) -> None:
             return
         if request is None:
             return
+        if request == LOAD_SEARCH:
+            conn.send(_load(functions))
+            continue
         conn.send(answer(store, request, functions))
+
+
+def _load(functions: SearchFunctions) -> Reply | str:
+    """READY once `functions` has loaded the search index and model, or the error that a
+    query calling `rikg:similarity` would meet."""
+    try:
+        functions.load()
+    except KGError as exc:
+        return (type(exc).__name__, str(exc))
+    return READY
 
 
 def exit_with_parent(interval: float = 0.5) -> None:

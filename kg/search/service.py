@@ -29,7 +29,7 @@ from kg.search.index import SearchIndex, build_index
 from kg.search.persist import index_dir, load_index, save_index
 from kg.search.rank import SearchQuery
 from kg.search.similar import Similar, similar
-from kg.search.understand import detect_language
+from kg.search.understand import understand
 from kg.settings import Settings
 from kg.store import GraphStore
 
@@ -123,7 +123,8 @@ class SearchService:
             try:
                 index = self.index(progress=not background)
                 index.encode_query("warm up")
-                detect_language("warm up the language model")
+                # both language models: the graph's five languages, and all (another language)
+                understand("warm up the language models", index.matcher)
                 index.speller.word("warmup")
             except KGError as exc:  # a search request will raise it again, with its status
                 log.error("search warm-up failed: %s", exc.message)

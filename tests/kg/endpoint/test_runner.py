@@ -9,6 +9,7 @@ import pyoxigraph as ox
 import pytest
 import uvloop  # a dependency of uvicorn[standard], the loop `kg serve` runs on
 
+from ingest.pipeline import ingest_records
 from kg.endpoint.execute import Answer, QueryRequest
 from kg.endpoint.runner import ProcessRunner, ThreadRunner, make_runner
 from kg.errors import QuerySyntaxError, QueryTimeout, ServiceBusy
@@ -192,5 +193,54 @@ def test_the_wait_for_a_worker_counts_against_the_limit_and_busy_is_not_a_timeou
             assert "busy" in second.message
         else:
             assert "waiting for a free query worker" in second.message
+    finally:
+        runner.close()
+
+
+def _similar() -> QueryRequest:
+    return QueryRequest(
+        "PREFIX rikg: <https://w3id.org/rikg/ns#> "
+        "SELECT ?r ?score WHERE { ?r a rikg:Initiative "
+        'BIND(rikg:similarity(?r, "families settling in a village") AS ?score) } '
+        "ORDER BY DESC(?score)",
+        "application/sparql-results+json",
+        100,
+        uses_search=True,
+    )
+
+
+def test_a_workers_first_similarity_query_gets_its_limit_after_the_search_index_loads(
+    records_dir: Path, tmp_path: Path
+) -> None:
+    """A researcher's trial: a worker's first `rikg:similarity` query loads the search index
+    and the model (about 2 s quiet, 10 s busy), and the time limit ran during the load, so the
+    query was stopped and the loaded worker killed; the next query started over. With a limit
+    far shorter than the load, both paths (threaded and event loop) answer it, scored."""
+    settings = Settings.from_env(
+        {
+            "KG_STORE": str(tmp_path / "store"),
+            "KG_SPARQL_WORKERS": "1",
+            "KG_SPARQL_TIMEOUT": "0.5",
+        },
+        data_dir=tmp_path / "data",
+    )
+    store = LocalStore(settings.store)
+    ingest_records(store, [records_dir], base="http://testserver/")
+    runner = ProcessRunner(settings)
+
+    def scored(answer: Answer) -> list[float]:
+        rows = json.loads(answer.body)["results"]["bindings"]
+        return [float(row["score"]["value"]) for row in rows if "score" in row]
+
+    try:
+        runner.run(ASK)  # the worker has started: what follows is the search stack's load
+        started = time.monotonic()
+        first = runner.run(_similar())
+        assert time.monotonic() - started > 0.5  # the load alone outlasts the limit
+        assert scored(first)
+        with pytest.raises(QueryTimeout):  # the limit still holds for the query itself
+            runner.run(_slow_query())
+        # the killed worker's replacement loads again, for a query from the event loop
+        assert scored(uvloop.run(runner.run_async(_similar()))) == scored(first)
     finally:
         runner.close()
