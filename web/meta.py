@@ -101,14 +101,13 @@ def _cut(text: str, limit: int) -> str:
 
 
 def meta_context(request: Request) -> dict[str, Any]:
-    lang = language(request)
     return {
         "canonical_url": canonical(request),
         "hreflang": alternates(request),
         # the link preview's picture (Open Graph's required og:image), an absolute URL
         "og_image": f"{request.app.state.settings.base}static/og-card.png",
-        "og_locale": OG_LOCALES[lang],
-        "og_locale_alternates": [OG_LOCALES[c] for c in LANGUAGES if c != lang],
+        # Open Graph locales: the page's text's, the others as alternates (`base.html`)
+        "og_locales": OG_LOCALES,
         "title_max": TITLE_MAX,
     }
 

@@ -105,6 +105,18 @@ def test_record_preview_is_the_practice_in_the_chosen_language(client: TestClien
     assert og["og:description"].startswith("Programa de la Fundación Cepaim")
 
 
+def test_a_preview_in_english_says_so_on_another_languages_page(client: TestClient) -> None:
+    """RURITAGE's record has its description in English only: its Spanish page's preview
+    showed that text under `og:locale` es_ES (a webmaster's trial). The locale and the
+    description's `lang` are the text's; the page's own language is an alternate."""
+    r = client.get("/initiative/ruritage?lang=es", headers=HTML)
+    og = opengraph(r.text, BASE + "initiative/ruritage")
+    assert og["og:locale"] == "en_GB"
+    assert "es_ES" in re.findall(r'<meta property="og:locale:alternate" content="([^"]*)"', r.text)
+    assert re.search(r'<meta name="description" lang="en" content="RURITAGE', r.text)
+    assert '<html lang="es">' in r.text
+
+
 def test_long_queries_give_short_titles(client: TestClient) -> None:
     r = client.get("/search", params={"q": "village houses " * 40}, headers=HTML)
     [title] = re.findall(r"<title>(.*?)</title>", r.text, re.S)
