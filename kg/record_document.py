@@ -110,6 +110,7 @@ class Value:
     sources: list[str] = field(default_factory=list)
     disputed: bool = False
     labels: dict[str, str] = field(default_factory=dict)  # of a linked concept, by language
+    within: list[str] = field(default_factory=list)  # a place's NUTS regions (dcterms:spatial)
 
     def label_in(self, lang: str) -> str:
         """The label in `lang` where the linked thing has one (concepts: five languages; a
@@ -300,6 +301,7 @@ def view(store: ox.Store, *, base: str, kind: str, slug: str) -> RecordView:
             pd = _props(by_subject.get(o.value, []))
             place = Value(o.value, pd.get(f"{SCHEMA}name", [o.value])[0])
             place.sources = pd.get(f"{DCT}source", [])
+            place.within = pd.get(f"{DCT}spatial", [])
             places.append(place)
         elif p == f"{RIKG_NS}budget" and isinstance(o, ox.NamedNode):
             pd = _props(by_subject.get(o.value, []))

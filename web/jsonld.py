@@ -52,10 +52,10 @@ def schema_org(
     if alt:
         doc["alternateName"] = alt
     doc.update(_dates(view))
-    regions = [
-        {"@type": "Place", "name": v.label_in(lang), "sameAs": v.value}
+    regions = {
+        v.value: {"@type": "Place", "name": v.label_in(lang), "sameAs": v.value}
         for v in view.values(f"{D}spatial")
-    ]
+    }
     # a place the record names that is one of its regions is said once, with the region's
     # link (a webmaster's trial read Carinthia and Vorarlberg twice in MATILDE's); compared
     # with every label of the region, so the German page's "Kärnten" meets the record's own
@@ -65,9 +65,21 @@ def schema_org(
         for v in view.values(f"{D}spatial")
         for label in (v.label, v.label_in(lang), *v.labels.values())
     }
-    places = regions + [
-        {"@type": "Place", "name": p.label} for p in view.places if p.label.casefold() not in named
-    ]
+    # a place in one of the regions names it as its `containedInPlace`, and the region is not
+    # said again beside it (a later trial read "Lower Silesia" and "Lower Silesia
+    # (Dolnośląskie)", the second without a link, in SHARE SIRA's)
+    own: list[dict[str, Any]] = []
+    nested: set[str] = set()
+    for p in view.places:
+        if p.label.casefold() in named:
+            continue
+        inside = [regions[iri] for iri in p.within if iri in regions]
+        nested.update(p.within)
+        own.append(
+            {"@type": "Place", "name": p.label}
+            | ({"containedInPlace": inside[0] if len(inside) == 1 else inside} if inside else {})
+        )
+    places = [place for iri, place in regions.items() if iri not in nested] + own
     if places:
         doc[PLACE_PROPERTY[SCHEMA_TYPE[view.kind]]] = places
     orgs = [

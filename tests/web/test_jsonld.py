@@ -194,6 +194,26 @@ def test_a_place_that_is_one_of_the_records_regions_is_said_once(records_dir: Pa
     assert "Spain" not in spanish
 
 
+def test_a_place_in_one_of_the_records_regions_is_contained_in_it(records_dir: Path) -> None:
+    """A webmaster's trial read "Lower Silesia" and "Lower Silesia (Dolnośląskie)" in SHARE
+    SIRA's: the NUTS region, linked, and the place the record names in it, not linked. The
+    place says it lies in the region (`containedInPlace`, with the link), which is not listed
+    again; a region no place lies in is listed as before."""
+    path = records_dir / "initiative" / "village-welcome.md"
+    places = "places:\n  - {name: Sierra de Albarracín, country: ES, nuts: ES242, source: a}\n"
+    path.write_text(path.read_text().replace("nuts: [ES242]\n", "nuts: [ES242]\n" + places))
+    doc = schema_org(record(records_dir), page_url=PAGE)
+    teruel = [p for p in doc["location"] if "ES242" in p.get("sameAs", "")]
+    assert teruel == []
+    [place] = [p for p in doc["location"] if p["name"] == "Sierra de Albarracín"]
+    assert "ES242" in place["containedInPlace"]["sameAs"]
+    assert place["containedInPlace"]["name"] == "Teruel"
+    # the place gone, the region is listed on its own again
+    path.write_text(path.read_text().replace(places, ""))
+    doc = schema_org(record(records_dir), page_url=PAGE)
+    assert [p["name"] for p in doc["location"] if "ES242" in p.get("sameAs", "")] == ["Teruel"]
+
+
 def test_a_page_in_another_language_describes_the_record_in_it(records_dir: Path) -> None:
     """A webmaster's trial: the French page's schema.org said the record in English, and
     named the English page (the bare address) as the page it is the main entity of."""
