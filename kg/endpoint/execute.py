@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from kg.endpoint import serialize
 from kg.settings import Settings
 from kg.sparql import run_query
-from kg.sparql_syntax import star_variables
+from kg.sparql_syntax import shape, star_variables
 from kg.store import GraphStore
 
 if TYPE_CHECKING:
@@ -155,7 +155,10 @@ def execute(
         return Answer(body, media, version, rows=len(rows), truncated=more)
     # a graph is a set: DESCRIBE over the union default graph yields a triple once per graph
     # holding it, so repeats are dropped (in order) before the cap counts them
-    triples, more = serialize.take(_distinct(result), cap)
+    answered: Iterable[ox.Triple] = result
+    if not (request.default_graphs or request.named_graphs) and _describes_union(request):
+        answered = with_parts(result, graph)
+    triples, more = serialize.take(_distinct(answered), cap)
     if media in serialize.SOLUTION_MEDIA:  # asked for a table: a row per triple
         rows = [(t.subject, t.predicate, t.object) for t in triples]  # type: ignore[attr-defined]
         body = serialize.solutions(
@@ -178,6 +181,41 @@ def _columns(query: str, engine: list[str]) -> list[int] | None:
     rank = {name: i for i, name in enumerate(named)}
     order = sorted(range(len(engine)), key=lambda i: rank.get(engine[i], len(rank) + i))
     return None if order == list(range(len(engine))) else order
+
+
+RDF_SUBJECT = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#subject")
+
+
+def _describes_union(request: QueryRequest) -> bool:
+    """Whether the request is a DESCRIBE over the union of all graphs (no FROM, FROM NAMED)."""
+    found = shape(request.query)
+    return found.form == "DESCRIBE" and not found.has_dataset
+
+
+def with_parts(triples: Iterable[ox.Triple], graph: ox.Store) -> Iterator[ox.Triple]:
+    """The triples of a DESCRIBE answer, then those of each described resource's parts: the
+    resources of its own document, named `{iri}#…`, that its triples lead to (places,
+    amounts) or that state something of it (its claims: `rdf:subject` it, each with its
+    sources). pyoxigraph's DESCRIBE gives a resource's own triples, and these parts are IRIs,
+    not the blank nodes a Concise Bounded Description follows: a researcher's trial found
+    DESCRIBE of a practice without a single claim, where the sources' disagreements are. The
+    same parts as the record's data document (`/initiative/{slug}.ttl`)."""
+    parts: dict[str, set[ox.NamedNode]] = {}
+    for triple in triples:
+        yield triple
+        subject = triple.subject
+        if isinstance(subject, ox.NamedNode) and "#" not in subject.value:
+            own = parts.setdefault(subject.value, set())
+            obj = triple.object
+            if isinstance(obj, ox.NamedNode) and obj.value.startswith(subject.value + "#"):
+                own.add(obj)
+    for iri, own in parts.items():
+        for quad in graph.quads_for_pattern(None, RDF_SUBJECT, ox.NamedNode(iri)):
+            if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(iri + "#"):
+                own.add(quad.subject)
+        for part in sorted(own, key=lambda node: node.value):
+            for quad in graph.quads_for_pattern(part, None, None):
+                yield quad.triple
 
 
 def _distinct(triples: Iterable[ox.Triple]) -> Iterator[ox.Triple]:

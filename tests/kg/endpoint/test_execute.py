@@ -1,12 +1,19 @@
 """Running one public query on a store: answers in the negotiated format, capped, versioned."""
 
 import json
+from pathlib import Path
 
 import pyoxigraph as ox
+import rdflib
+from rdflib import URIRef
+from rdflib.namespace import DCTERMS, RDF
 
 from kg.endpoint import serialize
 from kg.endpoint.execute import QueryRequest, execute
 from kg.store import LocalStore
+from tests.conftest import ingested
+
+RIKG = rdflib.Namespace("https://w3id.org/rikg/ns#")
 
 NT = "".join(f'<http://x/s{i}> <http://x/p> "{i}" .\n' for i in range(5))
 
@@ -104,3 +111,41 @@ def test_select_star_columns_follow_the_query(monkeypatch) -> None:  # type: ign
     assert xml.index('name="s"') < xml.index('name="value"') < xml.index('name="another"')
     named = QueryRequest("SELECT ?value ?s WHERE { ?s ?p ?value }", "text/csv", 10)
     assert execute(graph, named).body.decode().splitlines()[0] == "value,s"
+
+
+def test_describe_of_a_record_gives_its_claims_places_and_amounts(records_dir: Path) -> None:
+    """A researcher's trial: DESCRIBE of a practice gave its own triples only, none of the
+    claims that say what its sources disagree about (IRIs of its document, `…#claim-…`,
+    which a Concise Bounded Description does not follow). Now the same parts as its data
+    document; not from a dataset that leaves its graph out."""
+    graph = ingested(records_dir, base="http://testserver/")
+    record = "http://testserver/id/initiative/village-welcome"
+    request = QueryRequest(f"DESCRIBE <{record}>", "application/n-triples", 10_000)
+    described = rdflib.Graph().parse(data=execute(graph, request).body, format="nt")
+    document = rdflib.Graph().parse(
+        data=execute(
+            graph,
+            QueryRequest(
+                f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ <{record}> ?x ?y . ?s ?p ?o "
+                f'FILTER(?s = <{record}> || STRSTARTS(STR(?s), "{record}#")) }} }}',
+                "application/n-triples",
+                10_000,
+            ),
+        ).body,
+        format="nt",
+    )
+    claims = set(described.subjects(RDF.subject, URIRef(record)))
+    assert len(claims) >= 2  # the two disputed "villages" facts among them
+    disputed = [c for c in claims if (c, RIKG.disputed, None) in described]
+    assert len(disputed) >= 2
+    assert all((c, DCTERMS.source, None) in described for c in claims)
+    assert set(described) == set(document)
+    # a resource with no parts (a concept) is described as before
+    theme = "https://w3id.org/rikg/scheme/theme/housing"
+    alone = execute(graph, QueryRequest(f"DESCRIBE <{theme}>", "application/n-triples", 10_000))
+    assert all(line.startswith(f"<{theme}>") for line in alone.body.decode().splitlines())
+    # FROM names the dataset: only what it holds is described
+    scoped = QueryRequest(
+        f"DESCRIBE <{record}> FROM <http://testserver/graph/nowhere>", "application/n-triples", 10
+    )
+    assert execute(graph, scoped).body.strip() == b""
