@@ -199,7 +199,8 @@ def with_parts(triples: Iterable[ox.Triple], graph: ox.Store) -> Iterator[ox.Tri
     sources). pyoxigraph's DESCRIBE gives a resource's own triples, and these parts are IRIs,
     not the blank nodes a Concise Bounded Description follows: a researcher's trial found
     DESCRIBE of a practice without a single claim, where the sources' disagreements are. The
-    same parts as the record's data document (`/initiative/{slug}.ttl`)."""
+    record's data document (`/initiative/{slug}.ttl`) holds these and the labels of what it
+    links to."""
     parts: dict[str, set[ox.NamedNode]] = {}
     for triple in triples:
         yield triple
