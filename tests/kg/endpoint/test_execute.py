@@ -116,8 +116,8 @@ def test_select_star_columns_follow_the_query(monkeypatch) -> None:  # type: ign
 def test_describe_of_a_record_gives_its_claims_places_and_amounts(records_dir: Path) -> None:
     """A researcher's trial: DESCRIBE of a practice gave its own triples only, none of the
     claims that say what its sources disagree about (IRIs of its document, `…#claim-…`,
-    which a Concise Bounded Description does not follow). Now the same parts as its data
-    document; not from a dataset that leaves its graph out."""
+    which a Concise Bounded Description does not follow). Now every statement of its graph
+    about it or its document's parts; not from a dataset that leaves its graph out."""
     graph = ingested(records_dir, base="http://testserver/")
     record = "http://testserver/id/initiative/village-welcome"
     request = QueryRequest(f"DESCRIBE <{record}>", "application/n-triples", 10_000)
