@@ -97,12 +97,16 @@ class SearchFunctions:
         return self._made[1]
 
     def load(self) -> None:
-        """Load now what a first `rikg:similarity` call would: the index, the model and the
-        language models of the query reading (`SearchService.warm`). Raises the `KGError` of
-        an index that cannot be loaded or built."""
+        """Load now what a first `rikg:similarity` call would: the index, the model (its first
+        encoding is slower than the next) and the language models of the query reading
+        (`kg.search.understand`); not the spelling vocabulary, which it does not use. Raises
+        the `KGError` of an index that cannot be loaded or built."""
+        from kg.search.understand import understand
+
         self()
         assert self._service is not None
-        self._service.warm()
+        index = self._service.index()
+        index.encode_query(understand("warm up the language models", index.matcher).expanded())
 
 
 def execute(

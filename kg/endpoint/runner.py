@@ -38,6 +38,10 @@ from kg.store import GraphStore
 
 log = logging.getLogger(__name__)
 STARTUP = 60.0  # seconds a new worker process may take to say it is ready
+#: seconds a worker may take to load the search index and model before its first
+#: `rikg:similarity` query (about 2 s quiet, 10 s busy; building a missing index takes longer:
+#: the server process builds and saves it at start, `SearchService.warm`)
+SEARCH_LOAD = 60.0
 WAITING_THREADS = 64  # requests of one server process waiting for a busy worker at once
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -213,16 +217,47 @@ class ProcessRunner:
         return _unwrap(reply)
 
     def _load_search(self, worker: _Worker) -> None:
-        """Have `worker` load the search index and model (at most `STARTUP`), before a query
-        whose time limit is not to run while it loads. Raises `EOFError` or `OSError` when the
-        worker dies or does not answer in that time (the callers' "worker died")."""
+        """Have `worker` load the search index and model, in at most `SEARCH_LOAD` seconds,
+        before a query whose time limit is not to run while it loads. Raises `QueryTimeout`
+        (the worker replaced) past that, `EOFError` or `OSError` when the worker dies."""
         with self._lock:
-            self._deadlines[worker] = time.monotonic() + STARTUP
+            self._deadlines[worker] = time.monotonic() + SEARCH_LOAD
         worker.conn.send(LOAD_SEARCH)
-        if not worker.conn.poll(STARTUP):
-            raise OSError("the worker did not load the search index in time")
+        if not worker.conn.poll(SEARCH_LOAD):
+            log.warning(
+                "search index not loaded in %.0f s: worker %s killed",
+                SEARCH_LOAD,
+                worker.process.pid,
+            )
+            self._replace(worker)
+            raise errors.QueryTimeout(
+                f"the search index behind rikg:similarity did not load in {SEARCH_LOAD:g} s; "
+                "try again later",
+                retry_after=max(1, math.ceil(self.timeout)),
+            )
         worker.conn.recv()  # READY, or the error the query itself will meet and report
         worker.searching = True
+
+    async def _loaded(self, worker: _Worker) -> None:
+        """`_load_search` from the loop. A client that goes away meanwhile does not throw the
+        load away (it was what a first query lost): the load finishes in this runner's threads
+        and the worker goes back to the pool, or is replaced if the load failed."""
+        loading = asyncio.ensure_future(self._in_pool(self._load_search, worker))
+        try:
+            await asyncio.shield(loading)
+        except asyncio.CancelledError:
+            loading.add_done_callback(lambda done: self._after_load(worker, done))
+            raise
+
+    def _after_load(self, worker: _Worker, done: asyncio.Future[None]) -> None:
+        """The worker of a load whose client went away: to the pool once loaded; replaced
+        (in this runner's threads: a kill waits) if it died; a load past `SEARCH_LOAD` has
+        replaced it already."""
+        error = BaseException() if done.cancelled() else done.exception()
+        if error is None:
+            self._done(worker)
+        elif not isinstance(error, errors.QueryTimeout):
+            self._waits.submit(self._died, worker)
 
     def _dispatch(self, worker: _Worker, request: QueryRequest, deadline: float) -> None:
         with self._lock:
@@ -262,10 +297,14 @@ class ProcessRunner:
             worker = self._idle.get_nowait()
         except queue.Empty:
             return await self._in_pool(lambda r: self._run(r, deadline), request)
+        if request.uses_search and not worker.searching:
+            try:
+                await self._loaded(worker)
+            except (EOFError, OSError):
+                await self._in_pool(self._died, worker)
+                raise _engine_failed(request) from None
+            deadline = time.monotonic() + self.timeout
         try:
-            if request.uses_search and not worker.searching:
-                await self._in_pool(self._load_search, worker)
-                deadline = time.monotonic() + self.timeout
             self._dispatch(worker, request, deadline)
             answered = await self._readable(worker.conn.fileno(), deadline)
             reply: Reply | None = worker.conn.recv() if answered else None

@@ -49,6 +49,8 @@ def _load(functions: SearchFunctions) -> Reply | str:
         functions.load()
     except KGError as exc:
         return (type(exc).__name__, str(exc))
+    except Exception as exc:  # the worker lives on: the query meets it again and reports it
+        return ("BadRequest", f"rikg:similarity is not available: {exc}")
     return READY
 
 
