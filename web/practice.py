@@ -159,31 +159,39 @@ def shown_address(url: str) -> str:
     >>> shown_address("https://abd.ong/en/?p=166523")
     'abd.ong/en/?p=166523'
 
-    Escaped letters read as the letters, as a browser's address bar shows them (the cut had
-    fallen inside an escape); a space, a control or an invisible character stays escaped, and
-    so does an escape that is not UTF-8:
+    Escaped letters beyond ASCII read as the letters, as a browser's address bar shows them;
+    a space, a control or an invisible character stays escaped, and so do escapes that are not
+    UTF-8 and ASCII escapes, whose decoding would change the address ("%2F" is not "/"); the
+    cut never splits an escape:
 
     >>> shown_address("https://leaderlinne.se/gr%C3%B6n-landsbygdsintegration")
     'leaderlinne.se/grön-landsbygdsintegration'
-    >>> shown_address("https://example.org/a%20b%E2%80%AEc")
-    'example.org/a%20b%E2%80%AEc'
-    >>> shown_address("https://example.org/gr%C3%B6n/%FF")
-    'example.org/gr%C3%B6n/%FF'
+    >>> shown_address("https://example.org/a%20b%E2%80%AEc%2Fd")
+    'example.org/a%20b%E2%80%AEc%2Fd'
     """
     parts = urlparse(url)
     # the final "/" goes only where nothing follows it: "en/?p=1" and "en?p=1" are two pages
     path = f"{parts.path}?{parts.query}" if parts.query else parts.path.rstrip("/")
-    text = host(url) + _readable(path)
-    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
+    text = host(url) + _NON_ASCII_ESCAPES.sub(_letters, path)
+    if len(text) <= SHOWN_CHARS:
+        return text
+    cut = SHOWN_CHARS - 1
+    escape = text.rfind("%", cut - 2, cut)  # an escape the cut would split goes whole
+    return text[: escape if escape >= 0 else cut] + "…"
 
 
-def _readable(path: str) -> str:
-    """`path` with its percent-escapes of printable letters decoded (WHATWG URL standard,
-    "URL rendering": a browser shows them so); unchanged when they are not UTF-8."""
+#: a run of percent-escapes of bytes beyond ASCII: the UTF-8 of letters such as "ö"
+_NON_ASCII_ESCAPES = re.compile(r"(?:%[89A-Fa-f][0-9A-Fa-f])+")
+
+
+def _letters(run: re.Match[str]) -> str:
+    """The letters a run of escapes encodes (the WHATWG URL standard's "URL rendering": a
+    browser shows them so), each that is not printable or is a space escaped again; the run
+    unchanged when it is not UTF-8."""
     try:
-        decoded = unquote_to_bytes(path).decode("utf-8")
+        decoded = unquote_to_bytes(run.group()).decode("utf-8")
     except UnicodeDecodeError:
-        return path
+        return run.group()
     return "".join(c if c.isprintable() and not c.isspace() else quote(c) for c in decoded)
 
 

@@ -141,6 +141,14 @@ def test_an_address_shows_its_letters_not_their_escapes() -> None:
     assert cut == "example.org/" + "ä" * (SHOWN_CHARS - len("example.org/") - 1) + "…"
     assert shown_address("https://example.org/a%20b%E2%80%AEc") == "example.org/a%20b%E2%80%AEc"
     assert shown_address("https://example.org/%FF%C3%B6") == "example.org/%FF%C3%B6"
+    # an ASCII escape stays: decoded, it would read as another address (a review)
+    for path in ("a%2Fb", "file%3Fx", "100%25off", "?q=a%26b%3Dc", "a%23frag"):
+        assert shown_address(f"https://example.org/{path}") == f"example.org/{path}", path
+    # and the cut does not split one
+    room = SHOWN_CHARS - len("example.org/") - 2  # "%20" would start at the last but one
+    assert shown_address("https://example.org/" + "x" * room + "%20yyyy") == (
+        "example.org/" + "x" * room + "…"
+    )
 
 
 def test_the_subtype_of_the_initiative(context: dict[str, Any]) -> None:
