@@ -29,6 +29,12 @@ TRIPLE_VARIABLES = ("subject", "predicate", "object")
 Functions = dict[ox.NamedNode, Callable[..., object]]
 
 
+#: how answers are made, in their cache key and ETag: changed with what an answer to the same
+#: query on the same data holds, so a client's copy from before is not confirmed by a 304 (a
+#: review). "describe-parts": DESCRIBE gives a record's document parts (`with_parts`)
+ANSWERS = "describe-parts"
+
+
 @dataclass(frozen=True)
 class QueryRequest:
     query: str
@@ -48,8 +54,10 @@ class QueryRequest:
     repeatable: bool = True
 
     def key(self, version: str) -> str:
-        """A digest of everything the answer depends on (cache key and ETag)."""
+        """A digest of everything the answer depends on (cache key and ETag), the way answers
+        are made (`ANSWERS`) among it."""
         parts = [
+            ANSWERS,
             version,
             self.query,
             self.media,
@@ -192,8 +200,9 @@ RDF_SUBJECT = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#subject")
 
 def _describes_union(request: QueryRequest) -> bool:
     """Whether the request is a DESCRIBE over the union of all graphs (no FROM, FROM NAMED)."""
-    found = shape(request.query)
-    return found.form == "DESCRIBE" and not found.has_dataset
+    found = shape(request.query)  # the form: the guard tokenised the query for its dataset only
+    dataset = found.has_dataset if request.has_dataset is None else request.has_dataset
+    return found.form == "DESCRIBE" and not dataset
 
 
 def with_parts(triples: Iterable[ox.Triple], graph: ox.Store) -> Iterator[ox.Triple]:

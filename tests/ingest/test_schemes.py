@@ -9,6 +9,8 @@ from rdflib.namespace import SKOS
 
 from kg.settings import PROJECT_ROOT
 
+#: the labels a lookup reads (hidden ones: the inflections search matches)
+LABELS = (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
 SCHEMES = sorted((PROJECT_ROOT / "ontology" / "schemes").glob("*.ttl"))
 
 
@@ -22,7 +24,7 @@ def test_no_label_names_two_concepts_of_a_scheme(path: Path) -> None:
     graph = Graph().parse(path)
     named: defaultdict[tuple[str, str | None], set[str]] = defaultdict(set)
     for concept, prop, label in graph.triples((None, None, None)):
-        if prop in (SKOS.prefLabel, SKOS.altLabel) and isinstance(label, Literal):
+        if prop in LABELS and isinstance(label, Literal):
             named[(str(label).casefold(), label.language)].add(str(concept))
     assert {label: c for label, c in named.items() if len(c) > 1} == {}
     preferred: defaultdict[tuple[str, str | None], int] = defaultdict(int)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Annotated, Any
 from urllib.parse import ParseResult, parse_qs, urlencode, urlparse
 from xml.etree import ElementTree
@@ -259,18 +260,21 @@ def sitemap(request: Request) -> Response:
     return Response(body, media_type="application/xml", headers=validators)
 
 
-@router.get("/sitemap-{number:int}.xml", include_in_schema=False)
-def sitemap_part(request: Request, number: int) -> Response:
-    """Part `number` (from 1) of a sitemap too large for one file, as its index names it;
-    404 past the last part, or when the whole sitemap fits in `/sitemap.xml`."""
-    early, validators = _sitemap_validators(request, str(number))
+@router.get("/sitemap-{number}.xml", include_in_schema=False)
+def sitemap_part(request: Request, number: str) -> Response:
+    """Part `number` (from 1, as its index writes it: "01" is not a second address of part 1,
+    a review) of a sitemap too large for one file; 404 past the last part, or when the whole
+    sitemap fits in `/sitemap.xml`."""
+    if not re.fullmatch(r"[1-9][0-9]{0,8}", number):
+        raise NotFound(f"The sitemap has no part {number!r}: see /sitemap.xml.")
+    early, validators = _sitemap_validators(request, number)
     if early is not None:
         return early
     pages = _sitemap_pages(request)
     parts = _sitemap_parts(pages, request.app.state.settings.base)
-    if len(parts) == 1 or not 1 <= number <= len(parts):
+    if len(parts) == 1 or int(number) > len(parts):
         raise NotFound(f"The sitemap has no part {number}: see /sitemap.xml.")
-    first, last = parts[number - 1]
+    first, last = parts[int(number) - 1]
     return _urlset(pages[first:last], validators)
 
 
@@ -327,7 +331,9 @@ def _sitemap_parts(pages: list[tuple[str, str]], base: str) -> list[tuple[int, i
     address, so the pages per file follow from that one page (no file is built to be measured).
 
     Raises `KGError` past `SITEMAP_FILES` files (some 400 million pages)."""
-    longest = max(pages, key=lambda page: len(page[0]))
+    # in bytes as written: escaped ("&" is "&amp;") and UTF-8 (a review: characters had been
+    # counted, and a page of non-ASCII addresses would pass the byte limit)
+    longest = max(pages, key=lambda page: len(escape(page[0]).encode()))
     block = len(_sitemap_entries(longest[0], "0000-00-00").encode()) + 1
     per_page = len(language_versions(base))  # the bare page and each language's
     room = SITEMAP_BYTES - len(_URLSET) - len("</urlset>\n")

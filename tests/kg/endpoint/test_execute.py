@@ -4,10 +4,12 @@ import json
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 import rdflib
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, RDF
 
+from kg.endpoint import execute as execute_module
 from kg.endpoint import serialize
 from kg.endpoint.execute import QueryRequest, execute
 from kg.store import LocalStore
@@ -73,6 +75,14 @@ def test_the_cache_key_changes_with_everything_the_answer_depends_on() -> None:
     }
     assert len(keys) == 5
     assert base.key("v1") == QueryRequest("ASK {}", "text/csv", 10).key("v1")
+
+
+def test_answers_made_another_way_have_another_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A client's copy of an answer made before DESCRIBE gave a record's parts was confirmed
+    by a 304 until the next ingest (a review): the way answers are made is in the key."""
+    before = QueryRequest("DESCRIBE <http://x/s>", "text/turtle", 10).key("v1")
+    monkeypatch.setattr(execute_module, "ANSWERS", "another way")
+    assert QueryRequest("DESCRIBE <http://x/s>", "text/turtle", 10).key("v1") != before
 
 
 def test_an_answer_too_large_to_write_whole_is_run_again_and_capped(monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -258,6 +258,7 @@ def test_a_sitemap_past_the_protocols_limits_is_an_index_of_parts(
             assert listed == expected, limit
             assert client.get(f"/sitemap-{len(parts) + 1}.xml").status_code == 404
             assert client.get("/sitemap-0.xml").status_code == 404
+            assert client.get("/sitemap-01.xml").status_code == 404  # part 1 has one address
             again = client.get("/sitemap.xml", headers={"If-None-Match": answer.headers["etag"]})
             assert again.status_code == 304
 
