@@ -168,7 +168,10 @@ def execute(
     # a graph is a set: DESCRIBE over the union default graph yields a triple once per graph
     # holding it, so repeats are dropped (in order) before the cap counts them
     answered: Iterable[ox.Triple] = result
-    if not (request.default_graphs or request.named_graphs) and _describes_union(request):
+    # the embedded store's (an external store's DESCRIBE is its own: README, "What differs")
+    embedded = isinstance(graph, ox.Store)
+    union = not (request.default_graphs or request.named_graphs)
+    if embedded and union and _describes_union(request):
         answered = with_parts(result, graph)
     triples, more = serialize.take(_distinct(answered), cap)
     if media in serialize.SOLUTION_MEDIA:  # asked for a table: a row per triple
