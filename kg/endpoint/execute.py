@@ -17,6 +17,7 @@ from kg.settings import Settings
 from kg.sparql import run_query
 from kg.sparql_syntax import shape, star_variables
 from kg.store import GraphStore
+from kg.vocab import RDF_NS
 
 if TYPE_CHECKING:
     from kg.search import SearchService
@@ -169,9 +170,7 @@ def execute(
     # holding it, so repeats are dropped (in order) before the cap counts them
     answered: Iterable[ox.Triple] = result
     # the embedded store's (an external store's DESCRIBE is its own: README, "What differs")
-    embedded = isinstance(graph, ox.Store)
-    union = not (request.default_graphs or request.named_graphs)
-    if embedded and union and _describes_union(request):
+    if isinstance(graph, ox.Store) and _describes_union(request):
         answered = with_parts(result, graph)
     triples, more = serialize.take(_distinct(answered), cap)
     if media in serialize.SOLUTION_MEDIA:  # asked for a table: a row per triple
@@ -198,11 +197,14 @@ def _columns(query: str, engine: list[str]) -> list[int] | None:
     return None if order == list(range(len(engine))) else order
 
 
-RDF_SUBJECT = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#subject")
+RDF_SUBJECT = ox.NamedNode(f"{RDF_NS}subject")
 
 
 def _describes_union(request: QueryRequest) -> bool:
-    """Whether the request is a DESCRIBE over the union of all graphs (no FROM, FROM NAMED)."""
+    """Whether the request is a DESCRIBE over the union of all graphs: no dataset from the
+    protocol (`default-graph-uri`, `named-graph-uri`) nor from the query (FROM, FROM NAMED)."""
+    if request.default_graphs or request.named_graphs:
+        return False
     found = shape(request.query)  # the form: the guard tokenised the query for its dataset only
     dataset = found.has_dataset if request.has_dataset is None else request.has_dataset
     return found.form == "DESCRIBE" and not dataset
