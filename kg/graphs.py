@@ -38,6 +38,12 @@ def content_hashes(store: ox.Store, *, adapter: str) -> dict[str, str]:
     return {r["g"]: r["hash"] for r in rows}
 
 
+def graphs_with_participants(store: ox.Store, *, adapter: str) -> set[str]:
+    """The named graphs written by `adapter` that give a record its coordinator or partners."""
+    rows = select(store, queries.GRAPHS_WITH_PARTICIPANTS, adapter=ox.Literal(adapter))
+    return {r["g"] for r in rows}
+
+
 def source_titles(store: ox.Store, graph: str, *, cited: bool = False) -> set[tuple[str, str]]:
     """(source IRI, title) pairs: those stated in `graph`, or with `cited`, those of the
     sources `graph` cites, wherever they are stated."""

@@ -17,6 +17,12 @@ SELECT ?g ?hash ?adapter WHERE {
   GRAPH ?g { ?g rikg:contentHash ?hash ; rikg:adapter ?adapter }
 }"""
 
+#: the graphs of one adapter that give a record its coordinator or partners
+GRAPHS_WITH_PARTICIPANTS = """
+SELECT DISTINCT ?g ?adapter WHERE {
+  GRAPH ?g { ?g rikg:adapter ?adapter . ?record rikg:coordinator|rikg:partner ?organisation }
+}"""
+
 #: the titles one graph gives documents (the graph of source titles, or an older record graph)
 TITLES_IN_GRAPH = """
 SELECT ?g ?source ?title WHERE { GRAPH ?g { ?source dcterms:title ?title } }"""

@@ -13,6 +13,7 @@ dropped as the file is read: they are personal data and are never stored, hashed
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import io
 import json
@@ -33,6 +34,30 @@ TABLE_COLUMNS: dict[str, list[set[str]]] = {
     "topics": [{"projectid", "topic"}],
     "euroSciVoc": [{"projectid", "euroscivoctitle"}],
     "project": [{"id", "title", "startdate"}, {"id", "title", "acronym"}],
+}
+#: table → the columns its fields are read from, as CORDIS spells them (one name of each
+#: tuple: aliases across the export's generations; compared case-insensitively). Every CORDIS
+#: export has them; a table without one is refused, as a renamed column would otherwise empty
+#: that field in every project or organisation loaded before (a trial's "start_date" for
+#: "startDate" removed the start dates, and exit 0).
+REQUIRED_COLUMNS: dict[str, list[tuple[str, ...]]] = {
+    "project": [
+        ("id", "projectID"),
+        ("title",),
+        ("acronym",),
+        ("startDate",),
+        ("endDate",),
+        ("totalCost",),
+        ("ecMaxContribution",),
+        ("objective",),
+    ],
+    "organization": [("projectID",), ("role",), ("name",), ("country",)],
+}
+KIND_NAMES = {
+    "project": "project table",
+    "organization": "organisation table",
+    "topics": "topics table",
+    "euroSciVoc": "euroSciVoc table",
 }
 log = logging.getLogger(__name__)
 #: how much of an unreadable field a message quotes
@@ -75,6 +100,13 @@ class Table:
     kind: str
     rows: list[Row]
     errors: list[RecordError]
+    header: list[str]  # as the file writes it (rows are keyed lower-cased)
+
+    def missing(self) -> list[str]:
+        """The columns of `REQUIRED_COLUMNS` this table lacks (the first alias of each)."""
+        have = {h.lower() for h in self.header}
+        required = REQUIRED_COLUMNS.get(self.kind, [])
+        return [names[0] for names in required if not {n.lower() for n in names} & have]
 
 
 class Export:
@@ -89,14 +121,37 @@ class Export:
             log.info("%s: not a project, organisation, topics or euroSciVoc table; not read", name)
 
     def table(self, kind: str) -> tuple[list[Row], list[RecordError]]:
-        """Rows of every table of `kind` (in file-name order); none when the export lacks it."""
+        """Rows of every table of `kind` (in file-name order); none when the export lacks it.
+        A table without a column of `REQUIRED_COLUMNS` gives one error naming the columns
+        missing, and none of its rows."""
         rows: list[Row] = []
         errors: list[RecordError] = []
         for table in self.tables:
-            if table.kind == kind:
-                rows += table.rows
-                errors += table.errors
+            if table.kind != kind:
+                continue
+            missing = table.missing()
+            if missing:
+                found = ", ".join(h for h in table.header if h)
+                errors.append(
+                    RecordError(
+                        table.name,
+                        missing[0],
+                        f"no column {', '.join(missing)} in this {KIND_NAMES[kind]}: every "
+                        "CORDIS export has it, and without it the field would be emptied in "
+                        f"every record loaded before (is it renamed?); the columns are: {found}",
+                    )
+                )
+                continue
+            rows += table.rows
+            errors += table.errors
         return rows, errors
+
+    def found(self) -> str:
+        """The export's table files, each with what it was read as, for messages."""
+        return ", ".join(
+            f"{PurePosixPath(t.name).name} ({KIND_NAMES.get(t.kind, 'not a table we read')})"
+            for t in self.tables
+        )
 
     def unrecognised(self) -> list[str]:
         return [t.name for t in self.tables if not t.kind]
@@ -163,7 +218,7 @@ def _table(name: str, raw: bytes) -> Table:
         header, rows, errors = _read_xlsx(name, raw)
     else:
         header, rows, errors = _read_csv(name, raw)
-    return Table(name, _kind(header), rows, errors)
+    return Table(name, _kind(header), rows, errors, header)
 
 
 def _kind(header: Iterable[str]) -> str:
@@ -178,7 +233,12 @@ def _decode(name: str, raw: bytes) -> str:
     try:
         return raw.decode("utf-8-sig")  # tolerate a byte-order mark
     except UnicodeDecodeError as exc:
-        raise RecordError(name, "file", f"not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+        # the offset is counted after a byte-order mark
+        at = exc.start + (len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0)
+        line = raw.count(b"\n", 0, at) + 1
+        how = " (CSV UTF-8 in Excel)" if PurePosixPath(name).suffix.lower() != ".json" else ""
+        reason = f"not UTF-8 ({exc.reason} at byte {at}); save it as UTF-8{how}"
+        raise RecordError(name, "file", reason, line=line) from exc
 
 
 def _row(name: str, line: int | None, entry: int, header: list[str], cells: list[str]) -> Row:
@@ -192,9 +252,11 @@ def _read_csv(name: str, raw: bytes) -> tuple[list[str], list[Row], list[RecordE
     rows: list[Row] = []
     errors: list[RecordError] = []
     header: list[str] = []
+    written: list[str] = []  # the header as the file writes it
     for record in csvtext.records(text, delimiter):
         if not header:
-            header = [f.strip().lower() for f in record.fields]
+            written = [f.strip() for f in record.fields]
+            header = [w.lower() for w in written]
             continue
         fields = record.fields
         if len(fields) != len(header):
@@ -203,7 +265,7 @@ def _read_csv(name: str, raw: bytes) -> tuple[list[str], list[Row], list[RecordE
             errors.append(_unreadable(name, record, header))
             continue
         rows.append(_row(name, record.line, len(rows) + 1, header, fields))
-    return header, rows, errors
+    return written, rows, errors
 
 
 def _unreadable(name: str, record: csvtext.Record, header: list[str]) -> RecordError:
@@ -239,8 +301,8 @@ def _read_json(name: str, raw: bytes) -> tuple[list[str], list[Row], list[Record
         if not isinstance(item, dict):
             errors.append(RecordError(name, "row", f"entry {i}: not a JSON object"))
             continue
+        header |= dict.fromkeys(str(k) for k in item)
         keys = [str(k).lower() for k in item]
-        header |= dict.fromkeys(keys)
         rows.append(_row(name, None, i, keys, [_text(v) for v in item.values()]))
     return list(header), rows, errors
 
@@ -257,11 +319,13 @@ def _read_xlsx(name: str, raw: bytes) -> tuple[list[str], list[Row], list[Record
     rows: list[Row] = []
     errors: list[RecordError] = []
     header: list[str] = []
+    written: list[str] = []  # the header as the sheet writes it
     for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
         texts = [_text(c) for c in cells]
         if not any(texts):
             continue
         if not header:
+            written = texts
             header = [t.lower() for t in texts]
             continue
         if any(texts[len(header) :]):
@@ -271,7 +335,7 @@ def _read_xlsx(name: str, raw: bytes) -> tuple[list[str], list[Row], list[Record
         texts = (texts + [""] * len(header))[: len(header)]
         rows.append(_row(name, number, len(rows) + 1, header, texts))
     book.close()
-    return header, rows, errors
+    return written, rows, errors
 
 
 def _text(value: Any) -> str:

@@ -40,12 +40,11 @@ def load_export(path: Path, selection: Selection) -> tuple[list[Project], list[R
     export = Export(path)
     rows, errors = export.table("project")
     if not rows and not errors:
-        found = ", ".join(export.unrecognised()) or "no table file"
         raise RecordError(
             str(path),
             "project",
             "no project table in the export (a .csv, .tsv, .json or .xlsx table whose header "
-            f"has id, title and acronym or startDate; found: {found})",
+            f"has id, title and acronym or startDate; found: {export.found() or 'no table file'})",
         )
     projects: dict[str, Project] = {}
     for row in rows:
@@ -79,6 +78,12 @@ def load_export(path: Path, selection: Selection) -> tuple[list[Project], list[R
     kept = {pid: p for pid, p in projects.items() if selection.keeps(p)}
     org_rows, org_errors = export.table("organization")
     errors += org_errors
+    # an organisation table speaks for the project table whose projects it names: a folder of
+    # several programmes' exports may hold the organisations of one of them only (a review)
+    named = {row.get("projectID") for row in org_rows}
+    covered = {p.row.file for p in projects.values() if p.id in named}
+    for project in kept.values():
+        project.participations_read = project.row.file in covered
     for row in org_rows:
         if row.get("projectID") not in kept:
             continue  # a project left out (or refused): its organisations are not read

@@ -26,7 +26,7 @@ from ingest.cordis.load import Selection, load_export
 from ingest.cordis.rows import Participation, Project
 from ingest.pipeline import IngestReport, ontology_changes
 from kg.errors import RecordError, ValidationFailed
-from kg.graphs import content_hashes, same_as_records
+from kg.graphs import content_hashes, graphs_with_participants, same_as_records
 from kg.personal import contact_details
 from kg.store import GraphChange, GraphStore
 from kg.vocab import CORDIS_PROJECT, graph_iri, record_iri
@@ -94,6 +94,13 @@ def ingest_cordis(
     report.merged = sorted(p.target for p in plans if p.target != p.record)
     changed = [p for p in [*plans, *org_plans] if existing.get(p.g_iri) != p.digest]
     report.unchanged = len(plans) + len(org_plans) - len(changed)
+    # the store is asked only when the export leaves some project's organisations unsaid
+    unread = [p for p in changed if p.project is not None and not p.project.participations_read]
+    organised = graphs_with_participants(current, adapter=ADAPTER) if unread else set()
+    kept_apart = _would_lose_participants(unread, organised)
+    report.errors.extend(kept_apart)
+    refused = {e.file for e in kept_apart}
+    changed = [p for p in changed if p.where not in refused]
     graphs: dict[str, Graph] = {}
     if changed:
         graphs, problems = _map_and_validate(changed, org_plans, base=base, source=path)
@@ -206,12 +213,36 @@ def _map_and_validate(
             g_iri=plan.g_iri,
             subject=plan.target,
             digest=plan.digest,
-            source_file=f"{source.name}/{Path(row.file).name}",
+            source_file=_source_file(source, row.file),
             sources=[URIRef(page) for page in pages],
             ingested_at=now,
         )
         out[plan.g_iri] = graph
     return out, problems
+
+
+def _would_lose_participants(unread: list[Plan], organised: set[str]) -> list[RecordError]:
+    """Of the changed projects whose organisations the export leaves unsaid (`unread`), those
+    whose graph the store holds with a coordinator or partners (`organised`) are refused: their
+    graphs would be written without them (a trial's project-only export removed the
+    organisations and places an earlier full export had given). Exports add up; one that does
+    not say who took part says nothing against it."""
+    out = []
+    for plan in unread:
+        project = plan.project
+        if project is None or plan.g_iri not in organised:
+            continue
+        out.append(
+            RecordError(
+                plan.where,
+                "organization",
+                f"project {project.id} is known with its coordinator and partners from an "
+                "earlier export, and this one has no organisation table: loading it would "
+                "remove them. Load the project and organisation tables together (the whole "
+                "export's zip or folder)",
+            )
+        )
+    return out
 
 
 def _contact_details(plan: Plan) -> list[RecordError]:
@@ -238,6 +269,14 @@ def _contact_details(plan: Plan) -> list[RecordError]:
                 )
             )
     return out
+
+
+def _source_file(source: Path, file: str) -> str:
+    """The file a row came from, named from the export given: `export.zip/project.csv`,
+    `folder/sub/project.csv`, or the table file itself when that was given (it was named
+    twice, `wrongcol.csv/wrongcol.csv`)."""
+    inside = file[len(str(source)) :].lstrip("/") if file.startswith(str(source)) else ""
+    return f"{source.name}/{inside}" if inside else source.name
 
 
 def _digest(base: str, target: str, rows: list[Row]) -> str:

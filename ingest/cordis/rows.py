@@ -87,6 +87,8 @@ class Project:
     topic_titles: dict[str, str] = field(default_factory=dict)
     subjects: list[str] = field(default_factory=list)  # EuroSciVoc titles
     participations: list[Participation] = field(default_factory=list)
+    #: the export held an organisation table, so `participations` is all it says (even none)
+    participations_read: bool = False
     extra_rows: list[Row] = field(default_factory=list)  # topics/euroSciVoc rows, for the hash
 
 

@@ -124,6 +124,120 @@ def test_a_malformed_row_refuses_the_ingest_unless_keep_going(csv_dir: Path) -> 
     assert f"{BASE}graph/initiative/cordis-990000102" in report.added
 
 
+def test_a_renamed_column_refuses_the_table_and_keeps_what_was_loaded(csv_dir: Path) -> None:
+    """A data steward's trial renamed `startDate` (and `ecMaxContribution`): the ingest said
+    "59 updated", exit 0, and the start dates and EU contributions loaded before were gone."""
+    store = LocalStore(None)
+    ingest_cordis(store, csv_dir, base=BASE)
+    start = f"SELECT ?v WHERE {{ <{ROOTSHARE}> schema:startDate ?v }}"
+    before = values(store, start)
+    assert before
+    version = store.version().name
+    project_csv = csv_dir / "project.csv"
+    text = project_csv.read_text(encoding="utf-8-sig")
+    project_csv.write_text(text.replace('"startDate"', '"start_date"', 1), encoding="utf-8")
+    with pytest.raises(ValidationFailed) as refused:
+        ingest_cordis(store, csv_dir, base=BASE)
+    [error] = refused.value.errors
+    assert error.message.startswith(f"{project_csv}: startDate: no column startDate in this ")
+    # the columns it has, as the file writes them, to see the rename
+    assert "start_date, endDate" in error.message
+    assert "frameworkProgramme" in error.message
+    assert store.version().name == version
+    assert values(store, start) == before
+    # nor with keep_going: the table is not read, so no project of it is rewritten without it
+    report = ingest_cordis(store, csv_dir, base=BASE, keep_going=True)
+    assert not [g for g in report.updated if "/initiative/" in g]
+    assert values(store, start) == before
+
+
+def loaded_with_participants(csv_dir: Path) -> tuple[LocalStore, str, set[str]]:
+    """A store holding the whole export, a query of one project's organisations and places,
+    and its answer."""
+    store = LocalStore(None)
+    ingest_cordis(store, csv_dir, base=BASE)
+    who = f"SELECT ?v WHERE {{ <{ROOTSHARE}> rikg:coordinator|rikg:partner|dcterms:spatial ?v }}"
+    before = values(store, who)
+    assert before
+    return store, who, before
+
+
+def changed_projects(csv_dir: Path, name: str) -> Path:
+    """A folder beside the export holding its project table alone, one objective changed."""
+    folder = csv_dir.parent / name
+    folder.mkdir()
+    text = (csv_dir / "project.csv").read_text(encoding="utf-8-sig")
+    (folder / "project.csv").write_text(text.replace("A fictional project", "A changed one", 1))
+    return folder
+
+
+def test_an_export_without_organisations_keeps_those_loaded_before(csv_dir: Path) -> None:
+    """Exports add up: a project table loaded alone after the whole export (the CORDIS samples
+    are project tables alone) had removed every project's coordinator, partners and places."""
+    store, who, before = loaded_with_participants(csv_dir)
+    alone = changed_projects(csv_dir, "projects-only")
+    project_csv = alone / "project.csv"
+    with pytest.raises(ValidationFailed) as refused:
+        ingest_cordis(store, alone, base=BASE)
+    # each of the three projects, all three known with organisations
+    refusals = [e.message.split(": ", 2) for e in refused.value.errors]
+    assert refusals[0][:2] == [f"{project_csv}:2", "organization"]
+    assert [r[1] for r in refusals] == ["organization"] * 3
+    assert all("Load the project and organisation tables together" in r[2] for r in refusals)
+    assert values(store, who) == before
+    # the whole export loads as before; a project known without organisations still loads
+    # from a project table alone, changed
+    assert ingest_cordis(store, csv_dir, base=BASE).errors == []
+    assert values(store, who) == before
+    fresh = LocalStore(None)
+    ingest_cordis(fresh, csv_dir / "project.csv", base=BASE)
+    report = ingest_cordis(fresh, alone, base=BASE)
+    assert report.errors == []
+    assert len(report.updated) == 1
+
+
+def test_an_organisation_table_speaks_only_for_the_projects_it_names(csv_dir: Path) -> None:
+    """A folder of two programmes' exports with the organisations of one: the other's projects,
+    known with their organisations, are refused, not stripped of them (a review)."""
+    store, who, before = loaded_with_participants(csv_dir)
+    mixed = changed_projects(csv_dir, "mixed")
+    (mixed / "other-projects.csv").write_text(
+        "id;acronym;title;startDate;endDate;totalCost;ecMaxContribution;objective\n"
+        "990000199;OTHER;Other project;2020-01-01;2021-01-01;100;100;Another fictional one.\n"
+    )
+    orgs = (csv_dir / "organization.csv").read_text(encoding="utf-8-sig").splitlines()
+    other = orgs[1].replace('"990000101"', '"990000199"', 1).replace('"ROOTSHARE"', '"OTHER"')
+    (mixed / "other-organizations.csv").write_text(f"{orgs[0]}\n{other}\n")
+    with pytest.raises(ValidationFailed) as refused:
+        ingest_cordis(store, mixed, base=BASE)
+    assert {e.message.split(": ")[1] for e in refused.value.errors} == {"organization"}
+    assert all(str(mixed / "project.csv") in e.message for e in refused.value.errors)
+    assert values(store, who) == before
+    report = ingest_cordis(store, mixed, base=BASE, keep_going=True)
+    assert f"{BASE}graph/initiative/cordis-990000199" in report.added
+    # a refused project is counted once, as refused, not also as unchanged
+    outcomes = report.unchanged + len(report.added) + len(report.updated) + len(report.errors)
+    assert outcomes == 5  # 4 projects, 1 organisation
+    assert values(store, who) == before
+
+
+def test_provenance_names_the_file_once_and_an_export_without_projects_says_what_it_has(
+    csv_dir: Path,
+) -> None:
+    store = LocalStore(None)
+    ingest_cordis(store, csv_dir / "project.csv", base=BASE)
+    q = 'SELECT DISTINCT ?v WHERE { ?g rikg:sourceFile ?v ; rikg:adapter "cordis" }'
+    assert values(store, q) == {"project.csv"}  # was "project.csv/project.csv"
+    folder = LocalStore(None)
+    ingest_cordis(folder, csv_dir, base=BASE)
+    assert values(folder, q) == {"export/project.csv", "export/organization.csv"}
+    only = csv_dir.parent / "organisations-only"
+    only.mkdir()
+    shutil.copy(csv_dir / "organization.csv", only)
+    with pytest.raises(RecordError, match=r"found: organization\.csv \(organisation table\)"):
+        load_export(only, Selection())
+
+
 def test_contact_details_in_an_objective_refuse_that_project(csv_dir: Path) -> None:
     """Personal data is never published: an objective naming a person's e-mail address
     refuses its project, named by file, line and field, as a curated record is refused; with
@@ -255,3 +369,26 @@ def test_a_curated_project_mapped_before_schema_same_as_is_still_merged(csv_zip:
     assert report.merged == [MATILDE]
     q = "SELECT ?v WHERE { GRAPH ?g { ?v ?p ?o } FILTER(CONTAINS(STR(?v), 'cordis-870831')) }"
     assert values(store, q) == set()
+
+
+def test_a_file_saved_in_latin_1_names_its_line_and_how_to_save_it(csv_dir: Path) -> None:
+    """European Excel saves CSV in Windows-1252 unless told otherwise; a data steward's trial
+    got only the byte offset."""
+    project_csv = csv_dir / "project.csv"
+    text = project_csv.read_text(encoding="utf-8-sig")
+    lines = text.split("\n")
+    lines[3] = lines[3].replace("fictional", "fictiónal", 1)
+    assert "fictiónal" in lines[3]
+    project_csv.write_bytes("\n".join(lines).encode("cp1252"))
+    with pytest.raises(RecordError) as refused:
+        load_export(csv_dir, Selection())
+    assert refused.value.message.startswith(f"{project_csv}:4: file: not UTF-8 (")
+    assert "save it as UTF-8" in refused.value.message
+    # after a byte-order mark, the byte is still counted from the file's start
+    raw = "\n".join(lines).encode("cp1252")
+    project_csv.write_bytes(b"\xef\xbb\xbf" + raw)
+    with pytest.raises(RecordError) as refused:
+        load_export(csv_dir, Selection())
+    accent = raw.index("fictiónal".encode("cp1252")) + len("ficti")
+    assert f"at byte {3 + accent}" in refused.value.message
+    assert refused.value.message.startswith(f"{project_csv}:4: ")
