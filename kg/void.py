@@ -11,8 +11,15 @@ population and society), an irregular update frequency (each ingest), plus keywo
 `dcat:Distribution` per dump with `dcat:accessURL` and `dcat:downloadURL`, IANA media-type IRIs
 for `dcat:mediaType` and `dcat:compressFormat`, the EU file type (`dct:format`) and the file's
 SHA-256 (`spdx:checksum`); the SPARQL endpoint as a `dcat:DataService` reached from a
-distribution through `dcat:accessService`. No `dcat:contactPoint`: the service has no public
-contact page, and a person is never named.
+distribution through `dcat:accessService`, each distribution with a sentence saying what it
+holds (`dct:description`), the endpoint's with the EU file type of SPARQL results. The catalogue
+is issued with the dataset (the first ingest: it is made from the store and lists that one
+dataset) and names the EU data-theme table its `dcat:theme` comes from (`dcat:themeTaxonomy`).
+DCAT-AP's range shapes ask the values of `dct:license`, `dct:conformsTo`, `foaf:homepage`,
+`dcat:landingPage` and `dcat:themeTaxonomy` to carry their class (`dct:LicenseDocument`,
+`dct:Standard`, `foaf:Document`, `skos:ConceptScheme`): each such value is typed once. No
+`dcat:contactPoint`: the service has no public contact page, and a person is never named; no
+publisher `dct:type`, the kind of organisation behind the project being stated nowhere.
 """
 
 from __future__ import annotations
@@ -72,9 +79,14 @@ FILE_TYPES = {
 #: the languages of the labels (English, German, Spanish, French, Italian)
 DATA_LANGUAGES = [f"{EU}language/{code}" for code in ("ENG", "DEU", "SPA", "FRA", "ITA")]
 DATA_THEME = f"{EU}data-theme/SOCI"  # population and society
+THEME_TAXONOMY = f"{EU}data-theme"  # the concept scheme DATA_THEME is in
+#: the EU file type of what the SPARQL endpoint answers (`dct:format`): SPARQL query results
+SPARQL_RESULTS = f"{EU}file-type/SPARQLQRES"
 FREQUENCY = f"{EU}frequency/IRREG"  # a snapshot per ingest, when records change
 KEYWORDS = ("migration", "refugees", "integration", "rural areas", "good practices")
 SPDX = "http://spdx.org/rdf/terms#"
+LICENSE_DOCUMENT = f"{DCT}LicenseDocument"
+STANDARD = f"{DCT}Standard"
 TITLE = "Rural Integration Knowledge Graph"
 DESCRIPTION = (
     "Projects and good practices for integrating migrants and refugees in rural Europe, every "
@@ -89,6 +101,25 @@ COUNTS_NOTE = (
     "is the number of statements in that file."
 )
 DISTINCT_NOTE = "The number of distinct triples of the dataset, whatever graph holds them."
+#: what each dump holds (its distribution's `dct:description`), as `kg.dumps` writes it
+DUMP_NOTES = {
+    "application/n-quads": (
+        "Every statement of the dataset in N-Quads, each in the named graph that holds it, "
+        "with the graphs' provenance; gzip-compressed."
+    ),
+    "application/n-triples": (
+        "The distinct triples of the dataset's union graph in N-Triples, a line each; "
+        "gzip-compressed."
+    ),
+    "text/turtle": "The distinct triples of the dataset's union graph in Turtle; gzip-compressed.",
+    "application/ld+json": (
+        "The distinct triples of the dataset's union graph in JSON-LD; gzip-compressed."
+    ),
+}
+SPARQL_NOTE = (
+    "A SPARQL 1.1 endpoint answering SELECT, ASK, CONSTRUCT and DESCRIBE queries over the "
+    "dataset and its named graphs."
+)
 
 
 def iana(media_type: str) -> ox.NamedNode:
@@ -137,6 +168,13 @@ def describe(
     def a(s: ox.NamedNode | ox.BlankNode, cls: str) -> None:
         out.append(ox.Triple(s, RDF_TYPE, ox.NamedNode(cls)))
 
+    #: a value of a property DCAT-AP gives a range class → that class, stated once at the end
+    kinds: dict[str, str] = {}
+
+    def ranged(s: ox.NamedNode, p: str, value: str, cls: str) -> None:
+        add(s, p, ox.NamedNode(value))
+        kinds.setdefault(value, cls)
+
     def lit(value: object, dtype: str | None = None) -> ox.Literal:
         return ox.Literal(str(value), datatype=ox.NamedNode(dtype) if dtype else None)
 
@@ -153,16 +191,17 @@ def describe(
     a(ds, f"{DCAT}Dataset")
     named(ds)
     add(ds, f"{RDFS_NS}comment", ox.Literal(COUNTS_NOTE, language="en"))
-    add(ds, f"{DCT}license", ox.NamedNode(LICENSE))
+    ranged(ds, f"{DCT}license", LICENSE, LICENSE_DOCUMENT)
     publisher = ox.NamedNode(f"{doc}publisher")
     add(ds, f"{DCT}publisher", publisher)
     a(publisher, f"{FOAF}Agent")
     a(publisher, f"{FOAF}Organization")
     add(publisher, f"{FOAF}name", ox.Literal(PUBLISHER_NAME, language="en"))
-    add(publisher, f"{FOAF}homepage", ox.NamedNode(base))
+    ranged(publisher, f"{FOAF}homepage", base, f"{FOAF}Document")
     first = select(store, queries.FIRST_INGEST)
-    if first and first[0].get("first"):
-        add(ds, f"{DCT}issued", lit(first[0]["first"], f"{XSD}dateTime"))
+    issued = first[0].get("first") if first else None
+    if issued:
+        add(ds, f"{DCT}issued", lit(issued, f"{XSD}dateTime"))
     add(ds, f"{DCT}modified", lit(modified, f"{XSD}dateTime"))
     if version:
         add(ds, f"{DCAT}version", lit(version))
@@ -179,7 +218,7 @@ def describe(
     for country in countries:
         add(ds, f"{DCT}spatial", ox.NamedNode(country))
     add(ds, f"{VOID}sparqlEndpoint", sparql)
-    add(ds, f"{DCAT}landingPage", ox.NamedNode(base))
+    ranged(ds, f"{DCAT}landingPage", base, f"{FOAF}Document")
     add(ds, f"{VOID}uriSpace", lit(f"{base}id/"))
     add(ds, f"{VOID}exampleResource", ox.NamedNode(f"{base}id/initiative/matilde"))
     for vocab in VOCABULARIES:
@@ -215,26 +254,34 @@ def describe(
     add(service, f"{DCAT}endpointURL", sparql)
     add(service, f"{DCAT}endpointDescription", sparql)
     add(service, f"{DCAT}servesDataset", ds)
-    add(service, f"{DCT}conformsTo", ox.NamedNode(SPARQL_PROTOCOL))
-    add(service, f"{DCT}license", ox.NamedNode(LICENSE))
+    ranged(service, f"{DCT}conformsTo", SPARQL_PROTOCOL, STANDARD)
+    add(service, f"{DCT}format", ox.NamedNode(SPARQL_RESULTS))
+    ranged(service, f"{DCT}license", LICENSE, LICENSE_DOCUMENT)
     add(service, f"{DCT}publisher", publisher)
     endpoint = ox.NamedNode(f"{doc}distribution-sparql")
     add(ds, f"{DCAT}distribution", endpoint)
     a(endpoint, f"{DCAT}Distribution")
     add(endpoint, f"{DCT}title", ox.Literal("SPARQL 1.1 endpoint", language="en"))
+    add(endpoint, f"{DCT}description", ox.Literal(SPARQL_NOTE, language="en"))
     add(endpoint, f"{DCAT}accessURL", sparql)
     add(endpoint, f"{DCAT}accessService", service)
-    add(endpoint, f"{DCT}conformsTo", ox.NamedNode(SPARQL_PROTOCOL))
-    add(endpoint, f"{DCT}license", ox.NamedNode(LICENSE))
+    ranged(endpoint, f"{DCT}conformsTo", SPARQL_PROTOCOL, STANDARD)
+    add(endpoint, f"{DCT}format", ox.NamedNode(SPARQL_RESULTS))
+    ranged(endpoint, f"{DCT}license", LICENSE, LICENSE_DOCUMENT)
 
     # the catalogue a harvester reads (DCAT-AP 3: mandatory), holding the dataset and service
     catalog = ox.NamedNode(f"{doc}catalog")
     a(catalog, f"{DCAT}Catalog")
     named(catalog)
     add(catalog, f"{DCT}publisher", publisher)
-    add(catalog, f"{FOAF}homepage", ox.NamedNode(base))
-    add(catalog, f"{DCT}license", ox.NamedNode(LICENSE))
+    ranged(catalog, f"{FOAF}homepage", base, f"{FOAF}Document")
+    ranged(catalog, f"{DCT}license", LICENSE, LICENSE_DOCUMENT)
+    if issued:
+        add(catalog, f"{DCT}issued", lit(issued, f"{XSD}dateTime"))
     add(catalog, f"{DCT}modified", lit(modified, f"{XSD}dateTime"))
+    ranged(catalog, f"{DCAT}themeTaxonomy", THEME_TAXONOMY, f"{SKOS_NS}ConceptScheme")
+    # DCAT-AP's concept scheme has a mandatory title: the EU table's own
+    add(ox.NamedNode(THEME_TAXONOMY), f"{DCT}title", ox.Literal("Data theme", language="en"))
     add(catalog, f"{DCAT}dataset", ds)
     add(catalog, f"{DCAT}service", service)
 
@@ -247,6 +294,7 @@ def describe(
         add(
             dist, f"{DCT}title", ox.Literal(f"{dump.name} ({dump.media_type}, gzip)", language="en")
         )
+        add(dist, f"{DCT}description", ox.Literal(DUMP_NOTES[dump.media_type], language="en"))
         add(dist, f"{DCAT}accessURL", ox.NamedNode(f"{base}data/"))
         add(dist, f"{DCAT}downloadURL", url)
         add(dist, f"{DCAT}mediaType", iana(dump.media_type))
@@ -258,9 +306,14 @@ def describe(
             add(checksum, f"{SPDX}algorithm", ox.NamedNode(f"{SPDX}checksumAlgorithm_sha256"))
             add(checksum, f"{SPDX}checksumValue", lit(dump.sha256, f"{XSD}hexBinary"))
         add(dist, f"{DCAT}compressFormat", ox.NamedNode(GZIP))
-        add(dist, f"{DCT}conformsTo", ox.NamedNode(FORMAT_SPECS[dump.media_type]))
+        ranged(dist, f"{DCT}conformsTo", FORMAT_SPECS[dump.media_type], STANDARD)
         add(dist, f"{DCAT}byteSize", lit(dump.bytes, f"{XSD}nonNegativeInteger"))
         add(dist, f"{VOID}triples", lit(dump.statements, f"{XSD}integer"))
-        add(dist, f"{DCT}license", ox.NamedNode(LICENSE))
+        ranged(dist, f"{DCT}license", LICENSE, LICENSE_DOCUMENT)
         add(dist, f"{DCT}modified", lit(modified, f"{XSD}dateTime"))
+
+    # the licence, the W3C specifications, the site's home page and the theme table, each typed
+    # once with the class DCAT-AP's range shapes ask of the properties they are values of
+    for value, cls in kinds.items():
+        a(ox.NamedNode(value), cls)
     return out

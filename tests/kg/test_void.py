@@ -200,3 +200,103 @@ def test_every_dump_the_data_page_offers_states_its_file_type_and_specification(
         dist = ox.NamedNode(f"{BASE}.well-known/void#distribution-{dump.name}")
         assert objects(triples, dist, f"{DCT}format"), dump.name
         assert objects(triples, dist, f"{DCT}conformsTo"), dump.name
+
+
+#: the DCAT-AP 3.0.1 range shapes (range.ttl) of the properties a harvester found untyped: the
+#: licence, the specifications, the home page and landing page, and the theme table, as
+#: `sh:class` constraints on the catalogue, dataset, data service and distributions
+RANGE_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix : <http://kg.test/shapes#> .
+
+:license sh:path dct:license ; sh:class dct:LicenseDocument .
+:conformsTo sh:path dct:conformsTo ; sh:class dct:Standard .
+:homepage sh:path foaf:homepage ; sh:class foaf:Document .
+:landingPage sh:path dcat:landingPage ; sh:class foaf:Document .
+:themeTaxonomy sh:path dcat:themeTaxonomy ; sh:class skos:ConceptScheme .
+:Catalog a sh:NodeShape ; sh:targetClass dcat:Catalog ;
+    sh:property :license, :homepage, :themeTaxonomy .
+:Dataset a sh:NodeShape ; sh:targetClass dcat:Dataset ;
+    sh:property :license, :conformsTo, :landingPage .
+:DataService a sh:NodeShape ; sh:targetClass dcat:DataService ;
+    sh:property :license, :conformsTo, :landingPage .
+:Distribution a sh:NodeShape ; sh:targetClass dcat:Distribution ;
+    sh:property :license, :conformsTo .
+:ConceptScheme a sh:NodeShape ; sh:targetClass skos:ConceptScheme ;
+    sh:property [ sh:path dct:title ; sh:minCount 1 ] .
+"""
+LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+
+
+def range_check(g: rdflib.Graph) -> tuple[bool, set[str]]:
+    """Whether `g` passes `RANGE_SHAPES`, and the values that fail them."""
+    shapes = rdflib.Graph().parse(data=RANGE_SHAPES, format="turtle")
+    conforms, results, _ = validate(g, shacl_graph=shapes, inference="none")
+    values = rdflib.URIRef("http://www.w3.org/ns/shacl#value")
+    return conforms, {str(v) for v in results.objects(None, values)}
+
+
+def test_licence_specifications_and_pages_have_the_classes_dcat_ap_ranges_ask(
+    loaded: LocalStore,
+) -> None:
+    """A harvester's DCAT-AP 3.0.1 range check found the CC BY 4.0 licence not a
+    `dct:LicenseDocument`, the W3C specifications not `dct:Standard`s and the home and landing
+    page not a `foaf:Document`: each is typed, once, and the licence stays Creative Commons'."""
+    triples = described(loaded)
+    assert range_check(as_rdflib(triples)) == (True, set())
+    for value, cls in [
+        (LICENCE, f"{DCT}LicenseDocument"),
+        ("https://www.w3.org/TR/sparql11-protocol/", f"{DCT}Standard"),
+        ("https://www.w3.org/TR/n-quads/", f"{DCT}Standard"),
+        (BASE, "http://xmlns.com/foaf/0.1/Document"),
+        (f"{EU}data-theme", "http://www.w3.org/2004/02/skos/core#ConceptScheme"),
+    ]:
+        assert objects(triples, ox.NamedNode(value), RDF_TYPE) == [cls], value
+    licences = {t.object.value for t in triples if t.predicate.value == f"{DCT}license"}
+    assert licences == {LICENCE}
+    # without the types, the same shapes fail on each of those values
+    g = as_rdflib(triples)
+    g.remove((None, rdflib.RDF.type, rdflib.URIRef(f"{DCT}LicenseDocument")))
+    g.remove((None, rdflib.RDF.type, rdflib.URIRef(f"{DCT}Standard")))
+    g.remove((None, rdflib.RDF.type, rdflib.URIRef("http://xmlns.com/foaf/0.1/Document")))
+    conforms, failing = range_check(g)
+    assert not conforms
+    assert {LICENCE, BASE, "https://www.w3.org/TR/turtle/"} <= failing
+
+
+def test_recommended_fields_the_project_knows_are_stated_and_no_others(
+    loaded: LocalStore,
+) -> None:
+    """DCAT-AP's recommended fields a harvester found missing: the catalogue's issue date (the
+    first ingest, as the dataset's) and theme table, a description of every distribution, and
+    the SPARQL endpoint's file type. The publisher's kind is known nowhere: no `dct:type`."""
+    triples = described(loaded)
+    catalog = ox.NamedNode(f"{BASE}.well-known/void#catalog")
+    assert objects(triples, catalog, f"{DCT}issued") == objects(triples, DS, f"{DCT}issued")
+    assert objects(triples, catalog, f"{DCT}issued")
+    assert objects(triples, catalog, f"{DCAT}themeTaxonomy") == [f"{EU}data-theme"]
+    for dist in objects(triples, DS, f"{DCAT}distribution"):
+        (text,) = [
+            t.object
+            for t in triples
+            if t.subject.value == dist and t.predicate.value == f"{DCT}description"
+        ]
+        assert isinstance(text, ox.Literal), dist
+        assert text.language == "en", dist
+    nq = ox.NamedNode(f"{BASE}.well-known/void#distribution-kg.nq.gz")
+    assert "N-Quads" in objects(triples, nq, f"{DCT}description")[0]
+    for node in ("distribution-sparql", "sparql-service"):
+        endpoint = ox.NamedNode(f"{BASE}.well-known/void#{node}")
+        assert objects(triples, endpoint, f"{DCT}format") == [f"{EU}file-type/SPARQLQRES"]
+    publisher = ox.NamedNode(f"{BASE}.well-known/void#publisher")
+    assert objects(triples, publisher, f"{DCT}type") == []
+
+
+def test_the_catalogue_has_no_issue_date_before_any_ingest() -> None:
+    """An empty store has no first ingest: neither the dataset nor the catalogue is dated."""
+    triples = described(LocalStore(None))
+    assert not [t for t in triples if t.predicate.value == f"{DCT}issued"]
