@@ -31,13 +31,31 @@ import phonenumbers
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,24}")
 #: an address written to escape harvesters: "lucia.gomez [at] sierraviva.org", "ana (at) x (dot)
-#: es", "mario chiocciola comune punto it" (the at sign as "at" or "@" in brackets, or a word
-#: that only means it; the dots as they are or as words; a bare "at" is English prose)
-_AT = r"(?:\s*[\[({<]\s*(?:at|@)\s*[\])}>]\s*|\s+(?:arroba|chiocciola|klammeraffe)\s+)"
-_DOT = r"(?:\.|\s*[\[({<]\s*(?:dot|punto|punkt|point)\s*[\])}>]\s*|\s+(?:dot|punto|punkt)\s+)"
+#: es", "mario chiocciola comune punto it", "g.verborgen at testtal dot at", "ana @ pueblo . es".
+#: The at sign in brackets ("[at]", "(@)", "{at}"), followed by a space ("ana @ pueblo", not a
+#: handle: "Instagram @raices.nuevas"), or as a word that only means it ("arroba", "chiocciola",
+#: "arobase", "Klammeraffe"), with the dots as they are, spaced (" . ", not a sentence's end),
+#: in brackets or as words ("dot", "punto", "Punkt", "point").
+#: A bare "at" is English prose ("more at lag.es", "at this point in time", "welcomed at the
+#: Punto de Encuentro", "at school dot their drawings"), so after it the last dot must be "dot",
+#: or any of the words in brackets ("(punkt)"), and the ending a country's two letters or a
+#: common generic one (`_BARE_TLD`). The name and the domain's parts are single words without
+#: spaces, and the domain's ending 2 to 24 letters.
+_AT_SIGN = (
+    r"(?:\s*[\[({<]\s*(?:at|@)\s*[\])}>]\s*|[ \t]*@[ \t]+|@"
+    r"|\s+(?:arroba|chiocciola|arobase|arobas|klammeraffe)\s+)"
+)
+_BRACKETED_DOT = r"\s*[\[({<]\s*(?:dot|punto|punkt|point)\s*[\])}>]\s*"
+_SPELT_DOT = rf"(?:{_BRACKETED_DOT}|\s+(?:dot|punto|punkt)\s+)"
+_BARE_AT_DOT = rf"(?:{_BRACKETED_DOT}|\s+dot\s+)"
+_DOT = rf"(?:\.|[ \t]+\.[ \t]+|{_SPELT_DOT}|\s+point\s+)"
+_LOCAL = r"(?<![\w.%+\-])[A-Za-z0-9._%+\-]{1,64}"
+_LABEL = r"[A-Za-z0-9\-]+"
+_TLD = r"[A-Za-z]{2,24}(?![\w\-])"
+_BARE_TLD = r"(?:[A-Za-z]{2}|com|org|net|edu|gov|int|info|biz|coop)(?![\w\-])"
 SPELT_EMAIL = re.compile(
-    rf"\b[A-Za-z0-9._%+\-]{{1,64}}{_AT}[A-Za-z0-9\-]+(?:{_DOT}[A-Za-z0-9\-]+)*{_DOT}"
-    r"(?:com|org|net|eu|info|[a-z]{2})\b",
+    rf"{_LOCAL}(?:{_AT_SIGN}{_LABEL}(?:{_DOT}{_LABEL})*{_DOT}{_TLD}"
+    rf"|\s+at\s+{_LABEL}(?:(?:\.|{_BARE_AT_DOT}){_LABEL})*{_BARE_AT_DOT}{_BARE_TLD})",
     re.IGNORECASE,
 )
 URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+", re.IGNORECASE)

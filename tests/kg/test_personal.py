@@ -23,6 +23,30 @@ from kg.personal import contact_details, holds_name, url_contact_details, url_si
         ("info(at)lag-omezyma.es", (), [("e-mail", "info(at)lag-omezyma.es")]),
         ("ana (at) pueblo (dot) es", (), [("e-mail", "ana (at) pueblo (dot) es")]),
         ("mario chiocciola comune punto it", (), [("e-mail", "mario chiocciola comune punto it")]),
+        # the at sign and the dots as words, bare: a trial's was published
+        (
+            "Mail g.verborgen at testtal dot at for details.",
+            (),
+            [("e-mail", "g.verborgen at testtal dot at")],
+        ),
+        ("G.VERBORGEN AT TESTTAL DOT AT", (), [("e-mail", "G.VERBORGEN AT TESTTAL DOT AT")]),
+        ("ana at ayto.pueblo dot es", (), [("e-mail", "ana at ayto.pueblo dot es")]),
+        ("ana [at] pueblo [dot] es", (), [("e-mail", "ana [at] pueblo [dot] es")]),
+        ("ana {at} pueblo {dot} es", (), [("e-mail", "ana {at} pueblo {dot} es")]),
+        ("Escribid a ana @ pueblo . es", (), [("e-mail", "ana @ pueblo . es")]),
+        ("ana@pueblo dot es", (), [("e-mail", "ana@pueblo dot es")]),
+        (
+            "Mail an g.verborgen at testtal (punkt) de.",
+            (),
+            [("e-mail", "g.verborgen at testtal (punkt) de")],
+        ),
+        ("Escribe a ana arroba pueblo punto es.", (), [("e-mail", "ana arroba pueblo punto es")]),
+        (
+            "Écrire à marie arobase mairie point fr.",
+            (),
+            [("e-mail", "marie arobase mairie point fr")],
+        ),
+        ("marie (at) mairie (point) fr", (), [("e-mail", "marie (at) mairie (point) fr")]),
     ],
 )
 def test_contact_details_are_found(
@@ -39,6 +63,19 @@ def test_contact_details_are_found(
         "See https://example.org/people/ana@example.org/600123456 for the report.",
         "Plan 2014-2020 (AMIF) and 2021-2027.",
         "Families feel at home in Valderrobres. Es ist ein Dorf at Graz.at the border.",
+        # "at" is English prose, and so is "point"; a sentence ends with ". "; "@name" is a handle
+        "We meet at the town hall at noon. Then lunch at Teruel.",
+        "More at lag-omezyma.es and at this point in time, workers at the point of arrival.",
+        "Un punto de encuentro, a punto de abrir. Le point de départ est au point mort.",
+        "Treffpunkt ist am Punkt 5. Come @ noon. Then go. Instagram @raices.nuevas",
+        "Cinco arrobas de aceite para la cooperativa.",
+        # after a bare "at", "punto" and "Punkt" are names of places and services, and "dot"
+        # a verb (a review's sentences; `kg.personal` had refused them)
+        "Newcomers are welcomed at the Punto de Encuentro in the town hall.",
+        "Families get advice at the Punto Accoglienza of the municipality.",
+        "Migrants can register at the Punto Lila, presented at CSA Punto Rosso in Milan.",
+        "Classes take place at Spazio Punto Giovani. Children at school dot their drawings.",
+        "Wir treffen uns at Haus Punkt Mitte.",
     ],
 )
 def test_numbers_and_links_are_not_contact_details(text: str) -> None:
