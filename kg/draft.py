@@ -9,8 +9,10 @@ languages) and returns a `Draft`: the name and acronym where the text states the
   schemes, found as a whole phrase in the text (accents and case folded) → confidence 0.9 for a
   preferred label, 0.8 for an alternative one. A NUTS region found also suggests its country
   (0.8). A country named only as where people come from ("refugees from Ukraine", "aus der
-  Ukraine", "in fuga dalla Siria": after one of `ORIGIN_WORDS`) is offered unselected
-  (`ORIGIN_CONFIDENCE`): the text says where people fled from, not where the practice is.
+  Ukraine", "in fuga dalla Siria": after one of `ORIGIN_WORDS`), or in a list of where people
+  come from ("refugees from Syria and Ukraine", "aus Syrien und der Ukraine"), is offered
+  unselected (`ORIGIN_CONFIDENCE`): the text says where people fled from, not where the
+  practice is.
   Themes and target groups also come from meaning: the text's sentences and the concept's
   labels embedded with the search model; a concept whose best sentence similarity passes
   `MEANING_THRESHOLD` is suggested with that similarity as confidence. The threshold is the one
@@ -612,31 +614,92 @@ def _contains(folded_text: str, phrase: str) -> bool:
 #: where they came from; "from" and "aus" also introduce where partners come from ("partners
 #: from Italy, Spain and Greece": there the project works), and only their first country is
 #: read as an origin (on the bundled initiatives, lists after them cost countries 0.10 recall)
+#: unless a word for people stands before them (`PEOPLE`)
 PEOPLES_ORIGIN = (
     r"fleeing|fled|escaping|procedentes de|provenientes de|huyendo de|huidos de|"
     r"originarios de|provenienti da|provenienti dalla|in fuga da|in fuga dalla|fuggiti da|"
     r"fuggiti dalla|en provenance de|originaires de|fuyant|fuyant la|fuyant le"
 )
+#: words (folded) for people who came from elsewhere, in the five languages: after one of them
+#: "from" and "aus" speak of where they came from, and the whole list they begin is that
+#: ("refugees from Syria and Ukraine", "Geflüchtete aus Syrien und der Ukraine", "réfugiés
+#: venant de Syrie et d'Ukraine"; a trial's draft pre-selected Ukraine). Words for people in
+#: general are not among them: "young people from Italy, Spain and Greece", "workers from
+#: Romania and Spain" and "Menschen aus Deutschland und Syrien" name where a practice works too
+#: (a review); they may follow one ("refugee families from", `GENERIC_PEOPLE`)
+PEOPLE = (
+    r"refugees?|migrants?|immigrants?|asylum seekers?|displaced|newcomers?|exiles?|"
+    r"refugiad[oa]s?|migrantes?|inmigrantes?|desplazad[oa]s|solicitantes de asilo|"
+    r"rifugiat[ioe]|migranti|immigrat[ie]|profughi|richiedenti asilo|"
+    r"gefluchtete[nr]?|fluchtlinge?|migrant(?:en|innen)|zugewanderte[n]?|"
+    r"asylsuchende[n]?|asylbewerber(?:innen)?|vertriebene[n]?|"
+    r"refugie(?:e|s|es)?|immigre(?:e|s|es)?|exile(?:e|s|es)?|demandeurs d'asile|deplace(?:e|s|es)"
+)
+#: words for people in general that may stand between one of `PEOPLE` and "from" ("refugee
+#: families from", "Geflüchtete Familien aus")
+GENERIC_PEOPLE = (
+    r"famil(?:y|ies)|people|persons|women|men|children|minors|workers|youths?|"
+    r"familien|menschen|personen|frauen|kinder|jugendliche|"
+    r"familles|personnes|femmes|enfants|jeunes"
+)
+#: words that may stand between those people and "from" ("families who came from", "Familien,
+#: die aus", "réfugiés, surtout venant de")
+_BETWEEN = (
+    r"who|that|mostly|mainly|largely|many|most|all|came|come|coming|arrived|arriving|"
+    r"die|meist|vor allem|uberwiegend|kamen|surtout|principalement|notamment"
+)
+#: the origin words that speak of people only after one of `PEOPLE`
+_AFTER_PEOPLE = r"from|aus|venant de|venus de|venues de"
+#: what may stand before a name in a list of origins: a preposition repeated ("de Siria y de
+#: Ucrania", "dalla Siria e dall'Ucraina", "de Syrie et d'Ukraine") and an article ("the
+#: Ukraine", "aus Syrien und der Ukraine", "la Siria")
+_BEFORE_NAME = (
+    r"(?:(?:from|aus|de|del|des|du|da|dal|dalla|dai|dalle|dagli)\s+|(?:d|dall)'\s*)?"
+    r"(?:(?:the|el|la|los|las|le|les|der|dem|den|die)\s+|l'\s*)?"
+)
+#: words that say where something is, not where people come from: a list holding one has ended
+#: ("refugees from Syria settle in Spain and Italy": Italy is where they live)
+_PLACE_WORDS = (
+    r"in|into|to|at|on|across|en|a|al|hacia|nel|nella|nei|nelle|im|nach|zu|bei|dans|au|aux"
+)
+#: a word of a country's name as listed; a possessive ends it ("from Africa or Spain's cities")
+_NAME_WORD = rf"(?!(?:{_PLACE_WORDS})(?![\w'’-]))[^\W\d_](?:[\w-]|['’](?!s(?!\w)))*"
 #: one name of a list after an origin word ("ucrania", "the ukraine"), then its separator
 _LISTED = (
-    r"(?:the\s+|la\s+|l'\s*)?[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){0,3}"
+    rf"{_BEFORE_NAME}{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}"
     r"(?:\s*,\s*|\s+(?:and|or|y|o|e|ed|und|oder|et|ou)\s+)"
 )
+#: verbs that say people came: after them, any people came from what follows ("families who
+#: came from Syria or the Ukraine")
+_CAME = r"came|come|arrived|fled|escaped|kamen|geflohen|gefluchtet|arrivees?|arrives|fuis?|fuies?"
+#: people named, then the words that say they came from what follows
+_PEOPLE_FROM = (
+    rf"(?:(?:{PEOPLE})(?:\s+(?:{GENERIC_PEOPLE}))?(?:[\s,]+(?:{_BETWEEN})){{0,3}}"
+    rf"|(?:{GENERIC_PEOPLE})(?:[\s,]+(?:who|that|die|qui))?[\s,]+(?:{_CAME}))"
+    rf"[\s,]+(?:{_AFTER_PEOPLE})"
+)
+#: a country named after an origin word: alone, or later in a list the word begins
+_ORIGIN = re.compile(
+    rf"(?<!\w)(?:(?:{ORIGIN_WORDS})|(?:{PEOPLES_ORIGIN}|{_PEOPLE_FROM})\s+(?:{_LISTED}){{1,6}})"
+    rf"\s*{_BEFORE_NAME}$"
+)
+
+#: after a name, a possessive: no list item ("migrants from Africa or Spain's cities")
+_POSSESSIVE = re.compile(r"['’]s(?!\w)")
 
 
 def _only_as_origin(folded_text: str, phrase: str) -> bool:
     """Whether every mention of `phrase` follows one of `ORIGIN_WORDS` (an article between them
     allowed: "from the Ukraine", "dalla Siria"), alone or later in the list of names the word
-    begins ("procedentes de Ucrania, Venezuela y Marruecos": a Spanish trial's draft
-    pre-selected Morocco, the third country people came from)."""
+    begins after people ("procedentes de Ucrania, Venezuela y Marruecos": a Spanish trial's draft
+    pre-selected Morocco, the third country people came from; "refugees from Syria and
+    Ukraine": another pre-selected Ukraine)."""
     mentions = list(re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", folded_text))
-    origin = re.compile(
-        rf"(?<!\w)(?:(?:{ORIGIN_WORDS})|(?:{PEOPLES_ORIGIN})\s+(?:{_LISTED}){{1,6}})"
-        r"\s*(?:the\s+|la\s+|l'\s*)?$"
-    )
     # the words just before a mention are enough, and keep the search short on a long text
     return bool(mentions) and all(
-        origin.search(folded_text[max(0, m.start() - 200) : m.start()]) for m in mentions
+        _ORIGIN.search(folded_text[max(0, m.start() - 200) : m.start()])
+        and not _POSSESSIVE.match(folded_text, m.end())
+        for m in mentions
     )
 
 

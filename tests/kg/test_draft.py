@@ -284,6 +284,50 @@ def test_a_country_people_come_from_is_offered_not_preselected() -> None:
     assert [s.confidence >= PRESELECT for s in both.suggestions if s.value == "IT"] == [True]
 
 
+def test_every_country_of_a_list_people_come_from_is_offered_not_preselected() -> None:
+    """A trial's "refugees from Syria and Ukraine" pre-ticked Ukraine (Ukraine alone was not):
+    after "from" or "aus" a list is where people came from when people stand before it, in the
+    five languages; "partners from Italy and Spain" is still where the project works, and a
+    country also named as the practice's place is still ticked."""
+    known = concepts()
+    ukraine = Concept(
+        f"{EU}UKR",
+        "country",
+        "UA",
+        {"en": "Ukraine", "es": "Ucrania", "it": "Ucraina", "de": "Ukraine", "fr": "Ukraine"},
+    )
+    known[ukraine.iri] = ukraine
+    known[f"{EU}ESP"].labels.update({"de": "Spanien", "fr": "Espagne", "it": "Spagna"})
+    drafts = Drafter(docs(), known, HashEmbedder())
+    for text in (
+        "Volunteers host refugees from Syria and Ukraine in villages of Spain.",
+        "Volunteers host refugees from Syria, Afghanistan and Ukraine in villages of Spain.",
+        "Volunteers host families who came from Syria or the Ukraine in villages of Spain.",
+        "Voluntarios acogen a familias procedentes de Siria y de Ucrania en pueblos de España.",
+        "Volontari accolgono famiglie provenienti dalla Siria e dall'Ucraina in Spagna.",
+        "Freiwillige nehmen Geflüchtete aus Syrien und der Ukraine in Dörfern in Spanien auf.",
+        "Des bénévoles accueillent des réfugiés venant de Syrie et d'Ukraine en Espagne.",
+    ):
+        d = drafts.draft(text)
+        ticked = {s.value for s in d.suggestions if s.confidence >= PRESELECT}
+        offered = {s.value for s in d.suggestions if s.field == "countries"}
+        assert "ES" in ticked, text
+        assert "UA" in offered - ticked, text  # offered, unticked
+    for text in (
+        "Partners from Italy and Ukraine work in villages of Spain.",  # where the project works
+        "Refugees from Syria settle in Spain and Ukraine.",  # the list ended: where they live
+        "Refugees from Syria and Ukraine were resettled in other towns of Ukraine.",
+        # people in general, with no word for people who came: where a practice works too
+        # (a review: these had been read as lists of origins)
+        "Young people from Italy and Ukraine meet in villages of Spain.",
+        "Seasonal workers from Romania and Ukraine harvest fruit in villages of Spain.",
+        "Tandems von Menschen aus Syrien und der Ukraine in Dörfern in Spanien.",
+        "Migrants from Africa or Ukraine's cities move to villages of Spain.",  # a possessive
+    ):
+        d = drafts.draft(text)
+        assert [s.confidence >= PRESELECT for s in d.suggestions if s.value == "UA"] == [True]
+
+
 def test_an_end_the_text_states_with_its_month() -> None:
     """ "desde el 15 de marzo de 2019 … terminado en diciembre de 2022": both dates, as
     precise as the text (a trial's text gave neither)."""
