@@ -145,6 +145,7 @@ class RecordView:
     labels: dict[str, dict[str, str]]
     contributed: str | None = None  # a contributed record: submitted on (YYYY-MM-DD)
     reviewed: str | None = None  # … and accepted by a moderator on
+    adapter: str | None = None  # what wrote the record's graph: records, cordis, contributions
     incoming: dict[str, list[Value]] = field(default_factory=dict)
 
     def name(self, lang: str = "en") -> str:
@@ -321,10 +322,15 @@ def view(store: ox.Store, *, base: str, kind: str, slug: str) -> RecordView:
             key = (p, _text(o))
             href = local_href(o.value, base) if isinstance(o, ox.NamedNode) else None
             lang = o.language if isinstance(o, ox.Literal) else None
+            label = pick(labels.get(_text(o), {}), "en")
+            if not label and _text(o).startswith(str(NUTS)):
+                # a region outside the NUTS scheme (a CORDIS organisation's NUTS 3 code): its
+                # code (a data steward's trial saw "http://data.europa.eu/nuts/code/ES511")
+                label = _text(o).removeprefix(str(NUTS))
             fields[p].append(
                 Value(
                     _text(o),
-                    pick(labels.get(_text(o), {}), "en") or _text(o),
+                    label or _text(o),
                     href,
                     lang,
                     claim_sources.get(key, []),
@@ -359,6 +365,7 @@ def view(store: ox.Store, *, base: str, kind: str, slug: str) -> RecordView:
         labels=dict(labels),
         contributed=meta.get(f"{DCT}dateSubmitted", [None])[0],
         reviewed=meta.get(f"{DCT}dateAccepted", [None])[0],
+        adapter=meta.get(f"{RIKG_NS}adapter", [None])[0],
     )
     result.incoming = incoming(store, base=base, iri=iri)
     for predicate in SYMMETRIC:  # a relation both records state is shown once, as the record's

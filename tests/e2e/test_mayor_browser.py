@@ -89,6 +89,11 @@ def test_mayor_from_the_map_to_a_practice_and_its_contacts(server: LiveServer, p
     for marker in page.locator("sup.src a").all():
         target = (marker.get_attribute("href") or "").lstrip("#")
         assert page.locator(f"ol.sources li#{target}").count() == 1, target
+        # a 24 px target (WCAG 2.2 SC 2.5.8): "[1][3]" side by side were 17 by 14 px
+        box = marker.bounding_box()
+        assert box is not None
+        assert box["width"] >= 24, box
+        assert box["height"] >= 24, box
     results.locator("sup.src a").first.click()
     target_id = page.evaluate("location.hash").lstrip("#")
     expect(page.locator(f"#{target_id}")).to_be_in_viewport()

@@ -72,3 +72,42 @@ def test_a_name_in_another_language_than_the_page_says_its_language(records_dir:
     assert "<h1>" in german  # the page's own language: nothing to say
     assert lang_attr("", "en") == "" == lang_attr("de-AT", "de")
     assert lang_attr("nl", "en") == ' lang="nl"'
+
+
+def test_a_cordis_projects_page_quotes_cordis_and_names_regions_by_code(
+    records_dir: Path, tmp_path: Path
+) -> None:
+    """A CORDIS project's description is its objective as CORDIS publishes it; a data
+    steward's trial read "Written in our own words" over it. A curated record still says it."""
+    import shutil
+
+    from ingest.cordis import ingest_cordis
+    from tests.conftest import DATA
+
+    export = Path(shutil.copytree(DATA / "cordis" / "csv", tmp_path / "export"))
+    project_csv = export / "project.csv"
+    text = project_csv.read_text(encoding="utf-8-sig")
+    said = "A fictional project used by the tests on farm work in hill villages."
+    assert said in text
+    longer = f"{said} It has a method. It has results, which the page shows under Description."
+    project_csv.write_text(text.replace(said, longer), encoding="utf-8")
+    welcome = (records_dir / "initiative" / "village-welcome.md").read_text()
+    curated_text = welcome.rstrip() + " Families stay. The village school stays open.\n"
+    store = ingested(records_dir, {"initiative/long-welcome": curated_text}, base=BASE)
+    ingest_cordis(store, export, base=BASE)
+    with client_of(store, base=BASE) as client:
+        cordis = client.get("/initiative/cordis-990000102?lang=de").text
+        curated = client.get("/initiative/long-welcome").text
+        region = client.get("/browse/nuts/DE92")
+    assert region.status_code == 200
+    assert "/initiative/cordis-990000102" in region.text
+    assert "The village school stays open" in curated
+    assert "It has results" in cordis
+    # an organisation's NUTS code outside the scheme: its code, not its address, linked to
+    # its browse page, which lists the records in it
+    assert '<a class="chip" href="/browse/nuts/DE92?lang=de">DE92</a>' in cordis
+    assert '<a class="chip" href="/browse/nuts/ES242?lang=de">Teruel</a>' in cordis
+    assert "Das Projektziel, wie es CORDIS veröffentlicht" in cordis
+    assert "eigenen Worten" not in cordis
+    assert "Written in our own words" in curated
+    assert "objective as published by CORDIS" not in curated

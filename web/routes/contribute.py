@@ -472,6 +472,8 @@ def _render(
             "language_step": "suggest" if review else "edit",
             # what Enter in a field does: the step's first button (base.html)
             "form_default": "send" if review else "suggest",
+            # and where its answer opens: at the suggestions, as the suggest buttons do
+            "form_default_action": None if review else "/contribute#suggestions",
         },
         status_code=status,
     )

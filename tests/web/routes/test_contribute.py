@@ -909,3 +909,28 @@ def test_invisible_characters_of_a_paste_are_not_kept(client: TestClient) -> Non
     assert sub.description == DESCRIPTION
     assert sub.name == "Raíces Nuevas"
     assert not any(ch in sub.record_text for ch in "\ufeff\u200b\t")
+
+
+def test_an_address_written_out_in_words_is_refused_by_the_form(client: TestClient) -> None:
+    """A data steward's trial published "Mail g.verborgen at testtal dot at for details."."""
+    status, html = send(
+        client, "en", description=DESCRIPTION + " Mail g.verborgen at testtal dot at."
+    )
+    assert status == 422
+    assert "g.verborgen at testtal dot at" in Fields(html).texts["description-error"]
+    assert pending(client) == []
+    status, _ = send(client, "en", description=DESCRIPTION + " Meet at the town hall at noon.")
+    assert status == 303
+
+
+def test_countries_people_come_from_are_offered_unticked(client: TestClient) -> None:
+    """A trial's "refugees from Syria and Ukraine" pre-ticked Ukraine; the practice's own
+    country stays ticked."""
+    text = (
+        "Since 2019 refugees from Syria and Ukraine settle in villages of Teruel, Spain, with "
+        "empty housing and local jobs."
+    )
+    page = Fields(client.post("/contribute", data={**FORM, "description": text}).text)
+    assert "countries:UA" in page.boxes
+    assert "countries:UA" not in page.ticked
+    assert "countries:ES" in page.ticked

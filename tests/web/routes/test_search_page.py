@@ -138,10 +138,24 @@ def test_a_filtered_or_later_page_is_titled_apart_from_the_first(client: TestCli
         text = client.get("/search", params=params).text
         return html.unescape(re.search(r"<title>(.*?)</title>", text).group(1))  # type: ignore[union-attr]
 
-    assert title(q="jobs").startswith("jobs — Search — ")
-    assert title(q="jobs", country="AT").startswith("jobs — Austria — Search — ")
-    assert title(q="jobs", year_from="2010").startswith("jobs — Active from 2010 — Search — ")
-    assert title(country="AT", lang="de").startswith("Österreich — Suchen — ")
+    def count(**params: str) -> int:
+        return int(client.get("/api/search", params=params).json()["total"])
+
+    # the count too, read first as the page loads (a French screen-reader trial: the status
+    # line holding it is announced only when it changes, and every filter loads a page)
+    jobs, austria = count(q="jobs"), count(q="jobs", country="AT")
+    assert title(q="jobs").startswith(f"jobs — {jobs} result{'s' * (jobs != 1)} — Search — ")
+    assert title(q="jobs", country="AT").startswith(f"jobs — Austria — {austria} result")
+    homes = count(q="refugees")
+    assert homes > 1
+    assert title(q="refugees").startswith(f"refugees — {homes} results — Search — ")
+    assert title(q="jobs", year_from="2010").startswith("jobs — Active from 2010 — ")
+    one = count(country="AT")
+    assert title(country="AT", lang="de").startswith(
+        f"Österreich — {one} {'Ergebnis' if one == 1 else 'Ergebnisse'} — Suchen — "
+    )
+    assert title(q="xqzvbnm plorkt").startswith("xqzvbnm plorkt — 0 results — Search — ")
+    assert title().startswith("Search — ")  # nothing asked, nothing counted
 
 
 def test_a_result_named_in_another_language_says_so(records_dir: Path, tmp_path: Path) -> None:
@@ -867,3 +881,14 @@ def test_a_year_range_counts_as_one_filter(client: TestClient) -> None:
     assert re.search(r'class="filters-button">Filters \(2\)</label>', page)
     one_end = client.get("/search", params={"country": "AT", "year_from": "2015"}).text
     assert re.search(r'class="filters-button">Filters \(2\)</label>', one_end)
+
+
+def test_the_year_range_is_a_group_named_by_its_facet(client: TestClient) -> None:
+    """ "from" and "to" alone named no years to a screen reader (a French keyboard trial)."""
+    page = client.get("/search", params={"q": "refugees"}).text
+    form = re.search(r'<form action="/search#filters"[^>]*class="year-range"[^>]*>', page)
+    assert form is not None
+    assert 'role="group" aria-labelledby="facet-year-h"' in form.group(0)
+    heading = re.search(r'<h2 id="facet-year-h">([^<]+)</h2>', page)
+    assert heading is not None
+    assert heading.group(1).strip()
