@@ -300,13 +300,18 @@ def of_page_words(text: str, page: str) -> bool:
     return page in LANGUAGES and bool(typed) and all(zipf_in(w, page) > 0 for w in typed)
 
 
-def language_of_words(text: str) -> str:
+def language_of_words(text: str, page: str = "und") -> str:
     """For a text the n-gram model cannot place (`detect_language` gives "und"), the language
     of the five whose words it holds most commonly (the sum of their Zipf frequencies,
-    `kg.search.dictionary.zipf_in`), when that is not English and beats English; else "und".
-    Three short words give the model little: "clase de idiomas" (language class) read as no
-    language, was held to the English model's sense check and found nothing (a Spanish trial)
-    while "clases de idiomas" read as Spanish found 20 records."""
+    `kg.search.dictionary.zipf_in`), when that is not English and reaches `WORDS_OVER_ENGLISH`
+    times English's sum; else "und". Three short words give the model little: "clase de
+    idiomas" (language class) read as no language, was held to the English model's sense check
+    and found nothing (a Spanish trial) while "clases de idiomas" read as Spanish found 20
+    records. Typed on the page of that language (`page`, ISO 639-1) and made of its words only
+    (`of_page_words`), the text needs only to beat English: a French trial's "budget familles"
+    (9.6 in French, 4.8 in English: "budget" is a word of both) found nothing on the French
+    page, held to the English model's sense check, while "budget" and "familles" each found
+    records."""
     typed = [text[s:e].lower() for s, e, _ in words(text)]
     if len(typed) < 2:
         return "und"
@@ -314,7 +319,8 @@ def language_of_words(text: str) -> str:
     best = max(sorted(sums), key=lambda lang: sums[lang])
     # twice English's at least: a name and a word borrowed everywhere ("MATILDE project":
     # 7.8 in Italian, 5.2 in English) stay of no clear language
-    clear = best != "en" and sums[best] > 0 and sums[best] >= WORDS_OVER_ENGLISH * sums["en"]
+    over = 1.0 if best == page and of_page_words(text, page) else WORDS_OVER_ENGLISH
+    clear = best != "en" and sums[best] > 0 and sums[best] >= over * sums["en"]
     return best if clear else "und"
 
 
@@ -363,7 +369,7 @@ def understand(
     elif lang not in ("en", "und") and in_english_words(text, lang):
         lang = "en"  # English words the n-gram model read as another language
     elif lang == "und":
-        lang = language_of_words(text)
+        lang = language_of_words(text, page)
     spelt = lang if lang != "und" else page
     read = (
         Reading(text, text, [])

@@ -417,6 +417,38 @@ def test_a_word_of_the_pages_language_is_not_offered_another_languages_word(
     assert result.suggestion == offered
 
 
+@pytest.mark.parametrize(("text", "lang"), [("budget familles", "fr"), ("Budget Familien", "de")])
+def test_words_of_the_pages_language_shared_with_english_still_find_records(
+    service: SearchService, text: str, lang: str
+) -> None:
+    """A French trial's "budget familles" found nothing on the French page while "budget" and
+    "familles" each found records: read as no clear language, it was held to the English
+    model's sense check. Made of the page's words, it is read in the page's language."""
+    result = service.search(SearchQuery(text, lang=lang))
+    assert result.total > 0
+    assert result.hits[0].why.query_language == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "word"),
+    [
+        ("hebergement famile refugie", "fr", "famille"),
+        ("famile", "fr", "famille"),
+        ("famile", "en", "family"),
+        ("refugee famile housing", "en", "family"),
+    ],
+)
+def test_a_misspelling_is_read_as_the_querys_word_when_as_near(
+    service: SearchService, text: str, lang: str, word: str
+) -> None:
+    """A French trial's "famile" on the French page became the English "family", which the
+    page then said no record mentions; "famille", one edit away too, is searched as the
+    records' "familles"."""
+    result = service.search(SearchQuery(text, lang=lang))
+    assert ("famile", word) in [(c.original, c.corrected) for c in result.corrections]
+    assert result.total > 0
+
+
 @pytest.mark.parametrize(
     ("text", "lang", "word", "concept"),
     [

@@ -134,6 +134,25 @@ def test_of_equally_near_corrections_the_querys_language_decides() -> None:
     assert s.word("famillies", "en") == "families"  # one edit; "familles" is two
 
 
+def test_a_word_of_the_querys_language_one_edit_away_beats_a_known_word_of_another() -> None:
+    """A French trial's "famile" on the French page became the English "family", one edit
+    away, while the French "famille", one edit away too, is searched as the records'
+    "familles" (the same term). Equally near, the query's language decides; an English query
+    keeps "family"."""
+    common = {("family", "en"): 5.6, ("family", "fr"): 3.6, ("famille", "fr"): 5.3}
+    s = Speller(
+        {"family": 4, "familles": 6},
+        lambda t: t in {term("family"), term("familles")},
+        dictionary={"family", "famille", "familles"},
+        zipf=lambda w: 5.0 if w in {"family", "famille", "familles"} else 0.0,
+        zipf_in=lambda w, lang: common.get((w, lang), 0.0),
+    )
+    assert s.read("famile", "fr").searched == "famille"
+    assert s.read("famile", "fr").changes == [("famile", "famille", False)]  # announced
+    assert s.word("famile", "en") == "family"
+    assert s.word("famile") == "family"  # no language: the known word
+
+
 def test_a_misspelt_word_the_records_never_use_is_read_through_the_dictionary() -> None:
     """A French trial's "acceuillir" was corrected to nothing: the records say "accueil",
     three edits away. The commonest dictionary word one edit away ("accueillir") is read as

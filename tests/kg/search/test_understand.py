@@ -217,6 +217,18 @@ def test_a_short_text_of_no_clear_language_is_read_by_its_words() -> None:
     assert language_of_words("idiomas") == "und"  # one word: the word is the evidence
 
 
+def test_on_its_own_page_a_text_of_its_words_needs_only_to_beat_english() -> None:
+    """A French trial's "budget familles" (French 9.6, English 4.8: "budget" is both) was of
+    no clear language, was held to the English model's sense check and found nothing on the
+    French page, while each word alone found records. Typed on the page of the language whose
+    words it is made of, beating English is enough; elsewhere twice English is still needed."""
+    assert language_of_words("budget familles", "fr") == "fr"
+    assert language_of_words("budget familles") == "und"
+    assert language_of_words("budget familles", "de") == "und"  # not the German page's words
+    assert language_of_words("MATILDE project", "fr") == "und"  # an Italian name, not French
+    assert language_of_words("budget families", "fr") == "und"  # English words
+
+
 def test_a_word_of_the_querys_language_is_no_label_it_only_looks_like() -> None:
     """A Spanish trial's "cuidado de mayores" (care of the elderly) named local authorities
     through their English label "mayors": a Spanish word, far commoner in Spanish than in
