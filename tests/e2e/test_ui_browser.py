@@ -187,6 +187,42 @@ def test_sparql_editor_runs_an_example(server: LiveServer, page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Nuevos Senderos")
 
 
+def test_the_editors_caret_stays_on_the_text_it_edits(server: LiveServer, page: Page) -> None:
+    """The editor is a transparent textarea over a highlighted copy: an accessibility trial saw
+    the caret and selection half a line off the text by line 10 (the copy's code element took
+    the site's font for code, 14.08 px and another family), and in forced colours both layers'
+    text at once. Both layers now have the same font and line height, so the thirtieth line of
+    each is drawn at the same height; in forced colours only the textarea shows."""
+    page.goto(server.url + "sparql")
+    page.get_by_label("SPARQL query").fill("\n".join(f"# line {n}" for n in range(1, 41)))
+    fonts = page.evaluate(
+        """() => [document.querySelector('#highlight code'), document.querySelector('#query')]
+            .map(e => { const s = getComputedStyle(e);
+                        return [s.fontFamily, s.fontSize, s.lineHeight]; })"""
+    )
+    assert fonts[0] == fonts[1]
+    heights = page.evaluate(
+        """() => [document.querySelector('#highlight').scrollHeight,
+                  document.querySelector('#query').scrollHeight]"""
+    )
+    line = float(fonts[1][2].removesuffix("px"))
+    # the copy ends with one more line (so it scrolls as far as the textarea); over 40 lines
+    # any difference of line height would add up to pixels (it was 43 px at the trial's fonts)
+    assert abs(heights[0] - heights[1] - line) <= 2
+    page.emulate_media(forced_colors="active")
+    expect(page.locator("#highlight")).to_be_hidden()
+    expect(page.get_by_label("SPARQL query")).to_be_visible()
+
+
+def test_a_tagged_literal_is_marked_with_its_language(server: LiveServer, page: Page) -> None:
+    """SPARQL results read out a German name in German (WCAG 2.1 SC 3.1.2)."""
+    query = 'SELECT ?name WHERE { VALUES ?name { "Flüchtlinge im Dorf"@de } }'
+    page.goto(server.url + "sparql")
+    page.get_by_label("SPARQL query").fill(query)
+    page.get_by_role("button", name="Run query").click()
+    expect(page.locator("table.sparql-table td .literal")).to_have_attribute("lang", "de")
+
+
 def test_api_reference_renders_every_route(server: LiveServer, page: Page) -> None:
     """The "API" link of every page: Swagger UI reads the OpenAPI 3.1 document (4.x could not,
     and showed only "Unable to render this definition")."""

@@ -160,8 +160,9 @@
     if (term.type === "uri") return renderIri(term.value, prefixes);
     if (term.type === "bnode") return element("span", { class: "bnode" }, "_:" + term.value);
     const cell = document.createDocumentFragment();
-    cell.append(element("span", { class: "literal" }, term.value));
     const lang = term["xml:lang"];
+    // a tagged literal is read out in its own language (WCAG 2.1 SC 3.1.2)
+    cell.append(element("span", lang ? { class: "literal", lang } : { class: "literal" }, term.value));
     if (lang) {
       cell.append(element("span", { class: "lang", title: t("language", { lang }) }, "@" + lang));
     } else if (SELF_EVIDENT.has(term.datatype)) {

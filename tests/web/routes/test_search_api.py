@@ -165,6 +165,17 @@ def test_record_page_shows_the_similar_initiatives_of_the_api(client: TestClient
     assert linked == [r["slug"] for r in api]
 
 
+def test_similar_initiatives_named_in_another_language_say_it(client: TestClient) -> None:
+    """On a German page an English name is marked so, as in the result list (WCAG 2.1 SC 3.1.2:
+    an accessibility trial heard "Riace model" read with German pronunciation)."""
+    html = client.get("/initiative/open-doors?lang=de").text
+    section = html.split('class="facts similar"', 1)[1].split("</section>", 1)[0]
+    chip = r'<a class="chip" href="/initiative/[a-z0-9-]+(?:\?lang=de)?"([^>]*)>'
+    chips = re.findall(chip, section)
+    assert chips
+    assert all(' lang="en"' in attrs for attrs in chips)
+
+
 def test_download_gives_every_result_of_the_search(client: TestClient) -> None:
     params = {"q": "refugees", "limit": 1}
     whole = client.get("/api/search", params={**params, "limit": 100}).json()

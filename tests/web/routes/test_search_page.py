@@ -96,6 +96,8 @@ def test_facet_toggles_and_stays_in_url(client: TestClient) -> None:
     assert "Country: Austria" in filtered
     assert "Show the filters as SPARQL" in filtered
     assert "http://publications.europa.eu/resource/authority/country/AUT" in filtered
+    # the query scrolls sideways on a phone: a keyboard reaches it to scroll (WCAG 2.1.1)
+    assert '<pre tabindex="0" aria-label="SPARQL query"><code>' in filtered
 
 
 def test_empty_state_offers_examples(client: TestClient) -> None:
