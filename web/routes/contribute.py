@@ -260,8 +260,8 @@ def _check_personal(form: Contribution) -> list[Problem]:
                     name,
                     N_(
                         "This text is published: remove the contact details in it "
-                        "(%(found)s). The form asks for your name and e-mail under “About "
-                        "you”, which only the moderators see."
+                        "(%(found)s). Your name and e-mail have their own place, “About you”, "
+                        "below the suggested structure: only the moderators see them."
                     ),
                     {"found": ", ".join(d.text for d in found)},
                 )
@@ -429,10 +429,14 @@ def _render(
     added: Sequence[str] = (),
     choices: dict[str, list[tuple[str, str]]] | None = None,
     status: int = 200,
+    sent: str = "suggest",
 ) -> Response:
     """The form: the first step, or with `review` the second (the structure, the contact).
     `added`: the values the contributor chose from `choices` (`countries:FR`), for what the
-    text does not name (`ADDABLE`).
+    text does not name (`ADDABLE`). `sent`: the step the form was sent as (`suggest`, `send`):
+    a refused one opens at the list of what is wrong, which takes the place its button's
+    answer opens at (`#suggestions`, `#problems`), so the page does not open at its top (an
+    accessibility trial's keyboard and screen reader stayed at the top of a long page).
 
     A suggestion is ticked as the contributor left it when it was `shown` to them before
     ("Suggest again", or a refused send: ticked if in `chosen`), else when confident; with
@@ -472,8 +476,10 @@ def _render(
             "language_step": "suggest" if review else "edit",
             # what Enter in a field does: the step's first button (base.html)
             "form_default": "send" if review else "suggest",
-            # and where its answer opens: at the suggestions, as the suggest buttons do
-            "form_default_action": None if review else "/contribute#suggestions",
+            # and where its answer opens: at the suggestions, as the suggest buttons do; a send
+            # at what is wrong, if anything is
+            "form_default_action": "/contribute#problems" if review else "/contribute#suggestions",
+            "problems_id": "suggestions" if sent == "suggest" else "problems",
         },
         status_code=status,
     )
@@ -554,6 +560,7 @@ def contribute(
             # the lists stand beside the suggestions, shown only with a draft
             choices=_choices(drafter, lang) if draft is not None else None,
             status=422 if form.errors else 200,
+            sent=step,
         )
     try:
         request.app.state.submit_limiter.check(client_of(request))
@@ -577,6 +584,7 @@ def contribute(
             added=added,
             choices=_choices(drafter, lang),
             status=429,
+            sent=step,
         )
         response.headers["Retry-After"] = str(limited.retry_after)
         return response
@@ -613,7 +621,9 @@ def contribute(
     # sent again minutes later (not a double click or a reload): said on the thanks page
     again = "" if new or _just_sent(sub.submitted) else "&again=1"
     target = with_lang(f"/contribute/thanks?ref={sub.id}{again}", request.query_params.get("lang"))
-    return RedirectResponse(target, status_code=303)
+    # a fragment of its own, or the thanks page would inherit the send's `#problems` (RFC 9110
+    # §10.2.2)
+    return RedirectResponse(f"{target}#thanks", status_code=303)
 
 
 #: a send within this many seconds of the same practice's first is that send again (a double

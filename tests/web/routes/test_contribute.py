@@ -387,6 +387,28 @@ def test_a_refused_send_comes_back_at_the_review_with_everything_kept(
     assert pending(client) == []
 
 
+def test_a_refused_form_opens_at_what_is_wrong(client: TestClient) -> None:
+    """A refused form opened at its top, the browser finding no element for the fragment its
+    button's answer opens at (an accessibility trial): the list of what is wrong takes that
+    place, `#suggestions` for a suggest, `#problems` for a send; a sent form's thanks page
+    has a fragment of its own, not the send's."""
+    first = client.get("/contribute").text
+    assert re.search(r'<button id="send"[^>]*formaction="/contribute#problems"', first) is None
+    suggest = client.post("/contribute", data={**FORM, "step": "suggest", "description": "x"})
+    assert suggest.status_code == 422
+    assert '<div class="errors" role="alert" id="suggestions" tabindex="-1">' in suggest.text
+    review = client.post("/contribute", data={**FORM, "step": "suggest"})
+    assert re.search(r'<button id="send"[^>]*formaction="/contribute#problems"', review.text)
+    send = client.post("/contribute", data={**FORM, "step": "send", "consent": ""})
+    assert send.status_code == 422
+    assert '<div class="errors" role="alert" id="problems" tabindex="-1">' in send.text
+    assert send.text.count('id="problems"') == 1
+    sent = client.post("/contribute", data={**FORM, "step": "send", "chosen": ["countries:ES"]})
+    assert sent.status_code == 303
+    assert sent.headers["location"].endswith("#thanks")
+    assert '<h1 id="thanks">' in client.get(sent.headers["location"]).text
+
+
 def test_a_refused_send_keeps_every_suggestion_unticked(client: TestClient) -> None:
     r = client.post("/contribute?lang=en", data={**FORM, "step": "send", "consent": ""})
     assert r.status_code == 422
