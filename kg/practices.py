@@ -17,6 +17,7 @@ from kg.queries import (
     ORGANISATION_CONTACTS,
     PLACE_COUNTS,
     RECORD_BUDGETS,
+    RECORD_DISPUTED_DATES,
     RECORD_LINKS,
 )
 from kg.record_document import concept_labels, pick, pick_lang, short_name, titled
@@ -194,6 +195,18 @@ def record_budgets(store: ox.Store) -> dict[str, list[BudgetLine]]:
                 row.get("disputed") == "true",
             )
         )
+    return dict(out)
+
+
+def record_disputed_dates(store: ox.Store) -> dict[str, dict[str, list[str]]]:
+    """The start and end dates whose sources disagree, by record IRI: {"start": [...],
+    "end": [...]}, each value as stored ("2002", "2022-12"), in order; records whose dates all
+    agree are absent. A download's `start` and `end` give the widest span, these the values
+    behind it (a researcher's table showed 2002 for a start its sources give as 2002 or 2006)."""
+    out: dict[str, dict[str, list[str]]] = defaultdict(dict)
+    for row in select(store, RECORD_DISPUTED_DATES):
+        which = "start" if row["p"].endswith("startDate") else "end"
+        out[row["record"]].setdefault(which, []).append(row["value"])
     return dict(out)
 
 

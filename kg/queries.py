@@ -394,6 +394,14 @@ SELECT ?record ?budget ?amount ?currency ?kind ?disputed WHERE {
     OPTIONAL { ?budget rikg:disputed ?disputed } }
 } ORDER BY ?record STR(?budget)"""
 
+#: every start and end date whose sources disagree, each value a claim of its own
+RECORD_DISPUTED_DATES = """
+SELECT DISTINCT ?record ?p ?value WHERE {
+  GRAPH ?g { ?claim rdf:subject ?record ; rdf:predicate ?p ; rdf:object ?value ;
+    rikg:disputed true }
+  VALUES ?p { schema:startDate schema:endDate }
+} ORDER BY ?record ?p STR(?value)"""
+
 #: how many initiatives each country or NUTS region is the place of
 PLACE_COUNTS = """
 SELECT ?place (COUNT(DISTINCT ?record) AS ?n) WHERE {

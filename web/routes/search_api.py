@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, BeforeValidator, Field
 from starlette.datastructures import QueryParams
 
-from kg.practices import BudgetLine, record_budgets, record_websites
+from kg.practices import BudgetLine, record_budgets, record_disputed_dates, record_websites
 from kg.search import SearchQuery, SearchResults, SearchService, Similar
 from kg.search.documents import SearchDoc
 from kg.search.explain import SharedValue, Why
@@ -366,6 +366,7 @@ CSV_COLUMNS = (
     "coordinator",
     "start",
     "end",
+    "disputed_dates",
     "countries",
     "themes",
     "funding",
@@ -415,8 +416,11 @@ def api_search_download(
     (`kg.practices.record_websites`), space-separated; `coordinator` the organisations that
     coordinate it, by name (a LEADER group's sheet of examples needed who ran each); `start` and
     `end` are years, the widest span where sources disagree (the earliest start, the latest
-    end), as in `/api/search`; `funding` the funding programmes the record states, in the
-    search's language; `budget` its budget lines, each amount with its currency code and kind
+    end), as in `/api/search`; `disputed_dates` the dates behind them where sources disagree
+    ("Start: 2002 / 2006"; a researcher's table showed one year with nothing to say the sources
+    give two, while the budget column said "disputed"); `funding` the funding programmes the
+    record states, in the search's language; `budget` its budget lines, each amount with its
+    currency code and kind
     ("834050 EUR (total); 764915 EUR (total)": where sources disagree, each figure; an Italian
     researcher's table of practices needed them and found them only through SPARQL);
     `identifiers` its grant or document numbers (a CORDIS grant number, an EUR-Lex CELEX
@@ -435,6 +439,7 @@ def api_search_download(
     websites = record_websites(request.app.state.store.current())
     index = service.index()
     budgets = record_budgets(request.app.state.store.current())
+    disputed = record_disputed_dates(request.app.state.store.current())
     said = translations(query.lang)
     why = _why_lines(request, query.lang)
     if format == "json":
@@ -462,6 +467,7 @@ def api_search_download(
             ),
             hit.doc.start or "",
             hit.doc.end or "",
+            _disputed_line(disputed.get(record_iri(base, hit.doc.kind, hit.doc.slug), {}), said),
             "; ".join(c.label for c in hit.countries),
             "; ".join(t.label for t in hit.themes),
             "; ".join(
@@ -496,6 +502,18 @@ def api_search_download(
     )
 
 
+def _disputed_line(dates: dict[str, list[str]], said: NullTranslations) -> str:
+    """The dates behind a download's `start` and `end` where their sources disagree, each
+    value as stored, in the search's language: "Start: 2002 / 2006; End: 2022-12 / 2023-02";
+    "" when they agree."""
+    titles = {"start": N_("Start"), "end": N_("End")}
+    return "; ".join(
+        f"{said.gettext(titles[which])}: {' / '.join(dates[which])}"
+        for which in ("start", "end")
+        if which in dates
+    )
+
+
 def _budget_line(line: BudgetLine, said: NullTranslations) -> str:
     """One budget line as a download writes it: the amount as stored, its currency code and
     its kind in the search's language, and "disputed" where its sources give other figures too
@@ -521,6 +539,7 @@ SHEET_TITLES = (
     N_("Coordinator"),
     N_("Start"),
     N_("End"),
+    N_("Dates the sources disagree on"),
     N_("Countries"),
     N_("Themes"),
     N_("Funding"),
@@ -530,7 +549,7 @@ SHEET_TITLES = (
     N_("Why"),
 )
 #: column widths in characters (openpyxl's unit), `CSV_COLUMNS` in order
-SHEET_WIDTHS = (6, 12, 16, 24, 40, 16, 60, 40, 40, 30, 8, 8, 20, 30, 24, 30, 16, 8, 40)
+SHEET_WIDTHS = (6, 12, 16, 24, 40, 16, 60, 40, 40, 30, 8, 8, 24, 20, 30, 24, 30, 16, 8, 40)
 
 
 def _workbook(rows: Sequence[Sequence[object]], lang: NullTranslations) -> bytes:

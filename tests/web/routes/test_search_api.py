@@ -206,6 +206,16 @@ def test_download_gives_every_result_of_the_search(client: TestClient) -> None:
     # and its budget: an Italian researcher's table of practices found it only through SPARQL
     assert by_slug["open-doors"]["budget"] == "6000 PLN (grant); 500 PLN (own contribution)"
     assert by_slug["village-welcome"]["budget"] == ""
+    # where sources disagree on a date, the widest span, and the dates behind it (a researcher
+    # found one year with nothing to say the sources give two)
+    assert by_slug["village-welcome"]["end"] == "2022"
+    assert by_slug["village-welcome"]["disputed_dates"] == "End: 2021-12 / 2022-06"
+    assert by_slug["open-doors"]["disputed_dates"] == ""
+    spanish = client.get("/api/search/download", params={**params, "lang": "es"})
+    spanish_rows = csv.DictReader(io.StringIO(spanish.content.decode("utf-8-sig")))
+    assert {r["slug"]: r["disputed_dates"] for r in spanish_rows}["village-welcome"] == (
+        "Fin: 2021-12 / 2022-06"
+    )
 
 
 def test_a_year_range_with_one_end_downloads_as_the_page_shows_it(client: TestClient) -> None:
