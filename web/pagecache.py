@@ -64,7 +64,7 @@ CACHED_PATHS = re.compile(
     r")\Z"
 )
 #: a record's page (not its data documents), which negotiates by `Accept` too
-_PAGE = re.compile(rf"^/(?:{'|'.join(KINDS)})/[^/.]+\Z")
+_PAGE = re.compile(rf"^/(?:(?:{'|'.join(KINDS)})|browse/[^/.]+)/[^/.]+\Z")
 #: headers a 304 leaves out (RFC 9110 §15.4.5: it has no content)
 _NO_CONTENT_HEADERS = {b"content-type", b"content-length", b"content-language"}
 _CONDITIONAL = {b"if-none-match", b"if-modified-since", b"if-match", b"if-unmodified-since"}
@@ -183,8 +183,9 @@ def _key(scope: Scope, version: str) -> tuple[str, ...]:
     lang = requested(Request(scope)) if "lang=" in query else None
     if lang is None:
         lang = _negotiate(headers.get(b"accept-language", b"").decode("latin-1"))
-    # Accept picks the type; a record's page is the page, or a redirect to its data document
-    # for an RDF Accept, so what it depends on is that choice (browsers send many Accepts)
+    # Accept picks the type; a record's or concept's page is the page, or a redirect to its
+    # data document for an RDF Accept, so what it depends on is that choice (browsers send
+    # many Accepts)
     accept = headers.get(b"accept", b"").decode("latin-1")
     if _PAGE.match(path):
         accept = _page_or_data(accept)

@@ -352,6 +352,11 @@ def browse_concept(request: Request, scheme: str, concept_id: str) -> Response:
     iri = _prefix(scheme) + code
     if ext:
         return _concept_data(request, iri, f"/browse/{scheme}/{concept_id}", ext)
+    choice = formats.negotiate(request.headers.get("accept"), (HTML, *DOCUMENT_FORMATS))
+    if choice is not None and choice.format is not HTML:
+        # a linked-data client asking the page for RDF (`Accept: text/turtle`; a researcher's
+        # got the HTML page with 200): 303 to the data document, as a record's page does
+        return see_other(f"/browse/{scheme}/{concept_id}.{choice.format.extension}")
     page = concept_page(request.app.state.store.current(), iri)
     if page is None:
         raise NotFound(f"no {scheme} {concept_id!r} in the graph")
@@ -393,6 +398,7 @@ def browse_concept(request: Request, scheme: str, concept_id: str) -> Response:
     response.headers["Link"] = ", ".join(
         f'<{base}{href}>; rel="alternate"; type="{media}"' for href, media in alternates
     )
+    response.headers["Vary"] = "Accept, Accept-Language"  # an RDF Accept is sent to the data
     return response
 
 

@@ -207,6 +207,25 @@ def test_a_country_or_region_page_leads_down_to_the_regions_inside_it(client: Te
     assert 'id="regions"' not in client.get("/browse/theme/housing").text
 
 
+def test_a_concepts_page_asked_for_rdf_leads_to_its_data(client: TestClient) -> None:
+    """A researcher's `curl -H 'Accept: text/turtle' /browse/country/ITA` got the HTML page
+    with 200: a page asked for RDF answers 303 to its data document, as a record's page does;
+    a browser's Accept and none get the page, which says it varies by Accept."""
+    for accept, ext in (("text/turtle", "ttl"), ("application/ld+json", "jsonld")):
+        data = client.get("/browse/country/ESP", headers={"Accept": accept}, follow_redirects=False)
+        assert (data.status_code, data.headers["location"]) == (303, f"/browse/country/ESP.{ext}")
+        assert "Accept" in data.headers["vary"]
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    for headers in ({"Accept": browser}, {}):
+        page = client.get("/browse/theme/housing", headers=headers, follow_redirects=False)
+        assert page.status_code == 200
+        assert page.headers["content-type"].startswith("text/html")
+        assert "Accept" in page.headers["vary"].split(", ")
+    # the page cache keeps the two apart: the page again after the redirect
+    again = client.get("/browse/country/ESP", headers={"Accept": browser}, follow_redirects=False)
+    assert again.status_code == 200
+
+
 def test_a_concepts_iri_leads_to_its_page_or_its_data(client: TestClient) -> None:
     """A linked-data trial found concept IRIs (`…/scheme/theme/housing`) answering 404 where
     the vocabulary's resolve: 303 to the page or, by `Accept`, the data document."""
