@@ -207,6 +207,17 @@ def test_a_country_or_region_page_leads_down_to_the_regions_inside_it(client: Te
     assert 'id="regions"' not in client.get("/browse/theme/housing").text
 
 
+def test_a_concept_pages_title_says_what_it_is_of(client: TestClient) -> None:
+    """An accessibility trial's tab read "Italy — …": the title names the scheme too."""
+    titles = {
+        "/browse/country/ESP?lang=es": "España — País — ",
+        "/browse/theme/housing": "Housing — Theme — ",
+    }
+    for path, start in titles.items():
+        (title,) = re.findall(r"<title>([^<]*)</title>", client.get(path).text)
+        assert title.startswith(start), title
+
+
 def test_a_concepts_page_asked_for_rdf_leads_to_its_data(client: TestClient) -> None:
     """A researcher's `curl -H 'Accept: text/turtle' /browse/country/ITA` got the HTML page
     with 200: a page asked for RDF answers 303 to its data document, as a record's page does;

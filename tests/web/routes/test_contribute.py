@@ -399,6 +399,9 @@ def test_a_refused_form_opens_at_what_is_wrong(client: TestClient) -> None:
     assert '<div class="errors" role="alert" id="suggestions" tabindex="-1">' in suggest.text
     review = client.post("/contribute", data={**FORM, "step": "suggest"})
     assert re.search(r'<button id="send"[^>]*formaction="/contribute#problems"', review.text)
+    # and the second step's title says it is the second (the first's is the form's alone)
+    assert "<title>What we read in your description — Contribute a practice — " in review.text
+    assert "<title>Contribute a practice — " in first
     send = client.post("/contribute", data={**FORM, "step": "send", "consent": ""})
     assert send.status_code == 422
     assert '<div class="errors" role="alert" id="problems" tabindex="-1">' in send.text
