@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import asdict, replace
 from gettext import NullTranslations
 from typing import Annotated, Literal
 from urllib.parse import quote
@@ -406,7 +407,10 @@ def api_search_download(
     "Dépeuplement" read "DÃ©peuplement"; columns `CSV_COLUMNS`), Excel (`xlsx`: opens in any
     locale's spreadsheet with its accents and columns intact, which a CSV does not in a
     spreadsheet that expects `;`; headers in the search's language, links, a filter on every
-    column) or JSON attachment. `initiative_type` is an initiative's subtype code
+    column) or JSON attachment (the `/api/search` answer, each result also with `summary`,
+    `website`, `coordinator`, `funding` and `identifiers` as lists, `budget` as objects
+    `{amount, currency, kind, disputed}` and `disputed_dates` as `{start: [...], end: [...]}`).
+    `initiative_type` is an initiative's subtype code
     (`local-practice`, …; empty for other kinds); the summary is the lead of the record's
     description in the search's language, else English, as its page opens with it (the first
     sentence of a longer text: an Italian trial's column held one Italian sentence for most
@@ -443,9 +447,29 @@ def api_search_download(
     said = translations(query.lang)
     why = _why_lines(request, query.lang)
     if format == "json":
-        body = _results(results, service, why, page).model_dump_json()
+        # the API's answer, each result with what the spreadsheet's columns add, as lists and
+        # objects (a researcher's JSON had neither coordinator, funding nor budget)
+        answer = _results(results, service, why, page).model_dump(mode="json")
+        for item, hit in zip(answer["results"], results.hits, strict=True):
+            iri = record_iri(base, hit.doc.kind, hit.doc.slug)
+            item.update(
+                summary=lead(text) if (text := hit.doc.description(query.lang)) else None,
+                website=websites.get(iri, []),
+                coordinator=[
+                    index.docs[index.positions[c]].name
+                    for c in hit.doc.linked.get("coordinator", ())
+                    if c in index.positions
+                ],
+                funding=[
+                    service.label("funding", code, query.lang)
+                    for code in (hit.doc.stated or hit.doc.facets).get("funding", ())
+                ],
+                budget=[asdict(line) for line in budgets.get(iri, ())],
+                identifiers=list(dict.fromkeys(hit.doc.identifiers)),
+                disputed_dates=disputed.get(iri, {}),
+            )
         return Response(
-            body,
+            json.dumps(answer, ensure_ascii=False),
             media_type="application/json",
             headers={"Content-Disposition": _disposition(query.text, query.lang, "json")},
         )

@@ -216,6 +216,20 @@ def test_download_gives_every_result_of_the_search(client: TestClient) -> None:
     assert {r["slug"]: r["disputed_dates"] for r in spanish_rows}["village-welcome"] == (
         "Fin: 2021-12 / 2022-06"
     )
+    # the JSON file holds what the spreadsheet's columns do, as lists and objects (a
+    # researcher's JSON had no coordinator, funding or budget)
+    items = {r["slug"]: r for r in data["results"]}
+    assert items["village-welcome"]["coordinator"] == ["Test NGO"]
+    assert items["village-welcome"]["funding"] == ["Asylum, Migration and Integration Fund"]
+    assert items["village-welcome"]["disputed_dates"] == {"end": ["2021-12", "2022-06"]}
+    assert items["open-doors"]["budget"] == [
+        {"amount": "6000", "currency": "PLN", "kind": "grant", "disputed": False},
+        {"amount": "500", "currency": "PLN", "kind": "own-contribution", "disputed": False},
+    ]
+    assert items["open-doors"]["coordinator"] == items["open-doors"]["funding"] == []
+    for slug, item in items.items():
+        assert item["website"] == by_slug[slug]["website"].split()
+        assert "; ".join(item["identifiers"]) == by_slug[slug]["identifiers"]
 
 
 def test_a_year_range_with_one_end_downloads_as_the_page_shows_it(client: TestClient) -> None:
