@@ -86,7 +86,9 @@ def _timeout(limit: float, waited: float) -> errors.QueryTimeout:
             retry_after=max(1, math.ceil(limit)),
         )
     return errors.QueryTimeout(
-        f"query stopped after {limit:g} s (KG_SPARQL_TIMEOUT); narrow it down or add a LIMIT"
+        f"query stopped after {limit:g} s (KG_SPARQL_TIMEOUT); narrow it down with more "
+        "selective patterns (a LIMIT helps only a query whose rows are neither counted nor "
+        "sorted)"
     )
 
 
