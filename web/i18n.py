@@ -148,7 +148,12 @@ def colon(context: Context) -> str:
     """What stands between a label and its value: ": ", and " : " on a French page (French
     typography puts a space before the colon, as this project's French translations write it;
     a trial read "Début: 2019")."""
-    return " : " if context.get("lang", DEFAULT) == "fr" else ": "
+    return colon_in(context.get("lang", DEFAULT))
+
+
+def colon_in(lang: str) -> str:
+    """`colon` outside a template: for the language `lang` (ISO 639-1)."""
+    return " : " if lang == "fr" else ": "
 
 
 @pass_context

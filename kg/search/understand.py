@@ -42,6 +42,11 @@ MIN_PROBABILITY = 0.6
 #: how many times English's Zipf sum the words of a text of no clear language must reach in
 #: another language to be read as it (`language_of_words`)
 WORDS_OVER_ENGLISH = 2.0
+#: Zipf units (ten times) by which the page's language is likelier than another for a text of
+#: no clear language whose words it holds (`language_of_words`): a French trial's misspelt
+#: "integraton rurale" on the French page (French 3.8, Italian 4.2: "rurale" is both) had been
+#: read as Italian and corrected to the Italian "integrato"
+PAGE_PRIOR = 1.0
 #: Zipf units by which a query word is commoner in the query's language than in the language of
 #: the concept label it looks like, to be read as a word of its own (`false_friend`)
 FOREIGN_WORD = 1.0
@@ -316,7 +321,10 @@ def language_of_words(text: str, page: str = "und") -> str:
     if len(typed) < 2:
         return "und"
     sums = {lang: sum(zipf_in(w, lang) for w in typed) for lang in LANGUAGES}
-    best = max(sorted(sums), key=lambda lang: sums[lang])
+    chance = dict(sums)
+    if chance.get(page, 0.0) > 0:  # the page's language, likelier to begin with
+        chance[page] += PAGE_PRIOR
+    best = max(sorted(chance), key=lambda lang: chance[lang])
     # twice English's at least: a name and a word borrowed everywhere ("MATILDE project":
     # 7.8 in Italian, 5.2 in English) stay of no clear language
     over = 1.0 if best == page and of_page_words(text, page) else WORDS_OVER_ENGLISH

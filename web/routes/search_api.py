@@ -28,7 +28,7 @@ from kg.search.types import SORTS, YEARS, FacetValue, Hit, Label
 from kg.vocab import INITIATIVE_TYPES, record_iri
 from web.http import not_modified, version_validators
 from web.i18n import DEFAULT as DEFAULT_LANG
-from web.i18n import N_, language, translations
+from web.i18n import N_, colon_in, language, translations
 from web.openapi import errors, status_304
 from web.practice import BUDGET_KINDS, TYPE_LABELS, lead
 from web.services import limit, search_service
@@ -491,7 +491,9 @@ def api_search_download(
             ),
             hit.doc.start or "",
             hit.doc.end or "",
-            _disputed_line(disputed.get(record_iri(base, hit.doc.kind, hit.doc.slug), {}), said),
+            _disputed_line(
+                disputed.get(record_iri(base, hit.doc.kind, hit.doc.slug), {}), said, query.lang
+            ),
             "; ".join(c.label for c in hit.countries),
             "; ".join(t.label for t in hit.themes),
             "; ".join(
@@ -526,13 +528,13 @@ def api_search_download(
     )
 
 
-def _disputed_line(dates: dict[str, list[str]], said: NullTranslations) -> str:
+def _disputed_line(dates: dict[str, list[str]], said: NullTranslations, lang: str) -> str:
     """The dates behind a download's `start` and `end` where their sources disagree, each
-    value as stored, in the search's language: "Start: 2002 / 2006; End: 2022-12 / 2023-02";
-    "" when they agree."""
+    value as stored, in the search's language `lang` (`said`: its translations): "Start: 2002
+    / 2006; End: 2022-12 / 2023-02" ("Début : 2017 / 2018"); "" when they agree."""
     titles = {"start": N_("Start"), "end": N_("End")}
     return "; ".join(
-        f"{said.gettext(titles[which])}: {' / '.join(dates[which])}"
+        f"{said.gettext(titles[which])}{colon_in(lang)}{' / '.join(dates[which])}"
         for which in ("start", "end")
         if which in dates
     )

@@ -229,6 +229,17 @@ def test_on_its_own_page_a_text_of_its_words_needs_only_to_beat_english() -> Non
     assert language_of_words("budget families", "fr") == "und"  # English words
 
 
+def test_of_two_languages_whose_words_a_text_holds_the_pages_is_likelier() -> None:
+    """A French trial's "integraton rurale" on the French page was read as Italian ("rurale"
+    is both; Italian 4.2, French 3.8) and corrected to the Italian "integrato"; the page's
+    language is ten times likelier to begin with (`PAGE_PRIOR`), so French there, Italian on
+    the Italian page; a text whose words the page's language does not hold is not moved."""
+    assert language_of_words("integraton rurale", "fr") == "fr"
+    assert language_of_words("integraton rurale", "it") == "it"
+    assert language_of_words("integraton rurale") == "it"
+    assert language_of_words("clase de idiomas", "fr") == "es"  # no French word in it
+
+
 def test_a_word_of_the_querys_language_is_no_label_it_only_looks_like() -> None:
     """A Spanish trial's "cuidado de mayores" (care of the elderly) named local authorities
     through their English label "mayors": a Spanish word, far commoner in Spanish than in

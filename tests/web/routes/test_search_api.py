@@ -216,6 +216,11 @@ def test_download_gives_every_result_of_the_search(client: TestClient) -> None:
     assert {r["slug"]: r["disputed_dates"] for r in spanish_rows}["village-welcome"] == (
         "Fin: 2021-12 / 2022-06"
     )
+    french = client.get("/api/search/download", params={**params, "lang": "fr"})
+    french_rows = csv.DictReader(io.StringIO(french.content.decode("utf-8-sig")))
+    assert {r["slug"]: r["disputed_dates"] for r in french_rows}["village-welcome"] == (
+        "Fin : 2021-12 / 2022-06"  # French typography, as the pages write it
+    )
     # the JSON file holds what the spreadsheet's columns do, as lists and objects (a
     # researcher's JSON had no coordinator, funding or budget)
     items = {r["slug"]: r for r in data["results"]}
