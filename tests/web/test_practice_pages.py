@@ -62,7 +62,7 @@ def section_order(page: str, *titles: str) -> list[int]:
     [
         ("/", "Rural Integration Knowledge Graph"),
         ("/initiative/nuevos-senderos", "Nuevos Senderos — Rural Integration Knowledge Graph"),
-        ("/browse/country/ESP", "Spain — Rural Integration Knowledge Graph"),
+        ("/browse/country/ESP", "Spain — Country — Rural Integration Knowledge Graph"),
         ("/browse", "Browse — Rural Integration Knowledge Graph"),
         ("/data/", "Data dumps — Rural Integration Knowledge Graph"),
     ],
