@@ -289,7 +289,7 @@ class Speller:
         else None. The records may hold only another form of the word meant: "volunter" is
         two edits from "volunteers", the only form they write, and one from "volunteer";
         both are searched as the same term, and the page says the nearer."""
-        near = [w for w in one_edit(word) if w in self._dictionary and self._indexed(w)]
+        near = self._indexed_one_edit(word)
         first = [w for w in near if w[:1] == word[:1]]
         near = first or near
         if not near:
@@ -311,14 +311,15 @@ class Speller:
         if lang not in LANGUAGES:
             return None
         known = self._usage(self._choices[best], lang)
-        near = [
-            w
-            for w in one_edit(word)
-            if w[:1] == word[:1] and w in self._dictionary and self._indexed(w)
-        ]
+        near = [w for w in self._indexed_one_edit(word) if w[:1] == word[:1]]
         zipfs = {w: self._zipf_in(w, lang) for w in near}
         own = max((w for w in near if zipfs[w] > known), key=lambda w: (zipfs[w], w), default=None)
         return own if own is not None and self._likelier(self._zipf(own), 1, word) else None
+
+    def _indexed_one_edit(self, word: str) -> list[str]:
+        """The dictionary words one edit from `word` whose index term the index holds: forms
+        of a word the records write otherwise (`_closer_form`, `_own_form`)."""
+        return [w for w in one_edit(word) if w in self._dictionary and self._indexed(w)]
 
     def _likelier(self, zipf: float, edits: int, word: str) -> bool:
         """Whether a correction as common as `zipf`, `edits` away, is likelier than `word`

@@ -321,10 +321,9 @@ def language_of_words(text: str, page: str = "und") -> str:
     if len(typed) < 2:
         return "und"
     sums = {lang: sum(zipf_in(w, lang) for w in typed) for lang in LANGUAGES}
-    chance = dict(sums)
-    if chance.get(page, 0.0) > 0:  # the page's language, likelier to begin with
-        chance[page] += PAGE_PRIOR
-    best = max(sorted(chance), key=lambda lang: chance[lang])
+    # the page's language, where the text holds its words, is likelier to begin with
+    prior = {lang: PAGE_PRIOR if lang == page and sums[lang] > 0 else 0.0 for lang in sums}
+    best = max(sorted(sums), key=lambda lang: sums[lang] + prior[lang])
     # twice English's at least: a name and a word borrowed everywhere ("MATILDE project":
     # 7.8 in Italian, 5.2 in English) stay of no clear language
     over = 1.0 if best == page and of_page_words(text, page) else WORDS_OVER_ENGLISH

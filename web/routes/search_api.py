@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, replace
 from gettext import NullTranslations
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -440,34 +440,40 @@ def api_search_download(
     results = service.search(replace(query, limit=min(total, DOWNLOAD_MAX)))
     base = request.app.state.settings.base
     page = _page_url(base, query.lang)
-    websites = record_websites(request.app.state.store.current())
+    graph = request.app.state.store.current()  # one snapshot for every column read from it
+    websites, budgets = record_websites(graph), record_budgets(graph)
+    disputed = record_disputed_dates(graph)
     index = service.index()
-    budgets = record_budgets(request.app.state.store.current())
-    disputed = record_disputed_dates(request.app.state.store.current())
     said = translations(query.lang)
     why = _why_lines(request, query.lang)
+
+    def added(hit: Hit) -> dict[str, Any]:
+        """What a download adds to a result of the API, as lists and objects."""
+        iri = record_iri(base, hit.doc.kind, hit.doc.slug)
+        return {
+            "summary": lead(text) if (text := hit.doc.description(query.lang)) else None,
+            "website": websites.get(iri, []),
+            "coordinator": [
+                index.docs[index.positions[c]].name
+                for c in hit.doc.linked.get("coordinator", ())
+                if c in index.positions
+            ],
+            "funding": [
+                service.label("funding", code, query.lang)
+                for code in (hit.doc.stated or hit.doc.facets).get("funding", ())
+            ],
+            "budget": budgets.get(iri, []),
+            "identifiers": list(dict.fromkeys(hit.doc.identifiers)),
+            "disputed_dates": disputed.get(iri, {}),
+        }
+
+    fields = [added(hit) for hit in results.hits]
     if format == "json":
-        # the API's answer, each result with what the spreadsheet's columns add, as lists and
-        # objects (a researcher's JSON had neither coordinator, funding nor budget)
+        # the API's answer, each result with what the spreadsheet's columns add (a
+        # researcher's JSON had neither coordinator, funding nor budget)
         answer = _results(results, service, why, page).model_dump(mode="json")
-        for item, hit in zip(answer["results"], results.hits, strict=True):
-            iri = record_iri(base, hit.doc.kind, hit.doc.slug)
-            item.update(
-                summary=lead(text) if (text := hit.doc.description(query.lang)) else None,
-                website=websites.get(iri, []),
-                coordinator=[
-                    index.docs[index.positions[c]].name
-                    for c in hit.doc.linked.get("coordinator", ())
-                    if c in index.positions
-                ],
-                funding=[
-                    service.label("funding", code, query.lang)
-                    for code in (hit.doc.stated or hit.doc.facets).get("funding", ())
-                ],
-                budget=[asdict(line) for line in budgets.get(iri, ())],
-                identifiers=list(dict.fromkeys(hit.doc.identifiers)),
-                disputed_dates=disputed.get(iri, {}),
-            )
+        for item, more in zip(answer["results"], fields, strict=True):
+            item.update(more, budget=[asdict(line) for line in more["budget"]])
         return Response(
             json.dumps(answer, ensure_ascii=False),
             media_type="application/json",
@@ -481,34 +487,22 @@ def api_search_download(
             hit.doc.slug,
             hit.doc.name,
             hit.doc.short_name or "",
-            lead(text) if (text := hit.doc.description(query.lang)) else "",
+            more["summary"] or "",
             page(hit.doc),
-            " ".join(websites.get(record_iri(base, hit.doc.kind, hit.doc.slug), ())),
-            "; ".join(
-                index.docs[index.positions[iri]].name
-                for iri in hit.doc.linked.get("coordinator", ())
-                if iri in index.positions
-            ),
+            " ".join(more["website"]),
+            "; ".join(more["coordinator"]),
             hit.doc.start or "",
             hit.doc.end or "",
-            _disputed_line(
-                disputed.get(record_iri(base, hit.doc.kind, hit.doc.slug), {}), said, query.lang
-            ),
+            _disputed_line(more["disputed_dates"], said, query.lang),
             "; ".join(c.label for c in hit.countries),
             "; ".join(t.label for t in hit.themes),
-            "; ".join(
-                service.label("funding", code, query.lang)
-                for code in (hit.doc.stated or hit.doc.facets).get("funding", ())
-            ),
-            "; ".join(
-                _budget_line(line, said)
-                for line in budgets.get(record_iri(base, hit.doc.kind, hit.doc.slug), ())
-            ),
-            "; ".join(dict.fromkeys(hit.doc.identifiers)),
+            "; ".join(more["funding"]),
+            "; ".join(_budget_line(line, said) for line in more["budget"]),
+            "; ".join(more["identifiers"]),
             hit.score,
             why(hit.why),
         ]
-        for n, hit in enumerate(results.hits, start=1)
+        for n, (hit, more) in enumerate(zip(results.hits, fields, strict=True), start=1)
     ]
     if format == "xlsx":
         return Response(
