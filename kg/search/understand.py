@@ -356,6 +356,22 @@ def _identifier(restricted: bool = True) -> Any:
     return identifier
 
 
+def language_of(text: str, page: str = "und") -> str:
+    """The language of `text` (one of `LANGUAGES`, or "und") typed on the page of `page`:
+    `detect_language`, then read as the page's language where its words are as much of it
+    (`in_page_language`), as English where they are English words as much
+    (`in_english_words`), and for a text the n-gram model cannot place, by its words
+    (`language_of_words`)."""
+    lang = detect_language(text)
+    if lang not in ("en", "und", page) and in_page_language(text, lang, page):
+        return page  # words of two languages, typed on a page of one of them
+    if lang not in ("en", "und") and in_english_words(text, lang):
+        return "en"  # English words the n-gram model read as another language
+    if lang == "und":
+        return language_of_words(text, page)
+    return lang
+
+
 def understand(
     text: str, matcher: ConceptMatcher, speller: Speller | None = None, *, page: str = "und"
 ) -> Understanding:
@@ -369,20 +385,24 @@ def understand(
     (`in_page_language`), is in the page's language.
     `page`: the language of the page the query was typed on; a misspelling in a query of no
     clear language is read as a word of it where words of several languages are as near
-    ("Itali" on a French page is "Italie", not "Italy": a trial)."""
-    lang = detect_language(text)  # as typed: a misspelt word or two do not change it
-    if lang not in ("en", "und", page) and in_page_language(text, lang, page):
-        lang = page  # words of two languages, typed on a page of one of them
-    elif lang not in ("en", "und") and in_english_words(text, lang):
-        lang = "en"  # English words the n-gram model read as another language
-    elif lang == "und":
-        lang = language_of_words(text, page)
+    ("Itali" on a French page is "Italie", not "Italy": a trial). A query whose corrected
+    text reads as the page's language is in it, and spelt as it: "acceuil budget" and "famile
+    budget" on the French page (a misspelt word is of no language's list, and "budget" as
+    English as French) were read as no language or English, held to the English model's sense
+    check and found nothing, while "accueil budget" found 78 records."""
+    lang = language_of(text, page)  # as typed: a misspelt word or two do not change it
     spelt = lang if lang != "und" else page
     read = (
         Reading(text, text, [])
         if speller is None
         else speller.read(text, spelt, detected=lang != "und")
     )
+    # a misspelt word is a word of no language: as corrected, the query may read as the
+    # page's ("acceuil budget" on the French page: "budget" alone is as English)
+    meant = lang if speller is None or not read.corrections else language_of(read.searched, page)
+    if speller is not None and lang != page != "und" and meant == page:
+        lang = page
+        read = speller.read(text, page, detected=True)
     terms = tuple(tokenize(read.searched))
     u = Understanding(
         text,

@@ -330,3 +330,22 @@ def test_a_query_of_the_pages_words_as_much_is_in_the_pages_language(
     matcher = ConceptMatcher([])
     assert understand(text, matcher, page=page).lang == read_as
     assert in_page_language(text, detect_language(text), page) == (read_as == page)
+
+
+def test_a_query_that_reads_as_the_pages_language_once_corrected_is_in_it() -> None:
+    """A French trial's "acceuil budget" and "famile budget" on the French page: the misspelt
+    word is in no language's list and "budget" is as English as French, so the query was read
+    as no language (or English), held to the English model's sense check and found nothing,
+    while "accueil budget" found records. Corrected, it reads as French: it is French, spelt
+    so ("famille", not the English "family"). On another page, or corrected into another
+    language's words, the reading is as typed."""
+    from kg.search.dictionary import zipf_in
+
+    known = {"accueil": 3, "budget": 9, "famille": 2, "families": 9, "family": 9}
+    speller = Speller(known, lambda t: t in {term(w) for w in known}, zipf_in=zipf_in)
+    for typed, meant in (("acceuil budget", "accueil"), ("famile budget", "famille")):
+        french = understand(typed, ConceptMatcher([]), speller, page="fr")
+        assert (french.lang, french.corrections[0][1]) == ("fr", meant)
+    assert understand("acceuil budget", ConceptMatcher([]), speller).lang == "und"
+    assert understand("acceuil budget", ConceptMatcher([]), speller, page="de").lang == "und"
+    assert understand("famile budget", ConceptMatcher([]), speller, page="en").lang != "fr"
