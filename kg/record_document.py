@@ -412,6 +412,16 @@ def records_of_kind(store: ox.Store, kind: str) -> list[dict[str, str]]:
     return select(store, queries.RECORDS_OF_KIND, kind=ox.Literal(kind))
 
 
+def kind_listing(kind: str) -> str:
+    """The SPARQL CONSTRUCT query (text) listing every record of `kind` (one of `KINDS`) with
+    its classes and names, as the endpoint answers it in the RDF format a client asks for: what
+    a kind's IRI (`/id/initiative`) leads an RDF client to, where a browser is led to the search
+    filtered by kind. Raises `NotFound` for another word."""
+    if kind not in KINDS:
+        raise NotFound(f"no record kind {kind!r}; kinds are {', '.join(KINDS)}")
+    return queries.KIND_LISTING.format(kind=kind)
+
+
 def concept_labels(store: ox.Store) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = defaultdict(dict)
     for row in select(store, queries.CONCEPT_LABELS):

@@ -12,8 +12,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kg import formats
 from kg.errors import NotFound
-from kg.formats import DATASET_FORMATS, HTML, RECORD_FORMATS, Format
-from kg.record_document import about_document, dataset, document, document_modified, view
+from kg.formats import DATASET_FORMATS, DOCUMENT_FORMATS, HTML, RECORD_FORMATS, Format
+from kg.record_document import (
+    about_document,
+    dataset,
+    document,
+    document_modified,
+    kind_listing,
+    view,
+)
 from kg.search import SearchService
 from kg.vocab import KINDS, SCHEMA_NS, record_iri
 from web.datadocument import document_format, document_response
@@ -128,10 +135,14 @@ for _kind in LISTED:
 
 
 def kind_resource(request: Request, kind: str) -> Response:
-    """A kind's IRI with the record cut off (`/id/initiative`): 303 See Other to the search
-    filtered by it, in the page's language; written in other case (`/id/Initiative`), 308 to
-    the lower-case IRI first, the query kept, as a record's IRI is (`to_lower_case`). Raises
-    `NotFound` for a word that names no kind the search lists."""
+    """A kind's IRI with the record cut off (`/id/initiative`): 303 See Other by `Accept` (RFC
+    9110 §12.5.1), to the search filtered by it in the page's language, or for an RDF format
+    (`DOCUMENT_FORMATS`) to the SPARQL endpoint's answer listing every record of the kind with
+    its classes and names (`kg.record_document.kind_listing`; the client's `Accept` picks the
+    format there): an RDF client had been sent the HTML search. Written in other case
+    (`/id/Initiative`), 308 to the lower-case IRI first, the query kept, as a record's IRI is
+    (`to_lower_case`). Raises `NotFound` for a word that names no kind the search lists,
+    `NotAcceptable` (406) for an `Accept` neither HTML nor RDF."""
     lower = kind.lower()
     if lower not in LISTED:
         raise NotFound(f"no kind of record {kind!r}; kinds are {', '.join(LISTED)}")
@@ -139,7 +150,12 @@ def kind_resource(request: Request, kind: str) -> Response:
         query = f"?{request.url.query}" if request.url.query else ""
         tail = "/" if request.url.path.endswith("/") else ""
         return RedirectResponse(f"/id/{lower}{tail}{query}", status_code=308)
-    return _listing(lower)(request)
+    if negotiated(request, (HTML, *DOCUMENT_FORMATS), f"the list of {lower} records") is HTML:
+        response = _listing(lower)(request)
+    else:
+        response = see_other(f"/sparql?{urlencode({'query': kind_listing(lower)})}")
+    response.headers["Vary"] = "Accept"
+    return response
 
 
 for _path in ("/id/{kind}", "/id/{kind}/"):
@@ -152,9 +168,13 @@ for _path in ("/id/{kind}", "/id/{kind}/"):
         status_code=303,
         summary="Every record of a kind (initiative, organisation, policy, event, source)",
         responses={
-            **redirect(303, "the search filtered by this kind"),
+            **redirect(
+                303,
+                "the search filtered by this kind; for an RDF Accept, the SPARQL answer "
+                "listing its records",
+            ),
             **redirect(308, "the address in lower case"),
-            **page_errors(404),
+            **page_errors(404, 406),
         },
     )
 

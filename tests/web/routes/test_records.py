@@ -458,6 +458,32 @@ def test_a_kinds_identifier_in_other_letters_leads_to_its_listing(records_dir: P
         assert client.get("/id/Nothing").status_code == 404
 
 
+def test_a_kinds_identifier_asked_for_rdf_lists_its_records_in_rdf(records_dir: Path) -> None:
+    """`/id/initiative` asked for Turtle had led an RDF client to the HTML search: it is 303
+    to the SPARQL endpoint's answer listing every initiative with its classes and names, in
+    the format the client asks for; the HTML listing stays for browsers, `Vary: Accept` on
+    both, and an `Accept` neither can give is 406."""
+    with client_of(ingested(records_dir, base=BASE)) as client:
+        r = client.get("/id/initiative", headers={"Accept": "text/turtle"}, follow_redirects=False)
+        assert r.status_code == 303
+        assert r.headers["location"].startswith("/sparql?query=")
+        assert "Accept" in r.headers["vary"]
+        browser = client.get("/id/initiative", headers={"Accept": "text/html"})
+        assert browser.headers["location"] == "/search?kind=initiative"
+        assert "Accept" in browser.headers["vary"]
+        for accept, fmt in (("text/turtle", "turtle"), ("application/ld+json", "json-ld")):
+            answer = client.get(r.headers["location"], headers={"Accept": accept})
+            assert answer.headers["content-type"].startswith(accept)
+            listed = Graph().parse(data=answer.text, format=fmt)
+            welcome = URIRef(f"{BASE}id/initiative/village-welcome")
+            assert (welcome, RIKG.kind, Literal("initiative")) in listed
+            assert any(listed.objects(welcome, SCHEMA.name))
+            assert set(listed.subjects()) == set(listed.subjects(RIKG.kind, None))
+            assert all("/id/initiative/" in str(s) for s in listed.subjects(RIKG.kind, None))
+        refused = client.get("/id/initiative", headers={"Accept": "image/png"})
+        assert refused.status_code == 406
+
+
 def test_a_disputed_value_keeps_its_sources_and_mark_together(records_dir: Path) -> None:
     """A country one source adds against another (`conflict` on the value): its chip, its
     source and its "disputed" mark are one piece of the line, so the mark never reads as the
