@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from kg.search.dictionary import zipf_in
+from kg.search.dictionary import zipf_in, zipf_unaccented_in
 from kg.search.documents import PROPER_NAMES, Concept
 from kg.search.spelling import Reading, Speller
 from kg.search.text import LANGUAGES, fold, term, tokenize, words
@@ -227,15 +227,19 @@ def in_page_language(text: str, lang: str, page: str) -> bool:
     their sum in `lang`. An Italian trial's "asilo nido" (nursery) on the Italian page was read
     as Spanish (Zipf 8.4 in Italian, 7.9 in Spanish), so it matched the Spanish label of a fund,
     and "asilo nido mensa rifugiati" too (16.6 against 7.9); "trabajo agricola" stays Spanish
-    there ("trabajo" is no Italian word)."""
+    there ("trabajo" is no Italian word). Words are looked up with or without their accents
+    (`zipf_unaccented_in`: "empleo agricola temporeros" on the Spanish page was read as
+    Italian), and words no list of the five holds ("temporeros") are evidence of none."""
     if page not in LANGUAGES or lang not in LANGUAGES:
         return False
     typed = [text[s:e].lower() for s, e, _ in words(text)]
-    in_page = [zipf_in(w, page) for w in typed]
+    # words of no language's list, accents or none, are evidence of none ("temporeros")
+    held = [w for w in typed if any(zipf_unaccented_in(w, code) for code in LANGUAGES)]
+    in_page = [zipf_unaccented_in(w, page) for w in held]
     return (
-        bool(typed)
+        bool(held)
         and all(z > 0 for z in in_page)
-        and sum(in_page) >= sum(zipf_in(w, lang) for w in typed)
+        and sum(in_page) >= sum(zipf_unaccented_in(w, lang) for w in held)
     )
 
 
@@ -299,10 +303,11 @@ def false_friend(
 
 def of_page_words(text: str, page: str) -> bool:
     """Whether every word of `text` is a word of the page's language `page` (one of
-    `LANGUAGES`; wordfreq's list, `kg.search.dictionary.zipf_in`): "mayores" on the Spanish
-    page, not "refugees" (`Understanding.words_lang`)."""
+    `LANGUAGES`; wordfreq's list, with or without its accents:
+    `kg.search.dictionary.zipf_unaccented_in`): "mayores" or "ninos" on the Spanish page, not
+    "refugees" (`Understanding.words_lang`)."""
     typed = [text[s:e].lower() for s, e, _ in words(text)]
-    return page in LANGUAGES and bool(typed) and all(zipf_in(w, page) > 0 for w in typed)
+    return page in LANGUAGES and bool(typed) and all(zipf_unaccented_in(w, page) for w in typed)
 
 
 def language_of_words(text: str, page: str = "und") -> str:

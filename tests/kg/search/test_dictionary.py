@@ -47,3 +47,16 @@ def test_many_words_are_looked_up_at_once_as_one_by_one(tmp_path: Path) -> None:
     assert words.zipfs(asked) == [words.zipf(w) for w in asked]
     assert words.zipfs([]) == []
     assert dictionary.NONE.zipfs(["community"]) == [0.0]
+
+
+def test_a_word_typed_without_its_accents_is_a_word_of_its_language() -> None:
+    """People type queries without accents: "ninos" is the Spanish "niños" as often, and
+    "agricola" Spanish ("agrícola") as well as Italian; a word no list holds stays 0."""
+    from kg.search.dictionary import zipf_in, zipf_unaccented_in
+
+    assert zipf_in("ninos", "es") == 0.0
+    assert zipf_unaccented_in("ninos", "es") == zipf_in("niños", "es") > 3
+    assert zipf_unaccented_in("agricola", "es") == zipf_in("agrícola", "es")
+    assert zipf_unaccented_in("agricola", "it") == zipf_in("agricola", "it")
+    assert zipf_unaccented_in("ninos", "en") == 0.0
+    assert zipf_unaccented_in("temporeros", "es") == 0.0

@@ -11,6 +11,7 @@ from kg.search.understand import (
     in_english_words,
     in_page_language,
     language_of_words,
+    of_page_words,
     understand,
 )
 
@@ -349,3 +350,16 @@ def test_a_query_that_reads_as_the_pages_language_once_corrected_is_in_it() -> N
     assert understand("acceuil budget", ConceptMatcher([]), speller).lang == "und"
     assert understand("acceuil budget", ConceptMatcher([]), speller, page="de").lang == "und"
     assert understand("famile budget", ConceptMatcher([]), speller, page="en").lang != "fr"
+
+
+def test_words_typed_without_their_accents_are_words_of_the_page() -> None:
+    """A Spanish trial's "empleo agricola temporeros" on the Spanish page was read as Italian:
+    "agricola" is Italian as written and Spanish only with its accent ("agrícola"), and
+    "temporeros" is in no list. Looked up without accents, and with words no list holds left
+    out, it is Spanish there; the same words typed with the accent were already."""
+    assert in_page_language("empleo agricola temporeros", "it", "es")
+    assert in_page_language("empleo agrícola temporeros", "it", "es")
+    assert not in_page_language("accoglienza diffusa", "it", "es")  # no Spanish word
+    assert not in_page_language("temporeros xqzv", "it", "es")  # nothing any list holds
+    assert of_page_words("ninos refugiados", "es")  # "niños"
+    assert not of_page_words("children refugees", "es")
