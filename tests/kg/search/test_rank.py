@@ -170,6 +170,23 @@ def test_a_word_of_a_place_name_alone_is_not_the_place(index: SearchIndex) -> No
         ), (hit.doc.slug, hit.why.summary)
 
 
+@pytest.mark.parametrize(
+    ("word", "lang"), [("niños", "es"), ("ninos", "es"), ("bambini", "it"), ("enfants", "fr")]
+)
+def test_children_in_one_word_of_a_language_find_the_practices_for_young_migrants(
+    index: SearchIndex, word: str, lang: str
+) -> None:
+    """A Spanish trial's "niños" (and a French one's "enfants") found nothing: the records
+    say "children" in English. The word names migrant youth, whose definition begins with
+    children, so the practices for young migrants are found, and say why."""
+    results = search(index, SearchQuery(word, lang=lang, limit=500))
+    assert results.total >= 5
+    assert all(
+        ("target_group", "migrant-youth") in {(c.facet, c.value) for c in hit.why.concepts}
+        for hit in results.hits[:5]
+    ), [(hit.doc.slug, hit.why.summary) for hit in results.hits[:5]]
+
+
 @pytest.mark.parametrize("place", ["Italia", "Südtirol"])
 def test_a_place_name_alone_counts_and_lists_only_that_places_records(
     index: SearchIndex, place: str
