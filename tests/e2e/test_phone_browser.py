@@ -1,6 +1,7 @@
 """Issue 5: the site works on a phone — at 390×844 (a common phone viewport) no page scrolls
 sideways, the navigation and search stay usable, and a result opens."""
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -144,6 +145,39 @@ def test_the_year_boxes_and_downloads_are_big_enough_to_tap(
         box = target.bounding_box()
         assert box is not None
         assert box["height"] >= 44, (target, box)
+
+
+#: the distance of each "·" of an element's text from the element's left edge, in px
+SEPARATORS_FROM_LEFT = """p => {
+  const left = p.getBoundingClientRect().left, out = [];
+  const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    for (let i = n.data.indexOf("·"); i >= 0; i = n.data.indexOf("·", i + 1)) {
+      const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + 1);
+      out.push(r.getBoundingClientRect().left - left);
+    }
+  }
+  return out;
+}"""
+
+
+def test_the_downloads_and_page_numbers_read_as_lists_on_a_phone(
+    server: LiveServer, phone: Page
+) -> None:
+    """A Spanish phone trial saw the downloads' second line begin with a lone "·", and the
+    page numbers 1 and 2 at the two edges of the screen: a separator now ends the line of the
+    link before it, and the numbers stand side by side."""
+    phone.goto(server.url + "search?q=vivienda&lang=es")
+    downloads = phone.locator(".downloads")
+    downloads.scroll_into_view_if_needed()
+    assert downloads.evaluate("p => p.getClientRects().length && p.offsetHeight > 60")  # wraps
+    assert all(x > 8 for x in downloads.evaluate(SEPARATORS_FROM_LEFT))
+    boxes = [n.bounding_box() for n in phone.locator(".pager .numbers > *").all()]
+    assert len(boxes) >= 2
+    for before, after in itertools.pairwise(boxes):
+        assert before is not None
+        assert after is not None
+        assert after["x"] - (before["x"] + before["width"]) < 12
 
 
 def test_the_home_pages_search_box_is_on_the_first_screen(server: LiveServer, phone: Page) -> None:
