@@ -575,13 +575,15 @@ SHEET_WIDTHS = (6, 12, 16, 24, 40, 16, 60, 40, 40, 30, 8, 8, 24, 20, 30, 24, 30,
 def _workbook(rows: Sequence[Sequence[object]], lang: NullTranslations) -> bytes:
     """One sheet, "Search results" in the search's language: the header row (`SHEET_TITLES`)
     frozen and filtered, then `rows` (`CSV_COLUMNS`), record types and initiative types named in
-    that language, and the page addresses as links (openpyxl)."""
+    that language, and the page addresses and websites as links (openpyxl; a cell holds one
+    link, so of a record's several websites, space-separated, the first: a Spanish trial's
+    cell of two addresses opened neither)."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = lang.gettext("Search results")[:31]  # Excel's limit on a sheet's name
     sheet.append([lang.gettext(t) for t in SHEET_TITLES])
-    page = CSV_COLUMNS.index("url") + 1
+    page, website = CSV_COLUMNS.index("url") + 1, CSV_COLUMNS.index("website") + 1
     kind = CSV_COLUMNS.index("kind")
     for row in rows:
         # the record type as the pages name it, in the search's language (a French trial's
@@ -593,6 +595,9 @@ def _workbook(rows: Sequence[Sequence[object]], lang: NullTranslations) -> bytes
         sheet.append(cells)
         cell = sheet.cell(row=sheet.max_row, column=page)
         cell.hyperlink, cell.style = str(cell.value), "Hyperlink"
+        cell = sheet.cell(row=sheet.max_row, column=website)
+        if cell.value:
+            cell.hyperlink, cell.style = str(cell.value).split()[0], "Hyperlink"
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for n, width in enumerate(SHEET_WIDTHS, start=1):

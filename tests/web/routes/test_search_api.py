@@ -427,7 +427,10 @@ def test_the_download_gives_each_records_website_and_its_page_in_the_searchs_lan
     and its page addresses opened in English."""
     ngo = records_dir / "organisation" / "test-ngo.md"
     ngo.write_text(
-        ngo.read_text().replace("country: ES\n", 'country: ES\nurl: "https://ngo.example.org/"\n')
+        ngo.read_text().replace(
+            "country: ES\n",
+            'country: ES\nurl: ["https://ngo.example.org/", "https://ngo.example.net/"]\n',
+        )
     )
     store = ingested(records_dir, base=BASE)
     settings = Settings.from_env({"KG_BASE_URI": BASE, "KG_STORE": "memory"}, cache_dir=tmp_path)
@@ -448,8 +451,19 @@ def test_the_download_gives_each_records_website_and_its_page_in_the_searchs_lan
                 )
             )
         )
+        workbook = c.get("/api/search/download", params={**params, "format": "xlsx"}).content
     ngo_row = next(r for r in english if r["slug"] == "test-ngo")
-    assert ngo_row["website"] == "https://ngo.example.org/"
+    websites = ngo_row["website"].split()
+    assert set(websites) == {"https://ngo.example.org/", "https://ngo.example.net/"}
+    # in the spreadsheet the website opens (a Spanish trial's cell of two addresses opened
+    # neither): a cell holds one link, the first
+    sheet = load_workbook(io.BytesIO(workbook)).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows())
+    column = [c.value for c in rows[0]].index("Website")
+    [site] = [r[column] for r in rows[1:] if r[3].value == "test-ngo"]
+    assert site.hyperlink is not None
+    assert site.hyperlink.target == websites[0]
     assert ngo_row["url"] == f"{BASE}organisation/test-ngo"
     assert (
         next(r for r in german if r["slug"] == "test-ngo")["url"]
