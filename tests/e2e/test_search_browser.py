@@ -403,3 +403,39 @@ def test_the_filters_switch_says_what_the_screen_shows(server: LiveServer, phone
     phone.locator("label.filters-button").tap()
     expect(switch).not_to_be_checked()
     expect(phone.locator(".facet-panel")).to_be_hidden()
+
+
+#: for each facet value: its label's text, the right edge of that text as laid out (which a
+#: link narrower than its text overflows) and the left edge of its count
+LABEL_AND_COUNT = """row => {
+  const link = row.querySelector("a"), range = document.createRange();
+  range.selectNodeContents(link);
+  return [link.innerText, range.getBoundingClientRect().right,
+          row.querySelector(".count").getBoundingClientRect().left];
+}"""
+#: the words of a text split across lines; a hyphen or slash is a place to break
+SPLIT_WORDS = BROKEN_WORDS.replace("/\\S+/g", "/[^\\s\\-\\/]+/g")
+
+
+@pytest.mark.parametrize("width", [768, 820, 1024])
+def test_on_a_tablet_no_facet_label_runs_into_its_count(server: LiveServer, width: int) -> None:
+    """A German tablet trial (820 × 1180) read "Bevölkerungsrückgan11": a word longer than
+    the filter column ran under its count. Every label of every facet, all values shown,
+    ends before its count and splits no word (a hyphen may end a line)."""
+    with (
+        chromium() as browser,
+        local_page(browser, viewport={"width": width, "height": 1180}, has_touch=True) as (
+            tablet,
+            outside,
+        ),
+    ):
+        tablet.goto(server.url + "search?q=Integration&lang=de")
+        for more in tablet.locator(".facet details.more").all():
+            more.evaluate("d => d.open = true")
+        rows = tablet.locator(".facet li:has(.count)").all()
+        assert len(rows) > 20
+        for row in rows:
+            text, right, count = row.evaluate(LABEL_AND_COUNT)
+            assert right <= count + 0.5, (text, right, count)
+        assert tablet.locator(".facets").evaluate(SPLIT_WORDS) == []
+        assert outside == []
