@@ -148,7 +148,6 @@ def make_templates() -> Jinja2Templates:
     templates.env.filters["after_lead"] = practice.after_lead
     templates.env.filters["paragraphs"] = practice.paragraphs
     templates.env.filters["breakable"] = breakable
-    templates.env.globals["language_names"] = i18n.LANGUAGES
     templates.env.globals["js_messages"] = SPARQL_MESSAGES
     templates.env.globals["kind_labels"] = KIND_LABELS
     templates.env.globals["value_labels"] = VALUE_LABELS

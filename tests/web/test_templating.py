@@ -36,11 +36,6 @@ def test_every_record_kind_has_a_name_and_a_plural_in_the_page_language() -> Non
     assert template.render(lang="es") != "Policy/Policies"  # translated
 
 
-def test_the_language_switcher_names_each_language_in_itself() -> None:
-    template = make_templates().env.from_string("{{ language_names['es'] }}")
-    assert template.render(lang="en") == "Español"
-
-
 def test_every_link_a_result_can_have_is_phrased_for_the_page() -> None:
     """A relation the search gives and the page cannot phrase would fail the page's render."""
     phrases = dict(RELATIONS.values())

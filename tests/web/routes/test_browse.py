@@ -390,3 +390,15 @@ def test_a_concepts_hidden_labels_are_searched_not_shown(client: TestClient) -> 
     assert '<span lang="de">Flüchtlinge</span>' in text
     assert '<span lang="de">Geflüchteten</span>' not in text
     assert '<span lang="de">Flüchtlingen</span>' not in text
+
+
+def test_a_concepts_labels_are_listed_under_language_names_of_the_page(
+    client: TestClient,
+) -> None:
+    """A German trial read language names in their own languages inside German sentences
+    ("Sprache der Suche: Italiano"); a concept's labels are listed by language as the page's
+    language names them, which needs no `lang` of its own."""
+    german = client.get("/browse/theme/housing", params={"lang": "de"}).text
+    assert "<dt>Spanisch</dt>" in german
+    assert "<dt>Español</dt>" not in german
+    assert "<dt>Spanish</dt>" in client.get("/browse/theme/housing").text

@@ -894,3 +894,18 @@ def test_the_year_range_is_a_group_named_by_its_facet(client: TestClient) -> Non
     heading = re.search(r'<h2 id="facet-year-h">([^<]+)</h2>', page)
     assert heading is not None
     assert heading.group(1).strip()
+
+
+@pytest.mark.parametrize(
+    ("page", "said"),
+    [("de", "Sprache der Suche: Italienisch"), ("fr", "langue de la recherche : italien")],
+)
+def test_the_querys_language_is_named_in_the_pages_language(
+    client: TestClient, page: str, said: str
+) -> None:
+    """A German trial read "Sprache der Suche: Italiano", a French one "langue de la
+    recherche : Italiano": the language is named as the page's language names it."""
+    text = client.get(
+        "/search", params={"q": "accoglienza dei migranti nelle aree montane", "lang": page}
+    ).text
+    assert said in html.unescape(text).replace("\u202f", " ").replace("\xa0", " ")
