@@ -187,6 +187,20 @@ def test_children_in_one_word_of_a_language_find_the_practices_for_young_migrant
     ), [(hit.doc.slug, hit.why.summary) for hit in results.hits[:5]]
 
 
+def test_the_german_integration_course_finds_the_language_learning_practices(
+    index: SearchIndex,
+) -> None:
+    """A German trial's "Integrationskurs", the standard German word for the state's course
+    of language and orientation, found nothing ("Sprachkurs" and "Deutschkurs" were labels of
+    language learning); it is a label of language learning too."""
+    results = search(index, SearchQuery("Integrationskurs", lang="de", limit=500))
+    assert results.total >= 5
+    assert all(
+        ("theme", "language-learning") in {(c.facet, c.value) for c in hit.why.concepts}
+        for hit in results.hits[:5]
+    ), [(hit.doc.slug, hit.why.summary) for hit in results.hits[:5]]
+
+
 @pytest.mark.parametrize("place", ["Italia", "Südtirol"])
 def test_a_place_name_alone_counts_and_lists_only_that_places_records(
     index: SearchIndex, place: str
