@@ -323,3 +323,20 @@ def test_the_embed_code_is_in_the_share_box_with_a_copy_button_and_a_preview(
         page.wait_for_url("**/embed/initiative/nuevos-senderos?lang=fr")
         expect(page.locator("h1")).to_have_text("Nuevos Senderos")
         assert outside == []
+
+
+def test_a_citation_lands_on_its_source_marked(server: LiveServer, page: Page) -> None:
+    """A tablet trial tapped a citation ("[5]") and landed at the foot of the page, unsure
+    which source it meant: the source it leads to is marked, and only that one."""
+    page.goto(server.url + "initiative/nuevos-senderos")
+    citation = page.locator('a[href^="#src-"]').first
+    target = citation.get_attribute("href")
+    assert target is not None
+    citation.click()
+    source = page.locator(target)
+    expect(source).to_be_in_viewport()
+    marked = "e => getComputedStyle(e).outlineStyle !== 'none'"
+    assert source.evaluate(marked)
+    others = page.locator(f"ol.sources li:not({target})").all()
+    assert others
+    assert not any(o.evaluate(marked) for o in others)
