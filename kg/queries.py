@@ -1,6 +1,8 @@
 """Every SPARQL string of the application, in one place.
 
-User values never enter these strings: they are bound with `substitutions=`.
+User values never enter these strings: they are bound with `substitutions=`. One query is
+sent as text to the SPARQL endpoint, where nothing is bound (`KIND_LISTING`): the kind written
+into it is one of `kg.vocab.KINDS`, checked before.
 Sort keys are cast to `xsd:string` (a no-op in SPARQL): without it Virtuoso sorts strings up to
 20 characters after longer ones, and IRIs by internal id (issue 7, external store).
 """

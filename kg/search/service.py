@@ -125,6 +125,7 @@ class SearchService:
                 index.encode_query("warm up")
                 # both language models: the graph's five languages, and all (another language)
                 understand("warm up the language models", index.matcher)
+                dictionary.warm_unaccented()  # the five languages' words typed without accents
                 index.speller.word("warmup")
             except KGError as exc:  # a search request will raise it again, with its status
                 log.error("search warm-up failed: %s", exc.message)

@@ -222,9 +222,10 @@ def in_english_words(text: str, lang: str) -> bool:
 
 def in_page_language(text: str, lang: str, page: str) -> bool:
     """Whether `text`, read as `lang` by `detect_language`, is as much in the language of the
-    page it was typed on (`page`, one of `LANGUAGES`): every word is a word of `page`
-    (wordfreq's list, `kg.search.dictionary.zipf_in`) and their Zipf sum there is at least
-    their sum in `lang`. An Italian trial's "asilo nido" (nursery) on the Italian page was read
+    page it was typed on (`page`, one of `LANGUAGES`): every word some list of the five holds
+    is a word of `page` (wordfreq's list, accents typed or not:
+    `kg.search.dictionary.zipf_unaccented_in`) and their Zipf sum there is at least their sum
+    in `lang`. An Italian trial's "asilo nido" (nursery) on the Italian page was read
     as Spanish (Zipf 8.4 in Italian, 7.9 in Spanish), so it matched the Spanish label of a fund,
     and "asilo nido mensa rifugiati" too (16.6 against 7.9); "trabajo agricola" stays Spanish
     there ("trabajo" is no Italian word). Words are looked up with or without their accents
@@ -404,10 +405,15 @@ def understand(
     )
     # a misspelt word is a word of no language: as corrected, the query may read as the
     # page's ("acceuil budget" on the French page: "budget" alone is as English)
-    meant = lang if speller is None or not read.corrections else language_of(read.searched, page)
-    if speller is not None and lang != page != "und" and meant == page:
+    if (
+        speller is not None
+        and read.corrections
+        and lang != page != "und"
+        and language_of(read.searched, page) == page
+    ):
+        if lang != "und":  # spelt as another language's words: spelt again as the page's
+            read = speller.read(text, page, detected=True)
         lang = page
-        read = speller.read(text, page, detected=True)
     terms = tuple(tokenize(read.searched))
     u = Understanding(
         text,

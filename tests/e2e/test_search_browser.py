@@ -429,6 +429,7 @@ def test_on_a_tablet_no_facet_label_runs_into_its_count(server: LiveServer, widt
             outside,
         ),
     ):
+        assert SPLIT_WORDS != BROKEN_WORDS  # the pattern it rewrites is still there
         tablet.goto(server.url + "search?q=Integration&lang=de")
         for more in tablet.locator(".facet details.more").all():
             more.evaluate("d => d.open = true")

@@ -139,7 +139,8 @@ def kind_resource(request: Request, kind: str) -> Response:
     9110 §12.5.1), to the search filtered by it in the page's language, or for an RDF format
     (`DOCUMENT_FORMATS`) to the SPARQL endpoint's answer listing every record of the kind with
     its classes and names (`kg.record_document.kind_listing`; the client's `Accept` picks the
-    format there): an RDF client had been sent the HTML search. Written in other case
+    format there; `see_other` says `Vary: Accept`): an RDF client had been sent the HTML
+    search. Written in other case
     (`/id/Initiative`), 308 to the lower-case IRI first, the query kept, as a record's IRI is
     (`to_lower_case`). Raises `NotFound` for a word that names no kind the search lists,
     `NotAcceptable` (406) for an `Accept` neither HTML nor RDF."""
@@ -151,11 +152,8 @@ def kind_resource(request: Request, kind: str) -> Response:
         tail = "/" if request.url.path.endswith("/") else ""
         return RedirectResponse(f"/id/{lower}{tail}{query}", status_code=308)
     if negotiated(request, (HTML, *DOCUMENT_FORMATS), f"the list of {lower} records") is HTML:
-        response = _listing(lower)(request)
-    else:
-        response = see_other(f"/sparql?{urlencode({'query': kind_listing(lower)})}")
-    response.headers["Vary"] = "Accept"
-    return response
+        return _listing(lower)(request)
+    return see_other(f"/sparql?{urlencode({'query': kind_listing(lower)})}")
 
 
 for _path in ("/id/{kind}", "/id/{kind}/"):

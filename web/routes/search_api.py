@@ -576,8 +576,8 @@ def _workbook(rows: Sequence[Sequence[object]], lang: NullTranslations) -> bytes
     """One sheet, "Search results" in the search's language: the header row (`SHEET_TITLES`)
     frozen and filtered, then `rows` (`CSV_COLUMNS`), record types and initiative types named in
     that language, and the page addresses and websites as links (openpyxl; a cell holds one
-    link, so of a record's several websites, space-separated, the first: a Spanish trial's
-    cell of two addresses opened neither)."""
+    link, so of a record's several websites, space-separated in A–Z order, the first: a
+    Spanish trial's cell of two addresses opened neither)."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None

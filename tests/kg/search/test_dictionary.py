@@ -59,4 +59,5 @@ def test_a_word_typed_without_its_accents_is_a_word_of_its_language() -> None:
     assert zipf_unaccented_in("agricola", "es") == zipf_in("agrícola", "es")
     assert zipf_unaccented_in("agricola", "it") == zipf_in("agricola", "it")
     assert zipf_unaccented_in("ninos", "en") == 0.0
+    assert zipf_unaccented_in("agrícola", "it") == 0.0  # typed with its accent: Spanish only
     assert zipf_unaccented_in("temporeros", "es") == 0.0
