@@ -170,11 +170,13 @@ SELECT ?record ?name ?kind WHERE {
 
 #: every record of one kind, with its classes and names: the RDF answer of a kind's IRI
 #: (`/id/initiative`); `{kind}` is written in by `kg.record_document.kind_listing`
-KIND_LISTING = """PREFIX rikg: <https://w3id.org/rikg/ns#>
-PREFIX schema: <http://schema.org/>
+KIND_LISTING = (
+    "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("rikg", "schema"))
+    + """\
 # every {kind} record of the Rural Integration KG, with its classes and names
 CONSTRUCT {{ ?record a ?class ; schema:name ?name ; rikg:kind "{kind}" }}
 WHERE {{ GRAPH ?g {{ ?record rikg:kind "{kind}" ; a ?class ; schema:name ?name }} }}"""
+)
 
 #: labels of concepts (schemes, countries, NUTS) in every language
 CONCEPT_LABELS = """

@@ -181,11 +181,11 @@ def _unaccented(lang: str) -> dict[str, float]:
     to it (read once per language: about 35,000 words, 0.1 s)."""
     if lang not in LANGUAGES:
         return {}
-    from wordfreq import get_frequency_dict
+    from wordfreq import freq_to_zipf, get_frequency_dict
 
     out: dict[str, float] = {}
     for word, frequency in get_frequency_dict(lang, wordlist="small").items():
-        folded, zipf = fold(word), round(math.log10(frequency) + 9, 2)
+        folded, zipf = fold(word), round(freq_to_zipf(frequency), 2)  # as zipf_frequency
         if zipf > out.get(folded, 0.0):
             out[folded] = zipf
     return out
