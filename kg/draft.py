@@ -92,9 +92,13 @@ ORG_WORDS = (
     "institute|instituto|istituto|institut|network|red|rete|netzwerk|réseau|red cross|cruz roja|"
     "croce rossa|caritas|ngo|ong|onlus"
 )
+#: a capitalised word; a full stop only within it ("U.N.H.C.R"), as one that ends it ends the
+#: sentence: a French trial's "… de la Fondation Exemple. Résultats : …" was proposed as the
+#: organisation "Fondation Exemple. Résultats"
+_CAPITAL_WORD = r"[A-ZÀ-Ý](?:[\w'’-]|\.(?=\w))*"
 CAPITALISED = re.compile(
-    r"\b(?:[A-ZÀ-Ý][\w'’.-]*|de|del|della|di|der|des|du|la|le|of|for|and|y|e|und|et)"
-    r"(?:\s+(?:[A-ZÀ-Ý][\w'’.-]*|de|del|della|di|der|des|du|la|le|of|for|and|y|e|und|et)){1,7}"
+    rf"\b(?:{_CAPITAL_WORD}|de|del|della|di|der|des|du|la|le|of|for|and|y|e|und|et)"
+    rf"(?:\s+(?:{_CAPITAL_WORD}|de|del|della|di|der|des|du|la|le|of|for|and|y|e|und|et)){{1,7}}"
 )
 ACRONYM_AFTER = re.compile(
     r"(?P<long>[A-ZÀ-Ý][^()\n]{3,120}?)\s*\((?P<short>[A-Z][A-Z0-9-]{2,14})\)"

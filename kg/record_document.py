@@ -124,6 +124,8 @@ class ClaimText:
     text: str
     sources: list[str]
     disputed: bool
+    #: place among the record's facts (`schema:position`, from 1), the order its file gives
+    position: int = 0
 
 
 @dataclass
@@ -284,7 +286,8 @@ def view(store: ox.Store, *, base: str, kind: str, slug: str) -> RecordView:
                 disputed.add(key)
         elif f"{RDF}value" in pd:
             aspect = pd.get(f"{RIKG_NS}aspect", [""])[0]
-            claims.append(ClaimText(aspect, pd[f"{RDF}value"][0], srcs, is_disputed))
+            position = int(pd.get(f"{SCHEMA}position", ["0"])[0])
+            claims.append(ClaimText(aspect, pd[f"{RDF}value"][0], srcs, is_disputed, position))
     fields: dict[str, list[Value]] = defaultdict(list)
     names: dict[str, str] = {}
     descriptions: dict[str, str] = {}
@@ -355,7 +358,7 @@ def view(store: ox.Store, *, base: str, kind: str, slug: str) -> RecordView:
         descriptions=descriptions,
         types=types,
         fields=dict(fields),
-        claims=claims,
+        claims=sorted(claims, key=lambda c: c.position),
         sources=sources,
         notes=notes,
         places=places,

@@ -261,6 +261,16 @@ def test_a_sentence_start_is_not_part_of_a_new_organisation() -> None:
     assert d.new_organisations == ["Asociación Vecinal de Ejulve", "University of Teruel"]
 
 
+def test_a_new_organisation_ends_with_its_sentence() -> None:
+    """A French trial's "… de la Fondation Exemple. Résultats : …" had been proposed as the
+    organisation "Fondation Exemple. Résultats"; a full stop inside a word stays."""
+    d = drafter().draft(
+        "Une subvention de la Fondation Exemple. Résultats : deux emplois. "
+        "Avec la Fondation A.B.C. Rural."
+    )
+    assert d.new_organisations == ["Fondation Exemple", "Fondation A.B.C"]
+
+
 def test_a_country_people_come_from_is_offered_not_preselected() -> None:
     """ "Refugees from Italy" says where people fled from, not where the practice is: the
     country is offered for the person to tick, not ticked; the practice's own place is."""

@@ -1,5 +1,7 @@
 """A record as linked data: its document and the view its page is built from."""
 
+from pathlib import Path
+
 import pyoxigraph as ox
 import pytest
 
@@ -17,7 +19,7 @@ from kg.record_document import (
 )
 from kg.store import LocalStore
 from kg.vocab import SCHEMA_NS
-from tests.conftest import BASE
+from tests.conftest import BASE, ingested
 
 IRI = f"{BASE}id/initiative/village-welcome"
 
@@ -131,3 +133,16 @@ def test_the_short_name_is_one_the_name_does_not_already_show() -> None:
     assert _named({"en": "CIDOB – Barcelona Centre"}, ["CIDOB"]).acronym() is None
     assert _named({"en": "Sharing Capacity"}, ["SHARING CAPACITY"]).acronym() is None
     assert _named({"en": "Strengthening rural areas"}, ["SHARE SIRA"]).acronym() == "SHARE SIRA"
+
+
+def test_the_facts_keep_the_order_of_the_record_file(records_dir: Path) -> None:
+    """A trial read "Second strand: …" above "First strand: …": a graph keeps no order, so
+    each fact carries its place (`schema:position`) and the view lists them by it."""
+    path = records_dir / "initiative" / "village-welcome.md"
+    steps = ["Zeta step", "Alpha step", "Mu step", "Beta step", "Omega step", "Kappa step"]
+    lines = "".join(f'  - {{aspect: method, text: "{s}", source: a}}\n' for s in steps)
+    path.write_text(path.read_text().replace("facts:\n", "facts:\n" + lines, 1))
+    store = ingested(records_dir)
+    v = view(store.current(), base=BASE, kind="initiative", slug="village-welcome")
+    assert [c.text for c in v.claims if c.aspect == "method"] == steps
+    assert [c.position for c in v.claims] == list(range(1, len(steps) + 3))

@@ -249,7 +249,9 @@ def search_page(
         unfiltered = service.search(replace(query, filters={}, years=None, offset=0)).total
     ignored = "; ".join(plain(lang, m, given=g) for m, g in unread + unheld) or None
     request.state.canonical_query = canonical_query(params, page)
-    state = [(k, v) for k, v in params.multi_items() if k not in ("page", "correct")]
+    # the position is the page's own: each link sets it (an analyst's `offset=10` had been
+    # carried into the JSON link beside its own, "offset=10&offset=10")
+    state = [(k, v) for k, v in params.multi_items() if k not in ("page", "offset", "correct")]
     text = query.text
 
     def url(items: list[tuple[str, str]]) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -710,6 +711,29 @@ def test_the_pager_links_page_numbers(records_dir: Path, tmp_path: Path) -> None
         page6 = c.get(html.unescape(linked[-2][0])).text
         assert re.search(r'<strong aria-current="page">.*Seite 6 von 7', page6)
         assert len(titles(page6)) == 10
+
+
+def test_a_page_reached_by_offset_links_one_position(records_dir: Path, tmp_path: Path) -> None:
+    """An analyst's `/search?…&offset=10` linked its JSON as `offset=10&offset=10`; the pager
+    sets its own position, never beside a leftover one (the language links keep it: the same
+    page in another language)."""
+    records = {
+        f"initiative/village-{n}": (
+            f"---\nname: Village {n}\ncountries: [AT]\n"
+            "sources: {a: {url: 'https://example.org/v'}}\n---\n"
+            "A village welcomes refugees with jobs and housing.\n"
+        )
+        for n in range(25)
+    }
+    with searching(records_dir, tmp_path, records) as c:
+        page = c.get("/search", params={"country": "AT", "offset": "10"}).text
+        hrefs = [html.unescape(h) for h in re.findall(r'href="(/(?:api/)?search\?[^"]*)"', page)]
+        json_link = next(h for h in hrefs if h.startswith("/api/search?"))
+        assert parse_qs(urlsplit(json_link).query)["offset"] == ["10"]
+        assert all(len(parse_qs(urlsplit(h).query).get("offset", [])) <= 1 for h in hrefs)
+        pager = page.split('<nav class="pager"', 1)[1].split("</nav>", 1)[0]
+        assert "offset" not in pager
+        assert c.get(json_link).json()["offset"] == 10
 
 
 def test_a_snippet_in_another_language_says_which(records_dir: Path, tmp_path: Path) -> None:
