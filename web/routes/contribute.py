@@ -640,7 +640,8 @@ def _just_sent(submitted: str) -> bool:
 
 @router.get("/contribute/thanks", include_in_schema=False)
 def thanks(request: Request, ref: str = "", again: str = "") -> Response:
-    """After a submission: what happens next, and once a moderator has decided, the decision
+    """After a submission: which practice was sent and when, its status, what happens next,
+    and once a moderator has decided, the decision
     (published, with the link to its page, or not published: the contributor's way back to
     it is this page's address; a trial's still said "saved" after a rejection). `again=1`: the
     same practice had been sent already and was not stored twice. Raises `NotFound` (404) for
@@ -649,7 +650,15 @@ def thanks(request: Request, ref: str = "", again: str = "") -> Response:
     response: Response = request.app.state.templates.TemplateResponse(
         request,
         "contribute_thanks.html",
-        {"ref": sub.id, "again": again == "1", "state": sub.state, "record": sub.record},
+        {
+            "ref": sub.id,
+            "again": again == "1",
+            "state": sub.state,
+            "record": sub.record,
+            # which practice, sent when: a French trial came back to a page that named neither
+            "name": sub.name,
+            "submitted": sub.submitted,
+        },
     )
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -3,11 +3,13 @@
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from babel.dates import format_date
 from fastapi.testclient import TestClient
 
 from cli.contribute import checker, publisher
@@ -172,7 +174,12 @@ def test_send_queues_and_the_moderator_publishes(client: TestClient) -> None:
     assert r.status_code == 303
     assert r.headers["location"].startswith("/contribute/thanks?ref=")
     thanks_url = r.headers["location"]
-    assert "Gracias" in client.get(thanks_url).text
+    waiting = client.get(thanks_url).text
+    assert "Gracias" in waiting
+    # which practice, sent when, and where it stands (a French trial's page named none of them)
+    today = format_date(datetime.now(UTC).date(), format="long", locale="es")
+    assert f"Enviada el {today}: {FORM['name']}" in waiting
+    assert "Estado: pendiente de revisión." in waiting
     (sub_id,) = pending(client)
     auth = {"Authorization": "Bearer moderator-token"}
     item = client.get(f"/moderate/{sub_id}", headers=auth).text
@@ -185,6 +192,7 @@ def test_send_queues_and_the_moderator_publishes(client: TestClient) -> None:
     # the thank-you page's address now says what was decided (a trial's still said "saved")
     thanks = client.get(thanks_url).text
     assert "Tu práctica se ha revisado y publicado" in thanks  # in the language sent in
+    assert "pendiente de revisión" not in thanks
     assert 'href="/initiative/raices-nuevas?lang=es"' in thanks
     page = client.get("/initiative/raices-nuevas")
     assert page.status_code == 200
