@@ -495,12 +495,19 @@ class SearchIndex:
         wanted = list(terms)
         if len(wanted) < 2 or not self.docs:
             return False
+        return bool(self.holding_phrase(wanted, self.holding_all(wanted, u)[:depth]))
+
+    def holding_phrase(self, terms: Sequence[str], rows: Iterable[int]) -> list[int]:
+        """Those of `rows` whose keyword text holds `terms` one right after the other (as the
+        analyser reads it), in the order given; each text tokenised, so callers bound `rows`."""
+        wanted = list(terms)
         n = len(wanted)
-        for row in self.holding_all(wanted, u)[:depth]:
+        out = []
+        for row in rows:
             said = tokenize(self.keyword_text(self.docs[int(row)]))
             if any(said[i : i + n] == wanted for i in range(len(said) - n + 1)):
-                return True
-        return False
+                out.append(int(row))
+        return out
 
     def mentioning(self, concept: Concept, *, depth: int = PHRASE_DEPTH) -> dict[int, str]:
         """The records not classified under `concept` whose own text (`own_text`: not the

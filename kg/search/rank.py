@@ -183,7 +183,12 @@ facet count is exactly what its click gives and a nonsense query finds nothing:
 Relevance order (`sort=relevance`, documented in the API): named records first (best name match
 first), then the records linked with them, whatever their kind (the closest link first:
 coordinator, partners, funders, organisers, publisher, parent organisation, the record a
-source or event is about, related records, a policy: `LINKS`), then initiatives — the
+source or event is about, related records, a policy: `LINKS`), then the records holding word
+for word what the query asks for so (`Understanding.phrases`: a quoted phrase, or words joined
+by hyphens as in a call code; of those holding its words, the first `PHRASE_DEPTH` by score are
+read), initiatives first — an analyst's "SC5-21-2016-2017" had listed six records holding
+"2016" and "2017" before the one holding the code; no dev query has such a phrase, and their
+figures are unchanged — then initiatives — the
 practices, which are what the judged queries ask for — then the other kinds, each group by
 fused score; records found by meaning alone (no query word, no concept the query names) come
 after all these, initiatives first. Whoever types a project's name wants the project, then
@@ -219,7 +224,7 @@ import numpy.typing as npt
 from threadpoolctl import ThreadpoolController
 
 from kg.search.documents import FACETS, LINKS, MIGRANT_GROUPS, PROPER_NAMES
-from kg.search.index import PLACE_FACETS, IntArray, SearchIndex, Tie, joined
+from kg.search.index import PHRASE_DEPTH, PLACE_FACETS, IntArray, SearchIndex, Tie, joined
 from kg.search.names import COMMON
 from kg.search.spelling import abbreviation
 from kg.search.text import term, tokenize, words
@@ -463,10 +468,14 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
         order = _sorted(index, rows, query.sort)
     else:
         order = _by_score(scores, index.browse_rank[rows])
-        group = np.where(index.docs_initiative[rows[order]], 2, 3)
+        lead = index.docs_initiative[rows[order]]
+        group = np.where(lead, 3.0, 4.0)
         if keyword is not None:  # found by meaning alone: after every record the words found
             lexical = (keyword[rows[order]] > 0) | (shares[order] > 0)
             group[~lexical] += 2
+        if u.phrases:  # what the query asks for word for word: before the rest (docstring)
+            held = _holding_phrases(index, u, rows[order])
+            group[held] = np.where(lead[held], 2.0, 2.5)
         if linked:  # closest link first: the coordinator before partners, funders…
             closest = np.full(len(index), -1, dtype=np.intp)
             for r, ties in linked.items():
@@ -510,6 +519,20 @@ def _compared(
         extra[np.fromiter(named, dtype=np.intp)] = False
     out: Bools = mask | extra
     return out
+
+
+def _holding_phrases(index: SearchIndex, u: Understanding, ranked: Rows) -> Bools:
+    """Which of the `ranked` rows hold every phrase of the query (`Understanding.phrases`)
+    word for word. Of the rows holding a phrase's terms, the first `PHRASE_DEPTH` in rank
+    order are read: a record holding it further down keeps its place."""
+    held = np.ones(len(ranked), dtype=bool)
+    for phrase in u.phrases:
+        positions = np.flatnonzero(held & np.isin(ranked, index.holding_all(phrase, u)))
+        read = positions[:PHRASE_DEPTH]
+        holding = set(index.holding_phrase(phrase, ranked[read]))
+        held[:] = False
+        held[[int(p) for p in read if int(ranked[p]) in holding]] = True
+    return held
 
 
 def _names_migrants(u: Understanding) -> bool:

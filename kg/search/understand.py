@@ -26,6 +26,7 @@ record description, in its language), one core:
 from __future__ import annotations
 
 import functools
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -110,6 +111,19 @@ class Understanding:
         return self.corrected if self.corrected is not None else self.text
 
     @property
+    def phrases(self) -> tuple[tuple[str, ...], ...]:
+        """What the query asks for word for word, each as its index terms (two or more): a
+        quoted phrase, or words joined without a space by hyphens, slashes or full stops (a
+        call code "SC5-21-2016-2017"; an analyst's search for it listed six records holding
+        "2016" and "2017" before the one holding the code, `kg.search.rank`)."""
+        out: list[tuple[str, ...]] = []
+        for m in PHRASE.finditer(self.searched):
+            terms = tuple(tokenize(next(g for g in m.groups() if g)))
+            if len(terms) > 1 and terms not in out:
+                out.append(terms)
+        return tuple(out)
+
+    @property
     def concept_coverage(self) -> float:
         """The share of the query's distinct terms that the labels of the concepts it names
         hold, 0 to 1: "mountain areas migration" names the rural challenge "Mountain areas",
@@ -129,6 +143,9 @@ class Understanding:
                 extra.append(label)
         return f"{self.searched} ({'; '.join(extra)})" if extra else self.searched
 
+
+#: a quoted phrase ("…", “…”, «…», „…“) or words joined by hyphens, slashes or full stops
+PHRASE = re.compile(r'"([^"]+)"|“([^”]+)”|«([^»]+)»|„([^“”]+)[“”]|(\w+(?:[-‐‑/.]\w+)+)')
 
 #: (index term, language) → that language and those the schemes attest as translating the
 #: term from it (`kg.search.index.SearchIndex.attested`)

@@ -20,7 +20,7 @@ from kg.search import sparql as search_sparql
 from kg.search.cache import VectorCache
 from kg.search.documents import LINKS, SearchDoc
 from kg.search.embed import HashEmbedder
-from kg.search.index import SearchIndex, own_text
+from kg.search.index import SearchIndex, build_index, own_text
 from kg.search.names import COMMON, SQUASHED_MIN, squashed, squashed_fields
 from kg.search.rank import (
     FacetValue,
@@ -36,6 +36,7 @@ from kg.search.understand import understand
 from kg.settings import Settings
 from kg.store import GraphStore, LocalStore
 from tests.conftest import BASE, BUNDLED
+from tests.kg.search import small
 from tests.kg.search.small import X
 
 PREDICATES = {
@@ -974,3 +975,37 @@ def test_a_german_compound_finds_what_its_parts_find_and_is_not_called_unheld(
     ]
     assert partly, said
     assert all("Dorfschule" in h.why.missing for h in partly)
+
+
+def test_a_code_or_a_quoted_phrase_finds_the_records_holding_it_first() -> None:
+    """An analyst's "SC5-21-2016-2017" (a Horizon 2020 call) listed six records holding
+    "2016" and "2017" before the one record holding the code. Words joined by hyphens, or
+    quoted, are asked for word for word: the records holding them so come first, an
+    organisation's too, before records holding only some of the words."""
+    filler = " ".join(["the project hosted refugee families in rural villages"] * 12)
+    docs = [
+        small.doc(
+            f"years-{n}",
+            "initiative",
+            f"Years {n}",
+            "From 2016 to 2017: 21 families. 2016, 2017.",
+            [],
+        )
+        for n in range(6)
+    ]
+    docs += [
+        small.doc("code", "initiative", "Heritage", f"{filler} The call was SC5-21-2016-2017.", []),
+        small.doc(
+            "agency", "organisation", "Agency", f"{filler} It ran call SC5 21 2016 2017.", []
+        ),
+    ]
+    index, _ = build_index(
+        docs, {}, embedder=HashEmbedder(), cache=VectorCache(None), version="v", progress=False
+    )
+    for q in ("SC5-21-2016-2017", '"SC5 21 2016 2017"', "call “sc5 21 2016 2017”"):
+        found = [h.doc.slug for h in search(index, SearchQuery(q)).hits]
+        assert found[:2] == ["code", "agency"], q
+        assert set(found[2:]) == {f"years-{n}" for n in range(6)}, q
+    # words apart are no phrase: the ranking by score, initiatives first
+    found = [h.doc.slug for h in search(index, SearchQuery("SC5 21 2016 2017")).hits]
+    assert found.index("agency") == len(found) - 1
