@@ -550,7 +550,9 @@ SHEET_TITLES = (
     N_("Rank"),
     N_("Type"),
     N_("Type of initiative"),
-    N_("Identifier"),
+    # the record's id in its URI (`slug`), not its grant numbers ("Grant or document
+    # numbers"): an analyst's trial read "Identifier" as those
+    N_("Record ID"),
     N_("Name"),
     N_("Short name"),
     N_("Summary"),
