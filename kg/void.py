@@ -134,6 +134,16 @@ def partition(doc: str, cls: str) -> ox.NamedNode:
     return ox.NamedNode(f"{doc}class-{hashlib.sha256(cls.encode()).hexdigest()[:16]}")
 
 
+def citation(base: str, *, modified: str, version: str | None) -> str:
+    """How to cite the dataset in English (`dct:bibliographicCitation`; the data page says it
+    in the page's language): its title, the snapshot (`version`: `StoreVersion.name`) and its
+    date (`modified`, ISO 8601), where it lives and its licence — "Rural Integration Knowledge
+    Graph (snapshot 20261207T174647947590-4315, 2026-12-07). http://…/ Licence: CC BY 4.0."
+    An analyst's trial found no way to cite the whole dataset, nor which state of it."""
+    state = f"snapshot {version}, {modified[:10]}" if version else modified[:10]
+    return f"{TITLE} ({state}). {base} Licence: CC BY 4.0."
+
+
 def describe(
     store: ox.Store,
     *,
@@ -205,6 +215,8 @@ def describe(
     add(ds, f"{DCT}modified", lit(modified, f"{XSD}dateTime"))
     if version:
         add(ds, f"{DCAT}version", lit(version))
+    cite = citation(base, modified=modified, version=version)
+    add(ds, f"{DCT}bibliographicCitation", ox.Literal(cite, language="en"))
     add(ds, f"{DCT}identifier", lit(ds.value))
     add(ds, f"{DCAT}theme", ox.NamedNode(DATA_THEME))
     add(ds, f"{DCT}accrualPeriodicity", ox.NamedNode(FREQUENCY))

@@ -300,3 +300,14 @@ def test_the_catalogue_has_no_issue_date_before_any_ingest() -> None:
     """An empty store has no first ingest: neither the dataset nor the catalogue is dated."""
     triples = described(LocalStore(None))
     assert not [t for t in triples if t.predicate.value == f"{DCT}issued"]
+
+
+def test_the_dataset_says_how_to_cite_the_state_described(loaded: LocalStore) -> None:
+    """An analyst's trial found no citation of the whole dataset, nor of which state of it:
+    the description cites the snapshot (its name and date), the site and the licence."""
+    triples = describe(
+        loaded.current(), base=BASE, dumps=DUMPS, modified="2026-03-04T05:06:07Z", version="v9"
+    )
+    assert objects(triples, DS, f"{DCT}bibliographicCitation") == [
+        f"Rural Integration Knowledge Graph (snapshot v9, 2026-03-04). {BASE} Licence: CC BY 4.0."
+    ]

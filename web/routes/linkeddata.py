@@ -78,7 +78,12 @@ def data_index(request: Request) -> Response:
         response: Response = request.app.state.templates.TemplateResponse(
             request,
             "data.html",
-            {"dumps": dumps, "version": request.app.state.store.version(), "jsonld": described},
+            {
+                "dumps": dumps,
+                "version": request.app.state.store.version(),
+                "jsonld": described,
+                "link_base": base,  # the citation's address: the site, as VoID's says it
+            },
         )
     else:
         response = JSONResponse([d.__dict__ for d in dumps])

@@ -664,6 +664,19 @@ def test_the_home_and_data_pages_describe_the_site_and_dataset_for_search_engine
         assert client.head(url.removeprefix("http://testserver")).status_code == 200, url
 
 
+def test_the_data_page_says_how_to_cite_the_snapshot_in_the_pages_language(
+    app_client: tuple[TestClient, GraphStore],
+) -> None:
+    """An analyst's trial found no way to cite the dataset, nor which state of it."""
+    client, store = app_client
+    version = store.version()
+    page = client.get("/data/?lang=fr", headers={"Accept": "text/html"}).text
+    cite = re.search(r'<h2>Citer ce jeu de données</h2><p class="cite">([^<]*)</p>', page)
+    assert cite is not None
+    assert f"(version {version.name}, " in html.unescape(cite.group(1))
+    assert html.unescape(cite.group(1)).endswith("Licence : CC BY 4.0.")
+
+
 def test_a_browser_opening_the_void_address_gets_the_data_page(
     app_client: tuple[TestClient, GraphStore],
 ) -> None:
