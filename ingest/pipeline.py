@@ -42,9 +42,10 @@ if TYPE_CHECKING:
 ONTOLOGY = PROJECT_ROOT / "ontology"
 
 log = logging.getLogger(__name__)
-MAPPER_VERSION = "7"  # 2: source titles in their own graph; 3: contact details refused;
+MAPPER_VERSION = "8"  # 2: source titles in their own graph; 3: contact details refused;
 # 4: a fact's `conflict` named after a field disputes that field; 5: tracking parameters dropped;
-# 6: `same_as` is schema:sameAs (was owl:sameAs); 7: a value of a field may carry `conflict`
+# 6: `same_as` is schema:sameAs (was owl:sameAs); 7: a value of a field may carry `conflict`;
+# 8: a fact's place among the record's facts (schema:position)
 
 
 @dataclass
