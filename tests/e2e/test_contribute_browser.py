@@ -75,7 +75,7 @@ def test_contribute_in_spanish_moderate_find_and_keep_the_email_private(
     page.get_by_role("textbox", name=re.compile("^Descripción")).fill(DESCRIPTION)
     page.get_by_label("Idioma de la descripción").select_option("es")
     page.get_by_label("Enlaces a fuentes").fill("https://example.org/huertos-gudar")
-    page.get_by_role("button", name="Sugerir la estructura").click()
+    page.get_by_role("button", name="Siguiente: proponer temas, lugares y fechas").click()
     suggestions = page.locator("fieldset.suggestions")
     # the answer opens at the suggestions, not at the top three screens above them (a trial at
     # 200 % zoom took the page for a failure); a screen reader starts reading there
