@@ -167,11 +167,15 @@ def day(context: Context, value: str) -> str:
     """An ISO 8601 date (or date-time: its date) as the page's language writes it in full
     (30 November 2026 · 30 de noviembre de 2026 · 30. November 2026 · 1er décembre 2026);
     anything else as given."""
+    return day_in(value, context.get("lang", DEFAULT))
+
+
+def day_in(value: str, lang: str) -> str:
+    """`day` in the language `lang` (outside a template)."""
     try:
         parsed = date.fromisoformat(value[:10])
     except ValueError:
         return value
-    lang = context.get("lang", DEFAULT)
     if lang == "fr" and parsed.day == 1:
         # French writes the first of a month as an ordinal, "1er décembre 2026" (Imprimerie
         # nationale, Lexique des règles typographiques); CLDR's pattern has the cardinal

@@ -10,7 +10,7 @@ from kg.vocab import DCT_NS as D
 from kg.vocab import LICENSE
 from kg.vocab import RIKG_NS as R
 from kg.vocab import SCHEMA_NS as S
-from web.i18n import DEFAULT, N_, plain
+from web.i18n import DEFAULT, N_, day_in, plain
 from web.templating import KIND_LABELS
 
 SITE = N_("Rural Integration Knowledge Graph")
@@ -248,15 +248,19 @@ def dumps(doc: dict[str, Any]) -> str:
 
 
 #: the citation line, with and without the year the record last changed (msgids)
-CITATION = N_("“%(name)s”. %(site)s, %(kind)s record, %(year)s. %(iri)s (accessed via %(url)s).")
+CITATION = N_(
+    "“%(name)s”. %(site)s, %(kind)s record, version of %(date)s. %(iri)s (accessed via %(url)s)."
+)
 CITATION_UNDATED = N_("“%(name)s”. %(site)s, %(kind)s record. %(iri)s (accessed via %(url)s).")
 
 
 def citation(view: RecordView, *, page_url: str, lang: str = DEFAULT) -> str:
     """How to cite the record, in `lang` (plain text: the page escapes it): its name, the
-    site, its kind, the year it last changed, its IRI and the page it was read on. The name is
-    the page's title (`RecordView.title`: led by the acronym people know it by)."""
-    year = (view.modified or "")[:4]
+    site, its kind, the day it last changed (its version: a trial's citation gave the year
+    alone, where the data page's names the snapshot and its date), its IRI and the page it was
+    read on. The name is the page's title (`RecordView.title`: led by the acronym people know
+    it by)."""
+    changed = view.modified or ""
     values = {
         "name": view.title(),
         "site": plain(lang, SITE),
@@ -265,7 +269,7 @@ def citation(view: RecordView, *, page_url: str, lang: str = DEFAULT) -> str:
         "url": page_url,
     }
     return (
-        plain(lang, CITATION, year=year, **values)
-        if year
+        plain(lang, CITATION, date=day_in(changed, lang), **values)
+        if changed
         else plain(lang, CITATION_UNDATED, **values)
     )

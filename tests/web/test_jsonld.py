@@ -1,6 +1,7 @@
 """The schema.org description embedded in record pages, and the citation line."""
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from kg.record_document import view
@@ -86,6 +87,14 @@ def test_the_citation_is_in_the_pages_language(records_dir: Path) -> None:
     assert "registro (Iniciativa)" in line
     assert f"(consultado en {PAGE})" in line
     assert "record" not in line
+
+
+def test_the_citation_names_the_version_it_cites(records_dir: Path) -> None:
+    """A researcher's trial found the record's citation giving a year alone, where the data
+    page's names the snapshot and its date: it names the day the record last changed."""
+    view = replace(record(records_dir), modified="2026-03-04T05:06:07Z")
+    assert ", version of 4 March 2026. " in citation(view, page_url=PAGE)
+    assert ", Stand vom 4. März 2026. " in citation(view, page_url=PAGE, lang="de")
 
 
 def test_the_site_and_its_search_are_a_schema_org_website() -> None:
