@@ -410,16 +410,19 @@ class RecordMapper:
             keys = self._source_keys("facts", fact) or tuple(self.source_iris)
             conflict = self._conflict("facts", fact)
             entries.append((str(fact["aspect"]), str(fact["text"]), keys, conflict))
+        placed: set[URIRef] = set()
         for position, (aspect, text, keys, conflict) in enumerate(entries, start=1):
             node = URIRef(f"{self.subject}#claim-{_short(aspect + text)}")
             g = self.graph
+            if node not in placed:  # a fact given twice is one claim, where it first stands
+                placed.add(node)
+                # the record's order (a "first strand" before its "second"): a graph keeps none
+                g.add((node, SCHEMA.position, Literal(position)))
             g.add((self.subject, RIKG.claim, node))
             g.add((node, RDF.type, RIKG.Claim))
             g.add((node, RDF.subject, self.subject))
             g.add((node, RIKG.aspect, Literal(aspect)))
             g.add((node, RDF.value, Literal(text, lang="en")))
-            # the record's order (a "first strand" before its "second"): a graph keeps none
-            g.add((node, SCHEMA.position, Literal(position)))
             for k in keys:
                 g.add((node, DCTERMS.source, self.source_iris[k]))
             if conflict:

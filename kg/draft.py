@@ -92,10 +92,11 @@ ORG_WORDS = (
     "institute|instituto|istituto|institut|network|red|rete|netzwerk|réseau|red cross|cruz roja|"
     "croce rossa|caritas|ngo|ong|onlus"
 )
-#: a capitalised word; a full stop only within it ("U.N.H.C.R"), as one that ends it ends the
+#: a capitalised word; a full stop within it ("U.N.H.C.R") or ending a short abbreviation
+#: ("St. Gallen", "Mons. Óscar Romero", "Dr."), as one that ends a longer word ends the
 #: sentence: a French trial's "… de la Fondation Exemple. Résultats : …" was proposed as the
 #: organisation "Fondation Exemple. Résultats"
-_CAPITAL_WORD = r"[A-ZÀ-Ý](?:[\w'’-]|\.(?=\w))*"
+_CAPITAL_WORD = r"[A-ZÀ-Ý](?:[a-zà-ÿ]{0,3}\.(?=\s)|(?:[\w'’-]|\.(?=\w))*)"
 CAPITALISED = re.compile(
     rf"\b(?:{_CAPITAL_WORD}|de|del|della|di|der|des|du|la|le|of|for|and|y|e|und|et)"
     rf"(?:\s+(?:{_CAPITAL_WORD}|de|del|della|di|der|des|du|la|le|of|for|and|y|e|und|et)){{1,7}}"

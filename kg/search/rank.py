@@ -183,14 +183,14 @@ facet count is exactly what its click gives and a nonsense query finds nothing:
 Relevance order (`sort=relevance`, documented in the API): named records first (best name match
 first), then the records linked with them, whatever their kind (the closest link first:
 coordinator, partners, funders, organisers, publisher, parent organisation, the record a
-source or event is about, related records, a policy: `LINKS`), then the records holding word
-for word what the query asks for so (`Understanding.phrases`: a quoted phrase, or words joined
-by hyphens as in a call code; of those holding its words, the first `PHRASE_DEPTH` by score are
-read), initiatives first — an analyst's "SC5-21-2016-2017" had listed six records holding
-"2016" and "2017" before the one holding the code; no dev query has such a phrase, and their
-figures are unchanged — then initiatives — the
+source or event is about, related records, a policy: `LINKS`), then initiatives — the
 practices, which are what the judged queries ask for — then the other kinds, each group by
-fused score; records found by meaning alone (no query word, no concept the query names) come
+fused score, and in each the records holding word for word what the query asks for so first
+(`Understanding.phrases`: a quoted phrase, or a code such as a call's "SC5-21-2016-2017",
+whose search had listed six records holding "2016" and "2017" before the one holding the code;
+of those holding its words, the first `PHRASE_READ` by score are read; not in vector mode; no
+dev query has such a phrase, and their figures are unchanged); records found by meaning alone
+(no query word, no concept the query names) come
 after all these, initiatives first. Whoever types a project's name wants the project, then
 who ran it with whom; an organisation's name, the organisation, then its projects. Before,
 "Welcoming Spaces" listed ten practices that share the word "welcoming" before the project's
@@ -224,7 +224,7 @@ import numpy.typing as npt
 from threadpoolctl import ThreadpoolController
 
 from kg.search.documents import FACETS, LINKS, MIGRANT_GROUPS, PROPER_NAMES
-from kg.search.index import PHRASE_DEPTH, PLACE_FACETS, IntArray, SearchIndex, Tie, joined
+from kg.search.index import PLACE_FACETS, IntArray, SearchIndex, Tie, joined
 from kg.search.names import COMMON
 from kg.search.spelling import abbreviation
 from kg.search.text import term, tokenize, words
@@ -244,6 +244,9 @@ SENSE_DEPTH = 100  # best keyword matches that may reach it
 PASSAGE_SENSE = SENSE  # and a passage of one of the best, in its stead (module docstring)
 PASSAGE_DEPTH = 20  # best keyword matches whose passages may reach it
 READ = ("en", "und")  # query languages the model reads, so the rule can hold them to it
+#: best-ranked records holding a quoted phrase's or a code's words that are read for it (a
+#: code's words are rare: few records hold them all; a review measured 45 ms a phrase at 50)
+PHRASE_READ = 20
 SIMILARITY_BLOCK = 2048  # filtered rows multiplied at a time: 3 MB, stays in the cache
 #: past this share of the records, one pass over the matrix costs less than gathering the rows
 #: (100,000 × 384 on two threads: the pass 5.6 ms, gathering 0.3 of the rows 4.2, 0.4 of them
@@ -473,9 +476,8 @@ def rank(index: SearchIndex, query: SearchQuery) -> Ranking:
         if keyword is not None:  # found by meaning alone: after every record the words found
             lexical = (keyword[rows[order]] > 0) | (shares[order] > 0)
             group[~lexical] += 2
-        if u.phrases:  # what the query asks for word for word: before the rest (docstring)
-            held = _holding_phrases(index, u, rows[order])
-            group[held] = np.where(lead[held], 2.0, 2.5)
+        if u.phrases and query.mode != "vector":  # asked for word for word (docstring)
+            group[_holding_phrases(index, u, rows[order])] -= 0.5  # first of their kind
         if linked:  # closest link first: the coordinator before partners, funders…
             closest = np.full(len(index), -1, dtype=np.intp)
             for r, ties in linked.items():
@@ -523,12 +525,13 @@ def _compared(
 
 def _holding_phrases(index: SearchIndex, u: Understanding, ranked: Rows) -> Bools:
     """Which of the `ranked` rows hold every phrase of the query (`Understanding.phrases`)
-    word for word. Of the rows holding a phrase's terms, the first `PHRASE_DEPTH` in rank
-    order are read: a record holding it further down keeps its place."""
+    word for word. Of the rows holding a phrase's terms, the first `PHRASE_READ` in rank
+    order are read: a record holding it further down keeps its place. Each record read is
+    tokenised whole (about 1 ms for a 7 KB initiative), so the depth bounds the cost."""
     held = np.ones(len(ranked), dtype=bool)
     for phrase in u.phrases:
         positions = np.flatnonzero(held & np.isin(ranked, index.holding_all(phrase, u)))
-        read = positions[:PHRASE_DEPTH]
+        read = positions[:PHRASE_READ]
         holding = set(index.holding_phrase(phrase, ranked[read]))
         held[:] = False
         held[[int(p) for p in read if int(ranked[p]) in holding]] = True

@@ -113,12 +113,15 @@ class Understanding:
     @property
     def phrases(self) -> tuple[tuple[str, ...], ...]:
         """What the query asks for word for word, each as its index terms (two or more): a
-        quoted phrase, or words joined without a space by hyphens, slashes or full stops (a
-        call code "SC5-21-2016-2017"; an analyst's search for it listed six records holding
-        "2016" and "2017" before the one holding the code, `kg.search.rank`)."""
+        quoted phrase, or a code (`PHRASE`: a call code "SC5-21-2016-2017"; an analyst's
+        search for it listed six records holding "2016" and "2017" before the one holding the
+        code, `kg.search.rank`)."""
         out: list[tuple[str, ...]] = []
         for m in PHRASE.finditer(self.searched):
-            terms = tuple(tokenize(next(g for g in m.groups() if g)))
+            quoted, joined = m.groups()
+            if joined is not None and not _a_code(joined):
+                continue
+            terms = tuple(tokenize(quoted or joined))
             if len(terms) > 1 and terms not in out:
                 out.append(terms)
         return tuple(out)
@@ -144,8 +147,23 @@ class Understanding:
         return f"{self.searched} ({'; '.join(extra)})" if extra else self.searched
 
 
-#: a quoted phrase ("…", “…”, «…», „…“) or words joined by hyphens, slashes or full stops
-PHRASE = re.compile(r'"([^"]+)"|“([^”]+)”|«([^»]+)»|„([^“”]+)[“”]|(\w+(?:[-‐‑/.]\w+)+)')
+#: a quoted phrase ("…", “…”, «…», „…“, and their mixes) or a code: words joined by hyphens,
+#: slashes or full stops, one of them letters and digits ("SC5-21-2016-2017", "H2020-SC6-…")
+#: or three of them at least, one with digits ("MIGRATION-02-2018"). Not a hyphenated word
+#: ("long-term", "cross-border", "Auvergne-Rhône-Alpes", "COVID-19"): a review found the
+#: records holding "long-term" ranked above the one practice saying "unemployed" too
+PHRASE = re.compile(r'["“„«]([^"“”„«»]+)["”“»]|(\w+(?:[-‐‑/.]\w+)+)')
+_MIXED = re.compile(r"(?=\w*\d)(?=\w*[^\W\d_])\w+")
+_JOINERS = re.compile(r"[-‐‑/.]")
+
+
+def _a_code(joined: str) -> bool:
+    """Whether words joined without spaces are a code (`PHRASE`), not a hyphenated word."""
+    parts = _JOINERS.split(joined)
+    return any(_MIXED.fullmatch(p) for p in parts) or (
+        len(parts) >= 3 and any(c.isdigit() for c in joined)
+    )
+
 
 #: (index term, language) → that language and those the schemes attest as translating the
 #: term from it (`kg.search.index.SearchIndex.attested`)

@@ -263,12 +263,17 @@ def test_a_sentence_start_is_not_part_of_a_new_organisation() -> None:
 
 def test_a_new_organisation_ends_with_its_sentence() -> None:
     """A French trial's "… de la Fondation Exemple. Résultats : …" had been proposed as the
-    organisation "Fondation Exemple. Résultats"; a full stop inside a word stays."""
+    organisation "Fondation Exemple. Résultats"; a short abbreviation's full stop (a review's
+    "University of St. Gallen" had become "University of St") ends no sentence."""
     d = drafter().draft(
         "Une subvention de la Fondation Exemple. Résultats : deux emplois. "
-        "Avec la Fondation A.B.C. Rural."
+        "Avec la University of St. Gallen et la Fundación Mons. Óscar Romero."
     )
-    assert d.new_organisations == ["Fondation Exemple", "Fondation A.B.C"]
+    assert d.new_organisations == [
+        "Fondation Exemple",
+        "University of St. Gallen",
+        "Fundación Mons. Óscar Romero",
+    ]
 
 
 def test_a_country_people_come_from_is_offered_not_preselected() -> None:

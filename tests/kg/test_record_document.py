@@ -146,3 +146,19 @@ def test_the_facts_keep_the_order_of_the_record_file(records_dir: Path) -> None:
     v = view(store.current(), base=BASE, kind="initiative", slug="village-welcome")
     assert [c.text for c in v.claims if c.aspect == "method"] == steps
     assert [c.position for c in v.claims] == list(range(1, len(steps) + 3))
+
+
+def test_a_fact_given_twice_is_one_claim_where_it_first_stands(records_dir: Path) -> None:
+    """A review found a repeated fact refused the whole record (two positions on one claim)."""
+    path = records_dir / "initiative" / "village-welcome.md"
+    lines = (
+        '  - {aspect: method, text: "Same step", source: a}\n'
+        '  - {aspect: method, text: "Other step", source: a}\n'
+        '  - {aspect: method, text: "Same step", source: b}\n'
+    )
+    path.write_text(path.read_text().replace("facts:\n", "facts:\n" + lines, 1))
+    store = ingested(records_dir)
+    v = view(store.current(), base=BASE, kind="initiative", slug="village-welcome")
+    method = [c for c in v.claims if c.aspect == "method"]
+    assert [c.text for c in method] == ["Same step", "Other step"]
+    assert sorted(method[0].sources) == ["https://example.org/a", "https://example.org/b"]

@@ -300,18 +300,19 @@ def api_search(
     limit: Annotated[int, Query(ge=0, le=100)] = 10,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> SearchResultsPublic:
-    """Hybrid (meaning + keyword) search with graph filters and facet counts; each hit says
-    why it matched. Values of one filter combine with OR, filters with AND. `total` is 0 when
-    the query has no evidence in the graph. Order (`sort=relevance`): a record the query names
+    """Hybrid (meaning + keyword) search with graph filters and facet counts; each hit says why it
+    matched. Values of one filter combine with OR, filters with AND. `total` is 0 when the
+    query has no evidence in the graph. Order (`sort=relevance`): a record the query names
     first, then the records linked with it (its partners and coordinator, an organisation's
     projects; `why.linked_to`), then initiatives, then organisations, policies, events and
-    sources, each by score,
-    and after them the records found by meaning alone (no query word, no concept of the
-    query), initiatives first; `score` is comparable within one of these groups only;
-    `corrected` is the query as searched when unknown words were corrected; `unmatched` names
-    the filter values no record holds. Answers carry a strong `ETag` of the store version
-    and the query (with `Last-Modified`), and a conditional request gets 304 (RFC 9110 §13.1:
-    a developer's trial found the API without the validators the pages have)."""
+    sources, each by score, and in each the records holding a quoted phrase or a code the
+    query gives ("SC5-21-2016-2017") word for word first; and after them the records found
+    by meaning alone (no query word, no concept of the query), initiatives first; `score` is
+    comparable within one of these groups only; `corrected` is the query as searched when
+    unknown words were corrected; `unmatched` names the filter values no record holds.
+    Answers carry a strong `ETag` of the store version and the query (with `Last-Modified`),
+    and a conditional request gets 304 (RFC 9110 §13.1: a developer's trial found the API
+    without the validators the pages have)."""
     params = _with_language(request, request.query_params.multi_items())
     headers = _validators(request, params["lang"])
     if not_modified(request, headers["ETag"], headers.get("Last-Modified")):

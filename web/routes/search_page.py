@@ -366,7 +366,9 @@ def search_page(
             "all_years": url(
                 [(k, v) for k, v in state if k not in ("year", "year_from", "year_to")]
             ),
-            "json_url": "/api/search?" + urlencode([*state, ("offset", str(query.offset))]),
+            # the page shown (the last one, for a page past the end)
+            "json_url": "/api/search?"
+            + urlencode([*state, ("offset", str((page - 1) * PAGE_SIZE))]),
             "csv_download": "/api/search/download?" + urlencode([*export, ("format", "csv")]),
             "xlsx_download": "/api/search/download?" + urlencode([*export, ("format", "xlsx")]),
             "json_download": "/api/search/download?" + urlencode([*export, ("format", "json")]),

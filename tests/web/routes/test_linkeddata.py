@@ -673,7 +673,7 @@ def test_the_data_page_says_how_to_cite_the_snapshot_in_the_pages_language(
     page = client.get("/data/?lang=fr", headers={"Accept": "text/html"}).text
     cite = re.search(r'<h2>Citer ce jeu de données</h2><p class="cite">([^<]*)</p>', page)
     assert cite is not None
-    assert f"(version {version.name}, " in html.unescape(cite.group(1))
+    assert f"(instantané {version.name}, " in html.unescape(cite.group(1))
     assert html.unescape(cite.group(1)).endswith("Licence : CC BY 4.0.")
 
 

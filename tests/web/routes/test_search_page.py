@@ -203,6 +203,10 @@ def test_a_page_past_the_end_shows_the_last_page(client: TestClient) -> None:
     pages = re.search(r"Page (\d+) of (\d+)", html)
     assert pages is None or pages.group(1) == pages.group(2)
     assert "page=99 is past the end of these results: this is the last page" in html
+    # its JSON is of the page shown, not of page 99 (a review found offset=980 linked)
+    linked = re.search(r'href="(/api/search\?[^"]*)"', html)
+    assert linked is not None
+    assert f"offset={first - 1}" in linked.group(1).replace("&amp;", "&")
     spanish = client.get("/search", params={"page": "99", "lang": "es"}).text
     assert "page=99 va más allá del final de estos resultados" in spanish
 
