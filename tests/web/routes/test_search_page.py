@@ -692,17 +692,21 @@ def test_page_numbers_link_the_ends_and_the_pages_around_this_one() -> None:
     assert page_numbers(1, 1) == [1]
 
 
-def test_the_pager_links_page_numbers(records_dir: Path, tmp_path: Path) -> None:
-    """A trial met 35 pages of organisations with only "Previous" and "Next"."""
-    records = {
-        f"initiative/village-{n}": (
-            f"---\nname: Village {n}\ncountries: [AT]\n"
+def austrian_villages(n: int) -> dict[str, str]:
+    """`n` initiatives in Austria alike but for their names: pages of results to move through."""
+    return {
+        f"initiative/village-{i}": (
+            f"---\nname: Village {i}\ncountries: [AT]\n"
             "sources: {a: {url: 'https://example.org/v'}}\n---\n"
             "A village welcomes refugees with jobs and housing.\n"
         )
-        for n in range(70)
+        for i in range(n)
     }
-    with searching(records_dir, tmp_path, records) as c:
+
+
+def test_the_pager_links_page_numbers(records_dir: Path, tmp_path: Path) -> None:
+    """A trial met 35 pages of organisations with only "Previous" and "Next"."""
+    with searching(records_dir, tmp_path, austrian_villages(70)) as c:
         fourth = c.get("/search", params={"country": "AT", "page": "4", "lang": "de"}).text
         pager = fourth.split('<nav class="pager"', 1)[1].split("</nav>", 1)[0]
         linked = re.findall(r'<a href="([^"]*page=(\d+)[^"]*)" aria-label="Seite \2 von 7"', pager)
@@ -721,15 +725,7 @@ def test_a_page_reached_by_offset_links_one_position(records_dir: Path, tmp_path
     """An analyst's `/search?…&offset=10` linked its JSON as `offset=10&offset=10`; the pager
     sets its own position, never beside a leftover one (the language links keep it: the same
     page in another language)."""
-    records = {
-        f"initiative/village-{n}": (
-            f"---\nname: Village {n}\ncountries: [AT]\n"
-            "sources: {a: {url: 'https://example.org/v'}}\n---\n"
-            "A village welcomes refugees with jobs and housing.\n"
-        )
-        for n in range(25)
-    }
-    with searching(records_dir, tmp_path, records) as c:
+    with searching(records_dir, tmp_path, austrian_villages(25)) as c:
         page = c.get("/search", params={"country": "AT", "offset": "10"}).text
         hrefs = [html.unescape(h) for h in re.findall(r'href="(/(?:api/)?search\?[^"]*)"', page)]
         json_link = next(h for h in hrefs if h.startswith("/api/search?"))
