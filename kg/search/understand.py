@@ -110,12 +110,13 @@ class Understanding:
     def searched(self) -> str:
         return self.corrected if self.corrected is not None else self.text
 
-    @property
+    @functools.cached_property
     def phrases(self) -> tuple[tuple[str, ...], ...]:
         """What the query asks for word for word, each as its index terms (two or more): a
         quoted phrase, or a code (`PHRASE`: a call code "SC5-21-2016-2017"; an analyst's
         search for it listed six records holding "2016" and "2017" before the one holding the
-        code, `kg.search.rank`)."""
+        code, `kg.search.rank`). Read once: the ranking asks whether there are any, then for
+        each."""
         out: list[tuple[str, ...]] = []
         for m in PHRASE.finditer(self.searched):
             quoted, joined = m.groups()
